@@ -1,0 +1,66 @@
+"""After-commit change notifications for stored FHIR resources.
+
+Domain apps subscribe in their ``AppConfig.ready()``::
+
+    from ammed_fhir import events
+    events.subscribe("clinical.orders.handlers.on_resources_changed")
+
+After a successful ingest (or any ``store`` write) the Celery task
+``ammed_fhir.tasks.resources_changed`` is enqueued on commit with the list of changes;
+it calls every subscriber with that list. Handlers must be idempotent and should
+only enqueue their own tasks (thin), never raise for one bad resource.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+_SUBSCRIBERS: list[str] = []
+
+
+@dataclass(frozen=True)
+class Change:
+    """One stored resource version. ``action`` is ``create`` | ``update`` | ``delete``."""
+
+    resource_type: str
+    resource_id: str
+    version_id: int
+    patient_id: str
+    action: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def subscribe(dotted_path: str) -> None:
+    """Register a handler ``f(changes: list[Change]) -> None`` by dotted path (idempotent)."""
+    if dotted_path not in _SUBSCRIBERS:
+        _SUBSCRIBERS.append(dotted_path)
+
+
+def subscribers() -> list[str]:
+    return list(_SUBSCRIBERS)
+
+
+def dispatch(changes: list[Change]) -> None:
+    """Call every subscriber with ``changes`` (runs inside the Celery task)."""
+    for path in _SUBSCRIBERS:
+        import_string(path)(changes)
+
+
+def publish_on_commit(changes: list[Change]) -> None:
+    """Enqueue ``resources_changed`` once the surrounding transaction commits."""
+    if not changes:
+        return
+    payload = [c.as_dict() for c in changes]
+
+    def _send() -> None:
+        from ammed_fhir.tasks import resources_changed
+
+        resources_changed.delay(payload)
+
+    transaction.on_commit(_send)

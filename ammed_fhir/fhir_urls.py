@@ -1,0 +1,7 @@
+"""/fhir routes (FHIR R4 RESTful API)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

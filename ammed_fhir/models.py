@@ -1,0 +1,112 @@
+"""Storage of FHIR resources: validated JSON, versioned, with indexed search columns.
+
+Invariant: one ``Resource`` row per (resource_type, resource_id) holding the current
+version; every version (current included) is kept in ``ResourceVersion``. Re-posting a
+resource with the same id makes a new version, never a duplicate row.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Resource(models.Model):
+    """The current version of one FHIR resource, with search columns extracted on write."""
+
+    resource_type = models.CharField(max_length=64)
+    resource_id = models.CharField(max_length=64)
+    version_id = models.PositiveIntegerField(default=1)
+    last_updated = models.DateTimeField()
+    data = models.JSONField()
+    # Compartment: the FHIR id of the Patient this resource belongs to (the Patient itself too).
+    patient_id = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    # Search columns (filled from ``data`` by ``ammed_fhir.search_columns``).
+    status = models.CharField(max_length=32, blank=True, default="")
+    codes = models.JSONField(default=list, blank=True)  # ["system|code", "|code", ...]
+    identifiers = models.JSONField(default=list, blank=True)  # ["system|value", "|value", ...]
+    effective = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource_type", "resource_id"], name="uniq_resource_type_id"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["resource_type", "patient_id"], name="res_type_patient"),
+            models.Index(fields=["resource_type", "status"], name="res_type_status"),
+            models.Index(fields=["resource_type", "effective"], name="res_type_effective"),
+        ]
+        verbose_name = "FHIR 资源"
+        verbose_name_plural = "FHIR 资源"
+
+    def __str__(self) -> str:
+        return f"{self.resource_type}/{self.resource_id} v{self.version_id}"
+
+
+class ResourceVersion(models.Model):
+    """An immutable historical version of a resource (``_history``)."""
+
+    resource_type = models.CharField(max_length=64)
+    resource_id = models.CharField(max_length=64)
+    version_id = models.PositiveIntegerField()
+    last_updated = models.DateTimeField()
+    data = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource_type", "resource_id", "version_id"], name="uniq_resource_version"
+            )
+        ]
+        verbose_name = "FHIR 资源版本"
+        verbose_name_plural = "FHIR 资源版本"
+
+    def __str__(self) -> str:
+        return f"{self.resource_type}/{self.resource_id}/_history/{self.version_id}"
+
+
+class PatientAssignment(models.Model):
+    """A clinician (physician or nurse user) responsible for a patient's follow-up."""
+
+    patient_id = models.CharField(max_length=64, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    source = models.CharField(max_length=32, default="admin")  # admin | api | generalPractitioner
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient_id", "user"], name="uniq_patient_assignment")
+        ]
+        verbose_name = "患者分配"
+        verbose_name_plural = "患者分配"
+
+    def __str__(self) -> str:
+        return f"Patient/{self.patient_id} → {self.user}"
+
+
+class PatientAccount(models.Model):
+    """Links a patient user login to their FHIR Patient (the user's own compartment)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient_account"
+    )
+    patient_id = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} = Patient/{self.patient_id}"
+
+
+class PractitionerAccount(models.Model):
+    """Links a clinician user to their FHIR Practitioner (for ``generalPractitioner`` assignment)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner_account"
+    )
+    practitioner_id = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} = Practitioner/{self.practitioner_id}"

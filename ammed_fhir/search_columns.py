@@ -1,0 +1,133 @@
+"""Extract the indexed search columns of a FHIR resource (pure functions, no queries)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.timezone import get_default_timezone, is_naive, make_aware
+
+# Reference elements that place a resource in a Patient's compartment, by type.
+_PATIENT_REFS = ("subject", "patient", "beneficiary", "for")
+_EFFECTIVE_FIELDS = (
+    "effectiveDateTime",
+    "effectiveInstant",
+    "issued",
+    "authoredOn",
+    "onsetDateTime",
+    "performedDateTime",
+    "recordedDate",
+    "sent",
+    "occurrenceDateTime",
+    "date",
+    "created",
+)
+_EFFECTIVE_PERIODS = ("effectivePeriod", "performedPeriod", "period", "onsetPeriod")
+
+
+def reference_id(ref: Any, expected_type: str) -> str:
+    """``{"reference": "Patient/123"}`` → ``"123"`` (empty when not of ``expected_type``)."""
+    if not isinstance(ref, dict):
+        return ""
+    value = ref.get("reference") or ""
+    if not isinstance(value, str):
+        return ""
+    parts = value.rstrip("/").split("/")
+    if len(parts) >= 2 and parts[-2] == expected_type:
+        return parts[-1]
+    if len(parts) >= 4 and parts[-4] == expected_type and parts[-2] == "_history":
+        return parts[-3]
+    return ""
+
+
+def patient_of(resource: dict[str, Any]) -> str:
+    """The id of the Patient whose compartment holds ``resource`` ("" when none)."""
+    if resource.get("resourceType") == "Patient":
+        return str(resource.get("id") or "")
+    for key in _PATIENT_REFS:
+        pid = reference_id(resource.get(key), "Patient")
+        if pid:
+            return pid
+    return ""
+
+
+def _codings(concept: Any) -> list[str]:
+    out: list[str] = []
+    if isinstance(concept, dict):
+        for coding in concept.get("coding") or []:
+            if isinstance(coding, dict) and coding.get("code"):
+                out.append(f"{coding.get('system') or ''}|{coding['code']}")
+    return out
+
+
+def codes_of(resource: dict[str, Any]) -> list[str]:
+    codes = _codings(resource.get("code")) + _codings(resource.get("medicationCodeableConcept"))
+    for comp in resource.get("component") or []:
+        if isinstance(comp, dict):
+            codes += _codings(comp.get("code"))
+    return sorted(set(codes))
+
+
+def identifiers_of(resource: dict[str, Any]) -> list[str]:
+    out = []
+    for ident in resource.get("identifier") or []:
+        if isinstance(ident, dict) and ident.get("value"):
+            out.append(f"{ident.get('system') or ''}|{ident['value']}")
+    return out
+
+
+def status_of(resource: dict[str, Any]) -> str:
+    status = resource.get("status")
+    if isinstance(status, str):
+        return status
+    clinical = resource.get("clinicalStatus")
+    if isinstance(clinical, dict):
+        codes = _codings(clinical)
+        if codes:
+            return codes[0].split("|", 1)[1]
+    return ""
+
+
+def parse_fhir_datetime(value: Any) -> datetime | None:
+    """Parse a FHIR date/dateTime/instant; partial dates take their first instant."""
+    if not isinstance(value, str) or not value:
+        return None
+    dt = parse_datetime(value)
+    if dt is None:
+        text = value
+        if len(text) == 4:
+            text += "-01-01"
+        elif len(text) == 7:
+            text += "-01"
+        d = parse_date(text)
+        if d is None:
+            return None
+        dt = datetime(d.year, d.month, d.day)
+    if is_naive(dt):
+        dt = make_aware(dt, get_default_timezone())
+    return dt
+
+
+def effective_of(resource: dict[str, Any]) -> datetime | None:
+    for key in _EFFECTIVE_FIELDS:
+        dt = parse_fhir_datetime(resource.get(key))
+        if dt:
+            return dt
+    for key in _EFFECTIVE_PERIODS:
+        period = resource.get(key)
+        if isinstance(period, dict):
+            dt = parse_fhir_datetime(period.get("start"))
+            if dt:
+                return dt
+    return None
+
+
+def columns(resource: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "patient_id": patient_of(resource),
+        "status": status_of(resource),
+        "codes": codes_of(resource),
+        "identifiers": identifiers_of(resource),
+        "effective": effective_of(resource),
+    }

@@ -1,0 +1,166 @@
+"""AM-Med settings: one module, configured only from the environment.
+
+Embedded default (a newcomer's first run): SQLite in ``AMMED_DATA_DIR``, Celery tasks
+run in-process, the deterministic template language backend. Production and CI set
+``DATABASE_URL`` (PostgreSQL) and ``CELERY_BROKER_URL`` (Redis).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from ammed_fhir.env import envbool, envfloat, envint, envlist, envstr
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(envstr("AMMED_DATA_DIR", str(BASE_DIR / "var")))
+
+DEBUG = envbool("DEBUG", False)
+SECRET_KEY = envstr("SECRET_KEY", "ammed-insecure-development-key-change-me")
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "guardian",
+    "ammed_fhir",
+    "clinical.medkb",
+    "clinical.orders",
+    "clinical.followup",
+    "clinical.diet",
+    "clinical.monitor",
+    "clinical.agent",
+    "inference",
+    "training",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "ammed_fhir.urls"
+WSGI_APPLICATION = "ammed_fhir.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "ammed_fhir" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ammed.sqlite3'}")
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user object
+
+LANGUAGE_CODE = envstr("LANGUAGE_CODE", "zh-hans")
+TIME_ZONE = envstr("TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+REDIS_URL = envstr("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery: without a broker, tasks run in-process (the embedded default).
+CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", "") or None
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}  # apps add entries in their AppConfig.ready()
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "ammed_fhir.api_errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AM-Med API",
+    "DESCRIPTION": "FHIR-integrated post-discharge follow-up (随访) backend.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "ammed@localhost")
+
+# FHIR boundary.
+FHIR_MAX_BUNDLE_ENTRIES = envint("FHIR_MAX_BUNDLE_ENTRIES", 5000)
+FHIR_MAX_BODY_BYTES = envint("FHIR_MAX_BODY_BYTES", 50 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = FHIR_MAX_BODY_BYTES
+FHIR_DEFAULT_PAGE_SIZE = envint("FHIR_DEFAULT_PAGE_SIZE", 50)
+FHIR_MAX_PAGE_SIZE = envint("FHIR_MAX_PAGE_SIZE", 500)
+
+# Language models (inference/).
+AMMED_LLM_BACKEND = envstr("AMMED_LLM_BACKEND", "template")
+AMMED_LLM_MODEL = envstr("AMMED_LLM_MODEL", "")
+AMMED_LLM_GPU_LAYERS = envint("AMMED_LLM_GPU_LAYERS", 0)
+AMMED_LLM_CTX = envint("AMMED_LLM_CTX", 4096)
+AMMED_LLM_TIMEOUT_S = envfloat("AMMED_LLM_TIMEOUT_S", 30.0)
+AMMED_MODEL_DIR = Path(envstr("AMMED_MODEL_DIR", str(DATA_DIR / "models")))
+OLLAMA_HOST = envstr("OLLAMA_HOST", "http://127.0.0.1:11434")
+
+# Outbound channels.
+AMMED_WEBHOOK_URL = envstr("AMMED_WEBHOOK_URL", "")
+AMMED_WEBHOOK_SECRET = envstr("AMMED_WEBHOOK_SECRET", "")
+AMMED_CHANNELS = envlist("AMMED_CHANNELS", ["inbox"])
+
+# Shared public data sets (research use: read when present, never shipped).
+AMMED_SHARED_DATA_DIR = Path(
+    envstr("AMMED_SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data"))
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+}

@@ -1,0 +1,21 @@
+"""URL map: /fhir (FHIR R4), /api/v1 (clinical functions), /api/docs (OpenAPI), /admin."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("fhir", include("ammed_fhir.fhir_urls")),
+    path("api/v1/", include("ammed_fhir.api_urls")),
+    path("api/v1/", include("clinical.medkb.urls")),
+    path("api/v1/", include("clinical.orders.urls")),
+    path("api/v1/", include("clinical.followup.urls")),
+    path("api/v1/", include("clinical.diet.urls")),
+    path("api/v1/", include("clinical.monitor.urls")),
+    path("api/v1/", include("clinical.agent.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]

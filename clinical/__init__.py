@@ -1,0 +1,1 @@
+"""Clinical domain apps: medkb (drug KB + guidance), orders, followup, diet, monitor, agent."""

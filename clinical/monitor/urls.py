@@ -1,0 +1,7 @@
+"""/api/v1 routes of clinical.monitor."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

@@ -1,0 +1,1 @@
+"""Language-model backends (llamacpp, ollama, template) behind one small interface."""

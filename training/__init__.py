@@ -1,0 +1,1 @@
+"""Training pipeline: instruction data, (Q)LoRA fine-tuning, merge, GGUF export, evaluation."""
