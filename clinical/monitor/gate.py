@@ -1,0 +1,142 @@
+"""The single door for every message AM-Med sends (contract shared by all apps).
+
+Patient-facing text goes through ``submit()``: the output monitor (issue 7) checks it and
+either releases it (Communication ``completed``, delivered to channels) or holds it
+(Communication ``on-hold`` awaiting clinician review). Care-team alerts go through
+``alert_care_team()``. Delivery to channels (webhook/email/inbox) happens in release
+handlers registered with ``register_release_handler()``; nothing is delivered unless released.
+
+NOTE: this is the interim implementation; issue 7 replaces the bodies (checks, hold queue)
+but keeps these signatures.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from ammed_fhir import store
+from ammed_fhir.models import PatientAssignment, PractitionerAccount
+
+Category = Literal["reminder", "guidance", "diet", "careplan", "followup", "agent", "alert"]
+
+_RELEASE_HANDLERS: list[str] = []
+
+
+@dataclass
+class OutgoingMessage:
+    """A message AM-Med wants to send. ``structured`` is the engine result the text came from."""
+
+    patient_id: str
+    text: str
+    category: Category
+    about: list[str] = field(default_factory=list)  # FHIR references, e.g. "MedicationRequest/1"
+    structured: dict[str, Any] | None = None
+    idempotency_key: str | None = None
+    recipients: list[str] = field(default_factory=list)  # default: the patient
+
+
+@dataclass
+class GateResult:
+    action: Literal["release", "hold"]
+    communication: dict[str, Any]
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+def register_release_handler(dotted_path: str) -> None:
+    """Register ``f(communication: dict) -> None`` called on commit for each released message."""
+    if dotted_path not in _RELEASE_HANDLERS:
+        _RELEASE_HANDLERS.append(dotted_path)
+
+
+def notify_released(communication: dict[str, Any]) -> None:
+    """Run release handlers once the current transaction commits."""
+
+    def _run() -> None:
+        for path in _RELEASE_HANDLERS:
+            import_string(path)(communication)
+
+    transaction.on_commit(_run)
+
+
+def _communication(msg: OutgoingMessage, status: str, category_code: str) -> dict[str, Any]:
+    comm: dict[str, Any] = {
+        "resourceType": "Communication",
+        "id": msg.idempotency_key or str(uuid.uuid4()),
+        "status": status,
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "https://ammed.example/fhir/CodeSystem/message-category",
+                        "code": category_code,
+                    }
+                ]
+            }
+        ],
+        "subject": {"reference": f"Patient/{msg.patient_id}"},
+        "recipient": [{"reference": r} for r in (msg.recipients or [f"Patient/{msg.patient_id}"])],
+        "sender": {"display": "AM-Med 随访系统"},
+        "payload": [{"contentString": msg.text}],
+    }
+    if msg.about:
+        comm["about"] = [{"reference": r} for r in msg.about]
+    if status == "completed":
+        comm["sent"] = timezone.now().isoformat()
+    return comm
+
+
+@transaction.atomic
+def submit(msg: OutgoingMessage) -> GateResult:
+    """Check and record an outgoing patient message (interim: releases without checks)."""
+    comm = store.write(_communication(msg, "completed", msg.category))
+    notify_released(comm)
+    return GateResult(action="release", communication=comm)
+
+
+def care_team_practitioners(patient_id: str) -> list[str]:
+    """FHIR Practitioner references of the clinicians assigned to ``patient_id``."""
+    user_ids = PatientAssignment.objects.filter(patient_id=patient_id).values_list(
+        "user_id", flat=True
+    )
+    return [
+        f"Practitioner/{pid}"
+        for pid in PractitionerAccount.objects.filter(user_id__in=user_ids).values_list(
+            "practitioner_id", flat=True
+        )
+    ]
+
+
+@transaction.atomic
+def alert_care_team(
+    patient_id: str,
+    text: str,
+    *,
+    reason: str,
+    about: list[str] | None = None,
+    key: str | None = None,
+) -> dict[str, Any]:
+    """Alert the patient's care team (not patient-facing): a Communication to the assigned
+    clinicians' Practitioners, delivered through the release handlers (configured channel)."""
+    msg = OutgoingMessage(
+        patient_id=patient_id,
+        text=text,
+        category="alert",
+        about=about or [],
+        structured={"reason": reason},
+        idempotency_key=key,
+        recipients=care_team_practitioners(patient_id) or [f"Patient/{patient_id}"],
+    )
+    if not care_team_practitioners(patient_id):
+        msg.recipients = []
+    comm = _communication(msg, "completed", "alert")
+    if not msg.recipients:
+        comm.pop("recipient", None)
+    comm = store.write(comm)
+    notify_released(comm)
+    return comm
