@@ -67,3 +67,47 @@ def own_patient_id(user: User) -> str | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return PatientAccount.objects.filter(user=user).values_list("patient_id", flat=True).first()
+
+
+def on_patients_stored(patients: list[dict]) -> None:
+    """Assign each stored Patient to the users linked to its ``generalPractitioner``."""
+    from ammed_fhir.models import PractitionerAccount
+    from ammed_fhir.search_columns import reference_id
+
+    wanted: dict[str, set[str]] = {}
+    for patient in patients:
+        for ref in patient.get("generalPractitioner") or []:
+            prac = reference_id(ref, "Practitioner")
+            if prac:
+                wanted.setdefault(prac, set()).add(str(patient["id"]))
+    if not wanted:
+        return
+    accounts = PractitionerAccount.objects.filter(practitioner_id__in=wanted).values_list(
+        "practitioner_id", "user_id"
+    )
+    for prac, user_id in accounts:
+        for pid in sorted(wanted[prac]):
+            PatientAssignment.objects.get_or_create(
+                patient_id=pid, user_id=user_id, defaults={"source": "generalPractitioner"}
+            )
+
+
+def can_write_fhir(user: User) -> bool:
+    """EMR integrations and administrators push resources through /fhir."""
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, "integration")
+
+
+def can_sign_off(user: User) -> bool:
+    """Clinicians (and administrators) sign off held messages; integrations never do."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(getattr(user, "is_superuser", False)) or is_clinician(user)
+
+
+def can_read_resource(user: User, patient_id: str) -> bool:
+    """A resource in a patient's compartment needs that patient; others need a login."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if not patient_id:
+        return True
+    return can_access_patient(user, patient_id)
