@@ -1,9 +1,11 @@
 """Medicine → (ingredients, classes): the ONE place the diet engine resolves a medicine.
 
-Until the drug knowledge base (``clinical.medkb.api``, issue 3) is on this branch, names
-resolve through ``data/medicines.csv`` (generic, brand and colloquial names, ATC codes). When
-medkb is importable, its ``ingredients_of()`` is asked first and the diet-specific classes
-(e.g. ``maoi_like``, ``tetracycline_class``) still come from our table, keyed by ingredient.
+Names resolve through the drug knowledge base first (``clinical.medkb.api.ingredients_of``,
+issue 3). The classes come from our ``data/medicines.csv`` when it curates that ingredient
+(diet-specific classes such as ``maoi_like`` for linezolid, ``dihydropyridine_ccb``), else
+from medkb's classes mapped through ``data/medkb_classes.csv``. Medicines medkb does not know
+(e.g. phenelzine, tacrolimus, the colloquial class word 头孢) and ATC codes resolve through
+``data/medicines.csv``.
 
 Clinical invariant: an unresolvable medicine returns None, and the engine then refuses to
 answer ``ok`` (it cannot rule out an interaction it knows nothing about).
@@ -11,11 +13,12 @@ answer ``ok`` (it cannot rule out an interaction it knows nothing about).
 
 from __future__ import annotations
 
+import csv
 import logging
 from dataclasses import dataclass
 from typing import Any
 
-from clinical.diet.knowledge import KnowledgeBase, MedicineEntry, get_kb, normalise
+from clinical.diet.knowledge import DATA_DIR, KnowledgeBase, MedicineEntry, get_kb, normalise
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +33,7 @@ class ResolvedMedicine:
 
 def _medkb() -> Any | None:
     try:
-        from clinical.medkb import api  # type: ignore[attr-defined]
+        from clinical.medkb import api
     except ImportError:
         return None
     return api
@@ -79,25 +82,52 @@ def _atc_lookup(codes: list[str], kb: KnowledgeBase) -> list[MedicineEntry]:
     return out
 
 
+def _class_map(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
+    cache = getattr(kb, "_medkb_class_map", None)
+    if cache is None:
+        with (DATA_DIR / "medkb_classes.csv").open(encoding="utf-8", newline="") as fh:
+            cache = {
+                r["medkb_class"].strip(): tuple(c for c in r["diet_classes"].split("|") if c)
+                for r in csv.DictReader(fh)
+            }
+        kb._medkb_class_map = cache  # type: ignore[attr-defined]
+    return cache
+
+
 def _medkb_lookup(text: str, kb: KnowledgeBase) -> ResolvedMedicine | None:
     api = _medkb()
     if api is None:
         return None
     try:
-        keys = [str(k).lower() for k in (api.ingredients_of(text) or [])]
+        keys = [str(k) for k in (api.ingredients_of(text) or [])]
         if not keys:
             return None
         classes: set[str] = set()
         table = _by_ingredient(kb)
+        mapping = _class_map(kb)
         for key in keys:
-            if key in table:
+            if key in table:  # we curate this ingredient's diet classes
                 classes |= set(table[key].classes)
+                continue
             ingredient = api.ingredient(key)
-            classes |= {str(c) for c in (getattr(ingredient, "classes", None) or [])}
+            for c in getattr(ingredient, "classes", None) or ():
+                classes |= set(mapping.get(str(c), (str(c),)))
         return ResolvedMedicine(text, tuple(keys), frozenset(classes), "medkb")
     except Exception:  # medkb trouble must never break a diet answer: fall back to our table
         log.warning("medkb lookup failed; using the diet medicine table", exc_info=True)
         return None
+
+
+def medkb_mentions(text: str) -> list[str]:
+    """Medicine names medkb finds in free text (our table's names are found by the caller)."""
+    api = _medkb()
+    if api is None or not text:
+        return []
+    try:
+        return [m.surface for m in api.find_mentions(text)]
+    except Exception:
+        log.warning("medkb find_mentions failed", exc_info=True)
+        return []
 
 
 def resolve_medicine(

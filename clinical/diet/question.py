@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from clinical.diet.foods import resolve_food
 from clinical.diet.knowledge import KnowledgeBase, normalise
+from clinical.diet.medicines import medkb_mentions
 
 _ALLERGY = re.compile(r"对(.{1,10}?)过敏|(?:^|我|有)(.{1,8}?)过敏")
 _FOOD_PHRASE = re.compile(
@@ -78,6 +79,11 @@ def parse_question(question: str, kb: KnowledgeBase) -> ParsedQuestion:
     else:
         out.foods.extend(text for _, _, kind, text in spans if kind == "food")
     out.medicines.extend(text for _, _, kind, text in spans if kind == "medicine")
+    taken = [text for _, _, _, text in spans] + out.foods
+    for surface in medkb_mentions(question):  # drugs only the drug KB knows (阿莫西林 …)
+        name = normalise(surface)
+        if name and name not in kb.food_index and not any(name in t or t in name for t in taken):
+            out.medicines.append(name)
     out.conditions.extend(text for _, _, kind, text in spans if kind == "condition")
     if not out.foods:
         # "吃头孢能喝藿香正气水吗": a medicine that is also in the food lexicon is the thing asked about

@@ -123,28 +123,53 @@ def test_an_unknown_medicine_does_not_resolve() -> None:
     assert resolve_medicine("") is None
 
 
-def test_medkb_is_asked_first_when_it_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The switch to clinical.medkb.api: its ingredients, our diet classes for them."""
+def test_medkb_resolves_first_and_our_table_supplies_diet_classes() -> None:
+    """clinical.medkb (issue 3) names the ingredient; diet classes come from our curation."""
+    linezolid = resolve_medicine("利奈唑胺片")
+    assert linezolid is not None and linezolid.via == "medkb"
+    assert "linezolid" in linezolid.ingredients
+    assert "maoi_like" in linezolid.classes and "maoi" not in linezolid.classes
+    tylenol = resolve_medicine("泰诺林")
+    assert (
+        tylenol is not None and tylenol.via == "medkb" and tylenol.ingredients == ("paracetamol",)
+    )
+    # medkb does not know the colloquial class word: our table answers
+    assert resolve_medicine("头孢").via == "diet-table"
+    # ethanol as a medicine ingredient maps to our ethanol-containing-medicine class
+    assert "ethanol_containing_medicine" in resolve_medicine("藿香正气水").classes
 
+
+def test_medkb_classes_are_mapped_for_ingredients_we_do_not_curate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     class FakeIngredient:
-        classes = ["hmg_coa_reductase_inhibitor"]
+        classes = frozenset({"hypnotic", "quinolone"})
 
     class FakeApi:
         @staticmethod
         def ingredients_of(name: str) -> list[str]:
-            return ["simvastatin"] if name == "舒降之片" else []
+            return ["zaleplon"] if name == "扎来普隆" else []
 
         @staticmethod
         def ingredient(key: str) -> FakeIngredient:
             return FakeIngredient()
 
     monkeypatch.setattr("clinical.diet.medicines._medkb", lambda: FakeApi)
-    med = resolve_medicine("舒降之片")
+    med = resolve_medicine("扎来普隆")
     assert med is not None and med.via == "medkb"
-    assert med.ingredients == ("simvastatin",)
-    assert {"statin", "hmg_coa_reductase_inhibitor"} <= med.classes
-    # medkb knows nothing: our table still answers
-    assert resolve_medicine("华法林").via == "diet-table"
+    assert {"cns_depressant", "fluoroquinolone"} <= med.classes
+    assert resolve_medicine("华法林").via == "diet-table"  # medkb knows nothing: our table
+
+
+def test_a_failing_medkb_falls_back_to_our_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    class BrokenApi:
+        @staticmethod
+        def ingredients_of(name: str) -> list[str]:
+            raise RuntimeError("kb not built")
+
+    monkeypatch.setattr("clinical.diet.medicines._medkb", lambda: BrokenApi)
+    med = resolve_medicine("华法林钠片")
+    assert med is not None and med.via == "diet-table" and med.ingredients == ("warfarin",)
 
 
 def test_a_rule_naming_an_unknown_category_fails_loading(
