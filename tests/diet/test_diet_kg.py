@@ -106,3 +106,16 @@ def test_the_real_shared_data_loads_and_answers(shared_data: Path) -> None:
     answer = consult(food="咸鸭蛋", patient={"conditions": ["高血压"]}).to_dict()
     assert answer["verdict"] == "caution"
     assert "hypertension.salt" in [r["code"] for r in answer["reasons"]]
+
+
+@pytest.mark.django_db
+def test_without_kg_rows_an_answer_costs_no_query_after_the_presence_check(
+    django_assert_num_queries,
+) -> None:
+    from clinical.diet.rules import kg
+
+    kg.invalidate()
+    with django_assert_num_queries(1):  # the cached "is anything loaded?" check
+        consult(food="鸡肝", patient={"conditions": ["高血压"]})
+    with django_assert_num_queries(0):
+        assert consult(food="鸡肝", patient={"conditions": ["高血压"]}).verdict == "ok"

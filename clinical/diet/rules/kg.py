@@ -7,6 +7,8 @@ same disease is contradictory and ignored.
 
 from __future__ import annotations
 
+import time
+
 from clinical.diet.context import PatientContext
 from clinical.diet.foods import ResolvedFood
 from clinical.diet.knowledge import KnowledgeBase
@@ -23,13 +25,32 @@ KG_ADVICE = {
 }
 
 
+# Whether any KG rows are loaded, re-checked at most this often per process (saves a query
+# per answer when the optional data set is absent; a fresh load shows up within this time).
+KG_RECHECK_S = 60.0
+_presence = {"checked_at": float("-inf"), "present": False}
+
+
+def invalidate() -> None:
+    """Forget the cached presence flag (the loader calls this after loading)."""
+    _presence["checked_at"] = float("-inf")
+
+
+def kg_loaded() -> bool:
+    now = time.monotonic()
+    if now - _presence["checked_at"] > KG_RECHECK_S:
+        _presence["present"] = DiseaseDietEntry.objects.exists()
+        _presence["checked_at"] = now
+    return bool(_presence["present"])
+
+
 def evaluate(food: ResolvedFood, ctx: PatientContext, kb: KnowledgeBase) -> list[Finding]:
     names_by_condition: dict[str, str] = {}
     for item in ctx.conditions:
         names_by_condition[item.text] = item.text
         if item.entry is not None:  # the canonical name, not every alias (痛风 is not 痛风石)
             names_by_condition.setdefault(item.entry.name_zh, item.text)
-    if not names_by_condition or not food.text:
+    if not names_by_condition or not food.text or not kg_loaded():
         return []
     rows = list(
         DiseaseDietEntry.objects.filter(

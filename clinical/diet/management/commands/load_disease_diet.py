@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from clinical.diet.models import DiseaseDietEntry
+from clinical.diet.rules import kg
 
 DATASET = "medical-kg-disease-diet"
 DATA_FILE = "disease_diet_kg.jsonl.gz"
@@ -113,6 +114,7 @@ class Command(BaseCommand):
             for start in range(0, len(entries), BATCH):
                 DiseaseDietEntry.objects.bulk_create(entries[start : start + BATCH])
                 self.stdout.write(f"  wrote {min(start + BATCH, len(entries))}/{len(entries)}")
+        kg.invalidate()
         self.stdout.write(
             self.style.SUCCESS(
                 f"loaded {len(rows)} diet rows for {diseases} diseases from {data_file} ({origin})"
