@@ -22,6 +22,13 @@ _FOOD_PHRASE = re.compile(
 _LEAD = re.compile(r"^(?:我|本人|有|对)+")
 _LEAD_FOOD = re.compile(r"^(?:一点儿|一点|点儿|点|一些|些|少量|适量|一杯|一碗|一口|几口|口)")
 
+# A medicine-looking word that no lexicon knows ("吃XYZ片", "吃中药"): kept as an unresolved
+# medicine so the answer cannot be ``ok`` out of ignorance.
+_DRUG_WORD = re.compile(
+    r"(?P<drug>[^，。吃喝能可和跟与在了着过的期间]{1,10}?"
+    r"(?:片|胶囊|颗粒|丸|口服液|注射液|糖浆|冲剂|滴剂|中药|西药|草药|药))"
+)
+
 
 @dataclass
 class ParsedQuestion:
@@ -80,6 +87,11 @@ def parse_question(question: str, kb: KnowledgeBase) -> ParsedQuestion:
         out.foods.extend(text for _, _, kind, text in spans if kind == "food")
     out.medicines.extend(text for _, _, kind, text in spans if kind == "medicine")
     taken = [text for _, _, _, text in spans] + out.foods
+    for m in _DRUG_WORD.finditer(norm):
+        word = m.group("drug")
+        if word not in kb.food_index and not any(word in t or t in word for t in taken):
+            out.medicines.append(word)
+            taken.append(word)
     for surface in medkb_mentions(question):  # drugs only the drug KB knows (阿莫西林 …)
         name = normalise(surface)
         if name and name not in kb.food_index and not any(name in t or t in name for t in taken):
