@@ -16,7 +16,7 @@ def evaluate(food: ResolvedFood, ctx: PatientContext, kb: KnowledgeBase) -> list
         if item.entry is not None:
             holders.setdefault(item.entry.key, []).append(item.text)
     out: list[Finding] = []
-    for category in food.categories:
+    for category in sorted(food.categories):
         for rule in kb.rules_by_category.get(category, ()):
             if rule.family != "disease":
                 continue

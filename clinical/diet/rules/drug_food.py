@@ -10,7 +10,7 @@ from clinical.diet.rules import Finding
 
 def evaluate(food: ResolvedFood, ctx: PatientContext, kb: KnowledgeBase) -> list[Finding]:
     out: list[Finding] = []
-    for category in food.categories:
+    for category in sorted(food.categories):
         for rule in kb.rules_by_category.get(category, ()):
             if rule.family != "drug":
                 continue
