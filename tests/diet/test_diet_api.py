@@ -178,3 +178,33 @@ def test_any_text_gets_an_answer_or_a_400_never_a_500(food: str, meds: list[str]
         assert status in (200, 400)
         if status == 200:
             assert answer["verdict"] in ("avoid", "caution", "ok", "unknown")
+
+
+def _medication(pid: str, text: str, status: str, end: str) -> dict:
+    return {
+        "resourceType": "MedicationRequest",
+        "status": status,
+        "intent": "order",
+        "medicationCodeableConcept": {"text": text},
+        "subject": {"reference": f"Patient/{pid}"},
+        "dispenseRequest": {"validityPeriod": {"start": "2026-10-01", "end": end}},
+    }
+
+
+def test_a_recently_stopped_metronidazole_still_rules_out_alcohol(demo_world) -> None:
+    store.write(_medication("demo-htn-dm", "甲硝唑片 0.2g", "completed", "2026-11-27"))
+    store.write(_medication("demo-htn-dm", "替硝唑片 0.5g", "completed", "2026-10-02"))
+    status, body = _post(_client("dr_wang"), {"patient_id": "demo-htn-dm", "food": "啤酒"})
+    assert status == 200 and body["verdict"] == "avoid"
+    because = {r["code"]: r["because"] for r in body["reasons"]}
+    assert because["nitroimidazole.ethanol"] == "甲硝唑片 0.2g（近14天内停用）"
+    names = [m["name"] for m in body["context"]["medicines"]]
+    assert "甲硝唑片 0.2g（近14天内停用）" in names
+    assert not any("替硝唑" in n for n in names)  # stopped 8 weeks ago
+
+
+def test_a_cancelled_order_does_not_count(demo_world) -> None:
+    store.write(_medication("demo-htn-dm", "辛伐他汀片 20mg", "cancelled", "2026-12-30"))
+    status, body = _post(_client("dr_wang"), {"patient_id": "demo-htn-dm", "food": "西柚"})
+    assert status == 200
+    assert "simvastatin.grapefruit" not in [r["code"] for r in body["reasons"]]
