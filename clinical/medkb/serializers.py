@@ -93,6 +93,9 @@ class DoseSerializer(serializers.Serializer):
     per_dose_mg = serializers.FloatField(allow_null=True)
     max_daily_mg = serializers.FloatField(allow_null=True)
     interval_hours = serializers.FloatField(allow_null=True)
+    ingredient = serializers.CharField(
+        allow_null=True, help_text="ingredient key the mg figures refer to"
+    )
 
 
 class IngredientOutSerializer(serializers.Serializer):

@@ -63,7 +63,7 @@ def demo_records(db: None, demo_bundles: list[dict]) -> list[str]:
 
 def _user(username: str, group: str) -> Any:
     g, _ = Group.objects.get_or_create(name=group)
-    u = get_user_model().objects.create_user(username=username, password="x")
+    u = get_user_model().objects.create_user(username=username)  # no password: hashing is slow
     u.groups.add(g)
     return u
 

@@ -34,6 +34,7 @@ class Dose:
             "per_dose_mg": self.per_dose_mg,
             "max_daily_mg": self.max_daily_mg,
             "interval_hours": self.interval_hours,
+            "ingredient": self.ingredient,
         }
 
 
