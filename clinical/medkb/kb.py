@@ -37,7 +37,7 @@ from clinical.medkb.normalize import (
 log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data"
-BUILD_VERSION = "4"  # bump when the build logic changes
+BUILD_VERSION = "5"  # bump when the build logic changes
 
 # Name tiers: lower wins when two products claim the same name.
 TIER_CURATED, TIER_ENTITY, TIER_GENERIC, TIER_INGREDIENT, TIER_BRAND, TIER_ALIAS, TIER_EN = range(7)
@@ -48,6 +48,17 @@ MENTION_STOPWORDS = {"可定", "代文", "再林", "左克", "阿乐", "严迪",
 _DRUG_PREDICATES = ("成份", "OTC类型", "药品类型", "通用名", "用法用量", "规格", "商品名")
 _NOT_DRUG = ("界", "入药部位", "常见症状", "ICD10", "就诊科室")
 _ETHANOL_FORMS = re.compile(r"(水|酊|酒)$")
+# Also common excipients/adjuvants: trusted from 成份 only when the product name names them.
+_EXCIPIENT_PRONE = {
+    "polyethylene_glycol",
+    "simethicone",
+    "sodium_bicarbonate",
+    "calcium_carbonate",
+    "aluminium_hydroxide",
+    "magnesium_hydroxide",
+    "vitamin_c",
+    "lactulose",
+}
 
 
 @dataclass
@@ -241,6 +252,18 @@ _EXCIPIENT_HINT = re.compile(
 )
 
 
+def _drop_fragments(ingredients: dict[str, Ingredient], actives: dict[str, float | None]) -> None:
+    """Drop an ingredient whose name is a fragment of another one found (麻黄 in 伪麻黄碱)."""
+    for a in list(actives):
+        na = norm(ingredients[a].name_zh)
+        for b in actives:
+            if b != a and any(
+                na in norm(n) for n in (ingredients[b].name_zh, *ingredients[b].aliases)
+            ):
+                actives.pop(a)
+                break
+
+
 def _reconcile_with_name(
     matcher: _IngredientMatcher,
     pname: str,
@@ -352,11 +375,15 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
             continue
         pname = norm(ename).strip()
         actives, others = matcher.parse(props.get("成份", []))
+        named = {k for _s, _e, k in matcher.find(pname)}
+        for k in _EXCIPIENT_PRONE & set(actives) - named:
+            actives.pop(k)
+        _drop_fragments(ingredients, actives)
         actives = _reconcile_with_name(matcher, pname, actives, props.get("规格", []))
         if "ethanol" in actives and not _ETHANOL_FORMS.search(pname):
             actives.pop("ethanol")  # process solvent in tablets/capsules, not in the product
         otc, is_otc = _otc_class(props.get("OTC类型", []) + props.get("药品类型", []))
-        rx = not is_otc or any(ingredients[k].rx_only for k in actives)
+        rx = not is_otc or "注射" in pname or any(ingredients[k].rx_only for k in actives)
         ind: set[str] = set()
         for text in props.get("适应症", []) + props.get("功能主治", []) + props.get("主治", []):
             for _end, key in sym_auto.iter(norm(text)):
