@@ -37,7 +37,7 @@ from clinical.medkb.normalize import (
 log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data"
-BUILD_VERSION = "5"  # bump when the build logic changes
+BUILD_VERSION = "7"  # bump when the build logic changes
 
 # Name tiers: lower wins when two products claim the same name.
 TIER_CURATED, TIER_ENTITY, TIER_GENERIC, TIER_INGREDIENT, TIER_BRAND, TIER_ALIAS, TIER_EN = range(7)
@@ -178,6 +178,10 @@ def _terms_table(name: str) -> dict[str, dict[str, Any]]:
         for k in ("classes", "codes"):
             if k in r:
                 row[k] = _split(r[k])
+        # precomputed match forms (lookups must not re-normalise the tables per request)
+        row["nterms"] = [norm(t) for t in row["terms"] if t]
+        row["kterms"] = {name_key(t) for t in row["terms"] if t}
+        row["ncodes"] = [c.lower() for c in row.get("codes") or []]
         out[r["key"]] = row
     return out
 
@@ -480,7 +484,10 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
         cross_reactivity=_rules("allergy_cross_reactivity.csv", "patient_class", "drug_class"),
         interactions=_rules("interactions.csv", "a", "b"),
         contraindications=_rules("contraindications.csv", "target", "condition"),
-        red_flags=_read_csv("red_flags.csv"),
+        red_flags=[
+            {**r, "nterms": [norm(t) for t in _split(r["terms"])]}
+            for r in _read_csv("red_flags.csv")
+        ],
         thresholds={r["key"]: float(r["value"]) for r in _read_csv("thresholds.csv")},
         bigram_index=bigrams,
         ingredient_names=ingredient_names,

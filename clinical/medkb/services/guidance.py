@@ -94,8 +94,8 @@ def red_flags(kb: KnowledgeBase, req: GuidanceRequest, has_fever: bool) -> list[
     text = norm(" ".join(req.symptoms))
     out = []
     for row in kb.red_flags:
-        terms = [t for t in row["terms"].split("|") if t]
-        if terms and not any(norm(t) in text for t in terms):
+        terms = row["nterms"]
+        if terms and not any(t in text for t in terms):
             continue
         if row["requires_fever"] == "1" and not has_fever:
             continue
