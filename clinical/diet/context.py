@@ -4,7 +4,9 @@ It comes from the request (``patient`` object), from the stored FHIR record (``p
 and from medicines/conditions/allergies named in a free-text question. Each item keeps the
 patient's own wording (shown as ``because``) next to what it resolved to.
 
-Clinical invariants: every active MedicationRequest counts (and one stopped within the last
+Clinical invariants: every active MedicationRequest counts; the latest eGFR, potassium and
+uric acid results add CKD / hyperkalaemia / hyperuricaemia when they cross the thresholds in
+``data/lab_conditions.csv`` (only when the unit matches: no guessed conversions) (and one stopped within the last
 14 days, since several interactions outlast the last dose); an item that does not resolve is
 kept as *unresolved* so the engine can refuse ``ok``; drug and environmental allergies never
 block a food.
@@ -269,6 +271,7 @@ def from_record(record: Any, kb: KnowledgeBase, today: date) -> PatientContext:
         text, _ = _concept(allergy, "code")
         if text:
             ctx.allergies.append(resolve_allergy(text, allergy.get("category"), kb))
+    _lab_conditions(ctx, record, kb)
     for proc in record.procedures:
         if proc.get("status") not in (None, "completed", "in-progress"):
             continue
@@ -282,6 +285,39 @@ def from_record(record: Any, kb: KnowledgeBase, today: date) -> PatientContext:
         key = "cholecystectomy" if "胆囊切除" in text else "post_operative"
         ctx.conditions.append(ConditionItem(label, kb.conditions[key]))
     return ctx
+
+
+_BAD_OBSERVATION = {"entered-in-error", "cancelled", "registered"}
+
+
+def _lab_conditions(ctx: PatientContext, record: Any, kb: KnowledgeBase) -> None:
+    """The latest result of each lab in ``lab_conditions.csv`` that crosses its threshold."""
+    latest: dict[str, dict[str, Any]] = {}
+    wanted = {lab.loinc for lab in kb.lab_conditions}
+    for obs in record.observations:  # ordered by effective time: later ones win
+        if obs.get("status") in _BAD_OBSERVATION:
+            continue
+        for c in (obs.get("code") or {}).get("coding") or []:
+            if "loinc" in str(c.get("system", "")) and c.get("code") in wanted:
+                latest[c["code"]] = obs
+    have = ctx.condition_keys()
+    for loinc, obs in latest.items():
+        qty = obs.get("valueQuantity") or {}
+        value = qty.get("value")
+        if not isinstance(value, int | float):
+            continue
+        units = {str(qty.get("code") or ""), str(qty.get("unit") or "")}
+        for lab in kb.lab_conditions:
+            if lab.loinc != loinc or not units & set(lab.units) or not lab.matches(value):
+                continue
+            if lab.condition in have:
+                break
+            when = _date(obs.get("effectiveDateTime")) or _date(obs.get("issued"))
+            label = f"{lab.label_zh} {value:g} {qty.get('unit') or qty.get('code')}"
+            label += f"（{when.isoformat()}）" if when else ""
+            ctx.conditions.append(ConditionItem(label, kb.conditions[lab.condition]))
+            have.add(lab.condition)
+            break
 
 
 def with_names(

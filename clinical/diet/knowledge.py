@@ -97,6 +97,22 @@ class Allergen:
 
 
 @dataclass(frozen=True)
+class LabCondition:
+    """A lab result that implies a condition (e.g. eGFR < 60 → CKD) when its unit matches."""
+
+    loinc: str
+    label_zh: str
+    units: tuple[str, ...]
+    comparator: str  # "<" or ">"
+    threshold: float
+    condition: str
+    source: str
+
+    def matches(self, value: float) -> bool:
+        return value < self.threshold if self.comparator == "<" else value > self.threshold
+
+
+@dataclass(frozen=True)
 class Rule:
     """One sourced rule: a subject (ingredient/class/condition/allergen) × a food category."""
 
@@ -120,6 +136,7 @@ class KnowledgeBase:
     allergens: dict[str, Allergen]
     non_food_allergens: tuple[str, ...]
     rules: list[Rule]
+    lab_conditions: list[LabCondition] = field(default_factory=list)
     # derived indexes
     food_index: dict[str, Food] = field(default_factory=dict)
     medicine_index: dict[str, MedicineEntry] = field(default_factory=dict)
@@ -286,7 +303,30 @@ def load() -> KnowledgeBase:
             if c not in categories:
                 raise KnowledgeError(f"foods.csv {food.name}: unknown category {c}")
 
-    kb = KnowledgeBase(categories, foods, medicines, conditions, allergens, non_food, rules)
+    labs: list[LabCondition] = []
+    for r in _rows(
+        "lab_conditions.csv",
+        ("loinc", "label_zh", "units", "comparator", "threshold", "condition", "source"),
+    ):
+        if r["condition"] not in conditions or r["comparator"] not in ("<", ">"):
+            raise KnowledgeError(f"lab_conditions.csv {r['loinc']}: bad condition/comparator")
+        try:
+            threshold = float(r["threshold"])
+        except ValueError as exc:
+            raise KnowledgeError(f"lab_conditions.csv {r['loinc']}: threshold") from exc
+        labs.append(
+            LabCondition(
+                r["loinc"],
+                r["label_zh"],
+                tuple(_split(r["units"])),
+                r["comparator"],
+                threshold,
+                r["condition"],
+                r["source"],
+            )
+        )
+
+    kb = KnowledgeBase(categories, foods, medicines, conditions, allergens, non_food, rules, labs)
     kb.ancestors = _ancestors(categories)
     kb.ancestors[ANY_FOOD] = frozenset({ANY_FOOD})
     for food in foods:

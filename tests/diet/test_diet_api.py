@@ -208,3 +208,36 @@ def test_a_cancelled_order_does_not_count(demo_world) -> None:
     status, body = _post(_client("dr_wang"), {"patient_id": "demo-htn-dm", "food": "西柚"})
     assert status == 200
     assert "simvastatin.grapefruit" not in [r["code"] for r in body["reasons"]]
+
+
+def _lab(pid: str, loinc: str, value: float, unit: str, when: str) -> dict:
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": loinc}]},
+        "subject": {"reference": f"Patient/{pid}"},
+        "effectiveDateTime": when,
+        "valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org"},
+    }
+
+
+def test_a_low_egfr_in_the_record_brings_the_ckd_rules(demo_world) -> None:
+    client = _client("dr_wang")
+    _, before = _post(client, {"patient_id": "demo-htn-dm", "food": "杨桃"})
+    assert before["verdict"] == "caution"  # diabetes: fruit in moderation
+    store.write(_lab("demo-htn-dm", "62238-1", 42, "mL/min/{1.73_m2}", "2026-11-20T08:00:00+08:00"))
+    _, after = _post(client, {"patient_id": "demo-htn-dm", "food": "杨桃"})
+    assert after["verdict"] == "avoid"
+    reason = next(r for r in after["reasons"] if r["code"] == "ckd.star_fruit")
+    assert reason["because"] == "估算肾小球滤过率 42 mL/min/{1.73_m2}（2026-11-20）"
+
+
+def test_only_the_latest_lab_counts_and_units_must_match(demo_world) -> None:
+    client = _client("dr_wang")
+    store.write(_lab("demo-htn-dm", "2823-3", 5.8, "mmol/L", "2026-11-01T08:00:00+08:00"))
+    store.write(_lab("demo-htn-dm", "2823-3", 4.2, "mmol/L", "2026-11-25T08:00:00+08:00"))
+    store.write(_lab("demo-htn-dm", "3084-1", 9.9, "g/L", "2026-11-25T08:00:00+08:00"))
+    _, body = _post(client, {"patient_id": "demo-htn-dm", "food": "低钠盐"})
+    keys = {c["key"] for c in body["context"]["conditions"]}
+    assert "hyperkalaemia" not in keys  # 5.8 was superseded by 4.2
+    assert "hyperuricaemia" not in keys  # unknown unit: no guessed conversion
