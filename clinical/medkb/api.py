@@ -211,6 +211,7 @@ class PatientContext:
     conditions: list[str] = field(default_factory=list)
     allergies: list[str] = field(default_factory=list)
     current_medications: list[str] = field(default_factory=list)
+    recent_surgery_days: float | None = None  # days since the latest surgery, if known
 
     @classmethod
     def from_record(cls, patient_id: str, today: date | None = None) -> PatientContext | None:
@@ -284,6 +285,23 @@ class PatientContext:
             names = [t for t in concept_texts(cc) if "|" not in t]
             if names:
                 meds.append(" ".join(names))
+        surgery_days = None
+        for proc in record.procedures:
+            if proc.get("status") not in (None, "completed", "in-progress"):
+                continue
+            when = (
+                proc.get("performedDateTime")
+                or (proc.get("performedPeriod") or {}).get("end")
+                or (proc.get("performedPeriod") or {}).get("start")
+            )
+            if isinstance(when, str) and len(when) >= 10:
+                try:
+                    d = date.fromisoformat(when[:10])
+                except ValueError:
+                    continue
+                days = (today - d).days
+                if days >= 0 and (surgery_days is None or days < surgery_days):
+                    surgery_days = float(days)
         weight = None
         for obs in record.observations:
             codes = [c.get("code") for c in (obs.get("code") or {}).get("coding") or []]
@@ -295,9 +313,10 @@ class PatientContext:
             weight_kg=weight,
             pregnant=pregnant,
             breastfeeding=breastfeeding,
-            conditions=conditions,
-            allergies=allergies,
-            current_medications=meds,
+            conditions=list(dict.fromkeys(conditions)),
+            allergies=list(dict.fromkeys(allergies)),
+            current_medications=list(dict.fromkeys(meds)),
+            recent_surgery_days=surgery_days,
         )
 
 

@@ -46,6 +46,7 @@ class MedicationGuidanceView(APIView):
                 conditions=p.get("conditions", []),
                 allergies=p.get("allergies", []),
                 current_medications=p.get("current_medications", []),
+                recent_surgery_days=p.get("recent_surgery_days"),
             )
         answer = advise(
             GuidanceRequest(

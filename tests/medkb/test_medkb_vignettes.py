@@ -315,6 +315,7 @@ def test_traditional_and_english_names_resolve(ask) -> None:
         ({"symptoms": ["抽搐"], "temperature_c": 39.0}, "抽搐", "emergency"),
         ({"symptoms": ["黑便"]}, "黑便", "emergency"),
         ({"symptoms": ["伤口红肿流脓"], "temperature_c": 38.0}, "伤口", "urgent"),
+        ({"temperature_c": 38.4, "recent_surgery_days": 9}, "手术后", "urgent"),
         (
             {"temperature_c": 38.3, "pregnant": True, "sex": "female", "pregnancy_weeks": 20},
             "孕妇",
@@ -342,3 +343,8 @@ def test_plain_fever_needs_no_doctor(ask) -> None:
     a = ask(["泰诺林"], **FEVER)
     assert a["see_doctor"] == {"needed": False, "urgency": None, "reasons": []}
     assert a["sources"]
+
+
+def test_postoperative_flag_expires_after_30_days(ask) -> None:
+    a = ask(["泰诺林"], temperature_c=38.4, recent_surgery_days=45)
+    assert a["see_doctor"]["needed"] is False

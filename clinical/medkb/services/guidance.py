@@ -114,6 +114,11 @@ def red_flags(kb: KnowledgeBase, req: GuidanceRequest, has_fever: bool) -> list[
             continue
         if row["pregnant"] == "1" and not req.patient.pregnant:
             continue
+        days = req.patient.recent_surgery_days
+        if row["max_days_since_surgery"] and (
+            days is None or days > float(row["max_days_since_surgery"])
+        ):
+            continue
         out.append(row)
     return out
 
