@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
+import os
 import pickle
 import re
 import threading
@@ -545,7 +546,7 @@ def build_and_save(
     kb = build(progress)
     path = artifact_path(kb.fingerprint)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # concurrent builders never share a file
     with open(tmp, "wb") as f:
         pickle.dump(kb, f, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)
