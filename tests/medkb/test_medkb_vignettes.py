@@ -348,3 +348,14 @@ def test_plain_fever_needs_no_doctor(ask) -> None:
 def test_postoperative_flag_expires_after_30_days(ask) -> None:
     a = ask(["泰诺林"], temperature_c=38.4, recent_surgery_days=45)
     assert a["see_doctor"]["needed"] is False
+
+
+def test_unintelligible_symptoms_recommend_nothing(ask) -> None:
+    a = ask(["泰诺林", "开瑞坦"], symptoms=["说不清楚的不舒服"])
+    assert all(i["verdict"] != "recommended" for i in a["items"])
+    assert "咨询" in a["advice"]
+
+
+def test_herbal_product_in_pregnancy_carries_a_caution(ask) -> None:
+    a = ask(["板蓝根颗粒"], sex="female", pregnant=True, pregnancy_weeks=10, symptoms=["咽痛"])
+    assert "pregnancy" in codes(a["items"][0], "caution")

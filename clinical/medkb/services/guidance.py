@@ -153,6 +153,25 @@ def _product_reasons(
                 p.source,
             )
         )
+    if p.other_components and not p.rx_only:  # herbal parts carry no curated safety data
+        tcm_src = "中成药临床应用指导原则(国家中医药管理局 2010): 孕妇、哺乳期妇女及儿童应在医师指导下使用"
+        if profile.pregnant:
+            reasons.append(
+                Reason(
+                    "pregnancy",
+                    "caution",
+                    "中成药成分复杂，孕期安全性资料有限，用前请咨询医生",
+                    tcm_src,
+                )
+            )
+        if profile.breastfeeding:
+            reasons.append(
+                Reason("breastfeeding", "caution", "中成药成分复杂，哺乳期用前请咨询医生", tcm_src)
+            )
+        if age is not None and age < 12:
+            reasons.append(
+                Reason("age", "caution", "儿童使用中成药请按说明书儿童用量或遵医嘱", tcm_src)
+            )
     if symptom_keys and not p.rx_only and not (p.indications & symptom_keys):
         reasons.append(
             Reason(
@@ -247,6 +266,8 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
     chosen: list[_Item] = []
     pool = [i for i in items if i.verdict == "usable"]
     uncovered = set(symptom_keys)
+    if not symptom_keys:
+        pool = []  # nothing understood to treat: recommend nothing rather than guess
     while pool:
         pool.sort(key=lambda i: _rank_key(kb, i, uncovered))
         best = pool[0]
@@ -258,8 +279,6 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
         chosen.append(best)
         best.verdict = "recommended"
         uncovered -= best.covers
-        if not symptom_keys:
-            break
     for it in items:
         if it.verdict != "usable" or it.product is None:
             continue
@@ -398,7 +417,10 @@ def _advice(
     if unknown_symptoms:
         parts.append(f"未能理解的症状描述：{'、'.join(unknown_symptoms)}。")
     if not chosen and not urgency:
-        parts.append("您药箱中没有适合目前情况的药品，建议咨询医生或药师。")
+        if unknown_symptoms and not any(i.covers for i in items):
+            parts.append("未能判断哪种药对应您的症状，请咨询医生或药师后再用药。")
+        else:
+            parts.append("您药箱中没有适合目前情况的药品，建议咨询医生或药师。")
     if not urgency:
         parts.append(
             "用药期间多喝水、注意休息；如症状加重、出现新的症状，或发热超过3天，请及时就医。"
