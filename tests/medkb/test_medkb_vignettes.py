@@ -329,7 +329,7 @@ def test_red_flags(ask, kwargs: dict, code_text: str, urgency: str) -> None:
     assert sd["needed"] is True and sd["urgency"] == urgency
     assert any(code_text in r for r in sd["reasons"]), sd["reasons"]
     if urgency == "emergency":
-        assert all(i["verdict"] != "recommended" for i in a["items"])
+        assert all(i["verdict"] != "recommended" and i["dose"] is None for i in a["items"])
         assert "立即就医" in a["advice"]
 
 

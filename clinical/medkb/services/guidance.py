@@ -246,13 +246,16 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
         item.reasons = _product_reasons(kb, item, profile, symptom_keys)
         item.covers = set(product.indications & symptom_keys) if symptom_keys else set()
         if not any(r.severity == "avoid" for r in item.reasons):
-            caps = {r.ingredient: r.max_daily_mg for r in item.reasons if r.max_daily_mg}
+            caps: dict[str, float] = {}
+            for r in item.reasons:
+                if r.max_daily_mg and r.ingredient:
+                    caps[r.ingredient] = min(caps.get(r.ingredient, r.max_daily_mg), r.max_daily_mg)
             item.dose = dosing.compute(
                 kb,
                 product,
                 age_years=profile.age_years,
                 weight_kg=req.patient.weight_kg,
-                caps=caps,  # type: ignore[arg-type]
+                caps=caps,
             )
             if item.dose.blocked:
                 item.reasons.append(
@@ -313,9 +316,11 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
                     )
                 )
             break
-    if urgency == "emergency":
-        for it in chosen:
-            it.verdict = "usable"
+    if urgency == "emergency":  # the doctor decides; no self-medication dose is offered
+        for it in items:
+            if it.verdict in ("recommended", "usable"):
+                it.verdict = "usable"
+                it.dose = None
 
     see_doctor = {
         "needed": bool(flags),
