@@ -316,6 +316,12 @@ def test_traditional_and_english_names_resolve(ask) -> None:
         ({"symptoms": ["黑便"]}, "黑便", "emergency"),
         ({"symptoms": ["伤口红肿流脓"], "temperature_c": 38.0}, "伤口", "urgent"),
         ({"temperature_c": 38.4, "recent_surgery_days": 9}, "手术后", "urgent"),
+        ({"symptoms": ["突然剧烈头痛"]}, "剧烈头痛", "emergency"),
+        ({"symptoms": ["咳嗽", "痰中带血"]}, "咳血", "urgent"),
+        ({"symptoms": ["持续呕吐"]}, "呕吐", "urgent"),
+        ({"symptoms": ["腹泻", "尿少"]}, "脱水", "urgent"),
+        ({"symptoms": ["嘴唇肿", "全身荨麻疹"]}, "过敏", "emergency"),
+        ({"symptoms": ["小腿肿痛"]}, "血栓", "urgent"),
         (
             {"temperature_c": 38.3, "pregnant": True, "sex": "female", "pregnancy_weeks": 20},
             "孕妇",
