@@ -365,3 +365,23 @@ def test_unintelligible_symptoms_recommend_nothing(ask) -> None:
 def test_herbal_product_in_pregnancy_carries_a_caution(ask) -> None:
     a = ask(["板蓝根颗粒"], sex="female", pregnant=True, pregnancy_weeks=10, symptoms=["咽痛"])
     assert "pregnancy" in codes(a["items"][0], "caution")
+
+
+def test_child_gets_a_weight_dosed_single_ingredient_over_an_undosable_combination(ask) -> None:
+    a = ask(
+        ["小儿氨酚黄那敏颗粒", "儿童泰诺林"],
+        age_years=3,
+        weight_kg=14,
+        symptoms=["发烧", "流鼻涕"],
+        temperature_c=38.8,
+    )
+    items = by_input(a)
+    assert items["儿童泰诺林"]["verdict"] == "recommended"
+    assert items["儿童泰诺林"]["dose"]["per_dose_mg"] == 128  # 4 ml of 32 mg/ml (≤ 10 mg/kg)
+    assert "duplicate_ingredient" in codes(items["小儿氨酚黄那敏颗粒"], "avoid")
+
+
+def test_brand_alias_resolves_to_the_curated_product(ask) -> None:
+    a = ask(["开瑞坦", "沐舒坦"], symptoms=["打喷嚏", "咳痰"])
+    assert [i["product"] for i in a["items"]] == ["开瑞坦", "沐舒坦"]
+    assert all(i["dose"]["text"].startswith("每次1片") for i in a["items"])

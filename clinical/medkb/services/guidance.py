@@ -40,6 +40,19 @@ DUPLICATE_CLASSES = (
     "antidiarrhoeal",
 )
 URGENCY_RANK = {"emergency": 3, "urgent": 2, "routine": 1}
+# Which avoid reason the advice names first (product-level reasons before ingredient ones).
+_MAIN_REASON = [
+    "allergy",
+    "interaction",
+    "contraindication",
+    "prescription_only",
+    "pregnancy",
+    "breastfeeding",
+    "age",
+    "max_dose",
+    "duplicate_ingredient",
+    "not_indicated",
+]
 
 
 @dataclass
@@ -214,10 +227,10 @@ def _rank_key(kb: KnowledgeBase, item: _Item, uncovered: set[str]) -> tuple:
     cautions = sum(1 for r in item.reasons if r.severity == "caution")
     new = len(item.covers & uncovered)
     return (
+        0 if item.dose and item.dose.per_dose_mg else 1,  # a product we can dose comes first
         -new,
         cautions,
         0 if p.curated else 1,
-        0 if item.dose and item.dose.per_dose_mg else 1,
         len(p.ingredients) - new,  # fewer extra ingredients for what it treats
         len(p.ingredients),
     )
@@ -243,7 +256,11 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
             item.candidates = api.candidates(raw, 3)
             items.append(item)
             continue
-        item.reasons = _product_reasons(kb, item, profile, symptom_keys)
+        item.reasons = list(
+            {
+                (r.code, r.text): r for r in _product_reasons(kb, item, profile, symptom_keys)
+            }.values()
+        )
         item.covers = set(product.indications & symptom_keys) if symptom_keys else set()
         if not any(r.severity == "avoid" for r in item.reasons):
             caps: dict[str, float] = {}
@@ -407,7 +424,10 @@ def _advice(
             parts.append(f"无法识别“{it.input}”{hint}？未能识别的药品请先咨询药师，不要自行服用。")
     avoid = [it for it in items if it.verdict == "avoid" and it.product is not None]
     for it in avoid:
-        main = next(r for r in it.reasons if r.severity == "avoid")
+        main = min(
+            (r for r in it.reasons if r.severity == "avoid"),
+            key=lambda r: (_MAIN_REASON.index(r.code), r.ingredient is not None),
+        )
         parts.append(f"不要使用{it.product.name}：{main.text}。")  # type: ignore[union-attr]
     cautions = []
     for it in chosen:
