@@ -59,6 +59,9 @@ def test_resolution_variants(kb: KnowledgeBase) -> None:
     assert api.ingredients_of("盐酸二甲双胍缓释片 0.5g") == ["metformin"]
     assert api.ingredients_of("華法林鈉片") == ["warfarin"]
     assert api.ingredients_of("ＩＢＵＰＲＯＦＥＮ") == ["ibuprofen"]  # full-width
+    assert api.resolve("感冒灵颗粒 10g*9袋").name == "感冒灵颗粒"  # package descriptions
+    assert api.resolve("泰诺林 0.65g×18片/盒").name == "泰诺林"
+    assert api.resolve("芬必得 24粒装").name == "芬必得"
     assert api.resolve("完全不存在的药") is None
     assert api.ingredients_of("完全不存在的药") == []
     assert "泰诺林" in api.candidates("泰诺琳")
