@@ -44,6 +44,7 @@ __all__ = [
     "Reason",
     "candidates",
     "check_patient",
+    "check_text",
     "find_mentions",
     "ingredient",
     "ingredients_of",
@@ -334,6 +335,21 @@ def check_patient(ingredient_keys: list[str], patient_context: PatientContext) -
     kb_ = get_kb()
     keys = [k for k in dict.fromkeys(ingredient_keys) if k in kb_.ingredients]
     return run_all(kb_, keys, build_profile(kb_, patient_context))
+
+
+def check_text(text: str, patient_context: PatientContext) -> list[tuple[Mention, list[Reason]]]:
+    """Every drug mentioned in ``text`` with the patient-safety reasons for its ingredients
+    (the output monitor's question: "does this message suggest something unsafe?")."""
+    from clinical.medkb.checks import run_all
+    from clinical.medkb.checks.profile import build_profile
+
+    kb_ = get_kb()
+    profile = build_profile(kb_, patient_context)
+    out: list[tuple[Mention, list[Reason]]] = []
+    for m in find_mentions(text):
+        keys = [m.key] if m.kind == "ingredient" else kb_.products[m.key].ingredient_keys
+        out.append((m, run_all(kb_, keys, profile)))
+    return out
 
 
 def profile_notes(patient_context: PatientContext) -> dict[str, list[str]]:

@@ -90,3 +90,11 @@ def test_find_mentions_offsets_index_the_original_text(kb: KnowledgeBase) -> Non
 
 def test_free_text_medication_line(kb: KnowledgeBase) -> None:
     assert api.ingredients_of("华法林钠片 3mg 口服 每日一次 晚饭后") == ["warfarin"]
+
+
+def test_check_text_flags_an_unsafe_suggestion(kb: KnowledgeBase) -> None:
+    ctx = api.PatientContext(age_years=68, current_medications=["华法林钠片 3mg"])
+    found = api.check_text("发热时可以吃芬必得或者泰诺林。", ctx)
+    by_surface = {m.surface: reasons for m, reasons in found}
+    assert [r.code for r in by_surface["芬必得"] if r.severity == "avoid"] == ["interaction"]
+    assert all(r.severity == "caution" for r in by_surface["泰诺林"])
