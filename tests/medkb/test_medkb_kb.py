@@ -98,3 +98,10 @@ def test_check_text_flags_an_unsafe_suggestion(kb: KnowledgeBase) -> None:
     by_surface = {m.surface: reasons for m, reasons in found}
     assert [r.code for r in by_surface["芬必得"] if r.severity == "avoid"] == ["interaction"]
     assert all(r.severity == "caution" for r in by_surface["泰诺林"])
+
+
+def test_no_known_allergy_is_not_an_unresolved_allergy(kb: KnowledgeBase) -> None:
+    notes = api.profile_notes(
+        api.PatientContext(age_years=30, allergies=["否认药物过敏史", "猫毛"])
+    )
+    assert notes["allergies"] == ["猫毛"]
