@@ -149,10 +149,13 @@ def _product_reasons(
     if p.rx_only:
         prescribed = any(k in profile.medications for k in p.ingredient_keys)
         is_antibiotic = any("antibiotic" in kb.ingredients[k].classes for k in p.ingredient_keys)
+        rx_ingredient = any(kb.ingredients[k].rx_only for k in p.ingredient_keys)
         if prescribed:
             text = "这是医生为您开具的处方药：请按医嘱服用，不要为本次症状自行加量或改变用法"
         elif is_antibiotic:
             text = "抗菌药(抗生素)是处方药：感冒、发热多为病毒感染，抗菌药无效，不能自行服用"
+        elif not rx_ingredient and not p.curated:
+            text = "未能确认本品为非处方药(OTC)：请在医生或药师指导下使用，不要自行服用"
         else:
             text = "处方药：须由医生开具并指导使用，不能自行用于本次症状"
         reasons.append(Reason("prescription_only", "avoid", text, p.source or "药品说明书"))
