@@ -105,3 +105,26 @@ def test_no_known_allergy_is_not_an_unresolved_allergy(kb: KnowledgeBase) -> Non
         api.PatientContext(age_years=30, allergies=["否认药物过敏史", "猫毛"])
     )
     assert notes["allergies"] == ["猫毛"]
+
+
+def test_curated_label_doses_respect_the_safety_table(kb: KnowledgeBase) -> None:
+    for p in kb.products.values():
+        if not p.curated or p.rx_only or not p.units_per_dose:
+            continue
+        for a in p.ingredients:
+            ing = kb.ingredients[a.key]
+            if a.strength_mg is None or not ing.adult_max_single_mg:
+                continue
+            assert p.units_per_dose * a.strength_mg <= ing.adult_max_single_mg, p.name
+            if p.max_units_per_day and ing.adult_max_daily_mg:
+                assert p.max_units_per_day * a.strength_mg <= ing.adult_max_daily_mg, p.name
+
+
+def test_build_command_is_idempotent(kb: KnowledgeBase) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("build_drug_kb", stdout=out)
+    assert "is current" in out.getvalue()
