@@ -50,6 +50,16 @@ def _novel(pattern: re.Pattern[str], candidate: str, allowed: str) -> list[str]:
     return [m for m in pattern.findall(candidate) if m not in allowed]
 
 
+def _novel_drugs(candidate: str, allowed: str) -> list[str]:
+    """Drug-shaped words of ``candidate`` none of whose 3+-character endings is in ``allowed``
+    (the pattern's prefix may swallow neighbouring words: 记得吃华法林 ends in 华法林)."""
+    novel = []
+    for word in _DRUGISH.findall(candidate):
+        if not any(word[i:] in allowed for i in range(max(len(word) - 2, 1))):
+            novel.append(word)
+    return novel
+
+
 def guard(candidate: str, draft: str, structured: dict[str, Any]) -> str:
     """Why ``candidate`` may not replace ``draft`` ('' when it may)."""
     allowed = draft + json.dumps(structured, ensure_ascii=False)
@@ -57,7 +67,7 @@ def guard(candidate: str, draft: str, structured: dict[str, Any]) -> str:
         return "empty"
     if nums := _novel(_NUMBER, candidate, allowed):
         return f"adds numbers {nums}"
-    if drugs := _novel(_DRUGISH, candidate, allowed):
+    if drugs := _novel_drugs(candidate, allowed):
         return f"adds drug names {drugs}"
     if len(candidate) > 3 * len(draft) + 80:
         return "too long"

@@ -105,14 +105,6 @@ class LlamaCppBackend(LLMBackend):
         )
 
     # -- helpers ---------------------------------------------------------------------
-    def _deadline(self, timeout_s: float | None) -> float:
-        return time.monotonic() + (self.config.timeout_s if timeout_s is None else timeout_s)
-
-    def _stopper(self, deadline: float) -> Any:
-        from llama_cpp import StoppingCriteriaList
-
-        return StoppingCriteriaList([lambda _ids, _logits: time.monotonic() >= deadline])
-
     def _require_template(self) -> None:
         if not self.info.has_chat_template:
             raise LLMConfigError(
@@ -129,23 +121,38 @@ class LlamaCppBackend(LLMBackend):
         timeout_s: float | None,
         response_format: dict[str, Any] | None = None,
     ) -> str:
+        return "".join(self._pieces(messages, max_tokens, temperature, timeout_s, response_format))
+
+    def _pieces(
+        self,
+        messages: list[Message],
+        max_tokens: int | None,
+        temperature: float,
+        timeout_s: float | None,
+        response_format: dict[str, Any] | None = None,
+    ) -> Iterator[str]:
+        """Stream the answer; stop generating and raise ``LLMTimeout`` at the deadline."""
         self._require_template()
-        deadline = self._deadline(timeout_s)
+        budget = self.config.timeout_s if timeout_s is None else timeout_s
+        deadline = time.monotonic() + budget
         with self._lock:
             self.llm.reset()
-            out = self.llm.create_chat_completion(
+            chunks = self.llm.create_chat_completion(
                 messages=list(messages),
                 max_tokens=max_tokens or self.config.max_tokens,
                 temperature=temperature,
                 response_format=response_format,
-                stopping_criteria=self._stopper(deadline),
+                stream=True,
             )
-        if time.monotonic() >= deadline:
-            raise LLMTimeout(
-                f"llamacpp: no complete answer within "
-                f"{self.config.timeout_s if timeout_s is None else timeout_s:.3g}s"
-            )
-        return out["choices"][0]["message"]["content"] or ""
+            try:
+                for chunk in chunks:
+                    piece = chunk["choices"][0]["delta"].get("content")
+                    if piece:
+                        yield piece
+                    if time.monotonic() >= deadline:
+                        raise LLMTimeout(f"llamacpp: no complete answer within {budget:.3g}s")
+            finally:
+                chunks.close()  # stops generation (frees the context for the next call)
 
     # -- interface -------------------------------------------------------------------
     def chat(
@@ -185,23 +192,7 @@ class LlamaCppBackend(LLMBackend):
         temperature: float = 0.2,
         timeout_s: float | None = None,
     ) -> Iterator[str]:
-        self._require_template()
-        deadline = self._deadline(timeout_s)
-        with self._lock:
-            self.llm.reset()
-            chunks = self.llm.create_chat_completion(
-                messages=list(messages),
-                max_tokens=max_tokens or self.config.max_tokens,
-                temperature=temperature,
-                stream=True,
-                stopping_criteria=self._stopper(deadline),
-            )
-            for chunk in chunks:
-                piece = chunk["choices"][0]["delta"].get("content")
-                if piece:
-                    yield piece
-                if time.monotonic() >= deadline:
-                    raise LLMTimeout("llamacpp: stream exceeded its time budget")
+        yield from self._pieces(messages, max_tokens, temperature, timeout_s)
 
     def render_prompt(self, messages: list[Message]) -> str:
         """The exact prompt text the model's chat template produces (for tests/debugging)."""
