@@ -37,7 +37,9 @@ def gate_calls(monkeypatch: pytest.MonkeyPatch) -> list[gate.OutgoingMessage]:
 
 
 @pytest.mark.django_db
-def test_medication_question_escalates_while_medkb_is_absent(patient_client, monkeypatch) -> None:
+def test_question_about_a_prescribed_medicine_goes_to_the_care_team(
+    patient_client, monkeypatch
+) -> None:
     sent = gate_calls(monkeypatch)
     out = say(patient_client, "华法林漏服了一次怎么办？")
     assert out["intent"] == "medication_question" and out["route"] == "medication"
@@ -223,3 +225,23 @@ def test_agents_own_communications_are_not_answered(
             gate.OutgoingMessage(patient_id="demo-surgery", text="提醒", category="reminder")
         )
     assert AgentMessage.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_over_the_counter_medicine_question_is_answered_by_medkb(
+    patient_client, monkeypatch
+) -> None:
+    sent = gate_calls(monkeypatch)
+    out = say(patient_client, "膝盖疼，我能吃布洛芬吗？")
+    assert (out["intent"], out["route"], out["outcome"]) == (
+        "medication_question",
+        "medication",
+        "answered",
+    )
+    (msg,) = sent
+    guidance = msg.structured["guidance"]
+    assert msg.structured["cabinet"] == ["布洛芬"]
+    assert out["reply"] == guidance["advice"]  # template mode: the engine's own words
+    # 张伟 takes warfarin: medkb's interaction rule says no NSAID.
+    assert guidance["items"][0]["verdict"] == "avoid"
+    assert out["reply"].startswith("不要使用布洛芬") and "华法林" in out["reply"]
