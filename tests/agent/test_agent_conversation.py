@@ -70,12 +70,15 @@ def test_blood_pressure_reading_is_stored_as_an_observation(nurse_client) -> Non
     out = say(nurse_client, "今天早上血压160/100，有点头晕", patient="demo-htn-dm")
     assert (out["intent"], out["route"]) == ("reading_report", "followup")
     obs = store.search("Observation", patient_id="demo-htn-dm")
-    assert len(obs) == before + 1
-    new = max(obs, key=lambda o: o["meta"]["lastUpdated"])
+    assert len(obs) == before + 2  # the reading, and the symptom in the patient's words
+    bp = [o for o in obs if o.get("performer") and o["code"].get("coding")]
+    (new,) = bp
     assert new["code"]["coding"][0]["code"] == "85354-9"
     values = [c["valueQuantity"]["value"] for c in new["component"]]
     assert values == [160, 100]
     assert new["performer"] == [{"reference": "Patient/demo-htn-dm"}]
+    (said,) = [o for o in obs if o["category"][0]["coding"][0]["code"] == "survey"]
+    assert said["valueString"] == "今天早上血压160/100，有点头晕"
     assert out["entities"]["symptoms"] == ["头晕"]
 
 

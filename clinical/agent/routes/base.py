@@ -13,9 +13,13 @@ log = logging.getLogger(__name__)
 
 Outcome = Literal["answered", "escalated", "recorded", "clarify"]
 
-ESCALATION_TEXT = (
-    "您的问题已转给您的医生，请先咨询医生，不要自行调整用药。如有紧急不适，请立即就医或拨打120。"
-)
+URGENT_HINT = "如有紧急不适，请立即就医或拨打120。"
+ESCALATION_TEXTS = {
+    "medication": "您的用药问题已转给您的医生，请先咨询医生，不要自行调整用药。" + URGENT_HINT,
+    "diet": "您的饮食问题已转给您的医生，请先咨询医生后再食用。" + URGENT_HINT,
+    "followup": "您反映的情况已转给您的医生，医生会尽快联系您。" + URGENT_HINT,
+}
+ESCALATION_TEXT = ESCALATION_TEXTS["medication"]
 
 
 @dataclass
@@ -44,26 +48,27 @@ def escalate(route: str, ctx: RouteContext, reason: str, **extra: Any) -> RouteR
         route=route,
         outcome="escalated",
         structured={"route": route, "escalated": True, "reason": reason, **extra},
-        draft=ESCALATION_TEXT,
+        draft=ESCALATION_TEXTS.get(route, ESCALATION_TEXT),
         alert_reason=f"agent-escalation:{route}:{reason}",
     )
 
 
 def to_dict(value: Any) -> dict[str, Any]:
     """An engine result as a JSON-able dict (dataclass, dict, or object with as_dict)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
     if isinstance(value, dict):
         return value
-    as_dict = getattr(value, "as_dict", None)
-    if callable(as_dict):
-        return as_dict()
+    for name in ("to_dict", "as_dict"):
+        method = getattr(value, name, None)
+        if callable(method):
+            return method()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
     raise TypeError(f"unexpected engine result {type(value).__name__}")
 
 
 def patient_text(result: dict[str, Any]) -> str:
     """The engine's own patient-facing text, if it provides one."""
-    for key in ("patient_text", "text", "reply", "answer", "message", "summary"):
+    for key in ("patient_text", "advice", "text", "reply", "answer", "message", "summary"):
         value = result.get(key)
         if isinstance(value, str) and value.strip():
             return value.strip()

@@ -113,10 +113,37 @@ def observation(patient_id: str, r: Reading) -> dict[str, Any]:
     return obs
 
 
+def symptom_observation(patient_id: str, text: str) -> dict[str, Any]:
+    """The patient's own words as a survey Observation (the follow-up engine reads these)."""
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                        "code": "survey",
+                    }
+                ]
+            }
+        ],
+        "code": {"text": "患者自述症状"},
+        "subject": {"reference": f"Patient/{patient_id}"},
+        "effectiveDateTime": timezone.now().isoformat(),
+        "performer": [{"reference": f"Patient/{patient_id}"}],
+        "valueString": text,
+    }
+
+
 def store_readings(ctx: RouteContext) -> tuple[list[str], list[Reading]]:
-    """Write plausible readings as Observations; return their references and the rejects."""
+    """Write plausible readings (and any symptoms, as the patient's words) as Observations;
+    return their references and the implausible readings."""
     refs: list[str] = []
     rejected: list[Reading] = []
+    if ctx.understanding.symptoms:
+        stored = store.write(symptom_observation(ctx.patient_id, ctx.text))
+        refs.append(f"Observation/{stored['id']}")
     for r in ctx.understanding.readings:
         if not plausible(r):
             rejected.append(r)
@@ -124,6 +151,16 @@ def store_readings(ctx: RouteContext) -> tuple[list[str], list[Reading]]:
         stored = store.write(observation(ctx.patient_id, r))
         refs.append(f"Observation/{stored['id']}")
     return refs, rejected
+
+
+def assessment_text(assessment: dict[str, Any]) -> str:
+    """Draft from the engine's own reason texts and its timeframe text (nothing added)."""
+    reasons = [r["text"] for r in assessment.get("reasons", []) if r.get("text")]
+    when = (assessment.get("timeframe") or {}).get("text", "")
+    if not reasons and not when:
+        return ""
+    body = "；".join(reasons[:3])
+    return f"根据您反映的情况：{body}。{when}" if body else when
 
 
 def answer(ctx: RouteContext) -> RouteResult:
@@ -153,15 +190,18 @@ def answer(ctx: RouteContext) -> RouteResult:
         result = escalate("followup", ctx, "engine_error", **extra)
         result.about = refs
         return result
-    text = patient_text(assessment)
+    text = patient_text(assessment) or assessment_text(assessment)
     if not text:
         result = escalate("followup", ctx, "engine_no_text", assessment=assessment, **extra)
         result.about = refs
         return result
+    disposition = assessment.get("disposition", "")
+    alert = "" if disposition == "self-care" else f"agent-followup:{disposition}"
     return RouteResult(
         "followup",
         "answered",
         {"route": "followup", "assessment": assessment, **extra},
         text,
         about=refs,
+        alert_reason=alert,
     )
