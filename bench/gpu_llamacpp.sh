@@ -6,7 +6,7 @@
 # Inputs (all offline; the GPU machine has no network):
 #   $GPU_DIR/llama_cpp_python-0.3.36-slim.tar.gz   slimmed sdist (bench/slim_sdist.sh makes it)
 #   $GPU_DIR/whl/*.whl                              gguf 0.19.0 + diskcache (pure Python)
-#   $GPU_DIR/src/{inference,bench}                  AM-Med's backend and this bench
+#   $GPU_DIR/src/{inference,bench}                  AM-Med's backend and this bench (optional)
 # Steps: (1) build llama-cpp-python with CUDA for sm_90 while (2) a random-weight
 # InternLM2.5-7B-shaped F16 GGUF is written, (3) quantise it to Q4_K_M, (4) pp512/tg256
 # through the C API and through AM-Med's llamacpp backend, GPU (full offload) and CPU,
@@ -21,8 +21,10 @@ R="$OUT/results.jsonl"
 log() { echo "[$(date +%H:%M:%S)] $*" | tee -a "$OUT/steps.log"; }
 
 python3 -m pip install -q --no-index --no-deps --no-compile --target /tmp/site "$GPU_DIR"/whl/*.whl
-export PYTHONPATH=/tmp/site:$GPU_DIR/src PYTHONUNBUFFERED=1
-B="python3 $GPU_DIR/src/bench/llamacpp_bench.py --out $R"
+# AM-Med's code: a copy under $GPU_DIR/src when the run happens in another checkout, else here.
+SRC=$GPU_DIR/src; [ -d "$SRC/inference" ] || SRC=$PWD
+export PYTHONPATH=/tmp/site:$SRC PYTHONUNBUFFERED=1
+B="python3 $SRC/bench/llamacpp_bench.py --out $R"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$OUT/gpu.txt"
 lscpu | grep -E "Model name|^CPU\(s\)" >> "$OUT/gpu.txt"
 
