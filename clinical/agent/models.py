@@ -32,6 +32,7 @@ class AgentMessage(models.Model):
     outcome = models.CharField(max_length=16, blank=True, default="")
     understanding = models.JSONField(default=dict, blank=True)
     structured = models.JSONField(default=dict, blank=True)
+    draft = models.TextField(blank=True, default="")  # the engine's template text
     phrasing_source = models.CharField(max_length=24, blank=True, default="")
     communication_id = models.CharField(max_length=64, blank=True, default="")
     source = models.CharField(max_length=16, default="api")  # api | fhir

@@ -153,6 +153,7 @@ def _handle(patient_id: str, text: str, source: str, source_ref: str | None) -> 
         route=result.route,
         outcome=result.outcome,
         structured=structured,
+        draft=result.draft,
         phrasing_source=phrased.source,
         communication_id=gated.communication.get("id", ""),
         source=source,
