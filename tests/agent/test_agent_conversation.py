@@ -248,3 +248,22 @@ def test_over_the_counter_medicine_question_is_answered_by_medkb(
     # 张伟 takes warfarin: medkb's interaction rule says no NSAID.
     assert guidance["items"][0]["verdict"] == "avoid"
     assert out["reply"].startswith("不要使用布洛芬") and "华法林" in out["reply"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("降压药可以停吗？", "dose_change_question"),
+        ("布洛芬可以多吃一片吗", "dose_change_question"),
+        ("胰岛素怎么用", "prescribed_medicine_question"),
+        ("泮托拉唑饭前还是饭后吃", "prescribed_medicine_question"),
+    ],
+)
+def test_prescriber_questions_are_escalated_not_answered(
+    patient_client, monkeypatch, text: str, reason: str
+) -> None:
+    sent = gate_calls(monkeypatch)
+    out = say(patient_client, text)
+    assert (out["route"], out["outcome"]) == ("medication", "escalated")
+    assert sent[0].structured["reason"] == reason

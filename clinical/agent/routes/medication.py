@@ -8,11 +8,19 @@ at home (``guidance.advise``). Questions about the patient's *prescribed* medici
 from __future__ import annotations
 
 import logging
+import re
 
 from ammed_fhir import store
 from clinical.agent.routes.base import RouteContext, RouteResult, escalate
 
 log = logging.getLogger(__name__)
+
+# Class names in data/lexicon.csv are not products one can look up: the prescriber answers.
+CLASS_NAMES = {"降压药", "降糖药", "止痛药", "抗生素", "胰岛素", "头孢类"}
+# Stopping, changing, skipping or catching up a dose is the prescriber's decision.
+PRESCRIBER_QUESTION = re.compile(
+    r"停|减量|加量|换药|漏服|忘了吃|忘记吃|补吃|要补|少吃|多吃|剂量|吃几"
+)
 
 
 def prescribed(patient_id: str) -> list[str]:
@@ -32,10 +40,12 @@ def answer(ctx: RouteContext) -> RouteResult:
         from clinical.medkb.services.guidance import GuidanceRequest, advise
     except ImportError:
         return escalate("medication", ctx, "engine_unavailable", medicines=meds)
+    if PRESCRIBER_QUESTION.search(ctx.text):
+        return escalate("medication", ctx, "dose_change_question", medicines=meds)
     own = prescribed(ctx.patient_id)
-    cabinet = [m for m in meds if not any(m in text for text in own)]
+    cabinet = [m for m in meds if m not in CLASS_NAMES and not any(m in t for t in own)]
     if not cabinet:
-        # About a prescribed medicine (or none named): the prescriber answers.
+        # About a prescribed medicine or a class (or none named): the prescriber answers.
         return escalate("medication", ctx, "prescribed_medicine_question", medicines=meds)
     try:
         patient = PatientContext.from_record(ctx.patient_id)
