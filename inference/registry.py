@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 
 from django.utils.module_loading import import_string
@@ -50,3 +51,8 @@ def reset_backends() -> None:
         for backend in _cache.values():
             backend.close()
         _cache.clear()
+
+
+# Free models (and their GPU contexts) while the interpreter is still whole: llama.cpp's
+# CUDA backend must not be torn down before the contexts that use it.
+atexit.register(reset_backends)

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -223,8 +222,3 @@ class LlamaCppBackend(LLMBackend):
         if llm is not None:
             llm.close()
             self.llm = None
-
-
-def json_schema_text(schema: dict[str, Any]) -> str:
-    """Compact schema text for prompts (the grammar enforces it; the prompt explains it)."""
-    return json.dumps(schema, ensure_ascii=False, separators=(",", ":"))
