@@ -20,6 +20,15 @@ from clinical.monitor.models import Review, ReviewStatus
 MAX_TEXT = 100_000  # request size guard; the monitor itself holds anything over its own limit
 
 
+class StrictCharField(serializers.CharField):
+    """A CharField that refuses numbers and other non-strings instead of coercing them."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class FindingSerializer(serializers.Serializer):
     check = serializers.CharField()
     code = serializers.CharField()
@@ -31,7 +40,7 @@ class FindingSerializer(serializers.Serializer):
 
 
 class CheckRequestSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=MAX_TEXT, trim_whitespace=False)
+    text = StrictCharField(max_length=MAX_TEXT, trim_whitespace=False)
     patient_id = serializers.CharField(required=False, max_length=64)
     patient = serializers.JSONField(required=False)
     structured = serializers.JSONField(required=False)
@@ -154,7 +163,7 @@ class ReviewApproveView(APIView):
 
 
 class EditSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=MAX_TEXT, trim_whitespace=False)
+    text = StrictCharField(max_length=MAX_TEXT, trim_whitespace=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.test import Client
 
 from ammed_fhir import store
@@ -32,6 +34,16 @@ def load_demo() -> None:
         for entry in bundle.get("entry", []):
             store.write(entry["resource"])
     link_demo_accounts()
+
+
+@pytest.fixture(scope="module")
+def demo_db(django_db_setup, django_db_blocker):
+    """Load the demo once per module inside a transaction rolled back at the module's end
+    (each test still runs in its own savepoint)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        yield
+        transaction.set_rollback(True)
 
 
 def client_for(username: str | None) -> Client:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from ammed_monitor_helpers import RELEASED, load_demo
+from ammed_monitor_helpers import RELEASED
+from ammed_monitor_helpers import demo_db as demo_db
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
@@ -15,15 +16,14 @@ from clinical.monitor import gate, services
 from clinical.monitor.models import AuditEvent, Review, ReviewStatus
 from clinical.monitor.tasks import escalate_overdue
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_db")]
 
 SAFE = "张伟您好，请今晚饭后按时服用华法林钠片3mg。如出现黑便、牙龈出血不止，请及时就医。"
 UNSAFE = "疼痛厉害时对乙酰氨基酚片每次4片，每天6次，不用担心。"
 
 
 @pytest.fixture(autouse=True)
-def demo():
-    load_demo()
+def handler():
     gate.register_release_handler("ammed_monitor_helpers.record_release")
     RELEASED.clear()
     yield
