@@ -26,6 +26,8 @@ def check(ctx: CheckContext) -> list[Finding]:
         ing = kb.ingredient(mention.key)
         if ing is None or negated(text, mention.start):
             continue
+        if text[mention.end : mention.end + 4].lstrip("类药物").startswith("过敏"):
+            continue  # "对青霉素过敏": stating the allergy, not suggesting the drug
         span = (mention.start, mention.end)
         is_ordered = ing.key in orders
         for rule in kb.cross_reactivity(patient_classes, ing):

@@ -36,12 +36,28 @@ def check(ctx: CheckContext) -> list[Finding]:
         if i + 1 < len(mentions) and mentions[i + 1].key == mention.key:
             continue
         dose = parse_dose(text[mention.end : region_end], offset=mention.end)
-        if dose.amount is None and dose.daily_amount is None:
-            continue
         if negated(text, mention.start):
             continue
         ing = kb.ingredient(mention.key)
         if ing is None:
+            continue
+        order = orders.get(ing.key)
+        if dose.amount is None and dose.daily_amount is None:
+            # "华法林钠片6mg" alone: a stated strength must equal the ordered dose
+            if dose.strength_mg is not None and order is not None and order.dose_mg is not None:
+                if abs(dose.strength_mg - order.dose_mg) > 1e-6 and (
+                    order.strength_mg is None or abs(dose.strength_mg - order.strength_mg) > 1e-6
+                ):
+                    out.append(
+                        ctx.finding(
+                            NAME,
+                            "dose_differs_from_order",
+                            "high",
+                            f"{ing.name_zh} {_fmt(dose.strength_mg)} 与医嘱 {_fmt(order.dose_mg)}（{order.text}）不一致",
+                            (mention.start, mention.end + 12),
+                            "patient's active MedicationRequest",
+                        )
+                    )
             continue
         span = (mention.start, dose.span[1] if dose.span else mention.end)
         src = ing.source
@@ -65,7 +81,6 @@ def check(ctx: CheckContext) -> list[Finding]:
                 )
             )
             continue
-        order = orders.get(ing.key)
         strength = dose.strength_mg
         if strength is None and order is not None:
             strength = order.strength_mg

@@ -21,7 +21,7 @@ _LATIN = re.compile(
 _LEAD = re.compile(
     r"^(?:.*(?:吃|服用|服|用|和|或|及|与|把|将|继续|按时|请|您|你|的|了|是|在|给|点|些|种|这|那|个|类|药物|如))"
 )
-_GENERIC = {"胶囊", "颗粒", "注射液", "口服液", "糖浆", "滴丸", "缓释片", "肠溶片"}
+_FORM_CHARS = set("肠溶缓释控释分散泡腾软硬胶囊片颗粒注射液口服糖浆滴丸混悬")
 SOURCE = "WHO INN stems (The use of stems in the selection of INN); AM-Med formulary"
 
 
@@ -39,7 +39,7 @@ def check(ctx: CheckContext) -> list[Finding]:
                 stripped = _LEAD.sub("", word)
                 start = end - len(stripped) if stripped else start
                 word = stripped or word
-                if word in _GENERIC or len(word) < 2:
+                if len(word) < 2 or set(word) <= _FORM_CHARS:
                     continue
             if kb.resolve(word):
                 continue
