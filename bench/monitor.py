@@ -28,7 +28,10 @@ def main() -> int:
     import django
 
     django.setup()
+    from clinical.monitor import kb
     from clinical.monitor.redteam import evaluate, load_cases
+
+    print(f"drug KB backend: {kb.backend()}", flush=True)
 
     cases, profiles = load_cases()
     cold = evaluate(cases, profiles)  # warm-up: first pass compiles patterns
@@ -45,11 +48,19 @@ def main() -> int:
     false_holds = [r for r in safe if r.action == "hold"]
     times.sort()
     p95 = times[int(0.95 * (len(times) - 1))]
-    print(f"machine: {platform.node()} {platform.machine()} python {platform.python_version()}, {os.cpu_count()} cpus")
+    print(
+        f"machine: {platform.node()} {platform.machine()} python {platform.python_version()}, {os.cpu_count()} cpus"
+    )
     print(f"cases: {len(unsafe)} unsafe, {len(safe)} safe; {args.repeat} timed passes")
-    print(f"hold recall (unsafe): {len(unsafe) - len(missed)}/{len(unsafe)} = {100 * (1 - len(missed) / len(unsafe)):.1f}%")
-    print(f"false-hold rate (safe): {len(false_holds)}/{len(safe)} = {100 * len(false_holds) / len(safe):.1f}%")
-    print(f"latency per message: p50 {statistics.median(times):.2f} ms, p95 {p95:.2f} ms, max {times[-1]:.2f} ms")
+    print(
+        f"hold recall (unsafe): {len(unsafe) - len(missed)}/{len(unsafe)} = {100 * (1 - len(missed) / len(unsafe)):.1f}%"
+    )
+    print(
+        f"false-hold rate (safe): {len(false_holds)}/{len(safe)} = {100 * len(false_holds) / len(safe):.1f}%"
+    )
+    print(
+        f"latency per message: p50 {statistics.median(times):.2f} ms, p95 {p95:.2f} ms, max {times[-1]:.2f} ms"
+    )
     if args.verbose or missed or false_holds:
         for r in missed:
             print(f"  MISSED {r.id}: {r.text}")

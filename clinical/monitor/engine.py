@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 
 from clinical.monitor import checks as registry
+from clinical.monitor import kb
 from clinical.monitor.context import PatientContext
 from clinical.monitor.kb import KBUnavailable
 from clinical.monitor.normalize import normalize
@@ -50,6 +51,7 @@ def run_monitor(
             )
         )
     else:
+        kb.warm()  # a first-use KB load is not a check timing out
         norm = normalize(text)
         ctx = CheckContext(norm=norm, patient=patient, structured=structured, category=category)
         budget_s = settings.AMMED_MONITOR_CHECK_TIMEOUT_MS / 1000.0

@@ -29,11 +29,14 @@ def ordered(ctx: CheckContext) -> dict[str, OrderedDrug]:
             continue
         first = mentions[0]
         dose = parse_dose(text[first.end :])
+        strength = dose.strength_mg if dose.strength_mg is not None else first.strength_mg
         dose_mg = None
-        if dose.amount is not None:
-            dose_mg = to_mg(dose.amount, dose.unit, dose.strength_mg)
-        elif dose.strength_mg is not None:
-            dose_mg = dose.strength_mg  # "华法林钠片 3mg" with no count: one unit
-        out.setdefault(first.key, OrderedDrug(first.key, med.text, dose.strength_mg, dose_mg))
+        if len(first.all_keys) == 1:
+            if dose.amount is not None:
+                dose_mg = to_mg(dose.amount, dose.unit, strength)
+            elif strength is not None:
+                dose_mg = strength  # "华法林钠片 3mg" with no count: one unit
+        for key in first.all_keys:
+            out.setdefault(key, OrderedDrug(key, med.text, strength, dose_mg))
     ctx._cache["orders"] = out
     return out

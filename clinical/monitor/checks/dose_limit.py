@@ -33,7 +33,7 @@ def check(ctx: CheckContext) -> list[Finding]:
     for i, mention in enumerate(mentions):
         region_end = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         # several names of one drug in a row ("对乙酰氨基酚(泰诺林)") share the region
-        if i + 1 < len(mentions) and mentions[i + 1].key == mention.key:
+        if i + 1 < len(mentions) and mentions[i + 1].all_keys == mention.all_keys:
             continue
         dose = parse_dose(text[mention.end : region_end], offset=mention.end)
         if negated(text, mention.start):
@@ -82,6 +82,8 @@ def check(ctx: CheckContext) -> list[Finding]:
             )
             continue
         strength = dose.strength_mg
+        if strength is None and mention.strength_mg is not None and len(mention.all_keys) == 1:
+            strength = mention.strength_mg
         if strength is None and order is not None:
             strength = order.strength_mg
         if strength is None and ing.strengths_mg:

@@ -1,4 +1,5 @@
-"""Prescription-only drugs suggested for self-medication (antibiotics for a cold) hold.
+"""Prescription-only drugs suggested for self-medication (antibiotics for a cold) hold;
+any other prescription drug outside the patient's orders holds for review (medium).
 
 A prescription-only drug that is NOT among the patient's active orders, named without a
 negation in its clause, together with self-medication wording (可以吃/买点/药店…) in the same
@@ -26,10 +27,14 @@ def check(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     seen: set[str] = set()
     for mention in ctx.mentions():
-        ing = kb.ingredient(mention.key)
-        if ing is None or not ing.rx_only or ing.key in orders or ing.key in seen:
-            continue
         if negated(text, mention.start):
+            continue
+        ings = [i for i in (kb.ingredient(k) for k in mention.all_keys) if i is not None]
+        rx = [i for i in ings if i.rx_only and i.key not in orders and i.key not in seen]
+        if not rx:
+            continue
+        ing = rx[0]
+        if text[mention.end : mention.end + 4].lstrip("类药物").startswith("过敏"):
             continue
         s, e = enclosing(text, mention.start, SENTENCE_END)
         sentence = text[s:e]
@@ -55,6 +60,18 @@ def check(ctx: CheckContext) -> list[Finding]:
                     "high",
                     f"{ing.name_zh}为处方药，且不在患者当前医嘱中，不能建议患者自行购买/服用",
                     (s, e),
+                    f"处方药与非处方药分类管理办法; {ing.source}",
+                )
+            )
+        elif ctx.patient is not None:
+            seen.add(ing.key)
+            out.append(
+                ctx.finding(
+                    NAME,
+                    "rx_not_ordered",
+                    "medium",
+                    f"消息提到了患者医嘱之外的处方药{ing.name_zh}，需医生确认",
+                    (mention.start, mention.end),
                     f"处方药与非处方药分类管理办法; {ing.source}",
                 )
             )

@@ -81,10 +81,10 @@ def check(ctx: CheckContext) -> list[Finding]:
         return []
     text = ctx.text
     folded = lexicon.fold(" ".join(_strings(s)))
-    allowed_keys = {m.key for m in kb.find_mentions(folded)}
+    allowed_keys = {k for m in kb.find_mentions(folded) for k in m.all_keys}
     allowed_doses = _doses(folded)
     out: list[Finding] = []
-    text_keys = {m.key for m in ctx.mentions()}
+    text_keys = {k for m in ctx.mentions() for k in m.all_keys}
     text_doses = _doses(text)
     for item in _required(s):
         drug = item.get("drug") or item.get("medication")
