@@ -25,6 +25,8 @@ class Medication:
 
     @property
     def text(self) -> str:
+        if self.name and self.name in self.dosage:
+            return self.dosage.strip()
         return f"{self.name} {self.dosage}".strip()
 
 
