@@ -4,13 +4,11 @@ downloaded browser; skipped (with the reason) only when /usr/bin/chromium is mis
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 from ammed_monitor_helpers import load_demo
-from django.db import connections
 
 from ammed_fhir import store
 from clinical.monitor import gate
@@ -36,19 +34,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls below are ours.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
-    connections.close_all()
-
-
 def _login(browser, live_server, username: str):
     page = browser.new_context(locale="zh-CN").new_page()
     page.set_default_timeout(20_000)
@@ -62,7 +47,10 @@ def _login(browser, live_server, username: str):
     return page
 
 
-def test_physician_edits_and_approves_and_unassigned_nurse_cannot_see(browser, live_server):
+def test_physician_edits_and_approves_and_unassigned_nurse_cannot_see(live_server):
+    from playwright.sync_api import sync_playwright
+
+    # All ORM work happens outside Playwright's event loop (before and after the browser).
     load_demo()
     gate.submit(
         gate.OutgoingMessage(
@@ -70,25 +58,34 @@ def test_physician_edits_and_approves_and_unassigned_nurse_cannot_see(browser, l
         )
     )
     review = Review.objects.get(communication_id="browser-1")
+    row = f"a[href*='/admin/monitor/review/{review.pk}/change/']"
 
-    nurse = _login(browser, live_server, "nurse_zhao")
-    assert "/admin/monitor/review/" in nurse.url
-    assert nurse.locator(f"a[href*='/admin/monitor/review/{review.pk}/change/']").count() == 0
-    nurse.goto(f"{live_server.url}/admin/monitor/review/{review.pk}/change/")
-    assert HELD not in nurse.content()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        try:
+            nurse = _login(browser, live_server, "nurse_zhao")
+            nurse_url = nurse.url
+            nurse_rows = nurse.locator(row).count()
+            nurse.goto(f"{live_server.url}/admin/monitor/review/{review.pk}/change/")
+            nurse_page = nurse.content()
 
-    page = _login(browser, live_server, "dr_wang")
-    link = page.locator(f"a[href*='/admin/monitor/review/{review.pk}/change/']").first
-    link.click()
-    page.wait_for_load_state()
-    marks = page.locator("mark.finding")
-    assert marks.count() >= 1
-    assert "每次4片" in page.locator(".held-text").inner_text()
-    page.fill("#id_edited_text", FIXED)
-    page.click("#edit-approve-button")
-    page.wait_for_load_state()
-    assert re.search(r"/admin/monitor/review/\?status__exact=pending$", page.url)
-    assert "已修改并批准发送" in page.content()
+            page = _login(browser, live_server, "dr_wang")
+            page.locator(row).first.click()
+            page.wait_for_load_state()
+            marks = page.locator("mark.finding").count()
+            held_text = page.locator(".held-text").inner_text()
+            page.fill("#id_edited_text", FIXED)
+            page.click("#edit-approve-button")
+            page.wait_for_load_state()
+            after_url, after_page = page.url, page.content()
+        finally:
+            browser.close()
+
+    assert "/admin/monitor/review/" in nurse_url and nurse_rows == 0
+    assert HELD not in nurse_page
+    assert marks >= 1 and "每次4片" in held_text
+    assert re.search(r"/admin/monitor/review/\?status__exact=pending$", after_url)
+    assert "已修改并批准发送" in after_page
 
     review.refresh_from_db()
     assert review.status == ReviewStatus.APPROVED and review.final_text == FIXED
@@ -96,4 +93,3 @@ def test_physician_edits_and_approves_and_unassigned_nurse_cannot_see(browser, l
     assert comm["status"] == "completed" and comm["payload"][0]["contentString"] == FIXED
     ev = AuditEvent.objects.get(review=review, action="edit_approve")
     assert (ev.actor_name, ev.before, ev.after) == ("dr_wang", HELD, FIXED)
-    assert os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] == "true"
