@@ -171,3 +171,20 @@ def test_default_order_names_real_checks():
     for name in registry.DEFAULT_ORDER:
         module = registry.load(name)
         assert module.NAME == name and isinstance(module.NEEDS_KB, bool)
+
+
+def test_orders_reminder_format_with_iso_time_is_released():
+    """The reminder text and structured result the order engine (issue 4) sends."""
+    text = (
+        "【服药提醒】11月29日 20:00 请服用华法林钠片 3mg，每次1片，晚饭后。"
+        "服药后请点击“已服”告诉我们；如需推迟请点“稍后提醒”。"
+    )
+    structured = {
+        "drug": "华法林钠片 3mg",
+        "dose": "1片",
+        "instruction": "晚饭后",
+        "time": "2026-11-29T12:00:00+00:00",  # 20:00 in Asia/Shanghai
+    }
+    assert codes(text, structured=structured) == set()
+    late = dict(structured, time="2026-11-29T13:00:00+00:00")
+    assert "time_mismatch" in codes(text, structured=late)

@@ -2,7 +2,7 @@
 
 Conventions for ``OutgoingMessage.structured`` (unknown keys are ignored):
 - ``drug`` / ``medication`` (str), ``dose`` (str like "3mg" or {"value", "unit"}),
-  ``time`` / ``times`` ("HH:MM" or a list), or a list ``medications`` of such objects:
+  ``time`` / ``times`` ("HH:MM", an ISO datetime, or a list), or a list ``medications`` of such objects:
   each named drug, dose and time MUST appear in the text (a reminder equals its order);
 - every drug and every dose the text names must occur somewhere in ``structured``
   (an answer may not add a drug or a dose);
@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from clinical.monitor import kb, lexicon
 from clinical.monitor.checks._text import COUNT_UNITS, MASS_UNITS, negated
@@ -54,11 +57,23 @@ def _doses(text: str) -> set[tuple[float, str]]:
     return out
 
 
+def _clock(value: str) -> tuple[int, int] | None:
+    """(hour, minute) of "HH:MM" or of an ISO datetime (in the local time zone)."""
+    if m := _TIME.match(value.strip()):
+        return int(m.group(1)), int(m.group(2))
+    when = parse_datetime(value.strip())
+    if when is None:
+        return None
+    if timezone.is_aware(when):
+        when = timezone.localtime(when)
+    return when.hour, when.minute
+
+
 def _time_forms(value: str) -> list[str]:
-    m = _TIME.match(value.strip())
-    if not m:
+    clock = _clock(value)
+    if clock is None:
         return [lexicon.fold(value)]
-    h, mm = int(m.group(1)), int(m.group(2))
+    h, mm = clock
     forms = [f"{h}:{mm:02d}", f"{h:02d}:{mm:02d}"]
     suffix = "" if mm == 0 else ("半" if mm == 30 else f"{mm}分")
     forms += [f"{h}点{suffix}"]
