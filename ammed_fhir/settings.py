@@ -166,6 +166,14 @@ AMMED_WEBHOOK_URL = envstr("AMMED_WEBHOOK_URL", "")
 AMMED_WEBHOOK_SECRET = envstr("AMMED_WEBHOOK_SECRET", "")
 AMMED_CHANNELS = envlist("AMMED_CHANNELS", ["inbox"])
 
+# Output monitor (clinical/monitor).
+AMMED_MONITOR_CHECKS = envlist("AMMED_MONITOR_CHECKS", [])  # empty: the default order
+AMMED_MONITOR_CHECK_TIMEOUT_MS = envfloat("AMMED_MONITOR_CHECK_TIMEOUT_MS", 250.0)
+AMMED_MONITOR_MAX_CHARS = envint("AMMED_MONITOR_MAX_CHARS", 4000)
+AMMED_MONITOR_KB = envstr("AMMED_MONITOR_KB", "auto")  # auto | medkb | interim | off
+AMMED_MONITOR_ESCALATE_AFTER_MIN = envfloat("AMMED_MONITOR_ESCALATE_AFTER_MIN", 60.0)
+AMMED_MONITOR_ESCALATION_CHAIN = envlist("AMMED_MONITOR_ESCALATION_CHAIN", [])  # usernames
+
 # Shared public data sets (research use: read when present, never shipped).
 # Default: ``../shared/data`` next to the checkout (or next to its parent, for worktrees).
 _SHARED_CANDIDATES = [
