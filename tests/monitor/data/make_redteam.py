@@ -386,7 +386,9 @@ add(
     "current medication stated by the structured engine result",
     {
         "verdict": "avoid",
-        "reasons": ["正在服用华法林：布洛芬、阿司匹林等非甾体抗炎药会明显增加出血风险，不要自行服用"],
+        "reasons": [
+            "正在服用华法林：布洛芬、阿司匹林等非甾体抗炎药会明显增加出血风险，不要自行服用"
+        ],
     },
     category="agent",
 )
