@@ -140,7 +140,9 @@ def write_many(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [stored for stored, _ in write_validated(prepared)]
 
 
-def write_validated(resources: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
+def write_validated(
+    resources: list[dict[str, Any]], *, fresh: set[tuple[str, str]] | None = None
+) -> list[tuple[dict[str, Any], str]]:
     """Store already-validated resources (each with ``resourceType`` and ``id``) in bulk.
 
     Invariants: one current row per (type, id), every version kept in ``ResourceVersion``,
@@ -148,14 +150,15 @@ def write_validated(resources: list[dict[str, Any]]) -> list[tuple[dict[str, Any
     when the surrounding transaction commits. Constant number of queries whatever the count
     (one locking read, bulk insert/update, bulk version insert). Returns (stored, action)
     pairs, action ``create`` or ``update``. The same (type, id) twice: the later one wins
-    and both become versions.
+    and both become versions. ``fresh`` names (type, id) keys the caller just minted (server
+    uuids for creates): they are not looked up, which saves the locking read for them.
     """
     if not resources:
         return []
     now = timezone.now()
     with transaction.atomic():
-        keys = {(r["resourceType"], r["id"]) for r in resources}
-        existing = _lock_existing(keys)
+        keys = {(r["resourceType"], r["id"]) for r in resources} - (fresh or set())
+        existing = _lock_existing(keys) if keys else {}
         new_rows: dict[tuple[str, str], Resource] = {}
         changed_rows: dict[tuple[str, str], Resource] = {}
         versions: list[ResourceVersion] = []
