@@ -226,7 +226,12 @@ def _bulk_insert(model: type[models.Model], rows: list[models.Model]) -> None:
     json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    # wrap_database_errors: a unique violation surfaces as django.db.IntegrityError
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(sql) as copy,
+    ):
         for row in rows:
             copy.write_row(
                 [
