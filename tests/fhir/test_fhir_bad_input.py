@@ -236,3 +236,29 @@ def test_arbitrary_bundles_never_500(emr_client, entries, kind) -> None:
     assert resp.status_code < 500, resp.content
     if resp.status_code >= 400:
         assert resp.json()["resourceType"] == "OperationOutcome"
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ('{"resourceType": "Bundle", "type": "batch", "total": NaN}', "NaN"),
+        (
+            '{"resourceType": "Bundle", "type": "transaction", "entry": [{"resource": '
+            '{"resourceType": "Patient", "id": "nul", "name": [{"text": "a\\u0000b"}]}, '
+            '"request": {"method": "PUT", "url": "Patient/nul"}}]}',
+            "NUL",
+        ),
+        (
+            '{"resourceType": "Bundle", "type": "transaction", "entry": [{"resource": '
+            '{"resourceType": "Patient", "id": "sur", "name": [{"text": "\\ud800"}]}, '
+            '"request": {"method": "PUT", "url": "Patient/sur"}}]}',
+            "surrogate",
+        ),
+        ("[" * 100_000 + "]" * 100_000, "nested"),
+    ],
+)
+def test_unstorable_json_is_refused(emr_client, body, needle) -> None:
+    resp = post_bundle(emr_client, body)
+    assert resp.status_code == 400
+    assert needle in _issues(resp)[0]["diagnostics"]
+    _nothing_written()
