@@ -200,15 +200,16 @@ def write_validated(
             )
             out.append((stored, action))
             changes.append(events.Change(key[0], key[1], version, cols["patient_id"], action))
+        dumped: dict[int, str] = {}  # the same JSON goes to both tables: encode it once
         if new_rows:
-            _bulk_insert(Resource, list(new_rows.values()))
+            _bulk_insert(Resource, list(new_rows.values()), dumped)
         if changed_rows:
             Resource.objects.bulk_update(
                 list(changed_rows.values()),
                 ["version_id", "last_updated", "data", *_COLUMN_FIELDS],
                 batch_size=1000,
             )
-        _bulk_insert(ResourceVersion, versions)
+        _bulk_insert(ResourceVersion, versions, dumped)
         _after_write([stored for stored, _ in out])
         events.publish_on_commit(changes)
     return out
@@ -217,7 +218,9 @@ def write_validated(
 _COLUMN_FIELDS = ["patient_id", "status", "codes", "identifiers", "effective"]
 
 
-def _bulk_insert(model: type[models.Model], rows: list[models.Model]) -> None:
+def _bulk_insert(
+    model: type[models.Model], rows: list[models.Model], dumped: dict[int, str]
+) -> None:
     """Insert many rows: PostgreSQL ``COPY`` (no per-row SQL, no array quoting), else bulk_create."""
     if connection.vendor != "postgresql" or len(rows) < 20:
         model.objects.bulk_create(rows, batch_size=1000)
@@ -233,14 +236,16 @@ def _bulk_insert(model: type[models.Model], rows: list[models.Model]) -> None:
         cursor.cursor.copy(sql) as copy,
     ):
         for row in rows:
-            copy.write_row(
-                [
-                    json.dumps(getattr(row, f.attname), ensure_ascii=False)
-                    if f.attname in json_fields
-                    else getattr(row, f.attname)
-                    for f in fields
-                ]
-            )
+            values = []
+            for f in fields:
+                value = getattr(row, f.attname)
+                if f.attname in json_fields:
+                    text = dumped.get(id(value))
+                    if text is None:
+                        text = dumped[id(value)] = json.dumps(value, ensure_ascii=False)
+                    value = text
+                values.append(value)
+            copy.write_row(values)
 
 
 def _lock_existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Resource]:
