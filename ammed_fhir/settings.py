@@ -155,6 +155,11 @@ AMMED_LLM_CTX = envint("AMMED_LLM_CTX", 4096)
 AMMED_LLM_TIMEOUT_S = envfloat("AMMED_LLM_TIMEOUT_S", 30.0)
 AMMED_MODEL_DIR = Path(envstr("AMMED_MODEL_DIR", str(DATA_DIR / "models")))
 OLLAMA_HOST = envstr("OLLAMA_HOST", "http://127.0.0.1:11434")
+AMMED_LLM_MAX_TOKENS = envint("AMMED_LLM_MAX_TOKENS", 512)
+AMMED_LLM_FLASH_ATTN = envbool("AMMED_LLM_FLASH_ATTN", True)  # llamacpp: flash attention
+AMMED_LLM_THREADS = envint("AMMED_LLM_THREADS", 0)  # llamacpp CPU threads, 0 = automatic
+AMMED_LLM_BASE_URL = envstr("AMMED_LLM_BASE_URL", "")  # openai backend: vLLM/LMDeploy /v1 URL
+AMMED_LLM_API_KEY = envstr("AMMED_LLM_API_KEY", "")
 
 # Outbound channels.
 AMMED_WEBHOOK_URL = envstr("AMMED_WEBHOOK_URL", "")
