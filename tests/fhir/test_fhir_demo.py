@@ -23,7 +23,14 @@ def test_demo_pushes_fixtures_and_prints_chinese_summary() -> None:
     assert "过敏：青霉素" in text
     assert "国际标准化比值 INR 2.4" in text
     assert "李秀英（demo-htn-dm），女，58 岁" in text
-    assert Resource.objects.filter(patient_id="demo-surgery").count() == 15
+    fixture_ids = {"demo-surgery", "surgery-encounter", "surgery-mr-warfarin", "surgery-obs-inr"}
+    stored = set(
+        Resource.objects.filter(patient_id="demo-surgery").values_list("resource_id", flat=True)
+    )
+    assert fixture_ids <= stored
+    # other apps' demo sections add their own resources; the EMR's conditions are ours
+    conditions = Resource.objects.filter(patient_id="demo-surgery", resource_type="Condition")
+    assert conditions.count() == 2
     # dr_wang through generalPractitioner, nurse_li explicitly, nurse_zhao nobody
     sources = dict(
         PatientAssignment.objects.filter(patient_id="demo-surgery").values_list(
@@ -37,4 +44,5 @@ def test_demo_pushes_fixtures_and_prints_chinese_summary() -> None:
     assert access.visible_patient_ids(zhao) == set()
     # running it again changes nothing but versions (idempotent fixtures)
     call_command("demo", stdout=StringIO())
-    assert Resource.objects.filter(patient_id="demo-surgery").count() == 15
+    assert conditions.count() == 2
+    assert conditions.get(resource_id="surgery-cond-af").version_id == 2
