@@ -1,0 +1,174 @@
+"""The agent's routes against the REAL engines on main (clinical.diet, clinical.medkb) and
+the real output monitor, through POST /api/v1/patients/{id}/messages in template mode, with
+the demo patients' records: correct replies are released, the ones a clinician must see
+are held, and the structured engine result reaches the monitor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from ammed_fhir import store
+from clinical.agent import services
+from clinical.agent.models import AgentMessage
+from clinical.agent.services import HELD_TEXT
+from clinical.monitor import gate
+from inference.phrasing import Phrasing
+
+URL = "/api/v1/patients/{}/messages"
+
+
+def say(client: APIClient, text: str, patient: str = "demo-surgery") -> dict[str, Any]:
+    r = client.post(URL.format(patient), {"text": text}, format="json")
+    assert r.status_code == 200, r.content
+    return r.json()
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[gate.OutgoingMessage, gate.GateResult]]:
+    seen: list[tuple[gate.OutgoingMessage, gate.GateResult]] = []
+    real = gate.submit
+
+    def spy(msg: gate.OutgoingMessage) -> gate.GateResult:
+        result = real(msg)
+        seen.append((msg, result))
+        return result
+
+    monkeypatch.setattr(gate, "submit", spy)
+    return seen
+
+
+def codes(result: gate.GateResult) -> set[str]:
+    return {f["code"] for f in result.findings if f["severity"] != "low"}
+
+
+# ------------------------------------------------------------------ diet (clinical.diet)
+
+
+@pytest.mark.django_db
+def test_alcohol_for_the_patient_on_cefuroxime_and_warfarin_is_avoid_and_released(
+    patient_client, sent
+) -> None:
+    out = say(patient_client, "我能喝酒吗？")
+    assert (out["route"], out["outcome"], out["status"]) == ("diet", "answered", "released")
+    assert out["reply"].startswith("不建议喝酒。")
+    assert "停药后至少7天内不要饮酒" in out["reply"] and "复查INR" in out["reply"]
+    ((msg, result),) = sent
+    assert msg.structured["verdict"] == "avoid" and msg.structured["food"] == "酒"
+    because = {r["because"] for r in msg.structured["reasons"]}
+    assert {"头孢呋辛酯片 0.25g", "华法林钠片 3mg"} <= because
+    assert result.action == "release"
+
+
+@pytest.mark.django_db
+def test_spinach_on_warfarin_is_caution_about_steady_amounts(patient_client) -> None:
+    out = say(patient_client, "能吃菠菜吗")
+    assert (out["route"], out["status"]) == ("diet", "released")
+    assert out["reply"].startswith("菠菜需要注意：") and "复查INR" in out["reply"]
+
+
+@pytest.mark.django_db
+def test_food_named_before_the_question_goes_to_diet(nurse_client, sent) -> None:
+    out = say(nurse_client, "柚子能吃吗", patient="demo-htn-dm")
+    assert (out["intent"], out["route"], out["status"]) == ("diet_question", "diet", "released")
+    assert out["entities"]["foods"] == ["柚子"]
+    ((msg, _),) = sent
+    assert msg.structured["verdict"] == "caution"
+    assert any(r["because"] == "苯磺酸氨氯地平片 5mg" for r in msg.structured["reasons"])
+    assert "不喝西柚汁" in out["reply"]
+
+
+@pytest.mark.django_db
+def test_a_phrasing_that_adds_a_drug_to_the_diet_answer_is_held(
+    patient_client, sent, monkeypatch
+) -> None:
+    """The structured diet result goes to the monitor: a drug it does not name is held."""
+
+    def add_a_drug(kind: str, structured: dict, draft: str, **kw: Any) -> Phrasing:
+        return Phrasing(draft + "膝盖疼也可以吃布洛芬。", "model")
+
+    monkeypatch.setattr(services, "phrase", add_a_drug)
+    out = say(patient_client, "能吃菠菜吗")
+    assert out["status"] == "held" and out["reply"] == HELD_TEXT
+    ((_, result),) = sent
+    assert "drug_added" in codes(result)
+
+
+# ------------------------------------------------------------- guidance (clinical.medkb)
+
+
+@pytest.mark.django_db
+def test_penicillin_allergic_patient_asking_for_amoxicillin_is_told_not_to(
+    patient_client,
+) -> None:
+    out = say(patient_client, "感冒了能吃阿莫西林吗")
+    assert (out["route"], out["outcome"], out["status"]) == ("medication", "answered", "released")
+    assert out["reply"].startswith("不要使用阿莫西林：阿莫西林属于青霉素类，您对青霉素类过敏")
+
+
+@pytest.mark.django_db
+def test_brand_name_the_dictionary_lacks_is_found_through_medkb(nurse_client) -> None:
+    """复方新诺明 is no food: "能吃吗" with a KB product name is a medication question."""
+    out = say(nurse_client, "复方新诺明能吃吗", patient="demo-htn-dm")
+    assert (out["intent"], out["route"], out["status"]) == (
+        "medication_question",
+        "medication",
+        "released",
+    )
+    assert out["entities"]["medicines"] == ["复方新诺明"]
+    assert "您对磺胺类抗菌药过敏，禁止使用" in out["reply"]
+
+
+@pytest.mark.django_db
+def test_symptom_in_the_patients_words_gets_a_recommendation_with_its_dose(
+    nurse_client,
+) -> None:
+    out = say(nurse_client, "皮肤瘙痒，能吃氯雷他定吗", patient="demo-htn-dm")
+    assert (out["outcome"], out["status"]) == ("answered", "released")
+    assert out["reply"].startswith("根据您的情况，建议使用氯雷他定（每次10毫克")
+
+
+@pytest.mark.django_db
+def test_no_symptom_named_asks_what_the_medicine_is_for(nurse_client, sent) -> None:
+    out = say(nurse_client, "能吃阿司匹林吗", patient="demo-htn-dm")
+    assert (out["outcome"], out["status"]) == ("clarify", "released")
+    assert "缓解什么不适" in out["reply"] and "阿司匹林" not in out["reply"]
+    ((msg, _),) = sent
+    assert msg.structured["guidance"]["items"][0]["verdict"] == "usable"
+
+
+@pytest.mark.django_db
+def test_a_product_name_is_not_read_as_a_symptom(patient_client) -> None:
+    out = say(patient_client, "能吃感冒灵吗")  # 感冒灵 contains 感冒
+    assert out["outcome"] == "clarify"
+
+
+@pytest.mark.django_db
+def test_second_paracetamol_product_for_a_patient_with_paracetamol_ordered_is_held(
+    patient_client, sent
+) -> None:
+    """medkb suggests 泰诺林 for fever, naming the duplicate with the ordered 对乙酰氨基酚片;
+    its dose differs from the order, so a clinician signs it off first."""
+    out = say(patient_client, "发烧了能吃泰诺林吗")
+    assert (out["route"], out["status"], out["reply"]) == ("medication", "held", HELD_TEXT)
+    ((msg, result),) = sent
+    assert msg.structured["guidance"]["items"][0]["verdict"] == "recommended"
+    assert codes(result) == {"dose_differs_from_order"}
+    held = AgentMessage.objects.get(pk=out["reply_id"])
+    assert "泰诺林" in held.text and held.status == AgentMessage.Status.HELD
+
+
+@pytest.mark.django_db
+def test_black_stool_on_warfarin_is_urgent_and_alerts_the_care_team(patient_client) -> None:
+    out = say(patient_client, "拉黑便，能吃布洛芬吗")
+    assert (out["route"], out["status"]) == ("medication", "released")
+    assert out["reply"].startswith("情况紧急：出现黑便")
+    assert "不要使用布洛芬" in out["reply"]
+    alerts = [
+        c
+        for c in store.search("Communication", patient_id="demo-surgery")
+        if c["category"][0]["coding"][0]["code"] == "alert"
+    ]
+    assert len(alerts) == 1 and "拉黑便" in alerts[0]["payload"][0]["contentString"]
