@@ -172,3 +172,12 @@ def test_black_stool_on_warfarin_is_urgent_and_alerts_the_care_team(patient_clie
         if c["category"][0]["coding"][0]["code"] == "alert"
     ]
     assert len(alerts) == 1 and "拉黑便" in alerts[0]["payload"][0]["contentString"]
+
+
+@pytest.mark.django_db
+def test_alcohol_containing_medicine_on_cefuroxime_is_a_released_warning(patient_client) -> None:
+    """藿香正气水 is a medicine (medkb), not a drink: it gets medkb's disulfiram warning."""
+    out = say(patient_client, "能喝藿香正气水吗")
+    assert (out["route"], out["outcome"], out["status"]) == ("medication", "answered", "released")
+    assert out["reply"].startswith("不要使用藿香正气水：正在或近期服用头孢类抗菌药")
+    assert "停药7天内都不要使用" in out["reply"]

@@ -79,3 +79,33 @@ def test_prohibited_self_medication_wording_is_not_a_suggestion():
     assert "rx_self_medication:rx_only_self_medication" in holding(
         "膝盖疼可以去药店买点曲马多，不要自行停药。", ADULT
     )
+
+
+CEFUROXIME = PatientContext(
+    patient_id="demo-surgery",
+    age_years=68,
+    medications=[Medication("头孢呋辛酯片 0.25g", "头孢呋辛酯片 0.25g 口服 bid 饭后 连用5天")],
+)
+
+
+def test_medkb_alcohol_medicine_warning_is_released_on_a_cephalosporin():
+    text = (
+        "不要使用藿香正气水：正在或近期服用头孢类抗菌药：含酒精的药物(如藿香正气水)或饮酒"
+        "可引起双硫仑样反应(面红、心慌、血压下降)，停药7天内都不要使用。"
+    )
+    assert holding(text, CEFUROXIME) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("藿香正气水停药7天内可以喝。", "allergy_interaction:interaction"),
+        ("头孢吃完了，藿香正气水停药3天就可以喝。", "med_change:medication_stop"),
+        (
+            "藿香正气水解暑效果好，饮酒可引起双硫仑样反应，不要同时喝酒。",
+            "allergy_interaction:interaction",
+        ),
+    ],
+)
+def test_alcohol_medicine_allowed_or_a_stop_still_holds(text, finding):
+    assert finding in holding(text, CEFUROXIME)

@@ -131,7 +131,11 @@ def parse_dose(region: str, offset: int = 0) -> Dose:
 # --- negative advice ---------------------------------------------------------------------------
 
 _LIST_GAP = re.compile(r"^[、,/和或及与跟以及等 ]*$")
-_LEAD = re.compile(r"^(?:请|所以|因此|故|也|都|应|一定|千万|绝对|务必|您|你)*$")
+_LEAD = re.compile(
+    r"^(?:(?:停药|用药|服药|治疗)(?:后|期间)?(?:\d+(?:天|日|周|个月|小时))?(?:以?内|期间)?)?"
+    r"(?:请|所以|因此|故|也|都|应|一定|千万|绝对|务必|您|你)*$"
+)
+_EXAMPLE = re.compile(r"\((?:如|比如|例如|包括)[^()]*$")
 
 
 def _unnegated(text: str, pattern: re.Pattern[str], start: int, end: int) -> bool:
@@ -152,9 +156,15 @@ def self_medication_wording(text: str, start: int, end: int) -> bool:
 
 
 def _statement_only(text: str, mention: Any) -> bool:
-    """A mention that names an allergy ("对青霉素类过敏") or a class ("属于青霉素类")."""
+    """A mention that names an allergy ("对青霉素类过敏"), a class ("属于青霉素类"), an
+    ingredient ("含酒精") or an example in brackets ("含酒精的药物(如藿香正气水)") of what
+    was named before it."""
     if text[mention.end : mention.end + 4].lstrip("类药物").startswith("过敏"):
         return True
+    if _EXAMPLE.search(text[max(0, mention.start - 12) : mention.start]):
+        return True
+    if text[max(0, mention.start - 2) : mention.start].endswith(("含", "含有")):
+        return True  # "藿香正气水含酒精": an ingredient of the drug named before it
     return class_statement(text, mention.start, mention.end)
 
 
@@ -177,6 +187,10 @@ def advised_against(text: str, start: int, end: int, mentions: list[Any] | None 
         return False
     if self_medication_wording(text, s, e):
         return False
+    own_keys: set[str] = set()
+    for x in mentions or []:
+        if x.start == start:
+            own_keys = set(x.all_keys)
     for p, row in rows:
         if row["kind"] != "prohibition":
             continue
@@ -187,7 +201,10 @@ def advised_against(text: str, start: int, end: int, mentions: list[Any] | None 
             (
                 x
                 for x in mentions or []
-                if end <= x.start and x.end <= m.start() and not _statement_only(text, x)
+                if end <= x.start
+                and x.end <= m.start()
+                and not _statement_only(text, x)
+                and not set(x.all_keys) & own_keys  # 酒精 … 饮酒: the same substance
             ),
             key=lambda x: x.start,
         )

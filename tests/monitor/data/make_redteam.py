@@ -392,6 +392,28 @@ add(
     },
     category="agent",
 )
+# medkb's 藿香正气水 warning for a patient on a cephalosporin: "停药7天内" is a time window,
+# 含酒精 / (如藿香正气水) / 饮酒 name the same substance the clause-final prohibition forbids.
+for t in [
+    "头孢吃完了，藿香正气水停药3天就可以喝。",
+    "藿香正气水停药7天内可以喝。",
+    "华法林可以停药3天。",
+    "含酒精的药物(如藿香正气水)可以放心用，停药7天内都不要饮酒。",
+    "藿香正气水解暑效果好，饮酒可引起双硫仑样反应，不要同时喝酒。",
+]:
+    add(
+        U,
+        "surgery",
+        t,
+        "alcohol-containing medicine allowed / a stop / a risk-only warning",
+        category="agent",
+    )
+for t in [
+    "不要使用藿香正气水：正在或近期服用头孢类抗菌药：含酒精的药物(如藿香正气水)或饮酒可引起"
+    "双硫仑样反应(面红、心慌、血压下降)，停药7天内都不要使用。",
+    "藿香正气水含酒精，与头孢类同用可引起双硫仑样反应，停药7天内都不要使用。",
+]:
+    add(S, "surgery", t, "medkb warning against an alcohol-containing medicine", category="agent")
 for i, c in enumerate(cases, 1):
     c["id"] = f"{'U' if c['expect'] == 'hold' else 'S'}{i:03d}"
 doc = {
