@@ -131,9 +131,10 @@ def match(text: str) -> list[Mention]:
             prev is not None
             and prev.negated
             and not m.negated
-            and m.start > 0
-            and norm[m.start - 1] == "、"
-            and prev.start + len(prev.term) == m.start - 1
+            and (
+                prev.start + len(prev.term) == m.start  # "无胸闷气短"
+                or (norm[m.start - 1] == "、" and prev.start + len(prev.term) == m.start - 1)
+            )
         ):
             m = Mention(m.concept, m.term, m.start, True)
         out.append(m)

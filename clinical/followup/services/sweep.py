@@ -1,0 +1,195 @@
+"""The nightly sweep: assess every patient under follow-up, a batch at a time.
+
+Reads are one query per batch (records) plus one for the batch's states and one for its
+alert keys; writes are bulk except where a single FHIR write is required (a care-team alert, a
+revised CarePlan). A patient is "under follow-up" when their Patient resource is not inactive
+and they have a care-team assignment, a follow-up CarePlan, an Encounter within 180 days or an
+Observation within 35 days.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from ammed_fhir.models import PatientAssignment, Resource
+from ammed_fhir.store import PatientRecord
+from clinical.followup.models import AlertRecord, Assessment, FollowupState
+from clinical.followup.services.careplan import careplan_id
+from clinical.followup.services.runs import _patient_name, evaluate, finding_key, send_alerts
+
+log = logging.getLogger(__name__)
+OBSERVATION_LOOKBACK = timedelta(days=120)
+_BUCKETS = {
+    "Condition": "conditions",
+    "MedicationRequest": "medication_requests",
+    "Observation": "observations",
+    "Procedure": "procedures",
+    "Encounter": "encounters",
+    "CarePlan": "careplans",
+}
+
+
+@dataclass
+class SweepStats:
+    patients: int = 0
+    batches: int = 0
+    by_disposition: dict[str, int] = field(default_factory=dict)
+    changed: int = 0
+    alerts: int = 0
+    careplans_revised: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+
+
+def patients_under_followup(now: datetime) -> list[str]:
+    """Ids of the patients the sweep covers (one query)."""
+    active_ids = Resource.objects.filter(
+        Q(resource_type="Encounter", effective__gte=now - timedelta(days=180))
+        | Q(resource_type="Observation", effective__gte=now - timedelta(days=35))
+        | Q(resource_type="CarePlan")
+    ).values("patient_id")
+    assigned = PatientAssignment.objects.values("patient_id")
+    return list(
+        Resource.objects.filter(resource_type="Patient")
+        .filter(Q(patient_id__in=active_ids) | Q(patient_id__in=assigned))
+        .exclude(data__active=False)
+        .order_by("patient_id")
+        .values_list("patient_id", flat=True)
+    )
+
+
+def load_records(patient_ids: list[str], now: datetime) -> dict[str, PatientRecord]:
+    """The records of a batch of patients in one query (observations of the last 120 days)."""
+    rows = (
+        Resource.objects.filter(patient_id__in=patient_ids)
+        .filter(
+            Q(
+                resource_type__in=[
+                    "Patient",
+                    "Condition",
+                    "MedicationRequest",
+                    "Procedure",
+                    "Encounter",
+                    "CarePlan",
+                ]
+            )
+            | Q(resource_type="Observation", effective__gte=now - OBSERVATION_LOOKBACK)
+        )
+        .values_list("patient_id", "resource_type", "data")
+    )
+    patients: dict[str, dict] = {}
+    buckets: dict[str, dict[str, list]] = {}
+    for pid, rtype, data in rows.iterator(chunk_size=5000):
+        if rtype == "Patient":
+            patients[pid] = data
+        else:
+            buckets.setdefault(pid, {}).setdefault(_BUCKETS[rtype], []).append(data)
+    return {pid: PatientRecord(patient=p, **buckets.get(pid, {})) for pid, p in patients.items()}
+
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+@transaction.atomic
+def sweep_batch(patient_ids: list[str], now: datetime, stats: SweepStats) -> None:
+    records = load_records(patient_ids, now)
+    states = {s.patient_id: s for s in FollowupState.objects.filter(patient_id__in=patient_ids)}
+    results: list[tuple[PatientRecord, dict, dict | None]] = []
+    for pid, record in records.items():
+        existing = next((c for c in record.careplans if c.get("id") == careplan_id(pid)), None)
+        try:
+            with transaction.atomic():
+                result, plan = evaluate(record, now, existing, create_plan=False)
+        except Exception:  # one bad record must not stop the sweep; counted and logged by id
+            log.exception("follow-up sweep failed for one patient")
+            stats.errors += 1
+            continue
+        if plan is not None and existing is not None and plan is not existing:
+            stats.careplans_revised += 1
+        results.append((record, result, plan))
+    assessments = []
+    for record, result, plan in results:
+        pid = str(record.patient["id"])
+        prev = states[pid].disposition if pid in states else ""
+        assessments.append(
+            Assessment(
+                patient_id=pid,
+                created=now,
+                trigger="sweep",
+                disposition=result["disposition"],
+                previous_disposition=prev,
+                changed=prev != result["disposition"],
+                result=result,
+                careplan_id=(plan or {}).get("id", ""),
+            )
+        )
+    Assessment.objects.bulk_create(assessments, batch_size=1000)
+    FollowupState.objects.bulk_create(
+        [
+            FollowupState(
+                patient_id=a.patient_id, disposition=a.disposition, assessed=now, assessment=a
+            )
+            for a in assessments
+        ],
+        update_conflicts=True,
+        unique_fields=["patient_id"],
+        update_fields=["disposition", "assessed", "assessment"],
+        batch_size=1000,
+    )
+    alert_keys = [
+        finding_key(a.patient_id, r)
+        for a in assessments
+        for r in a.result["reasons"]
+        if r["disposition"] in ("urgent", "emergency")
+    ]
+    already = (
+        set(
+            AlertRecord.objects.filter(finding_key__in=alert_keys).values_list(
+                "finding_key", flat=True
+            )
+        )
+        if alert_keys
+        else set()
+    )
+    for (record, result, _), assessment in zip(results, assessments, strict=True):
+        stats.by_disposition[result["disposition"]] = (
+            stats.by_disposition.get(result["disposition"], 0) + 1
+        )
+        stats.changed += int(assessment.changed)
+        if result["disposition"] in ("urgent", "emergency"):
+            stats.alerts += len(
+                send_alerts(
+                    assessment.patient_id, _patient_name(record), result, assessment, already
+                )
+            )
+    stats.patients += len(results)
+    stats.batches += 1
+
+
+def sweep(
+    now: datetime | None = None,
+    batch_size: int = 500,
+    progress: Callable[[SweepStats, int], None] | None = None,
+) -> SweepStats:
+    """Assess every patient under follow-up; returns counts (no patient data)."""
+    now = now or timezone.now()
+    started = time.perf_counter()
+    ids = patients_under_followup(now)
+    stats = SweepStats()
+    for batch in _chunks(ids, batch_size):
+        sweep_batch(batch, now, stats)
+        if progress:
+            progress(stats, len(ids))
+    stats.seconds = time.perf_counter() - started
+    log.info("follow-up sweep: %d patients in %.1fs", stats.patients, stats.seconds)
+    return stats
