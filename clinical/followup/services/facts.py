@@ -250,14 +250,25 @@ def _loinc_codes(concept: Any) -> list[str]:
     return [c.get("code") for c in _codings(concept) if c.get("system") == LOINC and c.get("code")]
 
 
+def _when(value: Any) -> datetime | None:
+    """Fast path for full ISO timestamps; partial FHIR dates go through the store's parser."""
+    if isinstance(value, str) and len(value) > 10:
+        try:
+            dt = datetime.fromisoformat(value)
+        except ValueError:
+            return parse_fhir_datetime(value)
+        return dt if dt.tzinfo else parse_fhir_datetime(value)
+    return parse_fhir_datetime(value)
+
+
 def _observation(facts: Facts, obs: dict[str, Any]) -> None:
     if obs.get("status") in ("entered-in-error", "cancelled", "preliminary"):
         return
     ref = _ref(obs)
     at = (
-        parse_fhir_datetime(obs.get("effectiveDateTime"))
-        or parse_fhir_datetime((obs.get("effectivePeriod") or {}).get("start"))
-        or parse_fhir_datetime(obs.get("issued"))
+        _when(obs.get("effectiveDateTime"))
+        or _when((obs.get("effectivePeriod") or {}).get("start"))
+        or _when(obs.get("issued"))
     )
     if at is None:
         facts.notes.append(Note("no-time", "观察记录缺少时间，已忽略", ref))
@@ -265,15 +276,13 @@ def _observation(facts: Facts, obs: dict[str, Any]) -> None:
     if at > facts.now + timedelta(minutes=10):
         facts.notes.append(Note("future-time", "观察记录时间晚于当前时间，已忽略", ref))
         return
-    if _is_survey(obs) or (
-        not _loinc_codes(obs.get("code")) and ("valueBoolean" in obs or "valueString" in obs)
-    ):
+    codes = _loinc_codes(obs.get("code"))
+    if _is_survey(obs) or (not codes and ("valueBoolean" in obs or "valueString" in obs)):
         _symptom(facts, obs, at, ref)
         return
     mapping = load("observations")
-    codes = _loinc_codes(obs.get("code"))
     label = _text_of(obs.get("code")) or "观察项"
-    if any(c in mapping["panels"] for c in codes) or obs.get("component"):
+    if obs.get("component"):
         used = False
         for comp in obs.get("component") or []:
             for code in _loinc_codes(comp.get("code")):
