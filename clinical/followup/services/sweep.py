@@ -17,9 +17,8 @@ from datetime import datetime, timedelta
 
 import orjson
 from django.db import transaction
-from django.db.models import TextField
+from django.db.models import Q, TextField
 from django.db.models.functions import Cast
-from django.db.models import Q
 from django.utils import timezone
 
 from ammed_fhir.models import PatientAssignment, Resource
