@@ -55,6 +55,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "ammed_fhir.urls"
+# /fhir is included without a trailing slash (FHIR base URL), so its routes start with "/".
+SILENCED_SYSTEM_CHECKS = ["urls.W002"]
 WSGI_APPLICATION = "ammed_fhir.wsgi.application"
 
 TEMPLATES = [
@@ -153,8 +155,16 @@ AMMED_WEBHOOK_SECRET = envstr("AMMED_WEBHOOK_SECRET", "")
 AMMED_CHANNELS = envlist("AMMED_CHANNELS", ["inbox"])
 
 # Shared public data sets (research use: read when present, never shipped).
+# Default: ``../shared/data`` next to the checkout (or next to its parent, for worktrees).
+_SHARED_CANDIDATES = [
+    BASE_DIR.parent / "shared" / "data",
+    BASE_DIR.parent.parent / "shared" / "data",
+]
 AMMED_SHARED_DATA_DIR = Path(
-    envstr("AMMED_SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data"))
+    envstr(
+        "AMMED_SHARED_DATA_DIR",
+        str(next((p for p in _SHARED_CANDIDATES if p.is_dir()), _SHARED_CANDIDATES[0])),
+    )
 )
 
 LOGGING = {
