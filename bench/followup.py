@@ -200,6 +200,11 @@ def patient_resources(i: int, now, days: int, rng: random.Random) -> list[dict]:
 def load(patients: int, days: int, now) -> int:
     rng = random.Random(20261129)
     with connection.cursor() as cur:
+        cur.execute(
+            "DELETE FROM ammed_fhir_resourceversion v USING ammed_fhir_resource r "
+            "WHERE r.patient_id LIKE 'bench-%%' AND v.resource_type = r.resource_type "
+            "AND v.resource_id = r.resource_id"
+        )
         cur.execute("DELETE FROM ammed_fhir_resource WHERE patient_id LIKE 'bench-%%'")
     Assessment.objects.filter(patient_id__startswith="bench-").delete()
     FollowupState.objects.filter(patient_id__startswith="bench-").delete()

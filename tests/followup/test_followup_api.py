@@ -231,9 +231,10 @@ def test_new_observation_event_enqueues_assessment(
 
 def test_sweep_assesses_everyone_in_batches(admin_client, django_assert_max_num_queries) -> None:
     pids = [push(admin_client, {**DM, "id": f"sw-{i}"}) for i in range(3)]
-    pids.append(push(admin_client, {**CHEST_PAIN, "id": "sw-cp"}))
+    pids.append(push(admin_client, {**CHEST_PAIN, "id": "sw-cp", "discharge_days_ago": 1}))
+    push(admin_client, {**CHEST_PAIN, "id": "sw-not-followed"})  # no discharge, plan or team
     now = timezone.now()
-    assert set(pids) <= set(patients_under_followup(now))
+    assert set(patients_under_followup(now)) == set(pids)
     with django_assert_max_num_queries(1):
         records = load_records(pids, now)
     assert set(records) == set(pids)
@@ -244,3 +245,28 @@ def test_sweep_assesses_everyone_in_batches(admin_client, django_assert_max_num_
     assert FollowupState.objects.get(patient_id="vg-sw-cp").disposition == "emergency"
     again = sweep(now=now + timedelta(minutes=1))
     assert again.alerts == 0 and again.changed == 0
+
+
+def test_sweep_reads_what_the_rules_need_and_agrees_with_a_single_run(admin_client) -> None:
+    """The sweep's trimmed batch load gives every vignette the same answer as the full record."""
+    from followup_vignette_builder import load_vignettes
+
+    from clinical.followup.services.engine import assess_record
+
+    now = timezone.now()
+    vignettes = load_vignettes()
+    for v in vignettes:
+        push_bundle(admin_client, vignette_bundle(v, now))
+    # Extra history that no rule may use: readings 25 days old.
+    old = {**DM, "id": "sw-old", "obs": [*DM["obs"], ["spo2", 80, 600], ["inr", 9.5, 600]]}
+    push_bundle(admin_client, vignette_bundle(old, now))
+    pids = [f"vg-{v['id']}" for v in vignettes] + ["vg-sw-old"]
+    batch = load_records(pids, now)
+    for pid in pids:
+        full = assess_record(store.patient_record(pid), now)
+        trimmed = assess_record(batch[pid], now)
+        assert trimmed["disposition"] == full["disposition"], pid
+        assert trimmed["reasons"] == full["reasons"], pid
+    assert len(batch["vg-sw-old"].observations) < len(
+        store.patient_record("vg-sw-old").observations
+    )

@@ -3,17 +3,18 @@
 Reads are one query per batch (records) plus one for the batch's states and one for its
 alert keys; writes are bulk except where a single FHIR write is required (a care-team alert, a
 revised CarePlan). A patient is "under follow-up" when their Patient resource is not inactive
-and they have a care-team assignment, a follow-up CarePlan, an Encounter within 180 days or an
-Observation within 35 days.
+and they have a care-team assignment, a follow-up CarePlan or an Encounter within 180 days.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 import orjson
 from django.db import transaction
@@ -25,6 +26,7 @@ from ammed_fhir.models import PatientAssignment, Resource
 from ammed_fhir.store import PatientRecord
 from clinical.followup.models import AlertRecord, Assessment, FollowupState
 from clinical.followup.services.careplan import careplan_id
+from clinical.followup.services.ruledata import load, rules
 from clinical.followup.services.runs import _patient_name, evaluate, finding_key, send_alerts
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,40 @@ _BUCKETS = {
     "Encounter": "encounters",
     "CarePlan": "careplans",
 }
+
+
+@cache
+def lookback_tiers() -> list[tuple[timedelta, tuple[str, ...]]]:
+    """For each reading kind, how far back any rule can look, grouped into tiers of codes.
+
+    Derived from the rule data: a kind's "current" window plus the longest trend window (a
+    trend compares the current reading with up to that many days before it). Older readings
+    of that kind cannot change any rule's answer, so the sweep does not read them. Kinds whose
+    reach is the full observation lookback (HbA1c) and uncoded survey answers are not tiered.
+    """
+    obs = load("observations")
+    trend_days = max(
+        [r["window_days"] for r in rules("trends")]
+        + [r["window_days"] for r in rules("heart_failure") if "window_days" in r]
+    )
+    tiers: dict[int, list[str]] = {}
+    for code, kind in obs["loinc"].items():
+        days = math.ceil(obs["kinds"][kind]["current_hours"] / 24 + trend_days)
+        if days < OBSERVATION_LOOKBACK.days:
+            tiers.setdefault(days, []).append(f"http://loinc.org|{code}")
+    short = min(tiers) if tiers else 0
+    tiers.setdefault(short, []).extend(f"http://loinc.org|{c}" for c in obs["panels"])
+    return [(timedelta(days=d), tuple(codes)) for d, codes in sorted(tiers.items())]
+
+
+def _observation_filter(now: datetime) -> Q:
+    q = Q(resource_type="Observation", effective__gte=now - OBSERVATION_LOOKBACK)
+    for reach, codes in lookback_tiers():
+        in_tier = Q()
+        for code in codes:
+            in_tier |= Q(codes__contains=[code])
+        q &= Q(effective__gte=now - reach) | ~in_tier
+    return q
 
 
 @dataclass
@@ -52,24 +88,27 @@ class SweepStats:
 
 
 def patients_under_followup(now: datetime) -> list[str]:
-    """Ids of the patients the sweep covers (one query)."""
-    active_ids = Resource.objects.filter(
-        Q(resource_type="Encounter", effective__gte=now - timedelta(days=180))
-        | Q(resource_type="Observation", effective__gte=now - timedelta(days=35))
-        | Q(resource_type="CarePlan")
-    ).values("patient_id")
-    assigned = PatientAssignment.objects.values("patient_id")
-    return list(
-        Resource.objects.filter(resource_type="Patient")
-        .filter(Q(patient_id__in=active_ids) | Q(patient_id__in=assigned))
+    """Ids of the patients the sweep covers (four indexed queries, none per patient)."""
+    ids = set(
+        Resource.objects.filter(
+            resource_type="Encounter", effective__gte=now - timedelta(days=180)
+        ).values_list("patient_id", flat=True)
+    )
+    ids |= set(
+        Resource.objects.filter(resource_type="CarePlan").values_list("patient_id", flat=True)
+    )
+    ids |= set(PatientAssignment.objects.values_list("patient_id", flat=True))
+    ids.discard("")
+    return sorted(
+        Resource.objects.filter(resource_type="Patient", resource_id__in=list(ids))
         .exclude(data__active=False)
-        .order_by("patient_id")
-        .values_list("patient_id", flat=True)
+        .values_list("resource_id", flat=True)
     )
 
 
 def load_records(patient_ids: list[str], now: datetime) -> dict[str, PatientRecord]:
-    """The records of a batch of patients in one query (observations of the last 120 days)."""
+    """The records of a batch of patients in one query: observations of the last 120 days,
+    each kind only as far back as a rule can look (``lookback_tiers``)."""
     rows = (
         Resource.objects.filter(patient_id__in=patient_ids)
         .filter(
@@ -83,7 +122,7 @@ def load_records(patient_ids: list[str], now: datetime) -> dict[str, PatientReco
                     "CarePlan",
                 ]
             )
-            | Q(resource_type="Observation", effective__gte=now - OBSERVATION_LOOKBACK)
+            | _observation_filter(now)
         )
         .annotate(text=Cast("data", TextField()))
         .values_list("patient_id", "resource_type", "text")
