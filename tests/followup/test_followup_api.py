@@ -86,8 +86,11 @@ def test_assess_returns_disposition_reasons_timeframe_and_draft_careplan(admin_c
     )
     bp = next(a for a in plan["activity"] if a["detail"]["code"]["coding"][0]["code"] == "self-bp")
     assert bp["detail"]["scheduledTiming"]["repeat"]["frequency"] == 2
-    # Stored in the FHIR store, readable by patient.
+    # Stored in the FHIR store, readable through FHIR search.
     assert store.search("CarePlan", patient_id=pid)[0]["id"] == careplan_id(pid)
+    found = admin_client.get(f"/fhir/CarePlan?patient={pid}")
+    assert found.status_code == 200
+    assert [e["resource"]["id"] for e in found.json()["entry"]] == [careplan_id(pid)]
     assert Assessment.objects.get(patient_id=pid).disposition == "routine"
 
 
