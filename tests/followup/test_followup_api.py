@@ -273,3 +273,13 @@ def test_sweep_reads_what_the_rules_need_and_agrees_with_a_single_run(admin_clie
     assert len(batch["vg-sw-old"].observations) < len(
         store.patient_record("vg-sw-old").observations
     )
+
+
+def test_nightly_sweep_task_is_scheduled_and_runs(admin_client, settings) -> None:
+    from clinical.followup.tasks import nightly_sweep
+
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["followup-nightly-sweep"]["task"] == "followup.nightly_sweep"
+    )
+    push(admin_client, DM)
+    assert nightly_sweep.delay().get() == {"patients": 1, "alerts": 0, "errors": 0}

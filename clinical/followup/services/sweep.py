@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 import orjson
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -67,6 +67,8 @@ def lookback_tiers() -> list[tuple[timedelta, tuple[str, ...]]]:
 
 def _observation_filter(now: datetime) -> Q:
     q = Q(resource_type="Observation", effective__gte=now - OBSERVATION_LOOKBACK)
+    if connection.vendor != "postgresql":  # JSON containment needs jsonb; SQLite reads it all
+        return q
     for reach, codes in lookback_tiers():
         in_tier = Q()
         for code in codes:
