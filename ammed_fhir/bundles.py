@@ -266,7 +266,7 @@ def _references(node: Any, path: str):
         if isinstance(ref, str):
             yield node, f"{path}.reference"
         for key, value in node.items():
-            if key == "contained" or key == "reference":
+            if key == "reference":
                 continue
             if isinstance(value, (dict, list)):
                 yield from _references(value, f"{path}.{key}")

@@ -215,6 +215,7 @@ class FhirRootView(FhirView):
 
     @extend_schema(
         summary="Process a transaction or batch Bundle",
+        operation_id="fhir_transaction",
         description=(
             "Bundle.type `transaction` is all or nothing; `batch` answers entry by entry. "
             "Entries: POST (create, optional ifNoneExist) and PUT (update or create by id). "
@@ -239,6 +240,7 @@ class MetadataView(FhirView):
 
     @extend_schema(
         summary="CapabilityStatement",
+        operation_id="fhir_metadata",
         responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
         tags=["fhir"],
     )
@@ -251,6 +253,7 @@ class TypeView(FhirView):
 
     @extend_schema(
         summary="Search resources of one type",
+        operation_id="fhir_search",
         parameters=[
             OpenApiParameter("patient", str, description="Patient/<id> or <id>"),
             OpenApiParameter("identifier", str, description="Patient identifier system|value"),
@@ -273,6 +276,7 @@ class TypeView(FhirView):
 
     @extend_schema(
         summary="Create a resource (server-assigned id)",
+        operation_id="fhir_create",
         request={FHIR_JSON: OpenApiTypes.OBJECT},
         responses={(201, FHIR_JSON): OpenApiTypes.OBJECT},
         tags=["fhir"],
@@ -288,6 +292,7 @@ class InstanceView(FhirView):
 
     @extend_schema(
         summary="Read the current version",
+        operation_id="fhir_read",
         responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
         tags=["fhir"],
     )
@@ -297,6 +302,7 @@ class InstanceView(FhirView):
 
     @extend_schema(
         summary="Update (or create) a resource by id",
+        operation_id="fhir_update",
         request={FHIR_JSON: OpenApiTypes.OBJECT},
         responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
         tags=["fhir"],
@@ -312,7 +318,10 @@ class VersionView(FhirView):
     """``GET /fhir/{type}/{id}/_history/{vid}``: one stored version."""
 
     @extend_schema(
-        summary="Read one version", responses={(200, FHIR_JSON): OpenApiTypes.OBJECT}, tags=["fhir"]
+        summary="Read one version",
+        operation_id="fhir_vread",
+        responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+        tags=["fhir"],
     )
     def get(self, request, resource_type: str, resource_id: str, version_id: str) -> HttpResponse:
         _visible_row(request, resource_type, resource_id)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "ammed_fhir",
     "clinical.medkb",
@@ -75,6 +76,8 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ammed.sqlite3'}")
+if DATABASE_URL.startswith("sqlite:///") and not DATA_DIR.exists():
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default needs its data dir
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
 }
@@ -128,6 +131,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "FHIR-integrated post-discharge follow-up (随访) backend.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed sidecar package, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

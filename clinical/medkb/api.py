@@ -26,7 +26,14 @@ from typing import Any
 
 from clinical.medkb.entities import Ingredient, IngredientAmount, Mention, Product, Reason
 from clinical.medkb.kb import KnowledgeBase, get_kb
-from clinical.medkb.normalize import find_strengths, name_key, name_variants, norm
+from clinical.medkb.normalize import (
+    FORM_SUFFIX_RE,
+    SALT_PREFIX_RE,
+    find_strengths,
+    name_key,
+    name_variants,
+    norm,
+)
 
 __all__ = [
     "Ingredient",
@@ -51,15 +58,6 @@ def kb() -> KnowledgeBase:
 
 
 # --------------------------------------------------------------------------- names
-
-_FORM_RE = re.compile(
-    r"^(盐酸|硫酸|硫酸氢|马来酸|枸橼酸|苯磺酸|甲磺酸|富马酸|酒石酸|琥珀酸|氢溴酸|磷酸|醋酸|草酸|复方)*$"
-)
-_SUFFIX_RE = re.compile(
-    r"^(钠|钾|钙|镁|酯)?(缓释|控释|肠溶|分散|泡腾|咀嚼|口腔崩解|薄膜衣|糖衣|口服|干混)*"
-    r"(片|胶囊|软胶囊|颗粒|干混悬剂|混悬液|口服液|口服溶液|溶液|糖浆|滴剂|混悬滴剂|散|丸|"
-    r"滴丸|栓|注射液|合剂)?$"
-)
 
 
 def _product_for(kb_: KnowledgeBase, hit: tuple[int, str, str]) -> Product | None:
@@ -91,7 +89,7 @@ def resolve(name: str) -> Product | None:
             m = ms[0]
             pre, post = v[: m.start], v[m.end :]
             post = re.sub(r"[\d.]+(mg|g|ml|μg|ug)?", "", post)
-            if _FORM_RE.match(pre) and _SUFFIX_RE.match(post):
+            if SALT_PREFIX_RE.match(pre) and FORM_SUFFIX_RE.match(post):
                 if m.kind == "ingredient":
                     return kb_.ingredient_products[m.key]
                 if not pre and not post:

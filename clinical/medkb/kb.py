@@ -26,12 +26,18 @@ from typing import Any
 import ahocorasick
 
 from clinical.medkb.entities import Ingredient, IngredientAmount, Product
-from clinical.medkb.normalize import find_strengths, name_key, norm
+from clinical.medkb.normalize import (
+    FORM_SUFFIX_RE,
+    SALT_PREFIX_RE,
+    find_strengths,
+    name_key,
+    norm,
+)
 
 log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data"
-BUILD_VERSION = "3"  # bump when the build logic changes
+BUILD_VERSION = "7"  # bump when the build logic changes
 
 # Name tiers: lower wins when two products claim the same name.
 TIER_CURATED, TIER_ENTITY, TIER_GENERIC, TIER_INGREDIENT, TIER_BRAND, TIER_ALIAS, TIER_EN = range(7)
@@ -42,13 +48,17 @@ MENTION_STOPWORDS = {"可定", "代文", "再林", "左克", "阿乐", "严迪",
 _DRUG_PREDICATES = ("成份", "OTC类型", "药品类型", "通用名", "用法用量", "规格", "商品名")
 _NOT_DRUG = ("界", "入药部位", "常见症状", "ICD10", "就诊科室")
 _ETHANOL_FORMS = re.compile(r"(水|酊|酒)$")
-_SALT_OR_FORM = re.compile(
-    r"^(盐酸|硫酸|硫酸氢|马来酸|枸橼酸|苯磺酸|甲磺酸|富马酸|酒石酸|琥珀酸|氢溴酸|磷酸|醋酸|草酸|"
-    r"双|复方|小儿|儿童|注射用)*$|"
-    r"^(钠|钾|钙|镁|锌|酯|酯片)?(缓释|控释|肠溶|分散|泡腾|咀嚼|口腔崩解|薄膜衣|糖衣|口服|干混|复方)*"
-    r"(片|胶囊|软胶囊|颗粒|颗粒剂|干混悬剂|混悬液|口服液|口服溶液|溶液|糖浆|滴剂|混悬滴剂|散|丸|"
-    r"滴丸|栓|注射液|喷雾剂|气雾剂|乳膏|软膏|凝胶|贴|贴剂|合剂|酊|搽剂)?$"
-)
+# Also common excipients/adjuvants: trusted from 成份 only when the product name names them.
+_EXCIPIENT_PRONE = {
+    "polyethylene_glycol",
+    "simethicone",
+    "sodium_bicarbonate",
+    "calcium_carbonate",
+    "aluminium_hydroxide",
+    "magnesium_hydroxide",
+    "vitamin_c",
+    "lactulose",
+}
 
 
 @dataclass
@@ -81,6 +91,7 @@ class KnowledgeBase:
     interactions: list[Rule]
     contraindications: list[Rule]  # a=ingredient/class, b=condition key
     red_flags: list[dict[str, Any]]
+    thresholds: dict[str, float] = field(default_factory=dict)
     ingredient_names: dict[str, str] = field(default_factory=dict)  # name_key -> ingredient key
     ingredient_products: dict[str, Product] = field(default_factory=dict)  # bare ingredient
     stats: dict[str, Any] = field(default_factory=dict)
@@ -167,6 +178,10 @@ def _terms_table(name: str) -> dict[str, dict[str, Any]]:
         for k in ("classes", "codes"):
             if k in r:
                 row[k] = _split(r[k])
+        # precomputed match forms (lookups must not re-normalise the tables per request)
+        row["nterms"] = [norm(t) for t in row["terms"] if t]
+        row["kterms"] = {name_key(t) for t in row["terms"] if t}
+        row["ncodes"] = [c.lower() for c in row.get("codes") or []]
         out[r["key"]] = row
     return out
 
@@ -239,6 +254,44 @@ _EXCIPIENT_HINT = re.compile(
     r"羟苯|二氧化硅|乳糖|明胶|蜂蜜|辅料|氯化钠|碳酸氢钠|枸橼酸$|柠檬酸|丙二醇|阿司帕坦|甜菊|"
     r"本品|复方|每片|每粒|每袋|主要成份|^[\d.%]+)"
 )
+
+
+def _drop_fragments(ingredients: dict[str, Ingredient], actives: dict[str, float | None]) -> None:
+    """Drop an ingredient whose name is a fragment of another one found (麻黄 in 伪麻黄碱)."""
+    for a in list(actives):
+        na = norm(ingredients[a].name_zh)
+        for b in actives:
+            if b != a and any(
+                na in norm(n) for n in (ingredients[b].name_zh, *ingredients[b].aliases)
+            ):
+                actives.pop(a)
+                break
+
+
+def _reconcile_with_name(
+    matcher: _IngredientMatcher,
+    pname: str,
+    actives: dict[str, float | None],
+    spec: list[str],
+) -> dict[str, float | None]:
+    """Trust the product name over a noisy 成份 list.
+
+    "甲氨蝶呤片" whose 成份 lists vitamins (a CMeKG error) becomes methotrexate; a name that
+    is one ingredient plus salt/dosage-form words means exactly that ingredient; an
+    ingredient named in the product name is always among its actives.
+    """
+    hits = matcher.find(pname)
+    if len(hits) == 1:
+        start, end, key = hits[0]
+        if SALT_PREFIX_RE.match(pname[:start]) and FORM_SUFFIX_RE.match(pname[end:]):
+            strength = actives.get(key)
+            if strength is None:
+                mgs = {mg for s in spec for _a, _b, mg in find_strengths(norm(s))}
+                strength = next(iter(mgs)) if len(mgs) == 1 else None
+            return {key: strength}
+    for _s, _e, key in hits:
+        actives.setdefault(key, None)
+    return actives
 
 
 def _otc_class(values: Iterable[str]) -> tuple[str | None, bool]:
@@ -326,10 +379,15 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
             continue
         pname = norm(ename).strip()
         actives, others = matcher.parse(props.get("成份", []))
+        named = {k for _s, _e, k in matcher.find(pname)}
+        for k in _EXCIPIENT_PRONE & set(actives) - named:
+            actives.pop(k)
+        _drop_fragments(ingredients, actives)
+        actives = _reconcile_with_name(matcher, pname, actives, props.get("规格", []))
         if "ethanol" in actives and not _ETHANOL_FORMS.search(pname):
             actives.pop("ethanol")  # process solvent in tablets/capsules, not in the product
         otc, is_otc = _otc_class(props.get("OTC类型", []) + props.get("药品类型", []))
-        rx = not is_otc or any(ingredients[k].rx_only for k in actives)
+        rx = not is_otc or "注射" in pname or any(ingredients[k].rx_only for k in actives)
         ind: set[str] = set()
         for text in props.get("适应症", []) + props.get("功能主治", []) + props.get("主治", []):
             for _end, key in sym_auto.iter(norm(text)):
@@ -426,7 +484,11 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
         cross_reactivity=_rules("allergy_cross_reactivity.csv", "patient_class", "drug_class"),
         interactions=_rules("interactions.csv", "a", "b"),
         contraindications=_rules("contraindications.csv", "target", "condition"),
-        red_flags=_read_csv("red_flags.csv"),
+        red_flags=[
+            {**r, "nterms": [norm(t) for t in _split(r["terms"])]}
+            for r in _read_csv("red_flags.csv")
+        ],
+        thresholds={r["key"]: float(r["value"]) for r in _read_csv("thresholds.csv")},
         bigram_index=bigrams,
         ingredient_names=ingredient_names,
         ingredient_products=ingredient_products,

@@ -114,3 +114,16 @@ def find_strengths(text: str) -> list[tuple[int, int, float]]:
         if mg is not None:
             out.append((m.start(), m.end(), mg))
     return out
+
+
+# A drug name that is "salt prefix + ingredient + dosage form": 盐酸二甲双胍缓释片.
+SALT_PREFIX_RE = re.compile(
+    r"^(盐酸|硫酸|硫酸氢|马来酸|枸橼酸|苯磺酸|甲磺酸|富马酸|酒石酸|琥珀酸|氢溴酸|磷酸|醋酸|草酸|"
+    r"注射用)*$"
+)
+FORM_SUFFIX_RE = re.compile(
+    r"^(钠|钾|钙|镁|酯|叔丁胺|精氨酸|氨丁三醇|酯钠)?"
+    r"(缓释|控释|肠溶|分散|泡腾|咀嚼|口腔崩解|薄膜衣|糖衣|口服|干混|吸入|外用)*"
+    r"(片|胶囊|软胶囊|颗粒|干混悬剂|混悬液|口服液|口服溶液|溶液|糖浆|滴剂|混悬滴剂|散|丸|"
+    r"滴丸|栓|注射液|合剂|气雾剂|粉雾剂|乳剂|乳膏|软膏|凝胶|贴剂|喷雾剂|滴眼液|眼膏|洗剂)?$"
+)

@@ -68,7 +68,9 @@ def observation(pid: str, value: float = 120, day: int = 1, **extra: Any) -> dic
 def make_user(username: str, role: str | None = None, *, superuser: bool = False):
     for name in ROLES:
         Group.objects.get_or_create(name=name)
-    user = get_user_model().objects.create_user(username, password="pw", is_superuser=superuser)
+    user = get_user_model().objects.create_user(
+        username, password="pw", is_superuser=superuser, is_staff=superuser
+    )
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user

@@ -7,15 +7,23 @@ from clinical.medkb.checks.profile import Profile
 from clinical.medkb.entities import Reason
 from clinical.medkb.kb import KnowledgeBase
 
+_CACHE: dict[tuple[str, str, str], list] = {}
+
 
 def pair_rules(kb: KnowledgeBase, key: str, other: str) -> list:
-    """Rules covering the unordered pair (``key``, ``other``)."""
-    return [
-        r
-        for r in kb.interactions
-        if (matches(kb, r.a, key) and matches(kb, r.b, other))
-        or (matches(kb, r.a, other) and matches(kb, r.b, key))
-    ]
+    """Rules covering the unordered pair (``key``, ``other``) (memoised per KB build)."""
+    ck = (kb.fingerprint, key, other)
+    hit = _CACHE.get(ck)
+    if hit is None:
+        if len(_CACHE) > 50_000:
+            _CACHE.clear()
+        hit = _CACHE[ck] = [
+            r
+            for r in kb.interactions
+            if (matches(kb, r.a, key) and matches(kb, r.b, other))
+            or (matches(kb, r.a, other) and matches(kb, r.b, key))
+        ]
+    return hit
 
 
 def check(kb: KnowledgeBase, keys: list[str], p: Profile) -> list[Reason]:

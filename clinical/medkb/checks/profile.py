@@ -29,26 +29,19 @@ class Profile:
 
 
 def _match_terms(text: str, table: dict[str, dict]) -> set[str]:
+    """Keys of ``table`` rows whose term occurs in ``text`` or whose code ``text`` is."""
     t = norm(text)
     k = name_key(text)
+    code = _code_token(text)
     out = set()
     for key, row in table.items():
-        if any(norm(term) in t or name_key(term) == k for term in row["terms"] if term):
+        if k in row["kterms"] or any(term in t for term in row["nterms"]):
             out.add(key)
-        codes = row.get("codes") or []
-        for code in codes:
-            c = code.lower()
-            if (
-                k == c
-                or k.endswith("|" + c)
-                or k.startswith(c)
-                and k[len(c) : len(c) + 1]
-                in (
-                    "",
-                    ".",
-                )
-            ):
+            continue
+        for c in row["ncodes"]:
+            if code == c or (code.startswith(c) and code[len(c) : len(c) + 1] == "."):
                 out.add(key)
+                break
     return out
 
 
@@ -68,12 +61,6 @@ def build_profile(kb: KnowledgeBase, ctx: PatientContext) -> Profile:
     )
     for c in ctx.conditions or []:
         p.conditions |= _match_terms(c, kb.conditions)
-        code = _code_token(c)
-        for key, row in kb.conditions.items():
-            for cc in row.get("codes") or []:
-                cc = cc.lower()
-                if code == cc or (code.startswith(cc) and code[len(cc) : len(cc) + 1] == "."):
-                    p.conditions.add(key)
     if "hypertension_uncontrolled" in p.conditions:
         p.conditions.add("hypertension")
     if "ckd_severe" in p.conditions:
