@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clinical.followup.services.lexicon import answer_polarity, match
 
@@ -39,3 +41,21 @@ def test_bare_answers() -> None:
     assert answer_polarity("有") is True
     assert answer_polarity("没有。") is False
     assert answer_polarity("胸口疼") is None
+
+
+@pytest.mark.parametrize("text", ["今天无不适", "挺好", "没事。", "一切正常"])
+def test_all_well_answers_are_negative(text: str) -> None:
+    assert answer_polarity(text) is False
+
+
+def test_distress_is_a_concept() -> None:
+    assert concepts("难受得厉害，快不行了") == {"distress": True}
+
+
+@given(st.text(alphabet="无没有不胸痛口疼发热黑便，、。喘上气明显再否认就是但", max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_match_never_raises_and_negation_needs_a_cue(text: str) -> None:
+    mentions = match(text)
+    for m in mentions:
+        if m.negated:
+            assert any(cue in text for cue in ("无", "没", "不", "否认"))

@@ -9,6 +9,7 @@ recorded as uncertainty.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from clinical.followup.services import lexicon
 from clinical.followup.services.ruledata import load
 from clinical.followup.services.units import to_canonical
 
+log = logging.getLogger(__name__)
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 ICD10 = ("http://hl7.org/fhir/sid/icd-10", "http://hl7.org/fhir/sid/icd-10-cn")
@@ -87,6 +89,8 @@ class Facts:
     discharge: datetime | None = None
     notes: list[Note] = field(default_factory=list)
     conflicts: list[Note] = field(default_factory=list)
+    # Patient statements of something wrong that the lexicon does not know: (when, ref).
+    unrecognised: list[tuple[datetime, str]] = field(default_factory=list)
 
     # -- helpers used by the rule families -------------------------------------------------
     def current(self, kind: str) -> Reading | None:
@@ -329,6 +333,14 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
                 statements = [(m.concept, not m.negated) for m in lexicon.match(question)]
     text = " ".join(x for x in (question, obs.get("valueString") or "") if x)
     if not statements:
+        # Free text in the patient's own words that we cannot read goes to a clinician; an
+        # unknown yes/no question answered "yes" is only noted (it may be "took my pills").
+        affirmed = (
+            isinstance(obs.get("valueString"), str)
+            and lexicon.answer_polarity(obs["valueString"]) is None
+        )
+        if affirmed:  # the patient says something is wrong and we cannot tell what
+            facts.unrecognised.append((at, ref))
         if text:
             facts.notes.append(
                 Note(
@@ -398,7 +410,12 @@ def build_facts(record: PatientRecord, now: datetime) -> Facts:
         if end is not None and end <= now and (facts.discharge is None or end > facts.discharge):
             facts.discharge = end
     for obs in record.observations:
-        _observation(facts, obs)
+        try:
+            _observation(facts, obs)
+        except Exception:  # an unreadable Observation is named and sent to review, never fatal
+            log.exception("follow-up could not read one Observation")
+            facts.notes.append(Note("unreadable", "一条观察记录无法解析，已转人工复核", _ref(obs)))
+            facts.unrecognised.append((now, _ref(obs)))
     for kind, rows in facts.readings.items():
         rows.sort(key=lambda r: r.at)
         _check_conflicts(facts, kind)

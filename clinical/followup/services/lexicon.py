@@ -141,9 +141,16 @@ def match(text: str) -> list[Mention]:
     return out
 
 
+_LEADING = ("这几天", "今天", "目前", "现在", "暂时", "最近", "一切", "感觉")
+
+
 def answer_polarity(text: str) -> bool | None:
     """A bare yes/no answer ("有", "没有") → True/False; anything else → None."""
-    norm = normalise(text).rstrip("。.!！")
+    norm = normalise(text).rstrip("。.!！~～了")
+    for lead in _LEADING:
+        if norm.startswith(lead) and len(norm) > len(lead):
+            norm = norm[len(lead) :]
+            break
     lex = lexicon()
     if norm in lex.affirmative:
         return True
