@@ -283,3 +283,20 @@ def test_nightly_sweep_task_is_scheduled_and_runs(admin_client, settings) -> Non
     )
     push(admin_client, DM)
     assert nightly_sweep.delay().get() == {"patients": 1, "alerts": 0, "errors": 0}
+
+
+def test_sweep_query_count_does_not_grow_with_patients(admin_client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(2):
+        push(admin_client, {**DM, "id": f"qc-a{i}"})
+    now = timezone.now()
+    with CaptureQueriesContext(connection) as small:
+        sweep(now=now)
+    for i in range(6):
+        push(admin_client, {**DM, "id": f"qc-b{i}"})
+    with CaptureQueriesContext(connection) as large:
+        stats = sweep(now=now + timedelta(minutes=1))
+    assert stats.patients == 8
+    assert len(large) == len(small)
