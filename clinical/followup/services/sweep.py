@@ -70,10 +70,8 @@ def _observation_filter(now: datetime) -> Q:
     if connection.vendor != "postgresql":  # JSON containment needs jsonb; SQLite reads it all
         return q
     for reach, codes in lookback_tiers():
-        in_tier = Q()
-        for code in codes:
-            in_tier |= Q(codes__contains=[code])
-        q &= Q(effective__gte=now - reach) | ~in_tier
+        # ``codes ?| array[...]``: one jsonb operation per row (any of the codes present).
+        q &= Q(effective__gte=now - reach) | ~Q(codes__has_any_keys=list(codes))
     return q
 
 
