@@ -5,11 +5,11 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
-class AssessRequestSerializer(serializers.Serializer):
+class FollowupAssessRequestSerializer(serializers.Serializer):
     patient_id = serializers.CharField(max_length=64)
 
 
-class ReasonSerializer(serializers.Serializer):
+class FollowupReasonSerializer(serializers.Serializer):
     code = serializers.CharField()
     text = serializers.CharField()
     evidence = serializers.ListField(child=serializers.CharField())
@@ -18,17 +18,17 @@ class ReasonSerializer(serializers.Serializer):
     source = serializers.CharField()
 
 
-class TimeframeSerializer(serializers.Serializer):
+class FollowupTimeframeSerializer(serializers.Serializer):
     code = serializers.CharField()
     within = serializers.CharField(allow_null=True)
     text = serializers.CharField()
 
 
-class AssessResponseSerializer(serializers.Serializer):
+class FollowupAssessResponseSerializer(serializers.Serializer):
     assessment_id = serializers.IntegerField()
     disposition = serializers.ChoiceField(choices=["self-care", "routine", "urgent", "emergency"])
-    reasons = ReasonSerializer(many=True)
-    timeframe = TimeframeSerializer()
+    reasons = FollowupReasonSerializer(many=True)
+    timeframe = FollowupTimeframeSerializer()
     notes = serializers.ListField(child=serializers.DictField())
     uncertainty = serializers.DictField()
     careplan = serializers.DictField(help_text="FHIR R4 CarePlan")

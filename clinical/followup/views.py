@@ -8,7 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ammed_fhir import access, store
-from clinical.followup.serializers import AssessRequestSerializer, AssessResponseSerializer
+from clinical.followup.serializers import (
+    FollowupAssessRequestSerializer,
+    FollowupAssessResponseSerializer,
+)
 from clinical.followup.services.runs import UnknownPatient, run_assessment
 
 
@@ -16,12 +19,12 @@ class AssessView(APIView):
     """Assess one patient now: disposition, reasons with evidence, timeframe and the CarePlan."""
 
     @extend_schema(
-        request=AssessRequestSerializer,
-        responses={200: AssessResponseSerializer},
+        request=FollowupAssessRequestSerializer,
+        responses={200: FollowupAssessResponseSerializer},
         summary="Triage a patient from the stored record (随访评估)",
     )
     def post(self, request: Request) -> Response:
-        body = AssessRequestSerializer(data=request.data)
+        body = FollowupAssessRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         patient_id = body.validated_data["patient_id"]
         access.require_patient(request.user, patient_id)
