@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
+from ammed_fhir import store
 from ammed_fhir.demo import DemoContext
 
 LABELS = {
@@ -62,8 +63,15 @@ def run(ctx: DemoContext) -> None:
     doctor = get_user_model().objects.filter(username="dr_wang").first()
     if doctor and "demo-surgery" in ctx.patient_ids:
         plan = approve_careplan(careplan_id("demo-surgery"), doctor)
+        sent = [
+            c
+            for c in store.search("Communication", patient_id="demo-surgery")
+            if any(a.get("reference") == f"CarePlan/{plan['id']}" for a in c.get("about", []))
+        ]
+        status = sent[-1]["status"] if sent else "none"
+        verdict = {"completed": "已通过输出监控发送", "on-hold": "被输出监控暂扣，等待医生审核"}
         ctx.line(
             f"\n王医生批准 demo-surgery 的随访计划 → 状态 {plan['status']}；"
-            "患者版摘要已通过输出监控发送 (Communication, category careplan)。"
+            f"患者版摘要{verdict.get(status, status)} (Communication, category careplan)。"
         )
         ctx.line("  FHIR 读取：GET /fhir/CarePlan?patient=demo-surgery")
