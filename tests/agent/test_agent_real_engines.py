@@ -181,3 +181,54 @@ def test_alcohol_containing_medicine_on_cefuroxime_is_a_released_warning(patient
     assert (out["route"], out["outcome"], out["status"]) == ("medication", "answered", "released")
     assert out["reply"].startswith("不要使用藿香正气水：正在或近期服用头孢类抗菌药")
     assert "停药7天内都不要使用" in out["reply"]
+
+
+# ---------------------------------------------------------- follow-up (clinical.followup)
+
+
+def alerts(patient_id: str) -> list[dict[str, Any]]:
+    return [
+        c
+        for c in store.search("Communication", patient_id=patient_id)
+        if c["category"][0]["coding"][0]["code"] == "alert"
+    ]
+
+
+@pytest.mark.django_db
+def test_wound_redness_in_words_the_dictionary_lacks_reaches_the_assessment(
+    patient_client, sent
+) -> None:
+    """ "伤口有点红肿" is read by the follow-up lexicon: the engine must see it (before, the
+    survey Observation was not written and the engine answered "no findings")."""
+    out = say(patient_client, "伤口有点红肿，体温37.9度")
+    assert (out["route"], out["outcome"], out["status"]) == ("followup", "answered", "released")
+    assert out["reply"].startswith("根据您反映的情况：术后第9天伤口红肿或疼痛加重")
+    assert out["reply"].endswith("。")
+    ((msg, _),) = sent
+    assessment = msg.structured["assessment"]
+    assert assessment["disposition"] == "routine"
+    assert "no-findings" not in {r["code"] for r in assessment["reasons"]}
+    said = [
+        o
+        for o in store.search("Observation", patient_id="demo-surgery")
+        if o["category"][0]["coding"][0]["code"] == "survey"
+    ]
+    assert [o["valueString"] for o in said] == ["伤口有点红肿，体温37.9度"]
+    assert len(alerts("demo-surgery")) == 1
+
+
+@pytest.mark.django_db
+def test_chest_tightness_after_surgery_is_an_emergency(patient_client, sent) -> None:
+    out = say(patient_client, "有点胸闷气短")
+    assert (out["route"], out["status"]) == ("followup", "released")
+    assert "警惕肺栓塞" in out["reply"] and "立即拨打120" in out["reply"]
+    ((msg, _),) = sent
+    assert msg.structured["assessment"]["disposition"] == "emergency"
+    assert len(alerts("demo-surgery")) == 1
+
+
+@pytest.mark.django_db
+def test_blood_pressure_reading_gets_the_engines_assessment(nurse_client) -> None:
+    out = say(nurse_client, "早上血压160/100，有点头晕", patient="demo-htn-dm")
+    assert (out["route"], out["outcome"], out["status"]) == ("followup", "answered", "released")
+    assert "收缩压160mmHg" in out["reply"] and "7天内" in out["reply"]
