@@ -37,6 +37,18 @@ def held_reply(ctx: DemoContext, out: dict) -> None:
         ctx.line(f"    [{f['severity']}] {f['code']}：{f['explanation']}")
 
 
+def adherence_note(ctx: DemoContext, out: dict) -> None:
+    """Where an acknowledgement went: the orders engine's reminder, or only the history."""
+    from clinical.agent.models import AgentMessage
+
+    s = AgentMessage.objects.get(pk=out["reply_id"]).structured
+    if s.get("recorded_by") == "orders":
+        a = s["adherence"]
+        ctx.line(f"  （已记入服药提醒 {a['reminder']}：{a['medication']}，{a['response']}）")
+    else:
+        ctx.line("  （没有待回复的服药提醒：仅记录在对话历史中）")
+
+
 def run(ctx: DemoContext) -> None:
     backend = get_backend()
     ctx.heading(f"对话助手 (conversation agent, backend: {backend.name})")
@@ -59,3 +71,5 @@ def run(ctx: DemoContext) -> None:
         ctx.line(f"  AM-Med：{reply}")
         if out["status"] == "held":
             held_reply(ctx, out)
+        if out["route"] == "adherence":
+            adherence_note(ctx, out)

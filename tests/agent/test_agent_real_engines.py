@@ -232,3 +232,14 @@ def test_blood_pressure_reading_gets_the_engines_assessment(nurse_client) -> Non
     out = say(nurse_client, "早上血压160/100，有点头晕", patient="demo-htn-dm")
     assert (out["route"], out["outcome"], out["status"]) == ("followup", "answered", "released")
     assert "收缩压160mmHg" in out["reply"] and "7天内" in out["reply"]
+
+
+@pytest.mark.django_db
+def test_a_self_care_assessment_is_held_for_a_clinician(patient_client, sent) -> None:
+    """The engine's self-care timeframe reads "目前无需就医": the monitor never lets AM-Med tell
+    a patient who wrote in about their health not to see a doctor without a clinician."""
+    out = say(patient_client, "今天体温37.2度")
+    assert (out["route"], out["status"], out["reply"]) == ("followup", "held", HELD_TEXT)
+    ((msg, result),) = sent
+    assert msg.structured["assessment"]["disposition"] == "self-care"
+    assert codes(result) == {"discourages_care"}
