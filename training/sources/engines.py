@@ -1,0 +1,86 @@
+"""Grounded answers from AM-Med's deterministic engines over synthetic vignettes.
+
+Pluggable: ``ENGINES`` maps an engine name to the dotted path of an adapter callable
+``f(vignette: dict) -> list[tuple[question, answer]]``. The engines (medication guidance,
+issue 3; diet, issue 6; follow-up, issue 5) land on main over time; an engine whose module
+is not present is skipped and named in the data card (``skipped``). An engine that is
+present but exposes no ``training_pairs`` adapter is skipped the same way: the adapter is
+the contract this builder needs from each engine (see docs/training.md).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from training import monitor_adapter
+from training.records import Sample
+from training.sources import SourceInfo, SourceUnavailable
+from training.vignettes import make_vignettes
+
+INFO = SourceInfo(
+    name="engines",
+    licence="AM-Med own (engine output over synthetic vignettes)",
+    commercial_use=True,
+    origin="clinical.* engines over training.vignettes",
+)
+
+ENGINES: dict[str, str] = {
+    "guidance": "clinical.medkb.training:training_pairs",
+    "diet": "clinical.diet.training:training_pairs",
+    "followup": "clinical.followup.training:training_pairs",
+}
+
+SKIPPED: dict[str, str] = {}
+
+
+def _adapter(path: str):
+    mod, attr = path.split(":")
+    try:
+        module = importlib.import_module(mod)
+    except ImportError as exc:
+        raise SourceUnavailable(f"{mod} not present ({exc.__class__.__name__})") from exc
+    fn = getattr(module, attr, None)
+    if not callable(fn):
+        raise SourceUnavailable(f"{mod}.{attr} not found")
+    return fn
+
+
+def available() -> tuple[dict[str, object], dict[str, str]]:
+    ok, skipped = {}, {}
+    for name, path in ENGINES.items():
+        try:
+            ok[name] = _adapter(path)
+        except SourceUnavailable as exc:
+            skipped[name] = str(exc)
+    return ok, skipped
+
+
+def load(
+    path: Path | None = None, limit: int | None = None, n_vignettes: int = 200
+) -> Iterator[Sample]:
+    ok, skipped = available()
+    SKIPPED.clear()
+    SKIPPED.update(skipped)
+    if not ok:
+        raise SourceUnavailable(
+            "no engine present: " + "; ".join(f"{k}: {v}" for k, v in skipped.items())
+        )
+    n = 0
+    for v in make_vignettes(n_vignettes):
+        for name, fn in ok.items():
+            for q, a in fn(v):
+                if monitor_adapter.check(a, name).held:
+                    continue
+                yield Sample.qa(
+                    q,
+                    a,
+                    source=INFO.name,
+                    kind=f"engine:{name}",
+                    licence=INFO.licence,
+                    meta={"vignette": v["id"]},
+                )
+                n += 1
+                if limit and n >= limit:
+                    return
