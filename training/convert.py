@@ -200,7 +200,7 @@ def internlm2_config_from_llama(d: dict[str, Any]) -> InternLM2Config:
 _TOKENIZER_FILES = ("tokenizer.model", "tokenizer_config.json", "special_tokens_map.json")
 
 
-def _copy_tokenizer(src: Path, dst: Path) -> None:
+def copy_tokenizer(src: Path, dst: Path) -> None:
     for f in _TOKENIZER_FILES:
         if (src / f).exists():
             shutil.copy2(src / f, dst / f)
@@ -214,7 +214,7 @@ def convert_internlm2_dir_to_llama(src: str | Path, dst: str | Path) -> Path:
     dst.mkdir(parents=True, exist_ok=True)
     save_state_dict(sd, dst)
     (dst / "config.json").write_text(json.dumps(llama_config_dict(cfg), indent=2))
-    _copy_tokenizer(src, dst)
+    copy_tokenizer(src, dst)
     return dst
 
 
@@ -226,5 +226,5 @@ def convert_llama_dir_to_internlm2(src: str | Path, dst: str | Path) -> Path:
     dst.mkdir(parents=True, exist_ok=True)
     save_state_dict(sd, dst)
     (dst / "config.json").write_text(json.dumps(cfg.to_hf_dict(), indent=2))
-    _copy_tokenizer(src, dst)
+    copy_tokenizer(src, dst)
     return dst

@@ -53,7 +53,18 @@ def _tensor_map(n_layers: int) -> dict[str, str]:
     return m
 
 
-def _add_vocab(writer, tokenizer_model: Path, chat: bool) -> None:
+def _added_tokens(model_dir: Path) -> dict[int, str]:
+    """``added_tokens_decoder`` of ``tokenizer_config.json`` (InternLM2's chat specials)."""
+    path = model_dir / "tokenizer_config.json"
+    if not path.exists():
+        return {}
+    dec = json.loads(path.read_text(encoding="utf-8")).get("added_tokens_decoder", {})
+    return {int(i): t["content"] for i, t in dec.items()}
+
+
+def _add_vocab(
+    writer, tokenizer_model: Path, chat: bool, vocab_size: int, added: dict[int, str]
+) -> None:
     import gguf
     import sentencepiece as spm
 
@@ -75,13 +86,25 @@ def _add_vocab(writer, tokenizer_model: Path, chat: bool) -> None:
             types.append(gguf.TokenType.CONTROL)
         else:
             types.append(gguf.TokenType.NORMAL)
+    # As llama.cpp's InternLM2 converter: added specials override their pieces as CONTROL,
+    # and the vocabulary is padded to the embedding's row count.
+    for i in range(len(tokens), vocab_size):
+        tokens.append(f"[PAD{i}]".encode())
+        scores.append(-1000.0)
+        types.append(gguf.TokenType.UNUSED)
+    for i, content in added.items():
+        if i < len(tokens):
+            tokens[i] = content.encode("utf-8")
+            types[i] = gguf.TokenType.CONTROL
     writer.add_tokenizer_model("llama")
     writer.add_tokenizer_pre("default")
     writer.add_token_list(tokens)
     writer.add_token_scores(scores)
     writer.add_token_types(types)
     writer.add_bos_token_id(sp.bos_id())
-    eos = sp.piece_to_id(IM_END) if chat and sp.piece_to_id(IM_END) != sp.unk_id() else sp.eos_id()
+    by_content = {c: i for i, c in added.items()}
+    im_end = by_content.get(IM_END, sp.piece_to_id(IM_END))
+    eos = im_end if chat and im_end != sp.unk_id() else sp.eos_id()
     writer.add_eos_token_id(eos)
     writer.add_unk_token_id(sp.unk_id())
     writer.add_pad_token_id(sp.unk_id())
@@ -149,7 +172,13 @@ def export_gguf(
     writer.add_rope_freq_base(float(rope_theta))
     ftype = gguf.LlamaFileType.MOSTLY_F16 if outtype == "f16" else gguf.LlamaFileType.ALL_F32
     writer.add_file_type(ftype)
-    _add_vocab(writer, Path(tokenizer_model or model_dir / "tokenizer.model"), chat)
+    _add_vocab(
+        writer,
+        Path(tokenizer_model or model_dir / "tokenizer.model"),
+        chat,
+        cfg["vocab_size"],
+        _added_tokens(model_dir),
+    )
 
     for hf_name, t in sd.items():
         if hf_name.endswith("rotary_emb.inv_freq"):

@@ -48,7 +48,14 @@ class TrainConfig:
 
 
 def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    with Path(path).open(encoding="utf-8") as f:
+    """Rows of a JSONL file (``.gz`` read transparently)."""
+    import gzip
+
+    p = Path(path)
+    if not p.exists() and Path(f"{p}.gz").exists():
+        p = Path(f"{p}.gz")
+    opener = gzip.open if p.suffix == ".gz" else open
+    with opener(p, "rt", encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
@@ -259,5 +266,9 @@ def merge_adapter_dirs(base_dir: str | Path, adapter_dir: str | Path, out_dir: s
     from peft import PeftModel
     from transformers import LlamaForCausalLM
 
+    from training.convert import copy_tokenizer
+
     base = LlamaForCausalLM.from_pretrained(str(base_dir), dtype=torch.float32)
-    return merge_adapter(PeftModel.from_pretrained(base, str(adapter_dir)), out_dir)
+    out = merge_adapter(PeftModel.from_pretrained(base, str(adapter_dir)), out_dir)
+    copy_tokenizer(Path(base_dir), out)
+    return out

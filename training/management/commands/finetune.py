@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from training import lora, tokenizer
+from training.convert import copy_tokenizer
 
 
 class Command(BaseCommand):
@@ -56,15 +57,18 @@ class Command(BaseCommand):
                 model, train, val, cfg, device=o["device"], pad_id=sp.unk_id(), log=log
             )
         res["model"].save_pretrained(str(out / "adapter"))
-        if not cfg.qlora:
-            lora.merge_adapter(res["model"], out / "merged")
-            (out / "merged" / "tokenizer.model").write_bytes(
-                (Path(o["model"]) / "tokenizer.model").read_bytes()
-            )
         summary = {k: v for k, v in res.items() if k != "model"}
+        if cfg.qlora:
+            # Merge into the full-precision base, not the 4-bit one the adapter trained on.
+            del res["model"]
+            lora.merge_adapter_dirs(o["model"], out / "adapter", out / "merged")
+        else:
+            lora.merge_adapter(res["model"], out / "merged")
+            copy_tokenizer(Path(o["model"]), out / "merged")
         (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str))
         self.stdout.write(
             self.style.SUCCESS(
-                f"val loss {res['val_loss_first']:.3f} -> {res['val_loss_last']:.3f}; {res['tokens_per_s']} tokens/s"
+                f"val loss {summary['val_loss_first']:.3f} -> {summary['val_loss_last']:.3f}; "
+                f"{summary['tokens_per_s']} tokens/s"
             )
         )
