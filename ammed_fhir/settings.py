@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "ammed_fhir",
     "clinical.medkb",
@@ -55,6 +56,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "ammed_fhir.urls"
+# /fhir is included without a trailing slash (FHIR base URL), so its routes start with "/".
+SILENCED_SYSTEM_CHECKS = ["urls.W002"]
 WSGI_APPLICATION = "ammed_fhir.wsgi.application"
 
 TEMPLATES = [
@@ -73,6 +76,8 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ammed.sqlite3'}")
+if DATABASE_URL.startswith("sqlite:///") and not DATA_DIR.exists():
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default needs its data dir
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
 }
@@ -126,6 +131,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "FHIR-integrated post-discharge follow-up (随访) backend.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed sidecar package, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -153,8 +162,16 @@ AMMED_WEBHOOK_SECRET = envstr("AMMED_WEBHOOK_SECRET", "")
 AMMED_CHANNELS = envlist("AMMED_CHANNELS", ["inbox"])
 
 # Shared public data sets (research use: read when present, never shipped).
+# Default: ``../shared/data`` next to the checkout (or next to its parent, for worktrees).
+_SHARED_CANDIDATES = [
+    BASE_DIR.parent / "shared" / "data",
+    BASE_DIR.parent.parent / "shared" / "data",
+]
 AMMED_SHARED_DATA_DIR = Path(
-    envstr("AMMED_SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data"))
+    envstr(
+        "AMMED_SHARED_DATA_DIR",
+        str(next((p for p in _SHARED_CANDIDATES if p.is_dir()), _SHARED_CANDIDATES[0])),
+    )
 )
 
 LOGGING = {

@@ -13,6 +13,7 @@ from django.utils.module_loading import import_string
 
 from ammed_fhir.demo import DEMO_SECTIONS, DemoContext
 from ammed_fhir.demo_users import DEMO_PASSWORD_HINT, ensure_demo_users, link_demo_accounts
+from ammed_fhir.summary import patient_summary_lines
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures" / "bundles"
 
@@ -41,13 +42,17 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{path.name}: /fhir answered {resp.status_code}: {resp.content[:500]!r}"
                 )
-            self.stdout.write(f"  {path.name}: {len(resp.json().get('entry', []))} 条资源已写入")
+            self.stdout.write(f"  {path.name}：{len(resp.json().get('entry', []))} 条资源已写入")
             patient_ids += [
                 e["resource"]["id"]
                 for e in bundle.get("entry", [])
                 if e.get("resource", {}).get("resourceType") == "Patient"
             ]
         link_demo_accounts()
+        self.stdout.write("\n== 患者概览 (读取自 /fhir 存储) ==")
+        for pid in patient_ids:
+            for line in patient_summary_lines(pid):
+                self.stdout.write(line)
 
         ctx = DemoContext(out=self.stdout, client=client, patient_ids=patient_ids)
         for dotted in DEMO_SECTIONS:
