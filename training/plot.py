@@ -22,8 +22,14 @@ def plot(log_path: str | Path, out_png: str | Path, title: str = "") -> Path:
     fig, axes = plt.subplots(1, len(phases), figsize=(5.5 * len(phases), 4), squeeze=False)
     names = {"full": "full pre-train (all weights)", "lora": "LoRA fine-tune (r=16)"}
     for ax, phase in zip(axes[0], phases, strict=True):
-        tr = [(r["step"], r["train_loss"]) for r in rows if r.get("mode") == phase and "train_loss" in r]
-        va = [(r["step"], r["val_loss"]) for r in rows if r.get("mode") == phase and "val_loss" in r]
+        tr = [
+            (r["step"], r["train_loss"])
+            for r in rows
+            if r.get("mode") == phase and "train_loss" in r
+        ]
+        va = [
+            (r["step"], r["val_loss"]) for r in rows if r.get("mode") == phase and "val_loss" in r
+        ]
         if tr:
             ax.plot(*zip(*tr, strict=True), lw=0.8, alpha=0.6, label="train loss")
         if va:

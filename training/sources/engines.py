@@ -1,11 +1,11 @@
 """Grounded answers from AM-Med's deterministic engines over synthetic vignettes.
 
 Pluggable: ``ENGINES`` maps an engine name to the dotted path of an adapter callable
-``f(vignette: dict) -> list[tuple[question, answer]]``. The engines (medication guidance,
-issue 3; diet, issue 6; follow-up, issue 5) land on main over time; an engine whose module
-is not present is skipped and named in the data card (``skipped``). An engine that is
-present but exposes no ``training_pairs`` adapter is skipped the same way: the adapter is
-the contract this builder needs from each engine (see docs/training.md).
+``f(vignette: dict) -> list[tuple[question, answer, grounding]]`` living in this package
+(``engine_*.py``). The engines (medication guidance, issue 3; diet, issue 6; follow-up,
+issue 5) land on main over time; an adapter whose engine is not present raises
+``SourceUnavailable`` on its first call and the engine is named in the data card
+(``skipped``) with the reason.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ INFO = SourceInfo(
 )
 
 ENGINES: dict[str, str] = {
-    "guidance": "clinical.medkb.training:training_pairs",
-    "diet": "clinical.diet.training:training_pairs",
-    "followup": "clinical.followup.training:training_pairs",
+    "guidance": "training.sources.engine_guidance:pairs",
+    "diet": "training.sources.engine_pending:diet_pairs",
+    "followup": "training.sources.engine_pending:followup_pairs",
 }
 
 SKIPPED: dict[str, str] = {}
@@ -47,18 +47,22 @@ def _adapter(path: str):
     return fn
 
 
-def available() -> tuple[dict[str, object], dict[str, str]]:
+def available(probe: dict | None = None) -> tuple[dict[str, object], dict[str, str]]:
+    """Adapters that run, and why the others do not (each is tried on one vignette)."""
+    probe = probe or make_vignettes(1)[0]
     ok, skipped = {}, {}
     for name, path in ENGINES.items():
         try:
-            ok[name] = _adapter(path)
+            fn = _adapter(path)
+            fn(probe)
+            ok[name] = fn
         except SourceUnavailable as exc:
             skipped[name] = str(exc)
     return ok, skipped
 
 
 def load(
-    path: Path | None = None, limit: int | None = None, n_vignettes: int = 200
+    path: Path | None = None, limit: int | None = None, n_vignettes: int = 300
 ) -> Iterator[Sample]:
     ok, skipped = available()
     SKIPPED.clear()
@@ -70,8 +74,8 @@ def load(
     n = 0
     for v in make_vignettes(n_vignettes):
         for name, fn in ok.items():
-            for q, a in fn(v):
-                if monitor_adapter.check(a, name).held:
+            for q, a, grounding in fn(v):
+                if monitor_adapter.check(a, name, grounding=grounding).held:
                     continue
                 yield Sample.qa(
                     q,
