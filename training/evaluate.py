@@ -143,6 +143,21 @@ def llama_cpp_generator(
     return gen
 
 
+def interleave_kinds(rows: Sequence[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """The first ``limit`` rows taken round-robin across kinds (label, engine, safety), so a
+    short run still covers every kind; deterministic for a given file."""
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_kind.setdefault(r.get("kind", "?").split(":")[0], []).append(r)
+    out: list[dict[str, Any]] = []
+    queues = [list(v) for _, v in sorted(by_kind.items())]
+    while len(out) < limit and any(queues):
+        for q in queues:
+            if q and len(out) < limit:
+                out.append(q.pop(0))
+    return out
+
+
 def run(
     prompts_path: str | Path,
     generate: Generator,
@@ -157,7 +172,7 @@ def run(
         for x in Path(prompts_path).read_text(encoding="utf-8").splitlines()
         if x.strip()
     ]
-    rows = rows[:limit] if limit else rows
+    rows = interleave_kinds(rows, limit) if limit else rows
     mc = load_mc(shared_dir)
     mc = mc[:limit] if limit else mc
     report = {

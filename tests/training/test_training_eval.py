@@ -89,3 +89,9 @@ def test_multiple_choice_from_shared_data(tmp_path, shared_data):
     assert (
         rep["multiple_choice"]["accuracy_pct"] == 10.0
     )  # always answers 就医建议: one label in ten
+
+
+def test_limit_keeps_every_kind():
+    rows = [{"kind": "label:x", "i": i} for i in range(10)] + [{"kind": "safety:y", "i": 99}]
+    picked = evaluate.interleave_kinds(rows, 3)
+    assert [r["kind"] for r in picked] == ["label:x", "safety:y", "label:x"]
