@@ -28,6 +28,19 @@ CHAT_TEMPLATE = (
 class Encoder(Protocol):
     def encode(self, text: str) -> list[int]: ...
 
+    def piece_to_id(self, piece: str) -> int: ...
+
+    def unk_id(self) -> int: ...
+
+
+def marker_ids(sp: Encoder) -> tuple[int, int]:
+    """Ids of ``<|im_start|>``/``<|im_end|>``. They are looked up, never encoded from text:
+    in InternLM2's tokenizer they may be control pieces that ``encode`` would spell out."""
+    start, end = sp.piece_to_id(IM_START), sp.piece_to_id(IM_END)
+    if sp.unk_id() in (start, end):
+        raise ValueError("tokenizer has no <|im_start|>/<|im_end|> pieces (not a chat tokenizer)")
+    return start, end
+
 
 def render(messages: Sequence[dict[str, Any]], add_generation_prompt: bool = False) -> str:
     """The prompt text without BOS (for llama.cpp completion calls and for inspection)."""
@@ -41,11 +54,12 @@ def tokenize_conversation(
     messages: Sequence[dict[str, Any]], sp: Encoder, bos_id: int, max_len: int
 ) -> tuple[list[int], list[int]]:
     """``(input_ids, labels)`` with non-assistant tokens masked; truncated to ``max_len``."""
+    start, end = marker_ids(sp)
     ids: list[int] = [bos_id]
     labels: list[int] = [IGNORE]
     for m in messages:
-        head = sp.encode(f"{IM_START}{m['role']}\n")
-        body = sp.encode(f"{m['content']}{IM_END}")
+        head = [start, *sp.encode(f"{m['role']}\n")]
+        body = [*sp.encode(m["content"]), end]
         tail = sp.encode("\n")
         ids += head + body + tail
         train = m["role"] == "assistant"

@@ -95,3 +95,18 @@ def test_limit_keeps_every_kind():
     rows = [{"kind": "label:x", "i": i} for i in range(10)] + [{"kind": "safety:y", "i": 99}]
     picked = evaluate.interleave_kinds(rows, 3)
     assert [r["kind"] for r in picked] == ["label:x", "safety:y", "label:x"]
+
+
+def test_chat_tokenisation_masks_everything_but_the_answer(tmp_path):
+    pytest.importorskip("sentencepiece")
+    from training import chat, tokenizer
+
+    texts = ["华法林每日一次，按时服用。", "请联系医生。", "你好"] * 30
+    sp = tokenizer.load(tokenizer.train_sentencepiece(texts, tmp_path / "t.model", vocab_size=300))
+    msgs = [{"role": "user", "content": "你好"}, {"role": "assistant", "content": "请联系医生。"}]
+    ids, labels = chat.tokenize_conversation(msgs, sp, sp.bos_id(), 256)
+    trained = [t for t in labels if t != chat.IGNORE]
+    start, end = chat.marker_ids(sp)
+    assert trained == [*sp.encode("请联系医生。"), end]
+    assert ids.count(start) == 2 and ids[0] == sp.bos_id()
+    assert sp.decode(ids[1:]) == chat.render(msgs)
