@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ammed_bench
 
-.PHONY: install demo serve test lint format bench-ingest clean
+.PHONY: install browser demo serve test lint format bench-ingest clean
 
 $(VENV)/.installed: $(REQS) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ $(VENV)/.installed: $(REQS) pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+# Debian's chromium for the browser tests (Playwright drives it; never `playwright install`).
+# Idempotent: does nothing when /usr/bin/chromium exists; the tests skip (saying so) without it.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium) \
+		|| echo "chromium not installed: browser tests will be skipped"
 
 # The embedded default: SQLite in $(AMMED_DATA_DIR) (var/), tasks in-process, template LLM.
 demo: install
@@ -31,7 +37,7 @@ serve: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py runserver --insecure $(DEMO_ADDR)
 
-test: install
+test: install browser
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) \
 		CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -155,11 +155,24 @@ AMMED_LLM_CTX = envint("AMMED_LLM_CTX", 4096)
 AMMED_LLM_TIMEOUT_S = envfloat("AMMED_LLM_TIMEOUT_S", 30.0)
 AMMED_MODEL_DIR = Path(envstr("AMMED_MODEL_DIR", str(DATA_DIR / "models")))
 OLLAMA_HOST = envstr("OLLAMA_HOST", "http://127.0.0.1:11434")
+AMMED_LLM_MAX_TOKENS = envint("AMMED_LLM_MAX_TOKENS", 512)
+AMMED_LLM_FLASH_ATTN = envbool("AMMED_LLM_FLASH_ATTN", True)  # llamacpp: flash attention
+AMMED_LLM_THREADS = envint("AMMED_LLM_THREADS", 0)  # llamacpp CPU threads, 0 = automatic
+AMMED_LLM_BASE_URL = envstr("AMMED_LLM_BASE_URL", "")  # openai backend: vLLM/LMDeploy /v1 URL
+AMMED_LLM_API_KEY = envstr("AMMED_LLM_API_KEY", "")
 
 # Outbound channels.
 AMMED_WEBHOOK_URL = envstr("AMMED_WEBHOOK_URL", "")
 AMMED_WEBHOOK_SECRET = envstr("AMMED_WEBHOOK_SECRET", "")
 AMMED_CHANNELS = envlist("AMMED_CHANNELS", ["inbox"])
+
+# Output monitor (clinical/monitor).
+AMMED_MONITOR_CHECKS = envlist("AMMED_MONITOR_CHECKS", [])  # empty: the default order
+AMMED_MONITOR_CHECK_TIMEOUT_MS = envfloat("AMMED_MONITOR_CHECK_TIMEOUT_MS", 250.0)
+AMMED_MONITOR_MAX_CHARS = envint("AMMED_MONITOR_MAX_CHARS", 4000)
+AMMED_MONITOR_KB = envstr("AMMED_MONITOR_KB", "auto")  # auto | medkb | interim | off
+AMMED_MONITOR_ESCALATE_AFTER_MIN = envfloat("AMMED_MONITOR_ESCALATE_AFTER_MIN", 60.0)
+AMMED_MONITOR_ESCALATION_CHAIN = envlist("AMMED_MONITOR_ESCALATION_CHAIN", [])  # usernames
 
 # Shared public data sets (research use: read when present, never shipped).
 # Default: ``../shared/data`` next to the checkout (or next to its parent, for worktrees).

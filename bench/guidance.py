@@ -154,7 +154,8 @@ def main() -> None:
     if args.with_record:
         from ammed_fhir import store
 
-        for path in sorted((ROOT / "fixtures" / "bundles").glob("*.json")):
+        bundles = sorted((ROOT / "fixtures" / "bundles").glob("*.json"))
+        for path in [] if store.read("Patient", "demo-surgery") else bundles:
             for entry in json.loads(path.read_text(encoding="utf-8"))["entry"]:
                 res = dict(entry["resource"])
                 if res["resourceType"] in ("Encounter", "Practitioner", "Organization"):

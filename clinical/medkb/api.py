@@ -44,6 +44,7 @@ __all__ = [
     "Reason",
     "candidates",
     "check_patient",
+    "check_text",
     "find_mentions",
     "ingredient",
     "ingredients_of",
@@ -211,6 +212,7 @@ class PatientContext:
     conditions: list[str] = field(default_factory=list)
     allergies: list[str] = field(default_factory=list)
     current_medications: list[str] = field(default_factory=list)
+    recent_surgery_days: float | None = None  # days since the latest surgery, if known
 
     @classmethod
     def from_record(cls, patient_id: str, today: date | None = None) -> PatientContext | None:
@@ -284,6 +286,23 @@ class PatientContext:
             names = [t for t in concept_texts(cc) if "|" not in t]
             if names:
                 meds.append(" ".join(names))
+        surgery_days = None
+        for proc in record.procedures:
+            if proc.get("status") not in (None, "completed", "in-progress"):
+                continue
+            when = (
+                proc.get("performedDateTime")
+                or (proc.get("performedPeriod") or {}).get("end")
+                or (proc.get("performedPeriod") or {}).get("start")
+            )
+            if isinstance(when, str) and len(when) >= 10:
+                try:
+                    d = date.fromisoformat(when[:10])
+                except ValueError:
+                    continue
+                days = (today - d).days
+                if days >= 0 and (surgery_days is None or days < surgery_days):
+                    surgery_days = float(days)
         weight = None
         for obs in record.observations:
             codes = [c.get("code") for c in (obs.get("code") or {}).get("coding") or []]
@@ -295,9 +314,10 @@ class PatientContext:
             weight_kg=weight,
             pregnant=pregnant,
             breastfeeding=breastfeeding,
-            conditions=conditions,
-            allergies=allergies,
-            current_medications=meds,
+            conditions=list(dict.fromkeys(conditions)),
+            allergies=list(dict.fromkeys(allergies)),
+            current_medications=list(dict.fromkeys(meds)),
+            recent_surgery_days=surgery_days,
         )
 
 
@@ -315,6 +335,21 @@ def check_patient(ingredient_keys: list[str], patient_context: PatientContext) -
     kb_ = get_kb()
     keys = [k for k in dict.fromkeys(ingredient_keys) if k in kb_.ingredients]
     return run_all(kb_, keys, build_profile(kb_, patient_context))
+
+
+def check_text(text: str, patient_context: PatientContext) -> list[tuple[Mention, list[Reason]]]:
+    """Every drug mentioned in ``text`` with the patient-safety reasons for its ingredients
+    (the output monitor's question: "does this message suggest something unsafe?")."""
+    from clinical.medkb.checks import run_all
+    from clinical.medkb.checks.profile import build_profile
+
+    kb_ = get_kb()
+    profile = build_profile(kb_, patient_context)
+    out: list[tuple[Mention, list[Reason]]] = []
+    for m in find_mentions(text):
+        keys = [m.key] if m.kind == "ingredient" else kb_.products[m.key].ingredient_keys
+        out.append((m, run_all(kb_, keys, profile)))
+    return out
 
 
 def profile_notes(patient_context: PatientContext) -> dict[str, list[str]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
+import os
 import pickle
 import re
 import threading
@@ -37,7 +38,7 @@ from clinical.medkb.normalize import (
 log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data"
-BUILD_VERSION = "7"  # bump when the build logic changes
+BUILD_VERSION = "8"  # bump when the build logic changes
 
 # Name tiers: lower wins when two products claim the same name.
 TIER_CURATED, TIER_ENTITY, TIER_GENERIC, TIER_INGREDIENT, TIER_BRAND, TIER_ALIAS, TIER_EN = range(7)
@@ -344,13 +345,17 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
             return
         cur = names.get(k)
         if cur is not None and cur[1] == "ingredient" and kind == "product":
-            return  # a bare ingredient name stays an ingredient (resolve gives a synthetic product)
+            # An ingredient's own name stays the ingredient (resolve gives a single-ingredient
+            # product); a brand listed as an ingredient alias goes to its curated product.
+            if tier != TIER_CURATED or k in primary_names:
+                return
         if cur is None or tier < cur[0]:
             names[k] = (tier, kind, target)
             display[k] = name.strip()
 
     ingredient_names: dict[str, str] = {}
     ingredient_products: dict[str, Product] = {}
+    primary_names = {name_key(n) for i in ingredients.values() for n in (i.name_zh, i.name_en)}
     for ing in ingredients.values():
         for n in (ing.name_zh, ing.name_en, *ing.aliases):
             claim(n, TIER_INGREDIENT, "ingredient", ing.key)
@@ -545,7 +550,7 @@ def build_and_save(
     kb = build(progress)
     path = artifact_path(kb.fingerprint)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")  # concurrent builders never share a file
     with open(tmp, "wb") as f:
         pickle.dump(kb, f, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)

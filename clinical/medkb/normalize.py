@@ -88,9 +88,19 @@ def name_variants(text: str) -> list[str]:
     add(no_bracket)
     for inner in re.findall(r"[\(\[【〔<《]([^\)\]】〕>》]+)[\)\]】〕>》]", base):
         add(inner)
-    add(_DOSE_RE.sub("", no_bracket))
-    add(re.sub(r"[\d.]+\s*(片|粒|袋|支|盒|瓶)$", "", _DOSE_RE.sub("", no_bracket)))
+    no_pack = _PACK_RE.sub("", no_bracket)
+    add(no_pack)
+    add(_DOSE_RE.sub("", no_pack))
+    add(_COUNT_RE.sub("", _DOSE_RE.sub("", no_pack)))
     return out
+
+
+# Package descriptions: "0.5g*20片", "10g×9袋/盒", "24片装", "1盒".
+_PACK_RE = re.compile(
+    r"[\d.]*\s*(mg|g|ml|毫克|克|毫升)?\s*[*×x]\s*\d+\s*(片|粒|袋|支|盒|瓶|丸)?(\s*/\s*(盒|瓶|袋))?",
+    re.IGNORECASE,
+)
+_COUNT_RE = re.compile(r"[\d.]+\s*(片|粒|袋|支|盒|瓶|丸)(装)?$")
 
 
 def to_mg(value: str, unit: str) -> float | None:

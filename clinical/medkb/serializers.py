@@ -42,6 +42,9 @@ class PatientSerializer(serializers.Serializer):
     conditions = _text_list(required=False, default=list)
     allergies = _text_list(required=False, default=list)
     current_medications = _text_list(required=False, default=list)
+    recent_surgery_days = FiniteFloatField(
+        min_value=0, max_value=36500, required=False, allow_null=True
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         errors: dict[str, str] = {}

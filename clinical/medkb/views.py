@@ -24,6 +24,8 @@ class MedicationGuidanceView(APIView):
             404: OpenApiResponse(description="patient_id unknown or outside your patients"),
         },
         summary="Medication guidance for a home medicine cabinet (用药指导)",
+        operation_id="guidance_medication",
+        tags=["medkb"],
     )
     def post(self, request: Request) -> Response:
         s = GuidanceRequestSerializer(data=request.data)
@@ -46,6 +48,7 @@ class MedicationGuidanceView(APIView):
                 conditions=p.get("conditions", []),
                 allergies=p.get("allergies", []),
                 current_medications=p.get("current_medications", []),
+                recent_surgery_days=p.get("recent_surgery_days"),
             )
         answer = advise(
             GuidanceRequest(

@@ -115,6 +115,9 @@ def test_patient_id_uses_the_record(clients, demo_records) -> None:
     assert any(r["code"] == "interaction" for r in v["布洛芬缓释胶囊"]["reasons"])
     assert any(r["code"] == "allergy" for r in v["阿莫西林胶囊"]["reasons"])  # 青霉素 allergy
     assert any(r["code"] == "interaction" for r in v["藿香正气水"]["reasons"])  # cefuroxime
+    # 9 days after knee replacement: fever is a post-operative red flag
+    assert data["see_doctor"]["urgency"] == "urgent"
+    assert any("手术" in r for r in data["see_doctor"]["reasons"])
     # prescribed paracetamol is on the record: the recommended paracetamol says so
     assert any(r["code"] == "duplicate_ingredient" for r in v["泰诺林"]["reasons"])
 

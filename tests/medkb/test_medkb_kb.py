@@ -59,6 +59,9 @@ def test_resolution_variants(kb: KnowledgeBase) -> None:
     assert api.ingredients_of("盐酸二甲双胍缓释片 0.5g") == ["metformin"]
     assert api.ingredients_of("華法林鈉片") == ["warfarin"]
     assert api.ingredients_of("ＩＢＵＰＲＯＦＥＮ") == ["ibuprofen"]  # full-width
+    assert api.resolve("感冒灵颗粒 10g*9袋").name == "感冒灵颗粒"  # package descriptions
+    assert api.resolve("泰诺林 0.65g×18片/盒").name == "泰诺林"
+    assert api.resolve("芬必得 24粒装").name == "芬必得"
     assert api.resolve("完全不存在的药") is None
     assert api.ingredients_of("完全不存在的药") == []
     assert "泰诺林" in api.candidates("泰诺琳")
@@ -87,3 +90,41 @@ def test_find_mentions_offsets_index_the_original_text(kb: KnowledgeBase) -> Non
 
 def test_free_text_medication_line(kb: KnowledgeBase) -> None:
     assert api.ingredients_of("华法林钠片 3mg 口服 每日一次 晚饭后") == ["warfarin"]
+
+
+def test_check_text_flags_an_unsafe_suggestion(kb: KnowledgeBase) -> None:
+    ctx = api.PatientContext(age_years=68, current_medications=["华法林钠片 3mg"])
+    found = api.check_text("发热时可以吃芬必得或者泰诺林。", ctx)
+    by_surface = {m.surface: reasons for m, reasons in found}
+    assert [r.code for r in by_surface["芬必得"] if r.severity == "avoid"] == ["interaction"]
+    assert all(r.severity == "caution" for r in by_surface["泰诺林"])
+
+
+def test_no_known_allergy_is_not_an_unresolved_allergy(kb: KnowledgeBase) -> None:
+    notes = api.profile_notes(
+        api.PatientContext(age_years=30, allergies=["否认药物过敏史", "猫毛"])
+    )
+    assert notes["allergies"] == ["猫毛"]
+
+
+def test_curated_label_doses_respect_the_safety_table(kb: KnowledgeBase) -> None:
+    for p in kb.products.values():
+        if not p.curated or p.rx_only or not p.units_per_dose:
+            continue
+        for a in p.ingredients:
+            ing = kb.ingredients[a.key]
+            if a.strength_mg is None or not ing.adult_max_single_mg:
+                continue
+            assert p.units_per_dose * a.strength_mg <= ing.adult_max_single_mg, p.name
+            if p.max_units_per_day and ing.adult_max_daily_mg:
+                assert p.max_units_per_day * a.strength_mg <= ing.adult_max_daily_mg, p.name
+
+
+def test_build_command_is_idempotent(kb: KnowledgeBase) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("build_drug_kb", stdout=out)
+    assert "is current" in out.getvalue()

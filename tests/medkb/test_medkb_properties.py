@@ -160,3 +160,56 @@ def test_guidance_invariants(kb: KnowledgeBase, req: GuidanceRequest) -> None:
             }:
                 if amount.key == "paracetamol":
                     assert daily <= 2000 + 1e-6
+
+
+JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+    st.sampled_from(["泰诺林", "芬必得", "发烧", "male", "female", "青霉素", "华法林"]),
+)
+JSON = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5), st.dictionaries(st.text(max_size=10), inner, max_size=5)
+    ),
+    max_leaves=15,
+)
+FIELDS = st.sampled_from(
+    ["patient", "patient_id", "symptoms", "temperature_c", "fever_days", "cabinet"]
+)
+PATIENT_FIELDS = st.sampled_from(
+    [
+        "age_years",
+        "sex",
+        "weight_kg",
+        "pregnant",
+        "pregnancy_weeks",
+        "breastfeeding",
+        "conditions",
+        "allergies",
+        "current_medications",
+        "recent_surgery_days",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    body=st.dictionaries(FIELDS, JSON, max_size=6),
+    patient=st.dictionaries(PATIENT_FIELDS, JSON, max_size=10),
+)
+def test_http_never_500(kb: KnowledgeBase, clients, body: dict, patient: dict) -> None:
+    import json
+
+    if "patient" in body and isinstance(body["patient"], dict):
+        body["patient"] = {**body["patient"], **patient}
+    r = clients["doctor"].post(
+        "/api/v1/guidance/medication", data=json.dumps(body), content_type="application/json"
+    )
+    assert r.status_code in (200, 400, 404), (r.status_code, body)
+    if r.status_code == 200:
+        data = r.json()
+        assert len(data["items"]) == len(body["cabinet"])

@@ -315,6 +315,13 @@ def test_traditional_and_english_names_resolve(ask) -> None:
         ({"symptoms": ["抽搐"], "temperature_c": 39.0}, "抽搐", "emergency"),
         ({"symptoms": ["黑便"]}, "黑便", "emergency"),
         ({"symptoms": ["伤口红肿流脓"], "temperature_c": 38.0}, "伤口", "urgent"),
+        ({"temperature_c": 38.4, "recent_surgery_days": 9}, "手术后", "urgent"),
+        ({"symptoms": ["突然剧烈头痛"]}, "剧烈头痛", "emergency"),
+        ({"symptoms": ["咳嗽", "痰中带血"]}, "咳血", "urgent"),
+        ({"symptoms": ["持续呕吐"]}, "呕吐", "urgent"),
+        ({"symptoms": ["腹泻", "尿少"]}, "脱水", "urgent"),
+        ({"symptoms": ["嘴唇肿", "全身荨麻疹"]}, "过敏", "emergency"),
+        ({"symptoms": ["小腿肿痛"]}, "血栓", "urgent"),
         (
             {"temperature_c": 38.3, "pregnant": True, "sex": "female", "pregnancy_weeks": 20},
             "孕妇",
@@ -328,7 +335,7 @@ def test_red_flags(ask, kwargs: dict, code_text: str, urgency: str) -> None:
     assert sd["needed"] is True and sd["urgency"] == urgency
     assert any(code_text in r for r in sd["reasons"]), sd["reasons"]
     if urgency == "emergency":
-        assert all(i["verdict"] != "recommended" for i in a["items"])
+        assert all(i["verdict"] != "recommended" and i["dose"] is None for i in a["items"])
         assert "立即就医" in a["advice"]
 
 
@@ -342,3 +349,39 @@ def test_plain_fever_needs_no_doctor(ask) -> None:
     a = ask(["泰诺林"], **FEVER)
     assert a["see_doctor"] == {"needed": False, "urgency": None, "reasons": []}
     assert a["sources"]
+
+
+def test_postoperative_flag_expires_after_30_days(ask) -> None:
+    a = ask(["泰诺林"], temperature_c=38.4, recent_surgery_days=45)
+    assert a["see_doctor"]["needed"] is False
+
+
+def test_unintelligible_symptoms_recommend_nothing(ask) -> None:
+    a = ask(["泰诺林", "开瑞坦"], symptoms=["说不清楚的不舒服"])
+    assert all(i["verdict"] != "recommended" for i in a["items"])
+    assert "咨询" in a["advice"]
+
+
+def test_herbal_product_in_pregnancy_carries_a_caution(ask) -> None:
+    a = ask(["板蓝根颗粒"], sex="female", pregnant=True, pregnancy_weeks=10, symptoms=["咽痛"])
+    assert "pregnancy" in codes(a["items"][0], "caution")
+
+
+def test_child_gets_a_weight_dosed_single_ingredient_over_an_undosable_combination(ask) -> None:
+    a = ask(
+        ["小儿氨酚黄那敏颗粒", "儿童泰诺林"],
+        age_years=3,
+        weight_kg=14,
+        symptoms=["发烧", "流鼻涕"],
+        temperature_c=38.8,
+    )
+    items = by_input(a)
+    assert items["儿童泰诺林"]["verdict"] == "recommended"
+    assert items["儿童泰诺林"]["dose"]["per_dose_mg"] == 128  # 4 ml of 32 mg/ml (≤ 10 mg/kg)
+    assert "duplicate_ingredient" in codes(items["小儿氨酚黄那敏颗粒"], "avoid")
+
+
+def test_brand_alias_resolves_to_the_curated_product(ask) -> None:
+    a = ask(["开瑞坦", "沐舒坦"], symptoms=["打喷嚏", "咳痰"])
+    assert [i["product"] for i in a["items"]] == ["开瑞坦", "沐舒坦"]
+    assert all(i["dose"]["text"].startswith("每次1片") for i in a["items"])

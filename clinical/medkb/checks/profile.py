@@ -12,6 +12,23 @@ if TYPE_CHECKING:
     from clinical.medkb.api import PatientContext
 
 
+# Explicit "no known allergy" entries (not an allergy to look up).
+NO_ALLERGY = {
+    "无",
+    "没有",
+    "否认",
+    "否认药物过敏",
+    "否认药物过敏史",
+    "无过敏",
+    "无药物过敏",
+    "无已知过敏",
+    "none",
+    "nkda",
+    "noknownallergies",
+    "noknowndrugallergies",
+}
+
+
 @dataclass
 class Profile:
     """What the checks need: age, pregnancy, and sets of keys resolved from free text."""
@@ -70,6 +87,8 @@ def build_profile(kb: KnowledgeBase, ctx: PatientContext) -> Profile:
     if "aspirin_asthma" in p.conditions:
         p.conditions.add("asthma")
     for a in ctx.allergies or []:
+        if name_key(a) in NO_ALLERGY:
+            continue
         classes = _match_terms(a, kb.allergy_classes)
         keys = set(api.ingredients_of(a))
         for k in keys:

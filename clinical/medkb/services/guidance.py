@@ -40,6 +40,19 @@ DUPLICATE_CLASSES = (
     "antidiarrhoeal",
 )
 URGENCY_RANK = {"emergency": 3, "urgent": 2, "routine": 1}
+# Which avoid reason the advice names first (product-level reasons before ingredient ones).
+_MAIN_REASON = [
+    "allergy",
+    "interaction",
+    "contraindication",
+    "prescription_only",
+    "pregnancy",
+    "breastfeeding",
+    "age",
+    "max_dose",
+    "duplicate_ingredient",
+    "not_indicated",
+]
 
 
 @dataclass
@@ -114,6 +127,11 @@ def red_flags(kb: KnowledgeBase, req: GuidanceRequest, has_fever: bool) -> list[
             continue
         if row["pregnant"] == "1" and not req.patient.pregnant:
             continue
+        days = req.patient.recent_surgery_days
+        if row["max_days_since_surgery"] and (
+            days is None or days > float(row["max_days_since_surgery"])
+        ):
+            continue
         out.append(row)
     return out
 
@@ -131,10 +149,13 @@ def _product_reasons(
     if p.rx_only:
         prescribed = any(k in profile.medications for k in p.ingredient_keys)
         is_antibiotic = any("antibiotic" in kb.ingredients[k].classes for k in p.ingredient_keys)
+        rx_ingredient = any(kb.ingredients[k].rx_only for k in p.ingredient_keys)
         if prescribed:
             text = "这是医生为您开具的处方药：请按医嘱服用，不要为本次症状自行加量或改变用法"
         elif is_antibiotic:
             text = "抗菌药(抗生素)是处方药：感冒、发热多为病毒感染，抗菌药无效，不能自行服用"
+        elif not rx_ingredient and not p.curated:
+            text = "未能确认本品为非处方药(OTC)：请在医生或药师指导下使用，不要自行服用"
         else:
             text = "处方药：须由医生开具并指导使用，不能自行用于本次症状"
         reasons.append(Reason("prescription_only", "avoid", text, p.source or "药品说明书"))
@@ -148,6 +169,25 @@ def _product_reasons(
                 p.source,
             )
         )
+    if p.other_components and not p.rx_only:  # herbal parts carry no curated safety data
+        tcm_src = "中成药临床应用指导原则(国家中医药管理局 2010): 孕妇、哺乳期妇女及儿童应在医师指导下使用"
+        if profile.pregnant:
+            reasons.append(
+                Reason(
+                    "pregnancy",
+                    "caution",
+                    "中成药成分复杂，孕期安全性资料有限，用前请咨询医生",
+                    tcm_src,
+                )
+            )
+        if profile.breastfeeding:
+            reasons.append(
+                Reason("breastfeeding", "caution", "中成药成分复杂，哺乳期用前请咨询医生", tcm_src)
+            )
+        if age is not None and age < 12:
+            reasons.append(
+                Reason("age", "caution", "儿童使用中成药请按说明书儿童用量或遵医嘱", tcm_src)
+            )
     if symptom_keys and not p.rx_only and not (p.indications & symptom_keys):
         reasons.append(
             Reason(
@@ -190,10 +230,10 @@ def _rank_key(kb: KnowledgeBase, item: _Item, uncovered: set[str]) -> tuple:
     cautions = sum(1 for r in item.reasons if r.severity == "caution")
     new = len(item.covers & uncovered)
     return (
+        0 if item.dose and item.dose.per_dose_mg else 1,  # a product we can dose comes first
         -new,
         cautions,
         0 if p.curated else 1,
-        0 if item.dose and item.dose.per_dose_mg else 1,
         len(p.ingredients) - new,  # fewer extra ingredients for what it treats
         len(p.ingredients),
     )
@@ -219,16 +259,23 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
             item.candidates = api.candidates(raw, 3)
             items.append(item)
             continue
-        item.reasons = _product_reasons(kb, item, profile, symptom_keys)
+        item.reasons = list(
+            {
+                (r.code, r.text): r for r in _product_reasons(kb, item, profile, symptom_keys)
+            }.values()
+        )
         item.covers = set(product.indications & symptom_keys) if symptom_keys else set()
         if not any(r.severity == "avoid" for r in item.reasons):
-            caps = {r.ingredient: r.max_daily_mg for r in item.reasons if r.max_daily_mg}
+            caps: dict[str, float] = {}
+            for r in item.reasons:
+                if r.max_daily_mg and r.ingredient:
+                    caps[r.ingredient] = min(caps.get(r.ingredient, r.max_daily_mg), r.max_daily_mg)
             item.dose = dosing.compute(
                 kb,
                 product,
                 age_years=profile.age_years,
                 weight_kg=req.patient.weight_kg,
-                caps=caps,  # type: ignore[arg-type]
+                caps=caps,
             )
             if item.dose.blocked:
                 item.reasons.append(
@@ -242,6 +289,8 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
     chosen: list[_Item] = []
     pool = [i for i in items if i.verdict == "usable"]
     uncovered = set(symptom_keys)
+    if not symptom_keys:
+        pool = []  # nothing understood to treat: recommend nothing rather than guess
     while pool:
         pool.sort(key=lambda i: _rank_key(kb, i, uncovered))
         best = pool[0]
@@ -253,8 +302,6 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
         chosen.append(best)
         best.verdict = "recommended"
         uncovered -= best.covers
-        if not symptom_keys:
-            break
     for it in items:
         if it.verdict != "usable" or it.product is None:
             continue
@@ -289,9 +336,11 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
                     )
                 )
             break
-    if urgency == "emergency":
-        for it in chosen:
-            it.verdict = "usable"
+    if urgency == "emergency":  # the doctor decides; no self-medication dose is offered
+        for it in items:
+            if it.verdict in ("recommended", "usable"):
+                it.verdict = "usable"
+                it.dose = None
 
     see_doctor = {
         "needed": bool(flags),
@@ -378,7 +427,10 @@ def _advice(
             parts.append(f"无法识别“{it.input}”{hint}？未能识别的药品请先咨询药师，不要自行服用。")
     avoid = [it for it in items if it.verdict == "avoid" and it.product is not None]
     for it in avoid:
-        main = next(r for r in it.reasons if r.severity == "avoid")
+        main = min(
+            (r for r in it.reasons if r.severity == "avoid"),
+            key=lambda r: (_MAIN_REASON.index(r.code), r.ingredient is not None),
+        )
         parts.append(f"不要使用{it.product.name}：{main.text}。")  # type: ignore[union-attr]
     cautions = []
     for it in chosen:
@@ -393,7 +445,10 @@ def _advice(
     if unknown_symptoms:
         parts.append(f"未能理解的症状描述：{'、'.join(unknown_symptoms)}。")
     if not chosen and not urgency:
-        parts.append("您药箱中没有适合目前情况的药品，建议咨询医生或药师。")
+        if unknown_symptoms and not any(i.covers for i in items):
+            parts.append("未能判断哪种药对应您的症状，请咨询医生或药师后再用药。")
+        else:
+            parts.append("您药箱中没有适合目前情况的药品，建议咨询医生或药师。")
     if not urgency:
         parts.append(
             "用药期间多喝水、注意休息；如症状加重、出现新的症状，或发热超过3天，请及时就医。"
