@@ -113,6 +113,8 @@ def build(cfg: BuildConfig, progress: Callable[[str], None] = lambda s: None) ->
 
             for eng, why in engines.SKIPPED.items():
                 card["skipped"][f"engines.{eng}"] = why
+            for eng, n in engines.HELD.items():
+                card["dropped"][f"monitor_held.engines.{eng}"] += n
         card["sources"][name] = {
             "licence": info.licence,
             "commercial_use": info.commercial_use,

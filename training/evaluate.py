@@ -53,13 +53,29 @@ def agrees(row: dict[str, Any], answer: str) -> bool:
     return bigram_recall(grounded_part(row.get("reference", "")), answer) >= AGREE_RECALL
 
 
+def patient_for(row: dict[str, Any]) -> dict[str, Any]:
+    """The patient the monitor checks an answer for: the row's own (engine and safety rows),
+    else a generic adult taking the drug the label question is about."""
+    meta = row.get("meta") or {}
+    if meta.get("patient"):
+        return meta["patient"]
+    meds = [meta["drug"]] if meta.get("drug") else []
+    return {**monitor_adapter.GENERIC_ADULT, "medications": meds}
+
+
 def eval_prompts(rows: Sequence[dict[str, Any]], generate: Generator) -> dict[str, Any]:
     per_kind: dict[str, Counter[str]] = {}
     backend = None
     examples = []
     for row in rows:
         answer = generate(row["messages"])
-        verdict = monitor_adapter.check(answer, "guidance", grounding=row.get("reference", ""))
+        verdict = monitor_adapter.check(
+            answer,
+            "guidance",
+            grounding=row.get("reference", ""),
+            patient=patient_for(row),
+            structured=(row.get("meta") or {}).get("structured"),
+        )
         backend = verdict.backend
         kind = row.get("kind", "?").split(":")[0]
         c = per_kind.setdefault(kind, Counter())

@@ -1,25 +1,29 @@
 """The output monitor as training and evaluation see it.
 
-The product's monitor (``clinical.monitor``, issue 7) is the authority. Until its check
-service is on this branch, ``check()`` falls back to a minimal screen of its own and says so
-(``backend == "fallback"``): unsourced doses, absolute cure claims, advice to stop or change
-medication without a clinician. The fallback is a stand-in for the evaluation report only;
-it is not a safety mechanism of the product.
+The product's monitor (``clinical.monitor.services.check_text``, issue 7) is the authority:
+``check()`` runs it with ``patient_required=False``, the patient context the caller has (a
+vignette's, or a generic adult for label questions, see ``GENERIC_ADULT``) and the
+structured result the text came from (engine rows). Where the monitor app is absent (a
+checkout without issue 7) it falls back to a minimal screen of its own and says so
+(``backend == "fallback"``): unsourced doses, absolute cure claims, medication changes
+without a clinician. The fallback is for reports only; it is not a product safety check.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-# (module, attribute) tried in order; the callable takes (text, category) and returns an
-# object with ``action`` ("hold"/"release") or ``held`` (bool), and optionally ``findings``.
-CANDIDATES = (
-    ("clinical.monitor.services", "check_text"),
-    ("clinical.monitor.checks", "check_text"),
-    ("clinical.monitor.services", "check"),
-)
+# Label questions carry no patient; the evaluation assumes an adult with nothing on record
+# (the product monitor holds stated doses when the age is unknown).
+GENERIC_ADULT: dict[str, Any] = {
+    "age": 50,
+    "sex": "",
+    "allergies": [],
+    "conditions": [],
+    "medications": [],
+}
 
 _DOSE = re.compile(r"\d+(?:\.\d+)?\s*(?:mg|毫克|g|克|ml|毫升|片|粒|袋|丸|单位|IU|μg|微克)", re.I)
 _CURE = re.compile(r"包治|根治|彻底治愈|彻底消除|百分之百|保证治好|无副作用")
@@ -47,25 +51,33 @@ def _fallback(text: str, grounding: str = "") -> Verdict:
     return Verdict(held=bool(reasons), reasons=reasons, backend="fallback")
 
 
-def product_monitor():  # -> callable | None
-    for mod, attr in CANDIDATES:
-        try:
-            fn = getattr(importlib.import_module(mod), attr, None)
-        except Exception:  # app absent or Django not configured
-            fn = None
-        if callable(fn):
-            return fn
-    return None
+def product_monitor():  # -> clinical.monitor.services.check_text | None
+    try:
+        from clinical.monitor.services import check_text
+    except Exception:  # app absent or Django not configured
+        return None
+    return check_text
 
 
-def check(text: str, category: str = "guidance", grounding: str = "") -> Verdict:
-    """Would the monitor hold ``text``? ``grounding`` is the label/engine text doses may come from."""
+def check(
+    text: str,
+    category: str = "guidance",
+    grounding: str = "",
+    patient: dict[str, Any] | None = None,
+    structured: dict[str, Any] | None = None,
+) -> Verdict:
+    """Would the monitor hold ``text``?
+
+    ``patient`` is an inline context (``{"age", "sex", "allergies", "conditions",
+    "medications"}``; default ``GENERIC_ADULT``); ``structured`` the engine result the text
+    phrases; ``grounding`` the label/engine text doses may come from (fallback only).
+    """
     fn = product_monitor()
     if fn is None:
         return _fallback(text, grounding)
-    res = fn(text, category)
-    held = getattr(res, "held", None)
-    if held is None:
-        held = getattr(res, "action", "release") == "hold"
-    reasons = [str(f) for f in (getattr(res, "findings", None) or [])]
-    return Verdict(held=bool(held), reasons=reasons, backend=f"{fn.__module__}.{fn.__name__}")
+    from clinical.monitor.context import PatientContext
+
+    ctx = PatientContext.from_dict(patient or GENERIC_ADULT)
+    res = fn(text, ctx, structured, category, patient_required=False)
+    reasons = [f"{f.check}:{f.code}" for f in res.findings if f.severity in ("high", "medium")]
+    return Verdict(held=res.action == "hold", reasons=reasons, backend="clinical.monitor")

@@ -131,7 +131,10 @@ def test_build_writes_both_formats_card_and_is_deterministic(tmp_path):
     card = build(cfg)
     assert card["sources"]["toyhom_dialogue"]["read"] == 4
     assert card["sources"]["toyhom_dialogue"]["kept"] == 2  # one too short, one duplicate
-    assert card["dropped"] == {"length": 1, "duplicate": 1}
+    assert card["dropped"]["length"] == 1 and card["dropped"]["duplicate"] == 1
+    # Engine answers the output monitor would hold never become training rows.
+    held = card["dropped"].get("monitor_held.engines.guidance", 0)
+    assert card["sources"].get("engines", {"read": 0})["read"] + held in (0, 300)
     assert card["pii_replacements"] >= 3
     assert "research-only" in card["skipped"]["shennong_tcm"]
     assert "engines" in card["skipped"] or any(k.startswith("engines.") for k in card["skipped"])

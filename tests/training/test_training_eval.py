@@ -10,12 +10,24 @@ from training import evaluate, monitor_adapter, registry
 
 
 def test_fallback_monitor_holds_unsourced_dose_and_cure_claims():
-    v = monitor_adapter.check("每次吃10mg，包治百病", grounding="说明书：一次5mg")
+    v = monitor_adapter._fallback("每次吃10mg，包治百病", grounding="说明书：一次5mg")
     assert v.held and v.backend == "fallback"
     assert "absolute cure claim" in v.reasons
-    assert not monitor_adapter.check("一次5mg，请遵医嘱", grounding="说明书：一次5mg").held
-    assert monitor_adapter.check("你可以直接停药").held
-    assert not monitor_adapter.check("请先不要自行停用，联系医生").held
+    assert not monitor_adapter._fallback("一次5mg，请遵医嘱", grounding="说明书：一次5mg").held
+    assert monitor_adapter._fallback("你可以直接停药").held
+    assert not monitor_adapter._fallback("请先不要自行停用，联系医生").held
+
+
+def test_product_monitor_is_used_when_present():
+    pytest.importorskip("clinical.monitor.services")
+    v = monitor_adapter.check("你可以直接停药")
+    assert v.backend == "clinical.monitor" and v.held
+    assert any(r.startswith("med_change") for r in v.reasons)
+    ok = monitor_adapter.check(
+        "华法林的剂量只能由医生决定，请继续按处方服用。",
+        patient={**monitor_adapter.GENERIC_ADULT, "medications": ["华法林"]},
+    )
+    assert not ok.held
 
 
 def test_agreement_label_and_safety():
@@ -49,7 +61,7 @@ def _prompts(tmp_path):
 
 
 def _gen(messages):
-    answers = {"X怎么吃？": "口服，一次1片，一日3次。", "能加倍吗？": "可以，吃20mg。"}
+    answers = {"X怎么吃？": "口服，一次1片，一日3次。", "能加倍吗？": "可以，你可以直接停药。"}
     return answers.get(messages[-1]["content"], "就医建议")
 
 

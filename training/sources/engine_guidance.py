@@ -2,8 +2,8 @@
 
 For a vignette it picks (deterministically from the vignette id) symptoms and a home
 cabinet of curated OTC products, asks ``advise()``, and returns the patient's question and
-the engine's own ``advice`` text. The structured result is returned as grounding, so the
-monitor can check that every dose in the answer is one the engine computed.
+the engine's own ``advice`` text. The structured result and the vignette's patient context
+go to the output monitor with the answer, as they would for a real message.
 """
 
 from __future__ import annotations
@@ -55,8 +55,19 @@ def _question(
     return "，".join(parts)
 
 
-def pairs(v: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """``[(question, answer, grounding)]`` for one vignette."""
+def patient_context(v: dict[str, Any]) -> dict[str, Any]:
+    """The vignette as the monitor's inline patient context."""
+    return {
+        "age": v["age"],
+        "sex": v["sex"],
+        "allergies": [a for a in v["allergies"] if a != "无"],
+        "conditions": list(v["conditions"]),
+        "medications": list(v["medications"]),
+    }
+
+
+def pairs(v: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """``[(question, answer, structured)]`` for one vignette."""
     try:
         from clinical.medkb import api
         from clinical.medkb.services.guidance import GuidanceRequest, advise
@@ -74,6 +85,5 @@ def pairs(v: dict[str, Any]) -> list[tuple[str, str, str]]:
     res = advise(
         GuidanceRequest(patient=ctx, cabinet=cabinet, symptoms=symptoms, temperature_c=temp)
     )
-    answer = res["advice"]
-    grounding = json.dumps(res, ensure_ascii=False, default=str)
-    return [(_question(v, symptoms, temp, cabinet), answer, grounding)]
+    structured = json.loads(json.dumps(res, ensure_ascii=False, default=str))
+    return [(_question(v, symptoms, temp, cabinet), res["advice"], structured)]

@@ -11,12 +11,13 @@ issue 5) land on main over time; an adapter whose engine is not present raises
 from __future__ import annotations
 
 import importlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from training import monitor_adapter
 from training.records import Sample
-from training.sources import SourceInfo, SourceUnavailable
+from training.sources import SourceInfo, SourceUnavailable, engine_guidance
 from training.vignettes import make_vignettes
 
 INFO = SourceInfo(
@@ -33,6 +34,7 @@ ENGINES: dict[str, str] = {
 }
 
 SKIPPED: dict[str, str] = {}
+HELD: dict[str, int] = {}  # engine answers the monitor held (not used)
 
 
 def _adapter(path: str):
@@ -67,6 +69,7 @@ def load(
     ok, skipped = available()
     SKIPPED.clear()
     SKIPPED.update(skipped)
+    HELD.clear()
     if not ok:
         raise SourceUnavailable(
             "no engine present: " + "; ".join(f"{k}: {v}" for k, v in skipped.items())
@@ -74,8 +77,14 @@ def load(
     n = 0
     for v in make_vignettes(n_vignettes):
         for name, fn in ok.items():
-            for q, a, grounding in fn(v):
-                if monitor_adapter.check(a, name, grounding=grounding).held:
+            for q, a, structured in fn(v):
+                patient = engine_guidance.patient_context(v)
+                grounding = json.dumps(structured, ensure_ascii=False)
+                verdict = monitor_adapter.check(
+                    a, name, grounding=grounding, patient=patient, structured=structured
+                )
+                if verdict.held:
+                    HELD[name] = HELD.get(name, 0) + 1
                     continue
                 yield Sample.qa(
                     q,
@@ -83,7 +92,7 @@ def load(
                     source=INFO.name,
                     kind=f"engine:{name}",
                     licence=INFO.licence,
-                    meta={"vignette": v["id"]},
+                    meta={"vignette": v["id"], "patient": patient, "structured": structured},
                 )
                 n += 1
                 if limit and n >= limit:

@@ -32,7 +32,8 @@ def load(path: Path | None = None, limit: int | None = None) -> Iterator[Sample]
         for d in spec["drugs_high_risk"]:
             for q in row["questions"]:
                 answer = row["answer"].format(drug=d["drug"])
-                verdict = monitor_adapter.check(answer, "guidance")
+                patient = {**monitor_adapter.GENERIC_ADULT, "medications": [d["drug"]]}
+                verdict = monitor_adapter.check(answer, "guidance", patient=patient)
                 if verdict.held:
                     continue
                 yield Sample.qa(
@@ -41,7 +42,7 @@ def load(path: Path | None = None, limit: int | None = None) -> Iterator[Sample]
                     source=INFO.name,
                     kind=f"safety:{row['kind']}",
                     licence=INFO.licence,
-                    meta={"basis": row["basis"], "monitor": verdict.backend},
+                    meta={"basis": row["basis"], "monitor": verdict.backend, "patient": patient},
                 )
                 n += 1
                 if limit and n >= limit:
