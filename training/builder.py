@@ -90,6 +90,8 @@ def build(cfg: BuildConfig, progress: Callable[[str], None] = lambda s: None) ->
             continue
         path = _source_path(name, cfg, info.shared_path)
         counts: Counter[str] = Counter()
+        rows: list[Sample] = []
+        keys: set[str] = set()
         try:
             for s in mod.load(path, cfg.limit_per_source):
                 counts["read"] += 1
@@ -98,16 +100,18 @@ def build(cfg: BuildConfig, progress: Callable[[str], None] = lambda s: None) ->
                     card["dropped"]["length"] += 1
                     continue
                 key = cleaning.dedup_key(s)
-                if key in seen:
+                if key in seen or key in keys:
                     card["dropped"]["duplicate"] += 1
                     continue
-                seen.add(key)
+                keys.add(key)
                 counts["kept"] += 1
-                kept.append(s)
-        except SourceUnavailable as exc:
+                rows.append(s)
+        except SourceUnavailable as exc:  # nothing of a failed source is kept
             card["skipped"][name] = str(exc)
             progress(f"skip {name}: {exc}")
             continue
+        seen |= keys
+        kept.extend(rows)
         if name == "engines":
             from training.sources import engines
 

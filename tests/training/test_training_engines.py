@@ -19,13 +19,14 @@ def test_guidance_rows_are_the_engines_own_advice():
     from clinical.medkb import api
     from clinical.medkb.services.guidance import GuidanceRequest, advise
 
-    rows = list(engines.load(limit=6, n_vignettes=6))
-    assert rows and all(r.kind == "engine:guidance" for r in rows)
+    rows = [r for r in engines.load(n_vignettes=6) if r.kind == "engine:guidance"]
+    assert rows
     # Engines whose API is not on this branch are named, not silently dropped.
     assert set(engines.SKIPPED) <= {"diet", "followup"}
-    v = make_vignettes(6)[0]
-    q, a, grounding = engine_guidance.pairs(v)[0]
+    v = next(x for x in make_vignettes(6) if x["id"] == rows[0].meta["vignette"])
+    q, a, structured = engine_guidance.pairs(v)[0]
     assert rows[0].user_text == q and rows[0].assistant_text == a
+    assert rows[0].meta["patient"]["age"] == v["age"]
     symptoms, temp = engine_guidance.SYMPTOM_SETS[engine_guidance._pick(v["id"], "sym", 8)]
     cabinet = engine_guidance.CABINETS[engine_guidance._pick(v["id"], "cab", 7)]
     ctx = api.PatientContext(
@@ -61,3 +62,25 @@ def test_build_training_data_command(tmp_path, settings):
         + len((out / "val.jsonl").read_text().splitlines())
         == 20
     )
+
+
+@pytest.mark.django_db
+def test_diet_rows_are_the_engines_own_advice():
+    pytest.importorskip("clinical.diet.services")
+    from clinical.diet.services import consult
+
+    rows = [r for r in engines.load(n_vignettes=12) if r.kind == "engine:diet"]
+    assert rows, engines.SKIPPED
+    r = rows[0]
+    v = next(x for x in make_vignettes(12) if x["id"] == r.meta["vignette"])
+    food = r.user_text.split("可以")[1][1:].rstrip("吗？")
+    ans = consult(
+        food=food,
+        patient={
+            "current_medications": v["medications"],
+            "conditions": v["conditions"],
+            "allergies": [a for a in v["allergies"] if a != "无"],
+        },
+    )
+    assert r.assistant_text == ans.advice and ans.verdict != "unknown"
+    assert r.meta["structured"]["verdict"] == ans.verdict

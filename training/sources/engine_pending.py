@@ -1,6 +1,6 @@
-"""Adapters for engines whose public API is not on this branch yet (diet: issue 6,
-follow-up: issue 5). Each raises ``SourceUnavailable`` naming what it waits for, so the
-data card says why the engine contributed no rows; wire the real call here once merged."""
+"""Adapters for engines whose public API is not on this branch yet (follow-up: issue 5).
+Each raises ``SourceUnavailable`` naming what it waits for, so the data card says why the
+engine contributed no rows; wire the real call here once merged."""
 
 from __future__ import annotations
 
@@ -19,11 +19,6 @@ def _require(module: str, attr: str) -> Any:
     if fn is None:
         raise SourceUnavailable(f"{module}.{attr} not present")
     return fn
-
-
-def diet_pairs(v: dict[str, Any]) -> list[tuple[str, str, str]]:
-    _require("clinical.diet.services", "consult")
-    raise SourceUnavailable("clinical.diet is present but its adapter is not written yet")
 
 
 def followup_pairs(v: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -29,10 +29,11 @@ INFO = SourceInfo(
 
 ENGINES: dict[str, str] = {
     "guidance": "training.sources.engine_guidance:pairs",
-    "diet": "training.sources.engine_pending:diet_pairs",
+    "diet": "training.sources.engine_diet:pairs",
     "followup": "training.sources.engine_pending:followup_pairs",
 }
 
+CATEGORY = {"guidance": "guidance", "diet": "diet", "followup": "followup"}
 SKIPPED: dict[str, str] = {}
 HELD: dict[str, int] = {}  # engine answers the monitor held (not used)
 
@@ -81,9 +82,13 @@ def load(
                 patient = engine_guidance.patient_context(v)
                 grounding = json.dumps(structured, ensure_ascii=False)
                 verdict = monitor_adapter.check(
-                    a, name, grounding=grounding, patient=patient, structured=structured
+                    a,
+                    CATEGORY.get(name, name),
+                    grounding=grounding,
+                    patient=patient,
+                    structured=structured,
                 )
-                if verdict.held:
+                if verdict.held:  # the product would not send it, so never learn it
                     HELD[name] = HELD.get(name, 0) + 1
                     continue
                 yield Sample.qa(
