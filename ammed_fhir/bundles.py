@@ -349,7 +349,8 @@ def _response_entry(entry: _Entry) -> dict[str, Any]:
 
 def _write(entries: list[_Entry]) -> None:
     todo = [e for e in entries if e.existing is None]
-    results = store.write_validated([e.resource for e in todo])  # type: ignore[misc]
+    fresh = {(e.resource_type, e.resource_id) for e in todo if e.method == "POST"}
+    results = store.write_validated([e.resource for e in todo], fresh=fresh)  # type: ignore[misc]
     for entry, (stored, action) in zip(todo, results, strict=True):
         entry.stored = stored
         entry.status = 201 if action == "create" else 200

@@ -46,7 +46,7 @@ def statement(base_url: str) -> dict[str, Any]:
             "versioning": "versioned",
             "readHistory": False,
             "updateCreate": True,
-            "conditionalCreate": True,
+            "conditionalCreate": bool(params),  # ifNoneExist runs a search
             "conditionalUpdate": False,
             "conditionalDelete": "not-supported",
         }

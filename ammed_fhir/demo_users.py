@@ -50,7 +50,8 @@ def link_demo_accounts() -> None:
 
     dr_wang is linked to Practitioner ``prac-wang``; both demo Patients name that
     Practitioner as ``generalPractitioner``, so dr_wang is assigned through that link
-    (whichever comes first: the link or the Patients). nurse_li is assigned explicitly;
+    (whichever comes first: the link or the Patients); if this runs before the Patients
+    are stored, dr_wang is assigned explicitly instead. nurse_li is assigned explicitly;
     nurse_zhao stays unassigned (the outsider).
     """
     User = get_user_model()
@@ -61,6 +62,9 @@ def link_demo_accounts() -> None:
         user=User.objects.get(username="zhang_wei"), defaults={"patient_id": DEMO_PATIENTS[0]}
     )
     for pid in DEMO_PATIENTS:
-        PatientAssignment.objects.get_or_create(
-            patient_id=pid, user=User.objects.get(username="nurse_li"), defaults={"source": "demo"}
-        )
+        for username in ("dr_wang", "nurse_li"):  # dr_wang: usually already made from the GP link
+            PatientAssignment.objects.get_or_create(
+                patient_id=pid,
+                user=User.objects.get(username=username),
+                defaults={"source": "demo"},
+            )

@@ -82,6 +82,8 @@ class FhirView(APIView):
             return error_response(FhirError.one(exc.status_code, "processing", str(exc.detail)))
         if isinstance(exc, RequestDataTooBig):
             return error_response(_too_big())
+        if isinstance(exc, RecursionError):
+            return error_response(FhirError.one(400, "structure", "the JSON is nested too deeply"))
         log.exception("unhandled error on %s", self.__class__.__name__)
         return fhir_response(
             outcome([issue("exception", "internal error; the request was not applied")]), 500
@@ -117,7 +119,9 @@ def read_json_body(request: HttpRequest) -> Any:
     if not body.strip():
         raise FhirError.one(400, "structure", "the request body is empty")
     try:
-        return json.loads(body)
+        data = json.loads(body, parse_constant=_reject_constant)
+    except RecursionError as exc:
+        raise FhirError.one(400, "structure", "the JSON is nested too deeply") from exc
     except UnicodeDecodeError as exc:
         raise FhirError.one(400, "structure", f"the body is not UTF-8: {exc}") from exc
     except json.JSONDecodeError as exc:
@@ -126,6 +130,35 @@ def read_json_body(request: HttpRequest) -> Any:
             "structure",
             f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
         ) from exc
+    except ValueError as exc:  # NaN / Infinity
+        raise FhirError.one(400, "structure", f"malformed JSON: {exc}") from exc
+    if b"\\u0000" in body or b"\\ud" in body.lower():
+        _check_text(data, "Bundle" if isinstance(data, dict) else "body")
+    return data
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number FHIR allows")
+
+
+def _check_text(node: Any, path: str) -> None:
+    """Strings must be storable text: no NUL character, no lone UTF-16 surrogate."""
+    if isinstance(node, str):
+        if "\x00" in node:
+            raise FhirError.one(400, "invalid", "a string contains a NUL character", path)
+        try:
+            node.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise FhirError.one(
+                400, "invalid", "a string contains an unpaired surrogate", path
+            ) from exc
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _check_text(key, path)
+            _check_text(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _check_text(value, f"{path}[{i}]")
 
 
 def require_writer(user) -> None:

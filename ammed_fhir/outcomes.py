@@ -11,19 +11,6 @@ from typing import Any
 
 Issue = dict[str, Any]
 
-# FHIR issue-type code → the HTTP status it maps to when it is the worst problem.
-_STATUS_BY_CODE = {
-    "not-found": 404,
-    "forbidden": 403,
-    "login": 401,
-    "security": 401,
-    "too-costly": 413,
-    "conflict": 409,
-    "duplicate": 400,
-    "not-supported": 400,
-    "exception": 500,
-}
-
 
 def issue(
     code: str,
@@ -44,10 +31,6 @@ def outcome(issues: list[Issue]) -> dict[str, Any]:
     return {"resourceType": "OperationOutcome", "issue": issues}
 
 
-def all_ok(diagnostics: str = "All OK") -> dict[str, Any]:
-    return outcome([issue("informational", diagnostics, severity="information")])
-
-
 class FhirError(Exception):
     """A request the FHIR boundary refuses; rendered as an OperationOutcome with ``status``."""
 
@@ -64,16 +47,3 @@ class FhirError(Exception):
 
     def outcome(self) -> dict[str, Any]:
         return outcome(self.issues)
-
-
-def status_for(issues: list[Issue], default: int = 400) -> int:
-    """The HTTP status of a failed request: the most specific one its issues name."""
-    statuses = {_STATUS_BY_CODE.get(i.get("code", ""), default) for i in issues}
-    for preferred in (413, 401, 403, 409, 404):
-        if preferred in statuses and len(statuses) == 1:
-            return preferred
-    return default if statuses else default
-
-
-def not_found(what: str) -> FhirError:
-    return FhirError.one(404, "not-found", f"{what} is not known")

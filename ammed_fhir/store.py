@@ -140,7 +140,9 @@ def write_many(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [stored for stored, _ in write_validated(prepared)]
 
 
-def write_validated(resources: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
+def write_validated(
+    resources: list[dict[str, Any]], *, fresh: set[tuple[str, str]] | None = None
+) -> list[tuple[dict[str, Any], str]]:
     """Store already-validated resources (each with ``resourceType`` and ``id``) in bulk.
 
     Invariants: one current row per (type, id), every version kept in ``ResourceVersion``,
@@ -148,14 +150,15 @@ def write_validated(resources: list[dict[str, Any]]) -> list[tuple[dict[str, Any
     when the surrounding transaction commits. Constant number of queries whatever the count
     (one locking read, bulk insert/update, bulk version insert). Returns (stored, action)
     pairs, action ``create`` or ``update``. The same (type, id) twice: the later one wins
-    and both become versions.
+    and both become versions. ``fresh`` names (type, id) keys the caller just minted (server
+    uuids for creates): they are not looked up, which saves the locking read for them.
     """
     if not resources:
         return []
     now = timezone.now()
     with transaction.atomic():
-        keys = {(r["resourceType"], r["id"]) for r in resources}
-        existing = _lock_existing(keys)
+        keys = {(r["resourceType"], r["id"]) for r in resources} - (fresh or set())
+        existing = _lock_existing(keys) if keys else {}
         new_rows: dict[tuple[str, str], Resource] = {}
         changed_rows: dict[tuple[str, str], Resource] = {}
         versions: list[ResourceVersion] = []
@@ -197,15 +200,16 @@ def write_validated(resources: list[dict[str, Any]]) -> list[tuple[dict[str, Any
             )
             out.append((stored, action))
             changes.append(events.Change(key[0], key[1], version, cols["patient_id"], action))
+        dumped: dict[int, str] = {}  # the same JSON goes to both tables: encode it once
         if new_rows:
-            _bulk_insert(Resource, list(new_rows.values()))
+            _bulk_insert(Resource, list(new_rows.values()), dumped)
         if changed_rows:
             Resource.objects.bulk_update(
                 list(changed_rows.values()),
                 ["version_id", "last_updated", "data", *_COLUMN_FIELDS],
                 batch_size=1000,
             )
-        _bulk_insert(ResourceVersion, versions)
+        _bulk_insert(ResourceVersion, versions, dumped)
         _after_write([stored for stored, _ in out])
         events.publish_on_commit(changes)
     return out
@@ -214,7 +218,9 @@ def write_validated(resources: list[dict[str, Any]]) -> list[tuple[dict[str, Any
 _COLUMN_FIELDS = ["patient_id", "status", "codes", "identifiers", "effective"]
 
 
-def _bulk_insert(model: type[models.Model], rows: list[models.Model]) -> None:
+def _bulk_insert(
+    model: type[models.Model], rows: list[models.Model], dumped: dict[int, str]
+) -> None:
     """Insert many rows: PostgreSQL ``COPY`` (no per-row SQL, no array quoting), else bulk_create."""
     if connection.vendor != "postgresql" or len(rows) < 20:
         model.objects.bulk_create(rows, batch_size=1000)
@@ -223,16 +229,23 @@ def _bulk_insert(model: type[models.Model], rows: list[models.Model]) -> None:
     json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+    # wrap_database_errors: a unique violation surfaces as django.db.IntegrityError
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(sql) as copy,
+    ):
         for row in rows:
-            copy.write_row(
-                [
-                    json.dumps(getattr(row, f.attname), ensure_ascii=False)
-                    if f.attname in json_fields
-                    else getattr(row, f.attname)
-                    for f in fields
-                ]
-            )
+            values = []
+            for f in fields:
+                value = getattr(row, f.attname)
+                if f.attname in json_fields:
+                    text = dumped.get(id(value))
+                    if text is None:
+                        text = dumped[id(value)] = json.dumps(value, ensure_ascii=False)
+                    value = text
+                values.append(value)
+            copy.write_row(values)
 
 
 def _lock_existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Resource]:

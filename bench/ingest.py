@@ -5,8 +5,12 @@ Usage (PostgreSQL; the database is migrated, an integration user and token are c
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/ammed_bench \\
         .venv/bin/python bench/ingest.py [--data DIR] [--port 2000] [--workers 2] [--clients 2]
 
-Reports resources/s over the whole run and p50/p95 latency per bundle. The server is a
-real gunicorn with sync workers; bundles are read and gzip-decoded before timing starts.
+Reports resources/s over the whole run, p50/p95 latency per bundle, and the CPU time the
+server side spent (gunicorn workers + their PostgreSQL backends, read from /proc), which
+gives a load-independent figure on a shared machine. The server is a real gunicorn with
+sync workers and persistent DB connections; change events are enqueued to the Redis broker
+given by --broker (production setting) and the queue is emptied afterwards. Bundles are
+read and gzip-decoded before timing starts.
 """
 
 from __future__ import annotations
@@ -58,6 +62,35 @@ def wait_up(url: str, timeout: float = 30.0) -> None:
     raise SystemExit(f"server did not come up at {url}")
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of live processes (Linux /proc), in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(master: int) -> list[int]:
+    workers = [
+        int(p)
+        for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        if p.strip()
+    ]
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT pid FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        backends = [row[0] for row in cur.fetchall()]
+    return workers + backends
+
+
 def push(url: str, token: str, body: bytes) -> tuple[float, int, int]:
     req = urllib.request.Request(
         url,
@@ -82,6 +115,7 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=2000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--clients", type=int, default=2)
+    ap.add_argument("--broker", default="redis://127.0.0.1:6379/2")
     args = ap.parse_args()
 
     token = setup_token()
@@ -99,7 +133,14 @@ def main() -> None:
         bodies.append((path.name, raw, len(json.loads(raw).get("entry", []))))
     total_resources = sum(n for _, _, n in bodies)
     print(f"{len(bodies)} bundles, {total_resources} resources from {args.data}")
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="ammed_fhir.settings", LOG_LEVEL="WARNING")
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="ammed_fhir.settings",
+        LOG_LEVEL="WARNING",
+        DB_CONN_MAX_AGE="600",
+        CELERY_BROKER_URL=args.broker,
+        CELERY_TASK_ALWAYS_EAGER="false",
+    )
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -123,6 +164,8 @@ def main() -> None:
         warm = json.dumps({"resourceType": "Bundle", "type": "batch", "entry": []}).encode()
         for _ in range(args.workers * 2):
             push(base, token, warm)
+        pids = server_pids(server.pid)
+        cpu_before = cpu_seconds(pids)
         latencies: list[float] = []
         stored = 0
         failures = 0
@@ -134,12 +177,14 @@ def main() -> None:
                 latencies.append(seconds)
                 stored += n
                 failures += status != 200
-                print(f"\r  {done}/{len(bodies)} bundles", end="", flush=True)
+                print(f"\r  {done}/{len(bodies)} bundles", end="", flush=True, file=sys.stderr)
         elapsed = time.perf_counter() - start
+        cpu_used = cpu_seconds(pids) - cpu_before
         print()
     finally:
         server.terminate()
         server.wait(timeout=30)
+        _purge_queue(args.broker)
     lat = sorted(latencies)
     p50 = statistics.median(lat)
     p95 = lat[min(len(lat) - 1, round(0.95 * (len(lat) - 1)))]
@@ -148,8 +193,24 @@ def main() -> None:
     print(f"bundles: {len(bodies)} ({failures} failed); resources stored: {stored}")
     print(f"elapsed: {elapsed:.2f} s  →  {stored / elapsed:.0f} resources/s")
     print(
+        f"server CPU (workers + PostgreSQL backends): {cpu_used:.2f} s = "
+        f"{cpu_used / stored * 1000:.2f} ms per resource → "
+        f"{stored / cpu_used * (os.cpu_count() or 1):.0f} resources/s if all "
+        f"{os.cpu_count()} cores were free"
+    )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    print(
         f"bundle latency: p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms"
     )
+
+
+def _purge_queue(broker: str) -> None:
+    """Drop the change events this run enqueued (no worker consumes them here)."""
+    if not broker.startswith("redis://"):
+        return
+    import redis
+
+    redis.Redis.from_url(broker).delete("celery")
 
 
 if __name__ == "__main__":

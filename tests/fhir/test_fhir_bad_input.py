@@ -236,3 +236,48 @@ def test_arbitrary_bundles_never_500(emr_client, entries, kind) -> None:
     assert resp.status_code < 500, resp.content
     if resp.status_code >= 400:
         assert resp.json()["resourceType"] == "OperationOutcome"
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ('{"resourceType": "Bundle", "type": "batch", "total": NaN}', "NaN"),
+        (
+            '{"resourceType": "Bundle", "type": "transaction", "entry": [{"resource": '
+            '{"resourceType": "Patient", "id": "nul", "name": [{"text": "a\\u0000b"}]}, '
+            '"request": {"method": "PUT", "url": "Patient/nul"}}]}',
+            "NUL",
+        ),
+        (
+            '{"resourceType": "Bundle", "type": "transaction", "entry": [{"resource": '
+            '{"resourceType": "Patient", "id": "sur", "name": [{"text": "\\ud800"}]}, '
+            '"request": {"method": "PUT", "url": "Patient/sur"}}]}',
+            "surrogate",
+        ),
+        ("[" * 100_000 + "]" * 100_000, "nested"),
+    ],
+)
+def test_unstorable_json_is_refused(emr_client, body, needle) -> None:
+    resp = post_bundle(emr_client, body)
+    assert resp.status_code == 400
+    assert needle in _issues(resp)[0]["diagnostics"]
+    _nothing_written()
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    text=st.text(max_size=20),
+    birth=st.text(alphabet="0123456789-T:+Z", max_size=12),
+    gender=st.sampled_from(["male", "female", "x", ""]),
+)
+def test_valid_shaped_resources_with_odd_values_never_500(emr_client, text, birth, gender) -> None:
+    pat = patient("odd") | {"name": [{"text": text}], "birthDate": birth, "gender": gender}
+    resp = post_bundle(emr_client, transaction(put(pat)))
+    assert resp.status_code in {200, 400}, resp.content
+    if resp.status_code == 200:
+        stored = emr_client.get("/fhir/Patient/odd").json()
+        assert stored["name"][0]["text"] == text

@@ -139,6 +139,8 @@ def test_capability_statement_tells_the_truth(client) -> None:
     claim = {i["code"] for i in by_type["Claim"]["interaction"]}
     assert claim == {"create", "update", "read", "vread"}
     assert "searchParam" not in by_type["Claim"]
+    assert by_type["Claim"]["conditionalCreate"] is False
+    assert by_type["Patient"]["conditionalCreate"] is True
     assert {"delete", "history-instance"}.isdisjoint(
         {i["code"] for r in rest["resource"] for i in r["interaction"]}
     )

@@ -140,3 +140,16 @@ def test_demo_fixture_bundles_go_through(emr_client, demo_bundles) -> None:
     assert (
         Resource.objects.filter(patient_id="demo-htn-dm", resource_type="Observation").count() == 5
     )
+
+
+def test_bulk_copy_conflict_is_an_integrity_error_not_a_crash(emr_client) -> None:
+    from django.db import IntegrityError, transaction
+
+    from ammed_fhir import store
+
+    rows = [patient(f"dup{i}") for i in range(25)]
+    store.write_many(rows)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        # claiming the ids are fresh forces the COPY path into the unique constraint
+        store.write_validated(rows, fresh={("Patient", r["id"]) for r in rows})
+    assert Resource.objects.filter(resource_type="Patient").count() == 25

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
 from django.utils.module_loading import import_string
+from rest_framework.authtoken.models import Token
 
 from ammed_fhir.demo import DEMO_SECTIONS, DemoContext
 from ammed_fhir.demo_users import DEMO_PASSWORD_HINT, ensure_demo_users, link_demo_accounts
@@ -24,20 +26,23 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
+        # In-process tasks log one INFO line each; the demo output is for people.
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         users = ensure_demo_users()
         self.stdout.write(f"演示账号 (demo logins; {DEMO_PASSWORD_HINT}):")
         for role, username in users.items():
             self.stdout.write(f"  {role:<22} {username}")
+        emr_token = Token.objects.get(user__username=users["integration (EMR)"]).key
+        self.stdout.write(f"  EMR 令牌 (Authorization: Token …): {emr_token}")
 
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(get_user_model().objects.get(username=users["admin (superuser)"]))
         patient_ids: list[str] = []
-        self.stdout.write("\n== 推送 FHIR 数据 (POST /fhir) ==")
+        emr = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {emr_token}")
+        self.stdout.write("\n== 推送 FHIR 数据 (POST /fhir，以 EMR 集成账号令牌) ==")
         for path in sorted(FIXTURE_DIR.glob("*.json")):
             bundle = json.loads(path.read_text(encoding="utf-8"))
-            resp = client.post(
-                "/fhir", data=json.dumps(bundle), content_type="application/fhir+json"
-            )
+            resp = emr.post("/fhir", data=json.dumps(bundle), content_type="application/fhir+json")
             if resp.status_code != 200:
                 raise CommandError(
                     f"{path.name}: /fhir answered {resp.status_code}: {resp.content[:500]!r}"
