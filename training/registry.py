@@ -87,6 +87,28 @@ def register_model(
     return entry
 
 
+def record_in_inference_manifest(model_dir: str | Path, entry: dict[str, Any]) -> bool:
+    """Also list the file in ``inference``'s ``manifest.json`` (issue 8), so ``manage.py llm
+    list --verify`` checks its checksum. False when the inference app is not present."""
+    try:
+        from inference.models import ModelEntry, read_manifest, write_manifest
+    except ImportError:
+        return False
+    model_dir = Path(model_dir)
+    entries = read_manifest(model_dir)
+    entries[entry["path"]] = ModelEntry(
+        file=entry["path"],
+        repo="local:training",
+        filename=Path(entry["path"]).name,
+        revision=entry.get("base", "") or "local",
+        size_bytes=entry["size_bytes"],
+        sha256=entry["sha256"],
+        pulled_at=entry["created"],
+    )
+    write_manifest(model_dir, entries)
+    return True
+
+
 def resolve(model_dir: str | Path, name: str) -> Path:
     """Absolute GGUF path for ``name`` (KeyError when not registered)."""
     reg = read_registry(model_dir)

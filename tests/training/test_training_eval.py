@@ -122,3 +122,17 @@ def test_chat_tokenisation_masks_everything_but_the_answer(tmp_path):
     assert trained == [*sp.encode("请联系医生。"), end]
     assert ids.count(start) == 2 and ids[0] == sp.bos_id()
     assert sp.decode(ids[1:]) == chat.render(msgs)
+
+
+def test_registered_model_is_listed_and_verified_by_inference(tmp_path):
+    pytest.importorskip("inference.models")
+    from inference.models import list_models
+
+    f = tmp_path / "ammed-x-q8_0.gguf"
+    f.write_bytes(b"GGUF" + bytes(60))
+    entry = registry.register_model(tmp_path, "ammed-x-q8_0", f, quant="Q8_0")
+    assert registry.record_in_inference_manifest(tmp_path, entry)
+    (listed,) = list_models(tmp_path, verify=True)
+    assert listed.file == "ammed-x-q8_0.gguf" and listed.verified is True
+    f.write_bytes(b"GGUF" + bytes(61))  # corrupted after export
+    assert list_models(tmp_path, verify=True)[0].verified is False

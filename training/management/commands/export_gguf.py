@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 
 from training.gguf_export import export_gguf
 from training.quantize import quantize
-from training.registry import register_model
+from training.registry import record_in_inference_manifest, register_model
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         self.stdout.write(f"wrote {f16}")
         for q in [q.strip() for q in o["quants"].split(",") if q.strip()]:
             path = quantize(f16, models / f"{o['name']}-{q.lower()}.gguf", q)
-            register_model(
+            entry = register_model(
                 models,
                 f"{o['name']}-{q.lower()}",
                 path,
@@ -42,6 +42,7 @@ class Command(BaseCommand):
                 base=str(o["model"]),
                 data_card=o["data_card"],
             )
+            record_in_inference_manifest(models, entry)
             self.stdout.write(self.style.SUCCESS(f"registered {o['name']}-{q.lower()} -> {path}"))
         if not o["keep_f16"]:
             f16.unlink()
