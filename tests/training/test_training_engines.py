@@ -84,3 +84,15 @@ def test_diet_rows_are_the_engines_own_advice():
     )
     assert r.assistant_text == ans.advice and ans.verdict != "unknown"
     assert r.meta["structured"]["verdict"] == ans.verdict
+
+
+@pytest.mark.django_db
+def test_engine_rows_are_deterministic_and_monitor_filtered(tmp_path):
+    from training.builder import BuildConfig, build
+
+    cards = [build(BuildConfig(out_dir=tmp_path / d, sources=("engines",))) for d in "ab"]
+    assert cards[0]["sources"]["engines"]["kept"] > 100
+    # Engine answers the output monitor would hold never become training rows.
+    assert cards[0]["dropped"].get("monitor_held.engines.guidance", 0) > 0
+    for f in ("train.jsonl", "val.jsonl", "eval_prompts.jsonl"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
