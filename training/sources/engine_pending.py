@@ -1,6 +1,6 @@
-"""Adapters for engines whose public API is not on this branch yet (follow-up: issue 5).
-Each raises ``SourceUnavailable`` naming what it waits for, so the data card says why the
-engine contributed no rows; wire the real call here once merged."""
+"""Adapters not written yet (follow-up: issue 5, merged late). Each raises
+``SourceUnavailable`` naming what is missing, so the data card says why the engine
+contributed no rows."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ def _require(module: str, attr: str) -> Any:
     return fn
 
 
-def followup_pairs(v: dict[str, Any]) -> list[tuple[str, str, str]]:
-    _require("clinical.followup.services", "triage")
-    raise SourceUnavailable("clinical.followup is present but its adapter is not written yet")
+def followup_pairs(v: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    _require("clinical.followup.services.engine", "assess_record")
+    raise SourceUnavailable(
+        "clinical.followup is present, but it assesses stored FHIR records (assess_record); "
+        "the adapter that writes each vignette as a FHIR bundle is not written yet"
+    )
