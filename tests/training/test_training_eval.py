@@ -136,3 +136,25 @@ def test_registered_model_is_listed_and_verified_by_inference(tmp_path):
     assert listed.file == "ammed-x-q8_0.gguf" and listed.verified is True
     f.write_bytes(b"GGUF" + bytes(61))  # corrupted after export
     assert list_models(tmp_path, verify=True)[0].verified is False
+
+
+def test_monitor_timeouts_are_retried_but_content_holds_are_not(monkeypatch):
+    pytest.importorskip("clinical.monitor.services")
+    from types import SimpleNamespace as NS
+
+    calls = []
+
+    def fake(text, ctx, structured, category, patient_required):
+        calls.append(text)
+        timeout = NS(severity="high", code="monitor.check_timeout", check="x")
+        content = NS(severity="high", code="medication_stop", check="med_change")
+        if text == "slow" and len(calls) == 1:
+            return NS(action="hold", findings=[timeout])
+        if text == "bad":
+            return NS(action="hold", findings=[content, timeout])
+        return NS(action="release", findings=[])
+
+    monkeypatch.setattr(monitor_adapter, "product_monitor", lambda: fake)
+    assert not monitor_adapter.check("slow").held and calls == ["slow", "slow"]
+    calls.clear()
+    assert monitor_adapter.check("bad").held and calls == ["bad"]
