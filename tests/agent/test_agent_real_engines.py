@@ -243,3 +243,16 @@ def test_a_self_care_assessment_is_held_for_a_clinician(patient_client, sent) ->
     ((msg, result),) = sent
     assert msg.structured["assessment"]["disposition"] == "self-care"
     assert codes(result) == {"discourages_care"}
+
+
+@pytest.mark.django_db
+def test_nsaid_recommended_with_a_hypertension_caution_is_held(nurse_client, sent) -> None:
+    """medkb recommends ibuprofen for a headache with "高血压：…只宜短期使用并监测血压"; the
+    monitor holds a relative contraindication (medium) for a clinician to confirm."""
+    out = say(nurse_client, "头疼能吃布洛芬吗", patient="demo-htn-dm")
+    assert (out["route"], out["outcome"], out["status"]) == ("medication", "answered", "held")
+    ((msg, result),) = sent
+    item = msg.structured["guidance"]["items"][0]
+    assert item["verdict"] == "recommended"
+    assert [r["code"] for r in item["reasons"]] == ["contraindication"]
+    assert codes(result) == {"contraindication"}
