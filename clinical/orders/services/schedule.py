@@ -1,0 +1,366 @@
+"""From MedicationRequests to scheduled doses.
+
+Clinical invariants:
+- Only ``active`` requests are scheduled; any other status cancels every future dose that
+  has not gone out yet.
+- Structured ``dosageInstruction.timing`` is used as is; text-only sigs are parsed.
+- A request whose sig needs review, whose timing contradicts itself, whose end precedes its
+  start, or whose dose could not be checked is flagged ``needs_review`` and gets no doses,
+  until a clinician approves exactly that dosage (``approve_order``).
+- Past doses are never created; future pending doses that no longer match the order are
+  cancelled, not deleted, so the history stays explainable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ammed_fhir import store
+from ammed_fhir.search_columns import parse_fhir_datetime, reference_id
+from clinical.orders.models import (
+    DoseReminder,
+    OrderSchedule,
+    OrderStatus,
+    PatientRoutine,
+    ReminderState,
+)
+from clinical.orders.services.dose_check import check_dose
+from clinical.orders.services.timing import Routine, ScheduleError, dose_times
+from clinical.orders.sig import parse_sig, validate_dosage
+
+CRITICAL_PATH = Path(__file__).resolve().parent.parent / "data" / "critical_medicines.yaml"
+ATC = "http://www.whocc.no/atc"
+_DURATION = {"h": dt.timedelta(hours=1), "d": dt.timedelta(days=1), "wk": dt.timedelta(weeks=1)}
+_DURATION["mo"] = dt.timedelta(days=30)
+WHEN_LABELS = {
+    "WAKE": "晨起",
+    "MORN": "早上",
+    "NOON": "中午",
+    "AFT": "下午",
+    "EVE": "晚上",
+    "NIGHT": "晚间",
+    "HS": "睡前",
+    "ACM": "早餐前",
+    "ACD": "午餐前",
+    "ACV": "晚餐前",
+    "PCM": "早餐后",
+    "PCD": "午餐后",
+    "PCV": "晚餐后",
+    "CM": "随早餐",
+    "CD": "随午餐",
+    "CV": "随晚餐",
+    "AC": "饭前",
+    "PC": "饭后",
+    "C": "随餐",
+}
+
+
+@dataclass
+class OrderPlan:
+    """What one MedicationRequest means for scheduling (no side effects)."""
+
+    request_id: str
+    patient_id: str
+    medication: str
+    codes: list[str]
+    dosage: dict[str, Any]
+    source: str
+    status: str
+    issues: list[str] = field(default_factory=list)
+    starts: dt.datetime | None = None
+    ends: dt.datetime | None = None
+    critical_class: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        blob = json.dumps(self.dosage, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+    @property
+    def repeat(self) -> dict[str, Any]:
+        return (self.dosage.get("timing") or {}).get("repeat") or {}
+
+
+def medication_name(mr: dict[str, Any]) -> str:
+    concept = mr.get("medicationCodeableConcept") or {}
+    if concept.get("text"):
+        return str(concept["text"])
+    for coding in concept.get("coding") or []:
+        if coding.get("display"):
+            return str(coding["display"])
+    return str((mr.get("medicationReference") or {}).get("display") or "")
+
+
+def medication_codes(mr: dict[str, Any]) -> list[str]:
+    concept = mr.get("medicationCodeableConcept") or {}
+    return [
+        f"{c.get('system', '')}|{c['code']}" for c in concept.get("coding") or [] if c.get("code")
+    ]
+
+
+@lru_cache(maxsize=1)
+def critical_classes() -> dict[str, Any]:
+    return yaml.safe_load(CRITICAL_PATH.read_text(encoding="utf-8"))
+
+
+def critical_class_of(name: str, codes: list[str], context_text: str = "") -> dict[str, Any] | None:
+    """The critical-medicine class (data row) of a medication, or None."""
+    atc = [c.split("|", 1)[1] for c in codes if c.startswith(ATC + "|")]
+    for row in critical_classes()["classes"]:
+        hit = any(a.startswith(p) for a in atc for p in row.get("atc", [])) or any(
+            n in name for n in row.get("names", [])
+        )
+        if not hit:
+            continue
+        requires = row.get("requires")
+        if requires and not any(r.lower() in context_text.lower() for r in requires):
+            continue
+        return row
+    return None
+
+
+def _window(
+    mr: dict[str, Any], repeat: dict[str, Any]
+) -> tuple[dt.datetime | None, dt.datetime | None]:
+    validity = (mr.get("dispenseRequest") or {}).get("validityPeriod") or {}
+    bounds_period = repeat.get("boundsPeriod") or {}
+    start = (
+        parse_fhir_datetime(bounds_period.get("start"))
+        or parse_fhir_datetime(validity.get("start"))
+        or parse_fhir_datetime(mr.get("authoredOn"))
+    )
+    ends: list[dt.datetime] = []
+    if bounds_period.get("end"):
+        ends.append(_end_of(bounds_period["end"]))
+    if validity.get("end"):
+        ends.append(_end_of(validity["end"]))
+    bounds = repeat.get("boundsDuration")
+    if bounds and start and bounds.get("code", bounds.get("unit")) in _DURATION:
+        ends.append(start + _DURATION[bounds.get("code", bounds.get("unit"))] * bounds["value"])
+    return start, (min(ends) if ends else None)
+
+
+def _end_of(value: str) -> dt.datetime:
+    """A FHIR date end is inclusive: the whole day counts."""
+    parsed = parse_fhir_datetime(value)
+    assert parsed is not None
+    if len(value) <= 10:
+        parsed += dt.timedelta(days=1)
+    return parsed
+
+
+def plan_order(mr: dict[str, Any], context_text: str = "") -> OrderPlan:
+    """Decide how a MedicationRequest is scheduled (pure; see the module invariants)."""
+    issues: list[str] = []
+    name = medication_name(mr)
+    codes = medication_codes(mr)
+    instructions = mr.get("dosageInstruction") or []
+    dosage: dict[str, Any] = {}
+    source = "structured"
+    if len(instructions) > 1:
+        issues.append("含多条用法(如减量方案), 需人工排程")
+    if instructions:
+        dosage = dict(instructions[0])
+    if not (dosage.get("timing") or {}).get("repeat") and not dosage.get("asNeededBoolean"):
+        source = "parsed"
+        parsed = parse_sig(dosage.get("text") or "")
+        issues += parsed.issues
+        merged = dict(parsed.dosage)
+        for key in ("route", "doseAndRate"):  # structured parts win over parsed ones
+            if dosage.get(key):
+                merged[key] = dosage[key]
+        dosage = merged
+        name = name or (parsed.medication or "")
+    try:
+        validate_dosage(dosage)
+    except ValueError as exc:
+        issues.append(f"Dosage 无效: {exc}")
+    repeat = (dosage.get("timing") or {}).get("repeat") or {}
+    starts, ends = _window(mr, repeat)
+    if starts and ends and ends <= starts:
+        issues.append("结束时间早于开始时间")
+    crit = critical_class_of(name, codes, context_text)
+    status = OrderStatus.SCHEDULED
+    if mr.get("status") != "active":
+        status = OrderStatus.INACTIVE
+    elif dosage.get("asNeededBoolean") or dosage.get("asNeededCodeableConcept"):
+        status = OrderStatus.PRN  # as needed: never reminded on a clock
+    else:
+        if not repeat:
+            issues.append("没有可执行的服药时间")
+        issues += check_dose(name, codes, dosage)
+        if issues:
+            status = OrderStatus.NEEDS_REVIEW
+    return OrderPlan(
+        request_id=str(mr.get("id") or ""),
+        patient_id=reference_id(mr.get("subject"), "Patient"),
+        medication=name,
+        codes=codes,
+        dosage=dosage,
+        source=source,
+        status=status,
+        issues=list(dict.fromkeys(issues)),
+        starts=starts,
+        ends=ends,
+        critical_class=(crit or {}).get("id", ""),
+    )
+
+
+def dose_label(dosage: dict[str, Any]) -> str:
+    for dr in dosage.get("doseAndRate") or []:
+        q = dr.get("doseQuantity")
+        if q:
+            value = q.get("value")
+            return (
+                f"{value:g}{q.get('unit', '')}"
+                if isinstance(value, float)
+                else f"{value}{q.get('unit', '')}"
+            )
+    return ""
+
+
+def instruction_label(dosage: dict[str, Any]) -> str:
+    repeat = (dosage.get("timing") or {}).get("repeat") or {}
+    parts = [(dosage.get("route") or {}).get("text", "")]
+    when = [WHEN_LABELS.get(w, w) for w in repeat.get("when") or []]
+    if when:
+        label = "/".join(when)
+        if repeat.get("offset"):
+            label += f"{repeat['offset']}分钟"
+        parts.append(label)
+    parts += [i.get("text", "") for i in dosage.get("additionalInstruction") or []]
+    return "，".join(p for p in parts if p)
+
+
+def routine_for(patient_id: str) -> Routine:
+    row = PatientRoutine.objects.filter(patient_id=patient_id).first()
+    return Routine.of(row) if row else Routine()
+
+
+def reminder_key(request_id: str, fingerprint: str, due_at: dt.datetime) -> str:
+    """Stable per-dose id (valid as a FHIR id): the idempotency key everywhere downstream."""
+    stamp = due_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M")
+    digest = hashlib.sha256(f"{request_id}|{fingerprint}|{stamp}".encode()).hexdigest()
+    return f"dose-{digest[:40]}"
+
+
+def planned_reminders(
+    plan: OrderPlan, routine: Routine, now: dt.datetime, horizon: dt.timedelta
+) -> list[DoseReminder]:
+    """Unsaved DoseReminder rows for the plan's doses in [now, now + horizon)."""
+    start = max(now, plan.starts) if plan.starts else now
+    end = min(plan.ends, now + horizon) if plan.ends else now + horizon
+    if plan.starts and plan.repeat.get("count") and not plan.repeat.get("frequency"):
+        start = plan.starts  # st: the one dose is due when ordered
+        if start < now - horizon:
+            return []
+    times = dose_times(plan.repeat, routine, start, end)
+    fp = plan.fingerprint
+    dose, instruction = dose_label(plan.dosage), instruction_label(plan.dosage)
+    return [
+        DoseReminder(
+            key=reminder_key(plan.request_id, fp, t),
+            patient_id=plan.patient_id,
+            request_id=plan.request_id,
+            medication=plan.medication[:200],
+            dose_text=dose[:64],
+            instruction=instruction[:200],
+            due_at=t,
+        )
+        for t in times
+    ]
+
+
+def _context_text(patient_id: str) -> str:
+    """Procedure and condition text of a patient (for class rules such as 'after a stent')."""
+    record = store.patient_record(patient_id)
+    if record is None:
+        return ""
+    return json.dumps(record.procedures + record.conditions, ensure_ascii=False)
+
+
+@transaction.atomic
+def sync_order(request_id: str, now: dt.datetime | None = None) -> OrderSchedule | None:
+    """Re-plan one MedicationRequest and make its future doses match (idempotent)."""
+    now = now or timezone.now()
+    mr = store.read("MedicationRequest", request_id)
+    if mr is None:
+        cancel_future(request_id, now)
+        return None
+    patient_id = reference_id(mr.get("subject"), "Patient")
+    plan = plan_order(mr, _context_text(patient_id) if patient_id else "")
+    if not patient_id:
+        plan.status, plan.issues = OrderStatus.NEEDS_REVIEW, [*plan.issues, "医嘱没有患者"]
+    row, _ = OrderSchedule.objects.select_for_update().get_or_create(
+        request_id=request_id, defaults={"patient_id": patient_id, "status": plan.status}
+    )
+    approved = bool(row.approved_fingerprint) and row.approved_fingerprint == plan.fingerprint
+    status = plan.status
+    wanted: list[DoseReminder] = []
+    if status == OrderStatus.NEEDS_REVIEW and approved and plan.repeat:
+        status = OrderStatus.SCHEDULED
+    if status == OrderStatus.SCHEDULED:
+        try:
+            horizon = dt.timedelta(days=settings.AMMED_REMINDER_HORIZON_DAYS)
+            wanted = planned_reminders(plan, routine_for(patient_id), now, horizon)
+        except ScheduleError as exc:
+            status, plan.issues = OrderStatus.NEEDS_REVIEW, [*plan.issues, str(exc)]
+    for attr, value in (
+        ("patient_id", patient_id),
+        ("version_id", int((mr.get("meta") or {}).get("versionId") or 0)),
+        ("medication", plan.medication[:200]),
+        ("dosage", plan.dosage),
+        ("source", plan.source),
+        ("status", status),
+        ("issues", plan.issues),
+        ("critical_class", plan.critical_class),
+        ("fingerprint", plan.fingerprint),
+        ("starts", plan.starts),
+        ("ends", plan.ends),
+    ):
+        setattr(row, attr, value)
+    row.save()
+    keys = {r.key for r in wanted}
+    DoseReminder.objects.filter(
+        request_id=request_id, state=ReminderState.PENDING, due_at__gte=now
+    ).exclude(key__in=keys).update(state=ReminderState.CANCELLED)
+    DoseReminder.objects.bulk_create(wanted, batch_size=1000, ignore_conflicts=True)
+    return row
+
+
+def cancel_future(request_id: str, now: dt.datetime | None = None) -> int:
+    """Cancel every future dose of a request that has not been sent."""
+    now = now or timezone.now()
+    return DoseReminder.objects.filter(
+        request_id=request_id, state=ReminderState.PENDING, due_at__gte=now
+    ).update(state=ReminderState.CANCELLED)
+
+
+@transaction.atomic
+def approve_order(request_id: str, user: Any, now: dt.datetime | None = None) -> OrderSchedule:
+    """A clinician approves the order's current dosage for scheduling (audited on the row)."""
+    row = OrderSchedule.objects.select_for_update().get(request_id=request_id)
+    row.approved_fingerprint = row.fingerprint
+    row.approved_by = user
+    row.approved_at = timezone.now()
+    row.save(update_fields=["approved_fingerprint", "approved_by", "approved_at"])
+    result = sync_order(request_id, now=now)
+    assert result is not None
+    return result
+
+
+def sync_patient(patient_id: str, now: dt.datetime | None = None) -> list[OrderSchedule]:
+    """Re-plan every MedicationRequest of a patient (after a routine change, say)."""
+    ids = [mr["id"] for mr in store.search("MedicationRequest", patient_id=patient_id)]
+    return [row for rid in ids if (row := sync_order(rid, now=now)) is not None]
