@@ -80,8 +80,22 @@ class WebhookChannel(Channel):
     _local = threading.local()
 
     def __init__(self, url: str | None = None, secret: str | None = None):
-        self.url = url or settings.AMMED_WEBHOOK_URL
-        self.secret = secret if secret is not None else settings.AMMED_WEBHOOK_SECRET
+        self._url, self._secret = url, secret
+
+    @property
+    def url(self) -> str:
+        return self._url or settings.AMMED_WEBHOOK_URL
+
+    @property
+    def secret(self) -> str:
+        return self._secret if self._secret is not None else settings.AMMED_WEBHOOK_SECRET
+
+    @classmethod
+    def close_connections(cls) -> None:
+        """Close this thread's kept-alive connections."""
+        for conn in getattr(cls._local, "conns", {}).values():
+            conn.close()
+        cls._local.conns = {}
 
     def _connection(self) -> tuple[http.client.HTTPConnection, str]:
         parts = urlsplit(self.url)

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from ammed_fhir import store
 from ammed_fhir.models import PatientAccount, PatientAssignment, PractitionerAccount
+from clinical.orders.channels import WebhookChannel
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 PID = "orders-p1"
@@ -136,4 +137,5 @@ def sink(settings):
     settings.AMMED_WEBHOOK_SECRET = "test-secret"
     settings.AMMED_CHANNELS = ["inbox", "webhook"]
     yield s
+    WebhookChannel.close_connections()
     s.close()
