@@ -35,12 +35,19 @@ def _patient(request: Request, patient_id: str) -> None:
 def _when(value: str | None, name: str, *, end: bool = False) -> dt.datetime | None:
     if not value:
         return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        day = parse_date(value)
-        if day is None:
-            raise ValidationError({name: f"不是有效的日期或时间: {value!r}"})
+    try:
+        day = parse_date(value) if len(value) == 10 else None
+    except ValueError:
+        raise ValidationError({name: f"不是有效的日期: {value!r}"}) from None
+    if day is not None:
         parsed = dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time())
+    else:
+        try:
+            parsed = parse_datetime(value)
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise ValidationError({name: f"不是有效的日期或时间: {value!r}"})
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
