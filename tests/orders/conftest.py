@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -90,8 +91,10 @@ def client_for():
 class Sink:
     """A local webhook sink: records every POST; dedups on the Idempotency-Key header."""
 
-    def __init__(self, port: int, fail_first: int = 0):
+    def __init__(self, port: int, fail_first: int = 0, delay_s: float = 0.0):
         self.received: list[dict[str, Any]] = []
+        self.accepted: list[str] = []  # keys answered 200 (first time), in order
+        self.delay_s = delay_s
         self.keys: Counter[str] = Counter()
         self.headers: list[dict[str, str]] = []
         self.fail_first = fail_first
@@ -103,6 +106,8 @@ class Sink:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if sink.delay_s:
+                    time.sleep(sink.delay_s)
                 with sink.lock:
                     if sink.fail_first > 0:
                         sink.fail_first -= 1
@@ -113,6 +118,7 @@ class Sink:
                         code = 200 if sink.keys[key] == 1 else 409
                         if code == 200:
                             sink.received.append(json.loads(body))
+                            sink.accepted.append(key)
                         sink.headers.append(dict(self.headers))
                 self.send_response(code)
                 self.send_header("Content-Length", "0")
