@@ -51,6 +51,4 @@ def extend_horizon() -> int:
             "request_id", flat=True
         )
     )
-    for request_id in ids:
-        schedule.sync_order(request_id)
-    return len(ids)
+    return schedule.bulk_sync(ids)["doses"]

@@ -195,3 +195,23 @@ def test_antiplatelet_is_critical_only_after_a_stent(people) -> None:
         }
     )
     assert sync_order("mr-m", now=NOW).critical_class == "antiplatelet_after_stent"
+
+
+def test_bulk_sync_matches_one_by_one(people) -> None:
+    sigs = {
+        "mr-x1": "阿托伐他汀钙片 20mg qn 口服",
+        "mr-x2": "阿莫西林胶囊 0.5g tid",
+        "mr-x3": "qd bid",
+    }
+    for rid, sig in sigs.items():
+        store.write(med_request(rid, sig))
+        approved(rid, people)
+    one_by_one = set(DoseReminder.objects.filter(state="pending").values_list("key", flat=True))
+    DoseReminder.objects.all().delete()
+    from clinical.orders.services.schedule import bulk_sync
+
+    totals = bulk_sync(list(sigs), now=NOW)
+    assert totals == {"orders": 3, "scheduled": 2, "needs_review": 1, "doses": len(one_by_one)}
+    assert set(DoseReminder.objects.values_list("key", flat=True)) == one_by_one
+    assert bulk_sync(list(sigs), now=NOW)["doses"] == len(one_by_one)  # idempotent
+    assert DoseReminder.objects.count() == len(one_by_one)

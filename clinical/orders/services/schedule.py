@@ -160,6 +160,11 @@ def _end_of(value: str) -> dt.datetime:
     return parsed
 
 
+@lru_cache(maxsize=8192)
+def _parse_cached(text: str):  # hospitals repeat the same sigs; never mutated
+    return parse_sig(text)
+
+
 def plan_order(mr: dict[str, Any], context_text: str = "") -> OrderPlan:
     """Decide how a MedicationRequest is scheduled (pure; see the module invariants)."""
     issues: list[str] = []
@@ -174,7 +179,7 @@ def plan_order(mr: dict[str, Any], context_text: str = "") -> OrderPlan:
         dosage = dict(instructions[0])
     if not (dosage.get("timing") or {}).get("repeat") and not dosage.get("asNeededBoolean"):
         source = "parsed"
-        parsed = parse_sig(dosage.get("text") or "")
+        parsed = _parse_cached(dosage.get("text") or "")
         issues += parsed.issues
         merged = dict(parsed.dosage)
         for key in ("route", "doseAndRate"):  # structured parts win over parsed ones
@@ -364,3 +369,166 @@ def sync_patient(patient_id: str, now: dt.datetime | None = None) -> list[OrderS
     """Re-plan every MedicationRequest of a patient (after a routine change, say)."""
     ids = [mr["id"] for mr in store.search("MedicationRequest", patient_id=patient_id)]
     return [row for rid in ids if (row := sync_order(rid, now=now)) is not None]
+
+
+def bulk_sync(
+    request_ids: list[str],
+    now: dt.datetime | None = None,
+    *,
+    chunk: int = 2000,
+    progress: Any = None,
+) -> dict[str, int]:
+    """``sync_order`` for many requests with a few queries per chunk (same invariants).
+
+    Used by the daily horizon roll and by bulk (re)builds; doses go in through
+    ``bulk_insert_reminders`` (COPY on PostgreSQL).
+    """
+    from ammed_fhir.models import Resource
+
+    now = now or timezone.now()
+    horizon = dt.timedelta(days=settings.AMMED_REMINDER_HORIZON_DAYS)
+    totals = {"orders": 0, "scheduled": 0, "needs_review": 0, "doses": 0}
+    for i in range(0, len(request_ids), chunk):
+        ids = request_ids[i : i + chunk]
+        mrs = dict(
+            Resource.objects.filter(
+                resource_type="MedicationRequest", resource_id__in=ids
+            ).values_list("resource_id", "data")
+        )
+        pids = {reference_id(mr.get("subject"), "Patient") for mr in mrs.values()}
+        routines = {
+            r.patient_id: Routine.of(r) for r in PatientRoutine.objects.filter(patient_id__in=pids)
+        }
+        context: dict[str, list[Any]] = {}
+        for pid, data in Resource.objects.filter(
+            resource_type__in=["Procedure", "Condition"], patient_id__in=pids
+        ).values_list("patient_id", "data"):
+            context.setdefault(pid, []).append(data)
+        approvals = dict(
+            OrderSchedule.objects.filter(request_id__in=ids).values_list(
+                "request_id", "approved_fingerprint"
+            )
+        )
+        rows, wanted = [], []
+        for rid, mr in mrs.items():
+            pid = reference_id(mr.get("subject"), "Patient")
+            plan = plan_order(mr, json.dumps(context.get(pid, []), ensure_ascii=False))
+            status = plan.status
+            if status == OrderStatus.NEEDS_REVIEW and approvals.get(rid) == plan.fingerprint:
+                status = OrderStatus.SCHEDULED if plan.repeat else status
+            if status == OrderStatus.SCHEDULED:
+                try:
+                    wanted += planned_reminders(plan, routines.get(pid, Routine()), now, horizon)
+                except ScheduleError as exc:
+                    status, plan.issues = OrderStatus.NEEDS_REVIEW, [*plan.issues, str(exc)]
+            totals["scheduled" if status == OrderStatus.SCHEDULED else "needs_review"] += (
+                status in (OrderStatus.SCHEDULED, OrderStatus.NEEDS_REVIEW)
+            )
+            rows.append(
+                OrderSchedule(
+                    request_id=rid,
+                    patient_id=pid,
+                    version_id=int((mr.get("meta") or {}).get("versionId") or 0),
+                    medication=plan.medication[:200],
+                    dosage=plan.dosage,
+                    source=plan.source,
+                    status=status,
+                    issues=plan.issues,
+                    critical_class=plan.critical_class,
+                    fingerprint=plan.fingerprint,
+                    starts=plan.starts,
+                    ends=plan.ends,
+                )
+            )
+        with transaction.atomic():
+            OrderSchedule.objects.bulk_create(
+                rows,
+                batch_size=1000,
+                update_conflicts=True,
+                unique_fields=["request_id"],
+                update_fields=[
+                    "patient_id",
+                    "version_id",
+                    "medication",
+                    "dosage",
+                    "source",
+                    "status",
+                    "issues",
+                    "critical_class",
+                    "fingerprint",
+                    "starts",
+                    "ends",
+                ],
+            )
+            keys = {r.key for r in wanted}
+            stale = [
+                pk
+                for pk, key in DoseReminder.objects.filter(
+                    request_id__in=ids, state=ReminderState.PENDING, due_at__gte=now
+                ).values_list("id", "key")
+                if key not in keys
+            ]
+            DoseReminder.objects.filter(id__in=stale).update(state=ReminderState.CANCELLED)
+            bulk_insert_reminders(wanted)
+        totals["orders"] += len(mrs)
+        totals["doses"] += len(wanted)
+        if progress:
+            progress(totals)
+    return totals
+
+
+_COPY_COLUMNS = (
+    "key",
+    "patient_id",
+    "request_id",
+    "medication",
+    "dose_text",
+    "instruction",
+    "due_at",
+    "state",
+    "attempts",
+    "communication_id",
+    "response",
+    "snooze_of_key",
+)
+
+
+def bulk_insert_reminders(rows: list[DoseReminder]) -> None:
+    """Insert doses, skipping keys that exist (COPY + ON CONFLICT on PostgreSQL)."""
+    from django.db import connection
+
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        DoseReminder.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        return
+    table = DoseReminder._meta.db_table
+    cols = ", ".join(_COPY_COLUMNS)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS _dose_stage ON COMMIT DELETE ROWS AS "
+            f"SELECT {cols} FROM {table} WITH NO DATA"
+        )
+        with cur.cursor.copy(f"COPY _dose_stage ({cols}) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(
+                    (
+                        r.key,
+                        r.patient_id,
+                        r.request_id,
+                        r.medication,
+                        r.dose_text,
+                        r.instruction,
+                        r.due_at,
+                        ReminderState.PENDING,
+                        0,
+                        "",
+                        "",
+                        "",
+                    )
+                )
+        cur.execute(
+            f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _dose_stage "
+            "ON CONFLICT (key) DO NOTHING"
+        )
+        cur.execute("TRUNCATE _dose_stage")
