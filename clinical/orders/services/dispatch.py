@@ -17,7 +17,7 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ammed_fhir.validation import FhirValidationError
@@ -111,10 +111,18 @@ def send_batch(ids: list[int]) -> dict[str, int]:
                     rem.state = ReminderState.FAILED
                     counts["failed"] += 1
                     continue
-                rem.communication_id = result.communication["id"]
+                if result.communication["id"] != rem.key:  # contract: id = idempotency key
+                    raise RuntimeError("gate did not keep the idempotency key as id")
                 rem.state = ReminderState.SUBMITTED
                 counts["submitted"] += 1
-            DoseReminder.objects.bulk_update(rows, ["state", "communication_id"], batch_size=500)
+            # The gate names the Communication after the idempotency key (the dose key).
+            for state in (ReminderState.SUBMITTED, ReminderState.CANCELLED, ReminderState.FAILED):
+                done = [r.id for r in rows if r.state == state]
+                if done:
+                    DoseReminder.objects.filter(id__in=done).update(
+                        state=state,
+                        communication_id=F("key") if state == ReminderState.SUBMITTED else "",
+                    )
         # The transaction committed: the gate's release handlers ran into ``released``.
     ids_to_send = delivery.create_deliveries(released)
     delivery._enqueue(ids_to_send)

@@ -173,6 +173,7 @@ def plan_order(mr: dict[str, Any], context_text: str = "") -> OrderPlan:
     instructions = mr.get("dosageInstruction") or []
     dosage: dict[str, Any] = {}
     source = "structured"
+    overrides: list[str] = []
     if len(instructions) > 1:
         issues.append("含多条用法(如减量方案), 需人工排程")
     if instructions:
@@ -182,15 +183,16 @@ def plan_order(mr: dict[str, Any], context_text: str = "") -> OrderPlan:
         parsed = _parse_cached(dosage.get("text") or "")
         issues += parsed.issues
         merged = dict(parsed.dosage)
-        for key in ("route", "doseAndRate"):  # structured parts win over parsed ones
-            if dosage.get(key):
-                merged[key] = dosage[key]
+        overrides = [k for k in ("route", "doseAndRate") if dosage.get(k)]
+        for key in overrides:  # structured parts win over parsed ones
+            merged[key] = dosage[key]
         dosage = merged
         name = name or (parsed.medication or "")
-    try:
-        validate_dosage(dosage)
-    except ValueError as exc:
-        issues.append(f"Dosage 无效: {exc}")
+    if source == "structured" or overrides:
+        try:
+            validate_dosage(dosage)  # parsed-only dosages were validated by the parser
+        except ValueError as exc:
+            issues.append(f"Dosage 无效: {exc}")
     repeat = (dosage.get("timing") or {}).get("repeat") or {}
     starts, ends = _window(mr, repeat)
     if starts and ends and ends <= starts:
@@ -260,10 +262,15 @@ def reminder_key(request_id: str, fingerprint: str, due_at: dt.datetime) -> str:
     return f"dose-{digest[:40]}"
 
 
-def planned_reminders(
+DoseRow = tuple[
+    str, str, str, str, str, str, dt.datetime
+]  # key, patient, request, med, dose, instr, due
+
+
+def planned_doses(
     plan: OrderPlan, routine: Routine, now: dt.datetime, horizon: dt.timedelta
-) -> list[DoseReminder]:
-    """Unsaved DoseReminder rows for the plan's doses in [now, now + horizon)."""
+) -> list[DoseRow]:
+    """The plan's doses in [now, now + horizon) as plain rows (cheap in bulk)."""
     start = max(now, plan.starts) if plan.starts else now
     end = min(plan.ends, now + horizon) if plan.ends else now + horizon
     if plan.starts and plan.repeat.get("count") and not plan.repeat.get("frequency"):
@@ -272,18 +279,31 @@ def planned_reminders(
             return []
     times = dose_times(plan.repeat, routine, start, end)
     fp = plan.fingerprint
-    dose, instruction = dose_label(plan.dosage), instruction_label(plan.dosage)
+    dose, instruction = dose_label(plan.dosage)[:64], instruction_label(plan.dosage)[:200]
+    med = plan.medication[:200]
     return [
-        DoseReminder(
-            key=reminder_key(plan.request_id, fp, t),
-            patient_id=plan.patient_id,
-            request_id=plan.request_id,
-            medication=plan.medication[:200],
-            dose_text=dose[:64],
-            instruction=instruction[:200],
-            due_at=t,
+        (
+            reminder_key(plan.request_id, fp, t),
+            plan.patient_id,
+            plan.request_id,
+            med,
+            dose,
+            instruction,
+            t,
         )
         for t in times
+    ]
+
+
+def planned_reminders(
+    plan: OrderPlan, routine: Routine, now: dt.datetime, horizon: dt.timedelta
+) -> list[DoseReminder]:
+    """Unsaved DoseReminder rows for the plan's doses in [now, now + horizon)."""
+    return [
+        DoseReminder(
+            key=k, patient_id=p, request_id=r, medication=m, dose_text=d, instruction=i, due_at=t
+        )
+        for k, p, r, m, d, i, t in planned_doses(plan, routine, now, horizon)
     ]
 
 
@@ -418,7 +438,7 @@ def bulk_sync(
                 status = OrderStatus.SCHEDULED if plan.repeat else status
             if status == OrderStatus.SCHEDULED:
                 try:
-                    wanted += planned_reminders(plan, routines.get(pid, Routine()), now, horizon)
+                    wanted += planned_doses(plan, routines.get(pid, Routine()), now, horizon)
                 except ScheduleError as exc:
                     status, plan.issues = OrderStatus.NEEDS_REVIEW, [*plan.issues, str(exc)]
             totals["scheduled" if status == OrderStatus.SCHEDULED else "needs_review"] += (
@@ -460,7 +480,7 @@ def bulk_sync(
                     "ends",
                 ],
             )
-            keys = {r.key for r in wanted}
+            keys = {r[0] for r in wanted}
             stale = [
                 pk
                 for pk, key in DoseReminder.objects.filter(
@@ -493,40 +513,47 @@ _COPY_COLUMNS = (
 )
 
 
-def bulk_insert_reminders(rows: list[DoseReminder]) -> None:
+def bulk_insert_reminders(rows: list[DoseRow] | list[DoseReminder]) -> None:
     """Insert doses, skipping keys that exist (COPY + ON CONFLICT on PostgreSQL)."""
     from django.db import connection
 
     if not rows:
         return
+    tuples: list[DoseRow] = [
+        (r.key, r.patient_id, r.request_id, r.medication, r.dose_text, r.instruction, r.due_at)
+        if isinstance(r, DoseReminder)
+        else r
+        for r in rows
+    ]
     if connection.vendor != "postgresql":
-        DoseReminder.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        DoseReminder.objects.bulk_create(
+            [
+                DoseReminder(
+                    key=k,
+                    patient_id=p,
+                    request_id=q,
+                    medication=m,
+                    dose_text=d,
+                    instruction=i,
+                    due_at=t,
+                )
+                for k, p, q, m, d, i, t in tuples
+            ],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
         return
     table = DoseReminder._meta.db_table
     cols = ", ".join(_COPY_COLUMNS)
+    tail = (ReminderState.PENDING, 0, "", "", "")
     with connection.cursor() as cur:
         cur.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS _dose_stage ON COMMIT DELETE ROWS AS "
             f"SELECT {cols} FROM {table} WITH NO DATA"
         )
         with cur.cursor.copy(f"COPY _dose_stage ({cols}) FROM STDIN") as copy:
-            for r in rows:
-                copy.write_row(
-                    (
-                        r.key,
-                        r.patient_id,
-                        r.request_id,
-                        r.medication,
-                        r.dose_text,
-                        r.instruction,
-                        r.due_at,
-                        ReminderState.PENDING,
-                        0,
-                        "",
-                        "",
-                        "",
-                    )
-                )
+            for row in tuples:
+                copy.write_row(row + tail)
         cur.execute(
             f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _dose_stage "
             "ON CONFLICT (key) DO NOTHING"
