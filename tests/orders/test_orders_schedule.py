@@ -51,8 +51,10 @@ def test_approval_schedules_the_reviewed_dosage(people) -> None:
     assert (rem.medication, rem.dose_text, rem.instruction) == (
         "氨氯地平片 5mg",
         "0.25g",
-        "口服，饭后",
+        "口服，早餐后",
     )
+    evening = DoseReminder.objects.filter(request_id="mr-b").order_by("due_at")[1]
+    assert evening.instruction == "口服，晚餐后"
 
 
 def test_structured_timing_is_used_as_is(people) -> None:

@@ -36,7 +36,7 @@ from clinical.orders.models import (
     ReminderState,
 )
 from clinical.orders.services.dose_check import check_dose
-from clinical.orders.services.timing import Routine, ScheduleError, dose_times
+from clinical.orders.services.timing import Routine, ScheduleError, dose_times, slot_codes
 from clinical.orders.sig import parse_sig, validate_dosage
 
 CRITICAL_PATH = Path(__file__).resolve().parent.parent / "data" / "critical_medicines.yaml"
@@ -237,10 +237,12 @@ def dose_label(dosage: dict[str, Any]) -> str:
     return ""
 
 
-def instruction_label(dosage: dict[str, Any]) -> str:
+def instruction_label(dosage: dict[str, Any], only: str | None = None) -> str:
+    """Chinese instruction: route, event (one dose's event with ``only``), extra text."""
     repeat = (dosage.get("timing") or {}).get("repeat") or {}
     parts = [(dosage.get("route") or {}).get("text", "")]
-    when = [WHEN_LABELS.get(w, w) for w in repeat.get("when") or []]
+    codes = [only] if only else repeat.get("when") or []
+    when = [WHEN_LABELS.get(w, w) for w in codes]
     if when:
         label = "/".join(when)
         if repeat.get("offset"):
@@ -281,18 +283,20 @@ def planned_doses(
     fp = plan.fingerprint
     dose, instruction = dose_label(plan.dosage)[:64], instruction_label(plan.dosage)[:200]
     med = plan.medication[:200]
-    return [
-        (
-            reminder_key(plan.request_id, fp, t),
-            plan.patient_id,
-            plan.request_id,
-            med,
-            dose,
-            instruction,
-            t,
-        )
-        for t in times
-    ]
+    # Name the meal of each dose ("早餐后", not "饭后") when the day has event slots.
+    by_minute: dict[int, str] = {}
+    if plan.repeat.get("when") and plan.repeat.get("periodUnit") != "h":
+        by_minute = {m % 1440: c for m, c in slot_codes(plan.repeat, routine) if c}
+    labels = {
+        code: instruction_label(plan.dosage, only=code)[:200] for code in set(by_minute.values())
+    }
+    out: list[DoseRow] = []
+    for t in times:
+        code = by_minute.get(t.hour * 60 + t.minute)
+        label = labels[code] if code else instruction
+        key = reminder_key(plan.request_id, fp, t)
+        out.append((key, plan.patient_id, plan.request_id, med, dose, label, t))
+    return out
 
 
 def planned_reminders(

@@ -71,21 +71,24 @@ def event_minutes(code: str, routine: Routine, offset: int | None) -> int:
 
 def daily_slots(repeat: dict[str, Any], routine: Routine) -> list[int]:
     """Minutes of the day for one dosing day (sorted), from when / timeOfDay / frequency."""
+    return [minute for minute, _ in slot_codes(repeat, routine)]
+
+
+def slot_codes(repeat: dict[str, Any], routine: Routine) -> list[tuple[int, str]]:
+    """(minute of day, EventTiming code or "") for one dosing day, sorted by time."""
     per_day = repeat.get("periodUnit", "d") == "d"
     frequency = int(repeat.get("frequency") or 1) if per_day else 1  # wk/mo: one dose a day
     offset = repeat.get("offset")
     if repeat.get("timeOfDay"):
-        out = []
-        for text in repeat["timeOfDay"]:
-            t = dt.time.fromisoformat(text)
-            out.append(_minutes_of_day(t))
-        return sorted(out)
+        return sorted(
+            (_minutes_of_day(dt.time.fromisoformat(text)), "") for text in repeat["timeOfDay"]
+        )
     when = list(repeat.get("when") or [])
     if not when:
         slots = rules()["default_daily_slots"].get(frequency)
         if slots is None:
             raise ScheduleError(f"每日{frequency}次没有默认服药时间, 需医生指定")
-        return sorted(_minutes_of_day(getattr(routine, s)) for s in slots)
+        return sorted((_minutes_of_day(getattr(routine, s)), "") for s in slots)
     codes: list[str] = []
     generic = rules()["generic_meals"]
     for code in when:
@@ -101,7 +104,7 @@ def daily_slots(repeat: dict[str, Any], routine: Routine) -> list[int]:
     codes = list(dict.fromkeys(codes))
     if per_day and len(codes) != frequency:
         raise ScheduleError(f"服药时间({'/'.join(when)})与每日{frequency}次不一致")
-    return sorted(event_minutes(c, routine, offset) for c in codes)
+    return sorted((event_minutes(c, routine, offset), c) for c in codes)
 
 
 def dose_times(
