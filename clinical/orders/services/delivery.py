@@ -188,6 +188,7 @@ def deliver_batch(ids: list[int]) -> dict[str, int]:
     )
     counts = {"delivered": 0, "retry": 0, "failed": 0}
     rows = list(Delivery.objects.filter(id__in=ids, state=DeliveryState.SENDING, last_error=token))
+    delivered: list[int] = []
     for row in rows:
         try:
             get_channel(row.channel).send(row.key, row.payload)
@@ -204,11 +205,19 @@ def deliver_batch(ids: list[int]) -> dict[str, int]:
             )
             log.warning("delivery %s via %s failed: %s", row.id, row.channel, exc)
             continue
-        Delivery.objects.filter(id=row.id, state=DeliveryState.SENDING).update(
-            state=DeliveryState.DELIVERED, delivered_at=timezone.now(), last_error=""
-        )
-        counts["delivered"] += 1
+        delivered.append(row.id)
+        if len(delivered) >= 50:  # record confirmed sends promptly: they are never resent
+            counts["delivered"] += _mark_delivered(delivered)
+    counts["delivered"] += _mark_delivered(delivered)
     return counts
+
+
+def _mark_delivered(ids: list[int]) -> int:
+    n = Delivery.objects.filter(id__in=ids, state=DeliveryState.SENDING).update(
+        state=DeliveryState.DELIVERED, delivered_at=timezone.now(), last_error=""
+    )
+    ids.clear()
+    return n
 
 
 def reclaim_and_enqueue(now: dt.datetime | None = None) -> int:
