@@ -217,3 +217,14 @@ def test_bulk_sync_matches_one_by_one(people) -> None:
     assert set(DoseReminder.objects.values_list("key", flat=True)) == one_by_one
     assert bulk_sync(list(sigs), now=NOW)["doses"] == len(one_by_one)  # idempotent
     assert DoseReminder.objects.count() == len(one_by_one)
+
+
+def test_resuming_a_stopped_order_revives_its_doses(people) -> None:
+    store.write(med_request("mr-n", "氯吡格雷 75mg 每日1次"))
+    approved("mr-n", people)
+    store.write(med_request("mr-n", "氯吡格雷 75mg 每日1次", status="on-hold"))
+    sync_order("mr-n", now=NOW)
+    assert pending("mr-n") == []
+    store.write(med_request("mr-n", "氯吡格雷 75mg 每日1次"))
+    assert sync_order("mr-n", now=NOW).status == "scheduled"
+    assert len(pending("mr-n")) == 30

@@ -360,12 +360,28 @@ def sync_order(request_id: str, now: dt.datetime | None = None) -> OrderSchedule
     ):
         setattr(row, attr, value)
     row.save()
-    keys = {r.key for r in wanted}
-    DoseReminder.objects.filter(
-        request_id=request_id, state=ReminderState.PENDING, due_at__gte=now
-    ).exclude(key__in=keys).update(state=ReminderState.CANCELLED)
+    reconcile_future(
+        DoseReminder.objects.filter(request_id=request_id), {r.key for r in wanted}, now
+    )
     DoseReminder.objects.bulk_create(wanted, batch_size=1000, ignore_conflicts=True)
     return row
+
+
+def reconcile_future(qs: Any, keys: set[str], now: dt.datetime) -> None:
+    """Cancel future pending doses not wanted any more; revive cancelled ones wanted again
+    (an order stopped, then resumed with the same dosage, gets the same dose keys)."""
+    stale, revive = [], []
+    for pk, key, state in qs.filter(
+        due_at__gte=now, state__in=(ReminderState.PENDING, ReminderState.CANCELLED)
+    ).values_list("id", "key", "state"):
+        if state == ReminderState.PENDING and key not in keys:
+            stale.append(pk)
+        elif state == ReminderState.CANCELLED and key in keys:
+            revive.append(pk)
+    DoseReminder.objects.filter(id__in=stale).update(state=ReminderState.CANCELLED)
+    DoseReminder.objects.filter(id__in=revive, state=ReminderState.CANCELLED).update(
+        state=ReminderState.PENDING, enqueued_at=None, claimed_at=None
+    )
 
 
 def cancel_future(request_id: str, now: dt.datetime | None = None) -> int:
@@ -484,15 +500,9 @@ def bulk_sync(
                     "ends",
                 ],
             )
-            keys = {r[0] for r in wanted}
-            stale = [
-                pk
-                for pk, key in DoseReminder.objects.filter(
-                    request_id__in=ids, state=ReminderState.PENDING, due_at__gte=now
-                ).values_list("id", "key")
-                if key not in keys
-            ]
-            DoseReminder.objects.filter(id__in=stale).update(state=ReminderState.CANCELLED)
+            reconcile_future(
+                DoseReminder.objects.filter(request_id__in=ids), {r[0] for r in wanted}, now
+            )
             bulk_insert_reminders(wanted)
         totals["orders"] += len(mrs)
         totals["doses"] += len(wanted)
