@@ -180,3 +180,21 @@ def test_low_adherence_alerts_once_a_day(people, sink) -> None:
     keys = adherence.escalate(["d-10"])
     assert [k for k in keys if k.startswith("alert-adh-")]
     assert adherence.escalate(["d-10"]) == []
+
+
+def test_email_channel_sends_to_the_patient_address(people, settings) -> None:
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.AMMED_CHANNELS = ["email"]
+    due = order_with_due_doses(people, "d-11", "阿托伐他汀钙片 20mg qn 口服", "阿托伐他汀钙片 20mg")
+    dispatch.send_batch([due[0].id])
+    assert [m.to for m in mail.outbox] == [[f"{PID}@example.org"]]
+    assert "阿托伐他汀钙片 20mg" in mail.outbox[0].body
+    assert Delivery.objects.get(communication_id=due[0].key).state == "delivered"
+
+
+def test_openapi_schema_documents_the_orders_api(people, client_for) -> None:
+    schema = client_for(people["doctor"]).get("/api/schema/?format=json").json()
+    assert "/api/v1/orders/parse-sig" in schema["paths"]
+    assert "/api/v1/reminders/{reminder_id}/ack" in schema["paths"]
