@@ -124,8 +124,23 @@ class DoseReminder(models.Model):
     snooze_of_key = models.CharField(max_length=80, blank=True, default="")
 
     class Meta:
+        # Partial indexes keep the beat sweeps cheap on a table of millions of doses.
         indexes = [
-            models.Index(fields=["state", "due_at"], name="rem_state_due"),
+            models.Index(
+                fields=["due_at"], name="rem_pending_due", condition=models.Q(state="pending")
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                name="rem_inflight_claimed",
+                condition=models.Q(state__in=["claimed", "submitted"]),
+            ),
+            models.Index(
+                fields=["due_at"],
+                name="rem_unanswered_due",
+                condition=models.Q(
+                    response__in=["", "snoozed"], state__in=["submitted", "released"]
+                ),
+            ),
             models.Index(fields=["patient_id", "due_at"], name="rem_patient_due"),
             models.Index(fields=["request_id", "due_at"], name="rem_request_due"),
         ]
@@ -170,7 +185,12 @@ class Delivery(models.Model):
                 fields=["communication_id", "channel"], name="uniq_delivery_comm_channel"
             )
         ]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="dlv_state_next")]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="dlv_state_next"),
+            models.Index(
+                fields=["claimed_at"], name="dlv_sending", condition=models.Q(state="sending")
+            ),
+        ]
         verbose_name = "消息投递"
         verbose_name_plural = "消息投递"
 
