@@ -120,8 +120,8 @@ class WebhookChannel(Channel):
             conn.close()
 
     def send(self, key: str, payload: dict[str, Any]) -> None:
-        if not self.url:
-            raise ChannelError("AMMED_WEBHOOK_URL is not set", permanent=True)
+        if not self.url or not self.secret:  # never send unsigned patient messages
+            raise ChannelError("AMMED_WEBHOOK_URL / AMMED_WEBHOOK_SECRET not set", permanent=True)
         body = json.dumps({"idempotency_key": key, **payload}, ensure_ascii=False).encode()
         ts = str(int(time.time()))
         headers = {

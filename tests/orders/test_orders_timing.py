@@ -188,3 +188,39 @@ def test_wall_clock_kept_across_daylight_saving() -> None:
 def test_timings_that_cannot_be_placed_exactly_raise(repeat: dict) -> None:
     with pytest.raises(ScheduleError):
         dose_times(repeat, R, DAY, DAY + dt.timedelta(days=2))
+
+
+def test_reminder_text_names_drug_dose_instruction_on_the_patients_clock() -> None:
+    from clinical.orders.models import DoseReminder
+    from clinical.orders.services.dispatch import reminder_text
+
+    rem = DoseReminder(
+        medication="华法林钠片 3mg",
+        dose_text="3mg",
+        instruction="口服，晚餐后",
+        due_at=dt.datetime(2026, 11, 29, 10, 30, tzinfo=dt.UTC),
+    )
+    assert reminder_text(rem).startswith(
+        "【服药提醒】11月29日 18:30 请服用华法林钠片 3mg，每次3mg，口服，晚餐后。"
+    )
+    assert "11月29日 10:30" in reminder_text(rem, "Europe/London")
+
+
+def test_webhook_refuses_to_send_unsigned(settings) -> None:
+    from clinical.orders.channels import ChannelError, WebhookChannel
+
+    settings.AMMED_WEBHOOK_URL = "http://127.0.0.1:4013/hook"
+    settings.AMMED_WEBHOOK_SECRET = ""
+    with pytest.raises(ChannelError) as err:
+        WebhookChannel().send("k", {"text": "x"})
+    assert err.value.permanent
+
+
+def test_webhook_unreachable_is_transient(settings) -> None:
+    from clinical.orders.channels import ChannelError, WebhookChannel
+
+    settings.AMMED_WEBHOOK_URL = "http://127.0.0.1:4014/hook"  # nothing listens here
+    settings.AMMED_WEBHOOK_SECRET = "s"
+    with pytest.raises(ChannelError) as err:
+        WebhookChannel().send("k", {"text": "x"})
+    assert not err.value.permanent

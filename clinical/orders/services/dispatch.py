@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -22,15 +23,21 @@ from django.utils import timezone
 
 from ammed_fhir.validation import FhirValidationError
 from clinical.monitor import gate
-from clinical.orders.models import DoseReminder, OrderSchedule, OrderStatus, ReminderState
+from clinical.orders.models import (
+    DoseReminder,
+    OrderSchedule,
+    OrderStatus,
+    PatientRoutine,
+    ReminderState,
+)
 from clinical.orders.services import delivery
 
 log = logging.getLogger(__name__)
 
 
-def reminder_text(rem: DoseReminder) -> str:
-    """Patient-facing Chinese reminder text: drug, dose and instruction."""
-    local = timezone.localtime(rem.due_at)
+def reminder_text(rem: DoseReminder, tz: str | None = None) -> str:
+    """Patient-facing Chinese reminder text: drug, dose and instruction (patient's clock)."""
+    local = timezone.localtime(rem.due_at, ZoneInfo(tz) if tz else None)
     parts = [f"【服药提醒】{local:%m月%d日 %H:%M} 请服用{rem.medication}"]
     if rem.dose_text:
         parts.append(f"，每次{rem.dose_text}")
@@ -84,6 +91,11 @@ def send_batch(ids: list[int]) -> dict[str, int]:
             request_id__in={r.request_id for r in rows}, status=OrderStatus.SCHEDULED
         ).values_list("request_id", flat=True)
     )
+    zones = dict(
+        PatientRoutine.objects.filter(patient_id__in={r.patient_id for r in rows}).values_list(
+            "patient_id", "timezone"
+        )
+    )
     with delivery.collecting_releases() as released:
         with transaction.atomic():
             for rem in rows:
@@ -93,7 +105,7 @@ def send_batch(ids: list[int]) -> dict[str, int]:
                     continue
                 msg = gate.OutgoingMessage(
                     patient_id=rem.patient_id,
-                    text=reminder_text(rem),
+                    text=reminder_text(rem, zones.get(rem.patient_id)),
                     category="reminder",
                     about=[f"MedicationRequest/{rem.request_id}"],
                     structured={
@@ -106,8 +118,8 @@ def send_batch(ids: list[int]) -> dict[str, int]:
                 )
                 try:
                     result = gate.submit(msg)
-                except FhirValidationError as exc:
-                    log.error("reminder %s rejected by validation: %s", rem.id, exc)
+                except FhirValidationError as exc:  # no message text in logs (patient data)
+                    log.error("reminder %s rejected: %d validation issues", rem.id, len(exc.issues))
                     rem.state = ReminderState.FAILED
                     counts["failed"] += 1
                     continue
