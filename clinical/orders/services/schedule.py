@@ -257,11 +257,18 @@ def routine_for(patient_id: str) -> Routine:
     return Routine.of(row) if row else Routine()
 
 
+@lru_cache(maxsize=65536)
+def _order_digest(request_id: str, fingerprint: str) -> str:
+    return hashlib.sha256(f"{request_id}|{fingerprint}".encode()).hexdigest()[:28]
+
+
 def reminder_key(request_id: str, fingerprint: str, due_at: dt.datetime) -> str:
-    """Stable per-dose id (valid as a FHIR id): the idempotency key everywhere downstream."""
-    stamp = due_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M")
-    digest = hashlib.sha256(f"{request_id}|{fingerprint}|{stamp}".encode()).hexdigest()
-    return f"dose-{digest[:40]}"
+    """Stable per-dose id (valid as a FHIR id): the idempotency key everywhere downstream.
+
+    ``dose-<order+dosage digest>-<UTC minute, hex>``: one order and dosage, one key per minute.
+    """
+    minute = int(due_at.timestamp()) // 60
+    return f"dose-{_order_digest(request_id, fingerprint)}-{minute:x}"
 
 
 DoseRow = tuple[
