@@ -228,3 +228,26 @@ def test_resuming_a_stopped_order_revives_its_doses(people) -> None:
     store.write(med_request("mr-n", "氯吡格雷 75mg 每日1次"))
     assert sync_order("mr-n", now=NOW).status == "scheduled"
     assert len(pending("mr-n")) == 30
+
+
+def test_structured_timing_code_only_is_expanded(people) -> None:
+    mr = med_request("mr-o", "", name="阿莫西林胶囊 0.5g")
+    mr["dosageInstruction"] = [
+        {
+            "timing": {
+                "code": {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/v3-GTSAbbreviation",
+                            "code": "BID",
+                        }
+                    ]
+                }
+            },
+            "doseAndRate": [{"doseQuantity": {"value": 0.5, "unit": "g"}}],
+        }
+    ]
+    store.write(mr)
+    row = approved("mr-o", people)
+    assert row.source == "structured" and row.status == "scheduled"
+    assert pending("mr-o")[:2] == ["11-29 07:30", "11-29 18:00"]

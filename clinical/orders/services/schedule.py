@@ -160,6 +160,20 @@ def _end_of(value: str) -> dt.datetime:
     return parsed
 
 
+def _expand_timing_code(dosage: dict[str, Any]) -> dict[str, Any]:
+    """A Timing with only ``code`` (BID, Q8H …) gets the repeat the code defines."""
+    timing = dosage.get("timing") or {}
+    if not timing or timing.get("repeat"):
+        return dosage
+    from clinical.orders.services.timing import rules
+
+    for coding in (timing.get("code") or {}).get("coding") or []:
+        repeat = rules()["timing_codes"].get(str(coding.get("code", "")).upper())
+        if repeat:
+            return {**dosage, "timing": {**timing, "repeat": dict(repeat)}}
+    return dosage
+
+
 @lru_cache(maxsize=8192)
 def _parse_cached(text: str):  # hospitals repeat the same sigs; never mutated
     return parse_sig(text)
@@ -178,6 +192,7 @@ def plan_order(mr: dict[str, Any], context_text: str = "") -> OrderPlan:
         issues.append("含多条用法(如减量方案), 需人工排程")
     if instructions:
         dosage = dict(instructions[0])
+        dosage = _expand_timing_code(dosage)
     if not (dosage.get("timing") or {}).get("repeat") and not dosage.get("asNeededBoolean"):
         source = "parsed"
         parsed = _parse_cached(dosage.get("text") or "")
