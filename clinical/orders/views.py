@@ -163,7 +163,9 @@ class AckView(APIView):
         if at and at > now + dt.timedelta(minutes=5):
             raise ValidationError({"at": "时间不能晚于现在"})
         if rem.snooze_of_key:
-            rem = DoseReminder.objects.get(key=rem.snooze_of_key)
+            rem = DoseReminder.objects.filter(key=rem.snooze_of_key).first()
+            if rem is None:
+                raise Http404("reminder not found")
         if rem.state == "cancelled":
             return Response({"detail": "该次服药已取消(医嘱已变更或停止)"}, status=409)
         try:

@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 import yaml
 from fhir.resources.R4B.dosage import Dosage
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clinical.orders.sig import parse_number, parse_sig
 
@@ -100,3 +102,19 @@ def test_numbers(raw: str, value: float) -> None:
 
 def test_not_a_number() -> None:
     assert parse_number("几") is None
+
+
+ALPHABET = "0123456789.qdbitnhswopr ×x次日天周每隔早午晚餐饭前后中随睡晨起空腹必要时发热疼痛不超过片粒mgμlUI口服皮下注射吸入外用半两一二三四五小分钟连用疗程共"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=40))
+def test_parser_never_crashes_and_always_yields_a_valid_dosage(text: str) -> None:
+    result = parse_sig(text)
+    Dosage.model_validate(result.dosage or {})
+    if "timing" not in result.dosage:
+        assert (
+            result.needs_review
+            or "asNeededBoolean" in result.dosage
+            or ("asNeededCodeableConcept" in result.dosage)
+        )

@@ -193,7 +193,8 @@ def plan_order(mr: dict[str, Any], context_text: str = "") -> OrderPlan:
     if instructions:
         dosage = dict(instructions[0])
         dosage = _expand_timing_code(dosage)
-    if not (dosage.get("timing") or {}).get("repeat") and not dosage.get("asNeededBoolean"):
+    as_needed = dosage.get("asNeededBoolean") or dosage.get("asNeededCodeableConcept")
+    if not (dosage.get("timing") or {}).get("repeat") and not as_needed:
         source = "parsed"
         parsed = _parse_cached(dosage.get("text") or "")
         issues += parsed.issues
