@@ -251,3 +251,12 @@ def test_structured_timing_code_only_is_expanded(people) -> None:
     row = approved("mr-o", people)
     assert row.source == "structured" and row.status == "scheduled"
     assert pending("mr-o")[:2] == ["11-29 07:30", "11-29 18:00"]
+
+
+def test_fresh_bulk_insert_falls_back_when_a_key_exists(people) -> None:
+    from clinical.orders.services.schedule import bulk_insert_reminders
+
+    row = ("dose-x-1", PID, "mr-p", "药", "1片", "", NOW)
+    bulk_insert_reminders([row], fresh=True)
+    bulk_insert_reminders([row, ("dose-x-2", PID, "mr-p", "药", "1片", "", NOW)], fresh=True)
+    assert sorted(DoseReminder.objects.values_list("key", flat=True)) == ["dose-x-1", "dose-x-2"]

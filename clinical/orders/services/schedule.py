@@ -390,13 +390,14 @@ def sync_order(request_id: str, now: dt.datetime | None = None) -> OrderSchedule
     return row
 
 
-def reconcile_future(qs: Any, keys: set[str], now: dt.datetime) -> None:
+def reconcile_future(qs: Any, keys: set[str], now: dt.datetime) -> set[str]:
     """Cancel future pending doses not wanted any more; revive cancelled ones wanted again
-    (an order stopped, then resumed with the same dosage, gets the same dose keys)."""
-    stale, revive = [], []
-    for pk, key, state in qs.filter(
-        due_at__gte=now, state__in=(ReminderState.PENDING, ReminderState.CANCELLED)
-    ).values_list("id", "key", "state"):
+    (an order stopped, then resumed with the same dosage, gets the same dose keys).
+
+    Returns the keys of every future dose that already exists (any state)."""
+    stale, revive, existing = [], [], set()
+    for pk, key, state in qs.filter(due_at__gte=now).values_list("id", "key", "state"):
+        existing.add(key)
         if state == ReminderState.PENDING and key not in keys:
             stale.append(pk)
         elif state == ReminderState.CANCELLED and key in keys:
@@ -405,6 +406,7 @@ def reconcile_future(qs: Any, keys: set[str], now: dt.datetime) -> None:
     DoseReminder.objects.filter(id__in=revive, state=ReminderState.CANCELLED).update(
         state=ReminderState.PENDING, enqueued_at=None, claimed_at=None
     )
+    return existing
 
 
 def cancel_future(request_id: str, now: dt.datetime | None = None) -> int:
@@ -523,10 +525,10 @@ def bulk_sync(
                     "ends",
                 ],
             )
-            reconcile_future(
+            existing = reconcile_future(
                 DoseReminder.objects.filter(request_id__in=ids), {r[0] for r in wanted}, now
             )
-            bulk_insert_reminders(wanted)
+            bulk_insert_reminders([r for r in wanted if r[0] not in existing], fresh=True)
         totals["orders"] += len(mrs)
         totals["doses"] += len(wanted)
         if progress:
@@ -550,9 +552,13 @@ _COPY_COLUMNS = (
 )
 
 
-def bulk_insert_reminders(rows: list[DoseRow] | list[DoseReminder]) -> None:
-    """Insert doses, skipping keys that exist (COPY + ON CONFLICT on PostgreSQL)."""
-    from django.db import connection
+def bulk_insert_reminders(rows: list[DoseRow] | list[DoseReminder], fresh: bool = False) -> None:
+    """Insert doses, skipping keys that exist (COPY + ON CONFLICT on PostgreSQL).
+
+    ``fresh``: the caller checked the keys are new; COPY straight into the table, and fall
+    back to the conflict-safe path if a concurrent writer inserted one meanwhile.
+    """
+    from django.db import IntegrityError, connection
 
     if not rows:
         return
@@ -583,6 +589,17 @@ def bulk_insert_reminders(rows: list[DoseRow] | list[DoseReminder]) -> None:
     table = DoseReminder._meta.db_table
     cols = ", ".join(_COPY_COLUMNS)
     tail = (ReminderState.PENDING, 0, "", "", "")
+    if fresh:
+        import psycopg
+
+        try:
+            with transaction.atomic(), connection.cursor() as cur:
+                with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                    for row in tuples:
+                        copy.write_row(row + tail)
+            return
+        except (IntegrityError, psycopg.IntegrityError):
+            pass  # someone else inserted one of these keys: use the conflict-safe path
     with connection.cursor() as cur:
         cur.execute(
             f"CREATE TEMP TABLE IF NOT EXISTS _dose_stage ON COMMIT DELETE ROWS AS "
