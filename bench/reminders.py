@@ -111,7 +111,7 @@ def clean() -> None:
     bench.delete()
 
 
-def build(patients: int, meds: int, days: int) -> dict:
+def build(patients: int, meds: int, days: int, workers: int = 0) -> dict:
     from django.conf import settings
     from django.utils import timezone
 
@@ -161,10 +161,70 @@ def build(patients: int, meds: int, days: int) -> dict:
             log(f"  {totals['orders']}/{len(ids)} orders, {totals['doses']} doses")
             last[0] = time.perf_counter()
 
-    totals = schedule.bulk_sync(ids, now=now, chunk=2500, progress=progress)
+    if workers:
+        totals = build_with_celery(ids, days, workers, t0)
+    else:
+        totals = schedule.bulk_sync(ids, now=now, chunk=2500, progress=progress)
     elapsed = time.perf_counter() - t0
     log(f"build: {totals} in {elapsed:.1f} s")
     return {**totals, "seconds": round(elapsed, 1)}
+
+
+def build_with_celery(ids: list[str], days: int, workers: int, t0: float) -> dict:
+    """The same build as Celery ``orders.sync_chunk`` tasks over ``workers`` processes."""
+    from clinical.orders.models import DoseReminder, OrderSchedule
+
+    env = {
+        **os.environ,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "AMMED_REMINDER_HORIZON_DAYS": str(days),
+        "LOG_LEVEL": "WARNING",
+    }
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--_worker", str(workers)]
+    worker = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+    try:
+        time.sleep(6)  # worker boot (not timed)
+        t0 = time.perf_counter()
+        from clinical.orders.tasks import sync_chunk
+
+        for i in range(0, len(ids), 1000):
+            sync_chunk.delay(ids[i : i + 1000])
+        done = 0
+        while done < len(ids):
+            time.sleep(2)
+            done = OrderSchedule.objects.filter(request_id__startswith="bench-mr-").count()
+            log(f"  {done}/{len(ids)} orders planned")
+        # The last chunks commit their doses with their OrderSchedule rows (one transaction).
+        elapsed = time.perf_counter() - t0
+        doses = DoseReminder.objects.filter(request_id__startswith="bench-mr-").count()
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(60)
+    return {"orders": len(ids), "doses": doses, "celery_seconds": round(elapsed, 1)}
+
+
+def celery_worker_with_passing_dose_check(concurrency: int) -> None:
+    """Bench-only worker: the drug KB is not on this branch, so the dose check passes."""
+    import django
+
+    django.setup()
+    from ammed_fhir.celery import app
+    from clinical.orders.services import dose_check, schedule
+
+    dose_check.check_dose = lambda *a, **k: []
+    schedule.check_dose = dose_check.check_dose
+    app.worker_main(
+        [
+            "worker",
+            "-c",
+            str(concurrency),
+            "-l",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+    )
 
 
 def dispatch(peak: int, workers: int, port: int, batch: int) -> dict:
@@ -280,7 +340,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=4050)
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--skip-dispatch", action="store_true")
+    parser.add_argument("--build-workers", type=int, default=0, help="build through Celery")
+    parser.add_argument("--_worker", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args._worker:
+        celery_worker_with_passing_dose_check(args._worker)
+        return
 
     import django
 
@@ -289,7 +354,7 @@ def main() -> None:
     clean()
     out: dict = {}
     if not args.skip_build:
-        out["build"] = build(args.patients, args.meds, args.days)
+        out["build"] = build(args.patients, args.meds, args.days, args.build_workers)
         clean()
     if not args.skip_dispatch:
         out["dispatch"] = dispatch(args.peak, args.workers, args.port, args.batch)

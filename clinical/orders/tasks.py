@@ -41,14 +41,23 @@ def sweep_missed() -> int:
     return len(request_ids)
 
 
+@shared_task(name="orders.sync_chunk", acks_late=True)
+def sync_chunk(request_ids: list[str]) -> int:
+    """Re-plan a chunk of orders in bulk (the unit of parallel schedule builds)."""
+    return schedule.bulk_sync(request_ids)["doses"]
+
+
 @shared_task(name="orders.extend_horizon", acks_late=True)
-def extend_horizon() -> int:
-    """Beat (daily): roll every scheduled order's doses forward to the horizon."""
+def extend_horizon(chunk: int = 2000) -> int:
+    """Beat (daily): roll every scheduled order's doses forward to the horizon, in parallel
+    chunks across the workers."""
     from clinical.orders.models import OrderSchedule, OrderStatus
 
     ids = list(
-        OrderSchedule.objects.filter(status=OrderStatus.SCHEDULED).values_list(
-            "request_id", flat=True
-        )
+        OrderSchedule.objects.filter(status=OrderStatus.SCHEDULED)
+        .order_by("request_id")
+        .values_list("request_id", flat=True)
     )
-    return schedule.bulk_sync(ids)["doses"]
+    for i in range(0, len(ids), chunk):
+        sync_chunk.delay(ids[i : i + chunk])
+    return len(ids)
