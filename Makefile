@@ -4,12 +4,14 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 REQS := $(sort $(wildcard requirements/*.txt))
+DEMO_ADDR ?= 127.0.0.1:8000
 
 # Tests run against the real services (override to point elsewhere).
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ammed_bench
 
-.PHONY: install demo serve test lint bench clean
+.PHONY: install browser demo serve test lint format bench-ingest clean
 
 $(VENV)/.installed: $(REQS) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,18 +21,38 @@ $(VENV)/.installed: $(REQS) pyproject.toml
 
 install: $(VENV)/.installed
 
+# Debian's chromium for the browser tests (Playwright drives it; never `playwright install`).
+# Idempotent: does nothing when /usr/bin/chromium exists; the tests skip (saying so) without it.
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium) \
+		|| echo "chromium not installed: browser tests will be skipped"
+
+# The embedded default: SQLite in $(AMMED_DATA_DIR) (var/), tasks in-process, template LLM.
 demo: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver --insecure --noreload $(DEMO_ADDR)
 
-test: install
+serve: install
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py runserver --insecure $(DEMO_ADDR)
+
+test: install browser
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) \
 		CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check . || echo "warning: files need 'make format' (not fatal)"
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Push every Synthea bundle through gunicorn → /fhir (see docs/benchmarks.md).
+bench-ingest: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/ingest.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache

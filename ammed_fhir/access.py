@@ -5,17 +5,27 @@ Roles are Django groups: ``physician``, ``nurse``, ``patient``, ``integration``.
 - ``integration`` accounts (EMR systems) may push and read every patient, never sign off;
 - clinicians (physician, nurse) see the patients assigned to them;
 - a patient user sees only their own compartment.
+
+Assignments are ``PatientAssignment`` rows (made in the admin, through
+``POST /api/v1/assignments``, or from ``Patient.generalPractitioner`` naming a Practitioner
+linked to a user by ``PractitionerAccount``). Each one is mirrored as a django-guardian
+object permission ``ammed_fhir.view_compartment`` on the stored Patient resource, and that
+object permission is what visibility checks read. Signals keep the two in step; a Patient
+stored after its assignment gets the permission when it is stored.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import Http404
 
-from ammed_fhir.models import PatientAccount, PatientAssignment
+from ammed_fhir.models import PatientAccount, PatientAssignment, PractitionerAccount, Resource
 
 ROLES = ("physician", "nurse", "patient", "integration")
 CLINICIAN_ROLES = ("physician", "nurse")
+VIEW_PERM = "view_compartment"  # object permission on the Patient's Resource row
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -44,8 +54,18 @@ def visible_patient_ids(user: User) -> set[str] | None:
         return set()
     if sees_all_patients(user):
         return None
-    ids = set(PatientAssignment.objects.filter(user=user).values_list("patient_id", flat=True))
-    own = PatientAccount.objects.filter(user=user).values_list("patient_id", flat=True).first()
+    from guardian.shortcuts import get_objects_for_user
+
+    assigned = get_objects_for_user(
+        user,
+        f"ammed_fhir.{VIEW_PERM}",
+        klass=Resource.objects.filter(resource_type="Patient"),
+        use_groups=False,
+        with_superuser=False,
+        accept_global_perms=False,
+    ).values_list("resource_id", flat=True)
+    ids = set(assigned)
+    own = own_patient_id(user)
     if own:
         ids.add(own)
     return ids
@@ -67,3 +87,158 @@ def own_patient_id(user: User) -> str | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return PatientAccount.objects.filter(user=user).values_list("patient_id", flat=True).first()
+
+
+def can_write_fhir(user: User) -> bool:
+    """EMR integrations and administrators push resources through /fhir."""
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, "integration")
+
+
+def can_sign_off(user: User) -> bool:
+    """Clinicians (and administrators) sign off held messages; integrations never do."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if has_role(user, "integration"):
+        return False
+    return bool(getattr(user, "is_superuser", False)) or is_clinician(user)
+
+
+def can_manage_assignments(user: User) -> bool:
+    """Administrators and EMR integrations assign patients to clinicians."""
+    return can_write_fhir(user)
+
+
+def can_read_resource(user: User, patient_id: str) -> bool:
+    """A resource in a patient's compartment needs that patient; others need a login."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if not patient_id:
+        return True
+    return can_access_patient(user, patient_id)
+
+
+# ---- assignments and their guardian object permissions ---------------------------------
+
+
+def assign(user: AbstractBaseUser, patient_id: str, source: str = "api") -> PatientAssignment:
+    """Make ``user`` responsible for ``patient_id`` (idempotent); grants the object permission."""
+    assignment, _ = PatientAssignment.objects.get_or_create(
+        patient_id=patient_id, user=user, defaults={"source": source}
+    )
+    grant(assignment.user_id, [patient_id])
+    return assignment
+
+
+def unassign(user: AbstractBaseUser, patient_id: str) -> int:
+    """Remove the assignment and its object permission; returns how many were removed."""
+    deleted = 0
+    for assignment in PatientAssignment.objects.filter(patient_id=patient_id, user=user):
+        assignment.delete()  # the post_delete signal revokes the permission
+        deleted += 1
+    return deleted
+
+
+def _permission():
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(Resource)
+    return Permission.objects.get(content_type=ct, codename=VIEW_PERM)
+
+
+def grant(user_id: int, patient_ids: Iterable[str]) -> None:
+    """Give ``user_id`` the object permission on each stored Patient of ``patient_ids``."""
+    from guardian.models import UserObjectPermission
+
+    rows = list(
+        Resource.objects.filter(
+            resource_type="Patient", resource_id__in=list(patient_ids)
+        ).values_list("id", flat=True)
+    )
+    if not rows:
+        return
+    perm = _permission()
+    have = set(
+        UserObjectPermission.objects.filter(
+            user_id=user_id, permission=perm, object_pk__in=[str(r) for r in rows]
+        ).values_list("object_pk", flat=True)
+    )
+    UserObjectPermission.objects.bulk_create(
+        [
+            UserObjectPermission(
+                user_id=user_id,
+                permission=perm,
+                content_type_id=perm.content_type_id,
+                object_pk=str(r),
+            )
+            for r in rows
+            if str(r) not in have
+        ]
+    )
+
+
+def revoke(user_id: int, patient_id: str) -> None:
+    from guardian.models import UserObjectPermission
+
+    rows = Resource.objects.filter(resource_type="Patient", resource_id=patient_id).values_list(
+        "id", flat=True
+    )
+    UserObjectPermission.objects.filter(
+        user_id=user_id, permission=_permission(), object_pk__in=[str(r) for r in rows]
+    ).delete()
+
+
+def on_assignment_saved(sender, instance: PatientAssignment, **kwargs) -> None:
+    grant(instance.user_id, [instance.patient_id])
+
+
+def on_assignment_deleted(sender, instance: PatientAssignment, **kwargs) -> None:
+    revoke(instance.user_id, instance.patient_id)
+
+
+def on_patients_stored(patients: list[dict]) -> None:
+    """After Patients are stored: assignments from ``generalPractitioner``, then permissions
+    for every assignment that names them (including ones made before the Patient arrived)."""
+    from ammed_fhir.search_columns import reference_id
+
+    ids = [str(p["id"]) for p in patients]
+    wanted: dict[str, set[str]] = {}
+    for patient in patients:
+        for ref in patient.get("generalPractitioner") or []:
+            prac = reference_id(ref, "Practitioner")
+            if prac:
+                wanted.setdefault(prac, set()).add(str(patient["id"]))
+    if wanted:
+        accounts = PractitionerAccount.objects.filter(practitioner_id__in=wanted).values_list(
+            "practitioner_id", "user_id"
+        )
+        for prac, user_id in accounts:
+            for pid in sorted(wanted[prac]):
+                PatientAssignment.objects.get_or_create(
+                    patient_id=pid, user_id=user_id, defaults={"source": "generalPractitioner"}
+                )
+    by_user: dict[int, list[str]] = {}
+    for pid, user_id in PatientAssignment.objects.filter(patient_id__in=ids).values_list(
+        "patient_id", "user_id"
+    ):
+        by_user.setdefault(user_id, []).append(pid)
+    for user_id, pids in by_user.items():
+        grant(user_id, pids)
+
+
+def on_practitioner_linked(sender, instance: PractitionerAccount, **kwargs) -> None:
+    """Linking a user to a Practitioner assigns the stored Patients naming it as their GP."""
+    from django.db import connection
+
+    from ammed_fhir.search_columns import reference_id
+
+    ref = f"Practitioner/{instance.practitioner_id}"
+    patients = Resource.objects.filter(resource_type="Patient")
+    if connection.vendor == "postgresql":
+        patients = patients.filter(data__generalPractitioner__contains=[{"reference": ref}])
+    for pid, data in patients.values_list("resource_id", "data"):
+        gps = data.get("generalPractitioner") or []
+        if any(reference_id(gp, "Practitioner") == instance.practitioner_id for gp in gps):
+            PatientAssignment.objects.get_or_create(
+                patient_id=pid, user_id=instance.user_id, defaults={"source": "generalPractitioner"}
+            )

@@ -6,3 +6,13 @@ from django.apps import AppConfig
 class AmmedFhirConfig(AppConfig):
     name = "ammed_fhir"
     verbose_name = "FHIR 资源 (FHIR resources)"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from ammed_fhir import access
+        from ammed_fhir.models import PatientAssignment, PractitionerAccount
+
+        post_save.connect(access.on_assignment_saved, sender=PatientAssignment)
+        post_delete.connect(access.on_assignment_deleted, sender=PatientAssignment)
+        post_save.connect(access.on_practitioner_linked, sender=PractitionerAccount)

@@ -46,7 +46,14 @@ def ensure_demo_users() -> dict[str, str]:
 
 
 def link_demo_accounts() -> None:
-    """Link demo users to the fixture Patient/Practitioner and assign the demo patients."""
+    """Link demo users to the fixture Patient/Practitioner and assign the demo patients.
+
+    dr_wang is linked to Practitioner ``prac-wang``; both demo Patients name that
+    Practitioner as ``generalPractitioner``, so dr_wang is assigned through that link
+    (whichever comes first: the link or the Patients); if this runs before the Patients
+    are stored, dr_wang is assigned explicitly instead. nurse_li is assigned explicitly;
+    nurse_zhao stays unassigned (the outsider).
+    """
     User = get_user_model()
     PractitionerAccount.objects.get_or_create(
         user=User.objects.get(username="dr_wang"), defaults={"practitioner_id": DEMO_PRACTITIONER}
@@ -55,7 +62,7 @@ def link_demo_accounts() -> None:
         user=User.objects.get(username="zhang_wei"), defaults={"patient_id": DEMO_PATIENTS[0]}
     )
     for pid in DEMO_PATIENTS:
-        for username in ("dr_wang", "nurse_li"):
+        for username in ("dr_wang", "nurse_li"):  # dr_wang: usually already made from the GP link
             PatientAssignment.objects.get_or_create(
                 patient_id=pid,
                 user=User.objects.get(username=username),

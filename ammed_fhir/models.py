@@ -40,6 +40,9 @@ class Resource(models.Model):
         ]
         verbose_name = "FHIR 资源"
         verbose_name_plural = "FHIR 资源"
+        # Object permission (django-guardian) on a Patient row: the holder sees that
+        # patient's compartment. Granted from PatientAssignment (see ammed_fhir.access).
+        permissions = [("view_compartment", "Can see this patient's compartment")]
 
     def __str__(self) -> str:
         return f"{self.resource_type}/{self.resource_id} v{self.version_id}"
@@ -110,3 +113,12 @@ class PractitionerAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} = Practitioner/{self.practitioner_id}"
+
+
+class PatientResource(Resource):
+    """Stored FHIR Patients (a proxy over ``Resource`` for the admin's patient list)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "患者"
+        verbose_name_plural = "患者"

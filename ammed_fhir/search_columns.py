@@ -53,11 +53,13 @@ def patient_of(resource: dict[str, Any]) -> str:
 
 
 def _codings(concept: Any) -> list[str]:
+    """Token values of a CodeableConcept: ``system|code`` and the bare ``code`` (any system)."""
     out: list[str] = []
     if isinstance(concept, dict):
         for coding in concept.get("coding") or []:
             if isinstance(coding, dict) and coding.get("code"):
                 out.append(f"{coding.get('system') or ''}|{coding['code']}")
+                out.append(str(coding["code"]))
     return out
 
 
@@ -70,11 +72,13 @@ def codes_of(resource: dict[str, Any]) -> list[str]:
 
 
 def identifiers_of(resource: dict[str, Any]) -> list[str]:
+    """Token values of the identifiers: ``system|value`` and the bare ``value``."""
     out = []
     for ident in resource.get("identifier") or []:
         if isinstance(ident, dict) and ident.get("value"):
             out.append(f"{ident.get('system') or ''}|{ident['value']}")
-    return out
+            out.append(str(ident["value"]))
+    return sorted(set(out))
 
 
 def status_of(resource: dict[str, Any]) -> str:
@@ -85,7 +89,7 @@ def status_of(resource: dict[str, Any]) -> str:
     if isinstance(clinical, dict):
         codes = _codings(clinical)
         if codes:
-            return codes[0].split("|", 1)[1]
+            return codes[1]
     return ""
 
 

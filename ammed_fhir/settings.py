@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "ammed_fhir",
     "clinical.medkb",
@@ -55,6 +56,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "ammed_fhir.urls"
+# /fhir is included without a trailing slash (FHIR base URL), so its routes start with "/".
+SILENCED_SYSTEM_CHECKS = ["urls.W002"]
 WSGI_APPLICATION = "ammed_fhir.wsgi.application"
 
 TEMPLATES = [
@@ -73,6 +76,8 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ammed.sqlite3'}")
+if DATABASE_URL.startswith("sqlite:///") and not DATA_DIR.exists():
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default needs its data dir
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
 }
@@ -104,7 +109,7 @@ else:
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://"
+CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://localhost/"  # host named: no kombu warning
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -126,6 +131,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "FHIR-integrated post-discharge follow-up (随访) backend.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the installed sidecar package, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -146,6 +155,11 @@ AMMED_LLM_CTX = envint("AMMED_LLM_CTX", 4096)
 AMMED_LLM_TIMEOUT_S = envfloat("AMMED_LLM_TIMEOUT_S", 30.0)
 AMMED_MODEL_DIR = Path(envstr("AMMED_MODEL_DIR", str(DATA_DIR / "models")))
 OLLAMA_HOST = envstr("OLLAMA_HOST", "http://127.0.0.1:11434")
+AMMED_LLM_MAX_TOKENS = envint("AMMED_LLM_MAX_TOKENS", 512)
+AMMED_LLM_FLASH_ATTN = envbool("AMMED_LLM_FLASH_ATTN", True)  # llamacpp: flash attention
+AMMED_LLM_THREADS = envint("AMMED_LLM_THREADS", 0)  # llamacpp CPU threads, 0 = automatic
+AMMED_LLM_BASE_URL = envstr("AMMED_LLM_BASE_URL", "")  # openai backend: vLLM/LMDeploy /v1 URL
+AMMED_LLM_API_KEY = envstr("AMMED_LLM_API_KEY", "")
 
 # Outbound channels.
 AMMED_WEBHOOK_URL = envstr("AMMED_WEBHOOK_URL", "")
@@ -164,9 +178,25 @@ AMMED_REMINDER_CLAIM_STALE_S = envint("AMMED_REMINDER_CLAIM_STALE_S", 300)
 AMMED_REMINDER_BATCH = envint("AMMED_REMINDER_BATCH", 200)
 AMMED_REMINDER_DISPATCH_EVERY_S = envfloat("AMMED_REMINDER_DISPATCH_EVERY_S", 30.0)
 
+# Output monitor (clinical/monitor).
+AMMED_MONITOR_CHECKS = envlist("AMMED_MONITOR_CHECKS", [])  # empty: the default order
+AMMED_MONITOR_CHECK_TIMEOUT_MS = envfloat("AMMED_MONITOR_CHECK_TIMEOUT_MS", 250.0)
+AMMED_MONITOR_MAX_CHARS = envint("AMMED_MONITOR_MAX_CHARS", 4000)
+AMMED_MONITOR_KB = envstr("AMMED_MONITOR_KB", "auto")  # auto | medkb | interim | off
+AMMED_MONITOR_ESCALATE_AFTER_MIN = envfloat("AMMED_MONITOR_ESCALATE_AFTER_MIN", 60.0)
+AMMED_MONITOR_ESCALATION_CHAIN = envlist("AMMED_MONITOR_ESCALATION_CHAIN", [])  # usernames
+
 # Shared public data sets (research use: read when present, never shipped).
+# Default: ``../shared/data`` next to the checkout (or next to its parent, for worktrees).
+_SHARED_CANDIDATES = [
+    BASE_DIR.parent / "shared" / "data",
+    BASE_DIR.parent.parent / "shared" / "data",
+]
 AMMED_SHARED_DATA_DIR = Path(
-    envstr("AMMED_SHARED_DATA_DIR", str(BASE_DIR.parent / "shared" / "data"))
+    envstr(
+        "AMMED_SHARED_DATA_DIR",
+        str(next((p for p in _SHARED_CANDIDATES if p.is_dir()), _SHARED_CANDIDATES[0])),
+    )
 )
 
 LOGGING = {

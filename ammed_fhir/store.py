@@ -7,12 +7,14 @@ so versioning, search columns and change events stay consistent.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ammed_fhir import events, search_columns
@@ -63,13 +65,8 @@ def search(
         qs = qs.filter(effective__lt=until)
     rows = list(qs.order_by(order, "id").values_list("data", "codes"))
     if code:
-        wanted = code if "|" in code else f"|{code}"
-        system, value = wanted.split("|", 1)
-        rows = [
-            r
-            for r in rows
-            if any(c == wanted or (not system and c.split("|", 1)[1] == value) for c in r[1])
-        ]
+        wanted = code[1:] if code.startswith("|") else code
+        rows = [r for r in rows if wanted in (r[1] or [])]
     return [r[0] for r in rows]
 
 
@@ -126,50 +123,147 @@ def write(resource: dict[str, Any]) -> dict[str, Any]:
     Raises ``ammed_fhir.validation.FhirValidationError`` on an invalid resource.
     """
     resource = dict(resource)
-    rtype = resource.get("resourceType", "")
     resource.setdefault("id", str(uuid.uuid4()))
     validate_resource(resource)
+    return write_validated([resource])[0][0]
+
+
+@transaction.atomic
+def write_many(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Validate and store several resources in one transaction (all or nothing)."""
+    prepared = []
+    for resource in resources:
+        resource = dict(resource)
+        resource.setdefault("id", str(uuid.uuid4()))
+        validate_resource(resource)
+        prepared.append(resource)
+    return [stored for stored, _ in write_validated(prepared)]
+
+
+def write_validated(
+    resources: list[dict[str, Any]], *, fresh: set[tuple[str, str]] | None = None
+) -> list[tuple[dict[str, Any], str]]:
+    """Store already-validated resources (each with ``resourceType`` and ``id``) in bulk.
+
+    Invariants: one current row per (type, id), every version kept in ``ResourceVersion``,
+    search columns recomputed from the stored JSON, one change event per resource published
+    when the surrounding transaction commits. Constant number of queries whatever the count
+    (one locking read, bulk insert/update, bulk version insert). Returns (stored, action)
+    pairs, action ``create`` or ``update``. The same (type, id) twice: the later one wins
+    and both become versions. ``fresh`` names (type, id) keys the caller just minted (server
+    uuids for creates): they are not looked up, which saves the locking read for them.
+    """
+    if not resources:
+        return []
     now = timezone.now()
-    existing = (
-        Resource.objects.select_for_update()
-        .filter(resource_type=rtype, resource_id=resource["id"])
-        .first()
-    )
-    version = existing.version_id + 1 if existing else 1
-    stored = _meta(resource, version, now)
-    cols = search_columns.columns(stored)
-    if existing:
-        for key, value in cols.items():
-            setattr(existing, key, value)
-        existing.version_id = version
-        existing.last_updated = now
-        existing.data = stored
-        existing.save()
-    else:
-        Resource.objects.create(
-            resource_type=rtype,
-            resource_id=resource["id"],
-            version_id=version,
-            last_updated=now,
-            data=stored,
-            **cols,
-        )
-    ResourceVersion.objects.create(
-        resource_type=rtype,
-        resource_id=resource["id"],
-        version_id=version,
-        last_updated=now,
-        data=stored,
-    )
-    events.publish_on_commit(
-        [
-            events.Change(
-                rtype,
-                resource["id"],
-                version,
-                cols["patient_id"],
-                "update" if existing else "create",
+    with transaction.atomic():
+        keys = {(r["resourceType"], r["id"]) for r in resources} - (fresh or set())
+        existing = _lock_existing(keys) if keys else {}
+        new_rows: dict[tuple[str, str], Resource] = {}
+        changed_rows: dict[tuple[str, str], Resource] = {}
+        versions: list[ResourceVersion] = []
+        out: list[tuple[dict[str, Any], str]] = []
+        changes: list[events.Change] = []
+        for resource in resources:
+            key = (resource["resourceType"], resource["id"])
+            row = existing.get(key) or new_rows.get(key)
+            version = row.version_id + 1 if row is not None else 1
+            stored = _meta(resource, version, now)
+            cols = search_columns.columns(stored)
+            action = "update" if row is not None else "create"
+            if row is None:
+                row = Resource(
+                    resource_type=key[0],
+                    resource_id=key[1],
+                    version_id=version,
+                    last_updated=now,
+                    data=stored,
+                    **cols,
+                )
+                new_rows[key] = row
+            else:
+                row.version_id = version
+                row.last_updated = now
+                row.data = stored
+                for name, value in cols.items():
+                    setattr(row, name, value)
+                if key in existing:
+                    changed_rows[key] = row
+            versions.append(
+                ResourceVersion(
+                    resource_type=key[0],
+                    resource_id=key[1],
+                    version_id=version,
+                    last_updated=now,
+                    data=stored,
+                )
             )
-        ]
-    )
-    return stored
+            out.append((stored, action))
+            changes.append(events.Change(key[0], key[1], version, cols["patient_id"], action))
+        dumped: dict[int, str] = {}  # the same JSON goes to both tables: encode it once
+        if new_rows:
+            _bulk_insert(Resource, list(new_rows.values()), dumped)
+        if changed_rows:
+            Resource.objects.bulk_update(
+                list(changed_rows.values()),
+                ["version_id", "last_updated", "data", *_COLUMN_FIELDS],
+                batch_size=1000,
+            )
+        _bulk_insert(ResourceVersion, versions, dumped)
+        _after_write([stored for stored, _ in out])
+        events.publish_on_commit(changes)
+    return out
+
+
+_COLUMN_FIELDS = ["patient_id", "status", "codes", "identifiers", "effective"]
+
+
+def _bulk_insert(
+    model: type[models.Model], rows: list[models.Model], dumped: dict[int, str]
+) -> None:
+    """Insert many rows: PostgreSQL ``COPY`` (no per-row SQL, no array quoting), else bulk_create."""
+    if connection.vendor != "postgresql" or len(rows) < 20:
+        model.objects.bulk_create(rows, batch_size=1000)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    # wrap_database_errors: a unique violation surfaces as django.db.IntegrityError
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(sql) as copy,
+    ):
+        for row in rows:
+            values = []
+            for f in fields:
+                value = getattr(row, f.attname)
+                if f.attname in json_fields:
+                    text = dumped.get(id(value))
+                    if text is None:
+                        text = dumped[id(value)] = json.dumps(value, ensure_ascii=False)
+                    value = text
+                values.append(value)
+            copy.write_row(values)
+
+
+def _lock_existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Resource]:
+    """Current rows for ``keys``, locked for update, in one query per resource type."""
+    by_type: dict[str, list[str]] = {}
+    for rtype, rid in keys:
+        by_type.setdefault(rtype, []).append(rid)
+    query = Q()
+    for rtype, ids in by_type.items():
+        query |= Q(resource_type=rtype, resource_id__in=ids)
+    rows = Resource.objects.select_for_update().filter(query).defer("data")
+    return {(r.resource_type, r.resource_id): r for r in rows}
+
+
+def _after_write(stored: list[dict[str, Any]]) -> None:
+    """Access side effects of stored Patients (assignments from generalPractitioner)."""
+    patients = [r for r in stored if r.get("resourceType") == "Patient"]
+    if patients:
+        from ammed_fhir import access
+
+        access.on_patients_stored(patients)

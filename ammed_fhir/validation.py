@@ -1,21 +1,35 @@
-"""Validation of FHIR resources with fhir.resources (R4B models serve R4 input)."""
+"""Validation of FHIR resources with fhir.resources (R4B models serve R4 input).
+
+fhir.resources checks structure, datatypes (dates, codes, ids…) and unknown elements with
+pydantic; two FHIR rules it leaves out are added here so an EMR gets every problem at once:
+required primitive elements (``Observation.status``) whose check the library only runs when
+everything else passed, and required value-set bindings whose codes it lists but does not
+enforce (``Observation.status = "bogus"``). Every issue carries its FHIRPath expression.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+import typing
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from ammed_fhir.outcomes import Issue, issue
+
 
 class FhirValidationError(ValueError):
-    """A resource failed validation; ``issues`` are (severity, code, diagnostics, expression)."""
+    """A resource failed validation; ``issues`` are OperationOutcome issues with expressions."""
 
     def __init__(self, issues: list[dict[str, Any]]):
         super().__init__("; ".join(i["diagnostics"] for i in issues))
         self.issues = issues
 
 
-def _model_class(resource_type: str):
+@functools.cache
+def _model_class(resource_type: str) -> type | None:
     from fhir.resources.R4B import get_fhir_model_class
 
     try:
@@ -24,45 +38,170 @@ def _model_class(resource_type: str):
         return None
 
 
-def validate_resource(resource: dict[str, Any], path: str = "") -> None:
-    """Raise FhirValidationError naming every problem with its FHIRPath-like expression."""
-    rtype = resource.get("resourceType") if isinstance(resource, dict) else None
-    prefix = path or (rtype or "resource")
-    if not isinstance(rtype, str) or not rtype:
-        raise FhirValidationError(
-            [
-                {
-                    "severity": "error",
-                    "code": "required",
-                    "diagnostics": "resourceType is missing",
-                    "expression": [prefix],
-                }
-            ]
-        )
-    cls = _model_class(rtype)
+@functools.cache
+def is_resource_type(name: str) -> bool:
+    """True for the name of a FHIR resource (not a datatype) that R4B models know."""
+    if not name or not name[0].isupper():
+        return False
+    cls = _model_class(name)
     if cls is None:
-        raise FhirValidationError(
-            [
-                {
-                    "severity": "error",
-                    "code": "not-supported",
-                    "diagnostics": f"unknown resourceType {rtype!r}",
-                    "expression": [prefix],
-                }
-            ]
-        )
+        return False
+    from fhir_core.fhirabstractmodel import FHIRAbstractModel
+
     try:
-        cls.model_validate(resource)
-    except ValidationError as exc:
-        issues = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err.get("loc", ()) if p != "__root__")
+        from fhir.resources.R4B.resource import Resource
+    except ImportError:  # pragma: no cover
+        return issubclass(cls, FHIRAbstractModel)
+    return issubclass(cls, Resource)
+
+
+def _fhirpath(prefix: str, loc: tuple[Any, ...]) -> str:
+    out = prefix
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and part and part != "__root__" and "[" not in part:
+            out += f".{part}"
+    return out
+
+
+# ---- rules fhir.resources does not enforce ---------------------------------------------
+
+
+class _FieldRule(typing.NamedTuple):
+    alias: str
+    ext_alias: str | None
+    required: bool  # required primitive (element_required)
+    codes: frozenset[str] | None  # required binding (enum without "+")
+    child: str | None  # complex datatype / backbone element class name
+    many: bool
+
+
+def _child_name(annotation: Any) -> tuple[str | None, bool]:
+    """The FHIR class name behind a field annotation and whether it repeats."""
+    many = False
+    ann = annotation
+    for _ in range(4):
+        origin = typing.get_origin(ann)
+        args = [a for a in typing.get_args(ann) if a is not type(None)]
+        if origin in (list, typing.List):  # noqa: UP006
+            many = True
+            ann = args[0] if args else None
+            continue
+        if origin is typing.Union or (origin is not None and args and origin is not list):
+            if origin is typing.Annotated:
+                return None, many
+            ann = args[0] if args else None
+            continue
+        break
+    if ann is None or typing.get_origin(ann) is typing.Annotated:
+        return None, many
+    name = getattr(ann, "__name__", "")
+    if name.endswith("Type") and name not in {"Type"}:
+        base = name[: -len("Type")]
+        if base and base[0].isupper() and base not in {"Code", "String", "Uri"}:
+            return base, many
+    return None, many
+
+
+_BINDINGS_FILE = Path(__file__).resolve().parent / "data" / "required_bindings.json"
+
+
+@functools.cache
+def _extra_bindings() -> dict[str, frozenset[str]]:
+    """``Type.element`` → allowed codes, from data/required_bindings.json (sourced rows)."""
+    rows = json.loads(_BINDINGS_FILE.read_text(encoding="utf-8"))["bindings"]
+    return {row["path"]: frozenset(row["codes"]) for row in rows}
+
+
+@functools.cache
+def _rules(class_name: str) -> tuple[_FieldRule, ...]:
+    cls = _model_class(class_name)
+    if cls is None:
+        return ()
+    rules = []
+    for name, field in cls.model_fields.items():
+        if name.endswith("__ext") or name in {"resource_type", "fhir_comments"}:
+            continue
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        enum = extra.get("enum_values")
+        codes = frozenset(enum) if isinstance(enum, list) and "+" not in enum else None
+        codes = _extra_bindings().get(f"{class_name}.{field.alias or name}", codes)
+        child, many = _child_name(field.annotation)
+        if child in {"Resource", "Extension", "Narrative", "Meta"}:
+            child = None  # contained resources are validated on their own; skip the rest
+        if child is not None and _model_class(child) is None:
+            child = None
+        required = bool(extra.get("element_required"))
+        if not (required or codes or child):
+            continue
+        ext = f"_{field.alias or name}"
+        rules.append(_FieldRule(field.alias or name, ext, required, codes, child, many))
+    return tuple(rules)
+
+
+def _walk(class_name: str, data: Any, path: str, issues: list[Issue], depth: int = 0) -> None:
+    if not isinstance(data, dict) or depth > 25:
+        return
+    for rule in _rules(class_name):
+        value = data.get(rule.alias)
+        if rule.required and value is None and not data.get(rule.ext_alias):
             issues.append(
-                {
-                    "severity": "error",
-                    "code": "invalid" if err.get("type") != "missing" else "required",
-                    "diagnostics": f"{loc or rtype}: {err.get('msg')}",
-                    "expression": [f"{prefix}.{loc}" if loc else prefix],
-                }
+                issue(
+                    "required",
+                    f"{path}.{rule.alias}: a value is required",
+                    f"{path}.{rule.alias}",
+                )
             )
-        raise FhirValidationError(issues) from exc
+            continue
+        if value is None:
+            continue
+        items = value if isinstance(value, list) else [value]
+        for i, item in enumerate(items):
+            where = f"{path}.{rule.alias}" + (f"[{i}]" if isinstance(value, list) else "")
+            if rule.codes is not None and isinstance(item, str) and item not in rule.codes:
+                issues.append(
+                    issue(
+                        "code-invalid",
+                        f"{where}: {item!r} is not one of {', '.join(sorted(rule.codes))}",
+                        where,
+                    )
+                )
+            elif rule.child is not None:
+                _walk(rule.child, item, where, issues, depth + 1)
+
+
+def validate_resource(resource: dict[str, Any], path: str = "") -> None:
+    """Raise FhirValidationError naming every problem with its FHIRPath expression."""
+    issues = resource_issues(resource, path)
+    if issues:
+        raise FhirValidationError(issues)
+
+
+def resource_issues(resource: Any, path: str = "") -> list[Issue]:
+    """Every validation problem of ``resource`` (empty when valid). ``path`` prefixes paths."""
+    rtype = resource.get("resourceType") if isinstance(resource, dict) else None
+    prefix = path or (rtype if isinstance(rtype, str) and rtype else "resource")
+    if not isinstance(resource, dict):
+        return [issue("structure", f"{prefix}: a resource must be a JSON object", prefix)]
+    if not isinstance(rtype, str) or not rtype:
+        return [issue("required", f"{prefix}: resourceType is missing", prefix)]
+    if not is_resource_type(rtype):
+        return [issue("not-supported", f"{prefix}: unknown resourceType {rtype!r}", prefix)]
+    issues: list[Issue] = []
+    try:
+        _model_class(rtype).model_validate(resource)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err.get("loc", ()))
+            where = _fhirpath(prefix, loc)
+            missing = err.get("type") in {"missing", "model_field_validation.missing"}
+            msg = err.get("msg", "invalid")
+            issues.append(issue("required" if missing else "invalid", f"{where}: {msg}", where))
+    except (ValueError, TypeError) as exc:  # model validators outside pydantic's error list
+        issues.append(issue("invalid", f"{prefix}: {exc}", prefix))
+    seen = {i["expression"][0] for i in issues if i.get("expression")}
+    extra: list[Issue] = []
+    _walk(rtype, resource, prefix, extra)
+    issues += [i for i in extra if i["expression"][0] not in seen]
+    return issues

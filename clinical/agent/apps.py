@@ -6,3 +6,9 @@ from django.apps import AppConfig
 class AgentConfig(AppConfig):
     name = "clinical.agent"
     label = "agent"
+    verbose_name = "对话助手"
+
+    def ready(self) -> None:
+        from ammed_fhir import events
+
+        events.subscribe("clinical.agent.handlers.on_resources_changed")

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from clinical.agent.views import PatientMessagesView
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "patients/<str:patient_id>/messages",
+        PatientMessagesView.as_view(),
+        name="agent-patient-messages",
+    ),
+]

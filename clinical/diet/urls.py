@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from clinical.diet.views import DietConsultView
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("consult/diet", DietConsultView.as_view(), name="diet-consult"),
+]

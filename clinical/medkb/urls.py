@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from clinical.medkb.views import MedicationGuidanceView
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("guidance/medication", MedicationGuidanceView.as_view(), name="medkb-guidance"),
+]

@@ -6,13 +6,12 @@ either releases it (Communication ``completed``, delivered to channels) or holds
 ``alert_care_team()``. Delivery to channels (webhook/email/inbox) happens in release
 handlers registered with ``register_release_handler()``; nothing is delivered unless released.
 
-NOTE: this is the interim implementation; issue 7 replaces the bodies (checks, hold queue)
-but keeps these signatures.
+The monitor itself lives in ``clinical.monitor.engine`` (checks in ``checks/``), the
+workflow (hold queue, sign-off, escalation) in ``clinical.monitor.services``.
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -64,17 +63,18 @@ def notify_released(communication: dict[str, Any]) -> None:
     transaction.on_commit(_run)
 
 
-def _communication(msg: OutgoingMessage, status: str, category_code: str) -> dict[str, Any]:
+def build_communication(msg: OutgoingMessage, comm_id: str, status: str) -> dict[str, Any]:
+    """The FHIR Communication for ``msg`` (``sent`` only when ``completed``)."""
     comm: dict[str, Any] = {
         "resourceType": "Communication",
-        "id": msg.idempotency_key or str(uuid.uuid4()),
+        "id": comm_id,
         "status": status,
         "category": [
             {
                 "coding": [
                     {
                         "system": "https://ammed.example/fhir/CodeSystem/message-category",
-                        "code": category_code,
+                        "code": msg.category,
                     }
                 ]
             }
@@ -91,12 +91,25 @@ def _communication(msg: OutgoingMessage, status: str, category_code: str) -> dic
     return comm
 
 
-@transaction.atomic
+def _communication(msg: OutgoingMessage, status: str, category_code: str) -> dict[str, Any]:
+    from clinical.monitor.services import communication_id
+
+    comm = build_communication(msg, communication_id(msg.idempotency_key), status)
+    comm["category"][0]["coding"][0]["code"] = category_code
+    return comm
+
+
 def submit(msg: OutgoingMessage) -> GateResult:
-    """Check and record an outgoing patient message (interim: releases without checks)."""
-    comm = store.write(_communication(msg, "completed", msg.category))
-    notify_released(comm)
-    return GateResult(action="release", communication=comm)
+    """Check an outgoing patient message with the output monitor and record it.
+
+    release: Communication ``completed`` with ``sent``; release handlers (delivery) run on
+    commit. hold: Communication ``on-hold`` + a pending review + an alert to the assigned
+    clinicians; nothing is delivered until a clinician approves. Same ``idempotency_key`` →
+    the same Communication and result, never a duplicate.
+    """
+    from clinical.monitor import services
+
+    return services.submit(msg)
 
 
 def care_team_practitioners(patient_id: str) -> list[str]:

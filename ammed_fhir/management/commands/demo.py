@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -10,9 +11,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
 from django.utils.module_loading import import_string
+from rest_framework.authtoken.models import Token
 
 from ammed_fhir.demo import DEMO_SECTIONS, DemoContext
 from ammed_fhir.demo_users import DEMO_PASSWORD_HINT, ensure_demo_users, link_demo_accounts
+from ammed_fhir.summary import patient_summary_lines
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures" / "bundles"
 
@@ -23,31 +26,38 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
+        # In-process tasks log one INFO line each; the demo output is for people.
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         users = ensure_demo_users()
         self.stdout.write(f"演示账号 (demo logins; {DEMO_PASSWORD_HINT}):")
         for role, username in users.items():
             self.stdout.write(f"  {role:<22} {username}")
+        emr_token = Token.objects.get(user__username=users["integration (EMR)"]).key
+        self.stdout.write(f"  EMR 令牌 (Authorization: Token …): {emr_token}")
 
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(get_user_model().objects.get(username=users["admin (superuser)"]))
         patient_ids: list[str] = []
-        self.stdout.write("\n== 推送 FHIR 数据 (POST /fhir) ==")
+        emr = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {emr_token}")
+        self.stdout.write("\n== 推送 FHIR 数据 (POST /fhir，以 EMR 集成账号令牌) ==")
         for path in sorted(FIXTURE_DIR.glob("*.json")):
             bundle = json.loads(path.read_text(encoding="utf-8"))
-            resp = client.post(
-                "/fhir", data=json.dumps(bundle), content_type="application/fhir+json"
-            )
+            resp = emr.post("/fhir", data=json.dumps(bundle), content_type="application/fhir+json")
             if resp.status_code != 200:
                 raise CommandError(
                     f"{path.name}: /fhir answered {resp.status_code}: {resp.content[:500]!r}"
                 )
-            self.stdout.write(f"  {path.name}: {len(resp.json().get('entry', []))} 条资源已写入")
+            self.stdout.write(f"  {path.name}：{len(resp.json().get('entry', []))} 条资源已写入")
             patient_ids += [
                 e["resource"]["id"]
                 for e in bundle.get("entry", [])
                 if e.get("resource", {}).get("resourceType") == "Patient"
             ]
         link_demo_accounts()
+        self.stdout.write("\n== 患者概览 (读取自 /fhir 存储) ==")
+        for pid in patient_ids:
+            for line in patient_summary_lines(pid):
+                self.stdout.write(line)
 
         ctx = DemoContext(out=self.stdout, client=client, patient_ids=patient_ids)
         for dotted in DEMO_SECTIONS:

@@ -1,0 +1,121 @@
+"""Django admin: stored resources (pretty JSON), patients, versions, assignments, accounts."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from ammed_fhir.models import (
+    PatientAccount,
+    PatientAssignment,
+    PatientResource,
+    PractitionerAccount,
+    Resource,
+    ResourceVersion,
+)
+
+
+def _pretty(data: object) -> str:
+    return format_html(
+        '<pre style="white-space: pre-wrap; max-width: 100em">{}</pre>',
+        json.dumps(data, ensure_ascii=False, indent=2),
+    )
+
+
+class _ReadOnlyJsonAdmin(admin.ModelAdmin):
+    """FHIR data changes only through /fhir and the store (validated and versioned)."""
+
+    exclude = ("data",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="FHIR JSON")
+    def pretty_json(self, obj) -> str:
+        return _pretty(obj.data)
+
+
+@admin.register(Resource)
+class ResourceAdmin(_ReadOnlyJsonAdmin):
+    list_display = (
+        "resource_type",
+        "resource_id",
+        "version_id",
+        "patient_id",
+        "status",
+        "last_updated",
+    )
+    list_filter = ("resource_type",)
+    search_fields = ("resource_id", "patient_id")
+    readonly_fields = ("pretty_json",)
+    show_full_result_count = False
+
+
+@admin.register(ResourceVersion)
+class ResourceVersionAdmin(_ReadOnlyJsonAdmin):
+    list_display = ("resource_type", "resource_id", "version_id", "last_updated")
+    list_filter = ("resource_type",)
+    search_fields = ("resource_id",)
+    readonly_fields = ("pretty_json",)
+    show_full_result_count = False
+
+
+@admin.register(PatientResource)
+class PatientAdmin(_ReadOnlyJsonAdmin):
+    list_display = ("resource_id", "name", "gender", "birth_date", "care_team", "last_updated")
+    search_fields = ("resource_id",)
+    readonly_fields = ("care_team", "pretty_json")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(resource_type="Patient")
+
+    @admin.display(description="姓名")
+    def name(self, obj) -> str:
+        names = obj.data.get("name") or [{}]
+        first = names[0]
+        return first.get("text") or "".join([first.get("family", ""), *first.get("given", [])])
+
+    @admin.display(description="性别")
+    def gender(self, obj) -> str:
+        return obj.data.get("gender", "")
+
+    @admin.display(description="出生日期")
+    def birth_date(self, obj) -> str:
+        return obj.data.get("birthDate", "")
+
+    @admin.display(description="负责医护")
+    def care_team(self, obj) -> str:
+        users = PatientAssignment.objects.filter(patient_id=obj.resource_id).values_list(
+            "user__username", flat=True
+        )
+        return ", ".join(users)
+
+
+@admin.register(PatientAssignment)
+class PatientAssignmentAdmin(admin.ModelAdmin):
+    """Assigning a clinician here grants the guardian object permission (signals)."""
+
+    list_display = ("patient_id", "user", "source", "created")
+    list_filter = ("source",)
+    search_fields = ("patient_id", "user__username")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(PatientAccount)
+class PatientAccountAdmin(admin.ModelAdmin):
+    list_display = ("user", "patient_id")
+    search_fields = ("patient_id", "user__username")
+
+
+@admin.register(PractitionerAccount)
+class PractitionerAccountAdmin(admin.ModelAdmin):
+    list_display = ("user", "practitioner_id")
+    search_fields = ("practitioner_id", "user__username")

@@ -1,0 +1,413 @@
+"""Processing of ``POST /fhir`` Bundles: ``transaction`` (all or nothing) and ``batch``.
+
+Steps, each collecting every issue before failing once:
+1. structure of each entry (request method/url, resource, type/URL agreement, duplicate
+   fullUrls and duplicate targets);
+2. server ids for creates, ``ifNoneExist`` lookups, the fullUrl → ``Type/id`` map;
+3. reference rewriting (``urn:uuid:`` and other fullUrls) and a check that every
+   ``Type/id`` reference points at something in the bundle or already stored;
+4. validation of every resource with fhir.resources (R4B);
+5. one bulk write (``store.write_validated``) inside one database transaction; change
+   events go out on commit.
+A transaction with any issue persists nothing. A batch answers each entry on its own.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from ammed_fhir import search, store
+from ammed_fhir.models import Resource
+from ammed_fhir.outcomes import FhirError, Issue, issue, outcome
+from ammed_fhir.validation import is_resource_type, resource_issues
+
+_REF_RE = re.compile(r"^([A-Z][A-Za-z]+)/([A-Za-z0-9\-.]{1,64})(/_history/[A-Za-z0-9\-.]{1,64})?$")
+_ID_RE = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+_STATUS_TEXT = {
+    200: "200 OK",
+    201: "201 Created",
+    400: "400 Bad Request",
+    412: "412 Precondition Failed",
+    409: "409 Conflict",
+}
+
+
+@dataclass
+class _Entry:
+    index: int
+    method: str = ""
+    resource_type: str = ""
+    resource_id: str = ""
+    resource: dict[str, Any] | None = None
+    full_url: str = ""
+    if_none_exist: str = ""
+    issues: list[Issue] = field(default_factory=list)
+    targets: set[int] = field(default_factory=set)  # entries this one references
+    existing: dict[str, Any] | None = None  # ifNoneExist matched this stored resource
+    status: int = 0
+    stored: dict[str, Any] | None = None
+
+    @property
+    def path(self) -> str:
+        return f"Bundle.entry[{self.index}]"
+
+    def fail(self, code: str, diagnostics: str, expression: str) -> None:
+        self.issues.append(issue(code, f"{expression}: {diagnostics}", expression))
+
+
+def process(bundle: Any) -> dict[str, Any]:
+    """Process a transaction or batch Bundle; returns the response Bundle.
+
+    Raises FhirError for a malformed bundle and for any problem in a transaction.
+    """
+    if not isinstance(bundle, dict):
+        raise FhirError.one(400, "structure", "the body must be a JSON object (a Bundle)")
+    if bundle.get("resourceType") != "Bundle":
+        raise FhirError.one(
+            400,
+            "invalid",
+            f"POST /fhir takes a Bundle, got resourceType {bundle.get('resourceType')!r}",
+            "Bundle.resourceType",
+        )
+    kind = bundle.get("type")
+    if kind not in {"transaction", "batch"}:
+        raise FhirError.one(
+            400,
+            "not-supported",
+            f"Bundle.type must be 'transaction' or 'batch', got {kind!r}",
+            "Bundle.type",
+        )
+    raw_entries = bundle.get("entry") or []
+    if not isinstance(raw_entries, list):
+        raise FhirError.one(400, "structure", "Bundle.entry must be an array", "Bundle.entry")
+    limit = settings.FHIR_MAX_BUNDLE_ENTRIES
+    if len(raw_entries) > limit:
+        raise FhirError.one(
+            413,
+            "too-costly",
+            f"the bundle has {len(raw_entries)} entries; this server takes at most {limit}",
+            "Bundle.entry",
+        )
+    entries = [_parse_entry(i, raw) for i, raw in enumerate(raw_entries)]
+    _check_duplicates(entries)
+    _assign_ids(entries)
+    url_map = _resolve_conditionals(entries)
+    _rewrite_references(entries, url_map)
+    for entry in entries:
+        if not entry.issues and entry.resource is not None and entry.existing is None:
+            entry.issues += resource_issues(entry.resource, f"{entry.path}.resource")
+    if kind == "transaction":
+        return _commit_transaction(entries)
+    return _commit_batch(entries)
+
+
+# ---- 1. structure -----------------------------------------------------------------------
+
+
+def _parse_entry(index: int, raw: Any) -> _Entry:
+    entry = _Entry(index)
+    p = entry.path
+    if not isinstance(raw, dict):
+        entry.fail("structure", "an entry must be a JSON object", p)
+        return entry
+    full_url = raw.get("fullUrl")
+    if full_url is not None and not isinstance(full_url, str):
+        entry.fail("invalid", "fullUrl must be a string", f"{p}.fullUrl")
+    entry.full_url = full_url if isinstance(full_url, str) else ""
+    request = raw.get("request")
+    resource = raw.get("resource")
+    if not isinstance(request, dict):
+        entry.fail("required", "request (method and url) is required", f"{p}.request")
+        return entry
+    method = request.get("method")
+    url = request.get("url")
+    if method not in {"POST", "PUT"}:
+        entry.fail(
+            "not-supported",
+            f"request.method {method!r} is not supported (POST or PUT)",
+            f"{p}.request.method",
+        )
+        return entry
+    entry.method = method
+    if not isinstance(url, str) or not url:
+        entry.fail("required", "request.url is required", f"{p}.request.url")
+        return entry
+    if not isinstance(resource, dict):
+        entry.fail("required", "a resource (JSON object) is required", f"{p}.resource")
+        return entry
+    rtype = resource.get("resourceType")
+    if not isinstance(rtype, str) or not is_resource_type(rtype):
+        entry.fail(
+            "not-supported" if isinstance(rtype, str) and rtype else "required",
+            f"unknown resourceType {rtype!r}" if rtype else "resourceType is missing",
+            f"{p}.resource.resourceType",
+        )
+        return entry
+    entry.resource_type = rtype
+    entry.resource = dict(resource)
+    path = urlsplit(url).path.strip("/")
+    parts = path.split("/")
+    if method == "POST":
+        if parts != [rtype]:
+            entry.fail(
+                "invalid",
+                f"request.url {url!r} does not match resourceType {rtype!r} (expected {rtype!r})",
+                f"{p}.request.url",
+            )
+        if isinstance(request.get("ifNoneExist"), str):
+            entry.if_none_exist = request["ifNoneExist"]
+    else:
+        if "?" in url:
+            entry.fail("not-supported", "conditional update is not supported", f"{p}.request.url")
+        elif len(parts) != 2 or parts[0] != rtype:
+            entry.fail(
+                "invalid",
+                f"request.url {url!r} does not match resourceType {rtype!r} "
+                f"(expected '{rtype}/<id>')",
+                f"{p}.request.url",
+            )
+        elif not _ID_RE.match(parts[1]):
+            entry.fail("invalid", f"{parts[1]!r} is not a valid FHIR id", f"{p}.request.url")
+        else:
+            rid = resource.get("id")
+            if rid is not None and rid != parts[1]:
+                entry.fail(
+                    "invalid",
+                    f"resource.id {rid!r} does not match the id in request.url {parts[1]!r}",
+                    f"{p}.resource.id",
+                )
+            entry.resource_id = parts[1]
+    return entry
+
+
+def _check_duplicates(entries: list[_Entry]) -> None:
+    seen_url: dict[str, int] = {}
+    seen_target: dict[tuple[str, str], int] = {}
+    for entry in entries:
+        if entry.full_url:
+            first = seen_url.setdefault(entry.full_url, entry.index)
+            if first != entry.index:
+                entry.fail(
+                    "duplicate",
+                    f"fullUrl {entry.full_url!r} is also used by Bundle.entry[{first}]",
+                    f"{entry.path}.fullUrl",
+                )
+        if entry.method == "PUT" and entry.resource_id:
+            key = (entry.resource_type, entry.resource_id)
+            first = seen_target.setdefault(key, entry.index)
+            if first != entry.index:
+                entry.fail(
+                    "duplicate",
+                    f"{key[0]}/{key[1]} is also written by Bundle.entry[{first}]",
+                    f"{entry.path}.request.url",
+                )
+
+
+# ---- 2. ids and conditional creates -----------------------------------------------------
+
+
+def _assign_ids(entries: list[_Entry]) -> None:
+    for entry in entries:
+        if entry.resource is None or entry.issues:
+            continue
+        if entry.method == "POST":
+            entry.resource_id = str(uuid.uuid4())  # the server assigns ids on create
+        entry.resource["id"] = entry.resource_id
+
+
+def _resolve_conditionals(entries: list[_Entry]) -> dict[str, tuple[str, int]]:
+    """Run ``ifNoneExist`` queries; return fullUrl → (``Type/id``, entry index)."""
+    url_map: dict[str, tuple[str, int]] = {}
+    for entry in entries:
+        if entry.resource is None or entry.issues:
+            continue
+        if entry.if_none_exist:
+            query = entry.if_none_exist.split("?", 1)[-1]
+            try:
+                req = search.parse(entry.resource_type, parse_qsl(query, keep_blank_values=True))
+            except FhirError as exc:
+                for i in exc.issues:
+                    entry.fail(i["code"], i["diagnostics"], f"{entry.path}.request.ifNoneExist")
+                continue
+            req.count, req.offset = 2, 0
+            total, found = search.run(req)
+            if total > 1:
+                entry.fail(
+                    "multiple-matches",
+                    f"ifNoneExist {entry.if_none_exist!r} matches {total} resources",
+                    f"{entry.path}.request.ifNoneExist",
+                )
+                entry.status = 412
+                continue
+            if total == 1:
+                entry.existing = found[0]
+                entry.resource_id = found[0]["id"]
+        ref = f"{entry.resource_type}/{entry.resource_id}"
+        if entry.full_url:
+            url_map[entry.full_url] = (ref, entry.index)
+        url_map.setdefault(ref, (ref, entry.index))
+    return url_map
+
+
+# ---- 3. references ----------------------------------------------------------------------
+
+
+def _references(node: Any, path: str):
+    """Yield (holder dict, FHIRPath) for every ``reference`` string under ``node``."""
+    if isinstance(node, dict):
+        ref = node.get("reference")
+        if isinstance(ref, str):
+            yield node, f"{path}.reference"
+        for key, value in node.items():
+            if key == "reference":
+                continue
+            if isinstance(value, (dict, list)):
+                yield from _references(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            if isinstance(item, (dict, list)):
+                yield from _references(item, f"{path}[{i}]")
+
+
+def _rewrite_references(entries: list[_Entry], url_map: dict[str, tuple[str, int]]) -> None:
+    """Point references at the ids chosen for bundle entries; flag references to nothing."""
+    pending: dict[tuple[str, str], list[tuple[_Entry, str]]] = {}
+    for entry in entries:
+        if entry.resource is None or entry.issues or entry.existing is not None:
+            continue
+        for holder, where in _references(entry.resource, f"{entry.path}.resource"):
+            ref = holder["reference"]
+            if ref.startswith("#"):
+                continue
+            target = url_map.get(ref)
+            if target is not None:
+                holder["reference"] = target[0]
+                entry.targets.add(target[1])
+                continue
+            if ref.startswith(("urn:uuid:", "urn:oid:")):
+                entry.fail(
+                    "not-found", f"reference {ref!r} matches no fullUrl in the bundle", where
+                )
+                continue
+            match = _REF_RE.match(ref)
+            if match and is_resource_type(match.group(1)):
+                pending.setdefault((match.group(1), match.group(2)), []).append((entry, where))
+            # absolute URLs to other servers and logical references are kept as they are
+    if not pending:
+        return
+    from django.db.models import Q
+
+    query = Q()
+    by_type: dict[str, list[str]] = {}
+    for rtype, rid in pending:
+        by_type.setdefault(rtype, []).append(rid)
+    for rtype, ids in by_type.items():
+        query |= Q(resource_type=rtype, resource_id__in=ids)
+    found = set(Resource.objects.filter(query).values_list("resource_type", "resource_id"))
+    for key, uses in pending.items():
+        if key in found:
+            continue
+        for entry, where in uses:
+            entry.fail(
+                "not-found",
+                f"reference '{key[0]}/{key[1]}' points at nothing (not in the bundle, not stored)",
+                where,
+            )
+
+
+# ---- 4/5. commit ------------------------------------------------------------------------
+
+
+def _response_entry(entry: _Entry) -> dict[str, Any]:
+    if entry.issues:
+        status = entry.status or 400
+        return {
+            "response": {
+                "status": _STATUS_TEXT.get(status, str(status)),
+                "outcome": outcome(entry.issues),
+            }
+        }
+    stored = entry.stored or entry.existing or {}
+    version = (stored.get("meta") or {}).get("versionId", "1")
+    return {
+        "fullUrl": f"{entry.resource_type}/{entry.resource_id}",
+        "response": {
+            "status": _STATUS_TEXT[entry.status],
+            "location": f"{entry.resource_type}/{entry.resource_id}/_history/{version}",
+            "etag": f'W/"{version}"',
+            "lastModified": (stored.get("meta") or {}).get("lastUpdated"),
+        },
+    }
+
+
+def _write(entries: list[_Entry]) -> None:
+    todo = [e for e in entries if e.existing is None]
+    fresh = {(e.resource_type, e.resource_id) for e in todo if e.method == "POST"}
+    results = store.write_validated([e.resource for e in todo], fresh=fresh)  # type: ignore[misc]
+    for entry, (stored, action) in zip(todo, results, strict=True):
+        entry.stored = stored
+        entry.status = 201 if action == "create" else 200
+    for entry in entries:
+        if entry.existing is not None:
+            entry.status = 200
+
+
+def _commit_transaction(entries: list[_Entry]) -> dict[str, Any]:
+    issues = [i for e in entries for i in e.issues]
+    if issues:
+        statuses = {e.status for e in entries if e.issues and e.status}
+        raise FhirError(statuses.pop() if len(statuses) == 1 else 400, issues)
+    try:
+        with transaction.atomic():
+            _write(entries)
+    except IntegrityError as exc:
+        raise FhirError.one(
+            409, "conflict", "a concurrent write touched the same resources; retry"
+        ) from exc
+    return {
+        "resourceType": "Bundle",
+        "type": "transaction-response",
+        "entry": [_response_entry(e) for e in entries],
+    }
+
+
+def _commit_batch(entries: list[_Entry]) -> dict[str, Any]:
+    # An entry that references a failed entry fails too (its target will not exist).
+    changed = True
+    while changed:
+        changed = False
+        failed = {e.index for e in entries if e.issues}
+        for entry in entries:
+            if not entry.issues and entry.targets & failed:
+                bad = sorted(entry.targets & failed)[0]
+                entry.fail(
+                    "not-found",
+                    f"references Bundle.entry[{bad}], which failed",
+                    f"{entry.path}.resource",
+                )
+                changed = True
+    good = [e for e in entries if not e.issues]
+    if good:
+        try:
+            with transaction.atomic():
+                _write(good)
+        except IntegrityError:
+            for entry in good:  # a concurrent writer: answer entry by entry
+                try:
+                    with transaction.atomic():
+                        _write([entry])
+                except IntegrityError:
+                    entry.status = 409
+                    entry.fail("conflict", "a concurrent write touched it; retry", entry.path)
+    return {
+        "resourceType": "Bundle",
+        "type": "batch-response",
+        "entry": [_response_entry(e) for e in entries],
+    }

@@ -1,0 +1,93 @@
+"""The CapabilityStatement served at ``/fhir/metadata``: generated from what the code does.
+
+Search parameters come from ``ammed_fhir.search.SEARCH_PARAMS`` (the same table the search
+parser enforces); every other R4 resource type is listed with create/update/read/vread only.
+"""
+
+from __future__ import annotations
+
+import functools
+import pkgutil
+from typing import Any
+
+from django.conf import settings
+
+from ammed_fhir.search import SEARCH_PARAMS
+from ammed_fhir.validation import is_resource_type
+
+_WRITE_READ = ["create", "update", "read", "vread"]
+
+
+@functools.cache
+def resource_types() -> tuple[str, ...]:
+    """Every resource type fhir.resources' R4B models know (validated, stored, readable)."""
+    import fhir.resources.R4B as pkg
+    from fhir.resources.R4B import fhirtypes
+
+    modules = {m.name for m in pkgutil.iter_modules(pkg.__path__)}
+    names = []
+    for attr in dir(fhirtypes):
+        if not attr.endswith("Type"):
+            continue
+        name = attr[: -len("Type")]
+        if name.lower() in modules and is_resource_type(name):
+            names.append(name)
+    return tuple(sorted(set(names)))
+
+
+def statement(base_url: str) -> dict[str, Any]:
+    resources = []
+    for rtype in resource_types():
+        params = SEARCH_PARAMS.get(rtype, {})
+        interactions = _WRITE_READ + (["search-type"] if params else [])
+        entry: dict[str, Any] = {
+            "type": rtype,
+            "interaction": [{"code": code} for code in interactions],
+            "versioning": "versioned",
+            "readHistory": False,
+            "updateCreate": True,
+            "conditionalCreate": bool(params),  # ifNoneExist runs a search
+            "conditionalUpdate": False,
+            "conditionalDelete": "not-supported",
+        }
+        if params:
+            entry["searchParam"] = [
+                {"name": name, "type": kind, "documentation": doc}
+                for name, (kind, doc) in sorted(params.items())
+            ]
+        resources.append(entry)
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": "2026-11-29",
+        "publisher": "AM-Med",
+        "kind": "instance",
+        "software": {"name": "AM-Med", "version": "0.1.0"},
+        "implementation": {"description": "AM-Med FHIR boundary", "url": base_url},
+        "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json"],
+        "rest": [
+            {
+                "mode": "server",
+                "documentation": (
+                    "Resources are validated with fhir.resources R4B models. Transactions are "
+                    "all or nothing; batches answer entry by entry. Search pages with _count "
+                    f"(default {settings.FHIR_DEFAULT_PAGE_SIZE}, max "
+                    f"{settings.FHIR_MAX_PAGE_SIZE}) and _offset. Bundles over "
+                    f"{settings.FHIR_MAX_BODY_BYTES} bytes or "
+                    f"{settings.FHIR_MAX_BUNDLE_ENTRIES} entries are refused (413). No delete, "
+                    "no history listing, no _include."
+                ),
+                "security": {
+                    "cors": False,
+                    "description": (
+                        "Token (Authorization: Token <key>) for integrations, Django session "
+                        "for the admin. Clinicians see assigned patients; patients their own "
+                        "compartment; anything else answers 404."
+                    ),
+                },
+                "resource": resources,
+                "interaction": [{"code": "transaction"}, {"code": "batch"}],
+            }
+        ],
+    }

@@ -1,0 +1,405 @@
+"""Thin views of the FHIR R4 REST API at ``/fhir`` (application/fhir+json).
+
+Authentication: DRF token (``Authorization: Token …``, EMR integrations) or the Django
+session (admin/browser). Every error — bad JSON, wrong content type, validation, auth,
+not found — is an OperationOutcome with a 4xx status; resources outside the caller's
+compartment answer 404 exactly like unknown ones.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions as drf_exceptions
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import BaseRenderer
+from rest_framework.views import APIView
+
+from ammed_fhir import access, bundles, capability, search
+from ammed_fhir.models import Resource, ResourceVersion
+from ammed_fhir.outcomes import FhirError, issue, outcome
+from ammed_fhir.validation import is_resource_type
+
+log = logging.getLogger(__name__)
+
+FHIR_JSON = "application/fhir+json"
+_ACCEPTED_TYPES = {"application/fhir+json", "application/json", "application/json+fhir"}
+
+
+class FhirJsonRenderer(BaseRenderer):
+    media_type = FHIR_JSON
+    format = "json"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):
+        return json.dumps(data, ensure_ascii=False).encode()
+
+
+def fhir_response(body: dict[str, Any], status: int = 200, **headers: str) -> HttpResponse:
+    resp = HttpResponse(
+        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status=status,
+        content_type=f"{FHIR_JSON}; charset=utf-8",
+    )
+    for name, value in headers.items():
+        resp[name.replace("_", "-")] = value
+    return resp
+
+
+def error_response(exc: FhirError) -> HttpResponse:
+    return fhir_response(exc.outcome(), exc.status)
+
+
+class FhirView(APIView):
+    """Base: FHIR content type, OperationOutcome for every failure, no DRF body parsing."""
+
+    parser_classes: list = []
+    renderer_classes = [FhirJsonRenderer]
+    permission_classes = [IsAuthenticated]
+
+    def perform_content_negotiation(self, request, force=False):
+        return FhirJsonRenderer(), FHIR_JSON
+
+    def handle_exception(self, exc: Exception) -> HttpResponse:
+        if isinstance(exc, FhirError):
+            return error_response(exc)
+        if isinstance(exc, drf_exceptions.NotAuthenticated | drf_exceptions.AuthenticationFailed):
+            resp = error_response(FhirError.one(401, "login", str(exc.detail)))
+            resp["WWW-Authenticate"] = "Token"
+            return resp
+        if isinstance(exc, drf_exceptions.PermissionDenied):
+            return error_response(FhirError.one(403, "forbidden", str(exc.detail)))
+        if isinstance(exc, Http404):
+            return error_response(FhirError.one(404, "not-found", "resource not found"))
+        if isinstance(exc, drf_exceptions.APIException):
+            return error_response(FhirError.one(exc.status_code, "processing", str(exc.detail)))
+        if isinstance(exc, RequestDataTooBig):
+            return error_response(_too_big())
+        if isinstance(exc, RecursionError):
+            return error_response(FhirError.one(400, "structure", "the JSON is nested too deeply"))
+        log.exception("unhandled error on %s", self.__class__.__name__)
+        return fhir_response(
+            outcome([issue("exception", "internal error; the request was not applied")]), 500
+        )
+
+
+def _too_big() -> FhirError:
+    limit = settings.FHIR_MAX_BODY_BYTES
+    return FhirError.one(413, "too-costly", f"the body is larger than {limit} bytes")
+
+
+def read_json_body(request: HttpRequest) -> Any:
+    """The request body as JSON, after content-type and size checks (FhirError otherwise)."""
+    ctype = (request.META.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower()
+    if ctype not in _ACCEPTED_TYPES:
+        raise FhirError.one(
+            415,
+            "not-supported",
+            f"Content-Type must be application/fhir+json (got {ctype or 'none'!r})",
+        )
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.FHIR_MAX_BODY_BYTES:
+        raise _too_big()
+    try:
+        body = request.body
+    except RequestDataTooBig as exc:
+        raise _too_big() from exc
+    if len(body) > settings.FHIR_MAX_BODY_BYTES:
+        raise _too_big()
+    if not body.strip():
+        raise FhirError.one(400, "structure", "the request body is empty")
+    try:
+        data = json.loads(body, parse_constant=_reject_constant)
+    except RecursionError as exc:
+        raise FhirError.one(400, "structure", "the JSON is nested too deeply") from exc
+    except UnicodeDecodeError as exc:
+        raise FhirError.one(400, "structure", f"the body is not UTF-8: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise FhirError.one(
+            400,
+            "structure",
+            f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+        ) from exc
+    except ValueError as exc:  # NaN / Infinity
+        raise FhirError.one(400, "structure", f"malformed JSON: {exc}") from exc
+    if b"\\u0000" in body or b"\\ud" in body.lower():
+        _check_text(data, "Bundle" if isinstance(data, dict) else "body")
+    return data
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number FHIR allows")
+
+
+def _check_text(node: Any, path: str) -> None:
+    """Strings must be storable text: no NUL character, no lone UTF-16 surrogate."""
+    if isinstance(node, str):
+        if "\x00" in node:
+            raise FhirError.one(400, "invalid", "a string contains a NUL character", path)
+        try:
+            node.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise FhirError.one(
+                400, "invalid", "a string contains an unpaired surrogate", path
+            ) from exc
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _check_text(key, path)
+            _check_text(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _check_text(value, f"{path}[{i}]")
+
+
+def require_writer(user) -> None:
+    if not access.can_write_fhir(user):
+        raise FhirError.one(
+            403, "forbidden", "only integration accounts and administrators may write to /fhir"
+        )
+
+
+def require_type(resource_type: str) -> None:
+    if not is_resource_type(resource_type):
+        raise FhirError.one(
+            404, "not-supported", f"unknown resource type {resource_type!r}", resource_type
+        )
+
+
+def _visible_row(request, resource_type: str, resource_id: str) -> Resource:
+    require_type(resource_type)
+    row = (
+        Resource.objects.filter(resource_type=resource_type, resource_id=resource_id)
+        .only("data", "patient_id", "version_id")
+        .first()
+    )
+    if row is None or not access.can_read_resource(request.user, row.patient_id):
+        raise FhirError.one(404, "not-found", f"{resource_type}/{resource_id} is not known")
+    return row
+
+
+def _single_entry_bundle(method: str, url: str, resource: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [{"resource": resource, "request": {"method": method, "url": url}}],
+    }
+
+
+def _single_write(method: str, url: str, resource: Any, resource_type: str) -> HttpResponse:
+    if not isinstance(resource, dict):
+        raise FhirError.one(400, "structure", "the body must be a JSON object (a resource)")
+    if resource.get("resourceType") != resource_type:
+        raise FhirError.one(
+            400,
+            "invalid",
+            f"resourceType {resource.get('resourceType')!r} does not match the URL "
+            f"({resource_type!r})",
+            f"{resource_type}.resourceType",
+        )
+    try:
+        result = bundles.process(_single_entry_bundle(method, url, resource))
+    except FhirError as exc:
+        for i in exc.issues:  # report paths relative to the resource, not the wrapper
+            i["expression"] = [
+                e.replace("Bundle.entry[0].resource", resource_type).replace(
+                    "Bundle.entry[0].request.url", "url"
+                )
+                for e in i.get("expression", [])
+            ]
+            i["diagnostics"] = (
+                i["diagnostics"]
+                .replace("Bundle.entry[0].resource", resource_type)
+                .replace("Bundle.entry[0].request.url", "url")
+            )
+        raise
+    response = result["entry"][0]["response"]
+    location = response["location"]
+    stored = read_stored(location)
+    return fhir_response(
+        stored,
+        int(response["status"].split()[0]),
+        Location=f"/fhir/{location}",
+        ETag=response["etag"],
+    )
+
+
+def read_stored(location: str) -> dict[str, Any]:
+    rtype, rid, _, vid = location.split("/")
+    data = (
+        ResourceVersion.objects.filter(resource_type=rtype, resource_id=rid, version_id=int(vid))
+        .values_list("data", flat=True)
+        .first()
+    )
+    return data or {}
+
+
+class FhirRootView(FhirView):
+    """``POST /fhir``: a transaction or batch Bundle."""
+
+    @extend_schema(
+        summary="Process a transaction or batch Bundle",
+        operation_id="fhir_transaction",
+        description=(
+            "Bundle.type `transaction` is all or nothing; `batch` answers entry by entry. "
+            "Entries: POST (create, optional ifNoneExist) and PUT (update or create by id). "
+            "`urn:uuid:` fullUrls are resolved. Errors: OperationOutcome."
+        ),
+        request={FHIR_JSON: OpenApiTypes.OBJECT},
+        responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+        tags=["fhir"],
+    )
+    def post(self, request, *args, **kwargs) -> HttpResponse:
+        require_writer(request.user)
+        body = read_json_body(request)
+        result = bundles.process(body)
+        return fhir_response(result, 200)
+
+
+class MetadataView(FhirView):
+    """``GET /fhir/metadata``: the CapabilityStatement."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        summary="CapabilityStatement",
+        operation_id="fhir_metadata",
+        responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+        tags=["fhir"],
+    )
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        return fhir_response(capability.statement(request.build_absolute_uri("/fhir")))
+
+
+class TypeView(FhirView):
+    """``GET /fhir/{type}?…`` search (searchset Bundle) and ``POST /fhir/{type}`` create."""
+
+    @extend_schema(
+        summary="Search resources of one type",
+        operation_id="fhir_search",
+        parameters=[
+            OpenApiParameter("patient", str, description="Patient/<id> or <id>"),
+            OpenApiParameter("identifier", str, description="Patient identifier system|value"),
+            OpenApiParameter("code", str, description="Observation code system|code"),
+            OpenApiParameter("date", str, description="Observation date, e.g. ge2026-11-01"),
+            OpenApiParameter("status", str, description="MedicationRequest/Communication status"),
+            OpenApiParameter("_count", int, description="Page size"),
+            OpenApiParameter("_offset", int, description="Page start"),
+        ],
+        responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+        tags=["fhir"],
+    )
+    def get(self, request, resource_type: str) -> HttpResponse:
+        require_type(resource_type)
+        params = list(request.GET.lists())
+        flat = [(name, value) for name, values in params for value in values]
+        req = search.parse(resource_type, flat)
+        total, rows = search.run(req, access.visible_patient_ids(request.user))
+        return fhir_response(_searchset(request, req, total, rows, flat))
+
+    @extend_schema(
+        summary="Create a resource (server-assigned id)",
+        operation_id="fhir_create",
+        request={FHIR_JSON: OpenApiTypes.OBJECT},
+        responses={(201, FHIR_JSON): OpenApiTypes.OBJECT},
+        tags=["fhir"],
+    )
+    def post(self, request, resource_type: str) -> HttpResponse:
+        require_writer(request.user)
+        require_type(resource_type)
+        return _single_write("POST", resource_type, read_json_body(request), resource_type)
+
+
+class InstanceView(FhirView):
+    """``GET /fhir/{type}/{id}`` read and ``PUT /fhir/{type}/{id}`` update-or-create."""
+
+    @extend_schema(
+        summary="Read the current version",
+        operation_id="fhir_read",
+        responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+        tags=["fhir"],
+    )
+    def get(self, request, resource_type: str, resource_id: str) -> HttpResponse:
+        row = _visible_row(request, resource_type, resource_id)
+        return fhir_response(row.data, ETag=f'W/"{row.version_id}"')
+
+    @extend_schema(
+        summary="Update (or create) a resource by id",
+        operation_id="fhir_update",
+        request={FHIR_JSON: OpenApiTypes.OBJECT},
+        responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+        tags=["fhir"],
+    )
+    def put(self, request, resource_type: str, resource_id: str) -> HttpResponse:
+        require_writer(request.user)
+        require_type(resource_type)
+        resource = read_json_body(request)
+        return _single_write("PUT", f"{resource_type}/{resource_id}", resource, resource_type)
+
+
+class VersionView(FhirView):
+    """``GET /fhir/{type}/{id}/_history/{vid}``: one stored version."""
+
+    @extend_schema(
+        summary="Read one version",
+        operation_id="fhir_vread",
+        responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+        tags=["fhir"],
+    )
+    def get(self, request, resource_type: str, resource_id: str, version_id: str) -> HttpResponse:
+        _visible_row(request, resource_type, resource_id)
+        data = None
+        if version_id.isdigit():
+            data = read_stored(f"{resource_type}/{resource_id}/_history/{version_id}")
+        if not data:
+            raise FhirError.one(
+                404,
+                "not-found",
+                f"{resource_type}/{resource_id}/_history/{version_id} is not known",
+            )
+        return fhir_response(data, ETag=f'W/"{version_id}"')
+
+
+def _searchset(request, req: search.SearchRequest, total: int, rows, params) -> dict[str, Any]:
+    base = request.build_absolute_uri("/fhir")
+    kept = [(k, v) for k, v in params if k not in {"_count", "_offset"}]
+
+    def page_url(offset: int) -> str:
+        from urllib.parse import urlencode
+
+        query = urlencode([*kept, ("_count", str(req.count)), ("_offset", str(offset))])
+        return f"{base}/{req.resource_type}?{query}"
+
+    links = [{"relation": "self", "url": page_url(req.offset)}]
+    if req.count and req.offset + req.count < total:
+        links.append({"relation": "next", "url": page_url(req.offset + req.count)})
+    if req.offset > 0 and req.count:
+        links.append({"relation": "previous", "url": page_url(max(req.offset - req.count, 0))})
+    return {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "total": total,
+        "link": links,
+        "entry": [
+            {
+                "fullUrl": f"{base}/{r['resourceType']}/{r['id']}",
+                "resource": r,
+                "search": {"mode": "match"},
+            }
+            for r in rows
+        ],
+    }
+
+
+def fhir_not_found(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    return error_response(FhirError.one(404, "not-found", f"no FHIR endpoint at {request.path}"))

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from clinical.agent.models import AgentMessage
+
+
+@admin.register(AgentMessage)
+class AgentMessageAdmin(admin.ModelAdmin):
+    list_display = ["id", "patient_id", "direction", "intent", "route", "status", "created"]
+    list_filter = ["direction", "status", "intent", "route"]
+    search_fields = ["patient_id"]
+    readonly_fields = [f.name for f in AgentMessage._meta.fields]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False

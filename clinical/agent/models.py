@@ -1,0 +1,52 @@
+"""Conversation history, one row per message, per patient."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class AgentMessage(models.Model):
+    """One message in a patient's conversation with AM-Med.
+
+    Invariants: an inbound row is stored before anything is answered; every outbound row
+    was submitted through ``clinical.monitor.gate.submit`` and records the gate's decision
+    (``released`` or ``held``) and the Communication it wrote. A FHIR Communication sent by
+    the patient is answered at most once (``source_ref`` is unique).
+    """
+
+    class Direction(models.TextChoices):
+        INBOUND = "in", "患者"
+        OUTBOUND = "out", "AM-Med"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "已收到"
+        RELEASED = "released", "已发送"
+        HELD = "held", "待审核"
+
+    patient_id = models.CharField(max_length=64, db_index=True)
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    text = models.TextField()
+    status = models.CharField(max_length=16, choices=Status.choices)
+    intent = models.CharField(max_length=32, blank=True, default="")
+    route = models.CharField(max_length=32, blank=True, default="")
+    outcome = models.CharField(max_length=16, blank=True, default="")
+    understanding = models.JSONField(default=dict, blank=True)
+    structured = models.JSONField(default=dict, blank=True)
+    draft = models.TextField(blank=True, default="")  # the engine's template text
+    phrasing_source = models.CharField(max_length=24, blank=True, default="")
+    communication_id = models.CharField(max_length=64, blank=True, default="")
+    source = models.CharField(max_length=16, default="api")  # api | fhir
+    source_ref = models.CharField(max_length=128, null=True, blank=True, unique=True)
+    reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["patient_id", "id"]
+        indexes = [models.Index(fields=["patient_id", "id"], name="agent_msg_patient")]
+        verbose_name = "对话消息"
+        verbose_name_plural = "对话消息"
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} {self.direction} #{self.pk}"

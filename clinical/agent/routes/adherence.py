@@ -1,0 +1,76 @@
+"""Dose acknowledgements (吃过了) → clinical.orders adherence (issue 4).
+
+The acknowledgement answers the most recent dose reminder already sent to the patient
+(for the named medicine when one is named) that has no answer yet, through
+``clinical.orders.services.adherence.record_ack``. Without the orders engine (or with no
+such reminder) it is kept in the conversation history only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.utils import timezone
+
+from clinical.agent.routes.base import RouteContext, RouteResult
+
+log = logging.getLogger(__name__)
+
+# An acknowledgement can answer a reminder due up to this long ago, or just ahead of time.
+ACK_WINDOW_BEFORE = dt.timedelta(hours=12)
+ACK_WINDOW_AFTER = dt.timedelta(hours=1)
+
+
+def acknowledge(patient_id: str, medicines: list[str]) -> dict[str, Any] | None:
+    """Record ``taken`` on the latest open reminder; None when there is none to answer."""
+    from clinical.orders.models import DoseReminder, Response
+    from clinical.orders.services.adherence import SENT_STATES, record_ack
+
+    now = timezone.now()
+    open_reminders = DoseReminder.objects.filter(
+        patient_id=patient_id,
+        state__in=SENT_STATES,
+        response="",
+        due_at__gte=now - ACK_WINDOW_BEFORE,
+        due_at__lte=now + ACK_WINDOW_AFTER,
+    ).order_by("-due_at")
+    for name in medicines:
+        named = open_reminders.filter(medication__contains=name).first()
+        if named is not None:
+            rem = named
+            break
+    else:
+        rem = open_reminders.first()
+    if rem is None:
+        return None
+    result = record_ack(rem, Response.TAKEN, now)
+    return {
+        "reminder": rem.key,
+        "medication_request": f"MedicationRequest/{rem.request_id}",
+        "medication": rem.medication,
+        "response": Response.TAKEN.value,
+        "changed": result.changed,
+    }
+
+
+def answer(ctx: RouteContext) -> RouteResult:
+    meds = ctx.understanding.medicines
+    structured: dict[str, Any] = {"route": "adherence", "ack": True, "medicines": meds}
+    about: list[str] = []
+    try:
+        recorded = acknowledge(ctx.patient_id, meds)
+    except ImportError:
+        recorded = None  # orders engine not installed: the history keeps the answer
+    except Exception as exc:  # e.g. AckConflict: the dose already has another answer
+        log.warning("orders adherence failed: %s", exc.__class__.__name__)
+        recorded = None
+    if recorded is not None:
+        structured.update(recorded_by="orders", adherence=recorded)
+        about = [recorded["medication_request"]]
+    else:
+        structured["recorded_by"] = "agent"
+    which = "、".join(meds)
+    draft = f"好的，已记录您服用了{which}。" if which else "好的，已记录您已按时服药。"
+    return RouteResult("adherence", "recorded", structured, draft, about=about)

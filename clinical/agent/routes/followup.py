@@ -1,0 +1,207 @@
+"""Symptoms and readings → clinical.followup assessment (issue 5). Readings are stored
+first as patient-reported Observations (through ``ammed_fhir.store.write``)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.utils import timezone
+
+from ammed_fhir import store
+from clinical.agent.routes.base import RouteContext, RouteResult, escalate, patient_text, to_dict
+from clinical.agent.understanding.schema import Reading
+
+log = logging.getLogger(__name__)
+
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+# Plausible ranges for typed values (input validation against typos, not clinical thresholds).
+PLAUSIBLE = {
+    "bp": [(50, 300), (20, 200)],
+    "glucose": [(0.5, 50)],
+    "temperature": [(30, 45)],
+    "heart_rate": [(20, 250)],
+    "inr": [(0.5, 15)],
+}
+# kind → (LOINC code, display, 中文, unit)
+CODES = {
+    "glucose": ("15074-8", "Glucose [Moles/volume] in Blood", "血糖", "mmol/L"),
+    "glucose_fasting": (
+        "1558-6",
+        "Fasting glucose [Moles/volume] in Serum or Plasma",
+        "空腹血糖",
+        "mmol/L",
+    ),
+    "temperature": ("8310-5", "Body temperature", "体温", "Cel"),
+    "heart_rate": ("8867-4", "Heart rate", "心率", "/min"),
+    "inr": (
+        "6301-6",
+        "INR in Platelet poor plasma by Coagulation assay",
+        "国际标准化比值 INR",
+        "{INR}",
+    ),
+}
+
+
+def plausible(r: Reading) -> bool:
+    ranges = PLAUSIBLE[r.kind]
+    ok = all(lo <= v <= hi for v, (lo, hi) in zip(r.values, ranges, strict=False))
+    return ok and (r.kind != "bp" or r.values[0] > r.values[1])
+
+
+def _qty(value: float, unit: str) -> dict[str, Any]:
+    return {"value": value, "unit": unit, "system": UCUM, "code": unit}
+
+
+def observation(patient_id: str, r: Reading) -> dict[str, Any]:
+    """A FHIR Observation for one patient-reported reading."""
+    obs: dict[str, Any] = {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                        "code": "vital-signs"
+                        if r.kind != "glucose" and r.kind != "inr"
+                        else "laboratory",
+                    }
+                ]
+            }
+        ],
+        "subject": {"reference": f"Patient/{patient_id}"},
+        "effectiveDateTime": timezone.now().isoformat(),
+        "performer": [{"reference": f"Patient/{patient_id}"}],
+        "method": {"text": "患者自报（对话）"},
+    }
+    if r.kind == "bp":
+        obs["code"] = {
+            "coding": [
+                {
+                    "system": LOINC,
+                    "code": "85354-9",
+                    "display": "Blood pressure panel with all children optional",
+                }
+            ],
+            "text": "血压",
+        }
+        obs["component"] = [
+            {
+                "code": {
+                    "coding": [
+                        {"system": LOINC, "code": "8480-6", "display": "Systolic blood pressure"}
+                    ]
+                },
+                "valueQuantity": _qty(r.values[0], "mm[Hg]"),
+            },
+            {
+                "code": {
+                    "coding": [
+                        {"system": LOINC, "code": "8462-4", "display": "Diastolic blood pressure"}
+                    ]
+                },
+                "valueQuantity": _qty(r.values[1], "mm[Hg]"),
+            },
+        ]
+        return obs
+    key = "glucose_fasting" if r.kind == "glucose" and r.fasting else r.kind
+    code, display, zh, unit = CODES[key]
+    obs["code"] = {"coding": [{"system": LOINC, "code": code, "display": display}], "text": zh}
+    obs["valueQuantity"] = _qty(r.values[0], unit)
+    return obs
+
+
+def symptom_observation(patient_id: str, text: str) -> dict[str, Any]:
+    """The patient's own words as a survey Observation (the follow-up engine reads these)."""
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                        "code": "survey",
+                    }
+                ]
+            }
+        ],
+        "code": {"text": "患者自述症状"},
+        "subject": {"reference": f"Patient/{patient_id}"},
+        "effectiveDateTime": timezone.now().isoformat(),
+        "performer": [{"reference": f"Patient/{patient_id}"}],
+        "valueString": text,
+    }
+
+
+def store_readings(ctx: RouteContext) -> tuple[list[str], list[Reading]]:
+    """Write plausible readings (and any symptoms, as the patient's words) as Observations;
+    return their references and the implausible readings."""
+    refs: list[str] = []
+    rejected: list[Reading] = []
+    if ctx.understanding.symptoms:
+        stored = store.write(symptom_observation(ctx.patient_id, ctx.text))
+        refs.append(f"Observation/{stored['id']}")
+    for r in ctx.understanding.readings:
+        if not plausible(r):
+            rejected.append(r)
+            continue
+        stored = store.write(observation(ctx.patient_id, r))
+        refs.append(f"Observation/{stored['id']}")
+    return refs, rejected
+
+
+def assessment_text(assessment: dict[str, Any]) -> str:
+    """Draft from the engine's own reason texts and its timeframe text (nothing added)."""
+    reasons = [r["text"] for r in assessment.get("reasons", []) if r.get("text")]
+    when = (assessment.get("timeframe") or {}).get("text", "")
+    if not reasons and not when:
+        return ""
+    body = "；".join(reasons[:3])
+    return f"根据您反映的情况：{body}。{when}" if body else when
+
+
+def answer(ctx: RouteContext) -> RouteResult:
+    refs, rejected = store_readings(ctx)
+    readings = [
+        {"kind": r.kind, "values": r.values, "unit": r.unit} for r in ctx.understanding.readings
+    ]
+    if rejected and not refs and not ctx.understanding.symptoms:
+        return RouteResult(
+            "followup",
+            "clarify",
+            {"route": "followup", "implausible": [r.text for r in rejected]},
+            "您发来的数值好像不太对，请再测量或核对一下后重新告诉我。",
+        )
+    extra = {"readings": readings, "observations": refs, "symptoms": ctx.understanding.symptoms}
+    try:
+        from clinical.followup.services.engine import assess_record  # type: ignore[attr-defined]
+    except ImportError:
+        result = escalate("followup", ctx, "engine_unavailable", **extra)
+        result.about = refs
+        return result
+    try:
+        record = store.patient_record(ctx.patient_id)
+        assessment = to_dict(assess_record(record, timezone.now()))
+    except Exception as exc:
+        log.warning("follow-up engine failed: %s", exc.__class__.__name__)
+        result = escalate("followup", ctx, "engine_error", **extra)
+        result.about = refs
+        return result
+    text = patient_text(assessment) or assessment_text(assessment)
+    if not text:
+        result = escalate("followup", ctx, "engine_no_text", assessment=assessment, **extra)
+        result.about = refs
+        return result
+    disposition = assessment.get("disposition", "")
+    alert = "" if disposition == "self-care" else f"agent-followup:{disposition}"
+    return RouteResult(
+        "followup",
+        "answered",
+        {"route": "followup", "assessment": assessment, **extra},
+        text,
+        about=refs,
+        alert_reason=alert,
+    )

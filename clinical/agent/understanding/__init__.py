@@ -1,0 +1,1 @@
+"""Understanding a patient message: intent + entities, by model (constrained JSON) or rules."""

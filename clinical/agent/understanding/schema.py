@@ -1,0 +1,61 @@
+"""The one shape every understanding path produces (the model is constrained to it)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Intent = Literal[
+    "medication_question",
+    "diet_question",
+    "symptom_report",
+    "reading_report",
+    "dose_ack",
+    "other",
+]
+INTENTS: tuple[str, ...] = (
+    "medication_question",
+    "diet_question",
+    "symptom_report",
+    "reading_report",
+    "dose_ack",
+    "other",
+)
+
+UNDERSTANDING_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "intent": {"type": "string", "enum": list(INTENTS)},
+        "medicines": {"type": "array", "items": {"type": "string", "maxLength": 20}, "maxItems": 5},
+        "foods": {"type": "array", "items": {"type": "string", "maxLength": 20}, "maxItems": 5},
+        "symptoms": {"type": "array", "items": {"type": "string", "maxLength": 20}, "maxItems": 5},
+    },
+    "required": ["intent", "medicines", "foods", "symptoms"],
+    "additionalProperties": False,
+}
+
+
+@dataclass
+class Reading:
+    """A measurement the patient typed, e.g. 血压160/100 → kind=bp, values=[160, 100]."""
+
+    kind: Literal["bp", "glucose", "temperature", "heart_rate", "inr"]
+    values: list[float]
+    unit: str
+    fasting: bool = False
+    text: str = ""
+
+
+@dataclass
+class Understanding:
+    intent: str
+    medicines: list[str] = field(default_factory=list)
+    foods: list[str] = field(default_factory=list)
+    symptoms: list[str] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
+    ack: bool = False
+    injection: bool = False  # the text tried to give the system instructions (ignored)
+    source: Literal["rules", "model"] = "rules"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,355 @@
+"""The diet knowledge base: sourced CSV files in ``clinical/diet/data``, loaded once per process.
+
+Clinical invariant: every rule, food mapping and code mapping the engine uses comes from a row
+in these files, and every row names its source. Loading fails loudly (``KnowledgeError``) on a
+dangling reference (a rule naming an unknown category, condition, class or ingredient), so a
+typo can never silently switch a rule off.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+ANY_FOOD = "any_food"
+PLAIN_WATER = "plain_water"
+LEVELS = ("avoid", "caution", "ok")
+
+
+class KnowledgeError(ValueError):
+    """A data file is malformed or refers to something that does not exist."""
+
+
+def normalise(text: str) -> str:
+    """Lower-case ASCII, drop whitespace and punctuation; Chinese text is kept as is."""
+    return re.sub(
+        r"[\s\u3000,，.。;；:：!！?？、'\"“”‘’()（）\[\]【】<>《》/\\-]+", "", text
+    ).lower()
+
+
+def _split(cell: str) -> list[str]:
+    return [x.strip() for x in (cell or "").split("|") if x.strip()]
+
+
+def _rows(name: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    path = DATA_DIR / name
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if tuple(reader.fieldnames or ()) != columns:
+            raise KnowledgeError(f"{name}: columns {reader.fieldnames} != {columns}")
+        rows = []
+        for lineno, row in enumerate(reader, start=2):
+            if None in row or any(v is None for v in row.values()):
+                raise KnowledgeError(f"{name}:{lineno}: wrong number of cells")
+            if not row["source"].strip():
+                raise KnowledgeError(f"{name}:{lineno}: row without a source")
+            rows.append({k: v.strip() for k, v in row.items()})
+    return rows
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label_zh: str
+    parents: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Food:
+    name: str
+    aliases: tuple[str, ...]
+    categories: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class MedicineEntry:
+    name: str
+    aliases: tuple[str, ...]
+    ingredient: str  # "" for a class name such as 头孢
+    classes: tuple[str, ...]
+    atc: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class ConditionEntry:
+    key: str
+    name_zh: str
+    aliases: tuple[str, ...]
+    snomed: tuple[str, ...]
+    icd10: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Allergen:
+    key: str
+    name_zh: str
+    aliases: tuple[str, ...]
+    food_categories: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class LabCondition:
+    """A lab result that implies a condition (e.g. eGFR < 60 → CKD) when its unit matches."""
+
+    loinc: str
+    label_zh: str
+    units: tuple[str, ...]
+    comparator: str  # "<" or ">"
+    threshold: float
+    condition: str
+    source: str
+
+    def matches(self, value: float) -> bool:
+        return value < self.threshold if self.comparator == "<" else value > self.threshold
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One sourced rule: a subject (ingredient/class/condition/allergen) × a food category."""
+
+    code: str
+    family: str  # "drug", "disease", "allergy"
+    subject_kind: str  # "ingredient", "class", "condition", "allergen"
+    subjects: tuple[str, ...]
+    food_category: str
+    level: str
+    text: str
+    advice: str
+    source: str
+
+
+@dataclass
+class KnowledgeBase:
+    categories: dict[str, Category]
+    foods: list[Food]
+    medicines: list[MedicineEntry]
+    conditions: dict[str, ConditionEntry]
+    allergens: dict[str, Allergen]
+    non_food_allergens: tuple[str, ...]
+    rules: list[Rule]
+    lab_conditions: list[LabCondition] = field(default_factory=list)
+    # derived indexes
+    food_index: dict[str, Food] = field(default_factory=dict)
+    medicine_index: dict[str, MedicineEntry] = field(default_factory=dict)
+    condition_index: dict[str, ConditionEntry] = field(default_factory=dict)
+    allergen_index: dict[str, Allergen] = field(default_factory=dict)
+    ancestors: dict[str, frozenset[str]] = field(default_factory=dict)
+    rules_by_category: dict[str, list[Rule]] = field(default_factory=dict)
+    max_food_len: int = 1
+    max_medicine_len: int = 1
+    max_condition_len: int = 1
+
+    def expand(self, categories: tuple[str, ...] | list[str] | set[str]) -> frozenset[str]:
+        """The categories plus all their ancestors."""
+        out: set[str] = set()
+        for c in categories:
+            out |= self.ancestors[c]
+        return frozenset(out)
+
+    def is_descendant(self, child: str, parent: str) -> bool:
+        return child != parent and parent in self.ancestors.get(child, frozenset())
+
+
+def _ancestors(categories: dict[str, Category]) -> dict[str, frozenset[str]]:
+    memo: dict[str, frozenset[str]] = {}
+
+    def walk(key: str, trail: tuple[str, ...]) -> frozenset[str]:
+        if key in memo:
+            return memo[key]
+        if key in trail:
+            raise KnowledgeError(f"categories.csv: cycle through {key}")
+        out = {key}
+        for parent in categories[key].parents:
+            out |= walk(parent, (*trail, key))
+        memo[key] = frozenset(out)
+        return memo[key]
+
+    for key in categories:
+        walk(key, ())
+    return memo
+
+
+def load() -> KnowledgeBase:
+    """Read and cross-check every data file (use ``get_kb()`` for the cached instance)."""
+    categories = {
+        r["key"]: Category(r["key"], r["label_zh"], tuple(_split(r["parents"])), r["source"])
+        for r in _rows("categories.csv", ("key", "label_zh", "parents", "source"))
+    }
+    for cat in categories.values():
+        for p in cat.parents:
+            if p not in categories:
+                raise KnowledgeError(f"categories.csv: {cat.key} has unknown parent {p}")
+    known_cats = set(categories) | {ANY_FOOD}
+
+    foods = [
+        Food(r["name"], tuple(_split(r["aliases"])), tuple(_split(r["categories"])), r["source"])
+        for r in _rows("foods.csv", ("name", "aliases", "categories", "source"))
+    ]
+    medicines = [
+        MedicineEntry(
+            r["name"],
+            tuple(_split(r["aliases"])),
+            r["ingredient"],
+            tuple(_split(r["classes"])),
+            tuple(_split(r["atc"])),
+            r["source"],
+        )
+        for r in _rows(
+            "medicines.csv", ("name", "aliases", "ingredient", "classes", "atc", "source")
+        )
+    ]
+    conditions = {
+        r["key"]: ConditionEntry(
+            r["key"],
+            r["name_zh"],
+            tuple(_split(r["aliases"])),
+            tuple(_split(r["snomed"])),
+            tuple(_split(r["icd10"])),
+            r["source"],
+        )
+        for r in _rows("conditions.csv", ("key", "name_zh", "aliases", "snomed", "icd10", "source"))
+    }
+    allergens = {
+        r["key"]: Allergen(
+            r["key"],
+            r["name_zh"],
+            tuple(_split(r["aliases"])),
+            tuple(_split(r["food_categories"])),
+            r["source"],
+        )
+        for r in _rows("allergens.csv", ("key", "name_zh", "aliases", "food_categories", "source"))
+    }
+    non_food = tuple(r["term"] for r in _rows("non_food_allergens.csv", ("term", "source")))
+
+    rule_cols = ("code", "drug", "food_category", "level", "text", "advice", "source")
+    rules: list[Rule] = []
+    ingredients = {m.ingredient for m in medicines if m.ingredient}
+    classes = {c for m in medicines for c in m.classes}
+    for r in _rows("drug_food.csv", rule_cols):
+        kind, _, subject = r["drug"].partition(":")
+        if kind not in ("ingredient", "class") or subject not in (
+            ingredients if kind == "ingredient" else classes
+        ):
+            raise KnowledgeError(f"drug_food.csv {r['code']}: unknown drug {r['drug']}")
+        rules.append(
+            Rule(
+                r["code"],
+                "drug",
+                kind,
+                (subject,),
+                r["food_category"],
+                r["level"],
+                r["text"],
+                r["advice"],
+                r["source"],
+            )
+        )
+    for r in _rows("disease_food.csv", ("code", "condition", *rule_cols[2:])):
+        subjects = tuple(_split(r["condition"]))
+        for s in subjects:
+            if s not in conditions:
+                raise KnowledgeError(f"disease_food.csv {r['code']}: unknown condition {s}")
+        rules.append(
+            Rule(
+                r["code"],
+                "disease",
+                "condition",
+                subjects,
+                r["food_category"],
+                r["level"],
+                r["text"],
+                r["advice"],
+                r["source"],
+            )
+        )
+    for a in allergens.values():
+        for c in a.food_categories:
+            rules.append(
+                Rule(
+                    f"allergy.{a.key}",
+                    "allergy",
+                    "allergen",
+                    (a.key,),
+                    c,
+                    "avoid",
+                    f"您对{a.name_zh}过敏，这种食物含有或可能含有{a.name_zh}成分。",
+                    f"不要吃含{a.name_zh}的食物；购买包装食品时看清配料表和致敏物质提示。"
+                    "如误食后出现皮疹、嘴唇肿、呼吸困难，立即就医。",
+                    a.source,
+                )
+            )
+
+    codes: set[str] = set()
+    for rule in rules:
+        if rule.food_category not in known_cats:
+            raise KnowledgeError(f"rule {rule.code}: unknown food category {rule.food_category}")
+        if rule.level not in LEVELS:
+            raise KnowledgeError(f"rule {rule.code}: level {rule.level!r}")
+        if rule.family != "allergy":
+            if rule.code in codes:
+                raise KnowledgeError(f"duplicate rule code {rule.code}")
+            codes.add(rule.code)
+    for food in foods:
+        for c in food.categories:
+            if c not in categories:
+                raise KnowledgeError(f"foods.csv {food.name}: unknown category {c}")
+
+    labs: list[LabCondition] = []
+    for r in _rows(
+        "lab_conditions.csv",
+        ("loinc", "label_zh", "units", "comparator", "threshold", "condition", "source"),
+    ):
+        if r["condition"] not in conditions or r["comparator"] not in ("<", ">"):
+            raise KnowledgeError(f"lab_conditions.csv {r['loinc']}: bad condition/comparator")
+        try:
+            threshold = float(r["threshold"])
+        except ValueError as exc:
+            raise KnowledgeError(f"lab_conditions.csv {r['loinc']}: threshold") from exc
+        labs.append(
+            LabCondition(
+                r["loinc"],
+                r["label_zh"],
+                tuple(_split(r["units"])),
+                r["comparator"],
+                threshold,
+                r["condition"],
+                r["source"],
+            )
+        )
+
+    kb = KnowledgeBase(categories, foods, medicines, conditions, allergens, non_food, rules, labs)
+    kb.ancestors = _ancestors(categories)
+    kb.ancestors[ANY_FOOD] = frozenset({ANY_FOOD})
+    for food in foods:
+        for n in (food.name, *food.aliases):
+            kb.food_index.setdefault(normalise(n), food)
+    for med in medicines:
+        for n in (med.name, *med.aliases):
+            kb.medicine_index.setdefault(normalise(n), med)
+    for cond in conditions.values():
+        for n in (cond.name_zh, *cond.aliases):
+            kb.condition_index.setdefault(normalise(n), cond)
+    for allergen in allergens.values():
+        for n in (allergen.name_zh, *allergen.aliases):
+            kb.allergen_index.setdefault(normalise(n), allergen)
+    for rule in rules:
+        kb.rules_by_category.setdefault(rule.food_category, []).append(rule)
+    kb.max_food_len = max(len(k) for k in kb.food_index)
+    kb.max_medicine_len = max(len(k) for k in kb.medicine_index)
+    kb.max_condition_len = max(len(k) for k in kb.condition_index)
+    return kb
+
+
+@lru_cache(maxsize=1)
+def get_kb() -> KnowledgeBase:
+    """The process-wide knowledge base (read once)."""
+    return load()

@@ -1,0 +1,139 @@
+"""Text normalisation shared by the KB build and every lookup.
+
+Invariant: ``norm(s)`` has exactly ``len(s)`` characters, so offsets found in the normalised
+text are offsets in the original (``find_mentions`` relies on this). It folds width
+(full-width → ASCII), case, traditional → simplified (OpenCC ``t2s`` plus a few pharmacy
+characters OpenCC leaves alone), and maps punctuation variants to one form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Characters OpenCC's t2s keeps but that simplified drug labels never use.
+_EXTRA = str.maketrans(
+    {
+        "醯": "酰",
+        "—": "-",
+        "–": "-",
+        "－": "-",
+        "·": "·",
+        "（": "(",
+        "）": ")",
+        "，": ",",
+        "：": ":",
+        "；": ";",
+        "　": " ",
+        "®": " ",
+        "™": " ",
+    }
+)
+
+_DOSE_RE = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(mg|毫克|g|克|μg|ug|mcg|微克|ml|毫升|iu|万单位|单位)", re.IGNORECASE
+)
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _fold_char(ch: str) -> str:
+    if ord(ch) < 128:
+        return ch.lower()
+    folded = unicodedata.normalize("NFKC", ch)
+    if len(folded) == 1:
+        return folded.lower()
+    return ch
+
+
+def norm(text: str) -> str:
+    """Length-preserving normalisation (simplified, half-width, lower case)."""
+    if not text:
+        return ""
+    folded = "".join(_fold_char(c) for c in text).translate(_EXTRA)
+    converted = _converter().convert(folded)
+    if len(converted) != len(folded):  # phrase conversion changed length: go char by char
+        converted = "".join(c2 if len(c2 := _converter().convert(c)) == 1 else c for c in folded)
+    return converted
+
+
+_SPACE_RE = re.compile(r"[\s\-_/,.;:·'\"]+")
+_BRACKET_RE = re.compile(r"[\(\[【〔<《][^\)\]】〕>》]*[\)\]】〕>》]")
+
+
+def name_key(text: str) -> str:
+    """The key a name is indexed under: normalised, spaces/punctuation removed, ``®`` dropped."""
+    return _SPACE_RE.sub("", norm(text).strip())
+
+
+def name_variants(text: str) -> list[str]:
+    """Keys to try for user input: as typed, without a bracketed part, the bracketed part,
+    and without a trailing strength such as ``0.5g`` or ``(300mg)``."""
+    base = norm(text).strip()
+    out: list[str] = []
+
+    def add(s: str) -> None:
+        k = _SPACE_RE.sub("", s)
+        if k and k not in out:
+            out.append(k)
+
+    add(base)
+    no_bracket = _BRACKET_RE.sub("", base)
+    add(no_bracket)
+    for inner in re.findall(r"[\(\[【〔<《]([^\)\]】〕>》]+)[\)\]】〕>》]", base):
+        add(inner)
+    no_pack = _PACK_RE.sub("", no_bracket)
+    add(no_pack)
+    add(_DOSE_RE.sub("", no_pack))
+    add(_COUNT_RE.sub("", _DOSE_RE.sub("", no_pack)))
+    return out
+
+
+# Package descriptions: "0.5g*20片", "10g×9袋/盒", "24片装", "1盒".
+_PACK_RE = re.compile(
+    r"[\d.]*\s*(mg|g|ml|毫克|克|毫升)?\s*[*×x]\s*\d+\s*(片|粒|袋|支|盒|瓶|丸)?(\s*/\s*(盒|瓶|袋))?",
+    re.IGNORECASE,
+)
+_COUNT_RE = re.compile(r"[\d.]+\s*(片|粒|袋|支|盒|瓶|丸)(装)?$")
+
+
+def to_mg(value: str, unit: str) -> float | None:
+    """Convert a strength to mg (None for units that are not a mass)."""
+    v = float(value)
+    u = unit.lower()
+    if u in ("mg", "毫克"):
+        return v
+    if u in ("g", "克"):
+        return v * 1000
+    if u in ("μg", "ug", "mcg", "微克"):
+        return v / 1000
+    return None
+
+
+def find_strengths(text: str) -> list[tuple[int, int, float]]:
+    """(start, end, mg) for every mass strength in ``text`` (normalised input expected)."""
+    out = []
+    for m in _DOSE_RE.finditer(text):
+        mg = to_mg(m.group(1), m.group(2))
+        if mg is not None:
+            out.append((m.start(), m.end(), mg))
+    return out
+
+
+# A drug name that is "salt prefix + ingredient + dosage form": 盐酸二甲双胍缓释片.
+SALT_PREFIX_RE = re.compile(
+    r"^(盐酸|硫酸|硫酸氢|马来酸|枸橼酸|苯磺酸|甲磺酸|富马酸|酒石酸|琥珀酸|氢溴酸|磷酸|醋酸|草酸|"
+    r"注射用)*$"
+)
+FORM_SUFFIX_RE = re.compile(
+    r"^(钠|钾|钙|镁|酯|叔丁胺|精氨酸|氨丁三醇|酯钠)?"
+    r"(缓释|控释|肠溶|分散|泡腾|咀嚼|口腔崩解|薄膜衣|糖衣|口服|干混|吸入|外用)*"
+    r"(片|胶囊|软胶囊|颗粒|干混悬剂|混悬液|口服液|口服溶液|溶液|糖浆|滴剂|混悬滴剂|散|丸|"
+    r"滴丸|栓|注射液|合剂|气雾剂|粉雾剂|乳剂|乳膏|软膏|凝胶|贴剂|喷雾剂|滴眼液|眼膏|洗剂)?$"
+)

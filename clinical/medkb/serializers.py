@@ -1,0 +1,133 @@
+"""Request/response schema of POST /api/v1/guidance/medication (validation only; no logic)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rest_framework import serializers
+
+MAX_CABINET = 30
+MAX_LIST = 50
+MAX_TEXT = 200
+
+
+class FiniteFloatField(serializers.FloatField):
+    """A float that must be finite (JSON ``NaN``/``Infinity`` are rejected)."""
+
+    def to_internal_value(self, data: Any) -> float:
+        value = super().to_internal_value(data)
+        if not math.isfinite(value):
+            raise serializers.ValidationError("必须是有限的数值 (must be a finite number)")
+        return value
+
+
+def _text_list(max_items: int = MAX_LIST, **kw: Any) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=MAX_TEXT, allow_blank=False, trim_whitespace=True),
+        max_length=max_items,
+        **kw,
+    )
+
+
+class PatientSerializer(serializers.Serializer):
+    age_years = FiniteFloatField(min_value=0, max_value=125)
+    sex = serializers.ChoiceField(
+        choices=["male", "female", "other", "unknown"], required=False, allow_null=True
+    )
+    weight_kg = FiniteFloatField(min_value=0.5, max_value=350, required=False, allow_null=True)
+    pregnant = serializers.BooleanField(required=False, default=False)
+    pregnancy_weeks = FiniteFloatField(min_value=0, max_value=45, required=False, allow_null=True)
+    breastfeeding = serializers.BooleanField(required=False, default=False)
+    conditions = _text_list(required=False, default=list)
+    allergies = _text_list(required=False, default=list)
+    current_medications = _text_list(required=False, default=list)
+    recent_surgery_days = FiniteFloatField(
+        min_value=0, max_value=36500, required=False, allow_null=True
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors: dict[str, str] = {}
+        if attrs.get("pregnant"):
+            if attrs.get("sex") == "male":
+                errors["pregnant"] = "男性不能标记为怀孕 (pregnant contradicts sex=male)"
+            elif attrs["age_years"] < 10 or attrs["age_years"] > 60:
+                errors["pregnant"] = "年龄与怀孕不符 (pregnant contradicts age_years)"
+        if attrs.get("pregnancy_weeks") is not None and not attrs.get("pregnant"):
+            errors["pregnancy_weeks"] = "填写孕周时 pregnant 必须为 true"
+        if attrs.get("breastfeeding") and attrs.get("sex") == "male":
+            errors["breastfeeding"] = "男性不能标记为哺乳期 (breastfeeding contradicts sex=male)"
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class GuidanceRequestSerializer(serializers.Serializer):
+    patient = PatientSerializer(required=False)
+    patient_id = serializers.CharField(max_length=64, required=False)
+    symptoms = _text_list(max_items=30, required=False, default=list)
+    temperature_c = FiniteFloatField(min_value=34, max_value=43.5, required=False, allow_null=True)
+    fever_days = FiniteFloatField(min_value=0, max_value=60, required=False, allow_null=True)
+    cabinet = _text_list(max_items=MAX_CABINET, allow_empty=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        has_patient = "patient" in attrs
+        has_id = bool(attrs.get("patient_id"))
+        if has_patient == has_id:
+            raise serializers.ValidationError(
+                {"patient": "请提供 patient 或 patient_id 其中之一 (exactly one is required)"}
+            )
+        if not attrs.get("symptoms") and attrs.get("temperature_c") is None:
+            raise serializers.ValidationError(
+                {"symptoms": "请至少提供症状或体温 (symptoms or temperature_c is required)"}
+            )
+        return attrs
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    severity = serializers.ChoiceField(choices=["avoid", "caution"])
+    text = serializers.CharField()
+    source = serializers.CharField()
+
+
+class DoseSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    per_dose_mg = serializers.FloatField(allow_null=True)
+    max_daily_mg = serializers.FloatField(allow_null=True)
+    interval_hours = serializers.FloatField(allow_null=True)
+    ingredient = serializers.CharField(
+        allow_null=True, help_text="ingredient key the mg figures refer to"
+    )
+
+
+class IngredientOutSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    strength_mg = serializers.FloatField(allow_null=True)
+
+
+class ItemSerializer(serializers.Serializer):
+    input = serializers.CharField()
+    product = serializers.CharField(allow_null=True)
+    ingredients = IngredientOutSerializer(many=True)
+    otc = serializers.BooleanField(allow_null=True)
+    otc_class = serializers.CharField(allow_null=True)
+    verdict = serializers.ChoiceField(choices=["recommended", "usable", "avoid", "unknown"])
+    reasons = ReasonSerializer(many=True)
+    dose = DoseSerializer(allow_null=True)
+    candidates = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class SeeDoctorSerializer(serializers.Serializer):
+    needed = serializers.BooleanField()
+    urgency = serializers.ChoiceField(choices=["emergency", "urgent", "routine"], allow_null=True)
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class GuidanceResponseSerializer(serializers.Serializer):
+    items = ItemSerializer(many=True)
+    advice = serializers.CharField()
+    see_doctor = SeeDoctorSerializer()
+    sources = serializers.ListField(child=serializers.CharField())
+    symptoms_understood = serializers.ListField(child=serializers.CharField())

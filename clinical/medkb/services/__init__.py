@@ -1,0 +1,1 @@
+"""Domain services of clinical.medkb (the guidance engine lives in ``guidance``)."""

@@ -1,0 +1,456 @@
+"""Medication guidance: which product in the home cabinet, what dose, what to avoid.
+
+Clinical invariants (tests/medkb/test_medkb_properties.py checks them on random input):
+- one item per cabinet entry, in the order given;
+- an unresolvable name is ``unknown`` with candidates, never guessed;
+- no two ``recommended`` items share an active ingredient (nor a therapeutic duplicate
+  class such as two antipyretics or two decongestants);
+- prescription-only products are never recommended for self-medication;
+- every dose respects the curated single and daily maxima (see ``dosing``); children are
+  dosed by weight and only with a weight;
+- red flags set ``see_doctor``; with an emergency no product is ``recommended``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick
+
+from clinical.medkb import api
+from clinical.medkb.checks import run_all
+from clinical.medkb.checks.interaction import pair_rules
+from clinical.medkb.checks.profile import Profile, build_profile
+from clinical.medkb.entities import Product, Reason
+from clinical.medkb.kb import KnowledgeBase, get_kb
+from clinical.medkb.normalize import norm
+from clinical.medkb.services import dosing
+
+# Classes where taking two products at once is a duplicate even without a shared ingredient.
+DUPLICATE_CLASSES = (
+    "antipyretic",
+    "nsaid",
+    "sympathomimetic",
+    "antihistamine",
+    "antitussive",
+    "opioid",
+    "ppi",
+    "h2_blocker",
+    "antidiarrhoeal",
+)
+URGENCY_RANK = {"emergency": 3, "urgent": 2, "routine": 1}
+# Which avoid reason the advice names first (product-level reasons before ingredient ones).
+_MAIN_REASON = [
+    "allergy",
+    "interaction",
+    "contraindication",
+    "prescription_only",
+    "pregnancy",
+    "breastfeeding",
+    "age",
+    "max_dose",
+    "duplicate_ingredient",
+    "not_indicated",
+]
+
+
+@dataclass
+class GuidanceRequest:
+    patient: api.PatientContext
+    cabinet: list[str]
+    symptoms: list[str] = field(default_factory=list)
+    temperature_c: float | None = None
+    fever_days: float | None = None
+
+
+@dataclass
+class _Item:
+    input: str
+    product: Product | None
+    candidates: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
+    verdict: str = "unknown"
+    dose: dosing.Dose | None = None
+    covers: set[str] = field(default_factory=set)
+
+
+def _symptom_keys(kb: KnowledgeBase, symptoms: list[str]) -> tuple[set[str], list[str]]:
+    auto = _symptom_automaton(kb)
+    keys: set[str] = set()
+    unknown: list[str] = []
+    for s in symptoms:
+        found = {key for _end, key in auto.iter(norm(s))}
+        keys |= found
+        if not found:
+            unknown.append(s)
+    return keys, unknown
+
+
+_AUTOS: dict[str, Any] = {}
+
+
+def _symptom_automaton(kb: KnowledgeBase) -> Any:
+    auto = _AUTOS.get(kb.fingerprint)
+    if auto is None:
+        auto = ahocorasick.Automaton()
+        for term, key in kb.symptom_terms.items():
+            auto.add_word(term, key)
+        auto.make_automaton()
+        _AUTOS.clear()
+        _AUTOS[kb.fingerprint] = auto
+    return auto
+
+
+def red_flags(kb: KnowledgeBase, req: GuidanceRequest, has_fever: bool) -> list[dict[str, str]]:
+    """Red-flag rows (``data/red_flags.csv``) that apply; every stated condition must hold."""
+    text = norm(" ".join(req.symptoms))
+    out = []
+    for row in kb.red_flags:
+        terms = row["nterms"]
+        if terms and not any(t in text for t in terms):
+            continue
+        if row["requires_fever"] == "1" and not has_fever:
+            continue
+        if row["min_temp_c"] and (
+            req.temperature_c is None or req.temperature_c < float(row["min_temp_c"])
+        ):
+            continue
+        age = req.patient.age_years
+        if row["min_age_years"] and (age is None or age < float(row["min_age_years"])):
+            continue
+        if row["max_age_years"] and (age is None or age >= float(row["max_age_years"])):
+            continue
+        if row["min_fever_days"] and (
+            req.fever_days is None or req.fever_days < float(row["min_fever_days"])
+        ):
+            continue
+        if row["pregnant"] == "1" and not req.patient.pregnant:
+            continue
+        days = req.patient.recent_surgery_days
+        if row["max_days_since_surgery"] and (
+            days is None or days > float(row["max_days_since_surgery"])
+        ):
+            continue
+        out.append(row)
+    return out
+
+
+def _reason_dict(r: Reason) -> dict[str, Any]:
+    return {"code": r.code, "severity": r.severity, "text": r.text, "source": r.source}
+
+
+def _product_reasons(
+    kb: KnowledgeBase, item: _Item, profile: Profile, symptom_keys: set[str]
+) -> list[Reason]:
+    p = item.product
+    assert p is not None
+    reasons = run_all(kb, p.ingredient_keys, profile)
+    if p.rx_only:
+        prescribed = any(k in profile.medications for k in p.ingredient_keys)
+        is_antibiotic = any("antibiotic" in kb.ingredients[k].classes for k in p.ingredient_keys)
+        rx_ingredient = any(kb.ingredients[k].rx_only for k in p.ingredient_keys)
+        if prescribed:
+            text = "这是医生为您开具的处方药：请按医嘱服用，不要为本次症状自行加量或改变用法"
+        elif is_antibiotic:
+            text = "抗菌药(抗生素)是处方药：感冒、发热多为病毒感染，抗菌药无效，不能自行服用"
+        elif not rx_ingredient and not p.curated:
+            text = "未能确认本品为非处方药(OTC)：请在医生或药师指导下使用，不要自行服用"
+        else:
+            text = "处方药：须由医生开具并指导使用，不能自行用于本次症状"
+        reasons.append(Reason("prescription_only", "avoid", text, p.source or "药品说明书"))
+    age = profile.age_years
+    if p.min_age_years and age is not None and age < p.min_age_years:
+        reasons.append(
+            Reason(
+                "age",
+                "avoid",
+                f"本品不适用于{p.min_age_years:g}岁以下人群，儿童请选用儿童剂型或遵医嘱",
+                p.source,
+            )
+        )
+    if p.other_components and not p.rx_only:  # herbal parts carry no curated safety data
+        tcm_src = "中成药临床应用指导原则(国家中医药管理局 2010): 孕妇、哺乳期妇女及儿童应在医师指导下使用"
+        if profile.pregnant:
+            reasons.append(
+                Reason(
+                    "pregnancy",
+                    "caution",
+                    "中成药成分复杂，孕期安全性资料有限，用前请咨询医生",
+                    tcm_src,
+                )
+            )
+        if profile.breastfeeding:
+            reasons.append(
+                Reason("breastfeeding", "caution", "中成药成分复杂，哺乳期用前请咨询医生", tcm_src)
+            )
+        if age is not None and age < 12:
+            reasons.append(
+                Reason("age", "caution", "儿童使用中成药请按说明书儿童用量或遵医嘱", tcm_src)
+            )
+    if symptom_keys and not p.rx_only and not (p.indications & symptom_keys):
+        reasons.append(
+            Reason(
+                "not_indicated",
+                "avoid",
+                "本品不针对您目前的症状，不需要服用",
+                p.source or "药品说明书适应症",
+            )
+        )
+    return reasons
+
+
+def _classes(kb: KnowledgeBase, p: Product) -> set[str]:
+    out: set[str] = set()
+    for k in p.ingredient_keys:
+        out |= kb.ingredients[k].classes & set(DUPLICATE_CLASSES)
+    return out
+
+
+def _conflict(kb: KnowledgeBase, a: Product, b: Product) -> tuple[str, str] | None:
+    """("ingredient"|"class"|"interaction", text) when a and b should not be taken together."""
+    shared = [k for k in a.ingredient_keys if k in b.ingredient_keys]
+    if shared:
+        names = "、".join(kb.ingredients[k].name_zh for k in shared)
+        return "ingredient", names
+    for ka in a.ingredient_keys:
+        for kb_key in b.ingredient_keys:
+            for r in pair_rules(kb, ka, kb_key):
+                if r.severity == "avoid":
+                    return "interaction", r.text
+    cls = _classes(kb, a) & _classes(kb, b)
+    if cls:
+        return "class", ""
+    return None
+
+
+def _rank_key(kb: KnowledgeBase, item: _Item, uncovered: set[str]) -> tuple:
+    p = item.product
+    assert p is not None
+    cautions = sum(1 for r in item.reasons if r.severity == "caution")
+    new = len(item.covers & uncovered)
+    return (
+        0 if item.dose and item.dose.per_dose_mg else 1,  # a product we can dose comes first
+        -new,
+        cautions,
+        0 if p.curated else 1,
+        len(p.ingredients) - new,  # fewer extra ingredients for what it treats
+        len(p.ingredients),
+    )
+
+
+def advise(req: GuidanceRequest) -> dict[str, Any]:
+    """The guidance answer (schema in README, section medkb)."""
+    kb = get_kb()
+    profile = build_profile(kb, req.patient)
+    symptom_keys, unknown_symptoms = _symptom_keys(kb, req.symptoms)
+    fever_c = kb.thresholds.get("fever_c", 37.3)
+    if req.temperature_c is not None and req.temperature_c >= fever_c:
+        symptom_keys.add("fever")
+    has_fever = "fever" in symptom_keys
+    flags = red_flags(kb, req, has_fever)
+    urgency = max((f["urgency"] for f in flags), key=lambda u: URGENCY_RANK[u], default=None)
+
+    items: list[_Item] = []
+    for raw in req.cabinet:
+        product = api.resolve(raw)
+        item = _Item(input=raw, product=product)
+        if product is None:
+            item.candidates = api.candidates(raw, 3)
+            items.append(item)
+            continue
+        item.reasons = list(
+            {
+                (r.code, r.text): r for r in _product_reasons(kb, item, profile, symptom_keys)
+            }.values()
+        )
+        item.covers = set(product.indications & symptom_keys) if symptom_keys else set()
+        if not any(r.severity == "avoid" for r in item.reasons):
+            caps: dict[str, float] = {}
+            for r in item.reasons:
+                if r.max_daily_mg and r.ingredient:
+                    caps[r.ingredient] = min(caps.get(r.ingredient, r.max_daily_mg), r.max_daily_mg)
+            item.dose = dosing.compute(
+                kb,
+                product,
+                age_years=profile.age_years,
+                weight_kg=req.patient.weight_kg,
+                caps=caps,
+            )
+            if item.dose.blocked:
+                item.reasons.append(
+                    Reason("max_dose", "avoid", item.dose.blocked, product.source or "药品说明书")
+                )
+                item.dose = None
+        item.verdict = "avoid" if any(r.severity == "avoid" for r in item.reasons) else "usable"
+        items.append(item)
+
+    # Greedy choice: cover the symptoms with as few, as clean products as possible.
+    chosen: list[_Item] = []
+    pool = [i for i in items if i.verdict == "usable"]
+    uncovered = set(symptom_keys)
+    if not symptom_keys:
+        pool = []  # nothing understood to treat: recommend nothing rather than guess
+    while pool:
+        pool.sort(key=lambda i: _rank_key(kb, i, uncovered))
+        best = pool[0]
+        if symptom_keys and not (best.covers & uncovered):
+            break
+        pool.remove(best)
+        if any(_conflict(kb, best.product, c.product) for c in chosen):  # type: ignore[arg-type]
+            continue
+        chosen.append(best)
+        best.verdict = "recommended"
+        uncovered -= best.covers
+    for it in items:
+        if it.verdict != "usable" or it.product is None:
+            continue
+        for c in chosen:
+            conflict = _conflict(kb, it.product, c.product)  # type: ignore[arg-type]
+            if conflict is None:
+                continue
+            kind, text = conflict
+            if kind == "ingredient":
+                it.reasons.append(
+                    Reason(
+                        "duplicate_ingredient",
+                        "avoid",
+                        f"与已推荐的{c.product.name}同样含有{text}，同时服用会过量：二者只选"
+                        f"{c.product.name}",  # type: ignore[union-attr]
+                        it.product.source or "药品说明书",
+                    )
+                )
+                it.verdict = "avoid"
+                it.dose = None
+            elif kind == "interaction":
+                it.reasons.append(Reason("interaction", "avoid", text, "interactions.csv"))
+                it.verdict = "avoid"
+                it.dose = None
+            else:
+                it.reasons.append(
+                    Reason(
+                        "duplicate_ingredient",
+                        "caution",
+                        f"与{c.product.name}作用相同，可作为替代，但不要同时服用",  # type: ignore[union-attr]
+                        it.product.source or "药品说明书",
+                    )
+                )
+            break
+    if urgency == "emergency":  # the doctor decides; no self-medication dose is offered
+        for it in items:
+            if it.verdict in ("recommended", "usable"):
+                it.verdict = "usable"
+                it.dose = None
+
+    see_doctor = {
+        "needed": bool(flags),
+        "urgency": urgency,
+        "reasons": [f["text_zh"] for f in flags],
+    }
+    if not flags and not chosen:
+        see_doctor = {
+            "needed": True,
+            "urgency": "routine",
+            "reasons": ["药箱中没有适合您目前情况的药品，请咨询医生或药师"],
+        }
+    out_items = [_item_dict(kb, it) for it in items]
+    sources: list[str] = []
+    for it in items:
+        for r in it.reasons:
+            if r.source not in sources:
+                sources.append(r.source)
+        if it.verdict in ("recommended", "usable") and it.product and it.product.source:
+            if it.product.source not in sources:
+                sources.append(it.product.source)
+    for f in flags:
+        if f["source"] not in sources:
+            sources.append(f["source"])
+    return {
+        "items": out_items,
+        "advice": _advice(kb, items, chosen, flags, urgency, profile, unknown_symptoms),
+        "see_doctor": see_doctor,
+        "sources": sources,
+        "symptoms_understood": sorted(symptom_keys),
+    }
+
+
+def _item_dict(kb: KnowledgeBase, it: _Item) -> dict[str, Any]:
+    p = it.product
+    d: dict[str, Any] = {
+        "input": it.input,
+        "product": p.name if p else None,
+        "ingredients": [
+            {"key": a.key, "name": a.name_zh, "strength_mg": a.strength_mg} for a in p.ingredients
+        ]
+        if p
+        else [],
+        "otc": (not p.rx_only) if p else None,
+        "otc_class": p.otc if p else None,
+        "verdict": it.verdict,
+        "reasons": [_reason_dict(r) for r in it.reasons],
+        "dose": it.dose.as_dict() if it.dose and it.verdict in ("recommended", "usable") else None,
+    }
+    if p is None:
+        d["candidates"] = it.candidates
+    return d
+
+
+def _advice(
+    kb: KnowledgeBase,
+    items: list[_Item],
+    chosen: list[_Item],
+    flags: list[dict[str, str]],
+    urgency: str | None,
+    profile: Profile,
+    unknown_symptoms: list[str],
+) -> str:
+    parts: list[str] = []
+    if urgency == "emergency":
+        parts.append(
+            "情况紧急："
+            + "；".join(f["text_zh"] for f in flags)
+            + "。请立即就医，不要只在家自行服药。"
+        )
+    elif urgency == "urgent":
+        parts.append("请尽快（24小时内）就医：" + "；".join(f["text_zh"] for f in flags) + "。")
+    if chosen and urgency != "emergency":
+        lead = "就医前如需缓解症状，可使用" if urgency else "根据您的情况，建议使用"
+        recs = []
+        for it in chosen:
+            dose = it.dose.text if it.dose else "请按说明书服用"
+            recs.append(f"{it.product.name}（{dose}）")  # type: ignore[union-attr]
+        parts.append(lead + "；".join(recs) + "。")
+    for it in items:
+        if it.product is None:
+            cands = "、".join(it.candidates)
+            hint = f"，您是否指：{cands}" if cands else ""
+            parts.append(f"无法识别“{it.input}”{hint}？未能识别的药品请先咨询药师，不要自行服用。")
+    avoid = [it for it in items if it.verdict == "avoid" and it.product is not None]
+    for it in avoid:
+        main = min(
+            (r for r in it.reasons if r.severity == "avoid"),
+            key=lambda r: (_MAIN_REASON.index(r.code), r.ingredient is not None),
+        )
+        parts.append(f"不要使用{it.product.name}：{main.text}。")  # type: ignore[union-attr]
+    cautions = []
+    for it in chosen:
+        for r in it.reasons:
+            if r.severity == "caution" and r.text not in cautions:
+                cautions.append(r.text)
+    if cautions:
+        parts.append("注意：" + "；".join(cautions) + "。")
+    if profile.unresolved_allergies or profile.unresolved_medications:
+        names = "、".join(profile.unresolved_allergies + profile.unresolved_medications)
+        parts.append(f"未能识别您提供的“{names}”，相关过敏或相互作用无法核对，用药前请咨询药师。")
+    if unknown_symptoms:
+        parts.append(f"未能理解的症状描述：{'、'.join(unknown_symptoms)}。")
+    if not chosen and not urgency:
+        if unknown_symptoms and not any(i.covers for i in items):
+            parts.append("未能判断哪种药对应您的症状，请咨询医生或药师后再用药。")
+        else:
+            parts.append("您药箱中没有适合目前情况的药品，建议咨询医生或药师。")
+    if not urgency:
+        parts.append(
+            "用药期间多喝水、注意休息；如症状加重、出现新的症状，或发热超过3天，请及时就医。"
+        )
+    return "".join(parts)

@@ -1,0 +1,45 @@
+"""Registry of the monitor's checks: one module each, run in the configured order.
+
+A check module defines ``NAME`` (str), ``NEEDS_KB`` (bool) and
+``check(ctx: CheckContext) -> list[Finding]``. The order comes from
+``settings.AMMED_MONITOR_CHECKS`` (env ``AMMED_MONITOR_CHECKS``, comma-separated names);
+``DEFAULT_ORDER`` is used when it is empty. An unknown name is a configuration error that
+holds every message (fail closed), it never silently drops a check.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from django.conf import settings
+
+DEFAULT_ORDER = [
+    "injection",
+    "mixed_script",
+    "red_flag",
+    "med_change",
+    "dose_limit",
+    "rx_self_medication",
+    "allergy_interaction",
+    "unknown_drug",
+    "diagnosis",
+    "absolute_claims",
+    "leftover_antibiotics",
+    "impersonation",
+    "structured_consistency",
+]
+
+
+def configured_order() -> list[str]:
+    return list(getattr(settings, "AMMED_MONITOR_CHECKS", None) or DEFAULT_ORDER)
+
+
+def load(name: str) -> ModuleType:
+    """Import ``clinical.monitor.checks.<name>`` (raises ImportError/ValueError when invalid)."""
+    if not name.isidentifier() or name.startswith("_"):
+        raise ValueError(f"invalid check name {name!r}")
+    module = importlib.import_module(f"{__name__}.{name}")
+    if not callable(getattr(module, "check", None)):
+        raise ValueError(f"check module {name!r} has no check()")
+    return module

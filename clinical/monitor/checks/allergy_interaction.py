@@ -1,0 +1,54 @@
+"""A suggested drug against the patient's allergies, current orders (interactions),
+conditions (contraindications), age and pregnancy, as judged by the drug KB's patient checks.
+
+Drugs the patient is already prescribed were decided by a clinician: for them only a low,
+non-holding note is recorded. A drug named as the thing the patient is allergic to
+("您对青霉素过敏") is a statement of the allergy, not a suggestion.
+"""
+
+from __future__ import annotations
+
+from clinical.monitor import kb
+from clinical.monitor.checks._orders import ordered
+from clinical.monitor.checks._text import negated
+from clinical.monitor.types import CheckContext, Finding
+
+NAME = "allergy_interaction"
+NEEDS_KB = True
+
+
+def check(ctx: CheckContext) -> list[Finding]:
+    if ctx.patient is None:
+        return []
+    text = ctx.text
+    orders = ordered(ctx)
+    out: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for mention in ctx.mentions():
+        if negated(text, mention.start):
+            continue
+        if text[mention.end : mention.end + 4].lstrip("类药物").startswith("过敏"):
+            continue
+        span = (mention.start, mention.end)
+        for key in mention.all_keys:
+            is_ordered = key in orders
+            ing = kb.ingredient(key)
+            name = ing.name_zh if ing else mention.name
+            for reason in kb.patient_reasons(key, ctx.patient):
+                if (reason.code, key) in seen:
+                    continue
+                seen.add((reason.code, key))
+                if is_ordered and reason.code != "allergy":
+                    continue  # interactions among the patient's own orders: the prescriber's call
+                out.append(
+                    ctx.finding(
+                        NAME,
+                        f"{reason.code}_ordered" if is_ordered else reason.code,
+                        "low" if is_ordered else reason.severity,
+                        f"{name}: {reason.explanation}"
+                        + ("（医生已开具，仅提示）" if is_ordered else ""),
+                        span,
+                        reason.source,
+                    )
+                )
+    return out

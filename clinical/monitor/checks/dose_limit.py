@@ -1,0 +1,153 @@
+"""Dose statements against ingredient maxima for the patient's age, and against the order.
+
+For each drug mention, the text up to the next mention is parsed for a per-dose amount,
+times per day and an explicit daily amount ("每次4片…每天6次" of 0.5 g paracetamol =
+2 g per dose, 12 g/day). Tablet counts are converted with the strength stated in the text,
+else the patient's order, else the LARGEST strength known to the KB (conservative).
+Holds when: a limit is exceeded; the dose cannot be converted to mg; the patient is a child
+(no paediatric limits curated: a clinician decides) or of unknown age; the per-dose amount of
+an ordered drug differs from the order.
+"""
+
+from __future__ import annotations
+
+from clinical.monitor import kb
+from clinical.monitor.checks._orders import ordered
+from clinical.monitor.checks._text import negated, parse_dose, to_mg
+from clinical.monitor.types import CheckContext, Finding
+
+NAME = "dose_limit"
+NEEDS_KB = True
+ADULT_AGE = 18
+
+
+def _fmt(mg: float) -> str:
+    return f"{mg / 1000:g} g" if mg >= 1000 else f"{mg:g} mg"
+
+
+def check(ctx: CheckContext) -> list[Finding]:
+    text = ctx.text
+    mentions = ctx.mentions()
+    orders = ordered(ctx)
+    out: list[Finding] = []
+    for i, mention in enumerate(mentions):
+        region_end = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
+        # several names of one drug in a row ("对乙酰氨基酚(泰诺林)") share the region
+        if i + 1 < len(mentions) and mentions[i + 1].all_keys == mention.all_keys:
+            continue
+        dose = parse_dose(text[mention.end : region_end], offset=mention.end)
+        if negated(text, mention.start):
+            continue
+        ing = kb.ingredient(mention.key)
+        if ing is None:
+            continue
+        order = orders.get(ing.key)
+        if dose.amount is None and dose.daily_amount is None:
+            # "华法林钠片6mg" alone: a stated strength must equal the ordered dose
+            if dose.strength_mg is not None and order is not None and order.dose_mg is not None:
+                if abs(dose.strength_mg - order.dose_mg) > 1e-6 and (
+                    order.strength_mg is None or abs(dose.strength_mg - order.strength_mg) > 1e-6
+                ):
+                    out.append(
+                        ctx.finding(
+                            NAME,
+                            "dose_differs_from_order",
+                            "high",
+                            f"{ing.name_zh} {_fmt(dose.strength_mg)} 与医嘱 {_fmt(order.dose_mg)}（{order.text}）不一致",
+                            (mention.start, mention.end + 12),
+                            "patient's active MedicationRequest",
+                        )
+                    )
+            continue
+        span = (mention.start, dose.span[1] if dose.span else mention.end)
+        src = ing.source
+        age = ctx.patient.age_years if ctx.patient else None
+        if age is None:
+            out.append(
+                ctx.finding(
+                    NAME, "dose_age_unknown", "medium", "患者年龄未知，无法核对剂量上限", span, src
+                )
+            )
+            continue
+        if age < ADULT_AGE:
+            out.append(
+                ctx.finding(
+                    NAME,
+                    "dose_pediatric",
+                    "high",
+                    f"患者{age:g}岁，未收录儿童剂量上限，{ing.name_zh}的剂量须由医生确认",
+                    span,
+                    src,
+                )
+            )
+            continue
+        strength = dose.strength_mg
+        if strength is None and mention.strength_mg is not None and len(mention.all_keys) == 1:
+            strength = mention.strength_mg
+        if strength is None and order is not None:
+            strength = order.strength_mg
+        if strength is None and ing.strengths_mg:
+            strength = max(ing.strengths_mg)
+        single = to_mg(dose.amount, dose.unit, strength) if dose.amount is not None else None
+        daily = None
+        if dose.daily_amount is not None:
+            daily = to_mg(dose.daily_amount, dose.daily_unit, strength)
+        elif single is not None and dose.per_day:
+            daily = single * dose.per_day
+        if (dose.amount is not None and single is None) or (
+            dose.daily_amount is not None and daily is None
+        ):
+            out.append(
+                ctx.finding(
+                    NAME,
+                    "dose_unverifiable",
+                    "medium",
+                    f"无法确定{ing.name_zh}的规格，剂量无法核对",
+                    span,
+                    src,
+                )
+            )
+            continue
+        if (
+            single is not None
+            and ing.max_single_mg is not None
+            and single > ing.max_single_mg + 1e-9
+        ):
+            out.append(
+                ctx.finding(
+                    NAME,
+                    "dose_single_exceeds_max",
+                    "high",
+                    f"{ing.name_zh}单次 {_fmt(single)} 超过成人单次上限 {_fmt(ing.max_single_mg)}",
+                    span,
+                    src,
+                )
+            )
+        if daily is not None and ing.max_daily_mg is not None and daily > ing.max_daily_mg + 1e-9:
+            out.append(
+                ctx.finding(
+                    NAME,
+                    "dose_daily_exceeds_max",
+                    "high",
+                    f"{ing.name_zh}每日 {_fmt(daily)} 超过成人每日上限 {_fmt(ing.max_daily_mg)}",
+                    span,
+                    src,
+                )
+            )
+        if (
+            order is not None
+            and order.dose_mg is not None
+            and single is not None
+            and abs(single - order.dose_mg) > 1e-6
+        ):
+            out.append(
+                ctx.finding(
+                    NAME,
+                    "dose_differs_from_order",
+                    "high",
+                    f"{ing.name_zh}单次 {_fmt(single)} 与医嘱 {_fmt(order.dose_mg)}（{order.text}）不一致",
+                    span,
+                    "patient's active MedicationRequest",
+                )
+            )
+    return out

@@ -1,0 +1,15 @@
+"""Messages claiming to be, or to speak for, a doctor or the system hold."""
+
+from __future__ import annotations
+
+from clinical.monitor.checks._phrases import phrase_findings
+from clinical.monitor.types import CheckContext, Finding
+
+NAME = "impersonation"
+NEEDS_KB = False
+
+
+def check(ctx: CheckContext) -> list[Finding]:
+    return phrase_findings(
+        ctx, NAME, "speaks_for_clinician", "impersonation_phrases", claim_negation=True
+    )

@@ -1,0 +1,50 @@
+"""Dismissing red-flag symptoms, or telling the patient not to seek care, holds the message."""
+
+from __future__ import annotations
+
+from clinical.monitor import lexicon
+from clinical.monitor.checks._text import SENTENCE_END, enclosing, negated
+from clinical.monitor.types import CheckContext, Finding
+
+NAME = "red_flag"
+NEEDS_KB = False
+
+
+def check(ctx: CheckContext) -> list[Finding]:
+    text = ctx.text
+    out: list[Finding] = []
+    for pattern, row in lexicon.compiled("no_care_phrases"):
+        for m in pattern.finditer(text):
+            if negated(text, m.start(), window=6):
+                continue
+            out.append(
+                ctx.finding(
+                    NAME, "discourages_care", "high", row["explanation"], m.span(), row["source"]
+                )
+            )
+    dismissals = [
+        (m, row)
+        for pattern, row in lexicon.compiled("dismissal_phrases")
+        for m in pattern.finditer(text)
+    ]
+    if not dismissals:
+        return out
+    for pattern, row in lexicon.compiled("red_flag_symptoms", "term"):
+        for sm in pattern.finditer(text):
+            s_start, s_end = enclosing(text, sm.start(), SENTENCE_END)
+            for dm, drow in dismissals:
+                # the same sentence, or the dismissal right after the symptom's sentence
+                if s_start <= dm.start() < s_end + 40 and dm.start() > s_start - 1:
+                    span = (min(sm.start(), dm.start()), max(sm.end(), dm.end()))
+                    out.append(
+                        ctx.finding(
+                            NAME,
+                            "dismisses_red_flag",
+                            "high",
+                            f"{row['explanation']}；消息却{drow['explanation']}",
+                            span,
+                            f"{row['source']}; {drow['source']}",
+                        )
+                    )
+                    break
+    return out

@@ -1,0 +1,78 @@
+"""Prescription-only drugs suggested for self-medication (antibiotics for a cold) hold;
+any other prescription drug outside the patient's orders holds for review (medium).
+
+A prescription-only drug that is NOT among the patient's active orders, named without a
+negation in its clause, together with self-medication wording (可以吃/买点/药店…) in the same
+sentence, or an antibiotic named next to cold/flu symptoms, is a finding.
+"""
+
+from __future__ import annotations
+
+import re
+
+from clinical.monitor import kb, lexicon
+from clinical.monitor.checks._orders import ordered
+from clinical.monitor.checks._text import SENTENCE_END, enclosing, negated
+from clinical.monitor.types import CheckContext, Finding
+
+NAME = "rx_self_medication"
+NEEDS_KB = True
+_COLD = re.compile(r"感冒|流感|伤风|咳嗽|嗓子疼|喉咙痛|咽痛|流鼻涕|鼻塞|发烧|发热|拉肚子|腹泻")
+_COLD_SOURCE = "抗菌药物临床应用指导原则(2015年版): 普通感冒等病毒感染不使用抗菌药物"
+
+
+def check(ctx: CheckContext) -> list[Finding]:
+    text = ctx.text
+    orders = ordered(ctx)
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for mention in ctx.mentions():
+        if negated(text, mention.start):
+            continue
+        ings = [i for i in (kb.ingredient(k) for k in mention.all_keys) if i is not None]
+        rx = [i for i in ings if i.rx_only and i.key not in orders and i.key not in seen]
+        if not rx:
+            continue
+        ing = rx[0]
+        if text[mention.end : mention.end + 4].lstrip("类药物").startswith("过敏"):
+            continue
+        s, e = enclosing(text, mention.start, SENTENCE_END)
+        sentence = text[s:e]
+        self_med = any(p.search(sentence) for p, _ in lexicon.compiled("self_medication_phrases"))
+        if "antibiotic" in ing.classes and _COLD.search(sentence):
+            seen.add(ing.key)
+            out.append(
+                ctx.finding(
+                    NAME,
+                    "antibiotic_for_viral_symptoms",
+                    "high",
+                    f"{ing.name_zh}是处方抗菌药物，不应用于感冒等自限性症状或自行使用",
+                    (s, e),
+                    _COLD_SOURCE,
+                )
+            )
+        elif self_med:
+            seen.add(ing.key)
+            out.append(
+                ctx.finding(
+                    NAME,
+                    "rx_only_self_medication",
+                    "high",
+                    f"{ing.name_zh}为处方药，且不在患者当前医嘱中，不能建议患者自行购买/服用",
+                    (s, e),
+                    f"处方药与非处方药分类管理办法; {ing.source}",
+                )
+            )
+        elif ctx.patient is not None:
+            seen.add(ing.key)
+            out.append(
+                ctx.finding(
+                    NAME,
+                    "rx_not_ordered",
+                    "medium",
+                    f"消息提到了患者医嘱之外的处方药{ing.name_zh}，需医生确认",
+                    (mention.start, mention.end),
+                    f"处方药与非处方药分类管理办法; {ing.source}",
+                )
+            )
+    return out

@@ -1,0 +1,56 @@
+"""Drug-like names the knowledge base does not know (typos, invented or foreign products) hold."""
+
+from __future__ import annotations
+
+import re
+
+from clinical.monitor import kb
+from clinical.monitor.types import CheckContext, Finding
+
+NAME = "unknown_drug"
+NEEDS_KB = True
+# Pharmacological stems and dosage forms that mark a word as a drug name (INN stems, WHO).
+_CN = re.compile(
+    r"[\u4e00-\u9fff]{1,6}?(?:霉素|西林|沙星|他汀|洛尔|地平|普利|沙坦|拉唑|替丁|昔布|双胍|格列[\u4e00-\u9fff]|"
+    r"唑仑|西泮|噻嗪|沙班|格雷|缓释片|肠溶片|分散片|控释片|泡腾片|胶囊|注射液|口服液|颗粒|滴丸|糖浆|混悬液)"
+)
+_LATIN = re.compile(
+    r"(?<![a-z])[a-z]{3,}(?:mycin|cillin|floxacin|statin|olol|dipine|pril|sartan|prazole|tidine|coxib|formin|gliptin|xaban|grel)(?![a-z])"
+)
+# Words before a drug name that are not part of it.
+_LEAD = re.compile(
+    r"^(?:.*(?:吃|服用|服|用|和|或|及|与|把|将|继续|按时|请|您|你|的|了|是|在|给|点|些|种|这|那|个|类|药物|如))"
+)
+_FORM_CHARS = set("肠溶缓释控释分散泡腾软硬胶囊片颗粒注射液口服糖浆滴丸混悬")
+SOURCE = "WHO INN stems (The use of stems in the selection of INN); AM-Med formulary"
+
+
+def check(ctx: CheckContext) -> list[Finding]:
+    text = ctx.text
+    known = [(m.start, m.end) for m in ctx.mentions()]
+    out: list[Finding] = []
+    for pattern in (_CN, _LATIN):
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            if any(s < end and start < e for s, e in known):
+                continue
+            word = m.group(0)
+            if pattern is _CN:
+                stripped = _LEAD.sub("", word)
+                start = end - len(stripped) if stripped else start
+                word = stripped or word
+                if len(word) < 2 or set(word) <= _FORM_CHARS:
+                    continue
+            if kb.resolve(word):
+                continue
+            out.append(
+                ctx.finding(
+                    NAME,
+                    "unknown_drug",
+                    "medium",
+                    f"“{word}”不在药品知识库中，无法核对，请医生确认",
+                    (start, end),
+                    SOURCE,
+                )
+            )
+    return out

@@ -1,0 +1,150 @@
+"""The patient context the monitor checks a message against (age, allergies, orders, conditions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from ammed_fhir import store
+
+
+class ContextError(ValueError):
+    """An inline patient context is malformed (API → 400)."""
+
+
+@dataclass(frozen=True)
+class Medication:
+    """An active prescription: the ordered drug text and its dosage text."""
+
+    name: str
+    dosage: str = ""
+    reference: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.name and self.name in self.dosage:
+            return self.dosage.strip()
+        return f"{self.name} {self.dosage}".strip()
+
+
+@dataclass
+class PatientContext:
+    """Patient facts used by the checks. Unknown age means adult limits do NOT apply blindly:
+    dose checks hold when the age is unknown and a dose is stated (fail closed)."""
+
+    patient_id: str = ""
+    age_years: float | None = None
+    sex: str = ""
+    allergies: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    medications: list[Medication] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: Any) -> PatientContext:
+        """Parse the inline ``patient`` object of ``POST /monitor/check``."""
+        if not isinstance(data, dict):
+            raise ContextError("patient must be an object")
+        age = data.get("age")
+        if age is not None and (
+            isinstance(age, bool) or not isinstance(age, int | float) or not 0 <= age <= 130
+        ):
+            raise ContextError("patient.age must be a number of years between 0 and 130")
+
+        def strings(key: str) -> list[str]:
+            value = data.get(key) or []
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ContextError(f"patient.{key} must be a list of strings")
+            return value
+
+        meds: list[Medication] = []
+        raw_meds = data.get("medications") or []
+        if not isinstance(raw_meds, list):
+            raise ContextError("patient.medications must be a list")
+        for i, m in enumerate(raw_meds):
+            if isinstance(m, str):
+                meds.append(Medication(name=m))
+            elif isinstance(m, dict) and isinstance(m.get("name"), str):
+                meds.append(Medication(name=m["name"], dosage=str(m.get("dosage") or "")))
+            else:
+                raise ContextError(f"patient.medications[{i}] must be a string or {{name, dosage}}")
+        sex = data.get("sex") or ""
+        if not isinstance(sex, str):
+            raise ContextError("patient.sex must be a string")
+        return cls(
+            patient_id=str(data.get("id") or ""),
+            age_years=float(age) if age is not None else None,
+            sex=sex,
+            allergies=strings("allergies"),
+            conditions=strings("conditions"),
+            medications=meds,
+        )
+
+    @classmethod
+    def from_record(cls, patient_id: str, today: date | None = None) -> PatientContext | None:
+        """Build the context from the stored FHIR record; None when the patient is unknown."""
+        record = store.patient_record(patient_id)
+        if record is None:
+            return None
+        today = today or timezone.localdate()
+        age = None
+        birth = record.patient.get("birthDate")
+        if isinstance(birth, str) and len(birth) >= 4:
+            try:
+                y, m, d = (int(p) for p in (birth.split("-") + ["1", "1"])[:3])
+                age = today.year - y - ((today.month, today.day) < (m, d))
+            except ValueError:
+                age = None
+        allergies = [
+            _concept_text(a.get("code"))
+            for a in record.allergies
+            if _status(a.get("clinicalStatus")) in ("", "active")
+        ]
+        conditions = [
+            _concept_text(c.get("code"))
+            for c in record.conditions
+            if _status(c.get("clinicalStatus")) in ("", "active", "recurrence", "relapse")
+        ]
+        meds = []
+        for mr in record.medication_requests:
+            if mr.get("status") not in ("active", "on-hold", None):
+                continue
+            dosage = " ".join(
+                d.get("text", "") for d in mr.get("dosageInstruction") or [] if isinstance(d, dict)
+            )
+            meds.append(
+                Medication(
+                    name=_concept_text(mr.get("medicationCodeableConcept")),
+                    dosage=dosage,
+                    reference=f"MedicationRequest/{mr.get('id', '')}",
+                )
+            )
+        return cls(
+            patient_id=patient_id,
+            age_years=float(age) if age is not None else None,
+            sex=str(record.patient.get("gender") or ""),
+            allergies=[a for a in allergies if a],
+            conditions=[c for c in conditions if c],
+            medications=meds,
+        )
+
+
+def _status(concept: Any) -> str:
+    if isinstance(concept, dict):
+        for coding in concept.get("coding") or []:
+            if isinstance(coding, dict) and coding.get("code"):
+                return str(coding["code"])
+    return ""
+
+
+def _concept_text(concept: Any) -> str:
+    """Text of a CodeableConcept plus its codings' displays (so both 中文 and English match)."""
+    if not isinstance(concept, dict):
+        return ""
+    parts = [str(concept.get("text") or "")]
+    parts += [
+        str(c.get("display") or "") for c in concept.get("coding") or [] if isinstance(c, dict)
+    ]
+    return " ".join(p for p in parts if p)

@@ -1,0 +1,95 @@
+"""The output monitor: run every configured check on a message, fail closed.
+
+Invariants:
+- a check that raises, exceeds its time budget, or cannot be loaded yields a ``high`` finding
+  (``monitor.check_error`` / ``monitor.check_timeout``) so the message is HELD;
+- text longer than ``AMMED_MONITOR_MAX_CHARS`` is held without running the checks on it;
+- the action is "release" only when every configured check ran and none found anything at
+  ``medium`` or ``high`` severity.
+No message text is logged (patient data).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+
+from clinical.monitor import checks as registry
+from clinical.monitor import kb
+from clinical.monitor.context import PatientContext
+from clinical.monitor.kb import KBUnavailable
+from clinical.monitor.normalize import normalize
+from clinical.monitor.types import HOLDING_SEVERITIES, CheckContext, Finding, MonitorResult
+
+log = logging.getLogger(__name__)
+
+
+def run_monitor(
+    text: str,
+    patient: PatientContext | None,
+    structured: dict[str, Any] | None = None,
+    category: str = "",
+) -> MonitorResult:
+    """Check ``text`` for ``patient`` and return the verdict (pure: no writes)."""
+    started = time.perf_counter()
+    findings: list[Finding] = []
+    ran: list[str] = []
+    max_chars = settings.AMMED_MONITOR_MAX_CHARS
+    if not isinstance(text, str) or not text.strip():
+        findings.append(Finding("monitor", "empty_text", "high", "消息为空，不能发送"))
+    elif len(text) > max_chars:
+        findings.append(
+            Finding(
+                "monitor",
+                "text_too_long",
+                "high",
+                f"消息长度 {len(text)} 超过上限 {max_chars} 字，需人工审核",
+                (max_chars, len(text)),
+            )
+        )
+    else:
+        kb.warm()  # a first-use KB load is not a check timing out
+        norm = normalize(text)
+        ctx = CheckContext(norm=norm, patient=patient, structured=structured, category=category)
+        budget_s = settings.AMMED_MONITOR_CHECK_TIMEOUT_MS / 1000.0
+        for name in registry.configured_order():
+            t0 = time.perf_counter()
+            try:
+                module = registry.load(name)
+                found = list(module.check(ctx))
+            except KBUnavailable as exc:
+                log.warning("monitor check %s: drug KB unavailable: %s", name, exc)
+                found = [
+                    Finding(
+                        name,
+                        "monitor.kb_unavailable",
+                        "high",
+                        "药品知识库不可用，无法核对，需人工审核",
+                    )
+                ]
+            except Exception as exc:  # fail closed on ANY error of a check
+                log.exception("monitor check %s failed (%s)", name, type(exc).__name__)
+                found = [
+                    Finding(name, "monitor.check_error", "high", f"检查“{name}”出错，需人工审核")
+                ]
+            elapsed = time.perf_counter() - t0
+            if elapsed > budget_s:
+                log.warning(
+                    "monitor check %s took %.1f ms (budget %.1f)",
+                    name,
+                    elapsed * 1000,
+                    budget_s * 1000,
+                )
+                found.append(
+                    Finding(name, "monitor.check_timeout", "high", f"检查“{name}”超时，需人工审核")
+                )
+            ran.append(name)
+            findings.extend(found)
+    action = "hold" if any(f.severity in HOLDING_SEVERITIES for f in findings) else "release"
+    if not ran and action == "release":  # nothing checked is never a release
+        action = "hold"
+        findings.append(Finding("monitor", "no_checks", "high", "未配置任何检查，需人工审核"))
+    return MonitorResult(action, findings, ran, (time.perf_counter() - started) * 1000)

@@ -1,0 +1,337 @@
+"""The monitor's one door to drug knowledge (adapter).
+
+KB-dependent checks call only this module. Backends (``settings.AMMED_MONITOR_KB``):
+
+- ``medkb`` (``auto`` picks it when importable): the drug knowledge base ``clinical.medkb.api``
+  answers names, mentions, classes, prescription status, adult OTC dose limits and the
+  patient checks (allergy, contraindication, interaction, age, pregnancy). Where it has no
+  adult maximum (prescription-only ingredients) the monitor's own sourced table
+  ``data/drugs_interim.csv`` supplies the label/BNF maximum, so a dose statement about a
+  prescription drug is still checked;
+- ``interim``: only the monitor's small curated formulary (``data/drugs_interim.csv`` +
+  interactions, contraindications, cross-reactivity CSVs), each row sourced;
+- ``off``: no KB: every KB-dependent check holds.
+
+Invariant: when the configured KB cannot be loaded every call raises ``KBUnavailable``;
+the engine turns that into a holding finding (fail closed), never into a release.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+
+from clinical.monitor import lexicon
+
+
+class KBUnavailable(RuntimeError):
+    """The drug knowledge base cannot answer; KB-dependent checks must hold."""
+
+
+@dataclass(frozen=True)
+class DrugMention:
+    """A known drug named in (normalised) text at ``[start, end)``: its ingredient keys
+    (``key`` is the first) and, for a product with one ingredient, its unit strength."""
+
+    start: int
+    end: int
+    name: str
+    key: str
+    keys: tuple[str, ...] = ()
+    strength_mg: float | None = None
+
+    @property
+    def all_keys(self) -> tuple[str, ...]:
+        return self.keys or (self.key,)
+
+
+@dataclass(frozen=True)
+class Ingredient:
+    """Dose limits and classes of one ingredient. Limits are adult oral, in mg; None = none set."""
+
+    key: str
+    name_zh: str
+    rx_only: bool
+    classes: frozenset[str]
+    allergy_classes: frozenset[str]
+    strengths_mg: tuple[float, ...]
+    max_single_mg: float | None
+    max_daily_mg: float | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An interaction or contraindication row."""
+
+    severity: str
+    explanation: str
+    source: str
+
+
+def _mode() -> str:
+    return getattr(settings, "AMMED_MONITOR_KB", "auto")
+
+
+@cache
+def _medkb():
+    try:
+        return importlib.import_module("clinical.medkb.api")
+    except ImportError:
+        return None
+
+
+def backend() -> str:
+    """Which KB answers: "medkb" or "interim"; raises KBUnavailable when none can."""
+    mode = _mode()
+    if mode == "off":
+        raise KBUnavailable("drug knowledge base switched off (AMMED_MONITOR_KB=off)")
+    if mode == "interim":
+        return "interim"
+    if _medkb() is None:
+        if mode == "medkb":
+            raise KBUnavailable("clinical.medkb.api is not installed")
+        return "interim"
+    return "medkb"
+
+
+def _api():
+    """The medkb API module, loaded (raises KBUnavailable when it cannot load its data)."""
+    api = _medkb()
+    try:
+        api.kb()
+    except Exception as exc:  # a missing/corrupt artifact must hold, not release
+        raise KBUnavailable(f"clinical.medkb could not load: {type(exc).__name__}") from exc
+    return api
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in (value or "").split("|") if v.strip()]
+
+
+def _num(value: str) -> float | None:
+    value = (value or "").strip()
+    return float(value) if value else None
+
+
+@cache
+def _ingredients() -> dict[str, Ingredient]:
+    try:
+        out: dict[str, Ingredient] = {}
+        for row in lexicon.rows("drugs_interim"):
+            out[row["key"]] = Ingredient(
+                key=row["key"],
+                name_zh=row["name_zh"],
+                rx_only=row["rx_only"].strip() == "1",
+                classes=frozenset(_split(row["classes"])),
+                allergy_classes=frozenset(_split(row["allergy_classes"])),
+                strengths_mg=tuple(float(s) for s in _split(row["strengths_mg"])),
+                max_single_mg=_num(row["max_single_mg"]),
+                max_daily_mg=_num(row["max_daily_mg"]),
+                source=row["source"],
+            )
+        return out
+    except (OSError, KeyError, ValueError) as exc:
+        raise KBUnavailable(f"interim formulary unreadable: {exc}") from exc
+
+
+@cache
+def _alias_index() -> tuple[re.Pattern[str], dict[str, str]]:
+    alias_to_key: dict[str, str] = {}
+    for row in lexicon.rows("drugs_interim"):
+        for alias in _split(row["aliases"]):
+            alias_to_key[lexicon.fold(alias)] = row["key"]
+    parts = []
+    for alias in sorted(alias_to_key, key=len, reverse=True):
+        esc = re.escape(alias)
+        parts.append(rf"(?<![a-z]){esc}(?![a-z])" if alias.isascii() else esc)
+    return re.compile("|".join(parts)), alias_to_key
+
+
+def find_mentions(text: str) -> list[DrugMention]:
+    """Known drugs named in normalised ``text``, in order, longest alias first."""
+    if backend() == "medkb":
+        api = _api()
+        out = []
+        kb_ = api.kb()
+        for m in api.find_mentions(text):
+            if m.kind == "ingredient":
+                out.append(DrugMention(m.start, m.end, m.surface, m.key, (m.key,)))
+                continue
+            product = kb_.products.get(m.key)
+            keys = tuple(product.ingredient_keys) if product else ()
+            if not keys:
+                continue
+            strength = product.ingredients[0].strength_mg if len(keys) == 1 else None
+            out.append(DrugMention(m.start, m.end, m.surface, keys[0], keys, strength))
+        return out
+    pattern, alias_to_key = _alias_index()
+    return [
+        DrugMention(m.start(), m.end(), m.group(0), alias_to_key[m.group(0)])
+        for m in pattern.finditer(text)
+    ]
+
+
+def resolve(name: str) -> str | None:
+    """The ingredient key of a drug name (exact alias, or an alias contained in it)."""
+    if backend() == "medkb":
+        api = _api()
+        ing = api.ingredient(name)
+        if ing is not None:
+            return ing.key
+        product = api.resolve(name)
+        if product is not None and product.ingredient_keys:
+            return product.ingredient_keys[0]
+        return None
+    mentions = find_mentions(lexicon.fold(name))
+    return mentions[0].key if mentions else None
+
+
+def ingredient(key: str) -> Ingredient | None:
+    """The ingredient's classes and adult limits (medkb first, the sourced table as fallback)."""
+    local = _ingredients().get(key)
+    if backend() == "interim":
+        return local
+    ing = _api().ingredient(key)
+    if ing is None:
+        return local
+    single, daily, source = ing.adult_max_single_mg, ing.adult_max_daily_mg, ing.source
+    if single is None and daily is None and local is not None:
+        single, daily = local.max_single_mg, local.max_daily_mg
+        source = f"{ing.source}; max dose: {local.source}"
+    return Ingredient(
+        key=ing.key,
+        name_zh=ing.name_zh,
+        rx_only=ing.rx_only,
+        classes=frozenset(ing.classes),
+        allergy_classes=frozenset(ing.allergy_classes),
+        strengths_mg=local.strengths_mg if local else (),
+        max_single_mg=single,
+        max_daily_mg=daily,
+        source=source,
+    )
+
+
+@dataclass(frozen=True)
+class PatientReason:
+    """Why a suggested ingredient is unsafe for this patient (from the KB's patient checks)."""
+
+    code: str  # allergy | interaction | contraindication | age | pregnancy | breastfeeding
+    severity: str  # high | medium
+    explanation: str
+    source: str
+
+
+_REASON_CODES = {"allergy", "interaction", "contraindication", "age", "pregnancy", "breastfeeding"}
+
+
+def patient_reasons(key: str, patient) -> list[PatientReason]:
+    """Allergy / interaction / contraindication (and, with medkb, age and pregnancy) reasons
+    against suggesting ingredient ``key`` to ``patient`` (a monitor PatientContext)."""
+    if backend() == "medkb":
+        api = _api()
+        ctx = api.PatientContext(
+            age_years=patient.age_years,
+            sex=patient.sex if patient.sex in ("male", "female") else None,
+            conditions=list(patient.conditions),
+            allergies=list(patient.allergies),
+            current_medications=[m.name for m in patient.medications],
+        )
+        out = [
+            PatientReason(r.code, "high" if r.severity == "avoid" else "medium", r.text, r.source)
+            for r in api.check_patient([key], ctx)
+            if r.code in _REASON_CODES
+        ]
+        # the monitor's own sourced rows apply too (e.g. clopidogrel + omeprazole)
+        have = {r.code for r in out}
+        return out + [r for r in _interim_reasons(key, patient) if r.code not in have]
+    return _interim_reasons(key, patient)
+
+
+def _interim_reasons(key: str, patient) -> list[PatientReason]:
+    ing = _ingredients().get(key)
+    if ing is None:
+        return []
+    out = [
+        PatientReason("allergy", r.severity, r.explanation, r.source)
+        for r in cross_reactivity(allergy_classes(patient.allergies), ing)
+    ]
+    pattern, alias_to_key = _alias_index()
+    for med in patient.medications:
+        for m in list(pattern.finditer(lexicon.fold(med.name)))[:1]:
+            other = _ingredients().get(alias_to_key[m.group(0)])
+            if other is not None and other.key != ing.key:
+                out += [
+                    PatientReason(
+                        "interaction", r.severity, f"与{other.name_zh}: {r.explanation}", r.source
+                    )
+                    for r in interactions(ing, other)
+                ]
+    conditions = [lexicon.fold(c) for c in patient.conditions]
+    out += [
+        PatientReason("contraindication", r.severity, r.explanation, r.source)
+        for r in contraindications(ing, conditions)
+    ]
+    return out
+
+
+def warm() -> None:
+    """Load the configured KB now (so its one-off load is not charged to a check's budget)."""
+    try:
+        if backend() == "medkb":
+            _api()
+        _ingredients()
+        _alias_index()
+    except KBUnavailable:
+        pass  # the KB-dependent checks will hold
+
+
+def _matches(spec: str, ing: Ingredient) -> bool:
+    if spec.startswith("class:"):
+        return spec[6:] in ing.classes
+    return spec == ing.key
+
+
+def interactions(a: Ingredient, b: Ingredient) -> list[Rule]:
+    """Interaction rules between two ingredients (either order)."""
+    out = []
+    for row in lexicon.rows("interactions_interim"):
+        if (_matches(row["a"], a) and _matches(row["b"], b)) or (
+            _matches(row["a"], b) and _matches(row["b"], a)
+        ):
+            out.append(Rule(row["severity"], row["explanation"], row["source"]))
+    return out
+
+
+def contraindications(ing: Ingredient, condition_texts: list[str]) -> list[Rule]:
+    """Contraindication rules of ``ing`` matched by the patient's condition texts."""
+    joined = " ".join(condition_texts)
+    out = []
+    for row in lexicon.rows("contraindications_interim"):
+        if _matches(row["drug"], ing) and any(t in joined for t in _split(row["condition_terms"])):
+            out.append(Rule(row["severity"], row["explanation"], row["source"]))
+    return out
+
+
+def allergy_classes(allergy_texts: list[str]) -> set[str]:
+    """Allergy classes named by the patient's AllergyIntolerance texts (青霉素 → penicillin)."""
+    joined = lexicon.fold(" ".join(allergy_texts))
+    return {
+        row["allergy_class"]
+        for row in lexicon.rows("allergy_terms")
+        if lexicon.fold(row["term"]) in joined
+    }
+
+
+def cross_reactivity(patient_classes: set[str], ing: Ingredient) -> list[Rule]:
+    """Rules saying ``ing`` is unsafe for a patient allergic to ``patient_classes``."""
+    return [
+        Rule(row["severity"], row["explanation"], row["source"])
+        for row in lexicon.rows("cross_reactivity")
+        if row["patient_allergy_class"] in patient_classes
+        and row["drug_allergy_class"] in ing.allergy_classes
+    ]

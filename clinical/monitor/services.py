@@ -1,0 +1,376 @@
+"""The monitor's workflow: check, hold or release, clinician sign-off, escalation.
+
+Clinical invariants:
+- nothing reaches a patient channel unless its Communication is ``completed``: release
+  handlers run only on commit of a release (monitor pass) or of a clinician approval;
+- a held message is an ``on-hold`` Communication with one pending ``Review``; the assigned
+  clinicians are alerted; rejected ones become ``not-done`` with the reason;
+- every clinician or system action on a review writes an ``AuditEvent`` (who, when, before,
+  after) in the same transaction;
+- only clinicians (physician, nurse) who may see the patient, or to whom the review was
+  escalated (django-guardian object permission), may see or decide a review; patients and
+  integration accounts never.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, get_objects_for_user
+
+from ammed_fhir import access, store
+from ammed_fhir.models import PractitionerAccount
+from clinical.monitor.context import PatientContext
+from clinical.monitor.engine import run_monitor
+from clinical.monitor.models import AuditAction, AuditEvent, Review, ReviewStatus
+from clinical.monitor.types import Finding, MonitorResult
+
+if TYPE_CHECKING:
+    from clinical.monitor.gate import GateResult, OutgoingMessage
+
+log = logging.getLogger(__name__)
+CATEGORY_SYSTEM = "https://ammed.example/fhir/CodeSystem/message-category"
+_FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+_ID_NAMESPACE = uuid.UUID("6f0f6f8e-6f4e-4c2a-9b7e-0a9d3c7e1a07")
+SENDER = {"display": "AM-Med 随访系统"}
+
+
+class ReviewError(Exception):
+    """A review action that cannot be done (wrong state or missing input)."""
+
+    status_code = 400
+
+
+class ReviewConflict(ReviewError):
+    status_code = 409
+
+
+def communication_id(key: str | None) -> str:
+    """A valid FHIR id for an idempotency key (the key itself when valid, else a uuid5)."""
+    if not key:
+        return str(uuid.uuid4())
+    return key if _FHIR_ID.match(key) else str(uuid.uuid5(_ID_NAMESPACE, key))
+
+
+# --- checking ---------------------------------------------------------------------------------
+
+
+def check_text(
+    text: str,
+    patient: PatientContext | None,
+    structured: dict[str, Any] | None = None,
+    category: str = "",
+    patient_required: bool = True,
+) -> MonitorResult:
+    """Run the monitor; an unknown patient holds (the context the checks need is missing)."""
+    result = run_monitor(text, patient, structured, category)
+    if patient is None and patient_required:
+        result.findings.append(
+            Finding("monitor", "patient_unknown", "high", "找不到患者档案，无法核对，需人工审核")
+        )
+        result.action = "hold"
+    return result
+
+
+# --- submit -----------------------------------------------------------------------------------
+
+
+def _result_from_existing(comm: dict[str, Any]) -> GateResult:
+    from clinical.monitor.gate import GateResult
+
+    review = Review.objects.filter(communication_id=comm["id"]).first()
+    action = "release" if comm.get("status") == "completed" and review is None else "hold"
+    if review is not None and review.status == ReviewStatus.APPROVED:
+        action = "release"
+    return GateResult(action=action, communication=comm, findings=review.findings if review else [])
+
+
+def submit(msg: OutgoingMessage) -> GateResult:
+    """Check ``msg`` and record it: release (completed + delivery on commit) or hold (on-hold +
+    review + care-team alert). Idempotent on ``msg.idempotency_key``."""
+    from clinical.monitor.gate import GateResult, build_communication, notify_released
+
+    comm_id = communication_id(msg.idempotency_key)
+    existing = store.read("Communication", comm_id)
+    if existing is not None:
+        return _result_from_existing(existing)
+    patient = PatientContext.from_record(msg.patient_id)
+    result = check_text(msg.text, patient, msg.structured, msg.category)
+    findings = [f.as_dict() for f in result.findings]
+    try:
+        with transaction.atomic():
+            if result.action == "release":
+                comm = store.write(build_communication(msg, comm_id, "completed"))
+                notify_released(comm)
+                return GateResult(action="release", communication=comm, findings=findings)
+            comm = build_communication(msg, comm_id, "on-hold")
+            comm["note"] = [{"text": "输出监控拦截，等待医生审核"}]
+            comm = store.write(comm)
+            review = Review.objects.create(
+                communication_id=comm_id,
+                patient_id=msg.patient_id,
+                category=msg.category,
+                original_text=msg.text,
+                findings=findings,
+                message={
+                    "about": msg.about,
+                    "structured": msg.structured,
+                    "recipients": msg.recipients,
+                },
+                escalate_at=timezone.now()
+                + timedelta(minutes=settings.AMMED_MONITOR_ESCALATE_AFTER_MIN),
+            )
+            _audit(review, AuditAction.HOLD, None, after=msg.text, detail={"findings": findings})
+            _notify_care_team(review)
+            return GateResult(action="hold", communication=comm, findings=findings)
+    except IntegrityError:
+        # the same key submitted concurrently: the first writer won, answer with its result
+        existing = store.read("Communication", comm_id)
+        if existing is None:
+            raise
+        return _result_from_existing(existing)
+
+
+def _notify_care_team(review: Review) -> None:
+    from clinical.monitor.gate import alert_care_team
+
+    codes = sorted({f.get("code", "") for f in review.findings if f.get("severity") != "low"})
+    alert_care_team(
+        review.patient_id,
+        f"有一条发给患者的消息被输出监控拦截（{len(codes)}类问题：{'、'.join(codes)[:200]}），"
+        "请在审核队列中批准、修改或拒绝。",
+        reason="monitor-hold",
+        about=[f"Communication/{review.communication_id}"],
+        key=f"hold-{review.pk}",
+    )
+    _audit(review, AuditAction.NOTIFY, None, detail={"to": "care team"})
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def may_review(user: Any) -> bool:
+    """Physicians, nurses and superusers sign off; patients and integration accounts never."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return access.is_clinician(user) and not access.has_role(user, "patient", "integration")
+
+
+def reviews_for(user: Any) -> QuerySet[Review]:
+    """The reviews ``user`` may see: assigned patients, plus reviews escalated to them."""
+    if not may_review(user):
+        return Review.objects.none()
+    if user.is_superuser:
+        return Review.objects.all()
+    visible = access.visible_patient_ids(user) or set()
+    escalated = get_objects_for_user(
+        user, "monitor.change_review", klass=Review, accept_global_perms=False
+    ).values_list("id", flat=True)
+    return Review.objects.filter(Q(patient_id__in=visible) | Q(id__in=list(escalated)))
+
+
+# --- decisions --------------------------------------------------------------------------------
+
+
+def _audit(
+    review: Review,
+    action: str,
+    user: Any,
+    before: str = "",
+    after: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        review=review,
+        action=action,
+        actor=user if getattr(user, "pk", None) else None,
+        actor_name=getattr(user, "username", "") or "system",
+        before=before,
+        after=after,
+        detail=detail or {},
+    )
+
+
+def _locked_pending(review_id: int) -> Review:
+    review = Review.objects.select_for_update().get(pk=review_id)
+    if review.status != ReviewStatus.PENDING:
+        raise ReviewConflict(f"review is already {review.status}")
+    return review
+
+
+def _practitioner_display(user: Any) -> str:
+    return getattr(user, "get_full_name", lambda: "")() or user.username
+
+
+@transaction.atomic
+def approve(review_id: int, user: Any, text: str | None = None, note: str = "") -> Review:
+    """Approve a held message (optionally edited): Communication completed + delivery on commit."""
+    from clinical.monitor.gate import notify_released
+
+    review = _locked_pending(review_id)
+    edited = text is not None and text != review.original_text
+    if text is not None and not text.strip():
+        raise ReviewError("edited text must not be empty")
+    final = text if edited else review.original_text
+    detail: dict[str, Any] = {"note": note} if note else {}
+    if edited:
+        recheck = check_text(
+            final, PatientContext.from_record(review.patient_id), None, review.category
+        )
+        detail["findings_after_edit"] = [f.as_dict() for f in recheck.findings]
+    comm = dict(store.read("Communication", review.communication_id) or {})
+    if not comm:
+        raise ReviewError("held Communication not found")
+    now = timezone.now()
+    comm.update(status="completed", sent=now.isoformat(), payload=[{"contentString": final}])
+    comm.pop("statusReason", None)
+    comm["note"] = [
+        {
+            "text": f"{'修改后' if edited else ''}经 {_practitioner_display(user)} 审核批准发送",
+            "time": now.isoformat(),
+        }
+    ]
+    comm = store.write(comm)
+    review.status = ReviewStatus.APPROVED
+    review.final_text = final
+    review.decided_at = now
+    review.decided_by = user
+    review.reason = note
+    review.escalate_at = None
+    review.save()
+    _audit(
+        review,
+        AuditAction.EDIT_APPROVE if edited else AuditAction.APPROVE,
+        user,
+        before=review.original_text,
+        after=final,
+        detail=detail,
+    )
+    notify_released(comm)
+    return review
+
+
+@transaction.atomic
+def reject(review_id: int, user: Any, reason: str) -> Review:
+    """Reject a held message: Communication not-done with the reason; nothing delivered."""
+    if not (reason or "").strip():
+        raise ReviewError("a reason is required to reject")
+    review = _locked_pending(review_id)
+    comm = dict(store.read("Communication", review.communication_id) or {})
+    if not comm:
+        raise ReviewError("held Communication not found")
+    comm.update(status="not-done", statusReason={"text": reason})
+    comm = store.write(comm)
+    now = timezone.now()
+    review.status = ReviewStatus.REJECTED
+    review.decided_at = now
+    review.decided_by = user
+    review.reason = reason
+    review.escalate_at = None
+    review.save()
+    _audit(
+        review,
+        AuditAction.REJECT,
+        user,
+        before=review.original_text,
+        after="",
+        detail={"reason": reason},
+    )
+    return review
+
+
+# --- escalation -------------------------------------------------------------------------------
+
+
+def escalation_targets(level: int) -> list[Any]:
+    """Users responsible at escalation ``level`` (1-based): the configured chain of usernames,
+    else (no chain configured) the active superusers at level 1."""
+    User = get_user_model()
+    chain = settings.AMMED_MONITOR_ESCALATION_CHAIN
+    if chain:
+        if level > len(chain):
+            return []
+        return list(User.objects.filter(username=chain[level - 1], is_active=True))
+    if level == 1:
+        return list(User.objects.filter(is_superuser=True, is_active=True))
+    return []
+
+
+def escalate_due(now: Any = None) -> int:
+    """Escalate every pending review whose ``escalate_at`` has passed; returns how many."""
+    now = now or timezone.now()
+    count = 0
+    due = Review.objects.filter(status=ReviewStatus.PENDING, escalate_at__lte=now).values_list(
+        "id", "escalation_level"
+    )
+    for review_id, level in list(due):
+        if escalate(review_id, level, now):
+            count += 1
+    return count
+
+
+@transaction.atomic
+def escalate(review_id: int, expected_level: int, now: Any = None) -> bool:
+    """Escalate one review to the next responsible person (claimed by a conditional update)."""
+    now = now or timezone.now()
+    level = expected_level + 1
+    targets = escalation_targets(level)
+    more = bool(escalation_targets(level + 1))
+    next_at = now + timedelta(minutes=settings.AMMED_MONITOR_ESCALATE_AFTER_MIN) if more else None
+    claimed = Review.objects.filter(
+        pk=review_id, status=ReviewStatus.PENDING, escalation_level=expected_level
+    ).update(escalation_level=level, escalate_at=next_at)
+    if claimed != 1:
+        return False
+    review = Review.objects.get(pk=review_id)
+    for user in targets:
+        assign_perm("monitor.view_review", user, review)
+        assign_perm("monitor.change_review", user, review)
+    practitioners = list(
+        PractitionerAccount.objects.filter(user__in=targets).values_list(
+            "practitioner_id", flat=True
+        )
+    )
+    _alert(
+        review,
+        f"一条被拦截的患者消息超过 {settings.AMMED_MONITOR_ESCALATE_AFTER_MIN:g} 分钟未审核，已升级给您处理。",
+        [f"Practitioner/{p}" for p in practitioners],
+        key=f"escalate-{review.pk}-{level}",
+    )
+    _audit(
+        review,
+        AuditAction.ESCALATE,
+        None,
+        detail={"level": level, "to": [u.username for u in targets]},
+    )
+    return True
+
+
+def _alert(review: Review, text: str, recipients: list[str], key: str) -> None:
+    from clinical.monitor.gate import notify_released
+
+    comm: dict[str, Any] = {
+        "resourceType": "Communication",
+        "id": communication_id(key),
+        "status": "completed",
+        "category": [{"coding": [{"system": CATEGORY_SYSTEM, "code": "alert"}]}],
+        "subject": {"reference": f"Patient/{review.patient_id}"},
+        "about": [{"reference": f"Communication/{review.communication_id}"}],
+        "sender": SENDER,
+        "sent": timezone.now().isoformat(),
+        "payload": [{"contentString": text}],
+    }
+    if recipients:
+        comm["recipient"] = [{"reference": r} for r in recipients]
+    notify_released(store.write(comm))

@@ -1,0 +1,194 @@
+"""The knowledge base itself: sourced rows, no dangling references, alias resolution."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from clinical.diet import knowledge
+from clinical.diet.foods import resolve_food
+from clinical.diet.knowledge import DATA_DIR, KnowledgeError, get_kb
+from clinical.diet.medicines import resolve_medicine
+
+
+def test_every_row_of_every_data_file_has_a_source() -> None:
+    for path in DATA_DIR.glob("*.csv"):
+        with path.open(encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        assert rows, path.name
+        assert all(r["source"].strip() for r in rows), path.name
+
+
+def test_the_issue_pairs_are_all_in_the_rules() -> None:
+    codes = {r.code for r in get_kb().rules}
+    for code in (
+        "cephalosporin.ethanol",
+        "nitroimidazole.ethanol",
+        "cephalosporin.ethanol_medicine",
+        "metformin.ethanol",
+        "nsaid.ethanol",
+        "paracetamol.ethanol",
+        "cns_depressant.ethanol",
+        "warfarin.ethanol",
+        "dhp_ccb.grapefruit",
+        "simvastatin.grapefruit",
+        "lovastatin.grapefruit",
+        "atorvastatin.grapefruit",
+        "warfarin.vitamin_k",
+        "tetracycline.dairy",
+        "fluoroquinolone.dairy",
+        "levothyroxine.calcium",
+        "levothyroxine.soy",
+        "levothyroxine.caffeine",
+        "k_sparing.potassium_salt",
+        "acei.potassium_salt",
+        "arb.potassium_salt",
+        "ckd.potassium_salt",
+        "maoi.tyramine",
+        "maoi_like.tyramine",
+    ):
+        assert code in codes, code
+
+
+@pytest.mark.parametrize(
+    ("name", "category"),
+    [
+        ("海鲜", "high_purine_seafood"),
+        ("虾", "high_purine_seafood"),
+        ("蟹", "high_purine_seafood"),
+        ("贝", "high_purine_seafood"),
+        ("啤酒", "ethanol"),
+        ("白酒", "ethanol"),
+        ("红酒", "ethanol"),
+        ("黄酒", "ethanol"),
+        ("米酒", "ethanol"),
+        ("料酒", "ethanol"),
+        ("藿香正气水", "ethanol"),
+        ("西柚", "grapefruit_like"),
+        ("葡萄柚", "grapefruit_like"),
+        ("低钠盐", "potassium_salt"),
+        ("菠菜", "vitamin_k_rich"),
+        ("西兰花", "vitamin_k_rich"),
+        ("羽衣甘蓝", "vitamin_k_rich"),
+        ("牛奶", "calcium_rich"),
+        ("酸奶", "dairy"),
+        ("奶酪", "tyramine_rich"),
+        ("豆浆", "soy"),
+        ("咖啡", "caffeine"),
+        ("腌肉", "tyramine_rich"),
+        ("腐乳", "tyramine_rich"),
+        ("动物内脏", "high_purine"),
+        ("香蕉", "potassium_rich"),
+        ("橙子", "potassium_rich"),
+        ("浓茶", "tannin"),
+        ("冰镇啤酒", "ethanol"),
+        ("一杯西柚汁", "grapefruit_like"),
+    ],
+)
+def test_food_aliases_resolve_to_categories(name: str, category: str) -> None:
+    food = resolve_food(name, get_kb())
+    assert food.complete, name
+    assert category in food.categories
+
+
+def test_a_food_the_lexicon_does_not_know_is_not_resolved() -> None:
+    food = resolve_food("龙舌兰日出配方", get_kb())
+    assert not food.complete
+
+
+@pytest.mark.parametrize(
+    ("name", "codes", "ingredient", "klass"),
+    [
+        ("头孢呋辛酯片 0.25g", None, "cefuroxime", "cephalosporin"),
+        ("头孢", None, None, "cephalosporin"),
+        ("立普妥", None, "atorvastatin", "statin"),
+        ("Warfarin", None, "warfarin", "vitamin_k_antagonist"),
+        ("某降糖片", ["A10BA02"], "metformin", "biguanide"),
+        ("某头孢", ["J01DD99"], None, "cephalosporin"),
+    ],
+)
+def test_medicines_resolve_by_name_brand_and_atc(
+    name: str, codes: list[str] | None, ingredient: str | None, klass: str
+) -> None:
+    med = resolve_medicine(name, codes)
+    assert med is not None
+    if ingredient:
+        assert ingredient in med.ingredients
+    assert klass in med.classes
+
+
+def test_an_unknown_medicine_does_not_resolve() -> None:
+    assert resolve_medicine("某某神药胶囊") is None
+    assert resolve_medicine("") is None
+
+
+def test_medkb_resolves_first_and_our_table_supplies_diet_classes() -> None:
+    """clinical.medkb (issue 3) names the ingredient; diet classes come from our curation."""
+    linezolid = resolve_medicine("利奈唑胺片")
+    assert linezolid is not None and linezolid.via == "medkb"
+    assert "linezolid" in linezolid.ingredients
+    assert "maoi_like" in linezolid.classes and "maoi" not in linezolid.classes
+    tylenol = resolve_medicine("泰诺林")
+    assert (
+        tylenol is not None and tylenol.via == "medkb" and tylenol.ingredients == ("paracetamol",)
+    )
+    # medkb does not know the colloquial class word: our table answers
+    assert resolve_medicine("头孢").via == "diet-table"
+    # ethanol as a medicine ingredient maps to our ethanol-containing-medicine class
+    assert "ethanol_containing_medicine" in resolve_medicine("藿香正气水").classes
+
+
+def test_medkb_classes_are_mapped_for_ingredients_we_do_not_curate(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    class FakeIngredient:
+        classes = frozenset({"hypnotic", "quinolone"})
+
+    class FakeApi:
+        @staticmethod
+        def ingredients_of(name: str) -> list[str]:
+            return ["zaleplon"] if name == "扎来普隆" else []
+
+        @staticmethod
+        def ingredient(key: str) -> FakeIngredient:
+            return FakeIngredient()
+
+    monkeypatch.setattr("clinical.diet.medicines._medkb", lambda: FakeApi)
+    med = resolve_medicine("扎来普隆")
+    assert med is not None and med.via == "medkb"
+    assert {"cns_depressant", "fluoroquinolone"} <= med.classes
+    assert resolve_medicine("华法林").via == "diet-table"  # medkb knows nothing: our table
+
+
+def test_a_failing_medkb_falls_back_to_our_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    class BrokenApi:
+        @staticmethod
+        def ingredients_of(name: str) -> list[str]:
+            raise RuntimeError("kb not built")
+
+    monkeypatch.setattr("clinical.diet.medicines._medkb", lambda: BrokenApi)
+    med = resolve_medicine("华法林钠片")
+    assert med is not None and med.via == "diet-table" and med.ingredients == ("warfarin",)
+
+
+def test_a_rule_naming_an_unknown_category_fails_loading(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for path in DATA_DIR.glob("*.csv"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    with (tmp_path / "drug_food.csv").open("a", encoding="utf-8") as fh:
+        fh.write("typo.rule,ingredient:warfarin,vitamin_kk_rich,avoid,t,a,src\n")
+    monkeypatch.setattr(knowledge, "DATA_DIR", tmp_path)
+    with pytest.raises(KnowledgeError, match="vitamin_kk_rich"):
+        knowledge.load()
+
+
+def test_a_row_without_a_source_fails_loading(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in DATA_DIR.glob("*.csv"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    with (tmp_path / "foods.csv").open("a", encoding="utf-8") as fh:
+        fh.write("神秘果,,fruit,\n")
+    monkeypatch.setattr(knowledge, "DATA_DIR", tmp_path)
+    with pytest.raises(KnowledgeError, match="source"):
+        knowledge.load()

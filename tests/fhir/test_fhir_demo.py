@@ -1,0 +1,48 @@
+"""`manage.py demo` (the main job of `make demo`) on the real URL stack."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from ammed_fhir import access
+from ammed_fhir.models import PatientAssignment, Resource
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_pushes_fixtures_and_prints_chinese_summary() -> None:
+    out = StringIO()
+    call_command("demo", stdout=out)
+    text = out.getvalue()
+    assert "zhang_wei" in text and "EMR 令牌" in text
+    assert "01-post-surgery-zhang-wei.json：16 条资源已写入" in text
+    assert "张伟（demo-surgery），男，68 岁" in text
+    assert "过敏：青霉素" in text
+    assert "国际标准化比值 INR 2.4" in text
+    assert "李秀英（demo-htn-dm），女，58 岁" in text
+    fixture_ids = {"demo-surgery", "surgery-encounter", "surgery-mr-warfarin", "surgery-obs-inr"}
+    stored = set(
+        Resource.objects.filter(patient_id="demo-surgery").values_list("resource_id", flat=True)
+    )
+    assert fixture_ids <= stored
+    # other apps' demo sections add their own resources; the EMR's conditions are ours
+    conditions = Resource.objects.filter(patient_id="demo-surgery", resource_type="Condition")
+    assert conditions.count() == 2
+    # dr_wang through generalPractitioner, nurse_li explicitly, nurse_zhao nobody
+    sources = dict(
+        PatientAssignment.objects.filter(patient_id="demo-surgery").values_list(
+            "user__username", "source"
+        )
+    )
+    assert sources == {"dr_wang": "generalPractitioner", "nurse_li": "demo"}
+    from django.contrib.auth import get_user_model
+
+    zhao = get_user_model().objects.get(username="nurse_zhao")
+    assert access.visible_patient_ids(zhao) == set()
+    # running it again changes nothing but versions (idempotent fixtures)
+    call_command("demo", stdout=StringIO())
+    assert conditions.count() == 2
+    assert conditions.get(resource_id="surgery-cond-af").version_id == 2
