@@ -68,15 +68,15 @@ def run(ctx: DemoContext) -> None:
             ctx.line(f"  {order['medication']}: {STATUS.get(order['status'], order['status'])}")
             if issues:
                 ctx.line(f"    原因: {issues}")
-        ctx.line("  王建国医生(dr_wang)审核通过可排程的医嘱:")
-        for order in orders:
-            if order["status"] != OrderStatus.NEEDS_REVIEW:
-                continue
+        flagged = [o for o in orders if o["status"] == OrderStatus.NEEDS_REVIEW]
+        if flagged:
+            ctx.line("  王建国医生(dr_wang)审核后批准:")
+        for order in flagged:
             resp = doctor.post(f"/api/v1/orders/{order['medication_request']}/approve").json()
             ctx.line(f"    {order['medication']} → {STATUS.get(resp['status'], resp['status'])}")
-            if resp["status"] == OrderStatus.SCHEDULED:
-                # Demo only: lay the doses out from three days ago too, for history.
-                schedule.sync_order(order["medication_request"], now=now - dt.timedelta(days=3))
+        for row in OrderSchedule.objects.filter(patient_id=pid, status=OrderStatus.SCHEDULED):
+            # Demo only: lay the doses out from three days ago too, for some history.
+            schedule.sync_order(row.request_id, now=now - dt.timedelta(days=3))
 
         reminders = ctx.client.get(
             f"/api/v1/patients/{pid}/reminders?from={now.isoformat()}"
@@ -95,8 +95,12 @@ def run(ctx: DemoContext) -> None:
             patient_id__in=ctx.patient_ids, state="pending", due_at__lte=now
         ).values_list("id", flat=True)
     )
-    counts = dispatch.send_batch(due)
-    ctx.line(f"\n已发出的到期提醒: {counts['submitted']} 条 (经输出监控放行后进入站内信/渠道)")
+    dispatch.send_batch(due)
+    states = Counter(DoseReminder.objects.filter(id__in=due).values_list("state", flat=True))
+    ctx.line(
+        f"\n到期提醒 {len(due)} 条经输出监控: 放行 {states['released']} 条 (站内信/渠道), "
+        f"拦截待审 {states['submitted']} 条"
+    )
     sent = list(
         DoseReminder.objects.filter(
             patient_id__in=ctx.patient_ids, state__in=("released", "submitted")

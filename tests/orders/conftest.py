@@ -29,6 +29,8 @@ def patient(pid: str, name: str = "测试") -> dict[str, Any]:
         "resourceType": "Patient",
         "id": pid,
         "name": [{"text": name}],
+        "birthDate": "1960-05-01",
+        "gender": "male",
         "telecom": [{"system": "email", "value": f"{pid}@example.org"}],
     }
 

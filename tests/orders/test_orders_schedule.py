@@ -26,12 +26,54 @@ def approved(rid: str, people) -> OrderSchedule:
     return approve_order(rid, people["doctor"], now=NOW)
 
 
-def test_unchecked_dose_is_flagged_not_scheduled(people) -> None:
-    store.write(med_request("mr-a", "氨氯地平片 5mg 每日1次 晨起口服"))
+def test_dose_within_label_maxima_is_scheduled_without_review(people) -> None:
+    store.write(
+        med_request("mr-a", "苯磺酸氨氯地平片 5mg 每日1次 晨起口服", name="苯磺酸氨氯地平片 5mg")
+    )
     row = sync_order("mr-a", now=NOW)
+    assert (row.status, row.issues) == ("scheduled", [])
+    assert pending("mr-a")[:2] == ["11-29 06:30", "11-30 06:30"]
+
+
+@pytest.mark.parametrize(
+    ("name", "sig", "issue"),
+    [
+        ("苯磺酸氨氯地平片 5mg", "氨氯地平 20mg bid", "单次20mg 超过说明书单次最大10mg(2.0倍"),
+        ("苯磺酸氨氯地平片 5mg", "氨氯地平 每次3片 每日1次", "单次15mg 超过说明书单次最大10mg"),
+        ("阿托伐他汀钙片 20mg", "阿托伐他汀 40mg bid", "每日80mg"),  # 80 = max: allowed
+        ("对乙酰氨基酚片 0.5g", "对乙酰氨基酚 1g qid", "每日4000mg 超过说明书每日最大2000mg"),
+        ("华法林钠片 3mg", "华法林钠片 3mg qd", "知识库没有说明书最大剂量"),
+        ("某某新药片", "每次1片 qd", "未能在药品知识库中识别"),
+        ("苯磺酸氨氯地平片 5mg", "氨氯地平 qd", "未写明单次剂量"),
+    ],
+)
+def test_doses_that_cannot_be_cleared_are_flagged(people, name: str, sig: str, issue: str) -> None:
+    store.write(med_request("mr-a2", sig, name=name))
+    row = sync_order("mr-a2", now=NOW)
+    if issue == "每日80mg":
+        assert row.status == "scheduled"
+        return
     assert row.status == "needs_review"
-    assert dose_check.UNCHECKED in row.issues
-    assert pending("mr-a") == []
+    assert any(issue in i for i in row.issues), row.issues
+    assert pending("mr-a2") == []
+
+
+def test_children_and_unknown_ages_are_flagged(people) -> None:
+    store.write({**store.read("Patient", PID), "birthDate": "2019-01-01"})
+    store.write(med_request("mr-a3", "苯磺酸氨氯地平片 5mg qd", name="苯磺酸氨氯地平片 5mg"))
+    assert any("未满18岁" in i for i in sync_order("mr-a3", now=NOW).issues)
+
+
+def test_kb_failure_fails_closed(people, monkeypatch) -> None:
+    from clinical.monitor import kb
+
+    def broken(key: str):
+        raise kb.KBUnavailable("down")
+
+    monkeypatch.setattr(kb, "ingredient", broken)
+    store.write(med_request("mr-a4", "苯磺酸氨氯地平片 5mg qd", name="苯磺酸氨氯地平片 5mg"))
+    row = sync_order("mr-a4", now=NOW)
+    assert row.status == "needs_review" and dose_check.UNCHECKED in row.issues
 
 
 def test_approval_schedules_the_reviewed_dosage(people) -> None:

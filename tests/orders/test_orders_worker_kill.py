@@ -78,7 +78,14 @@ def test_sigkill_mid_dispatch_loses_and_duplicates_nothing(people, monkeypatch) 
     redis.Redis.from_url(BROKER).flushdb()
     monkeypatch.setattr(celery_app.conf, "task_always_eager", False)
     sink = Sink(PORT, delay_s=0.02)
-    store.write(med_request("kill-1", "阿托伐他汀钙片 20mg qn 口服", authored="2026-11-01"))
+    store.write(
+        med_request(
+            "kill-1",
+            "阿托伐他汀钙片 20mg qn 口服",
+            name="阿托伐他汀钙片 20mg",
+            authored="2026-11-01",
+        )
+    )
     since = timezone.now() - dt.timedelta(days=1)
     sync_order("kill-1", now=since)
     order = approve_order("kill-1", people["doctor"], now=since)

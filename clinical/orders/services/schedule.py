@@ -179,7 +179,18 @@ def _parse_cached(text: str):  # hospitals repeat the same sigs; never mutated
     return parse_sig(text)
 
 
-def plan_order(mr: dict[str, Any], context_text: str = "") -> OrderPlan:
+def age_of(patient: dict[str, Any] | None, today: dt.date | None = None) -> float | None:
+    """Age in years from ``Patient.birthDate`` (None when unknown)."""
+    born = parse_fhir_datetime((patient or {}).get("birthDate"))
+    if born is None:
+        return None
+    today = today or timezone.localdate()
+    return (today - born.date()).days / 365.25
+
+
+def plan_order(
+    mr: dict[str, Any], context_text: str = "", age_years: float | None = None
+) -> OrderPlan:
     """Decide how a MedicationRequest is scheduled (pure; see the module invariants)."""
     issues: list[str] = []
     name = medication_name(mr)
@@ -222,7 +233,7 @@ def plan_order(mr: dict[str, Any], context_text: str = "") -> OrderPlan:
     else:
         if not repeat:
             issues.append("没有可执行的服药时间")
-        issues += check_dose(name, codes, dosage)
+        issues += check_dose(name, codes, dosage, age_years)
         if issues:
             status = OrderStatus.NEEDS_REVIEW
     return OrderPlan(
@@ -351,7 +362,11 @@ def sync_order(request_id: str, now: dt.datetime | None = None) -> OrderSchedule
         cancel_future(request_id, now)
         return None
     patient_id = reference_id(mr.get("subject"), "Patient")
-    plan = plan_order(mr, _context_text(patient_id) if patient_id else "")
+    plan = plan_order(
+        mr,
+        _context_text(patient_id) if patient_id else "",
+        age_of(store.read("Patient", patient_id)) if patient_id else None,
+    )
     if not patient_id:
         plan.status, plan.issues = OrderStatus.NEEDS_REVIEW, [*plan.issues, "医嘱没有患者"]
     row, _ = OrderSchedule.objects.select_for_update().get_or_create(
@@ -465,10 +480,14 @@ def bulk_sync(
             r.patient_id: Routine.of(r) for r in PatientRoutine.objects.filter(patient_id__in=pids)
         }
         context: dict[str, list[Any]] = {}
-        for pid, data in Resource.objects.filter(
-            resource_type__in=["Procedure", "Condition"], patient_id__in=pids
-        ).values_list("patient_id", "data"):
-            context.setdefault(pid, []).append(data)
+        ages: dict[str, float | None] = {}
+        for rtype, pid, data in Resource.objects.filter(
+            resource_type__in=["Procedure", "Condition", "Patient"], patient_id__in=pids
+        ).values_list("resource_type", "patient_id", "data"):
+            if rtype == "Patient":
+                ages[pid] = age_of(data)
+            else:
+                context.setdefault(pid, []).append(data)
         approvals = dict(
             OrderSchedule.objects.filter(request_id__in=ids).values_list(
                 "request_id", "approved_fingerprint"
@@ -477,7 +496,9 @@ def bulk_sync(
         rows, wanted = [], []
         for rid, mr in mrs.items():
             pid = reference_id(mr.get("subject"), "Patient")
-            plan = plan_order(mr, json.dumps(context.get(pid, []), ensure_ascii=False))
+            plan = plan_order(
+                mr, json.dumps(context.get(pid, []), ensure_ascii=False), ages.get(pid)
+            )
             status = plan.status
             if status == OrderStatus.NEEDS_REVIEW and approvals.get(rid) == plan.fingerprint:
                 status = OrderStatus.SCHEDULED if plan.repeat else status
