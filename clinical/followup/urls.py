@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from clinical.followup.views import AssessView
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("followup/assess", AssessView.as_view(), name="followup-assess"),
+]

@@ -1,0 +1,128 @@
+"""Admin: assessments with reasons and a readings-vs-thresholds chart; CarePlan approval."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from ammed_fhir import store
+from clinical.followup.chart import svg_for
+from clinical.followup.models import AlertRecord, Assessment, FollowupCarePlan, FollowupState
+from clinical.followup.services.careplan import approve_careplan
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    list_display = (
+        "patient_id",
+        "disposition",
+        "previous_disposition",
+        "changed",
+        "trigger",
+        "created",
+    )
+    list_filter = ("disposition", "changed", "trigger")
+    search_fields = ("patient_id",)
+    readonly_fields = (
+        "patient_id",
+        "created",
+        "trigger",
+        "disposition",
+        "previous_disposition",
+        "changed",
+        "careplan_id",
+        "reasons_table",
+        "readings_chart",
+        "result_json",
+    )
+    exclude = ("result",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="原因")
+    def reasons_table(self, obj: Assessment) -> str:
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (r["disposition"], r["text"], ", ".join(r.get("evidence", [])), r.get("source", ""))
+                for r in obj.result.get("reasons", [])
+            ),
+        )
+        return format_html(
+            "<table><tr><th>级别</th><th>原因</th><th>证据</th><th>来源</th></tr>{}</table>", rows
+        )
+
+    @admin.display(description="最近30天读数与阈值")
+    def readings_chart(self, obj: Assessment) -> str:
+        record = store.patient_record(obj.patient_id)
+        if record is None:
+            return "—"
+        return mark_safe(svg_for(record, timezone.now()))  # built from escaped parts only
+
+    @admin.display(description="结果 JSON")
+    def result_json(self, obj: Assessment) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(obj.result, ensure_ascii=False, indent=2))
+
+
+@admin.register(FollowupState)
+class FollowupStateAdmin(admin.ModelAdmin):
+    list_display = ("patient_id", "disposition", "assessed")
+    list_filter = ("disposition",)
+    search_fields = ("patient_id",)
+
+
+@admin.register(AlertRecord)
+class AlertRecordAdmin(admin.ModelAdmin):
+    list_display = ("patient_id", "reason_code", "disposition", "communication_id", "created")
+    list_filter = ("disposition",)
+
+
+@admin.register(FollowupCarePlan)
+class FollowupCarePlanAdmin(admin.ModelAdmin):
+    list_display = ("resource_id", "patient_id", "status", "version_id", "last_updated")
+    list_filter = ("status",)
+    search_fields = ("patient_id",)
+    readonly_fields = ("resource_id", "patient_id", "status", "version_id", "activities")
+    fields = readonly_fields
+    actions = ["approve"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="随访活动")
+    def activities(self, obj: FollowupCarePlan) -> str:
+        acts = []
+        for act in obj.data.get("activity") or []:
+            d = act.get("detail") or {}
+            when = d.get("scheduledPeriod") or d.get("scheduledTiming", {}).get("repeat", {})
+            acts.append(
+                ((d.get("code") or {}).get("text", ""), json.dumps(when, ensure_ascii=False))
+            )
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} — {}</li>", acts))
+
+    @admin.action(description="批准所选随访计划（draft → active）")
+    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done = 0
+        for plan in queryset:
+            try:
+                approve_careplan(plan.resource_id, request.user)
+                done += 1
+            except (PermissionDenied, LookupError) as exc:
+                self.message_user(request, f"{plan.resource_id}: 无权批准 ({exc})", messages.ERROR)
+        if done:
+            self.message_user(request, f"已批准 {done} 份随访计划", messages.SUCCESS)

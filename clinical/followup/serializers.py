@@ -1,0 +1,34 @@
+"""Request/response shapes of the follow-up API (for validation and the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class FollowupAssessRequestSerializer(serializers.Serializer):
+    patient_id = serializers.CharField(max_length=64)
+
+
+class FollowupReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+    evidence = serializers.ListField(child=serializers.CharField())
+    disposition = serializers.CharField()
+    family = serializers.CharField()
+    source = serializers.CharField()
+
+
+class FollowupTimeframeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    within = serializers.CharField(allow_null=True)
+    text = serializers.CharField()
+
+
+class FollowupAssessResponseSerializer(serializers.Serializer):
+    assessment_id = serializers.IntegerField()
+    disposition = serializers.ChoiceField(choices=["self-care", "routine", "urgent", "emergency"])
+    reasons = FollowupReasonSerializer(many=True)
+    timeframe = FollowupTimeframeSerializer()
+    notes = serializers.ListField(child=serializers.DictField())
+    uncertainty = serializers.DictField()
+    careplan = serializers.DictField(help_text="FHIR R4 CarePlan")

@@ -1,0 +1,1 @@
+"""Follow-up services: assessment engine, CarePlans, runs and the nightly sweep."""

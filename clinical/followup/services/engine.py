@@ -1,0 +1,105 @@
+"""The follow-up assessment: facts → rule families → modifiers → disposition with reasons.
+
+Clinical invariants:
+- the disposition is the most urgent of all reasons (self-care < routine < urgent < emergency);
+- every reason names its code, Chinese text, the rule's source and the evidence (Observation /
+  Condition / MedicationRequest / Procedure references) that triggered it;
+- missing monitoring is a reason of its own, never read as normal; unknown codes and units are
+  ignored with a note; contradictory readings are judged on the more dangerous value and the
+  result says so in ``uncertainty``;
+- a rule that raises on odd data is reported as a note and escalates to at least ``routine``
+  (a clinician looks) instead of failing the whole assessment.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from ammed_fhir.store import PatientRecord
+from clinical.followup.services.facts import Facts, Note, build_facts
+from clinical.followup.services.ruledata import load, most_urgent, rank
+from clinical.followup.services.rules import FAMILIES, modifiers
+from clinical.followup.services.rules.base import Reason
+
+log = logging.getLogger(__name__)
+
+ENGINE_VERSION = "1"
+
+
+def timeframe(disposition: str) -> dict[str, Any]:
+    spec = load("timeframes")[disposition]
+    return {"code": spec["code"], "within": spec["within"], "text": spec["text"]}
+
+
+def evaluate(facts: Facts) -> list[Reason]:
+    reasons: list[Reason] = []
+    for family in FAMILIES:
+        name = family.__name__.rsplit(".", 1)[-1]
+        try:
+            reasons += family.evaluate(facts)
+        except Exception:  # one broken family must not hide the others' findings
+            log.exception("follow-up rule family %s failed", name)
+            facts.notes.append(Note("rule-error", f"规则组“{name}”评估出错，已转人工复核"))
+            reasons.append(
+                Reason(
+                    code=f"rule-error-{name}",
+                    text="部分规则无法完成评估，需人工复核",
+                    disposition="routine",
+                    family=name,
+                    source="AM-Med engine safety policy (fail towards review)",
+                )
+            )
+    return modifiers.apply(facts, reasons)
+
+
+def _uncertainty(facts: Facts, reasons: list[Reason]) -> dict[str, Any]:
+    notes = [n.as_dict() for n in facts.conflicts]
+    if facts.conflicts:
+        level = "high"
+    elif facts.notes or any(r.family == "missing" for r in reasons):
+        level = "moderate"
+    else:
+        level = "low"
+    return {"level": level, "notes": notes}
+
+
+def assess_facts(facts: Facts) -> dict[str, Any]:
+    reasons = evaluate(facts)
+    reasons.sort(key=lambda r: -rank(r.disposition))
+    disposition = most_urgent(*(r.disposition for r in reasons)) if reasons else "self-care"
+    out_reasons = [r.as_dict() for r in reasons]
+    if not out_reasons:
+        out_reasons = [
+            {
+                "code": "no-findings",
+                "text": "依据现有记录未发现需要就医的异常",
+                "disposition": "self-care",
+                "family": "summary",
+                "source": "AM-Med follow-up protocol",
+                "evidence": [],
+            }
+        ]
+    return {
+        "patient_id": facts.patient_id,
+        "assessed_at": facts.now.isoformat(timespec="seconds"),
+        "engine_version": ENGINE_VERSION,
+        "disposition": disposition,
+        "reasons": out_reasons,
+        "timeframe": timeframe(disposition),
+        "notes": [n.as_dict() for n in facts.notes],
+        "uncertainty": _uncertainty(facts, reasons),
+        "context": {
+            "age": facts.age,
+            "conditions": sorted(facts.conditions),
+            "medications": sorted(facts.meds),
+            "days_since_surgery": facts.days_since_surgery(),
+            "discharged": facts.discharge.isoformat() if facts.discharge else None,
+        },
+    }
+
+
+def assess_record(record: PatientRecord, now: datetime) -> dict[str, Any]:
+    """Assess one stored record at ``now`` (pure: no queries, no writes)."""
+    return assess_facts(build_facts(record, now))

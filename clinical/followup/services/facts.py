@@ -1,0 +1,439 @@
+"""Normalise a stored PatientRecord into the facts the rule families read.
+
+Invariants: every reading is in its kind's canonical unit or not present at all (unknown codes
+and units are dropped with a note, never guessed); implausible values are dropped with a note;
+a patient-reported symptom keeps its polarity (present / explicitly absent) and the latest
+statement per concept wins, with a simultaneous contradiction resolved towards "present" and
+recorded as uncertainty.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ammed_fhir.search_columns import parse_fhir_datetime
+from ammed_fhir.store import PatientRecord
+from clinical.followup.services import lexicon
+from clinical.followup.services.ruledata import load
+from clinical.followup.services.units import to_canonical
+
+log = logging.getLogger(__name__)
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+ICD10 = ("http://hl7.org/fhir/sid/icd-10", "http://hl7.org/fhir/sid/icd-10-cn")
+ATC = "http://www.whocc.no/atc"
+SYMPTOM_WINDOW = timedelta(hours=72)
+CONFLICT_WINDOW = timedelta(hours=1)
+# A simultaneous pair of readings this far apart is contradictory (canonical units).
+CONFLICT_SPREAD = {
+    "temp": 1.5,
+    "spo2": 6,
+    "sbp": 40,
+    "dbp": 25,
+    "hr": 40,
+    "glucose": 5,
+    "weight": 5,
+    "inr": 1.5,
+    "potassium": 1.0,
+}
+
+
+@dataclass(frozen=True)
+class Reading:
+    kind: str
+    value: float
+    at: datetime
+    ref: str  # "Observation/<id>"
+
+
+@dataclass
+class Symptom:
+    concept: str
+    present: bool
+    at: datetime
+    ref: str
+    text: str
+
+
+@dataclass
+class Note:
+    code: str
+    text: str
+    ref: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        out = {"code": self.code, "text": self.text}
+        if self.ref:
+            out["ref"] = self.ref
+        return out
+
+
+@dataclass
+class Facts:
+    """What the rules see about one patient at ``now``."""
+
+    patient_id: str
+    now: datetime
+    age: int | None = None
+    readings: dict[str, list[Reading]] = field(default_factory=dict)  # oldest first
+    symptoms: dict[str, Symptom] = field(default_factory=dict)  # latest statement per concept
+    conditions: dict[str, list[str]] = field(default_factory=dict)  # flag → Condition refs
+    condition_refs: list[str] = field(default_factory=list)  # every active Condition
+    meds: dict[str, list[str]] = field(default_factory=dict)  # flag → MedicationRequest refs
+    med_names: dict[str, str] = field(default_factory=dict)  # MedicationRequest ref → name
+    surgeries: list[tuple[datetime, str, str]] = field(default_factory=list)  # (when, ref, text)
+    procedures_codes: list[tuple[str, str, datetime | None]] = field(default_factory=list)
+    discharge: datetime | None = None
+    notes: list[Note] = field(default_factory=list)
+    conflicts: list[Note] = field(default_factory=list)
+    # Patient statements of something wrong that the lexicon does not know: (when, ref).
+    unrecognised: list[tuple[datetime, str]] = field(default_factory=list)
+
+    # -- helpers used by the rule families -------------------------------------------------
+    def current(self, kind: str) -> Reading | None:
+        """The reading that describes the patient now: the latest within the kind's currency
+        window; when readings within an hour of it disagree, the most concerning is chosen by
+        the caller through ``current_group``."""
+        rows = self.readings.get(kind) or []
+        if not rows:
+            return None
+        latest = rows[-1]
+        hours = load("observations")["kinds"][kind]["current_hours"]
+        if self.now - latest.at > timedelta(hours=hours):
+            return None
+        return latest
+
+    def current_group(self, kind: str) -> list[Reading]:
+        """The current reading plus any taken within an hour of it (a contradiction check)."""
+        cur = self.current(kind)
+        if cur is None:
+            return []
+        return [r for r in self.readings[kind] if cur.at - r.at <= CONFLICT_WINDOW]
+
+    def present(self, concept: str) -> Symptom | None:
+        s = self.symptoms.get(concept)
+        if s and s.present and self.now - s.at <= SYMPTOM_WINDOW:
+            return s
+        return None
+
+    def has_condition(self, *flags: str) -> bool:
+        return any(self.conditions.get(f) for f in flags)
+
+    def has_med(self, *flags: str) -> bool:
+        return any(self.meds.get(f) for f in flags)
+
+    def days_since_surgery(self) -> int | None:
+        if not self.surgeries:
+            return None
+        when = max(s[0] for s in self.surgeries)
+        return max(0, (self.now.date() - when.astimezone(self.now.tzinfo).date()).days)
+
+    def last_surgery(self) -> tuple[datetime, str, str] | None:
+        return max(self.surgeries, key=lambda s: s[0]) if self.surgeries else None
+
+
+def _codings(concept: Any) -> list[dict[str, Any]]:
+    if not isinstance(concept, dict):
+        return []
+    return [c for c in concept.get("coding") or [] if isinstance(c, dict)]
+
+
+def _text_of(concept: Any) -> str:
+    if not isinstance(concept, dict):
+        return ""
+    parts = [concept.get("text") or ""] + [c.get("display") or "" for c in _codings(concept)]
+    return " ".join(p for p in parts if isinstance(p, str))
+
+
+def _ref(resource: dict[str, Any]) -> str:
+    return f"{resource.get('resourceType')}/{resource.get('id')}"
+
+
+def _age(patient: dict[str, Any], now: datetime) -> int | None:
+    born = parse_fhir_datetime(patient.get("birthDate"))
+    if born is None:
+        return None
+    today = now.date()
+    b = born.date()
+    return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+
+
+def _is_active_condition(cond: dict[str, Any]) -> bool:
+    codes = [c.get("code") for c in _codings(cond.get("clinicalStatus"))]
+    if codes and not set(codes) & {"active", "recurrence", "relapse"}:
+        return False
+    ver = [c.get("code") for c in _codings(cond.get("verificationStatus"))]
+    return not (set(ver) & {"refuted", "entered-in-error"})
+
+
+def classify_condition(cond: dict[str, Any]) -> list[str]:
+    flags = []
+    codings = _codings(cond.get("code"))
+    text = _text_of(cond.get("code"))
+    for flag, spec in load("conditions").items():
+        hit = any(
+            (c.get("system") == SNOMED and c.get("code") in spec["snomed"])
+            or (
+                c.get("system") in ICD10
+                and any(str(c.get("code", "")).startswith(p) for p in spec["icd10"])
+            )
+            for c in codings
+        ) or any(k in text for k in spec["text"])
+        if hit:
+            flags.append(flag)
+    return flags
+
+
+def _med_text(mr: dict[str, Any]) -> str:
+    parts = [_text_of(mr.get("medicationCodeableConcept"))]
+    ref = mr.get("medicationReference")
+    if isinstance(ref, dict):
+        parts.append(ref.get("display") or "")
+    return " ".join(parts)
+
+
+def classify_medication(mr: dict[str, Any]) -> list[str]:
+    flags = []
+    codings = _codings(mr.get("medicationCodeableConcept"))
+    text = _med_text(mr)
+    for flag, spec in load("medications").items():
+        hit = any(
+            c.get("system") == ATC
+            and any(str(c.get("code", "")).startswith(p) for p in spec["atc"])
+            for c in codings
+        ) or any(k in text for k in spec["text"])
+        if hit:
+            flags.append(flag)
+    return flags
+
+
+def _is_survey(obs: dict[str, Any]) -> bool:
+    for cat in obs.get("category") or []:
+        if any(c.get("code") == "survey" for c in _codings(cat)):
+            return True
+    return False
+
+
+def _quantity(q: Any) -> tuple[float, str] | None:
+    if not isinstance(q, dict) or not isinstance(q.get("value"), int | float):
+        return None
+    return float(q["value"]), str(q.get("code") or q.get("unit") or "")
+
+
+def _add_reading(
+    facts: Facts, kind: str, q: tuple[float, str], at: datetime, ref: str, label: str
+) -> None:
+    spec = load("observations")["kinds"][kind]
+    value = to_canonical(kind, q[0], q[1])
+    if value is None:
+        facts.notes.append(
+            Note(
+                "unit-unknown", f"{spec['label']}单位“{q[1] or '未注明'}”无法安全换算，已忽略", ref
+            )
+        )
+        return
+    lo, hi = spec["plausible"]
+    if not lo <= value <= hi:
+        facts.notes.append(
+            Note(
+                "implausible",
+                f"{spec['label']}数值{q[0]}{q[1]}超出生理可能范围，疑为录入错误，已忽略",
+                ref,
+            )
+        )
+        return
+    facts.readings.setdefault(kind, []).append(Reading(kind, value, at, ref))
+    if kind == "glucose_fasting":  # a fasting glucose is a glucose too
+        facts.readings.setdefault("glucose", []).append(Reading("glucose", value, at, ref))
+
+
+def _loinc_codes(concept: Any) -> list[str]:
+    return [c.get("code") for c in _codings(concept) if c.get("system") == LOINC and c.get("code")]
+
+
+def _when(value: Any) -> datetime | None:
+    """Fast path for full ISO timestamps; partial FHIR dates go through the store's parser."""
+    if isinstance(value, str) and len(value) > 10:
+        try:
+            dt = datetime.fromisoformat(value)
+        except ValueError:
+            return parse_fhir_datetime(value)
+        return dt if dt.tzinfo else parse_fhir_datetime(value)
+    return parse_fhir_datetime(value)
+
+
+def _observation(facts: Facts, obs: dict[str, Any]) -> None:
+    if obs.get("status") in ("entered-in-error", "cancelled", "preliminary"):
+        return
+    ref = _ref(obs)
+    at = (
+        _when(obs.get("effectiveDateTime"))
+        or _when((obs.get("effectivePeriod") or {}).get("start"))
+        or _when(obs.get("issued"))
+    )
+    if at is None:
+        facts.notes.append(Note("no-time", "观察记录缺少时间，已忽略", ref))
+        return
+    if at > facts.now + timedelta(minutes=10):
+        facts.notes.append(Note("future-time", "观察记录时间晚于当前时间，已忽略", ref))
+        return
+    codes = _loinc_codes(obs.get("code"))
+    if _is_survey(obs) or (not codes and ("valueBoolean" in obs or "valueString" in obs)):
+        _symptom(facts, obs, at, ref)
+        return
+    mapping = load("observations")
+    label = _text_of(obs.get("code")) or "观察项"
+    if obs.get("component"):
+        used = False
+        for comp in obs.get("component") or []:
+            for code in _loinc_codes(comp.get("code")):
+                kind = mapping["loinc"].get(code)
+                q = _quantity(comp.get("valueQuantity"))
+                if kind and q:
+                    _add_reading(facts, kind, q, at, ref, label)
+                    used = True
+        if used:
+            return
+    for code in codes:
+        kind = mapping["loinc"].get(code)
+        if kind:
+            q = _quantity(obs.get("valueQuantity"))
+            if q is None:
+                facts.notes.append(Note("no-value", f"{label}没有数值，已忽略", ref))
+            else:
+                _add_reading(facts, kind, q, at, ref, label)
+            return
+    facts.notes.append(
+        Note(
+            "code-unknown",
+            f"未识别的观察项“{label}”（{', '.join(codes) or '无编码'}），已忽略",
+            ref,
+        )
+    )
+
+
+def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
+    question = _text_of(obs.get("code"))
+    statements: list[tuple[str, bool]] = []
+    if isinstance(obs.get("valueBoolean"), bool):
+        statements = [
+            (m.concept, obs["valueBoolean"] and not m.negated) for m in lexicon.match(question)
+        ]
+    elif isinstance(obs.get("valueString"), str):
+        answer = obs["valueString"]
+        polarity = lexicon.answer_polarity(answer)
+        if polarity is not None:
+            statements = [(m.concept, polarity and not m.negated) for m in lexicon.match(question)]
+        else:
+            statements = [(m.concept, not m.negated) for m in lexicon.match(answer)]
+            if not statements:
+                statements = [(m.concept, not m.negated) for m in lexicon.match(question)]
+    text = " ".join(x for x in (question, obs.get("valueString") or "") if x)
+    if not statements:
+        # Free text in the patient's own words that we cannot read goes to a clinician; an
+        # unknown yes/no question answered "yes" is only noted (it may be "took my pills").
+        affirmed = (
+            isinstance(obs.get("valueString"), str)
+            and lexicon.answer_polarity(obs["valueString"]) is None
+        )
+        if affirmed:  # the patient says something is wrong and we cannot tell what
+            facts.unrecognised.append((at, ref))
+        if text:
+            facts.notes.append(
+                Note(
+                    "symptom-unrecognised",
+                    f"患者自述“{text[:40]}”未匹配到已知症状，请人工查看",
+                    ref,
+                )
+            )
+        return
+    seen: dict[str, bool] = {}
+    for concept, present in statements:  # within one answer, "present" wins
+        seen[concept] = seen.get(concept, False) or present
+    for concept, present in seen.items():
+        prev = facts.symptoms.get(concept)
+        if prev is None or at > prev.at:
+            facts.symptoms[concept] = Symptom(concept, present, at, ref, text)
+        elif at == prev.at and present != prev.present:
+            facts.conflicts.append(
+                Note(
+                    "symptom-conflict",
+                    f"同一时间对“{lexicon.label(concept)}”的回答相互矛盾，按“有”处理",
+                    ref,
+                )
+            )
+            facts.symptoms[concept] = Symptom(concept, True, at, ref, text)
+
+
+def _procedure_time(proc: dict[str, Any]) -> datetime | None:
+    return parse_fhir_datetime(proc.get("performedDateTime")) or parse_fhir_datetime(
+        (proc.get("performedPeriod") or {}).get("end")
+        or (proc.get("performedPeriod") or {}).get("start")
+    )
+
+
+def build_facts(record: PatientRecord, now: datetime) -> Facts:
+    """Facts about ``record`` at ``now`` (pure: no queries)."""
+    facts = Facts(patient_id=str(record.patient.get("id")), now=now, age=_age(record.patient, now))
+    for cond in record.conditions:
+        if not _is_active_condition(cond):
+            continue
+        facts.condition_refs.append(_ref(cond))
+        for flag in classify_condition(cond):
+            facts.conditions.setdefault(flag, []).append(_ref(cond))
+    for mr in record.medication_requests:
+        if mr.get("status") not in ("active", "on-hold", None):
+            continue
+        if mr.get("status") == "on-hold":
+            continue
+        facts.med_names[_ref(mr)] = _med_text(mr).split(" ")[0] or "药物"
+        for flag in classify_medication(mr):
+            facts.meds.setdefault(flag, []).append(_ref(mr))
+    for proc in record.procedures:
+        if proc.get("status") not in ("completed", "in-progress", None):
+            continue
+        when = _procedure_time(proc)
+        codes = [c.get("code") or "" for c in _codings(proc.get("code"))]
+        text = _text_of(proc.get("code"))
+        facts.procedures_codes.append((" ".join(codes), text, when))
+        if when is not None and when <= now and now - when <= timedelta(days=90):
+            is_chemo = "化疗" in text
+            if is_chemo:
+                facts.meds.setdefault("chemotherapy", []).append(_ref(proc))
+            else:
+                facts.surgeries.append((when, _ref(proc), text))
+    for enc in record.encounters:
+        end = parse_fhir_datetime((enc.get("period") or {}).get("end"))
+        if end is not None and end <= now and (facts.discharge is None or end > facts.discharge):
+            facts.discharge = end
+    for obs in record.observations:
+        try:
+            _observation(facts, obs)
+        except Exception:  # an unreadable Observation is named and sent to review, never fatal
+            log.exception("follow-up could not read one Observation")
+            facts.notes.append(Note("unreadable", "一条观察记录无法解析，已转人工复核", _ref(obs)))
+            facts.unrecognised.append((now, _ref(obs)))
+    for kind, rows in facts.readings.items():
+        rows.sort(key=lambda r: r.at)
+        _check_conflicts(facts, kind)
+    return facts
+
+
+def _check_conflicts(facts: Facts, kind: str) -> None:
+    spread = CONFLICT_SPREAD.get(kind)
+    group = facts.current_group(kind)
+    if spread is None or len(group) < 2:
+        return
+    values = [r.value for r in group]
+    if max(values) - min(values) >= spread:
+        label = load("observations")["kinds"][kind]["label"]
+        facts.conflicts.append(
+            Note(
+                f"conflict-{kind}",
+                f"1小时内{label}读数相互矛盾（{min(values)}–{max(values)}），按较危险的读数判断，建议复测",
+                group[-1].ref,
+            )
+        )

@@ -1,0 +1,71 @@
+"""Post-operative fever and wound signs within the surgical-site-infection window."""
+
+from __future__ import annotations
+
+from clinical.followup.services.facts import Facts
+from clinical.followup.services.ruledata import load, rules
+from clinical.followup.services.rules.base import Reason, fmt
+
+_IMPLANT_WORDS = ("置换", "植入", "内固定", "假体", "支架", "补片")
+
+
+def _window_days(facts: Facts) -> int:
+    data = load("postop")
+    last = facts.last_surgery()
+    if last and any(w in last[2] for w in _IMPLANT_WORDS):
+        return data["implant_window_days"]
+    return data["window_days"]
+
+
+def evaluate(facts: Facts) -> list[Reason]:
+    day = facts.days_since_surgery()
+    last = facts.last_surgery()
+    if day is None or last is None:
+        return []
+    data = load("postop")
+    temp = facts.current_group("temp")
+    max_temp = max(temp, key=lambda r: r.value) if temp else None
+    wound = [s for c in data["wound_signs"] if (s := facts.present(c))]
+    out: list[Reason] = []
+    for row in rules("postop"):
+        limit = row.get("max_day", _window_days(facts))
+        if day > limit or day < row.get("min_day", 0):
+            continue
+        evidence = [last[1]]
+        value = ""
+        if "fever_ge" in row:
+            if max_temp is None or max_temp.value < row["fever_ge"]:
+                continue
+            evidence.append(max_temp.ref)
+            value = fmt(max_temp.value)
+        if row.get("wound_signs"):
+            if not wound:
+                continue
+            evidence += [s.ref for s in wound]
+        if row.get("wound_concepts"):
+            hits = [s for c in row["wound_concepts"] if (s := facts.present(c))]
+            if not hits:
+                continue
+            evidence += [s.ref for s in hits]
+        out.append(
+            Reason(
+                code=row["code"],
+                text=row["text"].format(day=day, value=value),
+                disposition=row["disposition"],
+                family="postop",
+                source=row["source"],
+                evidence=evidence,
+            )
+        )
+    return _dedupe_fever(out)
+
+
+def _dedupe_fever(reasons: list[Reason]) -> list[Reason]:
+    """Only the most specific fever rule is reported (rows are ordered most specific first)."""
+    fever_codes = [
+        r for r in reasons if r.code in ("postop-fever-wound", "postop-fever", "postop-early-fever")
+    ]
+    if len(fever_codes) <= 1:
+        return reasons
+    keep = fever_codes[0]
+    return [r for r in reasons if r not in fever_codes or r is keep]

@@ -1,0 +1,43 @@
+"""Red-flag and other patient-reported symptoms (survey Observations, last 72 hours)."""
+
+from __future__ import annotations
+
+from clinical.followup.services import lexicon
+from clinical.followup.services.facts import SYMPTOM_WINDOW, Facts
+from clinical.followup.services.ruledata import rules
+from clinical.followup.services.rules.base import Reason
+
+
+def evaluate(facts: Facts) -> list[Reason]:
+    out: list[Reason] = []
+    for row in rules("red_flags"):
+        if row.get("unrecognised"):
+            refs = [ref for at, ref in facts.unrecognised if facts.now - at <= SYMPTOM_WINDOW]
+            if refs:
+                out.append(
+                    Reason(
+                        code=row["code"],
+                        text=row["text"],
+                        disposition=row["disposition"],
+                        family="red_flags",
+                        source=row["source"],
+                        evidence=refs,
+                    )
+                )
+            continue
+        present = [facts.present(c) for c in row["symptoms"]]
+        hits = [s for s in present if s]
+        if not hits:
+            continue
+        labels = "、".join(lexicon.label(s.concept) for s in hits)
+        out.append(
+            Reason(
+                code=row["code"],
+                text=row["text"] if len(row["symptoms"]) == 1 else f"{row['text']}（{labels}）",
+                disposition=row["disposition"],
+                family="red_flags",
+                source=row["source"],
+                evidence=[s.ref for s in hits],
+            )
+        )
+    return out

@@ -1,0 +1,43 @@
+"""Threshold rows (vitals.yaml, labs.yaml) evaluated against the current readings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clinical.followup.services.facts import Facts
+from clinical.followup.services.rules.base import (
+    Reason,
+    compare,
+    context_holds,
+    fmt,
+    keep_most_urgent_per_group,
+    worst,
+)
+
+
+def evaluate_rows(facts: Facts, rows: list[dict[str, Any]], family: str) -> list[Reason]:
+    fired: list[tuple[str, Reason]] = []
+    for row in rows:
+        group = facts.current_group(row["kind"])
+        if not group:
+            continue
+        reading = worst(group, row["op"])
+        if not compare(reading.value, row["op"], row["value"]):
+            continue
+        ok, ctx_refs = context_holds(facts, row)
+        if not ok:
+            continue
+        fired.append(
+            (
+                row.get("group", row["kind"]),
+                Reason(
+                    code=row["code"],
+                    text=row["text"].format(value=fmt(reading.value)),
+                    disposition=row["disposition"],
+                    family=family,
+                    source=row["source"],
+                    evidence=[reading.ref, *ctx_refs],
+                ),
+            )
+        )
+    return keep_most_urgent_per_group(fired)

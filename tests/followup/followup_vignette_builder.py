@@ -1,0 +1,292 @@
+"""Turn compact follow-up vignettes (followup_vignettes.yaml) into FHIR R4 transaction Bundles.
+
+Shared by tests/followup/test_followup_vignettes.py and bench/followup.py (accuracy report).
+Every resource gets an explicit id and a PUT request, so the bundle needs no reference
+resolution; times are relative to ``now``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ammed_fhir.store import PatientRecord
+
+VIGNETTES = Path(__file__).with_name("followup_vignettes.yaml")
+LOINC = "http://loinc.org"
+
+OBS = {
+    "temp": ("8310-5", "体温", "Cel", "vital-signs"),
+    "hr": ("8867-4", "心率", "/min", "vital-signs"),
+    "rr": ("9279-1", "呼吸频率", "/min", "vital-signs"),
+    "spo2": ("59408-5", "血氧饱和度", "%", "vital-signs"),
+    "weight": ("29463-7", "体重", "kg", "vital-signs"),
+    "glucose": ("15074-8", "血糖", "mmol/L", "laboratory"),
+    "glucose_mgdl": ("2339-0", "血糖", "mg/dL", "laboratory"),
+    "fglu": ("1558-6", "空腹血糖", "mmol/L", "laboratory"),
+    "hba1c": ("4548-4", "糖化血红蛋白", "%", "laboratory"),
+    "inr": ("6301-6", "INR", "{INR}", "laboratory"),
+    "k": ("2823-3", "血钾", "mmol/L", "laboratory"),
+    "cr": ("14682-9", "血肌酐", "umol/L", "laboratory"),
+    "hb": ("718-7", "血红蛋白", "g/L", "laboratory"),
+    "anc": ("751-8", "中性粒细胞绝对值", "10*9/L", "laboratory"),
+    "unknown": ("99999-9", "未知检验", "U/L", "laboratory"),
+}
+CONDITIONS = {
+    "hypertension": ("38341003", "原发性高血压"),
+    "diabetes": ("44054006", "2型糖尿病"),
+    "af": ("49436004", "心房颤动"),
+    "hf": ("84114007", "慢性心力衰竭"),
+    "copd": ("13645005", "慢性阻塞性肺疾病"),
+    "cancer": ("363358000", "肺癌"),
+    "ckd": ("709044004", "慢性肾脏病"),
+    "oa": ("239873007", "膝骨关节炎"),
+}
+MEDS = {
+    "warfarin": ("B01AA03", "华法林钠片 3mg"),
+    "rivaroxaban": ("B01AF01", "利伐沙班片 20mg"),
+    "insulin": ("A10AE04", "甘精胰岛素注射液"),
+    "metformin": ("A10BA02", "二甲双胍缓释片 0.5g"),
+    "amlodipine": ("C08CA01", "苯磺酸氨氯地平片 5mg"),
+    "capecitabine": ("L01BC06", "卡培他滨片 500mg"),
+    "furosemide": ("C03CA01", "呋塞米片 20mg"),
+    "levetiracetam": ("N03AX14", "左乙拉西坦片 500mg"),
+    "paracetamol": ("N02BE01", "对乙酰氨基酚片 0.5g"),
+}
+
+
+def load_vignettes() -> list[dict[str, Any]]:
+    return yaml.safe_load(VIGNETTES.read_text(encoding="utf-8"))
+
+
+def _ref(pid: str) -> dict[str, str]:
+    return {"reference": f"Patient/{pid}"}
+
+
+def _when(now: datetime, hours_ago: float) -> str:
+    return (now - timedelta(hours=hours_ago)).isoformat(timespec="seconds")
+
+
+def vignette_resources(v: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+    pid = f"vg-{v['id']}"[:64]
+    age = v.get("age", 60)
+    res: list[dict[str, Any]] = [
+        {
+            "resourceType": "Patient",
+            "id": pid,
+            "active": True,
+            "name": [{"text": v.get("name", "测试患者")}],
+            "gender": v.get("sex", "female"),
+            "birthDate": f"{now.year - age - 1}-{now.month:02d}-01"
+            if now.month > 1
+            else f"{now.year - age - 1}-01-01",
+        }
+    ]
+    n = 0
+
+    def nid() -> str:
+        nonlocal n
+        n += 1
+        return f"{pid}-{n}"[:64]
+
+    for key in v.get("conditions", []):
+        code, text = CONDITIONS[key]
+        res.append(
+            {
+                "resourceType": "Condition",
+                "id": nid(),
+                "clinicalStatus": {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                            "code": "active",
+                        }
+                    ]
+                },
+                "code": {
+                    "coding": [{"system": "http://snomed.info/sct", "code": code}],
+                    "text": text,
+                },
+                "subject": _ref(pid),
+            }
+        )
+    for key in v.get("meds", []):
+        atc, text = MEDS[key]
+        res.append(
+            {
+                "resourceType": "MedicationRequest",
+                "id": nid(),
+                "status": "active",
+                "intent": "order",
+                "medicationCodeableConcept": {
+                    "coding": [{"system": "http://www.whocc.no/atc", "code": atc}],
+                    "text": text,
+                },
+                "subject": _ref(pid),
+            }
+        )
+    if "surgery" in v:
+        s = v["surgery"]
+        res.append(
+            {
+                "resourceType": "Procedure",
+                "id": nid(),
+                "status": "completed",
+                "code": {
+                    "coding": [
+                        {
+                            "system": "http://snomed.info/sct",
+                            "code": str(s.get("snomed", "387713003")),
+                        }
+                    ],
+                    "text": s.get("text", "腹腔镜胆囊切除术"),
+                },
+                "subject": _ref(pid),
+                "performedDateTime": _when(now, s["days_ago"] * 24),
+            }
+        )
+    if "discharge_days_ago" in v:
+        d = v["discharge_days_ago"]
+        res.append(
+            {
+                "resourceType": "Encounter",
+                "id": nid(),
+                "status": "finished",
+                "class": {
+                    "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                    "code": "IMP",
+                },
+                "subject": _ref(pid),
+                "period": {"start": _when(now, (d + 5) * 24), "end": _when(now, d * 24)},
+            }
+        )
+    for row in v.get("obs", []):
+        kind, value, hours = row[0], row[1], row[2]
+        if kind == "bp":
+            res.append(
+                {
+                    "resourceType": "Observation",
+                    "id": nid(),
+                    "status": "final",
+                    "category": [
+                        {
+                            "coding": [
+                                {
+                                    "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                    "code": "vital-signs",
+                                }
+                            ]
+                        }
+                    ],
+                    "code": {"coding": [{"system": LOINC, "code": "85354-9"}], "text": "血压"},
+                    "subject": _ref(pid),
+                    "effectiveDateTime": _when(now, hours),
+                    "component": [
+                        {
+                            "code": {"coding": [{"system": LOINC, "code": "8480-6"}]},
+                            "valueQuantity": {
+                                "value": value[0],
+                                "unit": "mmHg",
+                                "system": "http://unitsofmeasure.org",
+                                "code": "mm[Hg]",
+                            },
+                        },
+                        {
+                            "code": {"coding": [{"system": LOINC, "code": "8462-4"}]},
+                            "valueQuantity": {
+                                "value": value[1],
+                                "unit": "mmHg",
+                                "system": "http://unitsofmeasure.org",
+                                "code": "mm[Hg]",
+                            },
+                        },
+                    ],
+                }
+            )
+            continue
+        code, text, unit, cat = OBS[kind]
+        if len(row) > 3:
+            unit = row[3]
+        res.append(
+            {
+                "resourceType": "Observation",
+                "id": nid(),
+                "status": "final",
+                "category": [
+                    {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                "code": cat,
+                            }
+                        ]
+                    }
+                ],
+                "code": {"coding": [{"system": LOINC, "code": code}], "text": text},
+                "subject": _ref(pid),
+                "effectiveDateTime": _when(now, hours),
+                "valueQuantity": {
+                    "value": value,
+                    "unit": unit,
+                    "system": "http://unitsofmeasure.org",
+                    "code": unit,
+                },
+            }
+        )
+    for row in v.get("survey", []):
+        text, value, hours = row
+        obs = {
+            "resourceType": "Observation",
+            "id": nid(),
+            "status": "final",
+            "category": [
+                {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                            "code": "survey",
+                        }
+                    ]
+                }
+            ],
+            "code": {"text": text},
+            "subject": _ref(pid),
+            "effectiveDateTime": _when(now, hours),
+        }
+        obs["valueBoolean" if isinstance(value, bool) else "valueString"] = value
+        res.append(obs)
+    return res
+
+
+def vignette_bundle(v: dict[str, Any], now: datetime) -> dict[str, Any]:
+    return {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "fullUrl": f"{r['resourceType']}/{r['id']}",
+                "resource": r,
+                "request": {"method": "PUT", "url": f"{r['resourceType']}/{r['id']}"},
+            }
+            for r in vignette_resources(v, now)
+        ],
+    }
+
+
+def vignette_record(v: dict[str, Any], now: datetime) -> PatientRecord:
+    """The same vignette as an in-memory PatientRecord (engine-only accuracy runs)."""
+    res = vignette_resources(v, now)
+    by: dict[str, list] = {}
+    for r in res[1:]:
+        by.setdefault(r["resourceType"], []).append(r)
+    return PatientRecord(
+        patient=res[0],
+        conditions=by.get("Condition", []),
+        medication_requests=by.get("MedicationRequest", []),
+        observations=by.get("Observation", []),
+        procedures=by.get("Procedure", []),
+        encounters=by.get("Encounter", []),
+    )
