@@ -28,6 +28,7 @@ import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -111,18 +112,41 @@ def clean() -> None:
     bench.delete()
 
 
+def resource(data: dict, now: Any) -> Any:  # a Resource row (bench setup)
+    from ammed_fhir import search_columns
+    from ammed_fhir.models import Resource
+
+    return Resource(
+        resource_type=data["resourceType"],
+        resource_id=data["id"],
+        last_updated=now,
+        data=data,
+        **search_columns.columns(data),
+    )
+
+
+def patient(pid: str) -> dict:
+    return {
+        "resourceType": "Patient",
+        "id": pid,
+        "birthDate": "1960-01-01",
+        "gender": "female",
+        "meta": {"versionId": "1"},
+    }
+
+
 def build(patients: int, meds: int, days: int, workers: int = 0) -> dict:
     from django.conf import settings
     from django.utils import timezone
 
-    from ammed_fhir import search_columns
     from ammed_fhir.models import Resource
-    from clinical.orders.services import dose_check, schedule
+    from clinical.orders.services import schedule
 
     now = timezone.now()
-    log(f"setup: inserting {patients * meds} MedicationRequests (untimed)")
+    log(f"setup: inserting {patients} Patients, {patients * meds} MedicationRequests (untimed)")
     rows, ids = [], []
     for p in range(patients):
+        rows.append(resource(patient(f"bench-{p}"), now))
         for m in range(meds):
             name, sig = SIGS[(p + m) % len(SIGS)]
             rid = f"bench-mr-{p}-{m}"
@@ -137,20 +161,10 @@ def build(patients: int, meds: int, days: int, workers: int = 0) -> dict:
                 "dosageInstruction": [{"text": sig}],
                 "meta": {"versionId": "1"},
             }
-            rows.append(
-                Resource(
-                    resource_type="MedicationRequest",
-                    resource_id=rid,
-                    last_updated=now,
-                    data=data,
-                    **search_columns.columns(data),
-                )
-            )
+            rows.append(resource(data, now))
             ids.append(rid)
     Resource.objects.bulk_create(rows, batch_size=5000)
     settings.AMMED_REMINDER_HORIZON_DAYS = days
-    dose_check.check_dose = lambda *a, **k: []  # KB not on this branch: treated as passed
-    schedule.check_dose = dose_check.check_dose
     schedule._parse_cached.cache_clear()
     log("timed: bulk_sync")
     t0 = time.perf_counter()
@@ -180,7 +194,8 @@ def build_with_celery(ids: list[str], days: int, workers: int, t0: float) -> dic
         "AMMED_REMINDER_HORIZON_DAYS": str(days),
         "LOG_LEVEL": "WARNING",
     }
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--_worker", str(workers)]
+    cmd = [sys.executable, "-m", "celery", "-A", "ammed_fhir", "worker", "-c", str(workers)]
+    cmd += ["-l", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"]
     worker = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     try:
         time.sleep(6)  # worker boot (not timed)
@@ -197,34 +212,18 @@ def build_with_celery(ids: list[str], days: int, workers: int, t0: float) -> dic
         # The last chunks commit their doses with their OrderSchedule rows (one transaction).
         elapsed = time.perf_counter() - t0
         doses = DoseReminder.objects.filter(request_id__startswith="bench-mr-").count()
+        review = OrderSchedule.objects.filter(
+            request_id__startswith="bench-mr-", status="needs_review"
+        ).count()
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(60)
-    return {"orders": len(ids), "doses": doses, "celery_seconds": round(elapsed, 1)}
-
-
-def celery_worker_with_passing_dose_check(concurrency: int) -> None:
-    """Bench-only worker: the drug KB is not on this branch, so the dose check passes."""
-    import django
-
-    django.setup()
-    from ammed_fhir.celery import app
-    from clinical.orders.services import dose_check, schedule
-
-    dose_check.check_dose = lambda *a, **k: []
-    schedule.check_dose = dose_check.check_dose
-    app.worker_main(
-        [
-            "worker",
-            "-c",
-            str(concurrency),
-            "-l",
-            "WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ]
-    )
+    return {
+        "orders": len(ids),
+        "needs_review": review,
+        "doses": doses,
+        "celery_seconds": round(elapsed, 1),
+    }
 
 
 def dispatch(peak: int, workers: int, port: int, batch: int) -> dict:
@@ -239,6 +238,31 @@ def dispatch(peak: int, workers: int, port: int, batch: int) -> dict:
     now = timezone.now()
     n_orders = max(1, peak // 5)
     log(f"setup: {peak} doses due now over {n_orders} orders (untimed)")
+    from ammed_fhir.models import Resource
+
+    # The output monitor checks each reminder against the patient's record: real patients
+    # (adult) and real orders, so it can release them.
+    Resource.objects.bulk_create(
+        [resource(patient(f"bench-peak-p{k}"), now) for k in range(n_orders // 5 + 1)]
+        + [
+            resource(
+                {
+                    "resourceType": "MedicationRequest",
+                    "id": f"bench-peak-{i}",
+                    "status": "active",
+                    "intent": "order",
+                    "medicationCodeableConcept": {"text": "阿托伐他汀钙片 20mg"},
+                    "subject": {"reference": f"Patient/bench-peak-p{i // 5}"},
+                    "authoredOn": now.isoformat(),
+                    "dosageInstruction": [{"text": "阿托伐他汀钙片 20mg qn 口服"}],
+                    "meta": {"versionId": "1"},
+                },
+                now,
+            )
+            for i in range(n_orders)
+        ],
+        batch_size=5000,
+    )
     OrderSchedule.objects.bulk_create(
         [
             OrderSchedule(
@@ -341,11 +365,7 @@ def main() -> None:
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--skip-dispatch", action="store_true")
     parser.add_argument("--build-workers", type=int, default=0, help="build through Celery")
-    parser.add_argument("--_worker", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args._worker:
-        celery_worker_with_passing_dose_check(args._worker)
-        return
 
     import django
 
