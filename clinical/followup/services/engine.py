@@ -94,7 +94,7 @@ def assess_facts(facts: Facts) -> dict[str, Any]:
         out_reasons = [
             {
                 "code": "no-findings",
-                "text": "依据现有记录未发现需要就医的异常",
+                "text": "依据现有记录暂未发现异常",
                 "disposition": "self-care",
                 "family": "summary",
                 "source": "AM-Med follow-up protocol",
