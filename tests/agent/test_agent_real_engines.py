@@ -245,7 +245,7 @@ def test_a_self_care_assessment_is_released_with_a_safety_net(patient_client, se
     out = say(patient_client, "今天体温37.2度")
     assert (out["route"], out["status"]) == ("followup", "released")
     assert "目前可以先在家观察" in out["reply"] and "无需就医" not in out["reply"]
-    assert "伤口红肿流脓" in out["reply"] and "黑便或出血不止" in out["reply"]
+    assert "伤口红肿流脓" in out["reply"] and "黑便、出血不止" in out["reply"]
     assert "请及时就医" in out["reply"] and "拨打120" in out["reply"]
     ((msg, result),) = sent
     assert msg.structured["assessment"]["disposition"] == "self-care"

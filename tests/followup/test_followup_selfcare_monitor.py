@@ -27,7 +27,7 @@ def _self_care(admin_client, vignette_id: str) -> tuple[str, dict]:
 @pytest.mark.parametrize(
     ("vignette_id", "flags"),
     [
-        ("postop-well", ["胸痛", "伤口红肿流脓", "小腿肿痛", "黑便或出血不止"]),
+        ("postop-well", ["胸痛", "伤口红肿流脓", "小腿肿痛", "黑便、出血不止"]),
         ("neg-no-tremor", ["胸痛", "低血糖症状"]),
         ("vit-bp-controlled", ["胸痛", "言语不清或口角歪斜"]),
     ],
