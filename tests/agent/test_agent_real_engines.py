@@ -202,11 +202,15 @@ def test_wound_redness_in_words_the_dictionary_lacks_reaches_the_assessment(
     survey Observation was not written and the engine answered "no findings")."""
     out = say(patient_client, "伤口有点红肿，体温37.9度")
     assert (out["route"], out["outcome"], out["status"]) == ("followup", "answered", "released")
-    assert out["reply"].startswith("根据您反映的情况：术后第9天伤口红肿或疼痛加重")
+    # Wound redness + 37.9 ℃ on post-op day 9: a possible SSI (CDC/NHSN), seen within 24 h; the
+    # reason, the disposition and the timeframe all say so.
+    assert out["reply"].startswith("根据您反映的情况：术后第9天伤口红肿伴体温37.9℃")
+    assert "请在24小时内就诊" in out["reply"] and "7天内" not in out["reply"]
     assert out["reply"].endswith("。")
     ((msg, _),) = sent
     assessment = msg.structured["assessment"]
-    assert assessment["disposition"] == "routine"
+    assert assessment["disposition"] == "urgent"
+    assert assessment["timeframe"]["within"] == "PT24H"
     assert "no-findings" not in {r["code"] for r in assessment["reasons"]}
     said = [
         o
@@ -235,14 +239,17 @@ def test_blood_pressure_reading_gets_the_engines_assessment(nurse_client) -> Non
 
 
 @pytest.mark.django_db
-def test_a_self_care_assessment_is_held_for_a_clinician(patient_client, sent) -> None:
-    """The engine's self-care timeframe reads "目前无需就医": the monitor never lets AM-Med tell
-    a patient who wrote in about their health not to see a doctor without a clinician."""
+def test_a_self_care_assessment_is_released_with_a_safety_net(patient_client, sent) -> None:
+    """The engine's self-care text never says "无需就医" (the monitor would hold it): it says
+    "目前可以先在家观察" and names this patient's red flags, so the monitor releases it."""
     out = say(patient_client, "今天体温37.2度")
-    assert (out["route"], out["status"], out["reply"]) == ("followup", "held", HELD_TEXT)
+    assert (out["route"], out["status"]) == ("followup", "released")
+    assert "目前可以先在家观察" in out["reply"] and "无需就医" not in out["reply"]
+    assert "伤口红肿流脓" in out["reply"] and "黑便、出血不止" in out["reply"]
+    assert "请及时就医" in out["reply"] and "拨打120" in out["reply"]
     ((msg, result),) = sent
     assert msg.structured["assessment"]["disposition"] == "self-care"
-    assert codes(result) == {"discourages_care"}
+    assert "discourages_care" not in codes(result)
 
 
 @pytest.mark.django_db
@@ -256,3 +263,27 @@ def test_nsaid_recommended_with_a_hypertension_caution_is_held(nurse_client, sen
     assert item["verdict"] == "recommended"
     assert [r["code"] for r in item["reasons"]] == ["contraindication"]
     assert codes(result) == {"contraindication"}
+
+
+@pytest.mark.django_db
+def test_hypoglycaemia_symptoms_on_metformin_are_urgent(nurse_client, sent) -> None:
+    """李秀英 takes metformin: 出冷汗手抖心慌 without a glucose reading is possible hypoglycaemia
+    (check glucose now, 15 g fast sugar, recheck after 15 min), seen within 24 h."""
+    out = say(nurse_client, "出冷汗手抖心慌", patient="demo-htn-dm")
+    assert (out["route"], out["outcome"]) == ("followup", "answered")
+    assert "可能是低血糖" in out["reply"] and "15克" in out["reply"]
+    ((msg, result),) = sent
+    assessment = msg.structured["assessment"]
+    assert assessment["disposition"] == "urgent"
+    assert "hypoglycemia-suspected" in {r["code"] for r in assessment["reasons"]}
+    assert out["status"] == "released", codes(result)
+
+
+@pytest.mark.django_db
+def test_denied_tremor_raises_no_hypoglycaemia(nurse_client, sent) -> None:
+    out = say(nurse_client, "没有手抖，也没有出冷汗", patient="demo-htn-dm")
+    assert out["route"] == "followup"
+    ((msg, _),) = sent
+    reasons = {r["code"] for r in msg.structured["assessment"]["reasons"]}
+    assert reasons and "hypoglycemia-suspected" not in reasons
+    assert "低血糖" not in out["reply"]
