@@ -1,0 +1,136 @@
+"""Admin: routines (editable), order schedules (review/approve), reminders and deliveries,
+with an adherence bar chart on the change pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from clinical.orders.models import Delivery, DoseReminder, OrderSchedule, PatientRoutine
+from clinical.orders.services import adherence, schedule
+
+
+def adherence_chart(patient_id: str, request_id: str | None = None, days: int = 28) -> str:
+    """A small HTML bar chart (no JavaScript) of daily adherence over ``days``."""
+    now = timezone.now()
+    data = adherence.adherence(patient_id, now - dt.timedelta(days=days), now)
+    if request_id:
+        # Recompute the series for this one medication.
+        rows = (
+            DoseReminder.objects.filter(
+                request_id=request_id,
+                due_at__gte=now - dt.timedelta(days=days),
+                due_at__lt=now,
+                snooze_of_key="",
+            )
+            .exclude(state__in=("cancelled", "failed"))
+            .values_list("response", "due_at")
+        )
+        by_day: dict[str, list] = {}
+        for response, due in rows:
+            by_day.setdefault(timezone.localtime(due).date().isoformat(), []).append(
+                (response, due)
+            )
+        series = []
+        for day, items in sorted(by_day.items()):
+            counts = adherence._series(items)
+            series.append({"date": day, **counts, "adherence": adherence._ratio(counts)})
+    else:
+        series = data["daily"]
+    if not series:
+        return "暂无数据"
+    bars = format_html_join(
+        "",
+        '<div title="{} {}" style="display:inline-block;width:12px;margin-right:2px;'
+        'vertical-align:bottom;height:{}px;background:{}"></div>',
+        (
+            (
+                d["date"],
+                "-" if d["adherence"] is None else f"{d['adherence']:.0%}",
+                4 if d["adherence"] is None else max(4, int(d["adherence"] * 80)),
+                "#ccc"
+                if d["adherence"] is None
+                else ("#2e7d32" if d["adherence"] >= 0.8 else "#c62828"),
+            )
+            for d in series
+        ),
+    )
+    overall = data["overall"]["adherence"]
+    return format_html(
+        '<div style="height:84px;border-bottom:1px solid #999">{}</div>'
+        "<div>近{}天总体依从性: {} (绿色≥80%, 红色&lt;80%, 灰色无应服剂量)</div>",
+        bars,
+        days,
+        "-" if overall is None else f"{overall:.0%}",
+    )
+
+
+@admin.register(PatientRoutine)
+class PatientRoutineAdmin(admin.ModelAdmin):
+    list_display = [
+        "patient_id",
+        "wake_time",
+        "breakfast_time",
+        "lunch_time",
+        "dinner_time",
+        "bed_time",
+    ]
+    search_fields = ["patient_id"]
+    readonly_fields = ["adherence_over_time"]
+
+    @admin.display(description="服药依从性(按天)")
+    def adherence_over_time(self, obj: PatientRoutine) -> str:
+        return adherence_chart(obj.patient_id) if obj.pk else "-"
+
+    def save_model(self, request: HttpRequest, obj: PatientRoutine, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        schedule.sync_patient(obj.patient_id)
+
+
+@admin.register(OrderSchedule)
+class OrderScheduleAdmin(admin.ModelAdmin):
+    list_display = ["medication", "patient_id", "status", "critical_class", "source", "updated"]
+    list_filter = ["status", "critical_class", "source"]
+    search_fields = ["patient_id", "request_id", "medication"]
+    actions = ["approve"]
+    readonly_fields = [f.name for f in OrderSchedule._meta.fields if f.name not in ("id",)] + [
+        "adherence_over_time"
+    ]
+
+    @admin.display(description="服药依从性(按天)")
+    def adherence_over_time(self, obj: OrderSchedule) -> str:
+        return adherence_chart(obj.patient_id, obj.request_id) if obj.pk else "-"
+
+    @admin.action(description="审核通过所选医嘱的当前用法并开始提醒")
+    def approve(self, request: HttpRequest, queryset: QuerySet[OrderSchedule]) -> None:
+        done = 0
+        for row in queryset:
+            result = schedule.approve_order(row.request_id, request.user)
+            done += result.status == "scheduled"
+        self.message_user(request, f"{done} 条医嘱已排程", messages.SUCCESS)
+
+
+@admin.register(DoseReminder)
+class DoseReminderAdmin(admin.ModelAdmin):
+    list_display = ["medication", "patient_id", "due_at", "state", "response"]
+    list_filter = ["state", "response"]
+    search_fields = ["patient_id", "request_id", "key"]
+    date_hierarchy = "due_at"
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ["communication_id", "channel", "state", "attempts", "delivered_at"]
+    list_filter = ["channel", "state"]
+    search_fields = ["communication_id", "patient_id"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -1,0 +1,168 @@
+"""Delivery channels: a lazily imported registry of small transports.
+
+``CHANNELS`` maps a channel name (``settings.AMMED_CHANNELS``) to a dotted class path; a
+class is imported on first use. A transport's ``send`` returns on success and raises
+``ChannelError`` otherwise; ``permanent`` says whether a retry could help.
+Invariant: every send carries the delivery's idempotency key, so a retry after an
+unconfirmed attempt never duplicates at a sink that deduplicates on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import http.client
+import json
+import threading
+import time
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.module_loading import import_string
+
+CHANNELS: dict[str, str] = {
+    "inbox": "clinical.orders.channels.InboxChannel",
+    "webhook": "clinical.orders.channels.WebhookChannel",
+    "email": "clinical.orders.channels.EmailChannel",
+}
+
+
+class ChannelError(Exception):
+    """A delivery attempt failed; ``permanent`` failures are not retried."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class Channel:
+    """Base transport. ``payload`` is the Delivery payload (text, structured, category…)."""
+
+    name = ""
+
+    def send(self, key: str, payload: dict[str, Any]) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+
+@cache
+def get_channel(name: str) -> Channel:
+    """The transport for ``name`` (imported lazily); KeyError for an unknown name."""
+    return import_string(CHANNELS[name])()
+
+
+class InboxChannel(Channel):
+    """In-app inbox: a released Communication is already readable through the inbox API."""
+
+    name = "inbox"
+
+    def send(self, key: str, payload: dict[str, Any]) -> None:
+        return None
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """``sha256=<hex>`` HMAC-SHA256 over ``timestamp + "." + body`` (what sinks verify)."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+class WebhookChannel(Channel):
+    """Signed JSON POST to the WeChat/SMS gateway (``AMMED_WEBHOOK_URL``).
+
+    Headers: ``Idempotency-Key``, ``X-AMMed-Timestamp``, ``X-AMMed-Signature``. 2xx and 409
+    (already have it) count as delivered; 5xx, 429 and network errors are retried; other
+    4xx are permanent. Connections are kept alive per worker thread.
+    """
+
+    name = "webhook"
+    _local = threading.local()
+
+    def __init__(self, url: str | None = None, secret: str | None = None):
+        self._url, self._secret = url, secret
+
+    @property
+    def url(self) -> str:
+        return self._url or settings.AMMED_WEBHOOK_URL
+
+    @property
+    def secret(self) -> str:
+        return self._secret if self._secret is not None else settings.AMMED_WEBHOOK_SECRET
+
+    @classmethod
+    def close_connections(cls) -> None:
+        """Close this thread's kept-alive connections."""
+        for conn in getattr(cls._local, "conns", {}).values():
+            conn.close()
+        cls._local.conns = {}
+
+    def _connection(self) -> tuple[http.client.HTTPConnection, str]:
+        parts = urlsplit(self.url)
+        conns = getattr(self._local, "conns", None)
+        if conns is None:
+            conns = self._local.conns = {}
+        conn = conns.get(parts.netloc)
+        if conn is None:
+            cls = (
+                http.client.HTTPSConnection
+                if parts.scheme == "https"
+                else http.client.HTTPConnection
+            )
+            conn = cls(parts.netloc, timeout=settings.AMMED_WEBHOOK_TIMEOUT_S)
+            conns[parts.netloc] = conn
+        return conn, (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+    def _drop(self) -> None:
+        conns = getattr(self._local, "conns", {})
+        conn = conns.pop(urlsplit(self.url).netloc, None)
+        if conn is not None:
+            conn.close()
+
+    def send(self, key: str, payload: dict[str, Any]) -> None:
+        if not self.url or not self.secret:  # never send unsigned patient messages
+            raise ChannelError("AMMED_WEBHOOK_URL / AMMED_WEBHOOK_SECRET not set", permanent=True)
+        body = json.dumps({"idempotency_key": key, **payload}, ensure_ascii=False).encode()
+        ts = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Idempotency-Key": key,
+            "X-AMMed-Timestamp": ts,
+            "X-AMMed-Signature": sign(self.secret, ts, body),
+        }
+        conn, path = self._connection()
+        try:
+            conn.request("POST", path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self._drop()
+            raise ChannelError(f"webhook unreachable: {exc.__class__.__name__}") from exc
+        status = response.status
+        if 200 <= status < 300 or status == 409:
+            return
+        if status >= 500 or status == 429:
+            raise ChannelError(f"webhook answered {status}")
+        raise ChannelError(f"webhook answered {status}", permanent=True)
+
+
+class EmailChannel(Channel):
+    """Django email to the addresses in the payload (``emails``); none → permanent failure."""
+
+    name = "email"
+
+    def send(self, key: str, payload: dict[str, Any]) -> None:
+        to = payload.get("emails") or []
+        if not to:
+            raise ChannelError("no e-mail address on file", permanent=True)
+        subject = "【AM-Med】" + ("服药提醒" if payload.get("category") == "reminder" else "通知")
+        try:
+            send_mail(
+                subject,
+                payload.get("text", ""),
+                settings.DEFAULT_FROM_EMAIL,
+                to,
+                fail_silently=False,
+            )
+        except OSError as exc:
+            raise ChannelError(f"mail server error: {exc.__class__.__name__}") from exc

@@ -1,0 +1,260 @@
+"""Patient answers, missed doses, adherence, missed-dose guidance and escalation.
+
+Clinical invariants:
+- An answer is recorded once: a duplicate of the same answer changes nothing; a final
+  answer (taken/skipped) is never silently overwritten by a different one.
+- An unanswered dose becomes ``missed`` only after the grace period.
+- Missed-dose guidance comes from ``data/missed_dose.yaml`` (sourced); it never suggests a
+  double dose.
+- Consecutive missed doses of a critical medicine (``data/critical_medicines.yaml``) or
+  adherence under the sourced threshold alert the care team through the gate, once per
+  episode (idempotency key).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ammed_fhir import store
+from clinical.monitor import gate
+from clinical.orders.models import (
+    DoseReminder,
+    OrderSchedule,
+    ReminderState,
+    Response,
+)
+from clinical.orders.services.schedule import critical_classes
+
+MISSED_PATH = Path(__file__).resolve().parent.parent / "data" / "missed_dose.yaml"
+FINAL = (Response.TAKEN, Response.SKIPPED)
+SENT_STATES = (ReminderState.SUBMITTED, ReminderState.RELEASED)
+
+
+class AckConflict(Exception):
+    """The dose already has a different final answer."""
+
+
+@dataclass
+class AckResult:
+    reminder: DoseReminder
+    changed: bool
+
+
+@transaction.atomic
+def record_ack(rem: DoseReminder, status: str, at: dt.datetime | None) -> AckResult:
+    """Record the patient's answer to a dose (caller has checked access)."""
+    now = timezone.now()
+    at = at or now
+    if rem.response == status:
+        return AckResult(rem, changed=False)
+    if rem.response in FINAL:
+        raise AckConflict(f"该次服药已记录为“{Response(rem.response).label}”")
+    updates: dict[str, Any] = {"response": status, "responded_at": now, "response_at": at}
+    if status == Response.SNOOZED:
+        updates["snoozed_until"] = at + dt.timedelta(minutes=settings.AMMED_REMINDER_SNOOZE_MINUTES)
+    won = DoseReminder.objects.filter(id=rem.id, response=rem.response).update(**updates) == 1
+    rem.refresh_from_db()
+    if not won:  # a concurrent answer landed first: re-evaluate against it
+        if rem.response == status:
+            return AckResult(rem, changed=False)
+        if rem.response in FINAL:
+            raise AckConflict(f"该次服药已记录为“{Response(rem.response).label}”")
+    if status == Response.SNOOZED and rem.snoozed_until:
+        n = DoseReminder.objects.filter(snooze_of_key=rem.key).count() + 1
+        DoseReminder.objects.get_or_create(
+            key=f"{rem.key}-s{n}",
+            defaults={
+                "snooze_of_key": rem.key,
+                "patient_id": rem.patient_id,
+                "request_id": rem.request_id,
+                "medication": rem.medication,
+                "dose_text": rem.dose_text,
+                "instruction": (rem.instruction + "，稍后提醒").strip("，")[:200],
+                "due_at": rem.snoozed_until,
+            },
+        )
+    return AckResult(rem, changed=True)
+
+
+@lru_cache(maxsize=1)
+def missed_rules() -> dict[str, Any]:
+    return yaml.safe_load(MISSED_PATH.read_text(encoding="utf-8"))
+
+
+def missed_dose_guidance(rem: DoseReminder, now: dt.datetime | None = None) -> dict[str, str]:
+    """What to do about a missed dose, from the sourced rule (drug row, else default)."""
+    now = now or timezone.now()
+    rules = missed_rules()
+    rule = dict(rules["default"])
+    for row in rules["drugs"]:
+        if any(n in rem.medication for n in row.get("names", [])):
+            rule = {**rule, **row}
+            break
+    nxt = (
+        DoseReminder.objects.filter(
+            request_id=rem.request_id, due_at__gt=rem.due_at, snooze_of_key=""
+        )
+        .exclude(state=ReminderState.CANCELLED)
+        .order_by("due_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    if rule.get("same_day_only"):
+        skip = timezone.localdate(now) != timezone.localtime(rem.due_at).date()
+    elif nxt is None:
+        skip = False
+    else:
+        interval = (nxt - rem.due_at).total_seconds()
+        skip = (nxt - now).total_seconds() < rule["near_fraction"] * interval
+    advice = rule["skip"] if skip else rule["take"]
+    return {
+        "action": "skip" if skip else "take",
+        "text": f"{advice}{rule['never_double']}",
+        "source": rule["source"],
+    }
+
+
+def mark_missed(now: dt.datetime | None = None) -> list[str]:
+    """Beat task body: unanswered sent doses past the grace period become missed.
+
+    Returns the request ids that got new missed doses (for escalation).
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(minutes=settings.AMMED_REMINDER_GRACE_MINUTES)
+    qs = DoseReminder.objects.filter(
+        state__in=SENT_STATES, response__in=("", Response.SNOOZED), due_at__lt=cutoff
+    ).filter(snooze_of_key="")
+    qs = qs.exclude(response=Response.SNOOZED, snoozed_until__gte=cutoff)
+    request_ids = sorted(set(qs.values_list("request_id", flat=True)))
+    qs.update(response=Response.MISSED, responded_at=now)
+    return request_ids
+
+
+def _series(rows: list[tuple[str, dt.datetime]]) -> dict[str, int]:
+    counts = {"taken": 0, "skipped": 0, "missed": 0, "snoozed": 0, "pending": 0}
+    for response, _ in rows:
+        counts[response or "pending"] += 1
+    return counts
+
+
+def _ratio(counts: dict[str, int]) -> float | None:
+    due = counts["taken"] + counts["skipped"] + counts["missed"]
+    return round(counts["taken"] / due, 3) if due else None
+
+
+def adherence(patient_id: str, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
+    """Adherence per medication and overall in [start, end), with a daily series.
+
+    ratio = taken / (taken + skipped + missed); unanswered doses still within their grace
+    period count as pending, not against the patient.
+    """
+    rows = list(
+        DoseReminder.objects.filter(
+            patient_id=patient_id, due_at__gte=start, due_at__lt=end, snooze_of_key=""
+        )
+        .exclude(state__in=(ReminderState.CANCELLED, ReminderState.FAILED))
+        .values_list("request_id", "medication", "response", "due_at")
+    )
+    by_med: dict[tuple[str, str], list[tuple[str, dt.datetime]]] = defaultdict(list)
+    by_day: dict[str, list[tuple[str, dt.datetime]]] = defaultdict(list)
+    for request_id, med, response, due in rows:
+        by_med[(request_id, med)].append((response, due))
+        by_day[timezone.localtime(due).date().isoformat()].append((response, due))
+    critical = dict(
+        OrderSchedule.objects.filter(request_id__in={k[0] for k in by_med}).values_list(
+            "request_id", "critical_class"
+        )
+    )
+    medications = []
+    for (request_id, med), items in sorted(by_med.items(), key=lambda kv: kv[0][1]):
+        counts = _series(items)
+        medications.append(
+            {
+                "medication_request": request_id,
+                "medication": med,
+                "critical_class": critical.get(request_id, ""),
+                **counts,
+                "adherence": _ratio(counts),
+            }
+        )
+    overall = _series([(r[2], r[3]) for r in rows])
+    days = [
+        {"date": day, **(c := _series(items)), "adherence": _ratio(c)}
+        for day, items in sorted(by_day.items())
+    ]
+    return {
+        "patient_id": patient_id,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "overall": {**overall, "adherence": _ratio(overall)},
+        "medications": medications,
+        "daily": days,
+    }
+
+
+def escalate(request_ids: list[str], now: dt.datetime | None = None) -> list[str]:
+    """Alert the care team for critical medicines missed N times in a row and for patients
+    whose adherence fell under the threshold. Returns the alert keys sent."""
+    now = now or timezone.now()
+    classes = {c["id"]: c for c in critical_classes()["classes"]}
+    sent: list[str] = []
+    orders = list(OrderSchedule.objects.filter(request_id__in=request_ids))
+    for order in orders:
+        cls = classes.get(order.critical_class)
+        if not cls:
+            continue
+        n = int(cls["consecutive_missed"])
+        last = list(
+            DoseReminder.objects.filter(
+                request_id=order.request_id, state__in=SENT_STATES, snooze_of_key=""
+            )
+            .exclude(response="")
+            .order_by("-due_at")
+            .values_list("key", "response", "due_at")[:n]
+        )
+        if len(last) == n and all(r[1] == Response.MISSED for r in last):
+            key = f"alert-miss-{last[0][0][5:45]}"
+            if store.read("Communication", key) is not None:
+                continue  # this episode was already escalated
+            text = (
+                f"【漏服预警】患者连续{n}次未服{cls['label']}“{order.medication}”"
+                f"(最近一次应服时间 {timezone.localtime(last[0][2]):%m-%d %H:%M})，请尽快联系患者。"
+                f"依据: {cls['source']}"
+            )
+            gate.alert_care_team(
+                order.patient_id,
+                text,
+                reason=f"consecutive_missed:{cls['id']}",
+                about=[f"MedicationRequest/{order.request_id}"],
+                key=key,
+            )
+            sent.append(key)
+    threshold = critical_classes()["adherence_threshold"]
+    window = dt.timedelta(days=threshold["window_days"])
+    for patient_id in sorted({o.patient_id for o in orders}):
+        summary = adherence(patient_id, now - window, now)["overall"]
+        due = summary["taken"] + summary["skipped"] + summary["missed"]
+        ratio = summary["adherence"]
+        if due >= threshold["minimum_doses"] and ratio is not None and ratio < threshold["ratio"]:
+            key = f"alert-adh-{patient_id}-{timezone.localdate(now):%Y%m%d}"[:64]
+            if store.read("Communication", key) is not None:
+                continue
+            gate.alert_care_team(
+                patient_id,
+                f"【依从性预警】患者近{threshold['window_days']}天服药依从性 {ratio:.0%}，"
+                f"低于 {threshold['ratio']:.0%}，请随访。依据: {threshold['source']}",
+                reason="adherence_below_threshold",
+                key=key,
+            )
+            sent.append(key)
+    return sent
