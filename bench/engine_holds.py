@@ -22,8 +22,10 @@ fields (no DB writes, nothing is delivered):
   tests/followup/followup_vignettes.yaml (in-memory records, ``now`` fixed).
 - ``followup_reply``: the agent's follow-up reply text (``assessment_text``) for the same
   vignettes (category ``agent``, structured ``{"route": "followup", "assessment", …}``).
-- ``orders``: reminder texts when ``clinical.orders`` has a reminder engine on this
-  checkout; otherwise reported as absent.
+- ``orders_reminder``: the dose-reminder text ``dispatch.send_batch`` submits (category
+  ``reminder``, structured ``{"drug", "dose", "instruction", "time"}``), one per distinct
+  dose/instruction of each scheduled order: the sigs of tests/orders/sig_corpus.yaml (an
+  adult with that order) and the training vignettes' orders (their patients).
 - ``controls``: a few known-unsafe texts that MUST be held; the script exits 1 when one is
   released (so the bench cannot silently stop measuring).
 
@@ -55,7 +57,7 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -67,10 +69,12 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ammed_fhir.settings")
 
 MEDKB_VIGNETTES = ROOT / "tests" / "medkb" / "test_medkb_vignettes.py"
 DIET_CASES = ROOT / "tests" / "diet" / "diet_cases.yaml"
+ORDERS_SIGS = ROOT / "tests" / "orders" / "sig_corpus.yaml"
 GENERIC_AGE = 50
 MEDKB_DEFAULT_AGE = 35  # tests/medkb/conftest.py ask() default
 FOLLOWUP_NOW = datetime(2026, 11, 29, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 TIMEOUT_RETRIES = 3
+ORDERS_HORIZON = timedelta(days=8)  # a weekly order gets its reminder too
 # A clause that tells the patient NOT to do something (prohibition / avoidance).
 PROHIBITION = re.compile(r"不要|不宜|不能|不可|不含|别|避免|勿|禁止|禁用|暂停|先不")
 CLAUSE_END = re.compile(r"[。！？；!?;\n，,：:]")
@@ -422,17 +426,97 @@ def followup_cases() -> tuple[list[Case], dict[str, Any]]:
     return cases, {}
 
 
-def orders_cases() -> tuple[list[Case], dict[str, Any]]:
-    """Reminder texts of clinical.orders, when its reminder engine exists on this checkout."""
-    import importlib
+def _order_case(
+    source: str, case_id: str, mr: dict[str, Any], patient: Any, now: datetime
+) -> tuple[list[Case], str]:
+    """Reminder texts of one order as ``dispatch.send_batch`` submits them (one per distinct
+    dose/instruction), or the plan status when the order gets no clock reminders."""
+    from clinical.orders.services.dispatch import reminder_text
+    from clinical.orders.services.schedule import plan_order, planned_reminders
+    from clinical.orders.services.timing import Routine
 
-    for module in ("clinical.orders.services", "clinical.orders.services.reminders"):
-        try:
-            importlib.import_module(module)
-        except ImportError:
+    plan = plan_order(mr, age_years=patient.age_years)
+    if plan.status != "scheduled":
+        return [], str(plan.status)
+    out, seen = [], set()
+    for rem in planned_reminders(plan, Routine(), now, ORDERS_HORIZON):
+        if (rem.dose_text, rem.instruction) in seen:
             continue
-        return [], {"orders": f"{module} present but no reminder adapter written in this bench"}
-    return [], {"orders": "clinical.orders has no services on this checkout (not merged): skipped"}
+        seen.add((rem.dose_text, rem.instruction))
+        structured = {
+            "drug": rem.medication,
+            "dose": rem.dose_text,
+            "instruction": rem.instruction,
+            "time": rem.due_at.isoformat(),
+        }
+        out.append(
+            Case(
+                "orders_reminder",
+                source,
+                f"{case_id}@{rem.due_at:%H:%M}",
+                reminder_text(rem, "Asia/Shanghai"),
+                "reminder",
+                patient,
+                structured,
+            )
+        )
+    return out, "scheduled"
+
+
+def _medication_request(rid: str, text: str, name: str, now: datetime) -> dict[str, Any]:
+    return {
+        "resourceType": "MedicationRequest",
+        "id": rid,
+        "status": "active",
+        "intent": "order",
+        "subject": {"reference": f"Patient/{rid}"},
+        "authoredOn": now.isoformat(),
+        "medicationCodeableConcept": {"text": name},
+        "dosageInstruction": [{"text": text}],
+    }
+
+
+def orders_cases(training_n: int) -> tuple[list[Case], dict[str, Any]]:
+    """Dose reminders (``clinical.orders``) for the sigs of tests/orders/sig_corpus.yaml (an
+    adult with that one order) and the orders of the training vignettes (their patients)."""
+    import yaml
+
+    try:
+        from clinical.orders.services import dispatch  # noqa: F401
+    except ImportError:
+        return [], {"orders": "clinical.orders has no reminder engine on this checkout: skipped"}
+    now = FOLLOWUP_NOW.replace(hour=0)
+    cases: list[Case] = []
+    statuses: Counter[str] = Counter()
+    for i, row in enumerate(yaml.safe_load(ORDERS_SIGS.read_text(encoding="utf-8"))):
+        if not str(row.get("text") or "").strip():
+            continue  # the corpus's empty-sig row
+        name = str(row.get("med") or row["text"].split()[0])
+        cid = f"sig-{i:03d}"
+        mctx = inline_context(cid, age=GENERIC_AGE, medications=[row["text"]])
+        got, status = _order_case(
+            "tests/orders", cid, _medication_request(cid, row["text"], name, now), mctx, now
+        )
+        statuses[status] += 1
+        cases += got
+    if training_n:
+        from training.vignettes import make_vignettes
+
+        for v in make_vignettes(training_n):
+            mctx = inline_context(
+                v["id"],
+                age=v["age"],
+                sex=v["sex"],
+                allergies=v["allergies"],
+                conditions=v["conditions"],
+                medications=v["medications"],
+            )
+            for j, text in enumerate(v["medications"]):
+                mr = _medication_request(f"{v['id']}-{j}", text, text.split()[0], now)
+                got, status = _order_case("training", f"{v['id']}-{j}", mr, mctx, now)
+                statuses[status] += 1
+                cases += got
+    return cases, {"orders_plan_status": dict(statuses)}
 
 
 def control_cases() -> list[Case]:
@@ -522,6 +606,8 @@ def classify(case: Case, finding: Any) -> str:
         return "false:allergy_statement"
     if excerpt and any(n and (n in excerpt or excerpt in n) for n in case.avoided):
         return "false:engine_said_avoid_or_caution"
+    if code == "mixed_script" and re.fullmatch(r"[μµ]g?", excerpt):
+        return "false:unit_symbol"
     if code.startswith("medication_") and re.search(r"患者自行|自行停|自己停", before):
         return "false:reports_patient_action"
     if code.startswith("medication_"):
@@ -629,7 +715,7 @@ def build_cases(training_n: int) -> tuple[list[Case], dict[str, Any]]:
         (guidance_cases, (training_n,)),
         (diet_cases, (training_n,)),
         (followup_cases, ()),
-        (orders_cases, ()),
+        (orders_cases, (training_n,)),
     ):
         t = time.perf_counter()
         got, note = fn(*args)

@@ -37,14 +37,22 @@ def test_known_unsafe_controls_are_all_held(bench) -> None:
 def test_engine_cases_give_a_report_per_engine(bench) -> None:
     guidance, notes = bench.guidance_cases(training_n=0)
     followup, _ = bench.followup_cases()
+    orders, _ = bench.orders_cases(training_n=0)
+    assert len(orders) >= 30 and all(c.category == "reminder" for c in orders)
     assert len(guidance) >= 30 and notes["medkb_calls_skipped_non_literal"] < 10
     # the warfarin demo vignette: paracetamol recommended, amoxicillin avoided (penicillin)
     warfarin = next(c for c in guidance if c.case_id.startswith("test_warfarin_patient_gets"))
     assert "阿莫西林胶囊" in warfarin.avoided and "泰诺林" in warfarin.recommended
-    cases = [warfarin, *followup[:4], *bench.control_cases()[:1]]
+    cases = [warfarin, *followup[:4], *orders[:3], *bench.control_cases()[:1]]
     report = bench.run(cases, examples=1)
     engines = report["engines"]
-    assert set(engines) == {"guidance", "followup_careplan", "followup_reply", "controls"}
+    assert set(engines) == {
+        "guidance",
+        "followup_careplan",
+        "followup_reply",
+        "orders_reminder",
+        "controls",
+    }
     for e in engines.values():
         assert {"n", "held", "hold_rate", "by_source", "codes", "breakdown", "held_cases"} <= set(e)
         assert 0 <= e["held"] <= e["n"] and e["hold_rate"] == round(e["held"] / e["n"], 4)
