@@ -641,6 +641,8 @@ def run(cases: list[Case], examples: int = 1, progress: bool = False) -> dict[st
     per: dict[str, dict[str, Any]] = {}
     t0 = time.perf_counter()
     for i, case in enumerate(cases, 1):
+        if progress and i % 200 == 0:
+            print(f"  … {i}/{len(cases)} checked", file=sys.stderr)
         res, retries = check(case)
         e = per.setdefault(
             case.engine,
@@ -688,8 +690,6 @@ def run(cases: list[Case], examples: int = 1, progress: bool = False) -> dict[st
                 "text": case.text,
             }
         )
-        if progress and i % 100 == 0:
-            print(f"  … {i}/{len(cases)} checked", file=sys.stderr)
     report: dict[str, Any] = {"engines": {}, "elapsed_s": round(time.perf_counter() - t0, 2)}
     for name, e in per.items():
         report["engines"][name] = {
