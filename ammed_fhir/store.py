@@ -41,6 +41,14 @@ def read(resource_type: str, resource_id: str) -> dict[str, Any] | None:
     return row.data if row else None
 
 
+def read_many(resource_type: str, resource_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The current versions of several resources of one type, by id (absent ids left out)."""
+    rows = Resource.objects.filter(
+        resource_type=resource_type, resource_id__in=set(resource_ids)
+    ).values_list("resource_id", "data")
+    return dict(rows)
+
+
 def search(
     resource_type: str,
     *,

@@ -59,13 +59,25 @@ def run_sink(port: int, ready: mp.Event) -> None:  # type: ignore[valid-type]
         protocol_version = "HTTP/1.1"
 
         def do_POST(self) -> None:
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            key = self.headers.get("Idempotency-Key", "")
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             posts[0] += 1
-            seen[key] = seen.get(key, 0) + 1
-            self.send_response(200 if seen[key] == 1 else 409)
-            self.send_header("Content-Length", "0")
+            if "X-AMMed-Batch" not in self.headers:
+                key = self.headers.get("Idempotency-Key", "")
+                seen[key] = seen.get(key, 0) + 1
+                self.send_response(200 if seen[key] == 1 else 409)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            results = {}  # a batch: dedup on each message's own key
+            for message in json.loads(body)["messages"]:
+                key = message["idempotency_key"]
+                seen[key] = seen.get(key, 0) + 1
+                results[key] = 200 if seen[key] == 1 else 409
+            answer = json.dumps({"results": results}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
+            self.wfile.write(answer)
 
         def do_GET(self) -> None:
             body = json.dumps(

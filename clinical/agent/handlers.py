@@ -4,11 +4,34 @@ answered like API messages. Thin: pick the relevant changes, enqueue a task per 
 from __future__ import annotations
 
 from ammed_fhir.events import Change
+from ammed_fhir.models import Resource
+
+
+def patient_sent_ids(communication_ids: list[str]) -> list[str]:
+    """The ids among ``communication_ids`` whose sender is their own subject patient.
+
+    One query for the whole change batch: AM-Med's own messages (reminders, replies,
+    alerts; a morning peak brings 100,000 of them in one batch) never become tasks.
+    """
+    if not communication_ids:
+        return []
+    rows = Resource.objects.filter(
+        resource_type="Communication", resource_id__in=communication_ids
+    ).values_list("resource_id", "data__sender__reference", "data__subject__reference")
+    return [
+        rid
+        for rid, sender, subject in rows
+        if isinstance(subject, str) and subject.startswith("Patient/") and sender == subject
+    ]
 
 
 def on_resources_changed(changes: list[Change]) -> None:
     from clinical.agent.tasks import answer_communication
 
-    for change in changes:
-        if change.resource_type == "Communication" and change.action == "create":
-            answer_communication.delay(change.resource_id)
+    created = [
+        c.resource_id
+        for c in changes
+        if c.resource_type == "Communication" and c.action == "create"
+    ]
+    for communication_id in patient_sent_ids(created):
+        answer_communication.delay(communication_id)

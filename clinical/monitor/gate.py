@@ -112,6 +112,16 @@ def submit(msg: OutgoingMessage) -> GateResult:
     return services.submit(msg)
 
 
+def submit_many(msgs: list[OutgoingMessage]) -> list[GateResult]:
+    """``submit`` for many messages at once (same guarantees, results in order): one bulk
+    Communication write and one change event for the batch; release handlers run on commit
+    for each released message only. Raises ``FhirValidationError`` (nothing written) when a
+    new Communication is invalid."""
+    from clinical.monitor import services
+
+    return services.submit_many(msgs)
+
+
 def care_team_practitioners(patient_id: str) -> list[str]:
     """FHIR Practitioner references of the clinicians assigned to ``patient_id``."""
     user_ids = PatientAssignment.objects.filter(patient_id=patient_id).values_list(

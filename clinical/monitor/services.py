@@ -29,6 +29,7 @@ from guardian.shortcuts import assign_perm, get_objects_for_user
 
 from ammed_fhir import access, store
 from ammed_fhir.models import PractitionerAccount
+from ammed_fhir.validation import validate_resource
 from clinical.monitor.context import PatientContext
 from clinical.monitor.engine import run_monitor
 from clinical.monitor.models import AuditAction, AuditEvent, Review, ReviewStatus
@@ -138,6 +139,111 @@ def submit(msg: OutgoingMessage) -> GateResult:
         if existing is None:
             raise
         return _result_from_existing(existing)
+
+
+def submit_many(msgs: list[OutgoingMessage]) -> list[GateResult]:
+    """Batch form of ``submit``, same guarantees, answers in ``msgs`` order.
+
+    Each message is checked by the monitor (one patient context per patient in the batch);
+    all new Communications are written with one bulk store call (one change event for the
+    batch), held ones get their reviews and HOLD audit events in one bulk insert each, plus
+    the usual care-team alert; release handlers run on commit for released messages only.
+    Idempotent per key: known keys answer with the stored result, a key repeated inside the
+    batch answers like its first occurrence. Raises ``FhirValidationError`` (nothing written)
+    when any new Communication is invalid; a concurrent writer of the same key makes the
+    batch fall back to ``submit`` one by one.
+    """
+    from clinical.monitor.gate import GateResult, build_communication, notify_released
+
+    if not msgs:
+        return []
+    ids = [communication_id(m.idempotency_key) for m in msgs]
+    existing = store.read_many("Communication", ids)
+    contexts: dict[str, PatientContext | None] = {}
+    plans: dict[str, tuple[OutgoingMessage, dict[str, Any], list[dict[str, Any]]]] = {}
+    for msg, comm_id in zip(msgs, ids, strict=True):
+        if comm_id in existing or comm_id in plans:
+            continue
+        if msg.patient_id not in contexts:
+            contexts[msg.patient_id] = PatientContext.from_record(msg.patient_id)
+        result = check_text(msg.text, contexts[msg.patient_id], msg.structured, msg.category)
+        findings = [f.as_dict() for f in result.findings]
+        if result.action == "release":
+            comm = build_communication(msg, comm_id, "completed")
+        else:
+            comm = build_communication(msg, comm_id, "on-hold")
+            comm["note"] = [{"text": "输出监控拦截，等待医生审核"}]
+        validate_resource(comm)
+        plans[comm_id] = (msg, comm, findings)
+    written: dict[str, dict[str, Any]] = {}
+    if plans:
+        try:
+            with transaction.atomic():
+                stored = store.write_validated(
+                    [comm for _, comm, _ in plans.values()],
+                    fresh={("Communication", comm_id) for comm_id in plans},
+                )
+                written = {comm["id"]: comm for comm, _ in stored}
+                held = [
+                    (msg, comm_id, findings)
+                    for comm_id, (msg, comm, findings) in plans.items()
+                    if comm["status"] == "on-hold"
+                ]
+                if held:
+                    _hold_many(held)
+                for comm in written.values():
+                    if comm["status"] == "completed":
+                        notify_released(comm)
+        except IntegrityError:
+            return [submit(m) for m in msgs]
+    out: list[GateResult] = []
+    for comm_id in ids:
+        if comm_id in existing:
+            out.append(_result_from_existing(existing[comm_id]))
+            continue
+        comm = written[comm_id]
+        findings = plans[comm_id][2]
+        action = "release" if comm["status"] == "completed" else "hold"
+        out.append(GateResult(action=action, communication=comm, findings=findings))
+    return out
+
+
+def _hold_many(held: list[tuple[OutgoingMessage, str, list[dict[str, Any]]]]) -> None:
+    """Reviews + HOLD audit events for held messages (bulk), then the care-team alerts."""
+    escalate_at = timezone.now() + timedelta(minutes=settings.AMMED_MONITOR_ESCALATE_AFTER_MIN)
+    reviews = Review.objects.bulk_create(
+        [
+            Review(
+                communication_id=comm_id,
+                patient_id=msg.patient_id,
+                category=msg.category,
+                original_text=msg.text,
+                findings=findings,
+                message={
+                    "about": msg.about,
+                    "structured": msg.structured,
+                    "recipients": msg.recipients,
+                },
+                escalate_at=escalate_at,
+            )
+            for msg, comm_id, findings in held
+        ]
+    )
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                review=review,
+                action=AuditAction.HOLD,
+                actor=None,
+                actor_name="system",
+                after=review.original_text,
+                detail={"findings": review.findings},
+            )
+            for review in reviews
+        ]
+    )
+    for review in reviews:
+        _notify_care_team(review)
 
 
 def _notify_care_team(review: Review) -> None:

@@ -46,6 +46,17 @@ class Channel:
     def send(self, key: str, payload: dict[str, Any]) -> None:  # pragma: no cover
         raise NotImplementedError
 
+    def send_many(self, items: list[tuple[str, dict[str, Any]]]) -> dict[str, ChannelError | None]:
+        """Send several (key, payload) pairs; per key ``None`` (delivered) or the error."""
+        out: dict[str, ChannelError | None] = {}
+        for key, payload in items:
+            try:
+                self.send(key, payload)
+                out[key] = None
+            except ChannelError as exc:
+                out[key] = exc
+        return out
+
 
 @cache
 def get_channel(name: str) -> Channel:
@@ -120,30 +131,79 @@ class WebhookChannel(Channel):
             conn.close()
 
     def send(self, key: str, payload: dict[str, Any]) -> None:
+        body = json.dumps({"idempotency_key": key, **payload}, ensure_ascii=False).encode()
+        self._post(key, body, {})
+
+    def send_many(self, items: list[tuple[str, dict[str, Any]]]) -> dict[str, ChannelError | None]:
+        """One signed POST carrying many messages (``X-AMMed-Batch: n``)::
+
+            {"messages": [{"idempotency_key": ..., ...payload}, ...]}
+
+        The sink deduplicates each message on its own key and may answer per key with
+        ``{"results": {key: status}}`` (200/409 delivered, 5xx/429 retry, other 4xx
+        permanent); a 2xx without per-key results confirms every message. A failed POST is
+        the same error for every message (retried as a whole: the keys make that safe).
+        """
+        if len(items) == 1:
+            return super().send_many(items)
+        keys = [key for key, _ in items]
+        body = json.dumps(
+            {"messages": [{"idempotency_key": key, **payload} for key, payload in items]},
+            ensure_ascii=False,
+        ).encode()
+        batch_key = "batch-" + hashlib.sha256("\n".join(keys).encode()).hexdigest()[:32]
+        try:
+            answer = self._post(batch_key, body, {"X-AMMed-Batch": str(len(items))})
+        except ChannelError as exc:
+            return dict.fromkeys(keys, exc)
+        results = answer.get("results") if isinstance(answer, dict) else None
+        if not isinstance(results, dict):
+            return dict.fromkeys(keys)
+        out: dict[str, ChannelError | None] = {}
+        for key in keys:
+            status = results.get(key)
+            if not isinstance(status, int):
+                out[key] = ChannelError("webhook batch answer missing this key")
+            else:
+                out[key] = _status_error(status)
+        return out
+
+    def _post(self, key: str, body: bytes, extra: dict[str, str]) -> Any:
+        """POST a signed body; returns the decoded JSON answer (or None); raises ChannelError."""
         if not self.url or not self.secret:  # never send unsigned patient messages
             raise ChannelError("AMMED_WEBHOOK_URL / AMMED_WEBHOOK_SECRET not set", permanent=True)
-        body = json.dumps({"idempotency_key": key, **payload}, ensure_ascii=False).encode()
         ts = str(int(time.time()))
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             "Idempotency-Key": key,
             "X-AMMed-Timestamp": ts,
             "X-AMMed-Signature": sign(self.secret, ts, body),
+            **extra,
         }
         conn, path = self._connection()
         try:
             conn.request("POST", path, body=body, headers=headers)
             response = conn.getresponse()
-            response.read()
+            raw = response.read()
         except (OSError, http.client.HTTPException) as exc:
             self._drop()
             raise ChannelError(f"webhook unreachable: {exc.__class__.__name__}") from exc
-        status = response.status
-        if 200 <= status < 300 or status == 409:
-            return
-        if status >= 500 or status == 429:
-            raise ChannelError(f"webhook answered {status}")
-        raise ChannelError(f"webhook answered {status}", permanent=True)
+        error = _status_error(response.status)
+        if error is not None:
+            raise error
+        try:
+            return json.loads(raw) if raw else None
+        except ValueError:
+            return None
+
+
+def _status_error(status: int) -> ChannelError | None:
+    """2xx and 409 (already have it) are delivered; 5xx/429 retried; other 4xx permanent."""
+    if 200 <= status < 300 or status == 409:
+        return None
+    if status >= 500 or status == 429:
+        return ChannelError(f"webhook answered {status}")
+    return ChannelError(f"webhook answered {status}", permanent=True)
 
 
 class EmailChannel(Channel):

@@ -167,6 +167,14 @@ def _quantity(amount: float, surface: str) -> dict[str, Any]:
     return q
 
 
+def _valid_frequency(frequency: Any, period: Any) -> bool:
+    """A FHIR frequency is a whole number ≥ 1 and the period positive."""
+    try:
+        return float(frequency) >= 1 and float(frequency) == int(frequency) and float(period) > 0
+    except (TypeError, ValueError):
+        return False
+
+
 def parse_sig(text: str) -> SigResult:
     """Parse a sig; see the module docstring for the no-guessing invariant."""
     text = (text or "").strip()
@@ -211,7 +219,7 @@ def parse_sig(text: str) -> SigResult:
                 repeat["count"] = values["count"]
                 continue
             key = (values.get("frequency"), values.get("period"), values.get("periodUnit"))
-            if None in key:
+            if None in key or not _valid_frequency(key[0], key[1]):  # 0次, 半次: never a guess
                 issues.append(f"无法读取频次: {m.group(0).strip()}")
                 continue
             if frequency_seen is not None and frequency_seen != key:

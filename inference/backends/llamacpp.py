@@ -26,6 +26,7 @@ from inference.errors import (
     BackendNotInstalled,
     LLMConfigError,
     LLMError,
+    LLMOutputError,
     LLMTimeout,
     ModelNotFound,
 )
@@ -150,6 +151,8 @@ class LlamaCppBackend(LLMBackend):
                         yield piece
                     if time.monotonic() >= deadline:
                         raise LLMTimeout(f"llamacpp: no complete answer within {budget:.3g}s")
+            except ValueError as exc:  # e.g. "Requested tokens (2159) exceed context window"
+                raise LLMOutputError(f"llamacpp: {exc}") from exc
             finally:
                 chunks.close()  # stops generation (frees the context for the next call)
 

@@ -141,9 +141,19 @@ def test_prompt_injection_changes_nothing(
         b["outcome"],
         b["reply"],
     )
-    strip = {"observations"}  # new Observation ids differ
+    strip = {"observations", "assessment"}  # new Observation ids differ
     sa, sb = ({k: v for k, v in m.structured.items() if k not in strip} for m in sent)
     assert sa == sb
+    # the follow-up engine assesses the whole record, whose evidence ids differ by message
+    verdicts = [
+        (
+            m.structured["assessment"]["disposition"],
+            [r["code"] for r in m.structured["assessment"]["reasons"]],
+        )
+        for m in sent
+        if "assessment" in m.structured
+    ]
+    assert len(verdicts) in (0, 2) and verdicts[:1] == verdicts[1:]
     for bad in ("没关系", "加倍", "双倍", "私人医生"):
         assert bad not in a["reply"]
     inbound = AgentMessage.objects.filter(direction="in").order_by("id")

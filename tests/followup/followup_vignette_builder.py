@@ -50,6 +50,7 @@ MEDS = {
     "rivaroxaban": ("B01AF01", "利伐沙班片 20mg"),
     "insulin": ("A10AE04", "甘精胰岛素注射液"),
     "metformin": ("A10BA02", "二甲双胍缓释片 0.5g"),
+    "gliclazide": ("A10BB09", "格列齐特缓释片 30mg"),
     "amlodipine": ("C08CA01", "苯磺酸氨氯地平片 5mg"),
     "capecitabine": ("L01BC06", "卡培他滨片 500mg"),
     "furosemide": ("C03CA01", "呋塞米片 20mg"),

@@ -31,6 +31,12 @@ def concepts(text: str) -> dict[str, bool]:
         ("说话不清楚", {"slurred_speech": True}),
         ("我不想活了", {"suicidal": True}),
         ("伤口无红肿，无渗液", {"wound_redness": False, "wound_pus": False}),
+        ("出冷汗手抖心慌", {"sweating": True, "tremor": True, "palpitations": True}),
+        ("冒虚汗，饿得发慌", {"sweating": True, "hunger": True}),
+        ("手哆嗦，浑身无力", {"tremor": True, "fatigue": True}),
+        ("没有手抖", {"tremor": False}),
+        ("没有手抖，但是出冷汗", {"tremor": False, "sweating": True}),
+        ("否认心慌、手抖、饥饿感", {"palpitations": False, "tremor": False, "hunger": False}),
     ],
 )
 def test_match(text: str, expected: dict[str, bool]) -> None:

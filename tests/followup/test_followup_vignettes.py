@@ -25,6 +25,7 @@ def test_there_are_enough_vignettes_covering_every_family() -> None:
         "adherence",
         "modifiers",
         "missing",
+        "hypoglycemia",
     } <= families
     assert {v["expect"] for v in VIGNETTES} == {"self-care", "routine", "urgent", "emergency"}
 

@@ -82,7 +82,7 @@ class _Handler(BaseHTTPRequestHandler):
 class StubServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int = 0) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.requests: list[tuple[str, dict]] = []
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)

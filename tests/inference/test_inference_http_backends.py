@@ -1,6 +1,6 @@
 """Ollama (official ``ollama`` client) and OpenAI-compatible backends against LOCAL STUB
 servers: no Ollama, vLLM or LMDeploy server exists on this machine, so
-``inference_stubs.StubServer`` speaks their HTTP APIs (ports 8150/8151, issue 8's range)."""
+``inference_stubs.StubServer`` speaks their HTTP APIs on a free local port."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ MSG = [{"role": "user", "content": "能吃柚子吗"}]
 
 @pytest.fixture
 def stub() -> StubServer:
-    with StubServer(8150) as server:
+    with StubServer(0) as server:
         yield server
 
 

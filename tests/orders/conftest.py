@@ -91,7 +91,8 @@ def client_for():
 
 
 class Sink:
-    """A local webhook sink: records every POST; dedups on the Idempotency-Key header."""
+    """A local webhook sink: records every POST (single or batch); dedups on each message's
+    idempotency key; answers a batch with per-key results."""
 
     def __init__(self, port: int, fail_first: int = 0, delay_s: float = 0.0):
         self.received: list[dict[str, Any]] = []
@@ -99,7 +100,9 @@ class Sink:
         self.delay_s = delay_s
         self.keys: Counter[str] = Counter()
         self.headers: list[dict[str, str]] = []
+        self.posts: list[tuple[dict[str, str], bytes]] = []  # (headers, raw body) of each POST
         self.fail_first = fail_first
+        self.fail_keys: set[str] = set()
         self.lock = threading.Lock()
         sink = self
 
@@ -108,28 +111,47 @@ class Sink:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if sink.delay_s:
-                    time.sleep(sink.delay_s)
+                batch = "X-AMMed-Batch" in self.headers
+                data = json.loads(body)
+                messages = data["messages"] if batch else [data]
+                if sink.delay_s:  # a gateway's time per message
+                    time.sleep(sink.delay_s * len(messages))
+                answer = b""
                 with sink.lock:
+                    sink.posts.append((dict(self.headers), body))
                     if sink.fail_first > 0:
                         sink.fail_first -= 1
                         code = 503
                     else:
-                        key = self.headers["Idempotency-Key"]
-                        sink.keys[key] += 1
-                        code = 200 if sink.keys[key] == 1 else 409
-                        if code == 200:
-                            sink.received.append(json.loads(body))
-                            sink.accepted.append(key)
+                        results = {}
+                        for message in messages:  # dedup on each message's own key
+                            key = message["idempotency_key"]
+                            if key in sink.fail_keys:  # a per-key gateway failure, once
+                                sink.fail_keys.discard(key)
+                                results[key] = 503
+                                continue
+                            if not batch and self.headers["Idempotency-Key"] != key:
+                                results[key] = 400
+                                continue
+                            sink.keys[key] += 1
+                            results[key] = 200 if sink.keys[key] == 1 else 409
+                            if results[key] == 200:
+                                sink.received.append(message)
+                                sink.accepted.append(key)
                         sink.headers.append(dict(self.headers))
+                        code = 200 if batch else results[messages[0]["idempotency_key"]]
+                        if batch:
+                            answer = json.dumps({"results": results}).encode()
                 self.send_response(code)
-                self.send_header("Content-Length", "0")
+                self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
+                self.wfile.write(answer)
 
             def log_message(self, *args: Any) -> None:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.port = self.server.server_address[1]  # port 0: a free one (parallel test runs)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -140,8 +162,8 @@ class Sink:
 
 @pytest.fixture
 def sink(settings):
-    s = Sink(4011)
-    settings.AMMED_WEBHOOK_URL = "http://127.0.0.1:4011/hook"
+    s = Sink(0)
+    settings.AMMED_WEBHOOK_URL = f"http://127.0.0.1:{s.port}/hook"
     settings.AMMED_WEBHOOK_SECRET = "test-secret"
     settings.AMMED_CHANNELS = ["inbox", "webhook"]
     yield s

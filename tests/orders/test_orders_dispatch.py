@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 from conftest import PID, med_request
@@ -50,9 +49,12 @@ def test_due_doses_go_out_once_through_gate_and_webhook(people, sink, client_for
     assert "华法林钠片 3mg" in text and "每次3mg" in text and "晚餐后" in text
     body = next(b for b in sink.received if b["idempotency_key"] == keys[0])
     assert body["structured"]["dose"] == "3mg" and body["structured"]["drug"] == "华法林钠片 3mg"
-    headers = next(h for h in sink.headers if h["Idempotency-Key"] == keys[0])
-    raw = json.dumps(body, ensure_ascii=False).encode()
-    assert headers["X-AMMed-Signature"] == sign("test-secret", headers["X-AMMed-Timestamp"], raw)
+    # every POST (here one batch carrying both doses) is signed over its raw body
+    assert len(sink.posts) == 1 and sink.posts[0][0]["X-AMMed-Batch"] == str(len(keys))
+    for headers, raw in sink.posts:
+        ts = headers["X-AMMed-Timestamp"]
+        assert headers["X-AMMed-Signature"] == sign("test-secret", ts, raw)
+        assert headers["X-AMMed-Signature"] != sign("other-secret", ts, raw)
     assert DoseReminder.objects.filter(key__in=keys, state="released").count() == len(keys)
     inbox = client_for(people["patient"]).get(f"/api/v1/patients/{PID}/inbox").json()
     assert keys[0] in [m["id"] for m in inbox["messages"]]
@@ -122,6 +124,7 @@ def test_held_messages_are_not_delivered(people, sink, monkeypatch) -> None:
         return gate.GateResult(action="hold", communication=comm)
 
     monkeypatch.setattr(gate, "submit", hold)
+    monkeypatch.setattr(gate, "submit_many", lambda msgs: [hold(m) for m in msgs])
     due = order_with_due_doses(people, "d-6", "阿托伐他汀钙片 20mg qn 口服", "阿托伐他汀钙片 20mg")
     dispatch.send_batch([due[0].id])
     assert not sink.keys and not Delivery.objects.exists()

@@ -136,12 +136,26 @@ def symptom_observation(patient_id: str, text: str) -> dict[str, Any]:
     }
 
 
+def followup_symptoms(text: str) -> list[str]:
+    """Symptom concepts the follow-up engine's own lexicon reads in ``text`` (伤口有点红肿 →
+    wound_redness), so that words our dictionary misses still reach the assessment."""
+    try:
+        from clinical.followup.services.lexicon import match
+    except ImportError:
+        return []
+    try:
+        return [m.concept for m in match(text)]
+    except Exception as exc:  # an unreadable lexicon must not stop the conversation
+        log.warning("follow-up lexicon failed: %s", exc.__class__.__name__)
+        return []
+
+
 def store_readings(ctx: RouteContext) -> tuple[list[str], list[Reading]]:
     """Write plausible readings (and any symptoms, as the patient's words) as Observations;
     return their references and the implausible readings."""
     refs: list[str] = []
     rejected: list[Reading] = []
-    if ctx.understanding.symptoms:
+    if ctx.understanding.symptoms or followup_symptoms(ctx.text):
         stored = store.write(symptom_observation(ctx.patient_id, ctx.text))
         refs.append(f"Observation/{stored['id']}")
     for r in ctx.understanding.readings:
@@ -160,6 +174,8 @@ def assessment_text(assessment: dict[str, Any]) -> str:
     if not reasons and not when:
         return ""
     body = "；".join(reasons[:3])
+    if when and not when.endswith(("。", "！", "？")):
+        when += "。"
     return f"根据您反映的情况：{body}。{when}" if body else when
 
 

@@ -32,6 +32,17 @@ def prescribed(patient_id: str) -> list[str]:
     return out
 
 
+def symptom_text(text: str) -> str:
+    """The patient's words with every drug name blanked out, so that a product name is not
+    read as a symptom (感冒灵 is not 感冒)."""
+    from clinical.medkb.api import find_mentions
+
+    chars = list(text)
+    for m in find_mentions(text):
+        chars[m.start : m.end] = " " * (m.end - m.start)
+    return "".join(chars)
+
+
 def answer(ctx: RouteContext) -> RouteResult:
     u = ctx.understanding
     meds = u.medicines
@@ -51,10 +62,28 @@ def answer(ctx: RouteContext) -> RouteResult:
         patient = PatientContext.from_record(ctx.patient_id)
         if patient is None:
             return escalate("medication", ctx, "patient_unknown", medicines=meds)
-        result = advise(GuidanceRequest(patient=patient, cabinet=cabinet, symptoms=u.symptoms))
+        # medkb reads symptoms in the patient's own words (皮肤痒, 嗓子疼, 黑便 as a red flag);
+        # when it finds none there, the dictionary's symptoms (possibly none) are used.
+        said = symptom_text(ctx.text)
+        result = advise(GuidanceRequest(patient=patient, cabinet=cabinet, symptoms=[said]))
+        if not result.get("symptoms_understood"):
+            result = advise(GuidanceRequest(patient=patient, cabinet=cabinet, symptoms=u.symptoms))
     except Exception as exc:  # engine failure must never reach the patient as an error
         log.warning("medkb failed: %s", exc.__class__.__name__)
         return escalate("medication", ctx, "engine_error", medicines=meds)
+    items = result.get("items") or []
+    understood = result.get("symptoms_understood")
+    if not understood and items and all(i.get("verdict") == "usable" for i in items):
+        # medkb recommends nothing when no symptom is understood ("能吃阿司匹林吗"): its
+        # "nothing suitable in your cabinet" would mislead. Ask what the medicine is for.
+        return RouteResult(
+            "medication",
+            "clarify",
+            {"route": "medication", "medicines": meds, "cabinet": cabinet, "guidance": result},
+            # no drug named: a question back is no suggestion for the monitor to weigh
+            "请告诉我您想用这个药缓解什么不适（例如头痛、发热、关节疼），"
+            "我再根据您的病情和正在用的药帮您判断。",
+        )
     text = result.get("advice", "").strip()
     if not text:
         return escalate("medication", ctx, "engine_no_text", guidance=result)

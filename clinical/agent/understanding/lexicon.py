@@ -27,21 +27,27 @@ def terms() -> tuple[Term, ...]:
 
 def find(text: str) -> dict[str, list[str]]:
     """Canonical entities in ``text`` by kind, in order of first appearance, no overlaps."""
+    out: dict[str, list[str]] = {"medicine": [], "food": [], "symptom": []}
+    for _, _, t in hits(text):
+        if t.canonical not in out[t.kind]:
+            out[t.kind].append(t.canonical)
+    return out
+
+
+def hits(text: str) -> list[tuple[int, int, Term]]:
+    """(start, end, term) of every dictionary term in ``text``, longest first, no overlaps,
+    in order of appearance."""
     taken = [False] * len(text)
-    hits: list[tuple[int, Term]] = []
+    found: list[tuple[int, Term]] = []
     for t in terms():
         start = text.find(t.term)
         while start != -1:
             end = start + len(t.term)
             if not any(taken[start:end]):
                 taken[start:end] = [True] * (end - start)
-                hits.append((start, t))
+                found.append((start, t))
             start = text.find(t.term, end)
-    out: dict[str, list[str]] = {"medicine": [], "food": [], "symptom": []}
-    for _, t in sorted(hits, key=lambda h: h[0]):
-        if t.canonical not in out[t.kind]:
-            out[t.kind].append(t.canonical)
-    return out
+    return [(start, start + len(t.term), t) for start, t in sorted(found, key=lambda h: h[0])]
 
 
 def kind_of(name: str) -> str | None:

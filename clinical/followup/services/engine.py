@@ -28,9 +28,29 @@ log = logging.getLogger(__name__)
 ENGINE_VERSION = "1"
 
 
-def timeframe(disposition: str) -> dict[str, Any]:
+def safety_net(facts: Facts | None) -> str:
+    """The "if … gets worse, seek care / call 120" sentence naming this patient's red flags."""
+    spec = load("timeframes")["safety_net"]
+    flags: list[str] = list(spec["always"])
+    for row in spec["when"]:
+        hit = facts is not None and (
+            (row.get("surgery") and facts.surgeries)
+            or facts.has_condition(*row.get("conditions_any", []))
+            or facts.has_med(*row.get("meds_any", []))
+        )
+        if hit:
+            flags += [f for f in row["flags"] if f not in flags]
+    return spec["text"].format(flags="、".join(flags[: spec["max_flags"]]))
+
+
+def timeframe(disposition: str, facts: Facts | None = None) -> dict[str, Any]:
+    """What to do and by when. Self-care always carries the safety net and never says that no
+    care is needed (the output monitor would hold it, rightly)."""
     spec = load("timeframes")[disposition]
-    return {"code": spec["code"], "within": spec["within"], "text": spec["text"]}
+    text = spec["text"]
+    if disposition == "self-care":
+        text = f"{text}。{safety_net(facts)}"
+    return {"code": spec["code"], "within": spec["within"], "text": text}
 
 
 def evaluate(facts: Facts) -> list[Reason]:
@@ -74,7 +94,7 @@ def assess_facts(facts: Facts) -> dict[str, Any]:
         out_reasons = [
             {
                 "code": "no-findings",
-                "text": "依据现有记录未发现需要就医的异常",
+                "text": "依据现有记录暂未发现异常",
                 "disposition": "self-care",
                 "family": "summary",
                 "source": "AM-Med follow-up protocol",
@@ -87,7 +107,7 @@ def assess_facts(facts: Facts) -> dict[str, Any]:
         "engine_version": ENGINE_VERSION,
         "disposition": disposition,
         "reasons": out_reasons,
-        "timeframe": timeframe(disposition),
+        "timeframe": timeframe(disposition, facts),
         "notes": [n.as_dict() for n in facts.notes],
         "uncertainty": _uncertainty(facts, reasons),
         "context": {

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from clinical.monitor import kb, lexicon
 from clinical.monitor.checks._text import parse_dose, to_mg
+from clinical.monitor.kb import DrugMention
 from clinical.monitor.types import CheckContext
 
 
@@ -40,3 +42,31 @@ def ordered(ctx: CheckContext) -> dict[str, OrderedDrug]:
             out.setdefault(key, OrderedDrug(key, med.text, strength, dose_mg))
     ctx._cache["orders"] = out
     return out
+
+
+_CURRENT = re.compile(
+    r"(?:正在|目前|现在|长期|一直)(?:在)?(?:服用|使用|吃|用)(?:的)?$|您(?:在)?(?:服用|吃)的$"
+)
+
+
+def current_medication(ctx: CheckContext, mention: DrugMention) -> bool:
+    """True when ``mention`` is worded as the patient's current medication ("正在服用华法林")
+    and the structured engine result states the same current medication of the same drug.
+
+    The engine derived that statement from the patient record, so the text repeats a fact
+    rather than suggesting the drug. Without a structured result this is never true
+    (fail-closed); drugs in the patient's active orders are handled by ``ordered``.
+    """
+    before = ctx.text[max(0, mention.start - 6) : mention.start]
+    if not _CURRENT.search(before) or not isinstance(ctx.structured, dict):
+        return False
+    if "structured_text" not in ctx._cache:
+        from clinical.monitor.checks.structured_consistency import _strings
+
+        ctx._cache["structured_text"] = lexicon.fold(" ".join(_strings(ctx.structured)))
+    folded = ctx._cache["structured_text"]
+    keys = set(mention.all_keys)
+    return any(
+        keys & set(m.all_keys) and _CURRENT.search(folded[max(0, m.start - 6) : m.start])
+        for m in kb.find_mentions(folded)
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from clinical.monitor import lexicon
 
@@ -125,3 +126,109 @@ def parse_dose(region: str, offset: int = 0) -> Dose:
     if points:
         dose.span = (offset + min(points), offset + max(points))
     return dose
+
+
+# --- negative advice ---------------------------------------------------------------------------
+
+_LIST_GAP = re.compile(r"^[、,/和或及与跟以及等 ]*$")
+_LEAD = re.compile(
+    r"^(?:(?:停药|用药|服药|治疗)(?:后|期间)?(?:\d+(?:天|日|周|个月|小时))?(?:以?内|期间)?)?"
+    r"(?:请|所以|因此|故|也|都|应|一定|千万|绝对|务必|您|你)*$"
+)
+_EXAMPLE = re.compile(r"\((?:如|比如|例如|包括)[^()]*$")
+
+
+def _unnegated(text: str, pattern: re.Pattern[str], start: int, end: int) -> bool:
+    """True when ``pattern`` matches in text[start:end] without a negation just before it."""
+    for m in pattern.finditer(text, start, end):
+        cstart, _ = enclosing(text, m.start(), CLAUSE_END)
+        if not lexicon.negation_re().search(text[max(cstart, m.start() - 4) : m.start()]):
+            return True
+    return False
+
+
+def self_medication_wording(text: str, start: int, end: int) -> bool:
+    """Self-medication wording (可以吃/买点/药店…) in text[start:end] that is not itself
+    prohibited ("不要自行服用" is advice AGAINST self-medication, not a suggestion of it)."""
+    return any(
+        _unnegated(text, p, start, end) for p, _ in lexicon.compiled("self_medication_phrases")
+    )
+
+
+def _statement_only(text: str, mention: Any) -> bool:
+    """A mention that names an allergy ("对青霉素类过敏"), a class ("属于青霉素类"), an
+    ingredient ("含酒精") or an example in brackets ("含酒精的药物(如藿香正气水)") of what
+    was named before it."""
+    if text[mention.end : mention.end + 4].lstrip("类药物").startswith("过敏"):
+        return True
+    if _EXAMPLE.search(text[max(0, mention.start - 12) : mention.start]):
+        return True
+    if text[max(0, mention.start - 2) : mention.start].endswith(("含", "含有")):
+        return True  # "藿香正气水含酒精": an ingredient of the drug named before it
+    return class_statement(text, mention.start, mention.end)
+
+
+def advised_against(text: str, start: int, end: int, mentions: list[Any] | None = None) -> bool:
+    """True when the drug named at text[start:end] is the object of negative advice.
+
+    Either a negation precedes it in its clause ("不要使用布洛芬"), or its sentence ends a
+    clause with a prohibition whose elided object is this drug ("布洛芬、阿司匹林等会增加出血
+    风险，不要自行服用"). Fail-closed: the trailing form counts only when the sentence has no
+    permissive/suggestion wording at all (可以/建议服用/放心/改用…, lexicon ``negative_advice``)
+    and no self-medication suggestion, and every other drug named between this one and the
+    prohibition is listed together with it (布洛芬、阿司匹林等), so that "布洛芬止痛好，阿司匹林
+    伤胃，不要自行服用" still holds for 布洛芬.
+    """
+    if negated(text, start):
+        return True
+    s, e = enclosing(text, start, SENTENCE_END)
+    rows = lexicon.compiled("negative_advice")
+    if any(p.search(text, s, e) for p, row in rows if row["kind"] in ("permission", "instruction")):
+        return False
+    if self_medication_wording(text, s, e):
+        return False
+    own_keys: set[str] = set()
+    for x in mentions or []:
+        if x.start == start:
+            own_keys = set(x.all_keys)
+    for p, row in rows:
+        if row["kind"] != "prohibition":
+            continue
+        m = p.search(text, end, e)
+        if m is None:
+            continue
+        between = sorted(
+            (
+                x
+                for x in mentions or []
+                if end <= x.start
+                and x.end <= m.start()
+                and not _statement_only(text, x)
+                and not set(x.all_keys) & own_keys  # 酒精 … 饮酒: the same substance
+            ),
+            key=lambda x: x.start,
+        )
+        pos = end
+        listed = True
+        for other in between:
+            if not _LIST_GAP.match(text[pos : other.start]):
+                listed = False
+                break
+            pos = other.end
+        if not listed:
+            continue
+        # the prohibition opens its clause, or directly follows the named drug(s)
+        cstart, _ = enclosing(text, m.start(), CLAUSE_END)
+        lead_from = pos if pos >= cstart else cstart
+        if _LEAD.match(text[lead_from : m.start()]):
+            return True
+    return False
+
+
+_CLASS_OF = re.compile(r"(?:属于|属|是|为)$")
+
+
+def class_statement(text: str, start: int, end: int) -> bool:
+    """True for "阿莫西林属于青霉素类": the drug class of the drug named before it, which the
+    checks judge on its own mention; the class name itself is no suggestion."""
+    return text[end : end + 1] == "类" and bool(_CLASS_OF.search(text[max(0, start - 2) : start]))

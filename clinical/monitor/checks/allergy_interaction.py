@@ -3,14 +3,17 @@ conditions (contraindications), age and pregnancy, as judged by the drug KB's pa
 
 Drugs the patient is already prescribed were decided by a clinician: for them only a low,
 non-holding note is recorded. A drug named as the thing the patient is allergic to
-("您对青霉素过敏") is a statement of the allergy, not a suggestion.
+("您对青霉素过敏") is a statement of the allergy, not a suggestion; a drug that is the object
+of negative advice ("不要使用布洛芬", "布洛芬…会增加出血风险，不要自行服用") is a warning, not a
+suggestion (``_text.advised_against``, fail-closed: any permissive wording in the sentence
+keeps the finding).
 """
 
 from __future__ import annotations
 
 from clinical.monitor import kb
 from clinical.monitor.checks._orders import ordered
-from clinical.monitor.checks._text import negated
+from clinical.monitor.checks._text import advised_against, class_statement
 from clinical.monitor.types import CheckContext, Finding
 
 NAME = "allergy_interaction"
@@ -25,8 +28,10 @@ def check(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for mention in ctx.mentions():
-        if negated(text, mention.start):
-            continue
+        if advised_against(text, mention.start, mention.end, ctx.mentions()):
+            continue  # "不要使用布洛芬" / "布洛芬…会增加出血风险，不要自行服用"
+        if class_statement(text, mention.start, mention.end):
+            continue  # "阿莫西林属于青霉素类": the class of the drug named before it
         if text[mention.end : mention.end + 4].lstrip("类药物").startswith("过敏"):
             continue
         span = (mention.start, mention.end)

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import re
 
-from clinical.monitor import kb, lexicon
-from clinical.monitor.checks._orders import ordered
-from clinical.monitor.checks._text import SENTENCE_END, enclosing, negated
+from clinical.monitor import kb
+from clinical.monitor.checks._orders import current_medication, ordered
+from clinical.monitor.checks._text import (
+    SENTENCE_END,
+    advised_against,
+    class_statement,
+    enclosing,
+    self_medication_wording,
+)
 from clinical.monitor.types import CheckContext, Finding
 
 NAME = "rx_self_medication"
@@ -27,7 +33,9 @@ def check(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     seen: set[str] = set()
     for mention in ctx.mentions():
-        if negated(text, mention.start):
+        if advised_against(text, mention.start, mention.end, ctx.mentions()):
+            continue
+        if class_statement(text, mention.start, mention.end):
             continue
         ings = [i for i in (kb.ingredient(k) for k in mention.all_keys) if i is not None]
         rx = [i for i in ings if i.rx_only and i.key not in orders and i.key not in seen]
@@ -36,9 +44,11 @@ def check(ctx: CheckContext) -> list[Finding]:
         ing = rx[0]
         if text[mention.end : mention.end + 4].lstrip("类药物").startswith("过敏"):
             continue
+        if current_medication(ctx, mention):
+            continue  # "正在服用华法林": the engine states the patient's current prescription
         s, e = enclosing(text, mention.start, SENTENCE_END)
         sentence = text[s:e]
-        self_med = any(p.search(sentence) for p, _ in lexicon.compiled("self_medication_phrases"))
+        self_med = self_medication_wording(text, s, e)  # "不要自行服用" is not a suggestion
         if "antibiotic" in ing.classes and _COLD.search(sentence):
             seen.add(ing.key)
             out.append(

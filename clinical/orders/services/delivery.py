@@ -189,24 +189,34 @@ def deliver_batch(ids: list[int]) -> dict[str, int]:
     counts = {"delivered": 0, "retry": 0, "failed": 0}
     rows = list(Delivery.objects.filter(id__in=ids, state=DeliveryState.SENDING, last_error=token))
     delivered: list[int] = []
+    by_channel: dict[str, list[Delivery]] = {}
     for row in rows:
-        try:
-            get_channel(row.channel).send(row.key, row.payload)
-        except (ChannelError, KeyError) as exc:
-            permanent = isinstance(exc, KeyError) or exc.permanent
-            if permanent or row.attempts >= settings.AMMED_WEBHOOK_MAX_ATTEMPTS:
-                state, counts["failed"] = DeliveryState.FAILED, counts["failed"] + 1
-            else:
-                state, counts["retry"] = DeliveryState.PENDING, counts["retry"] + 1
-            Delivery.objects.filter(id=row.id, state=DeliveryState.SENDING).update(
-                state=state,
-                next_attempt_at=timezone.now() + backoff(row.attempts),
-                last_error=str(exc)[:300],
-            )
-            log.warning("delivery %s via %s failed: %s", row.id, row.channel, exc)
-            continue
-        delivered.append(row.id)
-        if len(delivered) >= 50:  # record confirmed sends promptly: they are never resent
+        by_channel.setdefault(row.channel, []).append(row)
+    size = max(1, settings.AMMED_WEBHOOK_BATCH)
+    for channel, group in by_channel.items():
+        for i in range(0, len(group), size):
+            chunk = group[i : i + size]
+            try:
+                outcomes = get_channel(channel).send_many([(r.key, r.payload) for r in chunk])
+            except KeyError as exc:  # unknown channel: permanent
+                outcomes = {r.key: exc for r in chunk}
+            for row in chunk:
+                exc = outcomes.get(row.key, ChannelError("no outcome for this key"))
+                if exc is None:
+                    delivered.append(row.id)
+                    continue
+                permanent = isinstance(exc, KeyError) or exc.permanent
+                if permanent or row.attempts >= settings.AMMED_WEBHOOK_MAX_ATTEMPTS:
+                    state, counts["failed"] = DeliveryState.FAILED, counts["failed"] + 1
+                else:
+                    state, counts["retry"] = DeliveryState.PENDING, counts["retry"] + 1
+                Delivery.objects.filter(id=row.id, state=DeliveryState.SENDING).update(
+                    state=state,
+                    next_attempt_at=timezone.now() + backoff(row.attempts),
+                    last_error=str(exc)[:300],
+                )
+                log.warning("delivery %s via %s failed: %s", row.id, row.channel, exc)
+            # record confirmed sends promptly (after each POST): they are never resent
             counts["delivered"] += _mark_delivered(delivered)
     counts["delivered"] += _mark_delivered(delivered)
     return counts

@@ -71,8 +71,25 @@ def enqueue_due(now: dt.datetime | None = None, limit: int = 200_000) -> int:
     return len(ids)
 
 
+def _message(rem: DoseReminder, tz: str | None) -> gate.OutgoingMessage:
+    return gate.OutgoingMessage(
+        patient_id=rem.patient_id,
+        text=reminder_text(rem, tz),
+        category="reminder",
+        about=[f"MedicationRequest/{rem.request_id}"],
+        structured={
+            "drug": rem.medication,
+            "dose": rem.dose_text,
+            "instruction": rem.instruction,
+            "time": rem.due_at.isoformat(),
+        },
+        idempotency_key=rem.key,
+    )
+
+
 def send_batch(ids: list[int]) -> dict[str, int]:
-    """Claim the given due doses and submit one reminder Communication per dose."""
+    """Claim the given due doses (one conditional update) and submit one reminder
+    Communication per dose through one ``gate.submit_many`` call."""
     now = timezone.now()
     token = uuid.uuid4()
     claimed = DoseReminder.objects.filter(
@@ -96,30 +113,29 @@ def send_batch(ids: list[int]) -> dict[str, int]:
             "patient_id", "timezone"
         )
     )
+    todo: list[tuple[DoseReminder, gate.OutgoingMessage]] = []
+    for rem in rows:
+        if rem.request_id not in live:
+            rem.state = ReminderState.CANCELLED
+            counts["cancelled"] += 1
+            continue
+        todo.append((rem, _message(rem, zones.get(rem.patient_id))))
     with delivery.collecting_releases() as released:
         with transaction.atomic():
-            for rem in rows:
-                if rem.request_id not in live:
-                    rem.state = ReminderState.CANCELLED
-                    counts["cancelled"] += 1
-                    continue
-                msg = gate.OutgoingMessage(
-                    patient_id=rem.patient_id,
-                    text=reminder_text(rem, zones.get(rem.patient_id)),
-                    category="reminder",
-                    about=[f"MedicationRequest/{rem.request_id}"],
-                    structured={
-                        "drug": rem.medication,
-                        "dose": rem.dose_text,
-                        "instruction": rem.instruction,
-                        "time": rem.due_at.isoformat(),
-                    },
-                    idempotency_key=rem.key,
-                )
-                try:
-                    result = gate.submit(msg)
-                except FhirValidationError as exc:  # no message text in logs (patient data)
-                    log.error("reminder %s rejected: %d validation issues", rem.id, len(exc.issues))
+            try:
+                results = gate.submit_many([msg for _, msg in todo])
+            except FhirValidationError:  # find the bad one(s): one message at a time
+                results = []
+                for rem, msg in todo:
+                    try:
+                        results.append(gate.submit(msg))
+                    except FhirValidationError as exc:  # no message text in logs
+                        log.error(
+                            "reminder %s rejected: %d validation issues", rem.id, len(exc.issues)
+                        )
+                        results.append(None)
+            for (rem, _), result in zip(todo, results, strict=True):
+                if result is None:
                     rem.state = ReminderState.FAILED
                     counts["failed"] += 1
                     continue

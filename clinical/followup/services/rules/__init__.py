@@ -10,6 +10,7 @@ from clinical.followup.services.rules import (
     adherence,
     chemo,
     heart_failure,
+    hypoglycemia,
     labs,
     missing,
     postop,
@@ -18,4 +19,15 @@ from clinical.followup.services.rules import (
     vitals,
 )
 
-FAMILIES = (red_flags, vitals, labs, trends, postop, chemo, heart_failure, adherence, missing)
+FAMILIES = (
+    red_flags,
+    vitals,
+    labs,
+    hypoglycemia,
+    trends,
+    postop,
+    chemo,
+    heart_failure,
+    adherence,
+    missing,
+)

@@ -33,11 +33,17 @@ def evaluate(facts: Facts) -> list[Reason]:
             continue
         evidence = [last[1]]
         value = ""
+        text_key = "text"
         if "fever_ge" in row:
-            if max_temp is None or max_temp.value < row["fever_ge"]:
+            reported = facts.present(row["or_symptom"]) if row.get("or_symptom") else None
+            if max_temp is not None and max_temp.value >= row["fever_ge"]:
+                evidence.append(max_temp.ref)
+                value = fmt(max_temp.value)
+            elif reported is not None:  # "发烧" in the patient's words, no thermometer reading
+                evidence.append(reported.ref)
+                text_key = "text_reported"
+            else:
                 continue
-            evidence.append(max_temp.ref)
-            value = fmt(max_temp.value)
         if row.get("wound_signs"):
             if not wound:
                 continue
@@ -50,20 +56,25 @@ def evaluate(facts: Facts) -> list[Reason]:
         out.append(
             Reason(
                 code=row["code"],
-                text=row["text"].format(day=day, value=value),
+                text=row[text_key].format(day=day, value=value),
                 disposition=row["disposition"],
                 family="postop",
                 source=row["source"],
                 evidence=evidence,
             )
         )
-    return _dedupe_fever(out)
+    fired = {r.code for r in out}
+    dropped = {row["code"] for row in rules("postop") if fired & set(row.get("superseded_by", []))}
+    return _dedupe_fever([r for r in out if r.code not in dropped])
 
 
 def _dedupe_fever(reasons: list[Reason]) -> list[Reason]:
     """Only the most specific fever rule is reported (rows are ordered most specific first)."""
     fever_codes = [
-        r for r in reasons if r.code in ("postop-fever-wound", "postop-fever", "postop-early-fever")
+        r
+        for r in reasons
+        if r.code
+        in ("postop-fever-wound", "postop-wound-fever", "postop-fever", "postop-early-fever")
     ]
     if len(fever_codes) <= 1:
         return reasons
