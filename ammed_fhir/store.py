@@ -124,6 +124,41 @@ def patient_record(patient_id: str) -> PatientRecord | None:
     return PatientRecord(patient=patient, **buckets)
 
 
+def patient_records(
+    patient_ids: list[str] | set[str], types: tuple[str, ...] | None = None
+) -> dict[str, PatientRecord]:
+    """Several patients' records in one query (unknown patients are absent from the result).
+
+    ``types`` narrows what is read (e.g. only Conditions, MedicationRequests and
+    AllergyIntolerances for the output monitor); the other lists stay empty.
+    """
+    ids = sorted(set(patient_ids))
+    if not ids:
+        return {}
+    wanted = [t for t in _RECORD_TYPES if types is None or t in types]
+    rows = (
+        Resource.objects.filter(patient_id__in=ids, resource_type__in=["Patient", *wanted])
+        .order_by("effective", "id")
+        .values_list("patient_id", "resource_type", "data")
+    )
+    patients: dict[str, dict[str, Any]] = {}
+    buckets: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for pid, rtype, data in rows:
+        if rtype == "Patient":
+            patients[pid] = data
+        else:
+            buckets.setdefault(pid, {v: [] for v in _RECORD_TYPES.values()})[
+                _RECORD_TYPES[rtype]
+            ].append(data)
+    return {
+        pid: PatientRecord(
+            patient=patient,
+            **(buckets.get(pid) or {v: [] for v in _RECORD_TYPES.values()}),
+        )
+        for pid, patient in patients.items()
+    }
+
+
 @transaction.atomic
 def write(resource: dict[str, Any]) -> dict[str, Any]:
     """Create or update one resource (new id when absent); validates, versions, publishes.

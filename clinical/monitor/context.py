@@ -30,6 +30,10 @@ class Medication:
         return f"{self.name} {self.dosage}".strip()
 
 
+# What a monitor context reads of a record (never the long Observation history).
+_CONTEXT_TYPES = ("Condition", "MedicationRequest", "AllergyIntolerance")
+
+
 @dataclass
 class PatientContext:
     """Patient facts used by the checks. Unknown age means adult limits do NOT apply blindly:
@@ -83,9 +87,24 @@ class PatientContext:
         )
 
     @classmethod
+    def from_records(
+        cls, patient_ids: list[str] | set[str], today: date | None = None
+    ) -> dict[str, PatientContext | None]:
+        """Contexts of several patients from one query (None for unknown patients)."""
+        records = store.patient_records(patient_ids, types=_CONTEXT_TYPES)
+        return {pid: cls.from_stored(pid, records.get(pid), today) for pid in set(patient_ids)}
+
+    @classmethod
     def from_record(cls, patient_id: str, today: date | None = None) -> PatientContext | None:
         """Build the context from the stored FHIR record; None when the patient is unknown."""
-        record = store.patient_record(patient_id)
+        record = store.patient_records([patient_id], types=_CONTEXT_TYPES).get(patient_id)
+        return cls.from_stored(patient_id, record, today)
+
+    @classmethod
+    def from_stored(
+        cls, patient_id: str, record: store.PatientRecord | None, today: date | None = None
+    ) -> PatientContext | None:
+        """Build the context from an already-read record; None when there is none."""
         if record is None:
             return None
         today = today or timezone.localdate()

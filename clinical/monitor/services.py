@@ -159,13 +159,13 @@ def submit_many(msgs: list[OutgoingMessage]) -> list[GateResult]:
         return []
     ids = [communication_id(m.idempotency_key) for m in msgs]
     existing = store.read_many("Communication", ids)
-    contexts: dict[str, PatientContext | None] = {}
+    contexts = PatientContext.from_records(
+        {m.patient_id for m, i in zip(msgs, ids, strict=True) if i not in existing}
+    )
     plans: dict[str, tuple[OutgoingMessage, dict[str, Any], list[dict[str, Any]]]] = {}
     for msg, comm_id in zip(msgs, ids, strict=True):
         if comm_id in existing or comm_id in plans:
             continue
-        if msg.patient_id not in contexts:
-            contexts[msg.patient_id] = PatientContext.from_record(msg.patient_id)
         result = check_text(msg.text, contexts[msg.patient_id], msg.structured, msg.category)
         findings = [f.as_dict() for f in result.findings]
         if result.action == "release":
