@@ -27,6 +27,8 @@ pytestmark = pytest.mark.django_db
         ("螺内酯片 20mg", "螺内酯 20mg 隔日一次"),
         ("别嘌醇片 100mg", "别嘌醇 100mg tid"),
         ("替格瑞洛片 90mg", "替格瑞洛 90mg bid"),
+        ("左乙拉西坦片 500mg", "左乙拉西坦片 500mg 每12小时一次"),
+        ("枸橼酸莫沙必利片 5mg", "莫沙必利片 5mg 三餐前"),
     ],
 )
 def test_usual_chronic_doses_schedule_without_review(people, name: str, sig: str) -> None:
@@ -43,6 +45,7 @@ def test_usual_chronic_doses_schedule_without_review(people, name: str, sig: str
         ("阿卡波糖片 50mg", "阿卡波糖片 300mg tid", "单次300mg 超过说明书单次最大200mg"),
         ("厄贝沙坦片 150mg", "厄贝沙坦 300mg bid", "每日600mg 超过说明书每日最大300mg"),
         ("辛伐他汀片 20mg", "辛伐他汀 80mg bid", "每日160mg 超过说明书每日最大80mg"),
+        ("卡马西平片 0.1g", "卡马西平片 1g tid", "每日3000mg 超过说明书每日最大2000mg"),
     ],
 )
 def test_doses_far_above_the_new_maxima_are_flagged(
