@@ -138,5 +138,8 @@ def run(ctx: DemoContext) -> None:
         patient_id__in=ctx.patient_ids, response="missed", medication__contains="华法林"
     ).first()
     if rem:
-        guidance = adherence.missed_dose_guidance(rem, now)
-        ctx.line(f"漏服华法林的处理建议: {guidance['text']} (依据: {guidance['source']})")
+        guidance = adherence.checked_missed_dose_guidance(rem, now)  # monitor-checked
+        ctx.line(
+            f"漏服华法林的处理建议: {guidance['text']} "
+            f"(依据: {guidance.get('source', '输出监测未放行, 已改为安全提示')})"
+        )

@@ -92,7 +92,9 @@ class ParseSigView(APIView):
         return Response(parse_sig(data.validated_data["text"]).as_dict())
 
 
-def reminder_json(rem: DoseReminder, now: dt.datetime) -> dict[str, Any]:
+def reminder_json(
+    rem: DoseReminder, now: dt.datetime, context: Any = adherence.LOAD_CONTEXT
+) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": rem.id,
         "medication_request": rem.request_id,
@@ -109,7 +111,8 @@ def reminder_json(rem: DoseReminder, now: dt.datetime) -> dict[str, Any]:
         "snooze_of": rem.snooze_of_key or None,
     }
     if rem.response == Ans.MISSED:
-        out["missed_dose_guidance"] = adherence.missed_dose_guidance(rem, now)
+        # patient-facing: monitor-checked, a safe fallback when held
+        out["missed_dose_guidance"] = adherence.checked_missed_dose_guidance(rem, now, context)
     return out
 
 
@@ -129,12 +132,16 @@ class PatientRemindersView(APIView):
         rows = DoseReminder.objects.filter(
             patient_id=patient_id, due_at__gte=start, due_at__lt=end
         ).order_by("due_at", "id")[:2000]
+        rows = list(rows)
+        context: Any = adherence.LOAD_CONTEXT
+        if any(r.response == Ans.MISSED for r in rows):  # one context for the whole list
+            context = adherence.patient_context(patient_id)
         return Response(
             {
                 "patient_id": patient_id,
                 "from": start.isoformat(),
                 "to": end.isoformat(),
-                "reminders": [reminder_json(r, now) for r in rows],
+                "reminders": [reminder_json(r, now, context) for r in rows],
             }
         )
 

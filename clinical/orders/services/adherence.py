@@ -124,6 +124,67 @@ def missed_dose_guidance(rem: DoseReminder, now: dt.datetime | None = None) -> d
     }
 
 
+GUIDANCE_FALLBACK = "请联系您的医生或药师确认如何补服"
+LOAD_CONTEXT = object()  # sentinel: build the patient context from the stored record
+
+
+def patient_context(patient_id: str) -> Any:
+    """The monitor's PatientContext for ``patient_id`` (LOAD_CONTEXT when it cannot be built,
+    so the check itself retries and fails closed)."""
+    try:
+        from clinical.monitor.context import PatientContext
+
+        return PatientContext.from_record(patient_id)
+    except Exception:
+        return LOAD_CONTEXT
+
+
+def checked_missed_dose_guidance(
+    rem: DoseReminder, now: dt.datetime | None = None, context: Any = LOAD_CONTEXT
+) -> dict[str, Any]:
+    """Missed-dose guidance for an API response, after the output monitor's checks.
+
+    Invariant: patient-facing text passes ``clinical.monitor`` first. The guidance is run
+    through ``engine.run_monitor`` with the patient's context (as the monitor's dry run
+    builds it); when the monitor holds it, or cannot run (fails closed), the patient gets
+    ``GUIDANCE_FALLBACK`` and ``held: true``, never the held text. ``context`` may be passed
+    in (a ``PatientContext`` or None) so a list of reminders builds it once.
+    """
+    guidance = missed_dose_guidance(rem, now)
+    try:
+        from clinical.monitor.context import PatientContext
+        from clinical.monitor.engine import run_monitor
+
+        if context is LOAD_CONTEXT:
+            context = PatientContext.from_record(rem.patient_id)
+        held = run_monitor(guidance["text"], context, None, "guidance").action != "release"
+    except Exception:  # monitor or KB unavailable: hold, never release unchecked
+        held = True
+    if held:
+        return {"action": "ask_clinician", "text": GUIDANCE_FALLBACK, "held": True}
+    return {**guidance, "held": False}
+
+
+def send_missed_dose_guidance(rem: DoseReminder, now: dt.datetime | None = None) -> Any:
+    """Send the guidance to the patient as a message through ``clinical.monitor.gate.submit``.
+
+    Invariant: nothing bypasses the gate; a held guidance waits ``on-hold`` for a clinician.
+    One Communication per missed dose (idempotency key ``missed-guidance:<dose key>``).
+    """
+    from clinical.monitor import gate
+
+    guidance = missed_dose_guidance(rem, now)
+    return gate.submit(
+        gate.OutgoingMessage(
+            patient_id=rem.patient_id,
+            text=guidance["text"],
+            category="guidance",
+            about=[f"MedicationRequest/{rem.request_id}"],
+            idempotency_key=f"missed-guidance:{rem.key}",
+        )
+    )
+
+
 def mark_missed(now: dt.datetime | None = None) -> list[str]:
     """Beat task body: unanswered sent doses past the grace period become missed.
 

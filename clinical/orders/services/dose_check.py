@@ -14,12 +14,24 @@ dose against the same numbers.
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 UNCHECKED = "剂量未能与说明书最大剂量核对(药品知识库不可用), 需医生审核"
 MASS_MG = {"mg": 1.0, "g": 1000.0, "μg": 0.001, "ug": 0.001, "mcg": 0.001}
 COUNT_UNITS = {"片", "粒", "袋", "支", "丸", "mL", "ml"}
 _PER_DAY = {"h": 24.0, "d": 1.0, "wk": 1 / 7, "mo": 1 / 30}
+INDIVIDUALISED_PATH = Path(__file__).resolve().parent.parent / "data" / "individualised_doses.yaml"
+
+
+@cache
+def individualised() -> dict[str, str]:
+    """Ingredient key -> Chinese review reason for drugs with no fixed maximum (e.g. warfarin)."""
+    rows = yaml.safe_load(INDIVIDUALISED_PATH.read_text("utf-8"))["drugs"]
+    return {row["key"]: f"{row['reason']}(来源: {row['source']})" for row in rows}
 
 
 def doses_per_day(repeat: dict[str, Any]) -> float | None:
@@ -77,6 +89,9 @@ def check_dose(
         except Exception:  # KBUnavailable and friends: fail closed
             return [UNCHECKED]
         name = part.name_zh or part.key
+        if part.key in individualised():
+            issues.append(f"{name}: {individualised()[part.key]}")
+            continue
         if limits is None or (limits.max_single_mg is None and limits.max_daily_mg is None):
             issues.append(f"{name}: 知识库没有说明书最大剂量, 需医生核对")
             continue
