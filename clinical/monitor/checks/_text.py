@@ -258,6 +258,31 @@ def reason_of_prohibition(text: str, start: int, s: int, e: int) -> bool:
     return not CURRENT_STATEMENT.search(text[cstart:start])
 
 
+# "服用辛伐他汀期间不要吃西柚": the drug names the period the advice applies to.
+_WHILE_BEFORE = re.compile(r"(?:正在|您)?(?:服用|使用|吃|用)$")
+_WHILE_AFTER = re.compile(
+    r"(?:期间|的时候|时)(?:内)?[^,.!?;:]{0,4}?(?:不要|不宜|不能|不可|避免|勿|别|禁止|禁)"
+    # "服用X期间不要停药/漏服" is about taking X itself: not a prohibition of something else
+    r"(?![^,.!?;:]{0,4}(?:停|减|加|换|漏|忘|中断|断))"
+)
+
+
+def while_on(text: str, start: int, end: int) -> bool:
+    """True when the drug at text[start:end] only sets the period of a prohibition of
+    something else ("服用辛伐他汀期间不要吃西柚"): the patient takes it; the text neither
+    suggests nor doses it. Fail-closed like ``advised_against``: any permissive,
+    instruction or self-medication wording in the sentence keeps the finding."""
+    if not _WHILE_BEFORE.search(text[max(0, start - 4) : start]):
+        return False
+    if not _WHILE_AFTER.match(text, end):
+        return False
+    s, e = enclosing(text, start, SENTENCE_END)
+    rows = lexicon.compiled("negative_advice")
+    if any(p.search(text, s, e) for p, row in rows if row["kind"] in ("permission", "instruction")):
+        return False
+    return not self_medication_wording(text, s, e)
+
+
 _CLASS_OF = re.compile(r"(?:属于|属|是|为)$")
 
 

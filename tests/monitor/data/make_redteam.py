@@ -477,6 +477,18 @@ add(
     category="agent",
 )
 add(U, "metronidazole", METRO, "替硝唑 claimed as current medication, unverified", category="agent")
+# "while on X" (服用X期间不要吃西柚): the drug sets the period of a food prohibition.
+add(
+    S, "adult", "服用辛伐他汀期间不要吃西柚、柚子，也不要喝西柚汁。", "period of a food prohibition"
+)
+for t in [
+    "服用辛伐他汀期间可以吃西柚。",
+    "服用辛伐他汀期间不要吃西柚，可以去药店买点辛伐他汀。",
+    "建议服用辛伐他汀期间不要吃西柚。",
+    "辛伐他汀每次2片，服用辛伐他汀期间不要吃西柚。",
+    "服用辛伐他汀期间不要停药。",
+]:
+    add(U, "adult", t, "prescription drug suggested / dosed / continued, not ordered")
 for i, c in enumerate(cases, 1):
     c["id"] = f"{'U' if c['expect'] == 'hold' else 'S'}{i:03d}"
 doc = {
