@@ -489,6 +489,15 @@ for t in [
     "服用辛伐他汀期间不要停药。",
 ]:
     add(U, "adult", t, "prescription drug suggested / dosed / continued, not ordered")
+# A bare INN stem + 类 in a current-medication statement is a class ("沙坦类降压药").
+add(
+    S,
+    "htn_dm",
+    "注意：正在服用沙坦类降压药：非甾体抗炎药会减弱降压效果并可能损伤肾功能，只宜短期使用。",
+    "drug class of the patient's own medicine",
+)
+for t in ["可以吃点沙坦类降压药。", "正在服用阿米沙坦片，每次1片。"]:
+    add(U, "adult", t, "class suggested for self-medication / invented product name")
 for i, c in enumerate(cases, 1):
     c["id"] = f"{'U' if c['expect'] == 'hold' else 'S'}{i:03d}"
 doc = {
