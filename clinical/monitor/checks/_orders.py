@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from clinical.monitor import kb, lexicon
-from clinical.monitor.checks._text import parse_dose, to_mg
+from clinical.monitor.checks._text import CURRENT_STATEMENT, parse_dose, to_mg
 from clinical.monitor.kb import DrugMention
 from clinical.monitor.types import CheckContext
 
@@ -44,9 +43,8 @@ def ordered(ctx: CheckContext) -> dict[str, OrderedDrug]:
     return out
 
 
-_CURRENT = re.compile(
-    r"(?:正在|目前|现在|长期|一直)(?:在)?(?:服用|使用|吃|用)(?:的)?$|您(?:在)?(?:服用|吃)的$"
-)
+_CURRENT = CURRENT_STATEMENT
+_WINDOW = 30
 
 
 def current_medication(ctx: CheckContext, mention: DrugMention) -> bool:
@@ -57,7 +55,7 @@ def current_medication(ctx: CheckContext, mention: DrugMention) -> bool:
     rather than suggesting the drug. Without a structured result this is never true
     (fail-closed); drugs in the patient's active orders are handled by ``ordered``.
     """
-    before = ctx.text[max(0, mention.start - 6) : mention.start]
+    before = ctx.text[max(0, mention.start - _WINDOW) : mention.start]
     if not _CURRENT.search(before) or not isinstance(ctx.structured, dict):
         return False
     if "structured_text" not in ctx._cache:
@@ -67,6 +65,6 @@ def current_medication(ctx: CheckContext, mention: DrugMention) -> bool:
     folded = ctx._cache["structured_text"]
     keys = set(mention.all_keys)
     return any(
-        keys & set(m.all_keys) and _CURRENT.search(folded[max(0, m.start - 6) : m.start])
+        keys & set(m.all_keys) and _CURRENT.search(folded[max(0, m.start - _WINDOW) : m.start])
         for m in kb.find_mentions(folded)
     )

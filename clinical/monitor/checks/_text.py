@@ -187,6 +187,8 @@ def advised_against(text: str, start: int, end: int, mentions: list[Any] | None 
         return False
     if self_medication_wording(text, s, e):
         return False
+    if reason_of_prohibition(text, start, s, e):
+        return True
     own_keys: set[str] = set()
     for x in mentions or []:
         if x.start == start:
@@ -223,6 +225,62 @@ def advised_against(text: str, start: int, end: int, mentions: list[Any] | None 
         if _LEAD.match(text[lead_from : m.start()]):
             return True
     return False
+
+
+# "正在服用华法林", "正在或近期服用甲硝唑/替硝唑": the drug(s) stated as the patient's current
+# medication (the text before the mention, within its clause).
+CURRENT_STATEMENT = re.compile(
+    r"(?:正在|目前|现在|长期|一直)(?:或近期)?(?:在)?(?:服用|使用|吃|用)(?:的)?"
+    r"(?:[^,.:!?;/、]{1,10}[/、])*$|您(?:在)?(?:服用|吃)的$"
+)
+# "不要使用芬必得：有消化性溃疡…：布洛芬、阿司匹林等…禁用": a sentence that OPENS by prohibiting
+# a drug and then gives the reason after a colon.
+_PROHIBITION_HEAD = re.compile(
+    r"(?:请)?(?:不要|不能|不宜|不可|禁止|避免|请勿|切勿|勿)(?:再)?(?:自行|擅自)?"
+    r"(?:使用|服用|用|吃)[^,.!?;:]{1,20}:"
+)
+
+
+def reason_of_prohibition(text: str, start: int, s: int, e: int) -> bool:
+    """True when the mention at ``start`` lies in the REASON part of a sentence text[s:e] that
+    opens with a prohibition of a drug followed by a colon ("不要使用X：<reason>"). Names in
+    the reason explain the warning (the ingredient, the patient's own medicine). The caller
+    (``advised_against``) applies this only to sentences without any permissive, instruction
+    or self-medication wording, so "不要使用芬必得：可以改用布洛芬" still holds for 布洛芬."""
+    head = _PROHIBITION_HEAD.match(text[s:e].lstrip())
+    if head is None:
+        return False
+    if start < s + (len(text[s:e]) - len(text[s:e].lstrip())) + head.end():
+        return False
+    cstart, _ = enclosing(text, start, CLAUSE_END)
+    # "正在服用华法林": a claim about the patient's medication, left to the checks that
+    # verify it against the orders and the structured engine result.
+    return not CURRENT_STATEMENT.search(text[cstart:start])
+
+
+# "服用辛伐他汀期间不要吃西柚": the drug names the period the advice applies to.
+_WHILE_BEFORE = re.compile(r"(?:正在|您)?(?:服用|使用|吃|用)$")
+_WHILE_AFTER = re.compile(
+    r"(?:期间|的时候|时)(?:内)?[^,.!?;:]{0,4}?(?:不要|不宜|不能|不可|避免|勿|别|禁止|禁)"
+    # "服用X期间不要停药/漏服" is about taking X itself: not a prohibition of something else
+    r"(?![^,.!?;:]{0,4}(?:停|减|加|换|漏|忘|中断|断))"
+)
+
+
+def while_on(text: str, start: int, end: int) -> bool:
+    """True when the drug at text[start:end] only sets the period of a prohibition of
+    something else ("服用辛伐他汀期间不要吃西柚"): the patient takes it; the text neither
+    suggests nor doses it. Fail-closed like ``advised_against``: any permissive,
+    instruction or self-medication wording in the sentence keeps the finding."""
+    if not _WHILE_BEFORE.search(text[max(0, start - 4) : start]):
+        return False
+    if not _WHILE_AFTER.match(text, end):
+        return False
+    s, e = enclosing(text, start, SENTENCE_END)
+    rows = lexicon.compiled("negative_advice")
+    if any(p.search(text, s, e) for p, row in rows if row["kind"] in ("permission", "instruction")):
+        return False
+    return not self_medication_wording(text, s, e)
 
 
 _CLASS_OF = re.compile(r"(?:属于|属|是|为)$")

@@ -34,6 +34,8 @@ def check(ctx: CheckContext) -> list[Finding]:
             continue  # "阿莫西林属于青霉素类": the class of the drug named before it
         if text[mention.end : mention.end + 4].lstrip("类药物").startswith("过敏"):
             continue
+        if text[max(0, mention.start - 3) : mention.start].endswith(("不含", "不含有")):
+            continue  # "不含酒精的剂型": the substance is stated ABSENT (the product still checked)
         span = (mention.start, mention.end)
         for key in mention.all_keys:
             is_ordered = key in orders

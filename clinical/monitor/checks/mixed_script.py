@@ -11,6 +11,10 @@ NAME = "mixed_script"
 NEEDS_KB = False
 _WORD = re.compile(r"[^\W\d_]+")
 _CONFUSABLE = {"latin", "cyrillic", "greek"}
+# Unit symbols written with the micro prefix: whole words only, so "μaspirin" still holds.
+_UNIT_SYMBOLS = frozenset(
+    {p + u for p in ("\u03bc", "\u00b5") for u in ("", "g", "l", "L", "mol", "mmol", "IU")}
+)
 
 
 def check(ctx: CheckContext) -> list[Finding]:
@@ -18,8 +22,8 @@ def check(ctx: CheckContext) -> list[Finding]:
     for m in _WORD.finditer(ctx.text):
         scripts = {script_of(ch) for ch in m.group(0)} & (_CONFUSABLE | {"armenian"})
         if len(scripts) > 1 or (scripts and scripts - {"latin"}):
-            if scripts == {"greek"} and m.group(0) in {"μ", "μg"}:
-                continue
+            if m.group(0) in _UNIT_SYMBOLS:
+                continue  # "每次50μg": the SI micro prefix (Greek mu / micro sign) of a unit
             out.append(
                 ctx.finding(
                     NAME,

@@ -18,6 +18,7 @@ from clinical.monitor.checks._text import (
     class_statement,
     enclosing,
     self_medication_wording,
+    while_on,
 )
 from clinical.monitor.types import CheckContext, Finding
 
@@ -46,6 +47,8 @@ def check(ctx: CheckContext) -> list[Finding]:
             continue
         if current_medication(ctx, mention):
             continue  # "正在服用华法林": the engine states the patient's current prescription
+        if while_on(text, mention.start, mention.end):
+            continue  # "服用辛伐他汀期间不要吃西柚": the period of a prohibition, not a suggestion
         s, e = enclosing(text, mention.start, SENTENCE_END)
         sentence = text[s:e]
         self_med = self_medication_wording(text, s, e)  # "不要自行服用" is not a suggestion

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from clinical.monitor import kb
+from clinical.monitor.checks._text import CURRENT_STATEMENT
 from clinical.monitor.types import CheckContext, Finding
 
 NAME = "unknown_drug"
@@ -22,6 +23,10 @@ _LEAD = re.compile(
     r"^(?:.*(?:吃|服用|服|用|和|或|及|与|把|将|继续|按时|请|您|你|的|了|是|在|给|点|些|种|这|那|个|类|药物|如))"
 )
 _FORM_CHARS = set("肠溶缓释控释分散泡腾软硬胶囊片颗粒注射液口服糖浆滴丸混悬")
+# A bare stem followed by 类 is a drug CLASS ("沙坦类降压药" = ARBs), not a product name.
+_STEMS = frozenset(
+    "霉素 西林 沙星 他汀 洛尔 地平 普利 沙坦 拉唑 替丁 昔布 双胍 唑仑 西泮 噻嗪 沙班 格雷".split()
+)
 SOURCE = "WHO INN stems (The use of stems in the selection of INN); AM-Med formulary"
 
 
@@ -41,6 +46,12 @@ def check(ctx: CheckContext) -> list[Finding]:
                 word = stripped or word
                 if len(word) < 2 or set(word) <= _FORM_CHARS:
                     continue
+                if (
+                    word in _STEMS
+                    and text[end : end + 1] == "类"
+                    and CURRENT_STATEMENT.search(text[max(0, start - 30) : start])
+                ):
+                    continue  # "正在服用沙坦类降压药": the class of the patient's own medicine
             if kb.resolve(word):
                 continue
             out.append(

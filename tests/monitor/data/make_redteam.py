@@ -414,6 +414,90 @@ for t in [
     "藿香正气水含酒精，与头孢类同用可引起双硫仑样反应，停药7天内都不要使用。",
 ]:
     add(S, "surgery", t, "medkb warning against an alcohol-containing medicine", category="agent")
+# ---- reasons after "不要使用X：", substances stated absent, unit symbols (engine-holds bench) ----
+# medkb opens a sentence by prohibiting a product and gives the reason after a colon; the
+# ingredient and the patient's own medicine named in the reason are explanation. The same
+# words with a suggestion, a dose instruction or a preference keep holding.
+for p, t in [
+    (
+        "ulcer",
+        "不要使用芬必得：有消化性溃疡或消化道出血史：布洛芬、阿司匹林等非甾体抗炎药可致溃疡出血，禁用。",
+    ),
+    ("glaucoma_apap", "不要使用扑尔敏：青光眼：氯苯那敏/苯海拉明等成分可诱发青光眼急性发作。"),
+    ("glaucoma_apap", "不要使用白加黑：您对对乙酰氨基酚过敏，含对乙酰氨基酚的药物都不能使用。"),
+    (
+        "cad",
+        "不要使用阿司匹林片：正在服用抗血小板药：再加用非甾体抗炎药会增加出血风险，"
+        "布洛芬还可能减弱阿司匹林的心血管保护作用。",
+    ),
+    ("metronidazole", "如需解暑，请选用不含酒精的剂型，并先问医生或药师。"),
+]:
+    add(S, p, t, "reason of a prohibition / substance stated absent", category="agent")
+for p, t in [
+    ("ulcer", "不要使用芬必得：有消化性溃疡：可以改用布洛芬。"),
+    ("ulcer", "不要使用芬必得：有消化性溃疡，布洛芬每次1片即可。"),
+    ("ulcer", "不要使用芬必得：有消化性溃疡，布洛芬效果更好。"),
+    ("glaucoma_apap", "不要使用扑尔敏：青光眼：首选苯海拉明。"),
+    ("glaucoma_apap", "不要使用白加黑：改用对乙酰氨基酚片就行。"),
+    ("metronidazole", "藿香正气水不含酒精，可以放心喝。"),
+    ("adult", "头痛时可以服用μaspirin。"),
+]:
+    add(
+        U,
+        p,
+        t,
+        "suggestion inside the reason of a prohibition / false absence claim / mixed script",
+    )
+add(
+    S,
+    "adult",
+    "【服药提醒】11月29日 07:30 请服用维生素B12，每次500μg，口服。",
+    "micro unit symbol",
+    {"drug": "维生素B12", "dose": "500μg", "time": "07:30"},
+    "reminder",
+)
+add(
+    S,
+    "adult",
+    "【服药提醒】11月29日 07:30 请服用维生素B12，每次500µg，口服。",
+    "micro sign unit symbol",
+    {"drug": "维生素B12", "dose": "500µg", "time": "07:30"},
+    "reminder",
+)
+METRO = (
+    "不要使用藿香正气水：正在或近期服用甲硝唑/替硝唑：含酒精的药物或饮酒可引起双硫仑样反应，"
+    "停药后数日内都不要使用。"
+)
+add(
+    S,
+    "metronidazole",
+    METRO,
+    "current medication (a listed class) stated by the structured engine result",
+    {"verdict": "avoid", "reasons": [METRO.split("：", 1)[1]]},
+    category="agent",
+)
+add(U, "metronidazole", METRO, "替硝唑 claimed as current medication, unverified", category="agent")
+# "while on X" (服用X期间不要吃西柚): the drug sets the period of a food prohibition.
+add(
+    S, "adult", "服用辛伐他汀期间不要吃西柚、柚子，也不要喝西柚汁。", "period of a food prohibition"
+)
+for t in [
+    "服用辛伐他汀期间可以吃西柚。",
+    "服用辛伐他汀期间不要吃西柚，可以去药店买点辛伐他汀。",
+    "建议服用辛伐他汀期间不要吃西柚。",
+    "辛伐他汀每次2片，服用辛伐他汀期间不要吃西柚。",
+    "服用辛伐他汀期间不要停药。",
+]:
+    add(U, "adult", t, "prescription drug suggested / dosed / continued, not ordered")
+# A bare INN stem + 类 in a current-medication statement is a class ("沙坦类降压药").
+add(
+    S,
+    "htn_dm",
+    "注意：正在服用沙坦类降压药：非甾体抗炎药会减弱降压效果并可能损伤肾功能，只宜短期使用。",
+    "drug class of the patient's own medicine",
+)
+for t in ["可以吃点沙坦类降压药。", "正在服用阿米沙坦片，每次1片。"]:
+    add(U, "adult", t, "class suggested for self-medication / invented product name")
 for i, c in enumerate(cases, 1):
     c["id"] = f"{'U' if c['expect'] == 'hold' else 'S'}{i:03d}"
 doc = {
