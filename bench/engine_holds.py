@@ -157,15 +157,16 @@ def inline_context(
 
 @contextmanager
 def _record_lookup(record: Any):
-    """``store.patient_record`` answers ``record`` (so ``from_record`` runs unchanged, no DB)."""
+    """``store.patient_record(s)`` answer ``record`` (so ``from_record`` runs unchanged, no DB)."""
     from ammed_fhir import store
 
-    real = store.patient_record
+    real_one, real_many = store.patient_record, store.patient_records
     store.patient_record = lambda patient_id, *a, **k: record  # type: ignore[assignment]
+    store.patient_records = lambda ids, *a, **k: {pid: record for pid in ids}  # type: ignore[assignment]
     try:
         yield
     finally:
-        store.patient_record = real  # type: ignore[assignment]
+        store.patient_record, store.patient_records = real_one, real_many  # type: ignore[assignment]
 
 
 # --- guidance -------------------------------------------------------------------------------------

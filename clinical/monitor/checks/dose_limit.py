@@ -11,9 +11,19 @@ an ordered drug differs from the order.
 
 from __future__ import annotations
 
+import re
+
 from clinical.monitor import kb
 from clinical.monitor.checks._orders import ordered
-from clinical.monitor.checks._text import negated, parse_dose, to_mg
+from clinical.monitor.checks._text import (
+    _NUM,
+    CLAUSE_END,
+    Dose,
+    enclosing,
+    negated,
+    parse_dose,
+    to_mg,
+)
 from clinical.monitor.types import CheckContext, Finding
 
 NAME = "dose_limit"
@@ -23,6 +33,23 @@ ADULT_AGE = 18
 
 def _fmt(mg: float) -> str:
     return f"{mg / 1000:g} g" if mg >= 1000 else f"{mg:g} mg"
+
+
+# An amount written right before the drug name, e.g. "一次服用30mg华法林" or "吃2片布洛芬".
+_AMOUNT_BEFORE = re.compile(rf"{_NUM}\s*(mg|g|μg|ug|片|粒|袋|支|丸)\s*的?\s*$")
+
+
+def _dose_before(text: str, floor: int, start: int) -> Dose | None:
+    """A per-dose amount stated just before a drug mention, within its clause."""
+    clause_start = max(floor, enclosing(text, start, CLAUSE_END)[0])
+    m = _AMOUNT_BEFORE.search(text[clause_start:start])
+    if m is None:
+        return None
+    return Dose(
+        amount=float(m.group(1)),
+        unit=m.group(2),
+        span=(clause_start + m.start(), clause_start + m.end()),
+    )
 
 
 def check(ctx: CheckContext) -> list[Finding]:
@@ -36,6 +63,9 @@ def check(ctx: CheckContext) -> list[Finding]:
         if i + 1 < len(mentions) and mentions[i + 1].all_keys == mention.all_keys:
             continue
         dose = parse_dose(text[mention.end : region_end], offset=mention.end)
+        if dose.amount is None and dose.daily_amount is None and dose.strength_mg is None:
+            # the amount may come first: "请一次服用30mg华法林", "吃两片布洛芬"
+            dose = _dose_before(text, mentions[i - 1].end if i else 0, mention.start) or dose
         if negated(text, mention.start):
             continue
         ing = kb.ingredient(mention.key)
