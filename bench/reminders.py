@@ -350,10 +350,21 @@ def dispatch(peak: int, workers: int, port: int, batch: int) -> dict:
     final = sink_stats(port, "/keys")
     sink.terminate()
     got = set(final["keys"])
+    # A dose the output monitor held (e.g. a check over its time budget: fail closed) waits
+    # on-hold for a clinician; it is not lost, but it is not delivered either.
+    from ammed_fhir.models import Resource
+
+    missing = keys - got
+    held = set(
+        Resource.objects.filter(
+            resource_type="Communication", resource_id__in=missing, status="on-hold"
+        ).values_list("resource_id", flat=True)
+    )
     result = {
         "due": peak,
         "delivered_unique": len(got & keys),
-        "lost": len(keys - got),
+        "held_for_review": len(held),
+        "lost": len(missing - held),
         "duplicates_accepted": 0,  # the sink answers 409 to a repeated key; see resent
         "resent_same_key": final["resent"],
         "seconds": round(elapsed, 1),
