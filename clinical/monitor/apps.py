@@ -14,3 +14,8 @@ class MonitorConfig(AppConfig):
             "monitor-escalate-overdue",
             {"task": "clinical.monitor.escalate_overdue", "schedule": 60.0},
         )
+        from celery.signals import worker_process_init
+
+        from clinical.monitor.warmup import warm_process
+
+        worker_process_init.connect(warm_process, weak=False)

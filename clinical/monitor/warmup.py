@@ -1,0 +1,36 @@
+"""Warm a worker's monitor before it takes work.
+
+The first message a process checks would otherwise pay for loading the drug KB, compiling
+the lexicons and the KB's first interaction look-ups inside a check's time budget, and a
+check over budget holds its message (fail closed). Celery calls ``warm_process`` once per
+worker process, before the first task.
+"""
+
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+_PROBE = "布洛芬每次1片，每日3次；对乙酰氨基酚0.5g；阿莫西林胶囊；头孢呋辛酯片，不要饮酒。"
+
+
+def warm_process(**_: object) -> None:
+    """Load the KB and run every configured check once on a probe (no writes)."""
+    from clinical.monitor import kb
+    from clinical.monitor.context import PatientContext
+    from clinical.monitor.engine import run_monitor
+
+    try:
+        kb.warm()
+        patient = PatientContext.from_dict(
+            {
+                "age": 60,
+                "allergies": ["青霉素"],
+                "conditions": ["高血压", "消化性溃疡"],
+                "medications": ["华法林钠片 3mg 每日一次"],
+            }
+        )
+        run_monitor(_PROBE, patient, {"drug": "华法林钠片", "dose": "3mg"}, "reminder")
+    except Exception:  # a failed warm-up only costs speed; the checks still fail closed
+        log.warning("monitor warm-up failed", exc_info=True)

@@ -1,0 +1,25 @@
+"""Worker warm-up runs the checks once so the first real message is not charged for it."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from celery.signals import worker_process_init
+
+from clinical.monitor import kb
+from clinical.monitor.warmup import warm_process
+
+
+def test_warm_up_is_connected_to_worker_start() -> None:
+    assert any(
+        r[1]() is warm_process or r[1] is warm_process for r in worker_process_init.receivers
+    )
+
+
+@pytest.mark.django_db
+def test_warm_up_loads_the_kb_and_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="clinical.monitor.warmup"):
+        warm_process()
+    assert kb.backend() in {"medkb", "interim"}
+    assert "warm-up failed" not in caplog.text
