@@ -164,6 +164,10 @@ def judge(food_text: str, ctx: PatientContext, kb: KnowledgeBase) -> FoodVerdict
         verdict = "ok"
         advice.append(f"根据您提供的情况，没有发现需要避免的原因，可以适量{verb}{name}。")
     for f in findings:
+        # With an avoid verdict only the avoid rules speak: a caution rule's "如果喝，偶尔少量"
+        # would contradict them (its reason is still listed in ``reasons``).
+        if verdict == "avoid" and f.level != "avoid":
+            continue
         if f.advice and (verdict != "ok" or f.level == "ok") and f.advice not in advice:
             advice.append(f.advice)
     if verdict in ("avoid", "caution") and (unresolved["medicines"] or unresolved["conditions"]):

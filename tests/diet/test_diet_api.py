@@ -241,3 +241,12 @@ def test_only_the_latest_lab_counts_and_units_must_match(demo_world) -> None:
     keys = {c["key"] for c in body["context"]["conditions"]}
     assert "hyperkalaemia" not in keys  # 5.8 was superseded by 4.2
     assert "hyperuricaemia" not in keys  # unknown unit: no guessed conversion
+
+
+
+def test_an_avoid_answer_carries_no_permissive_advice_of_caution_rules(demo_world) -> None:
+    # warfarin + alcohol is a caution rule ("如果喝，偶尔少量"); cefuroxime makes it avoid.
+    _, body = _post(_client("dr_wang"), {"patient_id": "demo-surgery", "question": "能喝酒吗"})
+    assert body["verdict"] == "avoid"
+    assert "warfarin.ethanol" in {r["code"] for r in body["reasons"]}
+    assert "如果喝" not in body["advice"] and "偶尔少量" not in body["advice"]
