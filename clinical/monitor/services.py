@@ -95,10 +95,21 @@ def _result_from_existing(comm: dict[str, Any]) -> GateResult:
     return GateResult(action=action, communication=comm, findings=review.findings if review else [])
 
 
+def _communication_for(msg: OutgoingMessage, comm_id: str, action: str) -> dict[str, Any]:
+    """The Communication a monitor decision records: ``completed`` or ``on-hold`` with a note."""
+    from clinical.monitor.gate import build_communication
+
+    if action == "release":
+        return build_communication(msg, comm_id, "completed")
+    comm = build_communication(msg, comm_id, "on-hold")
+    comm["note"] = [{"text": "输出监控拦截，等待医生审核"}]
+    return comm
+
+
 def submit(msg: OutgoingMessage) -> GateResult:
     """Check ``msg`` and record it: release (completed + delivery on commit) or hold (on-hold +
     review + care-team alert). Idempotent on ``msg.idempotency_key``."""
-    from clinical.monitor.gate import GateResult, build_communication, notify_released
+    from clinical.monitor.gate import GateResult, notify_released
 
     comm_id = communication_id(msg.idempotency_key)
     existing = store.read("Communication", comm_id)
@@ -110,28 +121,11 @@ def submit(msg: OutgoingMessage) -> GateResult:
     try:
         with transaction.atomic():
             if result.action == "release":
-                comm = store.write(build_communication(msg, comm_id, "completed"))
+                comm = store.write(_communication_for(msg, comm_id, "release"))
                 notify_released(comm)
                 return GateResult(action="release", communication=comm, findings=findings)
-            comm = build_communication(msg, comm_id, "on-hold")
-            comm["note"] = [{"text": "输出监控拦截，等待医生审核"}]
-            comm = store.write(comm)
-            review = Review.objects.create(
-                communication_id=comm_id,
-                patient_id=msg.patient_id,
-                category=msg.category,
-                original_text=msg.text,
-                findings=findings,
-                message={
-                    "about": msg.about,
-                    "structured": msg.structured,
-                    "recipients": msg.recipients,
-                },
-                escalate_at=timezone.now()
-                + timedelta(minutes=settings.AMMED_MONITOR_ESCALATE_AFTER_MIN),
-            )
-            _audit(review, AuditAction.HOLD, None, after=msg.text, detail={"findings": findings})
-            _notify_care_team(review)
+            comm = store.write(_communication_for(msg, comm_id, "hold"))
+            _hold_many([(msg, comm_id, findings)])
             return GateResult(action="hold", communication=comm, findings=findings)
     except IntegrityError:
         # the same key submitted concurrently: the first writer won, answer with its result
@@ -153,7 +147,7 @@ def submit_many(msgs: list[OutgoingMessage]) -> list[GateResult]:
     when any new Communication is invalid; a concurrent writer of the same key makes the
     batch fall back to ``submit`` one by one.
     """
-    from clinical.monitor.gate import GateResult, build_communication, notify_released
+    from clinical.monitor.gate import GateResult, notify_released
 
     if not msgs:
         return []
@@ -168,11 +162,7 @@ def submit_many(msgs: list[OutgoingMessage]) -> list[GateResult]:
             continue
         result = check_text(msg.text, contexts[msg.patient_id], msg.structured, msg.category)
         findings = [f.as_dict() for f in result.findings]
-        if result.action == "release":
-            comm = build_communication(msg, comm_id, "completed")
-        else:
-            comm = build_communication(msg, comm_id, "on-hold")
-            comm["note"] = [{"text": "输出监控拦截，等待医生审核"}]
+        comm = _communication_for(msg, comm_id, result.action)
         validate_resource(comm)
         plans[comm_id] = (msg, comm, findings)
     written: dict[str, dict[str, Any]] = {}

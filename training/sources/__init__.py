@@ -9,7 +9,11 @@ builder skips it and says why in the data card.
 from __future__ import annotations
 
 import importlib
+import json
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 
 class SourceUnavailable(RuntimeError):
@@ -23,6 +27,18 @@ class SourceInfo:
     commercial_use: bool
     origin: str
     shared_path: str | None = None  # relative to the shared data dir, for public sets
+
+
+def jsonl_rows(path: Path | None, limit: int | None = None) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a JSON-lines file (blank lines skipped, at most ``limit`` lines)."""
+    if path is None or not Path(path).exists():
+        raise SourceUnavailable(f"{path} not found")
+    with Path(path).open(encoding="utf-8") as f:
+        for n, line in enumerate(f):
+            if limit and n >= limit:
+                return
+            if line.strip():
+                yield json.loads(line)
 
 
 # name -> module (lazy: imported when the builder runs it).

@@ -5,12 +5,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from training.records import Sample
-from training.sources import SourceInfo, SourceUnavailable
+from training.sources import SourceInfo, jsonl_rows
 from training.sources.shennong import unwrap
 
 INFO = SourceInfo(
@@ -23,20 +22,12 @@ INFO = SourceInfo(
 
 
 def load(path: Path | None, limit: int | None = None) -> Iterator[Sample]:
-    if path is None or not Path(path).exists():
-        raise SourceUnavailable(f"{path} not found")
-    with Path(path).open(encoding="utf-8") as f:
-        for n, line in enumerate(f):
-            if limit and n >= limit:
-                return
-            if not line.strip():
-                continue
-            r = json.loads(line)
-            yield Sample.qa(
-                unwrap(r.get("query", "")),
-                (r.get("response") or "").strip(),
-                source=INFO.name,
-                kind="consult",
-                licence=INFO.licence,
-                commercial_use=False,
-            )
+    for r in jsonl_rows(path, limit):
+        yield Sample.qa(
+            unwrap(r.get("query", "")),
+            (r.get("response") or "").strip(),
+            source=INFO.name,
+            kind="consult",
+            licence=INFO.licence,
+            commercial_use=False,
+        )

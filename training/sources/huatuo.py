@@ -5,12 +5,11 @@ Apache-2.0 code licence, but the README restricts the data to academic research.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from training.records import Sample
-from training.sources import SourceInfo, SourceUnavailable
+from training.sources import SourceInfo, jsonl_rows
 
 INFO = SourceInfo(
     name="huatuo",
@@ -22,21 +21,13 @@ INFO = SourceInfo(
 
 
 def load(path: Path | None, limit: int | None = None) -> Iterator[Sample]:
-    if path is None or not Path(path).exists():
-        raise SourceUnavailable(f"{path} not found")
-    with Path(path).open(encoding="utf-8") as f:
-        for n, line in enumerate(f):
-            if limit and n >= limit:
-                return
-            if not line.strip():
-                continue
-            r = json.loads(line)
-            q = "\n".join(x for x in (r.get("instruction", ""), r.get("input", "")) if x)
-            yield Sample.qa(
-                q.strip(),
-                (r.get("output") or "").strip(),
-                source=INFO.name,
-                kind="kg_qa",
-                licence=INFO.licence,
-                commercial_use=False,
-            )
+    for r in jsonl_rows(path, limit):
+        q = "\n".join(x for x in (r.get("instruction", ""), r.get("input", "")) if x)
+        yield Sample.qa(
+            q.strip(),
+            (r.get("output") or "").strip(),
+            source=INFO.name,
+            kind="kg_qa",
+            licence=INFO.licence,
+            commercial_use=False,
+        )
