@@ -91,14 +91,6 @@ def build_communication(msg: OutgoingMessage, comm_id: str, status: str) -> dict
     return comm
 
 
-def _communication(msg: OutgoingMessage, status: str, category_code: str) -> dict[str, Any]:
-    from clinical.monitor.services import communication_id
-
-    comm = build_communication(msg, communication_id(msg.idempotency_key), status)
-    comm["category"][0]["coding"][0]["code"] = category_code
-    return comm
-
-
 def submit(msg: OutgoingMessage) -> GateResult:
     """Check an outgoing patient message with the output monitor and record it.
 
@@ -146,6 +138,9 @@ def alert_care_team(
 ) -> dict[str, Any]:
     """Alert the patient's care team (not patient-facing): a Communication to the assigned
     clinicians' Practitioners, delivered through the release handlers (configured channel)."""
+    from clinical.monitor.services import communication_id
+
+    practitioners = care_team_practitioners(patient_id)
     msg = OutgoingMessage(
         patient_id=patient_id,
         text=text,
@@ -153,13 +148,12 @@ def alert_care_team(
         about=about or [],
         structured={"reason": reason},
         idempotency_key=key,
-        recipients=care_team_practitioners(patient_id) or [f"Patient/{patient_id}"],
+        recipients=practitioners,
     )
-    if not care_team_practitioners(patient_id):
-        msg.recipients = []
-    comm = _communication(msg, "completed", "alert")
-    if not msg.recipients:
-        comm.pop("recipient", None)
+    comm = build_communication(msg, communication_id(key), "completed")
+    if not practitioners:
+        # nobody assigned yet: never address a care-team alert to the patient
+        comm.pop("recipient")
     comm = store.write(comm)
     notify_released(comm)
     return comm

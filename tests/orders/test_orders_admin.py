@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import PID, med_request
 from django.test import Client
 from django.utils import timezone
+from orders_support import PID, med_request
 
 from ammed_fhir import store
 from clinical.orders.models import DoseReminder, OrderSchedule, PatientRoutine

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import OTHER, PID, TZ, med_request
 from django.utils import timezone
+from orders_support import OTHER, PID, TZ, med_request
 from rest_framework.test import APIClient
 
 from ammed_fhir import store

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import PID, med_request
 from django.utils import timezone
+from orders_support import PID, med_request
 
 from ammed_fhir import store
 from ammed_fhir.models import Resource
@@ -120,7 +120,7 @@ def test_a_stopped_order_is_cancelled_at_claim(people, sink) -> None:
 
 def test_held_messages_are_not_delivered(people, sink, monkeypatch) -> None:
     def hold(msg: gate.OutgoingMessage) -> gate.GateResult:
-        comm = store.write(gate._communication(msg, "on-hold", msg.category))
+        comm = store.write(gate.build_communication(msg, msg.idempotency_key, "on-hold"))
         return gate.GateResult(action="hold", communication=comm)
 
     monkeypatch.setattr(gate, "submit", hold)

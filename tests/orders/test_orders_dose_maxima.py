@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import TZ, med_request
+from orders_support import TZ, med_request
 
 from ammed_fhir import store
 from clinical.orders.models import DoseReminder

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from conftest import PID, med_request
 from django.utils import timezone
+from orders_support import PID, med_request
 
 from ammed_fhir import store
 from clinical.orders.models import DoseReminder

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 import redis
-from conftest import PID, Sink, med_request
 from django.conf import settings
 from django.utils import timezone
+from orders_support import PID, Sink, med_request
 
 from ammed_fhir import store
 from ammed_fhir.celery import app as celery_app
