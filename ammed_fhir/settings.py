@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from kombu import Queue
 
 from ammed_fhir.env import envbool, envfloat, envint, envlist, envstr
 
@@ -78,8 +79,15 @@ TEMPLATES = [
 DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ammed.sqlite3'}")
 if DATABASE_URL.startswith("sqlite:///") and not DATA_DIR.exists():
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default needs its data dir
+# Persistent connections (checked before reuse): a Celery worker runs thousands of short
+# tasks, and a new PostgreSQL connection per task (a backend process to start, its caches to
+# warm) costs the database more than the task's own queries.
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DB_CONN_MAX_AGE", 0))
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=envint("DB_CONN_MAX_AGE", 300),
+        conn_health_checks=True,
+    )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -115,6 +123,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Sends to channels have their own queue, taken before anything else: at the morning peak a
+# released reminder goes out at once instead of waiting behind every dose still to check.
+# A worker started without -Q consumes both queues, "deliver" first.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [
+    Queue("deliver", routing_key="deliver"),
+    Queue("celery", routing_key="celery"),
+]
+CELERY_TASK_ROUTES = {"orders.deliver": {"queue": "deliver"}}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"queue_order_strategy": "priority"}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}  # apps add entries in their AppConfig.ready()
 
 REST_FRAMEWORK = {

@@ -45,6 +45,10 @@ class PatientContext:
     allergies: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     medications: list[Medication] = field(default_factory=list)
+    # Facts the checks derive from this context (its orders through the KB, the KB's patient
+    # reasons per ingredient), computed once per context and shared by every message checked
+    # against it: a batch of reminders checks one context per patient, not one per message.
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
     def from_dict(cls, data: Any) -> PatientContext:

@@ -4,7 +4,8 @@ Patient-facing text goes through ``submit()``: the output monitor (issue 7) chec
 either releases it (Communication ``completed``, delivered to channels) or holds it
 (Communication ``on-hold`` awaiting clinician review). Care-team alerts go through
 ``alert_care_team()``. Delivery to channels (webhook/email/inbox) happens in release
-handlers registered with ``register_release_handler()``; nothing is delivered unless released.
+handlers registered with ``register_release_handler()``, which write their outbox in the
+releasing transaction; nothing is delivered unless released.
 
 The monitor itself lives in ``clinical.monitor.engine`` (checks in ``checks/``), the
 workflow (hold queue, sign-off, escalation) in ``clinical.monitor.services``.
@@ -48,19 +49,20 @@ class GateResult:
 
 
 def register_release_handler(dotted_path: str) -> None:
-    """Register ``f(communication: dict) -> None`` called on commit for each released message."""
+    """Register ``f(communication: dict) -> None``, called for each released message inside
+    the transaction that releases it (see ``notify_released``)."""
     if dotted_path not in _RELEASE_HANDLERS:
         _RELEASE_HANDLERS.append(dotted_path)
 
 
 def notify_released(communication: dict[str, Any]) -> None:
-    """Run release handlers once the current transaction commits."""
-
-    def _run() -> None:
-        for path in _RELEASE_HANDLERS:
-            import_string(path)(communication)
-
-    transaction.on_commit(_run)
+    """Run the release handlers now, inside the releasing transaction (a transactional
+    outbox): what a handler writes (the delivery outbox rows) commits or rolls back with the
+    release itself, so a committed release always has its deliveries and a rolled-back one
+    has none. Handlers defer anything outside the database (enqueueing a send) with
+    ``transaction.on_commit``."""
+    for path in _RELEASE_HANDLERS:
+        import_string(path)(communication)
 
 
 def build_communication(msg: OutgoingMessage, comm_id: str, status: str) -> dict[str, Any]:
@@ -94,8 +96,8 @@ def build_communication(msg: OutgoingMessage, comm_id: str, status: str) -> dict
 def submit(msg: OutgoingMessage) -> GateResult:
     """Check an outgoing patient message with the output monitor and record it.
 
-    release: Communication ``completed`` with ``sent``; release handlers (delivery) run on
-    commit. hold: Communication ``on-hold`` + a pending review + an alert to the assigned
+    release: Communication ``completed`` with ``sent``; release handlers (the delivery
+    outbox) run in the same transaction, sends go out on commit. hold: Communication ``on-hold`` + a pending review + an alert to the assigned
     clinicians; nothing is delivered until a clinician approves. Same ``idempotency_key`` →
     the same Communication and result, never a duplicate.
     """
@@ -106,9 +108,9 @@ def submit(msg: OutgoingMessage) -> GateResult:
 
 def submit_many(msgs: list[OutgoingMessage]) -> list[GateResult]:
     """``submit`` for many messages at once (same guarantees, results in order): one bulk
-    Communication write and one change event for the batch; release handlers run on commit
-    for each released message only. Raises ``FhirValidationError`` (nothing written) when a
-    new Communication is invalid."""
+    Communication write and one change event for the batch; release handlers run in the
+    transaction for each released message only. Raises ``FhirValidationError`` (nothing
+    written) when a new Communication is invalid."""
     from clinical.monitor import services
 
     return services.submit_many(msgs)

@@ -231,7 +231,17 @@ _REASON_CODES = {"allergy", "interaction", "contraindication", "age", "pregnancy
 
 def patient_reasons(key: str, patient) -> list[PatientReason]:
     """Allergy / interaction / contraindication (and, with medkb, age and pregnancy) reasons
-    against suggesting ingredient ``key`` to ``patient`` (a monitor PatientContext)."""
+    against suggesting ingredient ``key`` to ``patient`` (a monitor PatientContext).
+
+    Memoised on the context (``patient.memo``): a context lives for one check or one batch,
+    so a KB reload is seen by the next batch."""
+    memo_key = ("reasons", backend(), key)
+    if memo_key not in patient.memo:
+        patient.memo[memo_key] = tuple(_patient_reasons(key, patient))
+    return list(patient.memo[memo_key])
+
+
+def _patient_reasons(key: str, patient) -> list[PatientReason]:
     if backend() == "medkb":
         api = _api()
         ctx = api.PatientContext(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from clinical.monitor.normalize import normalize
@@ -28,8 +28,12 @@ def rows(name: str) -> tuple[dict[str, str], ...]:
     return out
 
 
+@lru_cache(maxsize=50_000)
 def fold(pattern: str) -> str:
-    """Normalise a pattern the same way message text is normalised (两片 → 2片, ASCII lower)."""
+    """Normalise a pattern the same way message text is normalised (两片 → 2片, ASCII lower).
+
+    Memoised (pure): the checks fold the same order, allergy and condition texts for every
+    message of a patient."""
     return normalize(pattern).text
 
 

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 
@@ -117,29 +118,71 @@ def _cn_qty(m: re.Match[str]) -> str:
     return m.group(0) if value is None else _fmt(value)
 
 
-def normalize(original: str) -> Normalized:
-    """Normalise ``original`` for matching (see module docstring)."""
+def _fold_char(ch: str) -> str:
+    """What one character of the original becomes (possibly nothing, possibly several)."""
+    if ch in _ZERO_WIDTH:
+        return ""
+    if unicodedata.category(ch) == "Cc" and ch not in "\n\t":
+        return ""
+    folded = unicodedata.normalize("NFKC", ch)
+    if ch in "。．":  # keep the ideographic full stop a sentence end, not a decimal point
+        folded = "。" if ch == "。" else "."
+    return "".join(f.lower() if f.isascii() else f for f in folded)
+
+
+class _FoldTable(dict):
+    """``str.translate`` table of ``_fold_char``, filled on first sight of each character;
+    characters that do not fold to exactly one character are remembered in ``irregular``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.irregular: set[str] = set()
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        self[code] = folded = _fold_char(ch)
+        if len(folded) != 1:
+            self.irregular.add(ch)
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def _fold(original: str) -> tuple[str, list[int]]:
+    """The folded text and, per folded character, its index in ``original``."""
+    text = original.translate(_FOLD)
+    if _FOLD.irregular.isdisjoint(original):  # one character each: the identity map
+        return text, list(range(len(original)))
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(original):
-        if ch in _ZERO_WIDTH:
-            continue
-        cat = unicodedata.category(ch)
-        if cat == "Cc" and ch not in "\n\t":
-            continue
-        folded = unicodedata.normalize("NFKC", ch)
-        if ch in "。．":  # keep the ideographic full stop a sentence end, not a decimal point
-            folded = "。" if ch == "。" else "."
-        for f in folded:
-            chars.append(f.lower() if f.isascii() else f)
+        for f in _FOLD[ord(ch)]:
+            chars.append(f)
             index.append(i)
-    text = "".join(chars)
+    return "".join(chars), index
+
+
+def normalize(original: str) -> Normalized:
+    """Normalise ``original`` for matching (see module docstring)."""
+    text, index = _fold(original)
     text, index = _sub(text, index, _HALF_AFTER, _half_after)
     text, index = _sub(text, index, _HALF_BEFORE, lambda m: f"0.5{m.group(1)}")
     text, index = _sub(text, index, _CN_QTY, _cn_qty)
     text, index = _sub(text, index, _CN_UNIT_AFTER_NUM, lambda m: UNITS_CN[m.group(1)])
     text, index = _sub(text, index, _NUM_SPACE, lambda m: "")
     return Normalized(original=original, text=text, index=tuple(index))
+
+
+@cache
+def confusable_letters() -> frozenset[str]:
+    """Every character ``script_of`` calls cyrillic, greek or armenian (computed once: the
+    scripts a Latin drug name can be disguised with). No such script has letters beyond
+    plane 1."""
+    scripts = ("CYRILLIC", "GREEK", "ARMENIAN")
+    return frozenset(
+        chr(c) for c in range(0x20000) if unicodedata.name(chr(c), "").startswith(scripts)
+    )
 
 
 def script_of(ch: str) -> str:

@@ -2,7 +2,8 @@
 
 Clinical invariants:
 - nothing reaches a patient channel unless its Communication is ``completed``: release
-  handlers run only on commit of a release (monitor pass) or of a clinician approval;
+  handlers run only inside the transaction of a release (monitor pass) or of a clinician
+  approval, and what they write commits with it;
 - a held message is an ``on-hold`` Communication with one pending ``Review``; the assigned
   clinicians are alerted; rejected ones become ``not-done`` with the reason;
 - every clinician or system action on a review writes an ``AuditEvent`` (who, when, before,
@@ -107,7 +108,7 @@ def _communication_for(msg: OutgoingMessage, comm_id: str, action: str) -> dict[
 
 
 def submit(msg: OutgoingMessage) -> GateResult:
-    """Check ``msg`` and record it: release (completed + delivery on commit) or hold (on-hold +
+    """Check ``msg`` and record it: release (completed + delivery outbox) or hold (on-hold +
     review + care-team alert). Idempotent on ``msg.idempotency_key``."""
     from clinical.monitor.gate import GateResult, notify_released
 
@@ -141,7 +142,8 @@ def submit_many(msgs: list[OutgoingMessage]) -> list[GateResult]:
     Each message is checked by the monitor (one patient context per patient in the batch);
     all new Communications are written with one bulk store call (one change event for the
     batch), held ones get their reviews and HOLD audit events in one bulk insert each, plus
-    the usual care-team alert; release handlers run on commit for released messages only.
+    the usual care-team alert; release handlers run (in the transaction) for released
+    messages only.
     Idempotent per key: known keys answer with the stored result, a key repeated inside the
     batch answers like its first occurrence. Raises ``FhirValidationError`` (nothing written)
     when any new Communication is invalid; a concurrent writer of the same key makes the
@@ -311,7 +313,8 @@ def _practitioner_display(user: Any) -> str:
 
 @transaction.atomic
 def approve(review_id: int, user: Any, text: str | None = None, note: str = "") -> Review:
-    """Approve a held message (optionally edited): Communication completed + delivery on commit."""
+    """Approve a held message (optionally edited): Communication completed + its delivery
+    outbox in the same transaction (sent on commit)."""
     from clinical.monitor.gate import notify_released
 
     review = _locked_pending(review_id)

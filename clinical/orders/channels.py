@@ -39,9 +39,13 @@ class ChannelError(Exception):
 
 
 class Channel:
-    """Base transport. ``payload`` is the Delivery payload (text, structured, category…)."""
+    """Base transport. ``payload`` is the Delivery payload (text, structured, category…).
+
+    ``outbox``: whether a released message needs a Delivery row (something to send and to
+    confirm) on this channel."""
 
     name = ""
+    outbox = True
 
     def send(self, key: str, payload: dict[str, Any]) -> None:  # pragma: no cover
         raise NotImplementedError
@@ -65,9 +69,11 @@ def get_channel(name: str) -> Channel:
 
 
 class InboxChannel(Channel):
-    """In-app inbox: a released Communication is already readable through the inbox API."""
+    """In-app inbox: a released Communication is already readable through the inbox API
+    (``GET /api/v1/patients/{id}/inbox``), so there is nothing to send and no outbox row."""
 
     name = "inbox"
+    outbox = False
 
     def send(self, key: str, payload: dict[str, Any]) -> None:
         return None

@@ -85,7 +85,7 @@ class OrderSchedule(models.Model):
 
 class ReminderState(models.TextChoices):
     PENDING = "pending", "待发送"
-    CLAIMED = "claimed", "发送中"
+    CLAIMED = "claimed", "发送中"  # no longer written: batches hold row locks instead
     SUBMITTED = "submitted", "已提交审核"
     RELEASED = "released", "已发出"
     CANCELLED = "cancelled", "已取消"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from clinical.monitor import checks as registry
@@ -127,10 +129,31 @@ def test_a_check_that_raises_holds(monkeypatch):
     assert "monitor.check_error" in {f.code for f in result.findings}
 
 
-def test_a_check_over_its_time_budget_holds(settings):
-    settings.AMMED_MONITOR_CHECK_TIMEOUT_MS = 0.0
+def _slow_check(monkeypatch, burn_cpu: bool, seconds: float) -> None:
+    def slow(ctx):
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            if not burn_cpu:
+                time.sleep(0.005)  # off the CPU, as a process waiting for a core would be
+        return []
+
+    monkeypatch.setattr(registry.load("absolute_claims"), "check", slow)
+
+
+def test_a_check_over_its_cpu_budget_holds(settings, monkeypatch):
+    settings.AMMED_MONITOR_CHECK_TIMEOUT_MS = 20.0
+    _slow_check(monkeypatch, burn_cpu=True, seconds=0.06)
     result = run_monitor("请按时复诊。", SURGERY)
     assert result.action == "hold"
+    assert "monitor.check_timeout" in {f.code for f in result.findings}
+
+
+def test_waiting_for_a_core_is_not_charged_to_a_check_but_a_long_block_is(settings, monkeypatch):
+    settings.AMMED_MONITOR_CHECK_TIMEOUT_MS = 20.0
+    _slow_check(monkeypatch, burn_cpu=False, seconds=0.06)  # 3x the budget, off the CPU
+    assert run_monitor("请按时复诊。", SURGERY).action == "release"
+    _slow_check(monkeypatch, burn_cpu=False, seconds=0.25)  # over 10x the budget
+    result = run_monitor("请按时复诊。", SURGERY)
     assert "monitor.check_timeout" in {f.code for f in result.findings}
 
 

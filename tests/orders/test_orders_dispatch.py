@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+from django.db import connection, transaction
 from django.utils import timezone
 from orders_support import PID, med_request
 
@@ -99,14 +101,70 @@ def test_backoff_is_exponential_and_capped(settings) -> None:
     assert [delivery.backoff(n).total_seconds() for n in range(1, 7)] == [5, 10, 20, 40, 60, 60]
 
 
-def test_stale_claim_of_a_killed_worker_is_reclaimed(people, sink) -> None:
+def test_a_dose_whose_task_was_lost_is_enqueued_again_once_stale(people, sink, settings) -> None:
     due = order_with_due_doses(people, "d-4", "阿托伐他汀钙片 20mg qn 口服", "阿托伐他汀钙片 20mg")
+    settings.AMMED_REMINDER_CLAIM_STALE_S = 300
+    recent = timezone.now() - dt.timedelta(seconds=60)
+    DoseReminder.objects.filter(request_id="d-4").update(enqueued_at=recent)
+    assert dispatch.enqueue_due() == 0  # its task may still be queued: not twice
     old = timezone.now() - dt.timedelta(hours=1)
-    DoseReminder.objects.filter(id=due[0].id).update(
-        state="claimed", claimed_at=old, enqueued_at=old
-    )
-    assert dispatch.enqueue_due() == len(due)
-    assert sink.keys[due[0].key] == 1
+    DoseReminder.objects.filter(id=due[0].id).update(enqueued_at=old)  # the task was lost
+    assert dispatch.enqueue_due() == 1
+    assert sink.keys[due[0].key] == 1 and len(sink.keys) == 1
+
+
+def _hold_lock(model, row_id: int, locked: threading.Event, release: threading.Event) -> None:
+    """Another worker mid-batch: its own connection holds the row lock until ``release``."""
+    try:
+        with transaction.atomic():
+            model.objects.select_for_update().get(id=row_id)
+            locked.set()
+            release.wait(30)
+    finally:
+        connection.close()
+
+
+def test_a_dose_another_worker_holds_is_skipped_not_sent_twice(people, sink) -> None:
+    due = order_with_due_doses(people, "d-9", "阿托伐他汀钙片 20mg tid 口服", "阿托伐他汀钙片 20mg")
+    assert len(due) >= 3
+    locked, release = threading.Event(), threading.Event()
+    other = threading.Thread(target=_hold_lock, args=(DoseReminder, due[0].id, locked, release))
+    other.start()
+    assert locked.wait(10)
+    try:
+        counts = dispatch.send_batch([r.id for r in due])
+    finally:
+        release.set()
+        other.join(10)
+    assert counts["claimed"] == counts["submitted"] == len(due) - 1
+    assert due[0].key not in sink.keys
+    assert DoseReminder.objects.get(id=due[0].id).state == "pending"
+    # the lock is gone (that worker died or rolled back): the dose goes out, once
+    assert dispatch.send_batch([r.id for r in due])["submitted"] == 1
+    assert set(sink.keys) == {r.key for r in due} and set(sink.keys.values()) == {1}
+
+
+def test_a_delivery_another_worker_is_sending_is_skipped(people, sink) -> None:
+    due = order_with_due_doses(people, "d-10", "阿托伐他汀钙片 20mg bid 口服", "阿托伐他汀钙片 20mg")
+    sink.fail_first = 10  # every first attempt fails: the rows stay pending for the test
+    dispatch.send_batch([r.id for r in due])
+    rows = list(Delivery.objects.filter(channel="webhook").order_by("id"))
+    assert len(rows) == len(due) >= 2 and {r.state for r in rows} == {"pending"}
+    Delivery.objects.update(next_attempt_at=timezone.now())
+    sink.fail_first = 0
+    locked, release = threading.Event(), threading.Event()
+    other = threading.Thread(target=_hold_lock, args=(Delivery, rows[0].id, locked, release))
+    other.start()
+    assert locked.wait(10)
+    try:
+        counts = delivery.deliver_batch([r.id for r in rows])
+    finally:
+        release.set()
+        other.join(10)
+    assert counts == {"delivered": len(rows) - 1, "retry": 0, "failed": 0}
+    assert Delivery.objects.get(id=rows[0].id).state == "pending"
+    assert delivery.deliver_batch([rows[0].id])["delivered"] == 1
+    assert {r.key for r in rows} <= set(sink.accepted)
 
 
 def test_a_stopped_order_is_cancelled_at_claim(people, sink) -> None:

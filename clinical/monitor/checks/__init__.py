@@ -10,6 +10,7 @@ holds every message (fail closed), it never silently drops a check.
 from __future__ import annotations
 
 import importlib
+from functools import cache
 from types import ModuleType
 
 from django.conf import settings
@@ -35,8 +36,10 @@ def configured_order() -> list[str]:
     return list(getattr(settings, "AMMED_MONITOR_CHECKS", None) or DEFAULT_ORDER)
 
 
+@cache
 def load(name: str) -> ModuleType:
-    """Import ``clinical.monitor.checks.<name>`` (raises ImportError/ValueError when invalid)."""
+    """Import ``clinical.monitor.checks.<name>`` (raises ImportError/ValueError when invalid;
+    a failure is not cached, a loaded module is)."""
     if not name.isidentifier() or name.startswith("_"):
         raise ValueError(f"invalid check name {name!r}")
     module = importlib.import_module(f"{__name__}.{name}")

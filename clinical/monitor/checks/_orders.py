@@ -19,11 +19,13 @@ class OrderedDrug:
 
 
 def ordered(ctx: CheckContext) -> dict[str, OrderedDrug]:
-    """Ingredient key → the patient's active order of it (cached per context)."""
-    if "orders" in ctx._cache:
-        return ctx._cache["orders"]
+    """Ingredient key → the patient's active order of it (cached on the patient context)."""
+    if ctx.patient is None:
+        return {}
+    if "orders" in ctx.patient.memo:
+        return ctx.patient.memo["orders"]
     out: dict[str, OrderedDrug] = {}
-    for med in ctx.patient.medications if ctx.patient else []:
+    for med in ctx.patient.medications:
         text = lexicon.fold(med.text)
         mentions = kb.find_mentions(text)
         if not mentions:
@@ -39,7 +41,7 @@ def ordered(ctx: CheckContext) -> dict[str, OrderedDrug]:
                 dose_mg = strength  # "华法林钠片 3mg" with no count: one unit
         for key in first.all_keys:
             out.setdefault(key, OrderedDrug(key, med.text, strength, dose_mg))
-    ctx._cache["orders"] = out
+    ctx.patient.memo["orders"] = out
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from clinical.monitor.normalize import script_of
+from clinical.monitor.normalize import confusable_letters, script_of
 from clinical.monitor.types import CheckContext, Finding
 
 NAME = "mixed_script"
@@ -18,6 +18,8 @@ _UNIT_SYMBOLS = frozenset(
 
 
 def check(ctx: CheckContext) -> list[Finding]:
+    if confusable_letters().isdisjoint(ctx.text):
+        return []  # a finding needs a Cyrillic, Greek or Armenian letter somewhere
     out = []
     for m in _WORD.finditer(ctx.text):
         scripts = {script_of(ch) for ch in m.group(0)} & (_CONFUSABLE | {"armenian"})

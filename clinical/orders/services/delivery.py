@@ -2,11 +2,17 @@
 
 Clinical invariants:
 - Only messages the gate released reach a channel: ``on_released`` is the gate's release
-  handler and the only writer of ``Delivery`` rows.
-- One Delivery per (Communication, channel), unique in the database; each send is claimed
-  with a conditional update and carries the Communication id as its idempotency key.
-- A confirmed 2xx is recorded and never resent; an unconfirmed attempt is retried with
-  capped exponential backoff, and a stale claim (worker killed) is reclaimed.
+  handler and the only writer of ``Delivery`` rows. It runs inside the releasing
+  transaction (a transactional outbox): a committed release always has its Delivery rows, a
+  rolled-back one has none; sends are enqueued only on commit.
+- One Delivery per (Communication, channel), unique in the database, for each channel that
+  sends something (the in-app inbox reads released Communications directly: no row). Each
+  send carries the Communication id as its idempotency key.
+- A send holds its rows' locks (``SELECT … FOR UPDATE SKIP LOCKED``) from before the POST
+  until its outcome is recorded, in one transaction: no two workers send the same row at
+  once, and a worker killed mid-send leaves its rows pending (the lock dies with its
+  connection) for the next sweep. A confirmed 2xx is recorded and never resent; an
+  unconfirmed attempt is retried with capped exponential backoff under the same key.
 """
 
 from __future__ import annotations
@@ -15,7 +21,6 @@ import contextlib
 import datetime as dt
 import logging
 import threading
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,7 +30,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ammed_fhir import store
+from ammed_fhir import bulk, store
 from ammed_fhir.models import PractitionerAccount
 from ammed_fhir.search_columns import reference_id
 from clinical.orders.channels import ChannelError, get_channel
@@ -37,7 +42,8 @@ _local = threading.local()
 
 @contextlib.contextmanager
 def collecting_releases() -> Iterator[list[dict[str, Any]]]:
-    """Within this block, released Communications are collected for one bulk outbox write."""
+    """Within this block, released Communications are collected for one bulk outbox write,
+    which the caller makes (``create_deliveries``) in the same transaction as the release."""
     bucket: list[dict[str, Any]] = []
     previous = getattr(_local, "bucket", None)
     _local.bucket = bucket
@@ -48,13 +54,13 @@ def collecting_releases() -> Iterator[list[dict[str, Any]]]:
 
 
 def on_released(communication: dict[str, Any]) -> None:
-    """Gate release handler (registered in AppConfig.ready): queue the message's deliveries."""
+    """Gate release handler (registered in AppConfig.ready), called inside the releasing
+    transaction: write the message's outbox rows; the sends are enqueued on commit."""
     bucket = getattr(_local, "bucket", None)
     if bucket is not None:
         bucket.append(communication)
         return
-    ids = create_deliveries([communication])
-    _enqueue(ids)
+    _enqueue(create_deliveries([communication]))
 
 
 def _emails(communication: dict[str, Any]) -> list[str]:
@@ -100,38 +106,48 @@ def _payload(comm: dict[str, Any], structured: dict[str, Any] | None) -> dict[st
     }
 
 
-def create_deliveries(communications: list[dict[str, Any]]) -> list[int]:
-    """Outbox rows for released Communications (idempotent); returns ids still to send."""
+def _structured(rem: DoseReminder) -> dict[str, Any]:
+    return {
+        "drug": rem.medication,
+        "dose": rem.dose_text,
+        "instruction": rem.instruction,
+        "time": rem.due_at.isoformat(),
+        "medication_request": f"MedicationRequest/{rem.request_id}",
+    }
+
+
+def create_deliveries(
+    communications: list[dict[str, Any]],
+    reminders: dict[str, DoseReminder] | None = None,
+) -> list[int]:
+    """Outbox rows for released Communications, one per configured channel (idempotent:
+    an existing row is kept). Returns the ids of the new rows still to send.
+
+    ``reminders`` (Communication id → its dose) is given by the dispatcher, which also sets
+    the doses' state itself; otherwise (a clinician released a held reminder) the doses are
+    looked up here and marked released."""
     if not communications:
         return []
     channels = list(settings.AMMED_CHANNELS)
     ids = [c["id"] for c in communications]
-    reminders = {
-        r.communication_id: r
-        for r in DoseReminder.objects.filter(communication_id__in=ids).only(
-            "communication_id", "medication", "dose_text", "instruction", "due_at", "request_id"
-        )
-    }
+    lookup = reminders is None
+    if reminders is None:
+        reminders = {
+            r.communication_id: r
+            for r in DoseReminder.objects.filter(communication_id__in=ids).only(
+                "communication_id", "medication", "dose_text", "instruction", "due_at", "request_id"
+            )
+        }
     now = timezone.now()
     rows = []
     for comm in communications:
         rem = reminders.get(comm["id"])
-        structured = (
-            {
-                "drug": rem.medication,
-                "dose": rem.dose_text,
-                "instruction": rem.instruction,
-                "time": rem.due_at.isoformat(),
-                "medication_request": f"MedicationRequest/{rem.request_id}",
-            }
-            if rem
-            else None
-        )
-        payload = _payload(comm, structured)
+        payload = _payload(comm, _structured(rem) if rem else None)
         if "email" in channels:
             payload["emails"] = _emails(comm)
         for channel in channels:
-            inbox = channel == "inbox"
+            if not _has_outbox(channel):
+                continue
             rows.append(
                 Delivery(
                     communication_id=comm["id"],
@@ -139,21 +155,20 @@ def create_deliveries(communications: list[dict[str, Any]]) -> list[int]:
                     channel=channel,
                     key=comm["id"],
                     payload=payload,
-                    state=DeliveryState.DELIVERED if inbox else DeliveryState.PENDING,
-                    delivered_at=now if inbox else None,
+                    state=DeliveryState.PENDING,
                     next_attempt_at=now,
+                    created=now,
                 )
             )
     with transaction.atomic():
-        Delivery.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-        DoseReminder.objects.filter(communication_id__in=ids, state=ReminderState.SUBMITTED).update(
-            state=ReminderState.RELEASED
+        inserted = bulk.insert_ignoring_conflicts(
+            Delivery, rows, conflict=["communication_id", "channel"], returning=["id"]
         )
-    return list(
-        Delivery.objects.filter(communication_id__in=ids, state=DeliveryState.PENDING).values_list(
-            "id", flat=True
-        )
-    )
+        if lookup:
+            DoseReminder.objects.filter(
+                communication_id__in=ids, state=ReminderState.SUBMITTED
+            ).update(state=ReminderState.RELEASED)
+    return sorted(r["id"] for r in inserted)
 
 
 def _enqueue(ids: list[int]) -> None:
@@ -174,85 +189,84 @@ def backoff(attempts: int) -> dt.timedelta:
     )
 
 
+def _has_outbox(channel: str) -> bool:
+    try:
+        return get_channel(channel).outbox
+    except KeyError:
+        return True  # an unknown channel gets its row, and fails it visibly at send time
+
+
 def deliver_batch(ids: list[int]) -> dict[str, int]:
-    """Claim and send the given deliveries; returns counts by outcome."""
-    now = timezone.now()
-    token = uuid.uuid4().hex[:16]
-    Delivery.objects.filter(
-        id__in=ids, state=DeliveryState.PENDING, next_attempt_at__lte=now
-    ).update(
-        state=DeliveryState.SENDING,
-        claimed_at=now,
-        attempts=F("attempts") + 1,
-        last_error=token,  # claim token until the outcome is written
-    )
+    """Send the given due deliveries in chunks of ``AMMED_WEBHOOK_BATCH``; each chunk locks
+    its rows, sends them (one call per channel), and records every outcome in one
+    transaction. Returns counts by outcome."""
     counts = {"delivered": 0, "retry": 0, "failed": 0}
-    rows = list(Delivery.objects.filter(id__in=ids, state=DeliveryState.SENDING, last_error=token))
-    delivered: list[int] = []
-    by_channel: dict[str, list[Delivery]] = {}
-    for row in rows:
-        by_channel.setdefault(row.channel, []).append(row)
     size = max(1, settings.AMMED_WEBHOOK_BATCH)
-    for channel, group in by_channel.items():
-        for i in range(0, len(group), size):
-            chunk = group[i : i + size]
-            try:
-                outcomes = get_channel(channel).send_many([(r.key, r.payload) for r in chunk])
-            except KeyError as exc:  # unknown channel: permanent
-                outcomes = {r.key: exc for r in chunk}
-            for row in chunk:
-                exc = outcomes.get(row.key, ChannelError("no outcome for this key"))
-                if exc is None:
-                    delivered.append(row.id)
-                    continue
-                permanent = isinstance(exc, KeyError) or exc.permanent
-                if permanent or row.attempts >= settings.AMMED_WEBHOOK_MAX_ATTEMPTS:
-                    state, counts["failed"] = DeliveryState.FAILED, counts["failed"] + 1
-                else:
-                    state, counts["retry"] = DeliveryState.PENDING, counts["retry"] + 1
-                Delivery.objects.filter(id=row.id, state=DeliveryState.SENDING).update(
-                    state=state,
-                    next_attempt_at=timezone.now() + backoff(row.attempts),
-                    last_error=str(exc)[:300],
-                )
-                log.warning("delivery %s via %s failed: %s", row.id, row.channel, exc)
-            # record confirmed sends promptly (after each POST): they are never resent
-            counts["delivered"] += _mark_delivered(delivered)
-    counts["delivered"] += _mark_delivered(delivered)
+    for i in range(0, len(ids), size):
+        for outcome, n in _send_locked(ids[i : i + size]).items():
+            counts[outcome] += n
     return counts
 
 
-def _mark_delivered(ids: list[int]) -> int:
-    n = Delivery.objects.filter(id__in=ids, state=DeliveryState.SENDING).update(
-        state=DeliveryState.DELIVERED, delivered_at=timezone.now(), last_error=""
-    )
-    ids.clear()
-    return n
+def _send_locked(ids: list[int]) -> dict[str, int]:
+    """Lock the still-due rows among ``ids`` (skipping rows another worker holds), send them,
+    record the outcomes, commit."""
+    counts = {"delivered": 0, "retry": 0, "failed": 0}
+    with transaction.atomic():
+        now = timezone.now()
+        rows = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(id__in=ids, state=DeliveryState.PENDING, next_attempt_at__lte=now)
+            .order_by("id")
+        )
+        by_channel: dict[str, list[Delivery]] = {}
+        for row in rows:
+            by_channel.setdefault(row.channel, []).append(row)
+        outcomes: dict[int, Exception | None] = {}
+        for channel, group in by_channel.items():
+            try:
+                sent = get_channel(channel).send_many([(r.key, r.payload) for r in group])
+            except KeyError as exc:  # unknown channel: permanent
+                sent = {r.key: exc for r in group}
+            for r in group:
+                outcomes[r.id] = sent.get(r.key, ChannelError("no outcome for this key"))
+        done = timezone.now()
+        delivered = [r.id for r in rows if outcomes[r.id] is None]
+        if delivered:
+            Delivery.objects.filter(id__in=delivered).update(
+                state=DeliveryState.DELIVERED,
+                delivered_at=done,
+                attempts=F("attempts") + 1,
+                last_error="",
+            )
+            counts["delivered"] = len(delivered)
+        for row in rows:
+            exc = outcomes[row.id]
+            if exc is None:
+                continue
+            attempts = row.attempts + 1
+            permanent = isinstance(exc, KeyError) or getattr(exc, "permanent", False)
+            if permanent or attempts >= settings.AMMED_WEBHOOK_MAX_ATTEMPTS:
+                state, outcome = DeliveryState.FAILED, "failed"
+            else:
+                state, outcome = DeliveryState.PENDING, "retry"
+            counts[outcome] += 1
+            Delivery.objects.filter(id=row.id).update(
+                state=state,
+                attempts=attempts,
+                next_attempt_at=done + backoff(attempts),
+                last_error=str(exc)[:300],
+            )
+            log.warning("delivery %s via %s failed: %s", row.id, row.channel, exc)
+    return counts
 
 
 def reclaim_and_enqueue(now: dt.datetime | None = None) -> int:
-    """Beat sweep: reclaim stale sends, enqueue due retries, repair missing outbox rows."""
-    now = now or timezone.now()
-    stale = now - dt.timedelta(seconds=settings.AMMED_REMINDER_CLAIM_STALE_S)
-    Delivery.objects.filter(state=DeliveryState.SENDING, claimed_at__lt=stale).update(
-        state=DeliveryState.PENDING, next_attempt_at=now
-    )
-    # Released but the process died before the outbox write: do it now (idempotent).
-    orphan_ids = list(
-        DoseReminder.objects.filter(
-            state=ReminderState.SUBMITTED, claimed_at__lt=stale
-        ).values_list("communication_id", flat=True)[:5000]
-    )
-    if orphan_ids:
-        from ammed_fhir.models import Resource
+    """Beat sweep: enqueue due sends (first attempts whose task was lost, retries, and rows a
+    killed worker left pending). Rows being sent are locked and skipped by the sender.
 
-        released = [
-            data
-            for data in Resource.objects.filter(
-                resource_type="Communication", resource_id__in=orphan_ids, status="completed"
-            ).values_list("data", flat=True)
-        ]
-        create_deliveries(released)
+    No outbox repair is needed: Delivery rows commit in the releasing transaction."""
+    now = now or timezone.now()
     due = list(
         Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now).values_list(
             "id", flat=True

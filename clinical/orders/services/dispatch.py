@@ -1,19 +1,19 @@
 """Due doses → reminder Communications through the message gate.
 
 Clinical invariants:
-- Each dose is submitted at most once: rows are claimed with a conditional update, the
-  Communication id is the dose's key, and the claim, the Communication and the state change
-  commit together. A claim that never committed (worker killed) is reclaimed after
-  ``AMMED_REMINDER_CLAIM_STALE_S`` and sent then, under the same key.
+- Each dose is submitted at most once: a batch locks its doses (``FOR UPDATE SKIP LOCKED``)
+  for one transaction in which the Communication (id = the dose's key), the dose's new state
+  and the delivery outbox rows are written together. A worker killed before the commit
+  leaves its doses pending; the beat re-enqueues doses whose task was enqueued more than
+  ``AMMED_REMINDER_CLAIM_STALE_S`` ago and sends them then, under the same key.
 - A dose whose order is no longer scheduled (stopped, cancelled, flagged) is cancelled at
-  claim time instead of sent.
+  send time instead of sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import uuid
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -48,12 +48,11 @@ def reminder_text(rem: DoseReminder, tz: str | None = None) -> str:
 
 
 def enqueue_due(now: dt.datetime | None = None, limit: int = 200_000) -> int:
-    """Beat task body: reclaim stale claims and enqueue due pending doses in batches."""
+    """Beat task body: enqueue due pending doses in batches (again when a dose's task was
+    enqueued more than ``AMMED_REMINDER_CLAIM_STALE_S`` ago and it is still pending: the
+    task was lost or its worker killed)."""
     now = now or timezone.now()
     stale = now - dt.timedelta(seconds=settings.AMMED_REMINDER_CLAIM_STALE_S)
-    DoseReminder.objects.filter(state=ReminderState.CLAIMED, claimed_at__lt=stale).update(
-        state=ReminderState.PENDING, enqueued_at=None
-    )
     ids = list(
         DoseReminder.objects.filter(state=ReminderState.PENDING, due_at__lte=now)
         .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
@@ -87,71 +86,79 @@ def _message(rem: DoseReminder, tz: str | None) -> gate.OutgoingMessage:
     )
 
 
+_RELEASED, _CANCELLED = ReminderState.RELEASED, ReminderState.CANCELLED
+
+
 def send_batch(ids: list[int]) -> dict[str, int]:
-    """Claim the given due doses (one conditional update) and submit one reminder
-    Communication per dose through one ``gate.submit_many`` call."""
-    now = timezone.now()
-    token = uuid.uuid4()
-    claimed = DoseReminder.objects.filter(
-        id__in=ids, state=ReminderState.PENDING, due_at__lte=now
-    ).update(state=ReminderState.CLAIMED, claimed_at=now, communication_id=f"claim-{token}")
-    counts = {"claimed": claimed, "submitted": 0, "cancelled": 0, "failed": 0}
-    if not claimed:
-        return counts
-    rows = list(
-        DoseReminder.objects.filter(
-            id__in=ids, state=ReminderState.CLAIMED, communication_id=f"claim-{token}"
+    """Send reminders for the given due doses, in one transaction: lock the ones still
+    pending (``FOR UPDATE SKIP LOCKED``: a dose another worker holds is skipped), submit one
+    reminder Communication per dose through one ``gate.submit_many`` call, record each dose's
+    new state and the released ones' delivery outbox rows. Sends are enqueued on commit; a
+    worker killed before the commit leaves every dose pending (its locks die with it)."""
+    counts = {"claimed": 0, "submitted": 0, "cancelled": 0, "failed": 0}
+    with delivery.collecting_releases() as released, transaction.atomic():
+        rows = list(
+            DoseReminder.objects.select_for_update(skip_locked=True)
+            .filter(id__in=ids, state=ReminderState.PENDING, due_at__lte=timezone.now())
+            .order_by("id")
         )
-    )
-    live = set(
-        OrderSchedule.objects.filter(
-            request_id__in={r.request_id for r in rows}, status=OrderStatus.SCHEDULED
-        ).values_list("request_id", flat=True)
-    )
-    zones = dict(
-        PatientRoutine.objects.filter(patient_id__in={r.patient_id for r in rows}).values_list(
-            "patient_id", "timezone"
+        counts["claimed"] = len(rows)
+        if not rows:
+            return counts
+        live = set(
+            OrderSchedule.objects.filter(
+                request_id__in={r.request_id for r in rows}, status=OrderStatus.SCHEDULED
+            ).values_list("request_id", flat=True)
         )
-    )
-    todo: list[tuple[DoseReminder, gate.OutgoingMessage]] = []
-    for rem in rows:
-        if rem.request_id not in live:
-            rem.state = ReminderState.CANCELLED
-            counts["cancelled"] += 1
-            continue
-        todo.append((rem, _message(rem, zones.get(rem.patient_id))))
-    with delivery.collecting_releases() as released:
-        with transaction.atomic():
-            try:
-                results = gate.submit_many([msg for _, msg in todo])
-            except FhirValidationError:  # find the bad one(s): one message at a time
-                results = []
-                for rem, msg in todo:
-                    try:
-                        results.append(gate.submit(msg))
-                    except FhirValidationError as exc:  # no message text in logs
-                        log.error(
-                            "reminder %s rejected: %d validation issues", rem.id, len(exc.issues)
-                        )
-                        results.append(None)
-            for (rem, _), result in zip(todo, results, strict=True):
-                if result is None:
-                    rem.state = ReminderState.FAILED
-                    counts["failed"] += 1
-                    continue
-                if result.communication["id"] != rem.key:  # contract: id = idempotency key
-                    raise RuntimeError("gate did not keep the idempotency key as id")
-                rem.state = ReminderState.SUBMITTED
-                counts["submitted"] += 1
-            # The gate names the Communication after the idempotency key (the dose key).
-            for state in (ReminderState.SUBMITTED, ReminderState.CANCELLED, ReminderState.FAILED):
-                done = [r.id for r in rows if r.state == state]
-                if done:
-                    DoseReminder.objects.filter(id__in=done).update(
-                        state=state,
-                        communication_id=F("key") if state == ReminderState.SUBMITTED else "",
-                    )
-        # The transaction committed: the gate's release handlers ran into ``released``.
-    ids_to_send = delivery.create_deliveries(released)
-    delivery._enqueue(ids_to_send)
+        zones = dict(
+            PatientRoutine.objects.filter(patient_id__in={r.patient_id for r in rows}).values_list(
+                "patient_id", "timezone"
+            )
+        )
+        todo: list[tuple[DoseReminder, gate.OutgoingMessage]] = []
+        for rem in rows:
+            if rem.request_id not in live:
+                rem.state = _CANCELLED
+                counts["cancelled"] += 1
+                continue
+            todo.append((rem, _message(rem, zones.get(rem.patient_id))))
+        for (rem, _), result in zip(todo, _submit(todo), strict=True):
+            if result is None:
+                rem.state = ReminderState.FAILED
+                counts["failed"] += 1
+                continue
+            if result.communication["id"] != rem.key:  # contract: id = idempotency key
+                raise RuntimeError("gate did not keep the idempotency key as id")
+            # released: its outbox rows are written below; held: waits for a clinician
+            rem.state = _RELEASED if result.action == "release" else ReminderState.SUBMITTED
+            counts["submitted"] += 1
+        # The gate names the Communication after the idempotency key (the dose key).
+        for state in (_RELEASED, ReminderState.SUBMITTED, _CANCELLED, ReminderState.FAILED):
+            done = [r.id for r in rows if r.state == state]
+            if done:
+                sent = state in (ReminderState.SUBMITTED, _RELEASED)
+                DoseReminder.objects.filter(id__in=done).update(
+                    state=state,
+                    claimed_at=timezone.now(),
+                    communication_id=F("key") if sent else "",
+                )
+        by_key = {rem.key: rem for rem, _ in todo}
+        delivery._enqueue(delivery.create_deliveries(released, reminders=by_key))
     return counts
+
+
+def _submit(todo: list[tuple[DoseReminder, gate.OutgoingMessage]]) -> list[gate.GateResult | None]:
+    """``gate.submit_many``; when a message is invalid, one at a time to find the bad one(s)
+    (None for those)."""
+    try:
+        return list(gate.submit_many([msg for _, msg in todo]))
+    except FhirValidationError:
+        pass
+    results: list[gate.GateResult | None] = []
+    for rem, msg in todo:
+        try:
+            results.append(gate.submit(msg))
+        except FhirValidationError as exc:  # no message text in logs
+            log.error("reminder %s rejected: %d validation issues", rem.id, len(exc.issues))
+            results.append(None)
+    return results
