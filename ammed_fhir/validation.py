@@ -205,3 +205,88 @@ def resource_issues(resource: Any, path: str = "") -> list[Issue]:
     _walk(rtype, resource, prefix, extra)
     issues += [i for i in extra if i["expression"][0] not in seen]
     return issues
+
+
+# --- many resources of one shape ---------------------------------------------------------------
+
+_SKELETONS: set[str] = set()  # skeletons validated in full (bounded: cleared when large)
+_PLACEHOLDER_ID = "x"
+_PLACEHOLDER_TEXT = "x"
+
+
+@functools.cache
+def _primitive_adapter(kind: str) -> Any:
+    """A pydantic adapter for a list of FHIR ``id`` or ``string`` values, with the very
+    constraints fhir.resources puts on those elements."""
+    from fhir_core.types import Id, String
+    from pydantic import TypeAdapter
+
+    marker = Id() if kind == "id" else String()
+    return TypeAdapter(list[typing.Annotated[str, marker]])
+
+
+def _skeleton(comm: dict[str, Any], ids: list[str], strings: list[str]) -> dict[str, Any]:
+    """``comm`` with its id, references and payload texts replaced by fixed valid values;
+    the replaced values are appended to ``ids`` / ``strings``."""
+    out = dict(comm)
+    if isinstance(out.get("id"), str):
+        ids.append(out["id"])
+        out["id"] = _PLACEHOLDER_ID
+
+    def ref(value: Any) -> Any:
+        if isinstance(value, dict) and isinstance(value.get("reference"), str):
+            strings.append(value["reference"])
+            return {**value, "reference": f"{value['reference'].split('/')[0]}/x"}
+        return value
+
+    for key in ("subject", "sender"):
+        if key in out:
+            out[key] = ref(out[key])
+    for key in ("recipient", "about", "basedOn", "partOf"):
+        if isinstance(out.get(key), list):
+            out[key] = [ref(v) for v in out[key]]
+    if isinstance(out.get("payload"), list):
+        payload = []
+        for p in out["payload"]:
+            if isinstance(p, dict) and isinstance(p.get("contentString"), str):
+                strings.append(p["contentString"])
+                p = {**p, "contentString": _PLACEHOLDER_TEXT}
+            payload.append(p)
+        out["payload"] = payload
+    return out
+
+
+def validate_communications(comms: list[dict[str, Any]]) -> None:
+    """``validate_resource`` for many Communications that share a shape (the gate's batches).
+
+    Each differs from its skeleton (``_skeleton``: id, references and payload texts replaced
+    by fixed valid values) only in values of FHIR type ``id`` and ``string``. Every distinct
+    skeleton is validated in full once per process; the replaced values of all the
+    Communications are validated in one call per type, with the same constraints
+    fhir.resources applies to those elements. A problem anywhere re-runs the full validation
+    of the Communication(s) concerned, so the error is the one ``validate_resource`` gives.
+    """
+    if len(_SKELETONS) > 4096:
+        _SKELETONS.clear()
+    suspects: list[dict[str, Any]] = []
+    all_ids: list[str] = []
+    all_strings: list[str] = []
+    for comm in comms:
+        ids: list[str] = []
+        strings: list[str] = []
+        if not isinstance(comm, dict) or comm.get("resourceType") != "Communication":
+            suspects.append(comm)
+            continue
+        key = json.dumps(_skeleton(comm, ids, strings), sort_keys=True, ensure_ascii=False)
+        if key not in _SKELETONS:
+            validate_resource(json.loads(key))
+            _SKELETONS.add(key)
+        all_ids += ids
+        all_strings += strings
+    try:
+        _primitive_adapter("id").validate_python(all_ids)
+        _primitive_adapter("string").validate_python(all_strings)
+    except ValidationError:
+        suspects = list(comms)
+    for comm in suspects:
+        validate_resource(comm)  # raises with the exact issues

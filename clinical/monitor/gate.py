@@ -65,8 +65,10 @@ def notify_released(communication: dict[str, Any]) -> None:
         import_string(path)(communication)
 
 
-def build_communication(msg: OutgoingMessage, comm_id: str, status: str) -> dict[str, Any]:
-    """The FHIR Communication for ``msg`` (``sent`` only when ``completed``)."""
+def build_communication(
+    msg: OutgoingMessage, comm_id: str, status: str, sent: str | None = None
+) -> dict[str, Any]:
+    """The FHIR Communication for ``msg`` (``sent``, default now, only when ``completed``)."""
     comm: dict[str, Any] = {
         "resourceType": "Communication",
         "id": comm_id,
@@ -89,7 +91,7 @@ def build_communication(msg: OutgoingMessage, comm_id: str, status: str) -> dict
     if msg.about:
         comm["about"] = [{"reference": r} for r in msg.about]
     if status == "completed":
-        comm["sent"] = timezone.now().isoformat()
+        comm["sent"] = sent or timezone.now().isoformat()
     return comm
 
 

@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 from django.conf import settings
 
 from clinical.monitor import lexicon
+
+T = TypeVar("T")
 
 
 class KBUnavailable(RuntimeError):
@@ -176,8 +180,27 @@ def find_mentions(text: str) -> list[DrugMention]:
     ]
 
 
+_MEMO: dict[tuple[str, str, str], object] = {}
+
+
+def _memoised(kind: str, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per (kind, loaded KB, name): lookups are pure functions of the KB,
+    and the KB's fingerprint changes with its content (the interim tables are fixed)."""
+    kb_id = _api().kb().fingerprint if backend() == "medkb" else "interim"
+    key = (kind, kb_id, name)
+    if key not in _MEMO:
+        if len(_MEMO) > 100_000:
+            _MEMO.clear()
+        _MEMO[key] = compute()
+    return _MEMO[key]  # type: ignore[return-value]
+
+
 def resolve(name: str) -> str | None:
     """The ingredient key of a drug name (exact alias, or an alias contained in it)."""
+    return _memoised("resolve", name, lambda: _resolve(name))
+
+
+def _resolve(name: str) -> str | None:
     if backend() == "medkb":
         api = _api()
         ing = api.ingredient(name)
@@ -193,6 +216,10 @@ def resolve(name: str) -> str | None:
 
 def ingredient(key: str) -> Ingredient | None:
     """The ingredient's classes and adult limits (medkb first, the sourced table as fallback)."""
+    return _memoised("ingredient", key, lambda: _ingredient(key))
+
+
+def _ingredient(key: str) -> Ingredient | None:
     local = _ingredients().get(key)
     if backend() == "interim":
         return local

@@ -30,7 +30,7 @@ from guardian.shortcuts import assign_perm, get_objects_for_user
 
 from ammed_fhir import access, store
 from ammed_fhir.models import PractitionerAccount
-from ammed_fhir.validation import validate_resource
+from ammed_fhir.validation import validate_communications
 from clinical.monitor.context import PatientContext
 from clinical.monitor.engine import run_monitor
 from clinical.monitor.models import AuditAction, AuditEvent, Review, ReviewStatus
@@ -96,12 +96,14 @@ def _result_from_existing(comm: dict[str, Any]) -> GateResult:
     return GateResult(action=action, communication=comm, findings=review.findings if review else [])
 
 
-def _communication_for(msg: OutgoingMessage, comm_id: str, action: str) -> dict[str, Any]:
+def _communication_for(
+    msg: OutgoingMessage, comm_id: str, action: str, sent: str | None = None
+) -> dict[str, Any]:
     """The Communication a monitor decision records: ``completed`` or ``on-hold`` with a note."""
     from clinical.monitor.gate import build_communication
 
     if action == "release":
-        return build_communication(msg, comm_id, "completed")
+        return build_communication(msg, comm_id, "completed", sent)
     comm = build_communication(msg, comm_id, "on-hold")
     comm["note"] = [{"text": "输出监控拦截，等待医生审核"}]
     return comm
@@ -159,14 +161,15 @@ def submit_many(msgs: list[OutgoingMessage]) -> list[GateResult]:
         {m.patient_id for m, i in zip(msgs, ids, strict=True) if i not in existing}
     )
     plans: dict[str, tuple[OutgoingMessage, dict[str, Any], list[dict[str, Any]]]] = {}
+    sent = timezone.now().isoformat()  # one release decision for the batch
     for msg, comm_id in zip(msgs, ids, strict=True):
         if comm_id in existing or comm_id in plans:
             continue
         result = check_text(msg.text, contexts[msg.patient_id], msg.structured, msg.category)
         findings = [f.as_dict() for f in result.findings]
-        comm = _communication_for(msg, comm_id, result.action)
-        validate_resource(comm)
+        comm = _communication_for(msg, comm_id, result.action, sent)
         plans[comm_id] = (msg, comm, findings)
+    validate_communications([comm for _, comm, _ in plans.values()])
     written: dict[str, dict[str, Any]] = {}
     if plans:
         try:

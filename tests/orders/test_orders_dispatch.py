@@ -101,6 +101,21 @@ def test_backoff_is_exponential_and_capped(settings) -> None:
     assert [delivery.backoff(n).total_seconds() for n in range(1, 7)] == [5, 10, 20, 40, 60, 60]
 
 
+def test_a_patient_on_another_clock_gets_their_local_time_released(people, sink) -> None:
+    """The text shows the patient's own clock (their routine's zone); the monitor compares it
+    with the structured time on that same clock, so it is released, not held."""
+    from clinical.orders.models import PatientRoutine
+
+    PatientRoutine.objects.create(patient_id=PID, timezone="Asia/Urumqi")  # UTC+6
+    due = order_with_due_doses(people, "d-tz", "阿托伐他汀钙片 20mg qn 口服", "阿托伐他汀钙片 20mg")
+    assert dispatch.send_batch([due[0].id])["submitted"] == 1
+    comm = store.read("Communication", due[0].key)
+    assert comm["status"] == "completed"
+    urumqi = due[0].due_at.astimezone(dt.timezone(dt.timedelta(hours=6)))
+    assert f"{urumqi:%H:%M}" in comm["payload"][0]["contentString"]
+    assert sink.keys[due[0].key] == 1
+
+
 def test_a_dose_whose_task_was_lost_is_enqueued_again_once_stale(people, sink, settings) -> None:
     due = order_with_due_doses(people, "d-4", "阿托伐他汀钙片 20mg qn 口服", "阿托伐他汀钙片 20mg")
     settings.AMMED_REMINDER_CLAIM_STALE_S = 300

@@ -35,9 +35,13 @@ from clinical.orders.services import delivery
 log = logging.getLogger(__name__)
 
 
+def _local(rem: DoseReminder, tz: str | None) -> dt.datetime:
+    return timezone.localtime(rem.due_at, ZoneInfo(tz) if tz else None)
+
+
 def reminder_text(rem: DoseReminder, tz: str | None = None) -> str:
     """Patient-facing Chinese reminder text: drug, dose and instruction (patient's clock)."""
-    local = timezone.localtime(rem.due_at, ZoneInfo(tz) if tz else None)
+    local = _local(rem, tz)
     parts = [f"【服药提醒】{local:%m月%d日 %H:%M} 请服用{rem.medication}"]
     if rem.dose_text:
         parts.append(f"，每次{rem.dose_text}")
@@ -80,7 +84,9 @@ def _message(rem: DoseReminder, tz: str | None) -> gate.OutgoingMessage:
             "drug": rem.medication,
             "dose": rem.dose_text,
             "instruction": rem.instruction,
-            "time": rem.due_at.isoformat(),
+            # the clock time the text shows, on the patient's clock (their routine's zone)
+            "time": f"{_local(rem, tz):%H:%M}",
+            "due_at": rem.due_at.isoformat(),
         },
         idempotency_key=rem.key,
     )
