@@ -5,9 +5,19 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.signals import task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ammed_fhir.settings")
 
 app = Celery("ammed")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect
+def _close_old_connections(**_: object) -> None:
+    """Per task what Django does per request: drop connections past ``DB_CONN_MAX_AGE`` or
+    broken, keep the rest (see ``CELERY_DB_REUSE_MAX`` in settings)."""
+    from django.db import close_old_connections
+
+    close_old_connections()

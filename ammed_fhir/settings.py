@@ -122,6 +122,12 @@ CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fix-up closes the database connection before and after every task unless
+# this is set, so each task paid for a new PostgreSQL backend (a process started and torn
+# down: more database CPU than the task's own queries at the morning peak). Connections are
+# kept; ammed_fhir.celery closes obsolete or broken ones at each task start, as Django does
+# per request (DB_CONN_MAX_AGE, health checks).
+CELERY_DB_REUSE_MAX = envint("CELERY_DB_REUSE_MAX", 1000)
 CELERY_TIMEZONE = TIME_ZONE
 # Sends to channels have their own queue, taken before anything else: at the morning peak a
 # released reminder goes out at once instead of waiting behind every dose still to check.
