@@ -10,10 +10,9 @@ databases (the embedded SQLite default) take ``bulk_create(ignore_conflicts=True
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from typing import Any
 
+import orjson
 from django.db import connection, models
 
 _PG_TYPES: dict[type[models.Field], str] = {
@@ -37,12 +36,6 @@ def _pg_type(field: models.Field) -> str:
     return "text"
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
-
-
 def insert_ignoring_conflicts(
     model: type[models.Model],
     rows: list[models.Model],
@@ -62,10 +55,9 @@ def insert_ignoring_conflicts(
                 setattr(row, f.attname, f.pre_save(row, add=True))
     if connection.vendor != "postgresql":
         return _insert_elsewhere(model, rows, conflict, returning)
-    document = json.dumps(
-        [{f.column: _json_value(getattr(row, f.attname)) for f in fields} for row in rows],
-        ensure_ascii=False,
-    )
+    document = orjson.dumps(
+        [{f.column: getattr(row, f.attname) for f in fields} for row in rows]
+    ).decode()  # orjson writes datetimes as ISO 8601, as PostgreSQL reads them
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     record = ", ".join(f"{qn(f.column)} {_pg_type(f)}" for f in fields)

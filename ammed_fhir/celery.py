@@ -15,9 +15,12 @@ app.autodiscover_tasks()
 
 
 @task_prerun.connect
-def _close_old_connections(**_: object) -> None:
+def _close_old_connections(sender: object = None, **_: object) -> None:
     """Per task what Django does per request: drop connections past ``DB_CONN_MAX_AGE`` or
-    broken, keep the rest (see ``CELERY_DB_REUSE_MAX`` in settings)."""
+    broken, keep the rest (see ``CELERY_DB_REUSE_MAX`` in settings). Not for a task run
+    eagerly (in-process): it runs inside its caller's connection and transaction."""
     from django.db import close_old_connections
 
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return
     close_old_connections()

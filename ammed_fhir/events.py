@@ -13,7 +13,7 @@ only enqueue their own tasks (thin), never raise for one bad resource.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -33,7 +33,14 @@ class Change:
     action: str
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # by hand: dataclasses.asdict deep-copies, which showed at the morning peak
+        return {
+            "resource_type": self.resource_type,
+            "resource_id": self.resource_id,
+            "version_id": self.version_id,
+            "patient_id": self.patient_id,
+            "action": self.action,
+        }
 
 
 def subscribe(dotted_path: str) -> None:

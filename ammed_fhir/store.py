@@ -7,12 +7,12 @@ so versioning, search columns and change events stay consistent.
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
 from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -285,7 +285,7 @@ def _bulk_insert(
                 if f.attname in json_fields:
                     text = dumped.get(id(value))
                     if text is None:
-                        text = dumped[id(value)] = json.dumps(value, ensure_ascii=False)
+                        text = dumped[id(value)] = orjson.dumps(value).decode()
                     value = text
                 values.append(value)
             copy.write_row(values)

@@ -243,7 +243,6 @@ def test_only_the_latest_lab_counts_and_units_must_match(demo_world) -> None:
     assert "hyperuricaemia" not in keys  # unknown unit: no guessed conversion
 
 
-
 def test_an_avoid_answer_carries_no_permissive_advice_of_caution_rules(demo_world) -> None:
     # warfarin + alcohol is a caution rule ("如果喝，偶尔少量"); cefuroxime makes it avoid.
     _, body = _post(_client("dr_wang"), {"patient_id": "demo-surgery", "question": "能喝酒吗"})

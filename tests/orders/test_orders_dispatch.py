@@ -160,7 +160,9 @@ def test_a_dose_another_worker_holds_is_skipped_not_sent_twice(people, sink) -> 
 
 
 def test_a_delivery_another_worker_is_sending_is_skipped(people, sink) -> None:
-    due = order_with_due_doses(people, "d-10", "阿托伐他汀钙片 20mg bid 口服", "阿托伐他汀钙片 20mg")
+    due = order_with_due_doses(
+        people, "d-10", "阿托伐他汀钙片 20mg bid 口服", "阿托伐他汀钙片 20mg"
+    )
     sink.fail_first = 10  # every first attempt fails: the rows stay pending for the test
     dispatch.send_batch([r.id for r in due])
     rows = list(Delivery.objects.filter(channel="webhook").order_by("id"))
