@@ -13,7 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+import psycopg
 from django.db import connection, models
+from django.utils import timezone
 
 _PG_TYPES: dict[type[models.Field], str] = {
     models.JSONField: "jsonb",
@@ -38,26 +40,26 @@ def _pg_type(field: models.Field) -> str:
 
 def insert_ignoring_conflicts(
     model: type[models.Model],
-    rows: list[models.Model],
+    rows: list[dict[str, Any]],
     conflict: list[str],
     returning: list[str],
 ) -> list[dict[str, Any]]:
-    """Insert ``rows`` (unsaved instances), skipping any that would violate the unique
-    constraint on the ``conflict`` columns; rows that already exist are left untouched.
-    Returns the ``returning`` fields (``"id"`` for the primary key) of each row actually
-    inserted, in no particular order."""
+    """Insert ``rows`` (field name → value; missing fields take their defaults, an
+    ``auto_now_add`` field now), skipping any that would violate the unique constraint on the
+    ``conflict`` columns; rows that already exist are left untouched. Returns the
+    ``returning`` fields (``"id"`` for the primary key) of each row actually inserted, in no
+    particular order."""
     if not rows:
         return []
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    for row in rows:  # defaults and auto_now_add, as bulk_create would apply them
-        for f in fields:
-            if getattr(row, f.attname) is None and getattr(f, "auto_now_add", False):
-                setattr(row, f.attname, f.pre_save(row, add=True))
+    now = timezone.now()
+    defaults = {
+        f.attname: now if getattr(f, "auto_now_add", False) else f.get_default() for f in fields
+    }
+    full = [{**defaults, **row} for row in rows]
     if connection.vendor != "postgresql":
-        return _insert_elsewhere(model, rows, conflict, returning)
-    document = orjson.dumps(
-        [{f.column: getattr(row, f.attname) for f in fields} for row in rows]
-    ).decode()  # orjson writes datetimes as ISO 8601, as PostgreSQL reads them
+        return _insert_elsewhere(model, [model(**row) for row in full], conflict, returning)
+    document = orjson.dumps([{f.column: row[f.attname] for f in fields} for row in full])
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)
     record = ", ".join(f"{qn(f.column)} {_pg_type(f)}" for f in fields)
@@ -70,8 +72,11 @@ def insert_ignoring_conflicts(
         f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO NOTHING "
         f"RETURNING {', '.join(qn(c) for c in back)}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [document])
+    connection.ensure_connection()
+    # A server-side bound parameter: the document travels as data, not as a literal that
+    # PostgreSQL's SQL lexer would have to scan (Django's default client-side binding).
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, [document.decode()])
         return [dict(zip(returning, r, strict=True)) for r in cursor.fetchall()]
 
 

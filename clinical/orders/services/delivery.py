@@ -149,16 +149,15 @@ def create_deliveries(
             if not _has_outbox(channel):
                 continue
             rows.append(
-                Delivery(
-                    communication_id=comm["id"],
-                    patient_id=payload["patient_id"] or "",
-                    channel=channel,
-                    key=comm["id"],
-                    payload=payload,
-                    state=DeliveryState.PENDING,
-                    next_attempt_at=now,
-                    created=now,
-                )
+                {
+                    "communication_id": comm["id"],
+                    "patient_id": payload["patient_id"] or "",
+                    "channel": channel,
+                    "key": comm["id"],
+                    "payload": payload,
+                    "state": DeliveryState.PENDING.value,
+                    "next_attempt_at": now,
+                }
             )
     with transaction.atomic():
         inserted = bulk.insert_ignoring_conflicts(
