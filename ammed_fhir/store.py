@@ -14,7 +14,8 @@ from typing import Any
 
 import orjson
 from django.db import connection, models, transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from ammed_fhir import events, search_columns
@@ -41,12 +42,19 @@ def read(resource_type: str, resource_id: str) -> dict[str, Any] | None:
     return row.data if row else None
 
 
+# The JSON as text, decoded with orjson: several times faster than the ORM's json.loads,
+# which shows where many records are read at once (a batch of reminders, the nightly sweep).
+_TEXT = Cast("data", TextField())
+
+
 def read_many(resource_type: str, resource_ids: list[str]) -> dict[str, dict[str, Any]]:
     """The current versions of several resources of one type, by id (absent ids left out)."""
-    rows = Resource.objects.filter(
-        resource_type=resource_type, resource_id__in=set(resource_ids)
-    ).values_list("resource_id", "data")
-    return dict(rows)
+    rows = (
+        Resource.objects.filter(resource_type=resource_type, resource_id__in=set(resource_ids))
+        .annotate(text=_TEXT)
+        .values_list("resource_id", "text")
+    )
+    return {rid: orjson.loads(text) for rid, text in rows}
 
 
 def search(
@@ -139,11 +147,13 @@ def patient_records(
     rows = (
         Resource.objects.filter(patient_id__in=ids, resource_type__in=["Patient", *wanted])
         .order_by("effective", "id")
-        .values_list("patient_id", "resource_type", "data")
+        .annotate(text=_TEXT)
+        .values_list("patient_id", "resource_type", "text")
     )
     patients: dict[str, dict[str, Any]] = {}
     buckets: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for pid, rtype, data in rows:
+    for pid, rtype, text in rows:
+        data = orjson.loads(text)
         if rtype == "Patient":
             patients[pid] = data
         else:
