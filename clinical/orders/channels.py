@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
@@ -137,7 +138,7 @@ class WebhookChannel(Channel):
             conn.close()
 
     def send(self, key: str, payload: dict[str, Any]) -> None:
-        body = json.dumps({"idempotency_key": key, **payload}, ensure_ascii=False).encode()
+        body = orjson.dumps({"idempotency_key": key, **payload})
         self._post(key, body, {})
 
     def send_many(self, items: list[tuple[str, dict[str, Any]]]) -> dict[str, ChannelError | None]:
@@ -153,10 +154,9 @@ class WebhookChannel(Channel):
         if len(items) == 1:
             return super().send_many(items)
         keys = [key for key, _ in items]
-        body = json.dumps(
-            {"messages": [{"idempotency_key": key, **payload} for key, payload in items]},
-            ensure_ascii=False,
-        ).encode()
+        body = orjson.dumps(
+            {"messages": [{"idempotency_key": key, **payload} for key, payload in items]}
+        )
         batch_key = "batch-" + hashlib.sha256("\n".join(keys).encode()).hexdigest()[:32]
         try:
             answer = self._post(batch_key, body, {"X-AMMed-Batch": str(len(items))})

@@ -22,12 +22,14 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
+import orjson
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from ammed_fhir import bulk, store
@@ -207,24 +209,37 @@ def deliver_batch(ids: list[int]) -> dict[str, int]:
     return counts
 
 
+class _Due(NamedTuple):
+    id: int
+    key: str
+    channel: str
+    attempts: int
+    payload: str  # JSON text
+
+
 def _send_locked(ids: list[int]) -> dict[str, int]:
     """Lock the still-due rows among ``ids`` (skipping rows another worker holds), send them,
     record the outcomes, commit."""
     counts = {"delivered": 0, "retry": 0, "failed": 0}
     with transaction.atomic():
         now = timezone.now()
-        rows = list(
-            Delivery.objects.select_for_update(skip_locked=True)
+        rows = [
+            _Due(*values)
+            for values in Delivery.objects.select_for_update(skip_locked=True)
             .filter(id__in=ids, state=DeliveryState.PENDING, next_attempt_at__lte=now)
             .order_by("id")
-        )
-        by_channel: dict[str, list[Delivery]] = {}
+            .annotate(text=Cast("payload", TextField()))  # decoded below with orjson
+            .values_list("id", "key", "channel", "attempts", "text")
+        ]
+        by_channel: dict[str, list[_Due]] = {}
         for row in rows:
             by_channel.setdefault(row.channel, []).append(row)
         outcomes: dict[int, Exception | None] = {}
         for channel, group in by_channel.items():
             try:
-                sent = get_channel(channel).send_many([(r.key, r.payload) for r in group])
+                sent = get_channel(channel).send_many(
+                    [(r.key, orjson.loads(r.payload)) for r in group]
+                )
             except KeyError as exc:  # unknown channel: permanent
                 sent = {r.key: exc for r in group}
             for r in group:
