@@ -108,7 +108,8 @@ def _payload(comm: dict[str, Any], structured: dict[str, Any] | None) -> dict[st
     }
 
 
-def _structured(rem: DoseReminder) -> dict[str, Any]:
+def _structured(rem: Any) -> dict[str, Any]:
+    """The dose a reminder is about (a DoseReminder or the dispatcher's row of one)."""
     return {
         "drug": rem.medication,
         "dose": rem.dose_text,
@@ -120,7 +121,7 @@ def _structured(rem: DoseReminder) -> dict[str, Any]:
 
 def create_deliveries(
     communications: list[dict[str, Any]],
-    reminders: dict[str, DoseReminder] | None = None,
+    reminders: dict[str, Any] | None = None,
 ) -> list[int]:
     """Outbox rows for released Communications, one per configured channel (idempotent:
     an existing row is kept). Returns the ids of the new rows still to send.

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -35,11 +36,24 @@ from clinical.orders.services import delivery
 log = logging.getLogger(__name__)
 
 
-def _local(rem: DoseReminder, tz: str | None) -> dt.datetime:
+class Dose(NamedTuple):
+    """What sending needs of a DoseReminder row (read without building model instances)."""
+
+    id: int
+    key: str
+    patient_id: str
+    request_id: str
+    medication: str
+    dose_text: str
+    instruction: str
+    due_at: dt.datetime
+
+
+def _local(rem: DoseReminder | Dose, tz: str | None) -> dt.datetime:
     return timezone.localtime(rem.due_at, ZoneInfo(tz) if tz else None)
 
 
-def reminder_text(rem: DoseReminder, tz: str | None = None) -> str:
+def reminder_text(rem: DoseReminder | Dose, tz: str | None = None) -> str:
     """Patient-facing Chinese reminder text: drug, dose and instruction (patient's clock)."""
     local = _local(rem, tz)
     parts = [f"【服药提醒】{local:%m月%d日 %H:%M} 请服用{rem.medication}"]
@@ -74,7 +88,7 @@ def enqueue_due(now: dt.datetime | None = None, limit: int = 200_000) -> int:
     return len(ids)
 
 
-def _message(rem: DoseReminder, tz: str | None) -> gate.OutgoingMessage:
+def _message(rem: Dose, tz: str | None) -> gate.OutgoingMessage:
     return gate.OutgoingMessage(
         patient_id=rem.patient_id,
         text=reminder_text(rem, tz),
@@ -103,11 +117,14 @@ def send_batch(ids: list[int]) -> dict[str, int]:
     worker killed before the commit leaves every dose pending (its locks die with it)."""
     counts = {"claimed": 0, "submitted": 0, "cancelled": 0, "failed": 0}
     with delivery.collecting_releases() as released, transaction.atomic():
-        rows = list(
-            DoseReminder.objects.select_for_update(skip_locked=True)
+        rows = [
+            Dose(*values)
+            for values in DoseReminder.objects.select_for_update(skip_locked=True)
             .filter(id__in=ids, state=ReminderState.PENDING, due_at__lte=timezone.now())
             .order_by("id")
-        )
+            .values_list(*Dose._fields)
+        ]
+        states: dict[int, str] = {}
         counts["claimed"] = len(rows)
         if not rows:
             return counts
@@ -121,26 +138,26 @@ def send_batch(ids: list[int]) -> dict[str, int]:
                 "patient_id", "timezone"
             )
         )
-        todo: list[tuple[DoseReminder, gate.OutgoingMessage]] = []
+        todo: list[tuple[Dose, gate.OutgoingMessage]] = []
         for rem in rows:
             if rem.request_id not in live:
-                rem.state = _CANCELLED
+                states[rem.id] = _CANCELLED
                 counts["cancelled"] += 1
                 continue
             todo.append((rem, _message(rem, zones.get(rem.patient_id))))
         for (rem, _), result in zip(todo, _submit(todo), strict=True):
             if result is None:
-                rem.state = ReminderState.FAILED
+                states[rem.id] = ReminderState.FAILED
                 counts["failed"] += 1
                 continue
             if result.communication["id"] != rem.key:  # contract: id = idempotency key
                 raise RuntimeError("gate did not keep the idempotency key as id")
             # released: its outbox rows are written below; held: waits for a clinician
-            rem.state = _RELEASED if result.action == "release" else ReminderState.SUBMITTED
+            states[rem.id] = _RELEASED if result.action == "release" else ReminderState.SUBMITTED
             counts["submitted"] += 1
         # The gate names the Communication after the idempotency key (the dose key).
         for state in (_RELEASED, ReminderState.SUBMITTED, _CANCELLED, ReminderState.FAILED):
-            done = [r.id for r in rows if r.state == state]
+            done = [i for i, s in states.items() if s == state]
             if done:
                 sent = state in (ReminderState.SUBMITTED, _RELEASED)
                 DoseReminder.objects.filter(id__in=done).update(
@@ -153,7 +170,7 @@ def send_batch(ids: list[int]) -> dict[str, int]:
     return counts
 
 
-def _submit(todo: list[tuple[DoseReminder, gate.OutgoingMessage]]) -> list[gate.GateResult | None]:
+def _submit(todo: list[tuple[Dose, gate.OutgoingMessage]]) -> list[gate.GateResult | None]:
     """``gate.submit_many``; when a message is invalid, one at a time to find the bad one(s)
     (None for those)."""
     try:
