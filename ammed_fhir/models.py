@@ -20,7 +20,7 @@ class Resource(models.Model):
     last_updated = models.DateTimeField()
     data = models.JSONField()
     # Compartment: the FHIR id of the Patient this resource belongs to (the Patient itself too).
-    patient_id = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    patient_id = models.CharField(max_length=64, blank=True, default="")
     # Search columns (filled from ``data`` by ``ammed_fhir.search_columns``).
     status = models.CharField(max_length=32, blank=True, default="")
     codes = models.JSONField(default=list, blank=True)  # ["system|code", "|code", ...]
@@ -33,7 +33,10 @@ class Resource(models.Model):
                 fields=["resource_type", "resource_id"], name="uniq_resource_type_id"
             )
         ]
+        # Plain b-tree indexes only (no varchar_pattern_ops twin for LIKE, which no query
+        # uses): every index is written again for each new row version.
         indexes = [
+            models.Index(fields=["patient_id"], name="res_patient"),
             models.Index(fields=["resource_type", "patient_id"], name="res_type_patient"),
             models.Index(fields=["resource_type", "status"], name="res_type_status"),
             models.Index(fields=["resource_type", "effective"], name="res_type_effective"),

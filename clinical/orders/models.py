@@ -102,7 +102,7 @@ class Response(models.TextChoices):
 class DoseReminder(models.Model):
     """One scheduled dose of one order, and what the patient did about it."""
 
-    key = models.CharField(max_length=80, unique=True)
+    key = models.CharField(max_length=80)  # unique: see Meta (no LIKE twin index)
     patient_id = models.CharField(max_length=64)
     request_id = models.CharField(max_length=64)
     medication = models.CharField(max_length=200)
@@ -124,6 +124,7 @@ class DoseReminder(models.Model):
     snooze_of_key = models.CharField(max_length=80, blank=True, default="")
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["key"], name="rem_key_unique")]
         # Partial indexes keep the beat sweeps cheap on a table of millions of doses.
         indexes = [
             models.Index(
@@ -165,7 +166,7 @@ class Delivery(models.Model):
     """
 
     communication_id = models.CharField(max_length=80)
-    patient_id = models.CharField(max_length=64, db_index=True)
+    patient_id = models.CharField(max_length=64)
     channel = models.CharField(max_length=32)
     key = models.CharField(max_length=120)  # the idempotency key sent to the channel
     payload = models.JSONField(default=dict)
@@ -186,6 +187,7 @@ class Delivery(models.Model):
             )
         ]
         indexes = [
+            models.Index(fields=["patient_id"], name="dlv_patient"),
             models.Index(fields=["state", "next_attempt_at"], name="dlv_state_next"),
             models.Index(
                 fields=["claimed_at"], name="dlv_sending", condition=models.Q(state="sending")
