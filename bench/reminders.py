@@ -6,13 +6,15 @@
 
 Phase 1 (build): N patients x M MedicationRequests with text sigs are inserted as stored
 resources (setup, untimed), then ``bulk_sync`` plans every order, computes every dose over
-``--days`` and writes them (timed). The drug-KB dose check is not on this branch, so it is
-treated as passed here (in production the orders would wait for a clinician's approval).
+``--days`` and writes them (timed), the label-maximum dose check included (orders it
+cannot clear wait for a clinician and get no doses).
 
 Phase 2 (dispatch): ``--peak`` doses due now (setup, untimed: COPY), a local webhook sink in
 its own process, ``--workers`` Celery worker processes; timed from ``enqueue_due()`` until the
-sink holds every key. Reports duplicates (keys accepted twice) and lost (keys never seen).
-Writes everything it creates under ``bench-`` ids and removes it at the start of a run.
+sink holds every dose key (or the dose is held for review). Reports duplicates (keys
+accepted twice), held for review and lost (neither delivered nor held).
+Writes everything it creates under ``bench-`` ids and removes it at the start of a run, then
+VACUUMs the tables it wrote (untimed).
 """
 
 from __future__ import annotations
@@ -416,7 +418,7 @@ def main() -> None:
     parser.add_argument("--meds", type=int, default=5)
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--peak", type=int, default=100_000)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--port", type=int, default=4050)
     parser.add_argument("--skip-build", action="store_true")
