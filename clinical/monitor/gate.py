@@ -99,9 +99,10 @@ def submit(msg: OutgoingMessage) -> GateResult:
     """Check an outgoing patient message with the output monitor and record it.
 
     release: Communication ``completed`` with ``sent``; release handlers (the delivery
-    outbox) run in the same transaction, sends go out on commit. hold: Communication ``on-hold`` + a pending review + an alert to the assigned
-    clinicians; nothing is delivered until a clinician approves. Same ``idempotency_key`` →
-    the same Communication and result, never a duplicate.
+    outbox) run in the same transaction, sends go out on commit. hold: Communication
+    ``on-hold`` + a pending review + an alert to the assigned clinicians; nothing is delivered
+    until a clinician approves. Same ``idempotency_key`` → the same Communication and result,
+    never a duplicate.
     """
     from clinical.monitor import services
 
