@@ -116,6 +116,17 @@ def test_a_patient_on_another_clock_gets_their_local_time_released(people, sink)
     assert sink.keys[due[0].key] == 1
 
 
+def test_enqueue_takes_the_earliest_due_doses_first_up_to_its_limit(people, sink) -> None:
+    due = order_with_due_doses(
+        people, "d-lim", "阿托伐他汀钙片 20mg tid 口服", "阿托伐他汀钙片 20mg"
+    )
+    assert len(due) >= 3
+    assert dispatch.enqueue_due(limit=2) == 2  # eager Celery: sent now
+    assert sorted(sink.keys) == sorted(r.key for r in due[:2])
+    assert dispatch.enqueue_due() == len(due) - 2
+    assert sorted(sink.keys) == sorted(r.key for r in due) and set(sink.keys.values()) == {1}
+
+
 def test_a_dose_whose_task_was_lost_is_enqueued_again_once_stale(people, sink, settings) -> None:
     due = order_with_due_doses(people, "d-4", "阿托伐他汀钙片 20mg qn 口服", "阿托伐他汀钙片 20mg")
     settings.AMMED_REMINDER_CLAIM_STALE_S = 300

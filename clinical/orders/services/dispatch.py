@@ -18,7 +18,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -71,21 +71,42 @@ def enqueue_due(now: dt.datetime | None = None, limit: int = 200_000) -> int:
     task was lost or its worker killed)."""
     now = now or timezone.now()
     stale = now - dt.timedelta(seconds=settings.AMMED_REMINDER_CLAIM_STALE_S)
-    ids = list(
-        DoseReminder.objects.filter(state=ReminderState.PENDING, due_at__lte=now)
-        .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
-        .order_by("due_at")
-        .values_list("id", flat=True)[:limit]
-    )
+    ids = _mark_enqueued(now, stale, limit)
     if not ids:
         return 0
-    DoseReminder.objects.filter(id__in=ids).update(enqueued_at=now)
     from clinical.orders.tasks import send_reminders
 
     batch = settings.AMMED_REMINDER_BATCH
     chunks = [ids[i : i + batch] for i in range(0, len(ids), batch)]
     transaction.on_commit(lambda: [send_reminders.delay(chunk) for chunk in chunks])
     return len(ids)
+
+
+def _mark_enqueued(now: dt.datetime, stale: dt.datetime, limit: int) -> list[int]:
+    """Mark up to ``limit`` due pending doses enqueued at ``now``; their ids, earliest first.
+
+    PostgreSQL: one ``UPDATE … RETURNING`` over a locked sub-select (at the morning peak the
+    id list of a separate SELECT and UPDATE was 100,000 values to send and parse twice)."""
+    if connection.vendor != "postgresql":
+        ids = list(
+            DoseReminder.objects.filter(state=ReminderState.PENDING, due_at__lte=now)
+            .filter(Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=stale))
+            .order_by("due_at")
+            .values_list("id", flat=True)[:limit]
+        )
+        DoseReminder.objects.filter(id__in=ids).update(enqueued_at=now)
+        return ids
+    table = connection.ops.quote_name(DoseReminder._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET enqueued_at = %s WHERE id IN ("
+        f"SELECT id FROM {table} WHERE state = %s AND due_at <= %s"
+        " AND (enqueued_at IS NULL OR enqueued_at < %s)"
+        " ORDER BY due_at LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING id, due_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, ReminderState.PENDING.value, now, stale, limit])
+        rows = cursor.fetchall()
+    return [row_id for row_id, _ in sorted(rows, key=lambda r: (r[1], r[0]))]
 
 
 def _message(rem: Dose, tz: str | None) -> gate.OutgoingMessage:
