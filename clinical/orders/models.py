@@ -131,11 +131,6 @@ class DoseReminder(models.Model):
                 fields=["due_at"], name="rem_pending_due", condition=models.Q(state="pending")
             ),
             models.Index(
-                fields=["claimed_at"],
-                name="rem_inflight_claimed",
-                condition=models.Q(state__in=["claimed", "submitted"]),
-            ),
-            models.Index(
                 fields=["due_at"],
                 name="rem_unanswered_due",
                 condition=models.Q(
@@ -154,7 +149,7 @@ class DoseReminder(models.Model):
 
 class DeliveryState(models.TextChoices):
     PENDING = "pending", "待投递"
-    SENDING = "sending", "投递中"
+    SENDING = "sending", "投递中"  # no longer written: a send holds row locks instead
     DELIVERED = "delivered", "已投递"
     FAILED = "failed", "失败"
 
@@ -189,9 +184,6 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["patient_id"], name="dlv_patient"),
             models.Index(fields=["state", "next_attempt_at"], name="dlv_state_next"),
-            models.Index(
-                fields=["claimed_at"], name="dlv_sending", condition=models.Q(state="sending")
-            ),
         ]
         verbose_name = "消息投递"
         verbose_name_plural = "消息投递"
