@@ -141,11 +141,26 @@ def ingredient(key_or_name: str) -> Ingredient | None:
     return None
 
 
+_INGREDIENTS_OF: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
 def ingredients_of(name: str) -> list[str]:
     """Ingredient keys of a product or ingredient name; for free text such as
-    "华法林钠片 3mg 口服" the ingredients of every drug mentioned. [] when nothing is known."""
+    "华法林钠片 3mg 口服" the ingredients of every drug mentioned. [] when nothing is known.
+
+    Memoised per KB fingerprint (a pure function of the name and the KB): every patient
+    check resolves the patient's current medications, the same formulary names each time."""
     if not name:
         return []
+    key = (get_kb().fingerprint, name)
+    if key not in _INGREDIENTS_OF:
+        if len(_INGREDIENTS_OF) >= 50_000:
+            _INGREDIENTS_OF.clear()
+        _INGREDIENTS_OF[key] = tuple(_ingredients_of(name))
+    return list(_INGREDIENTS_OF[key])
+
+
+def _ingredients_of(name: str) -> list[str]:
     ing = ingredient(name)
     if ing:
         return [ing.key]

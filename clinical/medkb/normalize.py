@@ -86,9 +86,10 @@ def name_key(text: str) -> str:
     return _SPACE_RE.sub("", norm(text).strip())
 
 
-def name_variants(text: str) -> list[str]:
+@lru_cache(maxsize=50_000)
+def name_variants(text: str) -> tuple[str, ...]:
     """Keys to try for user input: as typed, without a bracketed part, the bracketed part,
-    and without a trailing strength such as ``0.5g`` or ``(300mg)``."""
+    and without a trailing strength such as ``0.5g`` or ``(300mg)``. Memoised (pure)."""
     base = norm(text).strip()
     out: list[str] = []
 
@@ -106,7 +107,7 @@ def name_variants(text: str) -> list[str]:
     add(no_pack)
     add(_DOSE_RE.sub("", no_pack))
     add(_COUNT_RE.sub("", _DOSE_RE.sub("", no_pack)))
-    return out
+    return tuple(out)
 
 
 # Package descriptions: "0.5g*20片", "10g×9袋/盒", "24片装", "1盒".

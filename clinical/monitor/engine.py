@@ -6,7 +6,11 @@ Invariants:
   (``monitor.check_error`` / ``monitor.check_timeout``) so the message is HELD;
 - text longer than ``AMMED_MONITOR_MAX_CHARS`` is held without running the checks on it;
 - the action is "release" only when every configured check ran and none found anything at
-  ``medium`` or ``high`` severity.
+  ``medium`` or ``high`` severity;
+- a ``TEXT_ONLY`` check sees the text alone (no patient, structured result or category), so
+  its findings are a function of the text and the KB content: they are reused for the same
+  text and KB fingerprint (the morning peak sends one reminder text to many patients).
+  Only a check that returned normally is remembered; an error is never cached.
 No message text is logged (patient data).
 """
 
@@ -14,6 +18,8 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
+from types import ModuleType
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +36,24 @@ log = logging.getLogger(__name__)
 # wall clock also counts time the process waited for a core, which would hold good messages.
 # A check blocked that long off the CPU (waiting on I/O) still holds past this many budgets.
 _WALL_FACTOR = 10
+# Findings of TEXT_ONLY checks by (check function, text, KB fingerprint); bounded, cleared
+# when full. The function itself is in the key: a replaced check is never answered from
+# the findings of the one it replaced.
+_TEXT_MEMO: dict[tuple[Any, str, str], tuple[Finding, ...]] = {}
+_TEXT_MEMO_MAX = 50_000
+
+
+def _text_only(module: ModuleType, text: str, ctx: CheckContext) -> list[Finding]:
+    """A TEXT_ONLY check's findings for ``text``: run on the text alone, once per text."""
+    key = (module.check, text, kb.fingerprint() if module.NEEDS_KB else "")
+    found = _TEXT_MEMO.get(key)
+    if found is None:
+        bare = CheckContext(norm=ctx.norm, patient=None, structured=None)
+        found = tuple(module.check(bare))
+        if len(_TEXT_MEMO) >= _TEXT_MEMO_MAX:
+            _TEXT_MEMO.clear()
+        _TEXT_MEMO[key] = found
+    return [replace(f) for f in found]  # callers own their findings
 
 
 def run_monitor(
@@ -65,7 +89,10 @@ def run_monitor(
             t0 = time.perf_counter()
             try:
                 module = registry.load(name)
-                found = list(module.check(ctx))
+                if getattr(module, "TEXT_ONLY", False):
+                    found = _text_only(module, text, ctx)
+                else:
+                    found = list(module.check(ctx))
             except KBUnavailable as exc:
                 log.warning("monitor check %s: drug KB unavailable: %s", name, exc)
                 found = [

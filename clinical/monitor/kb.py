@@ -156,8 +156,13 @@ def _alias_index() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile("|".join(parts)), alias_to_key
 
 
-def find_mentions(text: str) -> list[DrugMention]:
-    """Known drugs named in normalised ``text``, in order, longest alias first."""
+def find_mentions(text: str) -> tuple[DrugMention, ...]:
+    """Known drugs named in normalised ``text``, in order, longest alias first (memoised per
+    KB fingerprint, like every look-up here: a pure function of the text and the KB)."""
+    return _memoised("mentions", text, lambda: tuple(_find_mentions(text)))
+
+
+def _find_mentions(text: str) -> list[DrugMention]:
     if backend() == "medkb":
         api = _api()
         out = []
@@ -183,11 +188,16 @@ def find_mentions(text: str) -> list[DrugMention]:
 _MEMO: dict[tuple[str, str, str], object] = {}
 
 
+def fingerprint() -> str:
+    """Which KB content answers now: the loaded medkb artifact's fingerprint, or "interim"
+    (the fixed sourced tables). Raises KBUnavailable like every look-up."""
+    return _api().kb().fingerprint if backend() == "medkb" else "interim"
+
+
 def _memoised(kind: str, name: str, compute: Callable[[], T]) -> T:
     """``compute()`` once per (kind, loaded KB, name): lookups are pure functions of the KB,
     and the KB's fingerprint changes with its content (the interim tables are fixed)."""
-    kb_id = _api().kb().fingerprint if backend() == "medkb" else "interim"
-    key = (kind, kb_id, name)
+    key = (kind, fingerprint(), name)
     if key not in _MEMO:
         if len(_MEMO) > 100_000:
             _MEMO.clear()

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 
@@ -163,8 +163,12 @@ def _fold(original: str) -> tuple[str, list[int]]:
     return "".join(chars), index
 
 
+@lru_cache(maxsize=16_384)
 def normalize(original: str) -> Normalized:
-    """Normalise ``original`` for matching (see module docstring)."""
+    """Normalise ``original`` for matching (see module docstring).
+
+    Memoised: a pure function with an immutable result, and the morning peak checks the same
+    reminder text (drug, dose, clock time) for many patients."""
     text, index = _fold(original)
     text, index = _sub(text, index, _HALF_AFTER, _half_after)
     text, index = _sub(text, index, _HALF_BEFORE, lambda m: f"0.5{m.group(1)}")

@@ -46,7 +46,7 @@ class CheckContext:
     def text(self) -> str:
         return self.norm.text
 
-    def mentions(self) -> list[DrugMention]:
+    def mentions(self) -> tuple[DrugMention, ...]:
         """Drug mentions in the normalised text (computed once, through the KB adapter)."""
         if "mentions" not in self._cache:
             from clinical.monitor import kb

@@ -1,7 +1,10 @@
 """Registry of the monitor's checks: one module each, run in the configured order.
 
 A check module defines ``NAME`` (str), ``NEEDS_KB`` (bool) and
-``check(ctx: CheckContext) -> list[Finding]``. The order comes from
+``check(ctx: CheckContext) -> list[Finding]``. A module may set ``TEXT_ONLY = True`` when
+its findings depend on the message text alone (and the KB when ``NEEDS_KB``): the engine
+then runs it WITHOUT the patient, the structured result and the category, so it cannot
+depend on them, and reuses its findings for the same text (see ``engine``). The order comes from
 ``settings.AMMED_MONITOR_CHECKS`` (env ``AMMED_MONITOR_CHECKS``, comma-separated names);
 ``DEFAULT_ORDER`` is used when it is empty. An unknown name is a configuration error that
 holds every message (fail closed), it never silently drops a check.

@@ -1,10 +1,16 @@
-"""Small text helpers shared by the checks (clauses, sentences, negation, dose parsing)."""
+"""Small text helpers shared by the checks (clauses, sentences, negation, dose parsing).
+
+The helpers that read only their arguments (strings, offsets, the fixed lexicons) are
+memoised: at the morning peak the same reminder text is checked for thousands of patients,
+and its analysis is the same each time. Their arguments are immutable (mentions as tuples),
+their results plain values or frozen dataclasses."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from clinical.monitor import lexicon
@@ -23,6 +29,7 @@ def spans(text: str, splitter: re.Pattern[str]) -> Iterator[tuple[int, int]]:
         yield pos, len(text)
 
 
+@lru_cache(maxsize=65_536)
 def enclosing(text: str, pos: int, splitter: re.Pattern[str]) -> tuple[int, int]:
     """The (start, end) of the sentence/clause of ``text`` containing ``pos``."""
     for start, end in spans(text, splitter):
@@ -31,6 +38,7 @@ def enclosing(text: str, pos: int, splitter: re.Pattern[str]) -> tuple[int, int]
     return pos, pos
 
 
+@lru_cache(maxsize=65_536)
 def negated(text: str, start: int, window: int = 14) -> bool:
     """True when a negation/prohibition marker precedes ``start`` within its clause."""
     cstart, _ = enclosing(text, start, CLAUSE_END)
@@ -60,7 +68,7 @@ _ABBR = {"qd": 1, "bid": 2, "tid": 3, "qid": 4}
 STRENGTH = re.compile(rf"{_NUM}(mg|g|μg|ug)")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Dose:
     """A dose statement about one drug: per-dose amount, times a day, explicit daily amount."""
 
@@ -96,36 +104,40 @@ def frequency(region: str) -> tuple[float | None, re.Match[str] | None]:
     return None, None
 
 
+@lru_cache(maxsize=16_384)
 def parse_dose(region: str, offset: int = 0) -> Dose:
-    """Parse the first dose statement of ``region`` (text following one drug mention)."""
-    dose = Dose()
+    """Parse the first dose statement of ``region`` (text following one drug mention).
+
+    Memoised (pure, frozen result): reminders repeat the same regions for many patients."""
+    found: dict[str, Any] = {}
     points: list[int] = []
     if (m := STRENGTH.match(region.lstrip("片胶囊缓释肠溶钠酯 ()（[")) or None) is not None:
-        dose.strength_mg = to_mg(float(m.group(1)), m.group(2), None)
+        found["strength_mg"] = to_mg(float(m.group(1)), m.group(2), None)
     else:
         head = region[:12]
         if m := re.search(rf"[(（]?{_NUM}(mg|g|μg|ug)[)）]?", head):
             if not AMOUNT.search(head):
-                dose.strength_mg = to_mg(float(m.group(1)), m.group(2), None)
+                found["strength_mg"] = to_mg(float(m.group(1)), m.group(2), None)
     if m := AMOUNT.search(region) or AMOUNT_LOOSE.search(region):
-        dose.amount, dose.unit = float(m.group(1)), m.group(2)
+        amount, unit = float(m.group(1)), m.group(2)
+        found["amount"], found["unit"] = amount, unit
         points += [m.start(), m.end()]
         # "每次1片(0.5g)": the bracketed mass is the strength of one unit
         tail = region[m.end() : m.end() + 10]
-        if dose.unit in COUNT_UNITS and (s := re.match(rf"\s*[(（]{_NUM}(mg|g)", tail)):
+        if unit in COUNT_UNITS and (s := re.match(rf"\s*[(（]{_NUM}(mg|g)", tail)):
             per = to_mg(float(s.group(1)), s.group(2), None)
-            if per is not None and dose.amount:
-                dose.strength_mg = per / dose.amount
+            if per is not None and amount:
+                found["strength_mg"] = per / amount
     if m := DAILY_AMOUNT.search(region):
-        dose.daily_amount, dose.daily_unit = float(m.group(1)), m.group(2)
+        found["daily_amount"], found["daily_unit"] = float(m.group(1)), m.group(2)
         points += [m.start(), m.end()]
     per_day, fm = frequency(region)
     if fm is not None:
-        dose.per_day = per_day
+        found["per_day"] = per_day
         points += [fm.start(), fm.end()]
     if points:
-        dose.span = (offset + min(points), offset + max(points))
-    return dose
+        found["span"] = (offset + min(points), offset + max(points))
+    return Dose(**found)
 
 
 # --- negative advice ---------------------------------------------------------------------------
@@ -147,6 +159,7 @@ def _unnegated(text: str, pattern: re.Pattern[str], start: int, end: int) -> boo
     return False
 
 
+@lru_cache(maxsize=65_536)
 def self_medication_wording(text: str, start: int, end: int) -> bool:
     """Self-medication wording (可以吃/买点/药店…) in text[start:end] that is not itself
     prohibited ("不要自行服用" is advice AGAINST self-medication, not a suggestion of it)."""
@@ -168,7 +181,10 @@ def _statement_only(text: str, mention: Any) -> bool:
     return class_statement(text, mention.start, mention.end)
 
 
-def advised_against(text: str, start: int, end: int, mentions: list[Any] | None = None) -> bool:
+@lru_cache(maxsize=65_536)
+def advised_against(
+    text: str, start: int, end: int, mentions: tuple[Any, ...] | None = None
+) -> bool:
     """True when the drug named at text[start:end] is the object of negative advice.
 
     Either a negation precedes it in its clause ("不要使用布洛芬"), or its sentence ends a
@@ -267,6 +283,7 @@ _WHILE_AFTER = re.compile(
 )
 
 
+@lru_cache(maxsize=65_536)
 def while_on(text: str, start: int, end: int) -> bool:
     """True when the drug at text[start:end] only sets the period of a prohibition of
     something else ("服用辛伐他汀期间不要吃西柚"): the patient takes it; the text neither

@@ -7,6 +7,7 @@ from clinical.monitor.types import CheckContext, Finding
 
 NAME = "injection"
 NEEDS_KB = False
+TEXT_ONLY = True  # reads only the text (see checks/__init__.py)
 
 
 def check(ctx: CheckContext) -> list[Finding]:

@@ -9,6 +9,7 @@ from clinical.monitor.types import CheckContext, Finding
 
 NAME = "mixed_script"
 NEEDS_KB = False
+TEXT_ONLY = True  # reads only the text (see checks/__init__.py)
 _WORD = re.compile(r"[^\W\d_]+")
 _CONFUSABLE = {"latin", "cyrillic", "greek"}
 # Unit symbols written with the micro prefix: whole words only, so "μaspirin" still holds.

@@ -13,6 +13,7 @@ With no structured result this check does nothing.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from django.utils import timezone
@@ -30,23 +31,31 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 _URGENT = {"urgent", "emergency", "紧急", "急诊", "立即就医"}
 
 
+# Machine timestamps: they name no drug or dose, and a reminder's exact due instant would
+# make every dose's structured text unique (its clock time is in ``time``).
+_NOT_TEXT = frozenset({"due_at"})
+
+
 def _strings(value: Any) -> list[str]:
-    """Every string in ``value`` (nested), with {"value": 3, "unit": "mg"} rendered "3mg"."""
+    """Every string in ``value`` (nested), with {"value": 3, "unit": "mg"} rendered "3mg"
+    (values under the keys in ``_NOT_TEXT`` left out)."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
         out = []
         if isinstance(value.get("value"), int | float) and isinstance(value.get("unit"), str):
             out.append(f"{value['value']:g}{value['unit']}")
-        for v in value.values():
-            out += _strings(v)
+        for k, v in value.items():
+            if k not in _NOT_TEXT:
+                out += _strings(v)
         return out
     if isinstance(value, list | tuple):
         return [s for v in value for s in _strings(v)]
     return []
 
 
-def _doses(text: str) -> set[tuple[float, str]]:
+@lru_cache(maxsize=16_384)
+def _doses(text: str) -> frozenset[tuple[float, str]]:
     out = set()
     for m in _DOSE.finditer(text):
         value, unit = float(m.group(1)), m.group(2)
@@ -54,7 +63,7 @@ def _doses(text: str) -> set[tuple[float, str]]:
             out.add((round(value * MASS_UNITS[unit], 6), "mg"))
         elif unit in COUNT_UNITS:
             out.add((value, "count"))
-    return out
+    return frozenset(out)
 
 
 def _clock(value: str) -> tuple[int, int] | None:
@@ -69,17 +78,22 @@ def _clock(value: str) -> tuple[int, int] | None:
     return when.hour, when.minute
 
 
-def _time_forms(value: str) -> list[str]:
+def _time_forms(value: str) -> tuple[str, ...]:
     clock = _clock(value)
     if clock is None:
-        return [lexicon.fold(value)]
-    h, mm = clock
+        return (lexicon.fold(value),)
+    return _clock_forms(*clock)
+
+
+@lru_cache(maxsize=4096)
+def _clock_forms(h: int, mm: int) -> tuple[str, ...]:
+    """The ways a text may write the clock time h:mm."""
     forms = [f"{h}:{mm:02d}", f"{h:02d}:{mm:02d}"]
     suffix = "" if mm == 0 else ("半" if mm == 30 else f"{mm}分")
     forms += [f"{h}点{suffix}"]
     if h > 12:
         forms += [f"{p}{h - 12}点{suffix}" for p in ("晚上", "下午", "傍晚", "晚")]
-    return forms
+    return tuple(forms)
 
 
 def _required(structured: dict[str, Any]) -> list[dict[str, Any]]:

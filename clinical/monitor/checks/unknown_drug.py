@@ -10,6 +10,7 @@ from clinical.monitor.types import CheckContext, Finding
 
 NAME = "unknown_drug"
 NEEDS_KB = True
+TEXT_ONLY = True  # reads only the text (see checks/__init__.py)
 # Pharmacological stems and dosage forms that mark a word as a drug name (INN stems, WHO).
 _CN = re.compile(
     r"[\u4e00-\u9fff]{1,6}?(?:霉素|西林|沙星|他汀|洛尔|地平|普利|沙坦|拉唑|替丁|昔布|双胍|格列[\u4e00-\u9fff]|"
