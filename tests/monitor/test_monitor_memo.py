@@ -20,9 +20,7 @@ from clinical.monitor.types import CheckContext, Finding
 from tests.monitor.test_monitor_checks import SURGERY
 
 TEXT_ONLY = [
-    name
-    for name in registry.DEFAULT_ORDER
-    if getattr(registry.load(name), "TEXT_ONLY", False)
+    name for name in registry.DEFAULT_ORDER if getattr(registry.load(name), "TEXT_ONLY", False)
 ]
 
 
