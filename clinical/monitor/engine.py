@@ -2,7 +2,8 @@
 
 Invariants:
 - a check that raises, exceeds its time budget (CPU time ``AMMED_MONITOR_CHECK_TIMEOUT_MS``,
-  or ten times that in wall time), or cannot be loaded yields a ``high`` finding
+  or ten times that in wall time; garbage-collector pauses not counted), or cannot be
+  loaded yields a ``high`` finding
   (``monitor.check_error`` / ``monitor.check_timeout``) so the message is HELD;
 - text longer than ``AMMED_MONITOR_MAX_CHARS`` is held without running the checks on it;
 - the action is "release" only when every configured check ran and none found anything at
@@ -16,6 +17,7 @@ No message text is logged (patient data).
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import replace
@@ -36,6 +38,21 @@ log = logging.getLogger(__name__)
 # wall clock also counts time the process waited for a core, which would hold good messages.
 # A check blocked that long off the CPU (waiting on I/O) still holds past this many budgets.
 _WALL_FACTOR = 10
+# Time this process spent in the garbage collector (CPU and wall seconds): a collection is
+# the interpreter's work, not the check's, and a full one over a worker's heap (the drug KB)
+# takes ~0.25 s. It is not charged to the check it interrupts.
+_GC = {"cpu": 0.0, "wall": 0.0, "cpu0": 0.0, "wall0": 0.0}
+
+
+def _gc_timer(phase: str, _info: dict[str, Any]) -> None:
+    if phase == "start":
+        _GC["cpu0"], _GC["wall0"] = time.thread_time(), time.perf_counter()
+    else:
+        _GC["cpu"] += time.thread_time() - _GC["cpu0"]
+        _GC["wall"] += time.perf_counter() - _GC["wall0"]
+
+
+gc.callbacks.append(_gc_timer)
 # Findings of TEXT_ONLY checks by (check function, text, KB fingerprint); bounded, cleared
 # when full. The function itself is in the key: a replaced check is never answered from
 # the findings of the one it replaced.
@@ -84,9 +101,9 @@ def run_monitor(
         norm = normalize(text)
         ctx = CheckContext(norm=norm, patient=patient, structured=structured, category=category)
         budget_s = settings.AMMED_MONITOR_CHECK_TIMEOUT_MS / 1000.0
-        cpu_start = time.thread_time()
+        cpu_start, gc_cpu_start = time.thread_time(), _GC["cpu"]
         for name in registry.configured_order():
-            t0 = time.perf_counter()
+            t0, gc_wall = time.perf_counter(), _GC["wall"]
             try:
                 module = registry.load(name)
                 if getattr(module, "TEXT_ONLY", False):
@@ -108,10 +125,12 @@ def run_monitor(
                 found = [
                     Finding(name, "monitor.check_error", "high", f"检查“{name}”出错，需人工审核")
                 ]
-            elapsed = time.perf_counter() - t0
+            elapsed = time.perf_counter() - t0 - (_GC["wall"] - gc_wall)
             # Only a check over budget on the wall clock can be over it in CPU time. Its own
             # CPU time is at most the message's so far (an upper bound: fail closed).
-            cpu = time.thread_time() - cpu_start if elapsed > budget_s else 0.0
+            cpu = 0.0
+            if elapsed > budget_s:
+                cpu = time.thread_time() - cpu_start - (_GC["cpu"] - gc_cpu_start)
             if cpu > budget_s or elapsed > _WALL_FACTOR * budget_s:
                 log.warning(
                     "monitor check %s took %.1f ms CPU, %.1f ms wall (budget %.1f)",

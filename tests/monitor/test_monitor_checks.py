@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 
 import pytest
@@ -155,6 +156,24 @@ def test_waiting_for_a_core_is_not_charged_to_a_check_but_a_long_block_is(settin
     _slow_check(monkeypatch, burn_cpu=False, seconds=0.25)  # over 10x the budget
     result = run_monitor("请按时复诊。", SURGERY)
     assert "monitor.check_timeout" in {f.code for f in result.findings}
+
+
+def test_a_garbage_collection_during_a_check_is_not_charged_to_it(settings, monkeypatch):
+    """A full collection over a big heap (a worker holding the drug KB) is the interpreter's
+    work: it must not hold a good message as a check timeout."""
+    settings.AMMED_MONITOR_CHECK_TIMEOUT_MS = 5.0
+    heap = [[i] for i in range(600_000)]  # tracked objects a full collection walks
+    started = time.thread_time()
+    gc.collect()
+    assert time.thread_time() - started > 0.005  # the collection alone is over the budget
+
+    def collecting(ctx):
+        gc.collect()
+        return []
+
+    monkeypatch.setattr(registry.load("absolute_claims"), "check", collecting)
+    assert run_monitor("请按时复诊。", SURGERY).action == "release"
+    assert len(heap) == 600_000
 
 
 def test_kb_unavailable_holds(settings):
