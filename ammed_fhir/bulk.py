@@ -4,8 +4,9 @@ Django's ``bulk_create`` on PostgreSQL sends each column as an array through ``U
 psycopg's client-side binding every array (JSON payloads included) is quoted in Python, which
 costs more than the insert itself. ``insert_ignoring_conflicts`` sends the whole batch as one
 JSON document instead and lets PostgreSQL unpack it (``jsonb_to_recordset``): one statement,
-``ON CONFLICT DO NOTHING`` on a unique constraint, the new rows' ids returned. Other
-databases (the embedded SQLite default) take ``bulk_create(ignore_conflicts=True)``.
+``ON CONFLICT DO NOTHING`` on a unique constraint, the new rows' ids returned; ``upsert``
+is the same with ``ON CONFLICT DO UPDATE``. Other databases (the embedded SQLite default)
+take ``bulk_create``.
 """
 
 from __future__ import annotations
@@ -32,10 +33,58 @@ _PG_TYPES: dict[type[models.Field], str] = {
 
 
 def _pg_type(field: models.Field) -> str:
+    if field.many_to_one:  # a foreign key: the type of the key it points at
+        field = field.target_field
     for cls in type(field).__mro__:
         if cls in _PG_TYPES:
             return _PG_TYPES[cls]
     return "text"
+
+
+def _prepare(
+    model: type[models.Model], rows: list[dict[str, Any]]
+) -> tuple[list[models.Field], list[dict[str, Any]]]:
+    """The model's columns and each row completed with the fields' defaults (an
+    ``auto_now``/``auto_now_add`` field: now)."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    defaults = {f.attname: now if _stamped(f) else f.get_default() for f in fields}
+    return fields, [{**defaults, **row} for row in rows]
+
+
+def _stamped(field: models.Field) -> bool:
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+
+
+def _execute_document(
+    model: type[models.Model],
+    fields: list[models.Field],
+    full: list[dict[str, Any]],
+    on_conflict: str,
+    returning: list[str],
+) -> list[dict[str, Any]]:
+    """``INSERT … SELECT … FROM jsonb_to_recordset(<the rows as one JSON document>)``."""
+    document = orjson.dumps([{f.column: row[f.attname] for f in fields} for row in full])
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)
+    record = ", ".join(f"{qn(f.column)} {_pg_type(f)}" for f in fields)
+    back = [
+        model._meta.pk.column if r == "id" else model._meta.get_field(r).column for r in returning
+    ]
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({columns}) "
+        f"SELECT {columns} FROM jsonb_to_recordset(%s::jsonb) AS t({record}) {on_conflict}"
+    )
+    if back:
+        sql += f" RETURNING {', '.join(qn(c) for c in back)}"
+    connection.ensure_connection()
+    # A server-side bound parameter: the document travels as data, not as a literal that
+    # PostgreSQL's SQL lexer would have to scan (Django's default client-side binding).
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, [document.decode()])
+        if not back:
+            return []
+        return [dict(zip(returning, r, strict=True)) for r in cursor.fetchall()]
 
 
 def insert_ignoring_conflicts(
@@ -51,33 +100,44 @@ def insert_ignoring_conflicts(
     particular order."""
     if not rows:
         return []
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    defaults = {
-        f.attname: now if getattr(f, "auto_now_add", False) else f.get_default() for f in fields
-    }
-    full = [{**defaults, **row} for row in rows]
+    fields, full = _prepare(model, rows)
     if connection.vendor != "postgresql":
         return _insert_elsewhere(model, [model(**row) for row in full], conflict, returning)
-    document = orjson.dumps([{f.column: row[f.attname] for f in fields} for row in full])
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
-    record = ", ".join(f"{qn(f.column)} {_pg_type(f)}" for f in fields)
-    back = [
-        model._meta.pk.column if r == "id" else model._meta.get_field(r).column for r in returning
-    ]
-    sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({columns}) "
-        f"SELECT {columns} FROM jsonb_to_recordset(%s::jsonb) AS t({record}) "
-        f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO NOTHING "
-        f"RETURNING {', '.join(qn(c) for c in back)}"
+    on_conflict = f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO NOTHING"
+    return _execute_document(model, fields, full, on_conflict, returning)
+
+
+def upsert(
+    model: type[models.Model],
+    rows: list[dict[str, Any]],
+    conflict: list[str],
+    update: list[str],
+) -> None:
+    """Insert ``rows`` (as ``insert_ignoring_conflicts``); a row whose ``conflict`` columns
+    exist updates the ``update`` fields of the stored row instead (and its ``auto_now``
+    fields); its other columns are kept. The same row twice in ``rows`` is an error on
+    PostgreSQL (one statement cannot update a row twice), as with ``bulk_create``."""
+    if not rows:
+        return
+    fields, full = _prepare(model, rows)
+    stamped = [f.attname for f in fields if getattr(f, "auto_now", False)]
+    update = [*update, *(f for f in stamped if f not in update)]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            [model(**row) for row in full],
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=conflict,
+            update_fields=update,
+        )
+        return
+    qn = connection.ops.quote_name
+    columns = [model._meta.get_field(name).column for name in update]
+    on_conflict = f"ON CONFLICT ({', '.join(qn(c) for c in conflict)}) DO UPDATE SET " + ", ".join(
+        f"{qn(c)} = EXCLUDED.{qn(c)}" for c in columns
     )
-    connection.ensure_connection()
-    # A server-side bound parameter: the document travels as data, not as a literal that
-    # PostgreSQL's SQL lexer would have to scan (Django's default client-side binding).
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, [document.decode()])
-        return [dict(zip(returning, r, strict=True)) for r in cursor.fetchall()]
+    _execute_document(model, fields, full, on_conflict, [])
 
 
 def _insert_elsewhere(

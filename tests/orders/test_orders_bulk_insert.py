@@ -49,3 +49,31 @@ def test_missing_fields_take_their_defaults() -> None:
     stored = Delivery.objects.get(id=new["id"])
     assert (stored.state, stored.attempts, stored.last_error) == ("pending", 0, "")
     assert stored.created is not None and stored.delivered_at is None
+
+
+def test_upsert_updates_the_named_fields_and_keeps_the_others(django_user_model) -> None:
+    from clinical.orders.models import OrderSchedule
+
+    clinician = django_user_model.objects.create(username="dr-upsert")
+
+    def plan(rid: str, status: str, dosage: dict) -> dict:
+        return {"request_id": rid, "patient_id": "p1", "status": status, "dosage": dosage}
+
+    fields = ["patient_id", "status", "dosage"]
+    bulk.upsert(OrderSchedule, [plan("r1", "scheduled", {"text": "qd"})], ["request_id"], fields)
+    first = OrderSchedule.objects.get(request_id="r1")
+    OrderSchedule.objects.filter(id=first.id).update(
+        approved_fingerprint="fp-1", approved_by=clinician
+    )
+    bulk.upsert(
+        OrderSchedule,
+        [plan("r1", "needs_review", {"text": "bid", "n": [1, 2]}), plan("r2", "scheduled", {})],
+        ["request_id"],
+        fields,
+    )
+    again = OrderSchedule.objects.get(request_id="r1")
+    assert again.id == first.id
+    assert (again.status, again.dosage) == ("needs_review", {"text": "bid", "n": [1, 2]})
+    assert (again.approved_fingerprint, again.approved_by_id) == ("fp-1", clinician.id)
+    assert again.updated > first.updated  # auto_now refreshed on update
+    assert OrderSchedule.objects.get(request_id="r2").issues == []  # default applied

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ammed_fhir import store
+from ammed_fhir import bulk, store
 from ammed_fhir.search_columns import parse_fhir_datetime, reference_id
 from clinical.orders.models import (
     DoseReminder,
@@ -511,40 +511,28 @@ def bulk_sync(
                 status in (OrderStatus.SCHEDULED, OrderStatus.NEEDS_REVIEW)
             )
             rows.append(
-                OrderSchedule(
-                    request_id=rid,
-                    patient_id=pid,
-                    version_id=int((mr.get("meta") or {}).get("versionId") or 0),
-                    medication=plan.medication[:200],
-                    dosage=plan.dosage,
-                    source=plan.source,
-                    status=status,
-                    issues=plan.issues,
-                    critical_class=plan.critical_class,
-                    fingerprint=plan.fingerprint,
-                    starts=plan.starts,
-                    ends=plan.ends,
-                )
+                {
+                    "request_id": rid,
+                    "patient_id": pid,
+                    "version_id": int((mr.get("meta") or {}).get("versionId") or 0),
+                    "medication": plan.medication[:200],
+                    "dosage": plan.dosage,
+                    "source": plan.source,
+                    "status": status,
+                    "issues": plan.issues,
+                    "critical_class": plan.critical_class,
+                    "fingerprint": plan.fingerprint,
+                    "starts": plan.starts,
+                    "ends": plan.ends,
+                }
             )
         with transaction.atomic():
-            OrderSchedule.objects.bulk_create(
+            # one JSON document per chunk (bulk_create's per-column arrays are quoted in Python)
+            bulk.upsert(
+                OrderSchedule,
                 rows,
-                batch_size=1000,
-                update_conflicts=True,
-                unique_fields=["request_id"],
-                update_fields=[
-                    "patient_id",
-                    "version_id",
-                    "medication",
-                    "dosage",
-                    "source",
-                    "status",
-                    "issues",
-                    "critical_class",
-                    "fingerprint",
-                    "starts",
-                    "ends",
-                ],
+                conflict=["request_id"],
+                update=[name for name in rows[0] if name != "request_id"] if rows else [],
             )
             existing = reconcile_future(
                 DoseReminder.objects.filter(request_id__in=ids), {r[0] for r in wanted}, now
