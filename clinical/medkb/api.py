@@ -20,6 +20,7 @@ process on first use (built on the spot if the artifact is missing or stale).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -77,6 +78,10 @@ def resolve(name: str) -> Product | None:
     """
     if not name or not name.strip():
         return None
+    return _memoised("resolve", name, _resolve)
+
+
+def _resolve(name: str) -> Product | None:
     kb_ = get_kb()
     variants = name_variants(name)
     for v in variants:
@@ -141,23 +146,28 @@ def ingredient(key_or_name: str) -> Ingredient | None:
     return None
 
 
-_INGREDIENTS_OF: dict[tuple[str, str], tuple[str, ...]] = {}
+_MEMO: dict[tuple[str, str, str], Any] = {}
+
+
+def _memoised(kind: str, name: str, compute: Callable[[str], Any]) -> Any:
+    """``compute(name)`` once per (kind, KB fingerprint, name): name look-ups are pure
+    functions of the name and the KB, and hospitals look up the same formulary names all day
+    (every order scheduled, every patient check). Bounded: cleared when full."""
+    key = (kind, get_kb().fingerprint, name)
+    if key not in _MEMO:
+        if len(_MEMO) >= 50_000:
+            _MEMO.clear()
+        _MEMO[key] = compute(name)
+    return _MEMO[key]
 
 
 def ingredients_of(name: str) -> list[str]:
     """Ingredient keys of a product or ingredient name; for free text such as
     "华法林钠片 3mg 口服" the ingredients of every drug mentioned. [] when nothing is known.
-
-    Memoised per KB fingerprint (a pure function of the name and the KB): every patient
-    check resolves the patient's current medications, the same formulary names each time."""
+    Memoised per KB fingerprint."""
     if not name:
         return []
-    key = (get_kb().fingerprint, name)
-    if key not in _INGREDIENTS_OF:
-        if len(_INGREDIENTS_OF) >= 50_000:
-            _INGREDIENTS_OF.clear()
-        _INGREDIENTS_OF[key] = tuple(_ingredients_of(name))
-    return list(_INGREDIENTS_OF[key])
+    return list(_memoised("ingredients_of", name, lambda n: tuple(_ingredients_of(n))))
 
 
 def _ingredients_of(name: str) -> list[str]:

@@ -143,11 +143,12 @@ def dose_times(
     slots = daily_slots(repeat, routine)
     days = _dose_days(repeat, unit, int(frequency), float(period), start_local, end_local)
     out: list[dt.datetime] = []
+    offsets = [dt.timedelta(minutes=minute) for minute in slots]
     for day in days:
-        midnight = dt.datetime.combine(day, dt.time(0, 0), tzinfo=tz)
-        for minute in slots:
+        midnight = dt.datetime.combine(day, dt.time(0, 0))  # naive: the patient's wall clock
+        for offset in offsets:
             # Wall-clock arithmetic in the patient's zone (DST-safe through ZoneInfo).
-            when = (midnight.replace(tzinfo=None) + dt.timedelta(minutes=minute)).replace(tzinfo=tz)
+            when = (midnight + offset).replace(tzinfo=tz)
             if start_local <= when < end_local:
                 out.append(when)
     return out
