@@ -127,6 +127,28 @@ def test_enqueue_takes_the_earliest_due_doses_first_up_to_its_limit(people, sink
     assert sorted(sink.keys) == sorted(r.key for r in due) and set(sink.keys.values()) == {1}
 
 
+def test_enqueue_sends_each_step_as_it_commits(people, sink, monkeypatch) -> None:
+    due = order_with_due_doses(
+        people, "d-step", "阿托伐他汀钙片 20mg tid 口服", "阿托伐他汀钙片 20mg", 2
+    )
+    assert len(due) >= 5
+    monkeypatch.setattr(dispatch, "_ENQUEUE_STEP", 2)
+    sent_before_next_step: list[int] = []
+    mark = dispatch._mark_enqueued
+
+    def spy(now, stale, limit):
+        sent_before_next_step.append(len(sink.keys))
+        return mark(now, stale, limit)
+
+    monkeypatch.setattr(dispatch, "_mark_enqueued", spy)
+    assert dispatch.enqueue_due(limit=len(due) - 1) == len(due) - 1
+    # eager Celery: each step of 2 was sent before the next step was marked
+    assert sent_before_next_step[:3] == [0, 2, 4]
+    assert sorted(sink.keys) == sorted(r.key for r in due[:-1])
+    assert dispatch.enqueue_due() == 1
+    assert set(sink.keys.values()) == {1} and len(sink.keys) == len(due)
+
+
 def test_a_dose_whose_task_was_lost_is_enqueued_again_once_stale(people, sink, settings) -> None:
     due = order_with_due_doses(people, "d-4", "阿托伐他汀钙片 20mg qn 口服", "阿托伐他汀钙片 20mg")
     settings.AMMED_REMINDER_CLAIM_STALE_S = 300

@@ -69,17 +69,26 @@ def enqueue_due(now: dt.datetime | None = None, limit: int = 200_000) -> int:
     """Beat task body: enqueue due pending doses in batches (again when a dose's task was
     enqueued more than ``AMMED_REMINDER_CLAIM_STALE_S`` ago and it is still pending: the
     task was lost or its worker killed)."""
-    now = now or timezone.now()
-    stale = now - dt.timedelta(seconds=settings.AMMED_REMINDER_CLAIM_STALE_S)
-    ids = _mark_enqueued(now, stale, limit)
-    if not ids:
-        return 0
     from clinical.orders.tasks import send_reminders
 
+    now = now or timezone.now()
+    stale = now - dt.timedelta(seconds=settings.AMMED_REMINDER_CLAIM_STALE_S)
     batch = settings.AMMED_REMINDER_BATCH
-    chunks = [ids[i : i + batch] for i in range(0, len(ids), batch)]
-    transaction.on_commit(lambda: [send_reminders.delay(chunk) for chunk in chunks])
-    return len(ids)
+    total = 0
+    # In steps of _ENQUEUE_STEP doses, each sent to the workers as soon as it commits: at the
+    # morning peak the workers start on the first doses while later ones are being marked.
+    while total < limit:
+        step = min(_ENQUEUE_STEP, limit - total)
+        ids = _mark_enqueued(now, stale, step)
+        chunks = [ids[i : i + batch] for i in range(0, len(ids), batch)]
+        transaction.on_commit(lambda chunks=chunks: [send_reminders.delay(c) for c in chunks])
+        total += len(ids)
+        if len(ids) < step:
+            break
+    return total
+
+
+_ENQUEUE_STEP = 10_000
 
 
 def _mark_enqueued(now: dt.datetime, stale: dt.datetime, limit: int) -> list[int]:
