@@ -109,14 +109,15 @@ def submit(msg: OutgoingMessage) -> GateResult:
     return services.submit(msg)
 
 
-def submit_many(msgs: list[OutgoingMessage]) -> list[GateResult]:
+def submit_many(msgs: list[OutgoingMessage], *, fresh: bool = False) -> list[GateResult]:
     """``submit`` for many messages at once (same guarantees, results in order): one bulk
     Communication write and one change event for the batch; release handlers run in the
     transaction for each released message only. Raises ``FhirValidationError`` (nothing
-    written) when a new Communication is invalid."""
+    written) when a new Communication is invalid. ``fresh``: the keys are known to be new,
+    skip looking them up (a key that exists after all is still answered from the store)."""
     from clinical.monitor import services
 
-    return services.submit_many(msgs)
+    return services.submit_many(msgs, fresh=fresh)
 
 
 def care_team_practitioners(patient_id: str) -> list[str]:

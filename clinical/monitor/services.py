@@ -138,7 +138,7 @@ def submit(msg: OutgoingMessage) -> GateResult:
         return _result_from_existing(existing)
 
 
-def submit_many(msgs: list[OutgoingMessage]) -> list[GateResult]:
+def submit_many(msgs: list[OutgoingMessage], *, fresh: bool = False) -> list[GateResult]:
     """Batch form of ``submit``, same guarantees, answers in ``msgs`` order.
 
     Each message is checked by the monitor (one patient context per patient in the batch);
@@ -150,13 +150,18 @@ def submit_many(msgs: list[OutgoingMessage]) -> list[GateResult]:
     batch answers like its first occurrence. Raises ``FhirValidationError`` (nothing written)
     when any new Communication is invalid; a concurrent writer of the same key makes the
     batch fall back to ``submit`` one by one.
+
+    ``fresh``: the caller knows its keys are new (the dispatcher's pending doses): the
+    stored Communications are not looked up first. The unique (type, id) constraint still
+    decides: a key that does exist makes the batch fall back to ``submit``, which answers
+    with the stored result.
     """
     from clinical.monitor.gate import GateResult, notify_released
 
     if not msgs:
         return []
     ids = [communication_id(m.idempotency_key) for m in msgs]
-    existing = store.read_many("Communication", ids)
+    existing = {} if fresh else store.read_many("Communication", ids)
     contexts = PatientContext.from_records(
         {m.patient_id for m, i in zip(msgs, ids, strict=True) if i not in existing}
     )

@@ -98,3 +98,21 @@ def test_invalid_message_writes_nothing():
         gate.submit_many([_msg(SAFE, "v-1"), bad])
     assert store.read("Communication", "v-1") is None
     assert RELEASED == []
+
+
+def test_fresh_keys_that_exist_after_all_are_answered_from_the_store(
+    django_capture_on_commit_callbacks,
+):
+    """``fresh=True`` skips the look-up, not the guarantee: the unique constraint catches a
+    key that exists and the batch is answered from the store, with no second version."""
+    with django_capture_on_commit_callbacks(execute=True):
+        gate.submit_many([_msg(SAFE, "f-1"), _msg(UNSAFE, "f-2")])
+    RELEASED.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = gate.submit_many(
+            [_msg(SAFE, "f-1"), _msg(UNSAFE, "f-2"), _msg(SAFE, "f-3")], fresh=True
+        )
+    assert [r.action for r in again] == ["release", "hold", "release"]
+    assert [c["id"] for c in RELEASED if c["id"].startswith("f-")] == ["f-3"]
+    assert store.read("Communication", "f-1")["meta"]["versionId"] == "1"
+    assert Review.objects.filter(communication_id="f-2").count() == 1

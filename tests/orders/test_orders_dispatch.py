@@ -232,7 +232,7 @@ def test_held_messages_are_not_delivered(people, sink, monkeypatch) -> None:
         return gate.GateResult(action="hold", communication=comm)
 
     monkeypatch.setattr(gate, "submit", hold)
-    monkeypatch.setattr(gate, "submit_many", lambda msgs: [hold(m) for m in msgs])
+    monkeypatch.setattr(gate, "submit_many", lambda msgs, **_: [hold(m) for m in msgs])
     due = order_with_due_doses(people, "d-6", "阿托伐他汀钙片 20mg qn 口服", "阿托伐他汀钙片 20mg")
     dispatch.send_batch([due[0].id])
     assert not sink.keys and not Delivery.objects.exists()

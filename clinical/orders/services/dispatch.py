@@ -204,7 +204,10 @@ def _submit(todo: list[tuple[Dose, gate.OutgoingMessage]]) -> list[gate.GateResu
     """``gate.submit_many``; when a message is invalid, one at a time to find the bad one(s)
     (None for those)."""
     try:
-        return list(gate.submit_many([msg for _, msg in todo]))
+        # The keys are new: a pending dose's Communication is written in the transaction
+        # that moves the dose out of pending (a legacy one is still caught by the unique
+        # constraint, and answered from the store).
+        return list(gate.submit_many([msg for _, msg in todo], fresh=True))
     except FhirValidationError:
         pass
     results: list[gate.GateResult | None] = []
