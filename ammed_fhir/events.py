@@ -24,13 +24,16 @@ _SUBSCRIBERS: list[str] = []
 
 @dataclass(frozen=True)
 class Change:
-    """One stored resource version. ``action`` is ``create`` | ``update`` | ``delete``."""
+    """One stored resource version. ``action`` is ``create`` | ``update`` | ``delete``.
+    ``origin`` is ``"ammed"`` for a message AM-Med itself sends (written by the gate), empty
+    for everything else (what the EMR or a patient app stored)."""
 
     resource_type: str
     resource_id: str
     version_id: int
     patient_id: str
     action: str
+    origin: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         # by hand: dataclasses.asdict deep-copies, which showed at the morning peak
@@ -40,6 +43,7 @@ class Change:
             "version_id": self.version_id,
             "patient_id": self.patient_id,
             "action": self.action,
+            "origin": self.origin,
         }
 
 

@@ -194,7 +194,10 @@ def write_many(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def write_validated(
-    resources: list[dict[str, Any]], *, fresh: set[tuple[str, str]] | None = None
+    resources: list[dict[str, Any]],
+    *,
+    fresh: set[tuple[str, str]] | None = None,
+    origin: str = "",
 ) -> list[tuple[dict[str, Any], str]]:
     """Store already-validated resources (each with ``resourceType`` and ``id``) in bulk.
 
@@ -205,6 +208,7 @@ def write_validated(
     pairs, action ``create`` or ``update``. The same (type, id) twice: the later one wins
     and both become versions. ``fresh`` names (type, id) keys the caller just minted (server
     uuids for creates): they are not looked up, which saves the locking read for them.
+    ``origin`` is recorded on the change events (``events.Change.origin``).
     """
     if not resources:
         return []
@@ -252,7 +256,9 @@ def write_validated(
                 )
             )
             out.append((stored, action))
-            changes.append(events.Change(key[0], key[1], version, cols["patient_id"], action))
+            changes.append(
+                events.Change(key[0], key[1], version, cols["patient_id"], action, origin)
+            )
         dumped: dict[int, str] = {}  # the same JSON goes to both tables: encode it once
         if new_rows:
             _bulk_insert(Resource, list(new_rows.values()), dumped)

@@ -31,7 +31,8 @@ def on_resources_changed(changes: list[Change]) -> None:
     created = [
         c.resource_id
         for c in changes
-        if c.resource_type == "Communication" and c.action == "create"
+        # AM-Med's own messages (a morning peak writes 100,000) are never the patient's
+        if c.resource_type == "Communication" and c.action == "create" and c.origin != "ammed"
     ]
     for communication_id in patient_sent_ids(created):
         answer_communication.delay(communication_id)

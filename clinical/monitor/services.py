@@ -182,6 +182,7 @@ def submit_many(msgs: list[OutgoingMessage], *, fresh: bool = False) -> list[Gat
                 stored = store.write_validated(
                     [comm for _, comm, _ in plans.values()],
                     fresh={("Communication", comm_id) for comm_id in plans},
+                    origin="ammed",
                 )
                 written = {comm["id"]: comm for comm, _ in stored}
                 held = [
