@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 import pytest
 from celery.signals import worker_process_init
 
 from clinical.monitor import kb
-from clinical.monitor.warmup import warm_process
+from clinical.monitor.warmup import _YOUNG_THRESHOLD, warm_process
+
+
+@pytest.fixture(autouse=True)
+def _restore_gc():
+    """warm_process() tunes the collector of the process it runs in: undo it after a test."""
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
 
 
 def test_warm_up_is_connected_to_worker_start() -> None:
@@ -23,3 +33,11 @@ def test_warm_up_loads_the_kb_and_logs_nothing(caplog: pytest.LogCaptureFixture)
         warm_process()
     assert kb.backend() in {"medkb", "interim"}
     assert "warm-up failed" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_warm_up_freezes_the_loaded_heap_and_collects_young_objects_less_often() -> None:
+    gc.unfreeze()
+    warm_process()
+    assert gc.get_freeze_count() > 10_000  # Django, the lexicons, the KB
+    assert gc.get_threshold()[0] == _YOUNG_THRESHOLD
