@@ -22,8 +22,8 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer
 from rest_framework.views import APIView
 
-from ammed_fhir import access, bundles, capability, search
-from ammed_fhir.models import Resource, ResourceVersion
+from ammed_fhir import access, bundles, capability, search, store
+from ammed_fhir.models import Resource
 from ammed_fhir.outcomes import FhirError, issue, outcome
 from ammed_fhir.validation import is_resource_type
 
@@ -235,12 +235,7 @@ def _single_write(method: str, url: str, resource: Any, resource_type: str) -> H
 
 def read_stored(location: str) -> dict[str, Any]:
     rtype, rid, _, vid = location.split("/")
-    data = (
-        ResourceVersion.objects.filter(resource_type=rtype, resource_id=rid, version_id=int(vid))
-        .values_list("data", flat=True)
-        .first()
-    )
-    return data or {}
+    return store.read_version(rtype, rid, int(vid)) or {}
 
 
 class FhirRootView(FhirView):

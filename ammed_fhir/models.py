@@ -1,8 +1,9 @@
 """Storage of FHIR resources: validated JSON, versioned, with indexed search columns.
 
 Invariant: one ``Resource`` row per (resource_type, resource_id) holding the current
-version; every version (current included) is kept in ``ResourceVersion``. Re-posting a
-resource with the same id makes a new version, never a duplicate row.
+version; every version it superseded is kept in ``ResourceVersion`` (so every version is
+kept, each once). Re-posting a resource with the same id makes a new version, never a
+duplicate row.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ class Resource(models.Model):
 
 
 class ResourceVersion(models.Model):
-    """An immutable historical version of a resource (``_history``)."""
+    """An immutable superseded version of a resource (``_history``); the current version is
+    the ``Resource`` row."""
 
     resource_type = models.CharField(max_length=64)
     resource_id = models.CharField(max_length=64)

@@ -201,12 +201,13 @@ def write_validated(
 ) -> list[tuple[dict[str, Any], str]]:
     """Store already-validated resources (each with ``resourceType`` and ``id``) in bulk.
 
-    Invariants: one current row per (type, id), every version kept in ``ResourceVersion``,
-    search columns recomputed from the stored JSON, one change event per resource published
-    when the surrounding transaction commits. Constant number of queries whatever the count
-    (one locking read, bulk insert/update, bulk version insert). Returns (stored, action)
-    pairs, action ``create`` or ``update``. The same (type, id) twice: the later one wins
-    and both become versions. ``fresh`` names (type, id) keys the caller just minted (server
+    Invariants: one current row per (type, id) holding the current version; every version
+    it supersedes is kept in ``ResourceVersion`` (so every version is kept, and a create
+    writes one row, not two), search columns recomputed from the stored JSON, one change
+    event per resource published when the surrounding transaction commits. Constant number
+    of queries whatever the count (one locking read, bulk insert/update, bulk version
+    insert). Returns (stored, action) pairs, action ``create`` or ``update``. The same
+    (type, id) twice: the later one wins, the earlier one is kept as a version. ``fresh`` names (type, id) keys the caller just minted (server
     uuids for creates): they are not looked up, which saves the locking read for them.
     ``origin`` is recorded on the change events (``events.Change.origin``).
     """
@@ -219,6 +220,7 @@ def write_validated(
         new_rows: dict[tuple[str, str], Resource] = {}
         changed_rows: dict[tuple[str, str], Resource] = {}
         versions: list[ResourceVersion] = []
+        superseded: set[tuple[str, str]] = set()  # stored rows this batch replaces
         out: list[tuple[dict[str, Any], str]] = []
         changes: list[events.Change] = []
         for resource in resources:
@@ -228,6 +230,18 @@ def write_validated(
             stored = _meta(resource, version, now)
             cols = search_columns.columns(stored)
             action = "update" if row is not None else "create"
+            if row is not None and key not in superseded:
+                superseded.add(key)  # the stored current version: copied in SQL below
+            elif row is not None:  # written earlier in this batch: it becomes history
+                versions.append(
+                    ResourceVersion(
+                        resource_type=key[0],
+                        resource_id=key[1],
+                        version_id=row.version_id,
+                        last_updated=row.last_updated,
+                        data=row.data,
+                    )
+                )
             if row is None:
                 row = Resource(
                     resource_type=key[0],
@@ -246,20 +260,13 @@ def write_validated(
                     setattr(row, name, value)
                 if key in existing:
                     changed_rows[key] = row
-            versions.append(
-                ResourceVersion(
-                    resource_type=key[0],
-                    resource_id=key[1],
-                    version_id=version,
-                    last_updated=now,
-                    data=stored,
-                )
-            )
             out.append((stored, action))
             changes.append(
                 events.Change(key[0], key[1], version, cols["patient_id"], action, origin)
             )
-        dumped: dict[int, str] = {}  # the same JSON goes to both tables: encode it once
+        dumped: dict[int, str] = {}  # the same JSON may go to both tables: encode it once
+        if superseded:
+            _keep_current_versions(superseded)  # before the rows are overwritten
         if new_rows:
             _bulk_insert(Resource, list(new_rows.values()), dumped)
         if changed_rows:
@@ -268,13 +275,51 @@ def write_validated(
                 ["version_id", "last_updated", "data", *_COLUMN_FIELDS],
                 batch_size=1000,
             )
-        _bulk_insert(ResourceVersion, versions, dumped)
+        if versions:
+            _bulk_insert(ResourceVersion, versions, dumped)
         _after_write([stored for stored, _ in out])
         events.publish_on_commit(changes)
     return out
 
 
 _COLUMN_FIELDS = ["patient_id", "status", "codes", "identifiers", "effective"]
+
+
+def _keep_current_versions(keys: set[tuple[str, str]]) -> None:
+    """Copy the current rows of ``keys`` into ``ResourceVersion`` inside the database (their
+    JSON never travels to Python and back): they are about to be superseded."""
+    by_type: dict[str, list[str]] = {}
+    for rtype, rid in keys:
+        by_type.setdefault(rtype, []).append(rid)
+    query = Q()
+    for rtype, ids in by_type.items():
+        query |= Q(resource_type=rtype, resource_id__in=ids)
+    current = Resource.objects.filter(query).values_list(
+        "resource_type", "resource_id", "version_id", "last_updated", "data"
+    )
+    sql, params = current.query.sql_with_params()
+    table = connection.ops.quote_name(ResourceVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (resource_type, resource_id, version_id, last_updated, data) "
+            + sql,
+            params,
+        )
+
+
+def read_version(resource_type: str, resource_id: str, version_id: int) -> dict[str, Any] | None:
+    """One version of a resource: the current row when it is that version, else history."""
+    for model in (Resource, ResourceVersion):
+        data = (
+            model.objects.filter(
+                resource_type=resource_type, resource_id=resource_id, version_id=version_id
+            )
+            .values_list("data", flat=True)
+            .first()
+        )
+        if data is not None:
+            return data
+    return None
 
 
 def _bulk_insert(

@@ -61,9 +61,15 @@ def test_repost_same_id_makes_new_version_not_duplicate(emr_client) -> None:
     assert Resource.objects.filter(resource_type="Patient", resource_id="p2").count() == 1
     row = Resource.objects.get(resource_type="Patient", resource_id="p2")
     assert (row.version_id, row.data["gender"]) == (2, "male")
-    assert ResourceVersion.objects.filter(resource_id="p2").count() == 2
+    # the history holds the superseded version 1; version 2 is the current row
+    assert list(
+        ResourceVersion.objects.filter(resource_id="p2").values_list("version_id", flat=True)
+    ) == [1]
     old = emr_client.get("/fhir/Patient/p2/_history/1")
     assert old.status_code == 200 and old.json()["gender"] == "female"
+    current = emr_client.get("/fhir/Patient/p2/_history/2")
+    assert current.status_code == 200 and current.json()["gender"] == "male"
+    assert emr_client.get("/fhir/Patient/p2/_history/3").status_code == 404
 
 
 def test_one_bad_entry_in_fifty_writes_nothing(emr_client) -> None:
@@ -153,3 +159,55 @@ def test_bulk_copy_conflict_is_an_integrity_error_not_a_crash(emr_client) -> Non
         # claiming the ids are fresh forces the COPY path into the unique constraint
         store.write_validated(rows, fresh={("Patient", r["id"]) for r in rows})
     assert Resource.objects.filter(resource_type="Patient").count() == 25
+
+
+def test_every_version_is_kept_once_even_when_a_batch_writes_one_id_twice(db) -> None:
+    from ammed_fhir import store
+
+    store.write_many([{"resourceType": "Patient", "id": "v1", "gender": "female"}])
+    store.write_validated(
+        [
+            {"resourceType": "Patient", "id": "v1", "gender": "male"},
+            {"resourceType": "Patient", "id": "v1", "gender": "other"},
+            {"resourceType": "Patient", "id": "v-new", "gender": "male"},
+        ]
+    )
+    history = dict(
+        ResourceVersion.objects.filter(resource_id="v1").values_list("version_id", "data__gender")
+    )
+    assert history == {1: "female", 2: "male"}
+    assert store.read("Patient", "v1")["meta"]["versionId"] == "3"
+    assert [store.read_version("Patient", "v1", v)["gender"] for v in (1, 2, 3)] == [
+        "female",
+        "male",
+        "other",
+    ]
+    assert not ResourceVersion.objects.filter(resource_id="v-new").exists()  # a create: 1 row
+    assert store.read_version("Patient", "v-new", 1)["gender"] == "male"
+
+
+def test_migration_drops_legacy_copies_of_current_versions_so_updates_work(db) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from ammed_fhir import store
+
+    migration = importlib.import_module(
+        "ammed_fhir.migrations.0005_history_keeps_superseded_versions"
+    )
+    stored = store.write({"resourceType": "Patient", "id": "legacy", "gender": "female"})
+    row = Resource.objects.get(resource_type="Patient", resource_id="legacy")
+    # what the earlier code wrote: the current version copied into the history too
+    ResourceVersion.objects.create(
+        resource_type="Patient",
+        resource_id="legacy",
+        version_id=1,
+        last_updated=row.last_updated,
+        data=stored,
+    )
+    migration.drop_copies_of_current(apps, None)
+    assert not ResourceVersion.objects.filter(resource_id="legacy").exists()
+    store.write({"resourceType": "Patient", "id": "legacy", "gender": "male"})
+    assert store.read_version("Patient", "legacy", 1)["gender"] == "female"
+    assert store.read_version("Patient", "legacy", 2)["gender"] == "male"
