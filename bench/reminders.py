@@ -49,6 +49,16 @@ SIGS = [
 ]
 
 
+def stop_worker(worker: subprocess.Popen) -> None:
+    """Warm shutdown of the bench's Celery worker (untimed); killed if it takes over 60 s."""
+    os.killpg(worker.pid, signal.SIGTERM)
+    try:
+        worker.wait(60)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+
+
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
@@ -261,8 +271,7 @@ def build_with_celery(ids: list[str], days: int, workers: int, t0: float) -> dic
             request_id__startswith="bench-mr-", status="needs_review"
         ).count()
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(60)
+        stop_worker(worker)
     return {
         "orders": len(ids),
         "needs_review": review,
@@ -385,8 +394,7 @@ def dispatch(peak: int, workers: int, port: int, batch: int) -> dict:
             log(f"  sink: {stats['doses']}/{peak} doses, {held_now} held, {stats['posts']} posts")
         elapsed = time.perf_counter() - t0
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(60)
+        stop_worker(worker)
     final = sink_stats(port, "/keys")
     sink.terminate()
     got = set(final["keys"])
