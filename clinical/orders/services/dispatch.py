@@ -53,9 +53,12 @@ def _local(rem: DoseReminder | Dose, tz: str | None) -> dt.datetime:
     return timezone.localtime(rem.due_at, ZoneInfo(tz) if tz else None)
 
 
-def reminder_text(rem: DoseReminder | Dose, tz: str | None = None) -> str:
-    """Patient-facing Chinese reminder text: drug, dose and instruction (patient's clock)."""
-    local = _local(rem, tz)
+def reminder_text(
+    rem: DoseReminder | Dose, tz: str | None = None, local: dt.datetime | None = None
+) -> str:
+    """Patient-facing Chinese reminder text: drug, dose and instruction (patient's clock;
+    ``local``: the due time already on it)."""
+    local = local or _local(rem, tz)
     parts = [f"【服药提醒】{local:%m月%d日 %H:%M} 请服用{rem.medication}"]
     if rem.dose_text:
         parts.append(f"，每次{rem.dose_text}")
@@ -119,9 +122,10 @@ def _mark_enqueued(now: dt.datetime, stale: dt.datetime, limit: int) -> list[int
 
 
 def _message(rem: Dose, tz: str | None) -> gate.OutgoingMessage:
+    local = _local(rem, tz)
     return gate.OutgoingMessage(
         patient_id=rem.patient_id,
-        text=reminder_text(rem, tz),
+        text=reminder_text(rem, local=local),
         category="reminder",
         about=[f"MedicationRequest/{rem.request_id}"],
         structured={
@@ -129,7 +133,7 @@ def _message(rem: Dose, tz: str | None) -> gate.OutgoingMessage:
             "dose": rem.dose_text,
             "instruction": rem.instruction,
             # the clock time the text shows, on the patient's clock (their routine's zone)
-            "time": f"{_local(rem, tz):%H:%M}",
+            "time": f"{local:%H:%M}",
             "due_at": rem.due_at.isoformat(),
         },
         idempotency_key=rem.key,
