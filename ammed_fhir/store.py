@@ -207,8 +207,9 @@ def write_validated(
     event per resource published when the surrounding transaction commits. Constant number
     of queries whatever the count (one locking read, bulk insert/update, bulk version
     insert). Returns (stored, action) pairs, action ``create`` or ``update``. The same
-    (type, id) twice: the later one wins, the earlier one is kept as a version. ``fresh`` names (type, id) keys the caller just minted (server
-    uuids for creates): they are not looked up, which saves the locking read for them.
+    (type, id) twice: the later one wins, the earlier one is kept as a version. ``fresh``
+    names (type, id) keys the caller just minted (server uuids for creates): they are not
+    looked up, which saves the locking read for them.
     ``origin`` is recorded on the change events (``events.Change.origin``).
     """
     if not resources:
@@ -230,7 +231,7 @@ def write_validated(
             stored = _meta(resource, version, now)
             cols = search_columns.columns(stored)
             action = "update" if row is not None else "create"
-            if row is not None and key not in superseded:
+            if row is not None and key in existing and key not in superseded:
                 superseded.add(key)  # the stored current version: copied in SQL below
             elif row is not None:  # written earlier in this batch: it becomes history
                 versions.append(

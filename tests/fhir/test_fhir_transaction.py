@@ -170,6 +170,8 @@ def test_every_version_is_kept_once_even_when_a_batch_writes_one_id_twice(db) ->
             {"resourceType": "Patient", "id": "v1", "gender": "male"},
             {"resourceType": "Patient", "id": "v1", "gender": "other"},
             {"resourceType": "Patient", "id": "v-new", "gender": "male"},
+            {"resourceType": "Patient", "id": "v-twice", "gender": "female"},
+            {"resourceType": "Patient", "id": "v-twice", "gender": "male"},
         ]
     )
     history = dict(
@@ -184,6 +186,11 @@ def test_every_version_is_kept_once_even_when_a_batch_writes_one_id_twice(db) ->
     ]
     assert not ResourceVersion.objects.filter(resource_id="v-new").exists()  # a create: 1 row
     assert store.read_version("Patient", "v-new", 1)["gender"] == "male"
+    # new in the batch and written twice: its first version is history too
+    assert [store.read_version("Patient", "v-twice", v)["gender"] for v in (1, 2)] == [
+        "female",
+        "male",
+    ]
 
 
 def test_migration_drops_legacy_copies_of_current_versions_so_updates_work(db) -> None:
