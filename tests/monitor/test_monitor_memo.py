@@ -133,3 +133,14 @@ def test_the_text_memo_is_bounded(monkeypatch):
     for i in range(12):
         run_monitor(f"请于第{i}天复诊。", SURGERY)
     assert 0 < len(engine._TEXT_MEMO) <= 5
+
+
+def test_a_reminders_due_at_timestamp_allows_no_drug():
+    """``due_at`` is left out of the structured text the consistency check scans (a machine
+    timestamp, and unique per dose): a drug named only there is still "added"."""
+    text = "【服药提醒】11月29日 08:00 请服用华法林钠片 3mg，每次3mg。也可以吃阿司匹林。"
+    structured = {"drug": "华法林钠片 3mg", "dose": "3mg", "time": "08:00"}
+    clean = {f.code for f in run_monitor(text, SURGERY, structured, "reminder").findings}
+    sneaky = {**structured, "due_at": "阿司匹林"}
+    assert "drug_added" in clean
+    assert "drug_added" in {f.code for f in run_monitor(text, SURGERY, sneaky, "reminder").findings}
