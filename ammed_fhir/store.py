@@ -289,13 +289,7 @@ _COLUMN_FIELDS = ["patient_id", "status", "codes", "identifiers", "effective"]
 def _keep_current_versions(keys: set[tuple[str, str]]) -> None:
     """Copy the current rows of ``keys`` into ``ResourceVersion`` inside the database (their
     JSON never travels to Python and back): they are about to be superseded."""
-    by_type: dict[str, list[str]] = {}
-    for rtype, rid in keys:
-        by_type.setdefault(rtype, []).append(rid)
-    query = Q()
-    for rtype, ids in by_type.items():
-        query |= Q(resource_type=rtype, resource_id__in=ids)
-    current = Resource.objects.filter(query).values_list(
+    current = Resource.objects.filter(_keys_query(keys)).values_list(
         "resource_type", "resource_id", "version_id", "last_updated", "data"
     )
     sql, params = current.query.sql_with_params()
@@ -354,15 +348,20 @@ def _bulk_insert(
 
 
 def _lock_existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Resource]:
-    """Current rows for ``keys``, locked for update, in one query per resource type."""
+    """Current rows for ``keys``, locked for update, in one query."""
+    rows = Resource.objects.select_for_update().filter(_keys_query(keys)).defer("data")
+    return {(r.resource_type, r.resource_id): r for r in rows}
+
+
+def _keys_query(keys: set[tuple[str, str]]) -> Q:
+    """Rows whose (resource_type, resource_id) is in ``keys``: one IN list per type."""
     by_type: dict[str, list[str]] = {}
     for rtype, rid in keys:
         by_type.setdefault(rtype, []).append(rid)
     query = Q()
     for rtype, ids in by_type.items():
         query |= Q(resource_type=rtype, resource_id__in=ids)
-    rows = Resource.objects.select_for_update().filter(query).defer("data")
-    return {(r.resource_type, r.resource_id): r for r in rows}
+    return query
 
 
 def _after_write(stored: list[dict[str, Any]]) -> None:

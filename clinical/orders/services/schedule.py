@@ -353,6 +353,40 @@ def _context_text(patient_id: str) -> str:
     return json.dumps(record.procedures + record.conditions, ensure_ascii=False)
 
 
+_SCHEDULE_FIELDS = [
+    "patient_id",
+    "version_id",
+    "medication",
+    "dosage",
+    "source",
+    "status",
+    "issues",
+    "critical_class",
+    "fingerprint",
+    "starts",
+    "ends",
+]
+
+
+def _schedule_fields(
+    mr: dict[str, Any], plan: OrderPlan, patient_id: str, status: str
+) -> dict[str, Any]:
+    """The OrderSchedule columns a (re)plan sets (``_SCHEDULE_FIELDS``); approvals are kept."""
+    return {
+        "patient_id": patient_id,
+        "version_id": int((mr.get("meta") or {}).get("versionId") or 0),
+        "medication": plan.medication[:200],
+        "dosage": plan.dosage,
+        "source": plan.source,
+        "status": status,
+        "issues": plan.issues,
+        "critical_class": plan.critical_class,
+        "fingerprint": plan.fingerprint,
+        "starts": plan.starts,
+        "ends": plan.ends,
+    }
+
+
 @transaction.atomic
 def sync_order(request_id: str, now: dt.datetime | None = None) -> OrderSchedule | None:
     """Re-plan one MedicationRequest and make its future doses match (idempotent)."""
@@ -383,19 +417,7 @@ def sync_order(request_id: str, now: dt.datetime | None = None) -> OrderSchedule
             wanted = planned_reminders(plan, routine_for(patient_id), now, horizon)
         except ScheduleError as exc:
             status, plan.issues = OrderStatus.NEEDS_REVIEW, [*plan.issues, str(exc)]
-    for attr, value in (
-        ("patient_id", patient_id),
-        ("version_id", int((mr.get("meta") or {}).get("versionId") or 0)),
-        ("medication", plan.medication[:200]),
-        ("dosage", plan.dosage),
-        ("source", plan.source),
-        ("status", status),
-        ("issues", plan.issues),
-        ("critical_class", plan.critical_class),
-        ("fingerprint", plan.fingerprint),
-        ("starts", plan.starts),
-        ("ends", plan.ends),
-    ):
+    for attr, value in _schedule_fields(mr, plan, patient_id, status).items():
         setattr(row, attr, value)
     row.save()
     reconcile_future(
@@ -510,30 +532,10 @@ def bulk_sync(
             totals["scheduled" if status == OrderStatus.SCHEDULED else "needs_review"] += (
                 status in (OrderStatus.SCHEDULED, OrderStatus.NEEDS_REVIEW)
             )
-            rows.append(
-                {
-                    "request_id": rid,
-                    "patient_id": pid,
-                    "version_id": int((mr.get("meta") or {}).get("versionId") or 0),
-                    "medication": plan.medication[:200],
-                    "dosage": plan.dosage,
-                    "source": plan.source,
-                    "status": status,
-                    "issues": plan.issues,
-                    "critical_class": plan.critical_class,
-                    "fingerprint": plan.fingerprint,
-                    "starts": plan.starts,
-                    "ends": plan.ends,
-                }
-            )
+            rows.append({"request_id": rid, **_schedule_fields(mr, plan, pid, status)})
         with transaction.atomic():
             # one JSON document per chunk (bulk_create's per-column arrays are quoted in Python)
-            bulk.upsert(
-                OrderSchedule,
-                rows,
-                conflict=["request_id"],
-                update=[name for name in rows[0] if name != "request_id"] if rows else [],
-            )
+            bulk.upsert(OrderSchedule, rows, conflict=["request_id"], update=_SCHEDULE_FIELDS)
             existing = reconcile_future(
                 DoseReminder.objects.filter(request_id__in=ids), {r[0] for r in wanted}, now
             )
