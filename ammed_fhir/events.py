@@ -9,6 +9,10 @@ After a successful ingest (or any ``store`` write) the Celery task
 ``ammed_fhir.tasks.resources_changed`` is enqueued on commit with the list of changes;
 it calls every subscriber with that list. Handlers must be idempotent and should
 only enqueue their own tasks (thin), never raise for one bad resource.
+
+AM-Med's own writes (``origin == "ammed"``: the messages the gate stores, 100,000 at a
+morning peak) reach only subscribers that ask for them with ``subscribe(path, own=True)``;
+when none does, they are not published at all, so a peak queues no change tasks.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ from typing import Any
 from django.db import transaction
 from django.utils.module_loading import import_string
 
-_SUBSCRIBERS: list[str] = []
+OWN = "ammed"  # ``Change.origin`` of what AM-Med itself wrote
+
+_SUBSCRIBERS: dict[str, bool] = {}  # dotted path -> also wants AM-Med's own writes
 
 
 @dataclass(frozen=True)
@@ -47,10 +53,10 @@ class Change:
         }
 
 
-def subscribe(dotted_path: str) -> None:
-    """Register a handler ``f(changes: list[Change]) -> None`` by dotted path (idempotent)."""
-    if dotted_path not in _SUBSCRIBERS:
-        _SUBSCRIBERS.append(dotted_path)
+def subscribe(dotted_path: str, *, own: bool = False) -> None:
+    """Register a handler ``f(changes: list[Change]) -> None`` by dotted path (idempotent).
+    ``own=True``: it also receives AM-Med's own writes (``origin == OWN``)."""
+    _SUBSCRIBERS[dotted_path] = _SUBSCRIBERS.get(dotted_path, False) or own
 
 
 def subscribers() -> list[str]:
@@ -58,13 +64,21 @@ def subscribers() -> list[str]:
 
 
 def dispatch(changes: list[Change]) -> None:
-    """Call every subscriber with ``changes`` (runs inside the Celery task)."""
-    for path in _SUBSCRIBERS:
-        import_string(path)(changes)
+    """Call every subscriber with ``changes`` (runs inside the Celery task); a subscriber
+    that did not ask for AM-Med's own writes never sees them, and is not called for a list
+    of only those."""
+    theirs = [c for c in changes if c.origin != OWN]
+    for path, own in _SUBSCRIBERS.items():
+        mine = changes if own else theirs
+        if mine:
+            import_string(path)(mine)
 
 
 def publish_on_commit(changes: list[Change]) -> None:
-    """Enqueue ``resources_changed`` once the surrounding transaction commits."""
+    """Enqueue ``resources_changed`` once the surrounding transaction commits (AM-Med's own
+    writes only when a subscriber asked for them)."""
+    if not any(_SUBSCRIBERS.values()):
+        changes = [c for c in changes if c.origin != OWN]
     if not changes:
         return
     payload = [c.as_dict() for c in changes]

@@ -3,7 +3,7 @@ answered like API messages. Thin: pick the relevant changes, enqueue a task per 
 
 from __future__ import annotations
 
-from ammed_fhir.events import Change
+from ammed_fhir.events import OWN, Change
 from ammed_fhir.models import Resource
 
 
@@ -32,7 +32,7 @@ def on_resources_changed(changes: list[Change]) -> None:
         c.resource_id
         for c in changes
         # AM-Med's own messages (a morning peak writes 100,000) are never the patient's
-        if c.resource_type == "Communication" and c.action == "create" and c.origin != "ammed"
+        if c.resource_type == "Communication" and c.action == "create" and c.origin != OWN
     ]
     for communication_id in patient_sent_ids(created):
         answer_communication.delay(communication_id)

@@ -28,7 +28,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user
 
-from ammed_fhir import access, store
+from ammed_fhir import access, events, store
 from ammed_fhir.models import PractitionerAccount
 from ammed_fhir.validation import validate_communications
 from clinical.monitor.context import PatientContext
@@ -182,7 +182,7 @@ def submit_many(msgs: list[OutgoingMessage], *, fresh: bool = False) -> list[Gat
                 stored = store.write_validated(
                     [comm for _, comm, _ in plans.values()],
                     fresh={("Communication", comm_id) for comm_id in plans},
-                    origin="ammed",
+                    origin=events.OWN,
                 )
                 written = {comm["id"]: comm for comm, _ in stored}
                 held = [
