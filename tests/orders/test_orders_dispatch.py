@@ -114,6 +114,10 @@ def test_a_patient_on_another_clock_gets_their_local_time_released(people, sink)
     urumqi = due[0].due_at.astimezone(dt.timezone(dt.timedelta(hours=6)))
     assert f"{urumqi:%H:%M}" in comm["payload"][0]["contentString"]
     assert sink.keys[due[0].key] == 1
+    # the gateway gets the same clock: the due instant with the patient's offset
+    body = next(b for b in sink.received if b["idempotency_key"] == due[0].key)
+    assert body["structured"]["time"] == urumqi.isoformat()
+    assert body["structured"]["time"].endswith("+06:00")
 
 
 def test_enqueue_takes_the_earliest_due_doses_first_up_to_its_limit(people, sink) -> None:
@@ -241,6 +245,10 @@ def test_held_messages_are_not_delivered(people, sink, monkeypatch) -> None:
     comm = store.write({**store.read("Communication", due[0].key), "status": "completed"})
     delivery.on_released(comm)
     assert sink.keys[due[0].key] == 1
+    body = next(b for b in sink.received if b["idempotency_key"] == due[0].key)
+    # no routine: the site's clock (Asia/Shanghai), the same instant
+    assert body["structured"]["time"].endswith("+08:00")
+    assert dt.datetime.fromisoformat(body["structured"]["time"]) == due[0].due_at
     assert DoseReminder.objects.get(id=due[0].id).state == "released"
 
 

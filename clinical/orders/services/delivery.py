@@ -23,6 +23,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 import orjson
 from django.conf import settings
@@ -36,7 +37,13 @@ from ammed_fhir import bulk, store
 from ammed_fhir.models import PractitionerAccount
 from ammed_fhir.search_columns import reference_id
 from clinical.orders.channels import ChannelError, get_channel
-from clinical.orders.models import Delivery, DeliveryState, DoseReminder, ReminderState
+from clinical.orders.models import (
+    Delivery,
+    DeliveryState,
+    DoseReminder,
+    PatientRoutine,
+    ReminderState,
+)
 
 log = logging.getLogger(__name__)
 _local = threading.local()
@@ -108,13 +115,19 @@ def _payload(comm: dict[str, Any], structured: dict[str, Any] | None) -> dict[st
     }
 
 
-def _structured(rem: Any) -> dict[str, Any]:
-    """The dose a reminder is about (a DoseReminder or the dispatcher's row of one)."""
+def patient_clock(due_at: dt.datetime, tz: str | None) -> dt.datetime:
+    """``due_at`` on the patient's clock: their routine's zone, else the site's."""
+    return timezone.localtime(due_at, ZoneInfo(tz) if tz else None)
+
+
+def _structured(rem: Any, tz: str | None) -> dict[str, Any]:
+    """The dose a reminder is about (a DoseReminder or the dispatcher's row of one). ``time``
+    is the due instant on the patient's clock, with its offset: the clock the text shows."""
     return {
         "drug": rem.medication,
         "dose": rem.dose_text,
         "instruction": rem.instruction,
-        "time": rem.due_at.isoformat(),
+        "time": patient_clock(rem.due_at, tz).isoformat(),
         "medication_request": f"MedicationRequest/{rem.request_id}",
     }
 
@@ -122,13 +135,15 @@ def _structured(rem: Any) -> dict[str, Any]:
 def create_deliveries(
     communications: list[dict[str, Any]],
     reminders: dict[str, Any] | None = None,
+    zones: dict[str, str] | None = None,
 ) -> list[int]:
     """Outbox rows for released Communications, one per configured channel (idempotent:
     an existing row is kept). Returns the ids of the new rows still to send.
 
-    ``reminders`` (Communication id → its dose) is given by the dispatcher, which also sets
-    the doses' state itself; otherwise (a clinician released a held reminder) the doses are
-    looked up here and marked released."""
+    ``reminders`` (Communication id → its dose) and ``zones`` (patient id → routine time
+    zone) are given by the dispatcher, which also sets the doses' state itself; otherwise (a
+    clinician released a held reminder) both are looked up here and the doses marked
+    released."""
     if not communications:
         return []
     channels = list(settings.AMMED_CHANNELS)
@@ -138,14 +153,27 @@ def create_deliveries(
         reminders = {
             r.communication_id: r
             for r in DoseReminder.objects.filter(communication_id__in=ids).only(
-                "communication_id", "medication", "dose_text", "instruction", "due_at", "request_id"
+                "communication_id",
+                "medication",
+                "dose_text",
+                "instruction",
+                "due_at",
+                "request_id",
+                "patient_id",
             )
         }
+    if zones is None:
+        zones = dict(
+            PatientRoutine.objects.filter(
+                patient_id__in={r.patient_id for r in reminders.values()}
+            ).values_list("patient_id", "timezone")
+        )
     now = timezone.now()
     rows = []
     for comm in communications:
         rem = reminders.get(comm["id"])
-        payload = _payload(comm, _structured(rem) if rem else None)
+        structured = _structured(rem, zones.get(rem.patient_id)) if rem else None
+        payload = _payload(comm, structured)
         if "email" in channels:
             payload["emails"] = _emails(comm)
         for channel in channels:

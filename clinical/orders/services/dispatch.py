@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -50,7 +49,7 @@ class Dose(NamedTuple):
 
 
 def _local(rem: DoseReminder | Dose, tz: str | None) -> dt.datetime:
-    return timezone.localtime(rem.due_at, ZoneInfo(tz) if tz else None)
+    return delivery.patient_clock(rem.due_at, tz)
 
 
 def reminder_text(
@@ -200,7 +199,7 @@ def send_batch(ids: list[int]) -> dict[str, int]:
                     communication_id=F("key") if sent else "",
                 )
         by_key = {rem.key: rem for rem, _ in todo}
-        delivery._enqueue(delivery.create_deliveries(released, reminders=by_key))
+        delivery._enqueue(delivery.create_deliveries(released, reminders=by_key, zones=zones))
     return counts
 
 
