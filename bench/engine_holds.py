@@ -622,6 +622,8 @@ def classify(case: Case, finding: Any) -> str:
         return f"engine_vs_monitor:engine_caution_note({code})"
     if code == "unknown_drug":
         return "engine_vs_monitor:unknown_to_monitor_kb"
+    if code == "no_ingredients":
+        return "engine_vs_monitor:no_ingredients_in_kb"
     return "unclassified"
 
 

@@ -224,6 +224,16 @@ def _resolve(name: str) -> str | None:
     return mentions[0].key if mentions else None
 
 
+def known_product(name: str) -> bool:
+    """Whether the drug KB knows ``name`` as a product at all, ingredients or not (medkb holds
+    products, many of them proprietary Chinese medicines, whose composition it lacks)."""
+    return _memoised("product", name, lambda: _known_product(name))
+
+
+def _known_product(name: str) -> bool:
+    return backend() == "medkb" and _api().resolve(name) is not None
+
+
 def ingredient(key: str) -> Ingredient | None:
     """The ingredient's classes and adult limits (medkb first, the sourced table as fallback)."""
     return _memoised("ingredient", key, lambda: _ingredient(key))

@@ -101,6 +101,7 @@ def test_ordered_drug_against_allergy_is_only_a_note():
         ("出现黑便不用担心。", "dismisses_red_flag"),
         ("不用去医院。", "discourages_care"),
         ("请服用阿莫西令胶囊。", "unknown_drug"),
+        ("请服用藿香正气胶囊。", "no_ingredients"),
         ("请服用氯化钾缓释片。", "rx_not_ordered"),
         ("可以服用аspirin。", "mixed_script"),
         ("感冒了吃点阿奇霉素。", "antibiotic_for_viral_symptoms"),
@@ -110,6 +111,23 @@ def test_each_check_holds_its_case(text, code):
     result = run_monitor(text, SURGERY)
     assert result.action == "hold"
     assert code in {f.code for f in result.findings}
+
+
+def test_a_product_known_without_ingredients_is_held_with_the_true_reason():
+    """藿香正气胶囊 is in the drug KB, but not what it contains: held (nothing to check it
+    against), and the clinician reads why, not that the KB lacks the product."""
+    found = [
+        f
+        for f in run_monitor("请服用藿香正气胶囊。", SURGERY).findings
+        if f.check == "unknown_drug"
+    ]
+    assert [(f.code, f.explanation) for f in found] == [
+        ("no_ingredients", "药品知识库中没有“藿香正气胶囊”的成分信息，无法核对，请医生确认")
+    ]
+    typo = run_monitor("请服用阿莫西令胶囊。", SURGERY).findings
+    assert [f.explanation for f in typo if f.check == "unknown_drug"] == [
+        "“阿莫西令胶囊”不在药品知识库中，无法核对，请医生确认"
+    ]
 
 
 def test_structured_reminder_must_equal_the_order():
@@ -230,3 +248,4 @@ def test_orders_reminder_format_with_iso_time_is_released():
     assert codes(text, structured=structured) == set()
     late = dict(structured, time="2026-11-29T13:00:00+00:00")
     assert "time_mismatch" in codes(text, structured=late)
+

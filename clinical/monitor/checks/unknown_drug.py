@@ -1,4 +1,6 @@
-"""Drug-like names the knowledge base does not know (typos, invented or foreign products) hold."""
+"""Drug-like names the knowledge base cannot check hold: names it does not know (typos,
+invented or foreign products: ``unknown_drug``) and products it knows without their
+ingredients (``no_ingredients``: nothing to check allergies, interactions or doses against)."""
 
 from __future__ import annotations
 
@@ -55,14 +57,12 @@ def check(ctx: CheckContext) -> list[Finding]:
                     continue  # "正在服用沙坦类降压药": the class of the patient's own medicine
             if kb.resolve(word):
                 continue
-            out.append(
-                ctx.finding(
-                    NAME,
-                    "unknown_drug",
-                    "medium",
-                    f"“{word}”不在药品知识库中，无法核对，请医生确认",
-                    (start, end),
-                    SOURCE,
+            if kb.known_product(word):
+                code, message = (
+                    "no_ingredients",
+                    f"药品知识库中没有“{word}”的成分信息，无法核对，请医生确认",
                 )
-            )
+            else:
+                code, message = "unknown_drug", f"“{word}”不在药品知识库中，无法核对，请医生确认"
+            out.append(ctx.finding(NAME, code, "medium", message, (start, end), SOURCE))
     return out
