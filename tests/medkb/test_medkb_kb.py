@@ -128,3 +128,16 @@ def test_build_command_is_idempotent(kb: KnowledgeBase) -> None:
     out = StringIO()
     call_command("build_drug_kb", stdout=out)
     assert "is current" in out.getvalue()
+
+
+def test_lovastatin_is_known_with_its_label_contraindications(kb: KnowledgeBase) -> None:
+    """A common statin the diet engine already knew: the drug KB (and so the monitor) knows it
+    too, with the clarithromycin contraindication from its label."""
+    lova = api.ingredient("洛伐他汀")
+    assert lova is not None and lova.key == "lovastatin" and "statin" in lova.classes
+    assert lova.rx_only and lova.adult_max_daily_mg is None  # no dose invented
+    ctx = api.PatientContext(age_years=60, current_medications=["洛伐他汀片 20mg"])
+    reasons = api.check_patient(["clarithromycin"], ctx)
+    assert [(r.code, r.severity) for r in reasons if r.code == "interaction"] == [
+        ("interaction", "avoid")
+    ]

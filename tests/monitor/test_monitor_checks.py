@@ -249,3 +249,10 @@ def test_orders_reminder_format_with_iso_time_is_released():
     late = dict(structured, time="2026-11-29T13:00:00+00:00")
     assert "time_mismatch" in codes(text, structured=late)
 
+
+def test_diet_advice_naming_the_patients_lovastatin_is_released():
+    """Lovastatin is in the drug KB (it used to hold as an unknown drug)."""
+    patient = PatientContext(age_years=60, medications=[Medication("洛伐他汀片 20mg", "qn")])
+    text = "不建议喝葡萄柚汁。服用洛伐他汀期间不要吃西柚、柚子，也不要喝西柚汁。"
+    result = run_monitor(text, patient, category="diet")
+    assert result.action == "release", [f.code for f in result.findings]
