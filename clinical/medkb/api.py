@@ -20,9 +20,9 @@ process on first use (built on the spot if the artifact is missing or stale).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from clinical.medkb.entities import Ingredient, IngredientAmount, Mention, Product, Reason
@@ -78,10 +78,17 @@ def resolve(name: str) -> Product | None:
     """
     if not name or not name.strip():
         return None
-    return _memoised("resolve", name, _resolve)
+    return _resolve(get_kb().fingerprint, name)
 
 
-def _resolve(name: str) -> Product | None:
+# Name look-ups are pure functions of the name and the loaded KB, and hospitals look up the
+# same formulary names all day (every order scheduled, every patient check): memoised, with
+# the KB's fingerprint in the key (it changes with the KB's content).
+_NAME_CACHE = 50_000
+
+
+@lru_cache(maxsize=_NAME_CACHE)
+def _resolve(_fingerprint: str, name: str) -> Product | None:
     kb_ = get_kb()
     variants = name_variants(name)
     for v in variants:
@@ -146,43 +153,29 @@ def ingredient(key_or_name: str) -> Ingredient | None:
     return None
 
 
-_MEMO: dict[tuple[str, str, str], Any] = {}
-
-
-def _memoised(kind: str, name: str, compute: Callable[[str], Any]) -> Any:
-    """``compute(name)`` once per (kind, KB fingerprint, name): name look-ups are pure
-    functions of the name and the KB, and hospitals look up the same formulary names all day
-    (every order scheduled, every patient check). Bounded: cleared when full."""
-    key = (kind, get_kb().fingerprint, name)
-    if key not in _MEMO:
-        if len(_MEMO) >= 50_000:
-            _MEMO.clear()
-        _MEMO[key] = compute(name)
-    return _MEMO[key]
-
-
 def ingredients_of(name: str) -> list[str]:
     """Ingredient keys of a product or ingredient name; for free text such as
     "华法林钠片 3mg 口服" the ingredients of every drug mentioned. [] when nothing is known.
     Memoised per KB fingerprint."""
     if not name:
         return []
-    return list(_memoised("ingredients_of", name, lambda n: tuple(_ingredients_of(n))))
+    return list(_ingredients_of(get_kb().fingerprint, name))
 
 
-def _ingredients_of(name: str) -> list[str]:
+@lru_cache(maxsize=_NAME_CACHE)
+def _ingredients_of(_fingerprint: str, name: str) -> tuple[str, ...]:
     ing = ingredient(name)
     if ing:
-        return [ing.key]
+        return (ing.key,)
     product = resolve(name)
     if product is not None:
-        return product.ingredient_keys
+        return tuple(product.ingredient_keys)
     kb_ = get_kb()
     keys: list[str] = []
     for m in find_mentions(name):
         found = [m.key] if m.kind == "ingredient" else kb_.products[m.key].ingredient_keys
         keys.extend(k for k in found if k not in keys)
-    return keys
+    return tuple(keys)
 
 
 def _mentions_in(kb_: KnowledgeBase, text: str) -> list[Mention]:

@@ -20,7 +20,9 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
@@ -53,24 +55,23 @@ def _gc_timer(phase: str, _info: dict[str, Any]) -> None:
 
 
 gc.callbacks.append(_gc_timer)
-# Findings of TEXT_ONLY checks by (check function, text, KB fingerprint); bounded, cleared
-# when full. The function itself is in the key: a replaced check is never answered from
-# the findings of the one it replaced.
-_TEXT_MEMO: dict[tuple[Any, str, str], tuple[Finding, ...]] = {}
-_TEXT_MEMO_MAX = 50_000
 
 
-def _text_only(module: ModuleType, text: str, ctx: CheckContext) -> list[Finding]:
+def _text_only(module: ModuleType, text: str) -> list[Finding]:
     """A TEXT_ONLY check's findings for ``text``: run on the text alone, once per text."""
-    key = (module.check, text, kb.fingerprint() if module.NEEDS_KB else "")
-    found = _TEXT_MEMO.get(key)
-    if found is None:
-        bare = CheckContext(norm=ctx.norm, patient=None, structured=None)
-        found = tuple(module.check(bare))
-        if len(_TEXT_MEMO) >= _TEXT_MEMO_MAX:
-            _TEXT_MEMO.clear()
-        _TEXT_MEMO[key] = found
+    fingerprint = kb.fingerprint() if module.NEEDS_KB else ""
+    found = _text_findings(module.check, text, fingerprint)
     return [replace(f) for f in found]  # callers own their findings
+
+
+# By (check function, text, KB fingerprint): the function itself is in the key, so a replaced
+# check is never answered from the findings of the one it replaced; a check that raises is
+# not remembered (lru_cache keeps returned values only).
+@lru_cache(maxsize=50_000)
+def _text_findings(
+    check: Callable[[CheckContext], Any], text: str, _fingerprint: str
+) -> tuple[Finding, ...]:
+    return tuple(check(CheckContext(norm=normalize(text), patient=None, structured=None)))
 
 
 def run_monitor(
@@ -107,7 +108,7 @@ def run_monitor(
             try:
                 module = registry.load(name)
                 if getattr(module, "TEXT_ONLY", False):
-                    found = _text_only(module, text, ctx)
+                    found = _text_only(module, text)
                 else:
                     found = list(module.check(ctx))
             except KBUnavailable as exc:

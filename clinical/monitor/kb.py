@@ -226,11 +226,8 @@ def _resolve(name: str) -> str | None:
 
 def known_product(name: str) -> bool:
     """Whether the drug KB knows ``name`` as a product at all, ingredients or not (medkb holds
-    products, many of them proprietary Chinese medicines, whose composition it lacks)."""
-    return _memoised("product", name, lambda: _known_product(name))
-
-
-def _known_product(name: str) -> bool:
+    products, many of them proprietary Chinese medicines, whose composition it lacks; its
+    ``resolve`` is memoised)."""
     return backend() == "medkb" and _api().resolve(name) is not None
 
 

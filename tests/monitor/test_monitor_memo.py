@@ -25,7 +25,7 @@ TEXT_ONLY = [
 
 
 def _clear_memos() -> None:
-    engine._TEXT_MEMO.clear()
+    engine._text_findings.cache_clear()
     for fn in (_text.enclosing, _text.negated, _text.parse_dose, _text.advised_against):
         fn.cache_clear()
     normalize.cache_clear()
@@ -127,12 +127,14 @@ def test_a_check_that_raised_is_run_again_next_time(monkeypatch):
     assert len(calls) == 2
 
 
-def test_the_text_memo_is_bounded(monkeypatch):
-    monkeypatch.setattr(engine, "_TEXT_MEMO_MAX", 5)
-    engine._TEXT_MEMO.clear()
-    for i in range(12):
+def test_the_text_memo_is_bounded_and_used():
+    engine._text_findings.cache_clear()
+    for i in range(3):
         run_monitor(f"请于第{i}天复诊。", SURGERY)
-    assert 0 < len(engine._TEXT_MEMO) <= 5
+        run_monitor(f"请于第{i}天复诊。", SURGERY)
+    info = engine._text_findings.cache_info()
+    assert info.maxsize == 50_000
+    assert info.currsize == 3 * len(TEXT_ONLY) and info.hits == 3 * len(TEXT_ONLY)
 
 
 def test_a_reminders_due_at_timestamp_allows_no_drug():
