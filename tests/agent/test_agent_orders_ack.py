@@ -1,8 +1,7 @@
 """Dose acknowledgements against the REAL adherence engine (clinical.orders, issue 4).
 
-Skipped, with this reason, until issue 4 is merged: before that ``clinical.orders`` has no
-adherence service and the agent keeps the acknowledgement in its own history (tested in
-test_agent_conversation.py)."""
+``clinical.orders.services.adherence`` is imported plainly (it used to be importorskip'd): it
+is the project's own module, so a broken import must fail this file, not skip it."""
 
 from __future__ import annotations
 
@@ -11,12 +10,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+import clinical.orders.services.adherence  # noqa: F401  (a broken import fails, never skips)
 from clinical.agent.models import AgentMessage
-
-pytest.importorskip(
-    "clinical.orders.services.adherence",
-    reason="issue 4 (clinical.orders adherence) not merged on this branch yet",
-)
 
 URL = "/api/v1/patients/{}/messages"
 

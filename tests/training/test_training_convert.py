@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
+# Pinned in requirements/training.txt (and inference.txt): a missing one is a broken install,
+# so these are plain imports (an ImportError fails) rather than importorskip.
 import pytest
+import torch
+import transformers
 
-torch = pytest.importorskip("torch")
-transformers = pytest.importorskip("transformers")
-
-from training import convert, internlm2  # noqa: E402
-from training.checkpoint import load_state_dict  # noqa: E402
+from training import convert, internlm2
+from training.checkpoint import load_state_dict
 
 CFG = internlm2.InternLM2Config(
     vocab_size=97,

@@ -19,7 +19,9 @@ def test_fallback_monitor_holds_unsourced_dose_and_cure_claims():
 
 
 def test_product_monitor_is_used_when_present():
-    pytest.importorskip("clinical.monitor.services")
+    # Plain import (was importorskip): a broken clinical.monitor is a failure, not a SKIP.
+    import clinical.monitor.services  # noqa: F401
+
     v = monitor_adapter.check("你可以直接停药")
     assert v.backend == "clinical.monitor" and v.held
     assert any(r.startswith("med_change") for r in v.reasons)
@@ -110,7 +112,10 @@ def test_limit_keeps_every_kind():
 
 
 def test_chat_tokenisation_masks_everything_but_the_answer(tmp_path):
-    pytest.importorskip("sentencepiece")
+    # sentencepiece is pinned in requirements/training.txt: missing means a broken install,
+    # so this is a plain import (an ImportError fails the test) rather than importorskip.
+    import sentencepiece  # noqa: F401
+
     from training import chat, tokenizer
 
     texts = ["华法林每日一次，按时服用。", "请联系医生。", "你好"] * 30
@@ -125,8 +130,7 @@ def test_chat_tokenisation_masks_everything_but_the_answer(tmp_path):
 
 
 def test_registered_model_is_listed_and_verified_by_inference(tmp_path):
-    pytest.importorskip("inference.models")
-    from inference.models import list_models
+    from inference.models import list_models  # the project's own module: plain import
 
     f = tmp_path / "ammed-x-q8_0.gguf"
     f.write_bytes(b"GGUF" + bytes(60))
@@ -139,7 +143,6 @@ def test_registered_model_is_listed_and_verified_by_inference(tmp_path):
 
 
 def test_monitor_timeouts_are_retried_but_content_holds_are_not(monkeypatch):
-    pytest.importorskip("clinical.monitor.services")
     from types import SimpleNamespace as NS
 
     calls = []

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 
+# torch and gguf are pinned in requirements/training.txt: a missing one is a broken install,
+# so these are plain imports (an ImportError fails) rather than importorskip.
+import gguf
 import numpy as np
 import pytest
+import torch  # noqa: F401  (the exporter needs it; fail here, not mid-test)
 
-torch = pytest.importorskip("torch")
-gguf = pytest.importorskip("gguf")
-
-from training import convert, internlm2, tokenizer  # noqa: E402
-from training.gguf_export import export_gguf, permute_qk  # noqa: E402
+from training import convert, internlm2, tokenizer
+from training.gguf_export import export_gguf, permute_qk
 
 
 def test_permute_qk_interleaves_rotary_halves():

@@ -6,14 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+# Pinned in requirements/training.txt (and inference.txt): a missing one is a broken install,
+# so these are plain imports (an ImportError fails) rather than importorskip.
+import gguf  # noqa: F401
+import llama_cpp  # noqa: F401
 import pytest
+import torch
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("llama_cpp")
-pytest.importorskip("gguf")
-
-from training.builder import BuildConfig, build  # noqa: E402
-from training.pipeline import SmallConfig, generate, run_small_pipeline  # noqa: E402
+from training.builder import BuildConfig, build
+from training.pipeline import SmallConfig, generate, run_small_pipeline
 
 FIX = Path(__file__).parent / "fixtures"
 
