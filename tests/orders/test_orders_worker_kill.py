@@ -1,5 +1,12 @@
 """A real Celery worker (Redis broker, Postgres) is SIGKILLed mid-dispatch and restarted:
-every due dose still reaches the webhook sink exactly once."""
+every due dose still reaches the webhook sink exactly once.
+
+Isolation (issue 21): the test never touches the broker database the suite or a developer
+uses. Its worker and its producer talk to a dedicated Redis database (``TEST_REDIS_WORKER_DB``,
+default 15, on the broker's host), every key under a per-run prefix (kombu's
+``global_keyprefix``); the database must be empty or hold only keys of this test's prefix
+before use, and afterwards only the keys of this run are deleted -- nothing is ever flushed.
+The worker is a separate process, so it needs a server database: on SQLite the test skips."""
 
 from __future__ import annotations
 
@@ -9,11 +16,14 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from orders_support import PID, Sink, med_request
 
@@ -23,17 +33,72 @@ from ammed_fhir.models import Resource
 from clinical.orders.models import Delivery, DoseReminder
 from clinical.orders.services.schedule import approve_order, reminder_key, sync_order
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-BROKER = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/4")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+]
 N_DOSES = 300
+KEY_PREFIX_ROOT = "ammed-test-worker-kill:"  # every key this test ever writes starts so
+# The worker boots the project's Celery app with the per-run key prefix added to the
+# broker transport options (no product setting is needed for a test-only knob).
+WORKER_BOOT = (
+    "import os, sys\n"
+    "from ammed_fhir.celery import app\n"
+    "app.conf.broker_transport_options = {**app.conf.broker_transport_options,\n"
+    "    'global_keyprefix': os.environ['AMMED_TEST_BROKER_KEYPREFIX']}\n"
+    "app.worker_main(['worker', *sys.argv[1:]])\n"
+)
 
 
-def start_worker(db_name: str, port: int) -> subprocess.Popen:
+def worker_broker_url() -> str:
+    """The dedicated database on the broker's Redis host: TEST_REDIS_WORKER_DB (default 15)."""
+    base = os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/4")
+    parts = urlsplit(base)
+    if parts.scheme not in ("redis", "rediss"):
+        pytest.skip(f"needs a Redis broker (CELERY_BROKER_URL is {parts.scheme}://)")
+    db = int(os.environ.get("TEST_REDIS_WORKER_DB", "15"))
+    return f"{parts.scheme}://{parts.netloc}/{db}"
+
+
+@pytest.fixture
+def broker():
+    """(url, key prefix, transport options) of a Redis database this test owns for the run.
+
+    Refuses (skips, naming the database) a database holding anything but this test's own
+    leftovers; deletes only the keys under this run's prefix afterwards."""
+    if connection.vendor != "postgresql":
+        pytest.skip(f"a separate worker process needs PostgreSQL, not {connection.vendor}")
+    url = worker_broker_url()
+    r = redis.Redis.from_url(url)
+    try:
+        r.ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.skip(f"Redis at {url} unreachable: {exc}")
+    foreign = [k for k in r.scan_iter(count=500) if not k.startswith(KEY_PREFIX_ROOT.encode())]
+    if foreign:
+        pytest.skip(
+            f"Redis database {url} holds {len(foreign)} key(s) this test does not own; "
+            "point TEST_REDIS_WORKER_DB at an empty database"
+        )
+    prefix = f"{KEY_PREFIX_ROOT}{uuid.uuid4().hex}:"
+    options = {**celery_app.conf.broker_transport_options, "global_keyprefix": prefix}
+    try:
+        yield url, prefix, options
+    finally:
+        for key in r.scan_iter(match=f"{prefix}*", count=500):
+            r.delete(key)
+        r.close()
+
+
+def start_worker(db_name: str, port: int, broker_url: str, prefix: str) -> subprocess.Popen:
     db = settings.DATABASES["default"]
     env = {
         **os.environ,
         "DATABASE_URL": f"postgresql://{db['USER']}@{db['HOST']}:{db['PORT']}/{db_name}",
-        "CELERY_BROKER_URL": BROKER,
+        "CELERY_BROKER_URL": broker_url,
+        "AMMED_TEST_BROKER_KEYPREFIX": prefix,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "AMMED_WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
         "AMMED_WEBHOOK_SECRET": "kill-test",
@@ -42,7 +107,7 @@ def start_worker(db_name: str, port: int) -> subprocess.Popen:
         "AMMED_REMINDER_BATCH": "20",
         "LOG_LEVEL": "WARNING",
     }
-    cmd = [sys.executable, "-m", "celery", "-A", "ammed_fhir", "worker", "-c", "2", "-l", "WARNING"]
+    cmd = [sys.executable, "-c", WORKER_BOOT, "-c", "2", "-l", "WARNING"]
     cmd += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
     return subprocess.Popen(
         cmd,
@@ -73,9 +138,17 @@ def wait_for(predicate, timeout: float, tick=None) -> bool:
     return predicate()
 
 
-def test_sigkill_mid_dispatch_loses_and_duplicates_nothing(people, monkeypatch) -> None:
-    redis.Redis.from_url(BROKER).flushdb()
-    monkeypatch.setattr(celery_app.conf, "task_always_eager", False)
+def test_sigkill_mid_dispatch_loses_and_duplicates_nothing(people, broker, monkeypatch) -> None:
+    broker_url, prefix, transport_options = broker
+    monkeypatch.setattr(celery_app.conf, "task_always_eager", False)  # really send
+
+    def send_dispatch() -> None:
+        """``dispatch_due.delay()``, but on this test's own broker database and key prefix."""
+        with celery_app.connection_for_write(
+            broker_url, transport_options=transport_options
+        ) as conn:
+            celery_app.send_task("orders.dispatch_due", connection=conn)
+
     sink = Sink(0, delay_s=0.02)  # a free port: other test runs share the machine
     store.write(
         med_request(
@@ -104,22 +177,20 @@ def test_sigkill_mid_dispatch_loses_and_duplicates_nothing(people, monkeypatch) 
     )
     keys = set(DoseReminder.objects.values_list("key", flat=True))
     db_name = settings.DATABASES["default"]["NAME"]
-    worker = start_worker(db_name, sink.port)
+    worker = start_worker(db_name, sink.port, broker_url, prefix)
     try:
-        from clinical.orders.tasks import dispatch_due
-
-        dispatch_due.delay()
+        send_dispatch()
         assert wait_for(lambda: len(sink.accepted) >= 40, 120), "worker never started sending"
         kill(worker)
         at_kill = len(sink.accepted)
         assert at_kill < N_DOSES, "dispatch finished before the kill; make the sink slower"
-        worker = start_worker(db_name, sink.port)
+        worker = start_worker(db_name, sink.port, broker_url, prefix)
         # Beat's job, done by hand: sweep every few seconds (reclaims stale claims).
         last = [0.0]
 
         def beat() -> None:
             if time.monotonic() - last[0] > 3:
-                dispatch_due.delay()
+                send_dispatch()
                 last[0] = time.monotonic()
 
         assert wait_for(lambda: set(sink.accepted) == keys, 240, beat), (
@@ -136,8 +207,7 @@ def test_sigkill_mid_dispatch_loses_and_duplicates_nothing(people, monkeypatch) 
         ), "outbox never caught up with the sink"
     finally:
         kill(worker)
-        sink.close()
-        redis.Redis.from_url(BROKER).flushdb()
+        sink.close()  # the broker fixture deletes this run's keys (and only those)
     assert len(sink.accepted) == N_DOSES  # accepted once per key, never twice
     assert sorted(sink.accepted) == sorted(keys)
     assert DoseReminder.objects.filter(state="released").count() == N_DOSES
