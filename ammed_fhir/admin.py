@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from ammed_fhir.models import (
+    OutboxEvent,
     PatientAccount,
     PatientAssignment,
     PatientResource,
@@ -119,3 +120,19 @@ class PatientAccountAdmin(admin.ModelAdmin):
 class PractitionerAccountAdmin(admin.ModelAdmin):
     list_display = ("user", "practitioner_id")
     search_fields = ("practitioner_id", "user__username")
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(admin.ModelAdmin):
+    """Change events (read-only): pending and failed ones stay visible here."""
+
+    list_display = ("id", "topic", "created_at", "dispatched_at", "attempts", "last_error")
+    list_filter = ("topic", ("dispatched_at", admin.EmptyFieldListFilter))
+    readonly_fields = [f.name for f in OutboxEvent._meta.fields]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -8,6 +8,7 @@ class AmmedFhirConfig(AppConfig):
     verbose_name = "FHIR 资源 (FHIR resources)"
 
     def ready(self) -> None:
+        from django.conf import settings
         from django.db.models.signals import post_delete, post_save
 
         from ammed_fhir import access
@@ -16,3 +17,7 @@ class AmmedFhirConfig(AppConfig):
         post_save.connect(access.on_assignment_saved, sender=PatientAssignment)
         post_delete.connect(access.on_assignment_deleted, sender=PatientAssignment)
         post_save.connect(access.on_practitioner_linked, sender=PractitionerAccount)
+        settings.CELERY_BEAT_SCHEDULE.setdefault(
+            "ammed-fhir-drain-outbox",
+            {"task": "ammed_fhir.drain_outbox", "schedule": settings.AMMED_OUTBOX_DRAIN_EVERY_S},
+        )

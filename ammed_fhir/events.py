@@ -5,10 +5,12 @@ Domain apps subscribe in their ``AppConfig.ready()``::
     from ammed_fhir import events
     events.subscribe("clinical.orders.handlers.on_resources_changed")
 
-After a successful ingest (or any ``store`` write) the Celery task
-``ammed_fhir.tasks.resources_changed`` is enqueued on commit with the list of changes;
-it calls every subscriber with that list. Handlers must be idempotent and should
-only enqueue their own tasks (thin), never raise for one bad resource.
+Every ``store`` write records its list of changes as an ``OutboxEvent`` row in the same
+transaction (``ammed_fhir.outbox``); after commit the Celery task
+``ammed_fhir.drain_events`` calls every subscriber with that list (a periodic drain picks
+up what a broker outage left behind). Handlers must be idempotent (a retried event may
+reach them twice) and should only enqueue their own tasks (thin), never raise for one bad
+resource.
 
 AM-Med's own writes (``origin == "ammed"``: the messages the gate stores, 100,000 at a
 morning peak) reach only subscribers that ask for them with ``subscribe(path, own=True)``;
@@ -20,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.utils.module_loading import import_string
 
 OWN = "ammed"  # ``Change.origin`` of what AM-Med itself wrote
@@ -75,17 +76,13 @@ def dispatch(changes: list[Change]) -> None:
 
 
 def publish_on_commit(changes: list[Change]) -> None:
-    """Enqueue ``resources_changed`` once the surrounding transaction commits (AM-Med's own
-    writes only when a subscriber asked for them)."""
+    """Record the changes as one outbox event in the surrounding transaction; it is
+    dispatched after commit (at once when eager, else by a worker, or by the periodic drain
+    when the broker was down). AM-Med's own writes only when a subscriber asked for them."""
     if not any(_SUBSCRIBERS.values()):
         changes = [c for c in changes if c.origin != OWN]
     if not changes:
         return
-    payload = [c.as_dict() for c in changes]
+    from ammed_fhir import outbox
 
-    def _send() -> None:
-        from ammed_fhir.tasks import resources_changed
-
-        resources_changed.delay(payload)
-
-    transaction.on_commit(_send)
+    outbox.record([c.as_dict() for c in changes])

@@ -127,3 +127,44 @@ class PatientResource(Resource):
         proxy = True
         verbose_name = "患者"
         verbose_name_plural = "患者"
+
+
+class OutboxEvent(models.Model):
+    """A change event waiting for (or done with) its subscribers: the transactional outbox.
+
+    Invariant: written in the same transaction as the resources it names, so a committed
+    write always has its event and a rolled-back one has none; ``dispatched_at`` is set once
+    every subscriber ran. The payload names resources (type, id, version, patient id,
+    action, origin), never their content. A broker outage only delays an event: the row
+    stays pending until a drain (Celery beat or ``manage.py drain_outbox``) claims it.
+    """
+
+    topic = models.CharField(max_length=64, default="resources_changed")
+    payload = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When a drain may next claim it: now when written; lease end while claimed; backoff
+    # after a failure.
+    next_attempt_at = models.DateTimeField()
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(dispatched_at__isnull=True),
+                name="outbox_pending",
+            ),
+            models.Index(
+                fields=["dispatched_at"],
+                condition=models.Q(dispatched_at__isnull=False),
+                name="outbox_dispatched",
+            ),
+        ]
+        verbose_name = "变更事件 (outbox)"
+        verbose_name_plural = "变更事件 (outbox)"
+
+    def __str__(self) -> str:
+        state = "dispatched" if self.dispatched_at else f"pending ({self.attempts} attempts)"
+        return f"{self.topic} #{self.pk} {state}"

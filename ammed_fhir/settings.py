@@ -140,6 +140,15 @@ CELERY_TASK_QUEUES = [
 CELERY_TASK_ROUTES = {"orders.deliver": {"queue": "deliver"}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"queue_order_strategy": "priority"}
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}  # apps add entries in their AppConfig.ready()
+# Change-event outbox (ammed_fhir.outbox): beat drains pending events every N seconds; a
+# claim is held for the lease; failures back off (capped) up to MAX_ATTEMPTS, then stay
+# visible (admin, ``manage.py drain_outbox --failed``); dispatched rows are kept KEEP_DAYS.
+AMMED_OUTBOX_DRAIN_EVERY_S = envfloat("AMMED_OUTBOX_DRAIN_EVERY_S", 30.0)
+AMMED_OUTBOX_LEASE_S = envint("AMMED_OUTBOX_LEASE_S", 300)
+AMMED_OUTBOX_MAX_ATTEMPTS = envint("AMMED_OUTBOX_MAX_ATTEMPTS", 12)
+AMMED_OUTBOX_BACKOFF_BASE_S = envfloat("AMMED_OUTBOX_BACKOFF_BASE_S", 30.0)
+AMMED_OUTBOX_BACKOFF_CAP_S = envfloat("AMMED_OUTBOX_BACKOFF_CAP_S", 3600.0)
+AMMED_OUTBOX_KEEP_DAYS = envint("AMMED_OUTBOX_KEEP_DAYS", 7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

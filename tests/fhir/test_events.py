@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from ammed_fhir import events, tasks
+from ammed_fhir import events, outbox, tasks
 from ammed_fhir.events import OWN, Change
+from ammed_fhir.models import OutboxEvent
 
 CALLS: dict[str, list[list[Change]]] = {"plain": [], "own": []}
 
@@ -29,13 +30,20 @@ MINE = Change("Communication", "dose-1", 1, "p1", "create", OWN)
 
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> list[list[dict[str, Any]]]:
-    """Only our two handlers subscribed; what ``resources_changed.delay`` was given."""
+    """Only our two handlers subscribed; the payloads of the outbox events recorded (a
+    list filled in as events are written)."""
     for calls in CALLS.values():
         calls.clear()
     monkeypatch.setattr(events, "_SUBSCRIBERS", {})
-    delayed: list[list[dict[str, Any]]] = []
-    monkeypatch.setattr(tasks.resources_changed, "delay", delayed.append)
-    return delayed
+    recorded: list[list[dict[str, Any]]] = []
+    real = outbox.record
+
+    def record(payload: list[dict[str, Any]], **kw: Any) -> Any:
+        recorded.append(payload)
+        return real(payload, **kw)
+
+    monkeypatch.setattr(outbox, "record", record)
+    return recorded
 
 
 @pytest.mark.django_db
@@ -45,7 +53,7 @@ def test_own_writes_alone_queue_no_task_when_nobody_asked(
     events.subscribe(PLAIN)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         events.publish_on_commit([MINE, MINE])
-    assert callbacks == [] and sent == []
+    assert callbacks == [] and sent == [] and not OutboxEvent.objects.exists()
 
 
 @pytest.mark.django_db
@@ -56,6 +64,7 @@ def test_own_writes_are_dropped_from_a_mixed_batch(
     with django_capture_on_commit_callbacks(execute=True):
         events.publish_on_commit([EMR, MINE])
     assert sent == [[EMR.as_dict()]]
+    assert CALLS["plain"] == [[EMR]]
 
 
 @pytest.mark.django_db
@@ -67,8 +76,14 @@ def test_a_subscriber_that_asks_gets_own_writes_the_others_do_not(
     with django_capture_on_commit_callbacks(execute=True):
         events.publish_on_commit([EMR, MINE])
     assert sent == [[EMR.as_dict(), MINE.as_dict()]]
-    tasks.resources_changed(sent[0])  # what the worker runs
     assert CALLS["own"] == [[EMR, MINE]]
+    assert CALLS["plain"] == [[EMR]]
+    assert OutboxEvent.objects.get().dispatched_at is not None
+
+
+def test_the_legacy_task_still_fans_out(sent) -> None:
+    events.subscribe(PLAIN)
+    assert tasks.resources_changed([EMR.as_dict(), MINE.as_dict()]) == 2
     assert CALLS["plain"] == [[EMR]]
 
 
