@@ -10,48 +10,44 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from clinical.knowledge import numbers
+
 LEXICON_PATH = Path(__file__).parent / "data" / "sig_lexicon.yaml"
 UCUM = "http://unitsofmeasure.org"
 SNOMED = "http://snomed.info/sct"
 
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
-_CN_DIGITS |= {"八": 8, "九": 9}
-NUM = r"(?:\d+(?:\.\d+)?|[零一二两三四五六七八九十半]+)"
+NUM = numbers.TERM  # permissive; every captured number is then read strictly
 _BEFORE = {"AC": "", "ACM": "M", "ACD": "D", "ACV": "V"}
 _AFTER = {"PC": "", "PCM": "M", "PCD": "D", "PCV": "V"}
-_DOSE_MARKERS = ("每次", "一次", "每回", "单次")
+_DOSE_MARKERS = re.compile(r"(每次|一次|每回|单次)\s*$")
 
 
-def parse_number(text: str) -> float | None:
-    """``"0.5"`` → 0.5, ``"两"`` → 2, ``"十二"`` → 12, ``"半"`` → 0.5; None when not a number."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        pass
-    if text == "半":
-        return 0.5
-    if "十" in text:
-        head, _, tail = text.partition("十")
-        tens = _CN_DIGITS.get(head, None) if head else 1
-        ones = _CN_DIGITS.get(tail, None) if tail else 0
-        if tens is None or ones is None:
-            return None
-        return float(tens * 10 + ones)
-    if len(text) == 1 and text in _CN_DIGITS:
-        return float(_CN_DIGITS[text])
-    return None
+def parse_number(text: str) -> Fraction | None:
+    """``"0.5"`` → 1/2, ``"两"`` → 2, ``"十二"`` → 12, ``"半"`` → 1/2, ``"零点五"`` → 1/2;
+    None when not exactly one number (thin wrapper over ``clinical.knowledge.numbers``)."""
+    value = numbers.read_number(text)
+    return value if isinstance(value, Fraction) else None
 
 
-def _num(value: float) -> int | float:
+def _exact(value: Fraction | None) -> Fraction | None:
+    """``value`` when it has an exact decimal spelling (FHIR decimals), else None."""
+    return value if value is not None and numbers.decimal_text(value) is not None else None
+
+
+def _num(value: Fraction | float) -> int | float:
+    """A JSON number for FHIR; Fractions must be exact decimals (see ``_exact``)."""
+    if isinstance(value, Fraction):
+        exact = numbers.json_number(value)
+        if exact is None:
+            raise ValueError(f"{value} has no exact decimal spelling")
+        return exact
     return int(value) if float(value).is_integer() else value
 
 
@@ -66,8 +62,7 @@ class Rule:
 class Lexicon:
     rules: dict[str, list[Rule]]
     offset: re.Pattern[str]
-    units: dict[str, dict[str, str]]  # surface form → {unit, ucum?}
-    unit_regex: str
+    unit_regex: str  # dose units of clinical/knowledge/data/units.csv
     filler: list[str]
     forms: tuple[str, ...]
 
@@ -76,11 +71,7 @@ class Lexicon:
 def lexicon() -> Lexicon:
     """Load and compile the lexicon once per process."""
     raw = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
-    units: dict[str, dict[str, str]] = {}
-    for row in raw["units"]:
-        for surface in row["match"]:
-            units[surface] = {k: v for k, v in row.items() if k in ("unit", "ucum")}
-    unit_regex = "(?:" + "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True)) + ")"
+    unit_regex = numbers.unit_pattern(dose_only=True)
 
     def compile_(pattern: str) -> re.Pattern[str]:
         return re.compile(
@@ -93,7 +84,6 @@ def lexicon() -> Lexicon:
     return Lexicon(
         rules=rules,
         offset=compile_(raw["offset_pattern"]),
-        units=units,
         unit_regex=unit_regex,
         filler=sorted(raw["filler"], key=len, reverse=True),
         forms=tuple(raw["forms"]),
@@ -153,17 +143,26 @@ def _resolve(value: Any, match: re.Match[str]) -> Any:
             return 1 if value[1:] in ("m",) else None
         if value[1:] == "cond":
             return raw.strip()
-        number = parse_number(raw)
+        number = _exact(parse_number(raw))
         return _num(number) if number is not None else None
     return value
 
 
-def _quantity(amount: float, surface: str) -> dict[str, Any]:
-    unit = lexicon().units.get(surface) or lexicon().units.get(surface.lower()) or {}
-    q: dict[str, Any] = {"value": _num(amount), "unit": unit.get("unit", surface)}
-    if unit.get("ucum"):
+def _quantity(amount: Fraction, surface: str) -> dict[str, Any]:
+    unit = numbers.unit_of(surface)
+    q: dict[str, Any] = {"value": _num(amount), "unit": unit.unit if unit else surface}
+    if unit and unit.ucum:
         q["system"] = UCUM
-        q["code"] = unit["ucum"]
+        q["code"] = unit.ucum
+    return q
+
+
+def _amount_quantity(amount: numbers.Amount, value: Fraction) -> dict[str, Any]:
+    """A FHIR Quantity of ``value`` in the unit the reader found for ``amount``."""
+    q: dict[str, Any] = {"value": _num(value), "unit": amount.unit}
+    if amount.ucum:
+        q["system"] = UCUM
+        q["code"] = amount.ucum
     return q
 
 
@@ -202,7 +201,7 @@ def parse_sig(text: str) -> SigResult:
             if rule.spec["kind"] == "times":
                 max_times = parse_number(m.group("n"))
             else:
-                amount = parse_number(m.group("amount"))
+                amount = _exact(parse_number(m.group("amount")))
                 if amount is not None:
                     max_per_period = {
                         "numerator": _quantity(amount, m.group("unit")),
@@ -247,7 +246,7 @@ def parse_sig(text: str) -> SigResult:
     for rule in lex.rules["bounds"]:
         for m in scan.finditer(rule.regex):
             scan.consume(*m.span())
-            n = parse_number(m.group("n"))
+            n = _exact(parse_number(m.group("n")))
             bounds = {"value": _num(n or 0), "unit": rule.spec["unit"], "system": UCUM}
             bounds["code"] = rule.spec["unit"]
             if "boundsDuration" in repeat and repeat["boundsDuration"] != bounds:
@@ -318,34 +317,51 @@ def parse_sig(text: str) -> SigResult:
                 "text": spec["text"],
             }
 
-    # 7. Doses: amounts with units. One preceded by 每次/一次 is the dose; otherwise a lone
-    # amount is; an amount right after the drug name followed by another is its strength.
-    amount_re = re.compile(
-        rf"({'|'.join(_DOSE_MARKERS)})?\s*(?<![A-Za-z0-9.])({NUM})\s*({lex.unit_regex})"
-    )
-    amounts: list[tuple[bool, int, float, str]] = []
-    for m in amount_re.finditer(scan.work):
-        value = parse_number(m.group(2))
-        if value is None:
+    # 7. Doses: amounts with a dose unit, read by the shared reader. One preceded by
+    # 每次/一次 is the dose; otherwise a lone amount is; an amount right after the drug name
+    # followed by another is its strength. An amount that cannot be read exactly, or has no
+    # exact decimal, is never approximated: the sig goes to review.
+    amounts: list[tuple[bool, int, numbers.Amount]] = []
+    for found in numbers.find_amounts(scan.work):
+        start, end = found.span
+        if isinstance(found, numbers.Unreadable):
+            issues.append(f"无法准确读取剂量: {found.text.strip()}({found.reason})")
+            scan.consume(start, end)
             continue
-        start = m.start(1) if m.group(1) else m.start(2)
-        amounts.append((bool(m.group(1)), start, value, m.group(3)))
-        scan.consume(start, m.end())
-    dose: dict[str, Any] | None = None
+        if not found.dose_unit:
+            continue
+        marker = _DOSE_MARKERS.search(scan.work[:start])
+        if marker:
+            start = marker.start()
+        amounts.append((bool(marker), start, found))
+        scan.consume(start, end)
+    chosen: numbers.Amount | None = None
     marked = [a for a in amounts if a[0]]
     if len(marked) == 1:
-        dose = _quantity(marked[0][2], marked[0][3])
+        chosen = marked[0][2]
     elif len(marked) > 1:
         issues.append("单次剂量写了多个")
     elif len(amounts) == 1:
-        dose = _quantity(amounts[0][2], amounts[0][3])
+        chosen = amounts[0][2]
     elif len(amounts) == 2 and amounts[0][1] <= scan.first_hit:
-        dose = _quantity(amounts[1][2], amounts[1][3])
+        chosen = amounts[1][2]
     elif len(amounts) > 2:
         issues.append("剂量不明确: 出现多个剂量")
-    if dose is not None and dose["value"] <= 0:
-        issues.append("剂量必须大于0")
-        dose = None
+    dose: dict[str, Any] | None = None
+    dose_range: dict[str, Any] | None = None
+    if chosen is not None:
+        exact = [numbers.decimal_text(v) for v in (chosen.value, chosen.high) if v is not None]
+        if chosen.value <= 0:
+            issues.append("剂量必须大于0")
+        elif None in exact:
+            issues.append(f"剂量无法写成精确的小数, 需人工核对: {chosen.text.strip()}")
+        elif chosen.high is not None:
+            dose_range = {
+                "low": _amount_quantity(chosen, chosen.value),
+                "high": _amount_quantity(chosen, chosen.high),
+            }
+        else:
+            dose = _amount_quantity(chosen, chosen.value)
 
     # 8. Medication name: the text before the first recognised element.
     prefix = scan.original[: min(scan.first_hit, len(scan.original))]
@@ -370,9 +386,9 @@ def parse_sig(text: str) -> SigResult:
     if offsets and len(offsets) == 1:
         repeat["offset"] = offsets.pop()
     if max_times is not None:
-        if dose is not None:
+        if dose is not None and chosen is not None:
             max_per_period = {
-                "numerator": {**dose, "value": _num(dose["value"] * max_times)},
+                "numerator": {**dose, "value": _num(chosen.value * max_times)},
                 "denominator": {"value": 1, "unit": "d", "system": UCUM, "code": "d"},
             }
         else:
@@ -401,6 +417,8 @@ def parse_sig(text: str) -> SigResult:
         dosage["route"] = route
     if dose:
         dosage["doseAndRate"] = [{"doseQuantity": dose}]
+    elif dose_range:
+        dosage["doseAndRate"] = [{"doseRange": dose_range}]
     if max_per_period:
         dosage["maxDosePerPeriod"] = max_per_period
     validate_dosage(dosage)

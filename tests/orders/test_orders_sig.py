@@ -62,6 +62,12 @@ def expected_dosage(case: dict[str, Any]) -> dict[str, Any]:
         }
     if "dose" in case:
         out["doseAndRate"] = [{"doseQuantity": _qty(case["dose"])}]
+    if "dose_range" in case:
+        span, unit = case["dose_range"].split()
+        low, high = span.split("-")
+        out["doseAndRate"] = [
+            {"doseRange": {"low": _qty(f"{low} {unit}"), "high": _qty(f"{high} {unit}")}}
+        ]
     if "max" in case:
         amount, per = case["max"].split("/")
         out["maxDosePerPeriod"] = {
@@ -94,7 +100,17 @@ def test_review_cases_name_their_reason() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "value"),
-    [("3", 3), ("0.25", 0.25), ("两", 2), ("十", 10), ("十二", 12), ("二十", 20), ("半", 0.5)],
+    [
+        ("3", 3),
+        ("0.25", 0.25),
+        ("两", 2),
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("半", 0.5),
+        ("零点五", 0.5),
+        ("五百", 500),
+    ],
 )
 def test_numbers(raw: str, value: float) -> None:
     assert parse_number(raw) == value
@@ -102,6 +118,8 @@ def test_numbers(raw: str, value: float) -> None:
 
 def test_not_a_number() -> None:
     assert parse_number("几") is None
+    assert parse_number("十十") is None
+    assert parse_number("1..5") is None
 
 
 ALPHABET = "0123456789.qdbitnhswopr ×x次日天周每隔早午晚餐饭前后中随睡晨起空腹必要时发热疼痛不超过片粒mgμlUI口服皮下注射吸入外用半两一二三四五小分钟连用疗程共"
