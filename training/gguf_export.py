@@ -118,14 +118,24 @@ def _add_vocab(
 
 
 def _sp_adds_dummy_prefix(tokenizer_model: Path) -> bool:
+    """``normalizer_spec.add_dummy_prefix`` of the model (llama.cpp's ``add_space_prefix``).
+
+    Read from the proto when protobuf is installed; otherwise observed: with a dummy prefix
+    sentencepiece turns ``"a"`` into pieces that start with ``▁``. (Assuming sentencepiece's
+    default ``True`` here made llama.cpp put a ``▁`` after every special token of a prompt
+    that our prefix-less tokenizers never produced in training.)"""
     try:
         from sentencepiece import sentencepiece_model_pb2 as pb
 
         proto = pb.ModelProto()
         proto.ParseFromString(tokenizer_model.read_bytes())
         return bool(proto.normalizer_spec.add_dummy_prefix)
-    except Exception:  # protobuf missing: sentencepiece's default
-        return True
+    except Exception:  # sentencepiece_model_pb2 needs protobuf (not pinned) of a fitting version
+        import sentencepiece as spm
+
+        sp = spm.SentencePieceProcessor(model_file=str(tokenizer_model))
+        pieces = sp.encode("a", out_type=str)
+        return bool(pieces) and pieces[0].startswith("\u2581")
 
 
 def export_gguf(
