@@ -141,11 +141,11 @@ def eval_mc(rows: Sequence[dict[str, Any]], generate: Generator) -> dict[str, An
 def llama_cpp_generator(
     gguf_path: str | Path, max_tokens: int = 128, n_ctx: int = 2048
 ) -> Generator:
-    from llama_cpp import Llama
-
     from training.chat import render
+    from training.llama_runtime import load_llama
 
-    llm = Llama(model_path=str(gguf_path), n_ctx=n_ctx, n_threads=2, verbose=False, seed=0)
+    # Not llama_cpp.Llama directly: its AMX kernels crash on quantised weights (llama_runtime).
+    llm = load_llama(gguf_path, n_ctx=n_ctx, n_threads=2, verbose=False, seed=0)
 
     def gen(messages: list[dict[str, str]]) -> str:
         out = llm.create_completion(

@@ -132,12 +132,14 @@ def run_small_pipeline(
 def generate(
     gguf_path: str | Path, messages: list[dict[str, str]], max_tokens: int = 16
 ) -> dict[str, Any]:
-    """Load a GGUF with llama-cpp-python and complete a ChatML prompt (greedy)."""
-    from llama_cpp import Llama
+    """Load a GGUF with llama-cpp-python and complete a ChatML prompt (greedy).
 
+    Loaded through ``training.llama_runtime.load_llama``: on an AMX CPU llama.cpp's AMX
+    kernels crash the process on quantised weights (see that module)."""
     from training.chat import render
+    from training.llama_runtime import load_llama
 
-    llm = Llama(model_path=str(gguf_path), n_ctx=512, n_threads=2, verbose=False, seed=0)
+    llm = load_llama(gguf_path, n_ctx=512, n_threads=2, verbose=False, seed=0)
     out = llm.create_completion(
         render(messages, add_generation_prompt=True),
         max_tokens=max_tokens,

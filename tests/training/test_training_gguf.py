@@ -66,3 +66,75 @@ def test_qlora_without_bitsandbytes_or_cuda_says_so(tmp_path):
 
     with pytest.raises(RuntimeError, match="bitsandbytes|CUDA"):
         load_model(tmp_path, TrainConfig(qlora=True), "cpu")
+
+
+# Runs in a child process: a llama.cpp crash there is this test's failure, not pytest's death.
+_GENERATE = """
+import json, sys
+from training.chat import render
+from training.llama_runtime import load_llama, use_extra_buffer_types
+from training.pipeline import generate
+
+out = {"extra_bufts": use_extra_buffer_types()}
+msgs = [{"role": "user", "content": sys.argv[2]}]
+llm = load_llama(sys.argv[1], n_ctx=128, n_threads=2, verbose=False)
+out["prompt_ids"] = llm.tokenize(render(msgs).encode(), add_bos=True, special=True)
+out["usage"] = generate(sys.argv[1], msgs, max_tokens=4)["usage"]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize("quant", ["Q8_0", "Q4_K_M"])
+def test_quantised_gguf_loads_and_generates_in_llama_cpp(tmp_path, quant):
+    """Rows of 256/512 are what llama.cpp's AMX buffer type repacks: on an AMX CPU its kernel
+    segfaulted on the first decode (training.llama_runtime). The prompt must also tokenise in
+    llama.cpp as in training: no dummy-prefix ``▁`` after the specials."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from training.chat import tokenize_conversation
+    from training.quantize import quantize
+
+    texts = ["华法林每日一次，按时服用。", "请联系医生。", "二甲双胍随餐服用。"] * 20
+    sp_path = tokenizer.train_sentencepiece(texts, tmp_path / "tokenizer.model", vocab_size=300)
+    sp = tokenizer.load(sp_path)
+    cfg = internlm2.InternLM2Config(
+        vocab_size=sp.vocab_size(),
+        hidden_size=256,
+        intermediate_size=512,
+        num_hidden_layers=1,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=512,
+    )
+    ilm = internlm2.save_checkpoint(internlm2.random_model(cfg, seed=3), tmp_path / "ilm")
+    llama = convert.convert_internlm2_dir_to_llama(ilm, tmp_path / "llama")
+    f16 = export_gguf(llama, tmp_path / "m-f16.gguf", tokenizer_model=sp_path)
+    q = quantize(f16, tmp_path / f"m-{quant.lower()}.gguf", quant)
+
+    text = "华法林每日一次"
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run(
+        [sys.executable, "-c", _GENERATE, str(q), text],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, (proc.returncode, proc.stderr[-2000:])
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["usage"]["completion_tokens"] >= 1
+    want, _ = tokenize_conversation([{"role": "user", "content": text}], sp, sp.bos_id(), 128)
+    assert out["prompt_ids"] == want
+
+
+def test_extra_buffer_types_follow_amx_unless_forced(monkeypatch):
+    from training import llama_runtime
+
+    monkeypatch.delenv(llama_runtime.ENV, raising=False)
+    assert llama_runtime.use_extra_buffer_types() == (not llama_runtime.cpu_backend_has_amx())
+    monkeypatch.setenv(llama_runtime.ENV, "0")
+    assert llama_runtime.use_extra_buffer_types() is False
+    monkeypatch.setenv(llama_runtime.ENV, "1")
+    assert llama_runtime.use_extra_buffer_types() is True
