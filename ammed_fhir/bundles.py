@@ -5,7 +5,10 @@ Steps, each collecting every issue before failing once:
    fullUrls and duplicate targets);
 2. server ids for creates, ``ifNoneExist`` lookups, the fullUrl → ``Type/id`` map;
 3. reference rewriting (``urn:uuid:`` and other fullUrls) and a check that every
-   ``Type/id`` reference points at something in the bundle or already stored;
+   ``Type/id`` reference points at something in the bundle or already stored; identifier
+   references in compartment elements resolved to a Patient (422 when they cannot be);
+   the output gate's rules for Communications (``ammed_fhir.write_policy``: a refused
+   Communication refuses the whole bundle, transaction or batch, with 403);
 4. validation of every resource with fhir.resources (R4B);
 5. one bulk write (``store.write_validated``) inside one database transaction; change
    events go out on commit.
@@ -23,7 +26,7 @@ from urllib.parse import parse_qsl, urlsplit
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from ammed_fhir import search, store
+from ammed_fhir import compartments, search, search_columns, store, write_policy
 from ammed_fhir.models import Resource
 from ammed_fhir.outcomes import FhirError, Issue, issue, outcome
 from ammed_fhir.validation import is_resource_type, resource_issues
@@ -100,6 +103,8 @@ def process(bundle: Any) -> dict[str, Any]:
     _assign_ids(entries)
     url_map = _resolve_conditionals(entries)
     _rewrite_references(entries, url_map)
+    _resolve_identifier_references(entries)
+    _check_gate(entries)
     for entry in entries:
         if not entry.issues and entry.resource is not None and entry.existing is None:
             entry.issues += resource_issues(entry.resource, f"{entry.path}.resource")
@@ -320,6 +325,75 @@ def _rewrite_references(entries: list[_Entry], url_map: dict[str, tuple[str, int
                 f"reference '{key[0]}/{key[1]}' points at nothing (not in the bundle, not stored)",
                 where,
             )
+
+
+def _resolve_identifier_references(entries: list[_Entry]) -> None:
+    """Give each identifier-only reference in a compartment element (``{"identifier":
+    {...}}`` that may name a Patient) the ``reference`` of the one Patient holding that
+    identifier, in the bundle or stored; none or several: the entry fails with 422, since
+    nobody could tell whose compartment the resource is in."""
+    wanted: list[tuple[_Entry, str, dict[str, Any], list[str]]] = []
+    for entry in entries:
+        if entry.resource is None or entry.issues or entry.existing is not None:
+            continue
+        for rel, holder in compartments.identifier_references(entry.resource):
+            where = f"{entry.path}.resource{rel[len(entry.resource_type) :]}"
+            ident = holder["identifier"]
+            value = ident.get("value")
+            if not isinstance(value, str) or not value:
+                entry.fail("required", "an identifier reference needs identifier.value", where)
+                entry.status = 422
+                continue
+            system = ident.get("system") if isinstance(ident.get("system"), str) else ""
+            token = f"{system}|{value}" if system else value
+            wanted.append((entry, where, holder, [token]))
+    if not wanted:
+        return
+    in_bundle: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.resource_type == "Patient" and entry.resource is not None and not entry.issues:
+            for token in search_columns.identifiers_of(entry.resource):
+                in_bundle.setdefault(token, set()).add(entry.resource_id)
+    tokens = sorted({t for *_, ts in wanted for t in ts})
+    stored: dict[str, set[str]] = {}
+    req = search.SearchRequest("Patient", identifiers=[tokens], count=0)
+    for pid, idents in search.queryset(req).values_list("resource_id", "identifiers"):
+        for token in set(idents or []) & set(tokens):
+            stored.setdefault(token, set()).add(pid)
+    for entry, where, holder, (token,) in wanted:
+        found = in_bundle.get(token, set()) | stored.get(token, set())
+        if len(found) == 1:
+            holder["reference"] = f"Patient/{found.pop()}"
+            continue
+        entry.fail(
+            "not-found" if not found else "multiple-matches",
+            f"identifier reference {token!r} matches {len(found) or 'no'} Patient"
+            f"{'s' if len(found) != 1 else ''}; give a literal reference (Patient/<id>)",
+            f"{where}.identifier",
+        )
+        entry.status = 422
+
+
+def _check_gate(entries: list[_Entry]) -> None:
+    """Apply ``write_policy`` to every Communication this bundle would write; any refusal
+    refuses the whole bundle (403), batch or transaction, before anything is written."""
+    comms = [
+        e
+        for e in entries
+        if e.resource_type == "Communication" and e.resource is not None and e.existing is None
+    ]  # entries with other issues too: a refused message is refused as such (403)
+    if not comms:
+        return
+    stored = store.read_many("Communication", [e.resource_id for e in comms if e.method == "PUT"])
+    issues: list[Issue] = []
+    for entry in comms:
+        issues += write_policy.communication_issues(
+            entry.resource,  # type: ignore[arg-type]
+            stored.get(entry.resource_id) if entry.method == "PUT" else None,
+            f"{entry.path}.resource",
+        )
+    if issues:
+        raise FhirError(403, issues)
 
 
 # ---- 4/5. commit ------------------------------------------------------------------------
