@@ -76,6 +76,7 @@ class Amount:
     dose_unit: bool = False
     span: tuple[int, int] = (0, 0)
     text: str = ""
+    unit_text: str | None = None  # the unit as written (after folding): 毫克, mg, 片
 
     @property
     def is_range(self) -> bool:
@@ -395,6 +396,7 @@ def _scan(folded: str, m: re.Match[str]) -> tuple[Amount | Unreadable, int]:
             dose_unit=bool(u and u.dose),
             span=(start, pos),
             text=text,
+            unit_text=unit[0] if unit else None,
         ),
         pos,
     )

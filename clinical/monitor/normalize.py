@@ -4,9 +4,10 @@ Invariant: every character of the normalised text maps to a character of the ori
 finding's span can always be shown (highlighted) in what the clinician actually reads.
 
 Steps: Unicode NFKC (full-width digits/letters/units → half-width, ``㎎`` → ``mg``), zero-width
-and control characters dropped, ASCII letters lower-cased, Chinese numerals before a unit or
-quantifier turned into digits (``五百毫克`` → ``500mg``, ``半片`` → ``0.5片``, ``两片`` → ``2片``,
-``一片半`` → ``1.5片``), Chinese unit names turned into symbols (``毫克`` → ``mg``).
+and control characters dropped, ASCII letters lower-cased, every amount with a unit that the shared reader
+(``clinical.knowledge.numbers``) reads exactly rewritten in Arabic digits (``五百毫克`` →
+``500mg``, ``零点五毫克`` → ``0.5mg``, ``半片`` → ``0.5片``, ``一片半`` → ``1.5片``, ``1/2片`` →
+``0.5片``), Chinese unit names turned into symbols (``毫克`` → ``mg``).
 """
 
 from __future__ import annotations
@@ -15,43 +16,30 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache, lru_cache
+
+from clinical.knowledge import numbers
 
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 
 # Units and quantifiers after which a Chinese numeral is a quantity.
 QUANTIFIERS = "片粒颗袋支丸滴次瓶盒包贴枚"
-UNITS_CN = {"毫克": "mg", "微克": "μg", "毫升": "ml", "千克": "kg", "公斤": "kg", "克": "g"}
-_UNIT_ALT = "毫克|微克|毫升|千克|公斤|克|mg|g|μg|ug|ml|kg|小时|天|日|周|个月|岁"
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "三": 3, "四": 4, "五": 5}
-_CN_DIGITS |= {"六": 6, "七": 7, "八": 8, "九": 9}
-_CN_MULT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
-_CN_NUM = "[零〇一二两俩三四五六七八九十百千万]+"
+# Chinese names of mass and volume units → the lower-case symbol the checks match, from the
+# shared units table (clinical/knowledge/data/units.csv).
+UNITS_CN = {
+    surface: unit.unit.lower()
+    for surface, unit in numbers.units().items()
+    if unit.unit in ("mg", "g", "μg", "kg", "mL")
+    and all("\u4e00" <= c <= "\u9fff" for c in surface)
+}
 
 
 def cn_to_number(text: str) -> float | None:
-    """``"五百"`` → 500, ``"十二"`` → 12, ``"二十五"`` → 25; None when not a numeral."""
-    if not text:
-        return None
-    total, section, current = 0, 0, 0
-    for ch in text:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch in _CN_MULT:
-            mult = _CN_MULT[ch]
-            if mult == 10000:
-                total += (section + current) * mult
-                section, current = 0, 0
-            else:
-                section += (current or 1) * mult
-                current = 0
-        else:
-            return None
-    return float(total + section + current)
-
-
-def _fmt(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:g}"
+    """``"五百"`` → 500, ``"十二"`` → 12, ``"零点五"`` → 0.5; None when not exactly one number.
+    A thin wrapper over the shared reader (``clinical.knowledge.numbers``)."""
+    value = numbers.read_number(text) if text else None
+    return float(value) if isinstance(value, Fraction) else None
 
 
 @dataclass(frozen=True)
@@ -92,9 +80,6 @@ def _sub(
     return "".join(out), out_index
 
 
-_HALF_AFTER = re.compile(rf"({_CN_NUM}|\d+)([{QUANTIFIERS}])半")
-_HALF_BEFORE = re.compile(rf"半([{QUANTIFIERS}])")
-_CN_QTY = re.compile(rf"({_CN_NUM})(?=(?:[{QUANTIFIERS}]|{_UNIT_ALT}))")
 _CN_UNIT = re.compile("|".join(sorted(UNITS_CN, key=len, reverse=True)))
 _CN_UNIT_AFTER_NUM = re.compile(
     rf"(?<=[\d.])\s*({'|'.join(sorted(UNITS_CN, key=len, reverse=True))})"
@@ -105,17 +90,36 @@ _NUM_SPACE = re.compile(
 )
 
 
-def _half_after(m: re.Match[str]) -> str:
-    num = m.group(1)
-    value = float(num) if num.isdigit() else cn_to_number(num)
-    if value is None:
-        return m.group(0)
-    return f"{_fmt(value + 0.5)}{m.group(2)}"
-
-
-def _cn_qty(m: re.Match[str]) -> str:
-    value = cn_to_number(m.group(1))
-    return m.group(0) if value is None else _fmt(value)
+def _amounts_to_digits(text: str, index: list[int]) -> tuple[str, list[int]]:
+    """Every amount with a unit that the shared reader reads exactly, rewritten in Arabic
+    digits (``五百毫克`` → ``500毫克``, ``一片半`` → ``1.5片``, ``零点五克`` → ``0.5克``,
+    ``一到两片`` → ``1-2片``). Unreadable spellings and values without an exact decimal (1/3)
+    are left as written; 半 of a time unit (半小时) too."""
+    out: list[str] = []
+    out_index: list[int] = []
+    pos = 0
+    for found in numbers.find_amounts(text):
+        if not isinstance(found, numbers.Amount) or found.unit_text is None:
+            continue
+        if found.kind == "time" and "半" in found.text:
+            continue
+        low = numbers.decimal_text(found.value)
+        high = numbers.decimal_text(found.high) if found.high is not None else ""
+        if low is None or high is None:
+            continue
+        new = f"{low}-{high}" if high else low
+        new += found.unit_text
+        start, end = found.span
+        if new == text[start:end]:
+            continue
+        out.append(text[pos:start])
+        out_index.extend(index[pos:start])
+        out.append(new)
+        out_index.extend(index[start + min(i, end - start - 1)] for i in range(len(new)))
+        pos = end
+    out.append(text[pos:])
+    out_index.extend(index[pos:])
+    return "".join(out), out_index
 
 
 def _fold_char(ch: str) -> str:
@@ -170,9 +174,7 @@ def normalize(original: str) -> Normalized:
     Memoised: a pure function with an immutable result, and the morning peak checks the same
     reminder text (drug, dose, clock time) for many patients."""
     text, index = _fold(original)
-    text, index = _sub(text, index, _HALF_AFTER, _half_after)
-    text, index = _sub(text, index, _HALF_BEFORE, lambda m: f"0.5{m.group(1)}")
-    text, index = _sub(text, index, _CN_QTY, _cn_qty)
+    text, index = _amounts_to_digits(text, index)
     text, index = _sub(text, index, _CN_UNIT_AFTER_NUM, lambda m: UNITS_CN[m.group(1)])
     text, index = _sub(text, index, _NUM_SPACE, lambda m: "")
     return Normalized(original=original, text=text, index=tuple(index))

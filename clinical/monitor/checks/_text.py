@@ -50,7 +50,7 @@ def negated(text: str, start: int, window: int = 14) -> bool:
 
 MASS_UNITS = {"mg": 1.0, "g": 1000.0, "μg": 0.001, "ug": 0.001}
 COUNT_UNITS = "片粒颗袋支丸"
-_NUM = r"(\d+(?:\.\d+)?)"
+_NUM = r"(?<![\d./\-~])(\d+(?:\.\d+)?)"  # not the tail of 1/3, 1.5.5 or 1-2
 _UNIT = r"(mg|g|μg|ug|[片粒颗袋支丸])"
 _TAKE = r"(?:吃|服|服用|口服|用|含服|吞服)?"
 AMOUNT = re.compile(rf"(?:每次|1次|每回|单次|每顿|1顿)(?:最多|可以|可|只)?{_TAKE}{_NUM}{_UNIT}")
