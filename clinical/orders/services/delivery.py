@@ -204,11 +204,20 @@ def create_deliveries(
 def _enqueue(ids: list[int]) -> None:
     if not ids:
         return
+    from ammed_fhir.outbox import try_delay
     from clinical.orders.tasks import deliver
 
     batch = settings.AMMED_REMINDER_BATCH
     chunks = [ids[i : i + batch] for i in range(0, len(ids), batch)]
-    transaction.on_commit(lambda: [deliver.delay(chunk) for chunk in chunks])
+
+    def send() -> None:
+        # A broker outage after commit must not fail the release (a clinician's approval,
+        # a patient's message): the rows stay pending and dispatch_due's sweep sends them.
+        for chunk in chunks:
+            if not try_delay(deliver, chunk, what=f"{len(chunk)} deliveries"):
+                return
+
+    transaction.on_commit(send)
 
 
 def backoff(attempts: int) -> dt.timedelta:
