@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from fractions import Fraction
 from functools import lru_cache
 
 # Characters OpenCC's t2s keeps but that simplified drug labels never use.
@@ -119,25 +120,30 @@ _COUNT_RE = re.compile(r"[\d.]+\s*(片|粒|袋|支|盒|瓶|丸)(装)?$")
 
 
 def to_mg(value: str, unit: str) -> float | None:
-    """Convert a strength to mg (None for units that are not a mass)."""
-    v = float(value)
-    u = unit.lower()
-    if u in ("mg", "毫克"):
-        return v
-    if u in ("g", "克"):
-        return v * 1000
-    if u in ("μg", "ug", "mcg", "微克"):
-        return v / 1000
-    return None
+    """Convert a strength to mg (None for units that are not a mass); the factors are the
+    shared units table's (``clinical.knowledge``)."""
+    from clinical.knowledge import numbers
+
+    u = numbers.unit_of(unit)
+    amount = numbers.read_number(value)
+    if u is None or u.kind != "mass" or not u.dose or not isinstance(amount, Fraction):
+        return None
+    return float(amount * u.to_base)
 
 
 def find_strengths(text: str) -> list[tuple[int, int, float]]:
-    """(start, end, mg) for every mass strength in ``text`` (normalised input expected)."""
+    """(start, end, mg) for every mass strength in ``text`` (normalised input expected), read
+    by the shared amount reader; ranges and unreadable spellings are no strength."""
+    from clinical.knowledge import numbers
+
     out = []
-    for m in _DOSE_RE.finditer(text):
-        mg = to_mg(m.group(1), m.group(2))
-        if mg is not None:
-            out.append((m.start(), m.end(), mg))
+    for found in numbers.find_amounts(text):
+        if isinstance(found, numbers.Amount) and found.kind == "mass" and found.dose_unit:
+            if found.is_range:
+                continue
+            mg = found.base()
+            if mg is not None:
+                out.append((found.span[0], found.span[1], float(mg)))
     return out
 
 
