@@ -79,8 +79,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     if store.patient_record("demo-surgery") is None:
-        for path in sorted((ROOT / "fixtures" / "bundles").glob("*.json")):
-            for entry in json.loads(path.read_text(encoding="utf-8"))["entry"]:
+        from ammed_fhir.demo_fixtures import load_demo_bundles
+
+        for item in load_demo_bundles():
+            for entry in item.bundle["entry"]:
                 store.write(entry["resource"])
     ensure_demo_users()
     link_demo_accounts()

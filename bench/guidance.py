@@ -153,10 +153,11 @@ def main() -> None:
     bodies = [json.dumps(b, ensure_ascii=False) for b in BODIES]
     if args.with_record:
         from ammed_fhir import store
+        from ammed_fhir.demo_fixtures import load_demo_bundles
 
-        bundles = sorted((ROOT / "fixtures" / "bundles").glob("*.json"))
-        for path in [] if store.read("Patient", "demo-surgery") else bundles:
-            for entry in json.loads(path.read_text(encoding="utf-8"))["entry"]:
+        bundles = [] if store.read("Patient", "demo-surgery") else load_demo_bundles()
+        for item in bundles:
+            for entry in item.bundle["entry"]:
                 res = dict(entry["resource"])
                 if res["resourceType"] in ("Encounter", "Practitioner", "Organization"):
                     continue

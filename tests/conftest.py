@@ -1,14 +1,73 @@
-"""Shared fixtures: API clients per persona, the shared data dir, fixture bundles."""
+"""Shared fixtures: the shared data dir, the demo bundles, and the suite's clock.
+
+Dates in tests: a test that depends on "today" builds its dates relative to now (the demo
+bundles are moved to today by ``ammed_fhir.demo_fixtures``) or freezes the clock explicitly
+with ``time_machine``. To prove it, the suite can run with the whole clock moved ahead:
+``pytest --clock-ahead-days=400`` (or ``AMMED_TEST_CLOCK_AHEAD_DAYS=400``) starts a
+time-machine traveller, ticking, before any test runs. Tests whose subprocesses or browser
+cannot see a moved clock carry ``@pytest.mark.real_clock`` and are skipped in that run.
+"""
 
 from __future__ import annotations
 
-import json
+import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 
-FIXTURE_BUNDLES = Path(settings.BASE_DIR) / "fixtures" / "bundles"
+from ammed_fhir.demo_fixtures import load_demo_bundles
+
+_CLOCK_ENV = "AMMED_TEST_CLOCK_AHEAD_DAYS"
+_TRAVELLER = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--clock-ahead-days",
+        type=int,
+        default=int(os.environ.get(_CLOCK_ENV) or 0),
+        help=f"run the whole suite with the clock moved this many days ahead (env {_CLOCK_ENV})",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "real_clock: needs the machine's real clock (a subprocess or browser that does not "
+        "see a moved clock); skipped under --clock-ahead-days",
+    )
+    days = config.getoption("--clock-ahead-days")
+    if days:
+        destination = datetime.now(UTC) + timedelta(days=days)
+        traveller = time_machine.travel(destination, tick=True)
+        traveller.start()
+        config.stash[_TRAVELLER] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_TRAVELLER, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    days = config.getoption("--clock-ahead-days")
+    if days:
+        return f"clock moved {days} days ahead: today is {datetime.now(UTC):%Y-%m-%d} (UTC)"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    days = config.getoption("--clock-ahead-days")
+    if not days:
+        return
+    skip = pytest.mark.skip(reason=f"needs the real clock; the suite runs {days} days ahead")
+    for item in items:
+        if "real_clock" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture
@@ -22,6 +81,5 @@ def shared_data() -> Path:
 
 @pytest.fixture
 def demo_bundles() -> list[dict]:
-    return [
-        json.loads(p.read_text(encoding="utf-8")) for p in sorted(FIXTURE_BUNDLES.glob("*.json"))
-    ]
+    """The demo fixtures with their story moved to today (see ammed_fhir/demo_fixtures.py)."""
+    return [item.bundle for item in load_demo_bundles()]

@@ -10,6 +10,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from relative_dates import at, day
 
 from ammed_fhir import store
 from ammed_fhir.demo_users import ensure_demo_users, link_demo_accounts
@@ -56,7 +57,9 @@ def test_demo_surgery_alcohol_is_avoid_because_of_cefuroxime_and_paracetamol(dem
     assert by_code["cephalosporin.ethanol"]["because"] == "头孢呋辛酯片 0.25g"
     assert by_code["paracetamol.ethanol"]["because"] == "对乙酰氨基酚片 0.5g"
     assert "warfarin.ethanol" in by_code
-    assert "post_op.ethanol" in by_code  # knee replacement on 2026-11-20 (recent procedure)
+    assert (
+        "post_op.ethanol" in by_code
+    )  # knee replacement 9 days ago (the demo story, moved to today)
     assert "7天" in body["advice"]
 
 
@@ -187,13 +190,15 @@ def _medication(pid: str, text: str, status: str, end: str) -> dict:
         "intent": "order",
         "medicationCodeableConcept": {"text": text},
         "subject": {"reference": f"Patient/{pid}"},
-        "dispenseRequest": {"validityPeriod": {"start": "2026-10-01", "end": end}},
+        "dispenseRequest": {"validityPeriod": {"start": day(-60), "end": end}},
     }
 
 
 def test_a_recently_stopped_metronidazole_still_rules_out_alcohol(demo_world) -> None:
-    store.write(_medication("demo-htn-dm", "甲硝唑片 0.2g", "completed", "2026-11-27"))
-    store.write(_medication("demo-htn-dm", "替硝唑片 0.5g", "completed", "2026-10-02"))
+    store.write(_medication("demo-htn-dm", "甲硝唑片 0.2g", "completed", day(-2)))
+    store.write(
+        _medication("demo-htn-dm", "替硝唑片 0.5g", "completed", day(-58))
+    )  # outside the 14-day washout
     status, body = _post(_client("dr_wang"), {"patient_id": "demo-htn-dm", "food": "啤酒"})
     assert status == 200 and body["verdict"] == "avoid"
     because = {r["code"]: r["because"] for r in body["reasons"]}
@@ -204,7 +209,7 @@ def test_a_recently_stopped_metronidazole_still_rules_out_alcohol(demo_world) ->
 
 
 def test_a_cancelled_order_does_not_count(demo_world) -> None:
-    store.write(_medication("demo-htn-dm", "辛伐他汀片 20mg", "cancelled", "2026-12-30"))
+    store.write(_medication("demo-htn-dm", "辛伐他汀片 20mg", "cancelled", day(+30)))
     status, body = _post(_client("dr_wang"), {"patient_id": "demo-htn-dm", "food": "西柚"})
     assert status == 200
     assert "simvastatin.grapefruit" not in [r["code"] for r in body["reasons"]]
@@ -225,18 +230,18 @@ def test_a_low_egfr_in_the_record_brings_the_ckd_rules(demo_world) -> None:
     client = _client("dr_wang")
     _, before = _post(client, {"patient_id": "demo-htn-dm", "food": "杨桃"})
     assert before["verdict"] == "caution"  # diabetes: fruit in moderation
-    store.write(_lab("demo-htn-dm", "62238-1", 42, "mL/min/{1.73_m2}", "2026-11-20T08:00:00+08:00"))
+    store.write(_lab("demo-htn-dm", "62238-1", 42, "mL/min/{1.73_m2}", at(-9)))
     _, after = _post(client, {"patient_id": "demo-htn-dm", "food": "杨桃"})
     assert after["verdict"] == "avoid"
     reason = next(r for r in after["reasons"] if r["code"] == "ckd.star_fruit")
-    assert reason["because"] == "估算肾小球滤过率 42 mL/min/{1.73_m2}（2026-11-20）"
+    assert reason["because"] == f"估算肾小球滤过率 42 mL/min/{{1.73_m2}}（{day(-9)}）"
 
 
 def test_only_the_latest_lab_counts_and_units_must_match(demo_world) -> None:
     client = _client("dr_wang")
-    store.write(_lab("demo-htn-dm", "2823-3", 5.8, "mmol/L", "2026-11-01T08:00:00+08:00"))
-    store.write(_lab("demo-htn-dm", "2823-3", 4.2, "mmol/L", "2026-11-25T08:00:00+08:00"))
-    store.write(_lab("demo-htn-dm", "3084-1", 9.9, "g/L", "2026-11-25T08:00:00+08:00"))
+    store.write(_lab("demo-htn-dm", "2823-3", 5.8, "mmol/L", at(-28)))
+    store.write(_lab("demo-htn-dm", "2823-3", 4.2, "mmol/L", at(-4)))
+    store.write(_lab("demo-htn-dm", "3084-1", 9.9, "g/L", at(-4)))
     _, body = _post(client, {"patient_id": "demo-htn-dm", "food": "低钠盐"})
     keys = {c["key"] for c in body["context"]["conditions"]}
     assert "hyperkalaemia" not in keys  # 5.8 was superseded by 4.2

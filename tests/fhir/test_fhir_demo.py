@@ -10,7 +10,8 @@ from django.core.management import call_command
 from ammed_fhir import access
 from ammed_fhir.models import PatientAssignment, Resource
 
-pytestmark = pytest.mark.django_db
+# transaction=True: change events run on commit, as in `make demo` (orders, follow-up)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_demo_pushes_fixtures_and_prints_chinese_summary() -> None:
@@ -23,6 +24,16 @@ def test_demo_pushes_fixtures_and_prints_chinese_summary() -> None:
     assert "过敏：青霉素" in text
     assert "国际标准化比值 INR 2.4" in text
     assert "李秀英（demo-htn-dm），女，58 岁" in text
+    # The same story on any day (fixtures moved to today; CI re-runs this with the clock ahead):
+    # the surgical patient is on post-operative day 9 and her wound + 37.9 ℃ is urgent ...
+    assert "术后第9天伤口红肿伴体温37.9℃，警惕手术部位感染，请在24小时内就诊" in text
+    # ... the hypertension-diabetes patient is routine for her BP and HbA1c ...
+    assert "患者 demo-htn-dm：常规复诊（routine）" in text
+    assert "收缩压162mmHg" in text and "糖化血红蛋白7.8%" in text
+    # ... a dangerous message is held, the safe reminders are released, adherence is counted.
+    assert "→ hold：Communication/demo-monitor-held status=on-hold" in text
+    assert "到期提醒 24 条经输出监控: 放行 24 条" in text
+    assert "demo-surgery 近7天依从性 67%" in text and "华法林钠片 3mg: 33%" in text
     fixture_ids = {"demo-surgery", "surgery-encounter", "surgery-mr-warfarin", "surgery-obs-inr"}
     stored = set(
         Resource.objects.filter(patient_id="demo-surgery").values_list("resource_id", flat=True)

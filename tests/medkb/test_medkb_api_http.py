@@ -147,11 +147,10 @@ def test_unknown_patient_id_is_404(clients) -> None:
 
 
 def test_from_record_builds_context(demo_records) -> None:
-    from datetime import date
-
     from clinical.medkb import api
 
-    ctx = api.PatientContext.from_record("demo-htn-dm", today=date(2026, 11, 29))
+    # The demo record is moved to today (ammed_fhir/demo_fixtures.py): she is 58 on any day.
+    ctx = api.PatientContext.from_record("demo-htn-dm")
     assert ctx is not None
     assert 58 <= ctx.age_years < 59 and ctx.sex == "female" and ctx.weight_kg == 68.5
     assert any("磺胺" in a for a in ctx.allergies)

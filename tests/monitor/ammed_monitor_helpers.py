@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.test import Client
 
 from ammed_fhir import store
+from ammed_fhir.demo_fixtures import load_demo_bundles
 from ammed_fhir.demo_users import ensure_demo_users, link_demo_accounts
 
-BUNDLES = sorted((Path(settings.BASE_DIR) / "fixtures" / "bundles").glob("*.json"))
 PERSONAS = ["admin", "dr_wang", "nurse_li", "nurse_zhao", "zhang_wei", "emr"]
 
 RELEASED: list[dict] = []
@@ -29,9 +27,8 @@ def load_demo() -> None:
     """Demo users, the two demo patients (through POST /fhir) and the assignments."""
     ensure_demo_users()
     # Written through the store (the /fhir endpoint belongs to issue 2 and is tested there).
-    for path in BUNDLES:
-        bundle = json.loads(path.read_text(encoding="utf-8"))
-        for entry in bundle.get("entry", []):
+    for item in load_demo_bundles():
+        for entry in item.bundle.get("entry", []):
             store.write(entry["resource"])
     link_demo_accounts()
 

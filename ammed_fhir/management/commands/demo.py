@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
@@ -14,10 +12,9 @@ from django.utils.module_loading import import_string
 from rest_framework.authtoken.models import Token
 
 from ammed_fhir.demo import DEMO_SECTIONS, DemoContext
+from ammed_fhir.demo_fixtures import load_demo_bundles
 from ammed_fhir.demo_users import DEMO_PASSWORD_HINT, ensure_demo_users, link_demo_accounts
 from ammed_fhir.summary import patient_summary_lines
-
-FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures" / "bundles"
 
 
 class Command(BaseCommand):
@@ -40,14 +37,20 @@ class Command(BaseCommand):
         patient_ids: list[str] = []
         emr = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {emr_token}")
         self.stdout.write("\n== 推送 FHIR 数据 (POST /fhir，以 EMR 集成账号令牌) ==")
-        for path in sorted(FIXTURE_DIR.glob("*.json")):
-            bundle = json.loads(path.read_text(encoding="utf-8"))
+        demo_bundles = load_demo_bundles()
+        if demo_bundles and demo_bundles[0].days_moved:
+            self.stdout.write(
+                f"  （演示数据按今天重排日期：整体后移 {demo_bundles[0].days_moved} 天，"
+                "术后天数、近7天读数与年龄保持不变）"
+            )
+        for item in demo_bundles:
+            path, bundle = item.name, item.bundle
             resp = emr.post("/fhir", data=json.dumps(bundle), content_type="application/fhir+json")
             if resp.status_code != 200:
                 raise CommandError(
-                    f"{path.name}: /fhir answered {resp.status_code}: {resp.content[:500]!r}"
+                    f"{path}: /fhir answered {resp.status_code}: {resp.content[:500]!r}"
                 )
-            self.stdout.write(f"  {path.name}：{len(resp.json().get('entry', []))} 条资源已写入")
+            self.stdout.write(f"  {path}：{len(resp.json().get('entry', []))} 条资源已写入")
             patient_ids += [
                 e["resource"]["id"]
                 for e in bundle.get("entry", [])
