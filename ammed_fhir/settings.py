@@ -47,6 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ammed_fhir.middleware.RejectNulMiddleware",  # NUL in a URL: 400, not a DataError
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -158,6 +159,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ammed_fhir.api_errors.exception_handler",
+    # JSON nested 50,000 deep or holding NUL characters: 400 (ammed_fhir.parsers)
+    "DEFAULT_PARSER_CLASSES": [
+        "ammed_fhir.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AM-Med API",
@@ -200,6 +207,10 @@ AMMED_WEBHOOK_SECRET = envstr("AMMED_WEBHOOK_SECRET", "")
 AMMED_CHANNELS = envlist("AMMED_CHANNELS", ["inbox"])
 AMMED_WEBHOOK_MAX_ATTEMPTS = envint("AMMED_WEBHOOK_MAX_ATTEMPTS", 8)
 AMMED_WEBHOOK_TIMEOUT_S = envfloat("AMMED_WEBHOOK_TIMEOUT_S", 5.0)
+# Dose plausibility net (issue #22): a dose over this multiple of the usual single or daily
+# dose, or over this many units of the dosage form per administration, goes to review.
+AMMED_DOSE_PLAUSIBLE_MULTIPLE = envfloat("AMMED_DOSE_PLAUSIBLE_MULTIPLE", 2.0)
+AMMED_DOSE_MAX_UNITS = envfloat("AMMED_DOSE_MAX_UNITS", 4.0)
 AMMED_WEBHOOK_BACKOFF_BASE_S = envfloat("AMMED_WEBHOOK_BACKOFF_BASE_S", 5.0)
 AMMED_WEBHOOK_BACKOFF_CAP_S = envfloat("AMMED_WEBHOOK_BACKOFF_CAP_S", 900.0)
 AMMED_WEBHOOK_BATCH = envint("AMMED_WEBHOOK_BATCH", 100)  # messages per signed POST (1: one each)

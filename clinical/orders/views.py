@@ -20,7 +20,7 @@ from ammed_fhir.access import can_access_patient, is_clinician, own_patient_id, 
 from clinical.orders.models import DoseReminder, OrderSchedule, PatientRoutine
 from clinical.orders.models import Response as Ans
 from clinical.orders.services import adherence, schedule
-from clinical.orders.sig import parse_sig
+from clinical.orders.services.dose_check import parse_sig_checked
 
 MAX_RANGE = dt.timedelta(days=93)
 
@@ -39,17 +39,21 @@ def _when(value: str | None, name: str, *, end: bool = False) -> dt.datetime | N
         day = parse_date(value) if len(value) == 10 else None
     except ValueError:
         raise ValidationError({name: f"不是有效的日期: {value!r}"}) from None
-    if day is not None:
-        parsed = dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time())
-    else:
-        try:
-            parsed = parse_datetime(value)
-        except ValueError:
-            parsed = None
-        if parsed is None:
-            raise ValidationError({name: f"不是有效的日期或时间: {value!r}"})
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
+    try:
+        if day is not None:
+            parsed = dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time())
+        else:
+            try:
+                parsed = parse_datetime(value)
+            except ValueError:
+                parsed = None
+            if parsed is None:
+                raise ValidationError({name: f"不是有效的日期或时间: {value!r}"})
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        parsed.astimezone(dt.UTC)  # compared in UTC: year 1 or 9999 at the edge overflows
+    except OverflowError:  # to=9999-12-31 is the end of 9999-12-31: past datetime.max
+        raise ValidationError({name: f"超出可处理的日期范围: {value!r}"}) from None
     return parsed
 
 
@@ -89,7 +93,7 @@ class ParseSigView(APIView):
     def post(self, request: Request) -> Response:
         data = SigIn(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(parse_sig(data.validated_data["text"]).as_dict())
+        return Response(parse_sig_checked(data.validated_data["text"]).as_dict())
 
 
 def reminder_json(

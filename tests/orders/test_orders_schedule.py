@@ -85,6 +85,7 @@ def test_approval_schedules_the_reviewed_dosage(people) -> None:
         med_request(
             "mr-b",
             "头孢呋辛酯片 0.25g 口服 bid 饭后 连用5天",
+            name="头孢呋辛酯片 0.25g",
             authored="2026-11-26T10:00:00+08:00",
             dispenseRequest={"validityPeriod": {"start": "2026-11-26", "end": "2026-11-30"}},
         )
@@ -95,12 +96,72 @@ def test_approval_schedules_the_reviewed_dosage(people) -> None:
     assert pending("mr-b") == ["11-29 08:00", "11-29 18:30", "11-30 08:00", "11-30 18:30"]
     rem = DoseReminder.objects.filter(request_id="mr-b").first()
     assert (rem.medication, rem.dose_text, rem.instruction) == (
-        "氨氯地平片 5mg",
+        "头孢呋辛酯片 0.25g",
         "0.25g",
         "口服，早餐后",
     )
     evening = DoseReminder.objects.filter(request_id="mr-b").order_by("due_at")[1]
     assert evening.instruction == "口服，晚餐后"
+
+
+def test_a_sig_naming_another_drug_is_held_for_review(people) -> None:
+    # A cefuroxime sig on an amlodipine order: 0.25 g would be 50 tablets of 5 mg.
+    store.write(med_request("mr-b2", "头孢呋辛酯片 0.25g 口服 bid 饭后 连用5天"))
+    row = sync_order("mr-b2", now=NOW)
+    assert row.status == "needs_review"
+    assert any("与医嘱药品“氨氯地平片 5mg”不一致" in i for i in row.issues), row.issues
+    assert any("相当于 50 片" in i for i in row.issues), row.issues
+    assert pending("mr-b2") == []
+
+
+def test_a_sig_naming_an_unknown_drug_is_held_for_review(people) -> None:
+    store.write(med_request("mr-b3", "某某新药片 5mg qd", name="苯磺酸氨氯地平片 5mg"))
+    row = sync_order("mr-b3", now=NOW)
+    assert row.status == "needs_review"
+    assert any("“某某新药片”未能在药品知识库中识别" in i for i in row.issues), row.issues
+    assert pending("mr-b3") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "sig", "issue"),
+    [
+        # issue #22: within the label maximum (1 g), implausible for a 100 mg antiplatelet tablet
+        ("阿司匹林肠溶片 100mg", "阿司匹林肠溶片 1g qd", "超过阿司匹林常用单次剂量 100 mg 的 2 倍"),
+        ("阿司匹林肠溶片 100mg", "阿司匹林肠溶片 1g qd", "相当于 10 片(每片100 mg)"),
+        ("甲钴胺片 0.5mg", "甲钴胺片 5mg tid", "超过甲钴胺常用单次剂量 0.5 mg 的 2 倍"),
+        ("甲钴胺片 0.5mg", "甲钴胺片 5mg tid", "每日总量 15 mg 超过甲钴胺常用每日剂量"),
+        ("苯磺酸氨氯地平片 5mg", "氨氯地平 每次1-2片 qd", "单次剂量为范围"),
+    ],
+)
+def test_implausible_doses_are_held_for_review(people, name: str, sig: str, issue: str) -> None:
+    store.write(med_request("mr-p", sig, name=name))
+    row = sync_order("mr-p", now=NOW)
+    assert row.status == "needs_review"
+    assert any(issue in i for i in row.issues), row.issues
+    assert pending("mr-p") == []
+
+
+def test_doses_in_chinese_numerals_keep_their_magnitude(people) -> None:
+    for rid, sig in (
+        ("mr-q1", "阿司匹林肠溶片 零点一克 qd"),
+        ("mr-q2", "阿司匹林肠溶片 一百毫克 qd"),
+    ):
+        store.write(med_request(rid, sig, name="阿司匹林肠溶片 100mg"))
+        row = sync_order(rid, now=NOW)
+        assert (row.status, row.issues) == ("scheduled", [])
+    # mecobalamin has no label maximum on file (held for that reason alone), but 零点五毫克
+    # is read as 0.5 mg: nothing implausible about it.
+    store.write(med_request("mr-q3", "甲钴胺片 零点五毫克 每日三次", name="甲钴胺片 0.5mg"))
+    row = sync_order("mr-q3", now=NOW)
+    assert row.dosage["doseAndRate"][0]["doseQuantity"]["value"] == 0.5
+    assert row.issues == ["甲钴胺: 知识库没有说明书最大剂量, 需医生核对"]
+
+
+def test_the_plausible_multiple_is_configurable(people, settings) -> None:
+    settings.AMMED_DOSE_PLAUSIBLE_MULTIPLE = 10.0
+    settings.AMMED_DOSE_MAX_UNITS = 20.0
+    store.write(med_request("mr-r", "阿司匹林肠溶片 0.3g qd", name="阿司匹林肠溶片 100mg"))
+    assert sync_order("mr-r", now=NOW).status == "scheduled"
 
 
 def test_structured_timing_is_used_as_is(people) -> None:
