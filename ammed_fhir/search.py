@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -57,6 +57,7 @@ for _t in ("MedicationRequest", "Communication", "CarePlan"):
     SEARCH_PARAMS[_t]["status"] = ("token", "Status code; comma-separated means any of")
 
 _RESULT_PARAMS = {"_count", "_offset", "_format"}
+_MAX_PAGING = 2**63 - 1  # PostgreSQL's OFFSET/LIMIT are bigints
 _DATE_PREFIXES = ("ge", "gt", "le", "lt", "eq")
 
 
@@ -107,10 +108,11 @@ def _date_range(raw: str) -> tuple[datetime, datetime] | None:
             if dt is None:
                 return None
             start, end = dt, dt + timedelta(seconds=1)
-    except ValueError:
+        if is_naive(start):
+            start, end = make_aware(start, tz), make_aware(end, tz)
+        start.astimezone(UTC), end.astimezone(UTC)  # stored and compared in UTC
+    except (ValueError, OverflowError):  # 9999-12-31T23:59:59 + 1 s, year 0 in UTC…
         return None
-    if is_naive(start):
-        start, end = make_aware(start, tz), make_aware(end, tz)
     return start, end
 
 
@@ -125,11 +127,18 @@ def parse(resource_type: str, params: list[tuple[str, str]]) -> SearchRequest:
     issues: list[Issue] = []
     for name, value in params:
         where = f"{resource_type}?{name}"
+        if "\x00" in name or "\x00" in value:  # PostgreSQL text cannot hold NUL
+            issues.append(issue("invalid", "a search parameter contains a NUL character", where))
+            continue
         if name in _RESULT_PARAMS:
             if name == "_format":
                 continue
-            if not value.isdigit():
+            # ASCII digits only ("²".isdigit() is true), and no more than a bigint holds
+            if not (value.isascii() and value.isdigit()) or len(value) > 19:
                 issues.append(issue("invalid", f"{name} must be a non-negative integer", where))
+                continue
+            if int(value) > _MAX_PAGING:
+                issues.append(issue("invalid", f"{name} must be at most {_MAX_PAGING}", where))
                 continue
             if name == "_count":
                 req.count = min(int(value), settings.FHIR_MAX_PAGE_SIZE)

@@ -19,3 +19,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]
+
+# JSON, not Django's HTML pages, under /api (ammed_fhir.api_errors); /fhir answers its own.
+handler400 = "ammed_fhir.api_errors.bad_request"
+handler404 = "ammed_fhir.api_errors.page_not_found"
+handler500 = "ammed_fhir.api_errors.server_error"

@@ -39,17 +39,21 @@ def _when(value: str | None, name: str, *, end: bool = False) -> dt.datetime | N
         day = parse_date(value) if len(value) == 10 else None
     except ValueError:
         raise ValidationError({name: f"不是有效的日期: {value!r}"}) from None
-    if day is not None:
-        parsed = dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time())
-    else:
-        try:
-            parsed = parse_datetime(value)
-        except ValueError:
-            parsed = None
-        if parsed is None:
-            raise ValidationError({name: f"不是有效的日期或时间: {value!r}"})
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
+    try:
+        if day is not None:
+            parsed = dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time())
+        else:
+            try:
+                parsed = parse_datetime(value)
+            except ValueError:
+                parsed = None
+            if parsed is None:
+                raise ValidationError({name: f"不是有效的日期或时间: {value!r}"})
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        parsed.astimezone(dt.UTC)  # compared in UTC: year 1 or 9999 at the edge overflows
+    except OverflowError:  # to=9999-12-31 is the end of 9999-12-31: past datetime.max
+        raise ValidationError({name: f"超出可处理的日期范围: {value!r}"}) from None
     return parsed
 
 
