@@ -4,8 +4,11 @@ here). They answer deterministically and record every request body for assertion
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -16,6 +19,18 @@ STRUCTURED_ANSWER = {
     "foods": ["柚子"],
     "symptoms": [],
 }
+
+
+@contextmanager
+def closed_port_url() -> Iterator[str]:
+    """``http://127.0.0.1:<port>`` that is known closed while the context is open.
+
+    A fixed "unused" port (8159 before issue 21) is only closed until something on the
+    machine listens there. Here the port is bound by this socket, so no other process can
+    take it, but never ``listen()``ed, so every connect is refused at once."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -5,7 +5,7 @@ servers: no Ollama, vLLM or LMDeploy server exists on this machine, so
 from __future__ import annotations
 
 import pytest
-from inference_stubs import KNOWN_MODEL, STRUCTURED_ANSWER, StubServer
+from inference_stubs import KNOWN_MODEL, STRUCTURED_ANSWER, StubServer, closed_port_url
 
 from clinical.agent.understanding.schema import UNDERSTANDING_SCHEMA
 from inference.backends.ollama import OllamaBackend
@@ -20,6 +20,13 @@ MSG = [{"role": "user", "content": "能吃柚子吗"}]
 def stub() -> StubServer:
     with StubServer(0) as server:
         yield server
+
+
+@pytest.fixture
+def down_url() -> str:
+    """A port bound but not listening for the test's duration: surely closed (no fixed port)."""
+    with closed_port_url() as url:
+        yield url
 
 
 def ollama(url: str, model: str = KNOWN_MODEL, timeout: float = 5.0) -> OllamaBackend:
@@ -62,14 +69,14 @@ def test_ollama_timeout(stub: StubServer) -> None:
         ollama(stub.url, timeout=0.2).chat([{"role": "user", "content": "slow"}])
 
 
-def test_ollama_server_down_is_unavailable() -> None:
+def test_ollama_server_down_is_unavailable(down_url: str) -> None:
     with pytest.raises(LLMUnavailable):
-        ollama("http://127.0.0.1:8159").chat(MSG)
+        ollama(down_url).chat(MSG)
 
 
-def test_ollama_needs_a_model_name() -> None:
+def test_ollama_needs_a_model_name(down_url: str) -> None:
     with pytest.raises(LLMConfigError):
-        ollama("http://127.0.0.1:8159", model="")
+        ollama(down_url, model="")
 
 
 def test_openai_compatible_chat_structured_and_stream(stub: StubServer) -> None:
@@ -82,8 +89,8 @@ def test_openai_compatible_chat_structured_and_stream(stub: StubServer) -> None:
     assert [p for p, _ in stub.requests] == ["/v1/chat/completions"] * 3
 
 
-def test_openai_unknown_model_and_down_server(stub: StubServer) -> None:
+def test_openai_unknown_model_and_down_server(stub: StubServer, down_url: str) -> None:
     with pytest.raises(ModelNotFound):
         openai(stub.url, model="nope").chat(MSG)
     with pytest.raises(LLMUnavailable):
-        openai("http://127.0.0.1:8159").chat(MSG)
+        openai(down_url).chat(MSG)

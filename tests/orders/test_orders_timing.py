@@ -217,10 +217,16 @@ def test_webhook_refuses_to_send_unsigned(settings) -> None:
 
 
 def test_webhook_unreachable_is_transient(settings) -> None:
+    import socket
+
     from clinical.orders.channels import ChannelError, WebhookChannel
 
-    settings.AMMED_WEBHOOK_URL = "http://127.0.0.1:4014/hook"  # nothing listens here
-    settings.AMMED_WEBHOOK_SECRET = "s"
-    with pytest.raises(ChannelError) as err:
-        WebhookChannel().send("k", {"text": "x"})
+    # A port bound here but never listen()ed is surely closed (a fixed port, 4014 before
+    # issue 21, is closed only until something on the machine listens there).
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as closed:
+        closed.bind(("127.0.0.1", 0))
+        settings.AMMED_WEBHOOK_URL = f"http://127.0.0.1:{closed.getsockname()[1]}/hook"
+        settings.AMMED_WEBHOOK_SECRET = "s"
+        with pytest.raises(ChannelError) as err:
+            WebhookChannel().send("k", {"text": "x"})
     assert not err.value.permanent
