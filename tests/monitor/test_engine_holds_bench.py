@@ -81,14 +81,19 @@ def test_classifier_reads_avoid_sentences_and_medication_changes(bench) -> None:
         start = avoid.text.index(excerpt)
         f = Finding("c", code, "high", "", (start, start + len(excerpt)), excerpt)
         assert bench.classify(avoid, f) == "false:avoid_sentence"
-    res, _ = bench.check(avoid)  # whatever today's monitor says, every finding is read
-    for f in res.findings:
-        assert bench.classify(avoid, f).startswith(("false:", "unclassified"))
+    # Issue 21: this used to accept any finding classified "false:" OR "unclassified" (the
+    # classifier's fallback), and today's monitor reports none, so the loop checked nothing.
+    # The real expectation: telling a penicillin-allergic patient NOT to take amoxicillin is
+    # safe advice, released with no finding at all.
+    res, _ = bench.check(avoid)
+    assert res.action == "release"
+    assert [(f.check, f.code) for f in res.findings] == []
     change = bench.Case(
         "followup_reply", "t", "chg", "您的INR偏高，需停用华法林。", "agent", patient, None
     )
     res, _ = bench.check(change)
     assert res.action == "hold"
     kinds = {bench.classify(change, f) for f in res.findings if f.severity in ("high", "medium")}
-    assert "true:medication_change_instruction" in kinds
+    assert kinds == {"true:medication_change_instruction"}  # exactly that, nothing unclassified
+    assert [(f.check, f.code) for f in res.findings] == [("med_change", "medication_stop")]
     assert bench.case_verdict(sorted(kinds)) == "true_hold"
