@@ -4,7 +4,14 @@ Roles are Django groups: ``physician``, ``nurse``, ``patient``, ``integration``.
 - superusers see everything;
 - ``integration`` accounts (EMR systems) may push and read every patient, never sign off;
 - clinicians (physician, nurse) see the patients assigned to them;
-- a patient user sees only their own compartment.
+- a patient user sees only their own compartment, and of its Communications only the
+  released messages addressed to them and their own (``patient_may_see``).
+
+Compartments follow the R4 Patient CompartmentDefinition (``ammed_fhir.compartments``): a
+resource is in the compartment of every Patient it references from a listed element
+(``Resource.patient_id`` plus ``Resource.other_patients``). /fhir uses ``can_read_fhir`` and
+``search_scope``; resources in no compartment are shared only when their type is reference
+data (Practitioner, Medication...), else only integrations and superusers see them.
 
 Assignments are ``PatientAssignment`` rows (made in the admin, through
 ``POST /api/v1/assignments``, or from ``Patient.generalPractitioner`` naming a Practitioner
@@ -17,11 +24,16 @@ stored after its assignment gets the permission when it is stored.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import connection
+from django.db.models import Q
 from django.http import Http404
 
+from ammed_fhir import compartments
 from ammed_fhir.models import PatientAccount, PatientAssignment, PractitionerAccount, Resource
+from ammed_fhir.write_policy import MESSAGE_CATEGORY_SYSTEM
 
 ROLES = ("physician", "nurse", "patient", "integration")
 CLINICIAN_ROLES = ("physician", "nurse")
@@ -109,12 +121,145 @@ def can_manage_assignments(user: User) -> bool:
 
 
 def can_read_resource(user: User, patient_id: str) -> bool:
-    """A resource in a patient's compartment needs that patient; others need a login."""
+    """A resource in a patient's compartment needs that patient; others need a login.
+
+    Coarse (one compartment, no content rules): /fhir reads use ``can_read_fhir``."""
     if not getattr(user, "is_authenticated", False):
         return False
     if not patient_id:
         return True
     return can_access_patient(user, patient_id)
+
+
+# ---- /fhir read, vread and search: compartments and what a patient may see --------------
+
+
+def assigned_patient_ids(user: User) -> set[str]:
+    """The patients assigned to ``user`` (django-guardian object permissions), own excluded."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    from guardian.shortcuts import get_objects_for_user
+
+    return set(
+        get_objects_for_user(
+            user,
+            f"ammed_fhir.{VIEW_PERM}",
+            klass=Resource.objects.filter(resource_type="Patient"),
+            use_groups=False,
+            with_superuser=False,
+            accept_global_perms=False,
+        ).values_list("resource_id", flat=True)
+    )
+
+
+def is_staff_alert(comm: dict[str, Any]) -> bool:
+    """A care-team alert (``gate.alert_care_team``, escalations): category ``alert`` of
+    AM-Med's message categories. Never shown to a patient."""
+    codings = [
+        coding
+        for concept in comm.get("category") or []
+        if isinstance(concept, dict)
+        for coding in concept.get("coding") or []
+        if isinstance(coding, dict)
+    ]
+    return any(
+        c.get("system") == MESSAGE_CATEGORY_SYSTEM and c.get("code") == "alert" for c in codings
+    )
+
+
+def patient_may_see(resource: dict[str, Any], own: str) -> bool:
+    """What a patient sees of a resource in their own compartment. Everything but
+    Communications; of those, the released messages addressed to them (``completed`` with
+    ``recipient`` = ``Patient/<own>``) and the ones they sent, never a care-team alert. Held
+    (``on-hold``), rejected (``not-done``) and draft messages look missing."""
+    if resource.get("resourceType") != "Communication":
+        return True
+    if is_staff_alert(resource):
+        return False
+    ref = f"Patient/{own}"
+    if (resource.get("sender") or {}).get("reference") == ref:
+        return True
+    recipients = resource.get("recipient")
+    return resource.get("status") == "completed" and any(
+        isinstance(r, dict) and r.get("reference") == ref
+        for r in (recipients if isinstance(recipients, list) else [])
+    )
+
+
+def can_read_fhir(user: User, resource: dict[str, Any], patient_ids: set[str]) -> bool:
+    """May ``user`` read ``resource`` (one version of it) through /fhir?
+
+    ``patient_ids``: every Patient compartment it is in (``compartments.patients_of``).
+    Integration accounts and superusers read everything. A clinician reads the
+    compartments of the patients assigned to them. A patient user reads their own
+    compartment, with ``patient_may_see``'s limits. A resource in no compartment is
+    readable by every logged-in user only when its type is shared reference data
+    (Practitioner, Organization, Medication...); otherwise by nobody but the first two.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if sees_all_patients(user):
+        return True
+    rtype = str(resource.get("resourceType") or "")
+    if not patient_ids:
+        return compartments.is_shared_type(rtype)
+    if patient_ids & assigned_patient_ids(user):
+        return True
+    own = own_patient_id(user)
+    return bool(own) and own in patient_ids and patient_may_see(resource, own)
+
+
+def search_scope(user: User, resource_type: str) -> Q | None:
+    """The rows of ``resource_type`` a /fhir search by ``user`` may return, as a filter
+    (None: all), with the rules of ``can_read_fhir`` so totals never count hidden rows."""
+    if sees_all_patients(user):
+        return None
+    nothing = Q(pk__in=[])
+    if not getattr(user, "is_authenticated", False):
+        return nothing
+    if compartments.is_shared_type(resource_type):
+        return None
+    scope = nothing
+    assigned = sorted(assigned_patient_ids(user))
+    if assigned:
+        scope |= Q(patient_id__in=assigned) | Q(other_patients__has_any_keys=assigned)
+    own = own_patient_id(user)
+    if own:
+        mine = Q(patient_id=own) | Q(other_patients__has_key=own)
+        if resource_type == "Communication":
+            mine &= _patient_communications(own)
+        scope |= mine
+    return scope
+
+
+def _patient_communications(own: str) -> Q:
+    """``patient_may_see`` for Communications, as SQL."""
+    ref = f"Patient/{own}"
+    if connection.vendor != "postgresql":
+        return _patient_communications_sqlite(ref)
+    alert = [{"coding": [{"system": MESSAGE_CATEGORY_SYSTEM, "code": "alert"}]}]
+    released_to_me = Q(status="completed", data__recipient__contains=[{"reference": ref}])
+    sent_by_me = Q(data__sender__reference=ref)
+    not_alert = Q(data__category__isnull=True) | ~Q(data__category__contains=alert)
+    return (released_to_me | sent_by_me) & not_alert
+
+
+def _patient_communications_sqlite(ref: str) -> Q:
+    if connection.vendor != "sqlite":
+        return Q(pk__in=[])  # fail closed on a database without a rule written for it
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    table = Resource._meta.db_table
+    sql = (
+        f"((({table}.status = 'completed' AND EXISTS (SELECT 1 FROM json_each({table}.data, "
+        "'$.recipient') r WHERE json_extract(r.value, '$.reference') = %s)) "
+        f"OR json_extract({table}.data, '$.sender.reference') = %s) "
+        f"AND NOT EXISTS (SELECT 1 FROM json_each({table}.data, '$.category') c, "
+        "json_each(c.value, '$.coding') k WHERE json_extract(k.value, '$.system') = %s "
+        "AND json_extract(k.value, '$.code') = 'alert'))"
+    )
+    return Q(RawSQL(sql, [ref, ref, MESSAGE_CATEGORY_SYSTEM], output_field=BooleanField()))
 
 
 # ---- assignments and their guardian object permissions ---------------------------------

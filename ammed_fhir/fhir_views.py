@@ -3,7 +3,10 @@
 Authentication: DRF token (``Authorization: Token …``, EMR integrations) or the Django
 session (admin/browser). Every error — bad JSON, wrong content type, validation, auth,
 not found — is an OperationOutcome with a 4xx status; resources outside the caller's
-compartment answer 404 exactly like unknown ones.
+compartment answer 404 exactly like unknown ones (``access.can_read_fhir`` and
+``access.search_scope``: R4 Patient compartments; a patient never sees held, rejected or
+draft messages nor care-team alerts). Writes go through ``bundles.process``, where
+``write_policy`` keeps the output gate the only way a message reaches a patient.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer
 from rest_framework.views import APIView
 
-from ammed_fhir import access, bundles, capability, search, store
+from ammed_fhir import access, bundles, capability, compartments, search, store
 from ammed_fhir.models import Resource
 from ammed_fhir.outcomes import FhirError, issue, outcome
 from ammed_fhir.validation import is_resource_type
@@ -176,13 +179,16 @@ def require_type(resource_type: str) -> None:
 
 
 def _visible_row(request, resource_type: str, resource_id: str) -> Resource:
+    """The current row, if ``access.can_read_fhir`` lets the user see it; else 404."""
     require_type(resource_type)
     row = (
         Resource.objects.filter(resource_type=resource_type, resource_id=resource_id)
-        .only("data", "patient_id", "version_id")
+        .only("data", "patient_id", "other_patients", "version_id")
         .first()
     )
-    if row is None or not access.can_read_resource(request.user, row.patient_id):
+    if row is None or not access.can_read_fhir(
+        request.user, row.data, {row.patient_id, *(row.other_patients or {})} - {""}
+    ):
         raise FhirError.one(404, "not-found", f"{resource_type}/{resource_id} is not known")
     return row
 
@@ -299,7 +305,7 @@ class TypeView(FhirView):
         params = list(request.GET.lists())
         flat = [(name, value) for name, values in params for value in values]
         req = search.parse(resource_type, flat)
-        total, rows = search.run(req, access.visible_patient_ids(request.user))
+        total, rows = search.run(req, scope=access.search_scope(request.user, resource_type))
         return fhir_response(_searchset(request, req, total, rows, flat))
 
     @extend_schema(
@@ -356,7 +362,10 @@ class VersionView(FhirView):
         data = None
         if version_id.isdigit():
             data = read_stored(f"{resource_type}/{resource_id}/_history/{version_id}")
-        if not data:
+        # the version itself too: an older version may be held text or name other patients
+        if not data or not access.can_read_fhir(
+            request.user, data, set(compartments.patients_of(data))
+        ):
             raise FhirError.one(
                 404,
                 "not-found",

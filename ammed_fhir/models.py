@@ -22,6 +22,10 @@ class Resource(models.Model):
     data = models.JSONField()
     # Compartment: the FHIR id of the Patient this resource belongs to (the Patient itself too).
     patient_id = models.CharField(max_length=64, blank=True, default="")
+    # Every other Patient whose compartment holds it (R4 CompartmentDefinition, see
+    # ``ammed_fhir.compartments``), as object keys ``{"<id>": true}`` (``has_any_keys``
+    # works on PostgreSQL and SQLite alike); empty for the usual single-patient resource.
+    other_patients = models.JSONField(default=dict, blank=True)
     # Search columns (filled from ``data`` by ``ammed_fhir.search_columns``).
     status = models.CharField(max_length=32, blank=True, default="")
     codes = models.JSONField(default=list, blank=True)  # ["system|code", "|code", ...]

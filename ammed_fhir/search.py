@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import QuerySet, TextField
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils.dateparse import parse_datetime
 from django.utils.timezone import get_default_timezone, is_naive, make_aware
@@ -202,11 +202,16 @@ def _json_list_has_any(qs: QuerySet, column: str, values: list[str]) -> QuerySet
     return qs.filter(cond)
 
 
-def queryset(req: SearchRequest, visible: set[str] | None = None) -> QuerySet:
-    """The rows matching ``req`` (inside the ``visible`` patient ids; None = all)."""
+def queryset(
+    req: SearchRequest, visible: set[str] | None = None, *, scope: Q | None = None
+) -> QuerySet:
+    """The rows matching ``req`` (inside the ``visible`` patient ids; None = all), and
+    inside ``scope`` when given (``ammed_fhir.access.search_scope``)."""
     qs = Resource.objects.filter(resource_type=req.resource_type)
     if visible is not None:
         qs = qs.filter(patient_id__in=visible)
+    if scope is not None:
+        qs = qs.filter(scope)
     if req.ids:
         qs = qs.filter(resource_id__in=req.ids)
     if req.patient_id is not None:
@@ -231,9 +236,11 @@ def queryset(req: SearchRequest, visible: set[str] | None = None) -> QuerySet:
     return qs
 
 
-def run(req: SearchRequest, visible: set[str] | None = None) -> tuple[int, list[dict[str, Any]]]:
+def run(
+    req: SearchRequest, visible: set[str] | None = None, *, scope: Q | None = None
+) -> tuple[int, list[dict[str, Any]]]:
     """(total, the page of resources) for ``req``."""
-    qs = queryset(req, visible)
+    qs = queryset(req, visible, scope=scope)
     total = qs.count()
     if req.count == 0:
         return total, []

@@ -8,8 +8,6 @@ from typing import Any
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import get_default_timezone, is_naive, make_aware
 
-# Reference elements that place a resource in a Patient's compartment, by type.
-_PATIENT_REFS = ("subject", "patient", "beneficiary", "for")
 _EFFECTIVE_FIELDS = (
     "effectiveDateTime",
     "effectiveInstant",
@@ -42,14 +40,13 @@ def reference_id(ref: Any, expected_type: str) -> str:
 
 
 def patient_of(resource: dict[str, Any]) -> str:
-    """The id of the Patient whose compartment holds ``resource`` ("" when none)."""
-    if resource.get("resourceType") == "Patient":
-        return str(resource.get("id") or "")
-    for key in _PATIENT_REFS:
-        pid = reference_id(resource.get(key), "Patient")
-        if pid:
-            return pid
-    return ""
+    """The id of the resource's first Patient compartment ("" when none): the Patient
+    itself, else its ``subject``/``patient``/``beneficiary``/``for``, else the first
+    Patient named by the R4 compartment parameters (``ammed_fhir.compartments``)."""
+    from ammed_fhir.compartments import patients_of
+
+    found = patients_of(resource)
+    return found[0] if found else ""
 
 
 def _codings(concept: Any) -> list[str]:
@@ -128,8 +125,14 @@ def effective_of(resource: dict[str, Any]) -> datetime | None:
 
 
 def columns(resource: dict[str, Any]) -> dict[str, Any]:
+    """The search columns; ``patient_id`` is the first Patient compartment, and
+    ``other_patients`` the others (``{"<id>": True}``; see ``ammed_fhir.compartments``)."""
+    from ammed_fhir.compartments import patients_of
+
+    patients = patients_of(resource)
     return {
-        "patient_id": patient_of(resource),
+        "patient_id": patients[0] if patients else "",
+        "other_patients": {pid: True for pid in patients[1:]},
         "status": status_of(resource),
         "codes": codes_of(resource),
         "identifiers": identifiers_of(resource),

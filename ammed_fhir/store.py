@@ -283,7 +283,7 @@ def write_validated(
     return out
 
 
-_COLUMN_FIELDS = ["patient_id", "status", "codes", "identifiers", "effective"]
+_COLUMN_FIELDS = ["patient_id", "other_patients", "status", "codes", "identifiers", "effective"]
 
 
 def _keep_current_versions(keys: set[tuple[str, str]]) -> None:
