@@ -90,8 +90,17 @@ def test_kg_never_makes_avoid_and_curated_rules_outrank_it(tmp_path: Path) -> No
     answer = consult(food="牛奶", patient={"conditions": ["痛风"]}).to_dict()
     assert answer["verdict"] == "ok"
     assert [r["code"] for r in answer["reasons"]] == ["gout.dairy"]
-    # a food only the KG knows: caution at most, never avoid; unknown food otherwise stays unknown
-    assert consult(food="鸡心", patient={"conditions": ["痛风"]}).verdict in ("avoid", "caution")
+    # Issue 21: this accepted 鸡心 being "avoid" OR "caution", two opposite verdicts, under a
+    # comment calling it a food only the KG knows. It is not: organ meat is the curated gout
+    # rule's "avoid" (the 2019 guideline), and that rule alone gives the verdict and reason.
+    heart = consult(food="鸡心", patient={"conditions": ["痛风"]}).to_dict()
+    assert heart["verdict"] == "avoid"
+    assert [r["code"] for r in heart["reasons"]] == ["gout.organ"]
+    # a food only the KG lists as 忌吃 (鸡肝 for hypertension): caution at most, never avoid
+    liver = consult(food="鸡肝", patient={"conditions": ["高血压"]}).to_dict()
+    assert liver["verdict"] == "caution"
+    assert [r["code"] for r in liver["reasons"]] == ["kg.avoid"]
+    # unknown food otherwise stays unknown (白扁豆 is both 宜吃 and 忌吃 in the KG)
     assert consult(food="白扁豆", patient={"conditions": ["痛风"]}).verdict == "unknown"
 
 
