@@ -80,8 +80,16 @@ def test_non_object_body_and_broken_json_are_400(clients) -> None:
 
 
 def test_anonymous_is_refused(clients) -> None:
-    status, _ = post(clients["anonymous"], {"patient": PATIENT, "cabinet": ["泰诺林"]})
-    assert status in (401, 403)
+    # Exactly 401 (was "401 or 403"): token authentication comes first in settings, so an
+    # anonymous caller is told to authenticate, and nothing about the drugs leaks.
+    r = clients["anonymous"].post(
+        URL,
+        data=json.dumps({"patient": PATIENT, "cabinet": ["泰诺林"]}),
+        content_type="application/json",
+    )
+    assert r.status_code == 401
+    assert r.headers["WWW-Authenticate"] == "Token"
+    assert "items" not in r.json()
 
 
 def test_inline_patient_answer_shape(clients) -> None:
@@ -123,9 +131,17 @@ def test_patient_id_uses_the_record(clients, demo_records) -> None:
 
 
 def test_patient_can_ask_for_themselves(clients, demo_records) -> None:
+    """Issue 21: this checked only the 200. The point is that the patient's own record is
+    used: the answer is the one her care team gets for the same question, and it knows the
+    paracetamol already prescribed to her (duplicate ingredient) and her fever after surgery."""
     body = {"patient_id": "demo-surgery", "cabinet": ["泰诺林"], "temperature_c": 38.5}
-    status, _ = post(clients["patient"], body)
-    assert status == 200
+    status, data = post(clients["patient"], body)
+    assert status == 200, data
+    (item,) = data["items"]
+    assert item["input"] == "泰诺林" and item["verdict"] == "recommended"
+    assert any(r["code"] == "duplicate_ingredient" for r in item["reasons"])
+    assert data["see_doctor"]["urgency"] == "urgent"
+    assert data == post(clients["doctor"], body)[1]
 
 
 def test_outsider_and_other_patient_get_404(clients, demo_records) -> None:
