@@ -141,8 +141,8 @@ def eval_mc(rows: Sequence[dict[str, Any]], generate: Generator) -> dict[str, An
 def llama_cpp_generator(
     gguf_path: str | Path, max_tokens: int = 128, n_ctx: int = 2048
 ) -> Generator:
+    from inference.llama_runtime import load_llama
     from training.chat import render
-    from training.llama_runtime import load_llama
 
     # Not llama_cpp.Llama directly: its AMX kernels crash on quantised weights (llama_runtime).
     llm = load_llama(gguf_path, n_ctx=n_ctx, n_threads=2, verbose=False, seed=0)

@@ -134,10 +134,10 @@ def generate(
 ) -> dict[str, Any]:
     """Load a GGUF with llama-cpp-python and complete a ChatML prompt (greedy).
 
-    Loaded through ``training.llama_runtime.load_llama``: on an AMX CPU llama.cpp's AMX
+    Loaded through ``inference.llama_runtime.load_llama``: on an AMX CPU llama.cpp's AMX
     kernels crash the process on quantised weights (see that module)."""
+    from inference.llama_runtime import load_llama
     from training.chat import render
-    from training.llama_runtime import load_llama
 
     llm = load_llama(gguf_path, n_ctx=512, n_threads=2, verbose=False, seed=0)
     out = llm.create_completion(

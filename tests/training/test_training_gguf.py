@@ -72,7 +72,7 @@ def test_qlora_without_bitsandbytes_or_cuda_says_so(tmp_path):
 _GENERATE = """
 import json, sys
 from training.chat import render
-from training.llama_runtime import load_llama, use_extra_buffer_types
+from inference.llama_runtime import load_llama, use_extra_buffer_types
 from training.pipeline import generate
 
 out = {"extra_bufts": use_extra_buffer_types()}
@@ -87,7 +87,7 @@ print(json.dumps(out))
 @pytest.mark.parametrize("quant", ["Q8_0", "Q4_K_M"])
 def test_quantised_gguf_loads_and_generates_in_llama_cpp(tmp_path, quant):
     """Rows of 256/512 are what llama.cpp's AMX buffer type repacks: on an AMX CPU its kernel
-    segfaulted on the first decode (training.llama_runtime). The prompt must also tokenise in
+    segfaulted on the first decode (inference.llama_runtime). The prompt must also tokenise in
     llama.cpp as in training: no dummy-prefix ``▁`` after the specials."""
     import subprocess
     import sys
@@ -130,7 +130,7 @@ def test_quantised_gguf_loads_and_generates_in_llama_cpp(tmp_path, quant):
 
 
 def test_extra_buffer_types_follow_amx_unless_forced(monkeypatch):
-    from training import llama_runtime
+    from inference import llama_runtime
 
     monkeypatch.delenv(llama_runtime.ENV, raising=False)
     assert llama_runtime.use_extra_buffer_types() == (not llama_runtime.cpu_backend_has_amx())
