@@ -11,7 +11,12 @@ TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ammed_bench
 
-.PHONY: install browser demo serve test lint format bench-ingest clean
+# The suites whose behaviour depends on dates (demo story, windows, washouts, ages): CI runs
+# them a second time with the clock moved ahead (`make test-ahead`, tests/conftest.py).
+DATE_SUITES ?= tests/orders tests/followup tests/agent tests/diet tests/medkb tests/fhir/test_fhir_demo.py
+CLOCK_AHEAD_DAYS ?= 400
+
+.PHONY: install browser demo serve test test-ahead lint format bench-ingest clean
 
 $(VENV)/.installed: $(REQS) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,7 +35,7 @@ browser:
 # The embedded default: SQLite in $(AMMED_DATA_DIR) (var/), tasks in-process, template LLM.
 demo: install
 	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py demo
+	DEMO_ADDR=$(DEMO_ADDR) $(PY) manage.py demo
 	$(PY) manage.py runserver --insecure --noreload $(DEMO_ADDR)
 
 serve: install
@@ -40,6 +45,12 @@ serve: install
 test: install browser
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) \
 		CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest $(PYTEST_ARGS)
+
+# The date-sensitive suites with the clock CLOCK_AHEAD_DAYS ahead (time-machine, ticking).
+test-ahead: install
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) \
+		CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest --clock-ahead-days=$(CLOCK_AHEAD_DAYS) \
+		$(PYTEST_ARGS) $(DATE_SUITES)
 
 lint: install
 	$(VENV)/bin/ruff check .

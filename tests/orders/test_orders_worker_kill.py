@@ -37,6 +37,7 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.postgres,
     pytest.mark.redis,
+    pytest.mark.real_clock,  # the Celery worker subprocess runs on the machine's clock
     pytest.mark.django_db(transaction=True),
 ]
 N_DOSES = 300
