@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -65,6 +66,6 @@ class Command(BaseCommand):
         ctx = DemoContext(out=self.stdout, client=client, patient_ids=patient_ids)
         for dotted in DEMO_SECTIONS:
             import_string(f"{dotted}.run")(ctx)
-        self.stdout.write(
-            "\n演示完成。管理后台 http://127.0.0.1:8000/admin/ ，API 文档 http://127.0.0.1:8000/api/docs/"
-        )
+        # `make demo` serves on DEMO_ADDR next; name the address it really uses.
+        base = f"http://{os.environ.get('DEMO_ADDR') or '127.0.0.1:8000'}"
+        self.stdout.write(f"\n演示完成。管理后台 {base}/admin/ ，API 文档 {base}/api/docs/")
