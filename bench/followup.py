@@ -220,7 +220,7 @@ def load(patients: int, days: int, now) -> int:
         raw.cursor() as cur,
         cur.copy(
             "COPY ammed_fhir_resource (resource_type, resource_id, version_id, last_updated, data, "
-            "patient_id, status, codes, identifiers, effective) FROM STDIN"
+            "patient_id, other_patients, status, codes, identifiers, effective) FROM STDIN"
         ) as copy,
     ):
         for i in range(patients):
@@ -235,6 +235,7 @@ def load(patients: int, days: int, now) -> int:
                         now,
                         json.dumps(res, ensure_ascii=False),
                         cols["patient_id"],
+                        json.dumps(cols["other_patients"]),
                         cols["status"],
                         json.dumps(cols["codes"]),
                         json.dumps(cols["identifiers"]),
