@@ -16,31 +16,40 @@ def test_vignettes_are_deterministic():
     assert make_vignettes(5, seed=1) != make_vignettes(5, seed=2)
 
 
+@pytest.mark.django_db  # the diet engine reads its KG rows: with a database it is not skipped
 def test_guidance_rows_are_the_engines_own_advice():
-    from clinical.medkb import api
-    from clinical.medkb.services.guidance import GuidanceRequest, advise
-
+    """Issue 21: this compared the row with ``engine_guidance.pairs(v)`` and with ``advise()``
+    called again on the same inputs -- the function with itself, so a wrong answer passed.
+    Now the first vignette's row is pinned to what the guidance engine must say for it,
+    written out literally: a 78-year-old on atorvastatin, penicillin-allergic, with toothache,
+    whose cabinet holds 蒙脱石散 and 布洛芬片 -> ibuprofen recommended at the OTC label dose
+    (200 mg, at least 6 h apart, at most 800 mg a day), smectite not indicated."""
     rows = [r for r in engines.load(n_vignettes=6) if r.kind == "engine:guidance"]
-    assert rows
-    # Engines whose API is not on this branch are named, not silently dropped.
-    assert set(engines.SKIPPED) <= {"diet", "followup"}
-    v = next(x for x in make_vignettes(6) if x["id"] == rows[0].meta["vignette"])
-    q, a, structured = engine_guidance.pairs(v)[0]
-    assert rows[0].user_text == q and rows[0].assistant_text == a
-    assert rows[0].meta["patient"]["age"] == v["age"]
-    symptoms, temp = engine_guidance.SYMPTOM_SETS[engine_guidance._pick(v["id"], "sym", 8)]
-    cabinet = engine_guidance.CABINETS[engine_guidance._pick(v["id"], "cab", 7)]
-    ctx = api.PatientContext(
-        age_years=v["age"],
-        sex=v["sex"],
-        conditions=v["conditions"],
-        allergies=[x for x in v["allergies"] if x != "无"],
-        current_medications=v["medications"],
+    # Exactly the one engine whose adapter is not written yet is skipped, and it says why
+    # (was "a subset of {diet, followup}", which let a broken diet engine pass).
+    assert list(engines.SKIPPED) == ["followup"]
+    assert "adapter" in engines.SKIPPED["followup"]
+    row = rows[0]
+    assert row.meta["vignette"] == "vignette-00000"
+    assert row.meta["patient"]["age"] == 78
+    assert row.user_text == (
+        "我78岁，女，有高脂血症，正在吃阿托伐他汀钙片，对青霉素过敏，现在牙疼，"
+        "家里有蒙脱石散、布洛芬片，我可以吃哪个？"
     )
-    direct = advise(
-        GuidanceRequest(patient=ctx, cabinet=cabinet, symptoms=symptoms, temperature_c=temp)
+    items = {
+        i["input"]: (i["verdict"], [r["code"] for r in i["reasons"]])
+        for i in row.meta["structured"]["items"]
+    }
+    assert items == {"蒙脱石散": ("avoid", ["not_indicated"]), "布洛芬片": ("recommended", [])}
+    assert row.assistant_text.startswith(
+        "根据您的情况，建议使用布洛芬片（每次1片（含布洛芬200毫克）"
     )
-    assert a == direct["advice"]
+    assert "间隔至少6小时" in row.assistant_text
+    assert "布洛芬合计不超过800毫克" in row.assistant_text
+    assert "不要使用思密达：本品不针对您目前的症状" in row.assistant_text
+    # the row is what the adapter produced for that vignette (question and answer together)
+    v = next(x for x in make_vignettes(6) if x["id"] == "vignette-00000")
+    assert engine_guidance.pairs(v)[0][:2] == (row.user_text, row.assistant_text)
 
 
 def test_build_training_data_command(tmp_path, settings):
