@@ -17,6 +17,23 @@ So on an AMX CPU the model is loaded with ``use_extra_bufts = false`` (llama.cpp
 ``AMMED_LLAMACPP_EXTRA_BUFTS=1`` forces extra buffer types on (a llama.cpp with the fix, or one
 built without AMX), ``=0`` forces them off everywhere. Llama-cpp-python's ``Llama`` does not
 expose the flag, so it is set on the params ``Llama`` takes from ``llama_model_default_params``.
+Code that drives the C API itself (bench/llamacpp_bench.py) sets
+``params.use_extra_bufts = use_extra_buffer_types()`` on its own params.
+
+The production backend (``inference.backends.llamacpp``), the benchmark
+(bench/llamacpp_bench.py) and training's smoke generation and evaluation load through
+``load_llama``; it passes every other ``Llama`` argument (``n_gpu_layers``, ``n_ctx``,
+``n_batch``, ``n_threads``, ``flash_attn``, ``seed``, ...) through unchanged.
+
+GPU builds (CUDA offload): ``use_extra_bufts`` only decides whether llama.cpp adds the *CPU*
+backend's extra buffer types (AMX, CPU_REPACK) to the list it picks from for weights kept in
+host memory (``make_cpu_buft_list``). Offloaded layers still go to the GPU's own buffer types,
+and ``n_gpu_layers``, the KV cache, flash attention and the GPU kernels are untouched. With
+full offload (``n_gpu_layers=-1``) the guard changes nothing measurable; with partial offload
+the layers left on the CPU run from the plain CPU buffer (no AMX, no CPU repacking), exactly
+as on a CPU-only machine. The flag is all-or-nothing: with it off, weights in host memory also
+lose CPU_REPACK (llama.cpp's repacked layouts for some quant types), which makes those CPU
+matmuls slower, never wrong.
 """
 
 from __future__ import annotations
@@ -50,7 +67,12 @@ def use_extra_buffer_types() -> bool:
 
 
 def load_llama(model_path: str | Path, **kwargs: Any):  # -> llama_cpp.Llama
-    """``llama_cpp.Llama(model_path=..., **kwargs)``, without the AMX buffer type on AMX CPUs."""
+    """``llama_cpp.Llama(model_path=..., **kwargs)``, without the AMX buffer type on AMX CPUs.
+
+    ``kwargs`` are ``Llama``'s own (``n_gpu_layers``, ``n_ctx``, ``flash_attn``, ...), passed
+    through unchanged; only the model params' ``use_extra_bufts`` differs. Load failures raise
+    what ``Llama`` raises (``ValueError``).
+    """
     import llama_cpp
     import llama_cpp.llama as llama_mod
 

@@ -7,6 +7,10 @@
   output always parses; it is still validated (fail closed).
 - Timeouts: generation stops at the deadline (a stopping criterion checked per token) and
   ``LLMTimeout`` is raised; prompt processing itself is not interruptible.
+- Loaded through ``inference.llama_runtime.load_llama``: on a CPU with Intel AMX llama.cpp's
+  AMX weight repacking segfaults on the first decode of a quantised model (upstream bug), so
+  its extra CPU buffer types are turned off there (``AMMED_LLAMACPP_EXTRA_BUFTS`` overrides).
+  GPU offload is unaffected.
 - One ``Llama`` context is not thread-safe: calls are serialised by a lock. Concurrency
   at scale belongs to a batched server (llama-server --parallel, vLLM, LMDeploy) reached
   through the ``openai`` backend; see docs/benchmarks.md.
@@ -31,6 +35,7 @@ from inference.errors import (
     ModelNotFound,
 )
 from inference.gguf_info import GGUFInfo, check_fits, read_info
+from inference.llama_runtime import load_llama
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +86,9 @@ class LlamaCppBackend(LLMBackend):
         self._lock = threading.Lock()
         started = time.perf_counter()
         try:
-            self.llm = llama_cpp.Llama(
-                model_path=str(self.path),
+            # Not llama_cpp.Llama directly: AMX CPUs crash on quantised weights (llama_runtime).
+            self.llm = load_llama(
+                self.path,
                 n_gpu_layers=config.gpu_layers,
                 n_ctx=config.ctx,
                 n_batch=min(512, config.ctx),
@@ -95,12 +101,14 @@ class LlamaCppBackend(LLMBackend):
         except ValueError as exc:  # llama-cpp-python raises ValueError on a failed load
             raise LLMError(f"llama.cpp could not load {self.path.name}: {exc}") from exc
         self.load_seconds = time.perf_counter() - started
+        self.extra_bufts = bool(self.llm.model_params.use_extra_bufts)
         log.info(
-            "llamacpp: loaded %s (%s, %d layers, gpu_layers=%d) in %.1fs",
+            "llamacpp: loaded %s (%s, %d layers, gpu_layers=%d, extra_bufts=%s) in %.1fs",
             self.path.name,
             self.info.architecture,
             self.info.block_count,
             config.gpu_layers,
+            self.extra_bufts,
             self.load_seconds,
         )
 
@@ -218,6 +226,7 @@ class LlamaCppBackend(LLMBackend):
             "ctx": self.config.ctx,
             "flash_attn": self.config.flash_attn,
             "load_seconds": round(self.load_seconds, 2),
+            "extra_bufts": self.extra_bufts,
         }
 
     def close(self) -> None:
