@@ -11,6 +11,10 @@ sub-command prints one JSON line per measurement (also appended to --out):
   concurrency MODEL --ngl N         N conversations at once: one context, N sequences, batched
 
 Tokens are random ids (no tokenizer in the timed loop), like llama-bench.
+
+Every load leaves llama.cpp's extra CPU buffer types off on an AMX CPU, as the product does
+(``inference.llama_runtime``: its AMX kernel segfaults on quantised weights);
+``AMMED_LLAMACPP_EXTRA_BUFTS=0/1`` forces them. Records carry ``extra_bufts``.
 """
 
 from __future__ import annotations
@@ -95,10 +99,14 @@ class CApi:
     ) -> None:
         import llama_cpp as L
 
+        from inference.llama_runtime import use_extra_buffer_types
+
         self.L = L
         L.llama_backend_init()
         mp = L.llama_model_default_params()
         mp.n_gpu_layers = ngl
+        mp.use_extra_bufts = use_extra_buffer_types()  # AMX crash guard, as load_llama
+        self.extra_bufts = bool(mp.use_extra_bufts)
         self.model = L.llama_model_load_from_file(model.encode(), mp)
         if not self.model:
             raise SystemExit("model load failed")
@@ -175,6 +183,7 @@ def cmd_capi(a: argparse.Namespace) -> None:
     emit(
         {
             "path": "capi",
+            "extra_bufts": api.extra_bufts,
             "ngl": a.ngl,
             "fa": a.fa,
             "ctx": a.ctx,
@@ -253,6 +262,7 @@ def cmd_product(a: argparse.Namespace) -> None:
     emit(
         {
             "path": "product",
+            "extra_bufts": be.extra_bufts,
             "ngl": a.ngl,
             "fa": a.fa,
             "ctx": a.ctx,
@@ -270,17 +280,21 @@ def cmd_product(a: argparse.Namespace) -> None:
 
 
 def cmd_ctor(a: argparse.Namespace) -> None:
-    """Llama(...) with the arguments of the reported crash; prints each stage (faulthandler on)."""
+    """Llama(...) with the arguments of the reported crash; prints each stage (faulthandler on).
+
+    Loaded through ``load_llama`` (the same ``Llama`` arguments, AMX guard as the product);
+    ``AMMED_LLAMACPP_EXTRA_BUFTS=1`` gives plain ``Llama(...)`` on any CPU."""
     import faulthandler
 
-    import llama_cpp
+    from inference.llama_runtime import load_llama
 
     faulthandler.enable()
-    kwargs = {"model_path": a.model, "n_gpu_layers": a.ngl, "n_ctx": a.ctx, "verbose": False}
+    kwargs = {"n_gpu_layers": a.ngl, "n_ctx": a.ctx, "verbose": False}
     if a.fa is not None:
         kwargs["flash_attn"] = bool(a.fa) if a.fa_kind == "bool" else a.fa
-    print("stage: load", kwargs, flush=True)
-    llm = llama_cpp.Llama(**kwargs)
+    print("stage: load", a.model, kwargs, flush=True)
+    llm = load_llama(a.model, **kwargs)
+    extra_bufts = bool(llm.model_params.use_extra_bufts)
     print("stage: loaded; flash_attn_type =", llm.context_params.flash_attn_type, flush=True)
     toks = tokens(512, llm.n_vocab())
     llm.eval(toks)
@@ -290,7 +304,8 @@ def cmd_ctor(a: argparse.Namespace) -> None:
     emit(
         {
             "path": "ctor",
-            "kwargs": {k: v for k, v in kwargs.items() if k != "model_path"},
+            "extra_bufts": extra_bufts,
+            "kwargs": kwargs,
             "ok": True,
         }
     )
