@@ -47,13 +47,76 @@ def test_dose_ack_answers_the_open_warfarin_reminder(patient_client) -> None:
         "changed": True,
     }
 
-    # the dose is answered: a second "吃过了" finds no open reminder and changes nothing
+    # Issue 21: a second "华法林吃过了" was asserted to be simply "recorded". The dose is
+    # already taken, so this may be a double dose of an anticoagulant (bleeding): the patient
+    # is asked whether they took it twice and told not to take more, nothing is recorded as a
+    # further dose, and the care team gets one alert naming the dose.
     again = patient_client.post(
         URL.format("demo-surgery"), {"text": "华法林吃过了"}, format="json"
     ).json()
-    assert again["outcome"] == "recorded"
-    assert AgentMessage.objects.get(pk=again["reply_id"]).structured["recorded_by"] == "agent"
+    assert (again["route"], again["outcome"], again["status"]) == (
+        "adherence",
+        "clarify",
+        "released",
+    )
+    assert "又服用了一次吗" in again["reply"]
+    assert "请不要再额外服用" in again["reply"]
+    assert "联系您的医生或药师" in again["reply"] and "已通知您的医护团队" in again["reply"]
+    structured = AgentMessage.objects.get(pk=again["reply_id"]).structured
+    assert structured["recorded_by"] == "none"
+    double = structured["possible_double_dose"]
+    assert double["reminder"] == "agent-test-warfarin"
+    assert double["critical_class"] == "anticoagulant"
+    assert "华法林钠片说明书" in double["source"]
     assert DoseReminder.objects.filter(patient_id="demo-surgery", response="taken").count() == 1
+    alerts = _alerts("demo-surgery")
+    assert [f"Communication/{a['id']}" for a in alerts] == [double["alert"]]
+    text = alerts[0]["payload"][0]["contentString"]
+    assert text.startswith("【可能重复服药】") and "华法林钠片 3mg" in text
+    assert alerts[0]["category"][0]["coding"][0]["code"] == "alert"
+
+    # the same dose reported a third time: asked again, but the care team is alerted once
+    third = patient_client.post(
+        URL.format("demo-surgery"), {"text": "华法林吃过了"}, format="json"
+    ).json()
+    assert third["outcome"] == "clarify"
+    assert len(_alerts("demo-surgery")) == 1
+
+
+@pytest.mark.django_db
+def test_a_repeat_ack_of_a_non_critical_medicine_is_only_kept(patient_client) -> None:
+    """The double-dose question is for critical classes flagged in the data (anticoagulants):
+    a repeat "taken" for cefuroxime (on her record, not critical) is kept in the history,
+    with no alert."""
+    from clinical.orders.models import DoseReminder, ReminderState, Response
+
+    DoseReminder.objects.filter(patient_id="demo-surgery").delete()
+    DoseReminder.objects.create(
+        key="agent-test-cefuroxime",
+        patient_id="demo-surgery",
+        request_id="surgery-mr-cefuroxime",
+        medication="头孢呋辛酯片 0.25g",
+        due_at=timezone.now() - timedelta(hours=1),
+        state=ReminderState.RELEASED,
+        response=Response.TAKEN,
+        responded_at=timezone.now(),
+    )
+    out = patient_client.post(
+        URL.format("demo-surgery"), {"text": "头孢呋辛吃过了"}, format="json"
+    ).json()
+    assert (out["route"], out["outcome"], out["status"]) == ("adherence", "recorded", "released")
+    assert AgentMessage.objects.get(pk=out["reply_id"]).structured["recorded_by"] == "agent"
+    assert _alerts("demo-surgery") == []
+
+
+def _alerts(patient_id: str) -> list[dict]:
+    from ammed_fhir import store
+
+    return [
+        c
+        for c in store.search("Communication", patient_id=patient_id)
+        if c["category"][0]["coding"][0]["code"] == "alert"
+    ]
 
 
 @pytest.mark.django_db

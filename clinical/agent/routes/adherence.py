@@ -3,7 +3,10 @@
 The acknowledgement answers the most recent dose reminder already sent to the patient
 (for the named medicine when one is named) that has no answer yet, through
 ``clinical.orders.services.adherence.record_ack``. Without the orders engine (or with no
-such reminder) it is kept in the conversation history only.
+such reminder) it is kept in the conversation history only -- except a possible double
+dose: a "taken" for a critical medicine (anticoagulant) whose dose is already recorded as
+taken is not recorded again; the patient is asked whether they took it twice and told not
+to take more, and the care team is alerted (``check_repeat_ack``, issue 21).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from clinical.agent.routes.base import RouteContext, RouteResult
+from clinical.agent.routes.base import RouteContext, RouteResult, escalate
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,25 @@ def acknowledge(patient_id: str, medicines: list[str]) -> dict[str, Any] | None:
     }
 
 
+def possible_double_dose(patient_id: str, medicines: list[str]) -> dict[str, Any] | None:
+    """The orders engine's double-dose check for an ack that answered no open dose."""
+    from clinical.orders.services.adherence import check_repeat_ack
+
+    found = check_repeat_ack(patient_id, medicines)
+    if found is None:
+        return None
+    rem = found.reminder
+    return {
+        "reminder": rem.key,
+        "medication_request": f"MedicationRequest/{rem.request_id}",
+        "medication": rem.medication,
+        "critical_class": found.critical_class,
+        "alert": f"Communication/{found.alert_key}",
+        "text": found.patient_text,
+        "source": found.source,
+    }
+
+
 def answer(ctx: RouteContext) -> RouteResult:
     meds = ctx.understanding.medicines
     structured: dict[str, Any] = {"route": "adherence", "ack": True, "medicines": meds}
@@ -66,6 +88,21 @@ def answer(ctx: RouteContext) -> RouteResult:
     except Exception as exc:  # e.g. AckConflict: the dose already has another answer
         log.warning("orders adherence failed: %s", exc.__class__.__name__)
         recorded = None
+    double = None
+    if recorded is None:
+        try:
+            double = possible_double_dose(ctx.patient_id, meds)
+        except ImportError:
+            double = None  # no orders engine: no dose records to compare with
+        except Exception as exc:  # the safety check could not run: fail closed
+            log.warning("double-dose check failed: %s", exc.__class__.__name__)
+            return escalate("adherence", ctx, "double_dose_check_failed", medicines=meds)
+    if double is not None:
+        text = double.pop("text")
+        structured.update(recorded_by="none", possible_double_dose=double)
+        return RouteResult(
+            "adherence", "clarify", structured, text, about=[double["medication_request"]]
+        )
     if recorded is not None:
         structured.update(recorded_by="orders", adherence=recorded)
         about = [recorded["medication_request"]]

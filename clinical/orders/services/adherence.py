@@ -9,11 +9,15 @@ Clinical invariants:
 - Consecutive missed doses of a critical medicine (``data/critical_medicines.yaml``) or
   adherence under the sourced threshold alert the care team through the gate, once per
   episode (idempotency key).
+- A repeat "taken" for a critical medicine whose dose is already recorded as taken (a
+  possible double dose, ``possible_double_dose`` in the same data file) is never recorded
+  as another dose and never passes silently: the care team is alerted once per dose.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,7 +37,7 @@ from clinical.orders.models import (
     ReminderState,
     Response,
 )
-from clinical.orders.services.schedule import critical_classes
+from clinical.orders.services.schedule import critical_class_of, critical_classes
 
 MISSED_PATH = Path(__file__).resolve().parent.parent / "data" / "missed_dose.yaml"
 FINAL = (Response.TAKEN, Response.SKIPPED)
@@ -84,6 +88,87 @@ def record_ack(rem: DoseReminder, status: str, at: dt.datetime | None) -> AckRes
             },
         )
     return AckResult(rem, changed=True)
+
+
+@dataclass
+class PossibleDoubleDose:
+    """A repeat "taken" for a dose already taken: what to ask the patient, the alert sent."""
+
+    reminder: DoseReminder
+    critical_class: str
+    patient_text: str
+    alert_key: str
+    alerted_now: bool
+    source: str
+
+
+def _class_of(rem: DoseReminder) -> dict[str, Any] | None:
+    """The critical-medicine class (data row) of a dose: its order's, else by name."""
+    classes = {c["id"]: c for c in critical_classes()["classes"]}
+    cid = (
+        OrderSchedule.objects.filter(request_id=rem.request_id)
+        .values_list("critical_class", flat=True)
+        .first()
+    )
+    if cid:
+        return classes.get(cid)
+    return critical_class_of(rem.medication, [])
+
+
+@transaction.atomic
+def check_repeat_ack(
+    patient_id: str, medicines: list[str], now: dt.datetime | None = None
+) -> PossibleDoubleDose | None:
+    """A patient's "taken" that found no open dose to answer: is it a possible double dose?
+
+    Clinical invariant: for a medicine whose class has ``double_dose_alert`` (anticoagulants;
+    ``data/critical_medicines.yaml``), a "taken" when that medicine's dose within
+    ``possible_double_dose.window_hours`` is already recorded as taken is never recorded as
+    a further dose and never passes silently: the care team is alerted through the gate
+    (once per dose: idempotency key ``alert-double-<dose>``) and the caller gets the sourced
+    question for the patient. Only the medicines named are considered; with none named, any
+    such dose. Returns None when nothing matches (the caller keeps the answer as before).
+    """
+    now = now or timezone.now()
+    rule = critical_classes()["possible_double_dose"]
+    taken = DoseReminder.objects.filter(
+        patient_id=patient_id,
+        response=Response.TAKEN,
+        due_at__gte=now - dt.timedelta(hours=rule["window_hours"]),
+        due_at__lte=now + dt.timedelta(hours=1),
+    ).order_by("-due_at")
+    if medicines:
+        candidates = [(n, r) for n in medicines for r in taken.filter(medication__contains=n)]
+    else:
+        candidates = [("", r) for r in taken]
+    for name, rem in candidates:
+        cls = _class_of(rem)
+        if not cls or not cls.get("double_dose_alert"):
+            continue
+        digest = hashlib.sha256(rem.key.encode()).hexdigest()[:40]
+        key = f"alert-double-{digest}"
+        alerted_now = store.read("Communication", key) is None
+        if alerted_now:
+            taken_at = timezone.localtime(rem.response_at or rem.responded_at or now)
+            gate.alert_care_team(
+                patient_id,
+                f"【可能重复服药】患者再次报告已服用{cls['label']}“{rem.medication}”，"
+                f"而该次剂量(应服时间 {timezone.localtime(rem.due_at):%m-%d %H:%M})"
+                f"已于 {taken_at:%m-%d %H:%M} 记录为已服，可能多服一次，请尽快联系患者。"
+                f"依据: {rule['source']}",
+                reason=f"possible_double_dose:{cls['id']}",
+                about=[f"MedicationRequest/{rem.request_id}"],
+                key=key,
+            )
+        return PossibleDoubleDose(
+            reminder=rem,
+            critical_class=cls["id"],
+            patient_text=rule["patient_text"].format(medication=name or cls["label"]),
+            alert_key=key,
+            alerted_now=alerted_now,
+            source=rule["source"],
+        )
+    return None
 
 
 @lru_cache(maxsize=1)
