@@ -64,11 +64,14 @@ def understand(text: str, backend: LLMBackend | None = None) -> Understanding:
         foods=_grounded(raw["foods"], text, "food"),
         symptoms=_grounded(raw["symptoms"], text, "symptom"),
         readings=base.readings,
+        unreadable_readings=base.unreadable_readings,
         ack=base.ack,
         injection=base.injection,
         source="model",
     )
     # Facts the rules can see win over the model's label (numbers are never guessed).
-    if base.readings:
+    if base.readings or any(r.has_number for r in base.unreadable_readings):
         u.intent = "reading_report"
+    elif base.unreadable_readings and u.intent in ("other", "symptom_report"):
+        u.intent = "reading_report"  # 血糖很高: the follow-up route asks for the number
     return u

@@ -47,12 +47,26 @@ class Reading:
 
 
 @dataclass
+class UnreadableReading:
+    """A labelled reading whose value cannot be read exactly (血压一百多, 体温三十八九度,
+    血糖很高). It is never dropped and never approximated: the follow-up route asks the
+    patient for the exact value. ``has_number`` is False when no number was written at all
+    (血糖很高)."""
+
+    kind: Literal["bp", "glucose", "temperature", "heart_rate", "inr"]
+    text: str
+    reason: str
+    has_number: bool = True
+
+
+@dataclass
 class Understanding:
     intent: str
     medicines: list[str] = field(default_factory=list)
     foods: list[str] = field(default_factory=list)
     symptoms: list[str] = field(default_factory=list)
     readings: list[Reading] = field(default_factory=list)
+    unreadable_readings: list[UnreadableReading] = field(default_factory=list)
     ack: bool = False
     injection: bool = False  # the text tried to give the system instructions (ignored)
     source: Literal["rules", "model"] = "rules"
