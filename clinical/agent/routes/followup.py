@@ -179,12 +179,50 @@ def assessment_text(assessment: dict[str, Any]) -> str:
     return f"根据您反映的情况：{body}。{when}" if body else when
 
 
+# A labelled reading whose value could not be read exactly (血压一百多, 体温三十八九度, 血糖很高)
+# is never dropped and never guessed: the reply asks for the exact value, the engine's
+# disposition stands (never lowered), and when that disposition alerts nobody the care team
+# is alerted, because the value was never assessed.
+KIND_ZH = {
+    "bp": "血压",
+    "glucose": "血糖",
+    "temperature": "体温",
+    "heart_rate": "心率",
+    "inr": "INR",
+}
+
+
+def ask_exact_text(ctx: RouteContext) -> str:
+    kinds: list[str] = []
+    for r in ctx.understanding.unreadable_readings:
+        if KIND_ZH[r.kind] not in kinds:
+            kinds.append(KIND_ZH[r.kind])
+    what = "、".join(kinds)
+    return f"您说的{what}没有准确的数值，请测量后把仪器上显示的准确数字发给我，我会记录并转给医生。"
+
+
 def answer(ctx: RouteContext) -> RouteResult:
+    result = _answer(ctx)
+    unreadable = ctx.understanding.unreadable_readings
+    if unreadable:
+        result.structured["unreadable_readings"] = [
+            {"kind": r.kind, "text": r.text, "reason": r.reason} for r in unreadable
+        ]
+        result.draft = (
+            f"{result.draft}{ask_exact_text(ctx)}" if result.draft else ask_exact_text(ctx)
+        )
+        if not result.alert_reason:
+            result.alert_reason = "agent-followup:unreadable-reading"
+    return result
+
+
+def _answer(ctx: RouteContext) -> RouteResult:
     refs, rejected = store_readings(ctx)
     readings = [
         {"kind": r.kind, "values": r.values, "unit": r.unit} for r in ctx.understanding.readings
     ]
-    if rejected and not refs and not ctx.understanding.symptoms:
+    unreadable = ctx.understanding.unreadable_readings
+    if rejected and not refs and not ctx.understanding.symptoms and not unreadable:
         return RouteResult(
             "followup",
             "clarify",
