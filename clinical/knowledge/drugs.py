@@ -1,0 +1,494 @@
+"""The one drug knowledge table (issue #23): ingredients, classes, maxima, rules.
+
+Every consumer (medication guidance, orders, follow-up, diet, the output monitor, the agent)
+reads drugs from here: ``data/ingredients.csv`` (names, aliases, brands, classes, ATC, OTC
+and prescription maxima kept apart), ``data/classes.csv`` (one spelling per class, its other
+spellings and its parents: ``dihydropyridine_ccb`` ⊂ ``ccb``), ``data/products.csv`` (brands
+and fixed combinations), ``data/interactions.csv``, ``data/contraindications.csv`` and the
+allergy tables. Every row carries its source; merged disagreements are in ``DECISIONS.md``.
+
+Invariants:
+- a maximum is read from a sourced cell or it is ``None`` ("unknown": the caller reviews);
+  no maximum is ever derived or guessed;
+- the prescription setting (``rx``) uses the prescription maximum; the self-care setting
+  (``otc``) uses the OTC label maximum, which is lower. Where a setting has no maximum of
+  its own the other one is used only in the safe direction: ``rx`` falls back to the (lower)
+  OTC maximum; ``otc`` of a prescription-only ingredient uses the prescription maximum;
+- a class always implies its parents (``classes_of`` is closed upwards).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+DATA = Path(__file__).resolve().parent / "data"
+Setting = Literal["otc", "rx"]
+ADULT_AGE = 18
+
+
+class KnowledgeError(ValueError):
+    """A knowledge table is malformed (unknown class, dangling key, row without a source)."""
+
+
+def split(cell: str | None) -> list[str]:
+    return [x.strip() for x in (cell or "").split("|") if x.strip()]
+
+
+def _f(cell: str | None) -> float | None:
+    cell = (cell or "").strip()
+    return float(cell) if cell else None
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    """Rows of ``data/<name>`` (stripped); a row without a source fails the load."""
+    with open(DATA / name, encoding="utf-8", newline="") as fh:
+        rows = [
+            {k: (v or "").strip() for k, v in r.items()}
+            for r in csv.DictReader(fh)
+            if any((v or "").strip() for v in r.values())
+        ]
+    for i, r in enumerate(rows, start=2):
+        if "source" in r and not r["source"]:
+            raise KnowledgeError(f"{name}:{i}: row without a source")
+    return rows
+
+
+def fold(text: str) -> str:
+    """Lower-case, no spaces: the form names are compared in."""
+    return re.sub(r"\s+", "", (text or "").lower())
+
+
+@dataclass(frozen=True)
+class DrugClass:
+    key: str
+    name_zh: str
+    parents: tuple[str, ...]
+    aliases: tuple[str, ...]  # other spellings (ASCII) and Chinese terms/stems of members
+    atc: tuple[str, ...]  # ATC prefixes of the class
+    source: str
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Chinese words naming the class or a member not listed as an ingredient."""
+        return tuple(a for a in self.aliases if not a.isascii())
+
+
+@dataclass(frozen=True)
+class Ingredient:
+    """One active ingredient. Doses are adult, oral, in mg; ``None`` means not curated."""
+
+    key: str
+    name_zh: str
+    name_en: str
+    aliases: tuple[str, ...]
+    brands: tuple[str, ...]
+    classes: frozenset[str]  # as listed (canonical spelling); see classes_of for parents
+    allergy_classes: frozenset[str]
+    atc: tuple[str, ...]
+    rx_only: bool
+    strengths_mg: tuple[float, ...]
+    adult_dose_mg: float | None
+    otc_max_single_mg: float | None
+    otc_max_daily_mg: float | None
+    rx_max_single_mg: float | None
+    rx_max_daily_mg: float | None
+    interval_hours: float | None
+    max_times_per_day: int | None
+    paed_mg_per_kg: float | None
+    paed_max_daily_mg_per_kg: float | None
+    min_age_years: float | None
+    pregnancy: tuple[str, str, str]
+    breastfeeding: str
+    source: str
+    rx_source: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(n for n in (self.name_zh, self.name_en, *self.aliases, *self.brands) if n)
+
+
+@dataclass(frozen=True)
+class DoseLimit:
+    """The adult (or weight-based paediatric) maximum that applies in one setting."""
+
+    ingredient: str
+    setting: Setting  # the setting whose figures were used
+    max_single_mg: float | None
+    max_daily_mg: float | None
+    source: str
+
+    @property
+    def known(self) -> bool:
+        return self.max_single_mg is not None or self.max_daily_mg is not None
+
+
+@dataclass(frozen=True)
+class Product:
+    """A brand or fixed combination from ``products.csv``: ingredient keys and mg per unit."""
+
+    name: str
+    aliases: tuple[str, ...]
+    ingredients: tuple[tuple[str, float | None], ...]
+    otc: str
+    source: str
+
+    @property
+    def ingredient_keys(self) -> tuple[str, ...]:
+        return tuple(k for k, _ in self.ingredients)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An interaction (a, b) or contraindication (a = target, b = condition key)."""
+
+    a: str
+    b: str
+    severity: str  # avoid | caution
+    text_zh: str
+    source: str
+
+
+# --------------------------------------------------------------------------- loaders
+
+
+@lru_cache(maxsize=1)
+def classes() -> dict[str, DrugClass]:
+    out = {
+        r["key"]: DrugClass(
+            r["key"],
+            r["name_zh"],
+            tuple(split(r["parents"])),
+            tuple(split(r["aliases"])),
+            tuple(split(r["atc"])),
+            r["source"],
+        )
+        for r in read_csv("classes.csv")
+    }
+    for c in out.values():
+        for p in c.parents:
+            if p not in out:
+                raise KnowledgeError(f"classes.csv {c.key}: unknown parent {p}")
+    return out
+
+
+@lru_cache(maxsize=1)
+def _spellings() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for c in classes().values():
+        out[c.key] = c.key
+        for a in c.aliases:
+            if a.isascii():
+                out.setdefault(a.lower(), c.key)
+    return out
+
+
+def canonical_class(name: str) -> str | None:
+    """The one spelling of a class (``ace-inhibitor``/``ace_inhibitor`` → ``acei``), or None."""
+    name = (name or "").strip().lower()
+    return _spellings().get(name) or _spellings().get(name.replace("-", "_"))
+
+
+@lru_cache(maxsize=1)
+def ingredients() -> dict[str, Ingredient]:
+    known = classes()
+    out: dict[str, Ingredient] = {}
+    for r in read_csv("ingredients.csv"):
+        cls = frozenset(split(r["classes"]))
+        unknown = cls - set(known)
+        if unknown:
+            raise KnowledgeError(f"ingredients.csv {r['key']}: unknown classes {unknown}")
+        out[r["key"]] = Ingredient(
+            key=r["key"],
+            name_zh=r["name_zh"],
+            name_en=r["name_en"],
+            aliases=tuple(split(r["aliases"])),
+            brands=tuple(split(r["brands"])),
+            classes=cls,
+            allergy_classes=frozenset(split(r["allergy_classes"])),
+            atc=tuple(split(r["atc"])),
+            rx_only=r["rx_only"] == "1",
+            strengths_mg=tuple(float(s) for s in split(r["strengths_mg"])),
+            adult_dose_mg=_f(r["adult_dose_mg"]),
+            otc_max_single_mg=_f(r["otc_max_single_mg"]),
+            otc_max_daily_mg=_f(r["otc_max_daily_mg"]),
+            rx_max_single_mg=_f(r["rx_max_single_mg"]),
+            rx_max_daily_mg=_f(r["rx_max_daily_mg"]),
+            interval_hours=_f(r["interval_hours"]),
+            max_times_per_day=int(r["max_times_per_day"]) if r["max_times_per_day"] else None,
+            paed_mg_per_kg=_f(r["paed_mg_per_kg"]),
+            paed_max_daily_mg_per_kg=_f(r["paed_max_daily_mg_per_kg"]),
+            min_age_years=_f(r["min_age_years"]),
+            pregnancy=(r["pregnancy_t1"], r["pregnancy_t2"], r["pregnancy_t3"]),
+            breastfeeding=r["breastfeeding"],
+            source=r["source"],
+            rx_source=r["rx_source"],
+        )
+    return out
+
+
+@lru_cache(maxsize=1)
+def products() -> dict[str, Product]:
+    ings = ingredients()
+    out: dict[str, Product] = {}
+    for r in read_csv("products.csv"):
+        parts = []
+        for part in split(r["ingredients"]):
+            key, _, mg = part.partition(":")
+            if key not in ings:
+                raise KnowledgeError(f"products.csv {r['name']}: unknown ingredient {key}")
+            parts.append((key, _f(mg)))
+        out[r["name"]] = Product(
+            r["name"], tuple(split(r["aliases"])), tuple(parts), r["otc"], r["source"]
+        )
+    return out
+
+
+@lru_cache(maxsize=1)
+def _name_index() -> dict[str, tuple[str, ...]]:
+    """Folded name → ingredient keys. A product name gives all its ingredients (泰诺 = 酚麻美敏:
+    four); a curated product wins over an ingredient's brand list for the same name."""
+    out: dict[str, tuple[str, ...]] = {}
+    for ing in ingredients().values():
+        for n in ing.names:
+            out.setdefault(fold(n), (ing.key,))
+    for p in products().values():
+        for n in (p.name, *p.aliases):
+            out[fold(n)] = p.ingredient_keys
+    for ing in ingredients().values():  # an ingredient's own names stay the ingredient
+        for n in (ing.name_zh, ing.name_en, *ing.aliases):
+            if n:
+                out[fold(n)] = (ing.key,)
+    return out
+
+
+def resolve(name: str) -> tuple[str, ...]:
+    """Ingredient keys of a drug name: exact (folded) name first, else the longest known name
+    contained in it (``阿莫西林胶囊 0.5g`` → amoxicillin). Empty when unknown."""
+    key = fold(name)
+    if not key:
+        return ()
+    index = _name_index()
+    if key in index:
+        return index[key]
+    best = ""
+    for n in _contained_names(key):
+        if len(n) > len(best):
+            best = n
+    return index[best] if best else ()
+
+
+def _contained_names(text: str) -> list[str]:
+    index = _name_index()
+    return [n for n in _names_by_first().get_all(text) if n in index]
+
+
+class _FirstCharIndex:
+    def __init__(self, names: list[str]) -> None:
+        self.by_char: dict[str, list[str]] = {}
+        for n in names:
+            if len(n) >= 2 and not (n.isascii() and len(n) < 4):
+                self.by_char.setdefault(n[0], []).append(n)
+
+    def get_all(self, text: str) -> list[str]:
+        out = []
+        for i, ch in enumerate(text):
+            for n in self.by_char.get(ch, ()):
+                if text.startswith(n, i):
+                    if n.isascii() and (
+                        (i > 0 and text[i - 1].isalpha())
+                        or (i + len(n) < len(text) and text[i + len(n)].isalpha())
+                    ):
+                        continue
+                    out.append(n)
+        return out
+
+
+@lru_cache(maxsize=1)
+def _names_by_first() -> _FirstCharIndex:
+    return _FirstCharIndex(list(_name_index()))
+
+
+def ingredient(key: str) -> Ingredient | None:
+    return ingredients().get(key)
+
+
+@lru_cache(maxsize=4096)
+def ancestors(cls: str) -> frozenset[str]:
+    """``cls`` and every parent above it."""
+    out = {cls}
+    for p in classes().get(cls, DrugClass(cls, "", (), (), (), "")).parents:
+        out |= ancestors(p)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def classes_of(key: str) -> frozenset[str]:
+    """The classes of an ingredient, closed upwards (amlodipine → dihydropyridine_ccb, ccb,
+    antihypertensive)."""
+    ing = ingredients().get(key)
+    if ing is None:
+        return frozenset()
+    out: set[str] = set()
+    for c in ing.classes:
+        out |= ancestors(c)
+    return frozenset(out)
+
+
+def is_a(key: str, cls: str) -> bool:
+    """Whether ingredient ``key`` belongs to class ``cls`` (any spelling; parents count)."""
+    canon = canonical_class(cls) or cls
+    return canon in classes_of(key)
+
+
+def members(cls: str) -> frozenset[str]:
+    """Every ingredient key of a class (any spelling)."""
+    canon = canonical_class(cls) or cls
+    return frozenset(k for k in ingredients() if canon in classes_of(k))
+
+
+def medication_in_class(text: str, cls: str, atc_codes: list[str] | tuple[str, ...] = ()) -> bool:
+    """Whether a medication (its name/text and WHO ATC codes) belongs to ``cls``: a named
+    ingredient of the class, an ATC code under one of the class's ATC prefixes (or one of
+    its ingredients' codes), or a Chinese class term/stem in the text (低分子肝素, 化疗)."""
+    canon = canonical_class(cls) or cls
+    c = classes().get(canon)
+    codes = [a.strip().upper() for a in atc_codes if a and a.strip()]
+    if c is not None and any(a.startswith(p) for a in codes for p in c.atc):
+        return True
+    member_atc = {code for k in members(canon) for code in ingredients()[k].atc}
+    if any(a in member_atc for a in codes):
+        return True
+    text = text or ""
+    for key in ingredient_mentions(text):
+        if canon in classes_of(key):
+            return True
+    terms = [t for d in classes().values() if canon in ancestors(d.key) for t in d.terms]
+    return any(t in text for t in terms)
+
+
+def ingredient_mentions(text: str) -> tuple[str, ...]:
+    """Every ingredient named in free text (names of products give all their ingredients)."""
+    index = _name_index()
+    out: list[str] = []
+    for n in _contained_names(fold(text)):
+        for k in index[n]:
+            if k not in out:
+                out.append(k)
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- doses
+
+
+def max_dose(
+    key: str,
+    setting: Setting = "otc",
+    age_years: float | None = None,
+    weight_kg: float | None = None,
+) -> DoseLimit | None:
+    """The maximum single and daily dose of ingredient ``key`` in ``setting``.
+
+    Adults (age unknown is treated by the caller; here it means adult): the setting's own
+    figures; ``rx`` without prescription figures uses the OTC ones (lower: the safe side);
+    ``otc`` of a prescription-only ingredient uses the prescription figures. A child
+    (< 18) gets only a weight-based daily maximum where one is sourced and a weight is
+    given (capped by the adult daily maximum); otherwise both are None (unknown → review).
+    Returns None for an unknown ingredient.
+    """
+    ing = ingredients().get(key)
+    if ing is None:
+        return None
+    otc = (ing.otc_max_single_mg, ing.otc_max_daily_mg, ing.source)
+    rx = (ing.rx_max_single_mg, ing.rx_max_daily_mg, ing.rx_source or ing.source)
+    has_rx = rx[0] is not None or rx[1] is not None
+    has_otc = otc[0] is not None or otc[1] is not None
+    used: Setting
+    if setting == "rx":
+        (single, daily, source), used = (rx, "rx") if has_rx else (otc, "otc")
+    else:
+        (single, daily, source), used = (otc, "otc") if has_otc else (rx, "rx")
+    if age_years is not None and age_years < ADULT_AGE:
+        if ing.paed_max_daily_mg_per_kg is not None and weight_kg:
+            paed = ing.paed_max_daily_mg_per_kg * weight_kg
+            daily = min(paed, daily) if daily is not None else paed
+            return DoseLimit(key, used, None, daily, ing.source)
+        return DoseLimit(key, used, None, None, ing.source)
+    return DoseLimit(key, used, single, daily, source)
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _rules(name: str, a: str, b: str) -> tuple[Rule, ...]:
+    return tuple(Rule(r[a], r[b], r["severity"], r["text_zh"], r["source"]) for r in read_csv(name))
+
+
+@lru_cache(maxsize=1)
+def interaction_rules() -> tuple[Rule, ...]:
+    return _rules("interactions.csv", "a", "b")
+
+
+@lru_cache(maxsize=1)
+def contraindication_rules() -> tuple[Rule, ...]:
+    return _rules("contraindications.csv", "target", "condition")
+
+
+@lru_cache(maxsize=1)
+def cross_reactivity_rules() -> tuple[Rule, ...]:
+    return _rules("allergy_cross_reactivity.csv", "patient_class", "drug_class")
+
+
+@lru_cache(maxsize=1)
+def allergy_classes() -> dict[str, dict[str, object]]:
+    return {
+        r["key"]: {"name_zh": r["name_zh"], "terms": [r["name_zh"], *split(r["terms"])], **r}
+        for r in read_csv("allergy_classes.csv")
+    }
+
+
+def matches(target: str, key: str) -> bool:
+    """Whether a rule target (``class:<name>`` or an ingredient key) covers ingredient ``key``."""
+    if target.startswith("class:"):
+        return is_a(key, target[6:])
+    return target == key
+
+
+def interactions(a: str, b: str) -> list[Rule]:
+    """Interaction rules between two different ingredients (either order)."""
+    if a == b:
+        return []
+    return [
+        r
+        for r in interaction_rules()
+        if (matches(r.a, a) and matches(r.b, b)) or (matches(r.a, b) and matches(r.b, a))
+    ]
+
+
+def contraindications(key: str, condition_keys: set[str] | frozenset[str]) -> list[Rule]:
+    """Contraindication rules of ingredient ``key`` for the patient's condition keys."""
+    return [r for r in contraindication_rules() if r.b in condition_keys and matches(r.a, key)]
+
+
+def allergy_classes_in(texts: list[str]) -> set[str]:
+    """Allergy classes named by AllergyIntolerance texts (青霉素 → penicillin)."""
+    joined = fold(" ".join(texts))
+    return {
+        k
+        for k, row in allergy_classes().items()
+        if any(fold(t) in joined for t in row["terms"] if t)  # type: ignore[union-attr]
+    }
+
+
+def cross_reactivity(patient_classes: set[str], key: str) -> list[Rule]:
+    """Rules saying ingredient ``key`` is unsafe for a patient allergic to these classes."""
+    ing = ingredients().get(key)
+    if ing is None:
+        return []
+    return [
+        r for r in cross_reactivity_rules() if r.a in patient_classes and r.b in ing.allergy_classes
+    ]
