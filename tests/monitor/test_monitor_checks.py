@@ -149,11 +149,20 @@ def test_a_check_that_raises_holds(monkeypatch):
 
 
 def _slow_check(monkeypatch, burn_cpu: bool, seconds: float) -> None:
+    """A check that takes ``seconds``: of its own CPU time (``burn_cpu``), else of wall time
+    spent off the CPU. Issue 21: the CPU case used to spin until the WALL clock moved on, so
+    on a loaded box (other processes on the cores) it got less CPU than the budget and the
+    "over its CPU budget" test released; counting thread CPU time makes it hold always."""
+
     def slow(ctx):
+        if burn_cpu:
+            end = time.thread_time() + seconds
+            while time.thread_time() < end:
+                pass
+            return []
         end = time.perf_counter() + seconds
         while time.perf_counter() < end:
-            if not burn_cpu:
-                time.sleep(0.005)  # off the CPU, as a process waiting for a core would be
+            time.sleep(0.005)  # off the CPU, as a process waiting for a core would be
         return []
 
     monkeypatch.setattr(registry.load("absolute_claims"), "check", slow)
