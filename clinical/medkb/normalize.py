@@ -1,81 +1,28 @@
 """Text normalisation shared by the KB build and every lookup.
 
 Invariant: ``norm(s)`` has exactly ``len(s)`` characters, so offsets found in the normalised
-text are offsets in the original (``find_mentions`` relies on this). It folds width
-(full-width → ASCII), case, traditional → simplified (OpenCC ``t2s`` plus a few pharmacy
-characters OpenCC leaves alone), and maps punctuation variants to one form.
+text are offsets in the original (``find_mentions`` relies on this). ``norm`` is the shared
+text layer's ``fold`` (``clinical.knowledge.text``: width, case, traditional → simplified,
+punctuation variants); name keys and strengths are the KB's own.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from fractions import Fraction
 from functools import lru_cache
 
-# Characters OpenCC's t2s keeps but that simplified drug labels never use.
-_EXTRA = str.maketrans(
-    {
-        "醯": "酰",
-        "—": "-",
-        "–": "-",
-        "－": "-",
-        "·": "·",
-        "（": "(",
-        "）": ")",
-        "，": ",",
-        "：": ":",
-        "；": ";",
-        "　": " ",
-        "®": " ",
-        "™": " ",
-    }
-)
+from clinical.knowledge.text import fold
 
 _DOSE_RE = re.compile(
     r"(\d+(?:\.\d+)?)\s*(mg|毫克|g|克|μg|ug|mcg|微克|ml|毫升|iu|万单位|单位)", re.IGNORECASE
 )
 
 
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def _fold_char(ch: str) -> str:
-    if ord(ch) < 128:
-        return ch.lower()
-    folded = unicodedata.normalize("NFKC", ch)
-    if len(folded) == 1:
-        lowered = folded.lower()
-        return lowered if len(lowered) == 1 else folded  # "İ".lower() has two characters
-    return ch
-
-
-class _FoldTable(dict):
-    """``str.translate`` table computing ``_fold_char`` once per character (then C speed)."""
-
-    def __missing__(self, code: int) -> str:
-        self[code] = folded = _fold_char(chr(code))
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
-@lru_cache(maxsize=50_000)
 def norm(text: str) -> str:
-    """Length-preserving normalisation (simplified, half-width, lower case). Memoised (pure):
-    lookups normalise the same names again and again."""
-    if not text:
-        return ""
-    folded = text.translate(_FOLD).translate(_EXTRA)
-    converted = _converter().convert(folded)
-    if len(converted) != len(folded):  # phrase conversion changed length: go char by char
-        converted = "".join(c2 if len(c2 := _converter().convert(c)) == 1 else c for c in folded)
-    return converted
+    """Length-preserving normalisation (simplified, half-width, lower case): the shared
+    ``clinical.knowledge.text.fold``."""
+    return fold(text)
 
 
 _SPACE_RE = re.compile(r"[\s\-_/,.;:·'\"]+")

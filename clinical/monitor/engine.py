@@ -28,11 +28,11 @@ from typing import Any
 
 from django.conf import settings
 
+from clinical.knowledge.text import normalize
 from clinical.monitor import checks as registry
 from clinical.monitor import kb
 from clinical.monitor.context import PatientContext
 from clinical.monitor.kb import KBUnavailable
-from clinical.monitor.normalize import normalize
 from clinical.monitor.types import HOLDING_SEVERITIES, CheckContext, Finding, MonitorResult
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
-from clinical.monitor.normalize import normalize
+from clinical.knowledge.text import normalize
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 

@@ -6,9 +6,9 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from clinical.knowledge.text import Normalized
     from clinical.monitor.context import PatientContext
     from clinical.monitor.kb import DrugMention
-    from clinical.monitor.normalize import Normalized
 
 Severity = Literal["high", "medium", "low"]
 HOLDING_SEVERITIES = ("high", "medium")

@@ -7,11 +7,11 @@ import time
 
 import pytest
 
+from clinical.knowledge.text import normalize
 from clinical.monitor import checks as registry
 from clinical.monitor import lexicon
 from clinical.monitor.context import Medication, PatientContext
 from clinical.monitor.engine import run_monitor
-from clinical.monitor.normalize import normalize
 
 SURGERY = PatientContext(
     patient_id="demo-surgery",

@@ -10,11 +10,11 @@ import copy
 
 import pytest
 
+from clinical.knowledge.text import normalize
 from clinical.monitor import checks as registry
 from clinical.monitor import engine
 from clinical.monitor.checks import _text
 from clinical.monitor.engine import run_monitor
-from clinical.monitor.normalize import normalize
 from clinical.monitor.redteam import load_cases
 from clinical.monitor.types import CheckContext, Finding
 from tests.monitor.test_monitor_checks import SURGERY

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from clinical.monitor.normalize import confusable_letters, script_of
+from clinical.knowledge.text import confusable_letters, script_of
 from clinical.monitor.types import CheckContext, Finding
 
 NAME = "mixed_script"

@@ -1,13 +1,19 @@
-"""Text normalisation run before every check, keeping a map back to the original text.
+"""The one text normaliser (issue #23): every consumer reads patient and reply text through it.
 
 Invariant: every character of the normalised text maps to a character of the original, so a
 finding's span can always be shown (highlighted) in what the clinician actually reads.
 
-Steps: Unicode NFKC (full-width digits/letters/units → half-width, ``㎎`` → ``mg``), zero-width
-and control characters dropped, ASCII letters lower-cased, every amount with a unit that the shared reader
-(``clinical.knowledge.numbers``) reads exactly rewritten in Arabic digits (``五百毫克`` →
-``500mg``, ``零点五毫克`` → ``0.5mg``, ``半片`` → ``0.5片``, ``一片半`` → ``1.5片``, ``1/2片`` →
-``0.5片``), Chinese unit names turned into symbols (``毫克`` → ``mg``).
+``normalize(text)`` steps: Unicode NFKC (full-width digits/letters/units → half-width, ``㎎`` →
+``mg``), zero-width and control characters dropped, ASCII letters lower-cased, traditional →
+simplified (OpenCC ``t2s``, character by character when a phrase conversion would change the
+length, plus a few pharmacy characters OpenCC leaves alone: 醯 → 酰), every amount with a unit
+that the shared reader (``clinical.knowledge.numbers``) reads exactly rewritten in Arabic digits
+(``五百毫克`` → ``500mg``, ``零点五毫克`` → ``0.5mg``, ``半片`` → ``0.5片``, ``一片半`` → ``1.5片``,
+``1/2片`` → ``0.5片``, ``吐了两次`` → ``吐了2次``), Chinese unit names turned into symbols
+(``毫克`` → ``mg``).
+
+``fold(text)`` is the length-preserving part (width, case, traditional → simplified, dash and
+bracket variants): the medication KB indexes names with it and reads offsets straight back.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from functools import cache, lru_cache
 
 from clinical.knowledge import numbers
 
-_ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+_ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e"}
 
 # Units and quantifiers after which a Chinese numeral is a quantity.
 QUANTIFIERS = "片粒颗袋支丸滴次瓶盒包贴枚"
@@ -157,14 +163,67 @@ def _fold(original: str) -> tuple[str, list[int]]:
     """The folded text and, per folded character, its index in ``original``."""
     text = original.translate(_FOLD)
     if _FOLD.irregular.isdisjoint(original):  # one character each: the identity map
-        return text, list(range(len(original)))
+        return _simplified(text), list(range(len(original)))
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(original):
         for f in _FOLD[ord(ch)]:
             chars.append(f)
             index.append(i)
-    return "".join(chars), index
+    return _simplified("".join(chars)), index
+
+
+# Characters OpenCC's t2s keeps but that simplified drug labels never use, and punctuation
+# variants NFKC leaves apart.
+_EXTRA = str.maketrans({"醯": "酰", "—": "-", "–": "-", "®": " ", "™": " "})
+
+
+@lru_cache(maxsize=1)
+def _converter():  # opencc has no type hints
+    import opencc  # pinned in requirements/base.txt
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplified(text: str) -> str:
+    """Traditional → simplified without changing the length (so index maps stay valid)."""
+    if text.isascii():
+        return text
+    text = text.translate(_EXTRA)
+    converted = _converter().convert(text)
+    if len(converted) != len(text):  # a phrase conversion changed the length: per character
+        converted = "".join(c2 if len(c2 := _converter().convert(c)) == 1 else c for c in text)
+    return converted
+
+
+def _fold_one(ch: str) -> str:
+    if ord(ch) < 128:
+        return ch.lower()
+    folded = unicodedata.normalize("NFKC", ch)
+    if len(folded) == 1:
+        lowered = folded.lower()
+        return lowered if len(lowered) == 1 else folded  # "İ".lower() has two characters
+    return ch
+
+
+class _OneCharTable(dict):
+    """``str.translate`` table of ``_fold_one`` (one character in, one out)."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = _fold_one(chr(code))
+        return folded
+
+
+_ONE = _OneCharTable()
+
+
+@lru_cache(maxsize=50_000)
+def fold(text: str) -> str:
+    """Length-preserving normalisation: ``len(fold(s)) == len(s)`` (simplified, half-width,
+    lower case). Memoised (pure): lookups fold the same names again and again."""
+    if not text:
+        return ""
+    return _simplified(text.translate(_ONE))
 
 
 @lru_cache(maxsize=16_384)
