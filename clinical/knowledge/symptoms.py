@@ -1,0 +1,285 @@
+"""The one symptom lexicon (issue #23): concepts, their terms, negation and body sites.
+
+Every consumer (follow-up triage, the output monitor, the agent's understanding, medkb
+guidance) reads patient text through ``find_symptoms`` and so reaches the same concept for
+the same words. Data, each row sourced, in ``data/``:
+
+- ``symptom_concepts.csv``: concept key, Chinese label, red-flag level (``emergency`` >
+  ``urgent`` > ``routine`` > ``none``), the old keys it replaces (``aliases``), source.
+- ``symptom_terms.csv``: concept, term (clinical word, synonym or colloquial form), body site.
+- ``symptom_sites.csv``: body-site words; a site followed by a pain word (``右下腹疼``,
+  ``腰有点痛``, ``腿肚子胀痛``) is that site's pain concept, qualified by the site.
+- ``symptom_negation.csv``: negation cues, phrases that only look like cues (``无力``),
+  fillers allowed between cue and term, clause breaks and clause words.
+
+Matching runs on ``clinical.knowledge.text.normalize`` output (full/half width, traditional →
+simplified, zero-width dropped, Chinese numerals → digits) with whitespace dropped and 疼
+read as 痛, so ``頭疼``, ``头痛`` and ``头\u200b痛`` are one term. Terms match longest first
+without overlaps; site patterns fill what terms leave. A mention is NEGATED only when a cue
+precedes it in the same clause with nothing but filler between ("无明显胸痛", "没有再发烧");
+"没吃药胸口疼" is not negated (吃药 is not filler): when in doubt the symptom stands, since a
+missed negation over-triages and a false one under-triages. Negation carries over an
+enumeration with 、 or directly adjacent terms ("否认胸痛、呼吸困难", "无胸闷气短").
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from clinical.knowledge.text import normalize
+
+DATA = Path(__file__).resolve().parent / "data"
+LEVELS = ("none", "routine", "urgent", "emergency")
+# Pain words after a body site (疼 is already read as 痛), and what may stand between them.
+_PAIN = "胀痛|酸痛|隐痛|刺痛|绞痛|闷痛|剧痛|抽痛|疼痛|痛"
+_DEGREE = (
+    "有点儿|有点|有些|一点|很|非常|特别|十分|一直|老是|总是|经常|时常|偶尔|隐隐约约|隐隐|"
+    "一阵一阵|一阵阵|阵阵|阵发性|持续性|持续|突然|剧烈|也|还|都|又|开始|得|的|了|会"
+)
+
+
+@dataclass(frozen=True)
+class Concept:
+    key: str
+    label: str
+    red_flag: str  # one of LEVELS
+    aliases: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One symptom found in a text: ``span`` is in the text as passed in (before
+    normalisation), ``term`` the lexicon term (normalised) that matched."""
+
+    concept: str
+    term: str
+    span: tuple[int, int]
+    negated: bool
+    site: str = ""
+
+    @property
+    def start(self) -> int:
+        return self.span[0]
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    concepts: dict[str, Concept]
+    terms: list[tuple[str, str, str]]  # (matching form, concept, site), longest first
+    sites: re.Pattern[str]
+    site_of: dict[str, tuple[str, str]]  # site word → (site, pain concept)
+    cues: list[str]
+    not_cues: list[str]
+    fillers: list[str]
+    breaks: frozenset[str]
+    clause_words: list[str]
+
+
+class LexiconError(RuntimeError):
+    """A symptom data file is malformed: an unknown concept or level, or a row without source."""
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    path = DATA / name
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for i, row in enumerate(rows, start=2):
+        if not (row.get("source") or "").strip():
+            raise LexiconError(f"{name}:{i}: row without a source")
+    return rows
+
+
+@lru_cache(maxsize=50_000)
+def matching_form(text: str) -> tuple[str, tuple[int, ...]]:
+    """``text`` as the lexicon matches it, and per character its index in ``text``:
+    normalised (``clinical.knowledge.text``), whitespace dropped, 疼 read as 痛."""
+    n = normalize(text)
+    chars: list[str] = []
+    index: list[int] = []
+    for ch, i in zip(n.text, n.index, strict=True):
+        if ch.isspace():
+            continue
+        chars.append("痛" if ch == "疼" else ch)
+        index.append(i)
+    return "".join(chars), tuple(index)
+
+
+def _form(term: str) -> str:
+    return matching_form(term)[0]
+
+
+@cache
+def lexicon() -> _Lexicon:
+    concepts: dict[str, Concept] = {}
+    for r in _rows("symptom_concepts.csv"):
+        if r["red_flag"] not in LEVELS:
+            raise LexiconError(f"symptom_concepts.csv {r['concept']}: level {r['red_flag']!r}")
+        concepts[r["concept"]] = Concept(
+            r["concept"],
+            r["label_zh"],
+            r["red_flag"],
+            tuple(a for a in r["aliases"].split("|") if a),
+            r["source"],
+        )
+    terms: dict[str, tuple[str, str, str]] = {}
+    for r in _rows("symptom_terms.csv"):
+        if r["concept"] not in concepts:
+            raise LexiconError(f"symptom_terms.csv {r['term']}: unknown concept {r['concept']}")
+        form = _form(r["term"])
+        if form and form not in terms:  # first row wins (the files list curated rows first)
+            terms[form] = (form, r["concept"], r["site"])
+    site_of: dict[str, tuple[str, str]] = {}
+    for r in _rows("symptom_sites.csv"):
+        if r["pain_concept"] not in concepts:
+            raise LexiconError(f"symptom_sites.csv {r['site']}: unknown {r['pain_concept']}")
+        for w in r["words"].split("|"):
+            site_of[_form(w)] = (r["site"], r["pain_concept"])
+    words = "|".join(sorted(site_of, key=len, reverse=True))
+    sites = re.compile(rf"({words})(?:{_DEGREE})*(?:{_PAIN})")
+    neg: dict[str, list[str]] = {}
+    for r in _rows("symptom_negation.csv"):
+        text = "\n" if r["text"] == "\\n" else r["text"]
+        neg.setdefault(r["kind"], []).append(text)
+
+    def longest(kind: str) -> list[str]:
+        return sorted((_form(c) for c in neg.get(kind, [])), key=len, reverse=True)
+
+    return _Lexicon(
+        concepts=concepts,
+        terms=sorted(terms.values(), key=lambda t: -len(t[0])),
+        sites=sites,
+        site_of=site_of,
+        cues=longest("cue"),
+        not_cues=longest("not_cue"),
+        fillers=longest("filler"),
+        breaks=frozenset(neg.get("clause_break", [])),
+        clause_words=longest("clause_word"),
+    )
+
+
+def concepts() -> dict[str, Concept]:
+    """Every concept by key."""
+    return lexicon().concepts
+
+
+def concept(key: str) -> Concept | None:
+    return lexicon().concepts.get(key)
+
+
+def label(key: str) -> str:
+    c = lexicon().concepts.get(key)
+    return c.label if c else key
+
+
+def red_flag(key: str) -> str:
+    """The concept's red-flag level (``none`` for an unknown key)."""
+    c = lexicon().concepts.get(key)
+    return c.red_flag if c else "none"
+
+
+def at_least(key: str, level: str) -> bool:
+    return LEVELS.index(red_flag(key)) >= LEVELS.index(level)
+
+
+def concept_terms() -> list[tuple[str, str]]:
+    """(term as matched, concept) for every term row: what the consistency test walks."""
+    return [(form, c) for form, c, _ in lexicon().terms]
+
+
+def _clause_start(text: str, pos: int, lex: _Lexicon) -> int:
+    start = 0
+    for i in range(pos - 1, -1, -1):
+        if text[i] in lex.breaks:
+            start = i + 1
+            break
+    for word in lex.clause_words:
+        idx = text.rfind(word, start, pos)
+        if idx != -1:
+            start = max(start, idx + len(word))
+    return start
+
+
+def _only_filler(gap: str, lex: _Lexicon) -> bool:
+    while gap:
+        for f in lex.fillers:
+            if gap.startswith(f):
+                gap = gap[len(f) :]
+                break
+        else:
+            return False
+    return True
+
+
+def _is_negated(text: str, start: int, lex: _Lexicon) -> bool:
+    clause_start = _clause_start(text, start, lex)
+    prefix = text[clause_start:start]
+    for i in range(len(prefix)):
+        for cue in lex.cues:
+            if not prefix.startswith(cue, i):
+                continue
+            if any(text.startswith(nc, clause_start + i) for nc in lex.not_cues):
+                continue
+            if _only_filler(prefix[i + len(cue) :], lex):
+                return True
+    return False
+
+
+@lru_cache(maxsize=16_384)
+def _find(text: str) -> tuple[Mention, ...]:
+    lex = lexicon()
+    form, index = matching_form(text)
+    # Every candidate (terms and site + pain patterns), then longest first without overlaps;
+    # at equal length a lexicon term wins over a site pattern (伤口有点疼 is mild_wound_pain).
+    cands: list[tuple[int, int, int, str, str, str]] = []  # -len, kind, start, concept, term, site
+    for term, key, site in lex.terms:
+        pos = form.find(term)
+        while pos != -1:
+            cands.append((-len(term), 0, pos, key, term, site))
+            pos = form.find(term, pos + 1)
+    for i in range(len(form)):
+        m = lex.sites.match(form, i)
+        if m:
+            site, key = lex.site_of[m.group(1)]
+            cands.append((-len(m.group()), 1, i, key, m.group(), site))
+    taken = [False] * len(form)
+    found: list[tuple[int, int, str, str, str]] = []  # start, end, concept, term, site
+    for neg_len, _, pos, key, term, site in sorted(cands):
+        end = pos - neg_len
+        if not any(taken[pos:end]):
+            taken[pos:end] = [True] * (end - pos)
+            found.append((pos, end, key, term, site))
+    found.sort()
+    out: list[Mention] = []
+    prev_end = -1
+    prev_negated = False
+    for start, end, key, term, site in found:
+        negated = _is_negated(form, start, lex)
+        # "否认胸痛、呼吸困难", "无胸闷气短": negation distributes over an enumeration.
+        if prev_negated and not negated:
+            negated = prev_end == start or (form[start - 1] == "、" and prev_end == start - 1)
+        span = (index[start], index[end - 1] + 1)
+        out.append(Mention(key, term, span, negated, site))
+        prev_end, prev_negated = end, negated
+    return tuple(out)
+
+
+def find_symptoms(text: str) -> list[Mention]:
+    """Every symptom mention in ``text`` (each with its negation and site), in text order.
+    Memoised (pure)."""
+    if not text:
+        return []
+    return list(_find(text))
+
+
+def present(text: str) -> list[str]:
+    """Concepts mentioned and not negated, in order of first mention, each once."""
+    out: list[str] = []
+    for m in find_symptoms(text):
+        if not m.negated and m.concept not in out:
+            out.append(m.concept)
+    return out
