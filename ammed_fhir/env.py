@@ -59,3 +59,29 @@ def envlist(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def secret_key_file(path: Path) -> str:
+    """The secret kept in ``path``, made on first use (random, mode 0600).
+
+    For the embedded default only (one host, one data dir): its key is never one that the
+    repository or anyone else knows, and survives restarts so sessions do too.
+    """
+    import secrets
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another process may be writing it right now
+            key = path.read_text(encoding="utf-8").strip()
+            if key:
+                return key
+            import time
+
+            time.sleep(0.1)
+        raise ConfigError(f"{path} is empty: delete it to make a new secret key") from None
+    key = secrets.token_urlsafe(50)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key + "\n")
+    return key

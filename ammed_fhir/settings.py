@@ -7,18 +7,36 @@ run in-process, the deterministic template language backend. Production and CI s
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from kombu import Queue
 
-from ammed_fhir.env import envbool, envfloat, envint, envlist, envstr
+from ammed_fhir.env import (
+    ConfigError,
+    envbool,
+    envfloat,
+    envint,
+    envlist,
+    envstr,
+    secret_key_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("AMMED_DATA_DIR", str(BASE_DIR / "var")))
 
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = envstr("SECRET_KEY", "ammed-insecure-development-key-change-me")
+# AMMED_DEPLOY=production: a real deployment. SECRET_KEY is required and DEBUG refused, and
+# the HTTPS settings below default on (docs/security.md, README "Deploying at scale").
+AMMED_DEPLOY = envstr("AMMED_DEPLOY", "development")
+if AMMED_DEPLOY not in {"development", "production"}:
+    raise ConfigError(f"AMMED_DEPLOY must be development or production, got {AMMED_DEPLOY!r}")
+PRODUCTION = AMMED_DEPLOY == "production"
+if PRODUCTION and DEBUG:
+    raise ConfigError("DEBUG=true is refused with AMMED_DEPLOY=production")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
@@ -31,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -55,6 +75,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ammed_fhir.security.NoStoreMiddleware",  # no cached copies of patient data
+    "axes.middleware.AxesMiddleware",  # last: answers locked-out logins
 ]
 
 ROOT_URLCONF = "ammed_fhir.urls"
@@ -80,6 +103,25 @@ TEMPLATES = [
 DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ammed.sqlite3'}")
 if DATABASE_URL.startswith("sqlite:///") and not DATA_DIR.exists():
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default needs its data dir
+
+# Secret key: never one the repository (or anyone) knows. Unset, the embedded default
+# (SQLite) and DEBUG make a random key once and keep it in $AMMED_DATA_DIR/secret_key; with a
+# server database and DEBUG off the process gets a random stand-in key (migrate, workers,
+# tests), and the web entry points refuse to serve (ammed_fhir.security, check ammed.E001);
+# AMMED_DEPLOY=production refuses outright. The key this repository used to ship is refused.
+SECRET_KEY = envstr("SECRET_KEY", "")
+AMMED_SECRET_KEY_SOURCE = "environment"
+if SECRET_KEY == "ammed-insecure-development-key-change-me" and not DEBUG:
+    raise ConfigError("SECRET_KEY is the repository's published development key: set your own")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ConfigError("AMMED_DEPLOY=production needs SECRET_KEY (or SECRET_KEY_FILE)")
+    if DATABASE_URL.startswith("sqlite:") or DEBUG:
+        SECRET_KEY = secret_key_file(DATA_DIR / "secret_key")
+        AMMED_SECRET_KEY_SOURCE = "file"
+    else:
+        SECRET_KEY = secrets.token_urlsafe(50)
+        AMMED_SECRET_KEY_SOURCE = "missing"
 # Persistent connections (checked before reuse): a Celery worker runs thousands of short
 # tasks, and a new PostgreSQL connection per task (a backend process to start, its caches to
 # warm) costs the database more than the task's own queries.
@@ -93,10 +135,76 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: counts failures, refuses locked accounts
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user object
+
+# Authentication and deployment hygiene (issue #17 item 8; docs/security.md).
+# Password logins (admin form, any Django authenticate()) lock by account after
+# AMMED_LOGIN_FAILURE_LIMIT failures for AMMED_LOGIN_COOLOFF_MINUTES (each failure while
+# locked restarts it); `manage.py axes_reset_username <name>` unlocks at once.
+AXES_ENABLED = envbool("AMMED_LOGIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = envint("AMMED_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AMMED_LOGIN_COOLOFF_MINUTES", 15))
+# By account: rotating addresses, agents or cookies does not reset it, and a ward behind one
+# NAT address is not locked out by one nurse's typos. AMMED_LOGIN_LOCK_IP=true also locks an
+# address after as many failures (against spraying one password over many accounts).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+if envbool("AMMED_LOGIN_LOCK_IP", False):
+    AXES_LOCKOUT_PARAMETERS.append("ip_address")
+else:
+    SILENCED_SYSTEM_CHECKS.append("axes.W006")  # its worry (rotating agents) is moot by account
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # ammed_fhir.security logs failures without patients' usernames
+AXES_CLIENT_IP_CALLABLE = "ammed_fhir.security.client_ip"
+AMMED_BEHIND_TLS_PROXY = envbool("AMMED_BEHIND_TLS_PROXY", False)
+# Token attempts: a DRF token is 160 random bits; an address failing this often is answered 429.
+AMMED_TOKEN_FAILURE_LIMIT = envint("AMMED_TOKEN_FAILURE_LIMIT", 20)
+AMMED_TOKEN_FAILURE_WINDOW_S = envint("AMMED_TOKEN_FAILURE_WINDOW_S", 900)
+AMMED_PASSWORD_MIN_LENGTH = envint("AMMED_PASSWORD_MIN_LENGTH", 10)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": AMMED_PASSWORD_MIN_LENGTH},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# HTTPS: on by default with AMMED_DEPLOY=production, off for the http:// demo.
+if AMMED_BEHIND_TLS_PROXY:  # the proxy sets X-Forwarded-Proto and strips the client's
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading binds the hospital's whole registrable domain into browsers; that is the
+    # hospital's decision (HSTS itself, with includeSubDomains, is on in production).
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", PRODUCTION)
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)  # one clinical shift
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", PRODUCTION)
+# CSP: scripts only from this server (the Swagger UI's init script is its own request);
+# inline styles stay allowed for the admin's charts and Swagger UI's stylesheet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+AMMED_PUBLIC_API_DOCS = envbool("AMMED_PUBLIC_API_DOCS", False)  # /api/schema/, /api/docs/
 
 LANGUAGE_CODE = envstr("LANGUAGE_CODE", "zh-hans")
 TIME_ZONE = envstr("TIME_ZONE", "Asia/Shanghai")
@@ -153,7 +261,7 @@ AMMED_OUTBOX_KEEP_DAYS = envint("AMMED_OUTBOX_KEEP_DAYS", 7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "ammed_fhir.security.LoggedTokenAuthentication",  # logs and throttles failures
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -248,6 +356,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"no_query": {"()": "ammed_fhir.security.RedactQueryStringFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # runserver's request lines without query strings (identifiers in FHIR searches)
+    "loggers": {
+        "django.server": {
+            "handlers": ["console"],
+            "level": "INFO",
+            "filters": ["no_query"],
+            "propagate": False,
+        }
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
 }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from ammed_fhir.api_docs import SchemaView, SwaggerView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,8 +17,9 @@ urlpatterns = [
     path("api/v1/", include("clinical.diet.urls")),
     path("api/v1/", include("clinical.monitor.urls")),
     path("api/v1/", include("clinical.agent.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    # behind login unless AMMED_PUBLIC_API_DOCS=true (ammed_fhir.api_docs)
+    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]
 
 # JSON, not Django's HTML pages, under /api (ammed_fhir.api_errors); /fhir answers its own.

@@ -20,6 +20,7 @@ import gzip
 import json
 import os
 import platform
+import secrets
 import statistics
 import subprocess
 import sys
@@ -140,6 +141,8 @@ def main() -> None:
         DB_CONN_MAX_AGE="600",
         CELERY_BROKER_URL=args.broker,
         CELERY_TASK_ALWAYS_EAGER="false",
+        # gunicorn refuses a server database without a key (ammed_fhir.security)
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
     )
     server = subprocess.Popen(
         [
