@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 MAX_FOOD_CHARS = 100
@@ -66,6 +67,7 @@ class DietConsultRequestSerializer(serializers.Serializer):
         return attrs
 
 
+@extend_schema_serializer(component_name="DietReason")  # medkb has its own "Reason"
 class ReasonSerializer(serializers.Serializer):
     code = serializers.CharField()
     level = serializers.ChoiceField(choices=["avoid", "caution", "ok"])
