@@ -266,6 +266,11 @@ def _name_index() -> dict[str, tuple[str, ...]]:
     return out
 
 
+def name_index() -> dict[str, tuple[str, ...]]:
+    """Every known drug name (folded) → its ingredient keys (read-only; shared cache)."""
+    return _name_index()
+
+
 def resolve(name: str) -> tuple[str, ...]:
     """Ingredient keys of a drug name: exact (folded) name first, else the longest known name
     contained in it (``阿莫西林胶囊 0.5g`` → amoxicillin). Empty when unknown."""

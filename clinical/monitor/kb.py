@@ -4,12 +4,14 @@ KB-dependent checks call only this module. Backends (``settings.AMMED_MONITOR_KB
 
 - ``medkb`` (``auto`` picks it when importable): the drug knowledge base ``clinical.medkb.api``
   answers names, mentions, classes, prescription status, adult OTC dose limits and the
-  patient checks (allergy, contraindication, interaction, age, pregnancy). Where it has no
-  adult maximum (prescription-only ingredients) the monitor's own sourced table
-  ``data/drugs_interim.csv`` supplies the label/BNF maximum, so a dose statement about a
-  prescription drug is still checked;
-- ``interim``: only the monitor's small curated formulary (``data/drugs_interim.csv`` +
-  interactions, contraindications, cross-reactivity CSVs), each row sourced;
+  patient checks (allergy, contraindication, interaction, age, pregnancy);
+- ``interim``: the shared drug tables of ``clinical.knowledge`` only (names, classes,
+  interactions, contraindications, cross-reactivity; no CMeKG products), each row sourced.
+
+Ingredients (classes, strengths, maxima) always come from ``clinical.knowledge.drugs``, the
+one table medkb builds from too (issue #23). The OTC and prescription maxima are kept apart:
+``Ingredient.limits("otc")`` for a drug the patient would take on their own,
+``limits("rx")`` for a drug the patient is prescribed.
 - ``off``: no KB: every KB-dependent check holds.
 
 Invariant: when the configured KB cannot be loaded every call raises ``KBUnavailable``;
@@ -27,6 +29,8 @@ from typing import TypeVar
 
 from django.conf import settings
 
+from clinical.knowledge import conditions as knowledge_conditions
+from clinical.knowledge import drugs as knowledge
 from clinical.monitor import lexicon
 
 T = TypeVar("T")
@@ -55,7 +59,8 @@ class DrugMention:
 
 @dataclass(frozen=True)
 class Ingredient:
-    """Dose limits and classes of one ingredient. Limits are adult oral, in mg; None = none set."""
+    """Dose limits and classes of one ingredient. Limits are adult oral, in mg; None = none set.
+    ``max_*`` are the self-care (OTC) limits, ``rx_max_*`` those of a prescription."""
 
     key: str
     name_zh: str
@@ -66,6 +71,15 @@ class Ingredient:
     max_single_mg: float | None
     max_daily_mg: float | None
     source: str
+    rx_max_single_mg: float | None = None
+    rx_max_daily_mg: float | None = None
+    rx_source: str = ""
+
+    def limits(self, setting: str) -> tuple[float | None, float | None, str]:
+        """(single, daily, source) in ``setting`` ("otc" or "rx")."""
+        if setting == "rx":
+            return self.rx_max_single_mg, self.rx_max_daily_mg, self.rx_source
+        return self.max_single_mg, self.max_daily_mg, self.source
 
 
 @dataclass(frozen=True)
@@ -122,38 +136,48 @@ def _num(value: str) -> float | None:
     return float(value) if value else None
 
 
+def _from_knowledge(key: str) -> Ingredient | None:
+    ing = knowledge.ingredient(key)
+    if ing is None:
+        return None
+    otc = knowledge.max_dose(key, "otc")
+    rx = knowledge.max_dose(key, "rx")
+    return Ingredient(
+        key=ing.key,
+        name_zh=ing.name_zh,
+        rx_only=ing.rx_only,
+        classes=knowledge.classes_of(key),
+        allergy_classes=ing.allergy_classes,
+        strengths_mg=ing.strengths_mg,
+        max_single_mg=otc.max_single_mg if otc else None,
+        max_daily_mg=otc.max_daily_mg if otc else None,
+        source=otc.source if otc else ing.source,
+        rx_max_single_mg=rx.max_single_mg if rx else None,
+        rx_max_daily_mg=rx.max_daily_mg if rx else None,
+        rx_source=rx.source if rx else ing.source,
+    )
+
+
 @cache
 def _ingredients() -> dict[str, Ingredient]:
     try:
-        out: dict[str, Ingredient] = {}
-        for row in lexicon.rows("drugs_interim"):
-            out[row["key"]] = Ingredient(
-                key=row["key"],
-                name_zh=row["name_zh"],
-                rx_only=row["rx_only"].strip() == "1",
-                classes=frozenset(_split(row["classes"])),
-                allergy_classes=frozenset(_split(row["allergy_classes"])),
-                strengths_mg=tuple(float(s) for s in _split(row["strengths_mg"])),
-                max_single_mg=_num(row["max_single_mg"]),
-                max_daily_mg=_num(row["max_daily_mg"]),
-                source=row["source"],
-            )
-        return out
+        return {k: i for k in knowledge.ingredients() if (i := _from_knowledge(k)) is not None}
     except (OSError, KeyError, ValueError) as exc:
-        raise KBUnavailable(f"interim formulary unreadable: {exc}") from exc
+        raise KBUnavailable(f"drug knowledge tables unreadable: {exc}") from exc
 
 
 @cache
-def _alias_index() -> tuple[re.Pattern[str], dict[str, str]]:
-    alias_to_key: dict[str, str] = {}
-    for row in lexicon.rows("drugs_interim"):
-        for alias in _split(row["aliases"]):
-            alias_to_key[lexicon.fold(alias)] = row["key"]
+def _alias_index() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    alias_to_keys: dict[str, tuple[str, ...]] = {}
+    for name, keys in knowledge.name_index().items():
+        folded = lexicon.fold(name)
+        if len(folded) >= 2:
+            alias_to_keys[folded] = keys
     parts = []
-    for alias in sorted(alias_to_key, key=len, reverse=True):
+    for alias in sorted(alias_to_keys, key=len, reverse=True):
         esc = re.escape(alias)
         parts.append(rf"(?<![a-z]){esc}(?![a-z])" if alias.isascii() else esc)
-    return re.compile("|".join(parts)), alias_to_key
+    return re.compile("|".join(parts)), alias_to_keys
 
 
 def find_mentions(text: str) -> tuple[DrugMention, ...]:
@@ -178,11 +202,12 @@ def _find_mentions(text: str) -> list[DrugMention]:
             strength = product.ingredients[0].strength_mg if len(keys) == 1 else None
             out.append(DrugMention(m.start, m.end, m.surface, keys[0], keys, strength))
         return out
-    pattern, alias_to_key = _alias_index()
-    return [
-        DrugMention(m.start(), m.end(), m.group(0), alias_to_key[m.group(0)])
-        for m in pattern.finditer(text)
-    ]
+    pattern, alias_to_keys = _alias_index()
+    out = []
+    for m in pattern.finditer(text):
+        keys = alias_to_keys[m.group(0)]
+        out.append(DrugMention(m.start(), m.end(), m.group(0), keys[0], keys))
+    return out
 
 
 _MEMO: dict[tuple[str, str, str], object] = {}
@@ -237,27 +262,10 @@ def ingredient(key: str) -> Ingredient | None:
 
 
 def _ingredient(key: str) -> Ingredient | None:
-    local = _ingredients().get(key)
-    if backend() == "interim":
-        return local
-    ing = _api().ingredient(key)
-    if ing is None:
-        return local
-    single, daily, source = ing.adult_max_single_mg, ing.adult_max_daily_mg, ing.source
-    if single is None and daily is None and local is not None:
-        single, daily = local.max_single_mg, local.max_daily_mg
-        source = f"{ing.source}; max dose: {local.source}"
-    return Ingredient(
-        key=ing.key,
-        name_zh=ing.name_zh,
-        rx_only=ing.rx_only,
-        classes=frozenset(ing.classes),
-        allergy_classes=frozenset(ing.allergy_classes),
-        strengths_mg=local.strengths_mg if local else (),
-        max_single_mg=single,
-        max_daily_mg=daily,
-        source=source,
-    )
+    backend()  # raises KBUnavailable when the configured KB cannot answer
+    if backend() == "medkb":
+        _api()
+    return _ingredients().get(key)
 
 
 @dataclass(frozen=True)
@@ -314,10 +322,10 @@ def _interim_reasons(key: str, patient) -> list[PatientReason]:
         PatientReason("allergy", r.severity, r.explanation, r.source)
         for r in cross_reactivity(allergy_classes(patient.allergies), ing)
     ]
-    pattern, alias_to_key = _alias_index()
+    pattern, alias_to_keys = _alias_index()
     for med in patient.medications:
         for m in list(pattern.finditer(lexicon.fold(med.name)))[:1]:
-            other = _ingredients().get(alias_to_key[m.group(0)])
+            other = _ingredients().get(alias_to_keys[m.group(0)][0])
             if other is not None and other.key != ing.key:
                 out += [
                     PatientReason(
@@ -344,48 +352,29 @@ def warm() -> None:
         pass  # the KB-dependent checks will hold
 
 
-def _matches(spec: str, ing: Ingredient) -> bool:
-    if spec.startswith("class:"):
-        return spec[6:] in ing.classes
-    return spec == ing.key
+_SEVERITY = {"avoid": "high", "caution": "medium"}
+
+
+def _rule(r: knowledge.Rule) -> Rule:
+    return Rule(_SEVERITY.get(r.severity, "high"), r.text_zh, r.source)
 
 
 def interactions(a: Ingredient, b: Ingredient) -> list[Rule]:
-    """Interaction rules between two ingredients (either order)."""
-    out = []
-    for row in lexicon.rows("interactions_interim"):
-        if (_matches(row["a"], a) and _matches(row["b"], b)) or (
-            _matches(row["a"], b) and _matches(row["b"], a)
-        ):
-            out.append(Rule(row["severity"], row["explanation"], row["source"]))
-    return out
+    """Interaction rules between two ingredients (either order; shared knowledge table)."""
+    return [_rule(r) for r in knowledge.interactions(a.key, b.key)]
 
 
 def contraindications(ing: Ingredient, condition_texts: list[str]) -> list[Rule]:
     """Contraindication rules of ``ing`` matched by the patient's condition texts."""
-    joined = " ".join(condition_texts)
-    out = []
-    for row in lexicon.rows("contraindications_interim"):
-        if _matches(row["drug"], ing) and any(t in joined for t in _split(row["condition_terms"])):
-            out.append(Rule(row["severity"], row["explanation"], row["source"]))
-    return out
+    keys = knowledge_conditions.condition_keys(texts=condition_texts)
+    return [_rule(r) for r in knowledge.contraindications(ing.key, keys)]
 
 
 def allergy_classes(allergy_texts: list[str]) -> set[str]:
     """Allergy classes named by the patient's AllergyIntolerance texts (青霉素 → penicillin)."""
-    joined = lexicon.fold(" ".join(allergy_texts))
-    return {
-        row["allergy_class"]
-        for row in lexicon.rows("allergy_terms")
-        if lexicon.fold(row["term"]) in joined
-    }
+    return knowledge.allergy_classes_in(allergy_texts)
 
 
 def cross_reactivity(patient_classes: set[str], ing: Ingredient) -> list[Rule]:
     """Rules saying ``ing`` is unsafe for a patient allergic to ``patient_classes``."""
-    return [
-        Rule(row["severity"], row["explanation"], row["source"])
-        for row in lexicon.rows("cross_reactivity")
-        if row["patient_allergy_class"] in patient_classes
-        and row["drug_allergy_class"] in ing.allergy_classes
-    ]
+    return [_rule(r) for r in knowledge.cross_reactivity(patient_classes, ing.key)]

@@ -41,7 +41,8 @@ def test_dose_within_label_maxima_is_scheduled_without_review(people) -> None:
         ("苯磺酸氨氯地平片 5mg", "氨氯地平 20mg bid", "单次20mg 超过说明书单次最大10mg(2.0倍"),
         ("苯磺酸氨氯地平片 5mg", "氨氯地平 每次3片 每日1次", "单次15mg 超过说明书单次最大10mg"),
         ("阿托伐他汀钙片 20mg", "阿托伐他汀 40mg bid", "每日80mg"),  # 80 = max: allowed
-        ("对乙酰氨基酚片 0.5g", "对乙酰氨基酚 1g qid", "每日4000mg 超过说明书每日最大2000mg"),
+        # a prescription is held to the prescription maximum (1 g, 4 g/day; #23), not OTC 2 g
+        ("对乙酰氨基酚片 0.5g", "对乙酰氨基酚 1.5g tid", "单次1500mg 超过说明书单次最大1000mg"),
         (
             "华法林钠片 3mg",
             "华法林钠片 3mg qd",

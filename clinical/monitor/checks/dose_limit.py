@@ -90,7 +90,10 @@ def check(ctx: CheckContext) -> list[Finding]:
                     )
             continue
         span = (mention.start, dose.span[1] if dose.span else mention.end)
-        src = ing.source
+        # a prescribed drug (the patient's order, or a dose reminder) is held to the
+        # prescription maximum; anything else to the self-care (OTC) label maximum (#23)
+        setting = "rx" if order is not None or ctx.category == "reminder" else "otc"
+        max_single, max_daily, src = ing.limits(setting)
         age = ctx.patient.age_years if ctx.patient else None
         if age is None:
             out.append(
@@ -138,28 +141,24 @@ def check(ctx: CheckContext) -> list[Finding]:
                 )
             )
             continue
-        if (
-            single is not None
-            and ing.max_single_mg is not None
-            and single > ing.max_single_mg + 1e-9
-        ):
+        if single is not None and max_single is not None and single > max_single + 1e-9:
             out.append(
                 ctx.finding(
                     NAME,
                     "dose_single_exceeds_max",
                     "high",
-                    f"{ing.name_zh}单次 {_fmt(single)} 超过成人单次上限 {_fmt(ing.max_single_mg)}",
+                    f"{ing.name_zh}单次 {_fmt(single)} 超过成人单次上限 {_fmt(max_single)}",
                     span,
                     src,
                 )
             )
-        if daily is not None and ing.max_daily_mg is not None and daily > ing.max_daily_mg + 1e-9:
+        if daily is not None and max_daily is not None and daily > max_daily + 1e-9:
             out.append(
                 ctx.finding(
                     NAME,
                     "dose_daily_exceeds_max",
                     "high",
-                    f"{ing.name_zh}每日 {_fmt(daily)} 超过成人每日上限 {_fmt(ing.max_daily_mg)}",
+                    f"{ing.name_zh}每日 {_fmt(daily)} 超过成人每日上限 {_fmt(max_daily)}",
                     span,
                     src,
                 )

@@ -6,10 +6,9 @@ within it, for a patient known to be an adult. Anything that cannot be checked (
 product, unit that cannot be converted to mg, no maximum on file, age unknown or under 18,
 knowledge base unavailable) is an issue, so the order waits for a clinician's approval.
 
-Names and strengths come from the drug KB (``clinical.medkb.api``); maxima from the monitor's
-KB adapter (``clinical.monitor.kb.ingredient``: the medkb adult OTC limit, else the monitor's
-sourced label/BNF table for prescription drugs), so orders and the output monitor judge a
-dose against the same numbers.
+Names and strengths come from the drug KB (``clinical.medkb.api``); maxima from the shared
+knowledge layer (``clinical.knowledge.drugs.max_dose(key, "rx")``: the prescription maximum),
+the same numbers the output monitor holds a reminder for a prescribed order to.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from django.conf import settings
 
+from clinical.knowledge import drugs as knowledge_drugs
 from clinical.knowledge import numbers
 
 if TYPE_CHECKING:
@@ -110,7 +110,10 @@ def check_dose(
     issues: list[str] = [*named, *plausibility(medication, dosage, product)]
     for part in product.ingredients:
         try:
-            limits = kb.ingredient(part.key)
+            kb.ingredient(part.key)  # the configured KB must answer (fails closed)
+            # an order is a prescription: the prescription maximum (#23; the OTC label
+            # maximum only where no prescription figure is sourced)
+            limits = knowledge_drugs.max_dose(part.key, "rx")
         except Exception:  # KBUnavailable and friends: fail closed
             return [UNCHECKED]
         name = part.name_zh or part.key
