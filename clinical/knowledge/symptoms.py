@@ -35,10 +35,10 @@ from clinical.knowledge.text import normalize
 DATA = Path(__file__).resolve().parent / "data"
 LEVELS = ("none", "routine", "urgent", "emergency")
 # Pain words after a body site (疼 is already read as 痛), and what may stand between them.
-_PAIN = "胀痛|酸痛|隐痛|刺痛|绞痛|闷痛|剧痛|抽痛|疼痛|痛"
+_PAIN = "隐隐作痛|作痛|胀痛|酸痛|隐痛|刺痛|绞痛|闷痛|剧痛|抽痛|疼痛感|疼痛|痛"
 _DEGREE = (
     "有点儿|有点|有些|一点|很|非常|特别|十分|一直|老是|总是|经常|时常|偶尔|隐隐约约|隐隐|"
-    "一阵一阵|一阵阵|阵阵|阵发性|持续性|持续|突然|剧烈|也|还|都|又|开始|得|的|了|会"
+    "一阵一阵|一阵阵|阵阵|阵发性|持续性|持续|突然|剧烈|也|还|都|又|开始|得|的|了|会|有"
 )
 
 
