@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from clinical.knowledge import symptoms
 from clinical.monitor import lexicon
 from clinical.monitor.checks._text import SENTENCE_END, enclosing, negated
 from clinical.monitor.types import CheckContext, Finding
@@ -30,22 +31,27 @@ def check(ctx: CheckContext) -> list[Finding]:
     ]
     if not dismissals:
         return out
-    for pattern, row in lexicon.compiled("red_flag_symptoms", "term"):
-        for sm in pattern.finditer(text):
-            s_start, s_end = enclosing(text, sm.start(), SENTENCE_END)
-            for dm, drow in dismissals:
-                # the same sentence, or the dismissal right after the symptom's sentence
-                if s_start <= dm.start() < s_end + 40 and dm.start() > s_start - 1:
-                    span = (min(sm.start(), dm.start()), max(sm.end(), dm.end()))
-                    out.append(
-                        ctx.finding(
-                            NAME,
-                            "dismisses_red_flag",
-                            "high",
-                            f"{row['explanation']}；消息却{drow['explanation']}",
-                            span,
-                            f"{row['source']}; {drow['source']}",
-                        )
+    # Symptoms from the shared lexicon (clinical/knowledge, #23) whose red-flag level is
+    # routine or higher: dismissing any of them in the reply holds it.
+    for sm in symptoms.find_symptoms(text):
+        concept = symptoms.concept(sm.concept)
+        if concept is None or not symptoms.at_least(sm.concept, "routine"):
+            continue
+        s_start, s_end = enclosing(text, sm.span[0], SENTENCE_END)
+        for dm, drow in dismissals:
+            # the same sentence, or the dismissal right after the symptom's sentence
+            if s_start <= dm.start() < s_end + 40 and dm.start() > s_start - 1:
+                span = (min(sm.span[0], dm.start()), max(sm.span[1], dm.end()))
+                out.append(
+                    ctx.finding(
+                        NAME,
+                        "dismisses_red_flag",
+                        "high",
+                        f"{concept.label}是需要及时评估的症状（{concept.red_flag}）；"
+                        f"消息却{drow['explanation']}",
+                        span,
+                        f"{concept.source}; {drow['source']}",
                     )
-                    break
+                )
+                break
     return out
