@@ -13,6 +13,7 @@ import logging
 
 from clinical.agent.understanding import lexicon, rules
 from clinical.agent.understanding.schema import INTENTS, UNDERSTANDING_SCHEMA, Understanding
+from clinical.knowledge import symptoms
 from inference.base import LLMBackend, Message
 from inference.errors import LLMError
 from inference.registry import get_backend
@@ -35,7 +36,10 @@ def messages_for(text: str) -> list[Message]:
 
 
 def _grounded(names: list[str], text: str, kind: str) -> list[str]:
-    """Keep names that appear in ``text``, canonicalised through the lexicon when known."""
+    """Keep names that appear in ``text``, canonicalised through the lexicon when known
+    (symptoms through the shared lexicon, ``clinical.knowledge.symptoms``)."""
+    if kind == "symptom":
+        return _grounded_symptoms(names, text)
     found = lexicon.find(text)[kind]
     out: list[str] = []
     for name in names:
@@ -43,6 +47,19 @@ def _grounded(names: list[str], text: str, kind: str) -> list[str]:
             continue
         canon = lexicon.find(name)[kind]
         value = canon[0] if canon else name
+        if value not in out:
+            out.append(value)
+    return out or found
+
+
+def _grounded_symptoms(names: list[str], text: str) -> list[str]:
+    found = [symptoms.label(c) for c in symptoms.present(text)]
+    out: list[str] = []
+    for name in names:
+        if not name or name not in text:
+            continue
+        canon = symptoms.present(name)
+        value = symptoms.label(canon[0]) if canon else name
         if value not in out:
             out.append(value)
     return out or found

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from fractions import Fraction
 
 from clinical.agent.understanding import lexicon
 from clinical.agent.understanding.schema import Reading, Understanding, UnreadableReading
+from clinical.knowledge import symptoms
 from clinical.knowledge.numbers import Unreadable, json_number, read_number
+from clinical.knowledge.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -95,19 +96,9 @@ _QUALITATIVE = re.compile(
 
 
 def _normalise(text: str) -> str:
-    """Zero-width characters dropped; full-width → ASCII, lower case, traditional →
-    simplified (the medication KB's length-preserving ``norm``; NFKC without it)."""
-    text = _ZERO_WIDTH.sub("", text)
-    try:
-        from clinical.medkb.normalize import norm
-
-        return norm(text)
-    except ImportError:
-        out = []
-        for ch in text:
-            folded = unicodedata.normalize("NFKC", ch)
-            out.append(folded.lower() if len(folded) == 1 else ch)
-        return "".join(out)
+    """The shared length-preserving fold (``clinical.knowledge.text``: zero-width dropped
+    first, then full-width → ASCII, lower case, traditional → simplified)."""
+    return fold(_ZERO_WIDTH.sub("", text))
 
 
 class _NotExact(ValueError):
@@ -301,12 +292,15 @@ def understand(text: str) -> Understanding:
     """Intent and entities of one patient message (deterministic)."""
     found = lexicon.find(text)
     meds, med_spans = medicines(text)
+    # Symptoms through the shared lexicon (clinical.knowledge.symptoms, #23): the same concepts
+    # follow-up and the monitor reach, as their Chinese labels; negated ones are not reported.
+    said = [symptoms.label(c) for c in symptoms.present(text)]
     vitals, unreadable = read_vitals(text)
     u = Understanding(
         intent="other",
         medicines=meds,
         foods=found["food"],
-        symptoms=found["symptom"],
+        symptoms=said,
         readings=vitals,
         unreadable_readings=unreadable,
         injection=bool(INJECTION.search(text)),
