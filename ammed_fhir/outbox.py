@@ -48,10 +48,11 @@ def try_delay(task: Any, *args: Any, what: str = "") -> bool:
     For after-commit enqueues in a request: the data is committed and a sweep will find
     the work again (an outbox row, a pending delivery), so the caller must not fail.
     Only the task name, ``what`` (ids, never patient text) and the error class are logged.
+    Other errors (a task run eagerly that fails) propagate.
     """
     try:
         task.delay(*args)
-    except Exception as exc:  # kombu, redis, socket errors alike
+    except broker_errors() as exc:
         log.warning(
             "broker unreachable: %s not enqueued (%s; %s); the periodic sweep will retry",
             getattr(task, "name", task),
@@ -60,6 +61,22 @@ def try_delay(task: Any, *args: Any, what: str = "") -> bool:
         )
         return False
     return True
+
+
+def broker_errors() -> tuple[type[BaseException], ...]:
+    """What publishing raises when the broker cannot be reached: kombu wraps most
+    connection errors in ``OperationalError``; redis-py's and the socket's own may pass."""
+    from kombu.exceptions import KombuError
+
+    errors: list[type[BaseException]] = [KombuError, OSError]
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # no redis client installed (another broker)
+        pass
+    else:
+        errors += [RedisConnectionError, RedisTimeoutError]
+    return tuple(errors)
 
 
 def kick(event_ids: list[int]) -> bool:
@@ -115,8 +132,9 @@ def _claim_batch(limit: int, now: dt.datetime) -> list[int]:
     return ids
 
 
-def _run(pk: int) -> bool:
-    """Call the subscribers for one claimed event; mark it dispatched or back it off."""
+def _run(pk: int, *, reraise: bool = False) -> bool:
+    """Call the subscribers for one claimed event; mark it dispatched or back it off
+    (and then raise the subscriber's error again if ``reraise``)."""
     from ammed_fhir import events
 
     row = OutboxEvent.objects.filter(pk=pk).values("topic", "payload", "attempts").first()
@@ -132,15 +150,21 @@ def _run(pk: int) -> bool:
         OutboxEvent.objects.filter(pk=pk, dispatched_at__isnull=True).update(
             next_attempt_at=timezone.now() + backoff(row["attempts"]), last_error=error[:255]
         )
+        if reraise:
+            raise
         return False
     OutboxEvent.objects.filter(pk=pk).update(dispatched_at=timezone.now(), last_error="")
     return True
 
 
-def dispatch_ids(event_ids: list[int]) -> int:
+def dispatch_ids(event_ids: list[int], *, reraise: bool = False) -> int:
     """Dispatch the given events if still pending and due (the after-commit kick); the
-    number dispatched. Events already claimed elsewhere are left to that drain."""
-    return sum(_run(pk) for pk in _claim(list(event_ids), timezone.now()))
+    number dispatched. Events already claimed elsewhere are left to that drain.
+
+    ``reraise``: a subscriber's error is recorded on the row, then raised again. The
+    eager task passes it (``CELERY_TASK_EAGER_PROPAGATES``), so in tests and the demo a
+    broken subscriber still fails loudly at commit, as before the outbox."""
+    return sum(_run(pk, reraise=reraise) for pk in _claim(list(event_ids), timezone.now()))
 
 
 def drain(limit: int = 500) -> int:

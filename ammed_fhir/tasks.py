@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from ammed_fhir import events, outbox
 
 
-@shared_task(name="ammed_fhir.drain_events", acks_late=True)
-def drain_events(event_ids: list[int]) -> int:
-    """After commit: dispatch these outbox events (claimed, so a concurrent drain skips)."""
-    return outbox.dispatch_ids(event_ids)
+@shared_task(name="ammed_fhir.drain_events", acks_late=True, bind=True)
+def drain_events(self: Task, event_ids: list[int]) -> int:
+    """After commit: dispatch these outbox events (claimed, so a concurrent drain skips).
+    Run eagerly (tests, demo), a subscriber's error propagates as it always did; on a
+    worker it is recorded on the event, which the periodic drain retries."""
+    eager = bool(getattr(self.request, "is_eager", False))
+    return outbox.dispatch_ids(event_ids, reraise=eager and self.app.conf.task_eager_propagates)
 
 
 @shared_task(name="ammed_fhir.drain_outbox", acks_late=True)

@@ -69,6 +69,19 @@ def test_an_event_row_is_written_with_the_data_and_dispatched_on_commit(
 
 
 @pytest.mark.django_db
+def test_eager_a_failing_subscriber_still_fails_loudly_and_the_event_is_kept(
+    flaky, django_capture_on_commit_callbacks
+) -> None:
+    FAIL["times"] = 1
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        store.write(patient("ob9"))
+    row = OutboxEvent.objects.get()
+    assert row.dispatched_at is None and row.attempts == 1 and row.last_error == "RuntimeError"
+    OutboxEvent.objects.update(next_attempt_at=timezone.now())
+    assert outbox.drain() == 1 and len(flaky) == 1
+
+
+@pytest.mark.django_db
 def test_the_payload_names_resources_never_their_content(flaky) -> None:
     store.write(patient("ob2", name=[{"text": "王秘密"}]))
     (payload,) = OutboxEvent.objects.values_list("payload", flat=True)
