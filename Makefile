@@ -16,7 +16,16 @@ BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ammed_bench
 DATE_SUITES ?= tests/orders tests/followup tests/agent tests/diet tests/medkb tests/fhir/test_fhir_demo.py
 CLOCK_AHEAD_DAYS ?= 400
 
-.PHONY: install browser demo serve test test-ahead lint format bench-ingest clean
+# The suites the embedded default (`make demo`: SQLite, tasks in-process, no Redis) serves,
+# run on a throwaway SQLite file by `make test-sqlite`. Tests that need PostgreSQL or Redis
+# are marked (`postgres`, `redis`) and skip there, saying why. Left out: training/inference
+# (no database), the schemathesis fuzz and the browser test (they run under `make test`).
+SQLITE_SUITES ?= tests/fhir tests/orders tests/followup tests/agent tests/diet tests/medkb \
+	tests/monitor tests/test_api_errors.py tests/test_settings.py \
+	--ignore=tests/monitor/test_monitor_browser.py
+SQLITE_TEST_DIR ?= $(or $(TMPDIR),/tmp)/ammed-test-sqlite
+
+.PHONY: install browser demo serve test test-ahead test-sqlite lint format bench-ingest clean
 
 $(VENV)/.installed: $(REQS) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +60,14 @@ test-ahead: install
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) \
 		CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest --clock-ahead-days=$(CLOCK_AHEAD_DAYS) \
 		$(PYTEST_ARGS) $(DATE_SUITES)
+
+# The embedded default's suites on SQLite (a fresh file under SQLITE_TEST_DIR; the test
+# database itself is in memory), tasks in-process, no broker or Redis cache.
+test-sqlite: install
+	rm -rf $(SQLITE_TEST_DIR) && mkdir -p $(SQLITE_TEST_DIR)
+	env -u REDIS_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND AMMED_TEST_EMBEDDED=1 \
+		DATABASE_URL=sqlite:///$(SQLITE_TEST_DIR)/test.sqlite3 CELERY_TASK_ALWAYS_EAGER=true \
+		$(PY) -m pytest $(PYTEST_ARGS) $(SQLITE_SUITES)
 
 lint: install
 	$(VENV)/bin/ruff check .

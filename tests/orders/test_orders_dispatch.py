@@ -176,6 +176,9 @@ def _hold_lock(model, row_id: int, locked: threading.Event, release: threading.E
         connection.close()
 
 
+# Row locks held by another connection (SELECT ... FOR UPDATE SKIP LOCKED): PostgreSQL.
+# The embedded default (SQLite) has one in-process worker, so nothing is claimed twice there.
+@pytest.mark.postgres
 def test_a_dose_another_worker_holds_is_skipped_not_sent_twice(people, sink) -> None:
     due = order_with_due_doses(people, "d-9", "阿托伐他汀钙片 20mg tid 口服", "阿托伐他汀钙片 20mg")
     assert len(due) >= 3
@@ -196,6 +199,9 @@ def test_a_dose_another_worker_holds_is_skipped_not_sent_twice(people, sink) -> 
     assert set(sink.keys) == {r.key for r in due} and set(sink.keys.values()) == {1}
 
 
+# Row locks held by another connection (SELECT ... FOR UPDATE SKIP LOCKED): PostgreSQL.
+# The embedded default (SQLite) has one in-process worker, so nothing is claimed twice there.
+@pytest.mark.postgres
 def test_a_delivery_another_worker_is_sending_is_skipped(people, sink) -> None:
     due = order_with_due_doses(
         people, "d-10", "阿托伐他汀钙片 20mg bid 口服", "阿托伐他汀钙片 20mg"
