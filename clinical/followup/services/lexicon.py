@@ -1,18 +1,20 @@
-"""Symptom matching over Chinese free text: synonyms, colloquial phrasing and negation.
+"""Symptom matching for follow-up triage: the shared lexicon (``clinical.knowledge.symptoms``).
 
-The lexicon is data (``data/symptoms.yaml``). ``match(text)`` finds every concept term (longest
-first, no overlaps) and marks it negated only when a negation cue precedes it in the same clause
-with nothing but filler between ("无明显胸痛", "没有再发烧"). When in doubt a symptom stands:
-a missed negation over-triages, a false negation would under-triage.
+Concepts, terms, negation and its scope live in ``clinical/knowledge/data`` (issue #23); this
+module keeps only what is the follow-up engine's own: which concepts its rules know, and the
+bare yes/no answers (``data/symptoms.yaml``). A concept no follow-up rule names (咽痛, 腹胀) is
+not returned, so a message with only such words stays "unrecognised" and goes to a clinician
+exactly as before: the engine never silently drops a complaint it has no rule for.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from clinical.followup.services.ruledata import load
+from clinical.followup.services.ruledata import DATA_DIR, load
+from clinical.knowledge import symptoms
+from clinical.knowledge.symptoms import matching_form
 
 
 @dataclass(frozen=True)
@@ -23,125 +25,56 @@ class Mention:
     negated: bool
 
 
-@dataclass(frozen=True)
-class _Lexicon:
-    terms: list[tuple[str, str]]  # (term, concept), longest first
-    cues: list[str]
-    not_cues: list[str]
-    fillers: list[str]
-    breaks: frozenset[str]
-    clause_words: list[str]
-    affirmative: frozenset[str]
-    negative: frozenset[str]
-    labels: dict[str, str]
-
-
 def normalise(text: str) -> str:
-    """NFKC (full-width → half-width), lower-case, whitespace removed."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    return "".join(ch for ch in text if not ch.isspace())
+    """The shared matching form (width, traditional → simplified, zero-width, 疼 = 痛)."""
+    return matching_form(text or "")[0]
+
+
+def _strings(value: object) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*(_strings(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_strings(v) for v in value)) if value else set()
+    return set()
 
 
 @cache
-def lexicon() -> _Lexicon:
-    data = load("symptoms")
-    neg = data["negation"]
-    terms = [
-        (normalise(t), concept) for concept, spec in data["concepts"].items() for t in spec["terms"]
-    ]
-    terms.sort(key=lambda tc: -len(tc[0]))
-    return _Lexicon(
-        terms=terms,
-        cues=sorted((normalise(c) for c in neg["cues"]), key=len, reverse=True),
-        not_cues=[normalise(c) for c in neg["not_cues"]],
-        fillers=sorted((normalise(f) for f in neg["fillers"]), key=len, reverse=True),
-        breaks=frozenset(neg["clause_breaks"]),
-        clause_words=[normalise(w) for w in neg["clause_words"]],
-        affirmative=frozenset(normalise(a) for a in data["affirmative_answers"]),
-        negative=frozenset(normalise(a) for a in data["negative_answers"]),
-        labels={c: spec["label"] for c, spec in data["concepts"].items()},
-    )
+def known_concepts() -> frozenset[str]:
+    """Shared concepts that some follow-up rule file names."""
+    names: set[str] = set()
+    for path in DATA_DIR.glob("*.yaml"):
+        if path.stem != "symptoms":
+            names |= _strings(load(path.stem))
+    return frozenset(names & set(symptoms.concepts()))
 
 
 def label(concept: str) -> str:
-    return lexicon().labels.get(concept, concept)
-
-
-def _clause_start(text: str, pos: int, lex: _Lexicon) -> int:
-    start = 0
-    for i in range(pos - 1, -1, -1):
-        if text[i] in lex.breaks:
-            start = i + 1
-            break
-    for word in lex.clause_words:
-        idx = text.rfind(word, start, pos)
-        if idx != -1:
-            start = max(start, idx + len(word))
-    return start
-
-
-def _only_filler(gap: str, lex: _Lexicon) -> bool:
-    while gap:
-        for f in lex.fillers:
-            if gap.startswith(f):
-                gap = gap[len(f) :]
-                break
-        else:
-            return False
-    return True
-
-
-def _is_negated(text: str, start: int, lex: _Lexicon) -> bool:
-    clause_start = _clause_start(text, start, lex)
-    prefix = text[clause_start:start]
-    for i in range(len(prefix)):
-        for cue in lex.cues:
-            if not prefix.startswith(cue, i):
-                continue
-            if any(text.startswith(nc, clause_start + i) for nc in lex.not_cues):
-                continue
-            if _only_filler(prefix[i + len(cue) :], lex):
-                return True
-    return False
+    return symptoms.label(concept)
 
 
 def match(text: str) -> list[Mention]:
-    """Concept mentions in ``text`` (each with its negation), in text order."""
-    lex = lexicon()
-    norm = normalise(text)
-    taken = [False] * len(norm)
-    found: list[Mention] = []
-    for term, concept in lex.terms:
-        if not term:
-            continue
-        pos = norm.find(term)
-        while pos != -1:
-            end = pos + len(term)
-            if not any(taken[pos:end]):
-                for i in range(pos, end):
-                    taken[i] = True
-                found.append(Mention(concept, term, pos, _is_negated(norm, pos, lex)))
-            pos = norm.find(term, pos + 1)
-    found.sort(key=lambda m: m.start)
-    # "否认胸痛、呼吸困难": negation distributes over an enumeration.
-    out: list[Mention] = []
-    for m in found:
-        prev = out[-1] if out else None
-        if (
-            prev is not None
-            and prev.negated
-            and not m.negated
-            and (
-                prev.start + len(prev.term) == m.start  # "无胸闷气短"
-                or (norm[m.start - 1] == "、" and prev.start + len(prev.term) == m.start - 1)
-            )
-        ):
-            m = Mention(m.concept, m.term, m.start, True)
-        out.append(m)
-    return out
+    """Concept mentions in ``text`` that follow-up rules know (each with its negation), in
+    text order."""
+    known = known_concepts()
+    return [
+        Mention(m.concept, m.term, m.span[0], m.negated)
+        for m in symptoms.find_symptoms(text or "")
+        if m.concept in known
+    ]
 
 
 _LEADING = ("这几天", "今天", "目前", "现在", "暂时", "最近", "一切", "感觉")
+
+
+@cache
+def _answers() -> tuple[frozenset[str], frozenset[str]]:
+    data = load("symptoms")
+    return (
+        frozenset(normalise(a) for a in data["affirmative_answers"]),
+        frozenset(normalise(a) for a in data["negative_answers"]),
+    )
 
 
 def answer_polarity(text: str) -> bool | None:
@@ -151,9 +84,9 @@ def answer_polarity(text: str) -> bool | None:
         if norm.startswith(lead) and len(norm) > len(lead):
             norm = norm[len(lead) :]
             break
-    lex = lexicon()
-    if norm in lex.affirmative:
+    affirmative, negative = _answers()
+    if norm in affirmative:
         return True
-    if norm in lex.negative:
+    if norm in negative:
         return False
     return None
