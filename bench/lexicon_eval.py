@@ -34,7 +34,11 @@ CLIP = 120  # characters of each utterance that are labelled and matched
 
 
 def _toyhom() -> Iterator[tuple[str, str]]:
-    path = SHARED / "toyhom-chinese-medical-dialogue" / "IM_internal_medicine_sample_5000-6000.utf8.csv"
+    path = (
+        SHARED
+        / "toyhom-chinese-medical-dialogue"
+        / "IM_internal_medicine_sample_5000-6000.utf8.csv"
+    )
     with path.open(encoding="utf-8", newline="") as fh:
         for i, r in enumerate(csv.DictReader(fh)):
             yield f"toyhom:{path.name}:{i}", r["ask"]
@@ -145,7 +149,9 @@ def evaluate(split: str | None = None, *, show_misses: bool = False) -> dict[str
             rfp += len((got - want) & red)
             rfn += len((want - got) & red)
             if show_misses and (want != got):
-                misses.append(f"{row['id']}\tmissed={sorted(want - got)}\textra={sorted(got - want)}\t{text}")
+                misses.append(
+                    f"{row['id']}\tmissed={sorted(want - got)}\textra={sorted(got - want)}\t{text}"
+                )
         stats[part] = {
             "utterances": rows,
             "missing": missing,
