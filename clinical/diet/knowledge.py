@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+KNOWLEDGE_DATA = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 ANY_FOOD = "any_food"
 PLAIN_WATER = "plain_water"
 LEVELS = ("avoid", "caution", "ok")
@@ -35,8 +36,12 @@ def _split(cell: str) -> list[str]:
     return [x.strip() for x in (cell or "").split("|") if x.strip()]
 
 
+# Conditions and lab-derived conditions are the shared tables of clinical.knowledge (#23).
+SHARED = {"conditions.csv", "lab_conditions.csv"}
+
+
 def _rows(name: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    path = DATA_DIR / name
+    path = (KNOWLEDGE_DATA if name in SHARED else DATA_DIR) / name
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         if tuple(reader.fieldnames or ()) != columns:

@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from ammed_fhir.search_columns import parse_fhir_datetime
 from ammed_fhir.store import PatientRecord
 from clinical.followup.services import lexicon
 from clinical.followup.services.ruledata import load
 from clinical.followup.services.units import to_canonical
+from clinical.knowledge import conditions as knowledge_conditions
+from clinical.knowledge import drugs as knowledge_drugs
 
 log = logging.getLogger(__name__)
 LOINC = "http://loinc.org"
@@ -129,7 +133,10 @@ class Facts:
         if not self.surgeries:
             return None
         when = max(s[0] for s in self.surgeries)
-        return max(0, (self.now.date() - when.astimezone(self.now.tzinfo).date()).days)
+        # Post-operative days count calendar days on the hospital's clock (surgery day = 0),
+        # not 24-hour periods and not UTC dates: at 00:30 in Beijing it is already the next day.
+        local_now = timezone.localtime(self.now)
+        return max(0, (local_now.date() - when.astimezone(local_now.tzinfo).date()).days)
 
     def last_surgery(self) -> tuple[datetime, str, str] | None:
         return max(self.surgeries, key=lambda s: s[0]) if self.surgeries else None
@@ -156,7 +163,7 @@ def _age(patient: dict[str, Any], now: datetime) -> int | None:
     born = parse_fhir_datetime(patient.get("birthDate"))
     if born is None:
         return None
-    today = now.date()
+    today = timezone.localtime(now).date()  # birthdays turn on the hospital's calendar
     b = born.date()
     return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
 
@@ -173,16 +180,16 @@ def classify_condition(cond: dict[str, Any]) -> list[str]:
     flags = []
     codings = _codings(cond.get("code"))
     text = _text_of(cond.get("code"))
-    for flag, spec in load("conditions").items():
-        hit = any(
-            (c.get("system") == SNOMED and c.get("code") in spec["snomed"])
-            or (
-                c.get("system") in ICD10
-                and any(str(c.get("code", "")).startswith(p) for p in spec["icd10"])
-            )
+    # the shared condition table (clinical.knowledge, #23): SNOMED CT exact, ICD-10 prefix, terms
+    keys = knowledge_conditions.condition_keys(
+        [
+            ("icd10" if c.get("system") in ICD10 else c.get("system") or "", c.get("code") or "")
             for c in codings
-        ) or any(k in text for k in spec["text"])
-        if hit:
+        ],
+        [text],
+    )
+    for flag, spec in load("conditions").items():
+        if spec["condition"] in keys:
             flags.append(flag)
     return flags
 
@@ -199,12 +206,15 @@ def classify_medication(mr: dict[str, Any]) -> list[str]:
     flags = []
     codings = _codings(mr.get("medicationCodeableConcept"))
     text = _med_text(mr)
+    atc = [str(c.get("code") or "") for c in codings if c.get("system") == ATC]
     for flag, spec in load("medications").items():
-        hit = any(
-            c.get("system") == ATC
-            and any(str(c.get("code", "")).startswith(p) for p in spec["atc"])
-            for c in codings
-        ) or any(k in text for k in spec["text"])
+        # class membership from the shared drug table (clinical.knowledge, #23)
+        if "ingredient" in spec:
+            hit = spec["ingredient"] in knowledge_drugs.ingredient_mentions(text) or any(
+                a in knowledge_drugs.ingredient(spec["ingredient"]).atc for a in atc
+            )
+        else:
+            hit = knowledge_drugs.medication_in_class(text, spec["class"], atc)
         if hit:
             flags.append(flag)
     return flags

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from ammed_fhir import bulk, store
 from ammed_fhir.search_columns import parse_fhir_datetime, reference_id
+from clinical.knowledge import drugs as knowledge_drugs
 from clinical.orders.models import (
     DoseReminder,
     OrderSchedule,
@@ -118,9 +119,7 @@ def critical_class_of(name: str, codes: list[str], context_text: str = "") -> di
     """The critical-medicine class (data row) of a medication, or None."""
     atc = [c.split("|", 1)[1] for c in codes if c.startswith(ATC + "|")]
     for row in critical_classes()["classes"]:
-        hit = any(a.startswith(p) for a in atc for p in row.get("atc", [])) or any(
-            n in name for n in row.get("names", [])
-        )
+        hit = knowledge_drugs.medication_in_class(name, row["class"], atc)
         if not hit:
             continue
         requires = row.get("requires")

@@ -1,0 +1,77 @@
+"""Every consumer reaches the same concept, class and maximum as clinical.knowledge (#23)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clinical.knowledge import conditions as kc
+from clinical.knowledge import drugs as kd
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_monitor_sees_the_knowledge_maxima_and_classes():
+    from clinical.monitor import kb
+
+    for key in kd.ingredients():
+        mon = kb.ingredient(key)
+        assert mon is not None, key
+        assert mon.classes == kd.classes_of(key), key
+        otc, rx = kd.max_dose(key, "otc"), kd.max_dose(key, "rx")
+        assert mon.limits("otc")[:2] == (otc.max_single_mg, otc.max_daily_mg), key
+        assert mon.limits("rx")[:2] == (rx.max_single_mg, rx.max_daily_mg), key
+
+
+def test_medkb_sees_the_same_ingredients_classes_and_otc_maxima():
+    from clinical.medkb import api
+
+    for key in kd.ingredients():
+        ing = api.ingredient(key)
+        assert ing is not None, key
+        assert ing.classes == kd.classes_of(key), key
+        otc = kd.ingredients()[key]
+        assert (ing.adult_max_single_mg, ing.adult_max_daily_mg) == (
+            otc.otc_max_single_mg,
+            otc.otc_max_daily_mg,
+        ), key
+
+
+@pytest.mark.parametrize("name", ["泰诺", "泰诺林", "芬必得", "肝素钠注射液", "对乙酰氨基酚"])
+def test_guidance_and_monitor_resolve_a_name_to_the_same_ingredients(name):
+    from clinical.medkb import api
+    from clinical.monitor import kb
+
+    keys = set(kd.resolve(name))
+    product = api.resolve(name)
+    assert product is not None and set(product.ingredient_keys) == keys
+    mentions = kb.find_mentions(name)
+    assert mentions and set(mentions[0].all_keys) == keys
+
+
+@pytest.mark.parametrize("name", ["肝素钠注射液", "依诺肝素钠注射液", "利伐沙班片", "华法林钠片"])
+def test_heparin_and_friends_are_anticoagulants_to_orders_and_follow_up(name):
+    from clinical.followup.services.facts import classify_medication
+    from clinical.orders.services.schedule import critical_class_of
+
+    assert critical_class_of(name, [])["id"] == "anticoagulant"
+    mr = {"medicationCodeableConcept": {"text": name}}
+    assert "anticoagulant" in classify_medication(mr)
+
+
+@pytest.mark.parametrize("code", ["38341003", "59621000", "1201005"])
+def test_hypertension_codes_are_the_same_for_follow_up_diet_and_medkb(code):
+    from clinical.diet.knowledge import get_kb
+    from clinical.followup.services.facts import classify_condition
+    from clinical.medkb import api
+
+    cond = {"code": {"coding": [{"system": kc.SNOMED, "code": code}]}}
+    assert "hypertension" in classify_condition(cond)
+    assert code in get_kb().conditions["hypertension"].snomed
+    assert code.lower() in api.kb().conditions["hypertension"]["ncodes"]
+
+
+def test_the_agent_lexicon_keeps_tainuo_a_brand_not_paracetamol():
+    from clinical.agent.understanding import lexicon
+
+    rows = [r for r in lexicon.entries() if r.term == "泰诺"] if hasattr(lexicon, "entries") else []
+    assert all(r.canonical != "对乙酰氨基酚" for r in rows)
