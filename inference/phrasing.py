@@ -6,7 +6,8 @@ the orders app's reminders, the follow-up app's CarePlan summaries) use ``phrase
 
 Fail-closed guard before anything reaches the output monitor: a model phrasing that
 contains a number absent from the draft (a dose, a time, a value the engine never gave)
-or a drug name absent from it is discarded and the draft is used instead. The monitor
+or a drug name absent from it, that drops one the draft gives or drops its advice to seek
+care, or that echoes the prompt, is discarded and the draft is used instead. The monitor
 (issue 7) then checks the chosen text against the structured result again.
 """
 
@@ -60,15 +61,35 @@ def _novel_drugs(candidate: str, allowed: str) -> list[str]:
     return novel
 
 
+# Words of our own prompt scaffolding: a model that repeats them is echoing the prompt
+# (small base models do), not phrasing the draft.
+_PROMPT_ECHO = ("润色助手", "消息类型：", "草稿：", "结构化结果", "唯一的内容来源")
+# Advice to seek care that a phrasing must keep when the draft gives it.
+_CARE_WORDS = ("就医", "急诊", "120", "医生", "复诊", "医院")
+
+
 def guard(candidate: str, draft: str, structured: dict[str, Any]) -> str:
-    """Why ``candidate`` may not replace ``draft`` ('' when it may)."""
+    """Why ``candidate`` may not replace ``draft`` ('' when it may).
+
+    Fail closed, in order: empty; echoes the prompt; adds a number or a drug name absent from
+    the draft and the structured result; drops a number, a drug name or advice to seek care
+    that the draft gives (the system prompt forbids removing reminders); too long.
+    """
     allowed = draft + json.dumps(structured, ensure_ascii=False)
     if not candidate.strip():
         return "empty"
+    if echoed := [w for w in _PROMPT_ECHO if w in candidate and w not in draft]:
+        return f"echoes the prompt {echoed}"
     if nums := _novel(_NUMBER, candidate, allowed):
         return f"adds numbers {nums}"
     if drugs := _novel_drugs(candidate, allowed):
         return f"adds drug names {drugs}"
+    if nums := [n for n in _NUMBER.findall(draft) if n not in _NUMBER.findall(candidate)]:
+        return f"drops numbers {nums}"
+    if drugs := _novel_drugs(draft, candidate):
+        return f"drops drug names {drugs}"
+    if care := [w for w in _CARE_WORDS if w in draft and w not in candidate]:
+        return f"drops advice to seek care {care}"
     if len(candidate) > 3 * len(draft) + 80:
         return "too long"
     return ""

@@ -72,3 +72,25 @@ def test_get_backend_follows_settings_and_caches(settings) -> None:  # type: ign
     registry.reset_backends()
     a = registry.get_backend()
     assert a is registry.get_backend() and a.name == "template"
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("记得吃华法林哦。", "drops numbers"),
+        ("请在20:00服用3mg。", "drops drug names"),
+        ("消息类型：reminder 草稿：请在20:00服用华法林3mg。", "echoes the prompt"),
+    ],
+)
+def test_model_rewording_that_drops_content_or_echoes_the_prompt_falls_back(
+    answer: str, reason: str
+) -> None:
+    p = phrase("reminder", PLAN, DRAFT, backend=Scripted(answer))
+    assert (p.text, p.source) == (DRAFT, "template-fallback")
+    assert p.reason.startswith(reason)
+
+
+def test_model_rewording_must_keep_the_advice_to_seek_care() -> None:
+    draft = "如果出血不止，请及时就医。"
+    p = phrase("agent", {}, draft, backend=Scripted("如果出血不止，请多休息。"))
+    assert (p.text, p.reason) == (draft, "drops advice to seek care ['就医']")
