@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -32,8 +33,14 @@ def test_demo_pushes_fixtures_and_prints_chinese_summary() -> None:
     assert "收缩压162mmHg" in text and "糖化血红蛋白7.8%" in text
     # ... a dangerous message is held, the safe reminders are released, adherence is counted.
     assert "→ hold：Communication/demo-monitor-held status=on-hold" in text
-    assert "到期提醒 24 条经输出监控: 放行 24 条" in text
-    assert "demo-surgery 近7天依从性 67%" in text and "华法林钠片 3mg: 33%" in text
+    # How many doses fall due depends on the time of day the demo runs; all are released.
+    due = re.search(
+        r"到期提醒 (\d+) 条经输出监控: 放行 (\d+) 条 \(站内信/渠道\), 拦截待审 0 条", text
+    )
+    assert due is not None and int(due[1]) >= 20 and due[1] == due[2]
+    # The demo answers every dose but the last two warfarin ones: 1 of 3 warfarin doses taken.
+    assert re.search(r"demo-surgery 近7天依从性 \d+% \(已服\d+ 跳过\d+ 漏服2\)", text)
+    assert "华法林钠片 3mg: 33%" in text
     fixture_ids = {"demo-surgery", "surgery-encounter", "surgery-mr-warfarin", "surgery-obs-inr"}
     stored = set(
         Resource.objects.filter(patient_id="demo-surgery").values_list("resource_id", flat=True)
