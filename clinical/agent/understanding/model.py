@@ -3,7 +3,8 @@
 The model only *labels* the text. Its answer is trusted no further than the text itself:
 entities that do not occur in the patient's words are dropped, readings and the
 injection flag always come from the deterministic rules, and any backend error falls
-back to the rules entirely.
+back to the rules entirely. The safer reading wins: symptoms are the union of the rules'
+and the model's, and a red-flag symptom the rules read keeps the rules' intent.
 """
 
 from __future__ import annotations
@@ -65,6 +66,25 @@ def _grounded_symptoms(names: list[str], text: str) -> list[str]:
     return out or found
 
 
+def red_flags(text: str) -> list[str]:
+    """Red-flag symptom concepts (urgent or emergency) the rules read in ``text``."""
+    return [c for c in symptoms.present(text) if symptoms.at_least(c, "urgent")]
+
+
+def _safer_reading(u: Understanding, base: Understanding, text: str) -> None:
+    """Where the model and the rules disagree, the safer reading wins (never a lower
+    urgency because the model said so): every symptom the rules read is kept next to the
+    model's (the union), and when the rules read a red-flag symptom the rules' intent is
+    kept, so the message takes the rules' route (the follow-up assessment for a symptom
+    report) even if the model called it a diet or medication question or ``other``."""
+    for s in base.symptoms:
+        if s not in u.symptoms:
+            u.symptoms.append(s)
+    if red_flags(text) and u.intent != base.intent:
+        log.info("model intent %s overruled by the rules (red-flag symptom)", u.intent)
+        u.intent = base.intent
+
+
 def understand(text: str, backend: LLMBackend | None = None) -> Understanding:
     backend = backend or get_backend()
     base = rules.understand(text)
@@ -86,6 +106,7 @@ def understand(text: str, backend: LLMBackend | None = None) -> Understanding:
         injection=base.injection,
         source="model",
     )
+    _safer_reading(u, base, text)
     # Facts the rules can see win over the model's label (numbers are never guessed).
     if base.readings or any(r.has_number for r in base.unreadable_readings):
         u.intent = "reading_report"
