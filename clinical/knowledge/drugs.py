@@ -450,8 +450,10 @@ def cross_reactivity_rules() -> tuple[Rule, ...]:
 
 @lru_cache(maxsize=1)
 def allergy_classes() -> dict[str, dict[str, object]]:
+    # the row first: its raw "terms" cell must not replace the split list (iterating the raw
+    # string matched single characters — 磺胺类药物 named every class through 类/药)
     return {
-        r["key"]: {"name_zh": r["name_zh"], "terms": [r["name_zh"], *split(r["terms"])], **r}
+        r["key"]: {**r, "name_zh": r["name_zh"], "terms": [r["name_zh"], *split(r["terms"])]}
         for r in read_csv("allergy_classes.csv")
     }
 
