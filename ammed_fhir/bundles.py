@@ -51,6 +51,8 @@ class _Entry:
     resource: dict[str, Any] | None = None
     full_url: str = ""
     if_none_exist: str = ""
+    if_match: int | None = None  # request.ifMatch: the version the client last read
+    conditional: str = ""  # conditional update: PUT Type?search
     issues: list[Issue] = field(default_factory=list)
     targets: set[int] = field(default_factory=set)  # entries this one references
     existing: dict[str, Any] | None = None  # ifNoneExist matched this stored resource
@@ -170,7 +172,18 @@ def _parse_entry(index: int, raw: Any) -> _Entry:
             entry.if_none_exist = request["ifNoneExist"]
     else:
         if "?" in url:
-            entry.fail("not-supported", "conditional update is not supported", f"{p}.request.url")
+            if parts != [rtype]:
+                entry.fail(
+                    "invalid",
+                    f"request.url {url!r}: a conditional update is '{rtype}?<search>'",
+                    f"{p}.request.url",
+                )
+            else:
+                entry.conditional = url.split("?", 1)[1]
+                if not entry.conditional:
+                    entry.fail(
+                        "invalid", "the conditional update has no search", f"{p}.request.url"
+                    )
         elif len(parts) != 2 or parts[0] != rtype:
             entry.fail(
                 "invalid",
@@ -189,7 +202,70 @@ def _parse_entry(index: int, raw: Any) -> _Entry:
                     f"{p}.resource.id",
                 )
             entry.resource_id = parts[1]
+        if_match = request.get("ifMatch")
+        if if_match is not None:
+            version = parse_etag(if_match)
+            if version is None:
+                entry.fail(
+                    "invalid",
+                    f'request.ifMatch {if_match!r} is not an ETag such as W/"3"',
+                    f"{p}.request.ifMatch",
+                )
+            entry.if_match = version
     return entry
+
+
+def parse_etag(value: Any) -> int | None:
+    """``W/"3"``, ``"3"`` or ``3`` → 3; anything else None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.startswith(("W/", "w/")):
+        text = text[2:]
+    text = text.strip('"')
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
+class PreconditionFailed(Exception):
+    """An ``ifMatch`` named another version than the stored one (checked under the row lock)."""
+
+    def __init__(self, entry: _Entry, current: int | None):
+        super().__init__(entry.path)
+        self.entry = entry
+        self.current = current
+
+
+def _check_if_match(entries: list[_Entry]) -> None:
+    """Lock the rows that ``ifMatch`` entries name and compare versions (inside the write's
+    transaction, so no concurrent writer can slip in between the check and the write)."""
+    wanted = {(e.resource_type, e.resource_id): e for e in entries if e.if_match is not None}
+    if not wanted:
+        return
+    from django.db.models import Q
+
+    query = Q()
+    for rtype, rid in wanted:
+        query |= Q(resource_type=rtype, resource_id=rid)
+    current = {
+        (t, i): v
+        for t, i, v in Resource.objects.select_for_update()
+        .filter(query)
+        .values_list("resource_type", "resource_id", "version_id")
+    }
+    for key, entry in wanted.items():
+        if current.get(key) != entry.if_match:
+            raise PreconditionFailed(entry, current.get(key))
+
+
+def _precondition_issue(exc: PreconditionFailed) -> Issue:
+    entry = exc.entry
+    have = f"version {exc.current}" if exc.current is not None else "no stored version"
+    return issue(
+        "conflict",
+        f'{entry.path}.request.ifMatch: W/"{entry.if_match}" does not match '
+        f"{entry.resource_type}/{entry.resource_id} ({have}); read it again and retry",
+        f"{entry.path}.request.ifMatch",
+    )
 
 
 def _check_duplicates(entries: list[_Entry]) -> None:
@@ -224,6 +300,8 @@ def _assign_ids(entries: list[_Entry]) -> None:
             continue
         if entry.method == "POST":
             entry.resource_id = str(uuid.uuid4())  # the server assigns ids on create
+        if entry.conditional:
+            continue  # the id comes from the search (_resolve_conditionals)
         entry.resource["id"] = entry.resource_id
 
 
@@ -254,11 +332,50 @@ def _resolve_conditionals(entries: list[_Entry]) -> dict[str, tuple[str, int]]:
             if total == 1:
                 entry.existing = found[0]
                 entry.resource_id = found[0]["id"]
+        if entry.conditional and not _conditional_update(entry):
+            continue
         ref = f"{entry.resource_type}/{entry.resource_id}"
         if entry.full_url:
             url_map[entry.full_url] = (ref, entry.index)
         url_map.setdefault(ref, (ref, entry.index))
     return url_map
+
+
+def _conditional_update(entry: _Entry) -> bool:
+    """``PUT Type?search``: no match creates (the body's id or a new one), one match updates
+    it (the body's id, if any, must be that one), several answer 412."""
+    assert entry.resource is not None
+    where = f"{entry.path}.request.url"
+    try:
+        req = search.parse(
+            entry.resource_type, parse_qsl(entry.conditional, keep_blank_values=True)
+        )
+    except FhirError as exc:
+        for i in exc.issues:
+            entry.fail(i["code"], i["diagnostics"], where)
+        return False
+    req.count, req.offset = 2, 0
+    total, found = search.run(req)
+    body_id = entry.resource.get("id")
+    if total > 1:
+        entry.fail("multiple-matches", f"the search matches {total} resources", where)
+        entry.status = 412
+        return False
+    if total == 1:
+        if body_id is not None and body_id != found[0]["id"]:
+            entry.fail(
+                "invalid",
+                f"resource.id {body_id!r} is not the matching resource {found[0]['id']!r}",
+                f"{entry.path}.resource.id",
+            )
+            return False
+        entry.resource_id = found[0]["id"]
+    elif isinstance(body_id, str) and _ID_RE.match(body_id):
+        entry.resource_id = body_id
+    else:
+        entry.resource_id = str(uuid.uuid4())
+    entry.resource["id"] = entry.resource_id
+    return True
 
 
 # ---- 3. references ----------------------------------------------------------------------
@@ -422,6 +539,7 @@ def _response_entry(entry: _Entry) -> dict[str, Any]:
 
 
 def _write(entries: list[_Entry]) -> None:
+    _check_if_match(entries)
     todo = [e for e in entries if e.existing is None]
     fresh = {(e.resource_type, e.resource_id) for e in todo if e.method == "POST"}
     results = store.write_validated([e.resource for e in todo], fresh=fresh)  # type: ignore[misc]
@@ -441,6 +559,8 @@ def _commit_transaction(entries: list[_Entry]) -> dict[str, Any]:
     try:
         with transaction.atomic():
             _write(entries)
+    except PreconditionFailed as exc:
+        raise FhirError(412, [_precondition_issue(exc)]) from exc
     except IntegrityError as exc:
         raise FhirError.one(
             409, "conflict", "a concurrent write touched the same resources; retry"
@@ -472,11 +592,14 @@ def _commit_batch(entries: list[_Entry]) -> dict[str, Any]:
         try:
             with transaction.atomic():
                 _write(good)
-        except IntegrityError:
-            for entry in good:  # a concurrent writer: answer entry by entry
+        except (IntegrityError, PreconditionFailed):
+            for entry in good:  # a concurrent writer or a stale ifMatch: entry by entry
                 try:
                     with transaction.atomic():
                         _write([entry])
+                except PreconditionFailed as exc:
+                    entry.status = 412
+                    entry.issues.append(_precondition_issue(exc))
                 except IntegrityError:
                     entry.status = 409
                     entry.fail("conflict", "a concurrent write touched it; retry", entry.path)

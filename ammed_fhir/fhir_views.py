@@ -18,6 +18,9 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date, parse_http_date_safe
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions as drf_exceptions
@@ -25,7 +28,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer
 from rest_framework.views import APIView
 
-from ammed_fhir import access, bundles, capability, compartments, search, store
+from ammed_fhir import access, bundles, capability, compartments, elements, search, store
 from ammed_fhir.models import Resource
 from ammed_fhir.outcomes import FhirError, issue, outcome
 from ammed_fhir.validation import is_resource_type
@@ -70,6 +73,10 @@ class FhirView(APIView):
     def perform_content_negotiation(self, request, force=False):
         return FhirJsonRenderer(), FHIR_JSON
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_format(request)
+
     def handle_exception(self, exc: Exception) -> HttpResponse:
         if isinstance(exc, FhirError):
             return error_response(exc)
@@ -91,6 +98,89 @@ class FhirView(APIView):
         return fhir_response(
             outcome([issue("exception", "internal error; the request was not applied")]), 500
         )
+
+
+_JSON_FORMATS = {"json", "application/json", "application/fhir+json", "application/json+fhir"}
+_JSON_ACCEPT = _JSON_FORMATS | {"*/*", "application/*", "text/*", "text/json"}
+
+
+def check_format(request: HttpRequest) -> None:
+    """JSON is the only format: ``_format=xml`` or an ``Accept`` that takes no JSON → 406."""
+    for fmt in request.GET.getlist("_format"):
+        if fmt.split(";", 1)[0].strip().lower() not in _JSON_FORMATS:
+            raise FhirError.one(
+                406, "not-supported", f"_format {fmt!r}: this server answers JSON only", "_format"
+            )
+    accept = request.META.get("HTTP_ACCEPT") or ""
+    kinds = [a.split(";", 1)[0].strip().lower() for a in accept.split(",") if a.strip()]
+    if kinds and not any(k in _JSON_ACCEPT or k.endswith("+json") for k in kinds):
+        if any("xml" in k for k in kinds):
+            raise FhirError.one(
+                406, "not-supported", f"Accept {accept!r}: this server answers JSON only"
+            )
+
+
+def _etag_versions(header: str) -> set[str]:
+    out = set()
+    for part in header.split(","):
+        part = part.strip()
+        if part.startswith(("W/", "w/")):
+            part = part[2:]
+        out.add(part.strip('"'))
+    return out
+
+
+def not_modified(request: HttpRequest, version: int, last_updated) -> bool:
+    """``If-None-Match`` (any of the ETags, or ``*``) or ``If-Modified-Since`` holds."""
+    inm = request.META.get("HTTP_IF_NONE_MATCH")
+    if inm:
+        tags = _etag_versions(inm)
+        return "*" in tags or str(version) in tags
+    ims = request.META.get("HTTP_IF_MODIFIED_SINCE")
+    if ims and last_updated is not None:
+        since = parse_http_date_safe(ims)
+        return since is not None and int(last_updated.timestamp()) <= since
+    return False
+
+
+def version_headers(version: Any, last_updated) -> dict[str, str]:
+    out = {"ETag": f'W/"{version}"'}
+    if last_updated is not None:
+        if isinstance(last_updated, str):
+            last_updated = parse_datetime(last_updated)
+        if last_updated is not None:
+            out["Last_Modified"] = http_date(last_updated.timestamp())
+    return out
+
+
+def prefer_return(request: HttpRequest) -> str:
+    """``Prefer: return=minimal|representation|OperationOutcome`` (default representation)."""
+    for part in (request.META.get("HTTP_PREFER") or "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name.strip().lower() == "return":
+            value = value.strip().strip('"')
+            if value in {"minimal", "representation", "OperationOutcome"}:
+                return value
+    return "representation"
+
+
+def write_response(
+    request: HttpRequest, body: dict[str, Any], status: int, headers: dict[str, str]
+) -> HttpResponse:
+    """A write's answer as ``Prefer`` asks: the resource, nothing, or an OperationOutcome."""
+    wanted = prefer_return(request)
+    if wanted == "minimal":
+        resp = HttpResponse(status=status)
+        for name, value in headers.items():
+            resp[name.replace("_", "-")] = value
+        return resp
+    if wanted == "OperationOutcome":
+        kind = "created" if status == 201 else "updated" if status == 200 else "processed"
+        msg = f"{body.get('resourceType')}/{body.get('id')} {kind}"
+        return fhir_response(
+            outcome([issue("informational", msg, severity="information")]), status, **headers
+        )
+    return fhir_response(body, status, **headers)
 
 
 def _too_big() -> FhirError:
@@ -183,7 +273,7 @@ def _visible_row(request, resource_type: str, resource_id: str) -> Resource:
     require_type(resource_type)
     row = (
         Resource.objects.filter(resource_type=resource_type, resource_id=resource_id)
-        .only("data", "patient_id", "other_patients", "version_id")
+        .only("data", "patient_id", "other_patients", "version_id", "last_updated")
         .first()
     )
     if row is None or not access.can_read_fhir(
@@ -193,15 +283,27 @@ def _visible_row(request, resource_type: str, resource_id: str) -> Resource:
     return row
 
 
-def _single_entry_bundle(method: str, url: str, resource: Any) -> dict[str, Any]:
+def _single_entry_bundle(
+    method: str, url: str, resource: Any, request: HttpRequest | None = None
+) -> dict[str, Any]:
+    req: dict[str, Any] = {"method": method, "url": url}
+    if request is not None:
+        if_match = request.META.get("HTTP_IF_MATCH")
+        if if_match is not None and method == "PUT":
+            req["ifMatch"] = if_match
+        if_none_exist = request.META.get("HTTP_IF_NONE_EXIST")
+        if if_none_exist and method == "POST":
+            req["ifNoneExist"] = if_none_exist
     return {
         "resourceType": "Bundle",
         "type": "transaction",
-        "entry": [{"resource": resource, "request": {"method": method, "url": url}}],
+        "entry": [{"resource": resource, "request": req}],
     }
 
 
-def _single_write(method: str, url: str, resource: Any, resource_type: str) -> HttpResponse:
+def _single_write(
+    method: str, url: str, resource: Any, resource_type: str, request: HttpRequest | None = None
+) -> HttpResponse:
     if not isinstance(resource, dict):
         raise FhirError.one(400, "structure", "the body must be a JSON object (a resource)")
     if resource.get("resourceType") != resource_type:
@@ -213,7 +315,7 @@ def _single_write(method: str, url: str, resource: Any, resource_type: str) -> H
             f"{resource_type}.resourceType",
         )
     try:
-        result = bundles.process(_single_entry_bundle(method, url, resource))
+        result = bundles.process(_single_entry_bundle(method, url, resource, request))
     except FhirError as exc:
         for i in exc.issues:  # report paths relative to the resource, not the wrapper
             i["expression"] = [
@@ -226,17 +328,25 @@ def _single_write(method: str, url: str, resource: Any, resource_type: str) -> H
                 i["diagnostics"]
                 .replace("Bundle.entry[0].resource", resource_type)
                 .replace("Bundle.entry[0].request.url", "url")
+                .replace("Bundle.entry[0].request.ifMatch", "If-Match")
+                .replace("Bundle.entry[0].request.ifNoneExist", "If-None-Exist")
             )
+            i["expression"] = [
+                e.replace("Bundle.entry[0].request.ifMatch", "If-Match").replace(
+                    "Bundle.entry[0].request.ifNoneExist", "If-None-Exist"
+                )
+                for e in i["expression"]
+            ]
         raise
     response = result["entry"][0]["response"]
     location = response["location"]
     stored = read_stored(location)
-    return fhir_response(
-        stored,
-        int(response["status"].split()[0]),
-        Location=f"/fhir/{location}",
-        ETag=response["etag"],
-    )
+    headers = {"Location": f"/fhir/{location}"}
+    headers |= version_headers(location.rsplit("/", 1)[-1], response.get("lastModified"))
+    status = int(response["status"].split()[0])
+    if request is None:
+        return fhir_response(stored, status, **headers)
+    return write_response(request, stored, status, headers)
 
 
 def read_stored(location: str) -> dict[str, Any]:
@@ -318,7 +428,25 @@ class TypeView(FhirView):
     def post(self, request, resource_type: str) -> HttpResponse:
         require_writer(request.user)
         require_type(resource_type)
-        return _single_write("POST", resource_type, read_json_body(request), resource_type)
+        return _single_write("POST", resource_type, read_json_body(request), resource_type, request)
+
+    @extend_schema(
+        summary="Conditional update: PUT /fhir/{type}?<search>",
+        operation_id="fhir_conditional_update",
+        request={FHIR_JSON: OpenApiTypes.OBJECT},
+        responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+        tags=["fhir"],
+    )
+    def put(self, request, resource_type: str) -> HttpResponse:
+        require_writer(request.user)
+        require_type(resource_type)
+        query = request.META.get("QUERY_STRING") or ""
+        if not query:
+            raise FhirError.one(
+                400, "invalid", f"PUT /fhir/{resource_type} needs a search (conditional update)"
+            )
+        resource = read_json_body(request)
+        return _single_write("PUT", f"{resource_type}?{query}", resource, resource_type, request)
 
 
 class InstanceView(FhirView):
@@ -332,7 +460,14 @@ class InstanceView(FhirView):
     )
     def get(self, request, resource_type: str, resource_id: str) -> HttpResponse:
         row = _visible_row(request, resource_type, resource_id)
-        return fhir_response(row.data, ETag=f'W/"{row.version_id}"')
+        headers = version_headers(row.version_id, row.last_updated)
+        if not_modified(request, row.version_id, row.last_updated):
+            resp = HttpResponse(status=304)
+            for name, value in headers.items():
+                resp[name.replace("_", "-")] = value
+            return resp
+        data = elements.shape(row.data, request.GET)
+        return fhir_response(data, **headers)
 
     @extend_schema(
         summary="Update (or create) a resource by id",
@@ -345,7 +480,17 @@ class InstanceView(FhirView):
         require_writer(request.user)
         require_type(resource_type)
         resource = read_json_body(request)
-        return _single_write("PUT", f"{resource_type}/{resource_id}", resource, resource_type)
+        if isinstance(resource, dict) and resource.get("id") is None:
+            raise FhirError.one(
+                400,
+                "required",
+                f"the resource has no id; PUT /fhir/{resource_type}/{resource_id} needs "
+                f'"id": "{resource_id}" in the body',
+                f"{resource_type}.id",
+            )
+        return _single_write(
+            "PUT", f"{resource_type}/{resource_id}", resource, resource_type, request
+        )
 
 
 class VersionView(FhirView):
@@ -405,5 +550,21 @@ def _searchset(request, req: search.SearchRequest, total: int, rows, params) -> 
     }
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: an OperationOutcome under /fhir, Django's page elsewhere."""
+    if request.path == "/fhir" or request.path.startswith("/fhir/"):
+        return error_response(
+            FhirError.one(
+                403,
+                "security",
+                f"CSRF check failed ({reason}); use Authorization: Token <key> for /fhir",
+            )
+        )
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason)
+
+
+@csrf_exempt
 def fhir_not_found(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     return error_response(FhirError.one(404, "not-found", f"no FHIR endpoint at {request.path}"))

@@ -188,6 +188,8 @@ SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", PRODUCTION)
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)  # one clinical shift
 SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", PRODUCTION)
+# /fhir answers a CSRF failure (a form post with a session cookie) with an OperationOutcome.
+CSRF_FAILURE_VIEW = "ammed_fhir.fhir_views.csrf_failure"
 # CSP: scripts only from this server (the Swagger UI's init script is its own request);
 # inline styles stay allowed for the admin's charts and Swagger UI's stylesheet.
 CONTENT_SECURITY_POLICY = {

@@ -1,0 +1,150 @@
+"""#19 interactions: If-Match/412, If-None-Exist, PUT id checks, ETag/Last-Modified/304,
+406 for XML, Prefer, conditional update, OperationOutcome for CSRF failures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+from fhir_helpers import FHIR, patient, post_bundle, put, transaction
+
+pytestmark = pytest.mark.django_db
+
+
+def _put(client, resource, url=None, **headers):
+    url = url or f"/fhir/{resource['resourceType']}/{resource['id']}"
+    return client.put(url, data=json.dumps(resource), content_type=FHIR, **headers)
+
+
+def _post(client, resource, **headers):
+    return client.post(
+        f"/fhir/{resource['resourceType']}",
+        data=json.dumps(resource),
+        content_type=FHIR,
+        **headers,
+    )
+
+
+def _two_versions(client) -> None:
+    assert _put(client, patient("im1")).status_code == 201
+    assert _put(client, patient("im1", gender="male")).status_code == 200
+
+
+def test_if_match_stale_version_is_412_and_writes_nothing(emr_client) -> None:
+    _two_versions(emr_client)
+    resp = _put(emr_client, patient("im1", gender="other"), HTTP_IF_MATCH='W/"1"')
+    assert resp.status_code == 412, resp.content
+    assert resp.json()["resourceType"] == "OperationOutcome"
+    read = emr_client.get("/fhir/Patient/im1")
+    assert read.json()["meta"]["versionId"] == "2" and read.json()["gender"] == "male"
+    ok = _put(emr_client, patient("im1", gender="other"), HTTP_IF_MATCH='W/"2"')
+    assert ok.status_code == 200 and ok["ETag"] == 'W/"3"'
+
+
+def test_if_match_in_transaction_and_batch(emr_client) -> None:
+    _two_versions(emr_client)
+    entry = put(patient("im1", gender="other"))
+    entry["request"]["ifMatch"] = 'W/"1"'
+    resp = post_bundle(emr_client, transaction(entry))
+    assert resp.status_code == 412
+    assert emr_client.get("/fhir/Patient/im1").json()["meta"]["versionId"] == "2"
+    batch = post_bundle(emr_client, transaction(entry, put(patient("im2")), kind="batch"))
+    statuses = [e["response"]["status"] for e in batch.json()["entry"]]
+    assert statuses[0].startswith("412") and statuses[1].startswith("201")
+    entry["request"]["ifMatch"] = 'W/"2"'
+    assert post_bundle(emr_client, transaction(entry)).status_code == 200
+
+
+def test_if_none_exist_on_single_post_creates_once(emr_client) -> None:
+    body = patient("ignored")
+    del body["id"]
+    query = "identifier=urn:oid:2.16.156.test.mrn|MRN-ignored"
+    first = _post(emr_client, body, HTTP_IF_NONE_EXIST=query)
+    assert first.status_code == 201
+    second = _post(emr_client, body, HTTP_IF_NONE_EXIST=query)
+    assert second.status_code == 200 and second.json()["id"] == first.json()["id"]
+    found = emr_client.get("/fhir/Patient?identifier=MRN-ignored").json()
+    assert found["total"] == 1
+
+
+def test_put_needs_the_id_in_the_body(emr_client) -> None:
+    body = patient("x")
+    del body["id"]
+    resp = _put(emr_client, body, url="/fhir/Patient/pid1")
+    assert resp.status_code == 400 and resp.json()["resourceType"] == "OperationOutcome"
+    resp = _put(emr_client, patient("other"), url="/fhir/Patient/pid1")
+    assert resp.status_code == 400
+
+
+def test_etag_last_modified_and_conditional_reads(emr_client) -> None:
+    _put(emr_client, patient("c1"))
+    read = emr_client.get("/fhir/Patient/c1")
+    assert read["ETag"] == 'W/"1"' and read["Last-Modified"]
+    again = emr_client.get("/fhir/Patient/c1", HTTP_IF_NONE_MATCH='W/"1"')
+    assert again.status_code == 304 and not again.content
+    assert emr_client.get("/fhir/Patient/c1", HTTP_IF_NONE_MATCH='W/"0"').status_code == 200
+    since = emr_client.get("/fhir/Patient/c1", HTTP_IF_MODIFIED_SINCE=read["Last-Modified"])
+    assert since.status_code == 304
+    old = "Mon, 01 Jan 2001 00:00:00 GMT"
+    assert emr_client.get("/fhir/Patient/c1", HTTP_IF_MODIFIED_SINCE=old).status_code == 200
+
+
+def test_xml_is_406(emr_client) -> None:
+    _put(emr_client, patient("f1"))
+    for url, headers in [
+        ("/fhir/Patient/f1", {"HTTP_ACCEPT": "application/fhir+xml"}),
+        ("/fhir/Patient/f1?_format=xml", {}),
+        ("/fhir/Patient?_format=application/fhir+xml", {}),
+    ]:
+        resp = emr_client.get(url, **headers)
+        assert resp.status_code == 406, url
+        assert resp.json()["resourceType"] == "OperationOutcome"
+    assert emr_client.get("/fhir/Patient/f1?_format=json").status_code == 200
+    assert emr_client.get("/fhir/Patient/f1", HTTP_ACCEPT="text/html,*/*").status_code == 200
+
+
+def test_prefer_return(emr_client) -> None:
+    minimal = _put(emr_client, patient("p1"), HTTP_PREFER="return=minimal")
+    assert minimal.status_code == 201 and not minimal.content
+    assert minimal["Location"].startswith("/fhir/Patient/p1/_history/1")
+    oo = _put(emr_client, patient("p1"), HTTP_PREFER="return=OperationOutcome")
+    assert oo.status_code == 200 and oo.json()["resourceType"] == "OperationOutcome"
+    full = _put(emr_client, patient("p1"), HTTP_PREFER="return=representation")
+    assert full.json()["id"] == "p1" and full.json()["meta"]["versionId"] == "3"
+
+
+def test_summary_and_elements_on_read(emr_client) -> None:
+    _put(emr_client, patient("e1", text={"status": "generated", "div": "<div>x</div>"}))
+    data = emr_client.get("/fhir/Patient/e1?_elements=gender").json()
+    assert set(data) == {"resourceType", "id", "meta", "gender"}
+    assert data["meta"]["tag"][0]["code"] == "SUBSETTED"
+    summary = emr_client.get("/fhir/Patient/e1?_summary=true").json()
+    assert "text" not in summary and summary["birthDate"] == "1968-05-01"
+    assert "text" not in emr_client.get("/fhir/Patient/e1?_summary=data").json()
+    assert emr_client.get("/fhir/Patient/e1?_summary=bogus").status_code == 400
+
+
+def test_conditional_update(emr_client) -> None:
+    body = patient("cu")
+    del body["id"]
+    url = "/fhir/Patient?identifier=urn:oid:2.16.156.test.mrn|MRN-cu"
+    created = _put(emr_client, body, url=url)
+    assert created.status_code == 201, created.content
+    pid = created.json()["id"]
+    updated = _put(emr_client, body | {"gender": "male"}, url=url)
+    assert updated.status_code == 200 and updated.json()["id"] == pid
+    assert updated.json()["meta"]["versionId"] == "2"
+    _put(emr_client, patient("cu2", identifier=body["identifier"]))
+    assert _put(emr_client, body, url=url).status_code == 412
+
+
+def test_csrf_failure_under_fhir_is_an_operation_outcome(db) -> None:
+    from fhir_helpers import make_user
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("admin-csrf", superuser=True))
+    for url in ["/fhir/Patient/_search", "/fhir/Patient", "/fhir/$export"]:
+        resp = client.post(url, data={"name": "x"})
+        assert resp["Content-Type"].startswith("application/fhir+json"), url
+        assert resp.json()["resourceType"] == "OperationOutcome"
