@@ -294,7 +294,16 @@ def understand(text: str) -> Understanding:
     meds, med_spans = medicines(text)
     # Symptoms through the shared lexicon (clinical.knowledge.symptoms, #23): the same concepts
     # follow-up and the monitor reach, as their Chinese labels; negated ones are not reported.
-    said = [symptoms.label(c) for c in symptoms.present(text)]
+    # A symptom word inside a medicine name is no symptom (感冒灵 is not 感冒).
+    mentions = [
+        m
+        for m in symptoms.find_symptoms(text)
+        if not any(s <= m.span[0] and m.span[1] <= e for s, e in med_spans)
+    ]
+    said: list[str] = []
+    for m in mentions:
+        if not m.negated and symptoms.label(m.concept) not in said:
+            said.append(symptoms.label(m.concept))
     vitals, unreadable = read_vitals(text)
     u = Understanding(
         intent="other",
@@ -321,7 +330,7 @@ def understand(text: str) -> Understanding:
         u.intent = "medication_question"
     elif u.foods and _QUESTION.search(text):
         u.intent = "diet_question"  # 柚子能吃吗
-    elif u.symptoms:
+    elif mentions:  # 没有手抖: a denied symptom is still an answer about symptoms
         u.intent = "symptom_report"
     if u.unreadable_readings and u.intent in ("other", "symptom_report"):
         u.intent = "reading_report"  # 血糖很高: the follow-up route asks for the number
