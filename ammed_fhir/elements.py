@@ -24,10 +24,11 @@ _ALWAYS = {"resourceType", "id", "meta"}
 
 @functools.cache
 def summary_elements(resource_type: str) -> frozenset[str]:
-    from ammed_fhir.validation import _model_class
+    from fhir.resources.R4B import get_fhir_model_class
 
-    cls = _model_class(resource_type)
-    if cls is None:
+    try:
+        cls = get_fhir_model_class(resource_type)
+    except (KeyError, ValueError, AttributeError, ImportError):
         return frozenset()
     names = set()
     for name, info in cls.model_fields.items():

@@ -49,6 +49,9 @@ class FhirJsonRenderer(BaseRenderer):
 
 
 def fhir_response(body: dict[str, Any], status: int = 200, **headers: str) -> HttpResponse:
+    from ammed_fhir.audit import note_fhir_body
+
+    note_fhir_body(body)  # the patients this response shows: one audited read per request
     resp = HttpResponse(
         json.dumps(body, ensure_ascii=False, separators=(",", ":")),
         status=status,
@@ -276,11 +279,29 @@ def _visible_row(request, resource_type: str, resource_id: str) -> Resource:
         .only("data", "patient_id", "other_patients", "version_id", "last_updated")
         .first()
     )
+    if row is None:
+        _raise_gone_if_deleted(request, resource_type, resource_id)
     if row is None or not access.can_read_fhir(
         request.user, row.data, {row.patient_id, *(row.other_patients or {})} - {""}
     ):
         raise FhirError.one(404, "not-found", f"{resource_type}/{resource_id} is not known")
     return row
+
+
+def _raise_gone_if_deleted(request, resource_type: str, resource_id: str) -> None:
+    """410 for a deleted resource the caller could read before it went (404 otherwise)."""
+    deleted = store.deleted_version(resource_type, resource_id)
+    if deleted is None:
+        return
+    version, last = deleted
+    if last and access.can_read_fhir(request.user, last, set(compartments.patients_of(last))):
+        raise FhirError.one(
+            410, "deleted", f"{resource_type}/{resource_id} was deleted (version {version})"
+        )
+
+
+def _visible(request, data: dict[str, Any]) -> bool:
+    return access.can_read_fhir(request.user, data, set(compartments.patients_of(data)))
 
 
 def _single_entry_bundle(
@@ -492,6 +513,141 @@ class InstanceView(FhirView):
             "PUT", f"{resource_type}/{resource_id}", resource, resource_type, request
         )
 
+    @extend_schema(
+        summary="Delete a resource (its versions stay in _history)",
+        operation_id="fhir_delete",
+        responses={204: None},
+        tags=["fhir"],
+    )
+    def delete(self, request, resource_type: str, resource_id: str) -> HttpResponse:
+        require_writer(request.user)
+        require_type(resource_type)
+        if_match = request.META.get("HTTP_IF_MATCH")
+        expected = None
+        if if_match is not None:
+            expected = bundles.parse_etag(if_match)
+            if expected is None:
+                raise FhirError.one(400, "invalid", f"If-Match {if_match!r} is not an ETag")
+        try:
+            version = store.delete(resource_type, resource_id, if_match=expected)
+        except store.VersionMismatch as exc:
+            raise FhirError.one(
+                412,
+                "conflict",
+                f"If-Match {if_match!r} does not match {resource_type}/{resource_id} "
+                f"(version {exc.current})",
+                "If-Match",
+            ) from exc
+        resp = HttpResponse(status=204)
+        if version is not None:
+            resp["ETag"] = f'W/"{version}"'
+        return resp
+
+
+class HistoryView(FhirView):
+    """``GET /fhir/{type}/{id}/_history`` and ``GET /fhir/{type}/_history``: history Bundles,
+    newest first, every version (deletions as ``DELETE`` entries), ``_count``/``_offset``
+    paging and ``_since``; only versions the caller may read."""
+
+    @extend_schema(
+        summary="History of one resource or of a type",
+        operation_id="fhir_history",
+        responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+        tags=["fhir"],
+    )
+    def get(self, request, resource_type: str, resource_id: str | None = None) -> HttpResponse:
+        require_type(resource_type)
+        count, offset, since = _history_params(request)
+        current, kept = store.history(resource_type, resource_id, since=since)
+        scope = access.search_scope(request.user, resource_type)
+        if resource_id is not None:
+            if not current.exists():
+                # deleted: shown to whoever could read its last version
+                last = next((d for *_, d in kept if not store.is_deletion(d)), None)
+                if last is None or not _visible(request, last):
+                    raise FhirError.one(
+                        404, "not-found", f"{resource_type}/{resource_id} is not known"
+                    )
+            else:
+                _visible_row(request, resource_type, resource_id)
+        elif scope is not None:
+            ids = Resource.objects.filter(resource_type=resource_type).filter(scope)
+            current = current.filter(pk__in=ids.values("pk"))
+            kept = kept.filter(resource_id__in=ids.values("resource_id"))
+        wanted = offset + count
+        rows = sorted([*current[:wanted], *kept[:wanted]], key=lambda r: (r[2], r[1]), reverse=True)
+        total = current.count() + kept.count()
+        page = rows[offset:wanted]
+        base = request.build_absolute_uri("/fhir")
+        entries = []
+        for rid, version, when, data in page:
+            deleted = store.is_deletion(data)
+            if not deleted and not _visible(request, data):
+                continue
+            url = f"{resource_type}/{rid}"
+            entry: dict[str, Any] = {"fullUrl": f"{base}/{url}"}
+            if not deleted:
+                entry["resource"] = data
+            entry["request"] = {
+                "method": "DELETE" if deleted else "POST" if version == 1 else "PUT",
+                "url": url if version > 1 or deleted else resource_type,
+            }
+            entry["response"] = {
+                "status": "204" if deleted else "201" if version == 1 else "200",
+                "etag": f'W/"{version}"',
+                "lastModified": when.isoformat(),
+            }
+            entries.append(entry)
+        path = (
+            f"{resource_type}/{resource_id}/_history"
+            if resource_id
+            else f"{resource_type}/_history"
+        )
+        kept_params = [(k, v) for k, v in request.GET.items() if k not in {"_count", "_offset"}]
+
+        def page_url(start: int) -> str:
+            from urllib.parse import urlencode
+
+            query = urlencode([*kept_params, ("_count", str(count)), ("_offset", str(start))])
+            return f"{base}/{path}?{query}"
+
+        links = [{"relation": "self", "url": page_url(offset)}]
+        if wanted < total:
+            links.append({"relation": "next", "url": page_url(wanted)})
+        if offset > 0:
+            links.append({"relation": "previous", "url": page_url(max(offset - count, 0))})
+        return fhir_response(
+            {
+                "resourceType": "Bundle",
+                "type": "history",
+                "total": total,
+                "link": links,
+                "entry": entries,
+            }
+        )
+
+
+def _history_params(request) -> tuple[int, int, Any]:
+    count, offset, since = settings.FHIR_DEFAULT_PAGE_SIZE, 0, None
+    for name, value in request.GET.items():
+        if name in {"_count", "_offset"}:
+            if not (value.isascii() and value.isdigit()) or len(value) > 9:
+                raise FhirError.one(400, "invalid", f"{name} must be a non-negative integer", name)
+            if name == "_count":
+                count = max(1, min(int(value), settings.FHIR_MAX_PAGE_SIZE))
+            else:
+                offset = int(value)
+        elif name == "_since":
+            rng = search._date_range(value)
+            if rng is None:
+                raise FhirError.one(400, "invalid", f"_since {value!r} is not a FHIR instant", name)
+            since = rng[0]
+        elif name != "_format":
+            raise FhirError.one(
+                400, "not-supported", f"{name!r} is not supported on _history", name
+            )
+    return count, offset, since
+
 
 class VersionView(FhirView):
     """``GET /fhir/{type}/{id}/_history/{vid}``: one stored version."""
@@ -503,9 +659,21 @@ class VersionView(FhirView):
         tags=["fhir"],
     )
     def get(self, request, resource_type: str, resource_id: str, version_id: str) -> HttpResponse:
-        _visible_row(request, resource_type, resource_id)
+        try:
+            _visible_row(request, resource_type, resource_id)
+        except FhirError as exc:
+            if exc.status != 410:
+                raise
         data = None
         if version_id.isdigit():
+            if store.deleted_version(resource_type, resource_id) is not None and (
+                int(version_id) == store.deleted_version(resource_type, resource_id)[0]
+            ):
+                raise FhirError.one(
+                    410,
+                    "deleted",
+                    f"{resource_type}/{resource_id}/_history/{version_id} is a deletion",
+                )
             data = read_stored(f"{resource_type}/{resource_id}/_history/{version_id}")
         # the version itself too: an older version may be held text or name other patients
         if not data or not access.can_read_fhir(

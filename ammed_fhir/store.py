@@ -218,6 +218,8 @@ def write_validated(
     with transaction.atomic():
         keys = {(r["resourceType"], r["id"]) for r in resources} - (fresh or set())
         existing = _lock_existing(keys) if keys else {}
+        # an id written again after a deletion continues its version numbers
+        kept = _kept_versions(keys - set(existing)) if keys - set(existing) else {}
         new_rows: dict[tuple[str, str], Resource] = {}
         changed_rows: dict[tuple[str, str], Resource] = {}
         versions: list[ResourceVersion] = []
@@ -227,7 +229,7 @@ def write_validated(
         for resource in resources:
             key = (resource["resourceType"], resource["id"])
             row = existing.get(key) or new_rows.get(key)
-            version = row.version_id + 1 if row is not None else 1
+            version = row.version_id + 1 if row is not None else kept.get(key, 0) + 1
             stored = _meta(resource, version, now)
             cols = search_columns.columns(stored)
             action = "update" if row is not None else "create"
@@ -303,7 +305,8 @@ def _keep_current_versions(keys: set[tuple[str, str]]) -> None:
 
 
 def read_version(resource_type: str, resource_id: str, version_id: int) -> dict[str, Any] | None:
-    """One version of a resource: the current row when it is that version, else history."""
+    """One version of a resource: the current row when it is that version, else history
+    (None for a deletion: see ``is_deletion``)."""
     for model in (Resource, ResourceVersion):
         data = (
             model.objects.filter(
@@ -313,8 +316,97 @@ def read_version(resource_type: str, resource_id: str, version_id: int) -> dict[
             .first()
         )
         if data is not None:
-            return data
+            return None if is_deletion(data) else data
     return None
+
+
+# A deletion is a history version whose JSON is this marker (no resource): the current row
+# goes, every version stays, and the next write of the same id continues the numbering.
+DELETED = "_deleted"
+
+
+def is_deletion(data: Any) -> bool:
+    return isinstance(data, dict) and data.get(DELETED) is True
+
+
+def deleted_version(resource_type: str, resource_id: str) -> tuple[int, dict[str, Any]] | None:
+    """When the resource's latest version is a deletion: (its version, the last version
+    before it, or {} if none is kept); else None."""
+    rows = list(
+        ResourceVersion.objects.filter(resource_type=resource_type, resource_id=resource_id)
+        .order_by("-version_id")
+        .values_list("version_id", "data")[:2]
+    )
+    if not rows or not is_deletion(rows[0][1]) or read(resource_type, resource_id) is not None:
+        return None
+    return rows[0][0], (rows[1][1] if len(rows) > 1 else {})
+
+
+@transaction.atomic
+def delete(resource_type: str, resource_id: str, *, if_match: int | None = None) -> int | None:
+    """Delete a resource: its current version moves to history, followed by a deletion
+    version; a ``delete`` change event goes out on commit. Returns the deletion's version,
+    None when nothing current was there. ``if_match``: the version the caller last read;
+    another one raises ``VersionMismatch``."""
+    row = (
+        Resource.objects.select_for_update()
+        .filter(resource_type=resource_type, resource_id=resource_id)
+        .defer("data")
+        .first()
+    )
+    if if_match is not None and (row is None or row.version_id != if_match):
+        raise VersionMismatch(row.version_id if row is not None else None)
+    if row is None:
+        return None
+    now = timezone.now()
+    version = row.version_id + 1
+    _keep_current_versions({(resource_type, resource_id)})
+    ResourceVersion.objects.create(
+        resource_type=resource_type,
+        resource_id=resource_id,
+        version_id=version,
+        last_updated=now,
+        data={
+            "resourceType": resource_type,
+            "id": resource_id,
+            "meta": {"versionId": str(version), "lastUpdated": now.isoformat()},
+            DELETED: True,
+        },
+    )
+    patient_id = row.patient_id
+    row.delete()
+    events.publish_on_commit(
+        [events.Change(resource_type, resource_id, version, patient_id, "delete")]
+    )
+    return version
+
+
+class VersionMismatch(Exception):
+    """``if_match`` named another version than the stored one (None: nothing stored)."""
+
+    def __init__(self, current: int | None):
+        super().__init__(f"current version {current}")
+        self.current = current
+
+
+def history(
+    resource_type: str, resource_id: str | None = None, *, since: datetime | None = None
+) -> tuple[models.QuerySet, models.QuerySet]:
+    """(current rows, kept versions) of one resource or of a whole type, newest first; each
+    yields (resource_id, version_id, last_updated, data) tuples."""
+    out = []
+    for model in (Resource, ResourceVersion):
+        qs = model.objects.filter(resource_type=resource_type)
+        if resource_id is not None:
+            qs = qs.filter(resource_id=resource_id)
+        if since is not None:
+            qs = qs.filter(last_updated__gte=since)
+        out.append(
+            qs.order_by("-last_updated", "-version_id").values_list(
+                "resource_id", "version_id", "last_updated", "data"
+            )
+        )
+    return out[0], out[1]
 
 
 def _bulk_insert(
@@ -345,6 +437,17 @@ def _bulk_insert(
                     value = text
                 values.append(value)
             copy.write_row(values)
+
+
+def _kept_versions(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The highest kept history version of each of ``keys`` that has one (deleted ids)."""
+    rows = (
+        ResourceVersion.objects.filter(_keys_query(keys))
+        .values("resource_type", "resource_id")
+        .annotate(top=models.Max("version_id"))
+        .values_list("resource_type", "resource_id", "top")
+    )
+    return {(t, i): v for t, i, v in rows}
 
 
 def _lock_existing(keys: set[tuple[str, str]]) -> dict[tuple[str, str], Resource]:

@@ -115,7 +115,9 @@ def test_prefer_return(emr_client) -> None:
 
 
 def test_summary_and_elements_on_read(emr_client) -> None:
-    _put(emr_client, patient("e1", text={"status": "generated", "div": "<div>x</div>"}))
+    div = '<div xmlns="http://www.w3.org/1999/xhtml">x</div>'
+    stored = _put(emr_client, patient("e1", text={"status": "generated", "div": div}))
+    assert stored.status_code == 201, stored.content
     data = emr_client.get("/fhir/Patient/e1?_elements=gender").json()
     assert set(data) == {"resourceType", "id", "meta", "gender"}
     assert data["meta"]["tag"][0]["code"] == "SUBSETTED"
@@ -148,3 +150,51 @@ def test_csrf_failure_under_fhir_is_an_operation_outcome(db) -> None:
         resp = client.post(url, data={"name": "x"})
         assert resp["Content-Type"].startswith("application/fhir+json"), url
         assert resp.json()["resourceType"] == "OperationOutcome"
+
+
+def test_delete_keeps_history_and_read_is_410(emr_client) -> None:
+    _two_versions(emr_client)
+    assert emr_client.delete("/fhir/Patient/im1", HTTP_IF_MATCH='W/"1"').status_code == 412
+    resp = emr_client.delete("/fhir/Patient/im1")
+    assert resp.status_code == 204 and resp["ETag"] == 'W/"3"'
+    gone = emr_client.get("/fhir/Patient/im1")
+    assert gone.status_code == 410 and gone.json()["resourceType"] == "OperationOutcome"
+    assert emr_client.get("/fhir/Patient?_id=im1").json()["total"] == 0
+    assert emr_client.get("/fhir/Patient/im1/_history/2").json()["gender"] == "male"
+    assert emr_client.get("/fhir/Patient/im1/_history/3").status_code == 410
+    assert emr_client.delete("/fhir/Patient/im1").status_code == 204  # idempotent
+    assert emr_client.delete("/fhir/Patient/never").status_code == 204
+    hist = emr_client.get("/fhir/Patient/im1/_history").json()
+    assert hist["type"] == "history" and hist["total"] == 3
+    methods = [(e["request"]["method"], e["response"]["etag"]) for e in hist["entry"]]
+    assert methods == [("DELETE", 'W/"3"'), ("PUT", 'W/"2"'), ("POST", 'W/"1"')]
+    assert "resource" not in hist["entry"][0]
+    again = _put(emr_client, patient("im1"))  # written again: the numbering continues
+    assert again.status_code == 201 and again.json()["meta"]["versionId"] == "4"
+
+
+def test_delete_needs_a_writer_and_hides_from_others(emr_client, db) -> None:
+    from fhir_helpers import make_user
+
+    _put(emr_client, patient("d1"))
+    nurse = Client()
+    nurse.force_login(make_user("nurse-del", "nurse"))
+    assert nurse.delete("/fhir/Patient/d1").status_code == 403
+    emr_client.delete("/fhir/Patient/d1")
+    assert nurse.get("/fhir/Patient/d1").status_code == 404  # never assigned: not 410
+    assert nurse.get("/fhir/Patient/d1/_history").status_code == 404
+
+
+def test_type_history_pages_and_since(emr_client) -> None:
+    for i in range(3):
+        _put(emr_client, patient(f"h{i}"))
+    _put(emr_client, patient("h0", gender="male"))
+    page = emr_client.get("/fhir/Patient/_history?_count=2").json()
+    assert page["total"] == 4 and len(page["entry"]) == 2
+    assert page["entry"][0]["resource"]["id"] == "h0"
+    assert page["entry"][0]["resource"]["meta"]["versionId"] == "2"
+    nxt = [link["url"] for link in page["link"] if link["relation"] == "next"]
+    assert nxt
+    future = emr_client.get("/fhir/Patient/_history?_since=2999-01-01").json()
+    assert future["entry"] == []
+    assert emr_client.get("/fhir/Patient/_history?foo=1").status_code == 400
