@@ -322,6 +322,33 @@ def ingredient(key: str) -> Ingredient | None:
     return ingredients().get(key)
 
 
+@lru_cache(maxsize=1)
+def _product_names() -> dict[str, tuple[str, ...]]:
+    """Folded product name/alias → the product's ingredient keys."""
+    return {fold(n): p.ingredient_keys for p in products().values() for n in (p.name, *p.aliases)}
+
+
+def display_name(name: str) -> str:
+    """The name a consumer shows for a known drug name. A name of one ingredient (its Chinese
+    or English name or an alias: 扑热息痛, 华法令) becomes the ingredient's Chinese name
+    (对乙酰氨基酚, 华法林); a brand or product keeps its own name (泰诺 is the four-ingredient
+    cold remedy, not paracetamol; 泰诺林; 复方新诺明 is sulfamethoxazole + trimethoprim).
+    An unknown name is returned as given."""
+    key = fold(name)
+    keys = _name_index().get(key, ())
+    if len(keys) != 1:
+        return name
+    ing = ingredients()[keys[0]]
+    own = {fold(n) for n in (ing.name_zh, ing.name_en, *ing.aliases) if n}
+    if key not in own or _product_names().get(key, keys) != keys:
+        return name
+    return ing.name_zh or name
+    keys = _name_index().get(key, ())
+    if len(keys) == 1:
+        return ingredients()[keys[0]].name_zh or name
+    return name
+
+
 @lru_cache(maxsize=4096)
 def ancestors(cls: str) -> frozenset[str]:
     """``cls`` and every parent above it."""

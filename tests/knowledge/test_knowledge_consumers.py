@@ -70,8 +70,28 @@ def test_hypertension_codes_are_the_same_for_follow_up_diet_and_medkb(code):
     assert code.lower() in api.kb().conditions["hypertension"]["ncodes"]
 
 
-def test_the_agent_lexicon_keeps_tainuo_a_brand_not_paracetamol():
+def test_the_agent_keeps_tainuo_the_cold_remedy_not_paracetamol():
+    """The agent reads drug names through clinical.knowledge.drugs: 泰诺 stays the product
+    (four ingredients to medkb and the monitor), 泰诺林 is paracetamol's brand, a synonym of
+    one ingredient becomes its name (扑热息痛 → 对乙酰氨基酚, 华法令 → 华法林)."""
     from clinical.agent.understanding import lexicon
+    from clinical.agent.understanding.rules import understand
 
-    rows = [r for r in lexicon.entries() if r.term == "泰诺"] if hasattr(lexicon, "entries") else []
-    assert all(r.canonical != "对乙酰氨基酚" for r in rows)
+    assert understand("能吃泰诺吗").medicines == ["泰诺"]
+    assert set(kd.resolve("泰诺")) == {
+        "paracetamol",
+        "pseudoephedrine",
+        "dextromethorphan",
+        "chlorphenamine",
+    }
+    assert understand("泰诺林能吃吗").medicines == ["泰诺林"]
+    assert understand("扑热息痛和华法令能一起吃吗").medicines == ["对乙酰氨基酚", "华法林"]
+    # no drug row of its own: every drug name is the shared knowledge's
+    drug_rows = {t.term for t in lexicon.terms() if t.kind == "medicine"}
+    assert {t.term for t in lexicon.drug_terms()} <= drug_rows
+    assert all(t.canonical != "对乙酰氨基酚" for t in lexicon.terms() if t.term == "泰诺")
+    from clinical.agent.routes.medication import CLASS_NAMES
+
+    with lexicon.DATA.open(encoding="utf-8") as fh:
+        own = {line.split(",")[2] for line in fh if line.startswith("medicine,")}
+    assert own <= CLASS_NAMES, "drug names belong in clinical/knowledge, class words only here"

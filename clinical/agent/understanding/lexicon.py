@@ -1,4 +1,7 @@
-"""Entity dictionary (data/lexicon.csv: medicines, foods, symptoms; one source per row)."""
+"""Entity dictionary: drug names from the shared drug knowledge (``clinical.knowledge.drugs``,
+issue #23: 泰诺 is the four-ingredient cold remedy there, 泰诺林 plain paracetamol), and
+data/lexicon.csv for foods and the colloquial medicine CLASS words the knowledge has no drug
+for (降压药, 消炎药 …; one source per row)."""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from clinical.knowledge import drugs
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "lexicon.csv"
 
@@ -17,11 +22,31 @@ class Term:
     canonical: str
 
 
+# Ingredients of these knowledge classes are drinks to the patient (白酒, 饮酒): the diet route's.
+NOT_MEDICINES = frozenset({"ethanol"})
+
+
+def drug_terms(taken: set[str] | frozenset[str] = frozenset()) -> list[Term]:
+    """Every Chinese drug name the shared knowledge knows, as a medicine term whose canonical
+    name is ``drugs.display_name`` (a product keeps its name, a synonym becomes the
+    ingredient's name). ASCII names are left to the KB's word-bounded mention finder."""
+    out = []
+    for name, keys in drugs.name_index().items():
+        if len(name) < 2 or name.isascii() or name in taken:
+            continue
+        if any(drugs.classes_of(k) & NOT_MEDICINES for k in keys):
+            continue
+        out.append(Term("medicine", name, drugs.display_name(name)))
+    return out
+
+
 @cache
 def terms() -> tuple[Term, ...]:
-    """All terms, longest first (so 牙龈出血 wins over 出血)."""
+    """All terms, longest first (so 牙龈出血 wins over 出血); a dictionary row wins over a
+    drug name of the same length (白酒 is a food)."""
     with DATA.open(encoding="utf-8", newline="") as fh:
         rows = [Term(r["kind"], r["term"], r["canonical"]) for r in csv.DictReader(fh)]
+    rows += drug_terms({r.term for r in rows})
     return tuple(sorted(rows, key=lambda t: -len(t.term)))
 
 
