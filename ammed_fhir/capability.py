@@ -6,33 +6,19 @@ parser enforces); every other R4 resource type is listed with create/update/read
 
 from __future__ import annotations
 
-import functools
-import pkgutil
 from typing import Any
 
 from django.conf import settings
 
 from ammed_fhir.search import SEARCH_PARAMS
-from ammed_fhir.validation import is_resource_type
+from ammed_fhir.validation import resource_types as r4_resource_types
 
 _WRITE_READ = ["create", "update", "read", "vread"]
 
 
-@functools.cache
 def resource_types() -> tuple[str, ...]:
-    """Every resource type fhir.resources' R4B models know (validated, stored, readable)."""
-    import fhir.resources.R4B as pkg
-    from fhir.resources.R4B import fhirtypes
-
-    modules = {m.name for m in pkgutil.iter_modules(pkg.__path__)}
-    names = []
-    for attr in dir(fhirtypes):
-        if not attr.endswith("Type"):
-            continue
-        name = attr[: -len("Type")]
-        if name.lower() in modules and is_resource_type(name):
-            names.append(name)
-    return tuple(sorted(set(names)))
+    """Exactly the concrete FHIR R4 (4.0.1) resource types (validated, stored, readable)."""
+    return r4_resource_types()
 
 
 def statement(base_url: str) -> dict[str, Any]:
@@ -70,7 +56,7 @@ def statement(base_url: str) -> dict[str, Any]:
             {
                 "mode": "server",
                 "documentation": (
-                    "Resources are validated with fhir.resources R4B models. Transactions are "
+                    "Resources are validated against FHIR R4 (4.0.1). Transactions are "
                     "all or nothing; batches answer entry by entry. Search pages with _count "
                     f"(default {settings.FHIR_DEFAULT_PAGE_SIZE}, max "
                     f"{settings.FHIR_MAX_PAGE_SIZE}) and _offset. Bundles over "
