@@ -11,11 +11,13 @@ class AmmedFhirConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import post_delete, post_save
 
-        from ammed_fhir import access, security
+        from ammed_fhir import access, audit, security
         from ammed_fhir.models import PatientAssignment, PractitionerAccount
 
         post_save.connect(access.on_assignment_saved, sender=PatientAssignment)
         post_delete.connect(access.on_assignment_deleted, sender=PatientAssignment)
+        post_save.connect(audit.on_assignment_created, sender=PatientAssignment)
+        post_delete.connect(audit.on_assignment_deleted, sender=PatientAssignment)
         post_save.connect(access.on_practitioner_linked, sender=PractitionerAccount)
         security.connect_signals()  # failed logins and lockouts on the ammed.security log
         settings.CELERY_BEAT_SCHEDULE.setdefault(

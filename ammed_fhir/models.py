@@ -172,3 +172,70 @@ class OutboxEvent(models.Model):
     def __str__(self) -> str:
         state = "dispatched" if self.dispatched_at else f"pending ({self.attempts} attempts)"
         return f"{self.topic} #{self.pk} {state}"
+
+
+class AuditRecordQuerySet(models.QuerySet):
+    """Append-only: no bulk update or delete (the database refuses them too on PostgreSQL)."""
+
+    def update(self, **kwargs) -> int:
+        raise PermissionError("audit records are append-only")
+
+    def delete(self):
+        raise PermissionError("audit records are append-only")
+
+    def for_patient(self, patient_id: str) -> AuditRecordQuerySet:
+        return self.filter(patients__contains=f",{patient_id},")
+
+
+class AuditRecord(models.Model):
+    """One clinician, integration, admin or system action, or one read of patient data.
+
+    Invariant: append-only (the model, its queryset, and on PostgreSQL row and TRUNCATE
+    triggers refuse changes; see ``ammed_fhir.audit`` and docs/security.md). Written through
+    ``ammed_fhir.audit.record`` only. ``patients`` lists every patient touched as
+    ``,id1,id2,`` (one row per request for reads). Reads carry ids only, never content.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # No foreign key constraint: deleting a user must neither cascade into nor be blocked
+    # by the trail; the name and role are kept as they were at the time.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_name = models.CharField(max_length=150, default="system")
+    role = models.CharField(max_length=16, default="system")  # admin|physician|nurse|…|system
+    on_behalf_of = models.CharField(max_length=80, blank=True, default="")  # Patient/<id>
+    action = models.CharField(max_length=48, db_index=True)
+    patients = models.TextField(blank=True, default="")  # ",id1,id2,"
+    object_type = models.CharField(max_length=64, blank=True, default="")
+    object_id = models.CharField(max_length=128, blank=True, default="")
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)  # method, path, status, via
+
+    objects = AuditRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} ({self.role}) {self.action}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionError("audit records are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit records are append-only")
+
+    @property
+    def patient_ids(self) -> list[str]:
+        return [p for p in self.patients.split(",") if p]
