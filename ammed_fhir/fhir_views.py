@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -313,6 +314,10 @@ def _single_entry_bundle(
         if if_match is not None and method == "PUT":
             req["ifMatch"] = if_match
         if_none_exist = request.META.get("HTTP_IF_NONE_EXIST")
+        if not if_none_exist and method == "POST":
+            # POST /fhir/Patient?identifier=… (fhirpy's get_or_create): the same condition
+            query = [(k, v) for k, v in request.GET.items() if k != "_format"]
+            if_none_exist = urlencode(query) if query else ""
         if if_none_exist and method == "POST":
             req["ifNoneExist"] = if_none_exist
     return {
@@ -436,8 +441,22 @@ class TypeView(FhirView):
         params = list(request.GET.lists())
         flat = [(name, value) for name, values in params for value in values]
         req = search.parse(resource_type, flat)
+        if req.summary and req.summary != "false" and req.elements:
+            raise FhirError.one(400, "invalid", "_summary and _elements cannot be combined")
+        if req.summary == "count":
+            req.count = 0
         total, rows = search.run(req, scope=access.search_scope(request.user, resource_type))
-        return fhir_response(_searchset(request, req, total, rows, flat))
+        extra = []
+        if req.include or req.revinclude:
+            extra = search.included(
+                req,
+                rows,
+                scope_for=lambda rtype: access.search_scope(request.user, rtype),
+                readable=lambda data: _visible(request, data),
+            )
+        if req.summary not in {"", "false", "count"} or req.elements:
+            rows = [elements.apply(r, req.summary, req.elements) for r in rows]
+        return fhir_response(_searchset(request, req, total, rows, flat, extra))
 
     @extend_schema(
         summary="Create a resource (server-assigned id)",
@@ -687,7 +706,9 @@ class VersionView(FhirView):
         return fhir_response(data, ETag=f'W/"{version_id}"')
 
 
-def _searchset(request, req: search.SearchRequest, total: int, rows, params) -> dict[str, Any]:
+def _searchset(
+    request, req: search.SearchRequest, total: int, rows, params, extra=()
+) -> dict[str, Any]:
     base = request.build_absolute_uri("/fhir")
     kept = [(k, v) for k, v in params if k not in {"_count", "_offset"}]
 
@@ -698,24 +719,25 @@ def _searchset(request, req: search.SearchRequest, total: int, rows, params) -> 
         return f"{base}/{req.resource_type}?{query}"
 
     links = [{"relation": "self", "url": page_url(req.offset)}]
-    if req.count and req.offset + req.count < total:
+    more = req.offset + req.count < total if total >= 0 else len(rows) == req.count
+    if req.count and more:
         links.append({"relation": "next", "url": page_url(req.offset + req.count)})
     if req.offset > 0 and req.count:
         links.append({"relation": "previous", "url": page_url(max(req.offset - req.count, 0))})
-    return {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "total": total,
-        "link": links,
-        "entry": [
-            {
-                "fullUrl": f"{base}/{r['resourceType']}/{r['id']}",
-                "resource": r,
-                "search": {"mode": "match"},
-            }
-            for r in rows
-        ],
-    }
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset"}
+    if total >= 0:
+        bundle["total"] = total
+    bundle["link"] = links
+    bundle["entry"] = [
+        {
+            "fullUrl": f"{base}/{r['resourceType']}/{r['id']}",
+            "resource": r,
+            "search": {"mode": mode},
+        }
+        for rs, mode in ((rows, "match"), (extra, "include"))
+        for r in rs
+    ]
+    return bundle
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -39,6 +39,9 @@ SEARCH_PARAMS: dict[str, dict[str, tuple[str, str]]] = {
     "Patient": {
         "_id": ("token", "Logical id"),
         "identifier": ("token", "A patient identifier (system|value or value)"),
+        "name": ("string", "Any part of a name (text, family, given), case-insensitive"),
+        "gender": ("token", "male | female | other | unknown"),
+        "birthdate": ("date", "Birth date, with prefixes ge/gt/le/lt/eq"),
     },
     "Practitioner": {
         "_id": ("token", "Logical id"),
@@ -55,8 +58,36 @@ SEARCH_PARAMS["Observation"]["code"] = ("token", "LOINC or other code (system|co
 SEARCH_PARAMS["Observation"]["date"] = ("date", "Effective time, with prefixes ge/gt/le/lt/eq")
 for _t in ("MedicationRequest", "Communication", "CarePlan"):
     SEARCH_PARAMS[_t]["status"] = ("token", "Status code; comma-separated means any of")
+for _params in SEARCH_PARAMS.values():
+    _params["_lastUpdated"] = ("date", "When the version was stored, with prefixes")
 
-_RESULT_PARAMS = {"_count", "_offset", "_format"}
+# _include: type → parameter → (target type, JSON elements holding the reference)
+INCLUDES: dict[str, dict[str, tuple[str, tuple[str, ...]]]] = {
+    "MedicationRequest": {"patient": ("Patient", ("subject",))},
+    "Observation": {"patient": ("Patient", ("subject",)), "subject": ("Patient", ("subject",))},
+    "Condition": {"patient": ("Patient", ("subject",)), "subject": ("Patient", ("subject",))},
+    "CarePlan": {"patient": ("Patient", ("subject",)), "subject": ("Patient", ("subject",))},
+    "Communication": {
+        "patient": ("Patient", ("subject",)),
+        "subject": ("Patient", ("subject",)),
+        "recipient": ("Patient", ("recipient",)),
+    },
+}
+# _sort: name → column (every type: _id, _lastUpdated; date where the type has one)
+_SORTS = {"_id": "resource_id", "_lastUpdated": "last_updated", "date": "effective"}
+_SUMMARY = {"true", "false", "text", "data", "count"}
+_RESULT_PARAMS = {
+    "_count",
+    "_offset",
+    "_format",
+    "_sort",
+    "_total",
+    "_totalMethod",  # fhirpy's count() sends it (Aidbox); the total is always counted
+    "_summary",
+    "_elements",
+    "_include",
+    "_revinclude",
+}
 _MAX_PAGING = 2**63 - 1  # PostgreSQL's OFFSET/LIMIT are bigints
 _DATE_PREFIXES = ("ge", "gt", "le", "lt", "eq")
 
@@ -72,8 +103,18 @@ class SearchRequest:
     codes: list[list[str]] = field(default_factory=list)  # AND of ORs
     identifiers: list[list[str]] = field(default_factory=list)
     dates: list[tuple[str, datetime, datetime]] = field(default_factory=list)
+    updated: list[tuple[str, datetime, datetime]] = field(default_factory=list)
+    birthdates: list[tuple[str, datetime, datetime]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    genders: list[str] = field(default_factory=list)
     count: int = 0
     offset: int = 0
+    sort: list[str] = field(default_factory=list)  # column names, "-" for descending
+    total: str = "accurate"  # accurate | none (estimate is accurate here)
+    summary: str = ""
+    elements: list[str] = field(default_factory=list)
+    include: list[tuple[str, str]] = field(default_factory=list)  # (param, target type)
+    revinclude: list[tuple[str, str]] = field(default_factory=list)  # (source type, param)
 
 
 def _token_values(raw: str) -> list[str]:
@@ -130,9 +171,14 @@ def parse(resource_type: str, params: list[tuple[str, str]]) -> SearchRequest:
         if "\x00" in name or "\x00" in value:  # PostgreSQL text cannot hold NUL
             issues.append(issue("invalid", "a search parameter contains a NUL character", where))
             continue
+        if name in _RESULT_PARAMS and name not in {"_count", "_offset"}:
+            problem = _result_param(req, name, value)
+            if problem:
+                issues.append(
+                    issue("not-supported" if "supported" in problem else "invalid", problem, where)
+                )
+            continue
         if name in _RESULT_PARAMS:
-            if name == "_format":
-                continue
             # ASCII digits only ("²".isdigit() is true), and no more than a bigint holds
             if not (value.isascii() and value.isdigit()) or len(value) > 19:
                 issues.append(issue("invalid", f"{name} must be a non-negative integer", where))
@@ -159,7 +205,19 @@ def parse(resource_type: str, params: list[tuple[str, str]]) -> SearchRequest:
         if not value:
             issues.append(issue("invalid", f"{name} needs a value", where))
             continue
-        if base == "_id":
+        if base in {"_lastUpdated", "birthdate"}:
+            prefix = value[:2] if value[:2] in _DATE_PREFIXES else "eq"
+            raw = value[2:] if value[:2] in _DATE_PREFIXES else value
+            rng = _date_range(raw)
+            if rng is None:
+                issues.append(issue("invalid", f"{name} {value!r} is not a FHIR date", where))
+                continue
+            (req.updated if base == "_lastUpdated" else req.birthdates).append((prefix, *rng))
+        elif base == "name":
+            req.names.append(value)
+        elif base == "gender":
+            req.genders += _token_values(value)
+        elif base == "_id":
             req.ids += _token_values(value)
         elif base in {"patient", "subject"}:
             ref = value.split("/")
@@ -184,6 +242,92 @@ def parse(resource_type: str, params: list[tuple[str, str]]) -> SearchRequest:
     if issues:
         raise FhirError(400, issues)
     return req
+
+
+def _result_param(req: SearchRequest, name: str, value: str) -> str:
+    """Apply one result parameter to ``req``; a problem's description, or ""."""
+    rtype = req.resource_type
+    if name in {"_format", "_totalMethod"}:
+        return ""
+    if name == "_total":
+        if value not in {"none", "estimate", "accurate"}:
+            return f"_total {value!r} is not none, estimate or accurate"
+        req.total = "none" if value == "none" else "accurate"
+        return ""
+    if name == "_summary":
+        if value not in _SUMMARY:
+            return f"_summary {value!r} is not one of {', '.join(sorted(_SUMMARY))}"
+        req.summary = value
+        return ""
+    if name == "_elements":
+        req.elements += [n.strip() for n in value.split(",") if n.strip()]
+        return ""
+    if name == "_sort":
+        for part in value.split(","):
+            part = part.strip()
+            key = part.lstrip("-")
+            column = _SORTS.get(key)
+            if column is None or (key == "date" and "date" not in SEARCH_PARAMS.get(rtype, {})):
+                allowed = "_id, _lastUpdated" + (
+                    ", date" if "date" in SEARCH_PARAMS.get(rtype, {}) else ""
+                )
+                return f"_sort {part!r} is not supported on {rtype} (supported: {allowed})"
+            req.sort.append(("-" if part.startswith("-") else "") + column)
+        return ""
+    if name == "_include":
+        parts = value.split(":")
+        target = INCLUDES.get(rtype, {}).get(parts[1]) if len(parts) in {2, 3} else None
+        if parts[0] != rtype or target is None or (len(parts) == 3 and parts[2] != target[0]):
+            return (
+                f"_include {value!r} is not supported on {rtype} (supported: "
+                + (", ".join(f"{rtype}:{p}" for p in INCLUDES.get(rtype, {})) or "none")
+                + ")"
+            )
+        req.include.append((parts[1], target[0]))
+        return ""
+    if name == "_revinclude":
+        parts = value.split(":")
+        target = INCLUDES.get(parts[0], {}).get(parts[1]) if len(parts) in {2, 3} else None
+        if target is None or target[0] != rtype or (len(parts) == 3 and parts[2] != rtype):
+            return f"_revinclude {value!r} is not supported on {rtype}"
+        req.revinclude.append((parts[0], parts[1]))
+        return ""
+    return f"{name} is not supported"
+
+
+def _apply_dates(qs: QuerySet, column: str, dates: list[tuple[str, datetime, datetime]]):
+    for prefix, start, end in dates:
+        if prefix == "ge":
+            qs = qs.filter(**{f"{column}__gte": start})
+        elif prefix == "gt":
+            qs = qs.filter(**{f"{column}__gte": end})
+        elif prefix == "le":
+            qs = qs.filter(**{f"{column}__lt": end})
+        elif prefix == "lt":
+            qs = qs.filter(**{f"{column}__lt": start})
+        else:
+            qs = qs.filter(**{f"{column}__gte": start, f"{column}__lt": end})
+    return qs
+
+
+def _apply_birthdates(qs: QuerySet, dates: list[tuple[str, datetime, datetime]]) -> QuerySet:
+    """``birthDate`` is text (YYYY[-MM[-DD]]) in the JSON: compared as ISO strings."""
+    from django.db.models.fields.json import KT
+
+    qs = qs.annotate(_birth=KT("data__birthDate"))
+    for prefix, start, end in dates:
+        lo, hi = start.date().isoformat(), end.date().isoformat()
+        if prefix == "ge":
+            qs = qs.filter(_birth__gte=lo)
+        elif prefix == "gt":
+            qs = qs.filter(_birth__gte=hi)
+        elif prefix == "le":
+            qs = qs.filter(_birth__lt=hi)
+        elif prefix == "lt":
+            qs = qs.filter(_birth__lt=lo)
+        else:
+            qs = qs.filter(_birth__gte=lo, _birth__lt=hi)
+    return qs
 
 
 def _json_list_has_any(qs: QuerySet, column: str, values: list[str]) -> QuerySet:
@@ -222,18 +366,25 @@ def queryset(
         qs = _json_list_has_any(qs, "codes", values)
     for values in req.identifiers:
         qs = _json_list_has_any(qs, "identifiers", values)
-    for prefix, start, end in req.dates:
-        if prefix == "ge":
-            qs = qs.filter(effective__gte=start)
-        elif prefix == "gt":
-            qs = qs.filter(effective__gte=end)
-        elif prefix == "le":
-            qs = qs.filter(effective__lt=end)
-        elif prefix == "lt":
-            qs = qs.filter(effective__lt=start)
-        else:
-            qs = qs.filter(effective__gte=start, effective__lt=end)
+    qs = _apply_dates(qs, "effective", req.dates)
+    qs = _apply_dates(qs, "last_updated", req.updated)
+    if req.birthdates:
+        qs = _apply_birthdates(qs, req.birthdates)
+    if req.genders:
+        from django.db.models.fields.json import KT
+
+        qs = qs.annotate(_gender=KT("data__gender")).filter(_gender__in=req.genders)
+    if req.names:
+        qs = qs.annotate(_names=Cast(_name_json(), TextField()))
+        for value in req.names:
+            qs = qs.filter(_names__icontains=value)
     return qs
+
+
+def _name_json():
+    from django.db.models.fields.json import KeyTransform
+
+    return KeyTransform("name", "data")
 
 
 def run(
@@ -241,8 +392,67 @@ def run(
 ) -> tuple[int, list[dict[str, Any]]]:
     """(total, the page of resources) for ``req``."""
     qs = queryset(req, visible, scope=scope)
-    total = qs.count()
+    total = qs.count() if req.total != "none" or req.count == 0 else -1
     if req.count == 0:
         return total, []
-    rows = qs.order_by("effective", "id").values_list("data", flat=True)
+    order = [*req.sort, "id"] if req.sort else ["effective", "id"]
+    rows = qs.order_by(*order).values_list("data", flat=True)
     return total, list(rows[req.offset : req.offset + req.count])
+
+
+_REVINCLUDE_LIMIT = 1000  # rows one _revinclude may add to a page
+
+
+def _refs_to(resource: dict[str, Any], elements: tuple[str, ...], target: str) -> set[str]:
+    from ammed_fhir.search_columns import reference_id
+
+    out = set()
+    for name in elements:
+        value = resource.get(name)
+        for ref in value if isinstance(value, list) else [value]:
+            rid = reference_id(ref, target)
+            if rid:
+                out.add(rid)
+    return out
+
+
+def included(
+    req: SearchRequest,
+    rows: list[dict[str, Any]],
+    *,
+    scope_for: Any,
+    readable: Any,
+) -> list[dict[str, Any]]:
+    """The resources ``_include``/``_revinclude`` add to a page of ``rows``, inside the
+    caller's compartment: ``scope_for(type)`` is ``access.search_scope`` for the caller,
+    ``readable(resource)`` its ``access.can_read_fhir`` check."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    page = {(r.get("resourceType"), r.get("id")) for r in rows}
+    for param, target in req.include:
+        elements = INCLUDES[req.resource_type][param][1]
+        ids = set().union(*(_refs_to(r, elements, target) for r in rows)) if rows else set()
+        if not ids:
+            continue
+        qs = Resource.objects.filter(resource_type=target, resource_id__in=ids)
+        scope = scope_for(target)
+        if scope is not None:
+            qs = qs.filter(scope)
+        for data in qs.values_list("data", flat=True):
+            if readable(data):
+                found[(target, data["id"])] = data
+    ids = {r["id"] for r in rows}
+    for source, param in req.revinclude:
+        if not ids:
+            break
+        elements = INCLUDES[source][param][1]
+        qs = Resource.objects.filter(resource_type=source).filter(
+            Q(patient_id__in=ids) | Q(other_patients__has_any_keys=sorted(ids))
+        )
+        scope = scope_for(source)
+        if scope is not None:
+            qs = qs.filter(scope)
+        rows_in = qs.order_by("effective", "id").values_list("data", flat=True)
+        for data in rows_in[:_REVINCLUDE_LIMIT]:
+            if _refs_to(data, elements, req.resource_type) & ids and readable(data):
+                found[(source, data["id"])] = data
+    return [data for key, data in found.items() if key not in page]

@@ -165,3 +165,84 @@ def test_store_api_reads_record_and_filters(record) -> None:
     )
     assert written["meta"]["versionId"] == "1"
     assert store.read("CarePlan", written["id"])["subject"]["reference"] == "Patient/s1"
+
+
+# ---- #19: _lastUpdated, _sort, _total, _summary=count, _include/_revinclude, Patient ----
+
+
+def test_patient_search_by_name_birthdate_gender(emr_client) -> None:
+    entries = [
+        put(patient("n1", name=[{"family": "Wang", "given": ["Fang"], "text": "王芳"}])),
+        put(patient("n2", gender="male", birthDate="1980-02-03", name=[{"text": "李雷"}])),
+        put(patient("n3", birthDate="1968-12-31", name=[{"family": "Wangsa"}])),
+    ]
+    assert post_bundle(emr_client, transaction(*entries)).status_code == 200
+
+    def ids(query: str) -> list[str]:
+        bundle = _get(emr_client, f"/fhir/Patient?{query}&_sort=_id")
+        return [e["resource"]["id"] for e in bundle["entry"]]
+
+    assert ids("name=wang") == ["n1", "n3"]
+    assert ids("name=王") == ["n1"]
+    assert ids("gender=male") == ["n2"]
+    assert ids("gender=female&birthdate=1968") == ["n1", "n3"]
+    assert ids("birthdate=ge1968-06-01") == ["n2", "n3"]
+    assert ids("birthdate=lt1968-06-01") == ["n1"]
+    assert ids("birthdate=1968-05-01") == ["n1"]
+
+
+def test_last_updated_sort_total_and_summary_count(record, emr_client) -> None:
+    everything = _get(emr_client, "/fhir/Observation?_lastUpdated=ge2000-01-01")
+    assert everything["total"] == 9
+    assert _get(emr_client, "/fhir/Observation?_lastUpdated=lt2000-01-01")["total"] == 0
+    newest = _get(emr_client, "/fhir/Observation?patient=s1&code=8480-6&_sort=-date&_count=2")
+    days = [e["resource"]["effectiveDateTime"][:10] for e in newest["entry"]]
+    assert days == ["2026-11-07", "2026-11-06"]
+    count = _get(emr_client, "/fhir/Observation?patient=s1&_summary=count")
+    assert count["total"] == 8 and count.get("entry", []) == []
+    no_total = _get(emr_client, "/fhir/Observation?patient=s1&_total=none&_count=3")
+    assert "total" not in no_total and len(no_total["entry"]) == 3
+    assert any(link["relation"] == "next" for link in no_total["link"])
+    assert emr_client.get("/fhir/Observation?_sort=value").status_code == 400
+    assert emr_client.get("/fhir/Patient?_sort=date").status_code == 400
+    elements = _get(emr_client, "/fhir/Observation?patient=s2&_elements=status")
+    assert set(elements["entry"][0]["resource"]) == {"resourceType", "id", "meta", "status"}
+
+
+def test_include_and_revinclude(record, emr_client) -> None:
+    page = _get(
+        emr_client, "/fhir/MedicationRequest?status=active&_include=MedicationRequest:patient"
+    )
+    modes = sorted((e["search"]["mode"], e["resource"]["resourceType"]) for e in page["entry"])
+    assert modes == [("include", "Patient"), ("match", "MedicationRequest")]
+    assert page["total"] == 1
+    rev = _get(emr_client, "/fhir/Patient?_id=s2&_revinclude=Observation:subject")
+    included = [e["resource"] for e in rev["entry"] if e["search"]["mode"] == "include"]
+    assert [r["resourceType"] for r in included] == ["Observation"]
+    assert included[0]["subject"]["reference"] == "Patient/s2"
+    bad = emr_client.get("/fhir/Observation?_include=Observation:performer")
+    assert bad.status_code == 400
+
+
+def test_include_respects_the_compartment(record, db) -> None:
+    from django.test import Client
+    from fhir_helpers import make_user
+
+    from ammed_fhir import access
+
+    nurse = make_user("nurse-inc", "nurse")
+    access.assign(nurse, "s1")
+    client = Client()
+    client.force_login(nurse)
+    rev = _get(client, "/fhir/Patient?_revinclude=Observation:patient&_count=100")
+    patients = {e["resource"]["id"] for e in rev["entry"] if e["search"]["mode"] == "match"}
+    subjects = {
+        e["resource"]["subject"]["reference"]
+        for e in rev["entry"]
+        if e["search"]["mode"] == "include"
+    }
+    assert patients == {"s1"} and subjects == {"Patient/s1"}
+    comms = _get(client, "/fhir/Patient?_id=s1&_revinclude=Communication:subject")
+    assert [e["resource"]["id"] for e in comms["entry"] if e["search"]["mode"] == "include"] == [
+        "c-hold"
+    ]  # staff see held messages; a patient would not (access.can_read_fhir)
