@@ -33,7 +33,7 @@ DROP FUNCTION IF EXISTS ammed_audit_append_only();
 
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(SQL)
+        schema_editor.execute(SQL, params=None)  # no placeholders: RAISE uses %
 
 
 def backwards(apps, schema_editor):
