@@ -10,10 +10,10 @@ from typing import Any
 
 from django.conf import settings
 
-from ammed_fhir.search import SEARCH_PARAMS
+from ammed_fhir.search import INCLUDES, SEARCH_PARAMS
 from ammed_fhir.validation import resource_types as r4_resource_types
 
-_WRITE_READ = ["create", "update", "read", "vread"]
+_WRITE_READ = ["create", "update", "delete", "read", "vread", "history-instance", "history-type"]
 
 
 def resource_types() -> tuple[str, ...]:
@@ -29,13 +29,25 @@ def statement(base_url: str) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "type": rtype,
             "interaction": [{"code": code} for code in interactions],
-            "versioning": "versioned",
-            "readHistory": False,
+            "versioning": "versioned-update",  # If-Match / request.ifMatch: 412 when stale
+            "readHistory": True,
             "updateCreate": True,
             "conditionalCreate": bool(params),  # ifNoneExist runs a search
-            "conditionalUpdate": False,
+            "conditionalRead": "full-support",  # If-None-Match, If-Modified-Since: 304
+            "conditionalUpdate": bool(params),  # PUT Type?search
             "conditionalDelete": "not-supported",
         }
+        includes = [f"{rtype}:{p}" for p in INCLUDES.get(rtype, {})]
+        if includes:
+            entry["searchInclude"] = includes
+        revincludes = [
+            f"{source}:{p}"
+            for source, by_param in INCLUDES.items()
+            for p, (target, _) in by_param.items()
+            if target == rtype
+        ]
+        if revincludes:
+            entry["searchRevInclude"] = revincludes
         if params:
             entry["searchParam"] = [
                 {"name": name, "type": kind, "documentation": doc}
@@ -61,8 +73,17 @@ def statement(base_url: str) -> dict[str, Any]:
                     f"(default {settings.FHIR_DEFAULT_PAGE_SIZE}, max "
                     f"{settings.FHIR_MAX_PAGE_SIZE}) and _offset. Bundles over "
                     f"{settings.FHIR_MAX_BODY_BYTES} bytes or "
-                    f"{settings.FHIR_MAX_BUNDLE_ENTRIES} entries are refused (413). No delete, "
-                    "no history listing, no _include."
+                    f"{settings.FHIR_MAX_BUNDLE_ENTRIES} entries are refused (413). Search "
+                    "also takes _sort (_id, _lastUpdated, date where listed; - for "
+                    "descending), _total (none|estimate|accurate), _summary (true, text, data, "
+                    "count, false), _elements, and the _include/_revinclude listed per type; "
+                    "anything else answers 400. Read takes _summary/_elements, If-None-Match "
+                    "and If-Modified-Since (304). Writes take If-Match (412 when stale) and "
+                    "Prefer: return=minimal|representation|OperationOutcome; POST takes "
+                    "If-None-Exist (or the search in the query string). DELETE keeps every "
+                    "version (_history); a deleted resource reads 410. JSON only: XML is 406. "
+                    "No conditional delete, no PATCH, no system-level history, no "
+                    "Subscription."
                 ),
                 "security": {
                     "cors": False,

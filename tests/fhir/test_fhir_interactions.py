@@ -198,3 +198,21 @@ def test_type_history_pages_and_since(emr_client) -> None:
     future = emr_client.get("/fhir/Patient/_history?_since=2999-01-01").json()
     assert future["entry"] == []
     assert emr_client.get("/fhir/Patient/_history?foo=1").status_code == 400
+
+
+def test_capability_statement_declares_what_is_supported(emr_client) -> None:
+    from fhir.resources.R4B.capabilitystatement import CapabilityStatement
+
+    body = emr_client.get("/fhir/metadata").json()
+    CapabilityStatement.model_validate(body)
+    by_type = {r["type"]: r for r in body["rest"][0]["resource"]}
+    patient_caps = by_type["Patient"]
+    codes = {i["code"] for i in patient_caps["interaction"]}
+    assert {"delete", "history-instance", "history-type", "search-type"} <= codes
+    assert patient_caps["conditionalUpdate"] and patient_caps["readHistory"]
+    assert patient_caps["conditionalDelete"] == "not-supported"
+    params = {p["name"] for p in patient_caps["searchParam"]}
+    assert {"name", "gender", "birthdate", "_lastUpdated", "identifier"} <= params
+    assert "Observation:subject" in patient_caps["searchRevInclude"]
+    assert by_type["MedicationRequest"]["searchInclude"] == ["MedicationRequest:patient"]
+    assert "Subscription" not in {i["code"] for i in body["rest"][0]["interaction"]}
