@@ -119,6 +119,16 @@ class DoseReminder(models.Model):
     response = models.CharField(max_length=16, choices=Response.choices, blank=True, default="")
     responded_at = models.DateTimeField(null=True, blank=True)
     response_at = models.DateTimeField(null=True, blank=True)  # when the patient says it happened
+    # Who recorded the answer when it was not the patient (a clinician, an EMR integration);
+    # empty for the patient's own answer. Every such answer is also an audit record.
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="代为回复者",
+    )
     snoozed_until = models.DateTimeField(null=True, blank=True)
     # A "remind me later" re-reminder points at the dose it repeats (adherence counts the dose).
     snooze_of_key = models.CharField(max_length=80, blank=True, default="")

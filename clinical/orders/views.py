@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -15,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ammed_fhir import store
+from ammed_fhir import audit, store
 from ammed_fhir.access import can_access_patient, is_clinician, own_patient_id, require_patient
 from clinical.orders.models import DoseReminder, OrderSchedule, PatientRoutine
 from clinical.orders.models import Response as Ans
@@ -180,7 +181,9 @@ class AckView(APIView):
         if rem.state == "cancelled":
             return Response({"detail": "该次服药已取消(医嘱已变更或停止)"}, status=409)
         try:
-            result = adherence.record_ack(rem, data.validated_data["status"], at)
+            result = adherence.record_ack(
+                rem, data.validated_data["status"], at, actor=request.user
+            )
         except adherence.AckConflict as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         return Response(
@@ -291,9 +294,12 @@ class RoutineView(APIView):
         row = PatientRoutine.objects.filter(patient_id=patient_id).first() or PatientRoutine(
             patient_id=patient_id
         )
+        before = RoutineSerializer(row).data if row.pk else None
         ser = RoutineSerializer(row, data=request.data, partial=True)
         ser.is_valid(raise_exception=True)
-        ser.save()
+        with transaction.atomic():
+            ser.save()
+            audit.record(request.user, "routine.change", obj=row, before=before, after=ser.data)
         schedule.sync_patient(patient_id)
         return Response(ser.data)
 

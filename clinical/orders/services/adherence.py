@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ammed_fhir import store
+from ammed_fhir import access, audit, store
 from clinical.monitor import gate
 from clinical.orders.models import (
     DoseReminder,
@@ -55,15 +55,27 @@ class AckResult:
 
 
 @transaction.atomic
-def record_ack(rem: DoseReminder, status: str, at: dt.datetime | None) -> AckResult:
-    """Record the patient's answer to a dose (caller has checked access)."""
+def record_ack(
+    rem: DoseReminder, status: str, at: dt.datetime | None, actor: Any = None
+) -> AckResult:
+    """Record the patient's answer to a dose (caller has checked access). ``actor``: the
+    user who sent it; when that is not the patient (a clinician, an integration token) the
+    reminder keeps them as ``responded_by`` and the change is an audit record naming them
+    as the actor and the patient as ``on_behalf_of``."""
     now = timezone.now()
     at = at or now
     if rem.response == status:
         return AckResult(rem, changed=False)
     if rem.response in FINAL:
         raise AckConflict(f"该次服药已记录为“{Response(rem.response).label}”")
-    updates: dict[str, Any] = {"response": status, "responded_at": now, "response_at": at}
+    proxy = actor is not None and access.own_patient_id(actor) != rem.patient_id
+    before = {"response": rem.response, "response_at": rem.response_at}
+    updates: dict[str, Any] = {
+        "response": status,
+        "responded_at": now,
+        "response_at": at,
+        "responded_by": actor if proxy else None,
+    }
     if status == Response.SNOOZED:
         updates["snoozed_until"] = at + dt.timedelta(minutes=settings.AMMED_REMINDER_SNOOZE_MINUTES)
     won = DoseReminder.objects.filter(id=rem.id, response=rem.response).update(**updates) == 1
@@ -86,6 +98,15 @@ def record_ack(rem: DoseReminder, status: str, at: dt.datetime | None) -> AckRes
                 "instruction": (rem.instruction + "，稍后提醒").strip("，")[:200],
                 "due_at": rem.snoozed_until,
             },
+        )
+    if proxy:
+        audit.record(
+            actor,
+            "dose.ack",
+            obj=rem,
+            on_behalf_of=f"Patient/{rem.patient_id}",
+            before=before,
+            after={"response": rem.response, "response_at": rem.response_at},
         )
     return AckResult(rem, changed=True)
 

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from ammed_fhir import bulk, store
+from ammed_fhir import audit, bulk, store
 from ammed_fhir.search_columns import parse_fhir_datetime, reference_id
 from clinical.knowledge import drugs as knowledge_drugs
 from clinical.orders.models import (
@@ -455,14 +455,25 @@ def cancel_future(request_id: str, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def approve_order(request_id: str, user: Any, now: dt.datetime | None = None) -> OrderSchedule:
-    """A clinician approves the order's current dosage for scheduling (audited on the row)."""
+    """A clinician approves the order's current dosage for scheduling: the row keeps the
+    latest approval, the audit trail every one (before/after approval and dosage)."""
+    fields = ["approved_fingerprint", "approved_by", "approved_at", "status", "dosage"]
     row = OrderSchedule.objects.select_for_update().get(request_id=request_id)
+    before = audit.snapshot(row, fields)
     row.approved_fingerprint = row.fingerprint
     row.approved_by = user
     row.approved_at = timezone.now()
     row.save(update_fields=["approved_fingerprint", "approved_by", "approved_at"])
     result = sync_order(request_id, now=now)
     assert result is not None
+    audit.record(
+        user,
+        "order.approve",
+        obj=result,
+        object_id=request_id,
+        before=before,
+        after=audit.snapshot(result, fields),
+    )
     return result
 
 
