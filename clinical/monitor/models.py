@@ -2,7 +2,9 @@
 
 Invariants:
 - every held (``on-hold``) Communication has exactly one ``Review`` (unique communication_id);
-- a Review leaves ``pending`` exactly once (approved / rejected), through ``services``;
+- a Review leaves ``pending`` exactly once (approved / rejected), through ``services``; a
+  decided Review is immutable: its decision fields cannot change and it cannot be deleted
+  (the model and its queryset refuse; on PostgreSQL a trigger too, migration 0003);
 - ``AuditEvent`` rows are append-only: the model refuses updates and deletes, its queryset
   refuses bulk update/delete, and the admin shows them read-only.
 """
@@ -21,8 +23,41 @@ class ReviewStatus(models.TextChoices):
     REJECTED = "rejected", "已拒绝"
 
 
+# What a decision fixes: once a review is decided none of these may change.
+DECISION_FIELDS = frozenset(
+    {
+        "status",
+        "decided_by",
+        "decided_by_id",
+        "decided_at",
+        "final_text",
+        "original_text",
+        "reason",
+        "patient_id",
+        "communication_id",
+    }
+)
+
+
+class ReviewQuerySet(models.QuerySet):
+    """Bulk changes cannot touch a decided review's decision, nor delete a decided review."""
+
+    def update(self, **kwargs: Any) -> int:
+        if DECISION_FIELDS & set(kwargs) and self.exclude(status=ReviewStatus.PENDING).exists():
+            raise PermissionError("a decided review cannot be changed")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        if self.exclude(status=ReviewStatus.PENDING).exists():
+            raise PermissionError("a decided review cannot be deleted")
+        return super().delete()
+
+
 class Review(models.Model):
-    """A held patient message awaiting clinician sign-off (the review queue)."""
+    """A held patient message awaiting clinician sign-off (the review queue).
+
+    Invariant: once decided (approved/rejected) the decision is fixed: ``save`` refuses a
+    change to any of ``DECISION_FIELDS`` and ``delete`` refuses outright."""
 
     communication_id = models.CharField(max_length=64, unique=True)
     patient_id = models.CharField(max_length=64, db_index=True)
@@ -43,6 +78,8 @@ class Review(models.Model):
     escalation_level = models.PositiveSmallIntegerField(default=0)
     escalate_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
+    objects = ReviewQuerySet.as_manager()
+
     class Meta:
         ordering = ["created", "id"]
         verbose_name = "待审核消息"
@@ -50,6 +87,25 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"Communication/{self.communication_id} ({self.get_status_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and self.pk is not None:
+            stored = (
+                Review.objects.filter(pk=self.pk)
+                .exclude(status=ReviewStatus.PENDING)
+                .values(*(f for f in DECISION_FIELDS if f != "decided_by"))
+                .first()
+            )
+            if stored is not None and any(
+                getattr(self, name) != value for name, value in stored.items()
+            ):
+                raise PermissionError(f"Review {self.pk}: a decided review cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if Review.objects.filter(pk=self.pk).exclude(status=ReviewStatus.PENDING).exists():
+            raise PermissionError(f"Review {self.pk}: a decided review cannot be deleted")
+        return super().delete(*args, **kwargs)
 
 
 class AppendOnlyQuerySet(models.QuerySet):

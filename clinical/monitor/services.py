@@ -28,7 +28,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user
 
-from ammed_fhir import access, events, store
+from ammed_fhir import access, audit, events, store
 from ammed_fhir.models import PractitionerAccount
 from ammed_fhir.validation import validate_communications
 from clinical.monitor.context import PatientContext
@@ -298,6 +298,16 @@ def _audit(
     after: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """The review's own history (``AuditEvent``); a person's decision also goes to the
+    one audit trail (``ammed_fhir.audit``) with the decider's role."""
+    if getattr(user, "pk", None):
+        audit.record(
+            user,
+            f"review.{action}",
+            obj=review,
+            before={"status": ReviewStatus.PENDING, "text": before},
+            after={"status": review.status, "text": after, **(detail or {})},
+        )
     return AuditEvent.objects.create(
         review=review,
         action=action,
