@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -11,7 +12,9 @@ class AgentMessage(models.Model):
     Invariants: an inbound row is stored before anything is answered; every outbound row
     was submitted through ``clinical.monitor.gate.submit`` and records the gate's decision
     (``released`` or ``held``) and the Communication it wrote. A FHIR Communication sent by
-    the patient is answered at most once (``source_ref`` is unique).
+    the patient is answered at most once (``source_ref`` is unique). An inbound message posted
+    by someone other than the patient (a clinician on the patient's behalf) names them as
+    ``author``: it is their message, and what it records (a dose acknowledgement) is theirs.
     """
 
     class Direction(models.TextChoices):
@@ -39,6 +42,10 @@ class AgentMessage(models.Model):
     source_ref = models.CharField(max_length=128, null=True, blank=True, unique=True)
     reply_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    # Who posted an inbound message when it was not the patient; empty for the patient's own.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
 

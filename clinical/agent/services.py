@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from ammed_fhir import audit
 from clinical.agent.models import AgentMessage
 from clinical.agent.routes import adherence, diet, followup, medication
 from clinical.agent.routes.base import RouteContext, RouteResult
@@ -89,15 +90,24 @@ def _existing(source_ref: str | None) -> AgentReply | None:
 
 
 def handle_message(
-    patient_id: str, text: str, *, source: str = "api", source_ref: str | None = None
+    patient_id: str,
+    text: str,
+    *,
+    source: str = "api",
+    source_ref: str | None = None,
+    author: Any = None,
 ) -> AgentReply:
-    """Answer one patient message (one transaction; idempotent per ``source_ref``)."""
+    """Answer one patient message (one transaction; idempotent per ``source_ref``).
+
+    ``author``: the user who posted it when that is not the patient (a clinician on the
+    patient's behalf): the message is stored as theirs, what it records (a dose
+    acknowledgement) names them, and the post is an audit record."""
     text = text.strip()[:MAX_TEXT]
     if done := _existing(source_ref):
         return done
     try:
         with transaction.atomic():
-            return _handle(patient_id, text, source, source_ref)
+            return _handle(patient_id, text, source, source_ref, author)
     except IntegrityError:  # the same Communication answered concurrently
         done = _existing(source_ref)
         if done is None:
@@ -105,7 +115,9 @@ def handle_message(
         return done
 
 
-def _handle(patient_id: str, text: str, source: str, source_ref: str | None) -> AgentReply:
+def _handle(
+    patient_id: str, text: str, source: str, source_ref: str | None, author: Any = None
+) -> AgentReply:
     inbound = AgentMessage.objects.create(
         patient_id=patient_id,
         direction=AgentMessage.Direction.INBOUND,
@@ -113,11 +125,22 @@ def _handle(patient_id: str, text: str, source: str, source_ref: str | None) -> 
         status=AgentMessage.Status.RECEIVED,
         source=source,
         source_ref=source_ref,
+        author=author,
     )
+    if author is not None:
+        audit.record(
+            author,
+            "conversation.message",
+            obj=inbound,
+            on_behalf_of=f"Patient/{patient_id}",
+            after={"message_id": inbound.pk},
+        )
     u = model_understanding.understand(text)
     if u.injection:
         log.info("agent: message %s contained an instruction attempt (ignored)", inbound.pk)
-    ctx = RouteContext(patient_id=patient_id, text=text, understanding=u, message_id=inbound.pk)
+    ctx = RouteContext(
+        patient_id=patient_id, text=text, understanding=u, message_id=inbound.pk, actor=author
+    )
     result = route(u, ctx)
     structured = {**result.structured, "intent": u.intent}
     phrased = phrase("agent", structured, result.draft)

@@ -30,7 +30,9 @@ class PatientMessagesView(APIView):
         body.is_valid(raise_exception=True)
         if store.read("Patient", patient_id) is None:
             return Response({"detail": "patient not found"}, status=status.HTTP_404_NOT_FOUND)
-        reply = services.handle_message(patient_id, body.validated_data["text"])
+        # Someone other than the patient (a clinician on their behalf) posts as themselves.
+        author = None if access.own_patient_id(request.user) == patient_id else request.user
+        reply = services.handle_message(patient_id, body.validated_data["text"], author=author)
         return Response(reply.as_dict())
 
     @extend_schema(responses={200: AgentMessageOut(many=True)}, summary="Conversation history")

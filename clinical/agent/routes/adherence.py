@@ -26,8 +26,9 @@ ACK_WINDOW_BEFORE = dt.timedelta(hours=12)
 ACK_WINDOW_AFTER = dt.timedelta(hours=1)
 
 
-def acknowledge(patient_id: str, medicines: list[str]) -> dict[str, Any] | None:
-    """Record ``taken`` on the latest open reminder; None when there is none to answer."""
+def acknowledge(patient_id: str, medicines: list[str], actor: Any = None) -> dict[str, Any] | None:
+    """Record ``taken`` on the latest open reminder; None when there is none to answer.
+    ``actor``: who said so when not the patient (kept on the reminder and audited)."""
     from clinical.orders.models import DoseReminder, Response
     from clinical.orders.services.adherence import SENT_STATES, record_ack
 
@@ -48,7 +49,7 @@ def acknowledge(patient_id: str, medicines: list[str]) -> dict[str, Any] | None:
         rem = open_reminders.first()
     if rem is None:
         return None
-    result = record_ack(rem, Response.TAKEN, now)
+    result = record_ack(rem, Response.TAKEN, now, actor=actor)
     return {
         "reminder": rem.key,
         "medication_request": f"MedicationRequest/{rem.request_id}",
@@ -82,7 +83,7 @@ def answer(ctx: RouteContext) -> RouteResult:
     structured: dict[str, Any] = {"route": "adherence", "ack": True, "medicines": meds}
     about: list[str] = []
     try:
-        recorded = acknowledge(ctx.patient_id, meds)
+        recorded = acknowledge(ctx.patient_id, meds, ctx.actor)
     except ImportError:
         recorded = None  # orders engine not installed: the history keeps the answer
     except Exception as exc:  # e.g. AckConflict: the dose already has another answer

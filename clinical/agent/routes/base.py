@@ -40,6 +40,7 @@ class RouteContext:
     text: str
     understanding: Understanding
     message_id: int
+    actor: Any = None  # the user who posted, when not the patient (a clinician)
 
 
 def escalate(route: str, ctx: RouteContext, reason: str, **extra: Any) -> RouteResult:
