@@ -9,7 +9,7 @@ Steps, each collecting every issue before failing once:
    references in compartment elements resolved to a Patient (422 when they cannot be);
    the output gate's rules for Communications (``ammed_fhir.write_policy``: a refused
    Communication refuses the whole bundle, transaction or batch, with 403);
-4. validation of every resource with fhir.resources (R4B);
+4. validation of every resource as FHIR R4 4.0.1 (``validation.py``);
 5. one bulk write (``store.write_validated``) inside one database transaction; change
    events go out on commit.
 A transaction with any issue persists nothing. A batch answers each entry on its own.
@@ -404,7 +404,12 @@ def _rewrite_references(entries: list[_Entry], url_map: dict[str, tuple[str, int
     for entry in entries:
         if entry.resource is None or entry.issues or entry.existing is not None:
             continue
-        for holder, where in _references(entry.resource, f"{entry.path}.resource"):
+        node = entry.resource
+        if entry.resource_type == "Bundle":
+            # a Bundle stored as a resource (document, collection…): its entries refer to
+            # each other by their own fullUrls, not to this request's entries
+            node = {k: v for k, v in node.items() if k != "entry"}
+        for holder, where in _references(node, f"{entry.path}.resource"):
             ref = holder["reference"]
             if ref.startswith("#"):
                 continue
