@@ -1,9 +1,10 @@
 """Who may see which patient. Everything outside your compartment looks missing (404).
 
-Roles are Django groups: ``physician``, ``nurse``, ``patient``, ``integration``.
+Roles are Django groups: ``physician``, ``pharmacist``, ``nurse``, ``patient``, ``integration``.
 - superusers see everything;
 - ``integration`` accounts (EMR systems) may push and read every patient, never sign off;
-- clinicians (physician, nurse) see the patients assigned to them;
+- clinicians (physician, pharmacist, nurse) see the patients assigned to them (who may sign
+  off what: ``clinical.workspace.signoff``);
 - a patient user sees only their own compartment, and of its Communications only the
   released messages addressed to them and their own (``patient_may_see``).
 
@@ -35,8 +36,8 @@ from ammed_fhir import compartments
 from ammed_fhir.models import PatientAccount, PatientAssignment, PractitionerAccount, Resource
 from ammed_fhir.write_policy import MESSAGE_CATEGORY_SYSTEM
 
-ROLES = ("physician", "nurse", "patient", "integration")
-CLINICIAN_ROLES = ("physician", "nurse")
+ROLES = ("physician", "pharmacist", "nurse", "patient", "integration")
+CLINICIAN_ROLES = ("physician", "pharmacist", "nurse")
 VIEW_PERM = "view_compartment"  # object permission on the Patient's Resource row
 
 User = AbstractBaseUser | AnonymousUser

@@ -16,6 +16,7 @@ from ammed_fhir.models import (
     Resource,
     ResourceVersion,
 )
+from clinical.workspace.admin_mixins import CompartmentAdminMixin
 
 
 def _pretty(data: object) -> str:
@@ -45,7 +46,7 @@ class _ReadOnlyJsonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(_ReadOnlyJsonAdmin):
+class ResourceAdmin(CompartmentAdminMixin, _ReadOnlyJsonAdmin):
     list_display = (
         "resource_type",
         "resource_id",
@@ -70,7 +71,8 @@ class ResourceVersionAdmin(_ReadOnlyJsonAdmin):
 
 
 @admin.register(PatientResource)
-class PatientAdmin(_ReadOnlyJsonAdmin):
+class PatientAdmin(CompartmentAdminMixin, _ReadOnlyJsonAdmin):
+    patient_field = "resource_id"
     list_display = ("resource_id", "name", "gender", "birth_date", "care_team", "last_updated")
     search_fields = ("resource_id",)
     readonly_fields = ("care_team", "pretty_json")
@@ -101,7 +103,7 @@ class PatientAdmin(_ReadOnlyJsonAdmin):
 
 
 @admin.register(PatientAssignment)
-class PatientAssignmentAdmin(admin.ModelAdmin):
+class PatientAssignmentAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     """Assigning a clinician here grants the guardian object permission (signals)."""
 
     list_display = ("patient_id", "user", "source", "created")

@@ -8,13 +8,14 @@ from rest_framework.authtoken.models import Token
 
 from ammed_fhir.models import PatientAccount, PatientAssignment, PractitionerAccount
 
-ROLE_GROUPS = ("physician", "nurse", "patient", "integration")
+ROLE_GROUPS = ("physician", "pharmacist", "nurse", "patient", "integration")
 DEMO_PASSWORD_HINT = "password = username"
 
 # username → (role label, group, is_superuser)
 _DEMO = {
     "admin": ("admin (superuser)", None, True),
     "dr_wang": ("physician", "physician", False),
+    "pharm_sun": ("pharmacist", "pharmacist", False),
     "nurse_li": ("nurse (assigned)", "nurse", False),
     "nurse_zhao": ("nurse (unassigned)", "nurse", False),
     "zhang_wei": ("patient", "patient", False),
@@ -27,15 +28,16 @@ DEMO_PATIENTS = ("demo-surgery", "demo-htn-dm")
 
 def ensure_demo_users() -> dict[str, str]:
     """Create the role groups and demo users (idempotent); return role label → username."""
+    from clinical.workspace.roles import sync_role_groups
+
     User = get_user_model()
-    for name in ROLE_GROUPS:
-        Group.objects.get_or_create(name=name)
+    sync_role_groups()  # the groups and their model permissions (as the migration sets them)
     out: dict[str, str] = {}
     for username, (label, group, superuser) in _DEMO.items():
         user, created = User.objects.get_or_create(username=username)
         if created:
             user.set_password(username)
-        user.is_staff = superuser or group in {"physician", "nurse"}
+        user.is_staff = superuser or group in {"physician", "pharmacist", "nurse"}
         user.is_superuser = superuser
         user.save()
         if group:
@@ -62,7 +64,11 @@ def link_demo_accounts() -> None:
         user=User.objects.get(username="zhang_wei"), defaults={"patient_id": DEMO_PATIENTS[0]}
     )
     for pid in DEMO_PATIENTS:
-        for username in ("dr_wang", "nurse_li"):  # dr_wang: usually already made from the GP link
+        for username in (
+            "dr_wang",
+            "pharm_sun",
+            "nurse_li",
+        ):  # dr_wang: usually already made from the GP link
             PatientAssignment.objects.get_or_create(
                 patient_id=pid,
                 user=User.objects.get(username=username),

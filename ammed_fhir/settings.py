@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "clinical.diet",
     "clinical.monitor",
     "clinical.agent",
+    "clinical.workspace",
     "inference",
     "training",
 ]
@@ -341,6 +342,27 @@ AMMED_MONITOR_MAX_CHARS = envint("AMMED_MONITOR_MAX_CHARS", 4000)
 AMMED_MONITOR_KB = envstr("AMMED_MONITOR_KB", "auto")  # auto | medkb | interim | off
 AMMED_MONITOR_ESCALATE_AFTER_MIN = envfloat("AMMED_MONITOR_ESCALATE_AFTER_MIN", 60.0)
 AMMED_MONITOR_ESCALATION_CHAIN = envlist("AMMED_MONITOR_ESCALATION_CHAIN", [])  # usernames
+
+# Clinician workspace (clinical.workspace): sign-off governance and the review SLA.
+AMMED_MEDICATION_SIGNOFF_ROLES = envlist(
+    "AMMED_MEDICATION_SIGNOFF_ROLES", ["physician", "pharmacist"]
+)
+AMMED_MEDICATION_CATEGORIES = envlist("AMMED_MEDICATION_CATEGORIES", ["guidance", "reminder"])
+AMMED_MEDICATION_CHECKS = envlist(
+    "AMMED_MEDICATION_CHECKS",
+    [
+        "dose_limit",
+        "med_change",
+        "allergy_interaction",
+        "rx_self_medication",
+        "leftover_antibiotics",
+        "unknown_drug",
+        "structured_consistency",
+    ],
+)
+AMMED_MEDICATION_INTENTS = envlist("AMMED_MEDICATION_INTENTS", ["medication_question", "dose_ack"])
+AMMED_CAREPLAN_APPROVER_ROLES = envlist("AMMED_CAREPLAN_APPROVER_ROLES", ["physician"])
+AMMED_REVIEW_SLA_MIN = envfloat("AMMED_REVIEW_SLA_MIN", 60.0)  # minutes a review may wait
 
 # Shared public data sets (research use: read when present, never shipped).
 # Default: ``../shared/data`` next to the checkout (or next to its parent, for worktrees).

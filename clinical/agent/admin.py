@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.contrib import admin
 
 from clinical.agent.models import AgentMessage
+from clinical.workspace.admin_mixins import CompartmentAdminMixin
 
 
 @admin.register(AgentMessage)
-class AgentMessageAdmin(admin.ModelAdmin):
+class AgentMessageAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     list_display = ["id", "patient_id", "direction", "intent", "route", "status", "created"]
     list_filter = ["direction", "status", "intent", "route"]
     search_fields = ["patient_id"]

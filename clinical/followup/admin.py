@@ -16,10 +16,12 @@ from ammed_fhir import store
 from clinical.followup.chart import svg_for
 from clinical.followup.models import AlertRecord, Assessment, FollowupCarePlan, FollowupState
 from clinical.followup.services.careplan import approve_careplan
+from clinical.workspace import signoff
+from clinical.workspace.admin_mixins import CompartmentAdminMixin
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     list_display = (
         "patient_id",
         "disposition",
@@ -77,20 +79,20 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(FollowupState)
-class FollowupStateAdmin(admin.ModelAdmin):
+class FollowupStateAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     list_display = ("patient_id", "disposition", "assessed")
     list_filter = ("disposition",)
     search_fields = ("patient_id",)
 
 
 @admin.register(AlertRecord)
-class AlertRecordAdmin(admin.ModelAdmin):
+class AlertRecordAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     list_display = ("patient_id", "reason_code", "disposition", "communication_id", "created")
     list_filter = ("disposition",)
 
 
 @admin.register(FollowupCarePlan)
-class FollowupCarePlanAdmin(admin.ModelAdmin):
+class FollowupCarePlanAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     list_display = ("resource_id", "patient_id", "status", "version_id", "last_updated")
     list_filter = ("status",)
     search_fields = ("patient_id",)
@@ -115,7 +117,11 @@ class FollowupCarePlanAdmin(admin.ModelAdmin):
             )
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{} — {}</li>", acts))
 
-    @admin.action(description="批准所选随访计划（draft → active）")
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        """CarePlans are approved by physicians (``AMMED_CAREPLAN_APPROVER_ROLES``)."""
+        return signoff.may_approve_careplan(request.user)
+
+    @admin.action(description="批准所选随访计划（草稿 → 执行中）", permissions=["approve"])
     def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
         done = 0
         for plan in queryset:

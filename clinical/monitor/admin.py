@@ -9,17 +9,77 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, TextField, Value, When
+from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils import timezone
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from clinical.monitor import services
 from clinical.monitor.models import AuditEvent, Review, ReviewStatus
+from clinical.workspace import patients, signoff
 
-DECISIONS = ("_approve", "_edit_approve", "_reject")
+DECISIONS = ("_approve", "_edit_approve", "_reject", "_escalate")
+SEVERITY_ZH = {"high": "高", "medium": "中", "low": "低"}
+CATEGORY_ZH = {
+    "agent": "智能回复",
+    "guidance": "用药指导",
+    "reminder": "服药提醒",
+    "careplan": "随访计划",
+    "alert": "医护警报",
+    "diet": "饮食建议",
+}
+STRUCTURED_ZH = {
+    "intent": "意图",
+    "medication": "药物",
+    "medicines": "药物",
+    "dose": "剂量",
+    "time": "时间",
+    "symptoms": "症状",
+    "foods": "食物",
+    "reason": "原因",
+    "disposition": "处置级别",
+}
+
+
+def severity_rank():
+    """0 high, 1 medium, 2 otherwise: the findings JSON as text, the same on PostgreSQL
+    (jsonb's text form) and SQLite (the stored json.dumps text)."""
+    text = Cast("findings", TextField())
+    return Case(
+        When(**{"_findings_text__contains": '"severity": "high"'}, then=Value(0)),
+        When(**{"_findings_text__contains": '"severity": "medium"'}, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    ), text
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Opens on pending reviews; "全部" shows every status."""
+
+    title = "状态"
+    parameter_name = "status__exact"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [*ReviewStatus.choices, ("all", "全部")]
+
+    def choices(self, changelist: Any):
+        current = self.value() or ReviewStatus.PENDING
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        value = self.value() or ReviewStatus.PENDING
+        return queryset if value == "all" else queryset.filter(status=value)
 
 
 def highlight(text: str, findings: list[dict[str, Any]]) -> SafeString:
@@ -85,20 +145,25 @@ class ReviewAdmin(admin.ModelAdmin):
     form = ReviewForm
     list_display = [
         "id",
-        "patient_id",
-        "category",
+        "patient_label",
+        "category_label",
+        "severity_label",
+        "waiting_label",
         "status",
         "finding_codes",
-        "created",
+        "signoff_label",
         "escalation_level",
     ]
-    list_filter = ["status", "category"]
-    list_display_links = ["id", "patient_id"]
-    ordering = ["created", "id"]
+    list_filter = [StatusFilter, "category"]
+    list_display_links = ["id", "patient_label"]
     readonly_fields = [
-        "patient_id",
-        "category",
+        "patient_label",
+        "patient_summary",
+        "patient_question",
+        "category_label",
         "status",
+        "signoff_label",
+        "structured_source",
         "held_text",
         "findings_table",
         "final_text",
@@ -107,7 +172,20 @@ class ReviewAdmin(admin.ModelAdmin):
         "reason",
     ]
     fieldsets = [
-        (None, {"fields": ["patient_id", "category", "status", "held_text", "findings_table"]}),
+        ("患者", {"fields": ["patient_label", "patient_summary", "patient_question"]}),
+        (
+            "待审核消息",
+            {
+                "fields": [
+                    "category_label",
+                    "status",
+                    "signoff_label",
+                    "held_text",
+                    "structured_source",
+                    "findings_table",
+                ]
+            },
+        ),
         ("审核", {"fields": ["edited_text", "decision_reason"]}),
         ("结果", {"fields": ["final_text", "decided_by", "decided_at", "reason"]}),
     ]
@@ -116,7 +194,16 @@ class ReviewAdmin(admin.ModelAdmin):
 
     # --- permissions: clinicians on their reviews, never patients or integrations ----------
     def get_queryset(self, request: HttpRequest):
-        return services.reviews_for(request.user)
+        rank, text = severity_rank()
+        return (
+            services.reviews_for(request.user)
+            .annotate(_findings_text=text)
+            .annotate(severity_rank=rank)
+        )
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        """Most severe first, then the longest waiting."""
+        return ["severity_rank", "created", "id"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return services.may_review(request.user)
@@ -140,9 +227,98 @@ class ReviewAdmin(admin.ModelAdmin):
     # --- display ---------------------------------------------------------------------------
     @admin.display(description="发现")
     def finding_codes(self, obj: Review) -> str:
-        return ", ".join(
-            sorted({f.get("code", "") for f in obj.findings if f.get("severity") != "low"})
+        return "；".join(
+            dict.fromkeys(
+                str(f.get("explanation") or f.get("code", ""))[:40]
+                for f in obj.findings
+                if f.get("severity") != "low"
+            )
         )
+
+    @admin.display(description="患者")
+    def patient_label(self, obj: Review) -> str:
+        return patients.briefs([obj.patient_id])[obj.patient_id]
+
+    @admin.display(description="类别")
+    def category_label(self, obj: Review) -> str:
+        return CATEGORY_ZH.get(obj.category, obj.category or "—")
+
+    @admin.display(description="严重程度", ordering="severity_rank")
+    def severity_label(self, obj: Review) -> str:
+        levels = [f.get("severity") for f in obj.findings]
+        top = next((s for s in ("high", "medium", "low") if s in levels), "")
+        return SEVERITY_ZH.get(top, "—")
+
+    @admin.display(description="已等待", ordering="created")
+    def waiting_label(self, obj: Review) -> str:
+        end = obj.decided_at or timezone.now()
+        text = patients.waiting(obj.created, end)
+        sla = settings.AMMED_REVIEW_SLA_MIN
+        if obj.status == ReviewStatus.PENDING and (end - obj.created).total_seconds() > sla * 60:
+            return format_html('<strong style="color:#c62828">{}（超时）</strong>', text)
+        return text
+
+    @admin.display(description="签发要求")
+    def signoff_label(self, obj: Review) -> str:
+        if signoff.is_medication_content(obj):
+            return "用药相关：须医生或药师签发"
+        return "非用药内容：医生、药师或护士可签发"
+
+    @admin.display(description="患者概况")
+    def patient_summary(self, obj: Review) -> SafeString:
+        from ammed_fhir.summary import patient_summary_lines
+
+        return format_html(
+            '<div style="white-space:pre-wrap">{}</div>',
+            "\n".join(patient_summary_lines(obj.patient_id)),
+        )
+
+    @admin.display(description="患者的提问与近期对话")
+    def patient_question(self, obj: Review) -> SafeString:
+        from clinical.agent.models import AgentMessage
+
+        reply = AgentMessage.objects.filter(communication_id=obj.communication_id).first()
+        if reply is None:
+            return format_html("{}", "（非对话回复，无患者提问）")
+        recent = list(
+            AgentMessage.objects.filter(patient_id=obj.patient_id, id__lte=reply.pk).order_by(
+                "-id"
+            )[:6]
+        )[::-1]
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    timezone.localtime(m.created).strftime("%Y-%m-%d %H:%M"),
+                    m.get_direction_display(),
+                    m.text,
+                )
+                for m in recent
+            ),
+        )
+        question = reply.reply_to.text if reply.reply_to else "—"
+        return format_html(
+            '<p><strong>患者提问：</strong>{}</p><table class="findings">'
+            "<tr><th>时间</th><th>发送方</th><th>内容</th></tr>{}</table>",
+            question,
+            rows,
+        )
+
+    @admin.display(description="消息的结构化来源")
+    def structured_source(self, obj: Review) -> SafeString:
+        structured = (obj.message or {}).get("structured") or {}
+        if not structured:
+            return format_html("{}", "—")
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td></tr>",
+            (
+                (STRUCTURED_ZH.get(k, k), v if isinstance(v, str) else _compact(v))
+                for k, v in structured.items()
+            ),
+        )
+        return format_html('<table class="findings">{}</table>', rows)
 
     @admin.display(description="被拦截的消息（标黄为问题处）")
     def held_text(self, obj: Review) -> SafeString:
@@ -153,7 +329,7 @@ class ReviewAdmin(admin.ModelAdmin):
         rows = "".join(
             format_html(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                f.get("severity", ""),
+                SEVERITY_ZH.get(f.get("severity", ""), f.get("severity", "")),
                 f.get("code", ""),
                 f.get("excerpt", ""),
                 f.get("explanation", ""),
@@ -184,6 +360,13 @@ class ReviewAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         if request.method == "POST" and any(k in request.POST for k in DECISIONS):
             return self._decide(request, object_id)
+        review = (
+            self.get_queryset(request).filter(pk=object_id).first() if object_id.isdigit() else None
+        )
+        extra_context = {
+            **(extra_context or {}),
+            "may_approve": review is not None and signoff.may_approve(request.user, review),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _decide(self, request: HttpRequest, object_id: str) -> HttpResponse:
@@ -195,7 +378,10 @@ class ReviewAdmin(admin.ModelAdmin):
         text = request.POST.get("edited_text", "")
         reason = request.POST.get("decision_reason", "").strip()
         try:
-            if "_reject" in request.POST:
+            if "_escalate" in request.POST:
+                signoff.escalate_to_prescriber(review, request.user, reason)
+                messages.success(request, "已升级给医生/药师签发。")
+            elif "_reject" in request.POST:
                 services.reject(review.pk, request.user, reason)
                 messages.success(request, "已拒绝，该消息不会发送给患者。")
             elif "_edit_approve" in request.POST:
@@ -210,6 +396,12 @@ class ReviewAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(
             reverse("admin:monitor_review_changelist") + "?status__exact=pending"
         )
+
+
+def _compact(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
 
 
 @admin.register(AuditEvent)

@@ -56,6 +56,12 @@ class ReviewConflict(ReviewError):
     status_code = 409
 
 
+class SignOffRequired(ReviewError):
+    """Medication content needs a physician or pharmacist (``clinical.workspace.signoff``)."""
+
+    status_code = 403
+
+
 def communication_id(key: str | None) -> str:
     """A valid FHIR id for an idempotency key (the key itself when valid, else a uuid5)."""
     if not key:
@@ -322,7 +328,7 @@ def _audit(
 def _locked_pending(review_id: int) -> Review:
     review = Review.objects.select_for_update().get(pk=review_id)
     if review.status != ReviewStatus.PENDING:
-        raise ReviewConflict(f"review is already {review.status}")
+        raise ReviewConflict(f"该审核已处理（{review.get_status_display()}）")
     return review
 
 
@@ -335,11 +341,14 @@ def approve(review_id: int, user: Any, text: str | None = None, note: str = "") 
     """Approve a held message (optionally edited): Communication completed + its delivery
     outbox in the same transaction (sent on commit)."""
     from clinical.monitor.gate import notify_released
+    from clinical.workspace import signoff
 
     review = _locked_pending(review_id)
+    if not signoff.may_approve(user, review):
+        raise SignOffRequired("用药相关内容须由医生或药师审核签发，护士请升级处理")
     edited = text is not None and text != review.original_text
     if text is not None and not text.strip():
-        raise ReviewError("edited text must not be empty")
+        raise ReviewError("修改后的消息不能为空")
     final = text if edited else review.original_text
     detail: dict[str, Any] = {"note": note} if note else {}
     if edited:
@@ -383,7 +392,7 @@ def approve(review_id: int, user: Any, text: str | None = None, note: str = "") 
 def reject(review_id: int, user: Any, reason: str) -> Review:
     """Reject a held message: Communication not-done with the reason; nothing delivered."""
     if not (reason or "").strip():
-        raise ReviewError("a reason is required to reject")
+        raise ReviewError("拒绝时必须填写原因")
     review = _locked_pending(review_id)
     comm = dict(store.read("Communication", review.communication_id) or {})
     if not comm:

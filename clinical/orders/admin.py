@@ -13,6 +13,8 @@ from django.utils.html import format_html, format_html_join
 
 from clinical.orders.models import Delivery, DoseReminder, OrderSchedule, PatientRoutine
 from clinical.orders.services import adherence, schedule
+from clinical.workspace import signoff
+from clinical.workspace.admin_mixins import CompartmentAdminMixin
 
 
 def adherence_chart(patient_id: str, request_id: str | None = None, days: int = 28) -> str:
@@ -71,7 +73,7 @@ def adherence_chart(patient_id: str, request_id: str | None = None, days: int = 
 
 
 @admin.register(PatientRoutine)
-class PatientRoutineAdmin(admin.ModelAdmin):
+class PatientRoutineAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     list_display = [
         "patient_id",
         "wake_time",
@@ -93,7 +95,7 @@ class PatientRoutineAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrderSchedule)
-class OrderScheduleAdmin(admin.ModelAdmin):
+class OrderScheduleAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     list_display = ["medication", "patient_id", "status", "critical_class", "source", "updated"]
     list_filter = ["status", "critical_class", "source"]
     search_fields = ["patient_id", "request_id", "medication"]
@@ -106,7 +108,12 @@ class OrderScheduleAdmin(admin.ModelAdmin):
     def adherence_over_time(self, obj: OrderSchedule) -> str:
         return adherence_chart(obj.patient_id, obj.request_id) if obj.pk else "-"
 
-    @admin.action(description="审核通过所选医嘱的当前用法并开始提醒")
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        """Approving a dosage is medication sign-off: physicians and pharmacists with the
+        change permission; the queryset is already limited to the user's patients."""
+        return signoff.may_approve_orders(request.user) and self.has_change_permission(request)
+
+    @admin.action(description="审核通过所选医嘱的当前用法并开始提醒", permissions=["approve"])
     def approve(self, request: HttpRequest, queryset: QuerySet[OrderSchedule]) -> None:
         done = 0
         for row in queryset:
@@ -116,7 +123,7 @@ class OrderScheduleAdmin(admin.ModelAdmin):
 
 
 @admin.register(DoseReminder)
-class DoseReminderAdmin(admin.ModelAdmin):
+class DoseReminderAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     list_display = ["medication", "patient_id", "due_at", "state", "response"]
     list_filter = ["state", "response"]
     search_fields = ["patient_id", "request_id", "key"]
@@ -127,7 +134,7 @@ class DoseReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     list_display = ["communication_id", "channel", "state", "attempts", "delivered_at"]
     list_filter = ["channel", "state"]
     search_fields = ["communication_id", "patient_id"]

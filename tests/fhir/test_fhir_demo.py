@@ -55,7 +55,7 @@ def test_demo_pushes_fixtures_and_prints_chinese_summary() -> None:
             "user__username", "source"
         )
     )
-    assert sources == {"dr_wang": "generalPractitioner", "nurse_li": "demo"}
+    assert sources == {"dr_wang": "generalPractitioner", "pharm_sun": "demo", "nurse_li": "demo"}
     from django.contrib.auth import get_user_model
 
     zhao = get_user_model().objects.get(username="nurse_zhao")

@@ -183,10 +183,13 @@ def test_physician_approves_through_api():
     assert again.status_code == 409
 
 
-def test_assigned_nurse_edits_through_api():
+def test_assigned_pharmacist_edits_through_api_a_nurse_may_not():
+    """Medication content is signed off by a physician or pharmacist (workspace.signoff)."""
     review = _held()
     fixed = "头孢呋辛酯片请按医嘱服完全程，剩余药品请交回药房，不要留着自行服用。"
-    resp = post_json(client_for("nurse_li"), f"/api/v1/reviews/{review.pk}/edit", {"text": fixed})
+    nurse = post_json(client_for("nurse_li"), f"/api/v1/reviews/{review.pk}/edit", {"text": fixed})
+    assert nurse.status_code == 403
+    resp = post_json(client_for("pharm_sun"), f"/api/v1/reviews/{review.pk}/edit", {"text": fixed})
     assert resp.status_code == 200
     assert resp.json()["final_text"] == fixed and resp.json()["original_text"] == UNSAFE
     assert store.read("Communication", "api-h")["payload"][0]["contentString"] == fixed

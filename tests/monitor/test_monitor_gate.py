@@ -113,11 +113,11 @@ def test_approve_releases_and_delivers(django_capture_on_commit_callbacks):
 def test_edit_then_approve_keeps_before_and_after():
     review = _held()
     fixed = "疼痛时对乙酰氨基酚片每次1片(0.5g)，每天不超过4次。"
-    services.approve(review.pk, _user("nurse_li"), fixed, "改为医嘱剂量")
+    services.approve(review.pk, _user("dr_wang"), fixed, "改为医嘱剂量")
     review.refresh_from_db()
     assert review.original_text == UNSAFE and review.final_text == fixed
     ev = AuditEvent.objects.get(review=review, action="edit_approve")
-    assert (ev.before, ev.after, ev.actor_name) == (UNSAFE, fixed, "nurse_li")
+    assert (ev.before, ev.after, ev.actor_name) == (UNSAFE, fixed, "dr_wang")
     assert ev.detail["findings_after_edit"] == []
     assert store.read("Communication", "h")["payload"][0]["contentString"] == fixed
 

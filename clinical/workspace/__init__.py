@@ -1,0 +1,2 @@
+"""Clinician workspace: roles and their permissions, compartment-filtered admin, sign-off
+governance, the worklist home page."""
