@@ -1,0 +1,19 @@
+"""Chinese labels for codes the clinical apps store (alert reasons, finding codes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def reason_text(code: str, assessment: Any = None) -> str:
+    """The Chinese text of a follow-up reason ``code``: from the assessment that raised it,
+    else the code itself (never shown bare when the assessment is known)."""
+    result = getattr(assessment, "result", None) or {}
+    for reason in result.get("reasons", []) if isinstance(result, dict) else []:
+        if reason.get("code") == code and reason.get("text"):
+            return str(reason["text"])
+    return code
+
+
+def alert_text(alert: Any) -> str:
+    return reason_text(alert.reason_code, alert.assessment)

@@ -1,0 +1,152 @@
+"""The clinician's worklist: their patients ordered by urgency, each with its reasons.
+
+Order (most urgent first): the latest follow-up disposition (emergency, urgent, routine,
+self-care, none), then the number of open emergency/urgent alerts, then the longest-waiting
+pending review. Pending reviews count as overdue past ``AMMED_REVIEW_SLA_MIN`` minutes (the
+monitor's escalation chain, ``AMMED_MONITOR_ESCALATE_AFTER_MIN``, escalates them).
+Everything is limited to ``access.visible_patient_ids(user)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from ammed_fhir import access
+from ammed_fhir.models import Resource
+from clinical.workspace import patients
+from clinical.workspace.labels import alert_text
+
+DISPOSITION_RANK = {"emergency": 0, "urgent": 1, "routine": 2, "self-care": 3}
+DISPOSITION_ZH = {
+    "emergency": "立即急诊",
+    "urgent": "24小时内就诊",
+    "routine": "常规复诊",
+    "self-care": "居家自我管理",
+}
+
+
+@dataclass
+class Row:
+    patient_id: str
+    label: str
+    disposition: str = ""
+    reasons: list[str] = field(default_factory=list)
+    open_alerts: list[str] = field(default_factory=list)
+    urgent_alerts: int = 0
+    pending_reviews: list[dict[str, Any]] = field(default_factory=list)
+    overdue_reviews: int = 0
+    overdue_activities: list[str] = field(default_factory=list)
+    critical_adherence: list[str] = field(default_factory=list)
+    last_contact: dt.datetime | None = None
+    oldest_wait_s: float = 0.0
+
+    @property
+    def disposition_label(self) -> str:
+        return DISPOSITION_ZH.get(self.disposition, "尚未评估")
+
+    def sort_key(self) -> tuple:
+        return (DISPOSITION_RANK.get(self.disposition, 4), -self.urgent_alerts, -self.oldest_wait_s)
+
+
+def _patient_ids(user: Any) -> list[str]:
+    visible = access.visible_patient_ids(user)
+    rows = Resource.objects.filter(resource_type="Patient")
+    if visible is not None:
+        rows = rows.filter(resource_id__in=sorted(visible))
+    return sorted(rows.values_list("resource_id", flat=True))
+
+
+def _overdue_activities(plan: dict[str, Any], today: dt.date) -> list[str]:
+    out = []
+    for act in plan.get("activity") or []:
+        d = act.get("detail") or {}
+        if d.get("status") not in ("scheduled", "not-started"):
+            continue
+        end = (d.get("scheduledPeriod") or {}).get("end")
+        if end and str(end)[:10] < today.isoformat():
+            out.append(f"{(d.get('code') or {}).get('text', '随访活动')}（应于 {str(end)[:10]}）")
+    return out
+
+
+def build(user: Any, now: dt.datetime | None = None) -> list[Row]:
+    """The worklist of ``user``, most urgent first."""
+    from clinical.agent.models import AgentMessage
+    from clinical.followup.models import FollowupState
+    from clinical.monitor import services as monitor
+    from clinical.monitor.models import ReviewStatus
+    from clinical.orders.services import adherence
+
+    now = now or timezone.now()
+    ids = _patient_ids(user)
+    labels = patients.briefs(ids)
+    rows = {pid: Row(pid, labels[pid]) for pid in ids}
+    sla = dt.timedelta(minutes=settings.AMMED_REVIEW_SLA_MIN)
+
+    for state in FollowupState.objects.filter(patient_id__in=ids).select_related("assessment"):
+        row = rows[state.patient_id]
+        row.disposition = state.disposition
+        result = state.assessment.result if state.assessment else {}
+        row.reasons = [
+            str(r.get("text", ""))
+            for r in (result or {}).get("reasons", [])
+            if r.get("disposition") == state.disposition
+        ][:3]
+    for alert in open_alerts(ids):
+        row = rows[alert.patient_id]
+        row.open_alerts.append(f"{alert_text(alert)}（{alert.get_disposition_display()}）")
+        row.urgent_alerts += alert.disposition in ("emergency", "urgent")
+    for review in monitor.reviews_for(user).filter(status=ReviewStatus.PENDING, patient_id__in=ids):
+        row = rows[review.patient_id]
+        waited = now - review.created
+        row.pending_reviews.append(
+            {
+                "id": review.pk,
+                "waiting": patients.waiting(review.created, now),
+                "overdue": waited > sla,
+            }
+        )
+        row.overdue_reviews += waited > sla
+        row.oldest_wait_s = max(row.oldest_wait_s, waited.total_seconds())
+    today = timezone.localdate(now)
+    for pid, data in Resource.objects.filter(
+        resource_type="CarePlan", patient_id__in=ids, status="active"
+    ).values_list("patient_id", "data"):
+        rows[pid].overdue_activities += _overdue_activities(data, today)
+    for pid in ids:
+        meds = adherence.adherence(pid, now - dt.timedelta(days=7), now)["medications"]
+        for med in meds:
+            if med["critical_class"] and med["adherence"] is not None:
+                rows[pid].critical_adherence.append(f"{med['medication']} {med['adherence']:.0%}")
+        last = (
+            AgentMessage.objects.filter(patient_id=pid, direction="in")
+            .order_by("-created")
+            .values_list("created", flat=True)
+            .first()
+        )
+        rows[pid].last_contact = last
+    return sorted(rows.values(), key=Row.sort_key)
+
+
+def open_alerts(patient_ids: list[str]) -> list[Any]:
+    """Alerts nobody has marked handled (all alerts when the model has no handled state)."""
+    from clinical.followup.models import AlertRecord
+
+    qs = AlertRecord.objects.filter(patient_id__in=patient_ids).select_related("assessment")
+    if any(f.name == "handled_at" for f in AlertRecord._meta.fields):
+        qs = qs.filter(handled_at__isnull=True)
+    return list(qs.order_by("-created"))
+
+
+def summary(rows: list[Row]) -> dict[str, int]:
+    return {
+        "patients": len(rows),
+        "pending": sum(len(r.pending_reviews) for r in rows),
+        "overdue": sum(r.overdue_reviews for r in rows),
+        "urgent": sum(r.disposition in ("emergency", "urgent") for r in rows),
+        "overdue_activities": sum(len(r.overdue_activities) for r in rows),
+    }
