@@ -107,6 +107,7 @@ def process(bundle: Any) -> dict[str, Any]:
     _rewrite_references(entries, url_map)
     _resolve_identifier_references(entries)
     _check_gate(entries)
+    _check_subscriptions(entries)
     for entry in entries:
         if not entry.issues and entry.resource is not None and entry.existing is None:
             entry.issues += resource_issues(entry.resource, f"{entry.path}.resource")
@@ -516,6 +517,24 @@ def _check_gate(entries: list[_Entry]) -> None:
         )
     if issues:
         raise FhirError(403, issues)
+
+
+def _check_subscriptions(entries: list[_Entry]) -> None:
+    """A Subscription is stored only if it can be served (rest-hook, http(s) endpoint,
+    criteria this server evaluates); a requested one becomes active, as R4 has it."""
+    from ammed_fhir.subscriptions.delivery import criteria_issues
+
+    for entry in entries:
+        if entry.resource_type != "Subscription" or entry.resource is None or entry.issues:
+            continue
+        if entry.existing is not None:
+            continue
+        problems = criteria_issues(entry.resource, f"{entry.path}.resource")
+        if problems:
+            entry.issues += problems
+            entry.status = 422
+        elif entry.resource.get("status") == "requested":
+            entry.resource["status"] = "active"
 
 
 # ---- 4/5. commit ------------------------------------------------------------------------

@@ -48,6 +48,14 @@ def statement(base_url: str) -> dict[str, Any]:
         ]
         if revincludes:
             entry["searchRevInclude"] = revincludes
+        if rtype == "Subscription":
+            entry["documentation"] = (
+                "channel.type rest-hook only; criteria <CarePlan|Communication|Flag>?<search "
+                "parameters of that type>; payload application/fhir+json: PUT "
+                "<endpoint>/<type>/<id> with the resource, none: POST <endpoint> without a "
+                "body; channel.header lines are sent (e.g. Authorization: Bearer …), and an "
+                "X-AMMed-Signature HMAC when the server has a key."
+            )
         if params:
             entry["searchParam"] = [
                 {"name": name, "type": kind, "documentation": doc}
@@ -82,8 +90,10 @@ def statement(base_url: str) -> dict[str, Any]:
                     "Prefer: return=minimal|representation|OperationOutcome; POST takes "
                     "If-None-Exist (or the search in the query string). DELETE keeps every "
                     "version (_history); a deleted resource reads 410. JSON only: XML is 406. "
-                    "No conditional delete, no PATCH, no system-level history, no "
-                    "Subscription."
+                    "Subscription: R4 rest-hook with criteria on CarePlan, Communication "
+                    "(released messages only) and Flag, retried with backoff for "
+                    f"{max(settings.AMMED_SUBSCRIPTION_RETRY_HOURS, 24):g} h, then a dead "
+                    "letter. No conditional delete, no PATCH, no system-level history."
                 ),
                 "security": {
                     "cors": False,

@@ -33,6 +33,7 @@ _CLINICAL = (
     "Encounter",
     "CarePlan",
     "Communication",
+    "Flag",
 )
 # type → parameter → (kind, documentation)
 SEARCH_PARAMS: dict[str, dict[str, tuple[str, str]]] = {
@@ -56,7 +57,7 @@ for _t in _CLINICAL:
     }
 SEARCH_PARAMS["Observation"]["code"] = ("token", "LOINC or other code (system|code or code)")
 SEARCH_PARAMS["Observation"]["date"] = ("date", "Effective time, with prefixes ge/gt/le/lt/eq")
-for _t in ("MedicationRequest", "Communication", "CarePlan"):
+for _t in ("MedicationRequest", "Communication", "CarePlan", "Flag"):
     SEARCH_PARAMS[_t]["status"] = ("token", "Status code; comma-separated means any of")
 for _params in SEARCH_PARAMS.values():
     _params["_lastUpdated"] = ("date", "When the version was stored, with prefixes")

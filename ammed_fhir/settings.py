@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "ammed_fhir",
+    "ammed_fhir.subscriptions",  # R4 Subscription rest-hook deliveries (#19)
     "clinical.medkb",
     "clinical.orders",
     "clinical.followup",
@@ -262,6 +263,15 @@ AMMED_OUTBOX_MAX_ATTEMPTS = envint("AMMED_OUTBOX_MAX_ATTEMPTS", 12)
 AMMED_OUTBOX_BACKOFF_BASE_S = envfloat("AMMED_OUTBOX_BACKOFF_BASE_S", 30.0)
 AMMED_OUTBOX_BACKOFF_CAP_S = envfloat("AMMED_OUTBOX_BACKOFF_CAP_S", 3600.0)
 AMMED_OUTBOX_KEEP_DAYS = envint("AMMED_OUTBOX_KEEP_DAYS", 7)
+# FHIR Subscriptions (rest-hook, ammed_fhir.subscriptions.delivery): a failed delivery is
+# retried with backoff (base doubling up to the cap) for RETRY_HOURS (at least 24), then
+# it is a dead letter in the admin. HMAC_KEY set: each delivery carries X-AMMed-Signature.
+AMMED_SUBSCRIPTION_RETRY_HOURS = envfloat("AMMED_SUBSCRIPTION_RETRY_HOURS", 72.0)
+AMMED_SUBSCRIPTION_BACKOFF_BASE_S = envfloat("AMMED_SUBSCRIPTION_BACKOFF_BASE_S", 30.0)
+AMMED_SUBSCRIPTION_BACKOFF_CAP_S = envfloat("AMMED_SUBSCRIPTION_BACKOFF_CAP_S", 1800.0)
+AMMED_SUBSCRIPTION_TIMEOUT_S = envfloat("AMMED_SUBSCRIPTION_TIMEOUT_S", 10.0)
+AMMED_SUBSCRIPTION_RETRY_EVERY_S = envfloat("AMMED_SUBSCRIPTION_RETRY_EVERY_S", 30.0)
+AMMED_SUBSCRIPTION_HMAC_KEY = envstr("AMMED_SUBSCRIPTION_HMAC_KEY", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

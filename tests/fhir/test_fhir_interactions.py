@@ -215,4 +215,5 @@ def test_capability_statement_declares_what_is_supported(emr_client) -> None:
     assert {"name", "gender", "birthdate", "_lastUpdated", "identifier"} <= params
     assert "Observation:subject" in patient_caps["searchRevInclude"]
     assert by_type["MedicationRequest"]["searchInclude"] == ["MedicationRequest:patient"]
-    assert "Subscription" not in {i["code"] for i in body["rest"][0]["interaction"]}
+    assert "rest-hook" in by_type["Subscription"]["documentation"]
+    assert by_type["Flag"]["searchParam"]
