@@ -106,6 +106,7 @@ class PatientAdmin(CompartmentAdminMixin, _ReadOnlyJsonAdmin):
 class PatientAssignmentAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     """Assigning a clinician here grants the guardian object permission (signals)."""
 
+    audit_admin_writes = False  # the assignment signals audit create/delete, whoever does it
     list_display = ("patient_id", "user", "source", "created")
     list_filter = ("source",)
     search_fields = ("patient_id", "user__username")

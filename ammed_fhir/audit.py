@@ -217,8 +217,10 @@ class AuditMiddleware:
 class AuditedAdminMixin:
     """Put first in a ModelAdmin's bases: add/change/delete (Django's ``LogEntry`` stays)
     and custom actions are also audit rows with before/after; a change page shown is a
-    read of its object's patients. Models that audit themselves elsewhere (signals,
-    services) set ``audit_admin_writes = False`` on the admin."""
+    read of its object's patients. Admins whose writes are audited elsewhere (signals,
+    services) set ``audit_admin_writes = False``: their pages are still audited reads.
+    ``clinical.workspace``'s ``CompartmentAdminMixin`` builds on it, so every patient
+    admin page is audited."""
 
     audit_admin_writes = True
 
@@ -226,9 +228,12 @@ class AuditedAdminMixin:
         obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
         if obj is not None:
             request._audit_before = snapshot(obj)
-            if request.method in READ_METHODS:
-                note_read(patients_of_object(obj))
         return obj
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):  # type: ignore[no-untyped-def]
+        if obj is not None and request.method in READ_METHODS:
+            note_read(patients_of_object(obj))  # shown, so permitted: a read of its patients
+        return super().render_change_form(request, context, add, change, form_url, obj)  # type: ignore[misc]
 
     def _admin_record(self, request, action: str, obj, before, after, message=None) -> None:  # type: ignore[no-untyped-def]
         if not self.audit_admin_writes:
@@ -265,6 +270,8 @@ class AuditedAdminMixin:
 
 def _audited_action(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     def run(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        if not getattr(modeladmin, "audit_admin_writes", True):
+            return func(modeladmin, request, queryset)
         rows = list(queryset)
         patients: list[str] = []
         for row in rows:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from ammed_fhir.audit import AuditedAdminMixin
 from clinical.monitor import services
 from clinical.monitor.models import AuditEvent, Review, ReviewStatus
 from clinical.workspace import patients, signoff
@@ -141,7 +142,8 @@ class AuditInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    audit_admin_writes = False  # decisions are audited by the services; pages shown are reads
     form = ReviewForm
     list_display = [
         "id",

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from ammed_fhir import access
+from ammed_fhir.audit import AuditedAdminMixin
 
 _CACHE = "_ammed_visible_patient_ids"
 
@@ -37,8 +38,9 @@ def in_compartment(request: HttpRequest, patient_id: str) -> bool:
     return visible is None or patient_id in visible
 
 
-class CompartmentAdminMixin:
-    """Mix into a ModelAdmin whose model has a patient id column (``patient_field``)."""
+class CompartmentAdminMixin(AuditedAdminMixin):
+    """Mix into a ModelAdmin whose model has a patient id column (``patient_field``).
+    Writes, custom actions and change pages shown are audited (``AuditedAdminMixin``)."""
 
     patient_field = "patient_id"
 

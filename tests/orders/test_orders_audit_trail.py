@@ -223,15 +223,48 @@ def test_admin_mixin_delete_add_and_custom_action(superuser) -> None:
     assert deleted.before["patient_id"] == OTHER and deleted.after is None
 
 
-def test_admin_mixin_change_page_shown_is_a_read(superuser, people) -> None:
+def test_admin_change_page_shown_is_one_read(superuser, people) -> None:
     routine = PatientRoutine.objects.create(patient_id=PID)
-    ma = AuditedRoutineAdmin(PatientRoutine, admin.site)
-    token = audit._reads.set([])
-    try:
-        ma.get_object(_admin_request(superuser), str(routine.pk))
-        assert audit._reads.get() == [PID]
-    finally:
-        audit._reads.reset(token)
+    c = Client()
+    c.force_login(superuser)
+    assert c.get(f"/admin/orders/patientroutine/{routine.pk}/change/").status_code == 200
+    [row] = _rows("read")
+    assert row.actor == superuser and row.patient_ids == [PID]
+
+
+def test_admin_change_page_refused_is_no_read(people) -> None:
+    routine = PatientRoutine.objects.create(patient_id=PID)
+    c = Client()
+    c.force_login(people["outsider"])
+    c.get(f"/admin/orders/patientroutine/{routine.pk}/change/")
+    assert not AuditRecord.objects.filter(action="read").exists()
+
+
+def test_admin_order_approval_action_is_the_action_and_the_approval(
+    people, order, superuser
+) -> None:
+    c = Client()
+    c.force_login(superuser)
+    resp = c.post(
+        "/admin/orders/orderschedule/", {"action": "approve", "_selected_action": [order.pk]}
+    )
+    assert resp.status_code == 302
+    [action] = _rows("admin.action.approve")
+    [approval] = _rows("order.approve")
+    assert action.detail["ids"] == [str(order.pk)] and approval.actor == superuser
+    assert approval.role == "admin"
+
+
+def test_admin_assignment_add_is_one_row(people, superuser) -> None:
+    c = Client()
+    c.force_login(superuser)
+    resp = c.post(
+        "/admin/ammed_fhir/patientassignment/add/",
+        {"patient_id": OTHER, "user": people["doctor"].pk, "source": "admin"},
+    )
+    assert resp.status_code == 302, resp.content[:500]
+    [row] = AuditRecord.objects.for_patient(OTHER).exclude(action="read")
+    assert row.action == "assignment.create" and row.actor == superuser
 
 
 # ---- the trail itself -------------------------------------------------------------------------
