@@ -14,6 +14,19 @@ from ammed_fhir.search import INCLUDES, SEARCH_PARAMS
 from ammed_fhir.validation import resource_types as r4_resource_types
 
 _WRITE_READ = ["create", "update", "delete", "read", "vread", "history-instance", "history-type"]
+# $operations (ammed_fhir/operations/): Bulk Data export and Patient $everything
+_BULK = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition"
+_EXPORT = {"name": "export", "definition": f"{_BULK}/export"}
+_TYPE_OPERATIONS = {
+    "Patient": [
+        {
+            "name": "everything",
+            "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
+        },
+        {"name": "export", "definition": f"{_BULK}/patient-export"},
+    ],
+    "Group": [{"name": "export", "definition": f"{_BULK}/group-export"}],
+}
 
 
 def resource_types() -> tuple[str, ...]:
@@ -61,6 +74,8 @@ def statement(base_url: str) -> dict[str, Any]:
                 {"name": name, "type": kind, "documentation": doc}
                 for name, (kind, doc) in sorted(params.items())
             ]
+        if rtype in _TYPE_OPERATIONS:
+            entry["operation"] = _TYPE_OPERATIONS[rtype]
         resources.append(entry)
     return {
         "resourceType": "CapabilityStatement",
@@ -75,6 +90,7 @@ def statement(base_url: str) -> dict[str, Any]:
         "rest": [
             {
                 "mode": "server",
+                "operation": [_EXPORT],
                 "documentation": (
                     "Resources are validated against FHIR R4 (4.0.1). Transactions are "
                     "all or nothing; batches answer entry by entry. Search pages with _count "

@@ -32,3 +32,11 @@ def resources_changed(changes: list[dict[str, Any]]) -> int:
     parsed = [events.Change(**c) for c in changes]
     events.dispatch(parsed)
     return len(parsed)
+
+
+@shared_task(name="ammed_fhir.bulk_export", acks_late=True)
+def bulk_export(job_id: str) -> str:
+    """Run a queued Bulk Data ``$export`` job (claimed, so a second delivery does nothing)."""
+    from ammed_fhir.operations import export
+
+    return export.run(job_id)

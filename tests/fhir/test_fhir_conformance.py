@@ -71,3 +71,46 @@ def test_replay_through_fhir(shared_data: Path, emr_client) -> None:
     assert figures.pop("accepted") >= total - len(conf.KNOWN_INVALID) - len(conf.POLICY) - 1
     assert figures == {}
     assert result["invalid"] == {"refused": len(_cases())}
+
+
+@pytest.mark.django_db
+def test_capability_lists_exactly_the_r4_types_and_the_operations(emr_client) -> None:
+    from ammed_fhir.validation import resource_types
+
+    body = emr_client.get("/fhir/metadata").json()
+    assert resource_issues(body) == []  # the CapabilityStatement is valid R4 itself
+    rest = body["rest"][0]
+    listed = {r["type"] for r in rest["resource"]}
+    assert listed == set(resource_types()) and len(listed) == 146
+    assert {"MedicinalProduct", "Evidence", "EffectEvidenceSynthesis"} <= listed
+    assert not {"SubscriptionTopic", "Resource", "DomainResource"} & listed
+    assert [op["name"] for op in rest["operation"]] == ["export"]
+    ops = {r["type"]: [op["name"] for op in r.get("operation", [])] for r in rest["resource"]}
+    assert ops["Patient"] == ["everything", "export"] and ops["Group"] == ["export"]
+
+
+def test_it_keeps_what_r4_allows() -> None:
+    """Decimals are taken as parsed (1.00 stays Decimal('1.00')), an R4-only type such as
+    Evidence is known, a primitive array may hold null where its _element has the extension."""
+    obs = json.loads((_INVALID / "decimal-as-string.json").read_text(), parse_float=Decimal)
+    obs["valueQuantity"]["value"] = Decimal("1.00")
+    assert resource_issues(obs) == []
+    evidence = {
+        "resourceType": "Evidence",
+        "status": "draft",
+        "exposureBackground": {"reference": "EvidenceVariable/x"},  # 1..1 in R4, not R4B
+    }
+    assert resource_issues(evidence) == []
+    patient = {
+        "resourceType": "Patient",
+        "name": [
+            {
+                "given": ["A", None],
+                "_given": [
+                    None,
+                    {"extension": [{"url": "http://example.org/x", "valueString": "y"}]},
+                ],
+            }
+        ],
+    }
+    assert resource_issues(patient) == []

@@ -1,0 +1,182 @@
+"""``Patient/{id}/$everything`` and Bulk Data ``$export``: within the caller's compartment,
+the outsider sees nothing (forbidden looks like unknown)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+from fhir_helpers import make_user, observation, patient, post_bundle, put, transaction
+
+from ammed_fhir import access
+from ammed_fhir.operations import export
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _export_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run what a request enqueues on commit (the export job), as after a real commit."""
+
+    def get(client: Client, url: str, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.get(url, **extra)
+
+    return get
+
+
+@pytest.fixture
+def records(emr_client) -> None:
+    """Patients pa and pb with an Observation each; pa's names a shared Practitioner."""
+    doc = {"resourceType": "Practitioner", "id": "dr1", "name": [{"family": "Li"}]}
+    obs_a = observation("pa") | {"id": "obs-a", "performer": [{"reference": "Practitioner/dr1"}]}
+    group = {
+        "resourceType": "Group",
+        "id": "g1",
+        "type": "person",
+        "actual": True,
+        "member": [{"entity": {"reference": "Patient/pa"}}],
+    }
+    resp = post_bundle(
+        emr_client,
+        transaction(
+            put(doc),
+            put(patient("pa")),
+            put(patient("pb")),
+            put(obs_a),
+            put(observation("pb") | {"id": "obs-b"}),
+            put(group),
+        ),
+    )
+    assert resp.status_code == 200, resp.content
+
+
+def _ids(bundle: dict) -> set[str]:
+    return {f"{e['resource']['resourceType']}/{e['resource']['id']}" for e in bundle["entry"]}
+
+
+def test_everything_holds_the_compartment_and_what_it_refers_to(records, emr_client) -> None:
+    resp = emr_client.get("/fhir/Patient/pa/$everything")
+    assert resp.status_code == 200, resp.content
+    body = resp.json()
+    assert body["type"] == "searchset"
+    # Group.member is in the Patient compartment (R4 CompartmentDefinition)
+    assert _ids(body) == {"Patient/pa", "Observation/obs-a", "Group/g1", "Practitioner/dr1"}
+    assert body["total"] == 4
+    only_obs = emr_client.get("/fhir/Patient/pa/$everything?_type=Observation").json()
+    assert _ids(only_obs) == {"Observation/obs-a"}
+
+
+def test_everything_refuses_bad_parameters(records, emr_client) -> None:
+    assert emr_client.get("/fhir/Patient/pa/$everything?_type=Nonsense").status_code == 400
+    assert emr_client.get("/fhir/Patient/pa/$everything?colour=red").status_code == 400
+    assert emr_client.get("/fhir/Patient/pa/$everything?_since=yesterday").status_code == 400
+
+
+def test_everything_for_an_outsider_looks_like_an_unknown_patient(records) -> None:
+    doc = make_user("doc-ops", "physician")
+    access.assign(doc, "pa", source="admin")
+    client = _login(doc)
+    assert client.get("/fhir/Patient/pa/$everything").status_code == 200
+    forbidden = client.get("/fhir/Patient/pb/$everything")
+    unknown = client.get("/fhir/Patient/nobody/$everything")
+    assert forbidden.status_code == unknown.status_code == 404
+    outsider = _login(make_user("out-ops", "nurse"))
+    assert outsider.get("/fhir/Patient/pa/$everything").status_code == 404
+    assert Client().get("/fhir/Patient/pa/$everything").status_code == 401
+
+
+def _export(client: Client, url: str, on_commit) -> dict[str, list[dict]]:
+    """Kick off, poll to the manifest, download every file: type → resources."""
+    kick = on_commit(client, url, HTTP_PREFER="respond-async")
+    assert kick.status_code == 202, kick.content
+    status_url = kick["Content-Location"]
+    assert "/fhir/$export-poll-status/" in status_url
+    done = client.get(status_url)
+    assert done.status_code == 200, done.content  # eager Celery: the job has run
+    manifest = done.json()
+    assert manifest["requiresAccessToken"] is True
+    out: dict[str, list[dict]] = {}
+    for item in manifest["output"]:
+        resp = client.get(item["url"])
+        assert resp.status_code == 200
+        assert resp["Content-Type"] == "application/fhir+ndjson"
+        lines = b"".join(resp.streaming_content).decode().splitlines()
+        out[item["type"]] = [json.loads(line) for line in lines]
+        assert item["count"] == len(lines)
+    return out
+
+
+def test_system_export_for_an_integration_holds_everything(records, emr_client, on_commit) -> None:
+    files = _export(emr_client, "/fhir/$export", on_commit)
+    assert {r["id"] for r in files["Patient"]} == {"pa", "pb"}
+    assert {r["id"] for r in files["Observation"]} == {"obs-a", "obs-b"}
+    assert {r["id"] for r in files["Practitioner"]} == {"dr1"}
+
+
+def test_exports_stay_within_the_callers_compartment(records, on_commit) -> None:
+    doc = make_user("doc-exp", "physician")
+    access.assign(doc, "pa", source="admin")
+    client = _login(doc)
+    files = _export(client, "/fhir/$export?_type=Patient,Observation", on_commit)
+    assert {r["id"] for r in files["Patient"]} == {"pa"}
+    assert {r["id"] for r in files["Observation"]} == {"obs-a"}
+    patient_level = _export(client, "/fhir/Patient/$export", on_commit)
+    assert {r["id"] for r in patient_level["Observation"]} == {"obs-a"}
+    assert "Practitioner" not in patient_level
+
+
+def test_group_export_holds_the_members(records, emr_client, on_commit) -> None:
+    files = _export(emr_client, "/fhir/Group/g1/$export", on_commit)
+    assert {r["id"] for r in files["Patient"]} == {"pa"}
+    assert {r["id"] for r in files["Observation"]} == {"obs-a"}
+    assert emr_client.get("/fhir/Group/nope/$export").status_code == 404
+
+
+def test_status_is_202_with_progress_until_the_job_has_run(records, emr_client) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="emr-test")
+    job = export.kick_off(user, "system", "http://testserver/fhir/$export", {})
+    status = emr_client.get(f"/fhir/$export-poll-status/{job['id']}")
+    assert status.status_code == 202
+    assert status["X-Progress"] == "queued"
+    assert export.run(job["id"]) == "done"
+    assert export.run(job["id"]) == "not-claimed"  # a second delivery does nothing
+    assert emr_client.get(f"/fhir/$export-poll-status/{job['id']}").status_code == 200
+
+
+def test_another_account_cannot_poll_or_download_a_job(records, emr_client, on_commit) -> None:
+    kick = on_commit(emr_client, "/fhir/$export")
+    status_url = kick["Content-Location"]
+    manifest = emr_client.get(status_url).json()
+    outsider = _login(make_user("out-exp", "nurse"))
+    assert outsider.get(status_url).status_code == 404
+    assert outsider.get(manifest["output"][0]["url"]).status_code == 404
+    assert Client().get(manifest["output"][0]["url"]).status_code == 401
+
+
+def test_delete_cancels_and_removes_the_files(records, emr_client, on_commit) -> None:
+    status_url = on_commit(emr_client, "/fhir/$export")["Content-Location"]
+    url = emr_client.get(status_url).json()["output"][0]["url"]
+    assert emr_client.delete(status_url).status_code == 202
+    assert emr_client.get(status_url).status_code == 404
+    assert emr_client.get(url).status_code == 404
+
+
+def test_export_refuses_bad_parameters(emr_client) -> None:
+    assert emr_client.get("/fhir/$export?_outputFormat=text/csv").status_code == 400
+    assert emr_client.get("/fhir/$export?_type=SubscriptionTopic").status_code == 400
+    assert emr_client.get("/fhir/$export?colour=red").status_code == 400
