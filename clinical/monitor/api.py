@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ammed_fhir import access
+from ammed_fhir import access, audit
 from clinical.monitor import services
 from clinical.monitor.context import ContextError, PatientContext
 from clinical.monitor.models import Review, ReviewStatus
@@ -140,13 +140,17 @@ class ReviewListView(APIView):
             if status not in ReviewStatus.values:
                 raise ValidationError({"status": f"one of {', '.join(ReviewStatus.values)}"})
             qs = qs.filter(status=status)
-        return Response(ReviewSerializer(qs.order_by("created", "id")[:500], many=True).data)
+        page = list(qs.order_by("created", "id")[:500])
+        audit.note_read(r.patient_id for r in page)
+        return Response(ReviewSerializer(page, many=True).data)
 
 
 class ReviewDetailView(APIView):
     @extend_schema(responses={200: ReviewSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(ReviewSerializer(_review(request, pk)).data)
+        review = _review(request, pk)
+        audit.note_read([review.patient_id])
+        return Response(ReviewSerializer(review).data)
 
 
 class ReviewApproveView(APIView):
