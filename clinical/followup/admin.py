@@ -6,7 +6,7 @@ import json
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -16,8 +16,11 @@ from ammed_fhir import store
 from clinical.followup.chart import svg_for
 from clinical.followup.models import AlertRecord, Assessment, FollowupCarePlan, FollowupState
 from clinical.followup.services.careplan import approve_careplan
-from clinical.workspace import signoff
+from clinical.workspace import alerts, patients, signoff
 from clinical.workspace.admin_mixins import CompartmentAdminMixin
+from clinical.workspace.labels import alert_text
+
+URGENCY = ("emergency", "urgent", "routine", "self-care")
 
 
 @admin.register(Assessment)
@@ -80,15 +83,103 @@ class AssessmentAdmin(CompartmentAdminMixin, admin.ModelAdmin):
 
 @admin.register(FollowupState)
 class FollowupStateAdmin(CompartmentAdminMixin, admin.ModelAdmin):
-    list_display = ("patient_id", "disposition", "assessed")
+    """Most urgent first: disposition (emergency → self-care), then the oldest assessment."""
+
+    list_display = ("patient_label", "disposition", "assessed")
     list_filter = ("disposition",)
     search_fields = ("patient_id",)
+
+    def get_ordering(self, request: HttpRequest) -> list:
+        rank = Case(
+            *[When(disposition=d, then=Value(i)) for i, d in enumerate(URGENCY)],
+            default=Value(len(URGENCY)),
+            output_field=IntegerField(),
+        )
+        return [rank.asc(), "assessed"]
+
+    @admin.display(description="患者", ordering="patient_id")
+    def patient_label(self, obj: FollowupState) -> str:
+        return patients.briefs([obj.patient_id])[obj.patient_id]
+
+
+class AlertStateFilter(admin.SimpleListFilter):
+    title = "处理状态"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
+        return [("open", "未处理"), ("new", "未确认"), ("handled", "已处理")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "open":
+            return queryset.filter(handled_at__isnull=True)
+        if self.value() == "new":
+            return queryset.filter(acknowledged_at__isnull=True)
+        if self.value() == "handled":
+            return queryset.filter(handled_at__isnull=False)
+        return queryset
 
 
 @admin.register(AlertRecord)
 class AlertRecordAdmin(CompartmentAdminMixin, admin.ModelAdmin):
-    list_display = ("patient_id", "reason_code", "disposition", "communication_id", "created")
-    list_filter = ("disposition",)
+    """One row per episode (repeats counted on it); acknowledge, then mark handled."""
+
+    list_display = (
+        "patient_label",
+        "reason_label",
+        "disposition",
+        "state_label",
+        "repeats",
+        "created",
+        "last_seen",
+        "handled_by",
+    )
+    list_filter = (AlertStateFilter, "disposition")
+    ordering = ("handled_at", "-created")
+    readonly_fields = (
+        "patient_label",
+        "reason_label",
+        "disposition",
+        "created",
+        "last_seen",
+        "repeats",
+        "acknowledged_at",
+        "acknowledged_by",
+        "handled_at",
+        "handled_by",
+        "handled_note",
+    )
+    fields = readonly_fields
+    actions = ["acknowledge", "handle"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.display(description="患者", ordering="patient_id")
+    def patient_label(self, obj: AlertRecord) -> str:
+        return patients.briefs([obj.patient_id])[obj.patient_id]
+
+    @admin.display(description="警报原因")
+    def reason_label(self, obj: AlertRecord) -> str:
+        return alert_text(obj)
+
+    @admin.display(description="状态")
+    def state_label(self, obj: AlertRecord) -> str:
+        if obj.handled_at:
+            return "已处理"
+        return "已确认，待处理" if obj.acknowledged_at else "未确认"
+
+    @admin.action(description="确认所选警报（已看到）", permissions=["change"])
+    def acknowledge(self, request: HttpRequest, queryset: QuerySet) -> None:
+        n = alerts.acknowledge(request.user, list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"已确认 {n} 条警报", messages.SUCCESS)
+
+    @admin.action(description="将所选警报标记为已处理", permissions=["change"])
+    def handle(self, request: HttpRequest, queryset: QuerySet) -> None:
+        n = alerts.handle(request.user, list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"已处理 {n} 条警报", messages.SUCCESS)
 
 
 @admin.register(FollowupCarePlan)

@@ -8,6 +8,7 @@ row per distinct finding (reason code + evidence) so the same finding never aler
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -71,24 +72,49 @@ class FollowupState(models.Model):
 
 
 class AlertRecord(models.Model):
-    """A care-team alert sent for one finding; ``finding_key`` dedups repeats."""
+    """A care-team alert sent for one finding; ``finding_key`` dedups repeats.
 
-    patient_id = models.CharField(max_length=64, db_index=True)
+    One episode, one alert: while an alert for a patient and reason is not handled, the same
+    reason found again (new readings, other evidence) raises ``repeats`` and ``last_seen``
+    instead of a new alert. A clinician acknowledges it, then marks it handled (who, when)."""
+
+    patient_id = models.CharField("患者 ID", max_length=64, db_index=True)
     finding_key = models.CharField(max_length=64, unique=True)
-    reason_code = models.CharField(max_length=64)
-    disposition = models.CharField(max_length=16, choices=Disposition.choices)
+    reason_code = models.CharField("原因代码", max_length=64)
+    disposition = models.CharField("级别", max_length=16, choices=Disposition.choices)
     communication_id = models.CharField(max_length=64, blank=True, default="")
     assessment = models.ForeignKey(
         Assessment, null=True, on_delete=models.SET_NULL, related_name="alerts"
     )
-    created = models.DateTimeField(default=timezone.now)
+    created = models.DateTimeField("首次警报", default=timezone.now)
+    last_seen = models.DateTimeField("最近一次出现", null=True, blank=True)
+    repeats = models.PositiveIntegerField("重复出现次数", default=0)
+    acknowledged_at = models.DateTimeField("确认时间", null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True, db_index=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handled_note = models.TextField("处理说明", blank=True, default="")
 
     class Meta:
         verbose_name = "护理团队警报"
         verbose_name_plural = "护理团队警报"
 
     def __str__(self) -> str:
-        return f"{self.patient_id} {self.reason_code}"
+        return f"患者 {self.patient_id} 的警报（{self.get_disposition_display()}）"
 
 
 class CarePlanManager(models.Manager):

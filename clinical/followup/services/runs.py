@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ammed_fhir import store
@@ -57,6 +58,23 @@ def evaluate(
     return result, plan
 
 
+def _outside_open_episodes(patient_id: str, new: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Drop findings whose reason already has an alert nobody has handled (same episode):
+    that alert counts the repeat (``repeats``, ``last_seen``) instead of a new alert."""
+    open_codes = set(
+        AlertRecord.objects.filter(
+            patient_id=patient_id,
+            handled_at__isnull=True,
+            reason_code__in=[r["code"] for r in new.values()],
+        ).values_list("reason_code", flat=True)
+    )
+    if open_codes:
+        AlertRecord.objects.filter(
+            patient_id=patient_id, handled_at__isnull=True, reason_code__in=open_codes
+        ).update(repeats=F("repeats") + 1, last_seen=timezone.now())
+    return {k: r for k, r in new.items() if r["code"] not in open_codes}
+
+
 def send_alerts(
     patient_id: str,
     name: str,
@@ -78,6 +96,7 @@ def send_alerts(
             )
         )
     new = {k: r for k, r in keys.items() if k not in already}
+    new = _outside_open_episodes(patient_id, new)
     if not new:
         return []
     top = max((r["disposition"] for r in new.values()), key=rank)
