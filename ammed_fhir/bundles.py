@@ -439,6 +439,9 @@ def _rewrite_references(entries: list[_Entry], url_map: dict[str, tuple[str, int
     for rtype, ids in by_type.items():
         query |= Q(resource_type=rtype, resource_id__in=ids)
     found = set(Resource.objects.filter(query).values_list("resource_type", "resource_id"))
+    # an entry of this request, named by Type/id (a contained Provenance citing its own
+    # container's version: ServiceRequest/physiotherapy/_history/1)
+    found |= {(e.resource_type, e.resource_id) for e in entries if e.resource is not None}
     for key, uses in pending.items():
         if key in found:
             continue

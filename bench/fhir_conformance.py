@@ -157,6 +157,9 @@ def post_all(shared: Path, client: Any) -> dict[str, Any]:
         "invalid": Counter(),
         "wrong": [],
         "stubs": len(stubs),
+        "stubs_external": len(
+            wanted - {(r["resourceType"], r.get("id")) for r in examples.values()}
+        ),
     }
 
     def send(resource: dict[str, Any], body: str) -> Any:
@@ -222,7 +225,10 @@ def _report(title: str, result: dict[str, Any], seconds: float) -> None:
     print("  HL7 R4 examples:", dict(result["examples"]))
     print("  deliberately invalid:", dict(result["invalid"]))
     if "stubs" in result:
-        print("  stubs stored for external references:", result["stubs"])
+        print(
+            f"  stubs stored first: {result['stubs']} referenced Type/id, "
+            f"{result['stubs_external']} of them not among the examples"
+        )
     for row in result["wrong"]:
         print("  !", *row)
 

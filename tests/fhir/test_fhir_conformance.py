@@ -114,3 +114,73 @@ def test_it_keeps_what_r4_allows() -> None:
         ],
     }
     assert resource_issues(patient) == []
+
+
+@pytest.mark.django_db
+def test_a_contained_provenance_may_cite_its_own_containers_version(emr_client) -> None:
+    request = {
+        "resourceType": "ServiceRequest",
+        "id": "physio",
+        "status": "active",
+        "intent": "order",
+        "subject": {"reference": "Patient/nobody-needed"},
+        "relevantHistory": [{"reference": "#sig"}],
+        "contained": [
+            {
+                "resourceType": "Provenance",
+                "id": "sig",
+                "target": [{"reference": "ServiceRequest/physio/_history/1"}],
+                "recorded": "2017-02-01T17:23:07Z",
+                "agent": [{"who": {"display": "Dr Adam Careful"}}],
+            }
+        ],
+    }
+    from ammed_fhir import store
+
+    store.write_validated([{"resourceType": "Patient", "id": "nobody-needed"}])
+    resp = emr_client.put(
+        "/fhir/ServiceRequest/physio",
+        data=json.dumps(request),
+        content_type="application/fhir+json",
+    )
+    assert resp.status_code in (200, 201), resp.content
+
+
+@pytest.mark.django_db
+def test_a_document_bundle_keeps_references_between_its_own_entries(emr_client) -> None:
+    comp, pat = (
+        "urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0",
+        "urn:uuid:541a72a8-df75-4484-ac89-ac4923f03b81",
+    )
+    document = {
+        "resourceType": "Bundle",
+        "id": "doc1",
+        "identifier": {
+            "system": "urn:ietf:rfc:3986",
+            "value": "urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e1",
+        },
+        "type": "document",
+        "timestamp": "2026-12-04T10:00:00Z",
+        "entry": [
+            {
+                "fullUrl": comp,
+                "resource": {
+                    "resourceType": "Composition",
+                    "status": "final",
+                    "type": {"text": "note"},
+                    "date": "2026-12-04",
+                    "title": "Note",
+                    "author": [{"display": "Dr X"}],
+                    "subject": {"reference": pat},
+                },
+            },
+            {"fullUrl": pat, "resource": {"resourceType": "Patient", "name": [{"family": "Doe"}]}},
+        ],
+    }
+    resp = emr_client.put(
+        "/fhir/Bundle/doc1", data=json.dumps(document), content_type="application/fhir+json"
+    )
+    assert resp.status_code in (200, 201), resp.content
+    assert emr_client.get("/fhir/Bundle/doc1").json()["entry"][0]["resource"]["subject"] == {
+        "reference": pat
+    }
