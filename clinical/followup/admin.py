@@ -21,6 +21,47 @@ from clinical.workspace.admin_mixins import CompartmentAdminMixin
 from clinical.workspace.labels import alert_text
 
 URGENCY = ("emergency", "urgent", "routine", "self-care")
+CAREPLAN_STATUS_ZH = {
+    "draft": "草稿（待医生批准）",
+    "active": "执行中",
+    "on-hold": "暂停",
+    "revoked": "已撤销",
+    "completed": "已完成",
+    "entered-in-error": "录入错误",
+    "unknown": "未知",
+}
+ACTIVITY_STATUS_ZH = {
+    "not-started": "未开始",
+    "scheduled": "已安排",
+    "in-progress": "进行中",
+    "on-hold": "暂停",
+    "completed": "已完成",
+    "cancelled": "已取消",
+    "stopped": "已停止",
+    "unknown": "未知",
+    "entered-in-error": "录入错误",
+}
+_UNIT_ZH = {"d": "天", "wk": "周", "h": "小时", "mo": "月"}
+
+
+def _when_zh(detail: dict) -> str:
+    """An activity's timing in words: ``2026-01-10`` / ``2026-01-10 至 2026-01-17`` /
+    ``每 1 天 1 次（2026-01-01 至 2026-01-14）``."""
+    period = detail.get("scheduledPeriod")
+    if period:
+        start, end = str(period.get("start", ""))[:10], str(period.get("end", ""))[:10]
+        return start if start == end or not end else f"{start} 至 {end}"
+    repeat = (detail.get("scheduledTiming") or {}).get("repeat") or {}
+    if not repeat:
+        return "—"
+    text = (
+        f"每 {repeat.get('period', 1)} {_UNIT_ZH.get(repeat.get('periodUnit', 'd'), '')} "
+        f"{repeat.get('frequency', 1)} 次"
+    )
+    bounds = repeat.get("boundsPeriod") or {}
+    if bounds:
+        text += f"（{str(bounds.get('start', ''))[:10]} 至 {str(bounds.get('end', ''))[:10]}）"
+    return text
 
 
 @admin.register(Assessment)
@@ -184,10 +225,16 @@ class AlertRecordAdmin(CompartmentAdminMixin, admin.ModelAdmin):
 
 @admin.register(FollowupCarePlan)
 class FollowupCarePlanAdmin(CompartmentAdminMixin, admin.ModelAdmin):
-    list_display = ("resource_id", "patient_id", "status", "version_id", "last_updated")
+    list_display = ("resource_id", "patient_label", "status_label", "version_id", "last_updated")
     list_filter = ("status",)
     search_fields = ("patient_id",)
-    readonly_fields = ("resource_id", "patient_id", "status", "version_id", "activities")
+    readonly_fields = (
+        "resource_id",
+        "patient_label",
+        "status_label",
+        "version_id",
+        "activities",
+    )
     fields = readonly_fields
     actions = ["approve"]
 
@@ -197,16 +244,30 @@ class FollowupCarePlanAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
+    @admin.display(description="患者", ordering="patient_id")
+    def patient_label(self, obj: FollowupCarePlan) -> str:
+        return patients.briefs([obj.patient_id])[obj.patient_id]
+
+    @admin.display(description="状态", ordering="status")
+    def status_label(self, obj: FollowupCarePlan) -> str:
+        return CAREPLAN_STATUS_ZH.get(obj.status, obj.status)
+
     @admin.display(description="随访活动")
     def activities(self, obj: FollowupCarePlan) -> str:
         acts = []
         for act in obj.data.get("activity") or []:
             d = act.get("detail") or {}
-            when = d.get("scheduledPeriod") or d.get("scheduledTiming", {}).get("repeat", {})
             acts.append(
-                ((d.get("code") or {}).get("text", ""), json.dumps(when, ensure_ascii=False))
+                (
+                    (d.get("code") or {}).get("text", ""),
+                    _when_zh(d),
+                    ACTIVITY_STATUS_ZH.get(d.get("status", ""), d.get("status", "")),
+                )
             )
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{} — {}</li>", acts))
+        return format_html(
+            "<table><tr><th>活动</th><th>时间</th><th>状态</th></tr>{}</table>",
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", acts),
+        )
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         """CarePlans are approved by physicians (``AMMED_CAREPLAN_APPROVER_ROLES``)."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +13,7 @@ from clinical.followup.serializers import (
     FollowupAssessRequestSerializer,
     FollowupAssessResponseSerializer,
 )
+from clinical.followup.services.careplan import approve_careplan
 from clinical.followup.services.runs import UnknownPatient, run_assessment
 
 
@@ -47,3 +49,26 @@ class AssessView(APIView):
                 "careplan": careplan or {},
             }
         )
+
+
+class CarePlanApproveView(APIView):
+    """A physician approves a proposed follow-up CarePlan (draft → active), audited; the
+    patient then gets the plan's summary through the output monitor."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: OpenApiResponse(description="the approved CarePlan (FHIR JSON)"),
+            403: OpenApiResponse(description="not a physician"),
+            404: OpenApiResponse(description="unknown plan, or a patient you may not see"),
+        },
+        summary="Approve a follow-up CarePlan (随访计划审核批准)",
+    )
+    def post(self, request: Request, careplan_id: str) -> Response:
+        try:
+            plan = approve_careplan(careplan_id, request.user)
+        except LookupError:
+            return Response({"detail": "随访计划不存在"}, status=404)
+        except PermissionDenied as exc:
+            return Response({"detail": str(exc)}, status=403)
+        return Response(plan)

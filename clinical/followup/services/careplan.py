@@ -212,20 +212,25 @@ def patient_summary(careplan: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 def approve_careplan(careplan_id: str, user: Any) -> dict[str, Any]:
     """A clinician approves a proposed plan: ``active``/``plan``; the patient gets the summary.
 
-    Raises PermissionDenied unless ``user`` is a clinician (or superuser) who may see the
-    patient; LookupError when the plan does not exist."""
+    Raises LookupError when the plan does not exist or ``user`` may not see the patient
+    (forbidden looks missing), PermissionDenied unless ``user`` may approve care plans
+    (physicians, ``AMMED_CAREPLAN_APPROVER_ROLES``, or a superuser). The approval is audited
+    (``ammed_fhir.audit``) in the same transaction as the write."""
+    from ammed_fhir import audit
     from clinical.monitor.gate import OutgoingMessage, submit
+    from clinical.workspace import signoff
 
     plan = store.read("CarePlan", careplan_id)
     if plan is None:
         raise LookupError(careplan_id)
     patient_id = plan["subject"]["reference"].split("/", 1)[1]
-    if not (getattr(user, "is_superuser", False) or access.is_clinician(user)):
-        raise PermissionDenied("only clinicians approve care plans")
     if not access.can_access_patient(user, patient_id):
         raise LookupError(careplan_id)
+    if not signoff.may_approve_careplan(user):
+        raise PermissionDenied("随访计划须由医生审核批准")
     if plan.get("status") == "active":
         return plan
+    before_status = plan.get("status")
     plan = dict(plan)
     plan.pop("meta", None)
     plan["status"] = "active"
@@ -235,6 +240,15 @@ def approve_careplan(careplan_id: str, user: Any) -> dict[str, Any]:
         {"authorString": user.get_username(), "text": "医生已审核批准此随访计划"},
     ]
     stored = store.write(plan)
+    audit.record(
+        user,
+        "careplan.approve",
+        patients=[patient_id],
+        object_type="CarePlan",
+        object_id=stored["id"],
+        before={"status": before_status},
+        after={"status": "active", "versionId": stored["meta"]["versionId"]},
+    )
     text, structured = patient_summary(stored)
     submit(
         OutgoingMessage(
