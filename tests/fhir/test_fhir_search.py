@@ -137,13 +137,23 @@ def test_capability_statement_tells_the_truth(client) -> None:
         assert {p["name"] for p in by_type[rtype]["searchParam"]} == set(params)
         assert "search-type" in {i["code"] for i in by_type[rtype]["interaction"]}
     claim = {i["code"] for i in by_type["Claim"]["interaction"]}
-    assert claim == {"create", "update", "read", "vread"}
+    assert claim == {
+        "create",
+        "update",
+        "delete",
+        "read",
+        "vread",
+        "history-instance",
+        "history-type",
+    }
     assert "searchParam" not in by_type["Claim"]
     assert by_type["Claim"]["conditionalCreate"] is False
+    assert by_type["Claim"]["conditionalUpdate"] is False
     assert by_type["Patient"]["conditionalCreate"] is True
-    assert {"delete", "history-instance"}.isdisjoint(
-        {i["code"] for r in rest["resource"] for i in r["interaction"]}
+    assert {"patch", "history-system"}.isdisjoint(
+        {i["code"] for r in rest["resource"] for i in r["interaction"]} | set(rest)
     )
+    assert {r["conditionalDelete"] for r in rest["resource"]} == {"not-supported"}
 
 
 def test_store_api_reads_record_and_filters(record) -> None:
