@@ -440,23 +440,7 @@ class TypeView(FhirView):
         require_type(resource_type)
         params = list(request.GET.lists())
         flat = [(name, value) for name, values in params for value in values]
-        req = search.parse(resource_type, flat)
-        if req.summary and req.summary != "false" and req.elements:
-            raise FhirError.one(400, "invalid", "_summary and _elements cannot be combined")
-        if req.summary == "count":
-            req.count = 0
-        total, rows = search.run(req, scope=access.search_scope(request.user, resource_type))
-        extra = []
-        if req.include or req.revinclude:
-            extra = search.included(
-                req,
-                rows,
-                scope_for=lambda rtype: access.search_scope(request.user, rtype),
-                readable=lambda data: _visible(request, data),
-            )
-        if req.summary not in {"", "false", "count"} or req.elements:
-            rows = [elements.apply(r, req.summary, req.elements) for r in rows]
-        return fhir_response(_searchset(request, req, total, rows, flat, extra))
+        return run_search(request, resource_type, flat)
 
     @extend_schema(
         summary="Create a resource (server-assigned id)",
@@ -487,6 +471,51 @@ class TypeView(FhirView):
             )
         resource = read_json_body(request)
         return _single_write("PUT", f"{resource_type}?{query}", resource, resource_type, request)
+
+
+class SearchPostView(FhirView):
+    """``POST /fhir/{type}/_search`` (form-encoded parameters, plus any in the URL): the
+    same search as GET, for clients that keep parameters out of URLs."""
+
+    @extend_schema(
+        summary="Search by POST (application/x-www-form-urlencoded)",
+        operation_id="fhir_search_post",
+        responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+        tags=["fhir"],
+    )
+    def post(self, request, resource_type: str) -> HttpResponse:
+        require_type(resource_type)
+        ctype = (request.META.get("CONTENT_TYPE") or "").split(";", 1)[0].strip().lower()
+        if ctype not in {"application/x-www-form-urlencoded", ""}:
+            raise FhirError.one(
+                415,
+                "not-supported",
+                "POST _search takes application/x-www-form-urlencoded parameters",
+            )
+        flat = [(k, v) for k, values in request.GET.lists() for v in values]
+        flat += [(k, v) for k, values in request._request.POST.lists() for v in values]
+        return run_search(request, resource_type, flat)
+
+
+def run_search(request, resource_type: str, flat: list[tuple[str, str]]) -> HttpResponse:
+    """A search (GET or POST _search): the searchset Bundle inside the caller's scope."""
+    req = search.parse(resource_type, flat)
+    if req.summary and req.summary != "false" and req.elements:
+        raise FhirError.one(400, "invalid", "_summary and _elements cannot be combined")
+    if req.summary == "count":
+        req.count = 0
+    total, rows = search.run(req, scope=access.search_scope(request.user, resource_type))
+    extra = []
+    if req.include or req.revinclude:
+        extra = search.included(
+            req,
+            rows,
+            scope_for=lambda rtype: access.search_scope(request.user, rtype),
+            readable=lambda data: _visible(request, data),
+        )
+    if req.summary not in {"", "false", "count"} or req.elements:
+        rows = [elements.apply(r, req.summary, req.elements) for r in rows]
+    return fhir_response(_searchset(request, req, total, rows, flat, extra))
 
 
 class InstanceView(FhirView):

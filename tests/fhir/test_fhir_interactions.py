@@ -217,3 +217,19 @@ def test_capability_statement_declares_what_is_supported(emr_client) -> None:
     assert by_type["MedicationRequest"]["searchInclude"] == ["MedicationRequest:patient"]
     assert "rest-hook" in by_type["Subscription"]["documentation"]
     assert by_type["Flag"]["searchParam"]
+
+
+def test_post_search_with_form_parameters(emr_client) -> None:
+    _put(emr_client, patient("ps1"))
+    _put(emr_client, patient("ps2", gender="male"))
+    resp = emr_client.post(
+        "/fhir/Patient/_search",
+        data="gender=male",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert resp.status_code == 200, resp.content
+    assert [e["resource"]["id"] for e in resp.json()["entry"]] == ["ps2"]
+    bad = emr_client.post(
+        "/fhir/Patient/_search", data="bogus=1", content_type="application/x-www-form-urlencoded"
+    )
+    assert bad.status_code == 400 and bad.json()["resourceType"] == "OperationOutcome"
