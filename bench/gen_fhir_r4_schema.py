@@ -93,7 +93,9 @@ def build(types: dict, valuesets: dict) -> dict:
             sd["_kind"]
         ]
         add(name, kind, sd["_properties"])
-    resources = sorted(n for n, t in out_types.items() if t["k"] == "resource" and n not in ABSTRACT)
+    resources = sorted(
+        n for n, t in out_types.items() if t["k"] == "resource" and n not in ABSTRACT
+    )
     return {
         "source": (
             "HL7 FHIR R4 4.0.1 StructureDefinitions and ValueSets (CC0), pre-parsed by npm "
