@@ -136,10 +136,10 @@ def _parse_entry(index: int, raw: Any) -> _Entry:
         return entry
     method = request.get("method")
     url = request.get("url")
-    if method not in {"POST", "PUT"}:
+    if method not in {"POST", "PUT", "DELETE"}:
         entry.fail(
             "not-supported",
-            f"request.method {method!r} is not supported (POST or PUT)",
+            f"request.method {method!r} is not supported (POST, PUT or DELETE)",
             f"{p}.request.method",
         )
         return entry
@@ -147,6 +147,8 @@ def _parse_entry(index: int, raw: Any) -> _Entry:
     if not isinstance(url, str) or not url:
         entry.fail("required", "request.url is required", f"{p}.request.url")
         return entry
+    if method == "DELETE":
+        return _parse_delete(entry, request, url)
     if not isinstance(resource, dict):
         entry.fail("required", "a resource (JSON object) is required", f"{p}.resource")
         return entry
@@ -216,6 +218,26 @@ def _parse_entry(index: int, raw: Any) -> _Entry:
     return entry
 
 
+def _parse_delete(entry: _Entry, request: dict[str, Any], url: str) -> _Entry:
+    """``DELETE Type/id`` (conditional delete is not supported); ``ifMatch`` honoured."""
+    p = entry.path
+    parts = urlsplit(url).path.strip("/").split("/")
+    if "?" in url:
+        entry.fail("not-supported", "conditional delete is not supported", f"{p}.request.url")
+    elif len(parts) != 2 or not is_resource_type(parts[0]) or not _ID_RE.match(parts[1]):
+        entry.fail("invalid", f"request.url {url!r} is not '<type>/<id>'", f"{p}.request.url")
+    else:
+        entry.resource_type, entry.resource_id = parts
+    if_match = request.get("ifMatch")
+    if if_match is not None and not entry.issues:
+        entry.if_match = parse_etag(if_match)
+        if entry.if_match is None:
+            entry.fail(
+                "invalid", f"request.ifMatch {if_match!r} is not an ETag", f"{p}.request.ifMatch"
+            )
+    return entry
+
+
 def parse_etag(value: Any) -> int | None:
     """``W/"3"``, ``"3"`` or ``3`` → 3; anything else None."""
     if not isinstance(value, str):
@@ -281,7 +303,7 @@ def _check_duplicates(entries: list[_Entry]) -> None:
                     f"fullUrl {entry.full_url!r} is also used by Bundle.entry[{first}]",
                     f"{entry.path}.fullUrl",
                 )
-        if entry.method == "PUT" and entry.resource_id:
+        if entry.method in {"PUT", "DELETE"} and entry.resource_id:
             key = (entry.resource_type, entry.resource_id)
             first = seen_target.setdefault(key, entry.index)
             if first != entry.index:
@@ -544,6 +566,11 @@ def _check_subscriptions(entries: list[_Entry]) -> None:
 
 
 def _response_entry(entry: _Entry) -> dict[str, Any]:
+    if entry.method == "DELETE" and not entry.issues:
+        response: dict[str, Any] = {"status": "204 No Content"}
+        if entry.stored:
+            response["etag"] = f'W/"{entry.stored["versionId"]}"'
+        return {"response": response}
     if entry.issues:
         status = entry.status or 400
         return {
@@ -567,14 +594,19 @@ def _response_entry(entry: _Entry) -> dict[str, Any]:
 
 def _write(entries: list[_Entry]) -> None:
     _check_if_match(entries)
-    todo = [e for e in entries if e.existing is None]
+    for entry in entries:  # R4: deletes first, then creates and updates
+        if entry.method == "DELETE":
+            version = store.delete(entry.resource_type, entry.resource_id)
+            entry.stored = {"versionId": version} if version is not None else None
+            entry.status = 204
+    todo = [e for e in entries if e.existing is None and e.method != "DELETE"]
     fresh = {(e.resource_type, e.resource_id) for e in todo if e.method == "POST"}
     results = store.write_validated([e.resource for e in todo], fresh=fresh)  # type: ignore[misc]
     for entry, (stored, action) in zip(todo, results, strict=True):
         entry.stored = stored
         entry.status = 201 if action == "create" else 200
     for entry in entries:
-        if entry.existing is not None:
+        if entry.existing is not None and entry.method != "DELETE":
             entry.status = 200
 
 

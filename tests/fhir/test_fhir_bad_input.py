@@ -155,7 +155,7 @@ def test_duplicate_full_urls(emr_client) -> None:
 
 def test_unsupported_methods(emr_client) -> None:
     entry = put(patient("del"))
-    entry["request"]["method"] = "DELETE"
+    entry["request"]["method"] = "PATCH"  # DELETE is supported since #19
     resp = post_bundle(emr_client, transaction(entry))
     assert resp.status_code == 400
     assert _issues(resp)[0]["expression"] == ["Bundle.entry[0].request.method"]

@@ -233,3 +233,20 @@ def test_post_search_with_form_parameters(emr_client) -> None:
         "/fhir/Patient/_search", data="bogus=1", content_type="application/x-www-form-urlencoded"
     )
     assert bad.status_code == 400 and bad.json()["resourceType"] == "OperationOutcome"
+
+
+def test_delete_entries_in_a_transaction(emr_client) -> None:
+    _two_versions(emr_client)
+    _put(emr_client, patient("keep"))
+    delete = {"request": {"method": "DELETE", "url": "Patient/im1", "ifMatch": 'W/"1"'}}
+    stale = post_bundle(emr_client, transaction(delete, put(patient("keep", gender="male"))))
+    assert stale.status_code == 412
+    assert emr_client.get("/fhir/Patient/keep").json()["meta"]["versionId"] == "1"
+    delete["request"]["ifMatch"] = 'W/"2"'
+    resp = post_bundle(emr_client, transaction(delete, put(patient("keep", gender="male"))))
+    assert resp.status_code == 200, resp.content
+    statuses = [e["response"]["status"] for e in resp.json()["entry"]]
+    assert statuses == ["204 No Content", "200 OK"]
+    assert emr_client.get("/fhir/Patient/im1").status_code == 410
+    conditional = {"request": {"method": "DELETE", "url": "Patient?identifier=x"}}
+    assert post_bundle(emr_client, transaction(conditional)).status_code == 400
