@@ -12,3 +12,6 @@ class AgentConfig(AppConfig):
         from ammed_fhir import events
 
         events.subscribe("clinical.agent.handlers.on_resources_changed")
+        from clinical.monitor import gate
+
+        gate.register_release_handler("clinical.agent.handlers.on_released")

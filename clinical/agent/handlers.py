@@ -36,3 +36,26 @@ def on_resources_changed(changes: list[Change]) -> None:
     ]
     for communication_id in patient_sent_ids(created):
         answer_communication.delay(communication_id)
+
+
+def on_released(communication: dict) -> None:
+    """A held reply a clinician released: the conversation shows it as sent, with the text
+    the patient actually got (an edit included). Runs inside the releasing transaction."""
+    from clinical.agent.models import AgentMessage
+
+    codes = {
+        coding.get("code")
+        for concept in communication.get("category") or []
+        for coding in (concept.get("coding") or [] if isinstance(concept, dict) else [])
+        if isinstance(coding, dict)
+    }
+    if "agent" not in codes:
+        return  # reminders, alerts...: no conversation row (no query at a morning peak)
+    payload = communication.get("payload") or [{}]
+    text = payload[0].get("contentString") if isinstance(payload[0], dict) else None
+    update: dict = {"status": AgentMessage.Status.RELEASED}
+    if text:
+        update["text"] = text
+    AgentMessage.objects.filter(
+        communication_id=communication.get("id", ""), status=AgentMessage.Status.HELD
+    ).update(**update)

@@ -192,6 +192,14 @@ class ReviewAdmin(AuditedAdminMixin, admin.ModelAdmin):
         ("结果", {"fields": ["final_text", "decided_by", "decided_at", "reason"]}),
     ]
     inlines = [AuditInline]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
+        """A decided review has nothing left to fill in: no empty decision inputs shown
+        read-only ("Edited text: None"); the result section shows what was sent."""
+        if obj is not None and obj.status != ReviewStatus.PENDING:
+            return [fs for fs in self.fieldsets if fs[0] != "审核"]
+        return [fs for fs in self.fieldsets if fs[0] != "结果"]
+
     change_form_template = "admin/monitor/review/change_form.html"
 
     # --- permissions: clinicians on their reviews, never patients or integrations ----------

@@ -147,7 +147,11 @@ class AuditEvent(models.Model):
         verbose_name_plural = "审核审计记录"
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"
+        from django.utils import timezone
+
+        # the hospital's clock, as every other time on the page
+        at = f"{timezone.localtime(self.at):%Y-%m-%d %H:%M}" if self.at else ""
+        return f"{at} {self.actor_name} {self.get_action_display()}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None or not self._state.adding:

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from clinical.orders.models import Delivery, DoseReminder, OrderSchedule, PatientRoutine
 from clinical.orders.services import adherence, schedule
@@ -18,17 +19,17 @@ from clinical.workspace.admin_mixins import CompartmentAdminMixin
 
 
 def adherence_chart(patient_id: str, request_id: str | None = None, days: int = 28) -> str:
-    """A small HTML bar chart (no JavaScript) of daily adherence over ``days``."""
+    """A small HTML bar chart (no JavaScript) of daily adherence over ``days``, with a
+    percentage axis and dated bars. With ``request_id`` the bars and the caption are that
+    medication's own adherence, never the patient's overall figure."""
     now = timezone.now()
-    data = adherence.adherence(patient_id, now - dt.timedelta(days=days), now)
+    start = now - dt.timedelta(days=days)
+    data = adherence.adherence(patient_id, start, now)
     if request_id:
         # Recompute the series for this one medication.
         rows = (
             DoseReminder.objects.filter(
-                request_id=request_id,
-                due_at__gte=now - dt.timedelta(days=days),
-                due_at__lt=now,
-                snooze_of_key="",
+                request_id=request_id, due_at__gte=start, due_at__lt=now, snooze_of_key=""
             )
             .exclude(state__in=("cancelled", "failed"))
             .values_list("response", "due_at")
@@ -42,13 +43,17 @@ def adherence_chart(patient_id: str, request_id: str | None = None, days: int = 
         for day, items in sorted(by_day.items()):
             counts = adherence._series(items)
             series.append({"date": day, **counts, "adherence": adherence._ratio(counts)})
+        overall = adherence._ratio(adherence._series([(r, d) for r, d in rows]))
+        caption = "该药"
     else:
         series = data["daily"]
+        overall = data["overall"]["adherence"]
+        caption = "全部药物"
     if not series:
         return "暂无数据"
     bars = format_html_join(
         "",
-        '<div title="{} {}" style="display:inline-block;width:12px;margin-right:2px;'
+        '<div title="{} {}" style="display:inline-block;width:14px;margin-right:2px;'
         'vertical-align:bottom;height:{}px;background:{}"></div>',
         (
             (
@@ -62,12 +67,31 @@ def adherence_chart(patient_id: str, request_id: str | None = None, days: int = 
             for d in series
         ),
     )
-    overall = data["overall"]["adherence"]
+    labels = format_html_join(
+        "",
+        '<div style="display:inline-block;width:14px;margin-right:2px;font-size:9px;'
+        'writing-mode:vertical-rl;height:36px">{}</div>',
+        ((d["date"][5:],) for d in series),
+    )
+    axis = (
+        '<div style="position:absolute;left:0;top:0;height:80px;width:34px;font-size:10px;'
+        'text-align:right;border-right:1px solid #999">'
+        '<div style="position:absolute;top:-6px;right:3px">100%</div>'
+        '<div style="position:absolute;top:10px;right:3px;color:#2e7d32">80%</div>'
+        '<div style="position:absolute;top:34px;right:3px">50%</div>'
+        '<div style="position:absolute;top:74px;right:3px">0%</div></div>'
+    )
     return format_html(
-        '<div style="height:84px;border-bottom:1px solid #999">{}</div>'
-        "<div>近{}天总体依从性: {} (绿色≥80%, 红色&lt;80%, 灰色无应服剂量)</div>",
+        '<div style="position:relative;padding-left:38px">{}'
+        '<div style="height:80px;border-bottom:1px solid #999;'
+        "background:linear-gradient(to bottom,transparent 15px,#e8f5e9 15px,#e8f5e9 16px,"
+        'transparent 16px)">{}</div><div>{}</div></div>'
+        "<div>近{}天{}依从性: {} (绿色≥80%, 红色&lt;80%, 灰色无应服剂量；横轴为日期 月-日)</div>",
+        mark_safe(axis),  # constant markup
         bars,
+        labels,
         days,
+        caption,
         "-" if overall is None else f"{overall:.0%}",
     )
 

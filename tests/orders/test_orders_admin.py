@@ -53,4 +53,4 @@ def test_change_pages_show_an_adherence_chart(admin_client, people) -> None:
     assert "服药依从性(按天)" in page and "100%" in page
     routine = PatientRoutine.objects.create(patient_id=PID)
     page = admin_client.get(f"/admin/orders/patientroutine/{routine.pk}/change/").content.decode()
-    assert "近28天总体依从性: 100%" in page
+    assert "近28天全部药物依从性: 100%" in page
