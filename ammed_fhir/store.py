@@ -374,6 +374,14 @@ def delete(resource_type: str, resource_id: str, *, if_match: int | None = None)
         },
     )
     patient_id = row.patient_id
+    if resource_type == "Patient":  # its compartment permissions name this row
+        from guardian.models import UserObjectPermission
+
+        UserObjectPermission.objects.filter(
+            content_type__app_label="ammed_fhir",
+            content_type__model="resource",
+            object_pk=str(row.pk),
+        ).delete()
     row.delete()
     events.publish_on_commit(
         [events.Change(resource_type, resource_id, version, patient_id, "delete")]

@@ -250,3 +250,24 @@ def test_delete_entries_in_a_transaction(emr_client) -> None:
     assert emr_client.get("/fhir/Patient/im1").status_code == 410
     conditional = {"request": {"method": "DELETE", "url": "Patient?identifier=x"}}
     assert post_bundle(emr_client, transaction(conditional)).status_code == 400
+
+
+def test_a_deleted_patient_written_again_is_seen_by_its_assigned_nurse(emr_client, db) -> None:
+    from fhir_helpers import make_user
+    from guardian.models import UserObjectPermission
+
+    from ammed_fhir import access
+
+    _put(emr_client, patient("dp1"))
+    nurse = make_user("nurse-dp", "nurse")
+    access.assign(nurse, "dp1")
+    client = Client()
+    client.force_login(nurse)
+    assert client.get("/fhir/Patient/dp1").status_code == 200
+    emr_client.delete("/fhir/Patient/dp1")
+    # her compartment went with the Patient: 404 (integrations still get 410)
+    assert client.get("/fhir/Patient/dp1").status_code == 404
+    assert emr_client.get("/fhir/Patient/dp1").status_code == 410
+    assert not UserObjectPermission.objects.filter(user=nurse).exists()
+    _put(emr_client, patient("dp1"))
+    assert client.get("/fhir/Patient/dp1").status_code == 200
