@@ -525,6 +525,10 @@ def _resolve_identifier_references(entries: list[_Entry]) -> None:
 def _check_gate(entries: list[_Entry]) -> None:
     """Apply ``write_policy`` to every Communication this bundle would write; any refusal
     refuses the whole bundle (403), batch or transaction, before anything is written."""
+    deletes = [e for e in entries if e.method == "DELETE" and not e.issues]
+    refused = [i for e in deletes for i in delete_issues(e.resource_type, e.resource_id, e.path)]
+    if refused:
+        raise FhirError(403, refused)
     comms = [
         e
         for e in entries
@@ -542,6 +546,22 @@ def _check_gate(entries: list[_Entry]) -> None:
         )
     if issues:
         raise FhirError(403, issues)
+
+
+def delete_issues(resource_type: str, resource_id: str, path: str) -> list[Issue]:
+    """A gate-owned Communication (a reminder, a reply, a held message, a care-team alert)
+    is the gate's record and is never deleted through /fhir (403), like any other change."""
+    if resource_type != "Communication":
+        return []
+    if not write_policy.is_gate_owned(store.read("Communication", resource_id)):
+        return []
+    return [
+        issue(
+            "forbidden",
+            f"Communication/{resource_id} is owned by AM-Med's output gate and cannot be deleted",
+            f"{path}.request.url",
+        )
+    ]
 
 
 def _check_subscriptions(entries: list[_Entry]) -> None:

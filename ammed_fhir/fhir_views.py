@@ -576,6 +576,11 @@ class InstanceView(FhirView):
             expected = bundles.parse_etag(if_match)
             if expected is None:
                 raise FhirError.one(400, "invalid", f"If-Match {if_match!r} is not an ETag")
+        refused = bundles.delete_issues(resource_type, resource_id, resource_type)
+        if refused:
+            for i in refused:
+                i["expression"] = [resource_type]
+            raise FhirError(403, refused)
         try:
             version = store.delete(resource_type, resource_id, if_match=expected)
         except store.VersionMismatch as exc:

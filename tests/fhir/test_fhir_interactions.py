@@ -271,3 +271,26 @@ def test_a_deleted_patient_written_again_is_seen_by_its_assigned_nurse(emr_clien
     assert not UserObjectPermission.objects.filter(user=nurse).exists()
     _put(emr_client, patient("dp1"))
     assert client.get("/fhir/Patient/dp1").status_code == 200
+
+
+def test_gate_owned_communications_cannot_be_deleted(emr_client) -> None:
+    from ammed_fhir import store
+    from ammed_fhir.write_policy import MESSAGE_CATEGORY_SYSTEM
+
+    _put(emr_client, patient("g1"))
+    store.write(
+        {
+            "resourceType": "Communication",
+            "id": "gate-msg",
+            "status": "on-hold",
+            "category": [{"coding": [{"system": MESSAGE_CATEGORY_SYSTEM, "code": "reminder"}]}],
+            "subject": {"reference": "Patient/g1"},
+            "payload": [{"contentString": "请按时服药"}],
+        }
+    )
+    resp = emr_client.delete("/fhir/Communication/gate-msg")
+    assert resp.status_code == 403 and resp.json()["issue"][0]["code"] == "forbidden"
+    entry = {"request": {"method": "DELETE", "url": "Communication/gate-msg"}}
+    assert post_bundle(emr_client, transaction(entry)).status_code == 403
+    assert post_bundle(emr_client, transaction(entry, kind="batch")).status_code == 403
+    assert store.read("Communication", "gate-msg") is not None
