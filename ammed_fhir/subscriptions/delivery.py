@@ -104,9 +104,15 @@ def parse_criteria(criteria: Any):
 
 def active_subscriptions() -> list[dict[str, Any]]:
     rows = Resource.objects.filter(resource_type="Subscription").values_list("data", flat=True)
+    from django.utils.dateparse import parse_datetime
+
+    now = timezone.now()
     out = []
     for sub in rows:
         channel = sub.get("channel") or {}
+        end = parse_datetime(sub["end"]) if isinstance(sub.get("end"), str) else None
+        if end is not None and end <= now:
+            continue  # Subscription.end has passed
         if sub.get("status") in ACTIVE and channel.get("type") == "rest-hook":
             out.append(sub)
     return out

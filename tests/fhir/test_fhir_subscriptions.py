@@ -281,3 +281,13 @@ def test_a_cancelled_subscription_stops_deliveries(
     with django_capture_on_commit_callbacks(execute=True):
         store.write(_careplan("sp1"))
     assert receiver.requests == [] and not Delivery.objects.exists()
+
+
+def test_a_subscription_past_its_end_is_silent(
+    emr_client, stored_patient, receiver, django_capture_on_commit_callbacks
+) -> None:
+    sid = _subscribe(emr_client, "CarePlan?patient=sp1", receiver.url)
+    store.write(store.read("Subscription", sid) | {"end": "2020-01-01T00:00:00+00:00"})
+    with django_capture_on_commit_callbacks(execute=True):
+        store.write(_careplan("sp1"))
+    assert receiver.requests == []
