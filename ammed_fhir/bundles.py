@@ -567,11 +567,13 @@ def delete_issues(resource_type: str, resource_id: str, path: str) -> list[Issue
 def _check_subscriptions(entries: list[_Entry]) -> None:
     """A Subscription is stored only if it can be served (rest-hook, http(s) endpoint,
     criteria this server evaluates); a requested one becomes active, as R4 has it."""
-    from ammed_fhir.subscriptions.delivery import criteria_issues
+    from ammed_fhir.subscriptions.delivery import criteria_issues, forget_active
 
     for entry in entries:
         if entry.resource_type != "Subscription" or entry.resource is None or entry.issues:
             continue
+        forget_active()  # now and after commit: the own-writes gate looks again
+        transaction.on_commit(forget_active)
         if entry.existing is not None:
             continue
         problems = criteria_issues(entry.resource, f"{entry.path}.resource")

@@ -14,7 +14,10 @@ resource.
 
 AM-Med's own writes (``origin == "ammed"``: the messages the gate stores, 100,000 at a
 morning peak) reach only subscribers that ask for them with ``subscribe(path, own=True)``;
-when none does, they are not published at all, so a peak queues no change tasks.
+when none does, they are not published at all, so a peak queues no change tasks. A
+subscriber may make that interest conditional (``own_when``: a dotted path to a cheap
+``() -> bool``, e.g. "is there any active FHIR Subscription?"), so the peak stays free of
+events until somebody actually listens.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from django.utils.module_loading import import_string
 OWN = "ammed"  # ``Change.origin`` of what AM-Med itself wrote
 
 _SUBSCRIBERS: dict[str, bool] = {}  # dotted path -> also wants AM-Med's own writes
+_OWN_WHEN: dict[str, str] = {}  # dotted path -> dotted path of "wants them right now?"
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,20 @@ class Change:
         }
 
 
-def subscribe(dotted_path: str, *, own: bool = False) -> None:
+def subscribe(dotted_path: str, *, own: bool = False, own_when: str = "") -> None:
     """Register a handler ``f(changes: list[Change]) -> None`` by dotted path (idempotent).
-    ``own=True``: it also receives AM-Med's own writes (``origin == OWN``)."""
+    ``own=True``: it also receives AM-Med's own writes (``origin == OWN``); with
+    ``own_when``, only while that predicate (a dotted path) answers True."""
     _SUBSCRIBERS[dotted_path] = _SUBSCRIBERS.get(dotted_path, False) or own
+    if own and own_when:
+        _OWN_WHEN[dotted_path] = own_when
+
+
+def _wants_own() -> bool:
+    for path, own in _SUBSCRIBERS.items():
+        if own and (path not in _OWN_WHEN or import_string(_OWN_WHEN[path])()):
+            return True
+    return False
 
 
 def subscribers() -> list[str]:
@@ -79,7 +93,7 @@ def publish_on_commit(changes: list[Change]) -> None:
     """Record the changes as one outbox event in the surrounding transaction; it is
     dispatched after commit (at once when eager, else by a worker, or by the periodic drain
     when the broker was down). AM-Med's own writes only when a subscriber asked for them."""
-    if not any(_SUBSCRIBERS.values()):
+    if not _wants_own():
         changes = [c for c in changes if c.origin != OWN]
     if not changes:
         return

@@ -15,7 +15,11 @@ class FhirSubscriptionsConfig(AppConfig):
         from ammed_fhir import events
 
         # own=True: AM-Med's own CarePlans and messages are exactly what the EMR waits for
-        events.subscribe("ammed_fhir.subscriptions.delivery.on_resources_changed", own=True)
+        events.subscribe(
+            "ammed_fhir.subscriptions.delivery.on_resources_changed",
+            own=True,
+            own_when="ammed_fhir.subscriptions.delivery.any_active",  # else a peak is free
+        )
         settings.CELERY_BEAT_SCHEDULE.setdefault(
             "fhir-subscriptions-retry-due",
             {

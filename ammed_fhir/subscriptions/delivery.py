@@ -102,6 +102,29 @@ def parse_criteria(criteria: Any):
     return search.parse(rtype, pairs)
 
 
+_ANY_ACTIVE: list[tuple[float, bool]] = []  # (checked at, answer), this process
+
+
+def any_active() -> bool:
+    """Is any Subscription requested or active? (``events``' own-writes gate: while none
+    is, AM-Med's own writes record no change events.) Cached for
+    ``AMMED_SUBSCRIPTION_CACHE_S`` per process; a Subscription written here clears it."""
+    import time
+
+    now = time.monotonic()
+    if _ANY_ACTIVE and now - _ANY_ACTIVE[0][0] < settings.AMMED_SUBSCRIPTION_CACHE_S:
+        return _ANY_ACTIVE[0][1]
+    answer = Resource.objects.filter(
+        resource_type="Subscription", status__in=sorted(ACTIVE)
+    ).exists()
+    _ANY_ACTIVE[:] = [(now, answer)]
+    return answer
+
+
+def forget_active() -> None:
+    _ANY_ACTIVE.clear()
+
+
 def active_subscriptions() -> list[dict[str, Any]]:
     rows = Resource.objects.filter(resource_type="Subscription").values_list("data", flat=True)
     from django.utils.dateparse import parse_datetime

@@ -291,3 +291,20 @@ def test_a_subscription_past_its_end_is_silent(
     with django_capture_on_commit_callbacks(execute=True):
         store.write(_careplan("sp1"))
     assert receiver.requests == []
+
+
+def test_own_writes_record_events_only_while_a_subscription_listens(
+    emr_client, stored_patient, receiver, django_capture_on_commit_callbacks
+) -> None:
+    from ammed_fhir.events import OWN
+    from ammed_fhir.models import OutboxEvent
+
+    delivery.forget_active()
+    before = OutboxEvent.objects.count()
+    with django_capture_on_commit_callbacks(execute=True):
+        store.write_validated([_comm("sp1", "own1", "completed")], origin=OWN)
+    assert OutboxEvent.objects.count() == before  # the gate's peak stays free of events
+    _subscribe(emr_client, "Communication?patient=sp1", receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        store.write_validated([_comm("sp1", "own1", "completed")], origin=OWN)
+    assert [r["path"] for r in receiver.requests] == ["/emr/hook/Communication/own1"]
