@@ -107,8 +107,29 @@ class PatientAssignmentAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     """Assigning a clinician here grants the guardian object permission (signals)."""
 
     audit_admin_writes = False  # the assignment signals audit create/delete, whoever does it
-    list_display = ("patient_id", "user", "source", "created")
+    list_display = ("patient_label", "user_label", "source_label", "created_label")
     list_filter = ("source",)
+
+    @admin.display(description="患者", ordering="patient_id")
+    def patient_label(self, obj: PatientAssignment) -> str:
+        from clinical.workspace.patients import briefs
+
+        return briefs([obj.patient_id])[obj.patient_id]
+
+    @admin.display(description="负责医护", ordering="user__username")
+    def user_label(self, obj: PatientAssignment) -> str:
+        return obj.user.get_full_name() or obj.user.get_username()
+
+    @admin.display(description="来源", ordering="source")
+    def source_label(self, obj: PatientAssignment) -> str:
+        return {"generalPractitioner": "主管医生（EMR）", "api": "接口分配", "demo": "演示"}.get(
+            obj.source, obj.source
+        )
+
+    @admin.display(description="分配时间", ordering="created")
+    def created_label(self, obj: PatientAssignment) -> object:
+        return obj.created
+
     search_fields = ("patient_id", "user__username")
     autocomplete_fields = ("user",)
 

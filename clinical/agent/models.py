@@ -26,28 +26,38 @@ class AgentMessage(models.Model):
         RELEASED = "released", "已发送"
         HELD = "held", "待审核"
 
-    patient_id = models.CharField(max_length=64, db_index=True)
-    direction = models.CharField(max_length=3, choices=Direction.choices)
-    text = models.TextField()
-    status = models.CharField(max_length=16, choices=Status.choices)
-    intent = models.CharField(max_length=32, blank=True, default="")
-    route = models.CharField(max_length=32, blank=True, default="")
-    outcome = models.CharField(max_length=16, blank=True, default="")
-    understanding = models.JSONField(default=dict, blank=True)
-    structured = models.JSONField(default=dict, blank=True)
-    draft = models.TextField(blank=True, default="")  # the engine's template text
-    phrasing_source = models.CharField(max_length=24, blank=True, default="")
-    communication_id = models.CharField(max_length=64, blank=True, default="")
-    source = models.CharField(max_length=16, default="api")  # api | fhir
-    source_ref = models.CharField(max_length=128, null=True, blank=True, unique=True)
+    patient_id = models.CharField("患者 ID", max_length=64, db_index=True)
+    direction = models.CharField("发送方", max_length=3, choices=Direction.choices)
+    text = models.TextField("内容")
+    status = models.CharField("状态", max_length=16, choices=Status.choices)
+    intent = models.CharField("意图", max_length=32, blank=True, default="")
+    route = models.CharField("处理路径", max_length=32, blank=True, default="")
+    outcome = models.CharField("处理结果", max_length=16, blank=True, default="")
+    understanding = models.JSONField("理解结果", default=dict, blank=True)
+    structured = models.JSONField("结构化内容", default=dict, blank=True)
+    draft = models.TextField("模板草稿", blank=True, default="")  # the engine's template text
+    phrasing_source = models.CharField("措辞来源", max_length=24, blank=True, default="")
+    communication_id = models.CharField("消息 ID", max_length=64, blank=True, default="")
+    source = models.CharField("来源", max_length=16, default="api")  # api | fhir
+    source_ref = models.CharField("来源引用", max_length=128, null=True, blank=True, unique=True)
     reply_to = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+        "self",
+        verbose_name="回复的消息",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
     )
     # Who posted an inbound message when it was not the patient; empty for the patient's own.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="代发者",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         ordering = ["patient_id", "id"]

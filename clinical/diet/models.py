@@ -19,12 +19,12 @@ class DiseaseDietEntry(models.Model):
         AVOID = "avoid", "忌吃"
         RECIPE = "recipe", "推荐食谱"
 
-    dataset = models.CharField(max_length=100)
-    disease = models.CharField(max_length=200)
-    food = models.CharField(max_length=200)
-    relation = models.CharField(max_length=10, choices=Relation.choices)
-    provenance = models.CharField(max_length=500)
-    loaded_at = models.DateTimeField(auto_now_add=True)
+    dataset = models.CharField("数据集", max_length=100)
+    disease = models.CharField("疾病", max_length=200)
+    food = models.CharField("食物", max_length=200)
+    relation = models.CharField("关系", max_length=10, choices=Relation.choices)
+    provenance = models.CharField("出处", max_length=500)
+    loaded_at = models.DateTimeField("载入时间", auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -33,6 +33,8 @@ class DiseaseDietEntry(models.Model):
             )
         ]
         indexes = [models.Index(fields=["disease", "food"], name="diet_kg_disease_food")]
+        verbose_name = "疾病饮食知识条目"
+        verbose_name_plural = "疾病饮食知识条目"
 
     def __str__(self) -> str:
         return f"{self.disease} {self.get_relation_display()} {self.food}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, QuerySet, Value, When
@@ -14,13 +12,21 @@ from django.utils.safestring import mark_safe
 
 from ammed_fhir import store
 from clinical.followup.chart import svg_for
-from clinical.followup.models import AlertRecord, Assessment, FollowupCarePlan, FollowupState
+from clinical.followup.models import (
+    AlertRecord,
+    Assessment,
+    Disposition,
+    FollowupCarePlan,
+    FollowupState,
+)
 from clinical.followup.services.careplan import approve_careplan
 from clinical.workspace import alerts, patients, signoff
 from clinical.workspace.admin_mixins import CompartmentAdminMixin
 from clinical.workspace.labels import alert_text
 
 URGENCY = ("emergency", "urgent", "routine", "self-care")
+DISPOSITION_ZH = dict(Disposition.choices)
+UNCERTAINTY_ZH = {"low": "低", "moderate": "中（部分资料缺失）", "high": "高（资料互相矛盾）"}
 CAREPLAN_STATUS_ZH = {
     "draft": "草稿（待医生批准）",
     "active": "执行中",
@@ -67,9 +73,9 @@ def _when_zh(detail: dict) -> str:
 @admin.register(Assessment)
 class AssessmentAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     list_display = (
-        "patient_id",
+        "patient_label",
         "disposition",
-        "previous_disposition",
+        "previous_label",
         "changed",
         "trigger",
         "created",
@@ -84,11 +90,35 @@ class AssessmentAdmin(CompartmentAdminMixin, admin.ModelAdmin):
         "previous_disposition",
         "changed",
         "careplan_id",
+        "result_summary",
         "reasons_table",
         "readings_chart",
-        "result_json",
     )
     exclude = ("result",)
+
+    @admin.display(description="患者", ordering="patient_id")
+    def patient_label(self, obj: Assessment) -> str:
+        return patients.briefs([obj.patient_id])[obj.patient_id]
+
+    @admin.display(description="上次处置级别")
+    def previous_label(self, obj: Assessment) -> str:
+        return DISPOSITION_ZH.get(obj.previous_disposition, "—")
+
+    @admin.display(description="评估摘要")
+    def result_summary(self, obj: Assessment) -> str:
+        result = obj.result or {}
+        uncertainty = result.get("uncertainty") or {}
+        notes = [n.get("text", "") for n in result.get("notes") or [] if isinstance(n, dict)]
+        notes += [n.get("text", "") for n in uncertainty.get("notes") or []]
+        return format_html(
+            "<p><strong>{}</strong>：{}</p><p>不确定性：{}</p>{}",
+            DISPOSITION_ZH.get(result.get("disposition", ""), "—"),
+            (result.get("timeframe") or {}).get("text", ""),
+            UNCERTAINTY_ZH.get(uncertainty.get("level", ""), "—"),
+            format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((n,) for n in notes)))
+            if notes
+            else "",
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -102,7 +132,12 @@ class AssessmentAdmin(CompartmentAdminMixin, admin.ModelAdmin):
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (r["disposition"], r["text"], ", ".join(r.get("evidence", [])), r.get("source", ""))
+                (
+                    DISPOSITION_ZH.get(r["disposition"], r["disposition"]),
+                    r["text"],
+                    "，".join(r.get("evidence", [])),
+                    r.get("source", ""),
+                )
                 for r in obj.result.get("reasons", [])
             ),
         )
@@ -116,10 +151,6 @@ class AssessmentAdmin(CompartmentAdminMixin, admin.ModelAdmin):
         if record is None:
             return "—"
         return mark_safe(svg_for(record, timezone.now()))  # built from escaped parts only
-
-    @admin.display(description="结果 JSON")
-    def result_json(self, obj: Assessment) -> str:
-        return format_html("<pre>{}</pre>", json.dumps(obj.result, ensure_ascii=False, indent=2))
 
 
 @admin.register(FollowupState)
@@ -223,16 +254,27 @@ class AlertRecordAdmin(CompartmentAdminMixin, admin.ModelAdmin):
         self.message_user(request, f"已处理 {n} 条警报", messages.SUCCESS)
 
 
+class CarePlanStatusFilter(admin.SimpleListFilter):
+    title = "状态"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
+        return list(CAREPLAN_STATUS_ZH.items())
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
 @admin.register(FollowupCarePlan)
 class FollowupCarePlanAdmin(CompartmentAdminMixin, admin.ModelAdmin):
-    list_display = ("resource_id", "patient_label", "status_label", "version_id", "last_updated")
-    list_filter = ("status",)
+    list_display = ("plan_id", "patient_label", "status_label", "version_label", "updated_label")
+    list_filter = (CarePlanStatusFilter,)
     search_fields = ("patient_id",)
     readonly_fields = (
-        "resource_id",
+        "plan_id",
         "patient_label",
         "status_label",
-        "version_id",
+        "version_label",
         "activities",
     )
     fields = readonly_fields
@@ -247,6 +289,18 @@ class FollowupCarePlanAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     @admin.display(description="患者", ordering="patient_id")
     def patient_label(self, obj: FollowupCarePlan) -> str:
         return patients.briefs([obj.patient_id])[obj.patient_id]
+
+    @admin.display(description="计划编号", ordering="resource_id")
+    def plan_id(self, obj: FollowupCarePlan) -> str:
+        return obj.resource_id
+
+    @admin.display(description="版本", ordering="version_id")
+    def version_label(self, obj: FollowupCarePlan) -> str:
+        return f"第 {obj.version_id} 版"
+
+    @admin.display(description="更新时间", ordering="last_updated")
+    def updated_label(self, obj: FollowupCarePlan) -> object:
+        return obj.last_updated
 
     @admin.display(description="状态", ordering="status")
     def status_label(self, obj: FollowupCarePlan) -> str:

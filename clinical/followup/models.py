@@ -23,7 +23,7 @@ class Disposition(models.TextChoices):
 
 
 class Trigger(models.TextChoices):
-    API = "api", "API"
+    API = "api", "接口调用"
     OBSERVATION = "observation", "新观察数据"
     SWEEP = "sweep", "夜间巡检"
     DEMO = "demo", "演示"
@@ -32,14 +32,16 @@ class Trigger(models.TextChoices):
 class Assessment(models.Model):
     """One run of the follow-up engine for one patient (the full result JSON)."""
 
-    patient_id = models.CharField(max_length=64)
-    created = models.DateTimeField(default=timezone.now)
-    trigger = models.CharField(max_length=16, choices=Trigger.choices, default=Trigger.API)
-    disposition = models.CharField(max_length=16, choices=Disposition.choices)
-    previous_disposition = models.CharField(max_length=16, blank=True, default="")
-    changed = models.BooleanField(default=False)
-    result = models.JSONField()
-    careplan_id = models.CharField(max_length=64, blank=True, default="")
+    patient_id = models.CharField("患者 ID", max_length=64)
+    created = models.DateTimeField("创建时间", default=timezone.now)
+    trigger = models.CharField(
+        "触发方式", max_length=16, choices=Trigger.choices, default=Trigger.API
+    )
+    disposition = models.CharField("处置级别", max_length=16, choices=Disposition.choices)
+    previous_disposition = models.CharField("上次处置级别", max_length=16, blank=True, default="")
+    changed = models.BooleanField("级别有变化", default=False)
+    result = models.JSONField("评估结果")
+    careplan_id = models.CharField("随访计划 ID", max_length=64, blank=True, default="")
 
     class Meta:
         indexes = [
@@ -56,11 +58,11 @@ class Assessment(models.Model):
 class FollowupState(models.Model):
     """The latest disposition per patient (one row each)."""
 
-    patient_id = models.CharField(max_length=64, unique=True)
-    disposition = models.CharField(max_length=16, choices=Disposition.choices)
-    assessed = models.DateTimeField()
+    patient_id = models.CharField("患者 ID", max_length=64, unique=True)
+    disposition = models.CharField("处置级别", max_length=16, choices=Disposition.choices)
+    assessed = models.DateTimeField("评估时间")
     assessment = models.ForeignKey(
-        Assessment, null=True, on_delete=models.SET_NULL, related_name="+"
+        Assessment, verbose_name="评估", null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
@@ -79,12 +81,16 @@ class AlertRecord(models.Model):
     instead of a new alert. A clinician acknowledges it, then marks it handled (who, when)."""
 
     patient_id = models.CharField("患者 ID", max_length=64, db_index=True)
-    finding_key = models.CharField(max_length=64, unique=True)
+    finding_key = models.CharField("发现键", max_length=64, unique=True)
     reason_code = models.CharField("原因代码", max_length=64)
     disposition = models.CharField("级别", max_length=16, choices=Disposition.choices)
-    communication_id = models.CharField(max_length=64, blank=True, default="")
+    communication_id = models.CharField("消息 ID", max_length=64, blank=True, default="")
     assessment = models.ForeignKey(
-        Assessment, null=True, on_delete=models.SET_NULL, related_name="alerts"
+        Assessment,
+        verbose_name="评估",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
     )
     created = models.DateTimeField("首次警报", default=timezone.now)
     last_seen = models.DateTimeField("最近一次出现", null=True, blank=True)

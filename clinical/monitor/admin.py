@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from ammed_fhir.audit import AuditedAdminMixin
 from clinical.monitor import services
-from clinical.monitor.models import AuditEvent, Review, ReviewStatus
+from clinical.monitor.models import AuditAction, AuditEvent, Review, ReviewStatus
 from clinical.workspace import patients, signoff
 
 DECISIONS = ("_approve", "_edit_approve", "_reject", "_escalate")
@@ -58,6 +58,17 @@ def severity_rank():
         default=Value(2),
         output_field=IntegerField(),
     ), text
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    title = "类别"
+    parameter_name = "category"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return list(CATEGORY_ZH.items())
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(category=self.value()) if self.value() else queryset
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -124,9 +135,15 @@ class AuditInline(admin.TabularInline):
     model = AuditEvent
     extra = 0
     can_delete = False
-    fields = ["at", "actor_name", "action", "before", "after"]
+    fields = ["at_label", "actor_label", "action_label", "before_label", "after_label"]
     readonly_fields = fields
     verbose_name_plural = "审计记录"
+
+    at_label = admin.display(description="时间")(lambda self, obj: obj.at)
+    actor_label = admin.display(description="操作人")(lambda self, obj: obj.actor_name)
+    action_label = admin.display(description="操作")(lambda self, obj: obj.get_action_display())
+    before_label = admin.display(description="修改前")(lambda self, obj: obj.before)
+    after_label = admin.display(description="修改后")(lambda self, obj: obj.after)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -146,18 +163,18 @@ class ReviewAdmin(AuditedAdminMixin, admin.ModelAdmin):
     audit_admin_writes = False  # decisions are audited by the services; pages shown are reads
     form = ReviewForm
     list_display = [
-        "id",
+        "number",
         "patient_label",
         "category_label",
         "severity_label",
         "waiting_label",
-        "status",
+        "status_label",
         "finding_codes",
         "signoff_label",
-        "escalation_level",
+        "escalation_label",
     ]
-    list_filter = [StatusFilter, "category"]
-    list_display_links = ["id", "patient_label"]
+    list_filter = [StatusFilter, CategoryFilter]
+    list_display_links = ["number", "patient_label"]
     readonly_fields = [
         "patient_label",
         "patient_summary",
@@ -244,6 +261,18 @@ class ReviewAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 if f.get("severity") != "low"
             )
         )
+
+    @admin.display(description="编号", ordering="id")
+    def number(self, obj: Review) -> int:
+        return obj.pk
+
+    @admin.display(description="状态", ordering="status")
+    def status_label(self, obj: Review) -> str:
+        return obj.get_status_display()
+
+    @admin.display(description="升级级别", ordering="escalation_level")
+    def escalation_label(self, obj: Review) -> str:
+        return f"第 {obj.escalation_level} 级" if obj.escalation_level else "未升级"
 
     @admin.display(description="患者")
     def patient_label(self, obj: Review) -> str:
@@ -414,11 +443,27 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    title = "操作"
+    parameter_name = "action"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return list(AuditAction.choices)
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_name", "action", "review"]
-    list_filter = ["action"]
+    list_display = ["at_label", "actor_label", "action_label", "review_label"]
+    list_filter = [AuditActionFilter]
     readonly_fields = ["review", "action", "actor", "actor_name", "at", "before", "after", "detail"]
+
+    at_label = admin.display(description="时间", ordering="at")(lambda self, obj: obj.at)
+    actor_label = admin.display(description="操作人")(lambda self, obj: obj.actor_name)
+    action_label = admin.display(description="操作")(lambda self, obj: obj.get_action_display())
+    review_label = admin.display(description="审核")(lambda self, obj: obj.review)
 
     def get_queryset(self, request: HttpRequest):
         return AuditEvent.objects.filter(review__in=services.reviews_for(request.user))

@@ -32,7 +32,7 @@ class PatientRoutine(models.Model):
     bed_time = models.TimeField("就寝", default=dt.time(22, 0))
     before_meal_minutes = models.PositiveSmallIntegerField("饭前提前(分钟)", default=30)
     after_meal_minutes = models.PositiveSmallIntegerField("饭后延后(分钟)", default=30)
-    updated = models.DateTimeField(auto_now=True)
+    updated = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = "患者作息"
@@ -58,22 +58,28 @@ class OrderSchedule(models.Model):
 
     request_id = models.CharField("医嘱 ID", max_length=64, unique=True)
     patient_id = models.CharField("患者 ID", max_length=64, db_index=True)
-    version_id = models.PositiveIntegerField(default=0)
+    version_id = models.PositiveIntegerField("版本", default=0)
     medication = models.CharField("药品", max_length=200, blank=True, default="")
-    dosage = models.JSONField("Dosage", default=dict, blank=True)
-    source = models.CharField(max_length=16, default="parsed")  # structured | parsed
-    status = models.CharField(max_length=16, choices=OrderStatus.choices)
-    issues = models.JSONField(default=list, blank=True)
+    dosage = models.JSONField("用法", default=dict, blank=True)
+    source = models.CharField("来源", max_length=16, default="parsed")  # structured | parsed
+    status = models.CharField("状态", max_length=16, choices=OrderStatus.choices)
+    issues = models.JSONField("问题", default=list, blank=True)
     critical_class = models.CharField("重点药物类别", max_length=64, blank=True, default="")
-    fingerprint = models.CharField(max_length=64, blank=True, default="")
-    approved_fingerprint = models.CharField(max_length=64, blank=True, default="")
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    fingerprint = models.CharField("用法指纹", max_length=64, blank=True, default="")
+    approved_fingerprint = models.CharField(
+        "已批准的用法指纹", max_length=64, blank=True, default=""
     )
-    approved_at = models.DateTimeField(null=True, blank=True)
-    starts = models.DateTimeField(null=True, blank=True)
-    ends = models.DateTimeField(null=True, blank=True)
-    updated = models.DateTimeField(auto_now=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="批准人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    approved_at = models.DateTimeField("批准时间", null=True, blank=True)
+    starts = models.DateTimeField("开始", null=True, blank=True)
+    ends = models.DateTimeField("结束", null=True, blank=True)
+    updated = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = "医嘱排程"
@@ -102,23 +108,27 @@ class Response(models.TextChoices):
 class DoseReminder(models.Model):
     """One scheduled dose of one order, and what the patient did about it."""
 
-    key = models.CharField(max_length=80)  # unique: see Meta (no LIKE twin index)
-    patient_id = models.CharField(max_length=64)
-    request_id = models.CharField(max_length=64)
-    medication = models.CharField(max_length=200)
-    dose_text = models.CharField(max_length=64, blank=True, default="")
-    instruction = models.CharField(max_length=200, blank=True, default="")
-    due_at = models.DateTimeField()
+    key = models.CharField("幂等键", max_length=80)  # unique: see Meta (no LIKE twin index)
+    patient_id = models.CharField("患者 ID", max_length=64)
+    request_id = models.CharField("医嘱 ID", max_length=64)
+    medication = models.CharField("药品", max_length=200)
+    dose_text = models.CharField("剂量", max_length=64, blank=True, default="")
+    instruction = models.CharField("用法说明", max_length=200, blank=True, default="")
+    due_at = models.DateTimeField("应服时间")
     state = models.CharField(
-        max_length=16, choices=ReminderState.choices, default=ReminderState.PENDING
+        "状态", max_length=16, choices=ReminderState.choices, default=ReminderState.PENDING
     )
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    communication_id = models.CharField(max_length=80, blank=True, default="")
-    response = models.CharField(max_length=16, choices=Response.choices, blank=True, default="")
-    responded_at = models.DateTimeField(null=True, blank=True)
-    response_at = models.DateTimeField(null=True, blank=True)  # when the patient says it happened
+    enqueued_at = models.DateTimeField("入队时间", null=True, blank=True)
+    claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    communication_id = models.CharField("消息 ID", max_length=80, blank=True, default="")
+    response = models.CharField(
+        "患者回复", max_length=16, choices=Response.choices, blank=True, default=""
+    )
+    responded_at = models.DateTimeField("回复时间", null=True, blank=True)
+    response_at = models.DateTimeField(
+        "服药时间", null=True, blank=True
+    )  # when the patient says it happened
     # Who recorded the answer when it was not the patient (a clinician, an EMR integration);
     # empty for the patient's own answer. Every such answer is also an audit record.
     responded_by = models.ForeignKey(
@@ -129,9 +139,9 @@ class DoseReminder(models.Model):
         related_name="+",
         verbose_name="代为回复者",
     )
-    snoozed_until = models.DateTimeField(null=True, blank=True)
+    snoozed_until = models.DateTimeField("稍后提醒至", null=True, blank=True)
     # A "remind me later" re-reminder points at the dose it repeats (adherence counts the dose).
-    snooze_of_key = models.CharField(max_length=80, blank=True, default="")
+    snooze_of_key = models.CharField("稍后提醒来源", max_length=80, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key"], name="rem_key_unique")]
@@ -170,20 +180,20 @@ class Delivery(models.Model):
     Created only by the gate's release handler, so only released messages are delivered.
     """
 
-    communication_id = models.CharField(max_length=80)
-    patient_id = models.CharField(max_length=64)
-    channel = models.CharField(max_length=32)
-    key = models.CharField(max_length=120)  # the idempotency key sent to the channel
-    payload = models.JSONField(default=dict)
+    communication_id = models.CharField("消息 ID", max_length=80)
+    patient_id = models.CharField("患者 ID", max_length=64)
+    channel = models.CharField("渠道", max_length=32)
+    key = models.CharField("幂等键", max_length=120)  # the idempotency key sent to the channel
+    payload = models.JSONField("内容", default=dict)
     state = models.CharField(
-        max_length=16, choices=DeliveryState.choices, default=DeliveryState.PENDING
+        "状态", max_length=16, choices=DeliveryState.choices, default=DeliveryState.PENDING
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True, default="")
-    created = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试时间", null=True, blank=True)
+    claimed_at = models.DateTimeField("领取时间", null=True, blank=True)
+    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+    last_error = models.CharField("最近错误", max_length=300, blank=True, default="")
+    created = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         constraints = [
