@@ -20,7 +20,8 @@ plain dicts and every resource is walked once, collecting every problem with its
   Organization);
 * invariants: ele-1 (no empty objects, arrays or strings), ref-1, per-1, dom-2, dom-3,
   dom-4, dom-5, obs-6, obs-7 and narrative safety (only an XHTML ``div``; no scripts, event
-  handler attributes, ``javascript:`` URLs, frames, forms or embedded objects).
+  handler attributes, ``javascript:`` URLs, frames, forms or embedded objects). Other
+  invariants (qty-3's unit system, the ``bdl-*`` Bundle rules…) are not checked yet.
 
 What R4 allows is kept: numbers are accepted as parsed (``Decimal`` keeps ``1.00``), and the
 caller stores the JSON it validated, unchanged.
@@ -553,27 +554,10 @@ def _component(obj: dict[str, Any], path: str, issues: list[Issue]) -> None:
         )
 
 
-def _quantity(obj: dict[str, Any], path: str, issues: list[Issue]) -> None:
-    if "code" in obj and "system" not in obj:
-        _fail(
-            issues,
-            "invariant",
-            f"{path}.system",
-            "a system is required when a code is given (qty-3)",
-        )
-
-
 _HOOKS = {
     "Period": _period,
     "Observation": _observation,
     "Observation.component": _component,
-    "Quantity": _quantity,
-    "Age": _quantity,
-    "Count": _quantity,
-    "Distance": _quantity,
-    "Duration": _quantity,
-    "SimpleQuantity": _quantity,
-    "MoneyQuantity": _quantity,
 }
 
 

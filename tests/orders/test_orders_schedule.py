@@ -263,12 +263,15 @@ def test_bad_sigs_are_flagged_and_even_approval_cannot_schedule_them(
 
 
 def test_end_before_start_is_flagged(people) -> None:
-    store.write(
-        med_request(
-            "mr-j",
-            "阿莫西林 0.5g tid",
-            dispenseRequest={"validityPeriod": {"start": "2026-11-30", "end": "2026-11-20"}},
-        )
+    # invalid R4 (per-1), so /fhir refuses it; stored without validation, as older data was
+    store.write_validated(
+        [
+            med_request(
+                "mr-j",
+                "阿莫西林 0.5g tid",
+                dispenseRequest={"validityPeriod": {"start": "2026-11-30", "end": "2026-11-20"}},
+            )
+        ]
     )
     row = sync_order("mr-j", now=NOW)
     assert row.status == "needs_review" and "结束时间早于开始时间" in row.issues
