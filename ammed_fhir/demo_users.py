@@ -43,8 +43,30 @@ def ensure_demo_users() -> dict[str, str]:
         if group:
             user.groups.add(Group.objects.get(name=group))
         out[label] = username
-    Token.objects.get_or_create(user=User.objects.get(username="emr"))
+    for username in _DEMO:  # every role signs in to the API with a token (basic auth is off)
+        Token.objects.get_or_create(user=User.objects.get(username=username))
     return out
+
+
+# What to try as each demo user (printed by ``manage.py demo``; README "First run").
+TRY = {
+    "admin": "管理后台 /admin/ 登录；可见全部患者、管理分配与账号",
+    "dr_wang": "管理后台登录后进入“我的工作台”；审核用药相关消息、批准随访计划"
+    "（POST /api/v1/careplans/{id}/approve）",
+    "pharm_sun": "管理后台登录；审核用药相关消息、批准医嘱排程（不能批准随访计划）",
+    "nurse_li": "管理后台登录；签发非用药内容、处理警报，用药相关内容请“升级给医生/药师”",
+    "nurse_zhao": "未分配患者：工作台为空，患者页面 404（局外人）",
+    "zhang_wei": "患者 App 只用令牌：GET /api/v1/patients/demo-surgery/messages；"
+    "管理后台不接受患者账号",
+    "emr": "EMR 集成：POST /fhir 推送资源（令牌），不能签发消息",
+}
+
+
+def demo_tokens() -> dict[str, str]:
+    """username → API token of each demo user (made by ``ensure_demo_users``)."""
+    return dict(
+        Token.objects.filter(user__username__in=list(_DEMO)).values_list("user__username", "key")
+    )
 
 
 def link_demo_accounts() -> None:

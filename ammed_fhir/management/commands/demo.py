@@ -10,11 +10,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
 from django.utils.module_loading import import_string
-from rest_framework.authtoken.models import Token
 
 from ammed_fhir.demo import DEMO_SECTIONS, DemoContext
 from ammed_fhir.demo_fixtures import load_demo_bundles
-from ammed_fhir.demo_users import DEMO_PASSWORD_HINT, ensure_demo_users, link_demo_accounts
+from ammed_fhir.demo_users import (
+    DEMO_PASSWORD_HINT,
+    TRY,
+    demo_tokens,
+    ensure_demo_users,
+    link_demo_accounts,
+)
 from ammed_fhir.summary import patient_summary_lines
 
 
@@ -27,10 +32,14 @@ class Command(BaseCommand):
         # In-process tasks log one INFO line each; the demo output is for people.
         logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         users = ensure_demo_users()
-        self.stdout.write(f"演示账号 (demo logins; {DEMO_PASSWORD_HINT}):")
+        tokens = demo_tokens()
+        self.stdout.write(
+            f"演示账号 (demo logins; {DEMO_PASSWORD_HINT}; API: Authorization: Token <令牌>):"
+        )
         for role, username in users.items():
-            self.stdout.write(f"  {role:<22} {username}")
-        emr_token = Token.objects.get(user__username=users["integration (EMR)"]).key
+            self.stdout.write(f"  {role:<22} {username:<11} 令牌 {tokens.get(username, '-')}")
+            self.stdout.write(f"  {'':<22} 试试：{TRY.get(username, '')}")
+        emr_token = tokens[users["integration (EMR)"]]
         self.stdout.write(f"  EMR 令牌 (Authorization: Token …): {emr_token}")
 
         client = Client(HTTP_HOST="127.0.0.1")
