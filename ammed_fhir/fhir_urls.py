@@ -35,7 +35,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="fhir-export-file",
     ),
     re_path(rf"^/{_TYPE}/?$", v.TypeView.as_view(), name="fhir-type"),
-    re_path(rf"^/{_TYPE}/_history/?$", v.HistoryView.as_view(), name="fhir-type-history"),
+    re_path(rf"^/{_TYPE}/_history/?$", v.TypeHistoryView.as_view(), name="fhir-type-history"),
     re_path(rf"^/{_TYPE}/_search/?$", v.SearchPostView.as_view(), name="fhir-search-post"),
     re_path(rf"^/{_TYPE}/{_ID}/?$", v.InstanceView.as_view(), name="fhir-instance"),
     re_path(rf"^/{_TYPE}/{_ID}/_history/?$", v.HistoryView.as_view(), name="fhir-instance-history"),

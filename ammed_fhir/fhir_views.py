@@ -480,6 +480,7 @@ class SearchPostView(FhirView):
     @extend_schema(
         summary="Search by POST (application/x-www-form-urlencoded)",
         operation_id="fhir_search_post",
+        request={"application/x-www-form-urlencoded": OpenApiTypes.OBJECT},
         responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
         tags=["fhir"],
     )
@@ -603,8 +604,8 @@ class HistoryView(FhirView):
     paging and ``_since``; only versions the caller may read."""
 
     @extend_schema(
-        summary="History of one resource or of a type",
-        operation_id="fhir_history",
+        summary="History of one resource",
+        operation_id="fhir_history_instance",
         responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
         tags=["fhir"],
     )
@@ -678,6 +679,19 @@ class HistoryView(FhirView):
                 "entry": entries,
             }
         )
+
+
+class TypeHistoryView(HistoryView):
+    """``GET /fhir/{type}/_history``."""
+
+    @extend_schema(
+        summary="History of every resource of a type",
+        operation_id="fhir_history_type",
+        responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+        tags=["fhir"],
+    )
+    def get(self, request, resource_type: str, resource_id: str | None = None) -> HttpResponse:
+        return super().get(request, resource_type)
 
 
 def _history_params(request) -> tuple[int, int, Any]:
