@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.utils.html import format_html
 
 from ammed_fhir.models import (
@@ -79,6 +80,50 @@ class PatientAdmin(CompartmentAdminMixin, _ReadOnlyJsonAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(resource_type="Patient")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The clinician's patient page (summary, charts, timeline); ``?raw=1`` shows the
+        stored FHIR JSON to superusers."""
+        from django.http import Http404
+        from django.template.response import TemplateResponse
+        from django.utils import timezone
+        from django.utils.safestring import mark_safe
+
+        from clinical.followup.chart import svg_for
+        from clinical.workspace import patient_page
+
+        if request.GET.get("raw") and request.user.is_superuser:
+            return super().change_view(request, object_id, form_url, extra_context)
+        rows = self.get_queryset(request)
+        obj = rows.filter(resource_id=object_id).first()  # the worklist links by patient id
+        if obj is None and str(object_id).isdigit():
+            obj = rows.filter(pk=int(object_id)).first()  # the changelist links by row id
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404("patient not found")
+        from ammed_fhir.audit import note_read
+
+        note_read([obj.resource_id])
+        s = patient_page.summary(obj.resource_id)
+        if s is None:
+            raise Http404("patient not found")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": s["name"],
+            "s": s,
+            "team": [
+                u.get_full_name() or u.get_username()
+                for u in get_user_model().objects.filter(
+                    pk__in=PatientAssignment.objects.filter(patient_id=obj.resource_id).values_list(
+                        "user_id", flat=True
+                    )
+                )
+            ],
+            "charts": mark_safe(svg_for(s["record"], timezone.now())),  # escaped parts only
+            "timeline": patient_page.timeline(obj.resource_id, request.user, s["record"]),
+            "raw_url": "?raw=1" if request.user.is_superuser else "",
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/workspace/patient.html", context)
 
     @admin.display(description="姓名")
     def name(self, obj) -> str:
