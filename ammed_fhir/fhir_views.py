@@ -751,7 +751,8 @@ class VersionView(FhirView):
                 "not-found",
                 f"{resource_type}/{resource_id}/_history/{version_id} is not known",
             )
-        return fhir_response(data, ETag=f'W/"{version_id}"')
+        headers = version_headers(version_id, (data.get("meta") or {}).get("lastUpdated"))
+        return fhir_response(elements.shape(data, request.GET), **headers)
 
 
 def _searchset(

@@ -160,7 +160,9 @@ def test_delete_keeps_history_and_read_is_410(emr_client) -> None:
     gone = emr_client.get("/fhir/Patient/im1")
     assert gone.status_code == 410 and gone.json()["resourceType"] == "OperationOutcome"
     assert emr_client.get("/fhir/Patient?_id=im1").json()["total"] == 0
-    assert emr_client.get("/fhir/Patient/im1/_history/2").json()["gender"] == "male"
+    vread = emr_client.get("/fhir/Patient/im1/_history/2")
+    assert vread.json()["gender"] == "male"
+    assert vread["ETag"] == 'W/"2"' and vread["Last-Modified"]
     assert emr_client.get("/fhir/Patient/im1/_history/3").status_code == 410
     assert emr_client.delete("/fhir/Patient/im1").status_code == 204  # idempotent
     assert emr_client.delete("/fhir/Patient/never").status_code == 204
