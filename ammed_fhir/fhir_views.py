@@ -399,6 +399,24 @@ class FhirRootView(FhirView):
         require_writer(request.user)
         body = read_json_body(request)
         result = bundles.process(body)
+        wanted = prefer_return(request) if request.META.get("HTTP_PREFER") else "minimal"
+        for entry in result.get("entry") or []:  # Prefer: the stored resource or an outcome
+            response = entry.get("response") or {}
+            location = response.get("location")
+            if not location:
+                continue
+            if wanted == "representation":
+                entry["resource"] = read_stored(location)
+            elif wanted == "OperationOutcome" and "outcome" not in response:
+                response["outcome"] = outcome(
+                    [
+                        issue(
+                            "informational",
+                            f"{location}: {response['status']}",
+                            severity="information",
+                        )
+                    ]
+                )
         return fhir_response(result, 200)
 
 

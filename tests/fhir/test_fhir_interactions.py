@@ -296,3 +296,16 @@ def test_gate_owned_communications_cannot_be_deleted(emr_client) -> None:
     assert post_bundle(emr_client, transaction(entry)).status_code == 403
     assert post_bundle(emr_client, transaction(entry, kind="batch")).status_code == 403
     assert store.read("Communication", "gate-msg") is not None
+
+
+def test_prefer_on_a_transaction(emr_client) -> None:
+    plain = post_bundle(emr_client, transaction(put(patient("pb1")))).json()
+    assert "resource" not in plain["entry"][0]
+    full = post_bundle(
+        emr_client, transaction(put(patient("pb1"))), HTTP_PREFER="return=representation"
+    ).json()
+    assert full["entry"][0]["resource"]["meta"]["versionId"] == "2"
+    oo = post_bundle(
+        emr_client, transaction(put(patient("pb1"))), HTTP_PREFER="return=OperationOutcome"
+    ).json()
+    assert oo["entry"][0]["response"]["outcome"]["resourceType"] == "OperationOutcome"
