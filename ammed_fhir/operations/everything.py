@@ -140,9 +140,18 @@ _ACCEPTED_PARAMS = {*PARAMETERS, "_format"}
 
 def everything_view():
     """The DRF view class (built lazily so this module imports no view machinery)."""
-    from ammed_fhir.fhir_views import FhirView, fhir_response
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import extend_schema
+
+    from ammed_fhir.fhir_views import FHIR_JSON, FhirView, fhir_response
 
     class PatientEverythingView(FhirView):
+        @extend_schema(
+            summary="Patient/{id}/$everything: the patient's compartment as a searchset",
+            operation_id="fhir_patient_everything",
+            responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+            tags=["fhir"],
+        )
         def get(self, request, resource_id: str):
             unknown = sorted(set(request.GET) - _ACCEPTED_PARAMS)
             if unknown:

@@ -229,8 +229,10 @@ def views() -> dict[str, Any]:
     """The DRF view classes: kick-off (system, patient, group), status, file."""
     from django.db import transaction
     from django.http import FileResponse, HttpResponse
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import extend_schema
 
-    from ammed_fhir.fhir_views import FhirView, fhir_response
+    from ammed_fhir.fhir_views import FHIR_JSON, FhirView, fhir_response
     from ammed_fhir.outcomes import issue, outcome
 
     def start(request, level: str, group_id: str | None = None):
@@ -254,18 +256,42 @@ def views() -> dict[str, Any]:
         return fhir_response(body, 202, Content_Location=status_url)
 
     class SystemExportView(FhirView):
+        @extend_schema(
+            summary="$export: kick off a system-level Bulk Data export",
+            operation_id="fhir_export_system",
+            responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+            tags=["fhir"],
+        )
         def get(self, request):
             return start(request, "system")
 
     class PatientExportView(FhirView):
+        @extend_schema(
+            summary="Patient/$export: kick off an export of the caller's patients",
+            operation_id="fhir_export_patient",
+            responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+            tags=["fhir"],
+        )
         def get(self, request):
             return start(request, "patient")
 
     class GroupExportView(FhirView):
+        @extend_schema(
+            summary="Group/{id}/$export: kick off an export of a group's patients",
+            operation_id="fhir_export_group",
+            responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+            tags=["fhir"],
+        )
         def get(self, request, resource_id: str):
             return start(request, "group", resource_id)
 
     class ExportStatusView(FhirView):
+        @extend_schema(
+            summary="Poll an export job (202 with X-Progress, then 200 with the manifest)",
+            operation_id="fhir_export_status",
+            responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+            tags=["fhir"],
+        )
         def get(self, request, job_id: str):
             job = job_for(request.user, job_id)
             if job["state"] in {"queued", "running"}:
@@ -280,11 +306,23 @@ def views() -> dict[str, Any]:
             body = manifest(job, request.build_absolute_uri("/fhir"))
             return HttpResponse(json.dumps(body), content_type="application/json")
 
+        @extend_schema(
+            summary="Cancel an export job",
+            operation_id="fhir_export_cancel",
+            responses={202: None},
+            tags=["fhir"],
+        )
         def delete(self, request, job_id: str):
             cancel(request.user, job_id)
             return HttpResponse(status=202)
 
     class ExportFileView(FhirView):
+        @extend_schema(
+            summary="Download one ndjson file of a finished export",
+            operation_id="fhir_export_file",
+            responses={(200, FHIR_JSON): OpenApiTypes.OBJECT},
+            tags=["fhir"],
+        )
         def get(self, request, job_id: str, name: str):
             path = file_path(request.user, job_id, name)
             return FileResponse(path.open("rb"), content_type="application/fhir+ndjson")
