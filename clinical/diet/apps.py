@@ -6,3 +6,4 @@ from django.apps import AppConfig
 class DietConfig(AppConfig):
     name = "clinical.diet"
     label = "diet"
+    verbose_name = "饮食咨询"

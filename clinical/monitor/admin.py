@@ -139,7 +139,7 @@ class AuditInline(admin.TabularInline):
     readonly_fields = fields
     verbose_name_plural = "审计记录"
 
-    at_label = admin.display(description="时间")(lambda self, obj: obj.at)
+    at_label = admin.display(description="时间")(lambda self, obj: _local(obj.at))
     actor_label = admin.display(description="操作人")(lambda self, obj: obj.actor_name)
     action_label = admin.display(description="操作")(lambda self, obj: obj.get_action_display())
     before_label = admin.display(description="修改前")(lambda self, obj: obj.before)
@@ -180,7 +180,7 @@ class ReviewAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "patient_summary",
         "patient_question",
         "category_label",
-        "status",
+        "status_label",
         "signoff_label",
         "structured_source",
         "held_text",
@@ -197,7 +197,7 @@ class ReviewAdmin(AuditedAdminMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "category_label",
-                    "status",
+                    "status_label",
                     "signoff_label",
                     "held_text",
                     "structured_source",
@@ -437,6 +437,11 @@ class ReviewAdmin(AuditedAdminMixin, admin.ModelAdmin):
         )
 
 
+def _local(at: Any) -> str:
+    """A stored time on the hospital's clock, as every other time on the page."""
+    return f"{timezone.localtime(at):%Y-%m-%d %H:%M:%S}" if at else "—"
+
+
 def _compact(value: Any) -> str:
     import json
 
@@ -458,9 +463,23 @@ class AuditActionFilter(admin.SimpleListFilter):
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at_label", "actor_label", "action_label", "review_label"]
     list_filter = [AuditActionFilter]
-    readonly_fields = ["review", "action", "actor", "actor_name", "at", "before", "after", "detail"]
+    readonly_fields = [
+        "review_label",
+        "action_label",
+        "actor_label",
+        "at_label",
+        "before_label",
+        "after_label",
+        "detail_label",
+    ]
+    fields = readonly_fields
+    before_label = admin.display(description="修改前")(lambda self, obj: obj.before)
+    after_label = admin.display(description="修改后")(lambda self, obj: obj.after)
+    detail_label = admin.display(description="详情")(
+        lambda self, obj: _compact(obj.detail) if obj.detail else "—"
+    )
 
-    at_label = admin.display(description="时间", ordering="at")(lambda self, obj: obj.at)
+    at_label = admin.display(description="时间", ordering="at")(lambda self, obj: _local(obj.at))
     actor_label = admin.display(description="操作人")(lambda self, obj: obj.actor_name)
     action_label = admin.display(description="操作")(lambda self, obj: obj.get_action_display())
     review_label = admin.display(description="审核")(lambda self, obj: obj.review)
