@@ -93,7 +93,7 @@ def publish_on_commit(changes: list[Change]) -> None:
     """Record the changes as one outbox event in the surrounding transaction; it is
     dispatched after commit (at once when eager, else by a worker, or by the periodic drain
     when the broker was down). AM-Med's own writes only when a subscriber asked for them."""
-    if not _wants_own():
+    if any(c.origin == OWN for c in changes) and not _wants_own():
         changes = [c for c in changes if c.origin != OWN]
     if not changes:
         return

@@ -20,6 +20,14 @@ from ammed_fhir.subscriptions.models import Delivery
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_active_check():
+    """The own-writes gate's per-process answer must not outlive a test's Subscriptions."""
+    delivery.forget_active()
+    yield
+    delivery.forget_active()
+
+
 class Receiver:
     """An EMR endpoint on 127.0.0.1: records every request, answers ``status``."""
 
