@@ -334,13 +334,15 @@ class ApproveView(APIView):
     @extend_schema(
         request=None,
         responses=inline_serializer("Order", {"status": serializers.CharField()}),
-        summary="医生审核通过该医嘱当前用法, 开始提醒",
+        summary="医生或药师审核通过该医嘱当前用法, 开始提醒",
     )
     def post(self, request: Request, request_id: str) -> Response:
         row = OrderSchedule.objects.filter(request_id=request_id).first()
         if row is None or not can_access_patient(request.user, row.patient_id):
             raise Http404("order not found")
-        if not (request.user.is_superuser or is_clinician(request.user)):
-            raise PermissionDenied("只有医生或护士可以审核医嘱")
+        from clinical.workspace import signoff
+
+        if not signoff.may_approve_orders(request.user):  # medication sign-off
+            raise PermissionDenied("医嘱用法须由医生或药师审核")
         row = schedule.approve_order(request_id, request.user)
         return Response(order_json(row))

@@ -200,3 +200,12 @@ def test_careplan_approve_action_only_for_physicians(persona, rf):
     request.user = get_user_model().objects.get(username=persona)
     actions = admin.site._registry[FollowupCarePlan].get_actions(request)
     assert ("approve" in actions) is (persona == "dr_wang")
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("dr_wang", 200), ("pharm_sun", 200), ("nurse_li", 403), ("nurse_zhao", 404)],
+)
+def test_order_approval_api_needs_medication_signoff(persona, status, order):
+    resp = client_for(persona).post(f"/api/v1/orders/{order.request_id}/approve")
+    assert resp.status_code == status
