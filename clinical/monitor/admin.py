@@ -367,9 +367,8 @@ class ReviewAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def findings_table(self, obj: Review) -> SafeString:
         rows = "".join(
             format_html(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 SEVERITY_ZH.get(f.get("severity", ""), f.get("severity", "")),
-                f.get("code", ""),
                 f.get("excerpt", ""),
                 f.get("explanation", ""),
                 f.get("source", ""),
@@ -377,7 +376,7 @@ class ReviewAdmin(AuditedAdminMixin, admin.ModelAdmin):
             for f in obj.findings
         )
         return format_html(
-            '<table class="findings"><tr><th>级别</th><th>代码</th><th>原文</th><th>说明</th><th>依据</th></tr>{}</table>',
+            '<table class="findings"><tr><th>级别</th><th>原文</th><th>说明</th><th>依据</th></tr>{}</table>',
             mark_safe(rows),
         )
 

@@ -96,6 +96,61 @@ def adherence_chart(patient_id: str, request_id: str | None = None, days: int = 
     )
 
 
+_UNITS = {"d": "天", "h": "小时", "wk": "周", "min": "分钟", "mo": "月"}
+_WHEN = {
+    "MORN": "早晨",
+    "NOON": "中午",
+    "EVE": "傍晚",
+    "NIGHT": "夜间",
+    "HS": "睡前",
+    "WAKE": "起床后",
+    "AC": "饭前",
+    "PC": "饭后",
+    "ACM": "早饭前",
+    "ACD": "午饭前",
+    "ACV": "晚饭前",
+    "PCM": "早饭后",
+    "PCD": "午饭后",
+    "PCV": "晚饭后",
+    "C": "随餐",
+    "CM": "随早餐",
+    "CD": "随午餐",
+    "CV": "随晚餐",
+}
+
+
+def dosage_zh(dosage: dict) -> str:
+    """A FHIR Dosage in words: ``每 1 天 2 次；早饭后、晚饭后；每次 1 片；口服；疗程 5 天``."""
+    if not dosage:
+        return "—"
+    parts = []
+    repeat = (dosage.get("timing") or {}).get("repeat") or {}
+    if repeat.get("frequency"):
+        parts.append(
+            f"每 {repeat.get('period', 1)} {_UNITS.get(repeat.get('periodUnit', 'd'), '')} "
+            f"{repeat['frequency']} 次"
+        )
+    if repeat.get("when"):
+        parts.append("、".join(_WHEN.get(w, w) for w in repeat["when"]))
+    if repeat.get("timeOfDay"):
+        parts.append("时间 " + "、".join(str(t)[:5] for t in repeat["timeOfDay"]))
+    for dr in dosage.get("doseAndRate") or []:
+        q = dr.get("doseQuantity") or {}
+        if q:
+            parts.append(f"每次 {q.get('value', '')} {q.get('unit', '')}".strip())
+    route = (dosage.get("route") or {}).get("text") or next(
+        (c.get("display") for c in (dosage.get("route") or {}).get("coding") or []), ""
+    )
+    if route:
+        parts.append(route)
+    if dosage.get("asNeededBoolean"):
+        parts.append("必要时")
+    bounds = repeat.get("boundsDuration") or {}
+    if bounds:
+        parts.append(f"疗程 {bounds.get('value')} {_UNITS.get(bounds.get('unit', 'd'), '')}")
+    return "；".join(p for p in parts if p) or (dosage.get("text") or "—")
+
+
 @admin.register(PatientRoutine)
 class PatientRoutineAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -124,9 +179,18 @@ class OrderScheduleAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     list_filter = ["status", "critical_class", "source"]
     search_fields = ["patient_id", "request_id", "medication"]
     actions = ["approve"]
-    readonly_fields = [f.name for f in OrderSchedule._meta.fields if f.name not in ("id",)] + [
-        "adherence_over_time"
-    ]
+    readonly_fields = [
+        f.name for f in OrderSchedule._meta.fields if f.name not in ("id", "dosage", "issues")
+    ] + ["dosage_text", "issues_text", "adherence_over_time"]
+    exclude = ("dosage", "issues")  # shown in words above; changed only through /fhir
+
+    @admin.display(description="用法（结构化）")
+    def dosage_text(self, obj: OrderSchedule) -> str:
+        return dosage_zh(obj.dosage)
+
+    @admin.display(description="问题")
+    def issues_text(self, obj: OrderSchedule) -> str:
+        return "；".join(str(i) for i in obj.issues or []) or "—"
 
     @admin.display(description="服药依从性(按天)")
     def adherence_over_time(self, obj: OrderSchedule) -> str:

@@ -209,3 +209,8 @@ def test_careplan_approve_action_only_for_physicians(persona, rf):
 def test_order_approval_api_needs_medication_signoff(persona, status, order):
     resp = client_for(persona).post(f"/api/v1/orders/{order.request_id}/approve")
     assert resp.status_code == status
+
+
+def test_order_page_shows_the_dosage_in_words(order):
+    page = client_for("pharm_sun").get(f"/admin/orders/orderschedule/{order.pk}/change/").text
+    assert "用法（结构化）" in page and "每 1 天 1 次" in page and "&quot;timing&quot;" not in page
