@@ -375,7 +375,7 @@ AMMED_MEDICATION_CHECKS = envlist(
 )
 AMMED_MEDICATION_INTENTS = envlist("AMMED_MEDICATION_INTENTS", ["medication_question", "dose_ack"])
 AMMED_CAREPLAN_APPROVER_ROLES = envlist("AMMED_CAREPLAN_APPROVER_ROLES", ["physician"])
-AMMED_REVIEW_SLA_MIN = envfloat("AMMED_REVIEW_SLA_MIN", 60.0)  # minutes a review may wait
+AMMED_REVIEW_SLA_MIN = envfloat("AMMED_REVIEW_SLA_MIN", AMMED_MONITOR_ESCALATE_AFTER_MIN)  # minutes
 
 # Shared public data sets (research use: read when present, never shipped).
 # Default: ``../shared/data`` next to the checkout (or next to its parent, for worktrees).
