@@ -59,8 +59,11 @@ MEDS = {
 }
 
 
-def load_vignettes() -> list[dict[str, Any]]:
-    return yaml.safe_load(VIGNETTES.read_text(encoding="utf-8"))
+SEALED = Path(__file__).with_name("sealed") / "vignettes.yaml"
+
+
+def load_vignettes(path: Path = VIGNETTES) -> list[dict[str, Any]]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def _ref(pid: str) -> dict[str, str]:
@@ -94,7 +97,8 @@ def vignette_resources(v: dict[str, Any], now: datetime) -> list[dict[str, Any]]
         return f"{pid}-{n}"[:64]
 
     for key in v.get("conditions", []):
-        code, text = CONDITIONS[key]
+        # a key of CONDITIONS, or inline {snomed, text} (the sealed set)
+        code, text = (str(key["snomed"]), key["text"]) if isinstance(key, dict) else CONDITIONS[key]
         res.append(
             {
                 "resourceType": "Condition",
@@ -115,7 +119,8 @@ def vignette_resources(v: dict[str, Any], now: datetime) -> list[dict[str, Any]]
             }
         )
     for key in v.get("meds", []):
-        atc, text = MEDS[key]
+        # a key of MEDS, or inline {atc, text} (the sealed set)
+        atc, text = (key["atc"], key["text"]) if isinstance(key, dict) else MEDS[key]
         res.append(
             {
                 "resourceType": "MedicationRequest",
