@@ -1,0 +1,112 @@
+"""Follow-up triage on the development vignettes and the sealed set, per clinical family (#15).
+
+Usage: .venv/bin/python bench/followup_sealed.py [--json OUT]
+
+Runs the engine in memory (the same records the tests push through /fhir) on
+tests/followup/followup_vignettes.yaml (development set: the rules were written against it) and
+tests/followup/sealed/vignettes.yaml (sealed: written before the #15 rule changes; never tune
+rules to it). Per family it prints:
+
+- emergency sensitivity: vignettes whose reference is ``emergency`` that got ``emergency``;
+- urgent-or-worse sensitivity: references ``urgent``/``emergency`` that got at least ``urgent``;
+- benign over-triage: benign controls (sealed: ``benign: true``; development: reference
+  ``self-care``/``routine``) that got ``urgent`` or worse.
+
+and the under-triaged sealed vignettes by id (to report, not to tune against).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "followup"))
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ammed_fhir.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.utils import timezone  # noqa: E402
+from followup_vignette_builder import (  # noqa: E402
+    SEALED,
+    VIGNETTES,
+    load_vignettes,
+    vignette_record,
+)
+
+from clinical.followup.services.engine import assess_record  # noqa: E402
+from clinical.followup.services.ruledata import rank  # noqa: E402
+
+
+def _benign(v: dict) -> bool:
+    return bool(v.get("benign")) or ("benign" not in v and rank(v["expect"]) <= rank("routine"))
+
+
+def score(vignettes: list[dict]) -> dict:
+    now = timezone.now()
+    fam: dict[str, dict[str, list[int]]] = defaultdict(
+        lambda: {"emergency": [0, 0], "urgent+": [0, 0], "benign_over": [0, 0]}
+    )
+    misses: list[dict] = []
+    for v in vignettes:
+        got = assess_record(vignette_record(v, now), now)["disposition"]
+        for key in (v["family"], "ALL"):
+            f = fam[key]
+            if v["expect"] == "emergency":
+                f["emergency"][1] += 1
+                f["emergency"][0] += got == "emergency"
+            if rank(v["expect"]) >= rank("urgent"):
+                f["urgent+"][1] += 1
+                f["urgent+"][0] += rank(got) >= rank("urgent")
+            if _benign(v):
+                f["benign_over"][1] += 1
+                f["benign_over"][0] += rank(got) >= rank("urgent")
+        if rank(got) < rank(v["expect"]) or (_benign(v) and rank(got) >= rank("urgent")):
+            misses.append({"id": v["id"], "expect": v["expect"], "got": got})
+    return {"families": dict(fam), "misses": misses, "n": len(vignettes)}
+
+
+def _cell(pair: list[int]) -> str:
+    n, d = pair
+    return f"{n}/{d} ({n / d:.0%})" if d else "—"
+
+
+def show(name: str, result: dict) -> None:
+    print(f"\n## {name}: {result['n']} vignettes")
+    print(f"{'family':<26}{'emergency sens.':>18}{'urgent+ sens.':>18}{'benign over-triage':>22}")
+    fams = sorted(k for k in result["families"] if k != "ALL") + ["ALL"]
+    for k in fams:
+        f = result["families"][k]
+        print(
+            f"{k:<26}{_cell(f['emergency']):>18}{_cell(f['urgent+']):>18}"
+            f"{_cell(f['benign_over']):>22}"
+        )
+    print("misses (under-triage, or benign control at urgent+):")
+    for m in result["misses"]:
+        print(f"  {m['id']}: expect {m['expect']}, got {m['got']}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--json", help="write the figures to this file")
+    args = ap.parse_args()
+    out = {
+        "development": score(load_vignettes(VIGNETTES)),
+        "sealed": score(load_vignettes(SEALED)),
+    }
+    show("development set (tests/followup/followup_vignettes.yaml)", out["development"])
+    show("SEALED set (tests/followup/sealed/vignettes.yaml)", out["sealed"])
+    if args.json:
+        Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
