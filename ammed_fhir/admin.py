@@ -133,7 +133,9 @@ class PatientAdmin(CompartmentAdminMixin, _ReadOnlyJsonAdmin):
 
     @admin.display(description="性别")
     def gender(self, obj) -> str:
-        return obj.data.get("gender", "")
+        from clinical.workspace.patients import GENDER_ZH
+
+        return GENDER_ZH.get(obj.data.get("gender", ""), "性别不详")
 
     @admin.display(description="出生日期")
     def birth_date(self, obj) -> str:
