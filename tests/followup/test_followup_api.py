@@ -307,3 +307,22 @@ def test_sweep_query_count_does_not_grow_with_patients(admin_client) -> None:
         stats = sweep(now=now + timedelta(minutes=1))
     assert stats.patients == 8
     assert len(large) == len(small)
+
+
+def test_unrecognised_words_alert_care_team_once_with_the_words(admin_client) -> None:
+    """#15 safety net: unreadable patient words alert the care team once, quoting them."""
+    v = {"id": "unr-alert", "age": 70, "survey": [["今日感受", "脚趾头发凉变白", 2]]}
+    push_bundle(admin_client, vignette_bundle(v, timezone.now()))
+    pid = "vg-unr-alert"
+    PatientAssignment.objects.create(patient_id=pid, user=user_in("physician", "doc_unr"))
+    for _ in range(2):
+        body = assess(admin_client, pid).json()
+        assert body["disposition"] == "urgent"
+        assert body["uncertainty"]["level"] == "high"
+    alerts = [
+        c
+        for c in store.search("Communication", patient_id=pid)
+        if c["category"][0]["coding"][0]["code"] == "alert"
+    ]
+    assert len(alerts) == 1
+    assert "脚趾头发凉变白" in alerts[0]["payload"][0]["contentString"]

@@ -68,7 +68,10 @@ def test_odd_observations_never_500(admin_client) -> None:
     body = resp.json()
     notes = {n["code"] for n in body["notes"]}
     assert "unit-unknown" in notes
-    assert body["uncertainty"]["level"] == "moderate"
+    # was "moderate": the free-text answer "？" is something the patient wrote that we cannot
+    # read, and since #15 that means high uncertainty and clinician review within 24 h
+    assert body["uncertainty"]["level"] == "high"
+    assert body["disposition"] in ("urgent", "emergency")
 
 
 def test_unknown_code_and_unit_are_named(admin_client) -> None:

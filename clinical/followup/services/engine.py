@@ -25,7 +25,8 @@ from clinical.followup.services.rules.base import Reason
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # 2: #15 safety net for unrecognised words, aggregate scores
+UNRECOGNISED = "symptom-unrecognised"
 
 
 def safety_net(facts: Facts | None) -> str:
@@ -43,13 +44,18 @@ def safety_net(facts: Facts | None) -> str:
     return spec["text"].format(flags="、".join(flags[: spec["max_flags"]]))
 
 
-def timeframe(disposition: str, facts: Facts | None = None) -> dict[str, Any]:
+def timeframe(
+    disposition: str, facts: Facts | None = None, unrecognised: bool = False
+) -> dict[str, Any]:
     """What to do and by when. Self-care always carries the safety net and never says that no
-    care is needed (the output monitor would hold it, rightly)."""
+    care is needed (the output monitor would hold it, rightly). When some of the patient's words
+    were not understood, the text says so and promises human review (issue #15)."""
     spec = load("timeframes")[disposition]
     text = spec["text"]
     if disposition == "self-care":
         text = f"{text}。{safety_net(facts)}"
+    if unrecognised:
+        text = f"{text}。{load('timeframes')['unrecognised_patient']}"
     return {"code": spec["code"], "within": spec["within"], "text": text}
 
 
@@ -76,7 +82,9 @@ def evaluate(facts: Facts) -> list[Reason]:
 
 def _uncertainty(facts: Facts, reasons: list[Reason]) -> dict[str, Any]:
     notes = [n.as_dict() for n in facts.conflicts]
-    if facts.conflicts:
+    unrecognised = [r for r in reasons if r.code == UNRECOGNISED]
+    notes += [{"code": r.code, "text": r.text} for r in unrecognised]
+    if facts.conflicts or unrecognised:  # words we could not read: we do not know (#15)
         level = "high"
     elif facts.notes or any(r.family == "missing" for r in reasons):
         level = "moderate"
@@ -89,6 +97,9 @@ def assess_facts(facts: Facts) -> dict[str, Any]:
     reasons = evaluate(facts)
     reasons.sort(key=lambda r: -rank(r.disposition))
     disposition = most_urgent(*(r.disposition for r in reasons)) if reasons else "self-care"
+    unrecognised = any(r.code == UNRECOGNISED for r in reasons)
+    if unrecognised:  # floor, in code as well as in data: never routine/self-care (#15)
+        disposition = most_urgent(disposition, "urgent")
     out_reasons = [r.as_dict() for r in reasons]
     if not out_reasons:
         out_reasons = [
@@ -107,7 +118,7 @@ def assess_facts(facts: Facts) -> dict[str, Any]:
         "engine_version": ENGINE_VERSION,
         "disposition": disposition,
         "reasons": out_reasons,
-        "timeframe": timeframe(disposition, facts),
+        "timeframe": timeframe(disposition, facts, unrecognised),
         "notes": [n.as_dict() for n in facts.notes],
         "uncertainty": _uncertainty(facts, reasons),
         "context": {

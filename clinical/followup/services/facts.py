@@ -95,6 +95,8 @@ class Facts:
     conflicts: list[Note] = field(default_factory=list)
     # Patient statements of something wrong that the lexicon does not know: (when, ref).
     unrecognised: list[tuple[datetime, str]] = field(default_factory=list)
+    # the patient's own words behind each unrecognised reference (quoted to the clinician, #15)
+    unrecognised_words: dict[str, str] = field(default_factory=dict)
 
     # -- helpers used by the rule families -------------------------------------------------
     def current(self, kind: str) -> Reading | None:
@@ -351,6 +353,7 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
         )
         if affirmed:  # the patient says something is wrong and we cannot tell what
             facts.unrecognised.append((at, ref))
+            facts.unrecognised_words[ref] = obs["valueString"].strip()[:60]
         if text:
             facts.notes.append(
                 Note(
@@ -426,6 +429,7 @@ def build_facts(record: PatientRecord, now: datetime) -> Facts:
             log.exception("follow-up could not read one Observation")
             facts.notes.append(Note("unreadable", "一条观察记录无法解析，已转人工复核", _ref(obs)))
             facts.unrecognised.append((now, _ref(obs)))
+            facts.unrecognised_words[_ref(obs)] = "（无法解析的记录）"
     for kind, rows in facts.readings.items():
         rows.sort(key=lambda r: r.at)
         _check_conflicts(facts, kind)

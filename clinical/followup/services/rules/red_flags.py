@@ -14,10 +14,14 @@ def evaluate(facts: Facts) -> list[Reason]:
         if row.get("unrecognised"):
             refs = [ref for at, ref in facts.unrecognised if facts.now - at <= SYMPTOM_WINDOW]
             if refs:
+                # Safety net (#15): the words are quoted so the clinician reads what the
+                # patient wrote; the row's disposition is a floor (urgent), never self-care.
+                words = [facts.unrecognised_words.get(r, "") for r in refs]
+                quoted = "；".join(dict.fromkeys(f"“{w}”" for w in words if w))
                 out.append(
                     Reason(
                         code=row["code"],
-                        text=row["text"],
+                        text=row["text"].format(words=quoted or "（原文见记录）"),
                         disposition=row["disposition"],
                         family="red_flags",
                         source=row["source"],

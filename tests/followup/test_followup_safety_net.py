@@ -1,0 +1,45 @@
+"""Issue #15 safety net: words the engine cannot read are never routine or self-care."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from followup_vignette_builder import vignette_record
+
+from clinical.followup.services.engine import assess_record
+
+
+def _assess(v: dict) -> dict:
+    now = timezone.now()
+    return assess_record(vignette_record(v, now), now)
+
+
+def test_unrecognised_words_are_urgent_quoted_high_and_told_to_the_patient() -> None:
+    out = _assess(
+        {"id": "sn1", "age": 55, "survey": [["今日感受", "身上好多小红点点，按了不褪色", 2]]}
+    )
+    assert out["disposition"] == "urgent"
+    reason = next(r for r in out["reasons"] if r["code"] == "symptom-unrecognised")
+    assert "“身上好多小红点点，按了不褪色”" in reason["text"]
+    assert reason["source"]
+    assert out["uncertainty"]["level"] == "high"
+    assert out["timeframe"]["code"] == "within-24h"
+    assert "24小时内查看并联系您" in out["timeframe"]["text"]
+    assert "120" in out["timeframe"]["text"]
+
+
+def test_unrecognised_words_never_lower_an_emergency() -> None:
+    out = _assess(
+        {
+            "id": "sn2",
+            "age": 66,
+            "survey": [["症状描述", "胸口疼", 1], ["今日感受", "腿上的皮肤发紫发黑", 1]],
+        }
+    )
+    assert out["disposition"] == "emergency"
+    assert "24小时内查看并联系您" in out["timeframe"]["text"]
+
+
+def test_all_well_is_not_unrecognised() -> None:
+    out = _assess({"id": "sn3", "age": 60, "survey": [["今日感受", "一切正常", 2]]})
+    assert out["disposition"] in ("self-care", "routine")
+    assert not any(r["code"] == "symptom-unrecognised" for r in out["reasons"])
