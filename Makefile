@@ -37,9 +37,13 @@ install: $(VENV)/.installed
 
 # Debian's chromium for the browser tests (Playwright drives it; never `playwright install`).
 # Idempotent: does nothing when /usr/bin/chromium exists; the tests skip (saying so) without it.
+# A CJK font (fonts-wqy-zenhei) so pages and docs/screenshots render Chinese, not boxes.
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium) \
 		|| echo "chromium not installed: browser tests will be skipped"
+	@test -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc \
+		|| (apt-get update -q && apt-get install -y -q fonts-wqy-zenhei) \
+		|| echo "fonts-wqy-zenhei not installed: screenshots will show boxes for Chinese"
 
 # The embedded default: SQLite in $(AMMED_DATA_DIR) (var/), tasks in-process, template LLM.
 demo: install
