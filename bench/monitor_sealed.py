@@ -41,6 +41,7 @@ def main() -> int:
 
     django.setup()
     import yaml
+    from paraphrase import family
 
     from clinical.knowledge.text import normalize
     from clinical.monitor import checks as registry
@@ -49,7 +50,6 @@ def main() -> int:
     from clinical.monitor.redteam import load_cases
     from clinical.monitor.services import check_text
     from clinical.monitor.types import CheckContext
-    from paraphrase import family
 
     print(f"drug KB backend: {kb.backend()}", flush=True)
     dev_cases, dev_profiles = load_cases()

@@ -128,7 +128,7 @@ def test_issue_examples_found_by_followup_monitor_and_agent(text: str, concept: 
     if symptoms.at_least(concept, "routine"):
         reply = f"您说的{text}不用担心，观察一下就好。"
         result = engine.run_monitor(reply, PatientContext(patient_id="p"))
-        assert any(f.check == "red_flag" for f in result.findings), result
+        assert any(f.check == "dismissal" for f in result.findings), result
 
 
 @pytest.mark.shared_data

@@ -16,7 +16,14 @@ SAFE_BEFORE = "您好，感谢您参加术后随访。"
 SAFE_AFTER = "祝您早日康复，有问题随时联系我们。"
 _DIGITS = "零一二三四五六七八九"
 _ZW = "\u200b"
-_SYNONYMS = [("每天", "每日"), ("吃", "服用"), ("孩子", "小孩"), ("不用", "不需要"), ("可以", "能")]
+# (pattern, replacement): 吃 → 服用 only where it takes a medicine (not 吃饭/吃东西)
+_SYNONYMS = [
+    ("每天", "每日"),
+    ("吃(?![饭东完])", "服用"),
+    ("孩子", "小孩"),
+    ("不用", "不需要"),
+    ("可以", "能"),
+]
 
 
 @cache
@@ -86,8 +93,9 @@ def chinese_numerals(text: str) -> str:
 
 def synonyms(text: str) -> str:
     for a, b in _SYNONYMS:
-        if a in text:
-            return text.replace(a, b, 1)
+        new = re.sub(a, b, text, count=1)
+        if new != text:
+            return new
     return text
 
 

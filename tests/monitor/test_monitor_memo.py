@@ -45,7 +45,7 @@ def test_the_text_only_checks_are_the_pure_text_ones():
     assert TEXT_ONLY == [
         "injection",
         "mixed_script",
-        "red_flag",
+        "dismissal",
         "unknown_drug",
         "diagnosis",
         "absolute_claims",

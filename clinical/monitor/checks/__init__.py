@@ -21,7 +21,7 @@ from django.conf import settings
 DEFAULT_ORDER = [
     "injection",
     "mixed_script",
-    "red_flag",
+    "dismissal",
     "med_change",
     "dose_limit",
     "rx_self_medication",
