@@ -15,6 +15,7 @@ from clinical.followup.services.rules import (
     missing,
     postop,
     red_flags,
+    scores,
     trends,
     vitals,
 )
@@ -22,6 +23,7 @@ from clinical.followup.services.rules import (
 FAMILIES = (
     red_flags,
     vitals,
+    scores,
     labs,
     hypoglycemia,
     trends,
