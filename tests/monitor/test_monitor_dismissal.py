@@ -47,3 +47,43 @@ def test_advice_against_care_holds_whatever_the_concept(text: str) -> None:
 )
 def test_no_danger_or_an_escalation_releases(text: str) -> None:
     assert codes(text) == set()
+
+
+# --- diagnosis (issue #16) ---------------------------------------------------------------
+
+
+def diagnosis_codes(text: str, conditions: list[str] | None = None) -> set[str]:
+    ctx = PatientContext(patient_id="p", age_years=60, conditions=conditions or [])
+    result = run_monitor(text, ctx)
+    return {f.severity for f in result.findings if f.check == "diagnosis"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "化验单显示，您这是恶性淋巴瘤。",
+        "您得的是胰腺癌，情况不太好。",
+        "看片子您已经患上了肺结核。",
+        "结果是急性心肌梗死。",
+    ],
+)
+def test_a_definitive_diagnosis_holds(text: str) -> None:
+    assert "high" in diagnosis_codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您这可能是胃炎，建议到消化科检查以明确。",
+        "需要排除肺癌，请做胸部CT。",
+        "不排除骨折，请拍片。",
+        "您是不是得了感冒？",
+    ],
+)
+def test_a_hedged_statement_is_not_a_diagnosis(text: str) -> None:
+    assert diagnosis_codes(text) == set()
+
+
+def test_a_recorded_condition_is_not_a_new_diagnosis_but_a_cancer_always_holds() -> None:
+    assert diagnosis_codes("您患有高血压，请按时服药。", ["高血压"]) == set()
+    assert "high" in diagnosis_codes("您患有乳腺癌，请按时复查。", ["乳腺癌"])

@@ -47,7 +47,6 @@ def test_the_text_only_checks_are_the_pure_text_ones():
         "mixed_script",
         "dismissal",
         "unknown_drug",
-        "diagnosis",
         "absolute_claims",
         "leftover_antibiotics",
         "impersonation",
