@@ -71,3 +71,11 @@ def test_low_scores_add_nothing() -> None:
         {"id": "sc6", "age": 40, "obs": [["temp", 36.8, 1], ["hr", 76, 1], ["bp", [122, 78], 1]]}
     )
     assert not any(r["family"] == "scores" for r in out["reasons"])
+
+
+def test_a_value_between_two_bands_takes_the_worse_neighbour_not_the_worst_band() -> None:
+    from clinical.followup.services.rules.scores import _band_points
+
+    rr = [[None, 8, 3], [9, 11, 1], [12, 20, 0], [21, 24, 2], [25, None, 3]]
+    assert _band_points(11.5, rr) == 1  # found by the hypothesis invariant: was 3
+    assert _band_points(20.5, rr) == 2

@@ -23,8 +23,10 @@ def _band_points(value: float, bands: list[list[Any]]) -> int:
     for low, high, points in bands:
         if (low is None or value >= low) and (high is None or value <= high):
             return int(points)
-    # between two bands (e.g. 38.05 ℃): score as the next band up on the abnormal side
-    return max(int(b[2]) for b in bands if (b[0] or 0) > value or (b[1] or 0) < value)
+    # between two bands (38.05 ℃, RR 11.5): the more concerning of the two neighbours
+    below = max((b for b in bands if b[1] is not None and b[1] < value), key=lambda b: b[1])
+    above = min((b for b in bands if b[0] is not None and b[0] > value), key=lambda b: b[0])
+    return max(int(below[2]), int(above[2]))
 
 
 def _worst(facts: Facts, kind: str, bands: list[list[Any]]) -> tuple[Reading, int] | None:
