@@ -32,6 +32,7 @@ DEFAULT_ORDER = [
     "leftover_antibiotics",
     "impersonation",
     "structured_consistency",
+    "frequency_consistency",
 ]
 
 
