@@ -43,3 +43,17 @@ def test_all_well_is_not_unrecognised() -> None:
     out = _assess({"id": "sn3", "age": 60, "survey": [["今日感受", "一切正常", 2]]})
     assert out["disposition"] in ("self-care", "routine")
     assert not any(r["code"] == "symptom-unrecognised" for r in out["reasons"])
+
+
+def test_partly_read_text_is_not_judged_on_the_word_we_know() -> None:
+    # 没劲 alone is minor; the clause we cannot read may be a stroke (#15)
+    out = _assess({"id": "sn4", "age": 66, "survey": [["症状描述", "右手突然拿不住筷子，没劲", 1]]})
+    assert out["disposition"] in ("urgent", "emergency")
+    reason = next(r for r in out["reasons"] if r["code"] == "symptom-unrecognised")
+    assert "右手突然拿不住筷子" in reason["text"]
+    assert out["uncertainty"]["level"] == "high"
+
+
+def test_fully_read_text_stays_read() -> None:
+    out = _assess({"id": "sn5", "age": 50, "survey": [["症状描述", "没有胸痛，就是有点咳嗽", 1]]})
+    assert not any(r["code"] == "symptom-unrecognised" for r in out["reasons"])

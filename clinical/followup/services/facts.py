@@ -363,6 +363,19 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
                 )
             )
         return
+    answer = obs.get("valueString")
+    if isinstance(answer, str) and lexicon.answer_polarity(answer) is None:
+        unread = lexicon.unread_clauses(answer)
+        if unread:  # partly understood: the unread clauses go to a clinician (#15)
+            facts.unrecognised.append((at, ref))
+            facts.unrecognised_words[ref] = "，".join(unread)[:60]
+            facts.notes.append(
+                Note(
+                    "symptom-partly-unrecognised",
+                    f"患者自述中“{'，'.join(unread)[:40]}”未能识别，请人工查看",
+                    ref,
+                )
+            )
     seen: dict[str, bool] = {}
     for concept, present in statements:  # within one answer, "present" wins
         seen[concept] = seen.get(concept, False) or present

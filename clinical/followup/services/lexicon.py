@@ -9,6 +9,7 @@ exactly as before: the engine never silently drops a complaint it has no rule fo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -63,6 +64,27 @@ def match(text: str) -> list[Mention]:
         for m in symptoms.find_symptoms(text or "")
         if m.concept in known
     ]
+
+
+# Clause boundaries: Chinese/ASCII sentence punctuation and whitespace; a dot only when it is not
+# a decimal point (38.5). The enumeration comma 、 is not a boundary (否认胸痛、呼吸困难).
+_CLAUSES = re.compile(r"[，,。;；!！?？\s]+|(?<!\d)\.|\.(?!\d)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def unread_clauses(text: str) -> list[str]:
+    """The clauses of a free-text answer in which nothing is understood: no symptom concept of
+    the follow-up rules and no plain yes/no/all-well answer (issue #15: text the engine does not
+    *fully* understand goes to a clinician, also when another clause of it was recognised —
+    "右手突然拿不住筷子，没劲" must not be judged on 没劲 alone)."""
+    out: list[str] = []
+    for clause in _CLAUSES.split(normalise(text)):
+        if not _CJK.search(clause):
+            continue
+        if match(clause) or answer_polarity(clause) is not None:
+            continue
+        out.append(clause)
+    return out
 
 
 _LEADING = ("这几天", "今天", "目前", "现在", "暂时", "最近", "一切", "感觉")
