@@ -42,7 +42,14 @@ class FindingSerializer(serializers.Serializer):
 class CheckRequestSerializer(serializers.Serializer):
     text = StrictCharField(max_length=MAX_TEXT, trim_whitespace=False)
     patient_id = serializers.CharField(required=False, max_length=64)
-    patient = serializers.JSONField(required=False)
+    patient = serializers.JSONField(
+        required=False,
+        help_text=(
+            "Inline patient context: id, age|age_years, sex, allergies [str], conditions [str], "
+            "medications|current_medications [str | {name, dosage}], pregnant (bool), "
+            "pregnancy_weeks, breastfeeding (bool), weight_kg. Unknown keys are a 400 naming them."
+        ),
+    )
     structured = serializers.JSONField(required=False)
     category = serializers.CharField(required=False, max_length=32, default="guidance")
 

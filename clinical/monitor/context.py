@@ -45,30 +45,79 @@ class PatientContext:
     allergies: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     medications: list[Medication] = field(default_factory=list)
+    # Pregnancy, breastfeeding and weight (issue #16): None is unknown, never "no".
+    pregnant: bool | None = None
+    pregnancy_weeks: float | None = None
+    breastfeeding: bool | None = None
+    weight_kg: float | None = None
     # Facts the checks derive from this context (its orders through the KB, the KB's patient
     # reasons per ingredient), computed once per context and shared by every message checked
     # against it: a batch of reminders checks one context per patient, not one per message.
     memo: dict[Any, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
+    # The inline ``patient`` object of ``POST /monitor/check``: each key and its aliases.
+    KEYS = {
+        "id": ("id",),
+        "age": ("age", "age_years"),
+        "sex": ("sex",),
+        "allergies": ("allergies",),
+        "conditions": ("conditions",),
+        "medications": ("medications", "current_medications"),
+        "pregnant": ("pregnant",),
+        "pregnancy_weeks": ("pregnancy_weeks",),
+        "breastfeeding": ("breastfeeding",),
+        "weight_kg": ("weight_kg",),
+    }
+
     @classmethod
     def from_dict(cls, data: Any) -> PatientContext:
-        """Parse the inline ``patient`` object of ``POST /monitor/check``."""
+        """Parse the inline ``patient`` object of ``POST /monitor/check``. Unknown keys, a key
+        given under two aliases and malformed values are errors (API → 400 naming them)."""
         if not isinstance(data, dict):
             raise ContextError("patient must be an object")
-        age = data.get("age")
+        known = {alias: key for key, aliases in cls.KEYS.items() for alias in aliases}
+        unknown = sorted(str(k) for k in data if k not in known)
+        if unknown:
+            raise ContextError(f"patient: unknown keys {', '.join(unknown)}")
+        values: dict[str, Any] = {}
+        for alias, value in data.items():
+            key = known[alias]
+            if key in values:
+                raise ContextError(f"patient.{alias}: {key} given twice")
+            values[key] = value
+
+        def number(key: str, low: float, high: float) -> float | None:
+            value = values.get(key)
+            if value is None:
+                return None
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not low <= value <= high
+            ):
+                raise ContextError(f"patient.{key} must be a number between {low:g} and {high:g}")
+            return float(value)
+
+        def flag(key: str) -> bool | None:
+            value = values.get(key)
+            if value is not None and not isinstance(value, bool):
+                raise ContextError(f"patient.{key} must be true or false")
+            return value
+
+        age = values.get("age")
         if age is not None and (
             isinstance(age, bool) or not isinstance(age, int | float) or not 0 <= age <= 130
         ):
             raise ContextError("patient.age must be a number of years between 0 and 130")
 
         def strings(key: str) -> list[str]:
-            value = data.get(key) or []
+            value = values.get(key) or []
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ContextError(f"patient.{key} must be a list of strings")
             return value
 
         meds: list[Medication] = []
-        raw_meds = data.get("medications") or []
+        raw_meds = values.get("medications") or []
         if not isinstance(raw_meds, list):
             raise ContextError("patient.medications must be a list")
         for i, m in enumerate(raw_meds):
@@ -78,16 +127,24 @@ class PatientContext:
                 meds.append(Medication(name=m["name"], dosage=str(m.get("dosage") or "")))
             else:
                 raise ContextError(f"patient.medications[{i}] must be a string or {{name, dosage}}")
-        sex = data.get("sex") or ""
+        sex = values.get("sex") or ""
         if not isinstance(sex, str):
             raise ContextError("patient.sex must be a string")
+        weeks = number("pregnancy_weeks", 0, 45)
+        pregnant = flag("pregnant")
+        if weeks is not None and pregnant is False:
+            raise ContextError("patient.pregnancy_weeks given with pregnant false")
         return cls(
-            patient_id=str(data.get("id") or ""),
+            patient_id=str(values.get("id") or ""),
             age_years=float(age) if age is not None else None,
             sex=sex,
             allergies=strings("allergies"),
             conditions=strings("conditions"),
             medications=meds,
+            pregnant=True if weeks is not None else pregnant,
+            pregnancy_weeks=weeks,
+            breastfeeding=flag("breastfeeding"),
+            weight_kg=number("weight_kg", 0.3, 400),
         )
 
     @classmethod

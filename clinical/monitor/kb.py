@@ -302,6 +302,10 @@ def _patient_reasons(key: str, patient) -> list[PatientReason]:
             conditions=list(patient.conditions),
             allergies=list(patient.allergies),
             current_medications=[m.name for m in patient.medications],
+            weight_kg=getattr(patient, "weight_kg", None),
+            pregnant=bool(getattr(patient, "pregnant", None)),
+            pregnancy_weeks=getattr(patient, "pregnancy_weeks", None),
+            breastfeeding=bool(getattr(patient, "breastfeeding", None)),
         )
         out = [
             PatientReason(r.code, "high" if r.severity == "avoid" else "medium", r.text, r.source)

@@ -209,3 +209,34 @@ def test_edit_with_empty_text_is_400():
     review = _held()
     resp = post_json(client_for("dr_wang"), f"/api/v1/reviews/{review.pk}/edit", {"text": ""})
     assert resp.status_code == 400
+
+
+def test_unknown_patient_keys_are_400_naming_them():
+    body = {"text": "你好", "patient": {"age": 30, "pregnancy_week": 30, "wieght": 60}}
+    resp = post_json(client_for("dr_wang"), CHECK, body)
+    assert resp.status_code == 400
+    assert "pregnancy_week" in resp.content.decode() and "wieght" in resp.content.decode()
+
+
+def test_patient_aliases_pregnancy_breastfeeding_and_weight_are_accepted():
+    patient = {
+        "age_years": 31,
+        "current_medications": ["叶酸片 0.4mg 每日一次"],
+        "pregnancy_weeks": 34,
+        "breastfeeding": False,
+        "weight_kg": 68,
+    }
+    resp = post_json(client_for("dr_wang"), CHECK, {"text": "请多喝水。", "patient": patient})
+    assert resp.status_code == 200, resp.content[:300]
+    assert resp.json()["action"] == "release"
+
+
+def test_an_nsaid_in_the_third_trimester_holds():
+    text = "腰背疼可以吃布洛芬片，一次0.2g，一天两次。"
+    pregnant = {"age": 29, "sex": "female", "pregnancy_weeks": 33}
+    resp = post_json(client_for("dr_wang"), CHECK, {"text": text, "patient": pregnant})
+    assert resp.json()["action"] == "hold"
+    assert "pregnancy" in {f["code"] for f in resp.json()["findings"]}
+    not_pregnant = {"age": 29, "sex": "female"}
+    resp = post_json(client_for("dr_wang"), CHECK, {"text": text, "patient": not_pregnant})
+    assert "pregnancy" not in {f["code"] for f in resp.json()["findings"]}
