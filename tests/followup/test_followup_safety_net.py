@@ -57,3 +57,10 @@ def test_partly_read_text_is_not_judged_on_the_word_we_know() -> None:
 def test_fully_read_text_stays_read() -> None:
     out = _assess({"id": "sn5", "age": 50, "survey": [["症状描述", "没有胸痛，就是有点咳嗽", 1]]})
     assert not any(r["code"] == "symptom-unrecognised" for r in out["reasons"])
+
+
+def test_a_measurement_clause_is_a_reading_not_unread_words() -> None:
+    out = _assess(
+        {"id": "sn6", "age": 60, "survey": [["症状描述", "有点咳嗽，早上血压160/100", 1]]}
+    )
+    assert not any(r["code"] == "symptom-unrecognised" for r in out["reasons"])

@@ -83,8 +83,18 @@ def unread_clauses(text: str) -> list[str]:
             continue
         if match(clause) or answer_polarity(clause) is not None:
             continue
+        if _DIGIT.search(clause) and any(w in clause for w in _measurement_words()):
+            continue  # "体温37.9度": a reading, judged by the vital/lab rules
         out.append(clause)
     return out
+
+
+_DIGIT = re.compile(r"\d")
+
+
+@cache
+def _measurement_words() -> tuple[str, ...]:
+    return tuple(normalise(w) for w in load("symptoms").get("measurement_words", []))
 
 
 _LEADING = ("这几天", "今天", "目前", "现在", "暂时", "最近", "一切", "感觉")
