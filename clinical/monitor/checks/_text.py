@@ -51,8 +51,8 @@ def negated(text: str, start: int, window: int = 14) -> bool:
 MASS_UNITS = {"mg": 1.0, "g": 1000.0, "μg": 0.001, "ug": 0.001}
 COUNT_UNITS = "片粒颗袋支丸"
 _NUM = r"(?<![\d./\-~])(\d+(?:\.\d+)?)"  # not the tail of 1/3, 1.5.5 or 1-2
-_UNIT = r"(mg|g|μg|ug|[片粒颗袋支丸])"
-_TAKE = r"(?:吃|服|服用|口服|用|含服|吞服)?"
+_UNIT = r"(mg|g|μg|ug|ml|[片粒颗袋支丸])"
+_TAKE = r"(?:(?:给|喂)?(?:孩子|宝宝|小孩|她|他)?(?:吃|服|服用|口服|用|含服|吞服|喂|给))?"
 AMOUNT = re.compile(rf"(?:每次|1次|每回|单次|每顿|1顿)(?:最多|可以|可|只)?{_TAKE}{_NUM}{_UNIT}")
 AMOUNT_LOOSE = re.compile(rf"(?:吃|服|服用|口服|吞服|吃了|吃下|加到|增加到|改为|改成){_NUM}{_UNIT}")
 DAILY_AMOUNT = re.compile(
@@ -62,10 +62,17 @@ FREQ_DAILY = re.compile(
     rf"(?:每天|每日|1天|1日|24小时内?)(?:最多|不超过|至多|可以|可|共|总共)?{_TAKE}{_NUM}次"
 )
 FREQ_SLASH = re.compile(r"(\d+)次/[日天]")
-FREQ_HOURS = re.compile(r"每(?:隔)?(\d+(?:\.\d+)?)(?:个)?小时")
+FREQ_HOURS = re.compile(r"(?:每(?:隔)?|隔)(\d+(?:\.\d+)?)(?:个)?小时")
 FREQ_ABBR = re.compile(r"(?<![a-z])(qd|bid|tid|qid|q(\d+)h)(?![a-z])")
 _ABBR = {"qd": 1, "bid": 2, "tid": 3, "qid": 4}
 STRENGTH = re.compile(rf"{_NUM}(mg|g|μg|ug)")
+# a liquid's strength: "每1ml含100mg", "5ml含0.1g", "(100ml:2g)"
+PER_ML = re.compile(r"(?:每)?(\d+(?:\.\d+)?)?ml(含|:)(\d+(?:\.\d+)?)(mg|g)")
+ML_RATIO = re.compile(r"(\d+(?:\.\d+)?)ml[:/](\d+(?:\.\d+)?)(mg|g)")
+
+
+def per_day_of(region: str) -> float | None:
+    return frequency(region)[0]
 
 
 @dataclass(frozen=True)
@@ -79,9 +86,14 @@ class Dose:
     daily_unit: str = ""
     strength_mg: float | None = None
     span: tuple[int, int] | None = None
+    mg_per_ml: float | None = None  # a liquid's stated strength ("100ml:2g", "每5ml含0.1g")
 
 
-def to_mg(value: float, unit: str, strength_mg: float | None) -> float | None:
+def to_mg(
+    value: float, unit: str, strength_mg: float | None, mg_per_ml: float | None = None
+) -> float | None:
+    if unit == "ml":
+        return value * mg_per_ml if mg_per_ml is not None else None
     if unit in MASS_UNITS:
         return value * MASS_UNITS[unit]
     if unit and unit in COUNT_UNITS and strength_mg is not None:
@@ -128,6 +140,18 @@ def parse_dose(region: str, offset: int = 0) -> Dose:
             per = to_mg(float(s.group(1)), s.group(2), None)
             if per is not None and amount:
                 found["strength_mg"] = per / amount
+    if m := PER_ML.search(region):
+        per = to_mg(float(m.group(3)), m.group(4), None)
+        if per is not None and float(m.group(1) or 1) > 0:
+            found["mg_per_ml"] = per / float(m.group(1) or 1)
+    elif m := ML_RATIO.search(region):
+        per = to_mg(float(m.group(2)), m.group(3), None)
+        if per is not None and float(m.group(1)) > 0:
+            found["mg_per_ml"] = per / float(m.group(1))
+    if found.get("amount") is None and found.get("strength_mg") is not None and per_day_of(region):
+        # "对乙酰氨基酚1g，隔2小时吃一次": a mass right after the name with a frequency and no
+        # other amount is the amount taken each time
+        found["amount"], found["unit"] = found["strength_mg"], "mg"
     if m := DAILY_AMOUNT.search(region):
         found["daily_amount"], found["daily_unit"] = float(m.group(1)), m.group(2)
         points += [m.start(), m.end()]

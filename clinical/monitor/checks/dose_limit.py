@@ -18,6 +18,7 @@ from clinical.monitor.checks._orders import ordered
 from clinical.monitor.checks._text import (
     _NUM,
     CLAUSE_END,
+    SENTENCE_END,
     Dose,
     enclosing,
     negated,
@@ -36,7 +37,9 @@ def _fmt(mg: float) -> str:
 
 
 # An amount written right before the drug name, e.g. "一次服用30mg华法林" or "吃2片布洛芬".
-_AMOUNT_BEFORE = re.compile(rf"{_NUM}\s*(mg|g|μg|ug|片|粒|袋|支|丸)\s*的?\s*$")
+_AMOUNT_BEFORE = re.compile(rf"{_NUM}\s*(mg|g|μg|ug|ml|片|粒|袋|支|丸)\s*的?\s*$")
+# any amount in a sentence (a child's dose is never checked against adult maxima)
+_ANY_AMOUNT = re.compile(rf"{_NUM}\s*(?:mg|g|μg|ug|ml|片|粒|袋|支|丸)")
 
 
 def _dose_before(text: str, floor: int, start: int) -> Dose | None:
@@ -72,6 +75,17 @@ def check(ctx: CheckContext) -> list[Finding]:
         if ing is None:
             continue
         order = orders.get(ing.key)
+        age = ctx.patient.age_years if ctx.patient else None
+        if (
+            dose.amount is None
+            and dose.daily_amount is None
+            and age is not None
+            and age < ADULT_AGE
+        ):
+            # "孩子发烧，吃半片就行，布洛芬片0.4g": any amount in the sentence is a child's dose
+            s_start, s_end = enclosing(text, mention.start, SENTENCE_END)
+            if m := _ANY_AMOUNT.search(text, s_start, s_end):
+                dose = Dose(amount=float(m.group(1)), unit="", span=m.span())
         if dose.amount is None and dose.daily_amount is None:
             # "华法林钠片6mg" alone: a stated strength must equal the ordered dose
             if dose.strength_mg is not None and order is not None and order.dose_mg is not None:
@@ -94,7 +108,6 @@ def check(ctx: CheckContext) -> list[Finding]:
         # prescription maximum; anything else to the self-care (OTC) label maximum (#23)
         setting = "rx" if order is not None or ctx.category == "reminder" else "otc"
         max_single, max_daily, src = ing.limits(setting)
-        age = ctx.patient.age_years if ctx.patient else None
         if age is None:
             out.append(
                 ctx.finding(
@@ -121,10 +134,13 @@ def check(ctx: CheckContext) -> list[Finding]:
             strength = order.strength_mg
         if strength is None and ing.strengths_mg:
             strength = max(ing.strengths_mg)
-        single = to_mg(dose.amount, dose.unit, strength) if dose.amount is not None else None
+        per_ml = dose.mg_per_ml
+        single = (
+            to_mg(dose.amount, dose.unit, strength, per_ml) if dose.amount is not None else None
+        )
         daily = None
         if dose.daily_amount is not None:
-            daily = to_mg(dose.daily_amount, dose.daily_unit, strength)
+            daily = to_mg(dose.daily_amount, dose.daily_unit, strength, per_ml)
         elif single is not None and dose.per_day:
             daily = single * dose.per_day
         if (dose.amount is not None and single is None) or (
