@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ammed_fhir.fhirjson import FhirJSONDecoder, FhirJSONEncoder
+
 
 class Resource(models.Model):
     """The current version of one FHIR resource, with search columns extracted on write."""
@@ -19,7 +21,8 @@ class Resource(models.Model):
     resource_id = models.CharField(max_length=64)
     version_id = models.PositiveIntegerField(default=1)
     last_updated = models.DateTimeField()
-    data = models.JSONField()
+    # Decimals kept as sent (``1.00`` stays ``1.00``): see ``ammed_fhir.fhirjson``.
+    data = models.JSONField(encoder=FhirJSONEncoder, decoder=FhirJSONDecoder)
     # Compartment: the FHIR id of the Patient this resource belongs to (the Patient itself too).
     patient_id = models.CharField(max_length=64, blank=True, default="")
     # Every other Patient whose compartment holds it (R4 CompartmentDefinition, see
@@ -64,7 +67,7 @@ class ResourceVersion(models.Model):
     resource_id = models.CharField(max_length=64)
     version_id = models.PositiveIntegerField()
     last_updated = models.DateTimeField()
-    data = models.JSONField()
+    data = models.JSONField(encoder=FhirJSONEncoder, decoder=FhirJSONDecoder)
 
     class Meta:
         constraints = [

@@ -18,7 +18,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from ammed_fhir import events, search_columns
+from ammed_fhir import events, fhirjson, search_columns
 from ammed_fhir.models import Resource, ResourceVersion
 from ammed_fhir.validation import validate_resource
 
@@ -441,7 +441,7 @@ def _bulk_insert(
                 if f.attname in json_fields:
                     text = dumped.get(id(value))
                     if text is None:
-                        text = dumped[id(value)] = orjson.dumps(value).decode()
+                        text = dumped[id(value)] = fhirjson.dumps(value).decode()
                     value = text
                 values.append(value)
             copy.write_row(values)
