@@ -29,7 +29,16 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.renderers import BaseRenderer
 from rest_framework.views import APIView
 
-from ammed_fhir import access, bundles, capability, compartments, elements, search, store
+from ammed_fhir import (
+    access,
+    bundles,
+    capability,
+    compartments,
+    elements,
+    fhirjson,
+    search,
+    store,
+)
 from ammed_fhir.models import Resource
 from ammed_fhir.outcomes import FhirError, issue, outcome
 from ammed_fhir.validation import is_resource_type
@@ -46,7 +55,7 @@ class FhirJsonRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data: Any, accepted_media_type: str | None = None, renderer_context=None):
-        return json.dumps(data, ensure_ascii=False).encode()
+        return fhirjson.dumps(data)
 
 
 def fhir_response(body: dict[str, Any], status: int = 200, **headers: str) -> HttpResponse:
@@ -54,7 +63,7 @@ def fhir_response(body: dict[str, Any], status: int = 200, **headers: str) -> Ht
 
     note_fhir_body(body)  # the patients this response shows: one audited read per request
     resp = HttpResponse(
-        json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        fhirjson.dumps(body),  # decimals written as sent
         status=status,
         content_type=f"{FHIR_JSON}; charset=utf-8",
     )
@@ -216,7 +225,7 @@ def read_json_body(request: HttpRequest) -> Any:
     if not body.strip():
         raise FhirError.one(400, "structure", "the request body is empty")
     try:
-        data = json.loads(body, parse_constant=_reject_constant)
+        data = fhirjson.loads(body, parse_constant=_reject_constant)  # decimals kept as sent
     except RecursionError as exc:
         raise FhirError.one(400, "structure", "the JSON is nested too deeply") from exc
     except UnicodeDecodeError as exc:

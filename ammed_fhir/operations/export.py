@@ -28,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
-from ammed_fhir import access
+from ammed_fhir import access, fhirjson
 from ammed_fhir.models import Resource
 from ammed_fhir.operations.everything import parse_since, parse_types
 from ammed_fhir.outcomes import FhirError
@@ -169,7 +169,7 @@ def run(job_id: str) -> str:
                 patients = {row.patient_id, *(row.other_patients or {})} - {""}
                 if not access.can_read_fhir(user, row.data, patients):
                     continue
-                out.write(json.dumps(row.data, ensure_ascii=False, separators=(",", ":")))
+                out.write(fhirjson.dumps(row.data).decode())  # decimals as sent
                 out.write("\n")
                 count += 1
         if count:

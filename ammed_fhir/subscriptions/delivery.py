@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import json
 import logging
 import urllib.error
 import urllib.request
@@ -38,6 +37,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ammed_fhir import fhirjson
 from ammed_fhir.events import Change
 from ammed_fhir.models import Resource
 from ammed_fhir.outcomes import FhirError, Issue, issue
@@ -230,7 +230,7 @@ def _request(row: Delivery, sub: dict[str, Any]) -> urllib.request.Request:
     body = b""
     if channel.get("payload"):
         resource = store.read_version(row.resource_type, row.resource_id, row.version_id) or {}
-        body = json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode()
+        body = fhirjson.dumps(resource)  # decimals as stored
         url = f"{endpoint.rstrip('/')}/{row.resource_type}/{row.resource_id}"
         method = "PUT"
         headers["Content-Type"] = "application/fhir+json; charset=utf-8"
