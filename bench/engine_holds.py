@@ -136,8 +136,14 @@ def inline_context(
     allergies: list[str] | None = None,
     conditions: list[str] | None = None,
     medications: list[Any] | None = None,
+    weight_kg: float | None = None,
+    pregnancy_weeks: float | None = None,
+    breastfeeding: bool | None = None,
+    pregnant: bool | None = None,
 ) -> Any:
-    """A monitor PatientContext with the fields ``from_record`` would fill."""
+    """A monitor PatientContext with the fields ``from_record`` would fill, plus the weight,
+    pregnancy and breastfeeding the engine itself was given (issue #16: the monitor checks a
+    child's dose per kg and a drug in pregnancy only with them)."""
     from clinical.monitor.context import Medication, PatientContext
 
     meds = []
@@ -152,6 +158,10 @@ def inline_context(
         allergies=[a for a in allergies or [] if a and a != "无"],
         conditions=list(conditions or []),
         medications=meds,
+        weight_kg=weight_kg,
+        pregnant=True if pregnancy_weeks else pregnant,
+        pregnancy_weeks=pregnancy_weeks,
+        breastfeeding=breastfeeding,
     )
 
 
@@ -272,6 +282,10 @@ def guidance_cases(training_n: int) -> tuple[list[Case], dict[str, Any]]:
             allergies=patient.get("allergies"),
             conditions=patient.get("conditions"),
             medications=patient.get("current_medications"),
+            weight_kg=patient.get("weight_kg"),
+            pregnancy_weeks=patient.get("pregnancy_weeks"),
+            breastfeeding=patient.get("breastfeeding"),
+            pregnant=patient.get("pregnant"),
         )
         if c := _guidance_case("tests/medkb", cid, result, cabinet, mctx):
             cases.append(c)

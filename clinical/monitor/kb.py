@@ -293,6 +293,15 @@ def patient_reasons(key: str, patient) -> list[PatientReason]:
     return list(patient.memo[memo_key])
 
 
+def _severity(code: str, kb_severity: str) -> str:
+    """The monitor severity of a KB patient reason: "avoid" holds (high); "caution" holds
+    (medium) except for pregnancy and breastfeeding, where the KB's "caution" marks the
+    usual choice used with care (paracetamol in pregnancy) and is noted (low), not held."""
+    if kb_severity == "avoid":
+        return "high"
+    return "low" if code in ("pregnancy", "breastfeeding") else "medium"
+
+
 def _patient_reasons(key: str, patient) -> list[PatientReason]:
     if backend() == "medkb":
         api = _api()
@@ -308,7 +317,7 @@ def _patient_reasons(key: str, patient) -> list[PatientReason]:
             breastfeeding=bool(getattr(patient, "breastfeeding", None)),
         )
         out = [
-            PatientReason(r.code, "high" if r.severity == "avoid" else "medium", r.text, r.source)
+            PatientReason(r.code, _severity(r.code, r.severity), r.text, r.source)
             for r in api.check_patient([key], ctx)
             if r.code in _REASON_CODES
         ]

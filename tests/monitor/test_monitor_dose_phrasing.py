@@ -38,3 +38,18 @@ def test_a_childs_amount_anywhere_in_the_sentence_holds(text: str) -> None:
 
 def test_an_adult_dose_within_limits_releases() -> None:
     assert codes("布洛芬0.2g，隔8小时吃一次。", ADULT) == set()
+
+
+def test_a_childs_liquid_dose_is_checked_per_kg_against_the_knowledge_layer() -> None:
+    within = "建议使用美林（每次9毫升（布洛芬180毫克），24小时内不超过3次）。"
+    assert codes(within, CHILD) == set()  # 540 mg/day ≤ 30 mg/kg × 18 kg
+    over = "布洛芬混悬液（100ml:2g），每次15ml，一天4次。"
+    assert codes(over, CHILD) == {"dose_pediatric_exceeds_max"}
+    no_weight = PatientContext(patient_id="c2", age_years=5)
+    assert codes(within, no_weight) == {"dose_pediatric"}  # unknown weight: held, never guessed
+
+
+def test_paracetamol_in_pregnancy_is_noted_not_held() -> None:
+    pregnant = PatientContext(patient_id="p", age_years=30, pregnant=True, pregnancy_weeks=34)
+    result = run_monitor("发热可以用对乙酰氨基酚片0.5g，每次1片，每天不超过3次。", pregnant)
+    assert result.action == "release", result.findings

@@ -62,7 +62,8 @@ FREQ_DAILY = re.compile(
     rf"(?:每天|每日|1天|1日|24小时内?)(?:最多|不超过|至多|可以|可|共|总共)?{_TAKE}{_NUM}次"
 )
 FREQ_SLASH = re.compile(r"(\d+)次/[日天]")
-FREQ_HOURS = re.compile(r"(?:每(?:隔)?|隔)(\d+(?:\.\d+)?)(?:个)?小时")
+# 每4小时, 每隔4小时, 隔4小时 (not 间隔1小时: spacing from other drugs)
+FREQ_HOURS = re.compile(r"(?:每(?:隔)?|(?<!间)隔)(\d+(?:\.\d+)?)(?:个)?小时")
 FREQ_ABBR = re.compile(r"(?<![a-z])(qd|bid|tid|qid|q(\d+)h)(?![a-z])")
 _ABBR = {"qd": 1, "bid": 2, "tid": 3, "qid": 4}
 STRENGTH = re.compile(rf"{_NUM}(mg|g|μg|ug)")
@@ -123,8 +124,12 @@ def parse_dose(region: str, offset: int = 0) -> Dose:
     Memoised (pure, frozen result): reminders repeat the same regions for many patients."""
     found: dict[str, Any] = {}
     points: list[int] = []
-    if (m := STRENGTH.match(region.lstrip("片胶囊缓释肠溶钠酯 ()（[")) or None) is not None:
+    leading_mass = False
+    stripped = region.lstrip("片胶囊缓释肠溶钠酯 ()（[")
+    if (m := STRENGTH.match(stripped) or None) is not None:
         found["strength_mg"] = to_mg(float(m.group(1)), m.group(2), None)
+        # "布洛芬1g，…" may be the amount; "（布洛芬180mg）" is a bracketed strength
+        leading_mass = stripped[m.end() : m.end() + 1] not in (")", "）")
     else:
         head = region[:12]
         if m := re.search(rf"[(（]?{_NUM}(mg|g|μg|ug)[)）]?", head):
@@ -148,7 +153,7 @@ def parse_dose(region: str, offset: int = 0) -> Dose:
         per = to_mg(float(m.group(2)), m.group(3), None)
         if per is not None and float(m.group(1)) > 0:
             found["mg_per_ml"] = per / float(m.group(1))
-    if found.get("amount") is None and found.get("strength_mg") is not None and per_day_of(region):
+    if found.get("amount") is None and leading_mass and per_day_of(region):
         # "对乙酰氨基酚1g，隔2小时吃一次": a mass right after the name with a frequency and no
         # other amount is the amount taken each time
         found["amount"], found["unit"] = found["strength_mg"], "mg"

@@ -12,7 +12,9 @@ an ordered drug differs from the order.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from clinical.knowledge import drugs
 from clinical.monitor import kb
 from clinical.monitor.checks._orders import ordered
 from clinical.monitor.checks._text import (
@@ -39,7 +41,10 @@ def _fmt(mg: float) -> str:
 # An amount written right before the drug name, e.g. "一次服用30mg华法林" or "吃2片布洛芬".
 _AMOUNT_BEFORE = re.compile(rf"{_NUM}\s*(mg|g|μg|ug|ml|片|粒|袋|支|丸)\s*的?\s*$")
 # any amount in a sentence (a child's dose is never checked against adult maxima)
-_ANY_AMOUNT = re.compile(rf"{_NUM}\s*(?:mg|g|μg|ug|ml|片|粒|袋|支|丸)")
+# a dose in units right before a bracket that names the drug: "每次9ml(布洛芬…", "1片(含对乙酰…"
+_UNITS_BEFORE_BRACKET = re.compile(rf"{_NUM}\s*(?:ml|片|粒|袋|支|丸)\s*[(（]含?$")
+# (units taken, not a mass that may be a product's strength: "本品每份含布洛芬300mg")
+_ANY_AMOUNT = re.compile(rf"{_NUM}\s*(?:ml|片|粒|袋|支|丸)")
 
 
 def _dose_before(text: str, floor: int, start: int) -> Dose | None:
@@ -53,6 +58,57 @@ def _dose_before(text: str, floor: int, start: int) -> Dose | None:
         unit=m.group(2),
         span=(clause_start + m.start(), clause_start + m.end()),
     )
+
+
+def _strength(dose: Dose, mention, order, ing) -> float | None:
+    strength = dose.strength_mg
+    if strength is None and mention.strength_mg is not None and len(mention.all_keys) == 1:
+        strength = mention.strength_mg
+    if strength is None and order is not None:
+        strength = order.strength_mg
+    if strength is None and ing.strengths_mg:
+        strength = max(ing.strengths_mg)
+    return strength
+
+
+def _child_dose(ctx, ing, dose: Dose, mention, order, age: float, span, src: str) -> list[Finding]:
+    """A child's dose: released only when the knowledge layer has a weight-based daily maximum
+    (``clinical.knowledge.drugs.max_dose``), the patient's weight is known, the dose converts
+    to mg (a liquid needs its stated strength) and its times a day are stated, and the daily
+    total is within that maximum and the age is not under the ingredient's minimum age.
+    Anything else holds (unknown is never released; no dose is invented)."""
+    weight = getattr(ctx.patient, "weight_kg", None)
+    known = drugs.ingredient(ing.key)
+    limit = drugs.max_dose(ing.key, "otc", age_years=age, weight_kg=weight)
+    single = None
+    if dose.amount is not None and dose.unit:
+        single = to_mg(dose.amount, dose.unit, _strength(dose, mention, order, ing), dose.mg_per_ml)
+    daily = single * dose.per_day if single is not None and dose.per_day else None
+    if (
+        known is not None
+        and (known.min_age_years is None or age >= known.min_age_years)
+        and limit is not None
+        and limit.max_daily_mg is not None
+        and daily is not None
+    ):
+        if daily <= limit.max_daily_mg + 1e-9:
+            return []
+        why = (
+            f"{ing.name_zh}每日 {_fmt(daily)} 超过按体重{weight:g}kg计算的儿童每日上限 "
+            f"{_fmt(limit.max_daily_mg)}"
+        )
+        return [ctx.finding(NAME, "dose_pediatric_exceeds_max", "high", why, span, limit.source)]
+    missing = "体重" if not weight else "可核对的剂量、频次或儿童上限"
+    return [
+        ctx.finding(
+            NAME,
+            "dose_pediatric",
+            "high",
+            f"患者{age:g}岁，缺少{missing}，{ing.name_zh}的儿童剂量须由医生确认",
+            span,
+            src,
+        )
+    ]
 
 
 def check(ctx: CheckContext) -> list[Finding]:
@@ -69,6 +125,13 @@ def check(ctx: CheckContext) -> list[Finding]:
         if dose.amount is None and dose.daily_amount is None and dose.strength_mg is None:
             # the amount may come first: "请一次服用30mg华法林", "吃两片布洛芬"
             dose = _dose_before(text, mentions[i - 1].end if i else 0, mention.start) or dose
+        if (
+            dose.amount is None
+            and dose.strength_mg is not None
+            and _UNITS_BEFORE_BRACKET.search(text, 0, mention.start)
+        ):
+            # "每次9ml(布洛芬180mg)": the bracketed mass is the amount of that one dose
+            dose = replace(dose, amount=dose.strength_mg, unit="mg")
         if negated(text, mention.start):
             continue
         ing = kb.ingredient(mention.key)
@@ -116,16 +179,7 @@ def check(ctx: CheckContext) -> list[Finding]:
             )
             continue
         if age < ADULT_AGE:
-            out.append(
-                ctx.finding(
-                    NAME,
-                    "dose_pediatric",
-                    "high",
-                    f"患者{age:g}岁，未收录儿童剂量上限，{ing.name_zh}的剂量须由医生确认",
-                    span,
-                    src,
-                )
-            )
+            out += _child_dose(ctx, ing, dose, mention, order, age, span, src)
             continue
         strength = dose.strength_mg
         if strength is None and mention.strength_mg is not None and len(mention.all_keys) == 1:
