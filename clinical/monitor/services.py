@@ -352,10 +352,19 @@ def approve(review_id: int, user: Any, text: str | None = None, note: str = "") 
     final = text if edited else review.original_text
     detail: dict[str, Any] = {"note": note} if note else {}
     if edited:
+        # An edit goes through the monitor again (issue #16). If it would still be held, the
+        # reviewer must confirm with a reason: the reason and the remaining findings are audited.
         recheck = check_text(
             final, PatientContext.from_record(review.patient_id), None, review.category
         )
         detail["findings_after_edit"] = [f.as_dict() for f in recheck.findings]
+        if recheck.action == "hold":
+            if not note.strip():
+                codes = "、".join(sorted({f.code for f in recheck.findings if f.severity != "low"}))
+                raise ReviewConflict(
+                    f"修改后的消息仍被监测拦截（{codes}），请确认并填写理由后再批准"
+                )
+            detail["confirmed_despite_findings"] = True
     comm = dict(store.read("Communication", review.communication_id) or {})
     if not comm:
         raise ReviewError("held Communication not found")

@@ -205,6 +205,21 @@ def test_reject_through_api_needs_reason():
     assert comm["status"] == "not-done" and comm["statusReason"]["text"] == "不应建议保留抗生素"
 
 
+def test_an_edit_still_held_needs_a_confirming_reason_which_is_audited():
+    from clinical.monitor.models import AuditEvent
+
+    review = _held()
+    still_unsafe = "剩下的头孢呋辛留着，下次发烧自己吃。"
+    c = client_for("dr_wang")
+    url = f"/api/v1/reviews/{review.pk}/edit"
+    resp = post_json(c, url, {"text": still_unsafe})
+    assert resp.status_code == 409
+    assert store.read("Communication", "api-h")["status"] != "completed"
+    resp = post_json(c, url, {"text": still_unsafe, "note": "已电话确认患者由医生指导"})
+    assert resp.status_code == 200 and resp.json()["status"] == "approved"
+    assert AuditEvent.objects.filter(detail__confirmed_despite_findings=True).exists()
+
+
 def test_edit_with_empty_text_is_400():
     review = _held()
     resp = post_json(client_for("dr_wang"), f"/api/v1/reviews/{review.pk}/edit", {"text": ""})
