@@ -315,7 +315,7 @@ def _apply_birthdates(qs: QuerySet, dates: list[tuple[str, datetime, datetime]])
     """``birthDate`` is text (YYYY[-MM[-DD]]) in the JSON: compared as ISO strings."""
     from django.db.models.fields.json import KT
 
-    qs = qs.annotate(_birth=KT("data__birthDate"))
+    qs = qs.annotate(_birth=Cast(KT("data__birthDate"), TextField()))  # plain text (SQLite)
     for prefix, start, end in dates:
         lo, hi = start.date().isoformat(), end.date().isoformat()
         if prefix == "ge":
@@ -374,7 +374,10 @@ def queryset(
     if req.genders:
         from django.db.models.fields.json import KT
 
-        qs = qs.annotate(_gender=KT("data__gender")).filter(_gender__in=req.genders)
+        # Cast to text: on SQLite, `__in` on a JSON key wraps each value in JSON() ("malformed
+        # JSON" for a bare token); a text column compares plain strings on both databases.
+        gender = Cast(KT("data__gender"), TextField())
+        qs = qs.annotate(_gender=gender).filter(_gender__in=req.genders)
     if req.names:
         qs = qs.annotate(_names=Cast(_name_json(), TextField()))
         for value in req.names:
