@@ -28,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 
-from ammed_fhir import access, fhirjson
+from ammed_fhir import access, audit, fhirjson
 from ammed_fhir.models import Resource
 from ammed_fhir.operations.everything import parse_since, parse_types
 from ammed_fhir.outcomes import FhirError
@@ -216,6 +216,18 @@ def file_path(user: Any, job_id: str, name: str) -> Path:
     return path
 
 
+def patients_in_file(path: Path) -> list[str]:
+    """The patients whose data one ndjson export file holds (for the audit trail)."""
+    from ammed_fhir.compartments import patients_of
+
+    seen: dict[str, None] = {}
+    with path.open("rb") as fh:
+        for line in fh:
+            if line.strip():
+                seen.update(dict.fromkeys(patients_of(json.loads(line))))
+    return list(seen)
+
+
 def cancel(user: Any, job_id: str) -> None:
     """Cancel a job of ``user`` and remove its files."""
     job_for(user, job_id)
@@ -325,6 +337,7 @@ def views() -> dict[str, Any]:
         )
         def get(self, request, job_id: str, name: str):
             path = file_path(request.user, job_id, name)
+            audit.note_read(patients_in_file(path))  # a download is a read of its patients
             return FileResponse(path.open("rb"), content_type="application/fhir+ndjson")
 
     return {

@@ -180,3 +180,19 @@ def test_export_refuses_bad_parameters(emr_client) -> None:
     assert emr_client.get("/fhir/$export?_outputFormat=text/csv").status_code == 400
     assert emr_client.get("/fhir/$export?_type=SubscriptionTopic").status_code == 400
     assert emr_client.get("/fhir/$export?colour=red").status_code == 400
+
+
+def test_an_export_download_is_an_audited_read_of_the_patients_in_the_file(
+    records, on_commit
+) -> None:
+    from ammed_fhir.models import AuditRecord
+
+    doc = make_user("doc-exp-audit", "physician")
+    access.assign(doc, "pa", source="admin")
+    client = _login(doc)
+    _export(client, "/fhir/$export?_type=Observation", on_commit)
+    downloads = AuditRecord.objects.filter(
+        action="read", actor=doc, detail__status=200, patients__contains=",pa,"
+    )
+    assert downloads.exists()
+    assert not AuditRecord.objects.filter(actor=doc, patients__contains=",pb,").exists()
