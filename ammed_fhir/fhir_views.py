@@ -60,8 +60,10 @@ class FhirJsonRenderer(BaseRenderer):
 
 def fhir_response(body: dict[str, Any], status: int = 200, **headers: str) -> HttpResponse:
     from ammed_fhir.audit import note_fhir_body
+    from ammed_fhir.subscriptions.delivery import redact_headers
 
     note_fhir_body(body)  # the patients this response shows: one audited read per request
+    body = redact_headers(body)  # a Subscription's channel.header holds credentials
     resp = HttpResponse(
         fhirjson.dumps(body),  # decimals written as sent
         status=status,

@@ -32,6 +32,7 @@ from ammed_fhir import access, audit, fhirjson
 from ammed_fhir.models import Resource
 from ammed_fhir.operations.everything import parse_since, parse_types
 from ammed_fhir.outcomes import FhirError
+from ammed_fhir.subscriptions.delivery import redact_headers
 
 PARAMETERS = {
     "_outputFormat": "application/fhir+ndjson (also application/ndjson, ndjson)",
@@ -169,7 +170,8 @@ def run(job_id: str) -> str:
                 patients = {row.patient_id, *(row.other_patients or {})} - {""}
                 if not access.can_read_fhir(user, row.data, patients):
                     continue
-                out.write(fhirjson.dumps(row.data).decode())  # decimals as sent
+                # decimals as sent; a Subscription's channel.header values never leave
+                out.write(fhirjson.dumps(redact_headers(row.data)).decode())
                 out.write("\n")
                 count += 1
         if count:

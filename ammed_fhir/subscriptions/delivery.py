@@ -49,6 +49,36 @@ NOTIFY_TYPES = ("CarePlan", "Communication", "Flag")
 ACTIVE = {"requested", "active"}
 
 
+REDACTED = "***"
+
+
+def redact_headers(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` (a resource or a Bundle) with every Subscription's ``channel.header`` values
+    replaced by ``***``: they hold receivers' credentials (bearer tokens), which no reader
+    of /fhir, another integration account included, may see. Other resources are returned
+    as they are (no copy)."""
+
+    def one(resource: Any) -> Any:
+        if not isinstance(resource, dict) or resource.get("resourceType") != "Subscription":
+            return resource
+        channel = resource.get("channel")
+        if not isinstance(channel, dict) or not channel.get("header"):
+            return resource
+        headers = [
+            f"{h.partition(':')[0]}: {REDACTED}" if isinstance(h, str) else h
+            for h in channel["header"]
+        ]
+        return {**resource, "channel": {**channel, "header": headers}}
+
+    if body.get("resourceType") == "Bundle" and isinstance(body.get("entry"), list):
+        entries = [
+            {**e, "resource": one(e["resource"])} if isinstance(e, dict) and "resource" in e else e
+            for e in body["entry"]
+        ]
+        return {**body, "entry": entries}
+    return one(body)
+
+
 def criteria_issues(sub: dict[str, Any], path: str) -> list[Issue]:
     """What keeps a Subscription from being served (checked when it is written)."""
     out: list[Issue] = []
@@ -65,7 +95,15 @@ def criteria_issues(sub: dict[str, Any], path: str) -> list[Issue]:
             issue("required", "channel.endpoint must be an http(s) URL", f"{path}.channel.endpoint")
         )
     for i, header in enumerate(channel.get("header") or []):
-        if not isinstance(header, str) or ":" not in header or "\n" in header:
+        if isinstance(header, str) and header.partition(":")[2].strip() == REDACTED:
+            out.append(
+                issue(
+                    "invalid",
+                    "header values are never served back (they show as ***): send the real value",
+                    f"{path}.channel.header[{i}]",
+                )
+            )
+        elif not isinstance(header, str) or ":" not in header or "\n" in header:
             out.append(
                 issue(
                     "invalid",

@@ -316,3 +316,24 @@ def test_own_writes_record_events_only_while_a_subscription_listens(
     with django_capture_on_commit_callbacks(execute=True):
         store.write_validated([_comm("sp1", "own1", "completed")], origin=OWN)
     assert [r["path"] for r in receiver.requests] == ["/emr/hook/Communication/own1"]
+
+
+def test_header_credentials_are_never_served_back(
+    emr_client, stored_patient, receiver, django_capture_on_commit_callbacks
+) -> None:
+    """A receiver's bearer token is stored for delivery but no /fhir reader sees it (another
+    integration account included); a PUT that sends the *** back is refused, not stored."""
+    sid = _subscribe(
+        emr_client, "CarePlan?patient=sp1", receiver.url, header=["Authorization: Bearer t0k"]
+    )
+    read = emr_client.get(f"/fhir/Subscription/{sid}").json()  # without the fix: Bearer t0k
+    assert read["channel"]["header"] == ["Authorization: ***"]
+    assert "t0k" not in emr_client.get("/fhir/Subscription").content.decode()
+    history = emr_client.get(f"/fhir/Subscription/{sid}/_history").json()
+    assert "t0k" not in json.dumps(history)
+    resp = emr_client.put(f"/fhir/Subscription/{sid}", data=json.dumps(read), content_type=FHIR)
+    assert resp.status_code in (400, 422), resp.content
+    assert "channel.header[0]" in resp.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        store.write(_careplan("sp1"))
+    assert receiver.requests[0]["headers"]["authorization"] == "Bearer t0k"  # still delivered
