@@ -40,7 +40,10 @@ SEARCH_PARAMS: dict[str, dict[str, tuple[str, str]]] = {
     "Patient": {
         "_id": ("token", "Logical id"),
         "identifier": ("token", "A patient identifier (system|value or value)"),
-        "name": ("string", "Any part of a name (text, family, given), case-insensitive"),
+        "name": (
+            "string",
+            "A name part (text, family, given, prefix, suffix) starting with the value, any case",
+        ),
         "gender": ("token", "male | female | other | unknown"),
         "birthdate": ("date", "Birth date, with prefixes ge/gt/le/lt/eq"),
     },
@@ -378,17 +381,37 @@ def queryset(
         # JSON" for a bare token); a text column compares plain strings on both databases.
         gender = Cast(KT("data__gender"), TextField())
         qs = qs.annotate(_gender=gender).filter(_gender__in=req.genders)
-    if req.names:
-        qs = qs.annotate(_names=Cast(_name_json(), TextField()))
-        for value in req.names:
-            qs = qs.filter(_names__icontains=value)
+    for value in req.names:
+        qs = _name_starts_with(qs, value)
     return qs
 
 
-def _name_json():
-    from django.db.models.fields.json import KeyTransform
+# FHIR string search: a HumanName matches when one of its string parts starts with the
+# value, case-insensitively (https://hl7.org/fhir/R4/search.html#string).
+_NAME_PARTS = ("text", "family", "given[*]", "prefix[*]", "suffix[*]")
+_REGEX_META = set(".^$*+?()[]{}|\\")
 
-    return KeyTransform("name", "data")
+
+def _name_starts_with(qs: QuerySet, value: str) -> QuerySet:
+    table = Resource._meta.db_table
+    if connection.vendor == "postgresql":
+        pattern = "^" + "".join(f"\\{c}" if c in _REGEX_META else c for c in value)
+        literal = pattern.replace("\\", "\\\\").replace('"', '\\"')
+        cond = " || ".join(f'@.{part} like_regex "{literal}" flag "i"' for part in _NAME_PARTS)
+        return qs.extra(
+            where=[f'jsonb_path_exists("{table}"."data", %s::jsonpath)'],
+            params=[f"$.name[*] ? ({cond})"],
+        )
+    like = value.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return qs.extra(
+        where=[
+            f"""EXISTS (SELECT 1 FROM json_tree("{table}"."data", '$.name') AS t
+            WHERE t.type = 'text' AND (t.key IN ('text', 'family') OR t.path LIKE '%%.given'
+            OR t.path LIKE '%%.prefix' OR t.path LIKE '%%.suffix')
+            AND lower(t.value) LIKE %s ESCAPE '\\')"""
+        ],
+        params=[like],
+    )
 
 
 def run(

@@ -192,8 +192,12 @@ def test_patient_search_by_name_birthdate_gender(emr_client) -> None:
         bundle = _get(emr_client, f"/fhir/Patient?{query}&_sort=_id")
         return [e["resource"]["id"] for e in bundle["entry"]]
 
-    assert ids("name=wang") == ["n1", "n3"]
+    assert ids("name=wang") == ["n1", "n3"]  # family Wang, family Wangsa: starts with
     assert ids("name=王") == ["n1"]
+    assert ids("name=FANG") == ["n1"]  # a given name, any case
+    assert ids("name=ang") == []  # FHIR string search is "starts with", not "contains"
+    assert ids("name=given") == []  # an element name is not a name
+    assert ids("name=%25") == [] and ids("name=.%2A") == []  # wildcards are literal
     assert ids("gender=male") == ["n2"]
     assert ids("gender=female&birthdate=1968") == ["n1", "n3"]
     assert ids("birthdate=ge1968-06-01") == ["n2", "n3"]
