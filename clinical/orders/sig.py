@@ -192,14 +192,19 @@ def parse_sig(text: str) -> SigResult:
 
     # 1. Max per period (before doses: it contains an amount of its own).
     max_per_period: dict[str, Any] | None = None
-    max_times: float | None = None
+    max_times: Fraction | None = None
     for rule in lex.rules["max_per_period"]:
         for m in scan.finditer(rule.regex):
             scan.consume(*m.span())
             denominator = {"value": 1, "unit": rule.spec["unit"], "system": UCUM}
             denominator["code"] = rule.spec["unit"]
             if rule.spec["kind"] == "times":
-                max_times = parse_number(m.group("n"))
+                times = parse_number(m.group("n"))
+                # A count of administrations is a whole number above 0 (三分之一次 is not).
+                if times is not None and times > 0 and times.denominator == 1:
+                    max_times = times
+                else:
+                    issues.append(f"每日最多次数无法准确读取: {m.group(0)}")
             else:
                 amount = _exact(parse_number(m.group("amount")))
                 if amount is not None:

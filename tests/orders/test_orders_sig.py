@@ -136,3 +136,13 @@ def test_parser_never_crashes_and_always_yields_a_valid_dosage(text: str) -> Non
             or "asNeededBoolean" in result.dosage
             or ("asNeededCodeableConcept" in result.dosage)
         )
+
+
+@pytest.mark.parametrize(
+    "text", ["布洛芬 每次1片 一日最多三分之一次", "布洛芬 每次1片 一日最多1.5次"]
+)
+def test_a_max_count_that_is_not_a_whole_number_goes_to_review(text: str) -> None:
+    # was a ValueError (a 500 on POST /api/v1/orders/parse-sig) for 三分之一次
+    parsed = parse_sig(text)
+    assert parsed.needs_review
+    assert any("每日最多次数无法准确读取" in i for i in parsed.issues)
