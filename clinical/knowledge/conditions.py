@@ -9,12 +9,11 @@ in the text. Every row carries its source.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from clinical.knowledge.drugs import read_csv, split
+from clinical.knowledge.drugs import fold, read_csv, split
 
 SNOMED = "http://snomed.info/sct"
 ICD10_SYSTEMS = ("http://hl7.org/fhir/sid/icd-10", "http://hl7.org/fhir/sid/icd-10-cn")
@@ -75,7 +74,7 @@ def lab_conditions() -> tuple[LabCondition, ...]:
 
 
 def _fold(text: str) -> str:
-    return re.sub(r"\s+", "", (text or "").lower())
+    return fold(text)  # the drug vocabulary's name fold (traditional, full-width, spaces)
 
 
 def keys_for_code(system: str, code: str) -> set[str]:

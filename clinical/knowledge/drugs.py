@@ -20,11 +20,13 @@ Invariants:
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+
+from clinical.knowledge.text import _ZERO_WIDTH as ZERO_WIDTH
+from clinical.knowledge.text import fold as text_fold
 
 DATA = Path(__file__).resolve().parent / "data"
 Setting = Literal["otc", "rx"]
@@ -59,8 +61,10 @@ def read_csv(name: str) -> list[dict[str, str]]:
 
 
 def fold(text: str) -> str:
-    """Lower-case, no spaces: the form names are compared in."""
-    return re.sub(r"\s+", "", (text or "").lower())
+    """The form names are compared in: the shared text fold (simplified, half-width, lower
+    case), without spaces or zero-width characters (華法林, ＷＡＲＦＡＲＩＮ, 华\u200b法林 = 华法林)."""
+    folded = text_fold(text or "")
+    return "".join(ch for ch in folded if not ch.isspace() and ch not in ZERO_WIDTH)
 
 
 @dataclass(frozen=True)
