@@ -13,7 +13,6 @@ the same numbers the output monitor holds a reminder for a prescribed order to.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
@@ -164,20 +163,19 @@ class UsualDose:
 def usual_doses() -> dict[str, tuple[UsualDose, ...]]:
     """Ingredient key → its sourced usual doses (``clinical/knowledge/data/usual_doses.csv``)."""
     out: dict[str, list[UsualDose]] = {}
-    with USUAL_PATH.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            out.setdefault(row["key"], []).append(
-                UsualDose(
-                    key=row["key"],
-                    name_zh=row["name_zh"],
-                    strengths=tuple(Fraction(s) for s in row["strengths_mg"].split("|") if s),
-                    single_low_mg=Fraction(row["single_low_mg"]),
-                    single_high_mg=Fraction(row["single_high_mg"]),
-                    daily_high_mg=Fraction(row["daily_high_mg"]) if row["daily_high_mg"] else None,
-                    context=row["context"],
-                    source=row["source"],
-                )
+    for row in knowledge_drugs.read_csv(USUAL_PATH.name):  # stripped; a row needs a source
+        out.setdefault(row["key"], []).append(
+            UsualDose(
+                key=row["key"],
+                name_zh=row["name_zh"],
+                strengths=tuple(Fraction(s) for s in row["strengths_mg"].split("|") if s),
+                single_low_mg=Fraction(row["single_low_mg"]),
+                single_high_mg=Fraction(row["single_high_mg"]),
+                daily_high_mg=Fraction(row["daily_high_mg"]) if row["daily_high_mg"] else None,
+                context=row["context"],
+                source=row["source"],
             )
+        )
     return {k: tuple(v) for k, v in out.items()}
 
 
