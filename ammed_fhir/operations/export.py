@@ -17,6 +17,7 @@ state, manifest) and the ndjson files. The worker claims a queued job by renamin
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -41,6 +42,7 @@ PARAMETERS = {
 }
 OUTPUT_FORMATS = {"application/fhir+ndjson", "application/ndjson", "ndjson"}
 _JOB_ID = re.compile(r"[0-9a-f]{32}")
+logger = logging.getLogger(__name__)
 _FILE = re.compile(r"[A-Za-z]{1,64}\.ndjson")
 
 
@@ -152,8 +154,29 @@ def run(job_id: str) -> str:
         job.update(state="failed", progress="the account is gone")
         _write(job)
         return "failed"
+    # The snapshot time clients pass as the next _since: taken before the first row is read,
+    # so a resource updated while the export runs is in the next incremental export.
+    started = datetime.now(UTC).isoformat()
     job.update(state="running", progress="running")
     _write(job)
+    try:
+        output = _write_files(user, job, folder)
+    except Exception as exc:  # a failed job must say so, never poll as running forever
+        logger.exception("export job %s failed", job_id)
+        job.update(state="failed", progress=f"failed ({type(exc).__name__})")
+        _write(job)
+        (folder / "running").unlink(missing_ok=True)
+        return "failed"
+    if output is None:
+        return "cancelled"
+    job.update(state="done", progress="done", transactionTime=started, output=output)
+    _write(job)
+    (folder / "running").unlink(missing_ok=True)
+    return "done"
+
+
+def _write_files(user: Any, job: dict[str, Any], folder: Path) -> list[dict[str, Any]] | None:
+    """One ndjson file per type with rows; None when the job was cancelled meanwhile."""
     types = job["types"] or sorted(
         set(Resource.objects.values_list("resource_type", flat=True).distinct())
     )
@@ -162,7 +185,7 @@ def run(job_id: str) -> str:
     output = []
     for i, rtype in enumerate(types):
         if not (folder / "running").exists():
-            return "cancelled"
+            return None
         count = 0
         path = folder / f"{rtype}.ndjson"
         with path.open("w", encoding="utf-8") as out:
@@ -180,15 +203,7 @@ def run(job_id: str) -> str:
             path.unlink()
         job["progress"] = f"{i + 1} of {len(types)} types"
         _write(job)
-    job.update(
-        state="done",
-        progress="done",
-        transactionTime=datetime.now(UTC).isoformat(),
-        output=output,
-    )
-    _write(job)
-    (folder / "running").unlink(missing_ok=True)
-    return "done"
+    return output
 
 
 def manifest(job: dict[str, Any], base_url: str) -> dict[str, Any]:

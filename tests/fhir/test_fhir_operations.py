@@ -196,3 +196,37 @@ def test_an_export_download_is_an_audited_read_of_the_patients_in_the_file(
     )
     assert downloads.exists()
     assert not AuditRecord.objects.filter(actor=doc, patients__contains=",pb,").exists()
+
+
+def test_a_job_that_fails_says_so_and_the_snapshot_time_is_its_start(
+    records, emr_client, monkeypatch
+) -> None:
+    from datetime import datetime
+
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username="emr-test")
+    failing = export.kick_off(user, "system", "http://testserver/fhir/$export", {})
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(export, "_write_files", broken)
+    assert export.run(failing["id"]) == "failed"  # was: 'running' forever, 202 on every poll
+    status = emr_client.get(f"/fhir/$export-poll-status/{failing['id']}")
+    assert status.status_code >= 400 and status.json()["resourceType"] == "OperationOutcome"
+    monkeypatch.undo()
+
+    real_write = export._write_files
+    first_read: list[datetime] = []
+
+    def timed(*args, **kwargs):
+        first_read.append(datetime.now().astimezone())
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(export, "_write_files", timed)
+    job = export.kick_off(user, "system", "http://testserver/fhir/$export", {})
+    assert export.run(job["id"]) == "done"
+    manifest = emr_client.get(f"/fhir/$export-poll-status/{job['id']}").json()
+    # the next _since is taken before the first row is read (was: after the last file)
+    assert datetime.fromisoformat(manifest["transactionTime"]) <= first_read[0]
