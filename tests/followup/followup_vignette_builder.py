@@ -44,6 +44,7 @@ CONDITIONS = {
     "cancer": ("363358000", "肺癌"),
     "ckd": ("709044004", "慢性肾脏病"),
     "oa": ("239873007", "膝骨关节炎"),
+    "chd": ("53741008", "冠状动脉粥样硬化性心脏病"),
 }
 MEDS = {
     "warfarin": ("B01AA03", "华法林钠片 3mg"),
@@ -56,6 +57,11 @@ MEDS = {
     "furosemide": ("C03CA01", "呋塞米片 20mg"),
     "levetiracetam": ("N03AX14", "左乙拉西坦片 500mg"),
     "paracetamol": ("N02BE01", "对乙酰氨基酚片 0.5g"),
+    "aspirin": ("B01AC06", "阿司匹林肠溶片 100mg"),
+    "clopidogrel": ("B01AC04", "硫酸氢氯吡格雷片 75mg"),
+    "amoxicillin": ("J01CA04", "阿莫西林胶囊 0.5g"),
+    "methotrexate": ("L04AX03", "甲氨蝶呤片 2.5mg"),
+    "dapagliflozin": ("A10BK01", "达格列净片 10mg"),
 }
 
 
