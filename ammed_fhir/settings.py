@@ -41,7 +41,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with the project's site (Chinese titles, the worklist as home)
+    "clinical.workspace.admin_site.WorkspaceAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -376,6 +377,9 @@ AMMED_MEDICATION_CHECKS = envlist(
 AMMED_MEDICATION_INTENTS = envlist("AMMED_MEDICATION_INTENTS", ["medication_question", "dose_ack"])
 AMMED_CAREPLAN_APPROVER_ROLES = envlist("AMMED_CAREPLAN_APPROVER_ROLES", ["physician"])
 AMMED_REVIEW_SLA_MIN = envfloat("AMMED_REVIEW_SLA_MIN", AMMED_MONITOR_ESCALATE_AFTER_MIN)  # minutes
+# An ingest-triggered assessment whose result equals the patient's latest one (stored less
+# than this many minutes ago) is not stored again; any difference is always stored.
+AMMED_ASSESSMENT_COALESCE_MIN = envfloat("AMMED_ASSESSMENT_COALESCE_MIN", 10.0)
 
 # Shared public data sets (research use: read when present, never shipped).
 # Default: ``../shared/data`` next to the checkout (or next to its parent, for worktrees).

@@ -70,6 +70,14 @@ def _when_zh(detail: dict) -> str:
     return text
 
 
+def _local(value: object) -> str:
+    """An ISO time stored in JSON, in local time (``2026-01-10 08:30``)."""
+    from django.utils.dateparse import parse_datetime
+
+    at = parse_datetime(str(value or ""))
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M") if at else "—"
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     list_display = (
@@ -193,7 +201,8 @@ class AlertStateFilter(admin.SimpleListFilter):
 
 @admin.register(AlertRecord)
 class AlertRecordAdmin(CompartmentAdminMixin, admin.ModelAdmin):
-    """One row per episode (repeats counted on it); acknowledge, then mark handled."""
+    """One row per patient episode (every reason, the highest severity, repeats counted);
+    acknowledge, then mark handled."""
 
     list_display = (
         "patient_label",
@@ -211,9 +220,11 @@ class AlertRecordAdmin(CompartmentAdminMixin, admin.ModelAdmin):
         "patient_label",
         "reason_label",
         "disposition",
+        "reasons_table",
         "created",
         "last_seen",
         "repeats",
+        "escalated_at",
         "acknowledged_at",
         "acknowledged_by",
         "handled_at",
@@ -237,11 +248,33 @@ class AlertRecordAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     def reason_label(self, obj: AlertRecord) -> str:
         return alert_text(obj)
 
+    @admin.display(description="各项原因")
+    def reasons_table(self, obj: AlertRecord) -> str:
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    DISPOSITION_ZH.get(r.get("disposition", ""), "—"),
+                    r.get("text") or r.get("code", ""),
+                    "，".join(r.get("evidence") or []),
+                    _local(r.get("first_seen")),
+                )
+                for r in obj.reasons or []
+            ),
+        )
+        return format_html(
+            "<table><tr><th>级别</th><th>原因</th><th>证据</th><th>首次出现</th></tr>{}</table>",
+            rows,
+        )
+
     @admin.display(description="状态")
     def state_label(self, obj: AlertRecord) -> str:
         if obj.handled_at:
             return "已处理"
-        return "已确认，待处理" if obj.acknowledged_at else "未确认"
+        if obj.acknowledged_at:
+            return "已确认，待处理"
+        return "已升级，未确认" if obj.escalated_at else "未确认"
 
     @admin.action(description="确认所选警报（已看到）", permissions=["change"])
     def acknowledge(self, request: HttpRequest, queryset: QuerySet) -> None:

@@ -2,8 +2,10 @@
 
 Invariants: an ``Assessment`` row is immutable once written (a new run writes a new row, so the
 history of dispositions stays visible); ``FollowupState`` holds one row per patient with the
-latest disposition (the sweep compares against it to detect a change); ``AlertRecord`` has one
-row per distinct finding (reason code + evidence) so the same finding never alerts twice.
+latest disposition (the sweep compares against it to detect a change); ``AlertRecord`` is one
+alert episode per patient: at most one open (not handled) alert per patient, carrying every
+reason found while it is open and the highest severity; a finding (reason code + evidence)
+folded into any episode never alerts again (``finding_keys``).
 """
 
 from __future__ import annotations
@@ -74,16 +76,26 @@ class FollowupState(models.Model):
 
 
 class AlertRecord(models.Model):
-    """A care-team alert sent for one finding; ``finding_key`` dedups repeats.
+    """A care-team alert episode for one patient.
 
-    One episode, one alert: while an alert for a patient and reason is not handled, the same
-    reason found again (new readings, other evidence) raises ``repeats`` and ``last_seen``
-    instead of a new alert. A clinician acknowledges it, then marks it handled (who, when)."""
+    One episode, one alert: while a patient's alert is not handled, every new urgent or
+    emergency finding joins it (``reasons``, ``finding_keys``) instead of alerting again; the
+    alert carries the highest severity of its reasons. A reason more severe than the alert's
+    severity escalates it (``escalated_at``, a new care-team message, acknowledgement cleared);
+    a new reason of the same or a lower severity is added and clears the acknowledgement, so
+    the alert shows as unseen again. The same reason with new evidence counts ``repeats`` and
+    ``last_seen``. A clinician acknowledges it, then marks it handled (who, when); a finding
+    after that opens a new episode. The database allows one open alert per patient.
+
+    ``finding_key`` is the key of the finding that opened the episode; ``reason_code`` the
+    code of its most severe reason."""
 
     patient_id = models.CharField("患者 ID", max_length=64, db_index=True)
     finding_key = models.CharField("发现键", max_length=64, unique=True)
     reason_code = models.CharField("原因代码", max_length=64)
     disposition = models.CharField("级别", max_length=16, choices=Disposition.choices)
+    reasons = models.JSONField("警报原因", default=list, blank=True)
+    finding_keys = models.JSONField("已归入的发现", default=list, blank=True)
     communication_id = models.CharField("消息 ID", max_length=64, blank=True, default="")
     assessment = models.ForeignKey(
         Assessment,
@@ -95,6 +107,7 @@ class AlertRecord(models.Model):
     created = models.DateTimeField("首次警报", default=timezone.now)
     last_seen = models.DateTimeField("最近一次出现", null=True, blank=True)
     repeats = models.PositiveIntegerField("重复出现次数", default=0)
+    escalated_at = models.DateTimeField("升级时间", null=True, blank=True)
     acknowledged_at = models.DateTimeField("确认时间", null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -116,11 +129,23 @@ class AlertRecord(models.Model):
     handled_note = models.TextField("处理说明", blank=True, default="")
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient_id"],
+                condition=models.Q(handled_at__isnull=True),
+                name="fu_alert_one_open_per_patient",
+            )
+        ]
         verbose_name = "护理团队警报"
         verbose_name_plural = "护理团队警报"
 
     def __str__(self) -> str:
         return f"患者 {self.patient_id} 的警报（{self.get_disposition_display()}）"
+
+    @property
+    def reason_texts(self) -> list[str]:
+        """Every reason of the episode in Chinese, most severe first (as stored)."""
+        return [str(r.get("text") or r.get("code", "")) for r in self.reasons or []]
 
 
 class CarePlanManager(models.Manager):

@@ -16,4 +16,8 @@ def reason_text(code: str, assessment: Any = None) -> str:
 
 
 def alert_text(alert: Any) -> str:
+    """Every reason of an alert episode in Chinese, most severe first."""
+    texts = [t for t in getattr(alert, "reason_texts", []) if t]
+    if texts:
+        return "；".join(texts)
     return reason_text(alert.reason_code, alert.assessment)
