@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("clinical.diet.urls")),
     path("api/v1/", include("clinical.monitor.urls")),
     path("api/v1/", include("clinical.agent.urls")),
+    path("api/v1/", include("clinical.workspace.urls")),
     # behind login unless AMMED_PUBLIC_API_DOCS=true (ammed_fhir.api_docs)
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
