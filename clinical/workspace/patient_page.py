@@ -78,6 +78,23 @@ def summary(patient_id: str, now: dt.datetime | None = None) -> dict[str, Any] |
     }
 
 
+def message_symptoms(text: str) -> list[str]:
+    """The symptoms a patient's message states (not negated), in Chinese, each once, read by
+    the shared lexicon (``clinical.knowledge.symptoms``); a body site qualifies its pain."""
+    from clinical.knowledge import symptoms
+
+    out: list[str] = []
+    for m in symptoms.find_symptoms(text or ""):
+        if m.negated:
+            continue
+        name = symptoms.label(m.concept)
+        if m.site and m.site not in name:
+            name = f"{name}（{m.site}）"
+        if name not in out:
+            out.append(name)
+    return out
+
+
 def timeline(patient_id: str, user: Any, record: Any = None) -> list[dict[str, Any]]:
     """Readings, symptoms, messages, reminders, assessments, CarePlans and reviews, newest
     first (at most ``TIMELINE_LIMIT``), each with a local time, a kind and a Chinese line."""
@@ -97,6 +114,8 @@ def timeline(patient_id: str, user: Any, record: Any = None) -> list[dict[str, A
     for m in AgentMessage.objects.filter(patient_id=patient_id).order_by("-id")[:60]:
         who = "患者" if m.direction == "in" else "AM-Med"
         items.append((m.created, "消息", f"{who}（{m.get_status_display()}）：{m.text[:120]}"))
+        if m.direction == "in" and (said := message_symptoms(m.text)):
+            items.append((m.created, "症状", f"患者消息中自述：{'、'.join(said)}"))
     for r in DoseReminder.objects.filter(
         patient_id=patient_id, due_at__lte=timezone.now()
     ).order_by("-due_at")[:60]:

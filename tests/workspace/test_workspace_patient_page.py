@@ -48,3 +48,23 @@ def test_superuser_may_still_see_the_raw_record():
         f"{Resource.objects.get(resource_type='Patient', resource_id=PATIENT).pk}/change/?raw=1"
     )
     assert page.status_code == 200 and "resourceType" in page.text
+
+
+def test_symptoms_a_patient_writes_show_as_symptoms_and_the_message_stays_a_message():
+    AgentMessage.objects.create(
+        patient_id=PATIENT, direction="in", text="今天胸口疼，伤口红肿，没有发烧", status="received"
+    )
+    AgentMessage.objects.create(
+        patient_id=PATIENT, direction="out", text="如出现胸痛请立即就医", status="released"
+    )
+    from django.contrib.auth import get_user_model
+
+    from clinical.workspace.patient_page import timeline
+
+    items = timeline(PATIENT, get_user_model().objects.get(username="nurse_li"))
+    said = [i["text"] for i in items if i["kind"] == "症状" and "患者消息" in i["text"]]
+    # 发烧 is negated; AM-Med's own text states no symptom of the patient
+    assert said == ["患者消息中自述：胸痛、伤口红肿"]
+    assert any(i["kind"] == "消息" and "今天胸口疼" in i["text"] for i in items)
+    page = client_for("nurse_li").get(URL).text
+    assert "患者消息中自述：胸痛、伤口红肿" in page
