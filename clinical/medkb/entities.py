@@ -20,6 +20,7 @@ ReasonCode = Literal[
     "prescription_only",
     "not_indicated",
     "max_dose",
+    "masking",
 ]
 
 

@@ -4,7 +4,9 @@ Build inputs:
 - the CMeKG graph shipped by PyPI ``PyCMeKG`` (``pyCMeKG/model/cmekg.pkl``, read in place);
 - the shared drug and condition tables of ``clinical/knowledge/data/`` (ingredients,
   products, interactions, contraindications, allergy classes, conditions: issue #23) and
-  medkb's own ``clinical/medkb/data/`` (symptoms, red flags, thresholds); every row sourced.
+  medkb's own ``clinical/medkb/data/`` (which drug classes treat which symptom concept,
+  guidance red-flag combinations, age restrictions, thresholds); every row sourced. Symptom
+  words are the shared lexicon's (``clinical.knowledge.symptoms``): medkb has no term list.
 
 The artifact ``<DATA_DIR>/medkb/kb-<fingerprint>.pickle`` is keyed by a fingerprint of
 all inputs, so a build is idempotent and a stale artifact is never used. ``get_kb()``
@@ -29,6 +31,7 @@ from typing import Any
 import ahocorasick
 
 from clinical.knowledge import drugs as knowledge_drugs
+from clinical.knowledge import symptoms as knowledge_symptoms
 from clinical.medkb.entities import Ingredient, IngredientAmount, Product
 from clinical.medkb.normalize import (
     FORM_SUFFIX_RE,
@@ -51,7 +54,7 @@ SHARED = {
     "allergy_cross_reactivity.csv",
     "conditions.csv",
 }
-BUILD_VERSION = "10"  # bump when the build logic changes
+BUILD_VERSION = "11"  # bump when the build logic changes
 
 # Name tiers: lower wins when two products claim the same name.
 TIER_CURATED, TIER_ENTITY, TIER_GENERIC, TIER_INGREDIENT, TIER_BRAND, TIER_ALIAS, TIER_EN = range(7)
@@ -97,14 +100,14 @@ class KnowledgeBase:
     names: dict[str, tuple[int, str, str]]  # name_key -> (tier, kind, target)
     display_names: dict[str, str]  # name_key -> a human spelling
     mention_automaton: Any  # ahocorasick.Automaton over normalised names
-    symptoms: dict[str, dict[str, Any]]  # key -> {name_zh, terms, classes, source}
-    symptom_terms: dict[str, str]  # normalised term -> symptom key
+    # treatment key (products' indications) -> {concepts: {concept: site}, classes, source}
+    symptoms: dict[str, dict[str, Any]]
     conditions: dict[str, dict[str, Any]]  # key -> {name_zh, terms, codes, source}
     allergy_classes: dict[str, dict[str, Any]]  # key -> {name_zh, terms, source}
     cross_reactivity: list[Rule]  # a=allergy class of patient, b=allergy class of drug
     interactions: list[Rule]
     contraindications: list[Rule]  # a=ingredient/class, b=condition key
-    red_flags: list[dict[str, Any]]
+    red_flags: list[dict[str, Any]]  # data/red_flag_rules.csv rows (combinations, context)
     thresholds: dict[str, float] = field(default_factory=dict)
     ingredient_names: dict[str, str] = field(default_factory=dict)  # name_key -> ingredient key
     ingredient_products: dict[str, Product] = field(default_factory=dict)  # bare ingredient
@@ -113,6 +116,12 @@ class KnowledgeBase:
 
 
 # --------------------------------------------------------------------------- inputs
+
+
+def read_data_csv(name: str) -> list[dict[str, str]]:
+    """A medkb data table (``clinical/medkb/data``), cells stripped; a row without a source
+    fails."""
+    return _read_csv(name)
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -145,7 +154,10 @@ def fingerprint() -> str:
         h.update(metadata.version("PyCMeKG").encode())
     except metadata.PackageNotFoundError:
         h.update(b"no-cmekg")
-    for p in sorted([*DATA.glob("*.csv"), *(knowledge_drugs.DATA / n for n in sorted(SHARED))]):
+    # the shared symptom lexicon too: product indications are read through it
+    shared = [*(knowledge_drugs.DATA / n for n in sorted(SHARED))]
+    shared += sorted(knowledge_drugs.DATA.glob("symptom_*.csv"))
+    for p in sorted([*DATA.glob("*.csv"), *shared]):
         h.update(p.name.encode())
         h.update(p.read_bytes())
     return h.hexdigest()[:16]
@@ -225,6 +237,71 @@ def _rules(name: str, a: str, b: str) -> list[Rule]:
         )
         for r in _read_csv(name)
     ]
+
+
+def _symptom_classes() -> dict[str, dict[str, Any]]:
+    """``data/symptom_classes.csv``: treatment key → the shared concepts it stands for (with an
+    optional body site) and the ingredient classes that treat it. Every concept must be one of
+    the shared lexicon's."""
+    known = knowledge_symptoms.concepts()
+    out: dict[str, dict[str, Any]] = {}
+    for r in _read_csv("symptom_classes.csv"):
+        if r["concept"] not in known:
+            raise ValueError(f"symptom_classes.csv {r['key']}: unknown concept {r['concept']}")
+        row = out.setdefault(r["key"], {"concepts": {}, "classes": [], "source": r["source"]})
+        row["concepts"][r["concept"]] = r["site"]
+        for c in _split(r["classes"]):
+            if c not in row["classes"]:
+                row["classes"].append(c)
+    return out
+
+
+def treatment_keys(
+    symptoms: dict[str, dict[str, Any]], mentions: Iterable[knowledge_symptoms.Mention]
+) -> set[str]:
+    """Treatment keys of the mentions that are not negated (a key with a site takes only a
+    mention at that site: 胃痛 is stomach_ache, 右下腹痛 is not)."""
+    out: set[str] = set()
+    for m in mentions:
+        if m.negated:
+            continue
+        for key, row in symptoms.items():
+            site = row["concepts"].get(m.concept)
+            if site is None:
+                continue
+            if site and m.site != site:
+                continue
+            out.add(key)
+    return out
+
+
+RULE_LEVELS = ("urgent", "emergency")
+
+
+def _red_flag_rules() -> list[dict[str, Any]]:
+    """``data/red_flag_rules.csv``: guidance red flags that need a combination or the patient's
+    context (age, temperature, fever days, pregnancy, surgery, medicines). ``concepts`` is
+    groups joined by ``+`` (each must be present), alternatives by ``|``; every concept and class
+    must be known."""
+    known = knowledge_symptoms.concepts()
+    classes = knowledge_drugs.classes()
+    out = []
+    for r in _read_csv("red_flag_rules.csv"):
+        if r["urgency"] not in RULE_LEVELS:
+            raise ValueError(f"red_flag_rules.csv {r['code']}: urgency {r['urgency']!r}")
+        groups = [frozenset(_split(g)) for g in r["concepts"].split("+") if g.strip()]
+        for g in groups:
+            if g - set(known):
+                raise ValueError(
+                    f"red_flag_rules.csv {r['code']}: unknown concepts {g - set(known)}"
+                )
+        med = frozenset(_split(r["medication_classes"]))
+        if med - set(classes):
+            raise ValueError(
+                f"red_flag_rules.csv {r['code']}: unknown classes {med - set(classes)}"
+            )
+        out.append({**r, "groups": groups, "med_classes": med})
+    return out
 
 
 # --------------------------------------------------------------------------- build
@@ -340,19 +417,11 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
     fp = fingerprint()
     step("curated tables")
     ingredients = _load_ingredients()
-    symptoms = _terms_table("symptoms.csv")
-    symptom_terms: dict[str, str] = {}
-    for key, row in symptoms.items():
-        for t in row["terms"]:
-            symptom_terms[norm(t)] = key
+    symptoms = _symptom_classes()
     class_symptoms: dict[str, set[str]] = {}
     for key, row in symptoms.items():
         for c in row["classes"]:
             class_symptoms.setdefault(c, set()).add(key)
-    sym_auto = ahocorasick.Automaton()
-    for t, key in symptom_terms.items():
-        sym_auto.add_word(t, key)
-    sym_auto.make_automaton()
 
     def ingredient_indications(keys: Iterable[str]) -> set[str]:
         out: set[str] = set()
@@ -424,8 +493,7 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
         rx = not is_otc or "注射" in pname or any(ingredients[k].rx_only for k in actives)
         ind: set[str] = set()
         for text in props.get("适应症", []) + props.get("功能主治", []) + props.get("主治", []):
-            for _end, key in sym_auto.iter(norm(text)):
-                ind.add(key)
+            ind |= treatment_keys(symptoms, knowledge_symptoms.find_symptoms(text))
         ind |= ingredient_indications(actives)
         products[pname] = Product(
             name=pname,
@@ -512,16 +580,12 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
         display_names=display,
         mention_automaton=auto,
         symptoms=symptoms,
-        symptom_terms=symptom_terms,
         conditions=_terms_table("conditions.csv"),
         allergy_classes=_terms_table("allergy_classes.csv"),
         cross_reactivity=_rules("allergy_cross_reactivity.csv", "patient_class", "drug_class"),
         interactions=_rules("interactions.csv", "a", "b"),
         contraindications=_rules("contraindications.csv", "target", "condition"),
-        red_flags=[
-            {**r, "nterms": [norm(t) for t in _split(r["terms"])]}
-            for r in _read_csv("red_flags.csv")
-        ],
+        red_flags=_red_flag_rules(),
         thresholds={r["key"]: float(r["value"]) for r in _read_csv("thresholds.csv")},
         bigram_index=bigrams,
         ingredient_names=ingredient_names,

@@ -38,6 +38,11 @@ class Dose:
         }
 
 
+def mg_text(mg: float) -> str:
+    """``4000`` → ``4克``, ``325`` → ``325毫克`` (patient-facing)."""
+    return _fmt(mg)
+
+
 def _fmt(mg: float) -> str:
     if mg >= 1000 and mg % 100 == 0:
         return f"{mg / 1000:g}克"

@@ -8,7 +8,13 @@ Clinical invariants (tests/medkb/test_medkb_properties.py checks them on random 
 - prescription-only products are never recommended for self-medication;
 - every dose respects the curated single and daily maxima (see ``dosing``); children are
   dosed by weight and only with a weight;
-- red flags set ``see_doctor``; with an emergency no product is ``recommended``.
+- red flags set ``see_doctor``; with an emergency no product is ``recommended``;
+- the red-flag gate (``red_flags.evaluate``: the shared lexicon's levels, sourced combinations,
+  the safety net for words not understood) runs before any product is chosen; a masking flag
+  turns every analgesic/antipyretic into ``avoid``;
+- a product containing an ingredient the patient already takes (a current order, PRN
+  included) is ``avoid``: the order's own amount is the prescriber's, so nothing of that
+  ingredient is left for self-care, and two products never add up past a maximum.
 """
 
 from __future__ import annotations
@@ -16,16 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import ahocorasick
-
+from clinical.knowledge import drugs as knowledge_drugs
 from clinical.medkb import api
 from clinical.medkb.checks import run_all
 from clinical.medkb.checks.interaction import pair_rules
 from clinical.medkb.checks.profile import Profile, build_profile
 from clinical.medkb.entities import Product, Reason
 from clinical.medkb.kb import KnowledgeBase, get_kb
-from clinical.medkb.normalize import norm
 from clinical.medkb.services import dosing
+from clinical.medkb.services import red_flags as gate
+from clinical.medkb.services import symptoms as reading_of
 
 # Classes where taking two products at once is a duplicate even without a shared ingredient.
 DUPLICATE_CLASSES = (
@@ -39,9 +45,10 @@ DUPLICATE_CLASSES = (
     "h2_blocker",
     "antidiarrhoeal",
 )
-URGENCY_RANK = {"emergency": 3, "urgent": 2, "routine": 1}
+URGENCY_RANK = gate.URGENCY_RANK
 # Which avoid reason the advice names first (product-level reasons before ingredient ones).
 _MAIN_REASON = [
+    "masking",
     "allergy",
     "interaction",
     "contraindication",
@@ -75,77 +82,68 @@ class _Item:
     covers: set[str] = field(default_factory=set)
 
 
-def _symptom_keys(kb: KnowledgeBase, symptoms: list[str]) -> tuple[set[str], list[str]]:
-    auto = _symptom_automaton(kb)
-    keys: set[str] = set()
-    unknown: list[str] = []
-    for s in symptoms:
-        found = {key for _end, key in auto.iter(norm(s))}
-        keys |= found
-        if not found:
-            unknown.append(s)
-    return keys, unknown
-
-
-_AUTOS: dict[str, Any] = {}
-
-
-def _symptom_automaton(kb: KnowledgeBase) -> Any:
-    auto = _AUTOS.get(kb.fingerprint)
-    if auto is None:
-        auto = ahocorasick.Automaton()
-        for term, key in kb.symptom_terms.items():
-            auto.add_word(term, key)
-        auto.make_automaton()
-        _AUTOS.clear()
-        _AUTOS[kb.fingerprint] = auto
-    return auto
-
-
-def red_flags(kb: KnowledgeBase, req: GuidanceRequest, has_fever: bool) -> list[dict[str, str]]:
-    """Red-flag rows (``data/red_flags.csv``) that apply; every stated condition must hold."""
-    text = norm(" ".join(req.symptoms))
-    out = []
-    for row in kb.red_flags:
-        terms = row["nterms"]
-        if terms and not any(t in text for t in terms):
-            continue
-        if row["requires_fever"] == "1" and not has_fever:
-            continue
-        if row["min_temp_c"] and (
-            req.temperature_c is None or req.temperature_c < float(row["min_temp_c"])
-        ):
-            continue
-        age = req.patient.age_years
-        if row["min_age_years"] and (age is None or age < float(row["min_age_years"])):
-            continue
-        if row["max_age_years"] and (age is None or age >= float(row["max_age_years"])):
-            continue
-        if row["min_fever_days"] and (
-            req.fever_days is None or req.fever_days < float(row["min_fever_days"])
-        ):
-            continue
-        if row["pregnant"] == "1" and not req.patient.pregnant:
-            continue
-        days = req.patient.recent_surgery_days
-        if row["max_days_since_surgery"] and (
-            days is None or days > float(row["max_days_since_surgery"])
-        ):
-            continue
-        out.append(row)
-    return out
-
-
 def _reason_dict(r: Reason) -> dict[str, Any]:
     return {"code": r.code, "severity": r.severity, "text": r.text, "source": r.source}
 
 
+def _masking_reason(kb: KnowledgeBase, p: Product, flags: list[gate.Flag]) -> Reason | None:
+    """An analgesic/antipyretic while a masking red flag stands: not before a doctor has seen
+    the patient (it could hide the fever or pain the doctor needs to judge)."""
+    if not flags or not any(
+        kb.ingredients[k].classes & gate.MASKING_CLASSES for k in p.ingredient_keys
+    ):
+        return None
+    return Reason(
+        "masking",
+        "avoid",
+        "在医生查明原因前不要自行服用止痛药或退烧药，以免掩盖病情",
+        flags[0].source,
+    )
+
+
+def _already_taking(kb: KnowledgeBase, p: Product, r: Reason, profile: Profile) -> Reason:
+    """A duplicate of a current order (PRN included) becomes ``avoid``: the daily total of the
+    ingredient is the prescriber's (its prescription maximum, ``knowledge.drugs.max_dose``
+    ``rx``), and the order's own amount may already reach it, so nothing is left for a second
+    product."""
+    key = r.ingredient or ""
+    ing = kb.ingredients[key]
+    written = profile.medications.get(key, "")
+    limit = knowledge_drugs.max_dose(key, "rx", profile.age_years)
+    total = ""
+    if limit is not None and limit.max_daily_mg:
+        total = (
+            f"；{ing.name_zh}每日合计(包括医生开的量)不能超过{dosing.mg_text(limit.max_daily_mg)}"
+        )
+    return Reason(
+        "duplicate_ingredient",
+        "avoid",
+        f"您正在使用的“{written}”已含{ing.name_zh}：不要再另外服用含{ing.name_zh}的{p.name}，"
+        f"以免合计过量{total}；如需更多缓解，请咨询开药医生",
+        (limit.source if limit else "") or r.source,
+        key,
+        max_daily_mg=limit.max_daily_mg if limit else None,
+        detail={"with": written},
+    )
+
+
 def _product_reasons(
-    kb: KnowledgeBase, item: _Item, profile: Profile, symptom_keys: set[str]
+    kb: KnowledgeBase,
+    item: _Item,
+    profile: Profile,
+    symptom_keys: set[str],
+    masking: list[gate.Flag],
 ) -> list[Reason]:
     p = item.product
     assert p is not None
-    reasons = run_all(kb, p.ingredient_keys, profile)
+    reasons = [
+        _already_taking(kb, p, r, profile)
+        if r.code == "duplicate_ingredient" and r.ingredient in profile.medications
+        else r
+        for r in run_all(kb, p.ingredient_keys, profile)
+    ]
+    if mask := _masking_reason(kb, p, masking):
+        reasons.append(mask)
     if p.rx_only:
         prescribed = any(k in profile.medications for k in p.ingredient_keys)
         is_antibiotic = any("antibiotic" in kb.ingredients[k].classes for k in p.ingredient_keys)
@@ -243,13 +241,21 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
     """The guidance answer (schema in README, section medkb)."""
     kb = get_kb()
     profile = build_profile(kb, req.patient)
-    symptom_keys, unknown_symptoms = _symptom_keys(kb, req.symptoms)
+    reading = reading_of.read(kb, req.symptoms)
+    symptom_keys = set(reading.keys)
     fever_c = kb.thresholds.get("fever_c", 37.3)
+    has_fever = "fever" in reading.concepts
     if req.temperature_c is not None and req.temperature_c >= fever_c:
         symptom_keys.add("fever")
-    has_fever = "fever" in symptom_keys
-    flags = red_flags(kb, req, has_fever)
-    urgency = max((f["urgency"] for f in flags), key=lambda u: URGENCY_RANK[u], default=None)
+        has_fever = True
+    # The red-flag gate runs first: it decides what self-care may still treat.
+    flags = gate.evaluate(kb, req, profile, reading, has_fever)
+    urgency = gate.urgency(flags)
+    masking = [f for f in flags if f.masking]
+    masked = set().union(*(f.concepts for f in masking)) if masking else set()
+    for key, row in kb.symptoms.items():
+        if masked & set(row["concepts"]):
+            symptom_keys.discard(key)
 
     items: list[_Item] = []
     for raw in req.cabinet:
@@ -261,7 +267,8 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
             continue
         item.reasons = list(
             {
-                (r.code, r.text): r for r in _product_reasons(kb, item, profile, symptom_keys)
+                (r.code, r.text): r
+                for r in _product_reasons(kb, item, profile, symptom_keys, masking)
             }.values()
         )
         item.covers = set(product.indications & symptom_keys) if symptom_keys else set()
@@ -342,16 +349,20 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
                 it.verdict = "usable"
                 it.dose = None
 
-    see_doctor = {
+    see_doctor: dict[str, Any] = {
         "needed": bool(flags),
         "urgency": urgency,
-        "reasons": [f["text_zh"] for f in flags],
+        "reasons": [f.text_zh for f in flags],
+        "flags": [f.as_dict() for f in flags],
+        "unrecognised": list(dict.fromkeys(reading.unrecognised)),
     }
     if not flags and not chosen:
         see_doctor = {
             "needed": True,
             "urgency": "routine",
             "reasons": ["药箱中没有适合您目前情况的药品，请咨询医生或药师"],
+            "flags": [],
+            "unrecognised": [],
         }
     out_items = [_item_dict(kb, it) for it in items]
     sources: list[str] = []
@@ -363,14 +374,15 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
             if it.product.source not in sources:
                 sources.append(it.product.source)
     for f in flags:
-        if f["source"] not in sources:
-            sources.append(f["source"])
+        if f.source and f.source not in sources:
+            sources.append(f.source)
     return {
         "items": out_items,
-        "advice": _advice(kb, items, chosen, flags, urgency, profile, unknown_symptoms),
+        "advice": _advice(kb, items, chosen, flags, urgency, profile),
         "see_doctor": see_doctor,
         "sources": sources,
         "symptoms_understood": sorted(symptom_keys),
+        "symptom_concepts": list(reading.concepts),
     }
 
 
@@ -399,20 +411,19 @@ def _advice(
     kb: KnowledgeBase,
     items: list[_Item],
     chosen: list[_Item],
-    flags: list[dict[str, str]],
+    flags: list[gate.Flag],
     urgency: str | None,
     profile: Profile,
-    unknown_symptoms: list[str],
 ) -> str:
     parts: list[str] = []
     if urgency == "emergency":
         parts.append(
             "情况紧急："
-            + "；".join(f["text_zh"] for f in flags)
+            + "；".join(f.text_zh for f in flags)
             + "。请立即就医，不要只在家自行服药。"
         )
     elif urgency == "urgent":
-        parts.append("请尽快（24小时内）就医：" + "；".join(f["text_zh"] for f in flags) + "。")
+        parts.append("请尽快（24小时内）就医：" + "；".join(f.text_zh for f in flags) + "。")
     if chosen and urgency != "emergency":
         lead = "就医前如需缓解症状，可使用" if urgency else "根据您的情况，建议使用"
         recs = []
@@ -442,13 +453,8 @@ def _advice(
     if profile.unresolved_allergies or profile.unresolved_medications:
         names = "、".join(profile.unresolved_allergies + profile.unresolved_medications)
         parts.append(f"未能识别您提供的“{names}”，相关过敏或相互作用无法核对，用药前请咨询药师。")
-    if unknown_symptoms:
-        parts.append(f"未能理解的症状描述：{'、'.join(unknown_symptoms)}。")
     if not chosen and not urgency:
-        if unknown_symptoms and not any(i.covers for i in items):
-            parts.append("未能判断哪种药对应您的症状，请咨询医生或药师后再用药。")
-        else:
-            parts.append("您药箱中没有适合目前情况的药品，建议咨询医生或药师。")
+        parts.append("您药箱中没有适合目前情况的药品，建议咨询医生或药师。")
     if not urgency:
         parts.append(
             "用药期间多喝水、注意休息；如症状加重、出现新的症状，或发热超过3天，请及时就医。"
