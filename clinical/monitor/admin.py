@@ -185,10 +185,10 @@ class ReviewAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "structured_source",
         "held_text",
         "findings_table",
-        "final_text",
-        "decided_by",
-        "decided_at",
-        "reason",
+        "final_text_label",
+        "decided_by_label",
+        "decided_at_label",
+        "reason_label",
     ]
     fieldsets = [
         ("患者", {"fields": ["patient_label", "patient_summary", "patient_question"]}),
@@ -206,9 +206,37 @@ class ReviewAdmin(AuditedAdminMixin, admin.ModelAdmin):
             },
         ),
         ("审核", {"fields": ["edited_text", "decision_reason"]}),
-        ("结果", {"fields": ["final_text", "decided_by", "decided_at", "reason"]}),
+        (
+            "结果",
+            {
+                "fields": [
+                    "final_text_label",
+                    "decided_by_label",
+                    "decided_at_label",
+                    "reason_label",
+                ]
+            },
+        ),
     ]
     inlines = [AuditInline]
+
+    # The result section's labels in Chinese (the model fields have no verbose names).
+    @admin.display(description="发出的文本")
+    def final_text_label(self, obj: Review) -> str:
+        return obj.final_text or "—"
+
+    @admin.display(description="审核人")
+    def decided_by_label(self, obj: Review) -> str:
+        user = obj.decided_by
+        return (user.get_full_name() or user.get_username()) if user else "—"
+
+    @admin.display(description="审核时间")
+    def decided_at_label(self, obj: Review) -> Any:
+        return obj.decided_at or "—"
+
+    @admin.display(description="审核理由")
+    def reason_label(self, obj: Review) -> str:
+        return obj.reason or "—"
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
         """A decided review has nothing left to fill in: no empty decision inputs shown
