@@ -41,7 +41,7 @@ class _ReadOnlyJsonAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description="FHIR JSON")
+    @admin.display(description="FHIR 原始记录 (JSON)")
     def pretty_json(self, obj) -> str:
         return _pretty(obj.data)
 

@@ -17,23 +17,24 @@ from ammed_fhir.fhirjson import FhirJSONDecoder, FhirJSONEncoder
 class Resource(models.Model):
     """The current version of one FHIR resource, with search columns extracted on write."""
 
-    resource_type = models.CharField(max_length=64)
-    resource_id = models.CharField(max_length=64)
-    version_id = models.PositiveIntegerField(default=1)
-    last_updated = models.DateTimeField()
+    resource_type = models.CharField("资源类型", max_length=64)
+    resource_id = models.CharField("资源 ID", max_length=64)
+    version_id = models.PositiveIntegerField("版本", default=1)
+    last_updated = models.DateTimeField("更新时间")
     # Decimals kept as sent (``1.00`` stays ``1.00``): see ``ammed_fhir.fhirjson``.
-    data = models.JSONField(encoder=FhirJSONEncoder, decoder=FhirJSONDecoder)
+    data = models.JSONField("资源内容", encoder=FhirJSONEncoder, decoder=FhirJSONDecoder)
     # Compartment: the FHIR id of the Patient this resource belongs to (the Patient itself too).
-    patient_id = models.CharField(max_length=64, blank=True, default="")
+    patient_id = models.CharField("患者 ID", max_length=64, blank=True, default="")
     # Every other Patient whose compartment holds it (R4 CompartmentDefinition, see
     # ``ammed_fhir.compartments``), as object keys ``{"<id>": true}`` (``has_any_keys``
     # works on PostgreSQL and SQLite alike); empty for the usual single-patient resource.
-    other_patients = models.JSONField(default=dict, blank=True)
+    other_patients = models.JSONField("其他相关患者", default=dict, blank=True)
     # Search columns (filled from ``data`` by ``ammed_fhir.search_columns``).
-    status = models.CharField(max_length=32, blank=True, default="")
-    codes = models.JSONField(default=list, blank=True)  # ["system|code", "|code", ...]
-    identifiers = models.JSONField(default=list, blank=True)  # ["system|value", "|value", ...]
-    effective = models.DateTimeField(null=True, blank=True)
+    status = models.CharField("状态", max_length=32, blank=True, default="")
+    codes = models.JSONField("编码", default=list, blank=True)  # ["system|code", "|code", ...]
+    # ["system|value", "|value", ...]
+    identifiers = models.JSONField("标识符", default=list, blank=True)
+    effective = models.DateTimeField("发生时间", null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -53,7 +54,7 @@ class Resource(models.Model):
         verbose_name_plural = "FHIR 资源"
         # Object permission (django-guardian) on a Patient row: the holder sees that
         # patient's compartment. Granted from PatientAssignment (see ammed_fhir.access).
-        permissions = [("view_compartment", "Can see this patient's compartment")]
+        permissions = [("view_compartment", "可查看该患者的全部资料")]
 
     def __str__(self) -> str:
         return f"{self.resource_type}/{self.resource_id} v{self.version_id}"
@@ -63,11 +64,11 @@ class ResourceVersion(models.Model):
     """An immutable superseded version of a resource (``_history``); the current version is
     the ``Resource`` row."""
 
-    resource_type = models.CharField(max_length=64)
-    resource_id = models.CharField(max_length=64)
-    version_id = models.PositiveIntegerField()
-    last_updated = models.DateTimeField()
-    data = models.JSONField(encoder=FhirJSONEncoder, decoder=FhirJSONDecoder)
+    resource_type = models.CharField("资源类型", max_length=64)
+    resource_id = models.CharField("资源 ID", max_length=64)
+    version_id = models.PositiveIntegerField("版本")
+    last_updated = models.DateTimeField("更新时间")
+    data = models.JSONField("资源内容", encoder=FhirJSONEncoder, decoder=FhirJSONDecoder)
 
     class Meta:
         constraints = [
@@ -85,12 +86,16 @@ class ResourceVersion(models.Model):
 class PatientAssignment(models.Model):
     """A clinician (physician or nurse user) responsible for a patient's follow-up."""
 
-    patient_id = models.CharField(max_length=64, db_index=True)
+    patient_id = models.CharField("患者 ID", max_length=64, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+        settings.AUTH_USER_MODEL,
+        verbose_name="负责医护",
+        on_delete=models.CASCADE,
+        related_name="assignments",
     )
-    source = models.CharField(max_length=32, default="admin")  # admin | api | generalPractitioner
-    created = models.DateTimeField(auto_now_add=True)
+    # admin | api | generalPractitioner
+    source = models.CharField("来源", max_length=32, default="admin")
+    created = models.DateTimeField("分配时间", auto_now_add=True)
 
     class Meta:
         constraints = [
@@ -107,9 +112,16 @@ class PatientAccount(models.Model):
     """Links a patient user login to their FHIR Patient (the user's own compartment)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="patient_account"
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="patient_account",
     )
-    patient_id = models.CharField(max_length=64, unique=True)
+    patient_id = models.CharField("患者 ID", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "患者账号"
+        verbose_name_plural = "患者账号"
 
     def __str__(self) -> str:
         return f"{self.user} = Patient/{self.patient_id}"
@@ -119,9 +131,16 @@ class PractitionerAccount(models.Model):
     """Links a clinician user to their FHIR Practitioner (for ``generalPractitioner`` assignment)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner_account"
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        on_delete=models.CASCADE,
+        related_name="practitioner_account",
     )
-    practitioner_id = models.CharField(max_length=64, unique=True)
+    practitioner_id = models.CharField("医护人员 ID (Practitioner)", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "医护人员账号"
+        verbose_name_plural = "医护人员账号"
 
     def __str__(self) -> str:
         return f"{self.user} = Practitioner/{self.practitioner_id}"
@@ -146,15 +165,15 @@ class OutboxEvent(models.Model):
     stays pending until a drain (Celery beat or ``manage.py drain_outbox``) claims it.
     """
 
-    topic = models.CharField(max_length=64, default="resources_changed")
-    payload = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    topic = models.CharField("主题", max_length=64, default="resources_changed")
+    payload = models.JSONField("内容")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
     # When a drain may next claim it: now when written; lease end while claimed; backoff
     # after a failure.
-    next_attempt_at = models.DateTimeField()
-    dispatched_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=255, blank=True, default="")
+    next_attempt_at = models.DateTimeField("下次尝试时间")
+    dispatched_at = models.DateTimeField("分发时间", null=True, blank=True)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    last_error = models.CharField("最近错误", max_length=255, blank=True, default="")
 
     class Meta:
         indexes = [
@@ -199,27 +218,31 @@ class AuditRecord(models.Model):
     ``,id1,id2,`` (one row per request for reads). Reads carry ids only, never content.
     """
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     # No foreign key constraint: deleting a user must neither cascade into nor be blocked
     # by the trail; the name and role are kept as they were at the time.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
     )
-    actor_name = models.CharField(max_length=150, default="system")
-    role = models.CharField(max_length=16, default="system")  # admin|physician|nurse|…|system
-    on_behalf_of = models.CharField(max_length=80, blank=True, default="")  # Patient/<id>
-    action = models.CharField(max_length=48, db_index=True)
-    patients = models.TextField(blank=True, default="")  # ",id1,id2,"
-    object_type = models.CharField(max_length=64, blank=True, default="")
-    object_id = models.CharField(max_length=128, blank=True, default="")
-    before = models.JSONField(null=True, blank=True)
-    after = models.JSONField(null=True, blank=True)
-    detail = models.JSONField(default=dict, blank=True)  # method, path, status, via
+    actor_name = models.CharField("操作人姓名", max_length=150, default="system")
+    # admin|physician|nurse|…|system
+    role = models.CharField("角色", max_length=16, default="system")
+    # Patient/<id>
+    on_behalf_of = models.CharField("代表", max_length=80, blank=True, default="")
+    action = models.CharField("操作", max_length=48, db_index=True)
+    patients = models.TextField("涉及患者", blank=True, default="")  # ",id1,id2,"
+    object_type = models.CharField("对象类型", max_length=64, blank=True, default="")
+    object_id = models.CharField("对象 ID", max_length=128, blank=True, default="")
+    before = models.JSONField("修改前", null=True, blank=True)
+    after = models.JSONField("修改后", null=True, blank=True)
+    # method, path, status, via
+    detail = models.JSONField("详情", default=dict, blank=True)
 
     objects = AuditRecordQuerySet.as_manager()
 

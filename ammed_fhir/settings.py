@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
-    "axes",
+    "clinical.workspace.thirdparty.AxesConfig",  # django-axes, under a Chinese name
     "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -215,6 +215,8 @@ AMMED_PUBLIC_API_DOCS = envbool("AMMED_PUBLIC_API_DOCS", False)  # /api/schema/,
 LANGUAGE_CODE = envstr("LANGUAGE_CODE", "zh-hans")
 TIME_ZONE = envstr("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+# Chinese labels for third-party apps that ship no zh_Hans (django-axes): docs/workspace.md
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -32,9 +32,9 @@ class DeliveryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.action(description="重新投递所选 (dead letters and pending: retry now)")
+    @admin.action(description="立即重新投递所选（死信与待发送）")
     def retry_now(self, request, queryset) -> None:
         n = queryset.exclude(status=Delivery.Status.DELIVERED).update(
             status=Delivery.Status.PENDING, next_attempt_at=timezone.now(), created=timezone.now()
         )
-        self.message_user(request, f"{n} deliveries will be retried by the next sweep")
+        self.message_user(request, f"{n} 条推送将在下一次巡检时重新投递")

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from clinical.workspace import worklist
+from clinical.workspace import thirdparty, worklist
 from clinical.workspace.models import Worklist
 
 
@@ -49,3 +49,16 @@ class WorklistAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/workspace/worklist.html", context)
+
+
+def _register_axes_in_chinese() -> None:
+    """django-axes' lock-out records with Chinese labels (``clinical.workspace.thirdparty``);
+    axes registers its admin before this app (``INSTALLED_APPS`` order)."""
+    from axes.models import AccessAttempt
+
+    if admin.site.is_registered(AccessAttempt):
+        admin.site.unregister(AccessAttempt)
+        admin.site.register(AccessAttempt, thirdparty.axes_attempt_admin())
+
+
+_register_axes_in_chinese()
