@@ -5,7 +5,9 @@ guidance) reads patient text through ``find_symptoms`` and so reaches the same c
 the same words. Data, each row sourced, in ``data/``:
 
 - ``symptom_concepts.csv``: concept key, Chinese label, red-flag level (``emergency`` >
-  ``urgent`` > ``routine`` > ``none``), the old keys it replaces (``aliases``), source.
+  ``urgent`` > ``routine`` > ``none``), kind (``symptom``, or ``context`` for a statement that
+  is not a complaint but changes what one means: 产后, 一直卧床), the old keys it replaces
+  (``aliases``), source.
 - ``symptom_terms.csv``: concept, term (clinical word, synonym or colloquial form), body site.
 - ``symptom_sites.csv``: body-site words; a site followed by a pain word (``右下腹疼``,
   ``腰有点痛``, ``腿肚子胀痛``) is that site's pain concept, qualified by the site.
@@ -34,10 +36,11 @@ from clinical.knowledge.text import normalize
 
 DATA = Path(__file__).resolve().parent / "data"
 LEVELS = ("none", "routine", "urgent", "emergency")
+KINDS = ("symptom", "context")
 # Pain words after a body site (疼 is already read as 痛), and what may stand between them.
 _PAIN = "隐隐作痛|作痛|胀痛|酸痛|隐痛|刺痛|绞痛|闷痛|剧痛|抽痛|疼痛感|疼痛|痛"
 _DEGREE = (
-    "有点儿|有点|有些|一点|很|非常|特别|十分|一直|老是|总是|经常|时常|偶尔|隐隐约约|隐隐|"
+    "有点儿|有点|有些|一点|很|非常|特别|十分|一直|老是|老|总是|经常|时常|偶尔|隐隐约约|隐隐|"
     "一阵一阵|一阵阵|阵阵|阵发性|持续性|持续|突然|剧烈|也|还|都|又|开始|得|的|了|会|有"
 )
 
@@ -49,6 +52,7 @@ class Concept:
     red_flag: str  # one of LEVELS
     aliases: tuple[str, ...]
     source: str
+    kind: str = "symptom"  # or "context" (产后, 卧床): not a complaint, a risk modifier
 
 
 @dataclass(frozen=True)
@@ -119,12 +123,15 @@ def lexicon() -> _Lexicon:
     for r in _rows("symptom_concepts.csv"):
         if r["red_flag"] not in LEVELS:
             raise LexiconError(f"symptom_concepts.csv {r['concept']}: level {r['red_flag']!r}")
+        if r["kind"] not in KINDS:
+            raise LexiconError(f"symptom_concepts.csv {r['concept']}: kind {r['kind']!r}")
         concepts[r["concept"]] = Concept(
             r["concept"],
             r["label_zh"],
             r["red_flag"],
             tuple(a for a in r["aliases"].split("|") if a),
             r["source"],
+            r["kind"],
         )
     terms: dict[str, tuple[str, str, str]] = {}
     for r in _rows("symptom_terms.csv"):
@@ -180,6 +187,12 @@ def red_flag(key: str) -> str:
     """The concept's red-flag level (``none`` for an unknown key)."""
     c = lexicon().concepts.get(key)
     return c.red_flag if c else "none"
+
+
+def is_context(key: str) -> bool:
+    """Whether the concept is a context statement (产后, 卧床), not a complaint."""
+    c = lexicon().concepts.get(key)
+    return c is not None and c.kind == "context"
 
 
 def at_least(key: str, level: str) -> bool:
