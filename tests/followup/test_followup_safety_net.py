@@ -14,12 +14,10 @@ def _assess(v: dict) -> dict:
 
 
 def test_unrecognised_words_are_urgent_quoted_high_and_told_to_the_patient() -> None:
-    out = _assess(
-        {"id": "sn1", "age": 55, "survey": [["今日感受", "身上好多小红点点，按了不褪色", 2]]}
-    )
+    out = _assess({"id": "sn1", "age": 55, "survey": [["今日感受", "肚脐眼旁边一跳一跳的怪怪的", 2]]})
     assert out["disposition"] == "urgent"
     reason = next(r for r in out["reasons"] if r["code"] == "symptom-unrecognised")
-    assert "“身上好多小红点点，按了不褪色”" in reason["text"]
+    assert "“肚脐眼旁边一跳一跳的怪怪的”" in reason["text"]
     assert reason["source"]
     assert out["uncertainty"]["level"] == "high"
     assert out["timeframe"]["code"] == "within-24h"
@@ -32,7 +30,7 @@ def test_unrecognised_words_never_lower_an_emergency() -> None:
         {
             "id": "sn2",
             "age": 66,
-            "survey": [["症状描述", "胸口疼", 1], ["今日感受", "腿上的皮肤发紫发黑", 1]],
+            "survey": [["症状描述", "胸口疼", 1], ["今日感受", "腿上的皮肤一跳一跳的怪怪的", 1]],
         }
     )
     assert out["disposition"] == "emergency"
@@ -46,12 +44,25 @@ def test_all_well_is_not_unrecognised() -> None:
 
 
 def test_partly_read_text_is_not_judged_on_the_word_we_know() -> None:
-    # 没劲 alone is minor; the clause we cannot read may be a stroke (#15)
-    out = _assess({"id": "sn4", "age": 66, "survey": [["症状描述", "右手突然拿不住筷子，没劲", 1]]})
+    # 没劲 alone is minor; the clause we cannot read may be anything (#15)
+    out = _assess({"id": "sn4", "age": 66, "survey": [["症状描述", "右脚一跳一跳的怪怪的，没劲", 1]]})
     assert out["disposition"] in ("urgent", "emergency")
     reason = next(r for r in out["reasons"] if r["code"] == "symptom-unrecognised")
-    assert "右手突然拿不住筷子" in reason["text"]
+    assert "右脚一跳一跳的怪怪的" in reason["text"]
     assert out["uncertainty"]["level"] == "high"
+
+
+def test_words_the_lexicon_learnt_are_judged_at_their_level() -> None:
+    # these were unread before #15's lexicon growth; now each is a concept with its own level
+    cases = [
+        ("右手突然拿不住筷子，没劲", "emergency", "redflag-stroke-signs"),  # one-sided weakness
+        ("身上好多小红点点，按了不褪色", "urgent", "symptom-lexicon-level"),  # petechiae
+        ("嘴唇青紫", "emergency", "symptom-lexicon-level"),  # cyanosis
+    ]
+    for i, (text, want, code) in enumerate(cases):
+        out = _assess({"id": f"sn7-{i}", "age": 66, "survey": [["症状描述", text, 1]]})
+        assert out["disposition"] == want, (text, out["reasons"])
+        assert code in {r["code"] for r in out["reasons"]}, text
 
 
 def test_fully_read_text_stays_read() -> None:

@@ -43,11 +43,16 @@ def _strings(value: object) -> set[str]:
 
 @cache
 def known_concepts() -> frozenset[str]:
-    """Shared concepts that some follow-up rule file names."""
+    """Shared concepts that some follow-up rule file names, plus every concept whose red-flag
+    level a ``lexicon_levels`` row of red_flags.yaml judges (#15: a concept the lexicon rates
+    routine or worse is never dropped as unknown). A level-``none`` concept no rule names stays
+    unknown, so the safety net still sends it to a clinician."""
     names: set[str] = set()
     for path in DATA_DIR.glob("*.yaml"):
         if path.stem != "symptoms":
             names |= _strings(load(path.stem))
+    levels = {lvl for row in load("red_flags") for lvl in row.get("lexicon_levels", {})}
+    names |= {k for k, c in symptoms.concepts().items() if c.red_flag in levels}
     return frozenset(names & set(symptoms.concepts()))
 
 
@@ -85,8 +90,62 @@ def unread_clauses(text: str) -> list[str]:
             continue
         if _DIGIT.search(clause) and any(w in clause for w in _measurement_words()):
             continue  # "体温37.9度": a reading, judged by the vital/lab rules
+        if reassuring(clause):
+            continue  # "其他还好", "谢谢医生": nothing to read, nothing hidden
         out.append(clause)
     return out
+
+
+_PARTICLES = frozenset("的了啊呢吧呀哈都也还就嘛")
+_PHRASE_KINDS = ("reassuring_phrases", "courtesy_phrases", "qualifier_phrases")
+
+
+@cache
+def _phrases() -> tuple[tuple[str, str], ...]:
+    """(phrase, kind) of symptoms.yaml's phrase lists, longest first."""
+    data = load("symptoms")
+    rows = [(normalise(w), kind) for kind in _PHRASE_KINDS for w in data.get(kind, [])]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def phrase_kinds(clause: str) -> set[str] | None:
+    """The kinds of phrase ``clause`` is made of (symptoms.yaml ``reassuring_phrases``,
+    ``courtesy_phrases``, ``qualifier_phrases``, with leading time words and particles), or
+    None when anything else is left in it."""
+    rest = normalise(clause)
+    for lead in _LEADING:
+        if rest.startswith(lead):
+            rest = rest[len(lead) :]
+            break
+    kinds: set[str] = set()
+    while rest:
+        if rest[0] in _PARTICLES:
+            rest = rest[1:]
+            continue
+        hit = next(((p, k) for p, k in _phrases() if rest.startswith(p)), None)
+        if hit is None:
+            return None
+        rest = rest[len(hit[0]) :]
+        kinds.add(hit[1])
+    return kinds or None
+
+
+def reassuring(clause: str) -> bool:
+    """Whether ``clause`` holds nothing but reassurance, courtesy or a qualifier."""
+    return phrase_kinds(clause) is not None
+
+
+def _all_well(text: str) -> bool:
+    """Every clause reassurance or courtesy, at least one reassurance ("谢谢医生，都挺好的")."""
+    kinds: set[str] = set()
+    for clause in _CLAUSES.split(normalise(text)):
+        if not _CJK.search(clause):
+            continue
+        found = phrase_kinds(clause)
+        if found is None or "qualifier_phrases" in found:
+            return False
+        kinds |= found
+    return "reassuring_phrases" in kinds
 
 
 _DIGIT = re.compile(r"\d")
@@ -119,6 +178,6 @@ def answer_polarity(text: str) -> bool | None:
     affirmative, negative = _answers()
     if norm in affirmative:
         return True
-    if norm in negative:
+    if norm in negative or _all_well(text):
         return False
     return None

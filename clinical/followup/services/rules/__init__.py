@@ -16,6 +16,7 @@ from clinical.followup.services.rules import (
     postop,
     red_flags,
     scores,
+    syndromes,
     trends,
     vitals,
 )
@@ -26,6 +27,7 @@ FAMILIES = (
     scores,
     labs,
     hypoglycemia,
+    syndromes,
     trends,
     postop,
     chemo,

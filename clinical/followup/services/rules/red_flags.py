@@ -6,11 +6,44 @@ from clinical.followup.services import lexicon
 from clinical.followup.services.facts import SYMPTOM_WINDOW, Facts
 from clinical.followup.services.ruledata import rules
 from clinical.followup.services.rules.base import Reason
+from clinical.knowledge import symptoms
+
+_LEVELS = ("routine", "urgent", "emergency")
+
+
+def _lexicon_level(facts: Facts, row: dict) -> Reason | None:
+    """Concepts no other red-flag row names, judged at the shared lexicon's red-flag level."""
+    named = {c for r in rules("red_flags") for c in r.get("symptoms", [])}
+    skip = named | set(row.get("except", []))
+    hits = [
+        s
+        for c in facts.symptoms
+        if c not in skip
+        and symptoms.red_flag(c) in row["lexicon_levels"]
+        and (s := facts.present(c))
+    ]
+    if not hits:
+        return None
+    levels = [row["lexicon_levels"][symptoms.red_flag(s.concept)] for s in hits]
+    top = max(levels, key=_LEVELS.index)
+    return Reason(
+        code=row["code"],
+        text=row["text"].format(labels="、".join(lexicon.label(s.concept) for s in hits)),
+        disposition=top,
+        family="red_flags",
+        source=row["source"],
+        evidence=[s.ref for s in hits],
+    )
 
 
 def evaluate(facts: Facts) -> list[Reason]:
     out: list[Reason] = []
     for row in rules("red_flags"):
+        if row.get("lexicon_levels"):
+            reason = _lexicon_level(facts, row)
+            if reason:
+                out.append(reason)
+            continue
         if row.get("unrecognised"):
             refs = [ref for at, ref in facts.unrecognised if facts.now - at <= SYMPTOM_WINDOW]
             if refs:
