@@ -242,6 +242,27 @@ def _is_negated(text: str, start: int, lex: _Lexicon) -> bool:
     return False
 
 
+# Degree words that may stand inside a term (see ``_find``); only between two CJK characters.
+_INNER_DEGREE = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?:有点儿|有点|有些|稍微|略微|比较|特别|非常|很|挺|老是|总是|经常)"
+    r"(?=[\u4e00-\u9fff])"
+)
+
+
+def _without_degree(form: str) -> tuple[str, list[int]]:
+    """``form`` without inner degree words, and per character its index in ``form``."""
+    chars: list[str] = []
+    where: list[int] = []
+    last = 0
+    for m in _INNER_DEGREE.finditer(form):
+        chars.extend(form[last : m.start()])
+        where.extend(range(last, m.start()))
+        last = m.end()
+    chars.extend(form[last:])
+    where.extend(range(last, len(form)))
+    return "".join(chars), where
+
+
 @lru_cache(maxsize=16_384)
 def _find(text: str) -> tuple[Mention, ...]:
     lex = lexicon()
@@ -254,6 +275,18 @@ def _find(text: str) -> tuple[Mention, ...]:
         while pos != -1:
             cands.append((-len(term), 0, pos, key, term, site))
             pos = form.find(term, pos + 1)
+    # A degree word inside a term ("手有点抖", "头很昏", "腰有点酸" for 手抖, 头昏, 腰酸): the
+    # terms are matched again on the text without degree words, each span mapped back; at equal
+    # length an exact term or a site pattern wins (伤口有点疼 stays mild_wound_pain).
+    bare, where = _without_degree(form)
+    if len(bare) < len(form):
+        for term, key, site in lex.terms:
+            pos = bare.find(term)
+            while pos != -1:
+                start, end = where[pos], where[pos + len(term) - 1] + 1
+                if end - start > len(term):  # a degree word was inside: not an exact match
+                    cands.append((start - end, 2, start, key, form[start:end], site))
+                pos = bare.find(term, pos + 1)
     for i in range(len(form)):
         m = lex.sites.match(form, i)
         if m:
