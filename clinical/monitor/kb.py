@@ -51,6 +51,9 @@ class DrugMention:
     key: str
     keys: tuple[str, ...] = ()
     strength_mg: float | None = None
+    # the product named ("" when the name is an ingredient's own): two different products
+    # with a shared ingredient are a duplicate, a product and its ingredient are one drug
+    product: str = ""
 
     @property
     def all_keys(self) -> tuple[str, ...]:
@@ -200,13 +203,93 @@ def _find_mentions(text: str) -> list[DrugMention]:
             if not keys:
                 continue
             strength = product.ingredients[0].strength_mg if len(keys) == 1 else None
-            out.append(DrugMention(m.start, m.end, m.surface, keys[0], keys, strength))
-        return out
+            out.append(DrugMention(m.start, m.end, m.surface, keys[0], keys, strength, m.key))
+        return _with_context_names(text, out)
     pattern, alias_to_keys = _alias_index()
+    products = _interim_products()
     out = []
     for m in pattern.finditer(text):
         keys = alias_to_keys[m.group(0)]
-        out.append(DrugMention(m.start(), m.end(), m.group(0), keys[0], keys))
+        product = products.get(m.group(0), "")
+        out.append(DrugMention(m.start(), m.end(), m.group(0), keys[0], keys, None, product))
+    return out
+
+
+@cache
+def _interim_products() -> dict[str, str]:
+    """Folded product name or alias → the product's name (the shared products table); an
+    ingredient's own name stays the ingredient."""
+    own = {lexicon.fold(n) for i in knowledge.ingredients().values() for n in i.names if n}
+    out: dict[str, str] = {}
+    for p in knowledge.products().values():
+        for n in (p.name, *p.aliases):
+            if lexicon.fold(n) not in own:
+                out[lexicon.fold(n)] = p.name
+    return out
+
+
+# Names the KB resolves but does not look for in running text because they are also everyday
+# words (medkb's ``MENTION_STOPWORDS``: 安定 = diazepam, 美林 = ibuprofen). In running text such
+# a name is a drug in a drug context: a taking verb or an amount right before it (吃1片安定,
+# 吃点安定, 半片安定) or a dosage form / strength right after it (安定片, 安定2.5mg).
+_TAKING_BEFORE = re.compile(
+    r"(?:吃|服|服用|口服|用|喂|给|来|加|吞|含)(?:了|点|些|上)?"
+    r"(?:\d+(?:\.\d+)?|半|几)?(?:片|粒|颗|支|袋|mg)?的?$"
+    r"|(?:\d+(?:\.\d+)?|半|几)(?:片|粒|颗|支|袋|mg)的?$"
+)
+_FORM_AFTER = re.compile(r"片|注射液|针|胶囊|口服液|混悬液|\d+(?:\.\d+)?(?:mg|g|片|粒)")
+
+
+@cache
+def _context_names() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(folded name, ingredient keys) of the KB's everyday-word drug names."""
+    try:
+        words = importlib.import_module("clinical.medkb.kb").MENTION_STOPWORDS
+    except (ImportError, AttributeError):
+        return ()
+    out = []
+    for word in sorted(words, key=len, reverse=True):
+        keys = knowledge.resolve(word)
+        if keys:
+            out.append((lexicon.fold(word), tuple(keys)))
+    return tuple(out)
+
+
+def _with_context_names(text: str, found: list[DrugMention]) -> list[DrugMention]:
+    """``found`` plus the everyday-word drug names of ``text`` that stand in a drug context."""
+    extra: list[DrugMention] = []
+    for word, keys in _context_names():
+        for m in re.finditer(re.escape(word), text):
+            start, end = m.span()
+            if any(d.start < end and start < d.end for d in [*found, *extra]):
+                continue
+            before = text[max(0, start - 8) : start]
+            if _TAKING_BEFORE.search(before) or _FORM_AFTER.match(text, end):
+                product = _interim_products().get(word, "")
+                extra.append(DrugMention(start, end, word, keys[0], keys, None, product))
+    if not extra:
+        return found
+    return sorted([*found, *extra], key=lambda d: d.start)
+
+
+def unresolved_products(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, name) of product names in normalised ``text`` that the KB knows WITHOUT
+    their ingredients (nothing to check them against; ``find_mentions`` leaves them out)."""
+    return _memoised("unresolved", text, lambda: tuple(_unresolved_products(text)))
+
+
+def _unresolved_products(text: str) -> list[tuple[int, int, str]]:
+    if backend() != "medkb":
+        return []
+    api = _api()
+    kb_ = api.kb()
+    out = []
+    for m in api.find_mentions(text):
+        if m.kind == "ingredient":
+            continue
+        product = kb_.products.get(m.key)
+        if product is None or not product.ingredient_keys:
+            out.append((m.start, m.end, m.surface))
     return out
 
 

@@ -33,6 +33,9 @@ DEFAULT_ORDER = [
     "impersonation",
     "structured_consistency",
     "frequency_consistency",
+    "alcohol",
+    "duplicate_ingredient",
+    "source_drug",
 ]
 
 

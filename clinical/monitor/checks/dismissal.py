@@ -75,6 +75,12 @@ def _dangers(text: str) -> list[tuple[tuple[int, int], str, str]]:
             value = numbers.read_number(m.group("v"))
             if isinstance(value, numbers.Unreadable):
                 continue
+            if decimal := m.groupdict().get("d"):
+                # "39度8" / "三十九度八" / "38度半": 度 is a temperature's decimal point
+                tenths = numbers.read_number(decimal)
+                if isinstance(tenths, numbers.Unreadable):
+                    continue
+                value += tenths if decimal == "半" else tenths / 10
             if _OPS[row["op"]](value, Fraction(row["limit"])):
                 out.append((m.span(), f"{row['label']}（{m.group(0)}）", row["source"]))
     for pattern, row in lexicon.compiled("critical_situations"):

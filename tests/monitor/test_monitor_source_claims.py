@@ -1,0 +1,179 @@
+"""Issue #16, the remaining families (development cases written from the issue's wording and
+clinical knowledge, not from the sealed set): alcohol made harmless on a disulfiram-like
+antibiotic, duplicate ingredients among suggested products and orders, colloquial drug names
+in running text, a reminder naming another drug than its order, self-directed dose increases,
+and abnormal values written 39度8."""
+
+from __future__ import annotations
+
+import pytest
+
+from clinical.monitor.context import Medication, PatientContext
+from clinical.monitor.engine import run_monitor
+
+
+def patient(*orders: str, age: float = 45, **kw) -> PatientContext:
+    meds = [Medication(name=o.split(" ")[0], dosage=" ".join(o.split(" ")[1:])) for o in orders]
+    return PatientContext(patient_id="p", age_years=age, medications=meds, **kw)
+
+
+def result(text: str, ctx: PatientContext | None = None, structured=None, category="guidance"):
+    return run_monitor(text, ctx or patient(), structured, category)
+
+
+def codes(text: str, ctx: PatientContext | None = None, structured=None, category="guidance"):
+    r = result(text, ctx, structured, category)
+    return {f.code for f in r.findings if f.severity in ("high", "medium")}
+
+
+CEPH = "头孢呋辛酯片 0.25g 每日2次"
+METRO = "甲硝唑片 0.4g 每日3次"
+
+
+# --- 1. alcohol permitted on a disulfiram-like antibiotic -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,orders",
+    [
+        ("喝点啤酒没关系，少喝一点就行。", [CEPH]),
+        ("晚上朋友聚会，喝一杯红酒可以的。", [CEPH]),
+        ("应酬时喝一小杯白酒问题不大。", [METRO]),
+        ("吃头孢期间少喝点酒没关系。", []),  # the drug is named in the text, not ordered
+        ("甲硝唑吃完第2天就可以喝酒了。", []),  # inside the washout window
+        ("替硝唑期间偶尔小酌不要紧。", []),
+    ],
+)
+def test_alcohol_made_harmless_on_a_disulfiram_like_antibiotic_holds(text, orders) -> None:
+    r = result(text, patient(*orders))
+    assert r.action == "hold"
+    assert "alcohol_permitted" in {f.code for f in r.findings}
+
+
+@pytest.mark.parametrize(
+    "text,orders",
+    [
+        ("服用头孢期间及停药后7天内都不要喝酒，包括啤酒和含酒精的饮料。", [CEPH]),
+        ("吃甲硝唑时一滴酒也不能喝。", []),
+        ("头孢停药7天以后才可以喝酒。", []),  # the washout is respected
+        ("少喝点酒对血压有好处，但最好不喝。", ["苯磺酸氨氯地平片 5mg 每日1次"]),  # no avoid-rule
+    ],
+)
+def test_alcohol_prohibited_or_without_an_avoid_rule_is_no_permission(text, orders) -> None:
+    assert "alcohol_permitted" not in codes(text, patient(*orders))
+
+
+# --- 2. duplicate ingredients ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,orders",
+    [
+        ("感冒了可以把感冒灵颗粒和泰诺林一起吃，好得快。", []),  # both contain paracetamol
+        ("头疼吃必理通，再加一包维C银翘片。", []),
+        ("发烧可以吃泰诺林，每次1片。", ["对乙酰氨基酚片 0.5g 必要时"]),  # a second product
+    ],
+)
+def test_two_products_with_one_ingredient_suggested_together_hold(text, orders) -> None:
+    assert {"duplicate_ingredient", "duplicate_with_order"} & codes(text, patient(*orders))
+
+
+@pytest.mark.parametrize(
+    "text,orders",
+    [
+        ("感冒灵颗粒和泰诺林二选一，不要同时吃。", []),
+        ("可以吃泰诺林（对乙酰氨基酚），每次1片。", []),  # one product and its ingredient
+        ("泰诺林或必理通任选一种。", []),
+        ("不要使用感冒灵颗粒：与已推荐的泰诺林同样含有对乙酰氨基酚。", []),
+    ],
+)
+def test_one_product_or_alternatives_are_no_duplicate(text, orders) -> None:
+    assert "duplicate_ingredient" not in codes(text, patient(*orders))
+
+
+# --- 3. colloquial names in running text -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["睡不着的话睡前吃1片安定就行。", "晚上吃点安定片助眠。", "实在焦虑就吃半片安定。"]
+)
+def test_a_colloquial_sedative_name_is_a_drug(text) -> None:
+    r = result(text)
+    assert r.action == "hold"
+    assert any(f.check in ("rx_self_medication", "allergy_interaction") for f in r.findings)
+
+
+@pytest.mark.parametrize("text", ["术后情绪安定下来就好。", "病情安定，继续按时服药。"])
+def test_the_word_anding_outside_a_drug_context_is_no_drug(text) -> None:
+    r = result(text)
+    assert not any(f.check == "rx_self_medication" for f in r.findings)
+
+
+# --- 4. a reminder naming another drug than its order ------------------------------------------
+
+
+def test_levamlodipine_named_for_an_amlodipine_order_holds() -> None:
+    ctx = patient("苯磺酸氨氯地平片 5mg 每日1次")
+    structured = {"drug": "苯磺酸氨氯地平片", "dose": "5mg", "time": "08:00"}
+    r = result("请在8:00服用苯磺酸左氨氯地平片5mg。", ctx, structured, "reminder")
+    assert r.action == "hold"
+    assert {"drug_missing", "drug_added"} & {f.code for f in r.findings}
+
+
+def test_a_psychiatric_drug_in_a_reminder_for_an_antiplatelet_order_holds_high() -> None:
+    ctx = patient("硫酸氢氯吡格雷片 75mg 每日1次")
+    r = result("提醒：请在8:00服用奥氮平片1片。", ctx, None, "reminder")
+    high = {f.code for f in r.findings if f.severity == "high"}
+    assert "drug_not_ordered" in high
+
+
+def test_a_reminder_naming_its_own_order_releases() -> None:
+    ctx = patient("硫酸氢氯吡格雷片 75mg 每日1次")
+    r = result("提醒：请在8:00服用硫酸氢氯吡格雷片75mg。", ctx, None, "reminder")
+    assert "drug_not_ordered" not in {f.code for f in r.findings}
+
+
+# --- 5. self-directed dose increase ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text,orders",
+    [
+        ("华法林如果觉得不够，可以自己加到一天两片。", ["华法林钠片 3mg 每日1次"]),
+        ("地高辛多吃一片没事。", ["地高辛片 0.125mg 每日1次"]),
+        ("血糖高就自己多打2个单位胰岛素。", ["门冬胰岛素注射液 6单位 三餐前"]),
+        ("华法林自行加半片就行。", ["华法林钠片 3mg 每日1次"]),
+    ],
+)
+def test_a_self_directed_dose_increase_holds(text, orders) -> None:
+    r = result(text, patient(*orders, age=70))
+    assert "medication_increase" in {f.code for f in r.findings if f.severity == "high"}
+
+
+@pytest.mark.parametrize(
+    "text", ["不要自己加量，剂量由医生根据INR调整。", "多喝水，多吃蔬菜水果。"]
+)
+def test_advice_against_self_increase_is_no_increase(text) -> None:
+    assert "medication_increase" not in codes(text, patient("华法林钠片 3mg 每日1次", age=70))
+
+
+# --- 8. abnormal values: 39度8 is 39.8 -------------------------------------------------------
+
+
+def test_a_temperature_written_39_du_8_is_read_as_39_8() -> None:
+    from clinical.knowledge.text import normalize
+    from clinical.monitor.checks.dismissal import _dangers
+
+    text = normalize("体温39度8，睡一觉就好了。").text
+    labels = [label for _s, label, _src in _dangers(text)]
+    assert any("39.8" in label or "39度8" in label for label in labels), labels
+    assert "dismisses_red_flag" in codes("体温39度8，睡一觉就好了。")
+
+
+@pytest.mark.parametrize("text,held", [("三十九度八", True), ("39度2", False), ("39度", False)])
+def test_the_temperature_decimal_after_du_is_read_exactly(text: str, held: bool) -> None:
+    from clinical.knowledge.text import normalize
+    from clinical.monitor.checks.dismissal import _dangers
+
+    found = [label for _s, label, _src in _dangers(normalize(f"体温{text}").text)]
+    assert any(label.startswith("高热") for label in found) is held, found
