@@ -10,7 +10,9 @@ the same words. Data, each row sourced, in ``data/``:
   (``aliases``), source.
 - ``symptom_terms.csv``: concept, term (clinical word, synonym or colloquial form), body site.
 - ``symptom_sites.csv``: body-site words; a site followed by a pain word (``右下腹疼``,
-  ``腰有点痛``, ``腿肚子胀痛``) is that site's pain concept, qualified by the site.
+  ``腰有点痛``, ``腿肚子胀痛``) is that site's pain concept, qualified by the site. The words
+  of one row are interchangeable inside terms (``胸口发紧`` also matches ``心口发紧``); a row
+  without a pain concept only names such interchangeable words (大便|便便|粪便).
 - ``symptom_negation.csv``: negation cues, phrases that only look like cues (``无力``),
   fillers allowed between cue and term, clause breaks and clause words.
 
@@ -141,11 +143,27 @@ def lexicon() -> _Lexicon:
         if form and form not in terms:  # first row wins (the files list curated rows first)
             terms[form] = (form, r["concept"], r["site"])
     site_of: dict[str, tuple[str, str]] = {}
+    same_words: list[list[str]] = []
     for r in _rows("symptom_sites.csv"):
-        if r["pain_concept"] not in concepts:
+        if r["pain_concept"] and r["pain_concept"] not in concepts:
             raise LexiconError(f"symptom_sites.csv {r['site']}: unknown {r['pain_concept']}")
-        for w in r["words"].split("|"):
-            site_of[_form(w)] = (r["site"], r["pain_concept"])
+        words = [_form(w) for w in r["words"].split("|") if w]
+        same_words.append([w for w in words if len(w) >= 2])
+        if r["pain_concept"]:  # a row without one only names interchangeable words
+            for w in words:
+                site_of[w] = (r["site"], r["pain_concept"])
+    # A term naming a body site (or another word of a row) also matches with the row's other
+    # words of two or more characters: 胸口发紧 → 心口发紧, 胸部发紧; 大便发黑 → 粪便发黑.
+    for form, key, site in list(terms.values()):
+        for row in same_words:
+            word = next((w for w in row if w in form), None)
+            if word is None:
+                continue
+            for other in row:
+                variant = form.replace(word, other, 1)
+                if other != word and variant not in terms:
+                    terms[variant] = (variant, key, site)
+            break
     words = "|".join(sorted(site_of, key=len, reverse=True))
     sites = re.compile(rf"({words})(?:{_DEGREE})*(?:{_PAIN})")
     neg: dict[str, list[str]] = {}

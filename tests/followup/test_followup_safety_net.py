@@ -14,7 +14,9 @@ def _assess(v: dict) -> dict:
 
 
 def test_unrecognised_words_are_urgent_quoted_high_and_told_to_the_patient() -> None:
-    out = _assess({"id": "sn1", "age": 55, "survey": [["今日感受", "肚脐眼旁边一跳一跳的怪怪的", 2]]})
+    out = _assess(
+        {"id": "sn1", "age": 55, "survey": [["今日感受", "肚脐眼旁边一跳一跳的怪怪的", 2]]}
+    )
     assert out["disposition"] == "urgent"
     reason = next(r for r in out["reasons"] if r["code"] == "symptom-unrecognised")
     assert "“肚脐眼旁边一跳一跳的怪怪的”" in reason["text"]
@@ -45,7 +47,9 @@ def test_all_well_is_not_unrecognised() -> None:
 
 def test_partly_read_text_is_not_judged_on_the_word_we_know() -> None:
     # 没劲 alone is minor; the clause we cannot read may be anything (#15)
-    out = _assess({"id": "sn4", "age": 66, "survey": [["症状描述", "右脚一跳一跳的怪怪的，没劲", 1]]})
+    out = _assess(
+        {"id": "sn4", "age": 66, "survey": [["症状描述", "右脚一跳一跳的怪怪的，没劲", 1]]}
+    )
     assert out["disposition"] in ("urgent", "emergency")
     reason = next(r for r in out["reasons"] if r["code"] == "symptom-unrecognised")
     assert "右脚一跳一跳的怪怪的" in reason["text"]
