@@ -1,32 +1,30 @@
 """The patient context a diet answer is judged against: medicines, conditions, food allergies.
 
-It comes from the request (``patient`` object), from the stored FHIR record (``patient_id``),
-and from medicines/conditions/allergies named in a free-text question. Each item keeps the
+Diet's view of the one shared ``clinical.knowledge.patient.PatientContext``, built from the
+stored FHIR record (``patient_id``) or the inline ``patient`` object (the shared inline
+schema), plus medicines/conditions/allergies named in a free-text question. Each item keeps the
 patient's own wording (shown as ``because``) next to what it resolved to.
 
-Clinical invariants: every active MedicationRequest counts; the latest eGFR, potassium and
-uric acid results add CKD / hyperkalaemia / hyperuricaemia when they cross the thresholds in
-``data/lab_conditions.csv`` (only when the unit matches: no guessed conversions) (and one stopped within the last
-14 days, since several interactions outlast the last dose); an item that does not resolve is
-kept as *unresolved* so the engine can refuse ``ok``; drug and environmental allergies never
-block a food.
+Clinical invariants (which facts count is decided by the shared builder): active and on-hold
+orders count, and a stopped one within its washout window (``knowledge/data/washout.csv``:
+a cephalosporin for 7 days, since the disulfiram-like reaction outlasts the last dose);
+refuted/entered-in-error conditions and allergies count nowhere; the latest eGFR, potassium
+and uric acid results add CKD / hyperkalaemia / hyperuricaemia (``lab_conditions.csv``, unit
+must match); an item that does not resolve is kept as *unresolved* so the engine can refuse
+``ok``; drug and environmental allergies never block a food.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from clinical.diet.knowledge import Allergen, ConditionEntry, Food, KnowledgeBase, normalise
 from clinical.diet.medicines import ResolvedMedicine, resolve_medicine
+from clinical.knowledge import patient as kp
 
-RECENT_STOP_DAYS = 14
-POST_OP_DAYS = 90
-_ACTIVE_MED = {"active", "on-hold"}
-_ENDED_MED = {"completed", "stopped"}
-_INACTIVE_CLINICAL = {"inactive", "resolved", "remission"}
-_BAD_VERIFICATION = {"refuted", "entered-in-error"}
+POST_OP_DAYS = kp.SURGERY_WINDOW_DAYS
 _NON_FOOD_ALLERGY_CATEGORIES = {"medication", "environment", "biologic"}
 
 
@@ -64,6 +62,9 @@ class PatientContext:
     medicines: list[MedicineItem] = field(default_factory=list)
     conditions: list[ConditionItem] = field(default_factory=list)
     allergies: list[AllergyItem] = field(default_factory=list)
+    # the shared context it was built from (age, weight, pregnancy, labs …); None when the
+    # question alone is the context
+    patient: kp.PatientContext | None = None
 
     def condition_keys(self) -> set[str]:
         return {c.entry.key for c in self.conditions if c.entry is not None}
@@ -137,187 +138,48 @@ def resolve_allergy(text: str, categories: list[str] | None, kb: KnowledgeBase) 
     return AllergyItem(raw)
 
 
-# --- from the request's ``patient`` object --------------------------------------------------
+# --- from the shared patient context ---------------------------------------------------------
 
 
-def _text_and_codes(item: Any) -> tuple[str, list[tuple[str, str]]]:
-    """Accept "高血压", {"text", "code", "system"} or a FHIR CodeableConcept."""
-    if isinstance(item, str):
-        return item, []
-    if not isinstance(item, dict):
-        return "", []
-    codings: list[tuple[str, str]] = []
-    if item.get("code") and isinstance(item.get("code"), str):
-        codings.append((str(item.get("system") or ""), item["code"]))
-    concept = item.get("code") if isinstance(item.get("code"), dict) else item
-    for c in concept.get("coding") or []:
-        if isinstance(c, dict) and c.get("code"):
-            codings.append((str(c.get("system") or ""), str(c["code"])))
-    text = item.get("text") or item.get("name") or concept.get("text") or ""
-    if not text:
-        for c in concept.get("coding") or []:
-            if isinstance(c, dict) and c.get("display"):
-                text = c["display"]
-                break
-    return str(text), codings
-
-
-def _atc(codings: list[tuple[str, str]]) -> list[str]:
-    return [code for system, code in codings if "atc" in system.lower() or not system]
-
-
-def from_payload(patient: dict[str, Any], kb: KnowledgeBase) -> PatientContext:
-    ctx = PatientContext()
-    for item in patient.get("current_medications") or []:
-        text, codings = _text_and_codes(item)
-        if text or codings:
-            ctx.medicines.append(
-                MedicineItem(text or codings[0][1], resolve_medicine(text, _atc(codings), kb))
-            )
-    for item in patient.get("conditions") or []:
-        text, codings = _text_and_codes(item)
-        if text or codings:
-            ctx.conditions.append(
-                ConditionItem(text or codings[0][1], resolve_condition(text, codings, kb))
-            )
-    for item in patient.get("allergies") or []:
-        text, _ = _text_and_codes(item)
-        categories = item.get("category") if isinstance(item, dict) else None
-        if text:
-            ctx.allergies.append(
-                resolve_allergy(text, categories if isinstance(categories, list) else None, kb)
-            )
-    return ctx
-
-
-# --- from the stored FHIR record ------------------------------------------------------------
-
-
-def _status(resource: dict[str, Any], key: str) -> str:
-    concept = resource.get(key) or {}
-    for c in concept.get("coding") or []:
-        if c.get("code"):
-            return str(c["code"])
-    return ""
-
-
-def _concept(resource: dict[str, Any], key: str) -> tuple[str, list[tuple[str, str]]]:
-    concept = resource.get(key) or {}
-    codings = [
-        (str(c.get("system") or ""), str(c["code"]))
-        for c in concept.get("coding") or []
-        if c.get("code")
-    ]
-    text = concept.get("text") or next(
-        (c.get("display") for c in concept.get("coding") or [] if c.get("display")), ""
-    )
-    return str(text), codings
-
-
-def _date(value: Any) -> date | None:
-    if not isinstance(value, str) or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
-def _medication_end(mr: dict[str, Any]) -> date | None:
-    ends = [_date(((mr.get("dispenseRequest") or {}).get("validityPeriod") or {}).get("end"))]
-    for d in mr.get("dosageInstruction") or []:
-        bounds = ((d.get("timing") or {}).get("repeat") or {}).get("boundsPeriod") or {}
-        ends.append(_date(bounds.get("end")))
-    known = [e for e in ends if e is not None]
-    return max(known) if known else None
-
-
-def from_record(record: Any, kb: KnowledgeBase, today: date) -> PatientContext:
-    """Build the context from ``ammed_fhir.store.PatientRecord``."""
-    ctx = PatientContext()
-    for mr in record.medication_requests:
-        status = mr.get("status", "")
-        note = ""
-        if status in _ENDED_MED:
-            end = _medication_end(mr)
-            if end is None or end < today - timedelta(days=RECENT_STOP_DAYS):
-                continue
-            note = f"近{RECENT_STOP_DAYS}天内停用"
-        elif status not in _ACTIVE_MED:
-            continue
-        text, codings = _concept(mr, "medicationCodeableConcept")
-        if not text:
-            text = str((mr.get("medicationReference") or {}).get("display") or "")
-        if not (text or codings):
-            continue
+def from_knowledge(shared: kp.PatientContext, kb: KnowledgeBase) -> PatientContext:
+    """Diet's view of the shared context: its orders, conditions (lab-derived ones by key),
+    allergies and recent surgeries resolved against the diet knowledge base."""
+    ctx = PatientContext(patient=shared)
+    for order in shared.orders:
         ctx.medicines.append(
-            MedicineItem(text or codings[0][1], resolve_medicine(text, _atc(codings), kb), note)
-        )
-    for cond in record.conditions:
-        if _status(cond, "clinicalStatus") in _INACTIVE_CLINICAL:
-            continue
-        if _status(cond, "verificationStatus") in _BAD_VERIFICATION:
-            continue
-        text, codings = _concept(cond, "code")
-        if text or codings:
-            ctx.conditions.append(
-                ConditionItem(text or codings[0][1], resolve_condition(text, codings, kb))
+            MedicineItem(
+                order.text, resolve_medicine(order.text, list(order.atc), kb), order.note_zh
             )
-    for allergy in record.allergies:
-        if _status(allergy, "clinicalStatus") in _INACTIVE_CLINICAL:
-            continue
-        if _status(allergy, "verificationStatus") in _BAD_VERIFICATION:
-            continue
-        text, _ = _concept(allergy, "code")
-        if text:
-            ctx.allergies.append(resolve_allergy(text, allergy.get("category"), kb))
-    _lab_conditions(ctx, record, kb)
-    for proc in record.procedures:
-        if proc.get("status") not in (None, "completed", "in-progress"):
-            continue
-        when = _date(proc.get("performedDateTime")) or _date(
-            (proc.get("performedPeriod") or {}).get("start")
         )
-        if when is None or not (today - timedelta(days=POST_OP_DAYS) <= when <= today):
-            continue
-        text, _ = _concept(proc, "code")
-        label = f"{text or '手术'}（{when.isoformat()}）"
+    for cond in shared.conditions:
+        entry = None
+        if cond.source == "lab":
+            entry = next((kb.conditions[k] for k in sorted(cond.keys) if k in kb.conditions), None)
+        if entry is None:
+            entry = resolve_condition(cond.text, list(cond.codings), kb)
+        ctx.conditions.append(ConditionItem(cond.text, entry))
+    for allergy in shared.allergies:
+        ctx.allergies.append(resolve_allergy(allergy.text, list(allergy.categories) or None, kb))
+    for day, text, _ref in shared.surgeries:  # within the last 90 days (the shared builder)
+        label = f"{text or '手术'}（{day.isoformat()}）"
         key = "cholecystectomy" if "胆囊切除" in text else "post_operative"
         ctx.conditions.append(ConditionItem(label, kb.conditions[key]))
     return ctx
 
 
-_BAD_OBSERVATION = {"entered-in-error", "cancelled", "registered"}
+def from_payload(data: dict[str, Any] | kp.PatientContext, kb: KnowledgeBase) -> PatientContext:
+    """From the inline ``patient`` object (raw JSON, validated by the shared inline schema:
+    ``InlinePatientError`` when malformed) or an already built shared context."""
+    shared = data if isinstance(data, kp.PatientContext) else kp.PatientContext.from_inline(data)
+    return from_knowledge(shared, kb)
 
 
-def _lab_conditions(ctx: PatientContext, record: Any, kb: KnowledgeBase) -> None:
-    """The latest result of each lab in ``lab_conditions.csv`` that crosses its threshold."""
-    latest: dict[str, dict[str, Any]] = {}
-    wanted = {lab.loinc for lab in kb.lab_conditions}
-    for obs in record.observations:  # ordered by effective time: later ones win
-        if obs.get("status") in _BAD_OBSERVATION:
-            continue
-        for c in (obs.get("code") or {}).get("coding") or []:
-            if "loinc" in str(c.get("system", "")) and c.get("code") in wanted:
-                latest[c["code"]] = obs
-    have = ctx.condition_keys()
-    for loinc, obs in latest.items():
-        qty = obs.get("valueQuantity") or {}
-        value = qty.get("value")
-        if not isinstance(value, int | float):
-            continue
-        units = {str(qty.get("code") or ""), str(qty.get("unit") or "")}
-        for lab in kb.lab_conditions:
-            if lab.loinc != loinc or not units & set(lab.units) or not lab.matches(value):
-                continue
-            if lab.condition in have:
-                break
-            when = _date(obs.get("effectiveDateTime")) or _date(obs.get("issued"))
-            label = f"{lab.label_zh} {value:g} {qty.get('unit') or qty.get('code')}"
-            label += f"（{when.isoformat()}）" if when else ""
-            ctx.conditions.append(ConditionItem(label, kb.conditions[lab.condition]))
-            have.add(lab.condition)
-            break
+def from_record(record: Any, kb: KnowledgeBase, today: date) -> PatientContext:
+    """Build the context from ``ammed_fhir.store.PatientRecord`` through the shared builder."""
+    from django.utils import timezone
+
+    now = timezone.make_aware(datetime.combine(today, time(12)))
+    return from_knowledge(kp.build(record, now=now), kb)
 
 
 def with_names(

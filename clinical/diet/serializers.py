@@ -2,46 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from clinical.knowledge.serializers import InlinePatientSerializer
+
 MAX_FOOD_CHARS = 100
 MAX_QUESTION_CHARS = 500
-MAX_ITEMS = 50
-MAX_ITEM_CHARS = 2000
 
 
-class ContextItemField(serializers.JSONField):
-    """A medicine/condition/allergy: "高血压", {"text", "code", "system"} or a CodeableConcept."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        data = super().to_internal_value(data)
-        if isinstance(data, str):
-            if not data.strip():
-                raise serializers.ValidationError("must not be blank")
-            if len(data) > 200:
-                raise serializers.ValidationError("at most 200 characters")
-            return data.strip()
-        if isinstance(data, dict):
-            if len(json.dumps(data, ensure_ascii=False)) > MAX_ITEM_CHARS:
-                raise serializers.ValidationError(f"at most {MAX_ITEM_CHARS} characters")
-            return data
-        raise serializers.ValidationError("must be a string or an object")
-
-
-def _items(help_text: str) -> serializers.ListField:
-    return serializers.ListField(
-        child=ContextItemField(), max_length=MAX_ITEMS, required=False, help_text=help_text
-    )
-
-
-class PatientContextSerializer(serializers.Serializer):
-    conditions = _items("Conditions: Chinese text, or {text, code, system} (SNOMED CT / ICD-10).")
-    allergies = _items("Allergies: text, or {text, category} (category as in AllergyIntolerance).")
-    current_medications = _items("Current medicines: names, or {text, code} (ATC).")
+# The inline patient is the shared schema (``clinical.knowledge.serializers``): one OpenAPI
+# component "InlinePatient" for guidance, diet and the monitor; unknown keys are a 400.
+PatientContextSerializer = InlinePatientSerializer
 
 
 class StrictCharField(serializers.CharField):

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from ammed_fhir import access, store
 from clinical.diet import services
 from clinical.diet.serializers import DietConsultRequestSerializer, DietConsultResponseSerializer
+from clinical.knowledge import patient as kp
 
 
 class DietConsultView(APIView):
@@ -48,7 +49,7 @@ class DietConsultView(APIView):
         answer = services.consult(
             food=data.get("food"),
             question=data.get("question"),
-            patient=data.get("patient"),
+            patient=kp.from_inline(data["patient"]) if data.get("patient") else None,
             record=record,
         )
         return Response(answer.to_dict())

@@ -216,10 +216,13 @@ def strengths_in(text: str) -> list[float]:
 
 @dataclass
 class PatientContext:
-    """What the safety checks know about the patient. Free-text lists are resolved against
-    the KB (conditions → condition keys, allergies → ingredients/allergy classes,
-    current medications → ingredient keys); FHIR ``system|code`` strings are accepted
-    in ``conditions`` (ICD-10 and SNOMED CT codes listed in ``data/conditions.csv``)."""
+    """What the safety checks know about the patient: medkb's view of the one shared
+    ``clinical.knowledge.patient.PatientContext`` (built by ``from_record``/``from_knowledge``;
+    inline requests go through the shared inline schema). Free-text lists are resolved against
+    the KB (conditions → condition keys, allergies → ingredients/allergy classes, current
+    medications → ingredient keys); FHIR ``system|code`` strings are accepted in
+    ``conditions``. ``condition_keys`` are keys the shared layer already resolved (codes,
+    lab-derived conditions such as eGFR < 60 → ckd)."""
 
     age_years: float | None = None
     sex: str | None = None  # "male" | "female" | None
@@ -231,16 +234,16 @@ class PatientContext:
     allergies: list[str] = field(default_factory=list)
     current_medications: list[str] = field(default_factory=list)
     recent_surgery_days: float | None = None  # days since the latest surgery, if known
+    condition_keys: frozenset[str] = frozenset()
 
     @classmethod
     def from_record(cls, patient_id: str, today: date | None = None) -> PatientContext | None:
-        """Build from the stored FHIR record (``ammed_fhir.store.patient_record``): age from
-        birthDate, latest body weight (LOINC 29463-7), active Conditions, active
-        AllergyIntolerances, active MedicationRequests. None if the patient is unknown.
-        Callers must check access first (``ammed_fhir.access.require_patient``)."""
-        from ammed_fhir import store
+        """Build from the stored FHIR record through the shared builder
+        (``clinical.knowledge.patient``). None if the patient is unknown. Callers must check
+        access first (``ammed_fhir.access.require_patient``)."""
+        from clinical.knowledge.patient import context_records
 
-        record = store.patient_record(patient_id)
+        record = context_records([patient_id]).get(patient_id)
         if record is None:
             return None
         return cls.from_fhir(record, today=today)
@@ -248,95 +251,39 @@ class PatientContext:
     @classmethod
     def from_fhir(cls, record: Any, today: date | None = None) -> PatientContext:
         """As ``from_record`` but from an already loaded ``store.PatientRecord``."""
-        from django.utils import timezone
+        from clinical.knowledge.patient import build
 
-        today = today or timezone.localdate()
-        patient = record.patient
-        age = None
-        birth = patient.get("birthDate")
-        if birth:
-            try:
-                parts = [int(x) for x in birth.split("-")] + [1, 1]
-                b = date(parts[0], parts[1], parts[2])
-                age = (today - b).days / 365.25
-            except ValueError:
-                age = None
-        gender = patient.get("gender")
-        sex = gender if gender in ("male", "female") else None
+        return cls.from_knowledge(build(record, now=_noon(today)))
 
-        def concept_texts(cc: dict | None) -> list[str]:
-            if not cc:
-                return []
-            out = [cc["text"]] if cc.get("text") else []
-            for c in cc.get("coding") or []:
-                if c.get("display"):
-                    out.append(c["display"])
-                if c.get("code"):
-                    out.append(f"{c.get('system', '')}|{c['code']}")
-            return out
-
-        def active(res: dict, field_name: str = "clinicalStatus") -> bool:
-            codes = [c.get("code") for c in (res.get(field_name) or {}).get("coding") or []]
-            return not codes or any(c in ("active", "recurrence", "relapse") for c in codes)
-
-        conditions: list[str] = []
-        pregnant = False
-        breastfeeding = False
-        for cond in record.conditions:
-            if not active(cond):
-                continue
-            texts = concept_texts(cond.get("code"))
-            joined = " ".join(texts).lower()
-            if "77386006" in joined or "妊娠" in joined or "怀孕" in joined or "pregnan" in joined:
-                pregnant = True
-            if "哺乳" in joined or "breastfeeding" in joined or "lactat" in joined:
-                breastfeeding = True
-            conditions.extend(texts)
-        allergies: list[str] = []
-        for a in record.allergies:
-            if active(a):
-                allergies.extend(t for t in concept_texts(a.get("code")) if "|" not in t)
-        meds: list[str] = []
-        for mr in record.medication_requests:
-            if mr.get("status") not in ("active", "on-hold", None):
-                continue
-            cc = mr.get("medicationCodeableConcept") or {}
-            names = [t for t in concept_texts(cc) if "|" not in t]
-            if names:
-                meds.append(" ".join(names))
-        surgery_days = None
-        for proc in record.procedures:
-            if proc.get("status") not in (None, "completed", "in-progress"):
-                continue
-            when = (
-                proc.get("performedDateTime")
-                or (proc.get("performedPeriod") or {}).get("end")
-                or (proc.get("performedPeriod") or {}).get("start")
-            )
-            if isinstance(when, str) and len(when) >= 10:
-                try:
-                    d = date.fromisoformat(when[:10])
-                except ValueError:
-                    continue
-                days = (today - d).days
-                if days >= 0 and (surgery_days is None or days < surgery_days):
-                    surgery_days = float(days)
-        weight = None
-        for obs in record.observations:
-            codes = [c.get("code") for c in (obs.get("code") or {}).get("coding") or []]
-            if "29463-7" in codes and (obs.get("valueQuantity") or {}).get("value") is not None:
-                weight = float(obs["valueQuantity"]["value"])  # ordered by time: last wins
+    @classmethod
+    def from_knowledge(cls, ctx: Any) -> PatientContext:
+        """medkb's view of a shared ``clinical.knowledge.patient.PatientContext``: current
+        orders and orders stopped within their washout are current medications (a
+        cephalosporin stopped 5 days ago still reacts with alcohol)."""
         return cls(
-            age_years=round(age, 2) if age is not None else None,
-            sex=sex,
-            weight_kg=weight,
-            pregnant=pregnant,
-            breastfeeding=breastfeeding,
-            conditions=list(dict.fromkeys(conditions)),
-            allergies=list(dict.fromkeys(allergies)),
-            current_medications=list(dict.fromkeys(meds)),
-            recent_surgery_days=surgery_days,
+            age_years=ctx.age_years,
+            sex=ctx.sex if ctx.sex in ("male", "female") else None,
+            weight_kg=ctx.weight_kg,
+            pregnant=bool(ctx.pregnant),
+            pregnancy_weeks=ctx.pregnancy_weeks,
+            breastfeeding=bool(ctx.breastfeeding),
+            conditions=list(dict.fromkeys(ctx.condition_texts)),
+            allergies=list(dict.fromkeys(ctx.allergy_texts)),
+            current_medications=list(dict.fromkeys(ctx.medication_texts)),
+            recent_surgery_days=ctx.recent_surgery_days,
+            condition_keys=ctx.condition_keys,
         )
+
+
+def _noon(day: date | None) -> Any:
+    """``day`` as an instant on the site's calendar (None: now)."""
+    if day is None:
+        return None
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time(12)))
 
 
 def check_patient(ingredient_keys: list[str], patient_context: PatientContext) -> list[Reason]:

@@ -7,6 +7,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from clinical.knowledge.serializers import InlinePatientSerializer
+
 MAX_CABINET = 30
 MAX_LIST = 50
 MAX_TEXT = 200
@@ -30,36 +32,9 @@ def _text_list(max_items: int = MAX_LIST, **kw: Any) -> serializers.ListField:
     )
 
 
-class PatientSerializer(serializers.Serializer):
-    age_years = FiniteFloatField(min_value=0, max_value=125)
-    sex = serializers.ChoiceField(
-        choices=["male", "female", "other", "unknown"], required=False, allow_null=True
-    )
-    weight_kg = FiniteFloatField(min_value=0.5, max_value=350, required=False, allow_null=True)
-    pregnant = serializers.BooleanField(required=False, default=False)
-    pregnancy_weeks = FiniteFloatField(min_value=0, max_value=45, required=False, allow_null=True)
-    breastfeeding = serializers.BooleanField(required=False, default=False)
-    conditions = _text_list(required=False, default=list)
-    allergies = _text_list(required=False, default=list)
-    current_medications = _text_list(required=False, default=list)
-    recent_surgery_days = FiniteFloatField(
-        min_value=0, max_value=36500, required=False, allow_null=True
-    )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        errors: dict[str, str] = {}
-        if attrs.get("pregnant"):
-            if attrs.get("sex") == "male":
-                errors["pregnant"] = "男性不能标记为怀孕 (pregnant contradicts sex=male)"
-            elif attrs["age_years"] < 10 or attrs["age_years"] > 60:
-                errors["pregnant"] = "年龄与怀孕不符 (pregnant contradicts age_years)"
-        if attrs.get("pregnancy_weeks") is not None and not attrs.get("pregnant"):
-            errors["pregnancy_weeks"] = "填写孕周时 pregnant 必须为 true"
-        if attrs.get("breastfeeding") and attrs.get("sex") == "male":
-            errors["breastfeeding"] = "男性不能标记为哺乳期 (breastfeeding contradicts sex=male)"
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
+# The shared inline patient (``clinical.knowledge.serializers``, one OpenAPI component
+# "InlinePatient" for every endpoint); guidance additionally needs the age (below).
+PatientSerializer = InlinePatientSerializer
 
 
 class GuidanceRequestSerializer(serializers.Serializer):
@@ -76,6 +51,14 @@ class GuidanceRequestSerializer(serializers.Serializer):
         if has_patient == has_id:
             raise serializers.ValidationError(
                 {"patient": "请提供 patient 或 patient_id 其中之一 (exactly one is required)"}
+            )
+        if has_patient and attrs["patient"].get("age_years") is None:
+            raise serializers.ValidationError(
+                {
+                    "patient": {
+                        "age_years": ["用药指导需要年龄 (age_years is required for guidance)"]
+                    }
+                }
             )
         if not attrs.get("symptoms") and attrs.get("temperature_c") is None:
             raise serializers.ValidationError(

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ammed_fhir.access import require_patient
+from clinical.knowledge import patient
 from clinical.medkb import api
 from clinical.medkb.serializers import GuidanceRequestSerializer, GuidanceResponseSerializer
 from clinical.medkb.services.guidance import GuidanceRequest, advise
@@ -37,19 +38,7 @@ class MedicationGuidanceView(APIView):
             if ctx is None:
                 return Response({"patient_id": ["患者不存在 (patient not found)"]}, status=404)
         else:
-            p = data["patient"]
-            ctx = api.PatientContext(
-                age_years=p["age_years"],
-                sex=p.get("sex"),
-                weight_kg=p.get("weight_kg"),
-                pregnant=p.get("pregnant", False),
-                pregnancy_weeks=p.get("pregnancy_weeks"),
-                breastfeeding=p.get("breastfeeding", False),
-                conditions=p.get("conditions", []),
-                allergies=p.get("allergies", []),
-                current_medications=p.get("current_medications", []),
-                recent_surgery_days=p.get("recent_surgery_days"),
-            )
+            ctx = api.PatientContext.from_knowledge(patient.from_inline(data["patient"]))
         answer = advise(
             GuidanceRequest(
                 patient=ctx,

@@ -13,8 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ammed_fhir import access, audit
+from clinical.knowledge import patient
+from clinical.knowledge.serializers import InlinePatientSerializer
 from clinical.monitor import services
-from clinical.monitor.context import ContextError, PatientContext
+from clinical.monitor.context import PatientContext
 from clinical.monitor.models import Review, ReviewStatus
 
 MAX_TEXT = 100_000  # request size guard; the monitor itself holds anything over its own limit
@@ -42,13 +44,9 @@ class FindingSerializer(serializers.Serializer):
 class CheckRequestSerializer(serializers.Serializer):
     text = StrictCharField(max_length=MAX_TEXT, trim_whitespace=False)
     patient_id = serializers.CharField(required=False, max_length=64)
-    patient = serializers.JSONField(
+    patient = InlinePatientSerializer(
         required=False,
-        help_text=(
-            "Inline patient context: id, age|age_years, sex, allergies [str], conditions [str], "
-            "medications|current_medications [str | {name, dosage}], pregnant (bool), "
-            "pregnancy_weeks, breastfeeding (bool), weight_kg. Unknown keys are a 400 naming them."
-        ),
+        help_text="Inline patient context: the shared InlinePatient schema (unknown keys: 400).",
     )
     structured = serializers.JSONField(required=False)
     category = serializers.CharField(required=False, max_length=32, default="guidance")
@@ -59,10 +57,7 @@ class CheckRequestSerializer(serializers.Serializer):
         if "structured" in attrs and not isinstance(attrs["structured"], dict | type(None)):
             raise ValidationError({"structured": "must be an object"})
         if "patient" in attrs:
-            try:
-                attrs["context"] = PatientContext.from_dict(attrs["patient"])
-            except ContextError as exc:
-                raise ValidationError({"patient": str(exc)}) from exc
+            attrs["context"] = PatientContext.from_knowledge(patient.from_inline(attrs["patient"]))
         return attrs
 
 

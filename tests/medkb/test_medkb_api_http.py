@@ -33,7 +33,7 @@ def post(client, body) -> tuple[int, dict]:
         ),
         (
             {
-                "patient": {**PATIENT, "pregnancy_weeks": 20},
+                "patient": {**PATIENT, "pregnant": False, "pregnancy_weeks": 20},
                 "cabinet": ["泰诺林"],
                 "temperature_c": 38.5,
             },

@@ -23,6 +23,7 @@ from clinical.followup.services.ruledata import load
 from clinical.followup.services.units import to_canonical
 from clinical.knowledge import conditions as knowledge_conditions
 from clinical.knowledge import drugs as knowledge_drugs
+from clinical.knowledge import patient as knowledge_patient
 
 log = logging.getLogger(__name__)
 LOINC = "http://loinc.org"
@@ -81,7 +82,7 @@ class Facts:
 
     patient_id: str
     now: datetime
-    age: int | None = None
+    age: int | None = None  # completed years (the shared age helper, patient's calendar)
     readings: dict[str, list[Reading]] = field(default_factory=dict)  # oldest first
     symptoms: dict[str, Symptom] = field(default_factory=dict)  # latest statement per concept
     conditions: dict[str, list[str]] = field(default_factory=dict)  # flag → Condition refs
@@ -97,6 +98,8 @@ class Facts:
     unrecognised: list[tuple[datetime, str]] = field(default_factory=list)
     # the patient's own words behind each unrecognised reference (quoted to the clinician, #15)
     unrecognised_words: dict[str, str] = field(default_factory=dict)
+    # the one shared patient context these facts were built from (weight, labs, pregnancy …)
+    patient: knowledge_patient.PatientContext | None = None
 
     # -- helpers used by the rule families -------------------------------------------------
     def current(self, kind: str) -> Reading | None:
@@ -161,25 +164,8 @@ def _ref(resource: dict[str, Any]) -> str:
     return f"{resource.get('resourceType')}/{resource.get('id')}"
 
 
-def _age(patient: dict[str, Any], now: datetime) -> int | None:
-    born = parse_fhir_datetime(patient.get("birthDate"))
-    if born is None:
-        return None
-    today = timezone.localtime(now).date()  # birthdays turn on the hospital's calendar
-    b = born.date()
-    return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
-
-
-def _is_active_condition(cond: dict[str, Any]) -> bool:
-    codes = [c.get("code") for c in _codings(cond.get("clinicalStatus"))]
-    if codes and not set(codes) & {"active", "recurrence", "relapse"}:
-        return False
-    ver = [c.get("code") for c in _codings(cond.get("verificationStatus"))]
-    return not (set(ver) & {"refuted", "entered-in-error"})
-
-
 def classify_condition(cond: dict[str, Any]) -> list[str]:
-    flags = []
+    """Follow-up condition flags of one FHIR Condition (through the shared condition table)."""
     codings = _codings(cond.get("code"))
     text = _text_of(cond.get("code"))
     # the shared condition table (clinical.knowledge, #23): SNOMED CT exact, ICD-10 prefix, terms
@@ -190,10 +176,12 @@ def classify_condition(cond: dict[str, Any]) -> list[str]:
         ],
         [text],
     )
-    for flag, spec in load("conditions").items():
-        if spec["condition"] in keys:
-            flags.append(flag)
-    return flags
+    return condition_flags(keys)
+
+
+def condition_flags(keys: frozenset[str] | set[str]) -> list[str]:
+    """Follow-up condition flags (``conditions.yaml``) of shared condition keys."""
+    return [flag for flag, spec in load("conditions").items() if spec["condition"] in keys]
 
 
 def _med_text(mr: dict[str, Any]) -> str:
@@ -205,10 +193,15 @@ def _med_text(mr: dict[str, Any]) -> str:
 
 
 def classify_medication(mr: dict[str, Any]) -> list[str]:
-    flags = []
+    """Follow-up medication flags of one FHIR MedicationRequest."""
     codings = _codings(mr.get("medicationCodeableConcept"))
-    text = _med_text(mr)
     atc = [str(c.get("code") or "") for c in codings if c.get("system") == ATC]
+    return medication_flags(_med_text(mr), atc)
+
+
+def medication_flags(text: str, atc: list[str] | tuple[str, ...]) -> list[str]:
+    """Follow-up medication flags (``medications.yaml``) of a medication's text and ATC codes."""
+    flags = []
     for flag, spec in load("medications").items():
         # class membership from the shared drug table (clinical.knowledge, #23)
         if "ingredient" in spec:
@@ -402,22 +395,26 @@ def _procedure_time(proc: dict[str, Any]) -> datetime | None:
 
 
 def build_facts(record: PatientRecord, now: datetime) -> Facts:
-    """Facts about ``record`` at ``now`` (pure: no queries)."""
-    facts = Facts(patient_id=str(record.patient.get("id")), now=now, age=_age(record.patient, now))
-    for cond in record.conditions:
-        if not _is_active_condition(cond):
-            continue
-        facts.condition_refs.append(_ref(cond))
-        for flag in classify_condition(cond):
-            facts.conditions.setdefault(flag, []).append(_ref(cond))
-    for mr in record.medication_requests:
-        if mr.get("status") not in ("active", "on-hold", None):
-            continue
-        if mr.get("status") == "on-hold":
-            continue
-        facts.med_names[_ref(mr)] = _med_text(mr).split(" ")[0] or "药物"
-        for flag in classify_medication(mr):
-            facts.meds.setdefault(flag, []).append(_ref(mr))
+    """Facts about ``record`` at ``now`` (pure: no queries). Age, conditions (lab-derived ones
+    too) and medications come from the one shared patient context
+    (``clinical.knowledge.patient``): an on-hold order counts (a held warfarin still
+    anticoagulates), as does one stopped within its washout window."""
+    shared = knowledge_patient.build(record, now=now)
+    facts = Facts(
+        patient_id=str(record.patient.get("id")),
+        now=now,
+        age=int(shared.age_years) if shared.age_years is not None else None,
+        patient=shared,
+    )
+    for cond in shared.conditions:
+        if cond.ref.startswith("Condition/"):
+            facts.condition_refs.append(cond.ref)
+        for flag in condition_flags(cond.keys):
+            facts.conditions.setdefault(flag, []).append(cond.ref)
+    for order in shared.orders:
+        facts.med_names[order.ref] = order.text.split(" ")[0] or "药物"
+        for flag in medication_flags(order.search_text, order.atc):
+            facts.meds.setdefault(flag, []).append(order.ref)
     for proc in record.procedures:
         if proc.get("status") not in ("completed", "in-progress", None):
             continue

@@ -78,6 +78,8 @@ def build_profile(kb: KnowledgeBase, ctx: PatientContext) -> Profile:
     )
     for c in ctx.conditions or []:
         p.conditions |= _match_terms(c, kb.conditions)
+    # keys the shared patient context resolved (codes, lab-derived: eGFR < 60 → ckd)
+    p.conditions |= {k for k in getattr(ctx, "condition_keys", ()) or () if k in kb.conditions}
     if "hypertension_uncontrolled" in p.conditions:
         p.conditions.add("hypertension")
     if "ckd_severe" in p.conditions:

@@ -26,6 +26,8 @@ def ordered(ctx: CheckContext) -> dict[str, OrderedDrug]:
         return ctx.patient.memo["orders"]
     out: dict[str, OrderedDrug] = {}
     for med in ctx.patient.medications:
+        if not getattr(med, "current", True):  # stopped, still in its washout: not an order
+            continue
         text = lexicon.fold(med.text)
         mentions = kb.find_mentions(text)
         if not mentions:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from ammed_fhir import audit, bulk, store
 from ammed_fhir.search_columns import parse_fhir_datetime, reference_id
 from clinical.knowledge import drugs as knowledge_drugs
+from clinical.knowledge import patient as knowledge_patient
 from clinical.orders.models import (
     DoseReminder,
     OrderSchedule,
@@ -178,13 +179,17 @@ def _parse_cached(text: str):  # hospitals repeat the same sigs; never mutated
     return parse_sig(text)
 
 
-def age_of(patient: dict[str, Any] | None, today: dt.date | None = None) -> float | None:
-    """Age in years from ``Patient.birthDate`` (None when unknown)."""
-    born = parse_fhir_datetime((patient or {}).get("birthDate"))
-    if born is None:
-        return None
-    today = today or timezone.localdate()
-    return (today - born.date()).days / 365.25
+def patient_context(
+    patient_id: str, now: dt.datetime | None = None
+) -> knowledge_patient.PatientContext | None:
+    """The one shared patient context as orders see it: on the patient's own calendar (their
+    routine's time zone when they have one, else their record's, else the site's)."""
+    tz = (
+        PatientRoutine.objects.filter(patient_id=patient_id)
+        .values_list("timezone", flat=True)
+        .first()
+    )
+    return knowledge_patient.PatientContext.for_patient(patient_id, now=now, tz=tz or None)
 
 
 def plan_order(
@@ -395,10 +400,11 @@ def sync_order(request_id: str, now: dt.datetime | None = None) -> OrderSchedule
         cancel_future(request_id, now)
         return None
     patient_id = reference_id(mr.get("subject"), "Patient")
+    context = patient_context(patient_id, now) if patient_id else None
     plan = plan_order(
         mr,
         _context_text(patient_id) if patient_id else "",
-        age_of(store.read("Patient", patient_id)) if patient_id else None,
+        context.age_years if context else None,
     )
     if not patient_id:
         plan.status, plan.issues = OrderStatus.NEEDS_REVIEW, [*plan.issues, "医嘱没有患者"]
@@ -516,8 +522,11 @@ def bulk_sync(
         for rtype, pid, data in Resource.objects.filter(
             resource_type__in=["Procedure", "Condition", "Patient"], patient_id__in=pids
         ).values_list("resource_type", "patient_id", "data"):
-            if rtype == "Patient":
-                ages[pid] = age_of(data)
+            if rtype == "Patient":  # the shared age helper, on the patient's calendar
+                routine = routines.get(pid)
+                ages[pid] = knowledge_patient.patient_age(
+                    data, now, routine.timezone if routine else None
+                )
             else:
                 context.setdefault(pid, []).append(data)
         approvals = dict(

@@ -1,0 +1,785 @@
+"""The one patient context (issue #23): what every engine and the monitor know about a patient.
+
+Built ONCE per patient, from the stored FHIR record (``PatientContext.from_record``) or from
+the inline ``patient`` object of an API request (``PatientContext.from_inline``, validated by
+``clinical.knowledge.serializers.InlinePatientSerializer``). Medication guidance (medkb), the
+output monitor, diet, follow-up and orders adapt it to their own view; none of them reads
+statuses, dates or codes of a record on its own any more.
+
+Clinical invariants:
+- an order counts while it is ``active`` or ``on-hold`` (a held warfarin still anticoagulates)
+  or has no status, and for its washout window after it was stopped or completed
+  (``data/washout.csv``, per ingredient or class, with its source: a cephalosporin stopped 5
+  days ago still reacts with alcohol). A stopped order without a washout row no longer counts;
+- a Condition or AllergyIntolerance whose verification status is ``refuted`` or
+  ``entered-in-error`` counts nowhere; ``unconfirmed``/``provisional``/``differential`` ones
+  count and are flagged (``unconfirmed``); an inactive/resolved/remission one does not count;
+  an unknown status counts (what we do not understand is never benign);
+- the latest result of each lab in ``data/lab_conditions.csv`` adds its condition (eGFR 25 →
+  ckd) only when its unit is one the row names (no guessed conversion);
+- the weight is the latest body weight in kg (g converted; any other unit is left out);
+- age is computed by ONE helper (``age_years``) on the patient's own calendar: the date in the
+  patient's time zone (FHIR ``Patient.extension`` timezone, else the site's ``TIME_ZONE``), not
+  the UTC date; completed years plus the fraction of the current year (a 6-month-old is 0.5;
+  ``int(age)`` is the age in completed years);
+- unknown is ``None``, never "no": ``pregnant``/``breastfeeding`` are ``None`` when nothing in
+  the record says either way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from clinical.knowledge import conditions as kc
+from clinical.knowledge import drugs as kd
+
+SNOMED = kc.SNOMED
+LOINC = "http://loinc.org"
+ATC = "http://www.whocc.no/atc"
+TIMEZONE_EXTENSION = "http://hl7.org/fhir/StructureDefinition/timezone"
+
+CURRENT_ORDER = frozenset({"active", "on-hold", ""})
+ENDED_ORDER = frozenset({"stopped", "completed"})
+INACTIVE_CLINICAL = frozenset({"inactive", "resolved", "remission"})
+EXCLUDED_VERIFICATION = frozenset({"refuted", "entered-in-error"})
+UNCONFIRMED_VERIFICATION = frozenset({"unconfirmed", "provisional", "differential"})
+BAD_OBSERVATION = frozenset({"entered-in-error", "cancelled", "registered"})
+DONE_PROCEDURE = frozenset({"completed", "in-progress", ""})
+
+WEIGHT_LOINC = ("29463-7", "3141-9")  # body weight; body weight measured
+INR_LOINC = ("6301-6", "34714-6")
+GESTATIONAL_AGE_LOINC = ("49051-6", "11884-4", "18185-9")  # gestational age in weeks
+PREGNANCY_STATUS_LOINC = "82810-3"  # answers LA15173-0 pregnant, LA26683-5 not pregnant
+PREGNANT_ANSWERS = {"LA15173-0": True, "LA26683-5": False}
+SURGERY_WINDOW_DAYS = 90
+
+
+class InlinePatientError(ValueError):
+    """An inline ``patient`` object is malformed; ``errors`` names each bad key (API → 400)."""
+
+    def __init__(self, errors: dict[str, Any]):
+        self.errors = errors
+        super().__init__("; ".join(f"patient.{k}: {v}" for k, v in errors.items()))
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True)
+class ConditionFact:
+    """A condition the patient has: their words, its codings, the shared condition keys."""
+
+    text: str  # the primary wording (CodeableConcept text, else the first display)
+    keys: frozenset[str]
+    codings: tuple[tuple[str, str], ...] = ()
+    unconfirmed: bool = False
+    source: str = "record"  # record | inline | lab
+    ref: str = ""
+    terms: tuple[str, ...] = ()  # every wording (text and displays) used for matching
+
+    @property
+    def search_text(self) -> str:
+        return " ".join(self.terms) if self.terms else self.text
+
+
+@dataclass(frozen=True)
+class AllergyFact:
+    """An allergy or intolerance as recorded (``category``: food, medication, environment…)."""
+
+    text: str
+    categories: tuple[str, ...] = ()
+    unconfirmed: bool = False
+    ref: str = ""
+    terms: tuple[str, ...] = ()
+
+    @property
+    def search_text(self) -> str:
+        return " ".join(self.terms) if self.terms else self.text
+
+
+@dataclass(frozen=True)
+class Order:
+    """A medicine the patient takes or took within its washout window."""
+
+    text: str  # the medication as written (CodeableConcept text, displays)
+    dosage: str = ""
+    atc: tuple[str, ...] = ()
+    ingredients: tuple[str, ...] = ()  # shared drug keys (empty: unknown to the knowledge)
+    status: str = "active"
+    stopped_on: dt.date | None = None
+    washout_until: dt.date | None = None  # last day it still counts after stopping
+    washout_source: str = ""
+    ref: str = ""
+    terms: tuple[str, ...] = ()
+
+    @property
+    def search_text(self) -> str:
+        return " ".join(self.terms) if self.terms else self.text
+
+    @property
+    def current(self) -> bool:
+        """Active, on hold or without status (not a stopped order within its washout)."""
+        return self.status in CURRENT_ORDER
+
+    @property
+    def note_zh(self) -> str:
+        """``2026-05-01停用，停药后7天内仍需注意`` for an order counted through its washout."""
+        if self.current or self.stopped_on is None or self.washout_until is None:
+            return ""
+        days = (self.washout_until - self.stopped_on).days
+        return f"{self.stopped_on.isoformat()}停用，停药后{days}天内仍需注意"
+
+
+@dataclass(frozen=True)
+class Lab:
+    """The latest result of one LOINC code."""
+
+    loinc: str
+    value: float
+    unit: str
+    at: dt.datetime | None
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class PatientContext:
+    """Everything the engines and the monitor know about one patient (immutable)."""
+
+    patient_id: str = ""
+    birth_date: dt.date | None = None
+    age_years: float | None = None
+    sex: str | None = None  # male | female | other | unknown | None
+    time_zone: str = ""
+    weight_kg: float | None = None
+    pregnant: bool | None = None
+    pregnancy_weeks: float | None = None
+    breastfeeding: bool | None = None
+    conditions: tuple[ConditionFact, ...] = ()
+    allergies: tuple[AllergyFact, ...] = ()
+    orders: tuple[Order, ...] = ()
+    labs: tuple[Lab, ...] = ()
+    recent_surgery_days: float | None = None
+    surgeries: tuple[tuple[dt.date, str, str], ...] = ()  # (day, text, ref) within 90 days
+    today: dt.date | None = None  # the patient's local date the context was built for
+    notes: tuple[str, ...] = ()  # what was left out and why (unit unknown …)
+
+    # -- views every consumer uses -----------------------------------------------------------
+    @property
+    def condition_keys(self) -> frozenset[str]:
+        out: set[str] = set()
+        for c in self.conditions:
+            out |= c.keys
+        return frozenset(out)
+
+    @property
+    def condition_texts(self) -> list[str]:
+        """Each condition's wordings joined (lab-derived ones name their condition)."""
+        return [c.search_text for c in self.conditions if c.search_text]
+
+    @property
+    def allergy_texts(self) -> list[str]:
+        return [a.search_text for a in self.allergies if a.search_text]
+
+    @property
+    def medication_texts(self) -> list[str]:
+        return [o.search_text for o in self.orders if o.search_text]
+
+    @property
+    def current_orders(self) -> tuple[Order, ...]:
+        return tuple(o for o in self.orders if o.current)
+
+    @property
+    def ingredient_keys(self) -> frozenset[str]:
+        return frozenset(k for o in self.orders for k in o.ingredients)
+
+    @property
+    def unconfirmed(self) -> list[str]:
+        """Conditions and allergies counted although not confirmed (shown, never dropped)."""
+        return [c.text for c in self.conditions if c.unconfirmed] + [
+            a.text for a in self.allergies if a.unconfirmed
+        ]
+
+    def lab(self, *loinc: str) -> Lab | None:
+        """The latest result of any of these LOINC codes."""
+        found = [x for x in self.labs if x.loinc in loinc]
+        return max(found, key=lambda x: x.at or _EPOCH) if found else None
+
+    def on(self, cls_or_key: str) -> list[Order]:
+        """Orders of an ingredient key or a class (any spelling; parents count)."""
+        out = []
+        for o in self.orders:
+            if cls_or_key in o.ingredients or kd.medication_in_class(o.text, cls_or_key, o.atc):
+                out.append(o)
+        return out
+
+    # -- builders ------------------------------------------------------------------------------
+    @classmethod
+    def from_record(
+        cls, record: Any, now: dt.datetime | None = None, tz: str | None = None
+    ) -> PatientContext:
+        """Build from a stored ``ammed_fhir.store.PatientRecord`` (pure: no queries)."""
+        return build(record, now=now, tz=tz)
+
+    @classmethod
+    def for_patient(
+        cls, patient_id: str, now: dt.datetime | None = None, tz: str | None = None
+    ) -> PatientContext | None:
+        """Read the record and build (None for an unknown patient). Callers check access."""
+        record = context_records([patient_id]).get(patient_id)
+        return None if record is None else build(record, now=now, tz=tz)
+
+    @classmethod
+    def from_inline(cls, data: Any) -> PatientContext:
+        """Build from the raw inline ``patient`` JSON object (validated here by
+        ``InlinePatientSerializer``); raises ``InlinePatientError`` naming every bad or unknown
+        key. A view that already validated it calls ``patient.from_inline(validated_data)``."""
+        from clinical.knowledge.serializers import validate_inline
+
+        return from_inline(validate_inline(data))
+
+
+_EPOCH = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+
+
+# --------------------------------------------------------------------------- time and age
+
+
+def site_time_zone() -> str:
+    from django.conf import settings
+
+    return str(getattr(settings, "TIME_ZONE", "") or "UTC")
+
+
+def time_zone_of(patient: dict[str, Any] | None) -> str:
+    """The patient's IANA time zone (FHIR timezone extension), else the site's."""
+    for ext in (patient or {}).get("extension") or []:
+        if isinstance(ext, dict) and ext.get("url") == TIMEZONE_EXTENSION:
+            code = ext.get("valueCode")
+            if isinstance(code, str) and _zone(code) is not None:
+                return code
+    return site_time_zone()
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def local_date(now: dt.datetime | None, tz: str) -> dt.date:
+    """The patient's calendar date at ``now`` (the date in their zone, not the UTC date)."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    if timezone.is_naive(now):
+        return now.date()
+    return now.astimezone(_zone(tz) or ZoneInfo("UTC")).date()
+
+
+def birth_date_of(value: Any) -> dt.date | None:
+    """``Patient.birthDate`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``); a partial date takes
+    its first day."""
+    if not isinstance(value, str) or len(value) < 4:
+        return None
+    parts = (value[:10].split("-") + ["1", "1"])[:3]
+    try:
+        return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        return None
+
+
+def age_years(birth: dt.date | str | None, today: dt.date) -> float | None:
+    """THE age helper: completed years on ``today`` plus the fraction of the current year
+    (``int()`` of it is the age in completed years; birthdays on 29 February turn on 1 March
+    in other years). None when unknown or in the future."""
+    if isinstance(birth, str) or birth is None:
+        birth = birth_date_of(birth)
+    if birth is None or birth > today:
+        return None
+    years = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    last = _anniversary(birth, birth.year + years)
+    nxt = _anniversary(birth, birth.year + years + 1)
+    return round(years + (today - last).days / (nxt - last).days, 4)
+
+
+def _anniversary(birth: dt.date, year: int) -> dt.date:
+    try:
+        return birth.replace(year=year)
+    except ValueError:  # 29 February in a common year
+        return dt.date(year, 3, 1)
+
+
+def patient_age(
+    patient: dict[str, Any] | None, now: dt.datetime | None = None, tz: str | None = None
+) -> float | None:
+    """Age of a FHIR Patient at ``now`` on the patient's calendar."""
+    zone = tz or time_zone_of(patient)
+    return age_years((patient or {}).get("birthDate"), local_date(now, zone))
+
+
+# --------------------------------------------------------------------------- washout
+
+
+@dataclass(frozen=True)
+class Washout:
+    target: str  # ingredient key or class:<name>
+    days: int
+    reason_zh: str
+    source: str
+
+
+@lru_cache(maxsize=1)
+def washouts() -> tuple[Washout, ...]:
+    out = []
+    for r in kd.read_csv("washout.csv"):
+        target = r["target"]
+        if target.startswith("class:"):
+            if kd.canonical_class(target[6:]) is None:
+                raise kd.KnowledgeError(f"washout.csv: unknown class {target}")
+        elif kd.ingredient(target) is None:
+            raise kd.KnowledgeError(f"washout.csv: unknown ingredient {target}")
+        out.append(Washout(target, int(r["days"]), r["reason_zh"], r["source"]))
+    return tuple(out)
+
+
+def washout_of(ingredient_keys: Iterable[str]) -> Washout | None:
+    """The longest washout window of these ingredients (None: none is sourced)."""
+    found = [w for w in washouts() for k in ingredient_keys if kd.matches(w.target, k)]
+    return max(found, key=lambda w: w.days) if found else None
+
+
+# --------------------------------------------------------------------------- FHIR helpers
+
+
+def _codings(concept: Any) -> list[dict[str, Any]]:
+    if not isinstance(concept, dict):
+        return []
+    return [c for c in concept.get("coding") or [] if isinstance(c, dict)]
+
+
+def _status(resource: dict[str, Any], key: str) -> str:
+    for c in _codings(resource.get(key)):
+        if c.get("code"):
+            return str(c["code"])
+    return ""
+
+
+def _concept_terms(concept: Any) -> tuple[str, ...]:
+    """Text of a CodeableConcept and its codings' displays (so 中文 and English both match)."""
+    if not isinstance(concept, dict):
+        return ()
+    parts = [str(concept.get("text") or "")]
+    parts += [str(c.get("display") or "") for c in _codings(concept)]
+    return tuple(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
+
+
+def _concept_text(concept: Any) -> str:
+    """The primary wording: the text, else the first display."""
+    terms = _concept_terms(concept)
+    return terms[0] if terms else ""
+
+
+def _pairs(concept: Any) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (str(c.get("system") or ""), str(c["code"])) for c in _codings(concept) if c.get("code")
+    )
+
+
+def _ref(resource: dict[str, Any]) -> str:
+    return f"{resource.get('resourceType', '')}/{resource.get('id', '')}"
+
+
+def _date(value: Any) -> dt.date | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _when(value: Any) -> dt.datetime | None:
+    from ammed_fhir.search_columns import parse_fhir_datetime
+
+    return parse_fhir_datetime(value)
+
+
+def condition_keys_of(text: str, codings: Iterable[tuple[str, str]] = ()) -> frozenset[str]:
+    """Shared condition keys of a condition's text and codings (SNOMED CT exact, ICD-10
+    prefix; ``system|code`` written as text is read as a coding)."""
+    codings = list(codings)
+    texts = []
+    for part in (text or "").split():
+        if "|" in part and part.count("|") == 1:
+            system, code = part.split("|")
+            codings.append((system, code))
+        else:
+            texts.append(part)
+    return frozenset(kc.condition_keys(codings, [" ".join(texts)] if texts else []))
+
+
+def _order_end(mr: dict[str, Any], today: dt.date) -> dt.date:
+    """When a stopped/completed order stopped: the latest end date it states that is not
+    after today (its dosage bounds, its validity period); without one, the day the order
+    was last written (when it was set to stopped); else today (unknown: counted from today,
+    the safe side)."""
+    ends = [_date(((mr.get("dispenseRequest") or {}).get("validityPeriod") or {}).get("end"))]
+    for d in mr.get("dosageInstruction") or []:
+        if isinstance(d, dict):
+            bounds = ((d.get("timing") or {}).get("repeat") or {}).get("boundsPeriod") or {}
+            ends.append(_date(bounds.get("end")))
+    known = [e for e in ends if e is not None and e <= today]
+    if known:
+        return max(known)
+    written = _date((mr.get("meta") or {}).get("lastUpdated"))
+    return written if written is not None and written <= today else today
+
+
+def _order(mr: dict[str, Any], today: dt.date) -> Order | None:
+    status = str(mr.get("status") or "")
+    if status not in CURRENT_ORDER and status not in ENDED_ORDER:
+        return None  # cancelled, draft, entered-in-error, unknown: not taken
+    concept = mr.get("medicationCodeableConcept")
+    terms = _concept_terms(concept)
+    reference = str((mr.get("medicationReference") or {}).get("display") or "").strip()
+    if reference:
+        terms = (*terms, reference)
+    text = terms[0] if terms else ""
+    atc = tuple(code for system, code in _pairs(concept) if system == ATC)
+    if not text and not atc:
+        return None
+    joined = " ".join(terms)
+    keys = list(kd.ingredient_mentions(joined) or kd.resolve(text))
+    for code in atc:
+        keys += [k for k, ing in kd.ingredients().items() if code in ing.atc and k not in keys]
+    dosage = " ".join(
+        str(d.get("text") or "") for d in mr.get("dosageInstruction") or [] if isinstance(d, dict)
+    ).strip()
+    order = Order(
+        text=text or atc[0],
+        dosage=dosage,
+        atc=atc,
+        ingredients=tuple(dict.fromkeys(keys)),
+        status=status,
+        ref=_ref(mr),
+        terms=terms,
+    )
+    if status in CURRENT_ORDER:
+        return order
+    washout = washout_of(order.ingredients)
+    if washout is None:
+        return None
+    stopped = _order_end(mr, today)
+    until = stopped + dt.timedelta(days=washout.days)
+    if until < today:
+        return None
+    return replace(order, stopped_on=stopped, washout_until=until, washout_source=washout.source)
+
+
+@lru_cache(maxsize=1)
+def lab_loincs() -> frozenset[str]:
+    return frozenset(lc.loinc for lc in kc.lab_conditions()) | frozenset(INR_LOINC)
+
+
+def wanted_observation_codes() -> list[str]:
+    """``system|code`` of every Observation a context reads (weight, labs, pregnancy)."""
+    codes = {*WEIGHT_LOINC, *lab_loincs(), *GESTATIONAL_AGE_LOINC, PREGNANCY_STATUS_LOINC}
+    return sorted(f"{LOINC}|{c}" for c in codes)
+
+
+def _lab_condition(lab: Lab) -> ConditionFact | None:
+    key = kc.lab_condition(lab.loinc, lab.value, lab.unit)
+    if key is None:
+        return None
+    cond = kc.conditions().get(key)  # its name is in ``terms``, so text matching finds it
+    label = next((lc.label_zh for lc in kc.lab_conditions() if lc.loinc == lab.loinc), lab.loinc)
+    when = f"（{lab.at.date().isoformat()}）" if lab.at else ""
+    return ConditionFact(
+        text=f"{label} {lab.value:g} {lab.unit}{when}",
+        terms=(f"{cond.name_zh if cond else key}：{label} {lab.value:g} {lab.unit}{when}",),
+        keys=frozenset({key}),
+        source="lab",
+        ref=lab.ref,
+    )
+
+
+def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) -> PatientContext:
+    """THE builder: a ``PatientContext`` from a ``store.PatientRecord`` at ``now`` (see the
+    module invariants)."""
+    patient = record.patient or {}
+    zone = tz or time_zone_of(patient)
+    today = local_date(now, zone)
+    notes: list[str] = []
+    gender = patient.get("gender")
+    sex = gender if gender in ("male", "female", "other", "unknown") else None
+
+    conditions: list[ConditionFact] = []
+    for cond in record.conditions:
+        if _status(cond, "clinicalStatus") in INACTIVE_CLINICAL:
+            continue
+        verification = _status(cond, "verificationStatus")
+        if verification in EXCLUDED_VERIFICATION:
+            continue
+        terms = _concept_terms(cond.get("code"))
+        codings = _pairs(cond.get("code"))
+        if not terms and not codings:
+            continue
+        conditions.append(
+            ConditionFact(
+                text=terms[0] if terms else codings[0][1],
+                keys=frozenset(kc.condition_keys(codings, terms)),
+                codings=codings,
+                unconfirmed=verification in UNCONFIRMED_VERIFICATION,
+                ref=_ref(cond),
+                terms=terms,
+            )
+        )
+    allergies: list[AllergyFact] = []
+    for a in record.allergies:
+        if _status(a, "clinicalStatus") in INACTIVE_CLINICAL:
+            continue
+        verification = _status(a, "verificationStatus")
+        if verification in EXCLUDED_VERIFICATION:
+            continue
+        terms = _concept_terms(a.get("code"))
+        if not terms:
+            continue
+        allergies.append(
+            AllergyFact(
+                text=terms[0],
+                categories=tuple(str(c) for c in a.get("category") or [] if isinstance(c, str)),
+                unconfirmed=verification in UNCONFIRMED_VERIFICATION,
+                ref=_ref(a),
+                terms=terms,
+            )
+        )
+    orders = [o for mr in record.medication_requests if (o := _order(mr, today)) is not None]
+
+    latest: dict[str, Lab] = {}
+    weight: Lab | None = None
+    pregnant_obs: bool | None = None
+    weeks: float | None = None
+    wanted = {*WEIGHT_LOINC, *lab_loincs(), *GESTATIONAL_AGE_LOINC, PREGNANCY_STATUS_LOINC}
+    for obs in record.observations:
+        if obs.get("status") in BAD_OBSERVATION:
+            continue
+        loincs = [c for s, c in _pairs(obs.get("code")) if s == LOINC and c in wanted]
+        if not loincs:
+            continue
+        at = _when(obs.get("effectiveDateTime")) or _when(obs.get("issued"))
+        if loincs[0] == PREGNANCY_STATUS_LOINC:
+            for _s, code in _pairs(obs.get("valueCodeableConcept")):
+                if code in PREGNANT_ANSWERS:
+                    pregnant_obs = PREGNANT_ANSWERS[code]
+            continue
+        qty = obs.get("valueQuantity") or {}
+        value = qty.get("value")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        unit = str(qty.get("code") or qty.get("unit") or "")
+        lab = Lab(loincs[0], float(value), unit, at, _ref(obs))
+        if lab.loinc in GESTATIONAL_AGE_LOINC:
+            if unit in ("wk", "周", "weeks"):
+                weeks = lab.value
+            continue
+        if lab.loinc in WEIGHT_LOINC:
+            kg = {"kg": 1.0, "g": 0.001}.get(unit)
+            if kg is None:
+                notes.append(f"体重单位“{unit or '未注明'}”无法安全换算，未使用（{lab.ref}）")
+                continue
+            lab = Lab(lab.loinc, lab.value * kg, "kg", at, lab.ref)
+            if weight is None or (lab.at or _EPOCH) >= (weight.at or _EPOCH):
+                weight = lab
+            continue
+        prev = latest.get(lab.loinc)
+        if prev is None or (lab.at or _EPOCH) >= (prev.at or _EPOCH):
+            latest[lab.loinc] = lab
+    have = {k for c in conditions for k in c.keys}
+    for lab in latest.values():
+        fact = _lab_condition(lab)
+        if fact is not None and not fact.keys <= have:
+            conditions.append(fact)
+            have |= fact.keys
+
+    surgeries: list[tuple[dt.date, str, str]] = []
+    for proc in record.procedures:
+        if str(proc.get("status") or "") not in DONE_PROCEDURE:
+            continue
+        when = (
+            proc.get("performedDateTime")
+            or (proc.get("performedPeriod") or {}).get("end")
+            or (proc.get("performedPeriod") or {}).get("start")
+        )
+        day = _date(when)
+        if day is None or not 0 <= (today - day).days <= SURGERY_WINDOW_DAYS:
+            continue
+        surgeries.append((day, _concept_text(proc.get("code")), _ref(proc)))
+    surgery_days = min(((today - d).days for d, _, _ in surgeries), default=None)
+
+    keys = {k for c in conditions for k in c.keys}
+    pregnant = True if "pregnancy" in keys or weeks is not None else pregnant_obs
+    breastfeeding = True if "breastfeeding" in keys else None
+    birth = birth_date_of(patient.get("birthDate"))
+    return PatientContext(
+        patient_id=str(patient.get("id") or ""),
+        birth_date=birth,
+        age_years=age_years(birth, today),
+        sex=sex,
+        time_zone=zone,
+        weight_kg=weight.value if weight else None,
+        pregnant=pregnant,
+        pregnancy_weeks=weeks if pregnant else None,
+        breastfeeding=breastfeeding,
+        conditions=tuple(conditions),
+        allergies=tuple(allergies),
+        orders=tuple(orders),
+        labs=tuple(sorted(latest.values(), key=lambda x: x.loinc)),
+        recent_surgery_days=float(surgery_days) if surgery_days is not None else None,
+        surgeries=tuple(sorted(surgeries)),
+        today=today,
+        notes=tuple(notes),
+    )
+
+
+def context_records(patient_ids: Iterable[str]) -> dict[str, Any]:
+    """The records a context needs, for several patients in one query: the Patient, its
+    Conditions, MedicationRequests, AllergyIntolerances and Procedures, and only the
+    Observations a context reads (weight, the labs of ``lab_conditions.csv``, INR, pregnancy;
+    on PostgreSQL selected by the indexed ``codes`` column), never the whole history."""
+    import orjson
+    from django.db import connection
+    from django.db.models import Q, TextField
+    from django.db.models.functions import Cast
+
+    from ammed_fhir.models import Resource
+    from ammed_fhir.store import PatientRecord
+
+    ids = sorted(set(patient_ids))
+    if not ids:
+        return {}
+    types = {
+        "Condition": "conditions",
+        "MedicationRequest": "medication_requests",
+        "AllergyIntolerance": "allergies",
+        "Procedure": "procedures",
+        "Observation": "observations",
+    }
+    q = Q(resource_type__in=["Patient", *[t for t in types if t != "Observation"]])
+    obs = Q(resource_type="Observation")
+    if connection.vendor == "postgresql":
+        obs &= Q(codes__has_any_keys=wanted_observation_codes())
+    rows = (
+        Resource.objects.filter(Q(patient_id__in=ids) & (q | obs))
+        .order_by("effective", "id")
+        .annotate(text=Cast("data", TextField()))
+        .values_list("patient_id", "resource_type", "text")
+    )
+    patients: dict[str, dict[str, Any]] = {}
+    buckets: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for pid, rtype, text in rows:
+        data = orjson.loads(text)
+        if rtype == "Patient":
+            patients[pid] = data
+        else:
+            buckets.setdefault(pid, {v: [] for v in types.values()})[types[rtype]].append(data)
+    return {
+        pid: PatientRecord(patient=p, **buckets.get(pid, {v: [] for v in types.values()}))
+        for pid, p in patients.items()
+    }
+
+
+# --------------------------------------------------------------------------- inline
+
+
+def from_inline(data: dict[str, Any]) -> PatientContext:
+    """A context from validated inline data (canonical keys; see ``serializers``)."""
+    conditions = []
+    for item in data.get("conditions") or []:
+        text, codings = item["text"], tuple(item.get("codings") or ())
+        conditions.append(
+            ConditionFact(
+                text=text or (codings[0][1] if codings else ""),
+                keys=condition_keys_of(text, codings),
+                codings=codings,
+                source="inline",
+            )
+        )
+    allergies = [
+        AllergyFact(text=a["text"], categories=tuple(a.get("categories") or ()))
+        for a in data.get("allergies") or []
+    ]
+    orders = []
+    for m in data.get("current_medications") or []:
+        text, atc = m["text"], tuple(m.get("atc") or ())
+        keys = list(kd.ingredient_mentions(text) or kd.resolve(text))
+        for code in atc:
+            keys += [k for k, ing in kd.ingredients().items() if code in ing.atc and k not in keys]
+        orders.append(
+            Order(
+                text=text or (atc[0] if atc else ""),
+                dosage=m.get("dosage") or "",
+                atc=atc,
+                ingredients=tuple(dict.fromkeys(keys)),
+                status="active",
+            )
+        )
+    labs = []
+    for lab in data.get("labs") or []:
+        at = lab.get("date")
+        when = (
+            dt.datetime.combine(at, dt.time(), tzinfo=dt.UTC) if isinstance(at, dt.date) else None
+        )
+        labs.append(Lab(lab["loinc"], float(lab["value"]), lab.get("unit") or "", when))
+    have = {k for c in conditions for k in c.keys}
+    for lab in labs:
+        fact = _lab_condition(lab)
+        if fact is not None and not fact.keys <= have:
+            conditions.append(fact)
+            have |= fact.keys
+    keys = {k for c in conditions for k in c.keys}
+    weeks = data.get("pregnancy_weeks")
+    pregnant = data.get("pregnant")
+    if pregnant is None and (weeks is not None or "pregnancy" in keys):
+        pregnant = True
+    breastfeeding = data.get("breastfeeding")
+    if breastfeeding is None and "breastfeeding" in keys:
+        breastfeeding = True
+    surgery = data.get("recent_surgery_days")
+    return PatientContext(
+        patient_id=str(data.get("id") or ""),
+        age_years=data.get("age_years"),
+        sex=data.get("sex"),
+        time_zone=site_time_zone(),
+        weight_kg=data.get("weight_kg"),
+        pregnant=pregnant,
+        pregnancy_weeks=weeks,
+        breastfeeding=breastfeeding,
+        conditions=tuple(conditions),
+        allergies=tuple(allergies),
+        orders=tuple(orders),
+        labs=tuple(labs),
+        recent_surgery_days=surgery,
+    )
+
+
+__all__ = [
+    "AllergyFact",
+    "ConditionFact",
+    "InlinePatientError",
+    "Lab",
+    "Order",
+    "PatientContext",
+    "age_years",
+    "build",
+    "context_records",
+    "from_inline",
+    "patient_age",
+    "time_zone_of",
+    "washout_of",
+]
