@@ -18,8 +18,33 @@ from clinical.followup.services.ruledata import rank
 
 SETTINGS = settings(derandomize=True, deadline=None, max_examples=100, database=None)
 
-RED_FLAGS = ["胸口疼", "突然喘不上气", "说话不清楚，嘴歪", "吐血了", "大便发黑", "晕倒了", "抽风了"]
-MINOR = ["有点咳嗽", "头疼", "有点累", "伤口有点疼", "头晕", "今天挺好", "没有不舒服"]
+RED_FLAGS = [
+    "胸口疼",
+    "突然喘不上气",
+    "说话不清楚，嘴歪",
+    "吐血了",
+    "大便发黑",
+    "晕倒了",
+    "抽风了",
+    "看东西重影，走路不稳",
+    "嘴唇肿起来了，嗓子发紧",
+    "胸口发紧，左胳膊发麻",
+    "摔了一跤，站不起来",
+    "嘴唇周围发麻",
+]
+MINOR = [
+    "有点咳嗽",
+    "头疼",
+    "有点累",
+    "伤口有点疼",
+    "头晕",
+    "今天挺好",
+    "没有不舒服",
+    "胃口一般",
+    "有点便秘",
+    "刀口有点痒",
+    "谢谢医生，其他还好",
+]
 UNRECOGNISED = ["右边腰上一跳一跳的怪怪的", "脚趾头发凉变白", "肚子里好像有东西往下坠"]
 # vitals: (kind, low, high, normal centre) in the builder's units
 VITALS = {
@@ -110,12 +135,23 @@ def test_a_worse_vital_sign_never_lowers(v: dict, step: float) -> None:
 
 
 @SETTINGS
-@given(vignettes(), st.sampled_from(["anticoagulant", "elderly", "surgery", "chemo"]))
+@given(
+    vignettes(),
+    st.sampled_from(
+        ["anticoagulant", "antiplatelet", "elderly", "surgery", "chemo", "postpartum", "diabetes"]
+    ),
+)
 def test_a_risk_modifier_never_lowers(v: dict, modifier: str) -> None:
     before = _disposition(v)["disposition"]
     w = copy.deepcopy(v)
     if modifier == "anticoagulant":
         w["meds"].append("rivaroxaban")
+    elif modifier == "antiplatelet":
+        w["meds"].append("clopidogrel")
+    elif modifier == "postpartum":
+        w.setdefault("surgery", {"days_ago": 10, "text": "剖宫产术", "snomed": "11466000"})
+    elif modifier == "diabetes":
+        w["conditions"] = sorted(set(w["conditions"]) | {"diabetes"})
     elif modifier == "elderly":
         w["age"] = max(w["age"], 80)
     elif modifier == "surgery":

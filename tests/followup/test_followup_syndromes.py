@@ -1,0 +1,169 @@
+"""Issue #15 syndromes as data, the lexicon-level rule, benign vocabulary and read clauses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from followup_vignette_builder import vignette_record
+
+from clinical.followup.services import lexicon
+from clinical.followup.services.engine import assess_record
+from clinical.followup.services.facts import Facts
+from clinical.followup.services.ruledata import RANK, load, rules
+from clinical.followup.services.rules import syndromes
+from clinical.knowledge import symptoms
+
+
+def _assess(v: dict) -> dict:
+    now = timezone.now()
+    return assess_record(vignette_record(v, now), now)
+
+
+def _codes(out: dict) -> set[str]:
+    return {r["code"] for r in out["reasons"]}
+
+
+def _clauses(when: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for clause in when:
+        out.append(clause)
+        for key in ("any", "all", "none"):
+            out += _clauses(clause.get(key, []))
+    return out
+
+
+def test_every_syndrome_names_known_concepts_flags_windows_and_a_source() -> None:
+    concepts = set(symptoms.concepts())
+    conditions, meds = set(load("conditions")), set(load("medications"))
+    windows = set(load("syndromes")["windows"])
+    for row in rules("syndromes"):
+        assert row["source"] and row["disposition"] in RANK and row["text"], row["code"]
+        for clause in _clauses(row["when"]):
+            named = clause.get("symptoms_any", []) + clause.get("symptoms_min", {}).get("of", [])
+            assert set(named) <= concepts, (row["code"], set(named) - concepts)
+            assert set(clause.get("conditions_any", [])) <= conditions, row["code"]
+            assert set(clause.get("meds_any", [])) <= meds, row["code"]
+            if "window" in clause:
+                assert clause["window"] in windows, row["code"]
+    for name, spec in load("syndromes")["windows"].items():
+        assert spec["source"] and spec["days"] > 0, name
+
+
+def test_an_empty_record_fires_no_syndrome() -> None:
+    assert syndromes.evaluate(Facts(patient_id="x", now=timezone.now())) == []
+
+
+def test_every_concept_a_followup_rule_names_is_in_the_shared_lexicon() -> None:
+    named: set[str] = set()
+    for row in load("red_flags"):
+        named |= set(row.get("symptoms", []))
+    assert named <= set(symptoms.concepts()), named - set(symptoms.concepts())
+
+
+def test_head_injury_on_an_antiplatelet_without_symptoms_is_an_emergency() -> None:
+    out = _assess(
+        {
+            "id": "sy1",
+            "age": 58,
+            "meds": ["clopidogrel"],
+            "survey": [["症状描述", "昨天晚上磕到头了，现在一切正常", 5]],
+        }
+    )
+    assert out["disposition"] == "emergency"
+    reason = next(r for r in out["reasons"] if r["code"] == "syndrome-head-injury-antithrombotic")
+    assert "NG232" in reason["source"] and "8小时" in reason["text"]
+    assert any(e.startswith("MedicationRequest/") for e in reason["evidence"])
+
+
+def test_the_same_head_injury_without_antithrombotics_is_urgent() -> None:
+    out = _assess({"id": "sy2", "age": 58, "survey": [["症状描述", "昨天晚上磕到头了", 5]]})
+    assert out["disposition"] == "urgent"
+    assert "syndrome-head-injury-antithrombotic" not in _codes(out)
+
+
+@pytest.mark.parametrize(("days", "fires"), [(41, True), (43, False)])
+def test_pre_eclampsia_window_is_six_weeks_after_delivery(days: int, fires: bool) -> None:
+    out = _assess(
+        {
+            "id": f"sy3-{days}",
+            "age": 30,
+            "surgery": {"days_ago": days, "text": "剖宫产术", "snomed": "11466000"},
+            "obs": [["bp", [152, 98], 1]],
+            "survey": [["症状描述", "头痛，眼前冒金星", 1]],
+        }
+    )
+    assert ("syndrome-preeclampsia" in _codes(out)) is fires
+    assert out["disposition"] == ("emergency" if fires else "routine")
+
+
+def test_a_measured_low_glucose_says_the_15_15_rule() -> None:
+    out = _assess({"id": "sy4", "age": 60, "meds": ["metformin"], "obs": [["glucose", 3.6, 1]]})
+    reason = next(r for r in out["reasons"] if r["code"] == "hypoglycemia-level1")
+    assert "15克快速升糖" in reason["text"] and "15分钟后复测" in reason["text"]
+    assert out["disposition"] == "routine"  # metformin alone: no modifier
+
+
+def test_a_low_glucose_on_a_sulfonylurea_is_urgent_and_says_why() -> None:
+    out = _assess({"id": "sy5", "age": 70, "meds": ["gliclazide"], "obs": [["glucose", 3.6, 1]]})
+    assert out["disposition"] == "urgent"
+    assert "modifier-hypoglycaemia-insulin-sulfonylurea" in _codes(out)
+
+
+def test_a_lexicon_concept_no_rule_names_gets_the_lexicon_level() -> None:
+    out = _assess({"id": "sy6", "age": 50, "survey": [["症状描述", "脖子硬，低不下头", 1]]})
+    assert out["disposition"] == "emergency"  # stiff neck: emergency in the shared lexicon
+    reason = next(r for r in out["reasons"] if r["code"] == "symptom-lexicon-level")
+    assert "颈项强直" in reason["text"] and "symptom_concepts.csv" in reason["source"]
+
+
+def test_a_level_none_concept_that_no_rule_names_is_still_unrecognised() -> None:
+    # "出血" (bleeding, where?) is in the lexicon at level none and in no follow-up row
+    assert symptoms.red_flag("bleeding") == "none"
+    assert "bleeding" not in lexicon.known_concepts()
+    out = _assess({"id": "sy7", "age": 50, "survey": [["症状描述", "出血", 1]]})
+    assert out["disposition"] == "urgent"
+    assert "symptom-unrecognised" in _codes(out)
+
+
+@pytest.mark.parametrize(
+    "text", ["伤口有点痒", "有点便秘", "胃口一般", "晚上睡得不太好", "嗓子有点干", "刀口有点麻"]
+)
+def test_everyday_complaints_are_read_and_self_care(text: str) -> None:
+    out = _assess({"id": "sy8", "age": 55, "survey": [["今日感受", text, 2]]})
+    assert out["disposition"] == "self-care", out["reasons"]
+    assert "symptom-unrecognised" not in _codes(out)
+    assert "120" in out["timeframe"]["text"]  # self-care always carries the safety net
+
+
+def test_reassurance_does_not_hide_unread_words_in_the_same_clause() -> None:
+    assert lexicon.reassuring("其他还好")
+    assert not lexicon.reassuring("其他还好但是脚趾头发凉变白")
+    out = _assess(
+        {"id": "sy9", "age": 55, "survey": [["今日感受", "其他还好但是脚趾头发凉变白", 2]]}
+    )
+    assert out["disposition"] == "urgent" and "symptom-unrecognised" in _codes(out)
+
+
+def test_thanks_alone_is_not_a_no() -> None:
+    assert lexicon.answer_polarity("谢谢医生，都挺好的") is False
+    assert lexicon.answer_polarity("谢谢") is None
+    assert lexicon.answer_polarity("阴天更明显") is None
+
+
+def test_a_degree_word_inside_a_term_is_read() -> None:
+    assert symptoms.present("手有点抖") == ["tremor"]
+    assert symptoms.present("头很昏") == ["dizziness"]
+    # the exact term still wins at equal length: mild wound pain, not wound pain
+    assert symptoms.present("伤口有点疼") == ["mild_wound_pain"]
+
+
+def test_site_words_are_interchangeable_inside_terms() -> None:
+    assert symptoms.present("心口发紧") == ["chest_tightness"]
+    assert symptoms.present("便便是黑的") == ["melena"]
+
+
+def test_context_concepts_are_not_complaints() -> None:
+    assert symptoms.is_context("postpartum") and symptoms.is_context("immobility")
+    assert not symptoms.is_context("chest_pain")
