@@ -734,10 +734,7 @@ def _history_params(request) -> tuple[int, int, Any]:
             else:
                 offset = int(value)
         elif name == "_since":
-            rng = search._date_range(value)
-            if rng is None:
-                raise FhirError.one(400, "invalid", f"_since {value!r} is not a FHIR instant", name)
-            since = rng[0]
+            since = search.parse_since(value, name)
         elif name != "_format":
             raise FhirError.one(
                 400, "not-supported", f"{name!r} is not supported on _history", name

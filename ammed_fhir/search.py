@@ -161,6 +161,28 @@ def _date_range(raw: str) -> tuple[datetime, datetime] | None:
     return start, end
 
 
+def parse_since(raw: str | None, where: str = "_since") -> datetime | None:
+    """The one reader of ``_since`` (``_history``, ``$everything``, ``$export``).
+
+    R4 types ``_since`` as an instant, so a dateTime must carry its zone; a bare date
+    (``2026``, ``2026-11``, ``2026-11-29``) is taken as the start of that period in the
+    server's zone, which is how ``_history`` has always read it. Anything else is a 400
+    naming the parameter."""
+    if not raw:
+        return None
+    if len(raw) > 10:
+        moment = parse_datetime(raw.replace("Z", "+00:00")) if "T" in raw else None
+        if moment is None or is_naive(moment):
+            raise FhirError.one(
+                400, "invalid", f"{where} {raw!r} must be an instant with a zone", where
+            )
+        return moment
+    rng = _date_range(raw)
+    if rng is None:
+        raise FhirError.one(400, "invalid", f"{where} {raw!r} is not a FHIR instant", where)
+    return rng[0]
+
+
 def parse(resource_type: str, params: list[tuple[str, str]]) -> SearchRequest:
     """Parse query parameters; raise FhirError(400) naming every unsupported or bad one."""
     supported = SEARCH_PARAMS.get(resource_type)

@@ -17,6 +17,7 @@ from django.db.models import Q
 from ammed_fhir import access, compartments
 from ammed_fhir.models import Resource
 from ammed_fhir.outcomes import FhirError
+from ammed_fhir.search import parse_since
 from ammed_fhir.validation import is_resource_type
 
 PARAMETERS = {
@@ -36,18 +37,6 @@ def parse_types(raw: str | None, where: str = "_type") -> list[str] | None:
     if bad:
         raise FhirError.one(400, "not-supported", f"unknown resource type(s) {bad}", where)
     return types
-
-
-def parse_since(raw: str | None, where: str = "_since") -> datetime | None:
-    if not raw:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise FhirError.one(400, "invalid", f"{where} must be an instant with a zone", where)
-    return moment
 
 
 def _patients(row: Resource) -> set[str]:

@@ -31,8 +31,9 @@ from django.db.models import Q
 
 from ammed_fhir import access, audit, fhirjson
 from ammed_fhir.models import Resource
-from ammed_fhir.operations.everything import parse_since, parse_types
+from ammed_fhir.operations.everything import parse_types
 from ammed_fhir.outcomes import FhirError
+from ammed_fhir.search import parse_since
 from ammed_fhir.subscriptions.delivery import redact_headers
 
 PARAMETERS = {

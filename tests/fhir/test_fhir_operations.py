@@ -4,6 +4,7 @@ the outsider sees nothing (forbidden looks like unknown)."""
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -230,3 +231,31 @@ def test_a_job_that_fails_says_so_and_the_snapshot_time_is_its_start(
     manifest = emr_client.get(f"/fhir/$export-poll-status/{job['id']}").json()
     # the next _since is taken before the first row is read (was: after the last file)
     assert datetime.fromisoformat(manifest["transactionTime"]) <= first_read[0]
+
+
+@pytest.mark.parametrize(
+    ("since", "status"),
+    [
+        ("2999-01-01", 200),  # a date: the start of that day in the server's zone
+        ("2999-01-01T00:00:00Z", 200),
+        ("2999-01-01T08:00:00+08:00", 200),
+        ("2999-01-01T00:00:00", 400),  # a dateTime without its zone is not an instant
+        ("yesterday", 400),
+        ("2999-13-01", 400),
+    ],
+)
+def test_since_reads_the_same_on_history_everything_and_export(
+    records, emr_client, on_commit, since, status
+) -> None:
+    """One ``_since`` reader: a value one interaction accepts, the others accept too
+    (``$export`` used to refuse the date ``_history`` took)."""
+    since = quote(since)  # "+08:00" unencoded would arrive as " 08:00"
+    history = emr_client.get(f"/fhir/Patient/_history?_since={since}")
+    everything = emr_client.get(f"/fhir/Patient/pa/$everything?_since={since}")
+    kick = on_commit(emr_client, f"/fhir/$export?_since={since}", HTTP_PREFER="respond-async")
+    assert history.status_code == everything.status_code == status, history.content
+    assert kick.status_code == (202 if status == 200 else 400), kick.content
+    if status == 400:
+        assert "_since" in kick.json()["issue"][0]["expression"][0]
+    else:
+        assert history.json()["entry"] == [] and everything.json()["total"] == 0
