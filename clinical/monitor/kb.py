@@ -204,7 +204,7 @@ def _find_mentions(text: str) -> list[DrugMention]:
                 continue
             strength = product.ingredients[0].strength_mg if len(keys) == 1 else None
             out.append(DrugMention(m.start, m.end, m.surface, keys[0], keys, strength, m.key))
-        return _with_context_names(text, out)
+        return _with_context_names(text, _with_bare_names(text, out))
     pattern, alias_to_keys = _alias_index()
     products = _interim_products()
     out = []
@@ -226,6 +226,57 @@ def _interim_products() -> dict[str, str]:
             if lexicon.fold(n) not in own:
                 out[lexicon.fold(n)] = p.name
     return out
+
+
+# Dosage forms a product name ends with; the name without it is how people write it
+# (酚麻美敏 for 酚麻美敏片, 复方氨酚烷胺 for 复方氨酚烷胺胶囊).
+_FORMS = re.compile(
+    r"(?:缓释|控释|肠溶|分散|泡腾|咀嚼|含|口腔崩解)?(?:片|胶囊|软胶囊|颗粒|冲剂|口服液|口服溶液"
+    r"|混悬液|混悬滴剂|滴剂|糖浆|注射液|滴丸|丸)$"
+)
+
+
+@cache
+def _bare_names() -> tuple[re.Pattern[str] | None, dict[str, tuple[str, str, tuple[str, ...]]]]:
+    """Product names of the shared products table without their dosage form (≥ 3
+    characters, not otherwise a known name): bare name → (product, name, ingredient keys)."""
+    index = knowledge.name_index()
+    known = {lexicon.fold(n) for n in index}
+    bare: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    for p in knowledge.products().values():
+        if not p.ingredient_keys:
+            continue
+        for n in (p.name, *p.aliases):
+            folded = lexicon.fold(n)
+            stem = _FORMS.sub("", folded)
+            if stem == folded or len(stem) < 3 or stem in known or stem.isascii():
+                continue
+            if any(stem.startswith(k) for k in known if len(k) >= 2):
+                continue  # 泰诺林口服, 美林布洛芬: a known name plus a word, not a new name
+            bare.setdefault(stem, (p.name, stem, p.ingredient_keys))
+    if not bare:
+        return None, {}
+    alternation = "|".join(re.escape(b) for b in sorted(bare, key=len, reverse=True))
+    return re.compile(alternation), bare
+
+
+def _with_bare_names(text: str, found: list[DrugMention]) -> list[DrugMention]:
+    """``found`` plus products named without their dosage form (酚麻美敏, 复方氨酚烷胺)."""
+    pattern, bare = _bare_names()
+    if pattern is None:
+        return found
+    extra = []
+    for m in pattern.finditer(text):
+        # leftmost-longest: a shorter name inside it (伪麻 in 氨酚伪麻美芬) gives way
+        inside = [d for d in found if m.start() <= d.start and d.end <= m.end()]
+        if any(d.start < m.end() and m.start() < d.end for d in found if d not in inside):
+            continue
+        found = [d for d in found if d not in inside]
+        product, name, keys = bare[m.group(0)]
+        extra.append(DrugMention(m.start(), m.end(), name, keys[0], keys, None, product))
+    if not extra:
+        return found
+    return sorted([*found, *extra], key=lambda d: d.start)
 
 
 # Names the KB resolves but does not look for in running text because they are also everyday

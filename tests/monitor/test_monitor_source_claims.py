@@ -57,6 +57,7 @@ def test_alcohol_made_harmless_on_a_disulfiram_like_antibiotic_holds(text, order
         ("吃甲硝唑时一滴酒也不能喝。", []),
         ("头孢停药7天以后才可以喝酒。", []),  # the washout is respected
         ("少喝点酒对血压有好处，但最好不喝。", ["苯磺酸氨氯地平片 5mg 每日1次"]),  # no avoid-rule
+        ("请换个说法，例如：“吃头孢能喝酒吗？”", [CEPH]),  # an example question
     ],
 )
 def test_alcohol_prohibited_or_without_an_avoid_rule_is_no_permission(text, orders) -> None:
@@ -72,6 +73,8 @@ def test_alcohol_prohibited_or_without_an_avoid_rule_is_no_permission(text, orde
         ("感冒了可以把感冒灵颗粒和泰诺林一起吃，好得快。", []),  # both contain paracetamol
         ("头疼吃必理通，再加一包维C银翘片。", []),
         ("发烧可以吃泰诺林，每次1片。", ["对乙酰氨基酚片 0.5g 必要时"]),  # a second product
+        ("酚麻美敏和复方氨酚烷胺可以一起吃。", []),  # generic names without the dosage form
+        ("氨酚伪麻美芬白天吃，晚上再吃点必理通。", []),
     ],
 )
 def test_two_products_with_one_ingredient_suggested_together_hold(text, orders) -> None:
@@ -85,6 +88,18 @@ def test_two_products_with_one_ingredient_suggested_together_hold(text, orders) 
         ("可以吃泰诺林（对乙酰氨基酚），每次1片。", []),  # one product and its ingredient
         ("泰诺林或必理通任选一种。", []),
         ("不要使用感冒灵颗粒：与已推荐的泰诺林同样含有对乙酰氨基酚。", []),
+        # the guidance engine's own wording (bench/engine_holds.py)
+        (
+            "不要使用泰诺林：您正在使用的“对乙酰氨基酚片 0.5g”已含对乙酰氨基酚："
+            "不要再另外服用含对乙酰氨基酚的泰诺林，以免合计过量。",
+            ["对乙酰氨基酚片 0.5g 必要时"],
+        ),
+        (
+            "建议使用感冒灵颗粒（每次1袋（含对乙酰氨基酚200毫克、咖啡因4毫克、氯苯那敏4毫克），"
+            "24小时内不超过3次（对乙酰氨基酚合计不超过600毫克））。",
+            [],
+        ),
+        ("无法识别该药品，您是否指：泰诺、泰诺林、泰诺安？", []),  # a question, no advice
     ],
 )
 def test_one_product_or_alternatives_are_no_duplicate(text, orders) -> None:

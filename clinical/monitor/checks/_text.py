@@ -336,3 +336,10 @@ def class_statement(text: str, start: int, end: int) -> bool:
     """True for "阿莫西林属于青霉素类": the drug class of the drug named before it, which the
     checks judge on its own mention; the class name itself is no suggestion."""
     return text[end : end + 1] == "类" and bool(_CLASS_OF.search(text[max(0, start - 2) : start]))
+
+
+def question(text: str, pos: int) -> bool:
+    """True when the sentence holding ``pos`` is a question ("您是否指：泰诺、泰诺林？",
+    an example question "例如：吃头孢能喝酒吗？"): it asks, it does not advise."""
+    _, end = enclosing(text, pos, SENTENCE_END)
+    return text[end : end + 1] == "?"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from clinical.knowledge import drugs
 from clinical.monitor import kb, lexicon
-from clinical.monitor.checks._text import CLAUSE_END, enclosing, spans
+from clinical.monitor.checks._text import CLAUSE_END, enclosing, question, spans
 from clinical.monitor.types import CheckContext, Finding
 
 NAME = "alcohol"
@@ -121,6 +121,8 @@ def check(ctx: CheckContext) -> list[Finding]:
         if (c_start, c_end) in done:
             continue
         clause = text[c_start:c_end]
+        if question(text, m.start()):
+            continue  # "吃头孢能喝酒吗？" asks; the answer is its own sentence
         if any(p.search(clause) for p in _patterns("prohibition")):
             continue
         if not any(p.search(clause) for p in _patterns("permission")):

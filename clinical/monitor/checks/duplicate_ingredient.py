@@ -20,8 +20,11 @@ from clinical.knowledge import drugs
 from clinical.monitor import kb, lexicon
 from clinical.monitor.checks._orders import current_medication
 from clinical.monitor.checks._text import (
+    CLAUSE_END,
     _statement_only,
     advised_against,
+    enclosing,
+    question,
     while_on,
 )
 from clinical.monitor.kb import DrugMention
@@ -39,14 +42,25 @@ _EXCLUSIVE = re.compile(
 )
 
 
+# a prohibition of taking, anywhere before the drug in its clause ("不要再另外服用含对乙酰
+# 氨基酚的泰诺林": too far back for the short negation window of ``advised_against``)
+_PROHIBITED = re.compile(
+    r"(?:不要|不能|不可|不宜|不应|别|避免|勿|禁止|切勿)(?:再)?(?:另外|同时|自行|额外)?"
+    r"(?:服用|使用|吃|用|加用|合用)"
+)
+
+
 def _suggested(ctx: CheckContext, m: DrugMention) -> bool:
     text = ctx.text
     mentions = ctx.mentions()
+    c_start, _ = enclosing(text, m.start, CLAUSE_END)
     return not (
         advised_against(text, m.start, m.end, mentions)
+        or _PROHIBITED.search(text, c_start, m.start)
         or _statement_only(text, m)
         or while_on(text, m.start, m.end)
         or current_medication(ctx, m)
+        or question(text, m.start)
     )
 
 
@@ -55,13 +69,23 @@ def _dosed(key: str) -> bool:
     return any(drugs.max_dose(key, setting) is not None for setting in ("otc", "rx"))
 
 
-def _same_drug(a: DrugMention, b: DrugMention) -> bool:
-    """Two names of one drug: one product, or an ingredient named with the same ingredients
-    ("泰诺林（对乙酰氨基酚）"); a different product, or an ingredient next to a combination
-    product, is another drug."""
+def _same_drug(a: DrugMention, b: DrugMention, text: str = "") -> bool:
+    """Two names of one drug: one product, an ingredient named with the same ingredients
+    ("泰诺林（对乙酰氨基酚）"), or an ingredient named inside the bracket that describes the
+    product before it ("感冒灵颗粒（每次1袋（含…咖啡因4毫克…）"); a different product, or an
+    ingredient next to a combination product, is another drug."""
     if a.product and b.product:
         return a.product == b.product
-    return set(a.all_keys) == set(b.all_keys)
+    if set(a.all_keys) == set(b.all_keys):
+        return True
+    first, second = (a, b) if a.start < b.start else (b, a)
+    between = text[first.end : second.start]
+    return (
+        bool(first.product)
+        and not second.product
+        and set(second.all_keys) <= set(first.all_keys)
+        and between.count("(") > between.count(")")
+    )
 
 
 def _order_mentions(ctx: CheckContext) -> list[tuple[str, DrugMention]]:
@@ -75,16 +99,20 @@ def _order_mentions(ctx: CheckContext) -> list[tuple[str, DrugMention]]:
 
 
 def check(ctx: CheckContext) -> list[Finding]:
+    text = ctx.text
+    orders = _order_mentions(ctx)
     mentions = [m for m in ctx.mentions() if _suggested(ctx, m)]
     if not mentions:
         return []
-    text = ctx.text
+    # a name of an order's own drug is the order, not a second suggestion (the orders are
+    # compared with every suggestion below)
+    pairable = [m for m in mentions if not any(_same_drug(m, o) for _t, o in orders)]
     out: list[Finding] = []
     seen: set[str] = set()
-    for i, a in enumerate(mentions):
-        for b in mentions[i + 1 :]:
+    for i, a in enumerate(pairable):
+        for b in pairable[i + 1 :]:
             shared = [k for k in a.all_keys if k in b.all_keys and k != "ethanol" and _dosed(k)]
-            if not shared or shared[0] in seen or _same_drug(a, b):
+            if not shared or shared[0] in seen or _same_drug(a, b, text):
                 continue
             if _EXCLUSIVE.search(text) or re.search(r"或|还是", text[a.end : b.start]):
                 continue
@@ -101,7 +129,7 @@ def check(ctx: CheckContext) -> list[Finding]:
                     SOURCE,
                 )
             )
-    for order_text, o in _order_mentions(ctx):
+    for order_text, o in orders:
         for m in mentions:
             shared = [k for k in m.all_keys if k in o.all_keys and k != "ethanol" and _dosed(k)]
             if not shared or shared[0] in seen or _same_drug(m, o) or _EXCLUSIVE.search(text):
