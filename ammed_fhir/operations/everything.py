@@ -4,7 +4,9 @@ resources those refer to (practitioners, organizations, medications, locationsâ€
 
 Parameters (R4 OperationDefinition ``Patient-everything``): ``_type`` (comma-separated
 resource types), ``_since`` (instant: only resources updated since), ``_count`` (page size;
-this server answers one page holding everything up to ``MAX_RESOURCES``).
+this server answers one page holding everything). A compartment larger than
+``MAX_RESOURCES`` is refused with ``too-costly`` naming the way out (``_type``, ``_since``
+or ``$export``), never cut short silently.
 """
 
 from __future__ import annotations
@@ -73,8 +75,15 @@ def patient_everything(
     rows = list(
         Resource.objects.filter(Q(patient_id=patient_id) | Q(other_patients__has_key=patient_id))
         .exclude(resource_type="Patient", resource_id=patient_id)
-        .order_by("resource_type", "resource_id")[:MAX_RESOURCES]
+        .order_by("resource_type", "resource_id")[: MAX_RESOURCES + 1]
     )
+    if len(rows) > MAX_RESOURCES:
+        raise FhirError.one(
+            400,
+            "too-costly",
+            f"Patient/{patient_id} has more than {MAX_RESOURCES} resources in its compartment: "
+            f"narrow the request with _type or _since, or use Patient/{patient_id}/$export",
+        )
     found: list[Resource] = [patient]
     seen = {("Patient", patient_id)}
     for row in rows:

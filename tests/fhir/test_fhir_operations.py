@@ -259,3 +259,17 @@ def test_since_reads_the_same_on_history_everything_and_export(
         assert "_since" in kick.json()["issue"][0]["expression"][0]
     else:
         assert history.json()["entry"] == [] and everything.json()["total"] == 0
+
+
+def test_everything_refuses_a_compartment_too_large_rather_than_cutting_it(
+    records, emr_client, monkeypatch
+) -> None:
+    from ammed_fhir.operations import everything
+
+    monkeypatch.setattr(everything, "MAX_RESOURCES", 1)  # pa holds obs-a and g1
+    resp = emr_client.get("/fhir/Patient/pa/$everything")
+    assert resp.status_code == 400
+    issue = resp.json()["issue"][0]
+    assert issue["code"] == "too-costly" and "$export" in issue["diagnostics"]
+    monkeypatch.setattr(everything, "MAX_RESOURCES", 2)
+    assert emr_client.get("/fhir/Patient/pa/$everything").json()["total"] == 4
