@@ -86,7 +86,12 @@ def unread_clauses(text: str) -> list[str]:
     for clause in _CLAUSES.split(normalise(text)):
         if not _CJK.search(clause):
             continue
-        if match(clause) or answer_polarity(clause) is not None:
+        found = match(clause)
+        if any(not symptoms.is_context(m.concept) for m in found):
+            continue
+        if found and _only_context(clause):
+            continue  # "刚生完孩子", "上周刚做完化疗": a context statement, read in full
+        if answer_polarity(clause) is not None:
             continue
         if _DIGIT.search(clause) and any(w in clause for w in _measurement_words()):
             continue  # "体温37.9度": a reading, judged by the vital/lab rules
@@ -149,6 +154,21 @@ def _all_well(text: str) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+# What may stand around a context statement's term: time words, numbers, particles.
+_CONTEXT_FILLER = re.compile(
+    r"[\d一二两三四五六七八九十几半上下这前本刚已经才的了是在后个天周月年多]+"
+)
+
+
+def _only_context(clause: str) -> bool:
+    """A clause whose words are context statements (产后, 化疗后, 卧床) and time words only;
+    a context word never makes other words of its clause read ("突然右边腰上一跳一跳的")."""
+    form, _ = symptoms.matching_form(clause)
+    rest = form
+    for m in symptoms.find_symptoms(clause):
+        rest = rest.replace(m.term, " ", 1)
+    rest = _CONTEXT_FILLER.sub("", rest.replace(" ", ""))
+    return not _CJK.search(rest)
 
 
 @cache

@@ -30,6 +30,7 @@ from clinical.followup.services.rules.base import (
     keep_most_urgent_per_group,
     worst,
 )
+from clinical.knowledge import symptoms
 
 
 class _Hit:
@@ -87,6 +88,21 @@ def _vitals(facts: Facts, rows: list[list[Any]]) -> _Hit | None:
     return None
 
 
+def _repeat(facts: Facts, spec: dict[str, Any]) -> _Hit | None:
+    """The last ``n`` readings of a kind, the newest current and all within ``minutes`` of it,
+    all meet the threshold (a low glucose still low on the 15-minute recheck)."""
+    if facts.current(spec["kind"]) is None:
+        return None
+    rows = facts.readings.get(spec["kind"], [])[-spec["n"] :]
+    if len(rows) < spec["n"] or rows[-1].at - rows[0].at > timedelta(minutes=spec["minutes"]):
+        return None
+    if not all(compare(r.value, spec["op"], float(spec["value"])) for r in rows):
+        return None
+    hit = _Hit()
+    hit.refs += [r.ref for r in rows]
+    return hit
+
+
 def _clause(facts: Facts, clause: dict[str, Any]) -> _Hit | None:
     """The evidence that ``clause`` holds, or None."""
     hit = _Hit()
@@ -123,6 +139,11 @@ def _clause(facts: Facts, clause: dict[str, Any]) -> _Hit | None:
             if sub is None:
                 return None
             hit.add(sub)
+        elif key == "repeat_vitals":
+            sub = _repeat(facts, arg)
+            if sub is None:
+                return None
+            hit.add(sub)
         elif key == "age_min":
             if facts.age is None or facts.age < arg:
                 return None
@@ -155,9 +176,7 @@ def evaluate(facts: Facts) -> list[Reason]:
             continue
         labels = "、".join(
             dict.fromkeys(
-                lexicon.label(s.concept)
-                for s in hit.symptoms
-                if s.concept not in ("postpartum", "immobility")
+                lexicon.label(s.concept) for s in hit.symptoms if not symptoms.is_context(s.concept)
             )
         )
         reason = Reason(
