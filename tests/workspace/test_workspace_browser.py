@@ -63,11 +63,59 @@ def _held(key: str) -> Review:
     return Review.objects.get(communication_id=key)
 
 
+def _post_op_fever_and_wound() -> None:
+    """Day-5-style story for the screenshots: 38.6 ℃ today, and the patient writes that the
+    wound is red and oozing (one alert episode with every reason; symptoms on the timeline)."""
+    from django.utils import timezone
+
+    from clinical.agent.models import AgentMessage
+
+    now = timezone.now()
+    base = {"status": "final", "subject": {"reference": f"Patient/{PATIENT}"}}
+    store.write(
+        {
+            **base,
+            "resourceType": "Observation",
+            "id": "browser-temp",
+            "code": {"coding": [{"system": "http://loinc.org", "code": "8310-5"}]},
+            "effectiveDateTime": now.isoformat(),
+            "valueQuantity": {"value": 38.6, "unit": "Cel", "code": "Cel"},
+        }
+    )
+    store.write(
+        {
+            **base,
+            "resourceType": "Observation",
+            "id": "browser-wound",
+            "category": [
+                {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                            "code": "survey",
+                        }
+                    ]
+                }
+            ],
+            "code": {"text": "伤口情况"},
+            "effectiveDateTime": now.isoformat(),
+            "valueString": "伤口红肿，有渗液",
+        }
+    )
+    AgentMessage.objects.create(
+        patient_id=PATIENT,
+        direction="in",
+        text="伤口红肿，有渗液，今天发烧38.6度",
+        status="received",
+    )
+
+
 def test_each_role_main_flow(live_server):
     from playwright.sync_api import sync_playwright
 
     # All ORM work happens outside Playwright's event loop (before and after the browser).
     load_demo()
+    _post_op_fever_and_wound()
     run_assessment(PATIENT, trigger="demo")
     first, second = _held("browser-ws-1"), _held("browser-ws-2")
     out: dict[str, object] = {}
