@@ -658,8 +658,25 @@ class HistoryView(FhirView):
             current = current.filter(pk__in=ids.values("pk"))
             kept = kept.filter(resource_id__in=ids.values("resource_id"))
         wanted = offset + count
-        rows = sorted([*current[:wanted], *kept[:wanted]], key=lambda r: (r[2], r[1]), reverse=True)
-        total = current.count() + kept.count()
+        if access.sees_all_patients(request.user):
+            rows = sorted(
+                [*current[:wanted], *kept[:wanted]], key=lambda r: (r[2], r[1]), reverse=True
+            )
+            total = current.count() + kept.count()
+        else:
+            # Visibility can differ between versions (a message held, then released), so a
+            # caller confined to some patients is paged and counted over the versions they
+            # may read: totals and page sizes never include hidden versions.
+            rows = sorted(
+                (
+                    r
+                    for r in [*current, *kept]
+                    if store.is_deletion(r[3]) or _visible(request, r[3])
+                ),
+                key=lambda r: (r[2], r[1]),
+                reverse=True,
+            )
+            total = len(rows)
         page = rows[offset:wanted]
         base = request.build_absolute_uri("/fhir")
         entries = []

@@ -163,6 +163,20 @@ def test_patient_cannot_vread_a_held_version_after_approval(people, messages) ->
     assert UNSAFE not in held_version.content.decode()
     for name in ("rejected", "alert", "draft"):
         assert _status(client, f"/fhir/Communication/{messages[name]}/_history/1") == 404
+    # the history Bundle counts and pages only the versions the patient may read
+    history = client.get(f"{url}/_history").json()
+    assert history["total"] == 1
+    assert [e["response"]["etag"] for e in history["entry"]] == ['W/"2"']
+    assert UNSAFE not in json.dumps(history, ensure_ascii=False)
+    every = client.get("/fhir/Communication/_history").json()  # m-held v2 and "released"
+    assert every["total"] == len(every["entry"]) == 2
+    assert UNSAFE not in json.dumps(every, ensure_ascii=False)
+    first = client.get("/fhir/Communication/_history?_count=1").json()
+    assert first["total"] == 2 and len(first["entry"]) == 1
+    nxt = next(link["url"] for link in first["link"] if link["relation"] == "next")
+    second = client.get(nxt).json()
+    assert len(second["entry"]) == 1
+    assert not [link for link in second["link"] if link["relation"] == "next"]
 
 
 def test_patient_sees_their_own_record_and_their_own_messages(people, messages) -> None:
