@@ -8,21 +8,22 @@ typo can never silently switch a rule off.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from clinical.knowledge import conditions as kc
+from clinical.knowledge import drugs as kd
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
-KNOWLEDGE_DATA = Path(__file__).resolve().parent.parent / "knowledge" / "data"
 ANY_FOOD = "any_food"
 PLAIN_WATER = "plain_water"
 LEVELS = ("avoid", "caution", "ok")
 
 
-class KnowledgeError(ValueError):
-    """A data file is malformed or refers to something that does not exist."""
+# The knowledge layer's error and CSV reader (one loader for every table, issue #23).
+KnowledgeError = kd.KnowledgeError
 
 
 def normalise(text: str) -> str:
@@ -33,27 +34,13 @@ def normalise(text: str) -> str:
 
 
 def _split(cell: str) -> list[str]:
-    return [x.strip() for x in (cell or "").split("|") if x.strip()]
-
-
-# Conditions and lab-derived conditions are the shared tables of clinical.knowledge (#23).
-SHARED = {"conditions.csv", "lab_conditions.csv"}
+    return kd.split(cell)
 
 
 def _rows(name: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    path = (KNOWLEDGE_DATA if name in SHARED else DATA_DIR) / name
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if tuple(reader.fieldnames or ()) != columns:
-            raise KnowledgeError(f"{name}: columns {reader.fieldnames} != {columns}")
-        rows = []
-        for lineno, row in enumerate(reader, start=2):
-            if None in row or any(v is None for v in row.values()):
-                raise KnowledgeError(f"{name}:{lineno}: wrong number of cells")
-            if not row["source"].strip():
-                raise KnowledgeError(f"{name}:{lineno}: row without a source")
-            rows.append({k: v.strip() for k, v in row.items()})
-    return rows
+    """Rows of diet's own ``data/<name>`` through the knowledge layer's reader (columns and
+    cell counts checked, every row sourced)."""
+    return kd.read_csv(name, folder=DATA_DIR, columns=columns)
 
 
 @dataclass(frozen=True)
@@ -183,6 +170,46 @@ def _ancestors(categories: dict[str, Category]) -> dict[str, frozenset[str]]:
     return memo
 
 
+def canonical(kind: str, subject: str) -> str:
+    """A drug rule's subject in the shared vocabulary: an ingredient key of
+    ``clinical.knowledge`` or the one spelling of a class (ace_inhibitor → acei,
+    oral_iron → iron); '' when unknown (the load fails)."""
+    if kind == "ingredient":
+        return subject if kd.ingredient(subject) is not None else ""
+    if kind == "class":
+        return kd.canonical_class(subject) or ""
+    return ""
+
+
+# Ingredients that are drinks to diet, not medicines: their names (白酒, 饮酒, 酒精) are foods.
+NOT_MEDICINES = frozenset({"ethanol"})
+
+
+def shared_medicines() -> list[MedicineEntry]:
+    """Every medicine name of the shared drug knowledge as diet's name list (ingredients with
+    their aliases and brands, products, and class words such as 头孢 or 安眠药)."""
+    out: list[MedicineEntry] = []
+    for ing in kd.ingredients().values():
+        if ing.key in NOT_MEDICINES:
+            continue
+        names = tuple(n for n in (ing.name_en, *ing.aliases, *ing.brands) if n)
+        out.append(
+            MedicineEntry(ing.name_zh, names, ing.key, tuple(ing.classes), ing.atc, ing.source)
+        )
+    for p in kd.products().values():
+        keys = p.ingredient_keys
+        classes = tuple(sorted({c for k in keys for c in kd.classes_of(k)}))
+        out.append(
+            MedicineEntry(
+                p.name, p.aliases, keys[0] if len(keys) == 1 else "", classes, (), p.source
+            )
+        )
+    for c in kd.classes().values():
+        if c.terms:
+            out.append(MedicineEntry(c.terms[0], c.terms[1:], "", (c.key,), c.atc, c.source))
+    return out
+
+
 def load() -> KnowledgeBase:
     """Read and cross-check every data file (use ``get_kb()`` for the cached instance)."""
     categories = {
@@ -199,29 +226,10 @@ def load() -> KnowledgeBase:
         Food(r["name"], tuple(_split(r["aliases"])), tuple(_split(r["categories"])), r["source"])
         for r in _rows("foods.csv", ("name", "aliases", "categories", "source"))
     ]
-    medicines = [
-        MedicineEntry(
-            r["name"],
-            tuple(_split(r["aliases"])),
-            r["ingredient"],
-            tuple(_split(r["classes"])),
-            tuple(_split(r["atc"])),
-            r["source"],
-        )
-        for r in _rows(
-            "medicines.csv", ("name", "aliases", "ingredient", "classes", "atc", "source")
-        )
-    ]
+    medicines = shared_medicines()
     conditions = {
-        r["key"]: ConditionEntry(
-            r["key"],
-            r["name_zh"],
-            tuple(_split(r["aliases"])),
-            tuple(_split(r["snomed"])),
-            tuple(_split(r["icd10"])),
-            r["source"],
-        )
-        for r in _rows("conditions.csv", ("key", "name_zh", "aliases", "snomed", "icd10", "source"))
+        c.key: ConditionEntry(c.key, c.name_zh, c.terms[1:], c.snomed, c.icd10, c.source)
+        for c in kc.conditions().values()
     }
     allergens = {
         r["key"]: Allergen(
@@ -237,13 +245,10 @@ def load() -> KnowledgeBase:
 
     rule_cols = ("code", "drug", "food_category", "level", "text", "advice", "source")
     rules: list[Rule] = []
-    ingredients = {m.ingredient for m in medicines if m.ingredient}
-    classes = {c for m in medicines for c in m.classes}
     for r in _rows("drug_food.csv", rule_cols):
         kind, _, subject = r["drug"].partition(":")
-        if kind not in ("ingredient", "class") or subject not in (
-            ingredients if kind == "ingredient" else classes
-        ):
+        subject = canonical(kind, subject)
+        if not subject:
             raise KnowledgeError(f"drug_food.csv {r['code']}: unknown drug {r['drug']}")
         rules.append(
             Rule(
@@ -308,28 +313,15 @@ def load() -> KnowledgeBase:
             if c not in categories:
                 raise KnowledgeError(f"foods.csv {food.name}: unknown category {c}")
 
-    labs: list[LabCondition] = []
-    for r in _rows(
-        "lab_conditions.csv",
-        ("loinc", "label_zh", "units", "comparator", "threshold", "condition", "source"),
-    ):
-        if r["condition"] not in conditions or r["comparator"] not in ("<", ">"):
-            raise KnowledgeError(f"lab_conditions.csv {r['loinc']}: bad condition/comparator")
-        try:
-            threshold = float(r["threshold"])
-        except ValueError as exc:
-            raise KnowledgeError(f"lab_conditions.csv {r['loinc']}: threshold") from exc
-        labs.append(
-            LabCondition(
-                r["loinc"],
-                r["label_zh"],
-                tuple(_split(r["units"])),
-                r["comparator"],
-                threshold,
-                r["condition"],
-                r["source"],
-            )
+    labs = [
+        LabCondition(
+            lc.loinc, lc.label_zh, lc.units, lc.comparator, lc.threshold, lc.condition, lc.source
         )
+        for lc in kc.lab_conditions()
+    ]
+    for lab in labs:
+        if lab.condition not in conditions:
+            raise KnowledgeError(f"lab_conditions.csv {lab.loinc}: unknown condition")
 
     kb = KnowledgeBase(categories, foods, medicines, conditions, allergens, non_food, rules, labs)
     kb.ancestors = _ancestors(categories)

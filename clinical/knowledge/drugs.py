@@ -46,17 +46,24 @@ def _f(cell: str | None) -> float | None:
     return float(cell) if cell else None
 
 
-def read_csv(name: str) -> list[dict[str, str]]:
-    """Rows of ``data/<name>`` (stripped); a row without a source fails the load."""
-    with open(DATA / name, encoding="utf-8", newline="") as fh:
-        rows = [
-            {k: (v or "").strip() for k, v in r.items()}
-            for r in csv.DictReader(fh)
-            if any((v or "").strip() for v in r.values())
-        ]
-    for i, r in enumerate(rows, start=2):
-        if "source" in r and not r["source"]:
-            raise KnowledgeError(f"{name}:{i}: row without a source")
+def read_csv(
+    name: str, folder: Path | None = None, columns: tuple[str, ...] | None = None
+) -> list[dict[str, str]]:
+    """Rows of ``data/<name>`` (or ``folder/<name>``; stripped). A row without a source, a row
+    with the wrong number of cells, or (when ``columns`` is given) other columns fail the
+    load. The one CSV reader of every knowledge table (diet's included)."""
+    with open((folder or DATA) / name, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if columns is not None and tuple(reader.fieldnames or ()) != columns:
+            raise KnowledgeError(f"{name}: columns {reader.fieldnames} != {columns}")
+        rows = []
+        for i, r in enumerate(reader, start=2):
+            if None in r or any(v is None for v in r.values()):
+                raise KnowledgeError(f"{name}:{i}: wrong number of cells")
+            if any(v.strip() for v in r.values()):
+                rows.append({k: v.strip() for k, v in r.items()})
+                if "source" in r and not rows[-1]["source"]:
+                    raise KnowledgeError(f"{name}:{i}: row without a source")
     return rows
 
 

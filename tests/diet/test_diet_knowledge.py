@@ -123,53 +123,45 @@ def test_an_unknown_medicine_does_not_resolve() -> None:
     assert resolve_medicine("") is None
 
 
-def test_medkb_resolves_first_and_our_table_supplies_diet_classes() -> None:
-    """clinical.medkb (issue 3) names the ingredient; diet classes come from our curation."""
+def test_medicines_resolve_through_the_shared_drug_knowledge() -> None:
+    """#23: diet keeps no medicine table of its own (medicines.csv, medkb_classes.csv gone)."""
+    assert not (DATA_DIR / "medicines.csv").exists()
+    assert not (DATA_DIR / "medkb_classes.csv").exists()
     linezolid = resolve_medicine("利奈唑胺片")
-    assert linezolid is not None and linezolid.via == "medkb"
-    assert "linezolid" in linezolid.ingredients
+    assert linezolid is not None and linezolid.ingredients == ("linezolid",)
+    # a weak reversible MAO inhibitor (label: avoid large amounts of tyramine), not an
+    # irreversible MAOI (DECISIONS.md)
     assert "maoi_like" in linezolid.classes and "maoi" not in linezolid.classes
     tylenol = resolve_medicine("泰诺林")
-    assert (
-        tylenol is not None and tylenol.via == "medkb" and tylenol.ingredients == ("paracetamol",)
-    )
-    # medkb does not know the colloquial class word: our table answers
-    assert resolve_medicine("头孢").via == "diet-table"
-    # ethanol as a medicine ingredient maps to our ethanol-containing-medicine class
-    assert "ethanol_containing_medicine" in resolve_medicine("藿香正气水").classes
+    assert tylenol is not None and tylenol.ingredients == ("paracetamol",)
+    # class words name the class and every class below it (no particular member)
+    cephalosporin = resolve_medicine("头孢")
+    assert cephalosporin is not None and cephalosporin.via == "class-word"
+    assert "cephalosporin" in cephalosporin.classes and cephalosporin.ingredients == ()
+    assert {"quinolone", "fluoroquinolone"} <= resolve_medicine("喹诺酮类").classes
+    assert "cns_depressant" in resolve_medicine("安眠药").classes
+    assert "acei" in resolve_medicine("ACEI").classes
+    # classes are the shared vocabulary, closed upwards
+    assert {"dihydropyridine_ccb", "ccb", "antihypertensive"} <= resolve_medicine(
+        "氨氯地平"
+    ).classes
+    # 藿香正气水 contains ethanol (the shared spelling of diet's ethanol_containing_medicine)
+    assert "ethanol" in resolve_medicine("藿香正气水").classes
+    # drinks are foods, not medicines: ethanol's own names are not in diet's medicine list
+    assert "白酒" not in get_kb().medicine_index
 
 
-def test_medkb_classes_are_mapped_for_ingredients_we_do_not_curate(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    class FakeIngredient:
-        classes = frozenset({"hypnotic", "quinolone"})
+def test_every_drug_rule_names_a_shared_ingredient_or_class() -> None:
+    from clinical.knowledge import drugs as kd
 
-    class FakeApi:
-        @staticmethod
-        def ingredients_of(name: str) -> list[str]:
-            return ["zaleplon"] if name == "扎来普隆" else []
-
-        @staticmethod
-        def ingredient(key: str) -> FakeIngredient:
-            return FakeIngredient()
-
-    monkeypatch.setattr("clinical.diet.medicines._medkb", lambda: FakeApi)
-    med = resolve_medicine("扎来普隆")
-    assert med is not None and med.via == "medkb"
-    assert {"cns_depressant", "fluoroquinolone"} <= med.classes
-    assert resolve_medicine("华法林").via == "diet-table"  # medkb knows nothing: our table
-
-
-def test_a_failing_medkb_falls_back_to_our_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    class BrokenApi:
-        @staticmethod
-        def ingredients_of(name: str) -> list[str]:
-            raise RuntimeError("kb not built")
-
-    monkeypatch.setattr("clinical.diet.medicines._medkb", lambda: BrokenApi)
-    med = resolve_medicine("华法林钠片")
-    assert med is not None and med.via == "diet-table" and med.ingredients == ("warfarin",)
+    for rule in get_kb().rules:
+        if rule.family != "drug":
+            continue
+        (subject,) = rule.subjects
+        if rule.subject_kind == "ingredient":
+            assert kd.ingredient(subject) is not None, rule.code
+        else:
+            assert kd.canonical_class(subject) == subject, rule.code
 
 
 def test_a_rule_naming_an_unknown_category_fails_loading(
