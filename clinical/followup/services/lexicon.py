@@ -122,10 +122,23 @@ def phrase_kinds(clause: str) -> set[str] | None:
         if rest.startswith(lead):
             rest = rest[len(lead) :]
             break
+    found = _phrase_run(rest)
+    if found is None:
+        subject = next((w for w in _subjects() if rest.startswith(w) and rest != w), None)
+        found = _phrase_run(rest[len(subject) :]) if subject else None
+    return found
+
+
+def _phrase_run(rest: str) -> set[str] | None:
     kinds: set[str] = set()
     while rest:
         if rest[0] in _PARTICLES:
             rest = rest[1:]
+            continue
+        count = _COUNT.match(rest)
+        if count:  # "1天2次": how often, a qualifier
+            rest = rest[count.end() :]
+            kinds.add("qualifier_phrases")
             continue
         hit = next(((p, k) for p, k in _phrases() if rest.startswith(p)), None)
         if hit is None:
@@ -135,16 +148,67 @@ def phrase_kinds(clause: str) -> set[str] | None:
     return kinds or None
 
 
+_COUNT = re.compile(r"(?:\d+(?:\.\d+)?[天次周个回遍顿]|每天|一天)+")
+
+
+@cache
+def _subjects() -> tuple[str, ...]:
+    words = (normalise(w) for w in load("symptoms").get("subject_words", []))
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+_UNIT_TAIL = re.compile(r"℃|度|mmol/L|mmHg|次/分|次|%|正常|左右|[。.]")
+_READING = re.compile(r"(\d+(?:\.\d+)?)(?:度(\d))?(?:/(\d+))?")
+
+
+@cache
+def _normal_readings() -> tuple[tuple[tuple[str, ...], dict], ...]:
+    rows = load("symptoms").get("normal_readings", [])
+    return tuple((tuple(normalise(w) for w in r["words"]), r) for r in rows)
+
+
+def normal_reading(clause: str) -> bool:
+    """Whether ``clause`` states a reading (体温37.2, 血压128/76, 空腹血糖6.1) of a kind in
+    symptoms.yaml ``normal_readings`` with every value in its normal range, and nothing else."""
+    rest = normalise(clause)
+    for lead in _LEADING + ("早上", "晚上", "中午", "刚才", "刚测", "测的", "测了"):
+        if rest.startswith(lead):
+            rest = rest[len(lead) :]
+    for words, spec in _normal_readings():
+        word = next((w for w in words if rest.startswith(w)), None)
+        if word is None:
+            continue
+        tail = rest[len(word) :].lstrip("是为:：")
+        m = _READING.match(tail)
+        if not m:
+            return False
+        leftover = _UNIT_TAIL.sub("", tail[m.end() :])
+        if _CJK.search(leftover):
+            return False
+        value = float(m.group(1)) + (float(m.group(2)) / 10 if m.group(2) else 0)
+        if not spec["low"] <= value <= spec["high"]:
+            return False
+        if m.group(3):
+            second = float(m.group(3))
+            return "low2" in spec and spec["low2"] <= second <= spec["high2"]
+        return "low2" not in spec
+    return False
+
+
 def reassuring(clause: str) -> bool:
     """Whether ``clause`` holds nothing but reassurance, courtesy or a qualifier."""
     return phrase_kinds(clause) is not None
 
 
 def _all_well(text: str) -> bool:
-    """Every clause reassurance or courtesy, at least one reassurance ("谢谢医生，都挺好的")."""
+    """Every clause reassurance, courtesy or a normal reading, at least one reassurance or
+    normal reading ("谢谢医生，都挺好的", "体温37.2")."""
     kinds: set[str] = set()
     for clause in _CLAUSES.split(normalise(text)):
         if not _CJK.search(clause):
+            continue
+        if normal_reading(clause):
+            kinds.add("reassuring_phrases")
             continue
         found = phrase_kinds(clause)
         if found is None or "qualifier_phrases" in found:

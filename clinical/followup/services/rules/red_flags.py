@@ -36,6 +36,21 @@ def _lexicon_level(facts: Facts, row: dict) -> Reason | None:
     )
 
 
+def _explained(facts: Facts, spec: dict | None, hits: list) -> dict | None:
+    """A benign explanation of a red-flag row (black stools on oral iron) that holds only when
+    nothing in the record speaks against it; else None and the row keeps its disposition."""
+    if not spec or not facts.has_med(*spec["meds_any"]):
+        return None
+    if facts.has_med(*spec.get("unless_meds", [])):
+        return None
+    if any(facts.present(c) for c in spec.get("unless_symptoms", [])):
+        return None
+    words = spec.get("unless_words", [])
+    if any(w in lexicon.normalise(s.text) for s in hits for w in words):
+        return None
+    return spec
+
+
 def evaluate(facts: Facts) -> list[Reason]:
     out: list[Reason] = []
     for row in rules("red_flags"):
@@ -67,6 +82,19 @@ def evaluate(facts: Facts) -> list[Reason]:
         if not hits:
             continue
         labels = "、".join(lexicon.label(s.concept) for s in hits)
+        explained = _explained(facts, row.get("explained_by"), hits)
+        if explained:
+            out.append(
+                Reason(
+                    code=row["code"],
+                    text=explained["text"],
+                    disposition=explained["disposition"],
+                    family="red_flags",
+                    source=f"{row['source']}; {explained['source']}",
+                    evidence=[s.ref for s in hits] + facts.meds.get(explained["meds_any"][0], []),
+                )
+            )
+            continue
         out.append(
             Reason(
                 code=row["code"],

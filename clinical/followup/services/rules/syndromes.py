@@ -144,6 +144,11 @@ def _clause(facts: Facts, clause: dict[str, Any]) -> _Hit | None:
             if sub is None:
                 return None
             hit.add(sub)
+        elif key == "measured":
+            current = [facts.current(k) for k in arg]
+            if not all(current):
+                return None
+            hit.refs += [r.ref for r in current if r]
         elif key == "age_min":
             if facts.age is None or facts.age < arg:
                 return None
