@@ -20,8 +20,8 @@ from django.db import IntegrityError, transaction
 
 from ammed_fhir import audit
 from clinical.agent.models import AgentMessage
-from clinical.agent.routes import adherence, diet, followup, medication
-from clinical.agent.routes.base import RouteContext, RouteResult
+from clinical.agent.routes import adherence, crisis, diet, followup, medication
+from clinical.agent.routes.base import RouteContext, RouteResult, escalate
 from clinical.agent.understanding import model as model_understanding
 from clinical.agent.understanding.schema import Understanding
 from clinical.monitor import gate
@@ -71,12 +71,20 @@ class AgentReply:
 
 
 def route(u: Understanding, ctx: RouteContext) -> RouteResult:
+    """The crisis route first (whatever else the message asks); then by intent. A message
+    nothing was understood in gets the generic help text only when it is a pleasantry or an
+    instruction attempt; anything else is handed to a clinician with the words quoted (what
+    the system does not understand is never benign)."""
+    if u.crisis_concepts:
+        return crisis.answer(ctx)
     handler = ROUTES.get(u.intent)
-    if handler is None:
+    if handler is not None:
+        return handler(ctx)
+    if u.greeting or u.injection or not ctx.text.strip():
         return RouteResult(
             "general", "answered", {"route": "general", "intent": u.intent}, GENERIC_TEXT
         )
-    return handler(ctx)
+    return escalate("general", ctx, "not_understood", quoted=ctx.text)
 
 
 def _existing(source_ref: str | None) -> AgentReply | None:
@@ -155,9 +163,14 @@ def _handle(
         )
     )
     if result.alert_reason:
+        lead = (
+            "【紧急】患者消息提示自杀或自伤风险，请立即联系患者"
+            if (result.alert_priority == "emergency")
+            else "患者消息需要医生回复"
+        )
         gate.alert_care_team(
             patient_id,
-            f"患者消息需要医生回复（{result.route}）：{text}",
+            f"{lead}（{result.route}）：{text}",
             reason=result.alert_reason,
             about=result.about,
             key=f"agent-alert-{inbound.pk}",

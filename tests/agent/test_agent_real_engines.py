@@ -12,7 +12,6 @@ from rest_framework.test import APIClient
 
 from ammed_fhir import store
 from clinical.agent import services
-from clinical.agent.models import AgentMessage
 from clinical.agent.services import HELD_TEXT
 from clinical.monitor import gate
 from inference.phrasing import Phrasing
@@ -143,22 +142,28 @@ def test_no_symptom_named_asks_what_the_medicine_is_for(nurse_client, sent) -> N
 @pytest.mark.django_db
 def test_a_product_name_is_not_read_as_a_symptom(patient_client) -> None:
     out = say(patient_client, "能吃感冒灵吗")  # 感冒灵 contains 感冒
-    assert out["outcome"] == "clarify"
+    assert out["entities"]["symptoms"] == []
+    # 张伟 has paracetamol ordered: 感冒灵's paracetamol would add to it (#15 cumulative totals)
+    assert (out["route"], out["outcome"], out["status"]) == ("medication", "answered", "released")
+    assert out["reply"].startswith("不要使用感冒灵颗粒：")
 
 
 @pytest.mark.django_db
-def test_second_paracetamol_product_for_a_patient_with_paracetamol_ordered_is_held(
+def test_second_paracetamol_product_for_a_patient_with_paracetamol_ordered_is_avoided(
     patient_client, sent
 ) -> None:
-    """medkb suggests 泰诺林 for fever, naming the duplicate with the ordered 对乙酰氨基酚片;
-    its dose differs from the order, so a clinician signs it off first."""
+    """#15 cumulative totals: the ordered 对乙酰氨基酚片 (PRN) already counts towards the
+    day's paracetamol, so medkb does not suggest 泰诺林 on top (it used to, and the monitor
+    had to hold it: an engine hold in bench/engine_holds.py). The answer is released."""
     out = say(patient_client, "发烧了能吃泰诺林吗")
-    assert (out["route"], out["status"], out["reply"]) == ("medication", "held", HELD_TEXT)
+    assert (out["route"], out["status"]) == ("medication", "released")
     ((msg, result),) = sent
-    assert msg.structured["guidance"]["items"][0]["verdict"] == "recommended"
-    assert codes(result) == {"dose_differs_from_order"}
-    held = AgentMessage.objects.get(pk=out["reply_id"])
-    assert "泰诺林" in held.text and held.status == AgentMessage.Status.HELD
+    item = msg.structured["guidance"]["items"][0]
+    assert item["verdict"] == "avoid" and item["dose"] is None
+    assert "duplicate_ingredient" in {
+        r["code"] for r in item["reasons"] if r["severity"] == "avoid"
+    }
+    assert out["reply"].startswith("不要使用泰诺林：您正在使用的")
 
 
 @pytest.mark.django_db

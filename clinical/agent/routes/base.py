@@ -18,6 +18,7 @@ ESCALATION_TEXTS = {
     "medication": "您的用药问题已转给您的医生，请先咨询医生，不要自行调整用药。" + URGENT_HINT,
     "diet": "您的饮食问题已转给您的医生，请先咨询医生后再食用。" + URGENT_HINT,
     "followup": "您反映的情况已转给您的医生，医生会尽快联系您。" + URGENT_HINT,
+    "general": "您的消息已转给您的医生，医生会尽快查看并回复您。" + URGENT_HINT,
 }
 ESCALATION_TEXT = ESCALATION_TEXTS["medication"]
 
@@ -32,6 +33,7 @@ class RouteResult:
     draft: str
     about: list[str] = field(default_factory=list)
     alert_reason: str = ""  # non-empty: the care team must be told (escalation)
+    alert_priority: str = ""  # "emergency": the alert says so first (crisis)
 
 
 @dataclass

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 CLASS_NAMES = {"降压药", "降糖药", "止痛药", "抗生素", "胰岛素", "头孢类"}
 # Stopping, changing, skipping or catching up a dose is the prescriber's decision.
 PRESCRIBER_QUESTION = re.compile(
-    r"停|减量|加量|换药|漏服|忘了吃|忘记吃|补吃|要补|少吃|多吃|剂量|吃几"
+    r"停|减量|加量|加倍|双倍|翻倍|换药|漏服|忘了吃|忘记吃|补吃|要补|少吃|多吃|剂量|吃几"
 )
 
 
@@ -30,6 +30,24 @@ def prescribed(patient_id: str) -> list[str]:
         concept = mr.get("medicationCodeableConcept") or {}
         out.append(concept.get("text") or "")
     return out
+
+
+def _own(name: str, own: list[str]) -> bool:
+    """``name`` is one of the patient's prescribed medicines as written (folded, so 華法林 is
+    华法林钠片's). A product that only shares an ingredient (泰诺林 or 感冒灵 with a paracetamol
+    order) is not the prescribed medicine: the guidance answers it, and avoids it as a
+    duplicate of the order (#15 cumulative totals)."""
+    from clinical.knowledge.text import fold
+
+    folded = fold(name)
+    return any(folded in fold(t) or fold(t) in folded for t in own if t)
+
+
+def _rx_only(name: str) -> bool:
+    from clinical.medkb.api import resolve
+
+    product = resolve(name)
+    return product is None or product.rx_only
 
 
 def symptom_text(text: str) -> str:
@@ -43,6 +61,16 @@ def symptom_text(text: str) -> str:
     return "".join(chars)
 
 
+_CLAUSES = re.compile(r"[，,。;；!！?？\s]+")
+
+
+def symptom_clauses(text: str) -> list[str]:
+    """The clauses of ``text`` that name a symptom of the shared lexicon (denied ones too)."""
+    from clinical.knowledge import symptoms
+
+    return [c for c in _CLAUSES.split(text) if c.strip() and symptoms.find_symptoms(c)]
+
+
 def answer(ctx: RouteContext) -> RouteResult:
     u = ctx.understanding
     meds = u.medicines
@@ -54,7 +82,11 @@ def answer(ctx: RouteContext) -> RouteResult:
     if PRESCRIBER_QUESTION.search(ctx.text):
         return escalate("medication", ctx, "dose_change_question", medicines=meds)
     own = prescribed(ctx.patient_id)
-    cabinet = [m for m in meds if m not in CLASS_NAMES and not any(m in t for t in own)]
+    if u.dose_amount and any(m in CLASS_NAMES or _own(m, own) or _rx_only(m) for m in meds):
+        # 华法林可以吃两片吗: how much of a prescribed or prescription-only medicine to take
+        # is the prescriber's answer, never the self-care guidance's "do not use".
+        return escalate("medication", ctx, "dose_change_question", medicines=meds)
+    cabinet = [m for m in meds if m not in CLASS_NAMES and not _own(m, own)]
     if not cabinet:
         # About a prescribed medicine or a class (or none named): the prescriber answers.
         return escalate("medication", ctx, "prescribed_medicine_question", medicines=meds)
@@ -62,10 +94,12 @@ def answer(ctx: RouteContext) -> RouteResult:
         patient = PatientContext.from_record(ctx.patient_id)
         if patient is None:
             return escalate("medication", ctx, "patient_unknown", medicines=meds)
-        # medkb reads symptoms in the patient's own words (皮肤痒, 嗓子疼, 黑便 as a red flag);
-        # when it finds none there, the dictionary's symptoms (possibly none) are used.
-        said = symptom_text(ctx.text)
-        result = advise(GuidanceRequest(patient=patient, cabinet=cabinet, symptoms=[said]))
+        # medkb reads symptoms in the patient's own words (皮肤痒, 嗓子疼, 右下腹疼 with its
+        # site, 黑便 as a red flag): the clauses that name one, so that the question itself
+        # (能吃…吗) is not read as words nobody understood; when there are none, the
+        # understood symptoms (possibly none) are used.
+        said = symptom_clauses(symptom_text(ctx.text))
+        result = advise(GuidanceRequest(patient=patient, cabinet=cabinet, symptoms=said))
         if not result.get("symptoms_understood"):
             result = advise(GuidanceRequest(patient=patient, cabinet=cabinet, symptoms=u.symptoms))
     except Exception as exc:  # engine failure must never reach the patient as an error

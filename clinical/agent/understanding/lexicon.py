@@ -1,7 +1,9 @@
 """Entity dictionary: drug names from the shared drug knowledge (``clinical.knowledge.drugs``,
 issue #23: 泰诺 is the four-ingredient cold remedy there, 泰诺林 plain paracetamol), and
-data/lexicon.csv for foods and the colloquial medicine CLASS words the knowledge has no drug
-for (降压药, 消炎药 …; one source per row)."""
+data/lexicon.csv for foods, the colloquial medicine CLASS words the knowledge has no drug
+for (降压药, 消炎药 …) and pleasantries (你好, 谢谢: the only words that earn the generic help
+text); one source per row. Symptoms are not here: they are the shared lexicon's
+(``clinical.knowledge.symptoms``). Callers pass text already folded (``rules._normalise``)."""
 
 from __future__ import annotations
 
@@ -52,9 +54,9 @@ def terms() -> tuple[Term, ...]:
 
 def find(text: str) -> dict[str, list[str]]:
     """Canonical entities in ``text`` by kind, in order of first appearance, no overlaps."""
-    out: dict[str, list[str]] = {"medicine": [], "food": [], "symptom": []}
+    out: dict[str, list[str]] = {"medicine": [], "food": [], "symptom": [], "greeting": []}
     for _, _, t in hits(text):
-        if t.canonical not in out[t.kind]:
+        if t.canonical not in out.setdefault(t.kind, []):
             out[t.kind].append(t.canonical)
     return out
 

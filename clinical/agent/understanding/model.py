@@ -104,6 +104,9 @@ def understand(text: str, backend: LLMBackend | None = None) -> Understanding:
         unreadable_readings=base.unreadable_readings,
         ack=base.ack,
         injection=base.injection,
+        crisis_concepts=base.crisis_concepts,  # the rules decide a crisis, never the model
+        dose_amount=base.dose_amount,
+        greeting=base.greeting,
         source="model",
     )
     _safer_reading(u, base, text)

@@ -13,7 +13,7 @@ from fractions import Fraction
 from clinical.agent.understanding import lexicon
 from clinical.agent.understanding.schema import Reading, Understanding, UnreadableReading
 from clinical.knowledge import symptoms
-from clinical.knowledge.numbers import Unreadable, json_number, read_number
+from clinical.knowledge.numbers import Amount, Unreadable, find_amounts, json_number, read_number
 from clinical.knowledge.text import fold
 
 log = logging.getLogger(__name__)
@@ -288,8 +288,45 @@ def medicines(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     return out, [(s, e) for s, e, _ in names]
 
 
+_DOSE_KINDS = ("count", "mass", "volume")
+_PUNCT = re.compile(r"[\s\W_]+")
+
+
+def dose_amount(text: str) -> bool:
+    """The message names an amount to take (两片, 半片, 500mg, 10ml): a dose question."""
+    return any(
+        isinstance(a, Amount) and a.kind in _DOSE_KINDS and a.unit_text for a in find_amounts(text)
+    )
+
+
+def greeting_only(text: str) -> bool:
+    """Only pleasantries (你好, 谢谢, 在吗) and punctuation: nothing that could be a complaint."""
+    rest = list(text)
+    hit = False
+    for start, end, t in lexicon.hits(text):
+        if t.kind == "greeting":
+            rest[start:end] = [" "] * (end - start)
+            hit = True
+    return hit and not _PUNCT.sub("", "".join(rest))
+
+
+def crisis_concepts(mentions: list[symptoms.Mention]) -> list[str]:
+    """Crisis concepts (the crisis route's data names them) said and not denied."""
+    from clinical.agent.routes.crisis import data
+
+    wanted = data().concepts
+    out: list[str] = []
+    for m in mentions:
+        if m.concept in wanted and not m.negated and m.concept not in out:
+            out.append(m.concept)
+    return out
+
+
 def understand(text: str) -> Understanding:
-    """Intent and entities of one patient message (deterministic)."""
+    """Intent and entities of one patient message (deterministic). Everything is read on the
+    shared fold of the text (traditional → simplified, full-width → ASCII, zero-width dropped,
+    lower case), so 華法林可以吃兩片嗎 is 华法林可以吃两片吗."""
+    text = _normalise(text)
     found = lexicon.find(text)
     meds, med_spans = medicines(text)
     # Symptoms through the shared lexicon (clinical.knowledge.symptoms, #23): the same concepts
@@ -313,6 +350,9 @@ def understand(text: str) -> Understanding:
         readings=vitals,
         unreadable_readings=unreadable,
         injection=bool(INJECTION.search(text)),
+        crisis_concepts=crisis_concepts(mentions),
+        dose_amount=dose_amount(text),
+        greeting=greeting_only(text),
     )
     u.ack = bool(_ACK.search(text)) and not _QUESTION.search(text)
     can_eat = _CAN_EAT.search(text)
@@ -320,6 +360,8 @@ def understand(text: str) -> Understanding:
         u.intent = "reading_report"  # a number we cannot read is still a reading report
     elif u.ack:
         u.intent = "dose_ack"
+    elif u.medicines and u.dose_amount:
+        u.intent = "medication_question"  # 华法林可以吃两片吗: how much of a medicine
     elif can_eat and not any(s < can_eat.end(1) and can_eat.start(1) < e for s, e in med_spans):
         # 能吃X吗 asks about food unless X is a medicine (能吃布洛芬吗 is a medicine question).
         object_text = can_eat.group(1)

@@ -69,6 +69,10 @@ class Understanding:
     unreadable_readings: list[UnreadableReading] = field(default_factory=list)
     ack: bool = False
     injection: bool = False  # the text tried to give the system instructions (ignored)
+    # crisis concepts (suicidal, overdose intent) read by the rules: the crisis route, always
+    crisis_concepts: list[str] = field(default_factory=list)
+    dose_amount: bool = False  # the message names an amount to take (两片, 500mg)
+    greeting: bool = False  # only pleasantries (你好, 谢谢): the generic help text
     source: Literal["rules", "model"] = "rules"
 
     def as_dict(self) -> dict[str, Any]:
