@@ -32,7 +32,7 @@ fields (no DB writes, nothing is delivered):
 Patient contexts: inline vignettes become a ``clinical.monitor.context.PatientContext``
 with the fields ``PatientContext.from_record`` fills from FHIR (age, sex, allergies,
 conditions, medications as name + dosage text); follow-up vignettes go through
-``from_record`` itself on their in-memory ``PatientRecord``. Cases without an age (diet
+``from_stored`` (the record-reading half of ``from_record``) on their in-memory ``PatientRecord``. Cases without an age (diet
 cases) get the age 50 (the training adapter's generic adult), because an unknown age holds
 any stated dose by design. A hold only for ``monitor.check_timeout`` (latency on a busy
 machine, not content) is re-run up to 3 times, as the training builder does.
@@ -55,7 +55,6 @@ import re
 import sys
 import time
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -163,20 +162,6 @@ def inline_context(
         pregnancy_weeks=pregnancy_weeks,
         breastfeeding=breastfeeding,
     )
-
-
-@contextmanager
-def _record_lookup(record: Any):
-    """``store.patient_record(s)`` answer ``record`` (so ``from_record`` runs unchanged, no DB)."""
-    from ammed_fhir import store
-
-    real_one, real_many = store.patient_record, store.patient_records
-    store.patient_record = lambda patient_id, *a, **k: record  # type: ignore[assignment]
-    store.patient_records = lambda ids, *a, **k: {pid: record for pid in ids}  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        store.patient_record, store.patient_records = real_one, real_many  # type: ignore[assignment]
 
 
 # --- guidance -------------------------------------------------------------------------------------
@@ -402,8 +387,8 @@ def followup_cases() -> tuple[list[Case], dict[str, Any]]:
     for v in load_vignettes():
         record = vignette_record(v, FOLLOWUP_NOW)
         pid = record.patient["id"]
-        with _record_lookup(record):
-            mctx = PatientContext.from_record(pid, today=FOLLOWUP_NOW.date())
+        # the record-reading path of ``from_record``, on the in-memory record (no DB)
+        mctx = PatientContext.from_stored(pid, record, today=FOLLOWUP_NOW.date())
         assessment = assess_record(record, FOLLOWUP_NOW)
         plan = build_careplan(build_facts(record, FOLLOWUP_NOW), assessment["disposition"])
         summary, structured = patient_summary(plan)

@@ -323,6 +323,23 @@ def _with_context_names(text: str, found: list[DrugMention]) -> list[DrugMention
     return sorted([*found, *extra], key=lambda d: d.start)
 
 
+def product_strengths(product: str) -> dict[str, float]:
+    """Ingredient key → mg per unit of a product (empty when unknown or not a product)."""
+    if not product:
+        return {}
+    return _memoised("strengths", product, lambda: _product_strengths(product))
+
+
+def _product_strengths(product: str) -> dict[str, float]:
+    if backend() == "medkb":
+        found = _api().kb().products.get(product)
+        amounts = [(a.key, a.strength_mg) for a in found.ingredients] if found else []
+    else:
+        found = knowledge.products().get(product)
+        amounts = list(found.ingredients) if found else []
+    return {k: float(mg) for k, mg in amounts if mg}
+
+
 def unresolved_products(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, name) of product names in normalised ``text`` that the KB knows WITHOUT
     their ingredients (nothing to check them against; ``find_mentions`` leaves them out)."""

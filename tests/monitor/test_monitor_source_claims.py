@@ -192,3 +192,58 @@ def test_the_temperature_decimal_after_du_is_read_exactly(text: str, held: bool)
 
     found = [label for _s, label, _src in _dangers(normalize(f"体温{text}").text)]
     assert any(label.startswith("高热") for label in found) is held, found
+
+
+# --- 7. source consistency: a caution the engine states, within its condition -----------------
+
+WARFARIN = "华法林钠片 3mg 每日1次"
+CAUTION = "正在服用华法林：对乙酰氨基酚可短期按需使用，每日不超过2克；连续服用数日可能使INR升高，应按时复查INR"
+
+
+def _guidance(total: str, with_note: bool = True) -> str:
+    text = (
+        f"根据您的情况，建议使用必理通（每次1片（含对乙酰氨基酚500毫克），间隔至少4小时，"
+        f"24小时内不超过4次（对乙酰氨基酚合计不超过{total}））。"
+    )
+    return text + (f"注意：{CAUTION}。" if with_note else "")
+
+
+def test_a_caution_stated_by_source_and_text_within_its_condition_is_noted() -> None:
+    structured = {"route": "medication", "guidance": {"advice": _guidance("2克")}}
+    r = result(_guidance("2克"), patient(WARFARIN, age=68), structured, "agent")
+    assert r.action == "release", [(f.code, f.severity) for f in r.findings]
+    assert "interaction_stated" in {f.code for f in r.findings if f.severity == "low"}
+
+
+@pytest.mark.parametrize(
+    "text,structured",
+    [
+        (_guidance("3克"), {"advice": _guidance("3克")}),  # over the 2 g condition
+        (_guidance("2克", with_note=False), {"advice": _guidance("2克")}),  # caution dropped
+        (_guidance("2克"), {"advice": "建议使用必理通"}),  # the source never said it
+        (_guidance("2克"), None),  # no source at all
+    ],
+)
+def test_a_caution_not_stated_or_outside_its_condition_still_holds(text, structured) -> None:
+    r = result(text, patient(WARFARIN, age=68), structured, "agent")
+    assert "interaction" in {f.code for f in r.findings if f.severity == "medium"}
+
+
+def test_a_caution_without_a_quantitative_condition_still_holds() -> None:
+    text = (
+        "建议使用布洛芬片（每次1片（含布洛芬200毫克），24小时内不超过4次（布洛芬合计不超过800毫克））。"
+        "注意：高血压：非甾体抗炎药可能升高血压，只宜短期使用并监测血压。"
+    )
+    ctx = patient(age=60, conditions=["高血压"])
+    r = result(text, ctx, {"advice": text}, "agent")
+    assert r.action == "hold"
+
+
+# --- combination products: each ingredient's content per unit ----------------------------------
+
+
+def test_a_combination_product_dose_is_checked_per_ingredient() -> None:
+    ok = "可以用新康泰克（每次1粒（含伪麻黄碱90毫克、氯苯那敏4毫克），24小时内不超过2次）。"
+    over = "可以用新康泰克，每次4粒，每天3次。"
+    assert "dose_unverifiable" not in codes(ok)
+    assert "dose_daily_exceeds_max" in codes(over) or "dose_single_exceeds_max" in codes(over)

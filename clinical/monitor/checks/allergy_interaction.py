@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from clinical.monitor import kb
 from clinical.monitor.checks._orders import ordered
+from clinical.monitor.checks._source import caution_honoured
 from clinical.monitor.checks._text import advised_against, class_statement
 from clinical.monitor.types import CheckContext, Finding
 
@@ -47,13 +48,24 @@ def check(ctx: CheckContext) -> list[Finding]:
                 seen.add((reason.code, key))
                 if is_ordered and reason.code != "allergy":
                     continue  # interactions among the patient's own orders: the prescriber's call
+                stated = (
+                    not is_ordered
+                    and reason.severity == "medium"
+                    and caution_honoured(ctx, key, reason.explanation)
+                )
+                code = f"{reason.code}_ordered" if is_ordered else reason.code
                 out.append(
                     ctx.finding(
                         NAME,
-                        f"{reason.code}_ordered" if is_ordered else reason.code,
-                        "low" if is_ordered else reason.severity,
+                        f"{code}_stated" if stated else code,
+                        "low" if is_ordered or stated else reason.severity,
                         f"{name}: {reason.explanation}"
-                        + ("（医生已开具，仅提示）" if is_ordered else ""),
+                        + ("（医生已开具，仅提示）" if is_ordered else "")
+                        + (
+                            "（与引擎结果一致并已告知患者，且剂量在条件之内，仅提示）"
+                            if stated
+                            else ""
+                        ),
                         span,
                         reason.source,
                     )

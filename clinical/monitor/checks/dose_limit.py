@@ -27,6 +27,7 @@ from clinical.monitor.checks._text import (
     parse_dose,
     to_mg,
 )
+from clinical.monitor.kb import DrugMention
 from clinical.monitor.types import CheckContext, Finding
 
 NAME = "dose_limit"
@@ -111,17 +112,59 @@ def _child_dose(ctx, ing, dose: Dose, mention, order, age: float, span, src: str
     ]
 
 
+def _per_ingredient(text: str, mentions) -> list[tuple[int, DrugMention, int]]:
+    """(index, mention, end of its dose region) to check. A combination product whose
+    per-unit content the products table gives (新康泰克: pseudoephedrine 90 mg +
+    chlorphenamine 4 mg a capsule) is checked once per ingredient with that content; its
+    region runs past the names of its own ingredients ("（每次1粒（含伪麻黄碱90毫克…）") to
+    the next other drug."""
+    out = []
+    for i, mention in enumerate(mentions):
+        own = set(mention.all_keys)
+        region_end = next(
+            (m.start for m in mentions[i + 1 :] if len(own) < 2 or not set(m.all_keys) <= own),
+            len(text),
+        )
+        per_unit = kb.product_strengths(mention.product) if len(own) > 1 else {}
+        if per_unit and all(per_unit.get(k) for k in mention.all_keys):
+            for key in mention.all_keys:
+                one = replace(mention, key=key, keys=(key,), strength_mg=per_unit[key])
+                out.append((i, one, region_end))
+        else:
+            out.append((i, mention, region_end))
+    return out
+
+
+def _inside_own_product(text: str, mentions, i: int, mention: DrugMention) -> bool:
+    """An ingredient named as content ("含苯海拉明") inside the bracket of an earlier product
+    that contains it ("白加黑（每次1片（…只有黑片含苯海拉明)，每日最多3片）"): the amounts there
+    are the product's, checked on the product's own mention."""
+    if not text[max(0, mention.start - 2) : mention.start].endswith("含"):
+        return False
+    for earlier in reversed(mentions[:i]):
+        between = text[earlier.end : mention.start]
+        if (
+            earlier.product
+            and set(mention.all_keys) <= set(earlier.all_keys)
+            and between.count("(") > between.count(")")
+        ):
+            return True
+    return False
+
+
 def check(ctx: CheckContext) -> list[Finding]:
     text = ctx.text
     mentions = ctx.mentions()
     orders = ordered(ctx)
     out: list[Finding] = []
-    for i, mention in enumerate(mentions):
-        region_end = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
+    for i, mention, region_end in _per_ingredient(text, mentions):
         # several names of one drug in a row ("对乙酰氨基酚(泰诺林)") share the region
         if i + 1 < len(mentions) and mentions[i + 1].all_keys == mention.all_keys:
             continue
         dose = parse_dose(text[mention.end : region_end], offset=mention.end)
+        if mention.strength_mg is not None and len(kb.product_strengths(mention.product)) > 1:
+            # one ingredient of a combination: its own content per unit, not a mass in the text
+            dose = replace(dose, strength_mg=mention.strength_mg)
         if dose.amount is None and dose.daily_amount is None and dose.strength_mg is None:
             # the amount may come first: "请一次服用30mg华法林", "吃两片布洛芬"
             dose = _dose_before(text, mentions[i - 1].end if i else 0, mention.start) or dose
@@ -132,7 +175,7 @@ def check(ctx: CheckContext) -> list[Finding]:
         ):
             # "每次9ml(布洛芬180mg)": the bracketed mass is the amount of that one dose
             dose = replace(dose, amount=dose.strength_mg, unit="mg")
-        if negated(text, mention.start):
+        if negated(text, mention.start) or _inside_own_product(text, mentions, i, mention):
             continue
         ing = kb.ingredient(mention.key)
         if ing is None:

@@ -50,12 +50,17 @@ _PROHIBITED = re.compile(
 )
 
 
+# "伪麻黄碱/麻黄等成分": ingredients named as what a product contains, not as a drug to take
+_AS_CONTENT = re.compile(r"(?:/[^,.:;!?]{0,8})?等?(?:成分|类成分)")
+
+
 def _suggested(ctx: CheckContext, m: DrugMention) -> bool:
     text = ctx.text
     mentions = ctx.mentions()
     c_start, _ = enclosing(text, m.start, CLAUSE_END)
     return not (
-        advised_against(text, m.start, m.end, mentions)
+        _AS_CONTENT.match(text, m.end)
+        or advised_against(text, m.start, m.end, mentions)
         or _PROHIBITED.search(text, c_start, m.start)
         or _statement_only(text, m)
         or while_on(text, m.start, m.end)
