@@ -167,3 +167,84 @@ def test_site_words_are_interchangeable_inside_terms() -> None:
 def test_context_concepts_are_not_complaints() -> None:
     assert symptoms.is_context("postpartum") and symptoms.is_context("immobility")
     assert not symptoms.is_context("chest_pain")
+
+
+IRON = {"atc": "B03AA07", "text": "硫酸亚铁片 0.3g"}
+
+
+def test_black_stools_on_iron_without_bleeding_signs_are_explained() -> None:
+    out = _assess({"id": "sy10", "age": 45, "meds": [IRON], "survey": [["大便", "大便发黑", 3]]})
+    assert out["disposition"] == "routine"
+    reason = next(r for r in out["reasons"] if r["code"] == "redflag-melena")
+    assert "铁剂" in reason["text"] and "立即就医" in reason["text"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "meds"),
+    [
+        ("大便像柏油一样", []),  # tarry: melaena, not iron
+        ("大便发黑，头晕", []),  # a sign of blood loss
+        ("大便发黑", ["clopidogrel"]),  # an antiplatelet: no benign explanation
+    ],
+)
+def test_black_stools_on_iron_with_any_bleeding_sign_are_not_explained(
+    extra: str, meds: list
+) -> None:
+    out = _assess({"id": "sy11", "age": 45, "meds": [IRON, *meds], "survey": [["大便", extra, 3]]})
+    assert rank_of(out) >= RANK["urgent"], out["reasons"]
+
+
+def rank_of(out: dict) -> int:
+    return RANK[out["disposition"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "polarity"),
+    [
+        ("体温37.2", False),
+        ("血压128/76", False),
+        ("空腹血糖6.1", False),
+        ("体温38.5", None),  # fever: read by a clinician, never a "no"
+        ("血压160/100", None),
+        ("早上空腹血糖7.2", None),
+    ],
+)
+def test_a_reading_in_words_is_a_no_only_inside_its_normal_range(
+    text: str, polarity: bool | None
+) -> None:
+    assert lexicon.answer_polarity(text) is polarity
+
+
+def test_post_partum_headache_with_a_normal_current_bp_is_not_pre_eclampsia() -> None:
+    base = {
+        "id": "sy12",
+        "age": 30,
+        "surgery": {"days_ago": 12, "text": "剖宫产术", "snomed": "11466000"},
+        "survey": [["症状描述", "有点头疼", 2]],
+    }
+    unmeasured = _assess(base)
+    assert "syndrome-preeclampsia-symptoms" in _codes(unmeasured)  # measure BP now
+    normal = _assess({**base, "obs": [["bp", [118, 76], 1]]})
+    assert not {"syndrome-preeclampsia", "syndrome-preeclampsia-symptoms"} & _codes(normal)
+    high = _assess({**base, "obs": [["bp", [150, 96], 1]]})
+    assert high["disposition"] == "emergency" and "syndrome-preeclampsia" in _codes(high)
+
+
+def test_a_failed_15_15_recheck_is_an_emergency() -> None:
+    out = _assess(
+        {
+            "id": "sy13",
+            "age": 68,
+            "meds": ["insulin"],
+            "obs": [["glucose", 3.2, 0.5], ["glucose", 3.0, 0.2]],
+        }
+    )
+    assert out["disposition"] == "emergency"
+    assert "syndrome-hypoglycaemia-persisting" in _codes(out)
+    once = _assess({"id": "sy14", "age": 68, "meds": ["insulin"], "obs": [["glucose", 3.2, 0.2]]})
+    assert "syndrome-hypoglycaemia-persisting" not in _codes(once)
+
+
+def test_a_context_word_never_makes_the_rest_of_its_clause_read() -> None:
+    assert lexicon.unread_clauses("刚生完孩子") == []
+    assert lexicon.unread_clauses("突然右边腰上一跳一跳的") == ["突然右边腰上一跳一跳的"]
