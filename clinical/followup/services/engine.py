@@ -25,7 +25,7 @@ from clinical.followup.services.rules.base import Reason
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "2"  # 2: #15 safety net for unrecognised words, aggregate scores
+ENGINE_VERSION = "3"  # 2: #15 safety net, scores; 3: #15 syndromes, lexicon levels
 UNRECOGNISED = "symptom-unrecognised"
 
 
