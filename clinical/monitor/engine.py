@@ -99,6 +99,7 @@ def run_monitor(
         )
     else:
         kb.warm()  # a first-use KB load is not a check timing out
+        registry.warm()  # nor is a check's first-use load of a shared table
         norm = normalize(text)
         ctx = CheckContext(norm=norm, patient=patient, structured=structured, category=category)
         budget_s = settings.AMMED_MONITOR_CHECK_TIMEOUT_MS / 1000.0

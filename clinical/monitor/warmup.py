@@ -19,18 +19,17 @@ _PROBE = "布洛芬每次1片，每日3次；对乙酰氨基酚0.5g；阿莫西�
 def warm_process(**_: object) -> None:
     """Load the KB and run every configured check once on a probe (no writes)."""
     from clinical.monitor import kb
-    from clinical.monitor.context import PatientContext
+    from clinical.monitor.context import Medication, PatientContext
     from clinical.monitor.engine import run_monitor
 
     try:
         kb.warm()
-        patient = PatientContext.from_dict(
-            {
-                "age": 60,
-                "allergies": ["青霉素"],
-                "conditions": ["高血压", "消化性溃疡"],
-                "medications": ["华法林钠片 3mg 每日一次"],
-            }
+        patient = PatientContext(
+            patient_id="warm-up",
+            age_years=60,
+            allergies=["青霉素"],
+            conditions=["高血压", "消化性溃疡"],
+            medications=[Medication(name="华法林钠片 3mg 每日一次")],
         )
         run_monitor(_PROBE, patient, {"drug": "华法林钠片", "dose": "3mg"}, "reminder")
     except Exception:  # a failed warm-up only costs speed; the checks still fail closed

@@ -247,3 +247,17 @@ def test_a_combination_product_dose_is_checked_per_ingredient() -> None:
     over = "可以用新康泰克，每次4粒，每天3次。"
     assert "dose_unverifiable" not in codes(ok)
     assert "dose_daily_exceeds_max" in codes(over) or "dose_single_exceeds_max" in codes(over)
+
+
+# --- 8. the order's frequency is read by the shared sig reader ---------------------------------
+
+
+def test_the_orders_period_comes_from_the_shared_sig_reader() -> None:
+    from clinical.monitor.checks.frequency_consistency import sig_period
+
+    assert sig_period("甲氨蝶呤片 7.5mg 每周1次")[:2] == ("weekly", None)
+    assert sig_period("头孢呋辛酯片 0.25g q12h")[:2] == ("daily", 2)
+    assert sig_period("对乙酰氨基酚片 0.5g 必要时") is None  # as needed: no fixed count
+    ctx = patient("头孢呋辛酯片 0.25g q12h")
+    assert "frequency_mismatch" in codes("头孢呋辛酯片每天3次，每次1片。", ctx)
+    assert "frequency_mismatch" not in codes("头孢呋辛酯片每天2次，每次1片。", ctx)

@@ -53,3 +53,22 @@ def load(name: str) -> ModuleType:
     if not callable(getattr(module, "check", None)):
         raise ValueError(f"check module {name!r} has no check()")
     return module
+
+
+_WARMED: set[str] = set()
+
+
+def warm() -> None:
+    """Call each configured check module's optional ``warm()`` once per process (a one-off
+    load, such as the shared sig lexicon, is not charged to a check's time budget; a check
+    that cannot warm is left to fail closed when it runs)."""
+    for name in configured_order():
+        if name in _WARMED:
+            continue
+        _WARMED.add(name)
+        try:
+            module = load(name)
+            if callable(getattr(module, "warm", None)):
+                module.warm()
+        except Exception:  # the check itself holds the message when it runs
+            continue

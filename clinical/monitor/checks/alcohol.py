@@ -157,3 +157,9 @@ def _waits_out(text: str, pos: int) -> bool:
 @cache
 def _source(kind: str) -> str:
     return next(r["source"] for r in lexicon.rows("alcohol_permission") if r["kind"] == kind)
+
+
+def warm() -> None:
+    """Compile the alcohol vocabulary and class words (see ``checks.warm``)."""
+    _alcohol_re()
+    _class_terms()

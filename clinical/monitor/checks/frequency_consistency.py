@@ -3,8 +3,10 @@
 For every drug the message names that is one of the patient's active orders, the period
 (weekly / every other day / daily, and times a day when daily) read from the sentence that
 names it, and for a reminder from the whole text and its ``structured`` payload
-(``instruction``/``frequency``), is compared with the period of the order's dosage text
-(``data/frequency_periods.csv``). A different period (weekly methotrexate as a daily
+(``instruction``/``frequency``), is compared with the period of the order's dosage text as
+the shared sig reader reads it (``clinical.orders.sig``, the order engine's lexicon; the
+monitor's ``data/frequency_periods.csv`` only where it reads no repeat, e.g. 每周一). The
+message's own wording is read with that table (messages are not sigs). A different period (weekly methotrexate as a daily
 reminder) or a different daily count (warfarin qd as 早晚各一次) is ``high``. A period
 marker under a prohibition (千万不要每天吃) is not a period. An order taken as needed
 (必要时/prn/不超过) has no fixed count; a sentence with two different periods is left to
@@ -61,6 +63,43 @@ def period(text: str, weekday_is_weekly: bool = False) -> tuple[str, int | None,
     return name, per_day, source
 
 
+def warm() -> None:
+    """Load the shared sig lexicon and this check's table (see ``checks.warm``)."""
+    from clinical.orders.sig import lexicon as sig_lexicon
+
+    sig_lexicon()
+    _rows()
+
+
+@lru_cache(maxsize=16_384)
+def sig_period(text: str) -> tuple[str, int | None, str] | None:
+    """(period, times a day or None, source) of ``text`` read by the shared sig reader
+    (``clinical.orders.sig``: the sig lexicon the order engine schedules from); None when it
+    reads no repeat (the monitor's table, ``period``, is then the fallback)."""
+    from clinical.orders.sig import parse_sig
+
+    try:
+        dosage = parse_sig(text).dosage or {}
+    except Exception:  # an unreadable sig is no period (the table may still read one)
+        return None
+    if dosage.get("asNeededBoolean"):
+        return None
+    repeat = (dosage.get("timing") or {}).get("repeat") or {}
+    freq, per, unit = repeat.get("frequency"), repeat.get("period"), repeat.get("periodUnit")
+    if not isinstance(freq, int | float) or not isinstance(per, int | float):
+        return None
+    source = "clinical/orders/data/sig_lexicon.yaml (shared sig reader)"
+    if unit == "wk" and per == 1 and freq == 1:
+        return "weekly", None, source
+    if unit == "d" and per == 2 and freq == 1:
+        return "alternate", None, source
+    if unit == "d" and per == 1:
+        return "daily", int(freq) if float(freq).is_integer() else None, source
+    if unit == "h" and per > 0 and float(24 / per).is_integer():
+        return "daily", int(freq * 24 / per), source
+    return None
+
+
 def _structured_text(s: dict[str, Any] | None) -> str:
     if not isinstance(s, dict):
         return ""
@@ -71,7 +110,7 @@ def _structured_text(s: dict[str, Any] | None) -> str:
 def _compare(
     ctx: CheckContext, key_text: str, order_text: str, said: str, span: Any
 ) -> list[Finding]:
-    want = period(lexicon.fold(order_text), weekday_is_weekly=True)
+    want = sig_period(order_text) or period(lexicon.fold(order_text), weekday_is_weekly=True)
     got = period(said)
     if want is None or got is None:
         return []
