@@ -118,7 +118,8 @@ def test_patient_id_uses_the_record(clients, demo_records) -> None:
     )
     assert status == 200, data
     v = {i["input"]: i for i in data["items"]}
-    assert v["泰诺林"]["verdict"] == "recommended"
+    # prescribed paracetamol is on the record: a second paracetamol product is avoided (#15)
+    assert v["泰诺林"]["verdict"] == "avoid"
     assert v["布洛芬缓释胶囊"]["verdict"] == "avoid"  # warfarin from the record
     assert any(r["code"] == "interaction" for r in v["布洛芬缓释胶囊"]["reasons"])
     assert any(r["code"] == "allergy" for r in v["阿莫西林胶囊"]["reasons"])  # 青霉素 allergy
@@ -126,8 +127,10 @@ def test_patient_id_uses_the_record(clients, demo_records) -> None:
     # 9 days after knee replacement: fever is a post-operative red flag
     assert data["see_doctor"]["urgency"] == "urgent"
     assert any("手术" in r for r in data["see_doctor"]["reasons"])
-    # prescribed paracetamol is on the record: the recommended paracetamol says so
-    assert any(r["code"] == "duplicate_ingredient" for r in v["泰诺林"]["reasons"])
+    assert any(
+        (r["code"], r["severity"]) == ("duplicate_ingredient", "avoid")
+        for r in v["泰诺林"]["reasons"]
+    )
 
 
 def test_patient_can_ask_for_themselves(clients, demo_records) -> None:
@@ -138,7 +141,7 @@ def test_patient_can_ask_for_themselves(clients, demo_records) -> None:
     status, data = post(clients["patient"], body)
     assert status == 200, data
     (item,) = data["items"]
-    assert item["input"] == "泰诺林" and item["verdict"] == "recommended"
+    assert item["input"] == "泰诺林" and item["verdict"] == "avoid"
     assert any(r["code"] == "duplicate_ingredient" for r in item["reasons"])
     assert data["see_doctor"]["urgency"] == "urgent"
     assert data == post(clients["doctor"], body)[1]

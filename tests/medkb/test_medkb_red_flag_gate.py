@@ -142,7 +142,7 @@ def test_methotrexate_without_fever_is_not_flagged(ask) -> None:
 @pytest.mark.parametrize(
     "words",
     [
-        ["右手突然拿不住筷子"],
+        ["身上有股说不清的怪劲"],
         ["流鼻涕", "走路老往一边偏"],
         ["嗓子疼，身上说不出的别扭"],
     ],
@@ -255,7 +255,7 @@ def test_older_man_with_bph_gets_no_decongestant_antihistamine_combination(ask) 
     items = by_input(a)
     assert items["新康泰克"]["verdict"] == "avoid"
     texts = " ".join(r["text"] for r in items["新康泰克"]["reasons"] if r["severity"] == "avoid")
-    assert "第一代抗组胺药" in texts and "排尿困难" in texts
+    assert "第一代抗组胺" in texts and "排尿困难" in texts
     assert items["开瑞坦"]["verdict"] == "recommended"
 
 
