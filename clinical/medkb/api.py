@@ -25,15 +25,15 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from clinical.knowledge.text import fold
 from clinical.medkb.entities import Ingredient, IngredientAmount, Mention, Product, Reason
 from clinical.medkb.kb import KnowledgeBase, get_kb
-from clinical.medkb.normalize import (
+from clinical.medkb.names import (
     FORM_SUFFIX_RE,
     SALT_PREFIX_RE,
     find_strengths,
     name_key,
     name_variants,
-    norm,
 )
 
 __all__ = [
@@ -199,7 +199,7 @@ def find_mentions(text: str) -> list[Mention]:
     if not text:
         return []
     kb_ = get_kb()
-    normed = norm(text)
+    normed = fold(text)
     return [
         Mention(m.start, m.end, text[m.start : m.end], m.kind, m.key)
         for m in _mentions_in(kb_, normed)
@@ -208,7 +208,7 @@ def find_mentions(text: str) -> list[Mention]:
 
 def strengths_in(text: str) -> list[float]:
     """Mass strengths (mg) written in ``text`` ("0.5g" → 500.0)."""
-    return [mg for _s, _e, mg in find_strengths(norm(text or ""))]
+    return [mg for _s, _e, mg in find_strengths(fold(text or ""))]
 
 
 # --------------------------------------------------------------------------- patients

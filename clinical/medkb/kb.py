@@ -32,13 +32,13 @@ import ahocorasick
 
 from clinical.knowledge import drugs as knowledge_drugs
 from clinical.knowledge import symptoms as knowledge_symptoms
+from clinical.knowledge.text import fold
 from clinical.medkb.entities import Ingredient, IngredientAmount, Product
-from clinical.medkb.normalize import (
+from clinical.medkb.names import (
     FORM_SUFFIX_RE,
     SALT_PREFIX_RE,
     find_strengths,
     name_key,
-    norm,
 )
 
 log = logging.getLogger(__name__)
@@ -218,7 +218,7 @@ def _terms_table(name: str) -> dict[str, dict[str, Any]]:
             if k in r:
                 row[k] = _split(r[k])
         # precomputed match forms (lookups must not re-normalise the tables per request)
-        row["nterms"] = [norm(t) for t in row["terms"] if t]
+        row["nterms"] = [fold(t) for t in row["terms"] if t]
         row["kterms"] = {name_key(t) for t in row["terms"] if t}
         row["ncodes"] = [c.lower() for c in row.get("codes") or []]
         out[r["key"]] = row
@@ -314,7 +314,7 @@ class _IngredientMatcher:
         self.auto = ahocorasick.Automaton()
         for ing in ingredients.values():
             for n in (ing.name_zh, *ing.aliases):
-                k = norm(n)
+                k = fold(n)
                 if len(k) >= 2 and not k.isascii():
                     self.auto.add_word(k, (len(k), ing.key))
         self.auto.make_automaton()
@@ -337,7 +337,7 @@ class _IngredientMatcher:
         strengths: dict[str, set[float]] = {}
         others: list[str] = []
         for raw in components:
-            text = norm(raw)
+            text = fold(raw)
             hits = self.find(text)
             if not hits:
                 others.append(text)
@@ -363,10 +363,10 @@ _EXCIPIENT_HINT = re.compile(
 def _drop_fragments(ingredients: dict[str, Ingredient], actives: dict[str, float | None]) -> None:
     """Drop an ingredient whose name is a fragment of another one found (麻黄 in 伪麻黄碱)."""
     for a in list(actives):
-        na = norm(ingredients[a].name_zh)
+        na = fold(ingredients[a].name_zh)
         for b in actives:
             if b != a and any(
-                na in norm(n) for n in (ingredients[b].name_zh, *ingredients[b].aliases)
+                na in fold(n) for n in (ingredients[b].name_zh, *ingredients[b].aliases)
             ):
                 actives.pop(a)
                 break
@@ -390,7 +390,7 @@ def _reconcile_with_name(
         if SALT_PREFIX_RE.match(pname[:start]) and FORM_SUFFIX_RE.match(pname[end:]):
             strength = actives.get(key)
             if strength is None:
-                mgs = {mg for s in spec for _a, _b, mg in find_strengths(norm(s))}
+                mgs = {mg for s in spec for _a, _b, mg in find_strengths(fold(s))}
                 strength = next(iter(mgs)) if len(mgs) == 1 else None
             return {key: strength}
     for _s, _e, key in hits:
@@ -480,7 +480,7 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
             step("normalising graph entities", i, n_items)
         if not any(p in props for p in _DRUG_PREDICATES) or any(p in props for p in _NOT_DRUG):
             continue
-        pname = norm(ename).strip()
+        pname = fold(ename).strip()
         actives, others = matcher.parse(props.get("成份", []))
         named = {k for _s, _e, k in matcher.find(pname)}
         for k in _EXCIPIENT_PRONE & set(actives) - named:
@@ -525,7 +525,7 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
 
     step("curated product overrides")
     for r in _read_csv("products.csv"):
-        pname = norm(r["name"]).strip()
+        pname = fold(r["name"]).strip()
         amounts = []
         for part in _split(r["ingredients"]):
             key, _, mg = part.partition(":")

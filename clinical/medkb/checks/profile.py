@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from clinical.knowledge.text import fold as norm
 from clinical.medkb.kb import KnowledgeBase
-from clinical.medkb.normalize import name_key, norm
+from clinical.medkb.names import name_key
 
 if TYPE_CHECKING:
     from clinical.medkb.api import PatientContext

@@ -1,9 +1,10 @@
-"""Text normalisation shared by the KB build and every lookup.
+"""Drug-name keys for the KB build and every lookup (issue #23: no normaliser of medkb's own).
 
-Invariant: ``norm(s)`` has exactly ``len(s)`` characters, so offsets found in the normalised
-text are offsets in the original (``find_mentions`` relies on this). ``norm`` is the shared
-text layer's ``fold`` (``clinical.knowledge.text``: width, case, traditional → simplified,
-punctuation variants); name keys and strengths are the KB's own.
+Text is normalised only by the shared layer: ``clinical.knowledge.text.fold`` (width, case,
+traditional → simplified, punctuation variants; length-preserving, so offsets found in folded
+text are offsets in the original, which ``find_mentions`` relies on) and amounts are read by
+``clinical.knowledge.numbers``. What is medkb's own here is how a *name* becomes a key: spaces
+and punctuation dropped, bracketed parts, pack sizes and trailing strengths tried without.
 """
 
 from __future__ import annotations
@@ -19,26 +20,20 @@ _DOSE_RE = re.compile(
 )
 
 
-def norm(text: str) -> str:
-    """Length-preserving normalisation (simplified, half-width, lower case): the shared
-    ``clinical.knowledge.text.fold``."""
-    return fold(text)
-
-
 _SPACE_RE = re.compile(r"[\s\-_/,.;:·'\"]+")
 _BRACKET_RE = re.compile(r"[\(\[【〔<《][^\)\]】〕>》]*[\)\]】〕>》]")
 
 
 def name_key(text: str) -> str:
     """The key a name is indexed under: normalised, spaces/punctuation removed, ``®`` dropped."""
-    return _SPACE_RE.sub("", norm(text).strip())
+    return _SPACE_RE.sub("", fold(text).strip())
 
 
 @lru_cache(maxsize=50_000)
 def name_variants(text: str) -> tuple[str, ...]:
     """Keys to try for user input: as typed, without a bracketed part, the bracketed part,
     and without a trailing strength such as ``0.5g`` or ``(300mg)``. Memoised (pure)."""
-    base = norm(text).strip()
+    base = fold(text).strip()
     out: list[str] = []
 
     def add(s: str) -> None:
