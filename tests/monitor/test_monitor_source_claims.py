@@ -261,3 +261,16 @@ def test_the_orders_period_comes_from_the_shared_sig_reader() -> None:
     ctx = patient("头孢呋辛酯片 0.25g q12h")
     assert "frequency_mismatch" in codes("头孢呋辛酯片每天3次，每次1片。", ctx)
     assert "frequency_mismatch" not in codes("头孢呋辛酯片每天2次，每次1片。", ctx)
+
+
+@pytest.mark.parametrize(
+    "text,held",
+    [
+        ("对乙酰氨基酚片每次2-3片，每天6次。", True),  # a range counts at its high end: 9 g/day
+        ("布洛芬片每次1~2片，每天4次。", True),  # 2 × 400 mg (largest strength) × 4 > 1.2 g
+        ("布洛芬每次1/2片，每天3次。", False),  # a fraction read exactly
+    ],
+)
+def test_dose_amounts_are_read_by_the_shared_reader(text: str, held: bool) -> None:
+    found = codes(text) & {"dose_single_exceeds_max", "dose_daily_exceeds_max"}
+    assert bool(found) is held, found

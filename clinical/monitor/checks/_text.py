@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from clinical.knowledge import numbers
 from clinical.monitor import lexicon
 
 SENTENCE_END = re.compile(r"[。!?;\n]+")
@@ -50,7 +51,9 @@ def negated(text: str, start: int, window: int = 14) -> bool:
 
 MASS_UNITS = {"mg": 1.0, "g": 1000.0, "μg": 0.001, "ug": 0.001}
 COUNT_UNITS = "片粒颗袋支丸"
-_NUM = r"(?<![\d./\-~])(\d+(?:\.\d+)?)"  # not the tail of 1/3, 1.5.5 or 1-2
+# a number, a fraction (1/2) or a range (2-3, 1~2, 1到2); not the tail of 1/3, 1.5.5 or 1-2.
+# Its value is read by the shared reader (``amount_value``), never by float() here.
+_NUM = r"(?<![\d./\-~])(\d+(?:\.\d+)?(?:/\d+|\s*[-~到至]\s*\d+(?:\.\d+)?)?)"
 _UNIT = r"(mg|g|μg|ug|ml|[片粒颗袋支丸])"
 _TAKE = r"(?:(?:给|喂)?(?:孩子|宝宝|小孩|她|他)?(?:吃|服|服用|口服|用|含服|吞服|喂|给))?"
 AMOUNT = re.compile(rf"(?:每次|1次|每回|单次|每顿|1顿)(?:最多|可以|可|只)?{_TAKE}{_NUM}{_UNIT}")
@@ -70,6 +73,17 @@ STRENGTH = re.compile(rf"{_NUM}(mg|g|μg|ug)")
 # a liquid's strength: "每1ml含100mg", "5ml含0.1g", "(100ml:2g)"
 PER_ML = re.compile(r"(?:每)?(\d+(?:\.\d+)?)?ml(含|:)(\d+(?:\.\d+)?)(mg|g)")
 ML_RATIO = re.compile(r"(\d+(?:\.\d+)?)ml[:/](\d+(?:\.\d+)?)(mg|g)")
+
+
+@lru_cache(maxsize=16_384)
+def amount_value(written: str) -> float:
+    """The number ``written`` (digits, a fraction or a range) as the shared reader
+    ``clinical.knowledge.numbers`` reads it; a range counts at its HIGH end, because a
+    maximum is checked against the most the text allows (每次2-3片 → 3)."""
+    amount = numbers.read_amount(written)
+    if isinstance(amount, numbers.Amount):
+        return float(amount.high if amount.high is not None else amount.value)
+    raise ValueError(f"unreadable amount {written!r}")  # the check fails closed (holds)
 
 
 def per_day_of(region: str) -> float | None:
@@ -104,15 +118,15 @@ def to_mg(
 
 def frequency(region: str) -> tuple[float | None, re.Match[str] | None]:
     if m := FREQ_DAILY.search(region):
-        return float(m.group(1)), m
+        return amount_value(m.group(1)), m
     if m := FREQ_SLASH.search(region):
-        return float(m.group(1)), m
+        return amount_value(m.group(1)), m
     if m := FREQ_ABBR.search(region):
         if m.group(2):
-            return 24.0 / float(m.group(2)), m
+            return 24.0 / amount_value(m.group(2)), m
         return float(_ABBR[m.group(1)]), m
     if m := FREQ_HOURS.search(region):
-        hours = float(m.group(1))
+        hours = amount_value(m.group(1))
         return (24.0 / hours if hours > 0 else None), m
     return None, None
 
@@ -127,38 +141,39 @@ def parse_dose(region: str, offset: int = 0) -> Dose:
     leading_mass = False
     stripped = region.lstrip("片胶囊缓释肠溶钠酯 ()（[")
     if (m := STRENGTH.match(stripped) or None) is not None:
-        found["strength_mg"] = to_mg(float(m.group(1)), m.group(2), None)
+        found["strength_mg"] = to_mg(amount_value(m.group(1)), m.group(2), None)
         # "布洛芬1g，…" may be the amount; "（布洛芬180mg）" is a bracketed strength
         leading_mass = stripped[m.end() : m.end() + 1] not in (")", "）")
     else:
         head = region[:12]
         if m := re.search(rf"[(（]?{_NUM}(mg|g|μg|ug)[)）]?", head):
             if not AMOUNT.search(head):
-                found["strength_mg"] = to_mg(float(m.group(1)), m.group(2), None)
+                found["strength_mg"] = to_mg(amount_value(m.group(1)), m.group(2), None)
     if m := AMOUNT.search(region) or AMOUNT_LOOSE.search(region):
-        amount, unit = float(m.group(1)), m.group(2)
+        amount, unit = amount_value(m.group(1)), m.group(2)
         found["amount"], found["unit"] = amount, unit
         points += [m.start(), m.end()]
         # "每次1片(0.5g)": the bracketed mass is the strength of one unit
         tail = region[m.end() : m.end() + 10]
         if unit in COUNT_UNITS and (s := re.match(rf"\s*[(（]{_NUM}(mg|g)", tail)):
-            per = to_mg(float(s.group(1)), s.group(2), None)
+            per = to_mg(amount_value(s.group(1)), s.group(2), None)
             if per is not None and amount:
                 found["strength_mg"] = per / amount
     if m := PER_ML.search(region):
-        per = to_mg(float(m.group(3)), m.group(4), None)
-        if per is not None and float(m.group(1) or 1) > 0:
-            found["mg_per_ml"] = per / float(m.group(1) or 1)
+        per = to_mg(amount_value(m.group(3)), m.group(4), None)
+        volume = amount_value(m.group(1)) if m.group(1) else 1.0
+        if per is not None and volume > 0:
+            found["mg_per_ml"] = per / volume
     elif m := ML_RATIO.search(region):
-        per = to_mg(float(m.group(2)), m.group(3), None)
-        if per is not None and float(m.group(1)) > 0:
-            found["mg_per_ml"] = per / float(m.group(1))
+        per = to_mg(amount_value(m.group(2)), m.group(3), None)
+        if per is not None and amount_value(m.group(1)) > 0:
+            found["mg_per_ml"] = per / amount_value(m.group(1))
     if found.get("amount") is None and leading_mass and per_day_of(region):
         # "对乙酰氨基酚1g，隔2小时吃一次": a mass right after the name with a frequency and no
         # other amount is the amount taken each time
         found["amount"], found["unit"] = found["strength_mg"], "mg"
     if m := DAILY_AMOUNT.search(region):
-        found["daily_amount"], found["daily_unit"] = float(m.group(1)), m.group(2)
+        found["daily_amount"], found["daily_unit"] = amount_value(m.group(1)), m.group(2)
         points += [m.start(), m.end()]
     per_day, fm = frequency(region)
     if fm is not None:

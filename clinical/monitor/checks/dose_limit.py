@@ -22,6 +22,7 @@ from clinical.monitor.checks._text import (
     CLAUSE_END,
     SENTENCE_END,
     Dose,
+    amount_value,
     enclosing,
     negated,
     parse_dose,
@@ -55,7 +56,7 @@ def _dose_before(text: str, floor: int, start: int) -> Dose | None:
     if m is None:
         return None
     return Dose(
-        amount=float(m.group(1)),
+        amount=amount_value(m.group(1)),
         unit=m.group(2),
         span=(clause_start + m.start(), clause_start + m.end()),
     )
@@ -191,7 +192,7 @@ def check(ctx: CheckContext) -> list[Finding]:
             # "孩子发烧，吃半片就行，布洛芬片0.4g": any amount in the sentence is a child's dose
             s_start, s_end = enclosing(text, mention.start, SENTENCE_END)
             if m := _ANY_AMOUNT.search(text, s_start, s_end):
-                dose = Dose(amount=float(m.group(1)), unit="", span=m.span())
+                dose = Dose(amount=amount_value(m.group(1)), unit="", span=m.span())
         if dose.amount is None and dose.daily_amount is None:
             # "华法林钠片6mg" alone: a stated strength must equal the ordered dose
             if dose.strength_mg is not None and order is not None and order.dose_mg is not None:
