@@ -751,11 +751,13 @@ def from_inline(data: dict[str, Any]) -> PatientContext:
     if breastfeeding is None and "breastfeeding" in keys:
         breastfeeding = True
     surgery = data.get("recent_surgery_days")
+    zone = site_time_zone()
     return PatientContext(
         patient_id=str(data.get("id") or ""),
         age_years=data.get("age_years"),
         sex=data.get("sex"),
-        time_zone=site_time_zone(),
+        time_zone=zone,
+        today=local_date(None, zone),
         weight_kg=data.get("weight_kg"),
         pregnant=pregnant,
         pregnancy_weeks=weeks,

@@ -20,7 +20,7 @@ import json
 import math
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from clinical.knowledge.patient import ATC, InlinePatientError
@@ -30,6 +30,7 @@ MAX_TEXT = 200
 MAX_ITEM_CHARS = 2000
 ALIASES = {"age": "age_years", "medications": "current_medications"}
 ALLERGY_CATEGORIES = ("food", "medication", "environment", "biologic")
+SEX_WORDS = {"男": "male", "女": "female"}
 
 _CODING_SCHEMA = {
     "type": "object",
@@ -192,8 +193,13 @@ def _list(child: serializers.Field, help_text: str) -> serializers.ListField:
     )
 
 
+@extend_schema_serializer(deprecate_fields=list(ALIASES))
 class InlinePatientSerializer(serializers.Serializer):
-    """The inline patient context, one schema for every endpoint (see the module doc)."""
+    """The inline patient: one schema for guidance, diet and the monitor. List items are a
+    string or an object ({text|name, code, system} or a CodeableConcept; allergies add
+    category, medications dosage). ``age`` and ``medications`` are deprecated aliases of
+    ``age_years`` and ``current_medications``. Any other key, also inside an item, is a 400
+    naming it; pregnancy_weeks without pregnant means pregnant."""
 
     id = serializers.CharField(max_length=64, required=False, help_text="a label for the answer")
     age_years = FiniteFloatField(
@@ -249,6 +255,8 @@ class InlinePatientSerializer(serializers.Serializer):
                 errors[alias] = [f"{alias} 与 {canonical} 重复 (given twice: {canonical})"]
         if errors:
             raise serializers.ValidationError(errors)
+        if data.get("sex") in SEX_WORDS:  # 男/女 as the monitor took them before
+            data = {**data, "sex": SEX_WORDS[data["sex"]]}
         values = super().to_internal_value(data)
         for alias, canonical in ALIASES.items():
             if alias in values:

@@ -142,3 +142,12 @@ def test_the_schema_is_one_component_used_by_every_endpoint(demo_db):  # noqa: F
     for name in ("GuidanceRequest", "DietConsultRequest", "CheckRequest"):
         ref = schema["components"]["schemas"][name]["properties"]["patient"]
         assert "InlinePatient" in str(ref), (name, ref)
+
+
+def test_legacy_monitor_values_still_parse():
+    ctx = kp.PatientContext.from_inline(
+        {"age": 30, "sex": "女", "medications": [{"name": "华法林", "dosage": "3mg qd"}]}
+    )
+    assert ctx.age_years == 30 and ctx.sex == "female"
+    (order,) = ctx.orders
+    assert order.ingredients == ("warfarin",) and order.dosage == "3mg qd" and order.current
