@@ -213,7 +213,9 @@ class PatientContext:
         """Orders of an ingredient key or a class (any spelling; parents count)."""
         out = []
         for o in self.orders:
-            if cls_or_key in o.ingredients or kd.medication_in_class(o.text, cls_or_key, o.atc):
+            if cls_or_key in o.ingredients or kd.medication_in_class(
+                o.search_text, cls_or_key, o.atc
+            ):
                 out.append(o)
         return out
 
