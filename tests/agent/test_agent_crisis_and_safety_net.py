@@ -181,3 +181,15 @@ def test_greeting_still_gets_the_help_text_and_no_alert(patient_client) -> None:
     out = say(patient_client, "你好")
     assert out["reply"] == GENERIC_TEXT
     assert alerts("demo-surgery") == []
+
+
+def test_the_model_cannot_talk_a_crisis_away() -> None:
+    """A model that calls a stockpiling statement a medication question changes nothing: the
+    crisis concepts are the rules' (the shared lexicon's), and the crisis route goes first."""
+    from clinical.agent.understanding import model
+    from tests.agent.test_agent_model_understanding import Scripted
+
+    be = Scripted({"intent": "medication_question", "medicines": [], "foods": [], "symptoms": []})
+    u = model.understand("我攒了一瓶安眠药，想一次吃完", backend=be)
+    assert u.source == "model"
+    assert u.crisis_concepts == ["overdose_intent"]

@@ -1,0 +1,76 @@
+"""Issue #15 invariants of the guidance red-flag gate (hypothesis): adding a red-flag symptom,
+words nothing is understood in, or a risk modifier never lowers ``see_doctor``'s urgency, and
+an unrecognised word never coexists with a recommended analgesic or antipyretic."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.medkb.conftest import codes
+
+RANK = {None: 0, "routine": 1, "urgent": 2, "emergency": 3}
+BENIGN = ["头痛", "发烧", "流鼻涕", "咳嗽", "嗓子疼", "鼻塞", "胃痛", "拉肚子", "牙疼", "打喷嚏"]
+RED = ["胸口疼", "喘不上气", "黑便", "右下腹疼", "脖子僵硬", "身上有出血点", "摔倒后磕到头", "抽搐"]
+UNREAD = ["身上有股说不清的怪劲", "整个人不对劲说不上来"]
+CABINET = ["泰诺林", "芬必得", "开瑞坦", "新康泰克", "感冒灵颗粒", "铝碳酸镁咀嚼片", "蒙脱石散"]
+MODIFIERS = [
+    {"current_medications": ["华法林钠片 3mg"]},
+    {"current_medications": ["甲氨蝶呤片 2.5mg"]},
+    {"age_years": 80},
+    {"age_years": 2, "weight_kg": 12},
+]
+
+cases = st.fixed_dictionaries(
+    {
+        "symptoms": st.lists(st.sampled_from(BENIGN), min_size=1, max_size=3, unique=True),
+        "cabinet": st.lists(st.sampled_from(CABINET), min_size=1, max_size=4, unique=True),
+        "temperature_c": st.sampled_from([None, 37.0, 38.5]),
+    }
+)
+
+
+def _urgency(answer: dict) -> int:
+    return RANK[answer["see_doctor"]["urgency"] if answer["see_doctor"]["needed"] else None]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=cases, extra=st.sampled_from(RED + UNREAD))
+def test_adding_a_red_flag_or_unread_words_never_lowers_urgency(ask, case, extra) -> None:
+    base = ask(case["cabinet"], symptoms=case["symptoms"], temperature_c=case["temperature_c"])
+    more = ask(
+        case["cabinet"], symptoms=[*case["symptoms"], extra], temperature_c=case["temperature_c"]
+    )
+    assert _urgency(more) >= max(_urgency(base), RANK["urgent"]), (case, extra, more["see_doctor"])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=cases, modifier=st.sampled_from(MODIFIERS))
+def test_a_risk_modifier_never_lowers_urgency(ask, case, modifier) -> None:
+    base = ask(case["cabinet"], symptoms=case["symptoms"], temperature_c=case["temperature_c"])
+    more = ask(
+        case["cabinet"],
+        symptoms=case["symptoms"],
+        temperature_c=case["temperature_c"],
+        **modifier,
+    )
+    assert _urgency(more) >= _urgency(base), (case, modifier, more["see_doctor"])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=cases, words=st.sampled_from(UNREAD))
+def test_unrecognised_words_never_coexist_with_a_recommended_analgesic(ask, case, words) -> None:
+    a = ask(
+        case["cabinet"], symptoms=[*case["symptoms"], words], temperature_c=case["temperature_c"]
+    )
+    assert a["see_doctor"]["unrecognised"]
+    for item in a["items"]:
+        if item["verdict"] == "recommended":
+            assert "masking" not in codes(item), item
+            assert not {"paracetamol", "ibuprofen"} & {i["key"] for i in item["ingredients"]}, item
