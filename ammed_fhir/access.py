@@ -24,7 +24,7 @@ stored after its assignment gets the permission when it is stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -196,18 +196,40 @@ def can_read_fhir(user: User, resource: dict[str, Any], patient_ids: set[str]) -
     compartment, with ``patient_may_see``'s limits. A resource in no compartment is
     readable by every logged-in user only when its type is shared reference data
     (Practitioner, Organization, Medication...); otherwise by nobody but the first two.
+    Checking many rows (history, ``$everything``, ``$export``): use ``fhir_reader``.
     """
+    return fhir_reader(user)(resource, patient_ids)
+
+
+def fhir_reader(user: User) -> Callable[[dict[str, Any], set[str]], bool]:
+    """``can_read_fhir`` for one user over many rows: the user's roles, assigned patients
+    and own patient are read once (at first need), not once per row. Build one per request
+    or job; it does not see assignments changed after it read them."""
     if not getattr(user, "is_authenticated", False):
-        return False
+        return lambda resource, patient_ids: False
     if sees_all_patients(user):
-        return True
-    rtype = str(resource.get("resourceType") or "")
-    if not patient_ids:
-        return compartments.is_shared_type(rtype)
-    if patient_ids & assigned_patient_ids(user):
-        return True
-    own = own_patient_id(user)
-    return bool(own) and own in patient_ids and patient_may_see(resource, own)
+        return lambda resource, patient_ids: True
+    known: dict[str, Any] = {}
+
+    def assigned() -> set[str]:
+        if "assigned" not in known:
+            known["assigned"] = assigned_patient_ids(user)
+        return known["assigned"]
+
+    def own() -> str | None:
+        if "own" not in known:
+            known["own"] = own_patient_id(user)
+        return known["own"]
+
+    def readable(resource: dict[str, Any], patient_ids: set[str]) -> bool:
+        if not patient_ids:
+            return compartments.is_shared_type(str(resource.get("resourceType") or ""))
+        if patient_ids & assigned():
+            return True
+        mine = own()
+        return bool(mine) and mine in patient_ids and patient_may_see(resource, mine)
+
+    return readable
 
 
 def search_scope(user: User, resource_type: str) -> Q | None:

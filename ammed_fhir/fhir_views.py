@@ -313,7 +313,12 @@ def _raise_gone_if_deleted(request, resource_type: str, resource_id: str) -> Non
 
 
 def _visible(request, data: dict[str, Any]) -> bool:
-    return access.can_read_fhir(request.user, data, set(compartments.patients_of(data)))
+    """``access.can_read_fhir`` for this request's user, with their roles and patients read
+    once per request (history and ``_include`` check many rows)."""
+    reader = getattr(request, "_ammed_fhir_reader", None)
+    if reader is None:
+        reader = request._ammed_fhir_reader = access.fhir_reader(request.user)
+    return reader(data, set(compartments.patients_of(data)))
 
 
 def _single_entry_bundle(

@@ -69,8 +69,9 @@ def patient_everything(
     """The resources of ``patient_id``'s $everything that ``user`` may read (the Patient
     first). Raises FhirError(404) when the Patient is unknown or hidden from ``user``
     (forbidden looks like unknown)."""
+    readable = access.fhir_reader(user)
     patient = Resource.objects.filter(resource_type="Patient", resource_id=patient_id).first()
-    if patient is None or not access.can_read_fhir(user, patient.data, {patient_id}):
+    if patient is None or not readable(patient.data, {patient_id}):
         raise FhirError.one(404, "not-found", f"Patient/{patient_id} is not known")
     rows = list(
         Resource.objects.filter(Q(patient_id=patient_id) | Q(other_patients__has_key=patient_id))
@@ -87,7 +88,7 @@ def patient_everything(
     found: list[Resource] = [patient]
     seen = {("Patient", patient_id)}
     for row in rows:
-        if access.can_read_fhir(user, row.data, _patients(row)):
+        if readable(row.data, _patients(row)):
             found.append(row)
             seen.add((row.resource_type, row.resource_id))
     wanted: set[tuple[str, str]] = set()
@@ -102,7 +103,7 @@ def patient_everything(
             # only resources in no compartment (shared data) or in this patient's
             if _patients(row) - {patient_id}:
                 continue
-            if access.can_read_fhir(user, row.data, _patients(row)):
+            if readable(row.data, _patients(row)):
                 found.append(row)
     out = []
     for row in found:

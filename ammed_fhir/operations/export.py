@@ -184,6 +184,7 @@ def _write_files(user: Any, job: dict[str, Any], folder: Path) -> list[dict[str,
     if job["level"] in {"patient", "group"} and job["types"] is None:
         types = [t for t in types if t != "Group"]
     output = []
+    readable = access.fhir_reader(user)
     for i, rtype in enumerate(types):
         if not (folder / "running").exists():
             return None
@@ -192,7 +193,7 @@ def _write_files(user: Any, job: dict[str, Any], folder: Path) -> list[dict[str,
         with path.open("w", encoding="utf-8") as out:
             for row in _rows(user, job, rtype):
                 patients = {row.patient_id, *(row.other_patients or {})} - {""}
-                if not access.can_read_fhir(user, row.data, patients):
+                if not readable(row.data, patients):
                     continue
                 # decimals as sent; a Subscription's channel.header values never leave
                 out.write(fhirjson.dumps(redact_headers(row.data)).decode())

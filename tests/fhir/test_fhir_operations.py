@@ -273,3 +273,34 @@ def test_everything_refuses_a_compartment_too_large_rather_than_cutting_it(
     assert issue["code"] == "too-costly" and "$export" in issue["diagnostics"]
     monkeypatch.setattr(everything, "MAX_RESOURCES", 2)
     assert emr_client.get("/fhir/Patient/pa/$everything").json()["total"] == 4
+
+
+def test_everything_and_history_cost_no_queries_per_row(records, emr_client) -> None:
+    """The caller's roles and patients are read once per request, not once per row (each
+    row used to cost about three queries)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    doc = make_user("doc-cost", "physician")
+    access.assign(doc, "pa", source="admin")
+    client = _login(doc)
+
+    def cost(url: str) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            resp = client.get(url)
+        assert resp.status_code == 200, resp.content
+        body = resp.json()
+        return len(body["entry"]), len(ctx.captured_queries)
+
+    def grow(n: int) -> None:
+        extra = [put(observation("pa") | {"id": f"obs-more-{i}"}) for i in range(n)]
+        assert post_bundle(emr_client, transaction(*extra)).status_code == 200
+
+    cost("/fhir/Patient/pa/$everything")  # first request: one-off lookups (permission cache…)
+    few_rows, few = cost("/fhir/Patient/pa/$everything")
+    few_hist_rows, few_hist = cost("/fhir/Observation/_history")
+    grow(25)
+    many_rows, many = cost("/fhir/Patient/pa/$everything")
+    many_hist_rows, many_hist = cost("/fhir/Observation/_history")
+    assert many_rows == few_rows + 25 and many_hist_rows == few_hist_rows + 25
+    assert (many, many_hist) == (few, few_hist)
