@@ -274,3 +274,20 @@ def test_the_orders_period_comes_from_the_shared_sig_reader() -> None:
 def test_dose_amounts_are_read_by_the_shared_reader(text: str, held: bool) -> None:
     found = codes(text) & {"dose_single_exceeds_max", "dose_daily_exceeds_max"}
     assert bool(found) is held, found
+
+
+# --- first aid and a drug a clinician already gave ----------------------------------------------
+
+
+def test_stopping_the_suspected_drug_in_an_allergic_reaction_is_first_aid() -> None:
+    text = "可能是严重过敏反应：请立即拨打120；停用可疑药物并保留药盒。"
+    assert "medication_stop" not in codes(text)
+    assert "medication_stop" in codes("血压正常了，可以停用降压药。")
+
+
+def test_a_drug_conditional_on_a_clinician_having_given_it_is_no_suggestion() -> None:
+    text = "请立即拨打120，停止活动；如医生让您备有硝酸甘油可舌下含服。"
+    assert "rx_not_ordered" not in codes(text, patient(age=66))
+    assert "rx_not_ordered" in codes("胸口痛可以含一片硝酸甘油。", patient(age=66)) or (
+        "rx_only_self_medication" in codes("胸口痛可以含一片硝酸甘油。", patient(age=66))
+    )

@@ -25,6 +25,13 @@ from clinical.monitor.types import CheckContext, Finding
 NAME = "rx_self_medication"
 NEEDS_KB = True
 _COLD = re.compile(r"感冒|流感|伤风|咳嗽|嗓子疼|喉咙痛|咽痛|流鼻涕|鼻塞|发烧|发热|拉肚子|腹泻")
+# "如医生让您备有硝酸甘油", "如果医生给过您肾上腺素笔": use conditional on a clinician having
+# prescribed the drug already; the message suggests nothing the patient does not have
+# (AHA/ACC chest pain guidance: nitroglycerin only if prescribed).
+_CONDITIONAL_RX = re.compile(
+    r"(?:如果?|若|假如)(?:医生|大夫|医师)(?:让您|给您|为您|已经?|曾经?)?"
+    r"(?:备有|备了|开过|开了|开有|给过|给了|开具过?|配了|配有)(?:您)?(?:的)?$"
+)
 _COLD_SOURCE = "抗菌药物临床应用指导原则(2015年版): 普通感冒等病毒感染不使用抗菌药物"
 
 
@@ -64,6 +71,8 @@ def check(ctx: CheckContext) -> list[Finding]:
                     _COLD_SOURCE,
                 )
             )
+        elif _CONDITIONAL_RX.search(text, max(s, mention.start - 14), mention.start):
+            continue  # "如医生让您备有硝酸甘油可舌下含服": only what a clinician already gave
         elif self_med:
             seen.add(ing.key)
             out.append(
