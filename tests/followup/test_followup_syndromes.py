@@ -128,7 +128,16 @@ def test_a_level_none_concept_that_no_rule_names_is_still_unrecognised() -> None
 
 
 @pytest.mark.parametrize(
-    "text", ["伤口有点痒", "有点便秘", "胃口一般", "晚上睡得不太好", "嗓子有点干", "刀口有点麻"]
+    "text",
+    [
+        "伤口有点痒",
+        "有点便秘",
+        "胃口一般",
+        "晚上睡得不太好",
+        "嗓子有点干",
+        "刀口有点麻",
+        "膝盖有点响",
+    ],
 )
 def test_everyday_complaints_are_read_and_self_care(text: str) -> None:
     out = _assess({"id": "sy8", "age": 55, "survey": [["今日感受", text, 2]]})
@@ -207,6 +216,10 @@ def rank_of(out: dict) -> int:
         ("体温38.5", None),  # fever: read by a clinician, never a "no"
         ("血压160/100", None),
         ("早上空腹血糖7.2", None),
+        ("血糖8点多", False),
+        ("血糖10点多", None),  # up to 10.99: not inside 3.9–10.0
+        ("体温37度2", False),
+        ("体温37度8", None),
     ],
 )
 def test_a_reading_in_words_is_a_no_only_inside_its_normal_range(

@@ -158,7 +158,7 @@ def _subjects() -> tuple[str, ...]:
 
 
 _UNIT_TAIL = re.compile(r"℃|度|mmol/L|mmHg|次/分|次|%|正常|左右|[。.]")
-_READING = re.compile(r"(\d+(?:\.\d+)?)(?:度(\d))?(?:/(\d+))?")
+_READING = re.compile(r"(\d+(?:\.\d+)?)(?:[度点](\d)?)?多?(?:/(\d+))?")
 
 
 @cache
@@ -186,7 +186,8 @@ def normal_reading(clause: str) -> bool:
         if _CJK.search(leftover):
             return False
         value = float(m.group(1)) + (float(m.group(2)) / 10 if m.group(2) else 0)
-        if not spec["low"] <= value <= spec["high"]:
+        top = value + (0.99 if "多" in m.group(0) else 0)  # "10点多": anything up to 10.99
+        if not (spec["low"] <= value and top <= spec["high"]):
             return False
         if m.group(3):
             second = float(m.group(3))
