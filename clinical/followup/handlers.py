@@ -1,4 +1,9 @@
-"""Change-event handler: new clinical data for a patient → enqueue their assessment."""
+"""Change-event handler: new clinical data for a patient → enqueue their assessment.
+
+One event is one written transaction (a transaction bundle, or a single resource), so a
+patient is assessed once per event however many of their resources it names. A record pushed
+resource by resource gives one event each; ``run_assessment`` then stores an ingest run only
+when its result differs from the latest one (``AMMED_ASSESSMENT_COALESCE_MIN``)."""
 
 from __future__ import annotations
 

@@ -97,6 +97,11 @@ def test_a_more_severe_reason_escalates_the_open_alert_and_notifies_again():
     assert "24小时内就诊 → 立即急诊" in second and "发热38.6℃" in second  # earlier reason kept
     page = client_for("dr_wang").get("/admin/followup/alertrecord/").text
     assert "胸痛" in page and "发热38.6℃" in page and "已升级，未确认" in page
+    detail = client_for("dr_wang").get(f"/admin/followup/alertrecord/{alert.pk}/change/").text
+    assert "各项原因" in detail and "立即急诊" in detail and "Observation/ep-chest-1" in detail
+    assert client_for("nurse_zhao").get(
+        f"/admin/followup/alertrecord/{alert.pk}/change/"
+    ).status_code in (302, 404)
 
 
 def test_a_new_reason_of_the_same_severity_joins_without_a_new_message():
