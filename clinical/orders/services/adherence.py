@@ -123,17 +123,21 @@ class PossibleDoubleDose:
     source: str
 
 
-def _class_of(rem: DoseReminder) -> dict[str, Any] | None:
-    """The critical-medicine class (data row) of a dose: its order's, else by name."""
+def _classes_of(reminders: list[DoseReminder]) -> dict[int, dict[str, Any] | None]:
+    """The critical-medicine class (data row) of each dose: its order's, else by name (one
+    query for all of them)."""
     classes = {c["id"]: c for c in critical_classes()["classes"]}
-    cid = (
-        OrderSchedule.objects.filter(request_id=rem.request_id)
-        .values_list("critical_class", flat=True)
-        .first()
+    by_order = dict(
+        OrderSchedule.objects.filter(request_id__in={r.request_id for r in reminders}).values_list(
+            "request_id", "critical_class"
+        )
     )
-    if cid:
-        return classes.get(cid)
-    return critical_class_of(rem.medication, [])
+    return {
+        r.pk: classes.get(by_order[r.request_id])
+        if by_order.get(r.request_id)
+        else critical_class_of(r.medication, [])
+        for r in reminders
+    }
 
 
 @transaction.atomic
@@ -158,16 +162,21 @@ def check_repeat_ack(
         due_at__gte=now - dt.timedelta(hours=rule["window_hours"]),
         due_at__lte=now + dt.timedelta(hours=1),
     ).order_by("-due_at")
+    rows = list(taken)
     if medicines:
-        candidates = [(n, r) for n in medicines for r in taken.filter(medication__contains=n)]
+        candidates = [(n, r) for n in medicines for r in rows if n in r.medication]
     else:
-        candidates = [("", r) for r in taken]
+        candidates = [("", r) for r in rows]
+    classes = _classes_of([r for _, r in candidates])
     for name, rem in candidates:
-        cls = _class_of(rem)
+        cls = classes[rem.pk]
         if not cls or not cls.get("double_dose_alert"):
             continue
         digest = hashlib.sha256(rem.key.encode()).hexdigest()[:40]
         key = f"alert-double-{digest}"
+        # Two "taken" for the same dose at once: the dose row's lock makes the second wait,
+        # so it finds the first one's alert and neither writes it twice.
+        list(DoseReminder.objects.select_for_update().filter(pk=rem.pk).values_list("pk"))
         alerted_now = store.read("Communication", key) is None
         if alerted_now:
             taken_at = timezone.localtime(rem.response_at or rem.responded_at or now)
