@@ -193,3 +193,21 @@ def test_the_model_cannot_talk_a_crisis_away() -> None:
     u = model.understand("我攒了一瓶安眠药，想一次吃完", backend=be)
     assert u.source == "model"
     assert u.crisis_concepts == ["overdose_intent"]
+
+
+@pytest.mark.django_db
+def test_unread_words_in_a_medication_question_reach_the_guidance(patient_client) -> None:
+    """The words nothing understood are not dropped because the message also asks about a
+    medicine: guidance quotes them, sends the patient to a clinician and masks analgesics."""
+    out = say(patient_client, "能吃布洛芬吗，走路老往一边偏")
+    assert out["route"] == "medication"
+    assert "走路老往一边偏" in out["reply"]
+    assert "不要使用布洛芬" in out["reply"]
+
+
+def test_the_question_and_pleasantries_are_not_unread_words() -> None:
+    from clinical.agent.routes.medication import symptom_clauses, symptom_text
+
+    for text in ("能吃布洛芬吗", "医生你好，能吃布洛芬吗", "请问一下，这个药能吃吗？"):
+        assert symptom_clauses(symptom_text(text)) == [], text
+    assert symptom_clauses(symptom_text("头痛，能吃泰诺林吗")) == ["头痛"]

@@ -50,6 +50,9 @@ def _rx_only(name: str) -> bool:
     return product is None or product.rx_only
 
 
+_DRUG_MARK = "\x00"  # dropped by the shared normaliser (a control character)
+
+
 def symptom_text(text: str) -> str:
     """The patient's words with every drug name blanked out, so that a product name is not
     read as a symptom (感冒灵 is not 感冒)."""
@@ -57,18 +60,37 @@ def symptom_text(text: str) -> str:
 
     chars = list(text)
     for m in find_mentions(text):
-        chars[m.start : m.end] = " " * (m.end - m.start)
+        chars[m.start : m.end] = _DRUG_MARK * (m.end - m.start)
     return "".join(chars)
 
 
 _CLAUSES = re.compile(r"[，,。;；!！?？\s]+")
+# The question itself (能吃…吗, 可以用…, 吃什么药好): no complaint in it.
+_TAKE_QUESTION = re.compile(
+    r"(?:能|可以|能不能|可不可以|要不要|怎么|该|应该)(?:吃|喝|用|服)|吃什么|用什么"
+)
 
 
 def symptom_clauses(text: str) -> list[str]:
-    """The clauses of ``text`` that name a symptom of the shared lexicon (denied ones too)."""
+    """What the guidance reads from a medication question (``text`` from ``symptom_text``):
+    every clause that names a symptom of the shared lexicon (denied ones too), and every
+    clause nothing is understood in (guidance quotes it and sends the patient to a clinician:
+    never dropped), except the question about the medicine itself and pleasantries."""
+    from clinical.agent.understanding.rules import _normalise, greeting_only
     from clinical.knowledge import symptoms
 
-    return [c for c in _CLAUSES.split(text) if c.strip() and symptoms.find_symptoms(c)]
+    out: list[str] = []
+    for clause in _CLAUSES.split(text):
+        words = clause.replace(_DRUG_MARK, "").strip()  # 感冒了能吃吗: one clause for guidance
+        if not words and _DRUG_MARK not in clause:
+            continue
+        if symptoms.find_symptoms(words):
+            out.append(words)
+        elif _DRUG_MARK in clause or not words or _TAKE_QUESTION.search(_normalise(words)):
+            continue
+        elif not greeting_only(_normalise(words)):
+            out.append(words)
+    return out
 
 
 def answer(ctx: RouteContext) -> RouteResult:
@@ -95,13 +117,10 @@ def answer(ctx: RouteContext) -> RouteResult:
         if patient is None:
             return escalate("medication", ctx, "patient_unknown", medicines=meds)
         # medkb reads symptoms in the patient's own words (皮肤痒, 嗓子疼, 右下腹疼 with its
-        # site, 黑便 as a red flag): the clauses that name one, so that the question itself
-        # (能吃…吗) is not read as words nobody understood; when there are none, the
-        # understood symptoms (possibly none) are used.
+        # site, 黑便 as a red flag) and quotes words nobody understood; the question itself
+        # (能吃…吗) and pleasantries are left out (``symptom_clauses``).
         said = symptom_clauses(symptom_text(ctx.text))
         result = advise(GuidanceRequest(patient=patient, cabinet=cabinet, symptoms=said))
-        if not result.get("symptoms_understood"):
-            result = advise(GuidanceRequest(patient=patient, cabinet=cabinet, symptoms=u.symptoms))
     except Exception as exc:  # engine failure must never reach the patient as an error
         log.warning("medkb failed: %s", exc.__class__.__name__)
         return escalate("medication", ctx, "engine_error", medicines=meds)
