@@ -136,12 +136,14 @@ def check_format(request: HttpRequest) -> None:
 
 
 def _etag_versions(header: str) -> set[str]:
+    """The versions an ``If-None-Match`` list names (``*`` kept), read by the one ETag
+    reader (``bundles.parse_etag``)."""
     out = set()
     for part in header.split(","):
-        part = part.strip()
-        if part.startswith(("W/", "w/")):
-            part = part[2:]
-        out.add(part.strip('"'))
+        if part.strip() == "*":
+            out.add("*")
+        elif (version := bundles.parse_etag(part)) is not None:
+            out.add(str(version))
     return out
 
 

@@ -84,6 +84,10 @@ def test_etag_last_modified_and_conditional_reads(emr_client) -> None:
     again = emr_client.get("/fhir/Patient/c1", HTTP_IF_NONE_MATCH='W/"1"')
     assert again.status_code == 304 and not again.content
     assert emr_client.get("/fhir/Patient/c1", HTTP_IF_NONE_MATCH='W/"0"').status_code == 200
+    for header in ('W/"0", W/"1"', ' "1" ', "*", 'w/"1"'):  # lists, strong tags, any
+        assert emr_client.get("/fhir/Patient/c1", HTTP_IF_NONE_MATCH=header).status_code == 304
+    for header in ('W/"01x"', "W/", '"abc"'):
+        assert emr_client.get("/fhir/Patient/c1", HTTP_IF_NONE_MATCH=header).status_code == 200
     since = emr_client.get("/fhir/Patient/c1", HTTP_IF_MODIFIED_SINCE=read["Last-Modified"])
     assert since.status_code == 304
     old = "Mon, 01 Jan 2001 00:00:00 GMT"
