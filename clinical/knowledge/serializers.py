@@ -255,7 +255,8 @@ class InlinePatientSerializer(serializers.Serializer):
                 errors[alias] = [f"{alias} 与 {canonical} 重复 (given twice: {canonical})"]
         if errors:
             raise serializers.ValidationError(errors)
-        if data.get("sex") in SEX_WORDS:  # 男/女 as the monitor took them before
+        sex = data.get("sex")
+        if isinstance(sex, str) and sex in SEX_WORDS:  # 男/女 as the monitor took them before
             data = {**data, "sex": SEX_WORDS[data["sex"]]}
         values = super().to_internal_value(data)
         for alias, canonical in ALIASES.items():

@@ -8,6 +8,8 @@ aspirin was released; diet ignored age and weight silently.
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from clinical.knowledge import patient as kp
 from tests.monitor.ammed_monitor_helpers import client_for, demo_db, post_json  # noqa: F401
@@ -123,6 +125,12 @@ def test_guidance_still_needs_the_age(demo_db):  # noqa: F811
         {"weight_kg": 0},
         {"conditions": "高血压"},
         {"labs": [{"loinc": "33914-3", "value": 25}]},
+        {"sex": []},
+        {"sex": {"a": 1}},
+        {"conditions": [{"code": {"coding": "x"}}]},
+        {"conditions": [{"text": ["x"]}]},
+        {"current_medications": [{"name": "华法林", "dosage": 3}]},
+        {"allergies": [{"text": "花生", "category": [{"x": 1}]}]},
     ],
 )
 def test_malformed_values_are_errors(patient):
@@ -151,3 +159,41 @@ def test_legacy_monitor_values_still_parse():
     assert ctx.age_years == 30 and ctx.sex == "female"
     (order,) = ctx.orders
     assert order.ingredients == ("warfarin",) and order.dosage == "3mg qd" and order.current
+
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=12),
+    st.sampled_from(["男", "female", "华法林", "33914-3", kp.SNOMED, "44054006"]),
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.sampled_from(["text", "name", "code", "system", "coding", "dosage", "category"]),
+            inner,
+            max_size=4,
+        ),
+    ),
+    max_leaves=12,
+)
+_KEYS = st.sampled_from(
+    ["id", "age", "age_years", "sex", "weight_kg", "pregnant", "pregnancy_weeks"]
+    + ["breastfeeding", "conditions", "allergies", "current_medications", "medications"]
+    + ["labs", "recent_surgery_days"]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(patient=st.dictionaries(_KEYS, _JSON, max_size=8))
+def test_any_json_is_a_context_or_a_named_error_never_a_crash(patient):
+    try:
+        ctx = kp.PatientContext.from_inline(patient)
+    except kp.InlinePatientError as exc:
+        assert exc.errors
+        return
+    assert isinstance(ctx, kp.PatientContext)
