@@ -165,6 +165,7 @@ def test_english_and_zero_width_red_flags_never_get_the_greeting(patient_client,
     out = say(patient_client, text)
     assert out["reply"] != GENERIC_TEXT
     assert out["route"] == "followup"
+    assert out["outcome"] == "answered" and "120" in out["reply"]  # follow-up: emergency
 
 
 @pytest.mark.django_db
