@@ -356,7 +356,9 @@ def _unresolved_products(text: str) -> list[tuple[int, int, str]]:
         if m.kind == "ingredient":
             continue
         product = kb_.products.get(m.key)
-        if product is None or not product.ingredient_keys:
+        # two-character names of the mined product graph are mostly everyday words (天可 in
+        # 每天可以): only names of three characters or more count here
+        if (product is None or not product.ingredient_keys) and m.end - m.start >= 3:
             out.append((m.start, m.end, m.surface))
     return out
 

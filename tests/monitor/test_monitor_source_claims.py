@@ -291,3 +291,11 @@ def test_a_drug_conditional_on_a_clinician_having_given_it_is_no_suggestion() ->
     assert "rx_not_ordered" in codes("胸口痛可以含一片硝酸甘油。", patient(age=66)) or (
         "rx_only_self_medication" in codes("胸口痛可以含一片硝酸甘油。", patient(age=66))
     )
+
+
+# --- 3. a product the KB knows without its ingredients holds -----------------------------------
+
+
+def test_a_product_known_without_ingredients_holds_in_running_text() -> None:
+    assert "no_ingredients" in codes("胸闷时可以含服速效救心丸。")
+    assert "no_ingredients" not in codes("每天可以喝300毫升左右的低脂或脱脂奶。")

@@ -65,4 +65,15 @@ def check(ctx: CheckContext) -> list[Finding]:
             else:
                 code, message = "unknown_drug", f"“{word}”不在药品知识库中，无法核对，请医生确认"
             out.append(ctx.finding(NAME, code, "medium", message, (start, end), SOURCE))
+    # products the KB knows without their composition, named in running text without a stem
+    # the patterns above know (速效救心丸): nothing to check them against either
+    taken = known + [f.span for f in out if f.span]
+    for start, end, word in kb.unresolved_products(text):
+        orig = ctx.norm.original_span(start, end)
+        if any(s < end and start < e for s, e in known) or any(
+            s < orig[1] and orig[0] < e for s, e in taken[len(known) :]
+        ):
+            continue
+        message = f"药品知识库中没有“{word}”的成分信息，无法核对，请医生确认"
+        out.append(ctx.finding(NAME, "no_ingredients", "medium", message, (start, end), SOURCE))
     return out
