@@ -186,7 +186,13 @@ def _alias_index() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
 def find_mentions(text: str) -> tuple[DrugMention, ...]:
     """Known drugs named in normalised ``text``, in order, longest alias first (memoised per
     KB fingerprint, like every look-up here: a pure function of the text and the KB)."""
-    return _memoised("mentions", text, lambda: tuple(_find_mentions(text)))
+    return _memoised("mentions", text, lambda: tuple(_drop_likeness(text, _find_mentions(text))))
+
+
+def _drop_likeness(text: str, found: list[DrugMention]) -> list[DrugMention]:
+    """A name followed by 样 names an effect like the drug's, not the drug (双硫仑样反应 is a
+    disulfiram-like reaction, 阿托品样作用 an atropine-like effect)."""
+    return [m for m in found if not text.startswith("样", m.end)]
 
 
 def _find_mentions(text: str) -> list[DrugMention]:

@@ -299,3 +299,20 @@ def test_a_drug_conditional_on_a_clinician_having_given_it_is_no_suggestion() ->
 def test_a_product_known_without_ingredients_holds_in_running_text() -> None:
     assert "no_ingredients" in codes("胸闷时可以含服速效救心丸。")
     assert "no_ingredients" not in codes("每天可以喝300毫升左右的低脂或脱脂奶。")
+
+
+def test_a_drug_like_reaction_is_not_the_drug() -> None:
+    from clinical.knowledge.text import normalize
+    from clinical.monitor import kb
+
+    text = normalize("与头孢类同用可引起双硫仑样反应。").text
+    assert not [m for m in kb.find_mentions(text) if m.key == "disulfiram"]
+    assert [m.key for m in kb.find_mentions(normalize("正在服用双硫仑。").text)] == ["disulfiram"]
+
+
+@pytest.mark.parametrize(
+    "text", ["血压正常了就可以不服用氨氯地平了。", "血糖好了胰岛素就不用再打了。"]
+)
+def test_stopping_worded_as_no_longer_needed_holds(text: str) -> None:
+    ctx = patient("苯磺酸氨氯地平片 5mg 每日1次", "门冬胰岛素注射液 6单位 三餐前")
+    assert "medication_stop" in codes(text, ctx)
