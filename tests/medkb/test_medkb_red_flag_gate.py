@@ -299,3 +299,28 @@ def test_a_product_without_the_ordered_ingredient_stays_recommendable(ask) -> No
     items = by_input(a)
     assert items["感冒灵颗粒"]["verdict"] == "avoid"
     assert items["开瑞坦"]["verdict"] == "recommended"
+
+
+@pytest.mark.parametrize(
+    ("order", "product"),
+    [
+        ("塞来昔布胶囊 200mg bid", "芬必得"),
+        ("双氯芬酸钠缓释片 75mg qd", "布洛芬片"),
+        ("对乙酰氨基酚片 0.5g 必要时", "芬必得"),
+    ],
+)
+def test_a_second_drug_of_an_ordered_class_is_avoided(ask, order, product) -> None:
+    """Cumulative with current orders also by class: a second NSAID/antipyretic on top of the
+    ordered one (labels: 不能同时服用其他含有解热镇痛药的药品)."""
+    a = ask([product], symptoms=["头痛"], current_medications=[order])
+    item = a["items"][0]
+    assert item["verdict"] == "avoid", item
+    reason = next(r for r in item["reasons"] if r["code"] == "duplicate_ingredient")
+    assert reason["severity"] == "avoid" and order in reason["text"]
+
+
+def test_a_second_antihistamine_on_top_of_an_order_is_a_caution(ask) -> None:
+    a = ask(["开瑞坦"], symptoms=["打喷嚏"], current_medications=["西替利嗪片 10mg qd"])
+    item = a["items"][0]
+    assert item["verdict"] == "recommended"
+    assert "duplicate_ingredient" in codes(item, "caution")

@@ -28,23 +28,17 @@ from clinical.medkb.checks import run_all
 from clinical.medkb.checks.interaction import pair_rules
 from clinical.medkb.checks.profile import Profile, build_profile
 from clinical.medkb.entities import Product, Reason
-from clinical.medkb.kb import KnowledgeBase, get_kb
+from clinical.medkb.kb import KnowledgeBase, get_kb, read_data_csv
 from clinical.medkb.services import dosing
 from clinical.medkb.services import red_flags as gate
 from clinical.medkb.services import symptoms as reading_of
 
-# Classes where taking two products at once is a duplicate even without a shared ingredient.
-DUPLICATE_CLASSES = (
-    "antipyretic",
-    "nsaid",
-    "sympathomimetic",
-    "antihistamine",
-    "antitussive",
-    "opioid",
-    "ppi",
-    "h2_blocker",
-    "antidiarrhoeal",
-)
+# Classes where taking two products at once is a duplicate even without a shared ingredient
+# (data/duplicate_classes.csv, with what a current order of the same class means).
+_DUPLICATES = {r["class"]: r for r in read_data_csv("duplicate_classes.csv")}
+if bad := {c for c, r in _DUPLICATES.items() if r["with_order"] not in ("avoid", "caution")}:
+    raise ValueError(f"duplicate_classes.csv: with_order must be avoid|caution: {sorted(bad)}")
+DUPLICATE_CLASSES = tuple(_DUPLICATES)
 URGENCY_RANK = gate.URGENCY_RANK
 # Which avoid reason the advice names first (product-level reasons before ingredient ones).
 _MAIN_REASON = [
@@ -127,6 +121,36 @@ def _already_taking(kb: KnowledgeBase, p: Product, r: Reason, profile: Profile) 
     )
 
 
+def _order_class_duplicates(kb: KnowledgeBase, p: Product, profile: Profile) -> list[Reason]:
+    """A current order of the same therapeutic class (ibuprofen on top of prescribed
+    celecoxib, a second antipyretic on top of a paracetamol order): the class's
+    ``with_order`` severity from ``data/duplicate_classes.csv``. The same ingredient is the
+    duplicate-ingredient reason, not this one."""
+    out: list[Reason] = []
+    seen: set[str] = set()
+    for key in p.ingredient_keys:
+        mine = kb.ingredients[key].classes & set(_DUPLICATES)
+        for med_key, written in profile.medications.items():
+            if med_key in p.ingredient_keys:
+                continue
+            for cls in sorted(mine & kb.ingredients[med_key].classes):
+                if cls in seen:
+                    continue
+                seen.add(cls)
+                row = _DUPLICATES[cls]
+                out.append(
+                    Reason(
+                        "duplicate_ingredient",
+                        row["with_order"],  # type: ignore[arg-type]
+                        row["text_zh"].format(order=written),
+                        row["source"],
+                        key,
+                        detail={"with": written, "class": cls},
+                    )
+                )
+    return out
+
+
 def _product_reasons(
     kb: KnowledgeBase,
     item: _Item,
@@ -142,6 +166,7 @@ def _product_reasons(
         else r
         for r in run_all(kb, p.ingredient_keys, profile)
     ]
+    reasons += _order_class_duplicates(kb, p, profile)
     if mask := _masking_reason(kb, p, masking):
         reasons.append(mask)
     if p.rx_only:
