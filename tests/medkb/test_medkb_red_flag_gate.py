@@ -324,3 +324,17 @@ def test_a_second_antihistamine_on_top_of_an_order_is_a_caution(ask) -> None:
     item = a["items"][0]
     assert item["verdict"] == "recommended"
     assert "duplicate_ingredient" in codes(item, "caution")
+
+
+def test_low_dose_aspirin_order_is_no_analgesic_duplicate(ask) -> None:
+    """Control: paracetamol stays the choice for a patient on aspirin 100 mg (antiplatelet);
+    ibuprofen is avoided by the interaction table, not as a duplicate."""
+    a = ask(
+        ["泰诺林", "芬必得"],
+        symptoms=["发烧"],
+        temperature_c=38.5,
+        current_medications=["阿司匹林肠溶片 100mg qd"],
+    )
+    items = by_input(a)
+    assert items["泰诺林"]["verdict"] == "recommended"
+    assert "interaction" in codes(items["芬必得"], "avoid")

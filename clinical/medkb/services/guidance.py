@@ -125,7 +125,9 @@ def _order_class_duplicates(kb: KnowledgeBase, p: Product, profile: Profile) -> 
     """A current order of the same therapeutic class (ibuprofen on top of prescribed
     celecoxib, a second antipyretic on top of a paracetamol order): the class's
     ``with_order`` severity from ``data/duplicate_classes.csv``. The same ingredient is the
-    duplicate-ingredient reason, not this one."""
+    duplicate-ingredient reason, not this one; an antiplatelet order (aspirin 100 mg) is not
+    an analgesic duplicate (paracetamol is the usual choice with it; NSAIDs meet it in the
+    interaction table)."""
     out: list[Reason] = []
     seen: set[str] = set()
     for key in p.ingredient_keys:
@@ -133,6 +135,8 @@ def _order_class_duplicates(kb: KnowledgeBase, p: Product, profile: Profile) -> 
         for med_key, written in profile.medications.items():
             if med_key in p.ingredient_keys:
                 continue
+            if "antiplatelet" in kb.ingredients[med_key].classes:
+                continue  # low-dose aspirin is an antiplatelet order: interactions.csv judges it
             for cls in sorted(mine & kb.ingredients[med_key].classes):
                 if cls in seen:
                     continue
