@@ -9,15 +9,15 @@ Format (version 1; documented in docs/training.md)::
                   "stop": ["<|im_end|>"], "n_ctx": 4096, "base": "...", "adapter": "...",
                   "data_card": "...", "sha256": "...", "size_bytes": 123, "created": "ISO-8601"}}}
 
-Writes are atomic (temp file + rename) so a reader never sees half a registry.
+One writer: the file is read and written only through ``inference.models`` (``read_registry``,
+``register``: atomic temp file + rename, so a reader never sees half a registry); this module
+adds what training needs on top (the entry for an exported GGUF, its checksum, the
+manifest line) and no longer writes the file itself.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,12 +34,10 @@ def _sha256(path: Path) -> str:
 
 
 def read_registry(model_dir: str | Path) -> dict[str, Any]:
-    path = Path(model_dir) / REGISTRY
-    if not path.exists():
-        return {"version": 1, "models": {}}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data.setdefault("models", {})
-    return data
+    """``{"version": 1, "models": {...}}`` (read through ``inference.models``)."""
+    from inference.models import read_registry as read_models
+
+    return {"version": 1, "models": read_models(Path(model_dir))}
 
 
 def register_model(
@@ -77,13 +75,9 @@ def register_model(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         **(extra or {}),
     }
-    reg = read_registry(model_dir)
-    reg["version"] = 1
-    reg["models"][name] = entry
-    fd, tmp = tempfile.mkstemp(dir=model_dir, prefix=".registry.", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(reg, f, ensure_ascii=False, indent=2, sort_keys=True)
-    os.replace(tmp, model_dir / REGISTRY)
+    from inference.models import register
+
+    register(model_dir, name, entry)
     return entry
 
 
