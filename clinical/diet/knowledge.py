@@ -15,6 +15,7 @@ from pathlib import Path
 
 from clinical.knowledge import conditions as kc
 from clinical.knowledge import drugs as kd
+from clinical.knowledge.text import fold as text_fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ANY_FOOD = "any_food"
@@ -27,10 +28,14 @@ KnowledgeError = kd.KnowledgeError
 
 
 def normalise(text: str) -> str:
-    """Lower-case ASCII, drop whitespace and punctuation; Chinese text is kept as is."""
-    return re.sub(
-        r"[\s\u3000,，.。;；:：!！?？、'\"“”‘’()（）\[\]【】<>《》/\\-]+", "", text
-    ).lower()
+    """The shared text fold (``clinical.knowledge.text.fold``: traditional → simplified,
+    full-width → half-width, lower case), then whitespace and punctuation dropped."""
+    return _PUNCT.sub("", text_fold(text or ""))
+
+
+_PUNCT = re.compile(
+    r"[\s\u3000\u200b-\u200d\ufeff,，.。;；:：!！?？、'\"“”‘’()（）\[\]【】<>《》/\\-]+"
+)
 
 
 def _split(cell: str) -> list[str]:

@@ -184,3 +184,15 @@ def test_a_row_without_a_source_fails_loading(tmp_path, monkeypatch: pytest.Monk
     monkeypatch.setattr(knowledge, "DATA_DIR", tmp_path)
     with pytest.raises(KnowledgeError, match="source"):
         knowledge.load()
+
+
+def test_diet_reads_text_through_the_shared_fold() -> None:
+    """Traditional characters and full-width letters reach the same medicines and foods (#23)."""
+    from clinical.diet.services import consult
+
+    assert knowledge.normalise("華法林，能吃 菠菜嗎？") == "华法林能吃菠菜吗"
+    assert resolve_medicine("頭孢呋辛酯片").ingredients == ("cefuroxime",)
+    assert resolve_medicine("ＷＡＲＦＡＲＩＮ").ingredients == ("warfarin",)
+    answer = consult(question="吃頭孢能喝酒嗎")
+    assert answer.verdict == "avoid"
+    assert "cephalosporin.ethanol" in {r.code for r in answer.reasons}
