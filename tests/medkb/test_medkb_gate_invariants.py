@@ -74,3 +74,25 @@ def test_unrecognised_words_never_coexist_with_a_recommended_analgesic(ask, case
         if item["verdict"] == "recommended":
             assert "masking" not in codes(item), item
             assert not {"paracetamol", "ibuprofen"} & {i["key"] for i in item["ingredients"]}, item
+
+
+BENIGN_CONTROLS = [
+    "有点着凉", "嗓子有点干", "鼻子不通气", "浑身没劲", "拉稀", "胃胀气", "睡不好",
+    "打喷嚏流清鼻涕", "头有点沉", "咳嗽有痰", "嗓子发炎", "感冒了", "有点上火", "牙龈肿痛",
+    "肚子有点不舒服", "来例假肚子疼", "肌肉拉伤了", "扭到脚了", "晕车", "蚊子咬了很痒",
+    "口腔溃疡", "眼睛干涩", "便秘好几天", "消化不好", "嗓子痒想咳", "头疼脑热", "发低烧",
+    "鼻炎犯了", "皮肤过敏起红疙瘩", "胃酸",
+]  # fmt: skip
+
+
+def test_benign_controls_over_triage_does_not_grow(ask) -> None:
+    """Everyday benign phrasings (dev controls for the safety net): at most 10 of 30 go to a
+    clinician (measured 2026-12-04: 9 lexicon gaps and one rash, docs/medkb.md); the figure
+    may only fall as the shared lexicon grows."""
+    over = [
+        s
+        for s in BENIGN_CONTROLS
+        if RANK[ask(["泰诺林", "开瑞坦", "蒙脱石散"], symptoms=[s])["see_doctor"]["urgency"]]
+        >= RANK["urgent"]
+    ]
+    assert len(over) <= 10, over
