@@ -12,7 +12,8 @@ rules to it). Per family it prints:
 - benign over-triage: benign controls (sealed: ``benign: true``; development: reference
   ``self-care``/``routine``) that got ``urgent`` or worse.
 
-and the under-triaged sealed vignettes by id (to report, not to tune against).
+and the under-triaged development vignettes by id; for the sealed set only the number of misses
+(``--sealed-misses`` lists their ids, to report, never to tune against).
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def _cell(pair: list[int]) -> str:
     return f"{n}/{d} ({n / d:.0%})" if d else "—"
 
 
-def show(name: str, result: dict) -> None:
+def show(name: str, result: dict, *, list_misses: bool = True) -> None:
     print(f"\n## {name}: {result['n']} vignettes")
     print(f"{'family':<26}{'emergency sens.':>18}{'urgent+ sens.':>18}{'benign over-triage':>22}")
     fams = sorted(k for k in result["families"] if k != "ALL") + ["ALL"]
@@ -88,6 +89,9 @@ def show(name: str, result: dict) -> None:
             f"{k:<26}{_cell(f['emergency']):>18}{_cell(f['urgent+']):>18}"
             f"{_cell(f['benign_over']):>22}"
         )
+    if not list_misses:
+        print(f"misses: {len(result['misses'])} (ids not printed: sealed; --sealed-misses lists them)")
+        return
     print("misses (under-triage, or benign control at urgent+):")
     for m in result["misses"]:
         print(f"  {m['id']}: expect {m['expect']}, got {m['got']}")
@@ -95,15 +99,26 @@ def show(name: str, result: dict) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--json", help="write the figures to this file")
+    ap.add_argument("--json", help="write the figures to this file (sealed: totals only)")
+    ap.add_argument(
+        "--sealed-misses",
+        action="store_true",
+        help="also list the sealed misses by id (for the closing report, never for tuning)",
+    )
     args = ap.parse_args()
     out = {
         "development": score(load_vignettes(VIGNETTES)),
         "sealed": score(load_vignettes(SEALED)),
     }
     show("development set (tests/followup/followup_vignettes.yaml)", out["development"])
-    show("SEALED set (tests/followup/sealed/vignettes.yaml)", out["sealed"])
+    show(
+        "SEALED set (tests/followup/sealed/vignettes.yaml)",
+        out["sealed"],
+        list_misses=args.sealed_misses,
+    )
     if args.json:
+        if not args.sealed_misses:
+            out["sealed"] = {**out["sealed"], "misses": len(out["sealed"]["misses"])}
         Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1), "utf-8")
     return 0
 
