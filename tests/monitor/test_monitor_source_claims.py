@@ -316,3 +316,18 @@ def test_a_drug_like_reaction_is_not_the_drug() -> None:
 def test_stopping_worded_as_no_longer_needed_holds(text: str) -> None:
     ctx = patient("苯磺酸氨氯地平片 5mg 每日1次", "门冬胰岛素注射液 6单位 三餐前")
     assert "medication_stop" in codes(text, ctx)
+
+
+@pytest.mark.parametrize(
+    "text,held",
+    [
+        ("少喝点没关系。", True),
+        ("喝1杯可以。", True),
+        ("可以喝点东西垫垫肚子。", False),
+        ("多喝点温开水没关系。", False),
+        ("可以喝1杯牛奶。", False),
+        ("咖啡少喝点没关系。", False),
+    ],
+)
+def test_a_drinking_measure_without_another_drink_is_alcohol(text: str, held: bool) -> None:
+    assert ("alcohol_permitted" in codes(text, patient(CEPH))) is held

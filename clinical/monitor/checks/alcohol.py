@@ -32,7 +32,13 @@ _ALCOHOLIC = {"ethanol", "beer", "draft_beer", "spirits", "wine", "ethanol_food"
 _NOT_ALCOHOL = (
     "水|茶|奶|咖啡|汁|汤|粥|豆浆|饮料|蜂蜜|糖|盐|药|电解质|口服液|冲剂|颗粒|可乐|雪碧|苏打"
 )
-_MEASURE = rf"喝(?:\d+(?:\.\d+)?|几|半)?(?:小)?(?:杯|口|盅|瓶|罐|点|些)(?![^,.!?;:]{{0,3}}(?:{_NOT_ALCOHOL}))"
+# a drinking measure with no other drink named: 喝1杯, 喝两口 (not 喝1杯水); a bare 喝点 / 喝些
+# only with nothing after it but the clause's end or a minimising word (少喝点没关系), never
+# 喝点东西 or 喝点粥
+_MEASURE = (
+    rf"喝(?:\d+(?:\.\d+)?|几|半)?(?:小)?(?:杯|口|盅|瓶|罐)(?![^,.!?;:]{{0,3}}(?:{_NOT_ALCOHOL}))"
+    r"|喝(?:点|些|一点|1点)(?=$|[,.!?;:]|没|不要紧|也|就|无妨|问题|不碍事)"
+)
 
 
 @cache
@@ -121,6 +127,8 @@ def check(ctx: CheckContext) -> list[Finding]:
         if (c_start, c_end) in done:
             continue
         clause = text[c_start:c_end]
+        if m.group(0).startswith("喝") and re.search(_NOT_ALCOHOL, clause):
+            continue  # "咖啡少喝点没关系": the measure is of another drink named in the clause
         if question(text, m.start()):
             continue  # "吃头孢能喝酒吗？" asks; the answer is its own sentence
         if any(p.search(clause) for p in _patterns("prohibition")):
