@@ -9,6 +9,7 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
     python bench/lexicon_eval.py --sample   # (re)draw the seeded sample: ids and clipped text
                                             # to stdout for labelling (never commit the text)
     python bench/lexicon_eval.py --misses dev   # what the lexicon misses on the dev half
+    python bench/lexicon_eval.py --misses heldout   # ... on the round-2 held-out slice
 
 Labelling protocol: docs/lexicon_labelling.md.
 """
@@ -28,6 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("AMMED_SHARED_DATA", ROOT.parent / "shared" / "data"))
 LABELS = ROOT / "bench" / "data" / "lexicon_labels.csv"
+# Round 2 of #15: a fresh slice drawn after round 1 from utterances outside the 420 above
+# (seed 1515: 60 at random, 60 among those with a red-flag-ish character), labelled before
+# any matching change of that round; scored as one part, "heldout".
+HELDOUT = ROOT / "bench" / "data" / "lexicon_heldout_r2.csv"
 SEED = 23
 SIZE = 420
 CLIP = 120  # characters of each utterance that are labelled and matched
@@ -104,7 +109,11 @@ def sample() -> list[tuple[str, str]]:
 
 def _labels() -> list[dict[str, str]]:
     with LABELS.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+        rows = list(csv.DictReader(fh))
+    if HELDOUT.is_file():
+        with HELDOUT.open(encoding="utf-8", newline="") as fh:
+            rows += [{**r, "split": "heldout"} for r in csv.DictReader(fh)]
+    return rows
 
 
 def _set(cell: str) -> set[str]:
@@ -127,7 +136,8 @@ def evaluate(split: str | None = None, *, show_misses: bool = False) -> dict[str
 
     texts = utterances()
     stats: dict[str, dict] = {}
-    for part in ("dev", "sealed") if split is None else (split,):
+    parts = ("dev", "heldout", "sealed")
+    for part in parts if split is None else (split,):
         tp = fp = fn = other = 0
         rtp = rfp = rfn = 0
         rows = missing = 0
@@ -183,7 +193,7 @@ def evaluate(split: str | None = None, *, show_misses: bool = False) -> dict[str
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", action="store_true")
-    parser.add_argument("--misses", choices=("dev", "sealed"))
+    parser.add_argument("--misses", choices=("dev", "heldout", "sealed"))
     args = parser.parse_args()
     if not SHARED.is_dir():
         print(f"skipped: {SHARED} is not here (the corpora are not shipped)")
