@@ -331,3 +331,11 @@ def test_stopping_worded_as_no_longer_needed_holds(text: str) -> None:
 )
 def test_a_drinking_measure_without_another_drink_is_alcohol(text: str, held: bool) -> None:
     assert ("alcohol_permitted" in codes(text, patient(CEPH))) is held
+
+
+def test_examples_of_a_class_the_patient_takes_are_no_suggestion() -> None:
+    text = "服用SGLT2抑制剂（如达格列净、恩格列净）期间出现呕吐、腹痛：请今天就医，就医前暂停该药。"
+    assert "rx_not_ordered" not in codes(text, patient("达格列净片 10mg 每日1次"))
+    assert {"rx_not_ordered", "rx_only_self_medication"} & codes(
+        "血糖高可以加用降糖药（如恩格列净）。", patient("达格列净片 10mg 每日1次")
+    )

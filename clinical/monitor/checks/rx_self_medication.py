@@ -32,6 +32,12 @@ _CONDITIONAL_RX = re.compile(
     r"(?:如果?|若|假如)(?:医生|大夫|医师)(?:让您|给您|为您|已经?|曾经?)?"
     r"(?:备有|备了|开过|开了|开有|给过|给了|开具过?|配了|配有)(?:您)?(?:的)?$"
 )
+# Drugs given as examples of a class the patient takes, the bracket closing on a period
+# ("服用SGLT2抑制剂（如达格列净、恩格列净）期间出现呕吐"): a statement of the situation.
+_EXAMPLE_OF_TAKEN = re.compile(
+    r"(?:服用|使用|正在用|正在吃|吃)[^,.!?;:()]{1,12}\((?:如|比如|例如|包括)[^()]*$"
+)
+_BRACKET_THEN_PERIOD = re.compile(r"[^()]{0,12}\)(?:期间|时|的时候|后)")
 _COLD_SOURCE = "抗菌药物临床应用指导原则(2015年版): 普通感冒等病毒感染不使用抗菌药物"
 
 
@@ -71,6 +77,10 @@ def check(ctx: CheckContext) -> list[Finding]:
                     _COLD_SOURCE,
                 )
             )
+        elif _EXAMPLE_OF_TAKEN.search(text, max(s, mention.start - 30), mention.start) and (
+            _BRACKET_THEN_PERIOD.match(text, mention.end)
+        ):
+            continue  # "服用SGLT2抑制剂（如达格列净、恩格列净）期间…": examples of what is taken
         elif _CONDITIONAL_RX.search(text, max(s, mention.start - 14), mention.start):
             continue  # "如医生让您备有硝酸甘油可舌下含服": only what a clinician already gave
         elif self_med:
