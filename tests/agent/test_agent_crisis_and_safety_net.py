@@ -212,3 +212,12 @@ def test_the_question_and_pleasantries_are_not_unread_words() -> None:
     for text in ("能吃布洛芬吗", "医生你好，能吃布洛芬吗", "请问一下，这个药能吃吗？"):
         assert symptom_clauses(symptom_text(text)) == [], text
     assert symptom_clauses(symptom_text("头痛，能吃泰诺林吗")) == ["头痛"]
+
+
+@pytest.mark.django_db
+def test_a_class_question_with_a_stated_allergy_goes_to_the_prescriber(patient_client) -> None:
+    """我对青霉素过敏，头孢能吃吗: the question is about cephalosporins (a class); the answer
+    must not be about the penicillin the patient is allergic to."""
+    out = say(patient_client, "我对青霉素过敏，头孢能吃吗")
+    assert (out["route"], out["outcome"]) == ("medication", "escalated")
+    assert "不要使用青霉素" not in out["reply"]

@@ -43,6 +43,17 @@ def _own(name: str, own: list[str]) -> bool:
     return any(folded in fold(t) or fold(t) in folded for t in own if t)
 
 
+_ALLERGY = re.compile(r"对(.{1,16}?)过敏")
+
+
+def _allergy_mentions(text: str) -> list[str]:
+    """What the patient says they are allergic to (我对青霉素过敏): not a medicine they ask
+    about."""
+    from clinical.agent.understanding.rules import _normalise
+
+    return [m.group(1) for m in _ALLERGY.finditer(_normalise(text))]
+
+
 def _rx_only(name: str) -> bool:
     from clinical.medkb.api import resolve
 
@@ -108,7 +119,12 @@ def answer(ctx: RouteContext) -> RouteResult:
         # 华法林可以吃两片吗: how much of a prescribed or prescription-only medicine to take
         # is the prescriber's answer, never the self-care guidance's "do not use".
         return escalate("medication", ctx, "dose_change_question", medicines=meds)
-    cabinet = [m for m in meds if m not in CLASS_NAMES and not _own(m, own)]
+    if any(m in CLASS_NAMES for m in meds):
+        # 头孢能吃吗, 降压药和布洛芬能一起吃吗: a class is the prescriber's question; answering
+        # only the other names would leave the class unanswered.
+        return escalate("medication", ctx, "prescribed_medicine_question", medicines=meds)
+    allergens = _allergy_mentions(ctx.text)
+    cabinet = [m for m in meds if not _own(m, own) and not any(m in a for a in allergens)]
     if not cabinet:
         # About a prescribed medicine or a class (or none named): the prescriber answers.
         return escalate("medication", ctx, "prescribed_medicine_question", medicines=meds)
