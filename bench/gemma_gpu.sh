@@ -85,7 +85,7 @@ pipeline() {  # runs detached; everything under $H
   log "export: merge, quantise, register"
   python3 -m training.gguf_lora export --gguf $B --adapter $H/run/adapter --model-dir $H/models \
      --threads 8 > $H/export.log 2>&1; log "export rc=$?"
-  T=$(ls $H/models/*q4_k_m.gguf | head -1)
+  T=$(ls $H/models/*.gguf | head -1)
   log "generate with the tuned model on the GPU"
   gen tuned $T
   wait $GB

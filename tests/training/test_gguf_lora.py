@@ -3,7 +3,7 @@
 The first tests need no weights: the adapter's deltas land on the right GGUF tensors with the
 right orientation and scale, and a merged GGUF equals base + delta while every other tensor
 and the metadata are copied. The last one is the CPU smoke run on the real Gemma 3 270M
-(pinned package): pack as the backend prompts, one LoRA step, merge, Q4_K_M, register, load
+(pinned package): pack as the backend prompts, one LoRA step, merge, Q8_0, register, load
 through the llamacpp backend by name and generate. It is marked ``real_weights`` and
 ``slow`` and skips when the package is not installed.
 """
@@ -170,14 +170,14 @@ def test_cpu_smoke_lora_on_real_gemma_weights_back_to_a_registered_gguf(
         "smoke",
         licence=gguf_lora.GEMMA_LICENCE,
     )
-    assert entry["name"] == "smoke-q4_k_m" and entry["arch"] == "gemma3"
+    assert entry["name"] == "smoke-q8_0" and entry["arch"] == "gemma3"
     assert entry["licence"].startswith("Gemma Terms of Use")
-    assert models.read_registry(tmp_path / "models")["smoke-q4_k_m"]["sha256"] == entry["sha256"]
+    assert models.read_registry(tmp_path / "models")["smoke-q8_0"]["sha256"] == entry["sha256"]
     assert not (tmp_path / "models" / "smoke-f16.gguf").exists()
     be = LlamaCppBackend(
         LLMConfig(
             backend="llamacpp",
-            model="smoke-q4_k_m",
+            model="smoke-q8_0",
             model_dir=tmp_path / "models",
             ctx=256,
             threads=1,
