@@ -2,4 +2,6 @@
 
 ``numbers``: the one reader of amounts (Arabic and Chinese numerals, fractions, ranges, units)
 used by the sig parser, the output monitor and the drug KB.
+``patient``: the one PatientContext every engine and the monitor read (record or inline);
+``serializers``: the one inline-patient schema. See docs/knowledge.md.
 """
