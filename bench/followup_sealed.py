@@ -90,7 +90,9 @@ def show(name: str, result: dict, *, list_misses: bool = True) -> None:
             f"{_cell(f['benign_over']):>22}"
         )
     if not list_misses:
-        print(f"misses: {len(result['misses'])} (ids not printed: sealed; --sealed-misses lists them)")
+        print(
+            f"misses: {len(result['misses'])} (ids not printed: sealed; --sealed-misses lists them)"
+        )
         return
     print("misses (under-triage, or benign control at urgent+):")
     for m in result["misses"]:

@@ -19,7 +19,11 @@ the same words. Data, each row sourced, in ``data/``:
 Matching runs on ``clinical.knowledge.text.normalize`` output (full/half width, traditional →
 simplified, zero-width dropped, Chinese numerals → digits) with whitespace dropped and 疼
 read as 痛, so ``頭疼``, ``头痛`` and ``头\u200b痛`` are one term. Terms match longest first
-without overlaps; site patterns fill what terms leave. A mention is NEGATED only when a cue
+without overlaps; site patterns fill what terms leave. What patients put inside a term is
+skipped between two Chinese characters (degree and frequency words, aspect particles 了/着/过,
+quantities 一口/好几次/3次, complements 出来, a reduplicated character): ``吐了一口血`` is
+``吐血``. A pain word standing alone takes the nearest body site before it in its sentence
+(``胃有点胀，后半夜会隐隐痛`` is abdominal pain); 痛风, 止痛药, 无痛 are not pain. A mention is NEGATED only when a cue
 precedes it in the same clause with nothing but filler between ("无明显胸痛", "没有再发烧");
 "没吃药胸口疼" is not negated (吃药 is not filler): when in doubt the symptom stands, since a
 missed negation over-triages and a false one under-triages. Negation carries over an
@@ -261,26 +265,61 @@ def _is_negated(text: str, start: int, lex: _Lexicon) -> bool:
     return False
 
 
-# Degree words that may stand inside a term (see ``_find``); only between two CJK characters.
-_INNER_DEGREE = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?:有点儿|有点|有些|稍微|略微|比较|特别|非常|很|挺|老是|总是|经常|"
-    r"时常|时不时|有时候|有时|也|都|又|还)"
-    r"(?=[\u4e00-\u9fff])"
+# What may stand inside a term in patient phrasing without changing what it names (see
+# ``_find``); only between two CJK characters (a digit quantity counts as inside): degree and
+# frequency words (手有点抖, 头很昏), aspect particles (吐了血, 拉过肚子), quantities (吐了一口血,
+# 拉了好几次黑便, 吐了3次血) and directional complements (咳出来一点血, 吐出来血).
+_INSERTS = (
+    "有点儿|有点|有些|稍微|略微|比较|特别|非常|很|挺|老是|总是|经常|时常|时不时|有时候|有时|"
+    "也|都|又|还|"
+    "好几次|几次|好多次|好多|很多|不少|大量|少量|一点儿|一点|一些|点儿|"
+    r"(?:\d+|[一两几半]|好几|十几|数)(?:大口|小口|口|次|回|阵|下|遍|滴|天)|"
+    "出来|出了|起来|上来|"
+    "了|着|过"
+)
+_INNER = re.compile(
+    rf"(?<=[\u4e00-\u9fff])(?:(?:{_INSERTS})+(?=[\u4e00-\u9fff])|(?<=([\u4e00-\u9fff]))\1)"
 )
 
 
 def _without_degree(form: str) -> tuple[str, list[int]]:
-    """``form`` without inner degree words, and per character its index in ``form``."""
+    """``form`` without what may stand inside a term (``_INSERTS``, and the second character
+    of a reduplication: 痛痛的, 晕晕乎乎), and per character its index in ``form``."""
     chars: list[str] = []
     where: list[int] = []
     last = 0
-    for m in _INNER_DEGREE.finditer(form):
+    for m in _INNER.finditer(form):
         chars.extend(form[last : m.start()])
         where.extend(range(last, m.start()))
         last = m.end()
     chars.extend(form[last:])
     where.extend(range(last, len(form)))
     return "".join(chars), where
+
+
+# A pain word standing alone (胃有点胀，有时后半夜会隐隐痛; 胃部用手摁下去就会痛) names the pain
+# of the nearest body site before it in the same sentence, within this many characters; not
+# in words that only contain it (痛风, 止痛药, 无痛人流, 痛苦, 痛经).
+_BARE_PAIN = re.compile(rf"(?<![止镇去无阵])(?:{_PAIN})(?![风苦快药经片点处])")
+_SENTENCE_END = frozenset("。！？!?；;\n")
+_SITE_REACH = 16
+
+
+def _site_before(form: str, pos: int, lex: _Lexicon) -> tuple[str, str] | None:
+    """(site, pain concept) of the body-site word ending nearest before ``pos`` in its
+    sentence, at most ``_SITE_REACH`` characters away."""
+    start = pos
+    while start > 0 and pos - start < _SITE_REACH + 6 and form[start - 1] not in _SENTENCE_END:
+        start -= 1
+    best: tuple[int, int, str] | None = None  # end, -len, word
+    for word in lex.site_of:
+        idx = form.rfind(word, start, pos)
+        if idx == -1:
+            continue
+        end = idx + len(word)
+        if pos - end <= _SITE_REACH and (best is None or (end, len(word)) > (best[0], -best[1])):
+            best = (end, -len(word), word)
+    return lex.site_of[best[2]] if best else None
 
 
 @lru_cache(maxsize=16_384)
@@ -307,11 +346,23 @@ def _find(text: str) -> tuple[Mention, ...]:
                 if end - start > len(term):  # a degree word was inside: not an exact match
                     cands.append((start - end, 2, start, key, form[start:end], site))
                 pos = bare.find(term, pos + 1)
+        for i in range(len(bare)):
+            m = lex.sites.match(bare, i)
+            if m:
+                site, key = lex.site_of[m.group(1)]
+                start, end = where[i], where[m.end() - 1] + 1
+                if end - start > len(m.group()):
+                    cands.append((start - end, 3, start, key, form[start:end], site))
     for i in range(len(form)):
         m = lex.sites.match(form, i)
         if m:
             site, key = lex.site_of[m.group(1)]
             cands.append((-len(m.group()), 1, i, key, m.group(), site))
+    # A pain word alone takes the nearest site before it (kind 4: anything else wins).
+    for m in _BARE_PAIN.finditer(form):
+        near = _site_before(form, m.start(), lex)
+        if near is not None:
+            cands.append((-len(m.group()), 4, m.start(), near[1], m.group(), near[0]))
     taken = [False] * len(form)
     found: list[tuple[int, int, str, str, str]] = []  # start, end, concept, term, site
     for neg_len, _, pos, key, term, site in sorted(cands):
@@ -324,6 +375,10 @@ def _find(text: str) -> tuple[Mention, ...]:
     prev_end = -1
     prev_negated = False
     for start, end, key, term, site in found:
+        if key == "pain" and not site:  # 肝脏的位子除了疼痛感: the site's pain
+            near = _site_before(form, start, lex)
+            if near is not None:
+                site, key = near
         negated = _is_negated(form, start, lex)
         # "否认胸痛、呼吸困难", "无胸闷气短": negation distributes over an enumeration.
         if prev_negated and not negated:

@@ -1,0 +1,66 @@
+"""Matching that generalises (#15 round 2): what patients put inside a term (aspect particles,
+quantities, complements, reduplication) and a pain word standing apart from its body site reach
+the concept the plain term reaches; words that only contain a pain character do not."""
+
+from __future__ import annotations
+
+import pytest
+
+from clinical.knowledge.symptoms import find_symptoms, present
+
+INSERTED = [
+    ("hematemesis", "吐了一口血"),
+    ("hematemesis", "吐过1次血"),
+    ("hematemesis", "吐了两口血"),
+    ("hemoptysis", "咳出来一点血"),
+    ("hemoptysis", "咳了两口血"),
+    ("melena", "拉了好几次黑便"),
+    ("rectal_bleeding", "便了三次血"),
+    ("abdominal_pain", "肚子痛痛的"),
+    ("abdominal_pain", "胃一阵一阵地痛"),
+    ("dizziness", "头晕晕的"),
+    ("chest_tightness", "胸口闷了一下午"),
+    ("sweating", "出了很多汗"),
+]
+
+
+@pytest.mark.parametrize(("concept", "text"), INSERTED)
+def test_inserted_words_keep_the_concept(concept: str, text: str) -> None:
+    assert concept in present(text)
+
+
+SITE_APART = [
+    ("abdominal_pain", "胃有点胀，有时后半夜会隐隐痛", "upper_abdomen"),
+    ("abdominal_pain", "胃部用手摁下去一直就会痛", "upper_abdomen"),
+    ("abdominal_pain", "肝脏的位子除了疼痛感", "right_upper_abdomen"),
+    ("back_pain", "腰这几天一动就痛", "lower_back"),
+]
+
+
+@pytest.mark.parametrize(("concept", "text", "site"), SITE_APART)
+def test_a_pain_word_apart_takes_the_site_before_it(concept: str, text: str, site: str) -> None:
+    hits = [m for m in find_symptoms(text) if m.concept == concept]
+    assert hits and hits[-1].site == site and not hits[-1].negated
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我有痛风，想问吃什么", "做了无痛胃镜", "吃了止痛片", "他很痛苦", "胃镜检查后很痛快"],
+)
+def test_words_that_only_contain_a_pain_character_are_no_pain(text: str) -> None:
+    assert not [c for c in present(text) if c.endswith("pain")]
+
+
+def test_a_site_in_an_earlier_sentence_is_not_taken() -> None:
+    assert "abdominal_pain" not in present("胃镜做过了。现在走路腿有点痛")
+
+
+def test_negation_still_reaches_a_pain_apart_from_its_site() -> None:
+    (m,) = [m for m in find_symptoms("吃了药以后腰不痛了") if m.concept == "back_pain"]
+    assert m.negated
+    assert "hematemesis" not in present("没有吐过血")
+
+
+def test_the_nearest_site_wins() -> None:
+    hits = find_symptoms("胃镜做完以后喉咙一直痛")
+    assert [m.concept for m in hits] == ["sore_throat"]
