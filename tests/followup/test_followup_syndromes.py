@@ -261,3 +261,23 @@ def test_a_failed_15_15_recheck_is_an_emergency() -> None:
 def test_a_context_word_never_makes_the_rest_of_its_clause_read() -> None:
     assert lexicon.unread_clauses("刚生完孩子") == []
     assert lexicon.unread_clauses("突然右边腰上一跳一跳的") == ["突然右边腰上一跳一跳的"]
+
+
+@pytest.mark.parametrize("sex", ["male", "unknown"])
+def test_the_atypical_acs_rule_for_women_needs_the_recorded_sex(sex: str) -> None:
+    """Round 2 (#15): the rule reads the shared PatientContext's sex; a man or an unknown sex
+    with the same words does not get it (other ACS rules still apply to them)."""
+    base = {
+        "id": f"acs-woman-{sex}",
+        "age": 58,
+        "survey": [["症状描述", "下巴疼，出了一身冷汗", 1]],
+    }
+    assert "syndrome-acs-atypical-woman" in _codes(_assess({**base, "sex": "female"}))
+    out = _assess({**base, "sex": sex})
+    assert "syndrome-acs-atypical-woman" not in _codes(out)
+
+
+def test_the_atypical_acs_rule_for_women_starts_at_50() -> None:
+    v = {"id": "acs-woman-young", "age": 38, "sex": "female"}
+    out = _assess({**v, "survey": [["症状描述", "下巴疼，出了一身冷汗", 1]]})
+    assert "syndrome-acs-atypical-woman" not in _codes(out)

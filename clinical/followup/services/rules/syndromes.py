@@ -155,6 +155,11 @@ def _clause(facts: Facts, clause: dict[str, Any]) -> _Hit | None:
         elif key == "age_max":
             if facts.age is None or facts.age > arg:
                 return None
+        elif key == "sex":
+            # The shared PatientContext's sex (FHIR Patient.gender); unknown never matches.
+            sex = facts.patient.sex if facts.patient is not None else None
+            if sex != arg:
+                return None
         elif key in ("any", "all", "none"):
             subs = [_clause(facts, c) for c in arg]
             held = [s for s in subs if s is not None]
