@@ -339,3 +339,13 @@ def test_examples_of_a_class_the_patient_takes_are_no_suggestion() -> None:
     assert {"rx_not_ordered", "rx_only_self_medication"} & codes(
         "血糖高可以加用降糖药（如恩格列净）。", patient("达格列净片 10mg 每日1次")
     )
+
+
+def test_alcohol_on_an_antibiotic_stopped_within_its_washout_holds() -> None:
+    """An order stopped within its washout (the shared context keeps it, ``current=False``)
+    still forbids alcohol, but it is not an order a reminder may repeat."""
+    stopped = Medication(name="甲硝唑片", dosage="0.4g 每日3次", current=False)
+    ctx = PatientContext(patient_id="p", age_years=45, medications=[stopped])
+    assert "alcohol_permitted" in codes("药已经吃完了，周末喝1杯啤酒没关系。", ctx)
+    r = result("提醒：请在8:00服用甲硝唑片0.4g。", ctx, None, "reminder")
+    assert "drug_not_ordered" in {f.code for f in r.findings}
