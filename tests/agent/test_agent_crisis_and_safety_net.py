@@ -221,3 +221,24 @@ def test_a_class_question_with_a_stated_allergy_goes_to_the_prescriber(patient_c
     out = say(patient_client, "我对青霉素过敏，头孢能吃吗")
     assert (out["route"], out["outcome"]) == ("medication", "escalated")
     assert "不要使用青霉素" not in out["reply"]
+
+
+def test_the_agent_understands_what_the_shared_lexicon_understands() -> None:
+    """#15/#23 consistency: a term of the shared lexicon, as a message, is reported by the
+    agent as the concept the lexicon reads in it (every 7th term of symptom_terms.csv, in
+    traditional characters every other time)."""
+    import csv
+
+    from clinical.knowledge import symptoms
+
+    path = symptoms.DATA / "symptom_terms.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        terms = [r["term"] for r in csv.DictReader(fh)][::7]
+    assert len(terms) > 100
+    missed = []
+    for i, term in enumerate(terms):
+        text = traditional(term) if i % 2 else term
+        want = {symptoms.label(c) for c in symptoms.present(term)}
+        if not want <= set(understand(text).symptoms):
+            missed.append(text)
+    assert missed == []
