@@ -96,3 +96,27 @@ def test_benign_controls_over_triage_does_not_grow(ask) -> None:
         >= RANK["urgent"]
     ]
     assert len(over) <= 10, over
+
+
+def test_every_red_flag_term_of_the_shared_lexicon_reaches_its_level(ask) -> None:
+    """#15/#23 consistency: each term whose concept is ``urgent``/``emergency`` in the shared
+    lexicon (the level follow-up and the monitor use) gives guidance at least that urgency."""
+    import csv
+
+    from clinical.knowledge import symptoms
+
+    path = symptoms.DATA / "symptom_terms.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        terms = [r["term"] for r in csv.DictReader(fh)]
+    checked, low = 0, []
+    for term in terms:
+        levels = [symptoms.red_flag(c) for c in symptoms.present(term)]
+        level = max(levels, key=symptoms.LEVELS.index, default="none")
+        if level not in ("urgent", "emergency"):
+            continue
+        checked += 1
+        got = ask(["泰诺林"], symptoms=[term], age_years=40)["see_doctor"]["urgency"]
+        if RANK[got] < RANK[level]:
+            low.append((term, level, got))
+    assert checked > 300
+    assert low == []
