@@ -320,6 +320,15 @@ def _observation(facts: Facts, obs: dict[str, Any]) -> None:
     )
 
 
+def _questions(facts: Facts, answer: str, ref: str) -> None:
+    """The patient's questions for the care team, quoted for a clinician to answer (#15)."""
+    asked = lexicon.question_clauses(answer)
+    if asked:
+        facts.notes.append(
+            Note("patient-question", f"患者提问：“{'，'.join(asked)[:60]}”，请医护人员回复", ref)
+        )
+
+
 def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
     question = _text_of(obs.get("code"))
     statements: list[tuple[str, bool]] = []
@@ -344,6 +353,10 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
             isinstance(obs.get("valueString"), str)
             and lexicon.answer_polarity(obs["valueString"]) is None
         )
+        asked = affirmed and lexicon.only_questions(obs["valueString"])
+        if asked:  # a question for the care team, not an unknown complaint (#15 round 2)
+            _questions(facts, obs["valueString"], ref)
+            return
         if affirmed:  # the patient says something is wrong and we cannot tell what
             facts.unrecognised.append((at, ref))
             facts.unrecognised_words[ref] = obs["valueString"].strip()[:60]
@@ -358,6 +371,7 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
         return
     answer = obs.get("valueString")
     if isinstance(answer, str) and lexicon.answer_polarity(answer) is None:
+        _questions(facts, answer, ref)
         unread = lexicon.unread_clauses(answer)
         if unread:  # partly understood: the unread clauses go to a clinician (#15)
             facts.unrecognised.append((at, ref))

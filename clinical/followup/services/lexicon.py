@@ -95,10 +95,104 @@ def unread_clauses(text: str) -> list[str]:
             continue
         if _DIGIT.search(clause) and any(w in clause for w in _measurement_words()):
             continue  # "体温37.9度": a reading, judged by the vital/lab rules
-        if reassuring(clause):
-            continue  # "其他还好", "谢谢医生": nothing to read, nothing hidden
+        if reassuring(clause) or improving(clause):
+            continue  # "其他还好", "谢谢医生", "比前几天好一些了": nothing to read, nothing hidden
+        if care_question(clause):
+            continue  # "请问什么时候可以洗澡": a question for the care team (question_clauses)
         out.append(clause)
     return out
+
+
+def _strip_run(rest: str, words: tuple[str, ...]) -> str:
+    """``rest`` with leading words of ``words`` (longest first) and particles taken away
+    repeatedly; what is left."""
+    while rest:
+        hit = next((w for w in words if rest.startswith(w)), None)
+        if hit is not None:
+            rest = rest[len(hit) :]
+        elif rest[0] in _PARTICLES:
+            rest = rest[1:]
+        else:
+            return rest
+    return rest
+
+
+@cache
+def _question_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    data = load("symptoms")
+    markers = tuple(sorted((normalise(w) for w in data["question_words"]), key=len, reverse=True))
+    words = {
+        normalise(w) for k in ("question_words", "care_topics", "question_filler") for w in data[k]
+    } | set(_subjects())
+    return markers, tuple(sorted(words, key=len, reverse=True))
+
+
+def care_question(clause: str) -> bool:
+    """Whether ``clause`` asks the care team something and holds nothing but question words,
+    care topics (symptoms.yaml ``care_topics``: 洗澡, 复查, 拆线 …) and filler: "请问什么时候
+    可以洗澡", "伤口能不能碰水". A symptom concept or any other word in it → False (it is read or
+    stays unread as before): a question never hides a complaint."""
+    form = normalise(clause)
+    if not form or any(not symptoms.is_context(m.concept) for m in symptoms.find_symptoms(form)):
+        return False
+    markers, words = _question_vocabulary()
+    for lead in ("就是", "但是", "另外", "还有", "还想", "顺便"):
+        if form.startswith(lead):
+            form = form[len(lead) :]
+            break
+    if not any(m in form for m in markers):
+        return False
+    return not _CJK.search(_strip_run(form, words))
+
+
+def only_questions(text: str) -> bool:
+    """Whether ``text`` asks the care team something and says nothing else the engine cannot
+    read (its other clauses are reassurance, courtesy, readings): "请问下周复查要空腹吗？谢谢"."""
+    return bool(question_clauses(text)) and not unread_clauses(text)
+
+
+def question_clauses(text: str) -> list[str]:
+    """The clauses of ``text`` that are questions for the care team (``care_question``), for a
+    clinician to answer (quoted in a note, not a reason of their own)."""
+    return [c for c in _CLAUSES.split(normalise(text)) if _CJK.search(c) and care_question(c)]
+
+
+@cache
+def _improving_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    data = load("symptoms")
+
+    def longest(key: str) -> tuple[str, ...]:
+        return tuple(sorted((normalise(w) for w in data[key]), key=len, reverse=True))
+
+    return longest("improving_compared_to"), longest("improving_words")
+
+
+def improving(clause: str) -> bool:
+    """Whether ``clause`` only says that things are getting better: leading time or subject words,
+    an optional comparison (比前几天), an improvement word (好一些了, 减轻了), nothing else and no
+    symptom ("比前几天好一些了", "伤口比刚出院时好多了"). A symptom in it → False: the symptom is
+    read and keeps its own level."""
+    form = normalise(clause)
+    if not form or symptoms.find_symptoms(form):
+        return False
+    rest = form
+    for lead in _LEADING:
+        if rest.startswith(lead):
+            rest = rest[len(lead) :]
+            break
+    subject = next((w for w in _subjects() if rest.startswith(w)), None)
+    if subject:
+        rest = rest[len(subject) :]
+    compared, better = _improving_vocabulary()
+    rest = _strip_run(rest, ("已经", "都", "也", "还", "感觉", "明显", "稍微", "略"))
+    cmp = next((w for w in compared if rest.startswith(w)), None)
+    if cmp:
+        rest = rest[len(cmp) :]
+    rest = _strip_run(rest, ("已经", "都", "也", "还", "感觉", "明显", "稍微", "略"))
+    word = next((w for w in better if rest.startswith(w)), None)
+    if word is None:
+        return False
+    return not _CJK.search(_strip_run(rest[len(word) :], ("很多", "不少", "一些", "些")))
 
 
 _PARTICLES = frozenset("的了啊呢吧呀哈都也还就嘛")
@@ -208,7 +302,7 @@ def _all_well(text: str) -> bool:
     for clause in _CLAUSES.split(normalise(text)):
         if not _CJK.search(clause):
             continue
-        if normal_reading(clause):
+        if normal_reading(clause) or improving(clause):
             kinds.add("reassuring_phrases")
             continue
         found = phrase_kinds(clause)
