@@ -13,6 +13,10 @@ the same words. Data, each row sourced, in ``data/``:
   ``腰有点痛``, ``腿肚子胀痛``) is that site's pain concept, qualified by the site. The words
   of one row are interchangeable inside terms (``胸口发紧`` also matches ``心口发紧``); a row
   without a pain concept only names such interchangeable words (大便|便便|粪便).
+- ``symptom_predicates.csv``: a subject (a ``symptom_sites.csv`` row: stool, sputum, vomitus,
+  mouth, chest) and predicate words later in the same clause that together name a concept
+  (``拉的大便是黑色的`` melena, ``痰里有时候带血丝`` haemoptysis, ``嘴角往一边歪`` facial droop);
+  a test name after the predicate (血常规, 血糖, 血压) is no predicate.
 - ``symptom_negation.csv``: negation cues, phrases that only look like cues (``无力``),
   fillers allowed between cue and term, clause breaks and clause words.
 
@@ -89,6 +93,8 @@ class _Lexicon:
     fillers: list[str]
     breaks: frozenset[str]
     clause_words: list[str]
+    # (subject pattern, predicate pattern, concept, site): symptom_predicates.csv
+    predicates: tuple[tuple[re.Pattern[str], re.Pattern[str], str, str], ...] = ()
 
 
 class LexiconError(RuntimeError):
@@ -149,7 +155,9 @@ def lexicon() -> _Lexicon:
             terms[form] = (form, r["concept"], r["site"])
     site_of: dict[str, tuple[str, str]] = {}
     same_words: list[list[str]] = []
+    site_words: dict[str, list[str]] = {}
     for r in _rows("symptom_sites.csv"):
+        site_words[r["site"]] = [_form(w) for w in r["words"].split("|") if w]
         if r["pain_concept"] and r["pain_concept"] not in concepts:
             raise LexiconError(f"symptom_sites.csv {r['site']}: unknown {r['pain_concept']}")
         words = [_form(w) for w in r["words"].split("|") if w]
@@ -179,7 +187,22 @@ def lexicon() -> _Lexicon:
     def longest(kind: str) -> list[str]:
         return sorted((_form(c) for c in neg.get(kind, [])), key=len, reverse=True)
 
+    predicates = []
+    for r in _rows("symptom_predicates.csv"):
+        if r["concept"] not in concepts or r["site"] not in site_words:
+            raise LexiconError(f"symptom_predicates.csv {r['site']}: unknown site or concept")
+        subj = sorted(site_words[r["site"]], key=len, reverse=True)
+        pred = sorted((_form(w) for w in r["words"].split("|") if w), key=len, reverse=True)
+        predicates.append(
+            (
+                re.compile("|".join(map(re.escape, subj))),
+                re.compile("|".join(map(re.escape, pred))),
+                r["concept"],
+                r["site"],
+            )
+        )
     return _Lexicon(
+        predicates=tuple(predicates),
         concepts=concepts,
         terms=sorted(terms.values(), key=lambda t: -len(t[0])),
         sites=sites,
@@ -303,6 +326,8 @@ def _without_degree(form: str) -> tuple[str, list[int]]:
 _BARE_PAIN = re.compile(rf"(?<![止镇去无阵])(?:{_PAIN})(?![风苦快药经片点处])")
 _SENTENCE_END = frozenset("。！？!?；;\n")
 _SITE_REACH = 16
+_PREDICATE_REACH = 10  # characters from a subject to the end of its predicate's search
+_NOT_PREDICATE = re.compile(r"常规|糖|压|脂|检|管|型|液|小板|红蛋白|氧")
 
 
 def _site_before(form: str, pos: int, lex: _Lexicon) -> tuple[str, str] | None:
@@ -363,6 +388,21 @@ def _find(text: str) -> tuple[Mention, ...]:
         near = _site_before(form, m.start(), lex)
         if near is not None:
             cands.append((-len(m.group()), 4, m.start(), near[1], m.group(), near[0]))
+    # A subject with its predicate later in the same clause (拉的大便是黑色的, 痰里有时候带血丝,
+    # 嘴角往一边歪): symptom_predicates.csv; the predicate is the mention (kind 5: anything
+    # else wins), its negation read where it stands (大便不黑).
+    for subj, pred, key, site in lex.predicates:
+        for s in subj.finditer(form):
+            limit = s.end()
+            while limit < len(form) and limit - s.end() < _PREDICATE_REACH:
+                if form[limit] in lex.breaks:
+                    break
+                limit += 1
+            p = pred.search(form, s.end(), limit)
+            while p and _NOT_PREDICATE.match(form, p.end()):  # 血常规, 血糖: a test, not blood
+                p = pred.search(form, p.end(), limit)
+            if p:
+                cands.append((-len(p.group()), 5, p.start(), key, p.group(), site))
     taken = [False] * len(form)
     found: list[tuple[int, int, str, str, str]] = []  # start, end, concept, term, site
     for neg_len, _, pos, key, term, site in sorted(cands):

@@ -64,3 +64,38 @@ def test_negation_still_reaches_a_pain_apart_from_its_site() -> None:
 def test_the_nearest_site_wins() -> None:
     hits = find_symptoms("胃镜做完以后喉咙一直痛")
     assert [m.concept for m in hits] == ["sore_throat"]
+
+
+PREDICATES = [
+    ("melena", "拉的大便是黑色的"),
+    ("rectal_bleeding", "大便里面有时候有血"),
+    ("hemoptysis", "痰里有时候带血丝"),
+    ("hematemesis", "吐出来的东西有血"),
+    ("facial_droop", "嘴角往一边歪"),
+    ("chest_tightness", "心口一直很闷"),
+    ("chest_tightness", "胸前压得难受"),
+]
+
+
+@pytest.mark.parametrize(("concept", "text"), PREDICATES)
+def test_a_subject_with_its_predicate_later_in_the_clause(concept: str, text: str) -> None:
+    assert concept in present(text)
+
+
+@pytest.mark.parametrize(
+    ("concept", "text"),
+    [
+        ("rectal_bleeding", "大便和血常规都正常"),
+        ("chest_tightness", "胸口有点不舒服量了血压"),
+        ("chest_tightness", "胸罩有点紧"),
+        ("melena", "大便正常，脸有点黑"),
+        ("hemoptysis", "痰是白色的"),
+    ],
+)
+def test_a_predicate_outside_its_clause_or_a_test_name_is_not_one(concept: str, text: str) -> None:
+    assert concept not in present(text)
+
+
+def test_a_denied_predicate_is_negated() -> None:
+    (m,) = [m for m in find_symptoms("大便不黑") if m.concept == "melena"]
+    assert m.negated
