@@ -104,3 +104,16 @@ def test_a_qualifier_never_lowers_a_red_flag_below_urgent(red: str, form: str, a
     after = _assess(w)["disposition"]
     assert rank(after) >= rank("urgent")
     assert rank(after) >= min(rank(before), rank("emergency"))
+
+
+def test_a_question_about_a_read_complaint_is_a_question() -> None:
+    out = _assess({"id": "q7", "age": 50, "survey": [["今日感受", "有点咳嗽，要紧吗？", 1]]})
+    assert rank(out["disposition"]) < rank("urgent")
+    assert [n for n in out["notes"] if n["code"] == "patient-question"]
+
+
+@pytest.mark.parametrize("text", ["请问要紧吗", "没有胸痛，要紧吗"])
+def test_a_concern_question_without_a_complaint_the_engine_reads_stays_unread(text: str) -> None:
+    out = _assess({"id": "q8", "age": 50, "survey": [["今日感受", text, 1]]})
+    assert rank(out["disposition"]) >= rank("urgent")
+    assert [r for r in out["reasons"] if r["code"] == "symptom-unrecognised"]

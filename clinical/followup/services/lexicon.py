@@ -83,9 +83,11 @@ def unread_clauses(text: str) -> list[str]:
     *fully* understand goes to a clinician, also when another clause of it was recognised —
     "右手突然拿不住筷子，没劲" must not be judged on 没劲 alone)."""
     out: list[str] = []
-    for clause in _CLAUSES.split(normalise(text)):
-        if not _CJK.search(clause):
-            continue
+    clauses = [c for c in _CLAUSES.split(normalise(text)) if _CJK.search(c)]
+    about = any(
+        not symptoms.is_context(m.concept) for c in clauses for m in match(c) if not m.negated
+    )
+    for clause in clauses:
         found = match(clause)
         if any(not symptoms.is_context(m.concept) for m in found):
             continue
@@ -97,8 +99,8 @@ def unread_clauses(text: str) -> list[str]:
             continue  # "体温37.9度": a reading, judged by the vital/lab rules
         if reassuring(clause) or improving(clause):
             continue  # "其他还好", "谢谢医生", "比前几天好一些了": nothing to read, nothing hidden
-        if care_question(clause):
-            continue  # "请问什么时候可以洗澡": a question for the care team (question_clauses)
+        if care_question(clause, about=about):
+            continue  # "请问什么时候可以洗澡", "咳嗽，要紧吗": a question (question_clauses)
         out.append(clause)
     return out
 
@@ -127,15 +129,20 @@ def _question_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return markers, tuple(sorted(words, key=len, reverse=True))
 
 
-def care_question(clause: str) -> bool:
+def care_question(clause: str, *, about: bool = False) -> bool:
     """Whether ``clause`` asks the care team something and holds nothing but question words,
     care topics (symptoms.yaml ``care_topics``: 洗澡, 复查, 拆线 …) and filler: "请问什么时候
     可以洗澡", "伤口能不能碰水". A symptom concept or any other word in it → False (it is read or
-    stays unread as before): a question never hides a complaint."""
+    stays unread as before): a question never hides a complaint. With ``about`` (another clause
+    of the answer holds a symptom the engine reads) a question about it ("要紧吗", "怎么回事")
+    counts too; alone it stays unread."""
     form = normalise(clause)
     if not form or any(not symptoms.is_context(m.concept) for m in symptoms.find_symptoms(form)):
         return False
     markers, words = _question_vocabulary()
+    if about:
+        markers = markers + _concern_words()
+        words = tuple(sorted(words + _concern_words(), key=len, reverse=True))
     for lead in ("就是", "但是", "另外", "还有", "还想", "顺便"):
         if form.startswith(lead):
             form = form[len(lead) :]
@@ -143,6 +150,12 @@ def care_question(clause: str) -> bool:
     if not any(m in form for m in markers):
         return False
     return not _CJK.search(_strip_run(form, words))
+
+
+@cache
+def _concern_words() -> tuple[str, ...]:
+    words = (normalise(w) for w in load("symptoms")["concern_questions"])
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def only_questions(text: str) -> bool:
@@ -154,7 +167,11 @@ def only_questions(text: str) -> bool:
 def question_clauses(text: str) -> list[str]:
     """The clauses of ``text`` that are questions for the care team (``care_question``), for a
     clinician to answer (quoted in a note, not a reason of their own)."""
-    return [c for c in _CLAUSES.split(normalise(text)) if _CJK.search(c) and care_question(c)]
+    clauses = [c for c in _CLAUSES.split(normalise(text)) if _CJK.search(c)]
+    about = any(
+        not symptoms.is_context(m.concept) for c in clauses for m in match(c) if not m.negated
+    )
+    return [c for c in clauses if care_question(c, about=about)]
 
 
 @cache
@@ -165,6 +182,22 @@ def _improving_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
         return tuple(sorted((normalise(w) for w in data[key]), key=len, reverse=True))
 
     return longest("improving_compared_to"), longest("improving_words")
+
+
+_IMPROVING_LEAD = (
+    "有时候",
+    "有时",
+    "已经",
+    "感觉",
+    "明显",
+    "稍微",
+    "都",
+    "也",
+    "还",
+    "会",
+    "就",
+    "略",
+)
 
 
 def improving(clause: str) -> bool:
@@ -184,11 +217,11 @@ def improving(clause: str) -> bool:
     if subject:
         rest = rest[len(subject) :]
     compared, better = _improving_vocabulary()
-    rest = _strip_run(rest, ("已经", "都", "也", "还", "感觉", "明显", "稍微", "略"))
+    rest = _strip_run(rest, _IMPROVING_LEAD)
     cmp = next((w for w in compared if rest.startswith(w)), None)
     if cmp:
         rest = rest[len(cmp) :]
-    rest = _strip_run(rest, ("已经", "都", "也", "还", "感觉", "明显", "稍微", "略"))
+    rest = _strip_run(rest, _IMPROVING_LEAD)
     word = next((w for w in better if rest.startswith(w)), None)
     if word is None:
         return False
