@@ -99,3 +99,23 @@ def test_a_predicate_outside_its_clause_or_a_test_name_is_not_one(concept: str, 
 def test_a_denied_predicate_is_negated() -> None:
     (m,) = [m for m in find_symptoms("大便不黑") if m.concept == "melena"]
     assert m.negated
+
+
+@pytest.mark.parametrize(
+    ("concept", "text"),
+    [
+        ("anaphylaxis", "嘴唇一下子肿起来了"),
+        ("anaphylaxis", "舌头有点肿"),
+        ("rash", "身上起了一片红疹子"),
+        ("hives", "浑身起了好多风团"),
+        ("confusion", "人叫不太醒"),
+        ("confusion", "整个人迷迷瞪瞪的"),
+    ],
+)
+def test_swelling_rash_and_consciousness_in_patient_words(concept: str, text: str) -> None:
+    assert concept in present(text)
+
+
+@pytest.mark.parametrize("text", ["身上长了个包", "嘴唇有点干", "皮肤有点干"])
+def test_a_lump_or_dry_lips_is_no_rash_or_angio_oedema(text: str) -> None:
+    assert not {"rash", "hives", "anaphylaxis"} & set(present(text))
