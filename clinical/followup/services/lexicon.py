@@ -60,15 +60,36 @@ def label(concept: str) -> str:
     return symptoms.label(concept)
 
 
+# A temperature written in words (体温38.5, 烧到38度5) at or above the fever threshold is a fever
+# statement: 诊断学(第9版) 发热 (腋温 ≥37.3℃); up to 43 (anything higher is not a temperature).
+_TEMPERATURE = re.compile(
+    r"(?:体温|温度|发烧到|烧到|发热到|量了)[是为:：]?(\d{2}(?:\.\d)?)(?:度(\d))?"
+)
+FEVER_FROM = 37.3
+
+
+def _temperatures(text: str) -> list[Mention]:
+    out: list[Mention] = []
+    form, index = matching_form(text or "")
+    for m in _TEMPERATURE.finditer(form):
+        value = float(m.group(1)) + (float(m.group(2)) / 10 if m.group(2) else 0)
+        if FEVER_FROM <= value <= 43:
+            out.append(Mention("fever", m.group(), index[m.start()], False))
+    return out
+
+
 def match(text: str) -> list[Mention]:
     """Concept mentions in ``text`` that follow-up rules know (each with its negation), in
-    text order."""
+    text order; a temperature in words at or above 37.3 is a fever statement."""
     known = known_concepts()
-    return [
+    found = [
         Mention(m.concept, m.term, m.span[0], m.negated)
         for m in symptoms.find_symptoms(text or "")
         if m.concept in known
     ]
+    if not any(m.concept == "fever" and not m.negated for m in found):
+        found += _temperatures(text)
+    return sorted(found, key=lambda m: m.start)
 
 
 # Clause boundaries: Chinese/ASCII sentence punctuation and whitespace; a dot only when it is not
@@ -95,8 +116,11 @@ def unread_clauses(text: str) -> list[str]:
             continue  # "刚生完孩子", "上周刚做完化疗": a context statement, read in full
         if answer_polarity(clause) is not None:
             continue
-        if _DIGIT.search(clause) and any(w in clause for w in _measurement_words()):
-            continue  # "体温37.9度": a reading, judged by the vital/lab rules
+        if normal_reading(clause):
+            continue  # "体温36.8", "血压128/76": a normal reading, nothing to read
+        # Any other reading in words (血糖2.8, 血压190/120) stays unread: no rule judges a number
+        # inside a free-text answer, so a clinician reads it (#15 round 2: it had been skipped
+        # as if the vital/lab rules had judged it, and 刚做完化疗，体温38.5度 came out self-care).
         if reassuring(clause) or improving(clause):
             continue  # "其他还好", "谢谢医生", "比前几天好一些了": nothing to read, nothing hidden
         if care_question(clause, about=about):
