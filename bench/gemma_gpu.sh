@@ -16,6 +16,12 @@
 # When the working tree has grown so that a part no longer fits one call, split the wheel
 # (split -b 31000000) into two folders, carry each, and cat the pieces into $H/whl/ (this is
 # what the 2026-12-04 run did for parts 2 and 4).
+# .gpu/h6c carries the evaluation prompts, i.e. the utterance texts (research-use corpora):
+# they stay in the git-ignored .gpu/ and on the device only; delete .gpu/h6? after the run.
+# Budget (2026-12-04): start + 6 transfer calls ~2 min, build 5 min (parallel with training),
+# training 4 min, export 0.5 min, then generation: grammar-constrained understanding runs
+# ~5-7 s per call even on the GPU (262k-token vocabulary), so 420 prompts x 2 models in 4
+# processes did not all finish in the 30 device minutes (base: 311/340 and 40/80).
 #   here:    tar xzf OUT/results.tar.gz -C var/gpu-h6; then training/gguf_lora.py export and
 #            bench/llm_eval.py score (docs/training.md, section 9)
 set -uo pipefail
