@@ -14,7 +14,7 @@ the same words. Data, each row sourced, in ``data/``:
   of one row are interchangeable inside terms (``胸口发紧`` also matches ``心口发紧``); a row
   without a pain concept only names such interchangeable words (大便|便便|粪便).
 - ``symptom_predicates.csv``: a subject (a ``symptom_sites.csv`` row: stool, sputum, vomitus,
-  mouth, chest) and predicate words later in the same clause that together name a concept
+  mouth, chest; or the row's own ``subject_words``: 左手, 一侧, 半边) and predicate words later in the same clause that together name a concept
   (``拉的大便是黑色的`` melena, ``痰里有时候带血丝`` haemoptysis, ``嘴角往一边歪`` facial droop);
   a test name after the predicate (血常规, 血糖, 血压) is no predicate.
 - ``symptom_negation.csv``: negation cues, phrases that only look like cues (``无力``),
@@ -189,9 +189,10 @@ def lexicon() -> _Lexicon:
 
     predicates = []
     for r in _rows("symptom_predicates.csv"):
-        if r["concept"] not in concepts or r["site"] not in site_words:
+        own = [_form(w) for w in r["subject_words"].split("|") if w]
+        if r["concept"] not in concepts or not (own or r["site"] in site_words):
             raise LexiconError(f"symptom_predicates.csv {r['site']}: unknown site or concept")
-        subj = sorted(site_words[r["site"]], key=len, reverse=True)
+        subj = sorted(own or site_words[r["site"]], key=len, reverse=True)
         pred = sorted((_form(w) for w in r["words"].split("|") if w), key=len, reverse=True)
         predicates.append(
             (

@@ -119,3 +119,28 @@ def test_swelling_rash_and_consciousness_in_patient_words(concept: str, text: st
 @pytest.mark.parametrize("text", ["身上长了个包", "嘴唇有点干", "皮肤有点干"])
 def test_a_lump_or_dry_lips_is_no_rash_or_angio_oedema(text: str) -> None:
     assert not {"rash", "hives", "anaphylaxis"} & set(present(text))
+
+
+@pytest.mark.parametrize(
+    ("concept", "text"),
+    [
+        ("limb_weakness", "右手突然不听使唤"),
+        ("limb_weakness", "左边胳膊一下子抬不起来了"),
+        ("limb_weakness", "左手拿筷子拿不稳"),
+        ("ataxia", "走路往一边偏"),
+        ("vision_loss", "看东西少了一半"),
+        ("facial_droop", "一边嘴角流口水"),
+    ],
+)
+def test_stroke_signs_in_patient_words(concept: str, text: str) -> None:
+    assert concept in present(text)
+
+
+@pytest.mark.parametrize("text", ["右边胳膊一直麻木", "左侧半身没感觉"])
+def test_sided_numbness_is_a_limb_sign(text: str) -> None:
+    assert {"limb_numbness", "limb_weakness"} & set(present(text))
+
+
+@pytest.mark.parametrize("text", ["腿没劲", "这几天浑身没力气", "右边牙痛"])
+def test_weakness_without_a_side_is_no_focal_sign(text: str) -> None:
+    assert "limb_weakness" not in present(text)
