@@ -372,7 +372,7 @@ def _all_well(text: str) -> bool:
 _DIGIT = re.compile(r"\d")
 # What may stand around a context statement's term: time words, numbers, particles.
 _CONTEXT_FILLER = re.compile(
-    r"[\d一二两三四五六七八九十几半上下这前本刚已经才的了是在后个天周月年多]+"
+    r"[\d一二两三四五六七八九十几半上下这前本刚已经才的了是在后个天周月年多昨今早晚]+"
 )
 
 
