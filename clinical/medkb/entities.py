@@ -21,6 +21,8 @@ ReasonCode = Literal[
     "not_indicated",
     "max_dose",
     "masking",
+    "needs_clinician",  # a caution without a quantitative limit: a clinician decides
+    "unknown_composition",  # no curated ingredients: nothing to check, a pharmacist decides
 ]
 
 

@@ -57,11 +57,27 @@ def test_clopidogrel_blocks_aspirin(ask) -> None:
     assert "interaction" in codes(a["items"][0], "avoid")
 
 
-def test_ssri_with_ibuprofen_is_a_caution_only(ask) -> None:
+def test_ssri_with_ibuprofen_alone_is_routed_to_a_clinician(ask) -> None:
+    """SSRI + NSAID is a caution without a quantitative limit (DECISIONS.md): with nothing
+    else in the cabinet the engine recommends nothing and routes to a physician/pharmacist."""
     a = ask(["布洛芬片"], current_medications=["舍曲林"], **FEVER)
     item = a["items"][0]
-    assert item["verdict"] == "recommended"
+    assert item["verdict"] == "avoid" and item["dose"] is None
     assert "interaction" in codes(item, "caution")
+    assert "needs_clinician" in codes(item, "avoid")
+    assert "建议使用" not in a["advice"]
+    assert "不要自行使用布洛芬片" in a["advice"] and "医生或药师" in a["advice"]
+    assert a["see_doctor"]["needed"] is True and a["see_doctor"]["urgency"] == "routine"
+
+
+def test_ssri_with_pain_gets_paracetamol_not_ibuprofen(ask) -> None:
+    a = ask(["布洛芬片", "泰诺林"], current_medications=["舍曲林片 50mg qd"], symptoms=["头痛"])
+    items = by_input(a)
+    assert items["泰诺林"]["verdict"] == "recommended"
+    assert items["泰诺林"]["dose"]["per_dose_mg"] == 650
+    assert items["布洛芬片"]["verdict"] == "avoid"
+    assert "needs_clinician" in codes(items["布洛芬片"], "avoid")
+    assert a["advice"].startswith("根据您的情况，建议使用泰诺林（")
 
 
 def test_methotrexate_and_lithium_block_nsaids(ask) -> None:
@@ -134,11 +150,56 @@ def test_icd10_code_is_understood(ask) -> None:
 
 
 def test_pseudoephedrine_hypertension_caution_uncontrolled_avoid(ask) -> None:
+    """Controlled hypertension: a caution without a limit, so not for self-care (a clinician
+    decides); uncontrolled: the label's contraindication (avoid)."""
     a = ask(["新康泰克"], conditions=["高血压"], symptoms=["鼻塞"])
-    assert a["items"][0]["verdict"] == "recommended"
+    assert a["items"][0]["verdict"] == "avoid"
     assert "contraindication" in codes(a["items"][0], "caution")
+    assert "needs_clinician" in codes(a["items"][0], "avoid")
     a = ask(["新康泰克"], conditions=["高血压3级，血压控制不佳"], symptoms=["鼻塞"])
     assert "contraindication" in codes(a["items"][0], "avoid")
+    assert "needs_clinician" not in codes(a["items"][0])  # a real avoid needs no routing
+
+
+def test_hypertension_cold_gets_the_decongestant_free_product(ask) -> None:
+    """Hypertension + a cold with fever: no pseudoephedrine product is recommended; the plain
+    paracetamol product is, and the two decongestant products are left to a clinician."""
+    a = ask(
+        ["新康泰克", "白加黑", "泰诺林"],
+        conditions=["高血压"],
+        symptoms=["发烧", "鼻塞"],
+        temperature_c=38.3,
+    )
+    items = by_input(a)
+    assert [n for n, i in items.items() if i["verdict"] == "recommended"] == ["泰诺林"]
+    assert items["泰诺林"]["dose"]["per_dose_mg"] == 650
+    for name in ("新康泰克", "白加黑"):
+        assert items[name]["verdict"] == "avoid" and items[name]["dose"] is None
+        assert "needs_clinician" in codes(items[name], "avoid")
+        assert f"不要自行使用{name}：高血压：伪麻黄碱" in a["advice"]
+    assert "建议使用泰诺林" in a["advice"]
+
+
+def test_nsaid_with_hypertension_and_an_arb_gets_paracetamol(ask) -> None:
+    a = ask(
+        ["布洛芬片", "泰诺林"],
+        conditions=["高血压"],
+        current_medications=["缬沙坦胶囊 80mg qd"],
+        symptoms=["头痛"],
+    )
+    items = by_input(a)
+    assert items["泰诺林"]["verdict"] == "recommended"
+    assert {"contraindication", "interaction"} <= codes(items["布洛芬片"], "caution")
+    assert "needs_clinician" in codes(items["布洛芬片"], "avoid")
+
+
+def test_warfarin_paracetamol_caution_with_a_limit_is_still_recommended(ask) -> None:
+    """A caution WITH a quantitative limit caps the dose instead of routing (≤ 2 g a day)."""
+    a = ask(["泰诺林"], current_medications=["华法林钠片 3mg"], symptoms=["头痛"])
+    item = a["items"][0]
+    assert item["verdict"] == "recommended"
+    assert "needs_clinician" not in codes(item)
+    assert item["dose"]["max_daily_mg"] <= 2000
 
 
 def test_glaucoma_blocks_chlorphenamine(ask) -> None:
@@ -149,6 +210,8 @@ def test_glaucoma_blocks_chlorphenamine(ask) -> None:
 def test_lianhua_qingwen_contains_ephedra(ask) -> None:
     a = ask(["连花清瘟胶囊"], conditions=["高血压"], **FEVER)
     assert "contraindication" in codes(a["items"][0], "caution")
+    assert a["items"][0]["verdict"] == "avoid"
+    assert "needs_clinician" in codes(a["items"][0], "avoid")
 
 
 # ---- allergy -----------------------------------------------------------------------------
@@ -248,7 +311,11 @@ def test_cephalosporin_and_huoxiang_zhengqi_shui(ask) -> None:
     items = by_input(a)
     assert "interaction" in codes(items["藿香正气水"], "avoid")
     assert "酒精" in items["藿香正气水"]["reasons"][0]["text"]
-    assert items["藿香正气软胶囊"]["verdict"] == "recommended"
+    # no curated ingredients: never recommended, a pharmacist decides
+    assert items["藿香正气软胶囊"]["verdict"] == "avoid"
+    assert "unknown_composition" in codes(items["藿香正气软胶囊"], "avoid")
+    assert "不要自行使用藿香正气软胶囊：成分未收录" in a["advice"]
+    assert "建议使用" not in a["advice"]
 
 
 def test_metronidazole_and_ethanol(ask) -> None:
@@ -384,6 +451,18 @@ def test_unintelligible_symptoms_recommend_nothing(ask) -> None:
 def test_herbal_product_in_pregnancy_carries_a_caution(ask) -> None:
     a = ask(["板蓝根颗粒"], sex="female", pregnant=True, pregnancy_weeks=10, symptoms=["咽痛"])
     assert "pregnancy" in codes(a["items"][0], "caution")
+    assert a["items"][0]["verdict"] == "avoid"  # and its composition is not curated
+
+
+@pytest.mark.parametrize("product", ["板蓝根颗粒", "藿香正气软胶囊"])
+def test_product_with_unknown_ingredients_is_not_recommended(ask, product: str) -> None:
+    a = ask([product], symptoms=["咽痛", "腹泻"])
+    item = a["items"][0]
+    assert item["ingredients"] == []
+    assert item["verdict"] == "avoid" and item["dose"] is None
+    assert "unknown_composition" in codes(item, "avoid")
+    assert f"不要自行使用{product}：成分未收录" in a["advice"] and "请咨询药师" in a["advice"]
+    assert any(product in r for r in a["see_doctor"]["reasons"])
 
 
 def test_child_gets_a_weight_dosed_single_ingredient_over_an_undosable_combination(ask) -> None:

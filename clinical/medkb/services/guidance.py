@@ -14,7 +14,16 @@ Clinical invariants (tests/medkb/test_medkb_properties.py checks them on random 
   turns every analgesic/antipyretic into ``avoid``;
 - a product containing an ingredient the patient already takes (a current order, PRN
   included) is ``avoid``: the order's own amount is the prescriber's, so nothing of that
-  ingredient is left for self-care, and two products never add up past a maximum.
+  ingredient is left for self-care, and two products never add up past a maximum;
+- a product with a ``caution`` that needs a clinician (an interaction, contraindication or
+  allergy caution without a quantitative limit, ``data/clinician_cautions.csv``) is never
+  ``recommended`` nor ``usable``: self-care prefers an alternative without the caution, and
+  when none is left it recommends nothing and routes to a physician or pharmacist
+  (``needs_clinician``, ``see_doctor``). A caution WITH a quantitative limit (warfarin +
+  paracetamol ≤ 2 g a day) caps the dose instead (clinical/knowledge/data/DECISIONS.md);
+- a product whose composition is not curated (no ingredient keys: herbal or proprietary
+  products) is never recommended (``unknown_composition``): nothing to check allergies,
+  interactions or doses against, so a pharmacist decides.
 """
 
 from __future__ import annotations
@@ -39,6 +48,14 @@ _DUPLICATES = {r["class"]: r for r in read_data_csv("duplicate_classes.csv")}
 if bad := {c for c, r in _DUPLICATES.items() if r["with_order"] not in ("avoid", "caution")}:
     raise ValueError(f"duplicate_classes.csv: with_order must be avoid|caution: {sorted(bad)}")
 DUPLICATE_CLASSES = tuple(_DUPLICATES)
+# Caution reasons that need a clinician's judgement when they carry no quantitative limit
+# (data/clinician_cautions.csv: code → the routing text, with its source).
+CLINICIAN_CAUTIONS = {r["code"]: r for r in read_data_csv("clinician_cautions.csv")}
+UNKNOWN_COMPOSITION_TEXT = "成分未收录，无法核对是否适合您（过敏、相互作用和剂量），请咨询药师"
+UNKNOWN_COMPOSITION_SOURCE = (
+    "DECISIONS.md (what the system does not understand goes to a human); "
+    "非处方药说明书【注意事项】: 如正在使用其他药品，使用本品前请咨询医师或药师"
+)
 URGENCY_RANK = gate.URGENCY_RANK
 # Which avoid reason the advice names first (product-level reasons before ingredient ones).
 _MAIN_REASON = [
@@ -53,6 +70,8 @@ _MAIN_REASON = [
     "max_dose",
     "duplicate_ingredient",
     "not_indicated",
+    "unknown_composition",
+    "needs_clinician",
 ]
 
 
@@ -92,6 +111,32 @@ def _masking_reason(kb: KnowledgeBase, p: Product, flags: list[gate.Flag]) -> Re
         "avoid",
         "在医生查明原因前不要自行服用止痛药或退烧药，以免掩盖病情",
         flags[0].source,
+    )
+
+
+def clinician_cautions(reasons: list[Reason]) -> list[Reason]:
+    """The ``caution`` reasons a clinician must weigh before self-care: an interaction,
+    contraindication or allergy caution (``data/clinician_cautions.csv``) without a
+    quantitative limit (``max_daily_mg``; a limit is honoured by capping the dose)."""
+    return [
+        r
+        for r in reasons
+        if r.severity == "caution" and r.code in CLINICIAN_CAUTIONS and not r.max_daily_mg
+    ]
+
+
+def _needs_clinician(cautions: list[Reason]) -> Reason:
+    """Not for self-care: the cautions themselves, then who decides (the first caution's
+    routing text; its source and the policy's)."""
+    row = CLINICIAN_CAUTIONS[cautions[0].code]
+    said = "；".join(dict.fromkeys(r.text for r in cautions))
+    return Reason(
+        "needs_clinician",
+        "avoid",
+        f"{said}。{row['text_zh']}",
+        f"{row['source']}; {cautions[0].source}",
+        cautions[0].ingredient,
+        detail={"cautions": "|".join(r.code for r in cautions)},
     )
 
 
@@ -215,6 +260,15 @@ def _product_reasons(
             reasons.append(
                 Reason("age", "caution", "儿童使用中成药请按说明书儿童用量或遵医嘱", tcm_src)
             )
+    if not p.ingredients and not p.rx_only:
+        reasons.append(
+            Reason(
+                "unknown_composition",
+                "avoid",
+                UNKNOWN_COMPOSITION_TEXT,
+                UNKNOWN_COMPOSITION_SOURCE,
+            )
+        )
     if symptom_keys and not p.rx_only and not (p.indications & symptom_keys):
         reasons.append(
             Reason(
@@ -301,6 +355,10 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
             }.values()
         )
         item.covers = set(product.indications & symptom_keys) if symptom_keys else set()
+        if not any(r.severity == "avoid" for r in item.reasons) and (
+            cautions := clinician_cautions(item.reasons)
+        ):
+            item.reasons.append(_needs_clinician(cautions))
         if not any(r.severity == "avoid" for r in item.reasons):
             caps: dict[str, float] = {}
             for r in item.reasons:
@@ -386,10 +444,19 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
         "unrecognised": list(dict.fromkeys(reading.unrecognised)),
     }
     if not flags and not chosen:
+        reasons = ["药箱中没有适合您目前情况的药品，请咨询医生或药师"]
+        routed = [
+            it.product.name
+            for it in items
+            if it.product is not None
+            and any(r.code in ("needs_clinician", "unknown_composition") for r in it.reasons)
+        ]
+        if routed:
+            reasons.append(f"{'、'.join(routed)}对您需要医生或药师评估后才能决定是否使用，请先咨询")
         see_doctor = {
             "needed": True,
             "urgency": "routine",
-            "reasons": ["药箱中没有适合您目前情况的药品，请咨询医生或药师"],
+            "reasons": reasons,
             "flags": [],
             "unrecognised": [],
         }
@@ -471,7 +538,13 @@ def _advice(
             (r for r in it.reasons if r.severity == "avoid"),
             key=lambda r: (_MAIN_REASON.index(r.code), r.ingredient is not None),
         )
-        parts.append(f"不要使用{it.product.name}：{main.text}。")  # type: ignore[union-attr]
+        # a clinician's or pharmacist's call, not a prohibition: "do not use it on your own"
+        verb = (
+            "不要自行使用"
+            if main.code in ("needs_clinician", "unknown_composition")
+            else "不要使用"
+        )
+        parts.append(f"{verb}{it.product.name}：{main.text}。")  # type: ignore[union-attr]
     cautions = []
     for it in chosen:
         for r in it.reasons:
