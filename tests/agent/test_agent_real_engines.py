@@ -132,9 +132,9 @@ def test_symptom_in_the_patients_words_gets_a_recommendation_with_its_dose(
 
 @pytest.mark.django_db
 def test_no_symptom_named_asks_what_the_medicine_is_for(nurse_client, sent) -> None:
-    out = say(nurse_client, "能吃阿司匹林吗", patient="demo-htn-dm")
+    out = say(nurse_client, "能吃氯雷他定吗", patient="demo-htn-dm")
     assert (out["outcome"], out["status"]) == ("clarify", "released")
-    assert "缓解什么不适" in out["reply"] and "阿司匹林" not in out["reply"]
+    assert "缓解什么不适" in out["reply"] and "氯雷他定" not in out["reply"]
     ((msg, _),) = sent
     assert msg.structured["guidance"]["items"][0]["verdict"] == "usable"
 
@@ -259,16 +259,38 @@ def test_a_self_care_assessment_is_released_with_a_safety_net(patient_client, se
 
 
 @pytest.mark.django_db
-def test_nsaid_recommended_with_a_hypertension_caution_is_held(nurse_client, sent) -> None:
-    """medkb recommends ibuprofen for a headache with "高血压：…只宜短期使用并监测血压"; the
-    monitor holds a relative contraindication (medium) for a clinician to confirm."""
+def test_nsaid_with_a_hypertension_caution_is_left_to_a_clinician(nurse_client, sent) -> None:
+    """medkb no longer recommends ibuprofen with "高血压：…只宜短期使用并监测血压" (a caution
+    without a quantitative limit, DECISIONS.md): it tells the patient not to take it alone and
+    to ask a physician or pharmacist, and that message is released."""
     out = say(nurse_client, "头疼能吃布洛芬吗", patient="demo-htn-dm")
-    assert (out["route"], out["outcome"], out["status"]) == ("medication", "answered", "held")
+    assert (out["route"], out["outcome"], out["status"]) == ("medication", "answered", "released")
+    assert (
+        out["reply"].startswith("不要自行使用布洛芬：高血压：") and "建议使用" not in out["reply"]
+    )
     ((msg, result),) = sent
     item = msg.structured["guidance"]["items"][0]
-    assert item["verdict"] == "recommended"
-    assert [r["code"] for r in item["reasons"]] == ["contraindication"]
-    assert codes(result) == {"contraindication"}
+    assert item["verdict"] == "avoid"
+    assert [r["code"] for r in item["reasons"]] == ["contraindication", "needs_clinician"]
+    assert codes(result) == set()
+
+
+@pytest.mark.django_db
+def test_nsaid_recommended_with_a_hypertension_caution_is_held(nurse_client, sent) -> None:
+    """The monitor's policy stays: a message that DOES recommend ibuprofen with the
+    hypertension caution (the engine's old wording) is held (medium) for a clinician."""
+    say(nurse_client, "头疼能吃布洛芬吗", patient="demo-htn-dm")
+    ((msg, _),) = sent
+    old = gate.OutgoingMessage(
+        patient_id="demo-htn-dm",
+        text="根据您的情况，建议使用布洛芬（每次200毫克，间隔至少6小时，24小时内不超过4次）。"
+        "注意：高血压：非甾体抗炎药可能升高血压，只宜短期使用并监测血压。",
+        category=msg.category,
+        structured=msg.structured,
+    )
+    result = gate.submit(old)
+    assert result.action == "hold"
+    assert "contraindication" in codes(result)
 
 
 @pytest.mark.django_db
