@@ -78,3 +78,14 @@ def test_metformin_named_only_in_the_question_is_answered_and_released() -> None
     assert answer["verdict"] == "avoid" and answer["advice"].startswith("不建议喝酒。")
     assert "二甲双胍" not in answer["advice"] and "如果喝" not in answer["advice"]
     _released(answer, [], [])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("medicine", ["格列美脲片 2mg", "格列齐特缓释片 30mg"])
+def test_alcohol_on_a_sulfonylurea_is_advice_to_avoid(medicine: str) -> None:
+    """The same policy for the other caution without a limit (sulfonylurea + ethanol)."""
+    answer = consult(food="白酒", patient={"current_medications": [medicine]}).to_dict()
+    assert answer["verdict"] == "avoid" and answer["advice"].startswith("不建议喝白酒。")
+    assert "用药期间不要饮酒，尤其不要空腹喝酒" in answer["advice"]
+    assert "喝酒当天" not in answer["advice"]
+    _released(answer, [medicine], [])
