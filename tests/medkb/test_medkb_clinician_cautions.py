@@ -38,6 +38,9 @@ def _monitor(answer: dict[str, Any], cabinet: list[str], **patient: Any) -> Any:
 
 
 CASES = [
+    (["泰诺林"], {"conditions": ["慢性乙肝"]}, ["头痛"], None, None),
+    (["右美沙芬片"], {"current_medications": ["舍曲林片 50mg"]}, ["咳嗽"], None, None),
+    (["铝碳酸镁咀嚼片"], {"current_medications": ["左氧氟沙星片 0.5g"]}, ["胃痛"], None, None),
     # (cabinet, patient, symptoms, temperature, the one product recommended or None)
     (["新康泰克", "泰诺林"], {"conditions": ["高血压"]}, ["发烧", "鼻塞"], 38.3, "泰诺林"),
     (["新康泰克"], {"conditions": ["高血压"]}, ["鼻塞"], None, None),
