@@ -68,7 +68,13 @@ class GuidanceRequestSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    code = serializers.CharField()
+    code = serializers.CharField(
+        help_text="allergy | contraindication | interaction | duplicate_ingredient | age | "
+        "pregnancy | breastfeeding | prescription_only | not_indicated | max_dose | masking | "
+        "needs_clinician (a caution without a quantitative limit: a physician or pharmacist "
+        "decides, the product is never recommended) | unknown_composition (no curated "
+        "ingredients: never recommended)"
+    )
     severity = serializers.ChoiceField(choices=["avoid", "caution"])
     text = serializers.CharField()
     source = serializers.CharField()
@@ -102,10 +108,28 @@ class ItemSerializer(serializers.Serializer):
     candidates = serializers.ListField(child=serializers.CharField(), required=False)
 
 
+class RedFlagSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="red-flag rule or symptom concept")
+    urgency = serializers.CharField(help_text="emergency | urgent")
+    text = serializers.CharField(help_text="patient-facing reason (simplified Chinese)")
+    source = serializers.CharField()
+    quoted = serializers.ListField(
+        child=serializers.CharField(), help_text="the patient's own words the flag read"
+    )
+
+
 class SeeDoctorSerializer(serializers.Serializer):
     needed = serializers.BooleanField()
     urgency = serializers.ChoiceField(choices=["emergency", "urgent", "routine"], allow_null=True)
     reasons = serializers.ListField(child=serializers.CharField())
+    flags = RedFlagSerializer(
+        many=True, required=False, help_text="the red flags behind ``urgency``, with sources"
+    )
+    unrecognised = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="symptom words nobody understood (quoted; never benign: urgent)",
+    )
 
 
 class GuidanceResponseSerializer(serializers.Serializer):
@@ -114,3 +138,8 @@ class GuidanceResponseSerializer(serializers.Serializer):
     see_doctor = SeeDoctorSerializer()
     sources = serializers.ListField(child=serializers.CharField())
     symptoms_understood = serializers.ListField(child=serializers.CharField())
+    symptom_concepts = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="concepts of the shared symptom lexicon read in ``symptoms``",
+    )
