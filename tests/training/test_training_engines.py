@@ -96,12 +96,27 @@ def test_diet_rows_are_the_engines_own_advice():
 
 
 @pytest.mark.django_db
-def test_engine_rows_are_deterministic_and_monitor_filtered(tmp_path):
+def test_engine_rows_are_deterministic_and_monitor_filtered(tmp_path, monkeypatch):
+    from training import monitor_adapter
     from training.builder import BuildConfig, build
 
+    # The real monitor plus one stand-in hold (every ibuprofen recommendation): the engines'
+    # own answers are no longer held (#16/#23: guidance follows the caution policy), and the
+    # filter must still be exercised.
+    real = monitor_adapter.check
+
+    def check(text: str, *args, **kwargs) -> monitor_adapter.Verdict:
+        verdict = real(text, *args, **kwargs)
+        if "建议使用布洛芬" in text:
+            return monitor_adapter.Verdict(held=True, reasons=["test:stand-in"])
+        return verdict
+
+    monkeypatch.setattr(monitor_adapter, "check", check)
     cards = [build(BuildConfig(out_dir=tmp_path / d, sources=("engines",))) for d in "ab"]
     assert cards[0]["sources"]["engines"]["kept"] > 100
     # Engine answers the output monitor would hold never become training rows.
     assert cards[0]["dropped"].get("monitor_held.engines.guidance", 0) > 0
+    for f in ("train.jsonl", "val.jsonl", "eval_prompts.jsonl"):
+        assert "建议使用布洛芬" not in (tmp_path / "a" / f).read_text(encoding="utf-8")
     for f in ("train.jsonl", "val.jsonl", "eval_prompts.jsonl"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
