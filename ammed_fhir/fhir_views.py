@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
@@ -662,8 +663,15 @@ class HistoryView(FhirView):
                 _visible_row(request, resource_type, resource_id)
         elif scope is not None:
             ids = Resource.objects.filter(resource_type=resource_type).filter(scope)
-            current = current.filter(pk__in=ids.values("pk"))
-            kept = kept.filter(resource_id__in=ids.values("resource_id"))
+            if connection.vendor == "sqlite":
+                # the scope's SQLite form is raw SQL naming the table, which a subquery
+                # (aliased U0) cannot use: read the caller's ids first (the embedded default)
+                rows = list(ids.values_list("pk", "resource_id"))
+                current = current.filter(pk__in=[pk for pk, _ in rows])
+                kept = kept.filter(resource_id__in=[rid for _, rid in rows])
+            else:
+                current = current.filter(pk__in=ids.values("pk"))
+                kept = kept.filter(resource_id__in=ids.values("resource_id"))
         wanted = offset + count
         if access.sees_all_patients(request.user):
             rows = sorted(
