@@ -133,19 +133,30 @@ def patient_record(patient_id: str) -> PatientRecord | None:
 
 
 def patient_records(
-    patient_ids: list[str] | set[str], types: tuple[str, ...] | None = None
+    patient_ids: list[str] | set[str],
+    types: tuple[str, ...] | None = None,
+    observation_codes: list[str] | None = None,
 ) -> dict[str, PatientRecord]:
     """Several patients' records in one query (unknown patients are absent from the result).
 
     ``types`` narrows what is read (e.g. only Conditions, MedicationRequests and
     AllergyIntolerances for the output monitor); the other lists stay empty.
+    ``observation_codes``: on PostgreSQL, only Observations carrying one of these codes
+    (the indexed ``codes`` column), never a patient's whole history of readings.
     """
     ids = sorted(set(patient_ids))
     if not ids:
         return {}
     wanted = [t for t in _RECORD_TYPES if types is None or t in types]
+    which = Q(resource_type__in=["Patient", *wanted])
+    if observation_codes is not None and "Observation" in wanted:
+        which = Q(resource_type__in=["Patient", *(t for t in wanted if t != "Observation")])
+        obs = Q(resource_type="Observation")
+        if connection.vendor == "postgresql":
+            obs &= Q(codes__has_any_keys=observation_codes)
+        which |= obs
     rows = (
-        Resource.objects.filter(patient_id__in=ids, resource_type__in=["Patient", *wanted])
+        Resource.objects.filter(which, patient_id__in=ids)
         .order_by("effective", "id")
         .annotate(text=_TEXT)
         .values_list("patient_id", "resource_type", "text")

@@ -654,46 +654,13 @@ def context_records(patient_ids: Iterable[str]) -> dict[str, Any]:
     Conditions, MedicationRequests, AllergyIntolerances and Procedures, and only the
     Observations a context reads (weight, the labs of ``lab_conditions.csv``, INR, pregnancy;
     on PostgreSQL selected by the indexed ``codes`` column), never the whole history."""
-    import orjson
-    from django.db import connection
-    from django.db.models import Q, TextField
-    from django.db.models.functions import Cast
+    from ammed_fhir import store
 
-    from ammed_fhir.models import Resource
-    from ammed_fhir.store import PatientRecord
-
-    ids = sorted(set(patient_ids))
-    if not ids:
-        return {}
-    types = {
-        "Condition": "conditions",
-        "MedicationRequest": "medication_requests",
-        "AllergyIntolerance": "allergies",
-        "Procedure": "procedures",
-        "Observation": "observations",
-    }
-    q = Q(resource_type__in=["Patient", *[t for t in types if t != "Observation"]])
-    obs = Q(resource_type="Observation")
-    if connection.vendor == "postgresql":
-        obs &= Q(codes__has_any_keys=wanted_observation_codes())
-    rows = (
-        Resource.objects.filter(Q(patient_id__in=ids) & (q | obs))
-        .order_by("effective", "id")
-        .annotate(text=Cast("data", TextField()))
-        .values_list("patient_id", "resource_type", "text")
+    return store.patient_records(
+        list(patient_ids),
+        types=("Condition", "MedicationRequest", "AllergyIntolerance", "Procedure", "Observation"),
+        observation_codes=wanted_observation_codes(),
     )
-    patients: dict[str, dict[str, Any]] = {}
-    buckets: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for pid, rtype, text in rows:
-        data = orjson.loads(text)
-        if rtype == "Patient":
-            patients[pid] = data
-        else:
-            buckets.setdefault(pid, {v: [] for v in types.values()})[types[rtype]].append(data)
-    return {
-        pid: PatientRecord(patient=p, **buckets.get(pid, {v: [] for v in types.values()}))
-        for pid, p in patients.items()
-    }
 
 
 # --------------------------------------------------------------------------- inline
