@@ -225,13 +225,7 @@ def check(ctx: CheckContext) -> list[Finding]:
         if age < ADULT_AGE:
             out += _child_dose(ctx, ing, dose, mention, order, age, span, src)
             continue
-        strength = dose.strength_mg
-        if strength is None and mention.strength_mg is not None and len(mention.all_keys) == 1:
-            strength = mention.strength_mg
-        if strength is None and order is not None:
-            strength = order.strength_mg
-        if strength is None and ing.strengths_mg:
-            strength = max(ing.strengths_mg)
+        strength = _strength(dose, mention, order, ing)
         per_ml = dose.mg_per_ml
         single = (
             to_mg(dose.amount, dose.unit, strength, per_ml) if dose.amount is not None else None
