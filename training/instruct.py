@@ -31,7 +31,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_LABELS = ROOT / "bench" / "data" / "llm_eval_labels.csv"
-LEXICON_LABELS = ROOT / "bench" / "data" / "lexicon_labels.csv"
+# Every lexicon label file (the 420-sample, the held-out slices, the development draws).
+LEXICON_LABELS = ROOT / "bench" / "data"
 GREETING = "您好，"
 # Vignette seeds: training drafts and evaluation drafts never share a vignette.
 TRAIN_VIGNETTE_SEED = 20261129  # training.vignettes' default
@@ -39,9 +40,9 @@ EVAL_VIGNETTE_SEED = 20261204
 
 
 def held_out_ids() -> set[str]:
-    """Ids that must never be trained on: the LLM evaluation set and the lexicon labels."""
+    """Ids that must never be trained on: the LLM evaluation set and every lexicon label file."""
     out: set[str] = set()
-    for path in (EVAL_LABELS, LEXICON_LABELS):
+    for path in (EVAL_LABELS, *sorted(LEXICON_LABELS.glob("lexicon_*.csv"))):
         if path.is_file():
             with path.open(encoding="utf-8", newline="") as fh:
                 out |= {row["id"] for row in csv.DictReader(fh)}

@@ -36,3 +36,14 @@ def test_training_reads_the_evaluation_ids_exactly() -> None:
     held_out = instruct.held_out_ids()
     toyhom_labelled = {k for k in held_out if k.startswith("toyhom:")}
     assert toyhom_labelled and toyhom_labelled <= set(trained)  # every skip can match
+
+
+def test_every_lexicon_label_file_is_held_out() -> None:
+    """A new labelled slice (held-out or development) is skipped by training without anyone
+    remembering to list it: the held-out r2 slice was once trainable this way."""
+    files = sorted((ROOT / "bench" / "data").glob("lexicon_*.csv"))
+    assert any(f.name == "lexicon_heldout_r2.csv" for f in files)
+    held_out = instruct.held_out_ids()
+    for path in files:
+        ids = {line.split(",", 1)[0] for line in path.read_text("utf-8").splitlines()[1:]}
+        assert ids and ids <= held_out, path.name
