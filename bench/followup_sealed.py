@@ -5,14 +5,15 @@ Usage: .venv/bin/python bench/followup_sealed.py [--json OUT]
 Runs the engine in memory (the same records the tests push through /fhir) on
 tests/followup/followup_vignettes.yaml (development set: the rules were written against it) and
 tests/followup/sealed/vignettes.yaml (sealed: written before the #15 rule changes; never tune
-rules to it). Per family it prints:
+rules to it) and tests/followup/sealed/vignettes_r2.yaml (second sealed set, written blind after the
+first round of #15 changes; same rule). Per family it prints:
 
 - emergency sensitivity: vignettes whose reference is ``emergency`` that got ``emergency``;
 - urgent-or-worse sensitivity: references ``urgent``/``emergency`` that got at least ``urgent``;
 - benign over-triage: benign controls (sealed: ``benign: true``; development: reference
   ``self-care``/``routine``) that got ``urgent`` or worse.
 
-and the under-triaged development vignettes by id; for the sealed set only the number of misses
+and the under-triaged development vignettes by id; for the sealed sets only the number of misses
 (``--sealed-misses`` lists their ids, to report, never to tune against).
 """
 
@@ -37,6 +38,7 @@ django.setup()
 from django.utils import timezone  # noqa: E402
 from followup_vignette_builder import (  # noqa: E402
     SEALED,
+    SEALED_R2,
     VIGNETTES,
     load_vignettes,
     vignette_record,
@@ -111,6 +113,7 @@ def main() -> int:
     out = {
         "development": score(load_vignettes(VIGNETTES)),
         "sealed": score(load_vignettes(SEALED)),
+        "sealed_r2": score(load_vignettes(SEALED_R2)),
     }
     show("development set (tests/followup/followup_vignettes.yaml)", out["development"])
     show(
@@ -118,9 +121,15 @@ def main() -> int:
         out["sealed"],
         list_misses=args.sealed_misses,
     )
+    show(
+        "SEALED set r2 (tests/followup/sealed/vignettes_r2.yaml)",
+        out["sealed_r2"],
+        list_misses=args.sealed_misses,
+    )
     if args.json:
         if not args.sealed_misses:
-            out["sealed"] = {**out["sealed"], "misses": len(out["sealed"]["misses"])}
+            for key in ("sealed", "sealed_r2"):
+                out[key] = {**out[key], "misses": len(out[key]["misses"])}
         Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=1), "utf-8")
     return 0
 
