@@ -161,10 +161,10 @@ def evaluate(
     reading: SymptomReading,
 ) -> list[Flag]:
     """Every red flag of this request, most urgent first (stable within a level)."""
-    flags = [_syndrome_flag(m) for m in syndromes.evaluate(findings(kb, req, profile, reading))]
-    for concept in reading.concepts:
-        if f := _concept_flag(concept):
-            flags.append(f)
+    # The patient's own words first (each concept at its lexicon level), then what the
+    # combinations mean (the shared syndrome table); the sort below is stable within a level.
+    flags = [f for c in reading.concepts if (f := _concept_flag(c))]
+    flags += [_syndrome_flag(m) for m in syndromes.evaluate(findings(kb, req, profile, reading))]
     flags.extend(_condition_flags(list(req.patient.conditions or [])))
     if reading.unrecognised:
         quoted = tuple(dict.fromkeys(reading.unrecognised))
