@@ -107,7 +107,6 @@ class KnowledgeBase:
     cross_reactivity: list[Rule]  # a=allergy class of patient, b=allergy class of drug
     interactions: list[Rule]
     contraindications: list[Rule]  # a=ingredient/class, b=condition key
-    red_flags: list[dict[str, Any]]  # data/red_flag_rules.csv rows (combinations, context)
     thresholds: dict[str, float] = field(default_factory=dict)
     ingredient_names: dict[str, str] = field(default_factory=dict)  # name_key -> ingredient key
     ingredient_products: dict[str, Product] = field(default_factory=dict)  # bare ingredient
@@ -272,35 +271,6 @@ def treatment_keys(
             if site and m.site != site:
                 continue
             out.add(key)
-    return out
-
-
-RULE_LEVELS = ("urgent", "emergency")
-
-
-def _red_flag_rules() -> list[dict[str, Any]]:
-    """``data/red_flag_rules.csv``: guidance red flags that need a combination or the patient's
-    context (age, temperature, fever days, pregnancy, surgery, medicines). ``concepts`` is
-    groups joined by ``+`` (each must be present), alternatives by ``|``; every concept and class
-    must be known."""
-    known = knowledge_symptoms.concepts()
-    classes = knowledge_drugs.classes()
-    out = []
-    for r in _read_csv("red_flag_rules.csv"):
-        if r["urgency"] not in RULE_LEVELS:
-            raise ValueError(f"red_flag_rules.csv {r['code']}: urgency {r['urgency']!r}")
-        groups = [frozenset(_split(g)) for g in r["concepts"].split("+") if g.strip()]
-        for g in groups:
-            if g - set(known):
-                raise ValueError(
-                    f"red_flag_rules.csv {r['code']}: unknown concepts {g - set(known)}"
-                )
-        med = frozenset(_split(r["medication_classes"]))
-        if med - set(classes):
-            raise ValueError(
-                f"red_flag_rules.csv {r['code']}: unknown classes {med - set(classes)}"
-            )
-        out.append({**r, "groups": groups, "med_classes": med})
     return out
 
 
@@ -585,7 +555,6 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
         cross_reactivity=_rules("allergy_cross_reactivity.csv", "patient_class", "drug_class"),
         interactions=_rules("interactions.csv", "a", "b"),
         contraindications=_rules("contraindications.csv", "target", "condition"),
-        red_flags=_red_flag_rules(),
         thresholds={r["key"]: float(r["value"]) for r in _read_csv("thresholds.csv")},
         bigram_index=bigrams,
         ingredient_names=ingredient_names,

@@ -11,9 +11,11 @@ from followup_vignette_builder import vignette_record
 from clinical.followup.services import lexicon
 from clinical.followup.services.engine import assess_record
 from clinical.followup.services.facts import Facts
-from clinical.followup.services.ruledata import RANK, load, rules
+from clinical.followup.services.ruledata import RANK, load
 from clinical.followup.services.rules import syndromes
-from clinical.knowledge import symptoms
+from clinical.knowledge import conditions as knowledge_conditions
+from clinical.knowledge import drugs, symptoms
+from clinical.knowledge import syndromes as shared
 
 
 def _assess(v: dict) -> dict:
@@ -35,19 +37,20 @@ def _clauses(when: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_every_syndrome_names_known_concepts_flags_windows_and_a_source() -> None:
+    """The shared table (clinical/knowledge/data/syndromes.yaml) in the shared vocabulary."""
     concepts = set(symptoms.concepts())
-    conditions, meds = set(load("conditions")), set(load("medications"))
-    windows = set(load("syndromes")["windows"])
-    for row in rules("syndromes"):
-        assert row["source"] and row["disposition"] in RANK and row["text"], row["code"]
+    conditions, classes = set(knowledge_conditions.conditions()), set(drugs.classes())
+    windows = set(shared.windows())
+    for row in shared.rules():
+        assert row["source"] and row["level"] in RANK and row["text"], row["code"]
         for clause in _clauses(row["when"]):
             named = clause.get("symptoms_any", []) + clause.get("symptoms_min", {}).get("of", [])
             assert set(named) <= concepts, (row["code"], set(named) - concepts)
             assert set(clause.get("conditions_any", [])) <= conditions, row["code"]
-            assert set(clause.get("meds_any", [])) <= meds, row["code"]
+            assert set(clause.get("meds_any", [])) <= classes, row["code"]
             if "window" in clause:
                 assert clause["window"] in windows, row["code"]
-    for name, spec in load("syndromes")["windows"].items():
+    for name, spec in shared.windows().items():
         assert spec["source"] and spec["days"] > 0, name
 
 

@@ -25,7 +25,7 @@ from clinical.followup.services.rules.base import Reason
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "3"  # 2: #15 safety net, scores; 3: #15 syndromes, lexicon levels
+ENGINE_VERSION = "4"  # 2: #15 safety net, scores; 3: #15 syndromes, lexicon levels; 4: one syndrome table shared with guidance
 UNRECOGNISED = "symptom-unrecognised"
 
 

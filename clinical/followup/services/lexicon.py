@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from clinical.followup.services.ruledata import DATA_DIR, load
-from clinical.knowledge import symptoms
+from clinical.knowledge import symptoms, syndromes
 from clinical.knowledge.symptoms import matching_form
 
 
@@ -43,11 +43,14 @@ def _strings(value: object) -> set[str]:
 
 @cache
 def known_concepts() -> frozenset[str]:
-    """Shared concepts that some follow-up rule file names, plus every concept whose red-flag
-    level a ``lexicon_levels`` row of red_flags.yaml judges (#15: a concept the lexicon rates
+    """Shared concepts that some follow-up rule file or the shared syndrome table names, plus
+    every concept whose red-flag level a ``lexicon_levels`` row of red_flags.yaml judges (#15: a concept the lexicon rates
     routine or worse is never dropped as unknown). A level-``none`` concept no rule names stays
     unknown, so the safety net still sends it to a clinician."""
-    names: set[str] = set()
+    # The shared syndrome table (#15): its concepts of level routine or higher. A level-``none``
+    # concept only it names (出血: guidance's bleeding on an anticoagulant) stays unknown here, so
+    # a bare "出血" still goes to a clinician through the safety net instead of being dropped.
+    names: set[str] = {c for c in syndromes.named_concepts() if symptoms.red_flag(c) != "none"}
     for path in DATA_DIR.glob("*.yaml"):
         if path.stem != "symptoms":
             names |= _strings(load(path.stem))

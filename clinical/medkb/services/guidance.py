@@ -9,7 +9,7 @@ Clinical invariants (tests/medkb/test_medkb_properties.py checks them on random 
 - every dose respects the curated single and daily maxima (see ``dosing``); children are
   dosed by weight and only with a weight;
 - red flags set ``see_doctor``; with an emergency no product is ``recommended``;
-- the red-flag gate (``red_flags.evaluate``: the shared lexicon's levels, sourced combinations,
+- the red-flag gate (``red_flags.evaluate``: the shared lexicon's levels, the shared syndrome table,
   the safety net for words not understood) runs before any product is chosen; a masking flag
   turns every analgesic/antipyretic into ``avoid``;
 - a product containing an ingredient the patient already takes (a current order, PRN
@@ -327,12 +327,10 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
     reading = reading_of.read(kb, req.symptoms)
     symptom_keys = set(reading.keys)
     fever_c = kb.thresholds.get("fever_c", 37.3)
-    has_fever = "fever" in reading.concepts
     if req.temperature_c is not None and req.temperature_c >= fever_c:
         symptom_keys.add("fever")
-        has_fever = True
     # The red-flag gate runs first: it decides what self-care may still treat.
-    flags = gate.evaluate(kb, req, profile, reading, has_fever)
+    flags = gate.evaluate(kb, req, profile, reading)
     urgency = gate.urgency(flags)
     masking = [f for f in flags if f.masking]
     masked = set().union(*(f.concepts for f in masking)) if masking else set()

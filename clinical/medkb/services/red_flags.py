@@ -7,8 +7,10 @@ Invariants:
 - a red-flag concept in the patient's recorded conditions (problem list text) sends them to a
   doctor at least ``urgent`` before self-medication (a recorded diagnosis is not necessarily an
   acute event, so it is not an emergency by itself);
-- combinations and context (age, temperature, fever days, pregnancy, surgery, medicines the
-  patient takes) come from ``data/red_flag_rules.csv``, each row sourced;
+- combinations and context (age, sex, temperature, fever days, pregnancy, surgery, medicines the
+  patient takes, body site) come from the ONE syndrome table every engine shares
+  (``clinical.knowledge.syndromes``, ``clinical/knowledge/data/syndromes.yaml``, each row
+  sourced): a rule's ``level`` is the flag's urgency, its ``masking`` the flag's;
 - words nothing was understood in are ``urgent``, quoted, and mask analgesics/antipyretics:
   what the engine does not understand is never benign;
 - a ``masking`` flag means no analgesic or antipyretic may be suggested (it could hide the
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from clinical.knowledge import symptoms as lexicon
+from clinical.knowledge import syndromes
 from clinical.medkb.kb import KnowledgeBase
 from clinical.medkb.services.symptoms import SymptomReading
 
@@ -92,55 +95,63 @@ def _condition_flags(conditions: list[str]) -> list[Flag]:
     return out
 
 
-def _takes(kb: KnowledgeBase, profile: Profile, classes: frozenset[str]) -> bool:
-    return any(kb.ingredients[k].classes & classes for k in profile.medications)
-
-
-def _rule_applies(
-    kb: KnowledgeBase,
-    row: dict[str, Any],
-    req: GuidanceRequest,
-    profile: Profile,
-    reading: SymptomReading,
-    has_fever: bool,
-) -> frozenset[str] | None:
-    """The concepts the row fired on (possibly empty), or None when it does not apply."""
-    present = set(reading.concepts)
-    fired: set[str] = set()
-    for group in row["groups"]:
-        hit = group & present
-        if not hit:
-            return None
-        fired |= hit
-    if row["site"] and not any(row["site"] in reading.sites.get(c, ()) for c in fired):
-        return None
-    if row["requires_fever"] == "1":
-        if not has_fever:
-            return None
-        fired.add("fever")
-    if row["min_temp_c"] and (
-        req.temperature_c is None or req.temperature_c < float(row["min_temp_c"])
-    ):
-        return None
-    age = profile.age_years
-    if row["min_age_years"] and (age is None or age < float(row["min_age_years"])):
-        return None
-    if row["max_age_years"] and (age is None or age >= float(row["max_age_years"])):
-        return None
-    if row["min_fever_days"] and (
-        req.fever_days is None or req.fever_days < float(row["min_fever_days"])
-    ):
-        return None
-    if row["pregnant"] == "1" and not profile.pregnant:
-        return None
+def findings(
+    kb: KnowledgeBase, req: GuidanceRequest, profile: Profile, reading: SymptomReading
+) -> syndromes.Findings:
+    """The neutral input of the shared syndrome evaluator from a guidance request: the concepts
+    read (with their body sites), condition keys (pregnancy from the profile), the classes of
+    the medicines the patient takes (resolved ingredients, else the words as written), age,
+    sex, surgery days, the temperature given and the fever days."""
+    symptoms = {
+        c: syndromes.Symptom(
+            c, f"symptoms:{c}", frozenset(s for s in reading.sites.get(c, ()) if s)
+        )
+        for c in reading.concepts
+    }
+    conditions = {k: ("patient.conditions",) for k in profile.conditions}
+    conditions |= {k: ("patient.conditions",) for k in req.patient.condition_keys}
+    if profile.pregnant:
+        conditions["pregnancy"] = ("patient.pregnant",)
+    orders = [
+        (written, (), (key,), f"patient.current_medications:{written}")
+        for key, written in profile.medications.items()
+    ] + [
+        (written, (), (), f"patient.current_medications:{written}")
+        for written in profile.unresolved_medications
+    ]
+    medicines = {k: list(v) for k, v in syndromes.medicine_classes(orders).items()}
+    for key, written in profile.medications.items():  # the KB's own classes of a resolved key
+        ing = kb.ingredients.get(key)
+        for cls in set(ing.classes if ing else ()) & syndromes.named_classes():
+            medicines.setdefault(cls, []).append(f"patient.current_medications:{written}")
     days = req.patient.recent_surgery_days
-    if row["max_days_since_surgery"] and (
-        days is None or days > float(row["max_days_since_surgery"])
-    ):
-        return None
-    if row["med_classes"] and not _takes(kb, profile, row["med_classes"]):
-        return None
-    return frozenset(fired)
+    procedures = (
+        (syndromes.Procedure(float(days), ref="patient.recent_surgery_days"),)
+        if days is not None
+        else ()
+    )
+    vitals = (
+        {"temp": (syndromes.Value(float(req.temperature_c), "temperature_c"),)}
+        if req.temperature_c is not None
+        else {}
+    )
+    return syndromes.Findings(
+        symptoms=symptoms,
+        conditions=conditions,
+        medicines={k: tuple(dict.fromkeys(v)) for k, v in medicines.items()},
+        age_years=profile.age_years,
+        sex=req.patient.sex,
+        procedures=procedures,
+        vitals=vitals,
+        fever_days=req.fever_days,
+    )
+
+
+def _syndrome_flag(m: syndromes.Match) -> Flag:
+    concepts = set(m.concepts)
+    if "temp" in m.vital_kinds:
+        concepts.add("fever")  # a temperature-driven rule masks the fever, too
+    return Flag(m.code, m.level, m.text, m.source, masking=m.masking, concepts=frozenset(concepts))
 
 
 def evaluate(
@@ -148,26 +159,12 @@ def evaluate(
     req: GuidanceRequest,
     profile: Profile,
     reading: SymptomReading,
-    has_fever: bool,
 ) -> list[Flag]:
     """Every red flag of this request, most urgent first (stable within a level)."""
-    flags: list[Flag] = []
-    for row in kb.red_flags:
-        fired = _rule_applies(kb, row, req, profile, reading, has_fever)
-        if fired is not None:
-            flags.append(
-                Flag(
-                    row["code"],
-                    row["urgency"],
-                    row["text_zh"],
-                    row["source"],
-                    masking=row["masking"] == "1",
-                    concepts=fired,
-                )
-            )
-    for concept in reading.concepts:
-        if f := _concept_flag(concept):
-            flags.append(f)
+    # The patient's own words first (each concept at its lexicon level), then what the
+    # combinations mean (the shared syndrome table); the sort below is stable within a level.
+    flags = [f for c in reading.concepts if (f := _concept_flag(c))]
+    flags += [_syndrome_flag(m) for m in syndromes.evaluate(findings(kb, req, profile, reading))]
     flags.extend(_condition_flags(list(req.patient.conditions or [])))
     if reading.unrecognised:
         quoted = tuple(dict.fromkeys(reading.unrecognised))

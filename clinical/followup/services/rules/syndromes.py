@@ -1,201 +1,118 @@
-"""Syndromes: dangerous combinations as data (``data/syndromes.yaml``, issue #15).
+"""Syndromes: dangerous combinations, from the ONE shared table (issue #15).
 
-A rule fires when every clause of its ``when`` list holds: reported symptom concepts (the shared
-lexicon), condition and medicine flags, a procedure or statement window (post-partum, thyroid
-surgery, VTE risk), current vital signs, age. Each reason names the rule's source and the
-evidence (symptom Observations, MedicationRequests, Conditions, readings, the Procedure).
+The rules and their evaluator live in the knowledge layer (``clinical.knowledge.syndromes``,
+``clinical/knowledge/data/syndromes.yaml``), shared with medication guidance. This module only
+translates follow-up's ``Facts`` into the neutral ``Findings`` and the matches into ``Reason``s:
 
-Invariants: a syndrome only adds reasons, it never lowers another family's disposition; a
-negated or stale (> 72 h) symptom never counts; a vital sign counts only when current and is
-judged on the most concerning reading of a contradictory group; a window that needs a procedure
-never fires without one (no date is guessed).
+- symptoms: concepts present in the last 72 h (``Facts.present``: negated or stale never count),
+  with the body sites the shared lexicon reads in the patient's words;
+- conditions and medicines: the shared condition keys and drug classes of the record (through
+  the shared PatientContext the facts carry, and follow-up's flags, a chemotherapy Procedure
+  included);
+- procedures: surgeries (not chemotherapy) with their SNOMED CT codes and text, days since;
+- vitals: each kind's current group (the latest within its currency window and any reading within
+  an hour of it: judged on the most concerning), and the kind's series for repeat clauses.
 
-Facts the engine's ``Facts`` does not carry are derived here from what it does: the post-partum
-and thyroid-surgery windows from ``Facts.procedures_codes`` (SNOMED CT codes and procedure text)
-and, for post-partum and immobility, from the patient's own words (lexicon concepts
-``postpartum``/``immobility``).
+Invariant: a syndrome only adds reasons (most urgent per group), never lowers another family.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from clinical.followup.services.facts import Facts
+from clinical.followup.services.ruledata import load
+from clinical.followup.services.rules.base import Reason, keep_most_urgent_per_group
+from clinical.knowledge import symptoms as lexicon
+from clinical.knowledge import syndromes as shared
 
-from clinical.followup.services import lexicon
-from clinical.followup.services.facts import Facts, Symptom
-from clinical.followup.services.ruledata import RuleDataError, load, rules
-from clinical.followup.services.rules.base import (
-    Reason,
-    compare,
-    keep_most_urgent_per_group,
-    worst,
-)
-from clinical.knowledge import symptoms
+# Shared levels → follow-up dispositions (the same words).
+DISPOSITION = {"urgent": "urgent", "emergency": "emergency"}
 
 
-class _Hit:
-    """What made the clauses of one rule hold: symptoms (for the text) and evidence refs."""
-
-    def __init__(self) -> None:
-        self.symptoms: list[Symptom] = []
-        self.refs: list[str] = []
-
-    def add(self, other: _Hit) -> None:
-        self.symptoms += [s for s in other.symptoms if s not in self.symptoms]
-        self.refs += other.refs
+def _sites(concept: str, text: str) -> frozenset[str]:
+    return frozenset(
+        m.site
+        for m in lexicon.find_symptoms(text)
+        if m.concept == concept and not m.negated and m.site
+    )
 
 
-def _window(facts: Facts, name: str) -> _Hit | None:
-    spec = load("syndromes")["windows"].get(name)
-    if spec is None:
-        raise RuleDataError(f"syndromes.yaml: unknown window {name!r}")
-    hit = _Hit()
-    horizon = facts.now - timedelta(days=spec["days"])
-    words = spec.get("procedure_words", [])
-    codes = set(spec.get("procedure_codes", []))
-    for code_text, text, when in facts.procedures_codes:
-        if when is None or when > facts.now or when < horizon:
-            continue
-        matched = spec.get("any_procedure") or (
-            any(w in text for w in words) or bool(codes & set(code_text.split()))
-        )
-        if not matched:
-            continue
-        refs = [ref for at, ref, t in facts.surgeries if at == when and t == text]
-        if not refs:
-            continue  # a chemotherapy Procedure is not surgery (facts keeps it apart)
-        hit.refs += refs
-        return hit
-    for concept in spec.get("symptoms_any", []):
+def findings(facts: Facts) -> shared.Findings:
+    """The neutral input of the shared evaluator from follow-up's facts."""
+    symptoms = {}
+    for concept in facts.symptoms:
         s = facts.present(concept)
-        if s:
-            hit.symptoms.append(s)
-            hit.refs.append(s.ref)
-            return hit
-    return None
+        if s is not None:
+            symptoms[concept] = shared.Symptom(concept, s.ref, _sites(concept, s.text))
 
+    conditions: dict[str, list[str]] = {}
+    cond_spec = load("conditions")
+    for flag, refs in facts.conditions.items():
+        key = cond_spec.get(flag, {}).get("condition", flag)
+        conditions.setdefault(key, []).extend(refs)
+    medicines: dict[str, list[str]] = {}
+    med_spec = load("medications")
+    for flag, refs in facts.meds.items():
+        cls = med_spec.get(flag, {}).get("class")
+        if cls:
+            medicines.setdefault(cls, []).extend(refs)
+    ctx = facts.patient
+    if ctx is not None:
+        for cond in ctx.conditions:
+            for key in cond.keys:
+                conditions.setdefault(key, []).append(cond.ref)
+        if ctx.pregnant and "pregnancy" not in conditions:
+            conditions["pregnancy"] = [f"Patient/{facts.patient_id}"]
+        orders = ((o.search_text, o.atc, o.ingredients, o.ref) for o in ctx.orders)
+        for cls, refs in shared.medicine_classes(orders).items():
+            medicines.setdefault(cls, []).extend(refs)
 
-def _vitals(facts: Facts, rows: list[list[Any]]) -> _Hit | None:
-    for kind, op, value in rows:
-        group = facts.current_group(kind)
-        if not group:
+    procedures = []
+    for when, ref, text in facts.surgeries:
+        if when > facts.now:
             continue
-        reading = worst(group, op)
-        if compare(reading.value, op, float(value)):
-            hit = _Hit()
-            hit.refs.append(reading.ref)
-            return hit
-    return None
+        codes = tuple(
+            c
+            for code_text, t, at in facts.procedures_codes
+            if at == when and t == text
+            for c in code_text.split()
+        )
+        days = (facts.now - when).total_seconds() / 86400
+        procedures.append(shared.Procedure(days, text, codes, ref))
 
+    vitals = {}
+    series = {}
+    for kind in shared.named_vital_kinds():
+        group = facts.current_group(kind)
+        if group:
+            vitals[kind] = tuple(shared.Value(r.value, r.ref, r.at) for r in group)
+            series[kind] = tuple(shared.Value(r.value, r.ref, r.at) for r in facts.readings[kind])
 
-def _repeat(facts: Facts, spec: dict[str, Any]) -> _Hit | None:
-    """The last ``n`` readings of a kind, the newest current and all within ``minutes`` of it,
-    all meet the threshold (a low glucose still low on the 15-minute recheck)."""
-    if facts.current(spec["kind"]) is None:
-        return None
-    rows = facts.readings.get(spec["kind"], [])[-spec["n"] :]
-    if len(rows) < spec["n"] or rows[-1].at - rows[0].at > timedelta(minutes=spec["minutes"]):
-        return None
-    if not all(compare(r.value, spec["op"], float(spec["value"])) for r in rows):
-        return None
-    hit = _Hit()
-    hit.refs += [r.ref for r in rows]
-    return hit
-
-
-def _clause(facts: Facts, clause: dict[str, Any]) -> _Hit | None:
-    """The evidence that ``clause`` holds, or None."""
-    hit = _Hit()
-    for key, arg in clause.items():
-        if key == "symptoms_any":
-            found = [s for c in arg if (s := facts.present(c))]
-            if not found:
-                return None
-            hit.symptoms += found
-            hit.refs += [s.ref for s in found]
-        elif key == "symptoms_min":
-            found = [s for c in arg["of"] if (s := facts.present(c))]
-            if len(found) < arg["n"]:
-                return None
-            hit.symptoms += found
-            hit.refs += [s.ref for s in found]
-        elif key == "conditions_any":
-            refs = [r for f in arg for r in facts.conditions.get(f, [])]
-            if not refs:
-                return None
-            hit.refs += refs
-        elif key == "meds_any":
-            refs = [r for f in arg for r in facts.meds.get(f, [])]
-            if not refs:
-                return None
-            hit.refs += refs
-        elif key == "window":
-            sub = _window(facts, arg)
-            if sub is None:
-                return None
-            hit.add(sub)
-        elif key == "vitals_any":
-            sub = _vitals(facts, arg)
-            if sub is None:
-                return None
-            hit.add(sub)
-        elif key == "repeat_vitals":
-            sub = _repeat(facts, arg)
-            if sub is None:
-                return None
-            hit.add(sub)
-        elif key == "measured":
-            current = [facts.current(k) for k in arg]
-            if not all(current):
-                return None
-            hit.refs += [r.ref for r in current if r]
-        elif key == "age_min":
-            if facts.age is None or facts.age < arg:
-                return None
-        elif key == "age_max":
-            if facts.age is None or facts.age > arg:
-                return None
-        elif key == "sex":
-            # The shared PatientContext's sex (FHIR Patient.gender); unknown never matches.
-            sex = facts.patient.sex if facts.patient is not None else None
-            if sex != arg:
-                return None
-        elif key in ("any", "all", "none"):
-            subs = [_clause(facts, c) for c in arg]
-            held = [s for s in subs if s is not None]
-            if key == "any" and not held:
-                return None
-            if key == "all" and len(held) < len(subs):
-                return None
-            if key == "none":
-                if held:
-                    return None
-                continue
-            for s in held:
-                hit.add(s)
-        else:
-            raise RuleDataError(f"syndromes.yaml: unknown clause {key!r}")
-    return hit
+    age = ctx.age_years if ctx is not None and ctx.age_years is not None else facts.age
+    return shared.Findings(
+        symptoms=symptoms,
+        conditions={k: tuple(v) for k, v in conditions.items()},
+        medicines={k: tuple(v) for k, v in medicines.items()},
+        age_years=age,
+        sex=ctx.sex if ctx is not None else None,
+        procedures=tuple(procedures),
+        vitals=vitals,
+        series=series,
+    )
 
 
 def evaluate(facts: Facts) -> list[Reason]:
-    fired: list[tuple[str, Reason]] = []
-    for row in rules("syndromes"):
-        hit = _clause(facts, {"all": row["when"]})
-        if hit is None:
-            continue
-        labels = "、".join(
-            dict.fromkeys(
-                lexicon.label(s.concept) for s in hit.symptoms if not symptoms.is_context(s.concept)
-            )
+    fired = [
+        (
+            m.group,
+            Reason(
+                code=m.code,
+                text=m.text,
+                disposition=DISPOSITION[m.level],
+                family="syndromes",
+                source=m.source,
+                evidence=list(m.evidence),
+            ),
         )
-        reason = Reason(
-            code=row["code"],
-            text=row["text"].format(labels=labels or "相关症状"),
-            disposition=row["disposition"],
-            family="syndromes",
-            source=row["source"],
-            evidence=hit.refs,
-        )
-        fired.append((row.get("group", row["code"]), reason))
+        for m in shared.evaluate(findings(facts))
+    ]
     return keep_most_urgent_per_group(fired)

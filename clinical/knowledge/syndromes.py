@@ -1,0 +1,451 @@
+"""Dangerous combinations (syndromes) as data: ONE table, ONE evaluator, for every engine (#15).
+
+``data/syndromes.yaml`` holds every combination rule (symptom concepts of the shared lexicon ×
+shared condition keys × shared drug classes × procedure/statement windows × vital signs × age,
+sex, fever days), each with its level, patient wording, clinician wording and source. Follow-up
+(``clinical.followup.services.rules.syndromes``) and medication guidance
+(``clinical.medkb.services.red_flags``) translate what they know into the neutral ``Findings``
+below and map the returned ``Match`` levels to their own dispositions; neither keeps a copy.
+
+Invariants:
+- a rule fires only when every clause of its ``when`` holds; what a clause needs and the input
+  does not carry (no vital sign measured, no procedure date, fever days unknown) never holds:
+  nothing is guessed. ``none`` holds when none of its clauses hold;
+- a vital sign clause is judged on the most concerning value of the current group the engine
+  passes (a contradictory pair is read towards danger);
+- a match only adds a reason: the consumer never lowers anything because of it;
+- the table is validated on load: every concept, condition key, drug class, window, vital kind
+  and clause must be known and every rule and window must name a source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from clinical.knowledge import conditions as kc
+from clinical.knowledge import drugs as kd
+from clinical.knowledge import symptoms as lexicon
+
+DATA = Path(__file__).resolve().parent / "data" / "syndromes.yaml"
+LEVELS = ("urgent", "emergency")
+VITAL_KINDS = frozenset({"temp", "hr", "sbp", "dbp", "spo2", "rr", "glucose", "hemoglobin"})
+_OPS = {
+    "lt": lambda v, t: v < t,
+    "le": lambda v, t: v <= t,
+    "gt": lambda v, t: v > t,
+    "ge": lambda v, t: v >= t,
+}
+_CLAUSES = frozenset(
+    {
+        "symptoms_any",
+        "symptoms_min",
+        "site",
+        "conditions_any",
+        "meds_any",
+        "window",
+        "vitals_any",
+        "repeat_vitals",
+        "measured",
+        "age_min",
+        "age_max",
+        "age_below",
+        "sex",
+        "fever_days_min",
+        "any",
+        "all",
+        "none",
+    }
+)
+
+
+class SyndromeDataError(ValueError):
+    """``data/syndromes.yaml`` is malformed (unknown concept, class, window, clause…)."""
+
+
+# --------------------------------------------------------------------------- input
+
+
+@dataclass(frozen=True)
+class Symptom:
+    """A symptom concept the patient reports now (present, not denied, not stale)."""
+
+    concept: str
+    ref: str = ""
+    sites: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Value:
+    """One measured value in the kind's canonical unit (temp ℃, glucose mmol/L, Hb g/L…)."""
+
+    value: float
+    ref: str = ""
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """A procedure (surgery, delivery) with the days since it; text and codes may be empty
+    (guidance knows only "surgery N days ago": it matches windows that take any procedure)."""
+
+    days_since: float
+    text: str = ""
+    codes: tuple[str, ...] = ()
+    ref: str = ""
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What an engine knows about a patient now, in shared vocabulary.
+
+    ``conditions``: shared condition key → evidence refs (pregnancy included);
+    ``medicines``: shared drug class → refs (``medicine_classes`` builds it);
+    ``vitals``: kind → the current group (the latest value and any within the engine's
+    contradiction window); ``series``: kind → recent values oldest first, for repeat clauses.
+    """
+
+    symptoms: Mapping[str, Symptom] = field(default_factory=dict)
+    conditions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    medicines: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    age_years: float | None = None
+    sex: str | None = None
+    procedures: tuple[Procedure, ...] = ()
+    vitals: Mapping[str, tuple[Value, ...]] = field(default_factory=dict)
+    series: Mapping[str, tuple[Value, ...]] = field(default_factory=dict)
+    fever_days: float | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A rule that fired: its level, wording (``{labels}`` filled in), source and evidence."""
+
+    code: str
+    group: str
+    level: str  # urgent | emergency
+    text: str  # patient wording (simplified Chinese)
+    clinician: str  # clinician wording (what is suspected and why)
+    source: str
+    masking: bool  # analgesics/antipyretics could hide the sign: guidance avoids them
+    evidence: tuple[str, ...]
+    concepts: tuple[str, ...]  # symptom concepts that made it fire, in order
+    vital_kinds: frozenset[str]  # vital kinds that made it fire
+
+
+# --------------------------------------------------------------------------- data
+
+
+@cache
+def table() -> dict[str, Any]:
+    """The validated table: ``{"windows": {...}, "rules": [...]}``."""
+    with DATA.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    _validate(data)
+    return data
+
+
+def rules() -> list[dict[str, Any]]:
+    return table()["rules"]
+
+
+def windows() -> dict[str, Any]:
+    return table()["windows"]
+
+
+def _walk(when: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    for clause in when:
+        yield clause
+        for key in ("any", "all", "none"):
+            yield from _walk(clause.get(key, []))
+
+
+@cache
+def named_concepts() -> frozenset[str]:
+    """Every symptom concept the table or its windows name (follow-up's known concepts)."""
+    out: set[str] = set()
+    for spec in windows().values():
+        out |= set(spec.get("symptoms_any", []))
+    for row in rules():
+        for c in _walk(row["when"]):
+            out |= set(c.get("symptoms_any", [])) | set(c.get("symptoms_min", {}).get("of", []))
+            if "site" in c:
+                out.add(c["site"]["concept"])
+    return frozenset(out)
+
+
+@cache
+def named_classes() -> frozenset[str]:
+    return frozenset(
+        m for row in rules() for c in _walk(row["when"]) for m in c.get("meds_any", [])
+    )
+
+
+@cache
+def named_vital_kinds() -> frozenset[str]:
+    out: set[str] = set()
+    for row in rules():
+        for c in _walk(row["when"]):
+            out |= {k for k, _, _ in c.get("vitals_any", [])} | set(c.get("measured", []))
+            if "repeat_vitals" in c:
+                out.add(c["repeat_vitals"]["kind"])
+    return frozenset(out)
+
+
+def _validate(data: dict[str, Any]) -> None:
+    concepts = set(lexicon.concepts())
+    classes = set(kd.classes())
+    conds = set(kc.conditions())
+    wins = data.get("windows") or {}
+    for name, spec in wins.items():
+        if not spec.get("source") or not spec.get("days", 0) > 0:
+            raise SyndromeDataError(f"syndromes.yaml window {name}: needs days and a source")
+        if unknown := set(spec.get("symptoms_any", [])) - concepts:
+            raise SyndromeDataError(f"syndromes.yaml window {name}: unknown concepts {unknown}")
+    seen: set[str] = set()
+    for row in data.get("rules") or []:
+        code = row.get("code")
+        for key in ("code", "level", "text", "clinician", "source", "when"):
+            if not row.get(key):
+                raise SyndromeDataError(f"syndromes.yaml rule {code!r} lacks {key}")
+        if code in seen:
+            raise SyndromeDataError(f"syndromes.yaml: duplicate code {code}")
+        seen.add(code)
+        if row["level"] not in LEVELS:
+            raise SyndromeDataError(f"syndromes.yaml {code}: level {row['level']!r}")
+        for c in _walk(row["when"]):
+            if bad := set(c) - _CLAUSES:
+                raise SyndromeDataError(f"syndromes.yaml {code}: unknown clause {bad}")
+            named = set(c.get("symptoms_any", [])) | set(c.get("symptoms_min", {}).get("of", []))
+            if "site" in c:
+                named.add(c["site"]["concept"])
+            if unknown := named - concepts:
+                raise SyndromeDataError(f"syndromes.yaml {code}: unknown concepts {unknown}")
+            if unknown := set(c.get("conditions_any", [])) - conds:
+                raise SyndromeDataError(f"syndromes.yaml {code}: unknown conditions {unknown}")
+            if unknown := set(c.get("meds_any", [])) - classes:
+                raise SyndromeDataError(f"syndromes.yaml {code}: unknown classes {unknown}")
+            if "window" in c and c["window"] not in wins:
+                raise SyndromeDataError(f"syndromes.yaml {code}: unknown window {c['window']}")
+            kinds = {k for k, _, _ in c.get("vitals_any", [])} | set(c.get("measured", []))
+            if "repeat_vitals" in c:
+                kinds.add(c["repeat_vitals"]["kind"])
+            if unknown := kinds - VITAL_KINDS:
+                raise SyndromeDataError(f"syndromes.yaml {code}: unknown vital kinds {unknown}")
+            for _, op, _ in c.get("vitals_any", []):
+                if op not in _OPS:
+                    raise SyndromeDataError(f"syndromes.yaml {code}: operator {op!r}")
+
+
+# --------------------------------------------------------------------------- input helpers
+
+
+def medicine_classes(
+    orders: Iterable[tuple[str, Iterable[str], Iterable[str], str]],
+) -> dict[str, tuple[str, ...]]:
+    """Shared drug class → refs for every class the table names, from orders given as
+    ``(text, atc codes, ingredient keys, ref)``: a named ingredient of the class (parents
+    count), an ATC code under the class, or a class term in the text (化疗, 低分子肝素)."""
+    out: dict[str, list[str]] = {}
+    for text, atc, keys, ref in orders:
+        atc_t, keys_t = tuple(atc), tuple(keys)
+        for cls in named_classes():
+            if any(cls in kd.classes_of(k) for k in keys_t) or kd.medication_in_class(
+                text, cls, atc_t
+            ):
+                out.setdefault(cls, []).append(ref)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def compare(value: float, op: str, threshold: float) -> bool:
+    return bool(_OPS[op](value, threshold))
+
+
+def worst(group: Iterable[Value], op: str) -> Value:
+    """The most concerning value of a (possibly contradictory) group for a rule's direction."""
+    if op in ("lt", "le"):
+        return min(group, key=lambda v: v.value)
+    return max(group, key=lambda v: v.value)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+class _Hit:
+    def __init__(self) -> None:
+        self.concepts: list[str] = []
+        self.refs: list[str] = []
+        self.kinds: set[str] = set()
+
+    def add(self, other: _Hit) -> None:
+        self.concepts += [c for c in other.concepts if c not in self.concepts]
+        self.refs += other.refs
+        self.kinds |= other.kinds
+
+    def symptom(self, s: Symptom) -> None:
+        if s.concept not in self.concepts:
+            self.concepts.append(s.concept)
+        if s.ref:
+            self.refs.append(s.ref)
+
+
+def _window(f: Findings, name: str) -> _Hit | None:
+    spec = windows()[name]
+    words = spec.get("procedure_words", [])
+    codes = set(spec.get("procedure_codes", []))
+    hit = _Hit()
+    for p in f.procedures:
+        if p.days_since < spec.get("min_days", 0) or p.days_since > spec["days"]:
+            continue
+        if spec.get("any_procedure") or any(w in p.text for w in words) or codes & set(p.codes):
+            if p.ref:
+                hit.refs.append(p.ref)
+            return hit
+    for concept in spec.get("symptoms_any", []):
+        if s := f.symptoms.get(concept):
+            hit.symptom(s)
+            return hit
+    return None
+
+
+def _vitals(f: Findings, rows: list[list[Any]]) -> _Hit | None:
+    for kind, op, threshold in rows:
+        group = f.vitals.get(kind)
+        if not group:
+            continue
+        value = worst(group, op)
+        if compare(value.value, op, float(threshold)):
+            hit = _Hit()
+            hit.kinds.add(kind)
+            if value.ref:
+                hit.refs.append(value.ref)
+            return hit
+    return None
+
+
+def _repeat(f: Findings, spec: dict[str, Any]) -> _Hit | None:
+    """The last ``n`` values of a kind, all within ``minutes`` of the newest, all meet the
+    threshold (a low glucose still low on the 15-minute recheck)."""
+    rows = list(f.series.get(spec["kind"], ()))[-spec["n"] :]
+    if len(rows) < spec["n"] or any(r.at is None for r in rows):
+        return None
+    if rows[-1].at - rows[0].at > timedelta(minutes=spec["minutes"]):  # type: ignore[operator]
+        return None
+    if not all(compare(r.value, spec["op"], float(spec["value"])) for r in rows):
+        return None
+    hit = _Hit()
+    hit.kinds.add(spec["kind"])
+    hit.refs += [r.ref for r in rows if r.ref]
+    return hit
+
+
+def _clause(f: Findings, clause: dict[str, Any]) -> _Hit | None:
+    """The evidence that ``clause`` holds, or None."""
+    hit = _Hit()
+    for key, arg in clause.items():
+        if key == "symptoms_any":
+            found = [s for c in arg if (s := f.symptoms.get(c))]
+            if not found:
+                return None
+            for s in found:
+                hit.symptom(s)
+        elif key == "symptoms_min":
+            found = [s for c in arg["of"] if (s := f.symptoms.get(c))]
+            if len(found) < arg["n"]:
+                return None
+            for s in found:
+                hit.symptom(s)
+        elif key == "site":
+            s = f.symptoms.get(arg["concept"])
+            if s is None or not (s.sites & set(arg["sites"])):
+                return None
+            hit.symptom(s)
+        elif key in ("conditions_any", "meds_any"):
+            table_ = f.conditions if key == "conditions_any" else f.medicines
+            refs = [r for k in arg for r in table_.get(k, ())]
+            if not any(k in table_ for k in arg):
+                return None
+            hit.refs += [r for r in refs if r]
+        elif key == "window":
+            sub = _window(f, arg)
+            if sub is None:
+                return None
+            hit.add(sub)
+        elif key == "vitals_any":
+            sub = _vitals(f, arg)
+            if sub is None:
+                return None
+            hit.add(sub)
+        elif key == "repeat_vitals":
+            sub = _repeat(f, arg)
+            if sub is None:
+                return None
+            hit.add(sub)
+        elif key == "measured":
+            if not all(f.vitals.get(k) for k in arg):
+                return None
+            hit.refs += [f.vitals[k][-1].ref for k in arg if f.vitals[k][-1].ref]
+        elif key == "age_min":
+            if f.age_years is None or f.age_years < arg:
+                return None
+        elif key == "age_max":  # inclusive, in completed years
+            if f.age_years is None or int(f.age_years) > arg:
+                return None
+        elif key == "age_below":  # exclusive, fractional years (0.25 = 3 months)
+            if f.age_years is None or f.age_years >= arg:
+                return None
+        elif key == "sex":
+            if f.sex != arg:  # unknown never matches
+                return None
+        elif key == "fever_days_min":
+            if f.fever_days is None or f.fever_days < arg:
+                return None
+        elif key in ("any", "all", "none"):
+            subs = [_clause(f, c) for c in arg]
+            held = [s for s in subs if s is not None]
+            if key == "any" and not held:
+                return None
+            if key == "all" and len(held) < len(subs):
+                return None
+            if key == "none":
+                if held:
+                    return None
+                continue
+            for s in held:
+                hit.add(s)
+        else:  # validated on load; kept as a guard
+            raise SyndromeDataError(f"syndromes.yaml: unknown clause {key!r}")
+    return hit
+
+
+def evaluate(f: Findings) -> list[Match]:
+    """Every rule of the table that fires on ``f``, in table order."""
+    out: list[Match] = []
+    for row in rules():
+        hit = _clause(f, {"all": row["when"]})
+        if hit is None:
+            continue
+        labels = "、".join(
+            dict.fromkeys(lexicon.label(c) for c in hit.concepts if not lexicon.is_context(c))
+        )
+        fill = labels or "相关症状"
+        out.append(
+            Match(
+                code=row["code"],
+                group=row.get("group", row["code"]),
+                level=row["level"],
+                text=row["text"].replace("{labels}", fill),
+                clinician=row["clinician"].replace("{labels}", fill),
+                source=row["source"],
+                masking=bool(row.get("masking", False)),
+                evidence=tuple(dict.fromkeys(hit.refs)),
+                concepts=tuple(hit.concepts),
+                vital_kinds=frozenset(hit.kinds),
+            )
+        )
+    return out

@@ -1,0 +1,227 @@
+"""The one syndrome table (clinical/knowledge/data/syndromes.yaml, #15) as both engines apply it.
+
+For every rule, one shared case (the patient's words, age, sex, conditions, medicines,
+temperature, surgery) goes through follow-up (a FHIR record → ``assess_record``) and through
+medication guidance (a ``GuidanceRequest`` → ``advise``): each engine's own translation fires the
+rule and the engine's answer is at least the rule's level. A new rule without a case fails here.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from clinical.followup.services.engine import assess_record
+from clinical.followup.services.facts import build_facts
+from clinical.followup.services.rules import syndromes as followup_syndromes
+from clinical.knowledge import syndromes
+from clinical.medkb import api
+from clinical.medkb.checks.profile import build_profile
+from clinical.medkb.kb import get_kb
+from clinical.medkb.services import red_flags as gate
+from clinical.medkb.services import symptoms as guidance_reading
+from clinical.medkb.services.guidance import GuidanceRequest, advise
+from tests.followup.followup_vignette_builder import CONDITIONS, MEDS, vignette_record
+
+RANK = {None: 0, "self-care": 0, "routine": 1, "urgent": 2, "emergency": 3}
+PREGNANCY = {"snomed": "77386006", "text": "妊娠"}
+THYROID = {"days_ago": 3, "text": "甲状腺全切术", "snomed": "13619001"}
+KNEE = {"days_ago": 9, "text": "右侧全膝关节置换术", "snomed": "609588000"}
+
+# rule code → the shared case
+CASES: dict[str, dict[str, Any]] = {
+    "syndrome-gi-bleed-antithrombotic": {"words": "拉黑便", "meds": ["warfarin"]},
+    "syndrome-gi-bleed-haemodynamic": {"words": "拉黑便，头晕，出冷汗"},
+    "syndrome-anaphylaxis": {"words": "全身起荨麻疹，呼吸困难"},
+    "syndrome-drug-rash": {"words": "出皮疹", "meds": ["amoxicillin"]},
+    "syndrome-pe": {"words": "小腿肿痛，突然气短"},
+    "syndrome-dvt-risk": {"words": "小腿肿痛", "surgery": KNEE},
+    "syndrome-preeclampsia-symptoms": {"words": "头痛，看东西模糊", "pregnant": True},
+    "syndrome-stroke-eyes": {"words": "突然看东西重影"},
+    "syndrome-stroke-posterior": {"words": "走路不稳，看东西重影"},
+    "syndrome-stroke-af": {"words": "走路不稳", "conditions": ["af"]},
+    "syndrome-stroke-single-sign": {"words": "走路不稳"},
+    "syndrome-intracranial-bleed-anticoagulant": {"words": "剧烈头痛", "meds": ["warfarin"]},
+    "syndrome-acs": {"words": "胸痛，出冷汗"},
+    "syndrome-acs-risk": {"words": "胸闷", "conditions": ["diabetes"]},
+    "syndrome-acs-atypical": {"words": "气短，出冷汗", "conditions": ["diabetes"]},
+    "syndrome-acs-atypical-woman": {"words": "气短，背痛", "age": 60, "sex": "female"},
+    "syndrome-hypocalcaemia-tetany": {"words": "手脚抽筋", "surgery": THYROID},
+    "syndrome-hypocalcaemia": {"words": "嘴唇发麻", "surgery": THYROID},
+    "syndrome-ssi-spreading": {"words": "伤口红的范围越来越大", "surgery": KNEE},
+    "syndrome-hip-fracture": {"words": "摔倒了，髋部疼，站不起来", "age": 80},
+    "syndrome-fall-injury": {"words": "摔了一跤，髋部疼", "age": 50},
+    "syndrome-head-injury-antithrombotic": {"words": "磕到头了", "meds": ["clopidogrel"]},
+    "syndrome-immunosuppressed-fever": {"words": "发烧", "temp": 38.3, "meds": ["methotrexate"]},
+    "syndrome-dka": {"words": "血糖很高，呕吐", "conditions": ["diabetes"]},
+    "syndrome-dka-symptoms": {
+        "words": "呼吸深快",
+        "conditions": ["diabetes"],
+        "meds": ["insulin"],
+    },
+    "syndrome-sglt2-ketoacidosis": {"words": "呕吐", "meds": ["dapagliflozin"]},
+    "syndrome-diabetic-vomiting": {"words": "呕吐", "meds": ["insulin"]},
+    "syndrome-hhs-glucose": {"words": "血糖仪显示HI"},
+    "syndrome-stroke-sudden": {"words": "突然手脚发麻"},
+    "syndrome-head-injury-risk": {"words": "磕到头后呕吐"},
+    "syndrome-chemo-fever-stated": {"words": "刚做完化疗，发烧了", "temp": 38.5},
+    "syndrome-meningism": {"words": "脖子僵硬，发烧", "temp": 39.0},
+    "syndrome-chemo-diarrhoea": {"words": "拉肚子", "meds": ["capecitabine"]},
+    "infant_fever": {"words": "发烧", "temp": 38.2, "age": 0.15},
+    "infant_high_fever": {"words": "发烧", "temp": 39.2, "age": 0.4},
+    "hyperpyrexia": {"words": "发烧", "temp": 40.1},
+    "pregnancy_fever": {"words": "发烧", "temp": 38.3, "pregnant": True},
+    "postoperative_fever": {"words": "发烧", "temp": 38.4, "surgery": KNEE},
+    "fever_petechiae": {"words": "发烧，皮肤有出血点", "temp": 38.6},
+    "fever_rash": {"words": "发烧，出皮疹", "temp": 38.6},
+    "fall_symptoms_anticoagulated": {"words": "摔了一跤，头痛", "meds": ["warfarin"]},
+    "fall_anticoagulated": {"words": "摔了一跤", "meds": ["warfarin"]},
+    "bleeding_anticoagulated": {"words": "牙龈出血", "meds": ["warfarin"]},
+    "head_injury_vomiting": {"words": "摔倒后呕吐"},
+    "head_injury_headache": {"words": "磕到头，头痛"},
+    "head_injury_elderly": {"words": "磕到头了", "age": 70},
+    "rlq_pain_fever": {"words": "右下腹疼", "temp": 38.4},
+    "rlq_pain": {"words": "右下腹疼"},
+}
+
+# Rules one engine cannot be given the input for, and why (the other engine still has a case).
+NOT_IN_GUIDANCE = {
+    # blood pressure and glucose series are not part of a guidance request (temperature only)
+    "syndrome-preeclampsia": "needs a blood pressure",
+    "syndrome-postpartum-severe-hypertension": "needs a blood pressure",
+    "syndrome-hypoglycaemia-persisting": "needs two timed glucose readings",
+    # the thyroid-surgery window needs the procedure's name or code; guidance has only its days
+    "syndrome-hypocalcaemia-tetany": "needs the procedure (thyroid surgery)",
+    "syndrome-hypocalcaemia": "needs the procedure (thyroid surgery)",
+}
+NOT_IN_FOLLOWUP = {"prolonged_fever": "follow-up does not know for how many days the fever lasts"}
+FOLLOWUP_ONLY = {
+    "syndrome-preeclampsia": {
+        "words": "头痛",
+        "pregnant": True,
+        "obs": [["bp", [150, 95], 1]],
+    },
+    "syndrome-postpartum-severe-hypertension": {"pregnant": True, "obs": [["bp", [165, 112], 1]]},
+    "syndrome-hypoglycaemia-persisting": {
+        "meds": ["insulin"],
+        "obs": [["glucose", 3.2, 0.5], ["glucose", 3.4, 0.2]],
+    },
+}
+GUIDANCE_ONLY = {"prolonged_fever": {"words": "发烧", "temp": 38.5, "fever_days": 4}}
+
+
+def _followup(case: dict[str, Any]) -> tuple[dict[str, Any], syndromes.Findings]:
+    now = timezone.now()
+    age = case.get("age", 60)
+    v: dict[str, Any] = {
+        "id": "shared",
+        "age": int(age),
+        "sex": case.get("sex", "female"),
+        "conditions": list(case.get("conditions", []))
+        + ([PREGNANCY] if case.get("pregnant") else []),
+        "meds": case.get("meds", []),
+        "obs": list(case.get("obs", [])) + ([["temp", case["temp"], 1]] if "temp" in case else []),
+        "survey": [["症状描述", case["words"], 1]] if case.get("words") else [],
+    }
+    if "surgery" in case:
+        v["surgery"] = case["surgery"]
+    record = vignette_record(v, now)
+    if age < 1:  # the builder writes whole years; an infant's exact birth date
+        record.patient["birthDate"] = (now - timedelta(days=age * 365.25)).date().isoformat()
+    return assess_record(record, now), followup_syndromes.findings(build_facts(record, now))
+
+
+def _guidance(case: dict[str, Any]) -> tuple[dict[str, Any], syndromes.Findings]:
+    patient = api.PatientContext(
+        age_years=case.get("age", 60),
+        sex=case.get("sex", "female"),
+        pregnant=bool(case.get("pregnant")),
+        conditions=[CONDITIONS[c][1] for c in case.get("conditions", [])],
+        current_medications=[MEDS[m][1] for m in case.get("meds", [])],
+        recent_surgery_days=case["surgery"]["days_ago"] if "surgery" in case else None,
+    )
+    req = GuidanceRequest(
+        patient=patient,
+        cabinet=["泰诺林"],
+        symptoms=[case["words"]] if case.get("words") else [],
+        temperature_c=case.get("temp"),
+        fever_days=case.get("fever_days"),
+    )
+    kb = get_kb()
+    reading = guidance_reading.read(kb, req.symptoms)
+    found = gate.findings(kb, req, build_profile(kb, patient), reading)
+    return advise(req), found
+
+
+def _fires(code: str, found: syndromes.Findings) -> bool:
+    return code in {m.code for m in syndromes.evaluate(found)}
+
+
+def test_every_rule_has_a_shared_case_or_a_stated_exemption() -> None:
+    codes = {r["code"] for r in syndromes.rules()}
+    assert set(CASES) | set(FOLLOWUP_ONLY) | set(GUIDANCE_ONLY) == codes
+    assert set(FOLLOWUP_ONLY) == set(NOT_IN_GUIDANCE) - set(CASES)
+    assert set(GUIDANCE_ONLY) == set(NOT_IN_FOLLOWUP)
+
+
+def _level(code: str) -> str:
+    return next(r["level"] for r in syndromes.rules() if r["code"] == code)
+
+
+@pytest.mark.parametrize("code", sorted(set(CASES) | set(FOLLOWUP_ONLY)))
+def test_followup_fires_the_rule_and_reaches_its_level(code: str) -> None:
+    case = CASES.get(code) or FOLLOWUP_ONLY[code]
+    out, found = _followup(case)
+    assert _fires(code, found), (code, found)
+    assert RANK[out["disposition"]] >= RANK[_level(code)], (code, out["disposition"])
+
+
+@pytest.mark.parametrize("code", sorted((set(CASES) - set(NOT_IN_GUIDANCE)) | set(GUIDANCE_ONLY)))
+def test_guidance_fires_the_rule_and_reaches_its_level(code: str) -> None:
+    case = CASES.get(code) or GUIDANCE_ONLY[code]
+    out, found = _guidance(case)
+    assert _fires(code, found), (code, found)
+    sd = out["see_doctor"]
+    assert sd["needed"] is True and RANK[sd["urgency"]] >= RANK[_level(code)], (code, sd)
+    if next(r for r in syndromes.rules() if r["code"] == code).get("masking"):
+        assert out["items"][0]["verdict"] == "avoid", (code, out["items"][0])
+
+
+def test_a_rule_needs_what_it_names_and_unknown_never_matches() -> None:
+    """No symptom, no vital sign, no age: nothing fires (no value is assumed)."""
+    assert syndromes.evaluate(syndromes.Findings()) == []
+    fever_only = syndromes.Findings(symptoms={"fever": syndromes.Symptom("fever", "x")})
+    assert "prolonged_fever" not in {m.code for m in syndromes.evaluate(fever_only)}
+    assert "infant_fever" not in {
+        m.code
+        for m in syndromes.evaluate(
+            syndromes.Findings(vitals={"temp": (syndromes.Value(38.5, "t"),)})
+        )
+    }
+
+
+def test_a_contradictory_vital_group_is_read_towards_danger() -> None:
+    group = (syndromes.Value(36.8, "a"), syndromes.Value(40.2, "b"))
+    matches = syndromes.evaluate(syndromes.Findings(vitals={"temp": group}))
+    hyper = next(m for m in matches if m.code == "hyperpyrexia")
+    assert hyper.evidence == ("b",) and hyper.level == "urgent"
+
+
+def test_the_table_rejects_an_unknown_concept(monkeypatch, tmp_path) -> None:
+    bad = tmp_path / "syndromes.yaml"
+    bad.write_text(
+        "windows: {}\nrules:\n  - {code: x, level: urgent, text: t, clinician: c, source: s,"
+        " when: [{symptoms_any: [no_such_concept]}]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(syndromes, "DATA", bad)
+    syndromes.table.cache_clear()
+    try:
+        with pytest.raises(syndromes.SyndromeDataError, match="no_such_concept"):
+            syndromes.table()
+    finally:
+        monkeypatch.undo()
+        syndromes.table.cache_clear()
