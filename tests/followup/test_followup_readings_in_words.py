@@ -189,6 +189,7 @@ def test_a_labelled_reading_that_cannot_be_read_exactly_goes_to_a_clinician(text
         "心率72，血氧98，都挺好",
         "体温36.5，伤口挺好",
         "今天血压一百二十/八十，没什么不舒服",
+        "体温36度多，挺好的",  # every value 36度多 can be is normal
     ],
 )
 def test_a_normal_reading_in_words_with_reassurance_stays_low(text: str) -> None:
