@@ -154,6 +154,17 @@ def normalise(text: str) -> str:
     return fold(_ZERO_WIDTH.sub("", text))
 
 
+def as_written(text: str, words: str) -> str:
+    """``words`` (a reading's ``text``, folded) as the patient wrote them in ``text``: full
+    width and traditional characters kept, for quoting to a clinician."""
+    plain = _ZERO_WIDTH.sub("", text)
+    form = fold(plain)
+    at = form.find(words)
+    if at < 0 or len(form) != len(plain):
+        return words
+    return plain[at : at + len(words)]
+
+
 class _NotExact(ValueError):
     pass
 

@@ -237,3 +237,10 @@ def test_sided_limb_weakness_is_focal_weakness_not_fatigue(text: str) -> None:
 def test_weakness_without_a_side_stays_fatigue(text: str) -> None:
     said = [m.concept for m in lexicon.match(text) if not m.negated]
     assert "fatigue" in said and "limb_weakness" not in said
+
+
+def test_the_quoted_words_are_as_the_patient_wrote_them() -> None:
+    out = _assess("血壓８０／５０，頭暈")  # traditional characters and full width
+    assert _reason(out, "hypotension-symptomatic", "hypotension")["text"].endswith(
+        "（患者自述“血壓８０／５０”）"
+    )

@@ -82,3 +82,11 @@ def test_a_sided_subject_makes_a_weakness_word_focal(text: str, concept: str) ->
     said = symptoms.present(text)
     assert concept in said
     assert ("limb_weakness" in said) is (concept == "limb_weakness")
+
+
+def test_as_written_quotes_the_original_spelling() -> None:
+    from clinical.knowledge.readings import as_written
+
+    text = "早上血壓\u200b８０／５０"
+    (r,) = read_vitals(text)[0]
+    assert r.text == "血压80/50" and as_written(text, r.text) == "血壓８０／５０"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -300,23 +301,25 @@ def _readings_in_words(facts: Facts, answer: str, at: datetime, ref: str) -> boo
     found, unreadable = knowledge_readings.read_vitals(answer)
     # "体温36度多": not one value, but every value it can be lies in the normal range
     # (symptoms.yaml normal_readings bound 多 from above): read as normal, not sent on
-    unread = [u.text for u in unreadable if not lexicon.normal_reading(u.text)]
+    words_of = partial(knowledge_readings.as_written, answer)
+    unread = [words_of(u.text) for u in unreadable if not lexicon.normal_reading(u.text)]
     for r in found:
+        quote = words_of(r.text)
         kinds = ("glucose_fasting",) if r.kind == "glucose" and r.fasting else _WORD_KINDS[r.kind]
         ok = [
-            _add_reading(facts, kind, (value, r.unit), at, ref, r.text, quote=r.text)
+            _add_reading(facts, kind, (value, r.unit), at, ref, quote, quote=quote)
             for kind, value in zip(kinds, r.values, strict=True)
         ]
         if all(ok):
             facts.notes.append(
                 Note(
                     "patient-reported-reading",
-                    f"患者自述读数“{r.text}”，按患者自报值判断，建议核实或复测",
+                    f"患者自述读数“{quote}”，按患者自报值判断，建议核实或复测",
                     ref,
                 )
             )
         else:
-            unread.append(r.text)
+            unread.append(quote)
     if unread:
         words = "，".join(unread)
         _unrecognised(facts, at, ref, words)
