@@ -244,3 +244,48 @@ def test_the_quoted_words_are_as_the_patient_wrote_them() -> None:
     assert _reason(out, "hypotension-symptomatic", "hypotension")["text"].endswith(
         "（患者自述“血壓８０／５０”）"
     )
+
+
+# Paraphrase families (#15 metamorphic): every spelling of one reading gets the same findings.
+FAMILIES = {
+    "glucose": [
+        "血糖2.8",
+        "血糖二点八",
+        "血糖２．８",
+        "血糖2.8mmol/L",
+        "血糖2.8毫摩尔",
+        "血糖才2.8",
+    ],
+    "bp": [
+        "血压80/50",
+        "血压八十/五十",
+        "血压８０／５０",
+        "血压80比50",
+        "血压80/50mmHg",
+        "血壓80/50",
+    ],
+    "spo2": ["血氧88", "血氧八十八", "血氧88%", "血氧饱和度88", "指脉氧88", "血氧８８％"],
+    "hr": ["心跳一百三", "心率130", "心跳130下", "脉搏一百三十", "心率130次/分"],
+}
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_every_spelling_of_a_reading_gets_the_same_findings(family: str) -> None:
+    got = set()
+    for text in FAMILIES[family]:
+        out = _assess(text)
+        got.add((out["disposition"], frozenset(_codes(out))))
+    assert len(got) == 1, got
+
+
+@pytest.mark.parametrize(
+    ("label", "values"),
+    [
+        ("血糖", ["五点五", "三点八", "三点二", "二点八", "二点零"]),
+        ("血氧", ["九十七", "九十三", "九十一", "八十八", "八十二"]),
+        ("心跳", ["八十", "一百", "一百二", "一百三十五", "一百五"]),
+    ],
+)
+def test_a_worse_reading_in_words_never_lowers_the_disposition(label: str, values: list) -> None:
+    ranks = [rank(_assess(f"{label}{v}")["disposition"]) for v in values]
+    assert ranks == sorted(ranks), ranks
