@@ -93,8 +93,9 @@ class _Lexicon:
     fillers: list[str]
     breaks: frozenset[str]
     clause_words: list[str]
-    # (subject pattern, predicate pattern, concept, site): symptom_predicates.csv
-    predicates: tuple[tuple[re.Pattern[str], re.Pattern[str], str, str], ...] = ()
+    # (subject pattern, predicate pattern, concept, site, overridden concepts):
+    # symptom_predicates.csv
+    predicates: tuple[tuple[re.Pattern[str], re.Pattern[str], str, str, frozenset[str]], ...] = ()
 
 
 class LexiconError(RuntimeError):
@@ -190,7 +191,12 @@ def lexicon() -> _Lexicon:
     predicates = []
     for r in _rows("symptom_predicates.csv"):
         own = [_form(w) for w in r["subject_words"].split("|") if w]
-        if r["concept"] not in concepts or not (own or r["site"] in site_words):
+        overrides = frozenset(c for c in (r.get("overrides") or "").split("|") if c)
+        if (
+            r["concept"] not in concepts
+            or not (own or r["site"] in site_words)
+            or not overrides <= set(concepts)
+        ):
             raise LexiconError(f"symptom_predicates.csv {r['site']}: unknown site or concept")
         subj = sorted(own or site_words[r["site"]], key=len, reverse=True)
         pred = sorted((_form(w) for w in r["words"].split("|") if w), key=len, reverse=True)
@@ -200,6 +206,7 @@ def lexicon() -> _Lexicon:
                 re.compile("|".join(map(re.escape, pred))),
                 r["concept"],
                 r["site"],
+                overrides,
             )
         )
     return _Lexicon(
@@ -329,6 +336,13 @@ _SENTENCE_END = frozenset("。！？!?；;\n")
 _SITE_REACH = 16
 _PREDICATE_REACH = 10  # characters from a subject to the end of its predicate's search
 _NOT_PREDICATE = re.compile(r"常规|糖|压|脂|检|管|型|液|小板|红蛋白|氧")
+# Between a subject and a predicate that overrides a plain term (symptom_predicates.csv
+# ``overrides``: 右手突然没劲, 左边胳膊腿没力气): only body-part and degree/time words. Anything
+# else (右边膝盖痛走路没劲) leaves the plain term's reading (fatigue) as it is.
+_OVERRIDE_GAP = re.compile(
+    r"(?:手臂|手脚|胳膊|腿脚|身子|身体|肢体|上肢|下肢|半边|手|脚|腿|臂|"
+    r"突然|忽然|一下子|一下|有点|有些|完全|整个|一点|都|也|就|还|很|的|了)*"
+)
 
 
 def _site_before(form: str, pos: int, lex: _Lexicon) -> tuple[str, str] | None:
@@ -392,7 +406,8 @@ def _find(text: str) -> tuple[Mention, ...]:
     # A subject with its predicate later in the same clause (拉的大便是黑色的, 痰里有时候带血丝,
     # 嘴角往一边歪): symptom_predicates.csv; the predicate is the mention (kind 5: anything
     # else wins), its negation read where it stands (大便不黑).
-    for subj, pred, key, site in lex.predicates:
+    overridden: list[tuple[int, int, frozenset[str]]] = []
+    for subj, pred, key, site, overrides in lex.predicates:
         for s in subj.finditer(form):
             limit = s.end()
             while limit < len(form) and limit - s.end() < _PREDICATE_REACH:
@@ -404,6 +419,18 @@ def _find(text: str) -> tuple[Mention, ...]:
                 p = pred.search(form, p.end(), limit)
             if p:
                 cands.append((-len(p.group()), 5, p.start(), key, p.group(), site))
+                gap = _OVERRIDE_GAP.match(form, s.end())
+                if overrides and gap is not None and gap.end() == p.start():
+                    overridden.append((p.start(), p.end(), overrides))
+    # A plain term that a close predicate overrides gives way (右手突然没劲: not fatigue).
+    cands = [
+        c
+        for c in cands
+        if c[1] == 5
+        or not any(
+            c[3] in over and c[2] < end and start < c[2] - c[0] for start, end, over in overridden
+        )
+    ]
     taken = [False] * len(form)
     found: list[tuple[int, int, str, str, str]] = []  # start, end, concept, term, site
     for neg_len, _, pos, key, term, site in sorted(cands):

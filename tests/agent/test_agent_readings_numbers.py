@@ -242,3 +242,18 @@ def test_implausible_chinese_numeral_reading_asks_to_recheck(nurse_client) -> No
     out = say(nurse_client, "体温八十五度", patient="demo-htn-dm")
     assert out["outcome"] == "clarify" and "核对" in out["reply"]
     assert len(store.search("Observation", patient_id="demo-htn-dm")) == before
+
+
+@pytest.mark.django_db
+def test_spo2_and_systolic_in_words_are_stored_and_judged(patient_client) -> None:
+    # the one reader (clinical.knowledge.readings) reads them; the follow-up engine judges them
+    out = say(patient_client, "指脉氧掉到89%，高压才85")
+    s = _last_structured()
+    assert (out["intent"], out["route"]) == ("reading_report", "followup")
+    assert s["readings"] == [
+        {"kind": "spo2", "values": [89.0], "unit": "%"},
+        {"kind": "sbp", "values": [85.0], "unit": "mm[Hg]"},
+    ]
+    codes = {r["code"] for r in s["assessment"]["reasons"]}
+    assert {"spo2-lt90", "hypotension"} <= codes
+    assert s["assessment"]["disposition"] == "emergency"

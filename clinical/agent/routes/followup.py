@@ -20,7 +20,11 @@ UCUM = "http://unitsofmeasure.org"
 # Plausible ranges for typed values (input validation against typos, not clinical thresholds).
 PLAUSIBLE = {
     "bp": [(50, 300), (20, 200)],
+    "sbp": [(50, 300)],
+    "dbp": [(20, 200)],
     "glucose": [(0.5, 50)],
+    "spo2": [(50, 100)],
+    "rr": [(4, 70)],
     "temperature": [(30, 45)],
     "heart_rate": [(20, 250)],
     "inr": [(0.5, 15)],
@@ -36,6 +40,15 @@ CODES = {
     ),
     "temperature": ("8310-5", "Body temperature", "体温", "Cel"),
     "heart_rate": ("8867-4", "Heart rate", "心率", "/min"),
+    "sbp": ("8480-6", "Systolic blood pressure", "收缩压", "mm[Hg]"),
+    "dbp": ("8462-4", "Diastolic blood pressure", "舒张压", "mm[Hg]"),
+    "spo2": (
+        "59408-5",
+        "Oxygen saturation in Arterial blood by Pulse oximetry",
+        "血氧饱和度",
+        "%",
+    ),
+    "rr": ("9279-1", "Respiratory rate", "呼吸频率", "/min"),
     "inr": (
         "6301-6",
         "INR in Platelet poor plasma by Coagulation assay",
@@ -65,9 +78,7 @@ def observation(patient_id: str, r: Reading) -> dict[str, Any]:
                 "coding": [
                     {
                         "system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                        "code": "vital-signs"
-                        if r.kind != "glucose" and r.kind != "inr"
-                        else "laboratory",
+                        "code": "laboratory" if r.kind in ("glucose", "inr") else "vital-signs",
                     }
                 ]
             }
@@ -243,6 +254,10 @@ def assessment_text(assessment: dict[str, Any]) -> str:
 # is alerted, because the value was never assessed.
 KIND_ZH = {
     "bp": "血压",
+    "sbp": "高压（收缩压）",
+    "dbp": "低压（舒张压）",
+    "spo2": "血氧",
+    "rr": "呼吸频率",
     "glucose": "血糖",
     "temperature": "体温",
     "heart_rate": "心率",

@@ -5,6 +5,18 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+# One definition of a reading, in the knowledge layer (shared with follow-up triage).
+from clinical.knowledge.readings import Reading, UnreadableReading
+
+__all__ = [
+    "INTENTS",
+    "UNDERSTANDING_SCHEMA",
+    "Intent",
+    "Reading",
+    "Understanding",
+    "UnreadableReading",
+]
+
 Intent = Literal[
     "medication_question",
     "diet_question",
@@ -33,30 +45,6 @@ UNDERSTANDING_SCHEMA: dict[str, Any] = {
     "required": ["intent", "medicines", "foods", "symptoms"],
     "additionalProperties": False,
 }
-
-
-@dataclass
-class Reading:
-    """A measurement the patient typed, e.g. 血压160/100 → kind=bp, values=[160, 100]."""
-
-    kind: Literal["bp", "glucose", "temperature", "heart_rate", "inr"]
-    values: list[float]
-    unit: str
-    fasting: bool = False
-    text: str = ""
-
-
-@dataclass
-class UnreadableReading:
-    """A labelled reading whose value cannot be read exactly (血压一百多, 体温三十八九度,
-    血糖很高). It is never dropped and never approximated: the follow-up route asks the
-    patient for the exact value. ``has_number`` is False when no number was written at all
-    (血糖很高)."""
-
-    kind: Literal["bp", "glucose", "temperature", "heart_rate", "inr"]
-    text: str
-    reason: str
-    has_number: bool = True
 
 
 @dataclass

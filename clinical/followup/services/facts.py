@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.utils import timezone
@@ -24,6 +25,7 @@ from clinical.followup.services.units import to_canonical
 from clinical.knowledge import conditions as knowledge_conditions
 from clinical.knowledge import drugs as knowledge_drugs
 from clinical.knowledge import patient as knowledge_patient
+from clinical.knowledge import readings as knowledge_readings
 
 log = logging.getLogger(__name__)
 LOINC = "http://loinc.org"
@@ -52,6 +54,9 @@ class Reading:
     value: float
     at: datetime
     ref: str  # "Observation/<id>"
+    # the patient's own words when the reading was written in a free-text answer or message
+    # (patient-reported, read by clinical.knowledge.readings); empty for a measured Observation
+    quote: str = ""
 
 
 @dataclass
@@ -229,8 +234,16 @@ def _quantity(q: Any) -> tuple[float, str] | None:
 
 
 def _add_reading(
-    facts: Facts, kind: str, q: tuple[float, str], at: datetime, ref: str, label: str
-) -> None:
+    facts: Facts,
+    kind: str,
+    q: tuple[float, str],
+    at: datetime,
+    ref: str,
+    label: str,
+    quote: str = "",
+) -> bool:
+    """Add one reading in its kind's canonical unit; False (with a note) when its unit is
+    unknown or its value implausible."""
     spec = load("observations")["kinds"][kind]
     value = to_canonical(kind, q[0], q[1])
     if value is None:
@@ -239,20 +252,85 @@ def _add_reading(
                 "unit-unknown", f"{spec['label']}单位“{q[1] or '未注明'}”无法安全换算，已忽略", ref
             )
         )
-        return
+        return False
     lo, hi = spec["plausible"]
     if not lo <= value <= hi:
         facts.notes.append(
             Note(
                 "implausible",
-                f"{spec['label']}数值{q[0]}{q[1]}超出生理可能范围，疑为录入错误，已忽略",
+                f"{spec['label']}数值{q[0]:g}{q[1]}超出生理可能范围，疑为录入错误，已忽略",
                 ref,
             )
         )
-        return
-    facts.readings.setdefault(kind, []).append(Reading(kind, value, at, ref))
+        return False
+    facts.readings.setdefault(kind, []).append(Reading(kind, value, at, ref, quote))
     if kind == "glucose_fasting":  # a fasting glucose is a glucose too
-        facts.readings.setdefault("glucose", []).append(Reading("glucose", value, at, ref))
+        facts.readings.setdefault("glucose", []).append(Reading("glucose", value, at, ref, quote))
+    return True
+
+
+# Reader kind (clinical.knowledge.readings) → the facts kind of each of its values.
+_WORD_KINDS = {
+    "bp": ("sbp", "dbp"),
+    "sbp": ("sbp",),
+    "dbp": ("dbp",),
+    "glucose": ("glucose",),
+    "temperature": ("temp",),
+    "heart_rate": ("hr",),
+    "spo2": ("spo2",),
+    "rr": ("rr",),
+    "inr": ("inr",),
+}
+
+
+def _unrecognised(facts: Facts, at: datetime, ref: str, words: str) -> None:
+    """Send the patient's words behind ``ref`` to a clinician (the safety-net rule quotes them)."""
+    if (at, ref) not in facts.unrecognised:
+        facts.unrecognised.append((at, ref))
+    before = facts.unrecognised_words.get(ref)
+    facts.unrecognised_words[ref] = f"{before}，{words}"[:60] if before else words[:60]
+
+
+def _readings_in_words(facts: Facts, answer: str, at: datetime, ref: str) -> bool:
+    """Readings the patient wrote in a free-text answer or message ("血糖才二点八", "高压才85",
+    "指脉氧掉到89%"), read by the one reader (``clinical.knowledge.readings``) and added as
+    patient-reported readings, the words kept as their evidence, so the vitals, scores and
+    glucose rules judge them as they judge a measured Observation. A labelled reading that
+    cannot be read exactly (一百多, 二点几, 30多次), or whose value is implausible, goes to a
+    clinician with its words; it is never assumed normal. Whether the answer held any."""
+    found, unreadable = knowledge_readings.read_vitals(answer)
+    # "体温36度多": not one value, but every value it can be lies in the normal range
+    # (symptoms.yaml normal_readings bound 多 from above): read as normal, not sent on
+    words_of = partial(knowledge_readings.as_written, answer)
+    unread = [words_of(u.text) for u in unreadable if not lexicon.normal_reading(u.text)]
+    for r in found:
+        quote = words_of(r.text)
+        kinds = ("glucose_fasting",) if r.kind == "glucose" and r.fasting else _WORD_KINDS[r.kind]
+        ok = [
+            _add_reading(facts, kind, (value, r.unit), at, ref, quote, quote=quote)
+            for kind, value in zip(kinds, r.values, strict=True)
+        ]
+        if all(ok):
+            facts.notes.append(
+                Note(
+                    "patient-reported-reading",
+                    f"患者自述读数“{quote}”，按患者自报值判断，建议核实或复测",
+                    ref,
+                )
+            )
+        else:
+            unread.append(quote)
+    if unread:
+        words = "，".join(unread)
+        _unrecognised(facts, at, ref, words)
+        facts.notes.append(
+            Note(
+                "reading-unreadable",
+                f"患者自述读数“{words[:40]}”无法准确读取或数值不可信，未按正常处理，请人工查看",
+                ref,
+            )
+        )
+    return bool(found or unreadable)
 
 
 def _loinc_codes(concept: Any) -> list[str]:
@@ -332,6 +410,11 @@ def _questions(facts: Facts, answer: str, ref: str) -> None:
 def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
     question = _text_of(obs.get("code"))
     statements: list[tuple[str, bool]] = []
+    read_all = False
+    if isinstance(obs.get("valueString"), str):
+        # readings in the patient's words (#15 round 3); an answer that is only readings is read
+        has_readings = _readings_in_words(facts, obs["valueString"], at, ref)
+        read_all = has_readings and not lexicon.unread_clauses(obs["valueString"])
     if isinstance(obs.get("valueBoolean"), bool):
         statements = [
             (m.concept, obs["valueBoolean"] and not m.negated) for m in lexicon.match(question)
@@ -346,6 +429,8 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
             if not statements:
                 statements = [(m.concept, not m.negated) for m in lexicon.match(question)]
     text = " ".join(x for x in (question, obs.get("valueString") or "") if x)
+    if not statements and read_all:
+        return  # only readings (and reassurance): the reading rules judge them
     if not statements:
         # Free text in the patient's own words that we cannot read goes to a clinician; an
         # unknown yes/no question answered "yes" is only noted (it may be "took my pills").
@@ -374,8 +459,7 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
         _questions(facts, answer, ref)
         unread = lexicon.unread_clauses(answer)
         if unread:  # partly understood: the unread clauses go to a clinician (#15)
-            facts.unrecognised.append((at, ref))
-            facts.unrecognised_words[ref] = "，".join(unread)[:60]
+            _unrecognised(facts, at, ref, "，".join(unread))
             facts.notes.append(
                 Note(
                     "symptom-partly-unrecognised",
@@ -455,9 +539,25 @@ def build_facts(record: PatientRecord, now: datetime) -> Facts:
             facts.unrecognised.append((now, _ref(obs)))
             facts.unrecognised_words[_ref(obs)] = "（无法解析的记录）"
     for kind, rows in facts.readings.items():
+        rows[:] = _without_repeats(rows)
         rows.sort(key=lambda r: r.at)
         _check_conflicts(facts, kind)
     return facts
+
+
+REPEAT_WINDOW = timedelta(minutes=10)
+
+
+def _without_repeats(rows: list[Reading]) -> list[Reading]:
+    """A reading in words that repeats a measured Observation of the same value within minutes
+    (the agent stores a typed reading and the message text) is the same reading, counted once."""
+    measured = [r for r in rows if not r.quote]
+    return [
+        r
+        for r in rows
+        if not r.quote
+        or not any(m.value == r.value and abs(m.at - r.at) <= REPEAT_WINDOW for m in measured)
+    ]
 
 
 def _check_conflicts(facts: Facts, kind: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from clinical.followup.services.ruledata import DATA_DIR, load
-from clinical.knowledge import symptoms, syndromes
+from clinical.knowledge import readings, symptoms, syndromes
 from clinical.knowledge.symptoms import matching_form
 
 
@@ -63,33 +63,19 @@ def label(concept: str) -> str:
     return symptoms.label(concept)
 
 
-# A temperature written in words (体温38.5, 烧到38度5) at or above the fever threshold is a fever
+# A temperature written in words (体温38.5, 烧到38度5, 体温三十八度五), read by the one reader of
+# readings (``clinical.knowledge.readings``), at or above the fever threshold is a fever
 # statement: 诊断学(第9版) 发热 (腋温 ≥37.3℃); up to 43 (anything higher is not a temperature).
-_TEMPERATURE = re.compile(
-    r"(?:体温|温度|发烧到|烧到|发热到|量了)[是为:：]?(\d{2}(?:\.\d)?)(?:度(\d))?"
-)
 FEVER_FROM = 37.3
-
-
-# The same in Chinese numerals, which the shared normaliser leaves before 度 (体温三十八度五).
-_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")}
-_TEMPERATURE_CN = re.compile(
-    r"(?:体温|温度|发烧到|烧到|发热到|量了)[是为:：]?([三四])十([一二三四五六七八九]?)度([一二三四五六七八九])?"
-)
+FEVER_TO = 43
 
 
 def _temperatures(text: str) -> list[Mention]:
     out: list[Mention] = []
-    form, index = matching_form(text or "")
-    for m in _TEMPERATURE.finditer(form):
-        value = float(m.group(1)) + (float(m.group(2)) / 10 if m.group(2) else 0)
-        if FEVER_FROM <= value <= 43:
-            out.append(Mention("fever", m.group(), index[m.start()], False))
-    for m in _TEMPERATURE_CN.finditer(form):
-        value = _CN_DIGIT[m.group(1)] * 10 + _CN_DIGIT.get(m.group(2), 0)
-        value += _CN_DIGIT[m.group(3)] / 10 if m.group(3) else 0
-        if FEVER_FROM <= value <= 43:
-            out.append(Mention("fever", m.group(), index[m.start()], False))
+    form = readings.normalise(text or "")
+    for r in readings.readings(text or ""):
+        if r.kind == "temperature" and FEVER_FROM <= r.values[0] <= FEVER_TO:
+            out.append(Mention("fever", r.text, max(form.find(r.text), 0), False))
     return out
 
 
@@ -131,11 +117,11 @@ def unread_clauses(text: str) -> list[str]:
             continue  # "刚生完孩子", "上周刚做完化疗": a context statement, read in full
         if answer_polarity(clause) is not None:
             continue
-        if _DIGIT.search(clause) and any(w in clause for w in _measurement_words()):
-            # "体温37.9度", "早上血压160/100": a reading. The agent stores it as an Observation
-            # that the vital/lab rules judge; a temperature ≥37.3 is also a fever statement
-            # (match). Known gap (#15 round 2): a survey answer's other numbers (血糖2.8 next to a
-            # read clause) become no reading here; that belongs to the facts builder.
+        if is_reading(clause):
+            # "体温37.9度", "血糖才二点八", "高压150低压90": a reading. The facts builder reads
+            # it through clinical.knowledge.readings (an exact value is judged by the vital and
+            # glucose rules, an inexact one goes to a clinician); a temperature ≥37.3 is also a
+            # fever statement (match).
             continue
         if reassuring(clause) or improving(clause):
             continue  # "其他还好", "谢谢医生", "比前几天好一些了": nothing to read, nothing hidden
@@ -143,6 +129,15 @@ def unread_clauses(text: str) -> list[str]:
             continue  # "请问什么时候可以洗澡", "咳嗽，要紧吗": a question (question_clauses)
         out.append(clause)
     return out
+
+
+def is_reading(clause: str) -> bool:
+    """Whether ``clause`` holds a labelled reading (exact or not) that the one reader reads, or
+    a number next to a measurement word of a kind it does not read (体重60公斤, 血钾3.1)."""
+    found, unreadable = readings.read_vitals(clause)
+    if found or unreadable:
+        return True
+    return bool(_DIGIT.search(clause)) and any(w in clause for w in _measurement_words())
 
 
 def _strip_run(rest: str, words: tuple[str, ...]) -> str:

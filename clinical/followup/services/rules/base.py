@@ -82,6 +82,12 @@ def fmt(value: float) -> str:
     return f"{value:g}"
 
 
+def said(reading: Reading) -> str:
+    """The patient's words behind a reading written in a message or survey answer (empty for
+    a measured Observation), quoted in the reason so the clinician sees what was written."""
+    return f"（患者自述“{reading.quote}”）" if reading.quote else ""
+
+
 def keep_most_urgent_per_group(reasons: list[tuple[str, Reason]]) -> list[Reason]:
     best: dict[str, Reason] = {}
     order: list[str] = []

@@ -14,7 +14,7 @@ from typing import Any
 
 from clinical.followup.services.facts import Facts, Note, Reading
 from clinical.followup.services.ruledata import check_rows, load
-from clinical.followup.services.rules.base import Reason, compare, fmt
+from clinical.followup.services.rules.base import Reason, compare, fmt, said
 
 FAMILY = "scores"
 
@@ -56,7 +56,7 @@ def news2(facts: Facts) -> dict[str, Any]:
             missing.append(p["label"])
             continue
         reading, points = hit
-        parts.append((p["label"], fmt(reading.value), points, reading.ref))
+        parts.append((p["label"], fmt(reading.value) + said(reading), points, reading.ref))
     cons = spec["consciousness"]
     confused = [facts.present(c) for c in cons["concepts"]]
     confused = [s for s in confused if s]
@@ -123,7 +123,7 @@ def _qsofa_reasons(facts: Facts) -> list[Reason]:
                 else max(group, key=lambda x: x.value)
             )
             if compare(r.value, c["op"], c["value"]):
-                met.append((f"{c['label']}（{fmt(r.value)}）", r.ref))
+                met.append((f"{c['label']}（{fmt(r.value)}）{said(r)}", r.ref))
         else:
             hits = [facts.present(k) for k in c["concepts"]]
             hits = [h for h in hits if h]

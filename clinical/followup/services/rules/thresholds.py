@@ -11,6 +11,7 @@ from clinical.followup.services.rules.base import (
     context_holds,
     fmt,
     keep_most_urgent_per_group,
+    said,
     worst,
 )
 
@@ -32,7 +33,7 @@ def evaluate_rows(facts: Facts, rows: list[dict[str, Any]], family: str) -> list
                 row.get("group", row["kind"]),
                 Reason(
                     code=row["code"],
-                    text=row["text"].format(value=fmt(reading.value)),
+                    text=row["text"].format(value=fmt(reading.value)) + said(reading),
                     disposition=row["disposition"],
                     family=family,
                     source=row["source"],

@@ -1,0 +1,335 @@
+"""The one reader of measurements that patients write in words (issue #15 round 3, #22).
+
+A reading is a label (体温, 血压, 血糖, 心率, 血氧, 呼吸 …) followed within a few characters by a
+number. The number span is captured generously (Arabic digits, Chinese numerals, 点,
+full-width forms after folding) and read by the shared number reader
+(``clinical.knowledge.numbers``): a value is exact or the reading is reported as
+``UnreadableReading``, never guessed. Every consumer (the agent's understanding, follow-up
+triage of survey answers and messages) reads readings here.
+
+Colloquial forms read here, on top of what the number reader reads:
+- temperatures only: 度 as the decimal point, "38度5" / "三十八度五" = 38.5 and
+  "三十八度半" = 38.5 (nowhere else is 度 a decimal point);
+- blood pressure: "160/100", "160比100", "一百六十/一百", "高压150低压90"; a systolic or a
+  diastolic named alone ("高压才85", "收缩压85", "低压50") is a reading of that one value;
+- glucose in mmol/L (mmol/L, 毫摩尔, 毫摩尔每升, or no unit) or in mg/dL, kept in the unit
+  written (``unit``: ``mmol/L`` or ``mg/dL``); the caller converts with its documented factor;
+- heart rate and respiratory rate: 次, 下, 次/分 are the unit ("心跳一百下"); a bare 呼吸 is a
+  rate only with a minute in it ("呼吸一分钟30次", "呼吸30次/分"), so "呼吸困难3天" is no reading;
+- SpO2: 血氧, 血氧饱和度, 指脉氧, SpO2, with or without %.
+Unreadable (asked for again or sent to a clinician, never approximated): 一百多, 三十八九度
+(38 or 39: a range is not one reading), 38到39度, 38度左右, 大概38度, 一百好几, 二点几,
+血压160 (one number without 高压), and a label with only a word (血糖很高).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+from clinical.knowledge.numbers import Unreadable, json_number, read_number
+from clinical.knowledge.text import fold
+
+Kind = Literal["bp", "sbp", "dbp", "glucose", "temperature", "heart_rate", "spo2", "rr", "inr"]
+
+
+@dataclass
+class Reading:
+    """A measurement the patient wrote, e.g. 血压160/100 → kind=bp, values=[160, 100].
+    ``values`` are exact decimals in ``unit`` (UCUM) as written; ``text`` is the patient's
+    words (after folding) from the label to the end of the value."""
+
+    kind: Kind
+    values: list[float]
+    unit: str
+    fasting: bool = False
+    text: str = ""
+
+
+@dataclass
+class UnreadableReading:
+    """A labelled reading whose value cannot be read exactly (血压一百多, 体温三十八九度,
+    血糖很高). It is never dropped and never approximated: the agent asks the patient for the
+    exact value, follow-up sends it to a clinician. ``has_number`` is False when no number was
+    written at all (血糖很高)."""
+
+    kind: Kind
+    text: str
+    reason: str
+    has_number: bool = True
+
+
+_KIND_LABELS = {
+    # 血压 directly before 高压/收缩压 is read from the 高压 label ("血压高压150低压90")
+    "bp": r"血压(?![:：是为\s]*(?:高压|收缩压))|(?<![a-z])bp(?![a-z])",
+    "sbp": r"高压|收缩压",
+    "dbp": r"低压|舒张压",
+    "glucose": r"血糖",
+    "temperature": r"体温|发烧|发热|温度|烧到",
+    "heart_rate": r"心率|脉搏|心跳",
+    "spo2": r"血氧饱和度|氧饱和度|血氧|指脉氧|氧饱和|(?<![a-z])s[pa]o2(?![a-z])",
+    "rr": r"呼吸频率|呼吸",
+    "inr": r"(?<![a-z])inr(?![a-z])|国际标准化比值",
+}
+_LABEL = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _KIND_LABELS.items()))
+# Labels that name a measurement (so "血糖很高" is a reading without a number); 发烧 is a symptom.
+_MEASURE_LABELS = {
+    "体温",
+    "血压",
+    "bp",
+    "高压",
+    "低压",
+    "收缩压",
+    "舒张压",
+    "血糖",
+    "心率",
+    "脉搏",
+    "血氧",
+    "血氧饱和度",
+    "氧饱和度",
+    "指脉氧",
+    "呼吸频率",
+    "inr",
+    "国际标准化比值",
+}
+_FASTING = re.compile(r"(空腹|餐后|饭后)\s*$")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
+
+_CN = "零〇一二两三四五六七八九十百千"
+_NUM = re.compile(rf"[0-9{_CN}](?:[0-9{_CN}]|[.点](?=[0-9{_CN}]))*")
+_GAP = 8  # characters allowed between the label and its number
+_STOP = set("，,。；;！!？?\n")
+_HEDGE = re.compile(r"大概|大约|约|差不多|将近|接近|估计|快|超过|不到|至少|起码|好像")
+_VAGUE_AFTER = re.compile(r"\s*(?:点多|点几|多|来|余|几|好几|左右|上下|出头|以上|以下|不到|开外)")
+_RANGE_AFTER = re.compile(rf"\s*(?:[-~～到至]|或者?)\s*[0-9{_CN}]")
+# A number followed by one of these counts or dates something (8点测的, 三天, 两次), it is not
+# the reading; for heart and respiratory rate 次 / 下 are the unit (心率一百下).
+_NOT_VALUE = re.compile(r"多?(?:点|时|号|月|日|天|周|星期|年|小时|分钟|岁|遍|回|个|片|粒|顿)")
+_NOT_VALUE_COUNT = re.compile(r"多?(?:次|下)")
+_RATES = ("heart_rate", "rr")
+_RATE_UNIT = r"\s*(?:次/分钟|次/分|次每分钟|次每分|次|下|bpm)"
+_UNITS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
+    "bp": ((re.compile(r"\s*(?:mmhg|毫米汞柱)"), "mm[Hg]"),),
+    "glucose": (
+        (re.compile(r"\s*(?:mmol/l|mmol|毫摩尔每升|毫摩尔)"), "mmol/L"),
+        (re.compile(r"\s*(?:mg/dl|毫克每分升|毫克/分升)"), "mg/dL"),
+    ),
+    "temperature": ((re.compile(r"\s*(?:摄氏度|度|℃|°c|°)"), "Cel"),),
+    "heart_rate": ((re.compile(_RATE_UNIT), "/min"),),
+    "rr": ((re.compile(_RATE_UNIT), "/min"),),
+    "spo2": ((re.compile(r"\s*%"), "%"),),
+    "inr": (),
+}
+_UNITS["sbp"] = _UNITS["dbp"] = _UNITS["bp"]
+_UNIT_CODES = {
+    "bp": "mm[Hg]",
+    "sbp": "mm[Hg]",
+    "dbp": "mm[Hg]",
+    "glucose": "mmol/L",
+    "temperature": "Cel",
+    "heart_rate": "/min",
+    "rr": "/min",
+    "spo2": "%",
+    "inr": "{INR}",
+}
+_BP_SEP = re.compile(r"\s*(?:[/\\、比]|[,，]?\s*低压|[,，]?\s*舒张压)\s*")
+# A bare 呼吸 is a rate only with a minute in it (呼吸一分钟30次, 呼吸30次/分).
+_PER_MINUTE = re.compile(r"分")
+_TEMP_DECIMAL = re.compile(
+    rf"度([0-9]{{1,2}}|[零〇一二三四五六七八九]{{1,2}}|半)(?![0-9.点{_CN}]|分钟|个|天|小时)"
+)
+# How far an unreadable reading's text reaches (for the care team and the reply).
+_TAIL = re.compile(rf"[0-9{_CN}.点度℃°半多来余几好左右上下出头以开外到至~～\-或者/比%]*")
+_QUALITATIVE = re.compile(
+    r"\s*(?:还是|又|也|都|一直|有点|有些|很|太|比较|偏|特别|非常|挺|好|超|老)*"
+    r"(?:高|低|快|慢|不稳|不正常|异常|升高|降低|超标|爆表)"
+)
+
+
+def normalise(text: str) -> str:
+    """The shared length-preserving fold (``clinical.knowledge.text``: zero-width dropped
+    first, then full-width → ASCII, lower case, traditional → simplified)."""
+    return fold(_ZERO_WIDTH.sub("", text))
+
+
+def as_written(text: str, words: str) -> str:
+    """``words`` (a reading's ``text``, folded) as the patient wrote them in ``text``: full
+    width and traditional characters kept, for quoting to a clinician."""
+    plain = _ZERO_WIDTH.sub("", text)
+    form = fold(plain)
+    at = form.find(words)
+    if at < 0 or len(form) != len(plain):
+        return words
+    return plain[at : at + len(words)]
+
+
+class _NotExact(ValueError):
+    pass
+
+
+def _exact(span: str) -> Fraction:
+    value = read_number(span)
+    if isinstance(value, Unreadable):
+        raise _NotExact(f"无法准确读取的数字: {span}")
+    return value
+
+
+def _is_word(text: str, m: re.Match[str], kind: str) -> bool:
+    """A numeral that is part of a word or counts something (一直, 一下, 量了两次, 8点测的)."""
+    after = m.end()
+    if text.startswith(("点多", "点几"), after):
+        return False  # 五点多, 二点几: an approximate value, not a time
+    if _NOT_VALUE.match(text, after) and not _temp_decimal(text, after, kind):
+        return True
+    if kind not in _RATES and _NOT_VALUE_COUNT.match(text, after):
+        return True
+    run = m.group()
+    nxt = text[after : after + 1]
+    return (
+        len(run) == 1
+        and run in _CN
+        and run != "十"
+        and "\u4e00" <= nxt <= "\u9fff"
+        and nxt not in "度多来余几好左上比"
+    )
+
+
+def _temp_decimal(text: str, pos: int, kind: str) -> re.Match[str] | None:
+    return _TEMP_DECIMAL.match(text, pos) if kind == "temperature" else None
+
+
+def _check_after(text: str, pos: int, kind: str) -> tuple[int, str]:
+    """Skip the unit after a number at ``pos`` (and say which it is); raise if the number is
+    only approximate."""
+    unit = _UNIT_CODES[kind]
+    for pattern, code in _UNITS[kind]:
+        if u := pattern.match(text, pos):
+            pos, unit = u.end(), code
+            break
+    if _RANGE_AFTER.match(text, pos):
+        raise _NotExact("写的是一个范围")
+    if _VAGUE_AFTER.match(text, pos):
+        raise _NotExact("写的是大约的数")
+    return pos, unit
+
+
+def _value(text: str, m: re.Match[str], kind: str) -> tuple[str, list[Fraction], int, str]:
+    """The kind, exact value(s), span end and unit of the reading whose number starts at
+    ``m`` (a systolic followed by its diastolic is a blood pressure)."""
+    end = m.end()
+    if kind == "temperature" and text[end : end + 1] == "度":
+        if dec := _temp_decimal(text, end, kind):
+            whole, tail = m.group(), dec.group(1)
+            if tail == "半":
+                value = _exact(whole)
+                if value.denominator != 1:
+                    raise _NotExact(f"无法准确读取的数字: {whole}度半")
+                value += Fraction(1, 2)
+            else:
+                value = _exact(f"{whole}点{tail}")  # colloquial 38度5 = 38.5
+            end, unit = _check_after(text, dec.end(), kind)
+            return kind, [value], end, unit
+        if re.match(rf"度[0-9{_CN}半]", text[end:]):
+            raise _NotExact("度后面的数字无法读取")
+    values = [_exact(m.group())]
+    end, unit = _check_after(text, end, kind)
+    if kind in ("bp", "sbp"):
+        sep = _BP_SEP.match(text, end)
+        m2 = _NUM.match(text, sep.end()) if sep else None
+        if m2 is None:
+            if kind == "bp":
+                raise _NotExact("血压需要高压和低压两个数")
+            return kind, values, end, unit
+        values.append(_exact(m2.group()))
+        end, unit = _check_after(text, m2.end(), kind)
+        kind = "bp"
+    return kind, values, end, unit
+
+
+def _number(value: Fraction) -> float:
+    exact = json_number(value)
+    if exact is None:  # no finite decimal (cannot happen for digits and 点)
+        raise _NotExact("不是有限小数")
+    return float(exact)
+
+
+def _per_minute(text: str, label: re.Match[str], m: re.Match[str]) -> bool:
+    """A bare 呼吸 label names a rate only with a minute between it and the number, or a
+    per-minute unit after the number."""
+    if label.group() != "呼吸":
+        return True
+    if _PER_MINUTE.search(text, label.end(), m.start()):
+        return True
+    return re.match(r"\s*次?\s*(?:/|每)\s*分", text[m.end() :]) is not None
+
+
+def _read_at(text: str, label: re.Match[str], kind: str) -> Reading | UnreadableReading | None:
+    start = label.end()
+    i = start
+    while i < len(text) and i - start <= _GAP:
+        if text[i] in _STOP or (i > start and _LABEL.match(text, i)):
+            break
+        m = _NUM.match(text, i)
+        if m is None:
+            i += 1
+            continue
+        if _is_word(text, m, kind):
+            i = m.end()
+            continue
+        if not _per_minute(text, label, m):
+            return None
+        try:
+            if _HEDGE.search(text, start, m.start()):
+                raise _NotExact("写的是大约的数")
+            got, values, end, unit = _value(text, m, kind)
+            return Reading(
+                got,  # type: ignore[arg-type]
+                [_number(v) for v in values],
+                unit,
+                fasting=kind == "glucose" and _fasting(text, label) == "空腹",
+                text=text[label.start() : end],
+            )
+        except _NotExact as exc:
+            end = _TAIL.match(text, m.end()).end()  # type: ignore[union-attr]
+            return UnreadableReading(kind, text[label.start() : end], str(exc))  # type: ignore[arg-type]
+    if label.group() in _MEASURE_LABELS and (q := _QUALITATIVE.match(text, start)):
+        return UnreadableReading(
+            kind,  # type: ignore[arg-type]
+            text[label.start() : q.end()],
+            "没有写具体数值",
+            has_number=False,
+        )
+    return None
+
+
+def _fasting(text: str, label: re.Match[str]) -> str | None:
+    m = _FASTING.search(text, max(0, label.start() - 4), label.start())
+    return m.group(1) if m else None
+
+
+def read_vitals(text: str) -> tuple[list[Reading], list[UnreadableReading]]:
+    """The readings in ``text`` read exactly, and the labelled readings that cannot be.
+    A label inside a reading already read (低压 in 高压150低压90) starts no reading of its own."""
+    text = normalise(text)
+    found: list[Reading] = []
+    unreadable: list[UnreadableReading] = []
+    done = 0
+    for label in _LABEL.finditer(text):
+        if label.start() < done:
+            continue
+        kind = label.lastgroup or ""
+        got = _read_at(text, label, kind)
+        if got is None:
+            continue
+        done = label.start() + len(got.text)
+        if isinstance(got, Reading):
+            found.append(got)
+        else:
+            unreadable.append(got)
+    return found, unreadable
+
+
+def readings(text: str) -> list[Reading]:
+    return read_vitals(text)[0]
