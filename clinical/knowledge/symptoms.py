@@ -106,7 +106,7 @@ class _Lexicon:
     clause_words: list[str]
     # (subject pattern, predicate pattern, concept, site): symptom_predicates.csv
     predicates: tuple[tuple[re.Pattern[str], re.Pattern[str], str, str], ...] = ()
-    # every predicate subject word: a predicate belongs to the nearest subject before it
+    # skin words: a predicate after one belongs to it, not to a subject before it
     subjects: re.Pattern[str] | None = None
     # (site + quality pattern, concepts, site): symptom_qualities.csv; no concept = a blocker
     qualities: tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...] = ()
@@ -255,8 +255,10 @@ def lexicon() -> _Lexicon:
             f"(?:{'|'.join(map(re.escape, qual))})"
         )
         qualities.append((pattern, keys, r["site"].split("|")[0] if not own else ""))
-    all_subjects = {w for p, _, _, _ in predicates for w in p.pattern.split("|")}
-    all_subjects |= {_form(w) for w in ("肌肤", "皮肤")}
+    # Skin words between a subject and its predicate take the predicate (脸部肌肤松弛下垂 is
+    # the skin's, no facial droop); other body words there are part of the subject's phrase
+    # (一侧手脚不灵活).
+    all_subjects = set(site_words.get("skin", [])) | {_form(w) for w in ("肌肤", "皮肤")}
     blockers = tuple(_form(r["term"]) for r in _rows("symptom_blockers.csv"))
     return _Lexicon(
         qualities=tuple(qualities),
@@ -414,7 +416,7 @@ def _site_before(form: str, pos: int, lex: _Lexicon) -> tuple[str, str] | None:
 
 
 def _nearer_subject(between: str, own: set[str], lex: _Lexicon) -> bool:
-    """Whether another subject's word stands between a subject and its predicate."""
+    """Whether a skin word (not the subject's own) stands between a subject and its predicate."""
     if lex.subjects is None:
         return False
     return any(m.group() not in own for m in lex.subjects.finditer(between))
@@ -494,6 +496,9 @@ def _find(text: str) -> tuple[Mention, ...]:
     for word in lex.blockers:
         pos = form.find(word)
         while pos != -1:
+            if word.endswith("症") and form.startswith("状", pos + len(word)):
+                pos = form.find(word, pos + 1)  # 抽动症状: the symptom, not the disorder
+                continue
             cands.append((-len(word), -1, pos, "", word, ""))
             for i in range(pos + 1, pos + len(word)):
                 inside[i] = True

@@ -55,7 +55,7 @@ def test_a_predicate_before_its_subject(concept: str, text: str) -> None:
     assert concept in present(text)
 
 
-def test_a_predicate_belongs_to_the_nearest_subject() -> None:
+def test_a_predicate_after_a_skin_word_is_the_skin_s() -> None:
     # 下垂 belongs to the skin (肌肤), not to the face as a droop.
     assert "facial_droop" not in present("我的脸部肌肤非常松弛下垂")
     assert "facial_droop" in present("一边脸往下耷拉")
@@ -70,6 +70,11 @@ def test_a_predicate_belongs_to_the_nearest_subject() -> None:
         ("seizure", "左侧身体抽"),
         ("cyanosis", "面色青紫"),
         ("limb_numbness", "右手和脚感觉有点麻"),
+        ("slurred_speech", "讲话含糊不清"),
+        ("slurred_speech", "他讲话时有点大舌头"),
+        ("chest_tightness", "胸口像压了块石头"),
+        ("limb_weakness", "一侧手脚不灵活"),
+        ("petechiae", "身上有紫斑"),
     ],
 )
 def test_new_subject_predicate_rows(concept: str, text: str) -> None:
@@ -95,6 +100,12 @@ def test_a_misspelling_keeps_the_span_on_the_original_text() -> None:
 )
 def test_blocker_words_name_nothing(text: str) -> None:
     assert not {"seizure", "limb_numbness", "limb_weakness"} & set(present(text))
+
+
+def test_a_disorder_blocker_leaves_its_symptoms() -> None:
+    # 抽动症 (tic disorder) names no seizure, but 抽动症状 are the symptoms themselves.
+    assert "seizure" not in present("孩子有抽动症")
+    assert "seizure" in present("四肢也再次出现抽动症状")
 
 
 @pytest.mark.parametrize(
