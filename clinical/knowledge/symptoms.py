@@ -18,7 +18,8 @@ the same words. Data, each row sourced, in ``data/``:
   (``拉的大便是黑色的`` melena, ``痰里有时候带血丝`` haemoptysis, ``嘴角往一边歪`` facial droop);
   a test name after the predicate (血常规, 血糖, 血压) is no predicate.
   A predicate may also stand before its subject as a modifier (``带血丝的痰``, ``黑色的大便``), and
-  it belongs to the nearest subject (``脸部肌肤松弛下垂`` is the skin's, no facial droop).
+  a skin word between a subject and its predicate takes the predicate (``脸部肌肤松弛下垂`` is
+  the skin's, no facial droop).
 - ``symptom_qualities.csv``: site × quality, a body word (a ``symptom_sites.csv`` row or the
   row's own words), degree words, then a quality word name a concept without listing each
   compound (``胃有点胀`` bloating, ``脸部浮肿`` facial swelling, ``四肢不温`` cold extremities,
