@@ -24,7 +24,8 @@ the same words. Data, each row sourced, in ``data/``:
   row's own words), degree words, then a quality word name a concept without listing each
   compound (``胃有点胀`` bloating, ``脸部浮肿`` facial swelling, ``四肢不温`` cold extremities,
   ``嗓子有点肿`` sore throat); a quality over the span a term took adds its concept (``胃胀痛``:
-  pain and bloating); a row without a concept blocks (``胃浮肿``, an endoscopy finding).
+  pain and bloating); a row's ``alone`` words standing apart take the nearest site before
+  them if it is the row's (``我胃病，又胀``); a row without a concept blocks (``胃浮肿``).
 - ``symptom_variants.csv``: misspellings of symptom words, each as long as the word it stands
   for (``呼息`` 呼吸, ``涨肚`` 胀肚), read as that word.
 - ``symptom_blockers.csv``: words that contain a symptom word but name none (``抽血``,
@@ -111,6 +112,8 @@ class _Lexicon:
     subjects: re.Pattern[str] | None = None
     # (site + quality pattern, concepts, site): symptom_qualities.csv; no concept = a blocker
     qualities: tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...] = ()
+    # (word standing alone, its row's sites, concepts): a quality word apart from its site
+    alone: tuple[tuple[re.Pattern[str], frozenset[str], tuple[str, ...]], ...] = ()
     blockers: tuple[str, ...] = ()  # symptom_blockers.csv: words that name no symptom
     variants: tuple[tuple[str, str], ...] = ()  # symptom_variants.csv: (misspelt, standard)
 
@@ -241,6 +244,7 @@ def lexicon() -> _Lexicon:
     # without listing every compound; a row without a concept blocks (胃浮肿: an endoscopy
     # finding, not oedema).
     qualities = []
+    alone: list[tuple[re.Pattern[str], frozenset[str], tuple[str, ...]]] = []
     for r in _rows("symptom_qualities.csv"):
         own = [_form(w) for w in r["site_words"].split("|") if w]
         keys = tuple(c for c in r["concept"].split("|") if c)
@@ -256,6 +260,10 @@ def lexicon() -> _Lexicon:
             f"(?:{'|'.join(map(re.escape, qual))})"
         )
         qualities.append((pattern, keys, r["site"].split("|")[0] if not own else ""))
+        alone_words = sorted((_form(w) for w in r["alone"].split("|") if w), key=len, reverse=True)
+        if alone_words and keys and not own:
+            bare = re.compile(f"(?:{'|'.join(map(re.escape, alone_words))})(?![痛])")
+            alone.append((bare, frozenset(r["site"].split("|")), keys))
     # Skin words between a subject and its predicate take the predicate (脸部肌肤松弛下垂 is
     # the skin's, no facial droop); other body words there are part of the subject's phrase
     # (一侧手脚不灵活).
@@ -263,6 +271,7 @@ def lexicon() -> _Lexicon:
     blockers = tuple(_form(r["term"]) for r in _rows("symptom_blockers.csv"))
     return _Lexicon(
         qualities=tuple(qualities),
+        alone=tuple(alone),
         subjects=re.compile("|".join(sorted(all_subjects, key=len, reverse=True))),
         blockers=blockers,
         predicates=tuple(predicates),
@@ -464,6 +473,13 @@ def _find(text: str) -> tuple[Mention, ...]:
         near = _site_before(form, m.start(), lex)
         if near is not None:
             cands.append((-len(m.group()), 4, m.start(), near[1], m.group(), near[0]))
+    # A quality word alone (我胃病，又胀) takes the nearest site before it, when that site is
+    # one of its row's (kind 4, as a bare pain word).
+    for bare, sites, keys in lex.alone:
+        for m in bare.finditer(form):
+            near = _site_before(form, m.start(), lex)
+            if near is not None and near[0] in sites:
+                cands.append((-len(m.group()), 4, m.start(), "|".join(keys), m.group(), near[0]))
     # A subject with its predicate later in the same clause (拉的大便是黑色的, 痰里有时候带血丝,
     # 嘴角往一边歪): symptom_predicates.csv; the predicate is the mention (kind 5: anything
     # else wins), its negation read where it stands (大便不黑).

@@ -136,3 +136,11 @@ def test_one_numb_hand_is_numbness_and_one_numb_side_is_a_stroke_sign() -> None:
 def test_negation_still_reads_through_a_quality() -> None:
     assert "bloating" not in present("胃不胀")
     assert "facial_swelling" not in present("脸没有肿")
+
+
+def test_a_distension_word_alone_takes_the_abdominal_site_before_it() -> None:
+    assert "bloating" in present("我胃病，又胀。")
+    assert "bloating" in present("胃有点不舒服，吃完饭就胀")
+    # only an abdominal site: a swollen-feeling head is no bloating
+    assert "bloating" not in present("脑袋发胀")
+    assert "bloating" not in present("膨胀")
