@@ -5,11 +5,17 @@ The utterances are NOT in this repository (several corpora are research-use only
 keyed by a stable id (corpus, file, row, short hash of the text), and this script joins them
 with ``../shared/data`` at run time. Without ``../shared/data`` it says so and exits 0.
 
-    python bench/lexicon_eval.py            # recall/precision, dev and sealed halves
+    python bench/lexicon_eval.py            # recall/precision on every labelled part
     python bench/lexicon_eval.py --sample   # (re)draw the seeded sample: ids and clipped text
                                             # to stdout for labelling (never commit the text)
     python bench/lexicon_eval.py --misses dev   # what the lexicon misses on the dev half
-    python bench/lexicon_eval.py --misses heldout   # ... on the round-2 held-out slice
+    python bench/lexicon_eval.py --misses heldout   # ... on the round-2 slice (development now)
+    python bench/lexicon_eval.py --misses dev_r3    # ... on the round-3 development draw
+    python bench/lexicon_eval.py --draw-r3  # the round-3 development draw: ids, group, text to
+                                            # stdout for labelling (never commit the text)
+
+Parts: dev and sealed (``lexicon_labels.csv``), heldout (round 2), dev_r3 and heldout_r3 (round
+3). ``--misses`` is refused for sealed and heldout_r3: they are never read for tuning.
 
 Labelling protocol: docs/lexicon_labelling.md.
 """
@@ -33,6 +39,15 @@ LABELS = ROOT / "bench" / "data" / "lexicon_labels.csv"
 # (seed 1515: 60 at random, 60 among those with a red-flag-ish character), labelled before
 # any matching change of that round; scored as one part, "heldout".
 HELDOUT = ROOT / "bench" / "data" / "lexicon_heldout_r2.csv"
+DATA = ROOT / "bench" / "data"
+# Round 3 (#23): utterances outside every earlier file are split by sha1("r3:" + id)[0]; the
+# half "89abcdef" is development (``lexicon_dev_r3.csv``, drawn by ``draw_r3``), the other half
+# the fresh held-out slice ``lexicon_heldout_r3.csv`` (labelled by someone else, never tuned on).
+R3_DEV_HALF = "89abcdef"
+R3_SEED = 2303
+R3_EACH = 100
+# Characters that make a red flag likely: half of each drawn slice contains one of them.
+RED_FLAG_ISH = tuple("血 胸 喘 憋 晕 抽 昏 呕 吐 麻 歪 肿 黑 说话 气短 发紫 意识 呼吸 无力".split())
 SEED = 23
 SIZE = 420
 CLIP = 120  # characters of each utterance that are labelled and matched
@@ -107,12 +122,51 @@ def sample() -> list[tuple[str, str]]:
     return random.Random(SEED).sample(items, SIZE)
 
 
+def r3_half(uid: str) -> str:
+    """``dev`` or ``heldout`` for round 3, fixed by the id."""
+    return "dev" if hashlib.sha1(f"r3:{uid}".encode()).hexdigest()[0] in R3_DEV_HALF else "heldout"
+
+
+def draw_r3(exclude: set[str]) -> list[tuple[str, str, str]]:
+    """The round-3 development draw: (id, group, clipped text) for ``R3_EACH`` utterances at
+    random and ``R3_EACH`` among those with a ``RED_FLAG_ISH`` word, from the development half
+    of the utterances outside ``exclude`` (every id already labelled)."""
+    pool = sorted(
+        (uid, text)
+        for uid, text in utterances().items()
+        if uid not in exclude and r3_half(uid) == "dev"
+    )
+    rng = random.Random(R3_SEED)
+    rand = rng.sample(pool, R3_EACH)
+    drawn = {uid for uid, _ in rand}
+    red = [(u, t) for u, t in pool if u not in drawn and any(w in t for w in RED_FLAG_ISH)]
+    enriched = rng.sample(red, R3_EACH)
+    return [(u, "random", t) for u, t in rand] + [(u, "red_flag_ish", t) for u, t in enriched]
+
+
+# Every label file is a part: ``lexicon_labels.csv`` holds two (its ``split`` column: dev and
+# sealed), ``lexicon_heldout_r2.csv`` is "heldout" (round 2, development since round 3), any
+# other ``lexicon_<part>.csv`` is ``<part>`` (dev_r3, heldout_r3).
+PARTS = ("dev", "heldout", "dev_r3", "sealed", "heldout_r3")
+# Parts whose misses may be listed (and so read for tuning); the others are scored as totals only.
+OPEN_PARTS = ("dev", "heldout", "dev_r3")
+
+
+def _part_of(path: Path) -> str | None:
+    if path == LABELS:
+        return None  # per row
+    if path == HELDOUT:
+        return "heldout"
+    return path.stem.removeprefix("lexicon_")
+
+
 def _labels() -> list[dict[str, str]]:
-    with LABELS.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    if HELDOUT.is_file():
-        with HELDOUT.open(encoding="utf-8", newline="") as fh:
-            rows += [{**r, "split": "heldout"} for r in csv.DictReader(fh)]
+    rows: list[dict[str, str]] = []
+    for path in sorted(DATA.glob("lexicon_*.csv")):
+        part = _part_of(path)
+        with path.open(encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                rows.append(r if part is None else {**r, "split": part})
     return rows
 
 
@@ -128,16 +182,12 @@ def evaluate(split: str | None = None, *, show_misses: bool = False) -> dict[str
     Labelled symptoms with no concept (column ``other``) count as misses in ``recall_all``;
     an ``other`` word that a concept added since reads (打嗝 → hiccups) counts as that concept.
     Context concepts (产后, 卧床: kind ``context``) are not symptoms and are not scored."""
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ammed_fhir.settings")
-    django.setup()
-    from clinical.knowledge import symptoms
+    from clinical.knowledge import symptoms  # pure Python: no Django needed
 
     texts = utterances()
     stats: dict[str, dict] = {}
-    parts = ("dev", "heldout", "sealed")
-    for part in parts if split is None else (split,):
+    present = {r["split"] for r in _labels()}
+    for part in [p for p in PARTS if p in present] if split is None else [split]:
         tp = fp = fn = other = 0
         rtp = rfp = rfn = 0
         rows = missing = 0
@@ -193,8 +243,16 @@ def evaluate(split: str | None = None, *, show_misses: bool = False) -> dict[str
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", action="store_true")
-    parser.add_argument("--misses", choices=("dev", "heldout", "sealed"))
+    parser.add_argument("--draw-r3", action="store_true")
+    parser.add_argument("--misses", choices=PARTS)
     args = parser.parse_args()
+    if args.misses and args.misses not in OPEN_PARTS:
+        print(
+            f"refused: the {args.misses} part is sealed (never read for tuning); misses may be "
+            f"listed for {', '.join(OPEN_PARTS)} only. Run without --misses for its totals.",
+            file=sys.stderr,
+        )
+        return 2
     if not SHARED.is_dir():
         print(f"skipped: {SHARED} is not here (the corpora are not shipped)")
         return 0
@@ -202,6 +260,11 @@ def main() -> int:
     if args.sample:
         for uid, text in sample():
             print(f"{uid}\t{split_of(uid)}\t{text}")
+        return 0
+    if args.draw_r3:
+        earlier = {r["id"] for r in _labels() if r["split"] not in ("dev_r3", "heldout_r3")}
+        for uid, group, text in draw_r3(earlier):
+            print(f"{uid}\t{group}\t{text}")
         return 0
     stats = evaluate(args.misses, show_misses=bool(args.misses))
     for part, s in stats.items():

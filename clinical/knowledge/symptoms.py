@@ -17,6 +17,19 @@ the same words. Data, each row sourced, in ``data/``:
   mouth, chest; or the row's own ``subject_words``: 左手, 一侧, 半边) and predicate words later in the same clause that together name a concept
   (``拉的大便是黑色的`` melena, ``痰里有时候带血丝`` haemoptysis, ``嘴角往一边歪`` facial droop);
   a test name after the predicate (血常规, 血糖, 血压) is no predicate.
+  A predicate may also stand before its subject as a modifier (``带血丝的痰``, ``黑色的大便``), and
+  a skin word between a subject and its predicate takes the predicate (``脸部肌肤松弛下垂`` is
+  the skin's, no facial droop).
+- ``symptom_qualities.csv``: site × quality, a body word (a ``symptom_sites.csv`` row or the
+  row's own words), degree words, then a quality word name a concept without listing each
+  compound (``胃有点胀`` bloating, ``脸部浮肿`` facial swelling, ``四肢不温`` cold extremities,
+  ``嗓子有点肿`` sore throat); a quality over the span a term took adds its concept (``胃胀痛``:
+  pain and bloating); a row's ``alone`` words standing apart take the nearest site before
+  them if it is the row's (``我胃病，又胀``); a row without a concept blocks (``胃浮肿``).
+- ``symptom_variants.csv``: misspellings of symptom words, each as long as the word it stands
+  for (``呼息`` 呼吸, ``涨肚`` 胀肚), read as that word.
+- ``symptom_blockers.csv``: words that contain a symptom word but name none (``抽血``,
+  ``抽动症``, ``麻烦``); no mention may cut through one.
 - ``symptom_negation.csv``: negation cues, phrases that only look like cues (``无力``),
   fillers allowed between cue and term, clause breaks and clause words.
 
@@ -24,8 +37,8 @@ Matching runs on ``clinical.knowledge.text.normalize`` output (full/half width, 
 simplified, zero-width dropped, Chinese numerals → digits) with whitespace dropped and 疼
 read as 痛, so ``頭疼``, ``头痛`` and ``头\u200b痛`` are one term. Terms match longest first
 without overlaps; site patterns fill what terms leave. What patients put inside a term is
-skipped between two Chinese characters (degree and frequency words, aspect particles 了/着/过,
-quantities 一口/好几次/3次, complements 出来, a reduplicated character): ``吐了一口血`` is
+skipped between two Chinese characters (degree and frequency words, 什么 in 没什么胃口, aspect
+particles 了/着/过, quantities 一口/好几次/3次, complements 出来, a reduplicated character): ``吐了一口血`` is
 ``吐血``. A pain word standing alone takes the nearest body site before it in its sentence
 (``胃有点胀，后半夜会隐隐痛`` is abdominal pain); 痛风, 止痛药, 无痛 are not pain. A mention is NEGATED only when a cue
 precedes it in the same clause with nothing but filler between ("无明显胸痛", "没有再发烧");
@@ -96,6 +109,14 @@ class _Lexicon:
     # (subject pattern, predicate pattern, concept, site, overridden concepts):
     # symptom_predicates.csv
     predicates: tuple[tuple[re.Pattern[str], re.Pattern[str], str, str, frozenset[str]], ...] = ()
+    # skin words: a predicate after one belongs to it, not to a subject before it
+    subjects: re.Pattern[str] | None = None
+    # (site + quality pattern, concepts, site): symptom_qualities.csv; no concept = a blocker
+    qualities: tuple[tuple[re.Pattern[str], tuple[str, ...], str], ...] = ()
+    # (word standing alone, its row's sites, concepts): a quality word apart from its site
+    alone: tuple[tuple[re.Pattern[str], frozenset[str], tuple[str, ...]], ...] = ()
+    blockers: tuple[str, ...] = ()  # symptom_blockers.csv: words that name no symptom
+    variants: tuple[tuple[str, str], ...] = ()  # symptom_variants.csv: (misspelt, standard)
 
 
 class LexiconError(RuntimeError):
@@ -124,7 +145,23 @@ def matching_form(text: str) -> tuple[str, tuple[int, ...]]:
             continue
         chars.append("痛" if ch == "疼" else ch)
         index.append(i)
-    return "".join(chars), tuple(index)
+    form = "".join(chars)
+    for wrong, right in _variants():  # same length: the index map stays valid
+        form = form.replace(wrong, right)
+    return form, tuple(index)
+
+
+@cache
+def _variants() -> tuple[tuple[str, str], ...]:
+    """symptom_variants.csv: misspellings patients write for a symptom word (呼息 for 呼吸,
+    涨 for 胀 next to a body word), each the same length as the word it stands for."""
+    out = []
+    for r in _rows("symptom_variants.csv"):
+        n_wrong, n_right = normalize(r["variant"]).text, normalize(r["standard"]).text
+        if len(n_wrong) != len(n_right) or not n_wrong:
+            raise LexiconError(f"symptom_variants.csv {r['variant']}: not the same length")
+        out.append((n_wrong.replace("疼", "痛"), n_right.replace("疼", "痛")))
+    return tuple(sorted(out, key=lambda v: -len(v[0])))
 
 
 def _form(term: str) -> str:
@@ -158,7 +195,7 @@ def lexicon() -> _Lexicon:
     same_words: list[list[str]] = []
     site_words: dict[str, list[str]] = {}
     for r in _rows("symptom_sites.csv"):
-        site_words[r["site"]] = [_form(w) for w in r["words"].split("|") if w]
+        site_words.setdefault(r["site"], []).extend(_form(w) for w in r["words"].split("|") if w)
         if r["pain_concept"] and r["pain_concept"] not in concepts:
             raise LexiconError(f"symptom_sites.csv {r['site']}: unknown {r['pain_concept']}")
         words = [_form(w) for w in r["words"].split("|") if w]
@@ -209,7 +246,41 @@ def lexicon() -> _Lexicon:
                 overrides,
             )
         )
+    # Site × quality (symptom_qualities.csv): a body word, then degree words, then a quality
+    # word name a concept (胃胀 bloating, 脸部浮肿 facial swelling, 手脚冰凉 cold extremities)
+    # without listing every compound; a row without a concept blocks (胃浮肿: an endoscopy
+    # finding, not oedema).
+    qualities = []
+    alone: list[tuple[re.Pattern[str], frozenset[str], tuple[str, ...]]] = []
+    for r in _rows("symptom_qualities.csv"):
+        own = [_form(w) for w in r["site_words"].split("|") if w]
+        keys = tuple(c for c in r["concept"].split("|") if c)
+        if any(k not in concepts for k in keys) or not (
+            own or all(s in site_words for s in r["site"].split("|"))
+        ):
+            raise LexiconError(f"symptom_qualities.csv {r['words']}: unknown site or concept")
+        subj = own or [w for s in r["site"].split("|") for w in site_words[s]]
+        subj = sorted(set(subj), key=len, reverse=True)
+        qual = sorted((_form(w) for w in r["words"].split("|") if w), key=len, reverse=True)
+        pattern = re.compile(
+            f"(?:{'|'.join(map(re.escape, subj))})(?:{_DEGREE})*"
+            f"(?:{'|'.join(map(re.escape, qual))})"
+        )
+        qualities.append((pattern, keys, r["site"].split("|")[0] if not own else ""))
+        alone_words = sorted((_form(w) for w in r["alone"].split("|") if w), key=len, reverse=True)
+        if alone_words and keys and not own:
+            bare = re.compile(f"(?:{'|'.join(map(re.escape, alone_words))})(?![痛])")
+            alone.append((bare, frozenset(r["site"].split("|")), keys))
+    # Skin words between a subject and its predicate take the predicate (脸部肌肤松弛下垂 is
+    # the skin's, no facial droop); other body words there are part of the subject's phrase
+    # (一侧手脚不灵活).
+    all_subjects = set(site_words.get("skin", [])) | {_form(w) for w in ("肌肤", "皮肤")}
+    blockers = tuple(_form(r["term"]) for r in _rows("symptom_blockers.csv"))
     return _Lexicon(
+        qualities=tuple(qualities),
+        alone=tuple(alone),
+        subjects=re.compile("|".join(sorted(all_subjects, key=len, reverse=True))),
+        blockers=blockers,
         predicates=tuple(predicates),
         concepts=concepts,
         terms=sorted(terms.values(), key=lambda t: -len(t[0])),
@@ -301,8 +372,9 @@ def _is_negated(text: str, start: int, lex: _Lexicon) -> bool:
 # frequency words (手有点抖, 头很昏), aspect particles (吐了血, 拉过肚子), quantities (吐了一口血,
 # 拉了好几次黑便, 吐了3次血) and directional complements (咳出来一点血, 吐出来血).
 _INSERTS = (
-    "有点儿|有点|有些|稍微|略微|比较|特别|非常|很|挺|老是|总是|经常|时常|时不时|有时候|有时|"
-    "也|都|又|还|"
+    "有点儿|有点|有些|稍微|略微|比较|特别的|特别|非常的|非常|十分的|十分|极其|极为|相当|"
+    "越来越|很|挺|老是|总是|经常|时常|时不时|有时候|有时|"
+    "也|都|又|还|什么|"
     "好几次|几次|好多次|好多|很多|不少|大量|少量|一点儿|一点|一些|点儿|"
     r"(?:\d+|[一两几半]|好几|十几|数)(?:大口|小口|口|次|回|阵|下|遍|滴|天)|"
     "出来|出了|起来|上来|"
@@ -335,7 +407,12 @@ _BARE_PAIN = re.compile(rf"(?<![止镇去无阵])(?:{_PAIN})(?![风苦快药经�
 _SENTENCE_END = frozenset("。！？!?；;\n")
 _SITE_REACH = 16
 _PREDICATE_REACH = 10  # characters from a subject to the end of its predicate's search
-_NOT_PREDICATE = re.compile(r"常规|糖|压|脂|检|管|型|液|小板|红蛋白|氧")
+_QUALITY = 6  # candidate kind of a site × quality reading
+# What follows a predicate word when it is part of another word: a test (血常规, 血糖), or
+# 麻 in 麻烦/麻醉/麻疹/麻药, 黄 in 黄豆/黄体/黄瓜/黄芪, 紫 in 紫菜/紫薯.
+_NOT_PREDICATE = re.compile(
+    r"常规|糖|压|脂|检|管|型|液|小板|红蛋白|氧|烦|醉|疹|药|辣|将|豆|体|瓜|芪|连|菜|薯|外线"
+)
 # Between a subject and a predicate that overrides a plain term (symptom_predicates.csv
 # ``overrides``: 右手突然没劲, 左边胳膊腿没力气): only body-part and degree/time words. Anything
 # else (右边膝盖痛走路没劲) leaves the plain term's reading (fatigue) as it is.
@@ -360,6 +437,13 @@ def _site_before(form: str, pos: int, lex: _Lexicon) -> tuple[str, str] | None:
         if pos - end <= _SITE_REACH and (best is None or (end, len(word)) > (best[0], -best[1])):
             best = (end, -len(word), word)
     return lex.site_of[best[2]] if best else None
+
+
+def _nearer_subject(between: str, own: set[str], lex: _Lexicon) -> bool:
+    """Whether a skin word (not the subject's own) stands between a subject and its predicate."""
+    if lex.subjects is None:
+        return False
+    return any(m.group() not in own for m in lex.subjects.finditer(between))
 
 
 @lru_cache(maxsize=16_384)
@@ -403,11 +487,19 @@ def _find(text: str) -> tuple[Mention, ...]:
         near = _site_before(form, m.start(), lex)
         if near is not None:
             cands.append((-len(m.group()), 4, m.start(), near[1], m.group(), near[0]))
+    # A quality word alone (我胃病，又胀) takes the nearest site before it, when that site is
+    # one of its row's (kind 4, as a bare pain word).
+    for bare, sites, keys in lex.alone:
+        for m in bare.finditer(form):
+            near = _site_before(form, m.start(), lex)
+            if near is not None and near[0] in sites:
+                cands.append((-len(m.group()), 4, m.start(), "|".join(keys), m.group(), near[0]))
     # A subject with its predicate later in the same clause (拉的大便是黑色的, 痰里有时候带血丝,
     # 嘴角往一边歪): symptom_predicates.csv; the predicate is the mention (kind 5: anything
     # else wins), its negation read where it stands (大便不黑).
     overridden: list[tuple[int, int, frozenset[str]]] = []
     for subj, pred, key, site, overrides in lex.predicates:
+        own = set(subj.pattern.split("|"))
         for s in subj.finditer(form):
             limit = s.end()
             while limit < len(form) and limit - s.end() < _PREDICATE_REACH:
@@ -417,11 +509,35 @@ def _find(text: str) -> tuple[Mention, ...]:
             p = pred.search(form, s.end(), limit)
             while p and _NOT_PREDICATE.match(form, p.end()):  # 血常规, 血糖: a test, not blood
                 p = pred.search(form, p.end(), limit)
-            if p:
+            # The predicate belongs to the nearest subject: 脸部肌肤松弛下垂 is the skin's.
+            if p and not _nearer_subject(form[s.end() : p.start()], own, lex):
                 cands.append((-len(p.group()), 5, p.start(), key, p.group(), site))
                 gap = _OVERRIDE_GAP.match(form, s.end())
                 if overrides and gap is not None and gap.end() == p.start():
                     overridden.append((p.start(), p.end(), overrides))
+        # The predicate before its subject, as a modifier (带血丝的痰, 黑色的大便, 咖啡色呕吐物).
+        for m in re.finditer(f"(?:{pred.pattern})的?(?:{subj.pattern})", form):
+            cands.append((-len(m.group()), 0, m.start(), key, m.group(), site))
+    # Site × quality (kind 6: anything else of the same length wins, and the quality's
+    # concepts join it below, so 胃胀痛 is both the pain and the bloating); a row without a
+    # concept blocks what it covers (kind -1).
+    for pattern, keys, site in lex.qualities:
+        for m in pattern.finditer(form):
+            kind = _QUALITY if keys else -1
+            cands.append((-len(m.group()), kind, m.start(), "|".join(keys), m.group(), site))
+    # A blocker word (抽血, 麻烦) names nothing, and no mention may cut through it (右手很麻烦
+    # is no numbness: the mention would end inside 麻烦).
+    inside = [False] * (len(form) + 1)  # a boundary strictly inside a blocker word
+    for word in lex.blockers:
+        pos = form.find(word)
+        while pos != -1:
+            if word.endswith("症") and form.startswith("状", pos + len(word)):
+                pos = form.find(word, pos + 1)  # 抽动症状: the symptom, not the disorder
+                continue
+            cands.append((-len(word), -1, pos, "", word, ""))
+            for i in range(pos + 1, pos + len(word)):
+                inside[i] = True
+            pos = form.find(word, pos + 1)
     # A plain term that a close predicate overrides gives way (右手突然没劲: not fatigue).
     cands = [
         c
@@ -433,26 +549,36 @@ def _find(text: str) -> tuple[Mention, ...]:
     ]
     taken = [False] * len(form)
     found: list[tuple[int, int, str, str, str]] = []  # start, end, concept, term, site
-    for neg_len, _, pos, key, term, site in sorted(cands):
+    for neg_len, kind, pos, key, term, site in sorted(cands):
         end = pos - neg_len
+        if inside[pos] or inside[end]:
+            continue
         if not any(taken[pos:end]):
             taken[pos:end] = [True] * (end - pos)
             found.append((pos, end, key, term, site))
+        elif key and kind == _QUALITY:  # a quality over the very span a mention took joins it
+            for i, (s0, e0, k0, t0, site0) in enumerate(found):
+                if (s0, e0) == (pos, end) and k0:
+                    extra = [k for k in key.split("|") if k not in k0.split("|")]
+                    found[i] = (s0, e0, "|".join([k0, *extra]), t0, site0)
     found.sort()
     out: list[Mention] = []
     prev_end = -1
     prev_negated = False
-    for start, end, key, term, site in found:
-        if key == "pain" and not site:  # 肝脏的位子除了疼痛感: the site's pain
+    for start, end, keys, term, site in found:
+        if not keys:  # a blocker (symptom_blockers.csv, a quality row without a concept)
+            continue
+        if keys == "pain" and not site:  # 肝脏的位子除了疼痛感: the site's pain
             near = _site_before(form, start, lex)
             if near is not None:
-                site, key = near
+                site, keys = near
         negated = _is_negated(form, start, lex)
         # "否认胸痛、呼吸困难", "无胸闷气短": negation distributes over an enumeration.
         if prev_negated and not negated:
             negated = prev_end == start or (form[start - 1] == "、" and prev_end == start - 1)
         span = (index[start], index[end - 1] + 1)
-        out.append(Mention(key, term, span, negated, site))
+        for key in keys.split("|"):  # a quality row may name two (胃胀痛: pain and bloating)
+            out.append(Mention(key, term, span, negated, site))
         prev_end, prev_negated = end, negated
     return tuple(out)
 

@@ -152,3 +152,8 @@ def test_lexicon_eval_does_not_regress() -> None:
     assert stats["sealed"]["recall"] >= 0.78 and stats["sealed"]["precision"] >= 0.88, out
     assert stats["dev"]["red_flag_recall"] >= 0.95, out
     assert stats["sealed"]["red_flag_recall"] >= 0.70, out
+    # Round 3 (#23): the round-2 slice (development since) and the round-3 development draw.
+    assert stats["heldout"]["red_flag_recall"] >= 0.88, out
+    assert stats["heldout"]["precision"] >= 0.80, out
+    assert stats["dev_r3"]["recall"] >= 0.85 and stats["dev_r3"]["precision"] >= 0.87, out
+    assert stats["dev_r3"]["red_flag_recall"] >= 0.85, out
