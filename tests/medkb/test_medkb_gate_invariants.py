@@ -87,8 +87,9 @@ BENIGN_CONTROLS = [
 
 
 def test_benign_controls_over_triage_does_not_grow(ask) -> None:
-    """Everyday benign phrasings (dev controls for the safety net): at most 10 of 30 go to a
-    clinician (measured 2026-12-04: 9 lexicon gaps and one rash, docs/medkb.md); the figure
+    """Everyday benign phrasings (dev controls for the safety net): at most 1 of 30 goes to a
+    clinician (10 on 2026-12-04: 9 lexicon gaps and one rash; after the round-3 benign
+    vocabulary only the rash, which the shared lexicon rates urgent, docs/medkb.md); the figure
     may only fall as the shared lexicon grows."""
     over = [
         s
@@ -96,7 +97,7 @@ def test_benign_controls_over_triage_does_not_grow(ask) -> None:
         if RANK[ask(["泰诺林", "开瑞坦", "蒙脱石散"], symptoms=[s])["see_doctor"]["urgency"]]
         >= RANK["urgent"]
     ]
-    assert len(over) <= 10, over
+    assert len(over) <= 1, over
 
 
 # Second pass (#15 over-triage): everyday minor complaints as patients type them (degree words,
