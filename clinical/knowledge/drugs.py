@@ -307,7 +307,9 @@ class _FirstCharIndex:
     def __init__(self, names: list[str]) -> None:
         self.by_char: dict[str, list[str]] = {}
         for n in names:
-            if len(n) >= 2 and not (n.isascii() and len(n) < 4):
+            # Latin names from three letters (mtx, ors: abbreviations patients and notes use),
+            # matched only between non-letters (get_all); two letters are too ambiguous.
+            if len(n) >= 2 and not (n.isascii() and len(n) < 3):
                 self.by_char.setdefault(n[0], []).append(n)
 
     def get_all(self, text: str) -> list[str]:

@@ -25,6 +25,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from clinical.knowledge import drugs
 from clinical.knowledge.text import fold
 from clinical.medkb.entities import Ingredient, IngredientAmount, Mention, Product, Reason
 from clinical.medkb.kb import KnowledgeBase, get_kb
@@ -175,6 +176,9 @@ def _ingredients_of(_fingerprint: str, name: str) -> tuple[str, ...]:
     for m in find_mentions(name):
         found = [m.key] if m.kind == "ingredient" else kb_.products[m.key].ingredient_keys
         keys.extend(k for k in found if k not in keys)
+    if not keys:  # the shared vocabulary also reads short Latin names in free text (MTX 10mg)
+        shared = drugs.ingredient_mentions(name) or drugs.resolve(name)
+        keys = [k for k in shared if k in kb_.ingredients]
     return tuple(keys)
 
 

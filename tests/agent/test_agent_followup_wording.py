@@ -84,3 +84,26 @@ def test_an_unknown_medication_change_instruction_gets_the_generic_patient_sente
 def test_other_reasons_keep_their_own_text() -> None:
     reason = {"code": "temp-fever", "text": "体温38.4℃，发热"}
     assert patient_reason_text(reason) == "体温38.4℃，发热"
+
+
+def test_unrecognised_words_reach_the_patient_in_patient_wording() -> None:
+    """#15: the safety-net reason quotes the patient's words for the care team ("患者报告的不适未能
+    自动识别：…"); the patient gets safe wording instead (passed to your care team, contact within
+    24 h, 120 if worse), and the real output monitor releases it."""
+    assessment, ctx = _assess("text-unrecognised")
+    reason = next(r for r in assessment["reasons"] if r["code"] == "symptom-unrecognised")
+    assert "患者报告的不适未能自动识别" in reason["text"]
+    assert "右边腰上一跳一跳的怪怪的" in reason["text"]  # the care team keeps the quoted words
+    patient = patient_reason_text(reason)
+    assert "患者" not in patient and "未能自动识别" not in patient
+    assert "随访医护团队" in patient and "24小时内" in patient and "120" in patient
+    reply = assessment_text(assessment)
+    assert "患者" not in reply and "未能自动识别" not in reply
+    assert "24小时内" in reply and "120" in reply
+    structured = {
+        "route": "followup",
+        "assessment": json.loads(json.dumps(assessment, default=str)),
+        "intent": "symptom_report",
+    }
+    result = run_monitor(reply, ctx, structured)
+    assert result.action == "release", [f.as_dict() for f in result.findings]

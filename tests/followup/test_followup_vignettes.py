@@ -30,8 +30,17 @@ def test_there_are_enough_vignettes_covering_every_family() -> None:
     assert {v["expect"] for v in VIGNETTES} == {"self-care", "routine", "urgent", "emergency"}
 
 
+def _param(v: dict) -> object:
+    """A benign control the engine still over-triages (the safe failure, #15) is a strict xfail
+    with its reason in the data: it flips to a failure once the engine reads it."""
+    why = v.get("known_over_triage")
+    return pytest.param(v, marks=pytest.mark.xfail(strict=True, reason=why)) if why else v
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("vignette", VIGNETTES, ids=[v["id"] for v in VIGNETTES])
+@pytest.mark.parametrize(
+    "vignette", [_param(v) for v in VIGNETTES], ids=[v["id"] for v in VIGNETTES]
+)
 def test_vignette(admin_client, vignette: dict) -> None:
     push_bundle(admin_client, vignette_bundle(vignette, timezone.now()))
     resp = assess(admin_client, f"vg-{vignette['id']}")

@@ -4,6 +4,7 @@ an unrecognised word never coexists with a recommended analgesic or antipyretic.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -86,8 +87,9 @@ BENIGN_CONTROLS = [
 
 
 def test_benign_controls_over_triage_does_not_grow(ask) -> None:
-    """Everyday benign phrasings (dev controls for the safety net): at most 10 of 30 go to a
-    clinician (measured 2026-12-04: 9 lexicon gaps and one rash, docs/medkb.md); the figure
+    """Everyday benign phrasings (dev controls for the safety net): at most 1 of 30 goes to a
+    clinician (10 on 2026-12-04: 9 lexicon gaps and one rash; after the round-3 benign
+    vocabulary only the rash, which the shared lexicon rates urgent, docs/medkb.md); the figure
     may only fall as the shared lexicon grows."""
     over = [
         s
@@ -95,7 +97,43 @@ def test_benign_controls_over_triage_does_not_grow(ask) -> None:
         if RANK[ask(["泰诺林", "开瑞坦", "蒙脱石散"], symptoms=[s])["see_doctor"]["urgency"]]
         >= RANK["urgent"]
     ]
-    assert len(over) <= 10, over
+    assert len(over) <= 1, over
+
+
+# Second pass (#15 over-triage): everyday minor complaints as patients type them (degree words,
+# cause statements, everyday body words; written in our own words from the style of public
+# consultation corpora, before the lexicon grew). Together with BENIGN_CONTROLS at most 15 % may
+# go to a clinician (issue #15 target); each stays >= urgent once a red flag joins it.
+BENIGN_CONTROLS_2 = [
+    "有点落枕", "晕车想吐", "晚饭吃多了有点撑", "嗓子有点哑", "肩膀酸痛", "腰扭了一下",
+    "走多了脚后跟疼", "眼皮老跳", "口干舌燥", "嘴里发苦", "肚子咕噜咕噜响", "有点反酸",
+    "鼻子痒老打喷嚏", "脸上长痘", "最近掉头发", "皮肤干痒", "被蚊子叮了个包", "大便有点干",
+    "稍微有点累", "夜里腿抽筋", "嗓子干痒", "浑身发酸", "颈椎不舒服", "喉咙里有痰",
+    "牙龈上火肿了", "咳嗽好多了还有点痰",
+]  # fmt: skip
+BENIGN_CABINET = ["泰诺林", "开瑞坦", "蒙脱石散"]
+
+
+def test_benign_controls_over_triage_meets_the_issue_target(ask) -> None:
+    """#15 target: benign over-triage <= 15 % over both passes of everyday phrasings."""
+    phrases = BENIGN_CONTROLS + BENIGN_CONTROLS_2
+    over = [
+        s
+        for s in phrases
+        if RANK[ask(BENIGN_CABINET, symptoms=[s])["see_doctor"]["urgency"]] >= RANK["urgent"]
+    ]
+    assert len(over) <= 0.15 * len(phrases), over
+
+
+@pytest.mark.parametrize("phrase", BENIGN_CONTROLS_2)
+def test_a_benign_phrase_with_a_red_flag_is_never_lower_than_the_red_flag(ask, phrase) -> None:
+    """Paraphrase twins: the benign sentence with a red flag added (as a second symptom and in
+    the same sentence) is at least urgent and at least what the red flag alone gets."""
+    red = RED[BENIGN_CONTROLS_2.index(phrase) % len(RED)]
+    alone = _urgency(ask(BENIGN_CABINET, symptoms=[red]))
+    for symptoms in ([phrase, red], [f"{phrase}，{red}"]):
+        got = _urgency(ask(BENIGN_CABINET, symptoms=symptoms))
+        assert got >= max(alone, RANK["urgent"]), (symptoms, got, alone)
 
 
 def test_every_red_flag_term_of_the_shared_lexicon_reaches_its_level(ask) -> None:

@@ -120,7 +120,16 @@ def test_child_with_fever_and_non_blanching_rash_is_an_emergency(ask, words) -> 
 
 
 @pytest.mark.parametrize(
-    "med", ["甲氨蝶呤片 2.5mg 每周一次", "氨甲蝶呤片 7.5mg 每周一次", "他克莫司胶囊 1mg"]
+    "med",
+    [
+        "甲氨蝶呤片 2.5mg 每周一次",
+        "氨甲蝶呤片 7.5mg 每周一次",
+        "他克莫司胶囊 1mg",
+        # abbreviations and the common misspelling patients and notes use
+        "MTX 10mg 每周一次",
+        "mtx 7.5mg qw",
+        "甲氨喋呤片 2.5mg 每周一次",
+    ],
 )
 def test_immunosuppressant_with_fever_needs_a_doctor(ask, med) -> None:
     a = ask(["泰诺林"], symptoms=["发烧"], temperature_c=38.3, current_medications=[med])
@@ -128,6 +137,14 @@ def test_immunosuppressant_with_fever_needs_a_doctor(ask, med) -> None:
     assert sd["needed"] is True and RANK[sd["urgency"]] >= RANK["urgent"], (med, sd)
     assert a["items"][0]["verdict"] == "avoid"
     assert "masking" in codes(a["items"][0], "avoid")
+
+
+@pytest.mark.parametrize("written", ["MTX", "mtx", "Mtx 7.5mg", "甲氨喋呤", "甲氨喋呤片 2.5mg"])
+def test_methotrexate_abbreviation_and_misspelling_resolve(written) -> None:
+    """One drug vocabulary: the abbreviation and the common misspelling are methotrexate."""
+    from clinical.medkb import api
+
+    assert api.ingredients_of(written) == ["methotrexate"]
 
 
 def test_methotrexate_without_fever_is_not_flagged(ask) -> None:
@@ -320,11 +337,15 @@ def test_a_second_drug_of_an_ordered_class_is_avoided(ask, order, product) -> No
     assert reason["severity"] == "avoid" and order in reason["text"]
 
 
-def test_a_second_antihistamine_on_top_of_an_order_is_a_caution(ask) -> None:
+def test_a_second_antihistamine_on_top_of_an_order_is_avoided(ask) -> None:
+    """Duplicate by class (labels: 不能同时服用与本品成份相似的其他抗过敏药): loratadine on top of
+    prescribed cetirizine is ``avoid`` and never recommended, the order named in the reason."""
     a = ask(["开瑞坦"], symptoms=["打喷嚏"], current_medications=["西替利嗪片 10mg qd"])
     item = a["items"][0]
-    assert item["verdict"] == "recommended"
-    assert "duplicate_ingredient" in codes(item, "caution")
+    assert item["verdict"] == "avoid", item
+    reason = next(r for r in item["reasons"] if r["code"] == "duplicate_ingredient")
+    assert reason["severity"] == "avoid" and "西替利嗪片 10mg qd" in reason["text"]
+    assert "请先咨询医生或药师" not in a["advice"]
 
 
 def test_low_dose_aspirin_order_is_no_analgesic_duplicate(ask) -> None:
@@ -339,3 +360,15 @@ def test_low_dose_aspirin_order_is_no_analgesic_duplicate(ask) -> None:
     items = by_input(a)
     assert items["泰诺林"]["verdict"] == "recommended"
     assert "interaction" in codes(items["芬必得"], "avoid")
+
+
+def test_no_medication_advice_when_nothing_was_recommended(ask) -> None:
+    """ "用药期间多喝水" only follows a recommendation; with nothing suitable in the cabinet the
+    patient still gets the safety net (worse or new symptoms → see a doctor)."""
+    a = ask(["蒙脱石散"], symptoms=["头痛"])
+    assert not any(i["verdict"] == "recommended" for i in a["items"])
+    assert "用药期间" not in a["advice"]
+    assert "如症状加重" in a["advice"] and "请及时就医" in a["advice"]
+    b = ask(["泰诺林"], symptoms=["头痛"])
+    assert b["items"][0]["verdict"] == "recommended"
+    assert "用药期间多喝水" in b["advice"]

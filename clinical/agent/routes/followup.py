@@ -207,6 +207,13 @@ PATIENT_WORDING: dict[str, tuple[re.Pattern[str] | None, str]] = {
         "您漏用了{kept}：请不要自行加倍补用，医生会联系您核对剂量",
     ),
     "adherence-stopped": (None, "您反映没有按医嘱服药：请不要自行停药或改变剂量，医生会联系您"),
+    # #15 safety net: the care team keeps the quoted words ("患者报告的不适未能自动识别：…"); the
+    # patient hears that a person will read them (AM-Med safety policy, timeframes.yaml
+    # ``unrecognised_patient``: human review within 24 h, 120 if worse).
+    "symptom-unrecognised": (
+        None,
+        "我们已把您的留言转给您的随访医护团队，他们会在24小时内联系您；如果情况加重，请立即拨打120",
+    ),
 }
 # A rule text this table does not know but that tells someone to change a medicine gets the
 # generic patient sentence, never its own words (the patient must not act on it alone).

@@ -269,9 +269,14 @@ _PHRASE_KINDS = ("reassuring_phrases", "courtesy_phrases", "qualifier_phrases")
 
 @cache
 def _phrases() -> tuple[tuple[str, str], ...]:
-    """(phrase, kind) of symptoms.yaml's phrase lists, longest first."""
+    """(phrase, kind) of symptoms.yaml's phrase lists and resolving courses, longest first."""
     data = load("symptoms")
     rows = [(normalise(w), kind) for kind in _PHRASE_KINDS for w in data.get(kind, [])]
+    rows += [  # a resolving course: "睡一觉就好了", "一会儿就止住了" (symptoms.yaml)
+        (normalise(lead + end), "qualifier_phrases")
+        for lead in data.get("resolving_leads", [])
+        for end in data.get("resolving_endings", [])
+    ]
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
 

@@ -556,7 +556,7 @@ def _advice(
     if not chosen and not urgency:
         parts.append("您药箱中没有适合目前情况的药品，建议咨询医生或药师。")
     if not urgency:
-        parts.append(
-            "用药期间多喝水、注意休息；如症状加重、出现新的症状，或发热超过3天，请及时就医。"
-        )
+        # medication advice only follows a recommendation; the safety net always
+        lead = "用药期间多喝水、注意休息；" if chosen else ""
+        parts.append(f"{lead}如症状加重、出现新的症状，或发热超过3天，请及时就医。")
     return "".join(parts)
