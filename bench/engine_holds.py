@@ -29,9 +29,9 @@ fields (no DB writes, nothing is delivered):
 - ``controls``: a few known-unsafe texts that MUST be held; the script exits 1 when one is
   released (so the bench cannot silently stop measuring).
 
-Patient contexts: inline vignettes become a ``clinical.monitor.context.PatientContext``
-with the fields ``PatientContext.from_record`` fills from FHIR (age, sex, allergies,
-conditions, medications as name + dosage text); follow-up vignettes go through
+Patient contexts: inline vignettes go through the one inline-patient schema and the one
+``clinical.knowledge.patient.PatientContext`` (``inline_context``), exactly as
+``POST /monitor/check`` builds them; follow-up vignettes go through
 ``from_stored`` (the record-reading half of ``from_record``) on their in-memory ``PatientRecord``. Cases without an age (diet
 cases) get the age 50 (the training adapter's generic adult), because an unknown age holds
 any stated dose by design. A hold only for ``monitor.check_timeout`` (latency on a busy
@@ -140,28 +140,38 @@ def inline_context(
     breastfeeding: bool | None = None,
     pregnant: bool | None = None,
 ) -> Any:
-    """A monitor PatientContext with the fields ``from_record`` would fill, plus the weight,
-    pregnancy and breastfeeding the engine itself was given (issue #16: the monitor checks a
-    child's dose per kg and a drug in pregnancy only with them)."""
-    from clinical.monitor.context import Medication, PatientContext
+    """The monitor's context for an inline vignette, built the way ``POST /monitor/check``
+    builds one: the one inline-patient schema (``clinical.knowledge.serializers``) and the
+    one ``clinical.knowledge.patient.PatientContext``, then the monitor's view of it
+    (``PatientContext.from_knowledge``). A medicine written ``name dosage`` is sent as
+    ``{text: name, dosage}``, as a FHIR order's text and sig arrive. The weight, pregnancy and
+    breastfeeding the engine itself was given go with it (issue #16: the monitor checks a
+    child's dose per kg and a drug in pregnancy only with them). A vignette the schema
+    refuses raises (the bench must not measure a context no endpoint would build)."""
+    from clinical.knowledge.patient import PatientContext as SharedContext
+    from clinical.monitor.context import PatientContext
 
     meds = []
     for m in medications or []:
         text = m.get("text", "") if isinstance(m, dict) else str(m)
         name, _, dosage = text.partition(" ")
-        meds.append(Medication(name=name, dosage=dosage))
-    return PatientContext(
-        patient_id=case_id,
-        age_years=float(age) if age is not None else None,
-        sex=sex,
-        allergies=[a for a in allergies or [] if a and a != "无"],
-        conditions=list(conditions or []),
-        medications=meds,
-        weight_kg=weight_kg,
-        pregnant=True if pregnancy_weeks else pregnant,
-        pregnancy_weeks=pregnancy_weeks,
-        breastfeeding=breastfeeding,
-    )
+        meds.append({"text": name, "dosage": dosage} if dosage else {"text": name})
+    inline: dict[str, Any] = {
+        "id": case_id[:64],
+        "age_years": float(age) if age is not None else None,
+        "sex": sex or None,
+        "allergies": [a for a in allergies or [] if a and a != "无"],
+        "conditions": list(conditions or []),
+        "current_medications": meds,
+        "weight_kg": weight_kg,
+        "pregnant": pregnant,
+        "pregnancy_weeks": pregnancy_weeks,
+        "breastfeeding": breastfeeding,
+    }
+    shared = SharedContext.from_inline({k: v for k, v in inline.items() if v not in (None, [])})
+    ctx = PatientContext.from_knowledge(shared)
+    ctx.patient_id = case_id
+    return ctx
 
 
 # --- guidance -------------------------------------------------------------------------------------

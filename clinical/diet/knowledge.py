@@ -94,22 +94,6 @@ class Allergen:
 
 
 @dataclass(frozen=True)
-class LabCondition:
-    """A lab result that implies a condition (e.g. eGFR < 60 → CKD) when its unit matches."""
-
-    loinc: str
-    label_zh: str
-    units: tuple[str, ...]
-    comparator: str  # "<" or ">"
-    threshold: float
-    condition: str
-    source: str
-
-    def matches(self, value: float) -> bool:
-        return value < self.threshold if self.comparator == "<" else value > self.threshold
-
-
-@dataclass(frozen=True)
 class Rule:
     """One sourced rule: a subject (ingredient/class/condition/allergen) × a food category."""
 
@@ -133,7 +117,6 @@ class KnowledgeBase:
     allergens: dict[str, Allergen]
     non_food_allergens: tuple[str, ...]
     rules: list[Rule]
-    lab_conditions: list[LabCondition] = field(default_factory=list)
     # derived indexes
     food_index: dict[str, Food] = field(default_factory=dict)
     medicine_index: dict[str, MedicineEntry] = field(default_factory=dict)
@@ -318,17 +301,7 @@ def load() -> KnowledgeBase:
             if c not in categories:
                 raise KnowledgeError(f"foods.csv {food.name}: unknown category {c}")
 
-    labs = [
-        LabCondition(
-            lc.loinc, lc.label_zh, lc.units, lc.comparator, lc.threshold, lc.condition, lc.source
-        )
-        for lc in kc.lab_conditions()
-    ]
-    for lab in labs:
-        if lab.condition not in conditions:
-            raise KnowledgeError(f"lab_conditions.csv {lab.loinc}: unknown condition")
-
-    kb = KnowledgeBase(categories, foods, medicines, conditions, allergens, non_food, rules, labs)
+    kb = KnowledgeBase(categories, foods, medicines, conditions, allergens, non_food, rules)
     kb.ancestors = _ancestors(categories)
     kb.ancestors[ANY_FOOD] = frozenset({ANY_FOOD})
     for food in foods:

@@ -1,6 +1,7 @@
 """The one condition table (issue #23): keys with Chinese terms, SNOMED CT codes and ICD-10
 prefixes (``data/conditions.csv``), and conditions derived from labs
-(``data/lab_conditions.csv``: eGFR, potassium, uric acid).
+(``data/lab_conditions.csv``: eGFR, potassium, uric acid, INR; a row may hold only while the
+patient is, or is not, on a drug class: INR above the VKA range on a vitamin-K antagonist).
 
 Invariant: a condition is recognised the same way by every consumer: an exact SNOMED CT
 code, an ICD-10 code under one of the key's prefixes, or one of its Chinese/English terms
@@ -9,11 +10,11 @@ in the text. Every row carries its source.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from clinical.knowledge.drugs import fold, read_csv, split
+from clinical.knowledge.drugs import KnowledgeError, canonical_class, fold, read_csv, split
 
 SNOMED = "http://snomed.info/sct"
 ICD10_SYSTEMS = ("http://hl7.org/fhir/sid/icd-10", "http://hl7.org/fhir/sid/icd-10-cn")
@@ -34,10 +35,11 @@ class LabCondition:
     loinc: str
     label_zh: str
     units: tuple[str, ...]
-    comparator: str  # "<" or ">"
+    comparator: str  # "<", "<=", ">" or ">="
     threshold: float
     condition: str
     source: str
+    when_on: str = ""  # "" always; "class:x" only on class x; "!class:x" only when not on it
 
 
 @lru_cache(maxsize=1)
@@ -59,18 +61,36 @@ def conditions() -> dict[str, Condition]:
 def lab_conditions() -> tuple[LabCondition, ...]:
     out = []
     for r in read_csv("lab_conditions.csv"):
-        out.append(
-            LabCondition(
-                r["loinc"],
-                r["label_zh"],
-                tuple(split(r["units"])),
-                r["comparator"],
-                float(r["threshold"]),
-                r["condition"],
-                r["source"],
-            )
+        row = LabCondition(
+            r["loinc"],
+            r["label_zh"],
+            tuple("" if u == NO_UNIT else u for u in split(r["units"])),
+            r["comparator"],
+            float(r["threshold"]),
+            r["condition"],
+            r["source"],
+            r["when_on"],
         )
+        if row.comparator not in _COMPARE:
+            raise KnowledgeError(f"lab_conditions.csv {row.loinc}: comparator {row.comparator!r}")
+        if row.condition not in conditions():
+            raise KnowledgeError(f"lab_conditions.csv {row.loinc}: unknown {row.condition}")
+        target = row.when_on.lstrip("!")
+        if row.when_on and not (
+            target.startswith("class:") and canonical_class(target[6:]) is not None
+        ):
+            raise KnowledgeError(f"lab_conditions.csv {row.loinc}: when_on {row.when_on!r}")
+        out.append(row)
     return tuple(out)
+
+
+NO_UNIT = "(none)"  # a dimensionless result sent without a unit (INR)
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "<": lambda v, t: v < t,
+    "<=": lambda v, t: v <= t,
+    ">": lambda v, t: v > t,
+    ">=": lambda v, t: v >= t,
+}
 
 
 def _fold(text: str) -> str:
@@ -111,13 +131,29 @@ def condition_keys(codings: Iterable[tuple[str, str]] = (), texts: Iterable[str]
     return out
 
 
-def lab_condition(loinc: str, value: float, unit: str) -> str | None:
-    """The condition a lab result implies (eGFR 45 mL/min/1.73m2 → ckd), or None."""
+def lab_condition_row(
+    loinc: str, value: float, unit: str, on: Callable[[str], bool] | None = None
+) -> LabCondition | None:
+    """The ``lab_conditions.csv`` row a lab result meets (eGFR 45 mL/min/1.73m2 → ckd), or
+    None. ``on(cls)`` says whether the patient takes a drug class (``class:x``); a row that
+    names one holds only when it is (``class:x``) or is not (``!class:x``) taken. Without
+    ``on`` nothing is taken."""
     for lc in lab_conditions():
         if lc.loinc != loinc or unit not in lc.units:
             continue
-        if (lc.comparator == "<" and value < lc.threshold) or (
-            lc.comparator == ">" and value > lc.threshold
-        ):
-            return lc.condition
+        if not _COMPARE[lc.comparator](value, lc.threshold):
+            continue
+        if lc.when_on:
+            taking = bool(on and on(lc.when_on.lstrip("!")))
+            if taking == lc.when_on.startswith("!"):
+                continue
+        return lc
     return None
+
+
+def lab_condition(
+    loinc: str, value: float, unit: str, on: Callable[[str], bool] | None = None
+) -> str | None:
+    """The condition key a lab result implies (``lab_condition_row``), or None."""
+    row = lab_condition_row(loinc, value, unit, on)
+    return row.condition if row else None

@@ -16,7 +16,9 @@ Clinical invariants:
   count and are flagged (``unconfirmed``); an inactive/resolved/remission one does not count;
   an unknown status counts (what we do not understand is never benign);
 - the latest result of each lab in ``data/lab_conditions.csv`` adds its condition (eGFR 25 →
-  ckd) only when its unit is one the row names (no guessed conversion);
+  ckd) only when its unit is one the row names (no guessed conversion); a row may hold only
+  on (or off) a drug class: INR > 3.0 on a vitamin-K antagonist is ``over_anticoagulation``,
+  INR ≥ 1.5 without one is a coagulopathy (``bleeding_disorder``);
 - the weight is the latest body weight in kg (g converted; any other unit is left out);
 - age is computed by ONE helper (``age_years``) on the patient's own calendar: the date in the
   patient's time zone (FHIR ``Patient.extension`` timezone, else the site's ``TIME_ZONE``), not
@@ -52,7 +54,7 @@ BAD_OBSERVATION = frozenset({"entered-in-error", "cancelled", "registered"})
 DONE_PROCEDURE = frozenset({"completed", "in-progress", ""})
 
 WEIGHT_LOINC = ("29463-7", "3141-9")  # body weight; body weight measured
-INR_LOINC = ("6301-6", "34714-6")
+INR_LOINC = ("6301-6", "34714-6", "46418-0")
 GESTATIONAL_AGE_LOINC = ("49051-6", "11884-4", "18185-9")  # gestational age in weeks
 PREGNANCY_STATUS_LOINC = "82810-3"  # answers LA15173-0 pregnant, LA26683-5 not pregnant
 PREGNANT_ANSWERS = {"LA15173-0": True, "LA26683-5": False}
@@ -495,17 +497,30 @@ def wanted_observation_codes() -> list[str]:
     return sorted(f"{LOINC}|{c}" for c in codes)
 
 
-def _lab_condition(lab: Lab) -> ConditionFact | None:
-    key = kc.lab_condition(lab.loinc, lab.value, lab.unit)
-    if key is None:
+def _taking(orders: Iterable[Order], cls: str) -> bool:
+    """Whether any of these orders is of ``class:x`` (or an ingredient key)."""
+    target = cls[6:] if cls.startswith("class:") else cls
+    return any(
+        target in o.ingredients or kd.medication_in_class(o.search_text, target, o.atc)
+        for o in orders
+    )
+
+
+def _lab_condition(lab: Lab, orders: Iterable[Order] = ()) -> ConditionFact | None:
+    """The condition a lab result implies (``lab_conditions.csv``), worded for every reader:
+    ``抗凝过度：国际标准化比值（INR） 4.2 {INR}（2026-11-27）``. Rows that depend on a drug
+    class (INR above the VKA range) read the patient's orders."""
+    orders = tuple(orders)
+    row = kc.lab_condition_row(lab.loinc, lab.value, lab.unit, lambda c: _taking(orders, c))
+    if row is None:
         return None
-    cond = kc.conditions().get(key)  # its name is in ``terms``, so text matching finds it
-    label = next((lc.label_zh for lc in kc.lab_conditions() if lc.loinc == lab.loinc), lab.loinc)
+    cond = kc.conditions().get(row.condition)  # its name is in ``terms``: text matching finds it
     when = f"（{lab.at.date().isoformat()}）" if lab.at else ""
+    shown = f"{row.label_zh} {lab.value:g} {lab.unit}".rstrip()
     return ConditionFact(
-        text=f"{label} {lab.value:g} {lab.unit}{when}",
-        terms=(f"{cond.name_zh if cond else key}：{label} {lab.value:g} {lab.unit}{when}",),
-        keys=frozenset({key}),
+        text=f"{shown}{when}",
+        terms=(f"{cond.name_zh if cond else row.condition}：{shown}{when}",),
+        keys=frozenset({row.condition}),
         source="lab",
         ref=lab.ref,
     )
@@ -604,7 +619,7 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
             latest[lab.loinc] = lab
     have = {k for c in conditions for k in c.keys}
     for lab in latest.values():
-        fact = _lab_condition(lab)
+        fact = _lab_condition(lab, orders)
         if fact is not None and not fact.keys <= have:
             conditions.append(fact)
             have |= fact.keys
@@ -707,7 +722,7 @@ def from_inline(data: dict[str, Any]) -> PatientContext:
         labs.append(Lab(lab["loinc"], float(lab["value"]), lab.get("unit") or "", when))
     have = {k for c in conditions for k in c.keys}
     for lab in labs:
-        fact = _lab_condition(lab)
+        fact = _lab_condition(lab, orders)
         if fact is not None and not fact.keys <= have:
             conditions.append(fact)
             have |= fact.keys

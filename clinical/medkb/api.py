@@ -239,6 +239,10 @@ class PatientContext:
     current_medications: list[str] = field(default_factory=list)
     recent_surgery_days: float | None = None  # days since the latest surgery, if known
     condition_keys: frozenset[str] = frozenset()
+    # counted although their verification status is unconfirmed/provisional/differential:
+    # honoured like confirmed ones, and named wherever they decide an answer
+    unconfirmed_allergies: list[str] = field(default_factory=list)
+    unconfirmed_conditions: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def from_record(cls, patient_id: str, today: date | None = None) -> PatientContext | None:
@@ -276,6 +280,8 @@ class PatientContext:
             current_medications=list(dict.fromkeys(ctx.medication_texts)),
             recent_surgery_days=ctx.recent_surgery_days,
             condition_keys=ctx.condition_keys,
+            unconfirmed_allergies=[a.search_text for a in ctx.allergies if a.unconfirmed],
+            unconfirmed_conditions={c.search_text: c.keys for c in ctx.conditions if c.unconfirmed},
         )
 
 
@@ -304,6 +310,36 @@ def check_patient(ingredient_keys: list[str], patient_context: PatientContext) -
     kb_ = get_kb()
     keys = [k for k in dict.fromkeys(ingredient_keys) if k in kb_.ingredients]
     return run_all(kb_, keys, build_profile(kb_, patient_context))
+
+
+def unconfirmed_behind(
+    ingredient_key: str, code: str, patient_context: PatientContext
+) -> list[str]:
+    """The unconfirmed allergies (``code == "allergy"``) or conditions (``"contraindication"``)
+    of the context that on their own give this ingredient a reason of that code: the reason is
+    honoured (never dropped) and these are named so a clinician can confirm or refute them."""
+    out: list[str] = []
+    if code == "allergy":
+        for text in patient_context.unconfirmed_allergies:
+            alone = PatientContext(allergies=[text])
+            if any(r.code == code for r in check_patient([ingredient_key], alone)):
+                out.append(text)
+    elif code == "contraindication":
+        for text, keys in patient_context.unconfirmed_conditions.items():
+            alone = PatientContext(conditions=[text], condition_keys=keys)
+            if any(r.code == code for r in check_patient([ingredient_key], alone)):
+                out.append(text)
+    return out
+
+
+def unconfirmed_note(texts: list[str], code: str) -> str:
+    """``（依据尚未确认的过敏史“青霉素”，仍按过敏处理，请医生核实）`` (empty for none)."""
+    if not texts:
+        return ""
+    what = "过敏史" if code == "allergy" else "诊断"
+    named = "、".join(f"“{t}”" for t in texts)
+    kind = "过敏" if code == "allergy" else "该诊断"
+    return f"（依据尚未确认的{what}{named}，仍按{kind}处理，请医生核实）"
 
 
 def check_text(text: str, patient_context: PatientContext) -> list[tuple[Mention, list[Reason]]]:

@@ -78,6 +78,13 @@ class ReasonSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=["avoid", "caution"])
     text = serializers.CharField()
     source = serializers.CharField()
+    unconfirmed = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="the unconfirmed (unconfirmed/provisional/differential) allergies or "
+        "conditions of the record this reason rests on: still honoured; a clinician should "
+        "confirm or refute them",
+    )
 
 
 class DoseSerializer(serializers.Serializer):
@@ -132,6 +139,15 @@ class SeeDoctorSerializer(serializers.Serializer):
     )
 
 
+class UnconfirmedSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["allergy", "condition"])
+    text = serializers.CharField(help_text="as recorded")
+    honoured_for = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="products this answer avoided or cautioned because of it",
+    )
+
+
 class GuidanceResponseSerializer(serializers.Serializer):
     items = ItemSerializer(many=True)
     advice = serializers.CharField()
@@ -142,4 +158,10 @@ class GuidanceResponseSerializer(serializers.Serializer):
         child=serializers.CharField(),
         required=False,
         help_text="concepts of the shared symptom lexicon read in ``symptoms``",
+    )
+    unconfirmed = UnconfirmedSerializer(
+        many=True,
+        required=False,
+        help_text="allergies and conditions of the stored record whose verification status "
+        "is unconfirmed: counted as if confirmed (never dropped), listed so they are seen",
     )

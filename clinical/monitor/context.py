@@ -53,6 +53,10 @@ class PatientContext:
     pregnancy_weeks: float | None = None
     breastfeeding: bool | None = None
     weight_kg: float | None = None
+    # Allergies and conditions counted although unconfirmed (their texts; conditions with
+    # their shared keys): honoured, and named in the reason they give (issue #23)
+    unconfirmed_allergies: list[str] = field(default_factory=list)
+    unconfirmed_conditions: dict[str, frozenset[str]] = field(default_factory=dict)
     # Facts the checks derive from this context (its orders through the KB, the KB's patient
     # reasons per ingredient), computed once per context and shared by every message checked
     # against it: a batch of reminders checks one context per patient, not one per message.
@@ -74,6 +78,8 @@ class PatientContext:
             pregnancy_weeks=ctx.pregnancy_weeks,
             breastfeeding=ctx.breastfeeding,
             weight_kg=ctx.weight_kg,
+            unconfirmed_allergies=[a.search_text for a in ctx.allergies if a.unconfirmed],
+            unconfirmed_conditions={c.search_text: c.keys for c in ctx.conditions if c.unconfirmed},
         )
 
     @classmethod

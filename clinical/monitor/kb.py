@@ -474,9 +474,16 @@ def _patient_reasons(key: str, patient) -> list[PatientReason]:
             pregnant=bool(getattr(patient, "pregnant", None)),
             pregnancy_weeks=getattr(patient, "pregnancy_weeks", None),
             breastfeeding=bool(getattr(patient, "breastfeeding", None)),
+            unconfirmed_allergies=list(getattr(patient, "unconfirmed_allergies", ())),
+            unconfirmed_conditions=dict(getattr(patient, "unconfirmed_conditions", {})),
         )
         out = [
-            PatientReason(r.code, _severity(r.code, r.severity), r.text, r.source)
+            PatientReason(
+                r.code,
+                _severity(r.code, r.severity),
+                r.text + api.unconfirmed_note(api.unconfirmed_behind(key, r.code, ctx), r.code),
+                r.source,
+            )
             for r in api.check_patient([key], ctx)
             if r.code in _REASON_CODES
         ]

@@ -12,6 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from ammed_fhir import store
 from ammed_fhir.summary import _quantity, _text
+from clinical.knowledge.patient import PatientContext
 from clinical.workspace import patients
 
 TIMELINE_LIMIT = 150
@@ -31,6 +32,15 @@ def _when(value: Any) -> dt.datetime | None:
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
+
+
+def _marked(resource: dict[str, Any], unconfirmed: set[str]) -> str:
+    """A diagnosis or allergy as written, with ``（未确认）`` when the shared patient context
+    counts it although its verification status is unconfirmed/provisional/differential (the
+    engines still honour it; the clinician should confirm or refute it)."""
+    text = _text(resource.get("code"))
+    ref = f"{resource.get('resourceType', '')}/{resource.get('id', '')}"
+    return f"{text}（未确认）" if ref in unconfirmed else text
 
 
 def summary(patient_id: str, now: dt.datetime | None = None) -> dict[str, Any] | None:
@@ -61,18 +71,19 @@ def summary(patient_id: str, now: dt.datetime | None = None) -> dict[str, Any] |
                 "low": ratio is not None and ratio < 0.8,
             }
         )
-    age = patients.age_years(p.get("birthDate", ""))
+    ctx = PatientContext.from_record(record, now=now)
+    unconfirmed = {f.ref for f in (*ctx.conditions, *ctx.allergies) if f.unconfirmed}
     return {
         "id": patient_id,
         "name": patients._name(p) or patient_id,
         "sex": patients.GENDER_ZH.get(p.get("gender", ""), "性别不详"),
-        "age": "年龄不详" if age is None else f"{age} 岁",
-        "diagnoses": [_text(c.get("code")) for c in record.conditions],
+        "age": patients.age_label(p, now),
+        "diagnoses": [_marked(c, unconfirmed) for c in record.conditions],
         "procedures": [
             f"{_text(pr.get('code'))} {str(pr.get('performedDateTime', ''))[:10]}".strip()
             for pr in record.procedures
         ],
-        "allergies": [_text(a.get("code")) for a in record.allergies] or ["无记录"],
+        "allergies": [_marked(a, unconfirmed) for a in record.allergies] or ["无记录"],
         "orders": orders,
         "record": record,
     }

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.utils import timezone
 
 from ammed_fhir.models import Resource
+from clinical.knowledge.patient import patient_age
 
 GENDER_ZH = {"male": "男", "female": "女", "other": "其他", "unknown": "未知"}
 
@@ -18,22 +18,19 @@ def _name(patient: dict[str, Any]) -> str:
     return first.get("text") or first.get("family", "") + "".join(first.get("given", []))
 
 
-def age_years(birth: str, today: date | None = None) -> int | None:
-    try:
-        born = date.fromisoformat(str(birth)[:10])
-    except (TypeError, ValueError):
-        return None
-    today = today or timezone.localdate()
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+def age_label(patient: dict[str, Any], now: Any = None) -> str:
+    """``67 岁`` (completed years on the patient's own calendar and time zone, by the one age
+    helper ``clinical.knowledge.patient.patient_age``), or ``年龄不详``."""
+    age = patient_age(patient, now)
+    return "年龄不详" if age is None else f"{int(age)} 岁"
 
 
 def brief(patient: dict[str, Any] | None, patient_id: str) -> str:
     """``张伟，男，67 岁`` (or the id when the Patient is not stored)."""
     if not patient:
         return f"患者 {patient_id}"
-    age = age_years(patient.get("birthDate", ""))
     parts = [_name(patient) or patient_id, GENDER_ZH.get(patient.get("gender", ""), "性别不详")]
-    parts.append("年龄不详" if age is None else f"{age} 岁")
+    parts.append(age_label(patient))
     return "，".join(parts)
 
 

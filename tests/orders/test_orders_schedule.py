@@ -371,3 +371,44 @@ def test_fresh_bulk_insert_falls_back_when_a_key_exists(people) -> None:
     bulk_insert_reminders([row], fresh=True)
     bulk_insert_reminders([row, ("dose-x-2", PID, "mr-p", "药", "1片", "", NOW)], fresh=True)
     assert sorted(DoseReminder.objects.values_list("key", flat=True)) == ["dose-x-1", "dose-x-2"]
+
+
+def _sql(fn) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_the_routine_and_the_record_are_read_once_per_patient_batch(people) -> None:
+    """Re-planning a patient's orders reads their routine and record once, not per order:
+    N orders cost the queries of 1 plus a fixed number per further order (its own rows)."""
+    from clinical.orders.services.schedule import sync_patient
+
+    PatientRoutine.objects.create(patient_id=PID, breakfast_time=dt.time(7, 30))
+    store.write(med_request("mr-q1", "阿托伐他汀钙片 20mg qn 口服"))
+    sync_patient(PID, now=NOW)  # first plan (creates the schedule rows)
+    one = _sql(lambda: sync_patient(PID, now=NOW))
+    for rid in ("mr-q2", "mr-q3", "mr-q4"):
+        store.write(med_request(rid, "苯磺酸氨氯地平片 5mg 每日1次 晨起口服"))
+    sync_patient(PID, now=NOW)
+    four = _sql(lambda: sync_patient(PID, now=NOW))
+
+    def reads(sql: list[str], what: str) -> int:
+        return sum(what in q and q.lstrip().upper().startswith("SELECT") for q in sql)
+
+    assert reads(one, '"orders_patientroutine"') == reads(four, '"orders_patientroutine"') == 1
+    record = "\"resource_type\" IN ('Patient', 'Condition'"
+    assert reads(one, record) == reads(four, record) == 1
+    per_order = (len(four) - len(one)) / 3
+    assert per_order == PER_ORDER_QUERIES, (len(one), len(four))
+    single = _sql(lambda: sync_order("mr-q1", now=NOW))  # alone: reads routine and record
+    assert len(single) == SINGLE_ORDER_QUERIES
+
+
+# Before the batch read (#23 review) a patient batch cost 11 queries per order and one order
+# alone 9: the routine and the record were each read twice per order.
+PER_ORDER_QUERIES = 7
+SINGLE_ORDER_QUERIES = 8

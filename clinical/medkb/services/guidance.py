@@ -459,6 +459,7 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
             "unrecognised": [],
         }
     out_items = [_item_dict(kb, it) for it in items]
+    unconfirmed = _mark_unconfirmed(items, out_items, req.patient)
     sources: list[str] = []
     for it in items:
         for r in it.reasons:
@@ -477,7 +478,45 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
         "sources": sources,
         "symptoms_understood": sorted(symptom_keys),
         "symptom_concepts": list(reading.concepts),
+        "unconfirmed": unconfirmed,
     }
+
+
+def _mark_unconfirmed(
+    items: list[_Item], out_items: list[dict[str, Any]], patient: api.PatientContext
+) -> list[dict[str, Any]]:
+    """Name the unconfirmed allergies and conditions the answer still honoured: each allergy
+    or contraindication reason they alone give gets ``unconfirmed`` (their words) and a note
+    in its text; the answer lists every unconfirmed fact of the record with the products it
+    decided (an integrator shows them, a clinician confirms or refutes them)."""
+    decided: dict[tuple[str, str], list[str]] = {}
+    for it, out in zip(items, out_items, strict=True):
+        if it.product is None:
+            continue
+        for reason, shown in zip(it.reasons, out["reasons"], strict=True):
+            if reason.code not in ("allergy", "contraindication") or not reason.ingredient:
+                continue
+            texts = api.unconfirmed_behind(reason.ingredient, reason.code, patient)
+            if texts:
+                shown["unconfirmed"] = texts
+                shown["text"] += api.unconfirmed_note(texts, reason.code)
+                for t in texts:
+                    names = decided.setdefault((reason.code, t), [])
+                    if it.product.name not in names:
+                        names.append(it.product.name)
+    facts = [("allergy", t) for t in patient.unconfirmed_allergies] + [
+        ("condition", t) for t in patient.unconfirmed_conditions
+    ]
+    return [
+        {
+            "kind": kind,
+            "text": text,
+            "honoured_for": decided.get(
+                ("allergy" if kind == "allergy" else "contraindication", text), []
+            ),
+        }
+        for kind, text in facts
+    ]
 
 
 def _item_dict(kb: KnowledgeBase, it: _Item) -> dict[str, Any]:

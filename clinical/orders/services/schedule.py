@@ -179,17 +179,44 @@ def _parse_cached(text: str):  # hospitals repeat the same sigs; never mutated
     return parse_sig(text)
 
 
+@dataclass(frozen=True)
+class PatientInputs:
+    """What planning reads of one patient, read once for all their orders (one routine query,
+    one record query): the routine (its time zone is the patient's calendar), the one shared
+    patient context on that calendar, and the procedure and condition text class rules read."""
+
+    patient_id: str
+    routine: Routine
+    context: knowledge_patient.PatientContext | None
+    context_text: str
+
+
+def patient_inputs(patient_id: str, now: dt.datetime | None = None) -> PatientInputs:
+    """Read a patient's routine and record once (two queries) and build what planning needs:
+    the context is on the routine's time zone when they have one, else the record's, else
+    the site's."""
+    row = PatientRoutine.objects.filter(patient_id=patient_id).first()
+    record = knowledge_patient.context_records([patient_id]).get(patient_id)
+    context = (
+        knowledge_patient.PatientContext.from_record(
+            record, now=now, tz=(row.timezone or None) if row else None
+        )
+        if record is not None
+        else None
+    )
+    text = (
+        json.dumps(record.procedures + record.conditions, ensure_ascii=False)
+        if record is not None
+        else ""
+    )
+    return PatientInputs(patient_id, Routine.of(row) if row else Routine(), context, text)
+
+
 def patient_context(
     patient_id: str, now: dt.datetime | None = None
 ) -> knowledge_patient.PatientContext | None:
-    """The one shared patient context as orders see it: on the patient's own calendar (their
-    routine's time zone when they have one, else their record's, else the site's)."""
-    tz = (
-        PatientRoutine.objects.filter(patient_id=patient_id)
-        .values_list("timezone", flat=True)
-        .first()
-    )
-    return knowledge_patient.PatientContext.for_patient(patient_id, now=now, tz=tz or None)
+    """The one shared patient context as orders see it (``patient_inputs``' context)."""
+    return patient_inputs(patient_id, now).context
 
 
 def plan_order(
@@ -283,11 +310,6 @@ def instruction_label(dosage: dict[str, Any], only: str | None = None) -> str:
     return "，".join(p for p in parts if p)
 
 
-def routine_for(patient_id: str) -> Routine:
-    row = PatientRoutine.objects.filter(patient_id=patient_id).first()
-    return Routine.of(row) if row else Routine()
-
-
 @lru_cache(maxsize=65536)
 def _order_digest(request_id: str, fingerprint: str) -> str:
     return hashlib.sha256(f"{request_id}|{fingerprint}".encode()).hexdigest()[:28]
@@ -349,14 +371,6 @@ def planned_reminders(
     ]
 
 
-def _context_text(patient_id: str) -> str:
-    """Procedure and condition text of a patient (for class rules such as 'after a stent')."""
-    record = store.patient_record(patient_id)
-    if record is None:
-        return ""
-    return json.dumps(record.procedures + record.conditions, ensure_ascii=False)
-
-
 _SCHEDULE_FIELDS = [
     "patient_id",
     "version_id",
@@ -392,18 +406,25 @@ def _schedule_fields(
 
 
 @transaction.atomic
-def sync_order(request_id: str, now: dt.datetime | None = None) -> OrderSchedule | None:
-    """Re-plan one MedicationRequest and make its future doses match (idempotent)."""
+def sync_order(
+    request_id: str, now: dt.datetime | None = None, inputs: PatientInputs | None = None
+) -> OrderSchedule | None:
+    """Re-plan one MedicationRequest and make its future doses match (idempotent).
+
+    ``inputs``: the patient's ``patient_inputs``, when the caller re-plans several of their
+    orders (read once for the batch; ignored when the order names another patient)."""
     now = now or timezone.now()
     mr = store.read("MedicationRequest", request_id)
     if mr is None:
         cancel_future(request_id, now)
         return None
     patient_id = reference_id(mr.get("subject"), "Patient")
-    context = patient_context(patient_id, now) if patient_id else None
+    if patient_id and (inputs is None or inputs.patient_id != patient_id):
+        inputs = patient_inputs(patient_id, now)
+    context = inputs.context if patient_id and inputs else None
     plan = plan_order(
         mr,
-        _context_text(patient_id) if patient_id else "",
+        inputs.context_text if patient_id and inputs else "",
         context.age_years if context else None,
     )
     if not patient_id:
@@ -419,7 +440,8 @@ def sync_order(request_id: str, now: dt.datetime | None = None) -> OrderSchedule
     if status == OrderStatus.SCHEDULED:
         try:
             horizon = dt.timedelta(days=settings.AMMED_REMINDER_HORIZON_DAYS)
-            wanted = planned_reminders(plan, routine_for(patient_id), now, horizon)
+            routine = inputs.routine if inputs else Routine()
+            wanted = planned_reminders(plan, routine, now, horizon)
         except ScheduleError as exc:
             status, plan.issues = OrderStatus.NEEDS_REVIEW, [*plan.issues, str(exc)]
     for attr, value in _schedule_fields(mr, plan, patient_id, status).items():
@@ -485,8 +507,10 @@ def approve_order(request_id: str, user: Any, now: dt.datetime | None = None) ->
 
 def sync_patient(patient_id: str, now: dt.datetime | None = None) -> list[OrderSchedule]:
     """Re-plan every MedicationRequest of a patient (after a routine change, say)."""
+    now = now or timezone.now()
     ids = [mr["id"] for mr in store.search("MedicationRequest", patient_id=patient_id)]
-    return [row for rid in ids if (row := sync_order(rid, now=now)) is not None]
+    inputs = patient_inputs(patient_id, now) if ids else None  # once for all the orders
+    return [row for rid in ids if (row := sync_order(rid, now=now, inputs=inputs)) is not None]
 
 
 def bulk_sync(
