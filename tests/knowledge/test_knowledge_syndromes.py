@@ -54,6 +54,7 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-ssi-spreading": {"words": "伤口红的范围越来越大", "surgery": KNEE},
     "syndrome-hip-fracture": {"words": "摔倒了，髋部疼，站不起来", "age": 80},
     "syndrome-fall-injury": {"words": "摔了一跤，髋部疼", "age": 50},
+    "syndrome-fall-sprain-elderly": {"words": "摔了一跤，扭到腰了", "age": 85},
     "syndrome-head-injury-antithrombotic": {"words": "磕到头了", "meds": ["clopidogrel"]},
     "syndrome-immunosuppressed-fever": {"words": "发烧", "temp": 38.3, "meds": ["methotrexate"]},
     "syndrome-dka": {"words": "血糖很高，呕吐", "conditions": ["diabetes"]},
