@@ -90,6 +90,7 @@ CASES: dict[str, dict[str, Any]] = {
     # post-operative block (ported from h-postop)
     "syndrome-urinary-retention": {"words": "尿不出来", "surgery": KNEE},
     "syndrome-urinary-retention-possible": {"words": "尿不出来"},
+    "syndrome-voiding-difficulty-postop": {"words": "小便费劲", "surgery": KNEE},
     "syndrome-bowel-obstruction": {"words": "肚子胀，不排气，呕吐"},
     "syndrome-postop-abdominal-sepsis": {"words": "肚子痛，发烧", "temp": 38.4, "surgery": COLON},
     "syndrome-ssi-sepsis": {"words": "伤口流脓，发冷打寒战", "surgery": KNEE},
