@@ -257,3 +257,22 @@ def test_the_table_rejects_an_unknown_concept(monkeypatch, tmp_path) -> None:
     finally:
         monkeypatch.undo()
         syndromes.table.cache_clear()
+
+
+def test_the_table_rejects_a_window_that_matches_nothing(monkeypatch, tmp_path) -> None:
+    """A procedure window needs a procedure kind (words/codes), any procedure, or a statement."""
+    bad = tmp_path / "syndromes.yaml"
+    bad.write_text(
+        "windows:\n  after_surgery: {days: 30, source: s}\nrules:\n"
+        "  - {code: x, level: urgent, text: t, clinician: c, source: s,"
+        " when: [{window: after_surgery}]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(syndromes, "DATA", bad)
+    syndromes.table.cache_clear()
+    try:
+        with pytest.raises(syndromes.SyndromeDataError, match="after_surgery: matches nothing"):
+            syndromes.table()
+    finally:
+        monkeypatch.undo()
+        syndromes.table.cache_clear()
