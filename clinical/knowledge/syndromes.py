@@ -15,7 +15,8 @@ Invariants:
   passes (a contradictory pair is read towards danger);
 - a match only adds a reason: the consumer never lowers anything because of it;
 - the table is validated on load: every concept, condition key, drug class, window, vital kind
-  and clause must be known and every rule and window must name a source.
+  and clause must be known, every rule and window must name a source and every window something
+  to match (a procedure kind, any procedure, or a statement concept).
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ _CLAUSES = frozenset(
         "none",
     }
 )
+
+
+# What a window matches on: at least one is required (a window that can never hold is a typo).
+_WINDOW_MATCH = ("any_procedure", "procedure_words", "procedure_codes", "symptoms_any")
 
 
 class SyndromeDataError(ValueError):
@@ -205,6 +210,8 @@ def _validate(data: dict[str, Any]) -> None:
     for name, spec in wins.items():
         if not spec.get("source") or not spec.get("days", 0) > 0:
             raise SyndromeDataError(f"syndromes.yaml window {name}: needs days and a source")
+        if not any(spec.get(k) for k in _WINDOW_MATCH):
+            raise SyndromeDataError(f"syndromes.yaml window {name}: matches nothing")
         if unknown := set(spec.get("symptoms_any", [])) - concepts:
             raise SyndromeDataError(f"syndromes.yaml window {name}: unknown concepts {unknown}")
     seen: set[str] = set()

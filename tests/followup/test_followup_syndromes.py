@@ -284,3 +284,82 @@ def test_the_atypical_acs_rule_for_women_starts_at_50() -> None:
     v = {"id": "acs-woman-young", "age": 38, "sex": "female"}
     out = _assess({**v, "survey": [["症状描述", "下巴疼，出了一身冷汗", 1]]})
     assert "syndrome-acs-atypical-woman" not in _codes(out)
+
+
+# --- post-operative block (#15 task K) ----------------------------------------------------------
+
+
+def test_every_post_operative_window_has_days_a_match_and_a_source() -> None:
+    """h-postop's inline procedure windows are named windows of the shared table."""
+    named = {
+        clause["window"]
+        for row in shared.rules()
+        for clause in _clauses(row["when"])
+        if "window" in clause
+    }
+    for name in ("recent_surgery", "abdominal_surgery", "hip_arthroplasty"):
+        spec = shared.windows()[name]
+        assert name in named and spec["source"] and spec["days"] > 0, name
+        assert spec.get("any_procedure") or spec.get("procedure_words"), name
+
+
+@pytest.mark.parametrize(("days", "fires"), [(29, True), (31, False)])
+def test_abdominal_sepsis_needs_abdominal_surgery_within_30_days(days: int, fires: bool) -> None:
+    out = _assess(
+        {
+            "id": f"sy-po-{days}",
+            "age": 62,
+            "surgery": {"days_ago": days, "text": "乙状结肠切除吻合术", "snomed": "84604002"},
+            "obs": [["temp", 38.4, 1]],
+            "survey": [["症状描述", "肚子痛，发烧", 1]],
+        }
+    )
+    assert ("syndrome-postop-abdominal-sepsis" in _codes(out)) is fires
+    if fires:
+        reason = next(r for r in out["reasons"] if r["code"] == "syndrome-postop-abdominal-sepsis")
+        assert any(e.startswith("Procedure/") for e in reason["evidence"])
+        assert "ASCRS" in reason["source"] and reason["disposition"] == "emergency"
+
+
+def test_abdominal_pain_with_fever_after_knee_surgery_is_not_an_abdominal_leak() -> None:
+    out = _assess(
+        {
+            "id": "sy-po-knee",
+            "age": 62,
+            "surgery": {"days_ago": 5, "text": "右侧全膝关节置换术", "snomed": "609588000"},
+            "obs": [["temp", 38.4, 1]],
+            "survey": [["症状描述", "肚子痛，发烧", 1]],
+        }
+    )
+    assert "syndrome-postop-abdominal-sepsis" not in _codes(out)
+
+
+@pytest.mark.parametrize(
+    ("record", "expect"),
+    [
+        ({}, "urgent"),  # inability to void alone: same-day review
+        ({"meds": [{"atc": "N02AX02", "text": "盐酸曲马多缓释片 100mg"}]}, "emergency"),
+        ({"conditions": [{"snomed": "266569009", "text": "良性前列腺增生"}]}, "emergency"),
+        ({"surgery": {"days_ago": 3, "text": "腹股沟疝修补术", "snomed": "44558001"}}, "emergency"),
+    ],
+)
+def test_urinary_retention_is_an_emergency_with_a_risk_factor(record: dict, expect: str) -> None:
+    out = _assess(
+        {"id": "sy-ur", "age": 70, "sex": "male", **record, "survey": [["症状描述", "尿不出来", 1]]}
+    )
+    assert out["disposition"] == expect
+    assert ("syndrome-urinary-retention" in _codes(out)) is (expect == "emergency")
+
+
+def test_negated_retention_and_returned_bowel_function_are_read_and_benign() -> None:
+    out = _assess(
+        {
+            "id": "sy-po-benign",
+            "age": 70,
+            "surgery": {"days_ago": 4, "text": "右半结肠切除术", "snomed": "82619000"},
+            "obs": [["temp", 36.6, 2]],
+            "survey": [["症状描述", "没有尿不出来，已经放屁了", 1]],
+        }
+    )
+    assert out["disposition"] == "self-care", out["reasons"]
+    assert not {"symptom-unrecognised", "syndrome-urinary-retention"} & _codes(out)

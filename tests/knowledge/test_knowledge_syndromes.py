@@ -30,6 +30,8 @@ RANK = {None: 0, "self-care": 0, "routine": 1, "urgent": 2, "emergency": 3}
 PREGNANCY = {"snomed": "77386006", "text": "妊娠"}
 THYROID = {"days_ago": 3, "text": "甲状腺全切术", "snomed": "13619001"}
 KNEE = {"days_ago": 9, "text": "右侧全膝关节置换术", "snomed": "609588000"}
+COLON = {"days_ago": 5, "text": "乙状结肠切除吻合术", "snomed": "84604002"}
+HIP = {"days_ago": 20, "text": "右侧全髋关节置换术", "snomed": "52734007"}
 
 # rule code → the shared case
 CASES: dict[str, dict[str, Any]] = {
@@ -86,6 +88,30 @@ CASES: dict[str, dict[str, Any]] = {
     "head_injury_elderly": {"words": "磕到头了", "age": 70},
     "rlq_pain_fever": {"words": "右下腹疼", "temp": 38.4},
     "rlq_pain": {"words": "右下腹疼"},
+    # post-operative block (ported from h-postop)
+    "syndrome-urinary-retention": {"words": "尿不出来", "surgery": KNEE},
+    "syndrome-urinary-retention-possible": {"words": "尿不出来"},
+    "syndrome-voiding-difficulty-postop": {"words": "小便费劲", "surgery": KNEE},
+    "syndrome-bowel-obstruction": {"words": "肚子胀，不排气，呕吐"},
+    "syndrome-postop-abdominal-sepsis": {"words": "肚子痛，发烧", "temp": 38.4, "surgery": COLON},
+    "syndrome-ssi-sepsis": {"words": "伤口流脓，发冷打寒战", "surgery": KNEE},
+    "syndrome-wound-evisceration": {"words": "伤口裂开，肠子露出来了"},
+    "syndrome-postop-bleeding-antithrombotic": {
+        "words": "伤口在流血",
+        "meds": ["warfarin"],
+        "surgery": KNEE,
+    },
+    "syndrome-postop-bleeding-haemodynamic": {"words": "伤口在流血，头晕，出冷汗"},
+    "syndrome-postop-wound-bleeding": {"words": "伤口在流血", "surgery": KNEE},
+    "syndrome-postop-haematoma-antithrombotic": {
+        "words": "伤口旁边鼓起一个大包，青紫一大片",
+        "meds": ["warfarin"],
+        "surgery": KNEE,
+    },
+    "syndrome-neck-haematoma-airway": {"words": "脖子肿起来了，喘气有点费劲", "surgery": THYROID},
+    "syndrome-neck-haematoma": {"words": "脖子肿起来了", "surgery": THYROID},
+    "syndrome-hip-fracture-unwitnessed": {"words": "髋部疼，站不起来", "age": 80},
+    "syndrome-hip-dislocation": {"words": "髋部疼，站不起来", "surgery": HIP},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
@@ -97,6 +123,12 @@ NOT_IN_GUIDANCE = {
     # the thyroid-surgery window needs the procedure's name or code; guidance has only its days
     "syndrome-hypocalcaemia-tetany": "needs the procedure (thyroid surgery)",
     "syndrome-hypocalcaemia": "needs the procedure (thyroid surgery)",
+    # the same for the post-operative windows that name the operation (ported from h-postop);
+    # the rules of any recent surgery (recent_surgery, vte_risk) run in guidance
+    "syndrome-postop-abdominal-sepsis": "needs the procedure (abdominal surgery)",
+    "syndrome-neck-haematoma-airway": "needs the procedure (thyroid surgery)",
+    "syndrome-neck-haematoma": "needs the procedure (thyroid surgery)",
+    "syndrome-hip-dislocation": "needs the procedure (hip arthroplasty)",
 }
 NOT_IN_FOLLOWUP = {"prolonged_fever": "follow-up does not know for how many days the fever lasts"}
 FOLLOWUP_ONLY = {
@@ -222,6 +254,25 @@ def test_the_table_rejects_an_unknown_concept(monkeypatch, tmp_path) -> None:
     syndromes.table.cache_clear()
     try:
         with pytest.raises(syndromes.SyndromeDataError, match="no_such_concept"):
+            syndromes.table()
+    finally:
+        monkeypatch.undo()
+        syndromes.table.cache_clear()
+
+
+def test_the_table_rejects_a_window_that_matches_nothing(monkeypatch, tmp_path) -> None:
+    """A procedure window needs a procedure kind (words/codes), any procedure, or a statement."""
+    bad = tmp_path / "syndromes.yaml"
+    bad.write_text(
+        "windows:\n  after_surgery: {days: 30, source: s}\nrules:\n"
+        "  - {code: x, level: urgent, text: t, clinician: c, source: s,"
+        " when: [{window: after_surgery}]}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(syndromes, "DATA", bad)
+    syndromes.table.cache_clear()
+    try:
+        with pytest.raises(syndromes.SyndromeDataError, match="after_surgery: matches nothing"):
             syndromes.table()
     finally:
         monkeypatch.undo()
