@@ -1,0 +1,109 @@
+"""Do real patient utterances with a red flag reach a clinician? (issues #15 and #23)
+
+``bench/lexicon_eval.py`` measures whether the symptom lexicon names the labelled concepts. What a
+patient needs is weaker and more important: that a red flag written in words the lexicon does not
+know still reaches a person, through a concept read at its level or through the safety net
+(unread words go to a clinician within 24 h). This script answers that on the same labelled
+utterances, part by part, with totals only (no ids, no texts; sealed parts stay sealed):
+
+- each utterance becomes one free-text follow-up survey answer of a neutral adult (50 years,
+  no conditions, no medicines, no surgery: the words alone decide) and goes through the
+  follow-up engine in memory;
+- ``red flag → urgent+``: utterances with a labelled urgent/emergency concept whose disposition
+  is urgent or emergency;
+- ``emergency → emergency``: utterances with a labelled emergency-level concept that got
+  emergency (what the lexicon's reading adds over the safety net);
+- ``none → urgent+``: utterances with no labelled red-flag concept that still went to a clinician
+  (real questions are long and often unread; a cost, not a miss).
+
+    python bench/lexicon_triage.py            # every part present
+    python bench/lexicon_triage.py --json OUT
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests" / "followup"))
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ammed_fhir.settings")
+
+import lexicon_eval  # noqa: E402
+
+
+def run() -> dict[str, dict[str, list[int]]]:
+    import django
+
+    django.setup()
+    from django.utils import timezone
+    from followup_vignette_builder import vignette_record
+
+    from clinical.followup.services.engine import assess_record
+    from clinical.followup.services.ruledata import rank
+    from clinical.knowledge import symptoms
+
+    texts = lexicon_eval.utterances()
+    now = timezone.now()
+    out: dict[str, dict[str, list[int]]] = defaultdict(
+        lambda: {"red_flag_urgent": [0, 0], "emergency": [0, 0], "none_urgent": [0, 0]}
+    )
+    rows = lexicon_eval._labels()
+    for i, row in enumerate(rows, 1):
+        text = texts.get(row["id"])
+        if text is None:
+            continue
+        want = {c for c in lexicon_eval._set(row["present"]) if not symptoms.is_context(c)}
+        for word in lexicon_eval._set(row["other"]):
+            want |= {c for c in symptoms.present(word) if not symptoms.is_context(c)}
+        v = {"id": f"u{i}", "age": 50, "survey": [["今日感受", text, 1]]}
+        got = rank(assess_record(vignette_record(v, now), now)["disposition"])
+        part = out[row["split"]]
+        if any(symptoms.at_least(c, "urgent") for c in want):
+            part["red_flag_urgent"][1] += 1
+            part["red_flag_urgent"][0] += got >= rank("urgent")
+        else:
+            part["none_urgent"][1] += 1
+            part["none_urgent"][0] += got >= rank("urgent")
+        if any(symptoms.at_least(c, "emergency") for c in want):
+            part["emergency"][1] += 1
+            part["emergency"][0] += got >= rank("emergency")
+        if i % 100 == 0:
+            print(f"  {i}/{len(rows)} utterances", file=sys.stderr)
+    return dict(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    if not lexicon_eval.SHARED.is_dir():
+        print(f"skipped: {lexicon_eval.SHARED} is not here (the corpora are not shipped)")
+        return 0
+    stats = run()
+    for part in lexicon_eval.PARTS:
+        if part not in stats:
+            continue
+        s = stats[part]
+        cells = [
+            f"{name} {a}/{b} ({a / b:.0%})" if b else f"{name} -"
+            for name, (a, b) in (
+                ("red flag → urgent+", s["red_flag_urgent"]),
+                ("emergency → emergency", s["emergency"]),
+                ("none → urgent+", s["none_urgent"]),
+            )
+        ]
+        print(f"{part}: " + " | ".join(cells))
+    if args.json:
+        args.json.write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
