@@ -194,3 +194,10 @@ def test_follow_up_reads_the_same_crisis_concepts(text: str) -> None:
     found = set(symptoms.present(text)) & CRISIS_KEYS
     assert found, text
     assert found <= known_concepts()
+
+
+@pytest.mark.parametrize(
+    "text", ["没有头痛想死", "想从楼上跳下去，头痛得厉害", "头痛欲裂，真想一了百了"]
+)
+def test_a_crisis_beside_another_symptom_stays_a_crisis(text: str) -> None:
+    assert understand(text).crisis_concepts, text
