@@ -96,6 +96,7 @@ WRITTEN_ODDLY = [
     "想跳樓",
     "我\u200b想\u200b自\u200b杀",
     "想\u200b一\u200b了\u200b百\u200b了",
+    "我\u200e想\u202e自杀",
     "Ｉ ｗａｎｔ ｔｏ ｄｉｅ",
     "I want to die",
     "I don't want to live anymore",

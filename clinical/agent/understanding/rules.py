@@ -14,7 +14,7 @@ from clinical.agent.understanding import lexicon
 from clinical.agent.understanding.schema import Reading, Understanding, UnreadableReading
 from clinical.knowledge import symptoms
 from clinical.knowledge.numbers import Amount, Unreadable, find_amounts, json_number, read_number
-from clinical.knowledge.text import fold
+from clinical.knowledge.text import fold, strip_invisible
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,6 @@ _LABEL = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _KIND_LABELS.items()))
 # Labels that name a measurement (so "血糖很高" is a reading without a number); 发烧 is a symptom.
 _MEASURE_LABELS = {"体温", "血压", "bp", "血糖", "心率", "脉搏", "inr", "国际标准化比值"}
 _FASTING = re.compile(r"(空腹|餐后|饭后)\s*$")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
 
 _CN = "零〇一二两三四五六七八九十百千"
 _NUM = re.compile(rf"[0-9{_CN}](?:[0-9{_CN}]|[.点](?=[0-9{_CN}]))*")
@@ -96,9 +95,9 @@ _QUALITATIVE = re.compile(
 
 
 def _normalise(text: str) -> str:
-    """The shared length-preserving fold (``clinical.knowledge.text``: zero-width dropped
-    first, then full-width → ASCII, lower case, traditional → simplified)."""
-    return fold(_ZERO_WIDTH.sub("", text))
+    """The shared length-preserving fold (``clinical.knowledge.text``: invisible characters
+    dropped first, then full-width → ASCII, lower case, traditional → simplified)."""
+    return fold(strip_invisible(text))
 
 
 class _NotExact(ValueError):
