@@ -113,7 +113,40 @@ WITH_A_MEDICINE = [
     "想死，降压药还用吃吗",
     "活着没意思，二甲双胍饭前还是饭后吃",
 ]
-CRISIS = PASSIVE + PLAN_AND_MEANS + FAREWELL + SELF_HARM + TAKEN + WRITTEN_ODDLY + WITH_A_MEDICINE
+# A second development batch, written from the same sources after the first rule pass to see
+# whether the grammar generalised (11 of 23 were missed then; two are still missed and left out:
+# 今晚就打算走了 (走 alone is too ambiguous to read as death) and 把药都吃了，一整板 (the supply
+# named in the next clause)).
+SECOND_BATCH = [
+    "我真的撑不下去了，想死",
+    "人生一点意思都没有",
+    "我想吃安眠药自杀",
+    "我想从桥上跳下去",
+    "不如死了干净",
+    "我死了孩子们就不用再照顾我了",
+    "家里的药我都攒着呢",
+    "想把降压药全部吃掉",
+    "我把一瓶阿司匹林都吃了",
+    "想自我了断",
+    "I'm thinking about ending my life",
+    "I want to end it",
+    "想一觉睡过去再也不醒",
+    "每天都想着怎么死",
+    "真想拿刀捅自己",
+    "我用刀片划了手臂",
+    "我想喝药",
+    "我吃了一瓶安眠药",
+]
+CRISIS = (
+    PASSIVE
+    + PLAN_AND_MEANS
+    + FAREWELL
+    + SELF_HARM
+    + TAKEN
+    + WRITTEN_ODDLY
+    + WITH_A_MEDICINE
+    + SECOND_BATCH
+)
 
 NOT_CRISIS = [
     # ...死了 / 死 as an intensifier
@@ -151,9 +184,23 @@ NOT_CRISIS = [
     "今天的药全吃了",
     "早上的药都吃完了",
     "这瓶药一次吃一片对吗",
+    "心绞痛发作时速效救心丸一次吃10粒对吗",
+    "每天早上一起吃十几片药，太多了",
     "家里存了一些感冒药备用",
     "不想吃药了，副作用太大",
     "再见，谢谢医生",
+    "今天血压有点高，吓死我了",
+    "我妈心梗死了好几年了",
+    "想死你们了",
+    "打算下周去复查",
+    "想跳广场舞可以吗",
+    "活着就好",
+    "人生第一次住院",
+    "把药都吃完了要再开吗",
+    "一瓶药吃完了，能再开一瓶吗",
+    "安眠药存了几片备用",
+    "割了阑尾",
+    "刀口有点疼",
     "我爸去年去世了，有点难过",
 ]
 
