@@ -96,3 +96,21 @@ def test_ordinary_questions_and_thanks_raise_no_alert(htn_client, text: str) -> 
     out = say(htn_client, text, "demo-htn-dm")
     assert out["status"] == "released" and out["outcome"] == "answered"
     assert alerts("demo-htn-dm") == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["最近感觉挺好", "身体还行，谢谢医生", "一切正常", "今天精神不错"])
+def test_saying_one_is_well_raises_no_alert(htn_client, text: str) -> None:
+    """A message made only of pleasantries and words of well-being (clinical/agent/data/
+    lexicon.csv) is understood and answered; one more word and it is not."""
+    out = say(htn_client, text, "demo-htn-dm")
+    assert (out["status"], out["outcome"]) == ("released", "answered")
+    assert alerts("demo-htn-dm") == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text", ["感觉不太好", "最近感觉挺好，就是走路老往一边偏", "身体一般"])
+def test_anything_beyond_well_being_still_goes_to_a_clinician(htn_client, text: str) -> None:
+    out = say(htn_client, text, "demo-htn-dm")
+    assert out["outcome"] == "escalated" or out["route"] == "followup"
+    assert len(alerts("demo-htn-dm")) == 1
