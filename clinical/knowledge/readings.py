@@ -30,7 +30,7 @@ from fractions import Fraction
 from typing import Literal
 
 from clinical.knowledge.numbers import Unreadable, json_number, read_number
-from clinical.knowledge.text import fold
+from clinical.knowledge.text import fold, strip_invisible
 
 Kind = Literal["bp", "sbp", "dbp", "glucose", "temperature", "heart_rate", "spo2", "rr", "inr"]
 
@@ -95,8 +95,6 @@ _MEASURE_LABELS = {
     "国际标准化比值",
 }
 _FASTING = re.compile(r"(空腹|餐后|饭后)\s*$")
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
-
 _CN = "零〇一二两三四五六七八九十百千"
 _NUM = re.compile(rf"[0-9{_CN}](?:[0-9{_CN}]|[.点](?=[0-9{_CN}]))*")
 _GAP = 8  # characters allowed between the label and its number
@@ -149,15 +147,15 @@ _QUALITATIVE = re.compile(
 
 
 def normalise(text: str) -> str:
-    """The shared length-preserving fold (``clinical.knowledge.text``: zero-width dropped
-    first, then full-width → ASCII, lower case, traditional → simplified)."""
-    return fold(_ZERO_WIDTH.sub("", text))
+    """The shared length-preserving fold (``clinical.knowledge.text``: invisible characters
+    dropped first, then full-width → ASCII, lower case, traditional → simplified)."""
+    return fold(strip_invisible(text))
 
 
 def as_written(text: str, words: str) -> str:
     """``words`` (a reading's ``text``, folded) as the patient wrote them in ``text``: full
     width and traditional characters kept, for quoting to a clinician."""
-    plain = _ZERO_WIDTH.sub("", text)
+    plain = strip_invisible(text)
     form = fold(plain)
     at = form.find(words)
     if at < 0 or len(form) != len(plain):

@@ -30,6 +30,14 @@ the same words. Data, each row sourced, in ``data/``:
   for (``呼息`` 呼吸, ``涨肚`` 胀肚), read as that word.
 - ``symptom_blockers.csv``: words that contain a symptom word but name none (``抽血``,
   ``抽动症``, ``麻烦``); no mention may cut through one.
+- ``symptom_crisis.csv``: the crisis concepts (``suicidal``, ``overdose_intent``) read as a
+  grammar, not a word list (#15): named word slots (intent 想/打算/宁愿, death and means words,
+  a supply of medicine, life + emptiness) and rules over them (intent + act in one clause with
+  nothing negating between; a harm verb with the self as its object, 划自己; 活着 + 没意思; a
+  whole supply taken at once, 一整瓶…都吃了; a question about a lethal amount); ``figurative``
+  spans where 死 is a degree word or a medical term (疼死了, 想死你了, 心肌梗死, 死亡率) cancel a
+  crisis reading; ``negation`` cues that deny a crisis statement (我不会自杀的, 从来没想过…)
+  on top of the shared ones. Fixed phrases stay terms in ``symptom_terms.csv``.
 - ``symptom_negation.csv``: negation cues, phrases that only look like cues (``无力``),
   fillers allowed between cue and term, clause breaks and clause words.
 
@@ -294,6 +302,37 @@ def lexicon() -> _Lexicon:
     )
 
 
+@dataclass(frozen=True)
+class _Crisis:
+    rules: tuple[tuple[re.Pattern[str], str], ...]  # (pattern on the matching form, concept)
+    figurative: re.Pattern[str]
+    negation: re.Pattern[str]  # matched against the clause before a crisis mention
+
+    @property
+    def concepts(self) -> frozenset[str]:
+        return frozenset(key for _, key in self.rules)
+
+
+@cache
+def crisis_grammar() -> _Crisis:
+    """``symptom_crisis.csv`` compiled: slots substituted into the rules (``{INTENT}``)."""
+    rows = _rows("symptom_crisis.csv")
+    slots = {r["name"]: r["pattern"] for r in rows if r["kind"] == "slot"}
+    known = concepts()
+
+    def compiled(pattern: str) -> re.Pattern[str]:
+        return re.compile(re.sub(r"\{([A-Z]+)\}", lambda m: slots[m.group(1)], pattern))
+
+    rules = []
+    for r in rows:
+        if r["kind"] == "rule":
+            if r["concept"] not in known:
+                raise LexiconError(f"symptom_crisis.csv: unknown concept {r['concept']}")
+            rules.append((compiled(r["pattern"]), r["concept"]))
+    by_kind = {r["kind"]: r["pattern"] for r in rows if r["kind"] in ("figurative", "negation")}
+    return _Crisis(tuple(rules), compiled(by_kind["figurative"]), compiled(by_kind["negation"]))
+
+
 def concepts() -> dict[str, Concept]:
     """Every concept by key."""
     return lexicon().concepts
@@ -408,6 +447,7 @@ _SENTENCE_END = frozenset("。！？!?；;\n")
 _SITE_REACH = 16
 _PREDICATE_REACH = 10  # characters from a subject to the end of its predicate's search
 _QUALITY = 6  # candidate kind of a site × quality reading
+_CRISIS = 7  # candidate kind of a crisis-grammar reading (symptom_crisis.csv)
 # What follows a predicate word when it is part of another word: a test (血常规, 血糖), or
 # 麻 in 麻烦/麻醉/麻疹/麻药, 黄 in 黄豆/黄体/黄瓜/黄芪, 紫 in 紫菜/紫薯.
 _NOT_PREDICATE = re.compile(
@@ -444,6 +484,15 @@ def _nearer_subject(between: str, own: set[str], lex: _Lexicon) -> bool:
     if lex.subjects is None:
         return False
     return any(m.group() not in own for m in lex.subjects.finditer(between))
+
+
+def _figurative(form: str, start: int, end: int, figurative: list[int]) -> bool:
+    """Whether every 死 of a crisis match lies in a figurative span (想死你了), or the match
+    sits wholly inside one."""
+    deaths = [i for i in range(start, end) if form[i] == "死"]
+    if deaths:
+        return all(figurative[i] for i in deaths)
+    return all(figurative[start:end]) and end > start
 
 
 @lru_cache(maxsize=16_384)
@@ -547,14 +596,33 @@ def _find(text: str) -> tuple[Mention, ...]:
             c[3] in over and c[2] < end and start < c[2] - c[0] for start, end, over in overridden
         )
     ]
+    # The crisis grammar (symptom_crisis.csv, kind _CRISIS: anything else of the same length wins).
+    crisis = crisis_grammar()
+    for pattern, key in crisis.rules:
+        for m in pattern.finditer(form):
+            if m.end() > m.start():
+                cands.append((m.start() - m.end(), _CRISIS, m.start(), key, m.group(), ""))
+    # 死 as a degree word or a medical term (疼死了, 想死你了, 心肌梗死) names no crisis.
+    figurative = [0] * (len(form) + 1)
+    for m in crisis.figurative.finditer(form):
+        figurative[m.start() : m.end()] = [1] * (m.end() - m.start())
     taken = [False] * len(form)
     found: list[tuple[int, int, str, str, str]] = []  # start, end, concept, term, site
+    in_crisis = [False] * len(form)
     for neg_len, kind, pos, key, term, site in sorted(cands):
         end = pos - neg_len
         if inside[pos] or inside[end]:
             continue
-        if not any(taken[pos:end]):
+        if key in crisis.concepts and _figurative(form, pos, end, figurative):
+            continue
+        if kind == _CRISIS:  # a crisis reading is never lost to an overlapping symptom term
+            if not any(in_crisis[pos:end]):
+                in_crisis[pos:end] = [True] * (end - pos)
+                found.append((pos, end, key, term, site))
+        elif not any(taken[pos:end]):
             taken[pos:end] = [True] * (end - pos)
+            if key in crisis.concepts:
+                in_crisis[pos:end] = [True] * (end - pos)
             found.append((pos, end, key, term, site))
         elif key and kind == _QUALITY:  # a quality over the very span a mention took joins it
             for i, (s0, e0, k0, t0, site0) in enumerate(found):
@@ -573,8 +641,11 @@ def _find(text: str) -> tuple[Mention, ...]:
             if near is not None:
                 site, keys = near
         negated = _is_negated(form, start, lex)
+        if keys in crisis.concepts and not negated:  # 我不会自杀的, 从来没想过伤害自己
+            negated = bool(crisis.negation.search(form, _clause_start(form, start, lex), start))
         # "否认胸痛、呼吸困难", "无胸闷气短": negation distributes over an enumeration.
-        if prev_negated and not negated:
+        # A crisis statement is denied only by its own cue (没有头痛想死 is no denial of it).
+        if prev_negated and not negated and keys not in crisis.concepts:
             negated = prev_end == start or (form[start - 1] == "、" and prev_end == start - 1)
         span = (index[start], index[end - 1] + 1)
         for key in keys.split("|"):  # a quality row may name two (胃胀痛: pain and bloating)

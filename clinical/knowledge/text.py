@@ -128,11 +128,25 @@ def _amounts_to_digits(text: str, index: list[int]) -> tuple[str, list[int]]:
     return "".join(out), out_index
 
 
+def invisible(ch: str) -> bool:
+    """A character that shows nothing and changes no word: zero-width, soft hyphen, bidi and
+    other format controls (Unicode category Cf: U+200E, U+202E, U+2061…), control characters
+    except newline and tab. Dropped before any matching: 我想自杀 with a U+200E or U+202E inside
+    is 我想自杀."""
+    if ch in _ZERO_WIDTH:
+        return True
+    category = unicodedata.category(ch)
+    return category == "Cf" or (category == "Cc" and ch not in "\n\t")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without its invisible characters (``invisible``)."""
+    return "".join(ch for ch in text if not invisible(ch))
+
+
 def _fold_char(ch: str) -> str:
     """What one character of the original becomes (possibly nothing, possibly several)."""
-    if ch in _ZERO_WIDTH:
-        return ""
-    if unicodedata.category(ch) == "Cc" and ch not in "\n\t":
+    if invisible(ch):
         return ""
     folded = unicodedata.normalize("NFKC", ch)
     if ch in "。．":  # keep the ideographic full stop a sentence end, not a decimal point

@@ -98,8 +98,9 @@ def test_followup_route_drafts_from_reasons_and_timeframe(demo_patients, monkeyp
         == "根据您反映的情况：血压160/100，高于随访阈值；伴有头晕。请在24小时内到医院复诊。"
     )
     assert result.alert_reason == "agent-followup:urgent"
-    # The engine saw the reading the agent had just stored.
-    codes = [o["code"].get("coding", [{}])[0].get("code") for o in seen[0].observations]
+    # The engine saw the reading the agent had just stored (its last call; the first one
+    # assessed the record before the message, against which a routine finding counts as new).
+    codes = [o["code"].get("coding", [{}])[0].get("code") for o in seen[-1].observations]
     assert codes.count("85354-9") == 3
     assert len(result.about) == 2  # the reading and the symptom statement
 

@@ -37,3 +37,17 @@ def test_fold_preserves_length() -> None:
     for raw in ("頭痛ＡＢＣ（醯）", "İstanbul", "㎎"):
         assert len(fold(raw)) == len(raw)
     assert fold("頭痛ＡＢＣ") == "头痛abc"
+
+
+@pytest.mark.parametrize(
+    "mark", ["\u200e", "\u200f", "\u202e", "\u2061", "\u2066", "\u200b\u200d", "\ufeff", "\x07"]
+)
+def test_invisible_characters_are_dropped_before_matching(mark: str) -> None:
+    """Bidi and other format controls (#15: crisis words split by an invisible character)."""
+    from clinical.knowledge.symptoms import present
+    from clinical.knowledge.text import strip_invisible
+
+    text = f"我{mark}想{mark}自杀"
+    assert strip_invisible(text) == "我想自杀"
+    assert normalize(text).text == "我想自杀"
+    assert "suicidal" in present(text)

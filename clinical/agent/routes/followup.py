@@ -296,7 +296,48 @@ def answer(ctx: RouteContext) -> RouteResult:
     return result
 
 
+def _assess(patient_id: str) -> dict[str, Any]:
+    from clinical.followup.services.engine import assess_record  # type: ignore[attr-defined]
+
+    return to_dict(assess_record(store.patient_record(patient_id), timezone.now()))
+
+
+def _finding_keys(assessment: dict[str, Any]) -> set[tuple[str, str]]:
+    return {
+        (str(r.get("code")), str(r.get("disposition")))
+        for r in assessment.get("reasons", [])
+        if r.get("disposition") != "self-care"
+    }
+
+
+def alert_reason(assessment: dict[str, Any], before: dict[str, Any] | None, refs: list[str]) -> str:
+    """The care-team alert for a follow-up answer, or "" when the message changed nothing a
+    clinician must see (#15: a normal reading from a patient whose record already holds routine
+    findings is answered, not alerted; those findings were assessed before the message).
+
+    Alerts when the disposition is urgent or emergency; when a finding that is not self-care
+    cites this message's Observations as evidence; when a finding appears (or worsens) that the
+    assessment without the message did not have; and whenever that earlier assessment is
+    unknown (fail towards review)."""
+    disposition = str(assessment.get("disposition", ""))
+    alert = f"agent-followup:{disposition}"
+    if disposition == "self-care":
+        return ""
+    if disposition != "routine" or before is None:
+        return alert
+    mine = set(refs)
+    for r in assessment.get("reasons", []):
+        if r.get("disposition") != "self-care" and mine & set(r.get("evidence") or []):
+            return alert
+    return alert if _finding_keys(assessment) - _finding_keys(before) else ""
+
+
 def _answer(ctx: RouteContext) -> RouteResult:
+    try:  # the record before this message (its findings are the follow-up sweep's to raise)
+        before: dict[str, Any] | None = _assess(ctx.patient_id)
+    except Exception as exc:
+        log.warning("follow-up baseline failed: %s", exc.__class__.__name__)
+        before = None
     refs, rejected = store_readings(ctx)
     readings = [
         {"kind": r.kind, "values": r.values, "unit": r.unit} for r in ctx.understanding.readings
@@ -329,8 +370,7 @@ def _answer(ctx: RouteContext) -> RouteResult:
         result = escalate("followup", ctx, "engine_no_text", assessment=assessment, **extra)
         result.about = refs
         return result
-    disposition = assessment.get("disposition", "")
-    alert = "" if disposition == "self-care" else f"agent-followup:{disposition}"
+    alert = alert_reason(assessment, before, refs)
     return RouteResult(
         "followup",
         "answered",
