@@ -23,6 +23,7 @@ ReasonCode = Literal[
     "masking",
     "needs_clinician",  # a caution without a quantitative limit: a clinician decides
     "unknown_composition",  # no curated ingredients: nothing to check, a pharmacist decides
+    "emergency_first",  # an emergency red flag stands: no self-medication before a doctor
 ]
 
 

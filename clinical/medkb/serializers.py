@@ -73,7 +73,8 @@ class ReasonSerializer(serializers.Serializer):
         "pregnancy | breastfeeding | prescription_only | not_indicated | max_dose | masking | "
         "needs_clinician (a caution without a quantitative limit: a physician or pharmacist "
         "decides, the product is never recommended) | unknown_composition (no curated "
-        "ingredients: never recommended)"
+        "ingredients: never recommended) | emergency_first (an emergency red flag stands: "
+        "nothing is offered for self-medication before a doctor has seen the patient)"
     )
     severity = serializers.ChoiceField(choices=["avoid", "caution"])
     text = serializers.CharField()

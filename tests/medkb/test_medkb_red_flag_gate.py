@@ -372,3 +372,18 @@ def test_no_medication_advice_when_nothing_was_recommended(ask) -> None:
     b = ask(["泰诺林"], symptoms=["头痛"])
     assert b["items"][0]["verdict"] == "recommended"
     assert "用药期间多喝水" in b["advice"]
+
+
+def test_an_emergency_leaves_nothing_usable_or_dosed(ask) -> None:
+    """Next to "call 120" no product is offered, not even as usable without a dose: the
+    patient would take it first (docs/medkb.md, step 6)."""
+    a = ask(
+        ["布洛芬缓释胶囊", "对乙酰氨基酚片", "氯雷他定片"],
+        symptoms=["胸口压着疼，出冷汗，左胳膊发麻"],
+        age_years=58,
+    )
+    assert a["see_doctor"]["urgency"] == "emergency", a["see_doctor"]
+    assert {e["verdict"] for e in a["items"]} == {"avoid"}, a["items"]
+    for e in a["items"]:
+        assert e["dose"] is None
+        assert "emergency_first" in [r["code"] for r in e["reasons"]], e

@@ -71,6 +71,7 @@ _MAIN_REASON = [
     "duplicate_ingredient",
     "not_indicated",
     "unknown_composition",
+    "emergency_first",
     "needs_clinician",
 ]
 
@@ -428,11 +429,19 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
                     )
                 )
             break
-    if urgency == "emergency":  # the doctor decides; no self-medication dose is offered
+    if urgency == "emergency":  # the doctor decides: nothing is offered for self-medication
         for it in items:
             if it.verdict in ("recommended", "usable"):
-                it.verdict = "usable"
+                it.verdict = "avoid"
                 it.dose = None
+                it.reasons.append(
+                    Reason(
+                        "emergency_first",
+                        "avoid",
+                        "请先拨打120或立即到急诊，是否用药由医生决定，不要先自行服药",
+                        flags[0].source,
+                    )
+                )
 
     see_doctor: dict[str, Any] = {
         "needed": bool(flags),
@@ -570,11 +579,15 @@ def _advice(
             hint = f"，您是否指：{cands}" if cands else ""
             parts.append(f"无法识别“{it.input}”{hint}？未能识别的药品请先咨询药师，不要自行服用。")
     avoid = [it for it in items if it.verdict == "avoid" and it.product is not None]
+    deferred: list[str] = []  # only held back by the emergency: one sentence for all of them
     for it in avoid:
         main = min(
             (r for r in it.reasons if r.severity == "avoid"),
             key=lambda r: (_MAIN_REASON.index(r.code), r.ingredient is not None),
         )
+        if main.code == "emergency_first":
+            deferred.append(it.product.name)  # type: ignore[union-attr]
+            continue
         # a clinician's or pharmacist's call, not a prohibition: "do not use it on your own"
         verb = (
             "不要自行使用"
@@ -582,6 +595,10 @@ def _advice(
             else "不要使用"
         )
         parts.append(f"{verb}{it.product.name}：{main.text}。")  # type: ignore[union-attr]
+    if deferred:
+        parts.append(
+            f"先不要自行服用{'、'.join(deferred)}：请先拨打120或立即到急诊，是否用药由医生决定。"
+        )
     cautions = []
     for it in chosen:
         for r in it.reasons:
