@@ -29,7 +29,8 @@ the same words. Data, each row sourced, in ``data/``:
 - ``symptom_variants.csv``: misspellings of symptom words, each as long as the word it stands
   for (``呼息`` 呼吸, ``涨肚`` 胀肚), read as that word.
 - ``symptom_blockers.csv``: words that contain a symptom word but name none (``抽血``,
-  ``抽动症``, ``麻烦``); no mention may cut through one.
+  ``抽动症``, ``麻烦``); no mention may cut through one. A blocker that is itself a
+  term (``皮疹``) keeps its concept: only the cut is barred (``身上起皮疹`` is no dry skin).
 - ``symptom_negation.csv``: negation cues, phrases that only look like cues (``无力``),
   fillers allowed between cue and term, clause breaks and clause words.
 
@@ -373,7 +374,7 @@ def _is_negated(text: str, start: int, lex: _Lexicon) -> bool:
 # 拉了好几次黑便, 吐了3次血) and directional complements (咳出来一点血, 吐出来血).
 _INSERTS = (
     "有点儿|有点|有些|稍微|略微|比较|特别的|特别|非常的|非常|十分的|十分|极其|极为|相当|"
-    "越来越|很|挺|老是|总是|经常|时常|时不时|有时候|有时|"
+    "越来越|很|挺|一直|老是|总是|经常|时常|时不时|有时候|有时|"
     "也|都|又|还|什么|"
     "好几次|几次|好多次|好多|很多|不少|大量|少量|一点儿|一点|一些|点儿|"
     r"(?:\d+|[一两几半]|好几|十几|数)(?:大口|小口|口|次|回|阵|下|遍|滴|天)|"
@@ -425,6 +426,12 @@ _OVERRIDE_GAP = re.compile(
 def _site_before(form: str, pos: int, lex: _Lexicon) -> tuple[str, str] | None:
     """(site, pain concept) of the body-site word ending nearest before ``pos`` in its
     sentence, at most ``_SITE_REACH`` characters away."""
+    near = _site_word_before(form, pos, lex)
+    return lex.site_of[near[1]] if near else None
+
+
+def _site_word_before(form: str, pos: int, lex: _Lexicon) -> tuple[int, str] | None:
+    """(end, word) of the body-site word ending nearest before ``pos`` (see ``_site_before``)."""
     start = pos
     while start > 0 and pos - start < _SITE_REACH + 6 and form[start - 1] not in _SENTENCE_END:
         start -= 1
@@ -436,7 +443,7 @@ def _site_before(form: str, pos: int, lex: _Lexicon) -> tuple[str, str] | None:
         end = idx + len(word)
         if pos - end <= _SITE_REACH and (best is None or (end, len(word)) > (best[0], -best[1])):
             best = (end, -len(word), word)
-    return lex.site_of[best[2]] if best else None
+    return (best[0], best[2]) if best else None
 
 
 def _nearer_subject(between: str, own: set[str], lex: _Lexicon) -> bool:
@@ -483,10 +490,14 @@ def _find(text: str) -> tuple[Mention, ...]:
             site, key = lex.site_of[m.group(1)]
             cands.append((-len(m.group()), 1, i, key, m.group(), site))
     # A pain word alone takes the nearest site before it (kind 4: anything else wins).
+    # Where its site word ends, to see below whether that site's pain was denied in between.
+    bare_site_end: dict[int, int] = {}
     for m in _BARE_PAIN.finditer(form):
-        near = _site_before(form, m.start(), lex)
-        if near is not None:
+        word = _site_word_before(form, m.start(), lex)
+        if word is not None:
+            near = lex.site_of[word[1]]
             cands.append((-len(m.group()), 4, m.start(), near[1], m.group(), near[0]))
+            bare_site_end[m.start()] = word[0]
     # A quality word alone (我胃病，又胀) takes the nearest site before it, when that site is
     # one of its row's (kind 4, as a bare pain word).
     for bare, sites, keys in lex.alone:
@@ -528,13 +539,17 @@ def _find(text: str) -> tuple[Mention, ...]:
     # A blocker word (抽血, 麻烦) names nothing, and no mention may cut through it (右手很麻烦
     # is no numbness: the mention would end inside 麻烦).
     inside = [False] * (len(form) + 1)  # a boundary strictly inside a blocker word
+    # A blocker that is itself a term (皮疹) keeps its concept: only the cut is barred (身上起皮疹
+    # is a rash, not 身上起皮 dry skin).
+    term_words = {t for t, _, _ in lex.terms}
     for word in lex.blockers:
         pos = form.find(word)
         while pos != -1:
             if word.endswith("症") and form.startswith("状", pos + len(word)):
                 pos = form.find(word, pos + 1)  # 抽动症状: the symptom, not the disorder
                 continue
-            cands.append((-len(word), -1, pos, "", word, ""))
+            if word not in term_words:
+                cands.append((-len(word), -1, pos, "", word, ""))
             for i in range(pos + 1, pos + len(word)):
                 inside[i] = True
             pos = form.find(word, pos + 1)
@@ -565,6 +580,7 @@ def _find(text: str) -> tuple[Mention, ...]:
     out: list[Mention] = []
     prev_end = -1
     prev_negated = False
+    denied: list[tuple[int, str]] = []  # (start, site) of each denied sited mention
     for start, end, keys, term, site in found:
         if not keys:  # a blocker (symptom_blockers.csv, a quality row without a concept)
             continue
@@ -572,10 +588,18 @@ def _find(text: str) -> tuple[Mention, ...]:
             near = _site_before(form, start, lex)
             if near is not None:
                 site, keys = near
+        # A pain word alone after its site's pain was denied (胸口不疼，就是一直疼) does not take
+        # that site again: the denial's site does not leak into the next clause. It stays an
+        # unsited pain, never dropped (what is not understood is not benign).
+        site_end = bare_site_end.get(start)
+        if site_end is not None and any(site_end <= d < start and s0 == site for d, s0 in denied):
+            keys, site = "pain", ""
         negated = _is_negated(form, start, lex)
         # "否认胸痛、呼吸困难", "无胸闷气短": negation distributes over an enumeration.
         if prev_negated and not negated:
             negated = prev_end == start or (form[start - 1] == "、" and prev_end == start - 1)
+        if negated and site:
+            denied.append((start, site))
         span = (index[start], index[end - 1] + 1)
         for key in keys.split("|"):  # a quality row may name two (胃胀痛: pain and bloating)
             out.append(Mention(key, term, span, negated, site))
