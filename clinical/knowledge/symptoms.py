@@ -29,10 +29,13 @@ the same words. Data, each row sourced, in ``data/``:
 - ``symptom_variants.csv``: misspellings of symptom words, each as long as the word it stands
   for (``呼息`` 呼吸, ``涨肚`` 胀肚), read as that word.
 - ``symptom_blockers.csv``: words that contain a symptom word but name none (``抽血``,
-  ``抽动症``, ``麻烦``); no mention may cut through one. A blocker that is itself a
+  ``抽动症``, ``麻烦``, ``黄疸型肝炎``); no mention may cut through one. A blocker that is itself a
   term (``皮疹``) keeps its concept: only the cut is barred (``身上起皮疹`` is no dry skin).
 - ``symptom_negation.csv``: negation cues, phrases that only look like cues (``无力``),
-  fillers allowed between cue and term, clause breaks and clause words.
+  fillers allowed between cue and term, clause breaks and clause words; and ConText-style
+  history (``past_cue`` 去年/得过 before the mention in its clause, ``past_start`` 以前 only at
+  the clause start, ``past_after`` 病史 right after it, ``general_after`` 会遗传 later in its
+  clause, ``now_word`` 今天/又 ending a history): such a mention is ``past`` and ``negated``.
 
 Matching runs on ``clinical.knowledge.text.normalize`` output (full/half width, traditional →
 simplified, zero-width dropped, Chinese numerals → digits) with whitespace dropped and 疼
@@ -90,6 +93,10 @@ class Mention:
     span: tuple[int, int]
     negated: bool
     site: str = ""
+    # Not a complaint now: past history (去年胃出血, 有胃出血病史) or a general question
+    # (癫痫发作会遗传吗); such a mention is also ``negated`` (not present), so every consumer
+    # reading ``negated`` reads it as absent now.
+    past: bool = False
 
     @property
     def start(self) -> int:
@@ -107,6 +114,15 @@ class _Lexicon:
     fillers: list[str]
     breaks: frozenset[str]
     clause_words: list[str]
+    # ConText-style history (symptom_negation.csv): cues anywhere before the mention in its
+    # clause, cues only at its start, subjects allowed before those, cues right after it,
+    # general-question cues later in its clause, and the time words of now that end a history.
+    past_cues: tuple[str, ...] = ()
+    past_start: tuple[str, ...] = ()
+    past_subjects: tuple[str, ...] = ()
+    past_after: tuple[str, ...] = ()
+    general_after: tuple[str, ...] = ()
+    now_words: tuple[str, ...] = ()
     # (subject pattern, predicate pattern, concept, site, overridden concepts):
     # symptom_predicates.csv
     predicates: tuple[tuple[re.Pattern[str], re.Pattern[str], str, str, frozenset[str]], ...] = ()
@@ -292,6 +308,12 @@ def lexicon() -> _Lexicon:
         fillers=longest("filler"),
         breaks=frozenset(neg.get("clause_break", [])),
         clause_words=longest("clause_word"),
+        past_cues=tuple(longest("past_cue")),
+        past_start=tuple(longest("past_start")),
+        past_subjects=tuple(longest("past_subject")),
+        past_after=tuple(longest("past_after")),
+        general_after=tuple(longest("general_after")),
+        now_words=tuple(longest("now_word")),
     )
 
 
@@ -366,6 +388,46 @@ def _is_negated(text: str, start: int, lex: _Lexicon) -> bool:
             if _only_filler(prefix[i + len(cue) :], lex):
                 return True
     return False
+
+
+def _clause_end(text: str, pos: int, lex: _Lexicon) -> int:
+    end = len(text)
+    for i in range(pos, len(text)):
+        if text[i] in lex.breaks:
+            end = i
+            break
+    for word in lex.clause_words:
+        idx = text.find(word, pos, end)
+        if idx != -1:
+            end = idx
+    return end
+
+
+def _is_not_now(text: str, start: int, end: int, lex: _Lexicon) -> bool:
+    """Whether the mention at ``start:end`` is past history or a general question, not a
+    complaint now (ConText's historical triggers, symptom_negation.csv): a history word before
+    it in its clause (去年胃出血, 得过脑出血; 以前 only at the clause start: 比以前更疼 is now)
+    with no time word of now after that word (以前胃出血过今天又拉黑便), a history word right
+    after it (胃出血病史, 脑出血的病史), or a general question later in its clause (癫痫发作会遗传吗)."""
+    clause_start = _clause_start(text, start, lex)
+    prefix = text[clause_start:start]
+
+    def still_past(after: str) -> bool:
+        return not any(w in after for w in lex.now_words)
+
+    for cue in lex.past_cues:
+        idx = prefix.rfind(cue)
+        if idx != -1 and still_past(prefix[idx + len(cue) :]):
+            return True
+    for cue in lex.past_start:
+        idx = prefix.find(cue)
+        if idx != -1 and (prefix[:idx] == "" or prefix[:idx] in lex.past_subjects):
+            if still_past(prefix[idx + len(cue) :]):
+                return True
+    suffix = text[end : _clause_end(text, end, lex)]
+    if any(suffix.startswith(c) or suffix.startswith("的" + c) for c in lex.past_after):
+        return True
+    return any(c in suffix for c in lex.general_after)
 
 
 # What may stand inside a term in patient phrasing without changing what it names (see
@@ -598,11 +660,12 @@ def _find(text: str) -> tuple[Mention, ...]:
         # "否认胸痛、呼吸困难", "无胸闷气短": negation distributes over an enumeration.
         if prev_negated and not negated:
             negated = prev_end == start or (form[start - 1] == "、" and prev_end == start - 1)
-        if negated and site:
+        past = _is_not_now(form, start, end, lex)
+        if negated and site and not past:
             denied.append((start, site))
         span = (index[start], index[end - 1] + 1)
         for key in keys.split("|"):  # a quality row may name two (胃胀痛: pain and bloating)
-            out.append(Mention(key, term, span, negated, site))
+            out.append(Mention(key, term, span, negated or past, site, past))
         prev_end, prev_negated = end, negated
     return tuple(out)
 
