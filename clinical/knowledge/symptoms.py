@@ -29,7 +29,8 @@ the same words. Data, each row sourced, in ``data/``:
 - ``symptom_variants.csv``: misspellings of symptom words, each as long as the word it stands
   for (``呼息`` 呼吸, ``涨肚`` 胀肚), read as that word.
 - ``symptom_blockers.csv``: words that contain a symptom word but name none (``抽血``,
-  ``抽动症``, ``麻烦``); no mention may cut through one.
+  ``抽动症``, ``麻烦``, ``黄疸型肝炎``); no mention may cut through one. A blocker that is itself a
+  term (``皮疹``) keeps its concept: only the cut is barred (``身上起皮疹`` is no dry skin).
 - ``symptom_crisis.csv``: the crisis concepts (``suicidal``, ``overdose_intent``) read as a
   grammar, not a word list (#15): named word slots (intent 想/打算/宁愿, death and means words,
   a supply of medicine, life + emptiness) and rules over them (intent + act in one clause with
@@ -39,7 +40,10 @@ the same words. Data, each row sourced, in ``data/``:
   crisis reading; ``negation`` cues that deny a crisis statement (我不会自杀的, 从来没想过…)
   on top of the shared ones. Fixed phrases stay terms in ``symptom_terms.csv``.
 - ``symptom_negation.csv``: negation cues, phrases that only look like cues (``无力``),
-  fillers allowed between cue and term, clause breaks and clause words.
+  fillers allowed between cue and term, clause breaks and clause words; and ConText-style
+  history (``past_cue`` 去年/得过 before the mention in its clause, ``past_start`` 以前 only at
+  the clause start, ``past_after`` 病史 right after it, ``general_after`` 会遗传 later in its
+  clause, ``now_word`` 今天/又 ending a history): such a mention is ``past`` and ``negated``.
 
 Matching runs on ``clinical.knowledge.text.normalize`` output (full/half width, traditional →
 simplified, zero-width dropped, Chinese numerals → digits) with whitespace dropped and 疼
@@ -97,6 +101,10 @@ class Mention:
     span: tuple[int, int]
     negated: bool
     site: str = ""
+    # Not a complaint now: past history (去年胃出血, 有胃出血病史) or a general question
+    # (癫痫发作会遗传吗); such a mention is also ``negated`` (not present), so every consumer
+    # reading ``negated`` reads it as absent now.
+    past: bool = False
 
     @property
     def start(self) -> int:
@@ -114,6 +122,15 @@ class _Lexicon:
     fillers: list[str]
     breaks: frozenset[str]
     clause_words: list[str]
+    # ConText-style history (symptom_negation.csv): cues anywhere before the mention in its
+    # clause, cues only at its start, subjects allowed before those, cues right after it,
+    # general-question cues later in its clause, and the time words of now that end a history.
+    past_cues: tuple[str, ...] = ()
+    past_start: tuple[str, ...] = ()
+    past_subjects: tuple[str, ...] = ()
+    past_after: tuple[str, ...] = ()
+    general_after: tuple[str, ...] = ()
+    now_words: tuple[str, ...] = ()
     # (subject pattern, predicate pattern, concept, site, overridden concepts):
     # symptom_predicates.csv
     predicates: tuple[tuple[re.Pattern[str], re.Pattern[str], str, str, frozenset[str]], ...] = ()
@@ -299,6 +316,12 @@ def lexicon() -> _Lexicon:
         fillers=longest("filler"),
         breaks=frozenset(neg.get("clause_break", [])),
         clause_words=longest("clause_word"),
+        past_cues=tuple(longest("past_cue")),
+        past_start=tuple(longest("past_start")),
+        past_subjects=tuple(longest("past_subject")),
+        past_after=tuple(longest("past_after")),
+        general_after=tuple(longest("general_after")),
+        now_words=tuple(longest("now_word")),
     )
 
 
@@ -406,13 +429,53 @@ def _is_negated(text: str, start: int, lex: _Lexicon) -> bool:
     return False
 
 
+def _clause_end(text: str, pos: int, lex: _Lexicon) -> int:
+    end = len(text)
+    for i in range(pos, len(text)):
+        if text[i] in lex.breaks:
+            end = i
+            break
+    for word in lex.clause_words:
+        idx = text.find(word, pos, end)
+        if idx != -1:
+            end = idx
+    return end
+
+
+def _is_not_now(text: str, start: int, end: int, lex: _Lexicon) -> bool:
+    """Whether the mention at ``start:end`` is past history or a general question, not a
+    complaint now (ConText's historical triggers, symptom_negation.csv): a history word before
+    it in its clause (去年胃出血, 得过脑出血; 以前 only at the clause start: 比以前更疼 is now)
+    with no time word of now after that word (以前胃出血过今天又拉黑便), a history word right
+    after it (胃出血病史, 脑出血的病史), or a general question later in its clause (癫痫发作会遗传吗)."""
+    clause_start = _clause_start(text, start, lex)
+    prefix = text[clause_start:start]
+
+    def still_past(after: str) -> bool:
+        return not any(w in after for w in lex.now_words)
+
+    for cue in lex.past_cues:
+        idx = prefix.rfind(cue)
+        if idx != -1 and still_past(prefix[idx + len(cue) :]):
+            return True
+    for cue in lex.past_start:
+        idx = prefix.find(cue)
+        if idx != -1 and (prefix[:idx] == "" or prefix[:idx] in lex.past_subjects):
+            if still_past(prefix[idx + len(cue) :]):
+                return True
+    suffix = text[end : _clause_end(text, end, lex)]
+    if any(suffix.startswith(c) or suffix.startswith("的" + c) for c in lex.past_after):
+        return True
+    return any(c in suffix for c in lex.general_after)
+
+
 # What may stand inside a term in patient phrasing without changing what it names (see
 # ``_find``); only between two CJK characters (a digit quantity counts as inside): degree and
 # frequency words (手有点抖, 头很昏), aspect particles (吐了血, 拉过肚子), quantities (吐了一口血,
 # 拉了好几次黑便, 吐了3次血) and directional complements (咳出来一点血, 吐出来血).
 _INSERTS = (
     "有点儿|有点|有些|稍微|略微|比较|特别的|特别|非常的|非常|十分的|十分|极其|极为|相当|"
-    "越来越|很|挺|老是|总是|经常|时常|时不时|有时候|有时|"
+    "越来越|很|挺|一直|老是|总是|经常|时常|时不时|有时候|有时|"
     "也|都|又|还|什么|"
     "好几次|几次|好多次|好多|很多|不少|大量|少量|一点儿|一点|一些|点儿|"
     r"(?:\d+|[一两几半]|好几|十几|数)(?:大口|小口|口|次|回|阵|下|遍|滴|天)|"
@@ -465,6 +528,12 @@ _OVERRIDE_GAP = re.compile(
 def _site_before(form: str, pos: int, lex: _Lexicon) -> tuple[str, str] | None:
     """(site, pain concept) of the body-site word ending nearest before ``pos`` in its
     sentence, at most ``_SITE_REACH`` characters away."""
+    near = _site_word_before(form, pos, lex)
+    return lex.site_of[near[1]] if near else None
+
+
+def _site_word_before(form: str, pos: int, lex: _Lexicon) -> tuple[int, str] | None:
+    """(end, word) of the body-site word ending nearest before ``pos`` (see ``_site_before``)."""
     start = pos
     while start > 0 and pos - start < _SITE_REACH + 6 and form[start - 1] not in _SENTENCE_END:
         start -= 1
@@ -476,7 +545,7 @@ def _site_before(form: str, pos: int, lex: _Lexicon) -> tuple[str, str] | None:
         end = idx + len(word)
         if pos - end <= _SITE_REACH and (best is None or (end, len(word)) > (best[0], -best[1])):
             best = (end, -len(word), word)
-    return lex.site_of[best[2]] if best else None
+    return (best[0], best[2]) if best else None
 
 
 def _nearer_subject(between: str, own: set[str], lex: _Lexicon) -> bool:
@@ -532,10 +601,14 @@ def _find(text: str) -> tuple[Mention, ...]:
             site, key = lex.site_of[m.group(1)]
             cands.append((-len(m.group()), 1, i, key, m.group(), site))
     # A pain word alone takes the nearest site before it (kind 4: anything else wins).
+    # Where its site word ends, to see below whether that site's pain was denied in between.
+    bare_site_end: dict[int, int] = {}
     for m in _BARE_PAIN.finditer(form):
-        near = _site_before(form, m.start(), lex)
-        if near is not None:
+        word = _site_word_before(form, m.start(), lex)
+        if word is not None:
+            near = lex.site_of[word[1]]
             cands.append((-len(m.group()), 4, m.start(), near[1], m.group(), near[0]))
+            bare_site_end[m.start()] = word[0]
     # A quality word alone (我胃病，又胀) takes the nearest site before it, when that site is
     # one of its row's (kind 4, as a bare pain word).
     for bare, sites, keys in lex.alone:
@@ -577,13 +650,17 @@ def _find(text: str) -> tuple[Mention, ...]:
     # A blocker word (抽血, 麻烦) names nothing, and no mention may cut through it (右手很麻烦
     # is no numbness: the mention would end inside 麻烦).
     inside = [False] * (len(form) + 1)  # a boundary strictly inside a blocker word
+    # A blocker that is itself a term (皮疹) keeps its concept: only the cut is barred (身上起皮疹
+    # is a rash, not 身上起皮 dry skin).
+    term_words = {t for t, _, _ in lex.terms}
     for word in lex.blockers:
         pos = form.find(word)
         while pos != -1:
             if word.endswith("症") and form.startswith("状", pos + len(word)):
                 pos = form.find(word, pos + 1)  # 抽动症状: the symptom, not the disorder
                 continue
-            cands.append((-len(word), -1, pos, "", word, ""))
+            if word not in term_words:
+                cands.append((-len(word), -1, pos, "", word, ""))
             for i in range(pos + 1, pos + len(word)):
                 inside[i] = True
             pos = form.find(word, pos + 1)
@@ -633,6 +710,7 @@ def _find(text: str) -> tuple[Mention, ...]:
     out: list[Mention] = []
     prev_end = -1
     prev_negated = False
+    denied: list[tuple[int, str]] = []  # (start, site) of each denied sited mention
     for start, end, keys, term, site in found:
         if not keys:  # a blocker (symptom_blockers.csv, a quality row without a concept)
             continue
@@ -640,6 +718,12 @@ def _find(text: str) -> tuple[Mention, ...]:
             near = _site_before(form, start, lex)
             if near is not None:
                 site, keys = near
+        # A pain word alone after its site's pain was denied (胸口不疼，就是一直疼) does not take
+        # that site again: the denial's site does not leak into the next clause. It stays an
+        # unsited pain, never dropped (what is not understood is not benign).
+        site_end = bare_site_end.get(start)
+        if site_end is not None and any(site_end <= d < start and s0 == site for d, s0 in denied):
+            keys, site = "pain", ""
         negated = _is_negated(form, start, lex)
         if keys in crisis.concepts and not negated:  # 我不会自杀的, 从来没想过伤害自己
             negated = bool(crisis.negation.search(form, _clause_start(form, start, lex), start))
@@ -647,9 +731,14 @@ def _find(text: str) -> tuple[Mention, ...]:
         # A crisis statement is denied only by its own cue (没有头痛想死 is no denial of it).
         if prev_negated and not negated and keys not in crisis.concepts:
             negated = prev_end == start or (form[start - 1] == "、" and prev_end == start - 1)
+        # A crisis statement is never set aside as history: past ideation or an attempt is the
+        # strongest risk factor (WHO Preventing suicide 2014; C-SSRS lifetime items).
+        past = keys not in crisis.concepts and _is_not_now(form, start, end, lex)
+        if negated and site and not past:
+            denied.append((start, site))
         span = (index[start], index[end - 1] + 1)
         for key in keys.split("|"):  # a quality row may name two (胃胀痛: pain and bloating)
-            out.append(Mention(key, term, span, negated, site))
+            out.append(Mention(key, term, span, negated or past, site, past))
         prev_end, prev_negated = end, negated
     return tuple(out)
 

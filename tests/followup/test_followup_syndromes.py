@@ -363,3 +363,26 @@ def test_negated_retention_and_returned_bowel_function_are_read_and_benign() -> 
     )
     assert out["disposition"] == "self-care", out["reasons"]
     assert not {"symptom-unrecognised", "syndrome-urinary-retention"} & _codes(out)
+
+
+def test_shared_lexicon_misreadings_reach_the_right_disposition() -> None:
+    """#15/#23 development findings, end to end: a denied chest pain does not leak into the arm
+    clause (no chest-pain emergency), spreading wound redness after surgery is the SSI rule,
+    and a past bleed does not hide melena now."""
+    arm = _assess({"id": "lx1", "age": 45, "survey": [["症状描述", "胸口不疼，左胳膊一直疼", 1]]})
+    assert arm["disposition"] != "emergency"
+    assert not any("chest_pain" in r.get("code", "") for r in arm["reasons"])
+    ssi = _assess(
+        {
+            "id": "lx2",
+            "age": 60,
+            "surgery": {"days_ago": 5, "text": "腹腔镜胆囊切除术", "snomed": "45595009"},
+            "survey": [["症状描述", "伤口红肿范围越来越大", 1]],
+        }
+    )
+    assert "syndrome-ssi-spreading" in _codes(ssi)
+    bleed = _assess(
+        {"id": "lx3", "age": 66, "survey": [["症状描述", "以前胃出血过，今天又拉黑便", 1]]}
+    )
+    now = _assess({"id": "lx4", "age": 66, "survey": [["症状描述", "今天又拉黑便", 1]]})
+    assert bleed["disposition"] == now["disposition"] in ("urgent", "emergency")
