@@ -152,6 +152,8 @@ NOT_CRISIS = [
     # a parent giving medicine (found on the development corpus draw, lexicon_dev_r3)
     "宝宝有点感冒，我想给他喝药，但是又怕他小",
     "我想帮孩子喝药，怎么喂",
+    "不想做手术，准备喝药救治",
+    "打算喝药调理一下",
     # ...死了 / 死 as an intensifier
     "疼死了",
     "伤口疼死了",
