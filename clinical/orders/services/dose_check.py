@@ -27,8 +27,8 @@ from clinical.knowledge import drugs as knowledge_drugs
 from clinical.knowledge import numbers
 
 if TYPE_CHECKING:
+    from clinical.knowledge.sigs import SigResult
     from clinical.medkb.entities import Product
-    from clinical.orders.sig import SigResult
 
 UNCHECKED = "剂量未能与说明书最大剂量核对(药品知识库不可用), 需医生审核"
 MASS_MG = {"mg": 1.0, "g": 1000.0, "μg": 0.001, "ug": 0.001, "mcg": 0.001}
@@ -318,8 +318,8 @@ def sig_drug_issues(medication: str, text: str, product: Product) -> list[str]:
     shared ingredient), or names a drug the KB does not know."""
     if not text:
         return []
+    from clinical.knowledge.sigs import parse_sig
     from clinical.medkb import api
-    from clinical.orders.sig import parse_sig
 
     ordered = {part.key for part in product.ingredients}
     issues: list[str] = []
@@ -340,7 +340,7 @@ def parse_sig_checked(text: str) -> SigResult:
     """``parse_sig`` plus the plausibility net for the drug the sig names (the parse-sig
     API). Without a known drug name there is nothing to judge against and nothing is added;
     an unavailable KB adds an issue (fail closed)."""
-    from clinical.orders.sig import parse_sig
+    from clinical.knowledge.sigs import parse_sig
 
     result = parse_sig(text)
     if not result.medication:
