@@ -37,6 +37,10 @@ class KnowledgeError(ValueError):
     """A knowledge table is malformed (unknown class, dangling key, row without a source)."""
 
 
+class KnowledgeUnavailable(RuntimeError):
+    """The drug tables cannot answer: a decision that needs them waits for a clinician."""
+
+
 def split(cell: str | None) -> list[str]:
     return [x.strip() for x in (cell or "").split("|") if x.strip()]
 
@@ -428,6 +432,22 @@ def ingredient_mentions(text: str) -> tuple[str, ...]:
 
 
 # --------------------------------------------------------------------------- doses
+
+
+def require_tables() -> None:
+    """Raise ``KnowledgeUnavailable`` unless the drug tables load and validate (classes,
+    ingredients, products; every row sourced, every class and key known) and hold at least
+    one ingredient. The layer's own liveness check: a caller that clears a dose without a
+    clinician (orders) calls it first and fails closed, it never reads a missing table as
+    "no maximum". Loaded once per process (the tables are cached), so it is cheap."""
+    try:
+        classes()
+        held = ingredients()
+        products()
+    except (OSError, KnowledgeError, KeyError, ValueError) as exc:
+        raise KnowledgeUnavailable(f"drug tables unreadable: {type(exc).__name__}") from exc
+    if not held:
+        raise KnowledgeUnavailable("drug tables hold no ingredient")
 
 
 def max_dose(
