@@ -281,6 +281,15 @@ def _name_index() -> dict[str, tuple[str, ...]]:
     return out
 
 
+# Drug names that are also everyday words or given names (安定 "calm" = diazepam, 美林 a given
+# name = ibuprofen, 可定 = rosuvastatin): ``resolve`` knows them; a finder of drug names in
+# running text does not look for them alone (medkb's mention automaton), only in a drug
+# context (the output monitor: 吃1片安定, 安定片). One list for both (issue #23).
+EVERYDAY_WORD_NAMES: frozenset[str] = frozenset(
+    {"可定", "代文", "再林", "左克", "阿乐", "严迪", "泰嘉", "安定", "锂盐", "美林"}
+)
+
+
 def name_index() -> dict[str, tuple[str, ...]]:
     """Every known drug name (folded) → its ingredient keys (read-only; shared cache)."""
     return _name_index()
