@@ -31,7 +31,7 @@ from clinical.knowledge import numbers
 
 if TYPE_CHECKING:
     from clinical.knowledge.sigs import SigResult
-    from clinical.medkb.entities import Product
+    from clinical.medkb.api import Product
 
 UNCHECKED = "剂量未能与说明书最大剂量核对(药品知识库不可用), 需医生审核"
 MASS_MG = {"mg": 1.0, "g": 1000.0, "μg": 0.001, "ug": 0.001, "mcg": 0.001}
