@@ -3,7 +3,7 @@
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/ammed_i4 .venv/bin/python bench/dose_review.py
 
 Corpora: tests/orders/sig_corpus.yaml, bench/reminders.py SIGS, training/vignettes.py
-medications. Each sig is parsed (clinical.orders.sig) and dose-checked (adult, 50 y) exactly
+medications. Each sig is parsed (clinical.knowledge.sigs) and dose-checked (adult, 50 y) exactly
 as the planner does; prints totals and the drugs whose issue is "no maximum on file".
 """
 
@@ -25,8 +25,8 @@ django.setup()
 import yaml  # noqa: E402
 
 from bench.reminders import SIGS  # noqa: E402
+from clinical.knowledge.sigs import parse_sig  # noqa: E402
 from clinical.orders.services.dose_check import check_dose  # noqa: E402
-from clinical.orders.sig import parse_sig  # noqa: E402
 from training.vignettes import CONDITIONS  # noqa: E402
 
 

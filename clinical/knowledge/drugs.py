@@ -37,6 +37,10 @@ class KnowledgeError(ValueError):
     """A knowledge table is malformed (unknown class, dangling key, row without a source)."""
 
 
+class KnowledgeUnavailable(RuntimeError):
+    """The drug tables cannot answer: a decision that needs them waits for a clinician."""
+
+
 def split(cell: str | None) -> list[str]:
     return [x.strip() for x in (cell or "").split("|") if x.strip()]
 
@@ -277,6 +281,15 @@ def _name_index() -> dict[str, tuple[str, ...]]:
     return out
 
 
+# Drug names that are also everyday words or given names (安定 "calm" = diazepam, 美林 a given
+# name = ibuprofen, 可定 = rosuvastatin): ``resolve`` knows them; a finder of drug names in
+# running text does not look for them alone (medkb's mention automaton), only in a drug
+# context (the output monitor: 吃1片安定, 安定片). One list for both (issue #23).
+EVERYDAY_WORD_NAMES: frozenset[str] = frozenset(
+    {"可定", "代文", "再林", "左克", "阿乐", "严迪", "泰嘉", "安定", "锂盐", "美林"}
+)
+
+
 def name_index() -> dict[str, tuple[str, ...]]:
     """Every known drug name (folded) → its ingredient keys (read-only; shared cache)."""
     return _name_index()
@@ -428,6 +441,22 @@ def ingredient_mentions(text: str) -> tuple[str, ...]:
 
 
 # --------------------------------------------------------------------------- doses
+
+
+def require_tables() -> None:
+    """Raise ``KnowledgeUnavailable`` unless the drug tables load and validate (classes,
+    ingredients, products; every row sourced, every class and key known) and hold at least
+    one ingredient. The layer's own liveness check: a caller that clears a dose without a
+    clinician (orders) calls it first and fails closed, it never reads a missing table as
+    "no maximum". Loaded once per process (the tables are cached), so it is cheap."""
+    try:
+        classes()
+        held = ingredients()
+        products()
+    except (OSError, KnowledgeError, KeyError, ValueError) as exc:
+        raise KnowledgeUnavailable(f"drug tables unreadable: {type(exc).__name__}") from exc
+    if not held:
+        raise KnowledgeUnavailable("drug tables hold no ingredient")
 
 
 def max_dose(

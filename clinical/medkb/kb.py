@@ -59,8 +59,6 @@ BUILD_VERSION = "11"  # bump when the build logic changes
 # Name tiers: lower wins when two products claim the same name.
 TIER_CURATED, TIER_ENTITY, TIER_GENERIC, TIER_INGREDIENT, TIER_BRAND, TIER_ALIAS, TIER_EN = range(7)
 MENTION_TIERS = {TIER_CURATED, TIER_ENTITY, TIER_GENERIC, TIER_INGREDIENT}
-# Brand names that are also everyday words; resolve() knows them, find_mentions() does not.
-MENTION_STOPWORDS = {"可定", "代文", "再林", "左克", "阿乐", "严迪", "泰嘉", "安定", "锂盐", "美林"}
 
 _DRUG_PREDICATES = ("成份", "OTC类型", "药品类型", "通用名", "用法用量", "规格", "商品名")
 _NOT_DRUG = ("界", "入药部位", "常见症状", "ICD10", "就诊科室")
@@ -531,7 +529,7 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
     step("name automaton")
     auto = ahocorasick.Automaton()
     for k, (tier, kind, target) in names.items():
-        if k in MENTION_STOPWORDS:
+        if k in knowledge_drugs.EVERYDAY_WORD_NAMES:  # resolve() knows them; mentions do not
             continue
         if tier in MENTION_TIERS and not k.isascii():
             auto.add_word(k, (len(k), kind, target))

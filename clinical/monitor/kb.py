@@ -286,9 +286,10 @@ def _with_bare_names(text: str, found: list[DrugMention]) -> list[DrugMention]:
 
 
 # Names the KB resolves but does not look for in running text because they are also everyday
-# words (medkb's ``MENTION_STOPWORDS``: 安定 = diazepam, 美林 = ibuprofen). In running text such
-# a name is a drug in a drug context: a taking verb or an amount right before it (吃1片安定,
-# 吃点安定, 半片安定) or a dosage form / strength right after it (安定片, 安定2.5mg).
+# words (``clinical.knowledge.drugs.EVERYDAY_WORD_NAMES``: 安定 = diazepam, 美林 = ibuprofen).
+# In running text such a name is a drug in a drug context: a taking verb or an amount right
+# before it (吃1片安定, 吃点安定, 半片安定) or a dosage form / strength right after it (安定片,
+# 安定2.5mg).
 _TAKING_BEFORE = re.compile(
     r"(?:吃|服|服用|口服|用|喂|给|来|加|吞|含)(?:了|点|些|上)?"
     r"(?:\d+(?:\.\d+)?|半|几)?(?:片|粒|颗|支|袋|mg)?的?$"
@@ -299,13 +300,9 @@ _FORM_AFTER = re.compile(r"片|注射液|针|胶囊|口服液|混悬液|\d+(?:\.
 
 @cache
 def _context_names() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(folded name, ingredient keys) of the KB's everyday-word drug names."""
-    try:
-        words = importlib.import_module("clinical.medkb.kb").MENTION_STOPWORDS
-    except (ImportError, AttributeError):
-        return ()
+    """(folded name, ingredient keys) of the everyday-word drug names of the shared layer."""
     out = []
-    for word in sorted(words, key=len, reverse=True):
+    for word in sorted(knowledge.EVERYDAY_WORD_NAMES, key=len, reverse=True):
         keys = knowledge.resolve(word)
         if keys:
             out.append((lexicon.fold(word), tuple(keys)))

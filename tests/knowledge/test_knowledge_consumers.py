@@ -170,3 +170,20 @@ def test_co_amoxiclav_has_one_key_with_its_maximum_for_orders(sig, scheduled):
     plan = plan_order(mr, "", 50.0)
     assert (plan.status == "scheduled") is scheduled, plan.issues
     assert not any("没有说明书最大剂量" in i for i in plan.issues)
+
+
+@pytest.mark.parametrize("name", sorted(kd.EVERYDAY_WORD_NAMES))
+def test_everyday_word_drug_names_are_one_list_for_medkb_and_the_monitor(name):
+    """The layer's one list of drug names that are also everyday words: medkb's mention finder
+    skips them alone, ``resolve`` still knows them, and the output monitor finds them in a drug
+    context (a taking verb and an amount before them)."""
+    from clinical.knowledge.text import fold
+    from clinical.medkb import api
+    from clinical.monitor import kb
+
+    keys = kd.resolve(name)
+    assert keys, name
+    assert api.resolve(name) is not None
+    assert not any(m.surface == name for m in api.find_mentions(f"今天{name}了"))
+    mentions = kb.find_mentions(fold(f"每天吃1片{name}"))
+    assert any(m.name == fold(name) and set(m.all_keys) == set(keys) for m in mentions), mentions

@@ -3,6 +3,8 @@ right answer here, and every consumer reaches the same concept, class and maximu
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from clinical.knowledge import conditions as kc
@@ -89,3 +91,41 @@ def test_every_row_has_a_source_and_known_classes():
         assert ing.classes <= set(kd.classes()), ing.key
     for c in kd.classes().values():
         assert c.source, c.key
+
+
+@pytest.fixture
+def reloaded_tables(monkeypatch):
+    """The drug tables read afresh from wherever ``kd.DATA`` points (caches cleared before
+    and after, so the shipped tables are read again by the next test)."""
+    loaders = (kd.classes, kd.ingredients, kd.products)
+    for load in loaders:
+        load.cache_clear()
+    yield monkeypatch
+    for load in loaders:
+        load.cache_clear()
+
+
+def test_the_shipped_tables_answer(reloaded_tables):
+    kd.require_tables()  # no exception: classes, ingredients and products load and validate
+    assert kd.max_dose("amlodipine", "rx").max_single_mg == 10
+
+
+def test_missing_tables_cannot_answer(reloaded_tables, tmp_path):
+    reloaded_tables.setattr(kd, "DATA", tmp_path)
+    with pytest.raises(kd.KnowledgeUnavailable):
+        kd.require_tables()
+
+
+def test_a_row_without_its_source_makes_the_tables_unavailable(reloaded_tables, tmp_path):
+    for table in kd.DATA.glob("*.csv"):
+        (tmp_path / table.name).write_bytes(table.read_bytes())
+    with open(kd.DATA / "ingredients.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    rows[0]["source"] = ""
+    with open(tmp_path / "ingredients.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    reloaded_tables.setattr(kd, "DATA", tmp_path)
+    with pytest.raises(kd.KnowledgeUnavailable):
+        kd.require_tables()

@@ -9,10 +9,10 @@ from fractions import Fraction
 import pytest
 
 from clinical.knowledge.numbers import Amount, read_amount
+from clinical.knowledge.sigs import parse_sig
 from clinical.knowledge.text import normalize
 from clinical.medkb import api as medkb
 from clinical.monitor.checks._text import parse_dose, to_mg
-from clinical.orders.sig import parse_sig
 
 MASSES = [
     "零点五毫克",

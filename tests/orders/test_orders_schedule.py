@@ -69,16 +69,41 @@ def test_children_and_unknown_ages_are_flagged(people) -> None:
     assert any("未满18岁" in i for i in sync_order("mr-a3", now=NOW).issues)
 
 
-def test_kb_failure_fails_closed(people, monkeypatch) -> None:
-    from clinical.monitor import kb
+def test_knowledge_that_cannot_answer_fails_closed(people, monkeypatch) -> None:
+    from clinical.knowledge import drugs as kd
 
-    def broken(key: str):
-        raise kb.KBUnavailable("down")
+    def unavailable() -> None:
+        raise kd.KnowledgeUnavailable("drug tables unreadable")
 
-    monkeypatch.setattr(kb, "ingredient", broken)
+    monkeypatch.setattr(kd, "require_tables", unavailable)
     store.write(med_request("mr-a4", "苯磺酸氨氯地平片 5mg qd", name="苯磺酸氨氯地平片 5mg"))
     row = sync_order("mr-a4", now=NOW)
     assert row.status == "needs_review" and dose_check.UNCHECKED in row.issues
+    assert pending("mr-a4") == []
+
+
+def test_missing_drug_tables_never_clear_a_dose(monkeypatch, tmp_path) -> None:
+    """The knowledge layer's own check (no monitor KB in between): with the tables gone the
+    dose of an ordinary order is unchecked, never "within the maximum"."""
+    from clinical.knowledge import drugs as kd
+
+    dosage = {
+        "text": "苯磺酸氨氯地平片 5mg qd",
+        "doseAndRate": [{"doseQuantity": {"value": 5, "unit": "mg"}}],
+        "timing": {"repeat": {"frequency": 1, "period": 1, "periodUnit": "d"}},
+    }
+    assert dose_check.check_dose("苯磺酸氨氯地平片 5mg", [], dosage, 60) == []
+    loaders = (kd.classes, kd.ingredients, kd.products)
+    for load in loaders:
+        load.cache_clear()
+    monkeypatch.setattr(kd, "DATA", tmp_path)  # an empty folder: no table to read
+    try:
+        assert dose_check.check_dose("苯磺酸氨氯地平片 5mg", [], dosage, 60) == [
+            dose_check.UNCHECKED
+        ]
+    finally:
+        for load in loaders:
+            load.cache_clear()
 
 
 def test_approval_schedules_the_reviewed_dosage(people) -> None:

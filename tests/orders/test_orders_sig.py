@@ -11,7 +11,7 @@ from fhir.resources.R4B.dosage import Dosage
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clinical.orders.sig import parse_number, parse_sig
+from clinical.knowledge.sigs import parse_number, parse_sig
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "sig_corpus.yaml").read_text(encoding="utf-8"))
 UCUM = "http://unitsofmeasure.org"

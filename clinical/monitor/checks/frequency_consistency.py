@@ -4,8 +4,8 @@ For every drug the message names that is one of the patient's active orders, the
 (weekly / every other day / daily, and times a day when daily) read from the sentence that
 names it, and for a reminder from the whole text and its ``structured`` payload
 (``instruction``/``frequency``), is compared with the period of the order's dosage text as
-the shared sig reader reads it (``clinical.orders.sig``, the order engine's lexicon; the
-monitor's ``data/frequency_periods.csv`` only where it reads no repeat, e.g. 每周一). The
+the shared sig reader reads it (``clinical.knowledge.sigs``, the lexicon orders schedule
+from; the monitor's ``data/frequency_periods.csv`` only where it reads no repeat, e.g. 每周一). The
 message's own wording is read with that table (messages are not sigs). A different period (weekly methotrexate as a daily
 reminder) or a different daily count (warfarin qd as 早晚各一次) is ``high``. A period
 marker under a prohibition (千万不要每天吃) is not a period. An order taken as needed
@@ -65,7 +65,7 @@ def period(text: str, weekday_is_weekly: bool = False) -> tuple[str, int | None,
 
 def warm() -> None:
     """Load the shared sig lexicon and this check's table (see ``checks.warm``)."""
-    from clinical.orders.sig import lexicon as sig_lexicon
+    from clinical.knowledge.sigs import lexicon as sig_lexicon
 
     sig_lexicon()
     _rows()
@@ -74,9 +74,9 @@ def warm() -> None:
 @lru_cache(maxsize=16_384)
 def sig_period(text: str) -> tuple[str, int | None, str] | None:
     """(period, times a day or None, source) of ``text`` read by the shared sig reader
-    (``clinical.orders.sig``: the sig lexicon the order engine schedules from); None when it
+    (``clinical.knowledge.sigs``: the sig lexicon the order engine schedules from); None when it
     reads no repeat (the monitor's table, ``period``, is then the fallback)."""
-    from clinical.orders.sig import parse_sig
+    from clinical.knowledge.sigs import parse_sig
 
     try:
         dosage = parse_sig(text).dosage or {}
@@ -88,7 +88,7 @@ def sig_period(text: str) -> tuple[str, int | None, str] | None:
     freq, per, unit = repeat.get("frequency"), repeat.get("period"), repeat.get("periodUnit")
     if not isinstance(freq, int | float) or not isinstance(per, int | float):
         return None
-    source = "clinical/orders/data/sig_lexicon.yaml (shared sig reader)"
+    source = "clinical/knowledge/data/sig_lexicon.yaml (shared sig reader)"
     if unit == "wk" and per == 1 and freq == 1:
         return "weekly", None, source
     if unit == "d" and per == 2 and freq == 1:

@@ -4,11 +4,14 @@ Invariant (fail closed): an order is scheduled without a clinician only when eve
 ingredient's single and daily dose was checked against a sourced adult maximum and found
 within it, for a patient known to be an adult. Anything that cannot be checked (unknown
 product, unit that cannot be converted to mg, no maximum on file, age unknown or under 18,
-knowledge base unavailable) is an issue, so the order waits for a clinician's approval.
+knowledge base or knowledge tables unavailable) is an issue, so the order waits for a
+clinician's approval.
 
-Names and strengths come from the drug KB (``clinical.medkb.api``); maxima from the shared
-knowledge layer (``clinical.knowledge.drugs.max_dose(key, "rx")``: the prescription maximum),
-the same numbers the output monitor holds a reminder for a prescribed order to.
+Names and strengths come from the drug KB (``clinical.medkb.api``, medkb's public API over
+the CMeKG product graph); maxima from the shared knowledge layer
+(``clinical.knowledge.drugs.max_dose(key, "rx")``: the prescription maximum), the same numbers
+the output monitor holds a reminder for a prescribed order to. The layer's own check
+(``drugs.require_tables``) must pass first; the output monitor's KB adapter is not consulted.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ from clinical.knowledge import drugs as knowledge_drugs
 from clinical.knowledge import numbers
 
 if TYPE_CHECKING:
-    from clinical.medkb.entities import Product
-    from clinical.orders.sig import SigResult
+    from clinical.knowledge.sigs import SigResult
+    from clinical.medkb.api import Product
 
 UNCHECKED = "剂量未能与说明书最大剂量核对(药品知识库不可用), 需医生审核"
 MASS_MG = {"mg": 1.0, "g": 1000.0, "μg": 0.001, "ug": 0.001, "mcg": 0.001}
@@ -82,10 +85,11 @@ def check_dose(
     naming the ordered drug, and plausible for the product (``plausibility``)."""
     try:
         from clinical.medkb import api
-        from clinical.monitor import kb
 
+        # the knowledge layer must answer before anything is cleared (fails closed)
+        knowledge_drugs.require_tables()
         product = api.resolve(medication) if medication else None
-    except Exception:  # any KB failure fails closed
+    except Exception:  # KnowledgeUnavailable, any KB failure: fail closed
         return [UNCHECKED]
     if product is None or not product.ingredients:
         return [f"药品“{medication}”未能在药品知识库中识别, 剂量无法核对, 需医生审核"]
@@ -109,11 +113,11 @@ def check_dose(
     issues: list[str] = [*named, *plausibility(medication, dosage, product)]
     for part in product.ingredients:
         try:
-            kb.ingredient(part.key)  # the configured KB must answer (fails closed)
             # an order is a prescription: the prescription maximum (#23; the OTC label
-            # maximum only where no prescription figure is sourced)
+            # maximum only where no prescription figure is sourced). An ingredient the
+            # layer does not hold gives None: reviewed below, never cleared.
             limits = knowledge_drugs.max_dose(part.key, "rx")
-        except Exception:  # KBUnavailable and friends: fail closed
+        except Exception:  # the tables cannot answer: fail closed
             return [UNCHECKED]
         name = part.name_zh or part.key
         if part.key in individualised():
@@ -318,8 +322,8 @@ def sig_drug_issues(medication: str, text: str, product: Product) -> list[str]:
     shared ingredient), or names a drug the KB does not know."""
     if not text:
         return []
+    from clinical.knowledge.sigs import parse_sig
     from clinical.medkb import api
-    from clinical.orders.sig import parse_sig
 
     ordered = {part.key for part in product.ingredients}
     issues: list[str] = []
@@ -340,7 +344,7 @@ def parse_sig_checked(text: str) -> SigResult:
     """``parse_sig`` plus the plausibility net for the drug the sig names (the parse-sig
     API). Without a known drug name there is nothing to judge against and nothing is added;
     an unavailable KB adds an issue (fail closed)."""
-    from clinical.orders.sig import parse_sig
+    from clinical.knowledge.sigs import parse_sig
 
     result = parse_sig(text)
     if not result.medication:

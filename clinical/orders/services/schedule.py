@@ -30,6 +30,7 @@ from ammed_fhir import audit, bulk, store
 from ammed_fhir.search_columns import parse_fhir_datetime, reference_id
 from clinical.knowledge import drugs as knowledge_drugs
 from clinical.knowledge import patient as knowledge_patient
+from clinical.knowledge.sigs import parse_sig, validate_dosage
 from clinical.orders.models import (
     DoseReminder,
     OrderSchedule,
@@ -39,7 +40,6 @@ from clinical.orders.models import (
 )
 from clinical.orders.services.dose_check import check_dose
 from clinical.orders.services.timing import Routine, ScheduleError, dose_times, slot_codes
-from clinical.orders.sig import parse_sig, validate_dosage
 
 CRITICAL_PATH = Path(__file__).resolve().parent.parent / "data" / "critical_medicines.yaml"
 ATC = "http://www.whocc.no/atc"

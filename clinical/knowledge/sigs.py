@@ -1,7 +1,8 @@
 """Chinese prescription instructions (sigs) → FHIR R4 ``Dosage``.
 
-The rules live in ``data/sig_lexicon.yaml`` (pattern → FHIR code, each with its source);
-this module only applies them. Clinical invariant: the parser never invents timing. Text it
+The one sig reader (issue #23): orders schedule from it, the output monitor reads an order's
+period with it. The rules live in ``data/sig_lexicon.yaml`` (pattern → FHIR code, each with
+its source); this module only applies them. Clinical invariant: the parser never invents timing. Text it
 cannot account for, or parts that contradict each other, set ``needs_review``; when the
 timing itself is contradictory or absent the Dosage carries no ``timing`` at all.
 """
