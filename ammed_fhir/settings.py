@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "guardian",
     "ammed_fhir",
     "ammed_fhir.subscriptions",  # R4 Subscription rest-hook deliveries (#19)
+    "clinical.knowledge",
     "clinical.medkb",
     "clinical.orders",
     "clinical.followup",
