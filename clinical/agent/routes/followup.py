@@ -297,6 +297,8 @@ def answer(ctx: RouteContext) -> RouteResult:
 
 
 def _assess(patient_id: str) -> dict[str, Any]:
+    """The follow-up engine's assessment of the stored record, now (raises ImportError when
+    the engine is not installed, anything else when it fails)."""
     from clinical.followup.services.engine import assess_record  # type: ignore[attr-defined]
 
     return to_dict(assess_record(store.patient_record(patient_id), timezone.now()))
@@ -352,14 +354,11 @@ def _answer(ctx: RouteContext) -> RouteResult:
         )
     extra = {"readings": readings, "observations": refs, "symptoms": ctx.understanding.symptoms}
     try:
-        from clinical.followup.services.engine import assess_record  # type: ignore[attr-defined]
+        assessment = _assess(ctx.patient_id)
     except ImportError:
         result = escalate("followup", ctx, "engine_unavailable", **extra)
         result.about = refs
         return result
-    try:
-        record = store.patient_record(ctx.patient_id)
-        assessment = to_dict(assess_record(record, timezone.now()))
     except Exception as exc:
         log.warning("follow-up engine failed: %s", exc.__class__.__name__)
         result = escalate("followup", ctx, "engine_error", **extra)
