@@ -95,9 +95,7 @@ def _condition_flags(conditions: list[str]) -> list[Flag]:
     return out
 
 
-def findings(
-    kb: KnowledgeBase, req: GuidanceRequest, profile: Profile, reading: SymptomReading
-) -> syndromes.Findings:
+def findings(req: GuidanceRequest, profile: Profile, reading: SymptomReading) -> syndromes.Findings:
     """The neutral input of the shared syndrome evaluator from a guidance request: the concepts
     read (with their body sites), condition keys (pregnancy from the profile), the classes of
     the medicines the patient takes (resolved ingredients, else the words as written), age,
@@ -120,10 +118,6 @@ def findings(
         for written in profile.unresolved_medications
     ]
     medicines = {k: list(v) for k, v in syndromes.medicine_classes(orders).items()}
-    for key, written in profile.medications.items():  # the KB's own classes of a resolved key
-        ing = kb.ingredients.get(key)
-        for cls in set(ing.classes if ing else ()) & syndromes.named_classes():
-            medicines.setdefault(cls, []).append(f"patient.current_medications:{written}")
     days = req.patient.recent_surgery_days
     procedures = (
         (syndromes.Procedure(float(days), ref="patient.recent_surgery_days"),)
@@ -164,7 +158,7 @@ def evaluate(
     # The patient's own words first (each concept at its lexicon level), then what the
     # combinations mean (the shared syndrome table); the sort below is stable within a level.
     flags = [f for c in reading.concepts if (f := _concept_flag(c))]
-    flags += [_syndrome_flag(m) for m in syndromes.evaluate(findings(kb, req, profile, reading))]
+    flags += [_syndrome_flag(m) for m in syndromes.evaluate(findings(req, profile, reading))]
     flags.extend(_condition_flags(list(req.patient.conditions or [])))
     if reading.unrecognised:
         quoted = tuple(dict.fromkeys(reading.unrecognised))
