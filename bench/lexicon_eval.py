@@ -11,8 +11,9 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
     python bench/lexicon_eval.py --misses dev   # what the lexicon misses on the dev half
     python bench/lexicon_eval.py --misses heldout   # ... on the round-2 slice (development now)
     python bench/lexicon_eval.py --misses dev_r3    # ... on the round-3 development draw
-    python bench/lexicon_eval.py --draw-r3  # the round-3 development draw: ids, group, text to
-                                            # stdout for labelling (never commit the text)
+    python bench/lexicon_eval.py --draw-r3 dev      # a round-3 draw (dev or heldout): ids, group,
+                                                    # text to stdout for labelling (never commit
+                                                    # the text)
 
 Parts: dev and sealed (``lexicon_labels.csv``), heldout (round 2), dev_r3 and heldout_r3 (round
 3). ``--misses`` is refused for sealed and heldout_r3: they are never read for tuning.
@@ -127,21 +128,37 @@ def r3_half(uid: str) -> str:
     return "dev" if hashlib.sha1(f"r3:{uid}".encode()).hexdigest()[0] in R3_DEV_HALF else "heldout"
 
 
-def draw_r3(exclude: set[str]) -> list[tuple[str, str, str]]:
-    """The round-3 development draw: (id, group, clipped text) for ``R3_EACH`` utterances at
-    random and ``R3_EACH`` among those with a ``RED_FLAG_ISH`` word, from the development half
-    of the utterances outside ``exclude`` (every id already labelled)."""
+# The two round-3 draws, one per half (each labelled by a different engineer): seed, the
+# red-flag-ish words of the enriched hundred, and that hundred's group name. The held-out cues
+# widen the development ones with pain, fever, falls, breathing, weakness and self-harm words.
+R3_DRAWS: dict[str, tuple[int, tuple[str, ...], str]] = {
+    "dev": (R3_SEED, RED_FLAG_ISH, "red_flag_ish"),
+    "heldout": (
+        2323,
+        (*"血胸喘憋晕抽昏呕吐麻歪肿黑痛疼烧热摔瘫", "说话", "气短", "发紫", "意识", "呼吸", "无力")
+        + ("自杀", "不想活"),
+        "enriched",
+    ),
+}
+
+
+def draw_r3(exclude: set[str], half: str = "dev") -> list[tuple[str, str, str]]:
+    """A round-3 draw: (id, group, clipped text) for ``R3_EACH`` utterances at random and
+    ``R3_EACH`` among the rest with one of the half's red-flag-ish words, from that half
+    (``r3_half``) of the utterances outside ``exclude`` (every id labelled before round 3).
+    ``dev`` gave ``lexicon_dev_r3.csv``, ``heldout`` ``lexicon_heldout_r3.csv``."""
+    seed, cues, group = R3_DRAWS[half]
     pool = sorted(
         (uid, text)
         for uid, text in utterances().items()
-        if uid not in exclude and r3_half(uid) == "dev"
+        if uid not in exclude and r3_half(uid) == half
     )
-    rng = random.Random(R3_SEED)
+    rng = random.Random(seed)
     rand = rng.sample(pool, R3_EACH)
     drawn = {uid for uid, _ in rand}
-    red = [(u, t) for u, t in pool if u not in drawn and any(w in t for w in RED_FLAG_ISH)]
+    red = [(u, t) for u, t in pool if u not in drawn and any(w in t for w in cues)]
     enriched = rng.sample(red, R3_EACH)
-    return [(u, "random", t) for u, t in rand] + [(u, "red_flag_ish", t) for u, t in enriched]
+    return [(u, "random", t) for u, t in rand] + [(u, group, t) for u, t in enriched]
 
 
 # Every label file is a part: ``lexicon_labels.csv`` holds two (its ``split`` column: dev and
@@ -243,7 +260,7 @@ def evaluate(split: str | None = None, *, show_misses: bool = False) -> dict[str
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", action="store_true")
-    parser.add_argument("--draw-r3", action="store_true")
+    parser.add_argument("--draw-r3", choices=tuple(R3_DRAWS))
     parser.add_argument("--misses", choices=PARTS)
     args = parser.parse_args()
     if args.misses and args.misses not in OPEN_PARTS:
@@ -263,7 +280,7 @@ def main() -> int:
         return 0
     if args.draw_r3:
         earlier = {r["id"] for r in _labels() if r["split"] not in ("dev_r3", "heldout_r3")}
-        for uid, group, text in draw_r3(earlier):
+        for uid, group, text in draw_r3(earlier, args.draw_r3):
             print(f"{uid}\t{group}\t{text}")
         return 0
     stats = evaluate(args.misses, show_misses=bool(args.misses))
