@@ -185,7 +185,7 @@ def _guidance(case: dict[str, Any]) -> tuple[dict[str, Any], syndromes.Findings]
     )
     kb = get_kb()
     reading = guidance_reading.read(kb, req.symptoms)
-    found = gate.findings(kb, req, build_profile(kb, patient), reading)
+    found = gate.findings(req, build_profile(kb, patient), reading)
     return advise(req), found
 
 
