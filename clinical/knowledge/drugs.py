@@ -290,6 +290,13 @@ EVERYDAY_WORD_NAMES: frozenset[str] = frozenset(
 )
 
 
+# Ingredients that are drinks in a patient's words, not medicines: ethanol's names (白酒, 饮酒,
+# 酒精, alcohol) are what a diet question asks about, not a medicine taken (AM-Med clinical
+# judgement: "吃头孢能喝白酒吗" asks about a drink; the drink's interactions are diet's rules).
+# Consumers reading patient text leave a name all of whose ingredients are drinks out of drugs.
+DRINKS: frozenset[str] = frozenset({"ethanol"})
+
+
 def name_index() -> dict[str, tuple[str, ...]]:
     """Every known drug name (folded) → its ingredient keys (read-only; shared cache)."""
     return _name_index()
