@@ -130,7 +130,7 @@ def resolve_allergy(text: str, categories: list[str] | None, kb: KnowledgeBase) 
     food = kb.food_index.get(norm)
     if food is not None:
         return AllergyItem(raw, food=food)
-    if any(t in raw for t in kb.non_food_allergens) or resolve_medicine(raw, kb=kb) is not None:
+    if any(t in raw for t in kb.non_food_allergens) or resolve_medicine(raw) is not None:
         return AllergyItem(raw, non_food=True)
     allergen = _longest_in(norm, kb.allergen_index, 8)
     if allergen is not None:
@@ -147,9 +147,7 @@ def from_knowledge(shared: kp.PatientContext, kb: KnowledgeBase) -> PatientConte
     ctx = PatientContext(patient=shared)
     for order in shared.orders:
         ctx.medicines.append(
-            MedicineItem(
-                order.text, resolve_medicine(order.text, list(order.atc), kb), order.note_zh
-            )
+            MedicineItem(order.text, resolve_medicine(order.text, list(order.atc)), order.note_zh)
         )
     for cond in shared.conditions:
         entry = None
@@ -194,7 +192,7 @@ def with_names(
     have_meds = {normalise(m.text) for m in ctx.medicines}
     for name in medicines:
         if normalise(name) not in have_meds:
-            ctx.medicines.append(MedicineItem(name, resolve_medicine(name, kb=kb)))
+            ctx.medicines.append(MedicineItem(name, resolve_medicine(name)))
     have_conds = {c.entry.key for c in ctx.conditions if c.entry}
     for name in conditions:
         entry = resolve_condition(name, None, kb)

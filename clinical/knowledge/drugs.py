@@ -332,23 +332,108 @@ class _FirstCharIndex:
             if len(n) >= 2 and not (n.isascii() and len(n) < 3):
                 self.by_char.setdefault(n[0], []).append(n)
 
-    def get_all(self, text: str) -> list[str]:
+    def spans(self, text: str) -> list[tuple[int, str]]:
+        """(start, name) of every name in ``text``, overlapping ones included. A Latin name
+        stands only between non-Latin letters (吃warfarin is warfarin, warfarinum is not)."""
         out = []
         for i, ch in enumerate(text):
             for n in self.by_char.get(ch, ()):
                 if text.startswith(n, i):
                     if n.isascii() and (
-                        (i > 0 and text[i - 1].isalpha())
-                        or (i + len(n) < len(text) and text[i + len(n)].isalpha())
+                        (i > 0 and _latin(text[i - 1]))
+                        or (i + len(n) < len(text) and _latin(text[i + len(n)]))
                     ):
                         continue
-                    out.append(n)
+                    out.append((i, n))
         return out
+
+    def get_all(self, text: str) -> list[str]:
+        return [n for _i, n in self.spans(text)]
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 @lru_cache(maxsize=1)
 def _names_by_first() -> _FirstCharIndex:
     return _FirstCharIndex(list(_name_index()))
+
+
+@dataclass(frozen=True)
+class NameMention:
+    """A drug name in running text: ``text[start:end]`` as written, the folded ``name`` it
+    matched, the ingredient ``keys`` of that name (a product gives all of its), or, for a
+    class word (头孢, 安眠药), no keys and the ``classes`` it names."""
+
+    start: int
+    end: int
+    name: str
+    keys: tuple[str, ...]
+    classes: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=1)
+def _class_words() -> dict[str, str]:
+    """Folded Chinese class word → class key (the first class listing it); a word that is also
+    a drug name is the drug (``_name_index`` wins)."""
+    names = _name_index()
+    out: dict[str, str] = {}
+    for c in classes().values():
+        for term in c.terms:
+            key = fold(term)
+            if len(key) >= 2 and key not in names:
+                out.setdefault(key, c.key)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _words_by_first() -> _FirstCharIndex:
+    return _FirstCharIndex(list(_class_words()))
+
+
+def name_mentions(
+    text: str, *, class_words: bool = False, drinks: bool = False
+) -> list[NameMention]:
+    """Every drug name in ``text`` (overlapping ones included), on the shared fold (traditional
+    → simplified, full → half width, lower case) with whitespace and zero-width characters
+    skipped, spans on ``text`` as given. ``class_words`` adds the Chinese class words;
+    ``drinks`` keeps names all of whose ingredients are drinks (``DRINKS``: 白酒)."""
+    form, index = _matching_form(text or "")
+    out: list[NameMention] = []
+    names = _name_index()
+    for i, n in _names_by_first().spans(form):
+        keys = names[n]
+        if drinks or not set(keys) <= DRINKS:
+            out.append(NameMention(index[i], index[i + len(n) - 1] + 1, n, keys))
+    if class_words:
+        words = _class_words()
+        for i, n in _words_by_first().spans(form):
+            out.append(NameMention(index[i], index[i + len(n) - 1] + 1, n, (), (words[n],)))
+    return sorted(out, key=lambda m: (m.start, -m.end))
+
+
+def find_names(text: str, *, class_words: bool = False, drinks: bool = False) -> list[NameMention]:
+    """The drug names of ``text`` read left to right, the longest at each place, none
+    overlapping (华法林钠片 is one name, not 华法林 and 钠): ``name_mentions`` resolved."""
+    out: list[NameMention] = []
+    for m in name_mentions(text, class_words=class_words, drinks=drinks):
+        if not out or m.start >= out[-1].end:
+            out.append(m)
+    return out
+
+
+def _matching_form(text: str) -> tuple[str, list[int]]:
+    """``fold``'s form of ``text`` and, for each of its characters, its index in ``text``
+    (``text_fold`` keeps the length; whitespace and zero-width characters are skipped)."""
+    folded = text_fold(text)
+    chars: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(folded):
+        if not ch.isspace() and ch not in ZERO_WIDTH:
+            chars.append(ch)
+            index.append(i)
+    return "".join(chars), index
 
 
 def ingredient(key: str) -> Ingredient | None:
