@@ -244,6 +244,9 @@ def test_every_drug_name_is_found_by_diet_as_by_guidance():
         ("吃華法林能吃菠菜嗎", {"warfarin"}),  # traditional characters
         ("吃ｗａｒｆａｒｉｎ能吃菠菜吗", {"warfarin"}),  # full width
         ("吃华\u200b法林能吃菠菜吗", {"warfarin"}),  # zero width inside the name
+        ("吃华\u2060法林能吃菠菜吗", {"warfarin"}),  # word joiner
+        ("吃华\u200e法林能吃菠菜吗", {"warfarin"}),  # a bidi mark (Unicode Cf)
+        ("吃华\u202e法林能吃菠菜吗", {"warfarin"}),  # right-to-left override
         ("吃Warfarin能吃菠菜吗", {"warfarin"}),  # Latin name next to Chinese
         ("吃安定能喝酒吗", {"diazepam"}),  # an everyday-word name in a drug question
     ],
@@ -275,3 +278,18 @@ def test_drinks_are_foods_to_diet_not_medicines():
     parsed = parse_question("吃头孢能喝白酒吗", get_kb())
     assert parsed.foods == ["白酒"]
     assert parsed.medicines == ["头孢"]
+
+
+@pytest.mark.parametrize("ch", ["\u200b", "\u2060", "\u00ad", "\u200e", "\u202e", "\ufeff"])
+def test_the_drug_vocabulary_reads_through_every_invisible_character(ch):
+    """The text normaliser's ``invisible`` characters (zero width, soft hyphen, Unicode Cf
+    format controls) are skipped by the drug vocabulary and by diet alike; diet's medicine
+    names carry none of them."""
+    from clinical.knowledge.text import invisible
+
+    assert invisible(ch)
+    assert kd.resolve(f"华{ch}法林") == ("warfarin",)
+    (found,) = kd.find_names(f"我在吃华{ch}法林")
+    assert found.keys == ("warfarin",) and (found.start, found.end) == (3, 7)
+    named, keys = _diet_keys(f"吃华{ch}法林能吃菠菜吗")
+    assert keys == {"warfarin"} and named == ["华法林"]
