@@ -16,6 +16,7 @@ from pathlib import Path
 from clinical.knowledge import conditions as kc
 from clinical.knowledge import drugs as kd
 from clinical.knowledge.text import fold as text_fold
+from clinical.knowledge.text import strip_invisible
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ANY_FOOD = "any_food"
@@ -29,14 +30,15 @@ KnowledgeError = kd.KnowledgeError
 
 def normalise(text: str) -> str:
     """The shared text fold (``clinical.knowledge.text.fold``: traditional → simplified,
-    full-width → half-width, lower case), then whitespace and punctuation dropped; a hyphen or
+    full-width → half-width, lower case), then invisible characters (``text.invisible``),
+    whitespace and punctuation dropped; a hyphen or
     slash inside a Latin name stays (co-amoxiclav, sacubitril/valsartan: the drug vocabulary's
     names)."""
-    return _PUNCT.sub("", text_fold(text or ""))
+    return _PUNCT.sub("", strip_invisible(text_fold(text or "")))
 
 
 _PUNCT = re.compile(
-    r"[\s\u3000\u200b-\u200d\ufeff,，.。;；:：!！?？、'\"“”‘’()（）\[\]【】<>《》\\]+"
+    r"[\s\u3000,，.。;；:：!！?？、'\"“”‘’()（）\[\]【】<>《》\\]+"
     r"|(?<![0-9a-z])[/-]+|[/-]+(?![0-9a-z])"
 )
 

@@ -25,8 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from clinical.knowledge.text import _ZERO_WIDTH as ZERO_WIDTH
 from clinical.knowledge.text import fold as text_fold
+from clinical.knowledge.text import invisible
 
 DATA = Path(__file__).resolve().parent / "data"
 Setting = Literal["otc", "rx"]
@@ -45,7 +45,8 @@ def split(cell: str | None) -> list[str]:
     return [x.strip() for x in (cell or "").split("|") if x.strip()]
 
 
-def _f(cell: str | None) -> float | None:
+def number(cell: str | None) -> float | None:
+    """A numeric cell of a knowledge table; an empty cell is ``None`` (not curated)."""
     cell = (cell or "").strip()
     return float(cell) if cell else None
 
@@ -73,9 +74,9 @@ def read_csv(
 
 def fold(text: str) -> str:
     """The form names are compared in: the shared text fold (simplified, half-width, lower
-    case), without spaces or zero-width characters (華法林, ＷＡＲＦＡＲＩＮ, 华\u200b法林 = 华法林)."""
+    case), without spaces or invisible characters (華法林, ＷＡＲＦＡＲＩＮ, 华\u200b法林 = 华法林)."""
     folded = text_fold(text or "")
-    return "".join(ch for ch in folded if not ch.isspace() and ch not in ZERO_WIDTH)
+    return "".join(ch for ch in folded if not ch.isspace() and not invisible(ch))
 
 
 @dataclass(frozen=True)
@@ -228,16 +229,16 @@ def ingredients() -> dict[str, Ingredient]:
             atc=tuple(split(r["atc"])),
             rx_only=r["rx_only"] == "1",
             strengths_mg=tuple(float(s) for s in split(r["strengths_mg"])),
-            adult_dose_mg=_f(r["adult_dose_mg"]),
-            otc_max_single_mg=_f(r["otc_max_single_mg"]),
-            otc_max_daily_mg=_f(r["otc_max_daily_mg"]),
-            rx_max_single_mg=_f(r["rx_max_single_mg"]),
-            rx_max_daily_mg=_f(r["rx_max_daily_mg"]),
-            interval_hours=_f(r["interval_hours"]),
+            adult_dose_mg=number(r["adult_dose_mg"]),
+            otc_max_single_mg=number(r["otc_max_single_mg"]),
+            otc_max_daily_mg=number(r["otc_max_daily_mg"]),
+            rx_max_single_mg=number(r["rx_max_single_mg"]),
+            rx_max_daily_mg=number(r["rx_max_daily_mg"]),
+            interval_hours=number(r["interval_hours"]),
             max_times_per_day=int(r["max_times_per_day"]) if r["max_times_per_day"] else None,
-            paed_mg_per_kg=_f(r["paed_mg_per_kg"]),
-            paed_max_daily_mg_per_kg=_f(r["paed_max_daily_mg_per_kg"]),
-            min_age_years=_f(r["min_age_years"]),
+            paed_mg_per_kg=number(r["paed_mg_per_kg"]),
+            paed_max_daily_mg_per_kg=number(r["paed_max_daily_mg_per_kg"]),
+            min_age_years=number(r["min_age_years"]),
             pregnancy=(r["pregnancy_t1"], r["pregnancy_t2"], r["pregnancy_t3"]),
             breastfeeding=r["breastfeeding"],
             source=r["source"],
@@ -256,7 +257,7 @@ def products() -> dict[str, Product]:
             key, _, mg = part.partition(":")
             if key not in ings:
                 raise KnowledgeError(f"products.csv {r['name']}: unknown ingredient {key}")
-            parts.append((key, _f(mg)))
+            parts.append((key, number(mg)))
         out[r["name"]] = Product(
             r["name"], tuple(split(r["aliases"])), tuple(parts), r["otc"], r["source"]
         )
@@ -396,7 +397,7 @@ def name_mentions(
     text: str, *, class_words: bool = False, drinks: bool = False
 ) -> list[NameMention]:
     """Every drug name in ``text`` (overlapping ones included), on the shared fold (traditional
-    → simplified, full → half width, lower case) with whitespace and zero-width characters
+    → simplified, full → half width, lower case) with whitespace and invisible characters
     skipped, spans on ``text`` as given. ``class_words`` adds the Chinese class words;
     ``drinks`` keeps names all of whose ingredients are drinks (``DRINKS``: 白酒)."""
     form, index = _matching_form(text or "")
@@ -425,12 +426,12 @@ def find_names(text: str, *, class_words: bool = False, drinks: bool = False) ->
 
 def _matching_form(text: str) -> tuple[str, list[int]]:
     """``fold``'s form of ``text`` and, for each of its characters, its index in ``text``
-    (``text_fold`` keeps the length; whitespace and zero-width characters are skipped)."""
+    (``text_fold`` keeps the length; whitespace and invisible characters are skipped)."""
     folded = text_fold(text)
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(folded):
-        if not ch.isspace() and ch not in ZERO_WIDTH:
+        if not ch.isspace() and not invisible(ch):
             chars.append(ch)
             index.append(i)
     return "".join(chars), index
