@@ -293,3 +293,27 @@ def test_the_drug_vocabulary_reads_through_every_invisible_character(ch):
     assert found.keys == ("warfarin",) and (found.start, found.end) == (3, 7)
     named, keys = _diet_keys(f"吃华{ch}法林能吃菠菜吗")
     assert keys == {"warfarin"} and named == ["华法林"]
+
+
+def test_diet_reads_every_condition_code_as_the_layer_does():
+    """Every SNOMED CT code and ICD-10 prefix of the shared condition table reaches the same
+    condition in diet as in ``conditions.keys_for_code`` (one code matcher); a coding of
+    another system, or of none, is no condition to either (the text still is)."""
+    from clinical.diet.context import resolve_condition
+    from clinical.diet.knowledge import get_kb
+
+    kb = get_kb()
+    bad = []
+    for cond in kc.conditions().values():
+        codings = [(kc.SNOMED, c) for c in cond.snomed]
+        codings += [(kc.ICD10_SYSTEMS[0], f"{p}.9" if "." not in p else p) for p in cond.icd10]
+        for system, code in codings:
+            entry = resolve_condition("", [(system, code)], kb)
+            keys = kc.keys_for_code(system, code)
+            if entry is None or entry.key not in keys:
+                bad.append((cond.key, code, entry and entry.key, keys))
+    assert bad == []
+    for system in ("", "http://loinc.org", "urn:oid:2.16.840.1.113883.6.42"):
+        assert resolve_condition("", [(system, "38341003")], kb) is None
+        assert kc.keys_for_code(system, "38341003") == set()
+    assert resolve_condition("高血压", [("", "38341003")], kb).key == "hypertension"
