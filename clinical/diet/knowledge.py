@@ -43,10 +43,6 @@ _PUNCT = re.compile(
 )
 
 
-def _split(cell: str) -> list[str]:
-    return kd.split(cell)
-
-
 def _rows(name: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
     """Rows of diet's own ``data/<name>`` through the knowledge layer's reader (columns and
     cell counts checked, every row sourced)."""
@@ -66,16 +62,6 @@ class Food:
     name: str
     aliases: tuple[str, ...]
     categories: tuple[str, ...]
-    source: str
-
-
-@dataclass(frozen=True)
-class ConditionEntry:
-    key: str
-    name_zh: str
-    aliases: tuple[str, ...]
-    snomed: tuple[str, ...]
-    icd10: tuple[str, ...]
     source: str
 
 
@@ -107,13 +93,13 @@ class Rule:
 class KnowledgeBase:
     categories: dict[str, Category]
     foods: list[Food]
-    conditions: dict[str, ConditionEntry]
+    conditions: dict[str, kc.Condition]
     allergens: dict[str, Allergen]
     non_food_allergens: tuple[str, ...]
     rules: list[Rule]
     # derived indexes
     food_index: dict[str, Food] = field(default_factory=dict)
-    condition_index: dict[str, ConditionEntry] = field(default_factory=dict)
+    condition_index: dict[str, kc.Condition] = field(default_factory=dict)
     allergen_index: dict[str, Allergen] = field(default_factory=dict)
     ancestors: dict[str, frozenset[str]] = field(default_factory=dict)
     rules_by_category: dict[str, list[Rule]] = field(default_factory=dict)
@@ -164,7 +150,7 @@ def canonical(kind: str, subject: str) -> str:
 def load() -> KnowledgeBase:
     """Read and cross-check every data file (use ``get_kb()`` for the cached instance)."""
     categories = {
-        r["key"]: Category(r["key"], r["label_zh"], tuple(_split(r["parents"])), r["source"])
+        r["key"]: Category(r["key"], r["label_zh"], tuple(kd.split(r["parents"])), r["source"])
         for r in _rows("categories.csv", ("key", "label_zh", "parents", "source"))
     }
     for cat in categories.values():
@@ -174,19 +160,18 @@ def load() -> KnowledgeBase:
     known_cats = set(categories) | {ANY_FOOD}
 
     foods = [
-        Food(r["name"], tuple(_split(r["aliases"])), tuple(_split(r["categories"])), r["source"])
+        Food(
+            r["name"], tuple(kd.split(r["aliases"])), tuple(kd.split(r["categories"])), r["source"]
+        )
         for r in _rows("foods.csv", ("name", "aliases", "categories", "source"))
     ]
-    conditions = {
-        c.key: ConditionEntry(c.key, c.name_zh, c.terms[1:], c.snomed, c.icd10, c.source)
-        for c in kc.conditions().values()
-    }
+    conditions = kc.conditions()
     allergens = {
         r["key"]: Allergen(
             r["key"],
             r["name_zh"],
-            tuple(_split(r["aliases"])),
-            tuple(_split(r["food_categories"])),
+            tuple(kd.split(r["aliases"])),
+            tuple(kd.split(r["food_categories"])),
             r["source"],
         )
         for r in _rows("allergens.csv", ("key", "name_zh", "aliases", "food_categories", "source"))
@@ -214,7 +199,7 @@ def load() -> KnowledgeBase:
             )
         )
     for r in _rows("disease_food.csv", ("code", "condition", *rule_cols[2:])):
-        subjects = tuple(_split(r["condition"]))
+        subjects = tuple(kd.split(r["condition"]))
         for s in subjects:
             if s not in conditions:
                 raise KnowledgeError(f"disease_food.csv {r['code']}: unknown condition {s}")
@@ -270,7 +255,7 @@ def load() -> KnowledgeBase:
         for n in (food.name, *food.aliases):
             kb.food_index.setdefault(normalise(n), food)
     for cond in conditions.values():
-        for n in (cond.name_zh, *cond.aliases):
+        for n in cond.terms:
             kb.condition_index.setdefault(normalise(n), cond)
     for allergen in allergens.values():
         for n in (allergen.name_zh, *allergen.aliases):

@@ -317,3 +317,10 @@ def test_diet_reads_every_condition_code_as_the_layer_does():
         assert resolve_condition("", [(system, "38341003")], kb) is None
         assert kc.keys_for_code(system, "38341003") == set()
     assert resolve_condition("高血压", [("", "38341003")], kb).key == "hypertension"
+
+
+@pytest.mark.parametrize("code", ["N18.4", "N184", "n18.40"])
+def test_an_icd10_code_is_read_with_or_without_its_dot(code):
+    """ICD-10 codes are written with and without the dot (N18.4, N184): the one code matcher
+    reads both against the table's prefixes, for every consumer."""
+    assert "ckd_severe" in kc.keys_for_code(kc.ICD10_SYSTEMS[0], code)
