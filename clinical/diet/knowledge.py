@@ -267,6 +267,22 @@ def load() -> KnowledgeBase:
     return kb
 
 
+def food_names(category: str, *, except_under: str = "") -> frozenset[str]:
+    """Names and aliases of the foods filed under ``category`` or a category below it, except
+    those filed only under ``except_under`` (``food_names("ethanol", except_under=
+    "ethanol_medicine")``: 啤酒, 红酒, 黄酒 …, not 藿香正气水). Diet's public reading of its food
+    table for another consumer (the output monitor's alcohol check), instead of a copy of it."""
+    kb = get_kb()
+    out: set[str] = set()
+    for food in kb.foods:
+        under = [c for c in food.categories if category in kb.ancestors[c]]
+        if except_under:
+            under = [c for c in under if except_under not in kb.ancestors[c]]
+        if under:
+            out.update(n for n in (food.name, *food.aliases) if n)
+    return frozenset(out)
+
+
 @lru_cache(maxsize=1)
 def get_kb() -> KnowledgeBase:
     """The process-wide knowledge base (read once)."""
