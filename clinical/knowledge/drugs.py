@@ -462,10 +462,6 @@ def display_name(name: str) -> str:
     if key not in own or _product_names().get(key, keys) != keys:
         return name
     return ing.name_zh or name
-    keys = _name_index().get(key, ())
-    if len(keys) == 1:
-        return ingredients()[keys[0]].name_zh or name
-    return name
 
 
 @lru_cache(maxsize=4096)
