@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from clinical.diet.knowledge import Allergen, ConditionEntry, Food, KnowledgeBase, normalise
+from clinical.diet.knowledge import Allergen, Food, KnowledgeBase, normalise
 from clinical.diet.medicines import ResolvedMedicine, resolve_medicine
+from clinical.knowledge import conditions as kc
 from clinical.knowledge import patient as kp
 
 POST_OP_DAYS = kp.SURGERY_WINDOW_DAYS
@@ -42,7 +43,7 @@ class MedicineItem:
 @dataclass(frozen=True)
 class ConditionItem:
     text: str
-    entry: ConditionEntry | None
+    entry: kc.Condition | None
 
 
 @dataclass(frozen=True)
@@ -94,22 +95,14 @@ def _longest_in(norm: str, index: dict[str, Any], max_len: int) -> Any | None:
 
 def resolve_condition(
     text: str, codings: list[tuple[str, str]] | None, kb: KnowledgeBase
-) -> ConditionEntry | None:
-    """SNOMED CT code, then ICD-10 code (prefix), then Chinese/English text."""
+) -> kc.Condition | None:
+    """A coding the shared code matcher knows (``conditions.keys_for_code``: SNOMED CT exact,
+    ICD-10 by prefix; the first such condition of the table), else the Chinese/English text."""
     for system, code in codings or []:
-        system = (system or "").lower()
-        code = (code or "").strip()
-        if not code:
-            continue
-        if "snomed" in system or not system:
-            for entry in kb.conditions.values():
-                if code in entry.snomed:
-                    return entry
-        if "icd" in system or not system:
-            flat = code.replace(".", "").upper()
-            for entry in kb.conditions.values():
-                if any(flat.startswith(p.replace(".", "")) for p in entry.icd10):
-                    return entry
+        keys = kc.keys_for_code(system, code)
+        entry = next((c for k, c in kb.conditions.items() if k in keys), None)
+        if entry is not None:
+            return entry
     norm = normalise(text or "")
     if not norm:
         return None
@@ -130,7 +123,7 @@ def resolve_allergy(text: str, categories: list[str] | None, kb: KnowledgeBase) 
     food = kb.food_index.get(norm)
     if food is not None:
         return AllergyItem(raw, food=food)
-    if any(t in raw for t in kb.non_food_allergens) or resolve_medicine(raw, kb=kb) is not None:
+    if any(t in raw for t in kb.non_food_allergens) or resolve_medicine(raw) is not None:
         return AllergyItem(raw, non_food=True)
     allergen = _longest_in(norm, kb.allergen_index, 8)
     if allergen is not None:
@@ -147,9 +140,7 @@ def from_knowledge(shared: kp.PatientContext, kb: KnowledgeBase) -> PatientConte
     ctx = PatientContext(patient=shared)
     for order in shared.orders:
         ctx.medicines.append(
-            MedicineItem(
-                order.text, resolve_medicine(order.text, list(order.atc), kb), order.note_zh
-            )
+            MedicineItem(order.text, resolve_medicine(order.text, list(order.atc)), order.note_zh)
         )
     for cond in shared.conditions:
         entry = None
@@ -194,7 +185,7 @@ def with_names(
     have_meds = {normalise(m.text) for m in ctx.medicines}
     for name in medicines:
         if normalise(name) not in have_meds:
-            ctx.medicines.append(MedicineItem(name, resolve_medicine(name, kb=kb)))
+            ctx.medicines.append(MedicineItem(name, resolve_medicine(name)))
     have_conds = {c.entry.key for c in ctx.conditions if c.entry}
     for name in conditions:
         entry = resolve_condition(name, None, kb)

@@ -16,6 +16,7 @@ from pathlib import Path
 from clinical.knowledge import conditions as kc
 from clinical.knowledge import drugs as kd
 from clinical.knowledge.text import fold as text_fold
+from clinical.knowledge.text import strip_invisible
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ANY_FOOD = "any_food"
@@ -29,17 +30,17 @@ KnowledgeError = kd.KnowledgeError
 
 def normalise(text: str) -> str:
     """The shared text fold (``clinical.knowledge.text.fold``: traditional → simplified,
-    full-width → half-width, lower case), then whitespace and punctuation dropped."""
-    return _PUNCT.sub("", text_fold(text or ""))
+    full-width → half-width, lower case), then invisible characters (``text.invisible``),
+    whitespace and punctuation dropped; a hyphen or
+    slash inside a Latin name stays (co-amoxiclav, sacubitril/valsartan: the drug vocabulary's
+    names)."""
+    return _PUNCT.sub("", strip_invisible(text_fold(text or "")))
 
 
 _PUNCT = re.compile(
-    r"[\s\u3000\u200b-\u200d\ufeff,，.。;；:：!！?？、'\"“”‘’()（）\[\]【】<>《》/\\-]+"
+    r"[\s\u3000,，.。;；:：!！?？、'\"“”‘’()（）\[\]【】<>《》\\]+"
+    r"|(?<![0-9a-z])[/-]+|[/-]+(?![0-9a-z])"
 )
-
-
-def _split(cell: str) -> list[str]:
-    return kd.split(cell)
 
 
 def _rows(name: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
@@ -61,26 +62,6 @@ class Food:
     name: str
     aliases: tuple[str, ...]
     categories: tuple[str, ...]
-    source: str
-
-
-@dataclass(frozen=True)
-class MedicineEntry:
-    name: str
-    aliases: tuple[str, ...]
-    ingredient: str  # "" for a class name such as 头孢
-    classes: tuple[str, ...]
-    atc: tuple[str, ...]
-    source: str
-
-
-@dataclass(frozen=True)
-class ConditionEntry:
-    key: str
-    name_zh: str
-    aliases: tuple[str, ...]
-    snomed: tuple[str, ...]
-    icd10: tuple[str, ...]
     source: str
 
 
@@ -112,20 +93,17 @@ class Rule:
 class KnowledgeBase:
     categories: dict[str, Category]
     foods: list[Food]
-    medicines: list[MedicineEntry]
-    conditions: dict[str, ConditionEntry]
+    conditions: dict[str, kc.Condition]
     allergens: dict[str, Allergen]
     non_food_allergens: tuple[str, ...]
     rules: list[Rule]
     # derived indexes
     food_index: dict[str, Food] = field(default_factory=dict)
-    medicine_index: dict[str, MedicineEntry] = field(default_factory=dict)
-    condition_index: dict[str, ConditionEntry] = field(default_factory=dict)
+    condition_index: dict[str, kc.Condition] = field(default_factory=dict)
     allergen_index: dict[str, Allergen] = field(default_factory=dict)
     ancestors: dict[str, frozenset[str]] = field(default_factory=dict)
     rules_by_category: dict[str, list[Rule]] = field(default_factory=dict)
     max_food_len: int = 1
-    max_medicine_len: int = 1
     max_condition_len: int = 1
 
     def expand(self, categories: tuple[str, ...] | list[str] | set[str]) -> frozenset[str]:
@@ -169,39 +147,10 @@ def canonical(kind: str, subject: str) -> str:
     return ""
 
 
-# Ingredients that are drinks to diet, not medicines: their names (白酒, 饮酒, 酒精) are foods.
-NOT_MEDICINES = frozenset({"ethanol"})
-
-
-def shared_medicines() -> list[MedicineEntry]:
-    """Every medicine name of the shared drug knowledge as diet's name list (ingredients with
-    their aliases and brands, products, and class words such as 头孢 or 安眠药)."""
-    out: list[MedicineEntry] = []
-    for ing in kd.ingredients().values():
-        if ing.key in NOT_MEDICINES:
-            continue
-        names = tuple(n for n in (ing.name_en, *ing.aliases, *ing.brands) if n)
-        out.append(
-            MedicineEntry(ing.name_zh, names, ing.key, tuple(ing.classes), ing.atc, ing.source)
-        )
-    for p in kd.products().values():
-        keys = p.ingredient_keys
-        classes = tuple(sorted({c for k in keys for c in kd.classes_of(k)}))
-        out.append(
-            MedicineEntry(
-                p.name, p.aliases, keys[0] if len(keys) == 1 else "", classes, (), p.source
-            )
-        )
-    for c in kd.classes().values():
-        if c.terms:
-            out.append(MedicineEntry(c.terms[0], c.terms[1:], "", (c.key,), c.atc, c.source))
-    return out
-
-
 def load() -> KnowledgeBase:
     """Read and cross-check every data file (use ``get_kb()`` for the cached instance)."""
     categories = {
-        r["key"]: Category(r["key"], r["label_zh"], tuple(_split(r["parents"])), r["source"])
+        r["key"]: Category(r["key"], r["label_zh"], tuple(kd.split(r["parents"])), r["source"])
         for r in _rows("categories.csv", ("key", "label_zh", "parents", "source"))
     }
     for cat in categories.values():
@@ -211,20 +160,18 @@ def load() -> KnowledgeBase:
     known_cats = set(categories) | {ANY_FOOD}
 
     foods = [
-        Food(r["name"], tuple(_split(r["aliases"])), tuple(_split(r["categories"])), r["source"])
+        Food(
+            r["name"], tuple(kd.split(r["aliases"])), tuple(kd.split(r["categories"])), r["source"]
+        )
         for r in _rows("foods.csv", ("name", "aliases", "categories", "source"))
     ]
-    medicines = shared_medicines()
-    conditions = {
-        c.key: ConditionEntry(c.key, c.name_zh, c.terms[1:], c.snomed, c.icd10, c.source)
-        for c in kc.conditions().values()
-    }
+    conditions = kc.conditions()
     allergens = {
         r["key"]: Allergen(
             r["key"],
             r["name_zh"],
-            tuple(_split(r["aliases"])),
-            tuple(_split(r["food_categories"])),
+            tuple(kd.split(r["aliases"])),
+            tuple(kd.split(r["food_categories"])),
             r["source"],
         )
         for r in _rows("allergens.csv", ("key", "name_zh", "aliases", "food_categories", "source"))
@@ -252,7 +199,7 @@ def load() -> KnowledgeBase:
             )
         )
     for r in _rows("disease_food.csv", ("code", "condition", *rule_cols[2:])):
-        subjects = tuple(_split(r["condition"]))
+        subjects = tuple(kd.split(r["condition"]))
         for s in subjects:
             if s not in conditions:
                 raise KnowledgeError(f"disease_food.csv {r['code']}: unknown condition {s}")
@@ -301,17 +248,14 @@ def load() -> KnowledgeBase:
             if c not in categories:
                 raise KnowledgeError(f"foods.csv {food.name}: unknown category {c}")
 
-    kb = KnowledgeBase(categories, foods, medicines, conditions, allergens, non_food, rules)
+    kb = KnowledgeBase(categories, foods, conditions, allergens, non_food, rules)
     kb.ancestors = _ancestors(categories)
     kb.ancestors[ANY_FOOD] = frozenset({ANY_FOOD})
     for food in foods:
         for n in (food.name, *food.aliases):
             kb.food_index.setdefault(normalise(n), food)
-    for med in medicines:
-        for n in (med.name, *med.aliases):
-            kb.medicine_index.setdefault(normalise(n), med)
     for cond in conditions.values():
-        for n in (cond.name_zh, *cond.aliases):
+        for n in cond.terms:
             kb.condition_index.setdefault(normalise(n), cond)
     for allergen in allergens.values():
         for n in (allergen.name_zh, *allergen.aliases):
@@ -319,9 +263,24 @@ def load() -> KnowledgeBase:
     for rule in rules:
         kb.rules_by_category.setdefault(rule.food_category, []).append(rule)
     kb.max_food_len = max(len(k) for k in kb.food_index)
-    kb.max_medicine_len = max(len(k) for k in kb.medicine_index)
     kb.max_condition_len = max(len(k) for k in kb.condition_index)
     return kb
+
+
+def food_names(category: str, *, except_under: str = "") -> frozenset[str]:
+    """Names and aliases of the foods filed under ``category`` or a category below it, except
+    those filed only under ``except_under`` (``food_names("ethanol", except_under=
+    "ethanol_medicine")``: 啤酒, 红酒, 黄酒 …, not 藿香正气水). Diet's public reading of its food
+    table for another consumer (the output monitor's alcohol check), instead of a copy of it."""
+    kb = get_kb()
+    out: set[str] = set()
+    for food in kb.foods:
+        under = [c for c in food.categories if category in kb.ancestors[c]]
+        if except_under:
+            under = [c for c in under if except_under not in kb.ancestors[c]]
+        if under:
+            out.update(n for n in (food.name, *food.aliases) if n)
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,8 @@ Everything comes from the shared drug knowledge (``clinical.knowledge.drugs``, i
 ingredient and product names, brands and aliases (``resolve``: exact, else the longest known
 name inside the text), WHO ATC codes (an ingredient's own code, else a class's ATC prefix), and
 class words (头孢, 沙星, 普利, 安眠药: a class's Chinese terms; ACEI, ARB: its other spellings).
+Names in a question are found by the vocabulary's own finder (``drugs.find_names``); diet keeps
+no name list of its own, only its food–drug rules (``data/drug_food.csv``).
 Classes are the shared vocabulary closed upwards (amlodipine → dihydropyridine_ccb, ccb,
 antihypertensive); diet's rules are read in that vocabulary (``knowledge.canonical``).
 
@@ -18,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from clinical.diet.knowledge import KnowledgeBase, MedicineEntry, get_kb, normalise
 from clinical.knowledge import drugs as kd
 
 
@@ -51,8 +52,7 @@ def class_words(text: str) -> set[str]:
     canon = kd.canonical_class(text.strip())
     if canon:
         return {canon}
-    folded = kd.fold(text)
-    return {c.key for c in kd.classes().values() if any(kd.fold(t) in folded for t in c.terms)}
+    return {c for m in kd.name_mentions(text, class_words=True) for c in m.classes}
 
 
 def _by_atc(codes: list[str]) -> tuple[list[str], set[str]]:
@@ -71,9 +71,7 @@ def _by_atc(codes: list[str]) -> tuple[list[str], set[str]]:
     return keys, classes
 
 
-def resolve_medicine(
-    text: str, codes: list[str] | None = None, kb: KnowledgeBase | None = None
-) -> ResolvedMedicine | None:
+def resolve_medicine(text: str, codes: list[str] | None = None) -> ResolvedMedicine | None:
     """Resolve a medicine name (and optional ATC codes) to ingredients and classes, or None."""
     text = (text or "").strip()
     keys, atc_classes = _by_atc(codes or [])
@@ -94,27 +92,12 @@ def resolve_medicine(
     return ResolvedMedicine(text, tuple(dict.fromkeys(keys)), frozenset(classes), via)
 
 
-def medkb_mentions(text: str) -> list[str]:
-    """Medicine names of the shared drug knowledge found in free text (kept under its old
-    name for the question parser)."""
-    return [text_ for _s, _e, text_ in _mentions(normalise(text or ""), get_kb())]
+def name_spans(norm: str) -> list[tuple[int, int]]:
+    """Spans of every medicine name in diet's normalised text, overlapping ones included."""
+    return [(m.start, m.end) for m in kd.name_mentions(norm, class_words=True)]
 
 
-def _mentions(norm: str, kb: KnowledgeBase) -> list[tuple[int, int, str]]:
-    return [(s, e, norm[s:e]) for s, e, _entry in find_in_text(norm, kb)]
-
-
-def find_in_text(norm: str, kb: KnowledgeBase) -> list[tuple[int, int, MedicineEntry]]:
-    """Longest-match medicine names inside normalised text: (start, end, entry) spans."""
-    spans: list[tuple[int, int, MedicineEntry]] = []
-    i = 0
-    while i < len(norm):
-        for length in range(min(kb.max_medicine_len, len(norm) - i), 0, -1):
-            entry = kb.medicine_index.get(norm[i : i + length])
-            if entry is not None:
-                spans.append((i, i + length, entry))
-                i += length
-                break
-        else:
-            i += 1
-    return spans
+def names_in(norm: str) -> list[tuple[int, int]]:
+    """Spans of the medicine names (drug names and class words of the shared vocabulary; not
+    drinks) in diet's normalised text, longest first, none overlapping."""
+    return [(m.start, m.end) for m in kd.find_names(norm, class_words=True)]

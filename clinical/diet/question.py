@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from clinical.diet.foods import resolve_food
 from clinical.diet.knowledge import KnowledgeBase, normalise
-from clinical.diet.medicines import medkb_mentions
+from clinical.diet.medicines import name_spans, names_in
 
 _ALLERGY = re.compile(r"对(.{1,10}?)过敏|(?:^|我|有)(.{1,8}?)过敏")
 _FOOD_PHRASE = re.compile(
@@ -39,22 +39,24 @@ class ParsedQuestion:
 
 
 def _scan(norm: str, kb: KnowledgeBase) -> list[tuple[int, int, str, str]]:
-    """Longest match at each position over the medicine, condition and food lexicons."""
+    """Longest match at each position over the medicine names (the shared drug vocabulary's
+    finder), the condition and the food lexicons; at a tie a medicine wins, then a condition."""
+    medicine_end: dict[int, int] = {}
+    for start, end in name_spans(norm):
+        medicine_end[start] = max(end, medicine_end.get(start, end))
     spans: list[tuple[int, int, str, str]] = []
-    longest = max(kb.max_food_len, kb.max_medicine_len, kb.max_condition_len)
+    longest = max(kb.max_food_len, kb.max_condition_len)
     i = 0
     while i < len(norm):
         hit: tuple[int, str] | None = None
-        for length in range(min(longest, len(norm) - i), 0, -1):
+        if i in medicine_end:
+            hit = (medicine_end[i] - i, "medicine")
+        for length in range(min(longest, len(norm) - i), hit[0] if hit else 0, -1):
             piece = norm[i : i + length]
-            # ties: a medicine or condition name wins over a food name of the same length
-            if piece in kb.medicine_index:
-                hit = (length, "medicine")
-            elif piece in kb.condition_index:
-                hit = (length, "condition")
-            elif piece in kb.food_index:
-                hit = (length, "food")
-            if hit:
+            kind = "condition" if piece in kb.condition_index else None
+            kind = kind or ("food" if piece in kb.food_index else None)
+            if kind:
+                hit = (length, kind)
                 break
         if hit:
             spans.append((i, i + hit[0], hit[1], norm[i : i + hit[0]]))
@@ -92,8 +94,9 @@ def parse_question(question: str, kb: KnowledgeBase) -> ParsedQuestion:
         if word not in kb.food_index and not any(word in t or t in word for t in taken):
             out.medicines.append(word)
             taken.append(word)
-    for surface in medkb_mentions(question):  # drugs only the drug KB knows (阿莫西林 …)
-        name = normalise(surface)
+    whole = normalise(question)
+    for start, end in names_in(whole):  # a medicine a longer food word hid
+        name = whole[start:end]
         if name and name not in kb.food_index and not any(name in t or t in name for t in taken):
             out.medicines.append(name)
     out.conditions.extend(text for _, _, kind, text in spans if kind == "condition")

@@ -98,16 +98,18 @@ def _fold(text: str) -> str:
 
 
 def keys_for_code(system: str, code: str) -> set[str]:
-    """Condition keys of one coding (SNOMED CT exact, ICD-10 by prefix)."""
+    """Condition keys of one coding (SNOMED CT exact, ICD-10 by prefix, dots ignored: E11.2,
+    E112). The one code matcher of every consumer."""
     code = (code or "").strip()
     if not code:
         return set()
+    flat = code.replace(".", "").upper()
     out = set()
     for c in conditions().values():
         if system == SNOMED and code in c.snomed:
             out.add(c.key)
         elif (system in ICD10_SYSTEMS or system == "icd10") and any(
-            code.upper().startswith(p.upper()) for p in c.icd10
+            flat.startswith(p.replace(".", "").upper()) for p in c.icd10
         ):
             out.add(c.key)
     return out

@@ -25,8 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from clinical.knowledge.text import _ZERO_WIDTH as ZERO_WIDTH
 from clinical.knowledge.text import fold as text_fold
+from clinical.knowledge.text import invisible
 
 DATA = Path(__file__).resolve().parent / "data"
 Setting = Literal["otc", "rx"]
@@ -45,7 +45,8 @@ def split(cell: str | None) -> list[str]:
     return [x.strip() for x in (cell or "").split("|") if x.strip()]
 
 
-def _f(cell: str | None) -> float | None:
+def number(cell: str | None) -> float | None:
+    """A numeric cell of a knowledge table; an empty cell is ``None`` (not curated)."""
     cell = (cell or "").strip()
     return float(cell) if cell else None
 
@@ -73,9 +74,9 @@ def read_csv(
 
 def fold(text: str) -> str:
     """The form names are compared in: the shared text fold (simplified, half-width, lower
-    case), without spaces or zero-width characters (華法林, ＷＡＲＦＡＲＩＮ, 华\u200b法林 = 华法林)."""
+    case), without spaces or invisible characters (華法林, ＷＡＲＦＡＲＩＮ, 华\u200b法林 = 华法林)."""
     folded = text_fold(text or "")
-    return "".join(ch for ch in folded if not ch.isspace() and ch not in ZERO_WIDTH)
+    return "".join(ch for ch in folded if not ch.isspace() and not invisible(ch))
 
 
 @dataclass(frozen=True)
@@ -228,16 +229,16 @@ def ingredients() -> dict[str, Ingredient]:
             atc=tuple(split(r["atc"])),
             rx_only=r["rx_only"] == "1",
             strengths_mg=tuple(float(s) for s in split(r["strengths_mg"])),
-            adult_dose_mg=_f(r["adult_dose_mg"]),
-            otc_max_single_mg=_f(r["otc_max_single_mg"]),
-            otc_max_daily_mg=_f(r["otc_max_daily_mg"]),
-            rx_max_single_mg=_f(r["rx_max_single_mg"]),
-            rx_max_daily_mg=_f(r["rx_max_daily_mg"]),
-            interval_hours=_f(r["interval_hours"]),
+            adult_dose_mg=number(r["adult_dose_mg"]),
+            otc_max_single_mg=number(r["otc_max_single_mg"]),
+            otc_max_daily_mg=number(r["otc_max_daily_mg"]),
+            rx_max_single_mg=number(r["rx_max_single_mg"]),
+            rx_max_daily_mg=number(r["rx_max_daily_mg"]),
+            interval_hours=number(r["interval_hours"]),
             max_times_per_day=int(r["max_times_per_day"]) if r["max_times_per_day"] else None,
-            paed_mg_per_kg=_f(r["paed_mg_per_kg"]),
-            paed_max_daily_mg_per_kg=_f(r["paed_max_daily_mg_per_kg"]),
-            min_age_years=_f(r["min_age_years"]),
+            paed_mg_per_kg=number(r["paed_mg_per_kg"]),
+            paed_max_daily_mg_per_kg=number(r["paed_max_daily_mg_per_kg"]),
+            min_age_years=number(r["min_age_years"]),
             pregnancy=(r["pregnancy_t1"], r["pregnancy_t2"], r["pregnancy_t3"]),
             breastfeeding=r["breastfeeding"],
             source=r["source"],
@@ -256,7 +257,7 @@ def products() -> dict[str, Product]:
             key, _, mg = part.partition(":")
             if key not in ings:
                 raise KnowledgeError(f"products.csv {r['name']}: unknown ingredient {key}")
-            parts.append((key, _f(mg)))
+            parts.append((key, number(mg)))
         out[r["name"]] = Product(
             r["name"], tuple(split(r["aliases"])), tuple(parts), r["otc"], r["source"]
         )
@@ -288,6 +289,13 @@ def _name_index() -> dict[str, tuple[str, ...]]:
 EVERYDAY_WORD_NAMES: frozenset[str] = frozenset(
     {"可定", "代文", "再林", "左克", "阿乐", "严迪", "泰嘉", "安定", "锂盐", "美林"}
 )
+
+
+# Ingredients that are drinks in a patient's words, not medicines: ethanol's names (白酒, 饮酒,
+# 酒精, alcohol) are what a diet question asks about, not a medicine taken (AM-Med clinical
+# judgement: "吃头孢能喝白酒吗" asks about a drink; the drink's interactions are diet's rules).
+# Consumers reading patient text leave a name all of whose ingredients are drinks out of drugs.
+DRINKS: frozenset[str] = frozenset({"ethanol"})
 
 
 def name_index() -> dict[str, tuple[str, ...]]:
@@ -325,23 +333,108 @@ class _FirstCharIndex:
             if len(n) >= 2 and not (n.isascii() and len(n) < 3):
                 self.by_char.setdefault(n[0], []).append(n)
 
-    def get_all(self, text: str) -> list[str]:
+    def spans(self, text: str) -> list[tuple[int, str]]:
+        """(start, name) of every name in ``text``, overlapping ones included. A Latin name
+        stands only between non-Latin letters (吃warfarin is warfarin, warfarinum is not)."""
         out = []
         for i, ch in enumerate(text):
             for n in self.by_char.get(ch, ()):
                 if text.startswith(n, i):
                     if n.isascii() and (
-                        (i > 0 and text[i - 1].isalpha())
-                        or (i + len(n) < len(text) and text[i + len(n)].isalpha())
+                        (i > 0 and _latin(text[i - 1]))
+                        or (i + len(n) < len(text) and _latin(text[i + len(n)]))
                     ):
                         continue
-                    out.append(n)
+                    out.append((i, n))
         return out
+
+    def get_all(self, text: str) -> list[str]:
+        return [n for _i, n in self.spans(text)]
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 @lru_cache(maxsize=1)
 def _names_by_first() -> _FirstCharIndex:
     return _FirstCharIndex(list(_name_index()))
+
+
+@dataclass(frozen=True)
+class NameMention:
+    """A drug name in running text: ``text[start:end]`` as written, the folded ``name`` it
+    matched, the ingredient ``keys`` of that name (a product gives all of its), or, for a
+    class word (头孢, 安眠药), no keys and the ``classes`` it names."""
+
+    start: int
+    end: int
+    name: str
+    keys: tuple[str, ...]
+    classes: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=1)
+def _class_words() -> dict[str, str]:
+    """Folded Chinese class word → class key (the first class listing it); a word that is also
+    a drug name is the drug (``_name_index`` wins)."""
+    names = _name_index()
+    out: dict[str, str] = {}
+    for c in classes().values():
+        for term in c.terms:
+            key = fold(term)
+            if len(key) >= 2 and key not in names:
+                out.setdefault(key, c.key)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _words_by_first() -> _FirstCharIndex:
+    return _FirstCharIndex(list(_class_words()))
+
+
+def name_mentions(
+    text: str, *, class_words: bool = False, drinks: bool = False
+) -> list[NameMention]:
+    """Every drug name in ``text`` (overlapping ones included), on the shared fold (traditional
+    → simplified, full → half width, lower case) with whitespace and invisible characters
+    skipped, spans on ``text`` as given. ``class_words`` adds the Chinese class words;
+    ``drinks`` keeps names all of whose ingredients are drinks (``DRINKS``: 白酒)."""
+    form, index = _matching_form(text or "")
+    out: list[NameMention] = []
+    names = _name_index()
+    for i, n in _names_by_first().spans(form):
+        keys = names[n]
+        if drinks or not set(keys) <= DRINKS:
+            out.append(NameMention(index[i], index[i + len(n) - 1] + 1, n, keys))
+    if class_words:
+        words = _class_words()
+        for i, n in _words_by_first().spans(form):
+            out.append(NameMention(index[i], index[i + len(n) - 1] + 1, n, (), (words[n],)))
+    return sorted(out, key=lambda m: (m.start, -m.end))
+
+
+def find_names(text: str, *, class_words: bool = False, drinks: bool = False) -> list[NameMention]:
+    """The drug names of ``text`` read left to right, the longest at each place, none
+    overlapping (华法林钠片 is one name, not 华法林 and 钠): ``name_mentions`` resolved."""
+    out: list[NameMention] = []
+    for m in name_mentions(text, class_words=class_words, drinks=drinks):
+        if not out or m.start >= out[-1].end:
+            out.append(m)
+    return out
+
+
+def _matching_form(text: str) -> tuple[str, list[int]]:
+    """``fold``'s form of ``text`` and, for each of its characters, its index in ``text``
+    (``text_fold`` keeps the length; whitespace and invisible characters are skipped)."""
+    folded = text_fold(text)
+    chars: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(folded):
+        if not ch.isspace() and not invisible(ch):
+            chars.append(ch)
+            index.append(i)
+    return "".join(chars), index
 
 
 def ingredient(key: str) -> Ingredient | None:
@@ -369,10 +462,6 @@ def display_name(name: str) -> str:
     if key not in own or _product_names().get(key, keys) != keys:
         return name
     return ing.name_zh or name
-    keys = _name_index().get(key, ())
-    if len(keys) == 1:
-        return ingredients()[keys[0]].name_zh or name
-    return name
 
 
 @lru_cache(maxsize=4096)

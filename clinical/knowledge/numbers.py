@@ -24,6 +24,20 @@ from pathlib import Path
 UNITS_PATH = Path(__file__).parent / "data" / "units.csv"
 
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e"}
+
+
+def invisible(ch: str) -> bool:
+    """A character that shows nothing and changes no word: zero-width, soft hyphen, bidi and
+    other format controls (Unicode category Cf: U+200E, U+202E, U+2061…), control characters
+    except newline and tab. Dropped before any matching: 我想自杀 with a U+200E or U+202E inside
+    is 我想自杀. The one definition (``clinical.knowledge.text.invisible`` is this function:
+    defined here, below the normaliser, which imports this module)."""
+    if ch in _ZERO_WIDTH:
+        return True
+    category = unicodedata.category(ch)
+    return category == "Cf" or (category == "Cc" and ch not in "\n\t")
+
+
 _DASHES = {"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-"}
 _DASHES |= {"\u2015": "-", "\u2212": "-", "\u301c": "~", "\u2053": "~"}
 _VULGAR = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "⅕": "1/5"}
@@ -142,7 +156,7 @@ def unit_of(surface: str) -> Unit | None:
 
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
-    if ch in _ZERO_WIDTH or (unicodedata.category(ch) == "Cc" and ch not in "\n\t"):
+    if invisible(ch):
         return ""
     if ch in _DASHES:
         return _DASHES[ch]

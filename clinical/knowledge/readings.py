@@ -329,5 +329,21 @@ def read_vitals(text: str) -> tuple[list[Reading], list[UnreadableReading]]:
     return found, unreadable
 
 
+# A temperature in words at or above 37.3 ℃ is a fever statement (诊断学(第9版) 发热: 腋温
+# ≥37.3℃), up to 43 ℃ (anything higher is not a body temperature). Follow-up reads it as the
+# patient saying "fever"; the agent keeps such words for follow-up.
+FEVER_FROM_C = 37.3
+FEVER_TO_C = 43.0
+
+
+def fever_readings(text: str) -> list[Reading]:
+    """The temperatures in ``text`` at fever level (``FEVER_FROM_C`` to ``FEVER_TO_C``)."""
+    return [
+        r
+        for r in readings(text)
+        if r.kind == "temperature" and FEVER_FROM_C <= r.values[0] <= FEVER_TO_C
+    ]
+
+
 def readings(text: str) -> list[Reading]:
     return read_vitals(text)[0]

@@ -61,12 +61,12 @@ enumeration with 、 or directly adjacent terms ("否认胸痛、呼吸困难", 
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from clinical.knowledge.drugs import KnowledgeError, read_csv
 from clinical.knowledge.text import normalize
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -149,13 +149,12 @@ class LexiconError(RuntimeError):
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    path = DATA / name
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    for i, row in enumerate(rows, start=2):
-        if not (row.get("source") or "").strip():
-            raise LexiconError(f"{name}:{i}: row without a source")
-    return rows
+    """Rows of a symptom table through the layer's one CSV reader (``drugs.read_csv``: cells
+    stripped, a row without a source or with the wrong number of cells fails)."""
+    try:
+        return read_csv(name, folder=DATA)
+    except KnowledgeError as exc:
+        raise LexiconError(str(exc)) from exc
 
 
 @lru_cache(maxsize=50_000)

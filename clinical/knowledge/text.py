@@ -27,7 +27,8 @@ from functools import cache, lru_cache
 
 from clinical.knowledge import numbers
 
-_ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e"}
+# The one test of a character that shows nothing (zero width, soft hyphen, Cf controls).
+invisible = numbers.invisible
 
 # Units and quantifiers after which a Chinese numeral is a quantity.
 QUANTIFIERS = "片粒颗袋支丸滴次瓶盒包贴枚"
@@ -126,17 +127,6 @@ def _amounts_to_digits(text: str, index: list[int]) -> tuple[str, list[int]]:
     out.append(text[pos:])
     out_index.extend(index[pos:])
     return "".join(out), out_index
-
-
-def invisible(ch: str) -> bool:
-    """A character that shows nothing and changes no word: zero-width, soft hyphen, bidi and
-    other format controls (Unicode category Cf: U+200E, U+202E, U+2061…), control characters
-    except newline and tab. Dropped before any matching: 我想自杀 with a U+200E or U+202E inside
-    is 我想自杀."""
-    if ch in _ZERO_WIDTH:
-        return True
-    category = unicodedata.category(ch)
-    return category == "Cf" or (category == "Cc" and ch not in "\n\t")
 
 
 def strip_invisible(text: str) -> str:

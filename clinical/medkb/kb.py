@@ -15,7 +15,6 @@ loads it once per process (building it first when missing).
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import logging
 import os
@@ -32,6 +31,7 @@ import ahocorasick
 
 from clinical.knowledge import drugs as knowledge_drugs
 from clinical.knowledge import symptoms as knowledge_symptoms
+from clinical.knowledge.drugs import number, split
 from clinical.knowledge.text import fold
 from clinical.medkb.entities import Ingredient, IngredientAmount, Product
 from clinical.medkb.names import (
@@ -122,17 +122,9 @@ def read_data_csv(name: str) -> list[dict[str, str]]:
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
-    path = (knowledge_drugs.DATA if name in SHARED else DATA) / name
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = [
-            {k: (v or "").strip() for k, v in r.items()}
-            for r in csv.DictReader(f)
-            if any((v or "").strip() for v in r.values())
-        ]
-    for i, r in enumerate(rows, start=2):
-        if "source" in r and not r["source"]:
-            raise ValueError(f"{name}:{i}: row without a source")
-    return rows
+    """A shared table of the knowledge layer or one of medkb's own, through the layer's one
+    reader (cells stripped; a row without a source or with the wrong number of cells fails)."""
+    return knowledge_drugs.read_csv(name, folder=knowledge_drugs.DATA if name in SHARED else DATA)
 
 
 def graph_path() -> Path:
@@ -160,44 +152,35 @@ def fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def _split(s: str) -> list[str]:
-    return [x.strip() for x in s.split("|") if x.strip()]
-
-
-def _f(s: str) -> float | None:
-    return float(s) if s not in ("", None) else None
-
-
 def _load_ingredients() -> dict[str, Ingredient]:
-    out: dict[str, Ingredient] = {}
-    for r in _read_csv("ingredients.csv"):
-        out[r["key"]] = Ingredient(
-            key=r["key"],
-            name_zh=r["name_zh"],
-            name_en=r["name_en"],
-            aliases=tuple(_split(r["aliases"])),
-            # closed upwards: class:quinolone covers a fluoroquinolone, class:anticoagulant heparin
-            classes=knowledge_drugs.classes_of(r["key"]),
-            allergy_classes=frozenset(_split(r["allergy_classes"])),
-            rx_only=r["rx_only"] == "1",
-            adult_dose_mg=_f(r["adult_dose_mg"]),
-            # guidance is self-care: the OTC label maxima (Rx-only rows have none)
-            adult_max_single_mg=_f(r["otc_max_single_mg"]),
-            adult_max_daily_mg=_f(r["otc_max_daily_mg"]),
-            interval_hours=_f(r["interval_hours"]),
-            max_times_per_day=int(r["max_times_per_day"]) if r["max_times_per_day"] else None,
-            paediatric_mg_per_kg=_f(r["paed_mg_per_kg"]),
-            paediatric_max_daily_mg_per_kg=_f(r["paed_max_daily_mg_per_kg"]),
-            min_age_years=_f(r["min_age_years"]),
-            # rows curated elsewhere (monitor/diet: Rx-only) carry no pregnancy data:
-            # unknown is "caution" (a clinician decides), never "ok"
-            pregnancy=tuple(  # type: ignore[arg-type]
-                r[f"pregnancy_t{t}"] or "caution" for t in (1, 2, 3)
-            ),
-            breastfeeding=r["breastfeeding"] or "caution",
-            source=r["source"],
+    """medkb's view of the shared ingredients (``drugs.ingredients``, read and validated once
+    by the layer): classes closed upwards (class:quinolone covers a fluoroquinolone,
+    class:anticoagulant heparin); guidance is self-care, so its maxima are the OTC label's
+    (Rx-only rows have none); a row without pregnancy or breastfeeding data is "caution" (a
+    clinician decides), never "ok"."""
+    return {
+        key: Ingredient(
+            key=key,
+            name_zh=ing.name_zh,
+            name_en=ing.name_en,
+            aliases=ing.aliases,
+            classes=knowledge_drugs.classes_of(key),
+            allergy_classes=ing.allergy_classes,
+            rx_only=ing.rx_only,
+            adult_dose_mg=ing.adult_dose_mg,
+            adult_max_single_mg=ing.otc_max_single_mg,
+            adult_max_daily_mg=ing.otc_max_daily_mg,
+            interval_hours=ing.interval_hours,
+            max_times_per_day=ing.max_times_per_day,
+            paediatric_mg_per_kg=ing.paed_mg_per_kg,
+            paediatric_max_daily_mg_per_kg=ing.paed_max_daily_mg_per_kg,
+            min_age_years=ing.min_age_years,
+            pregnancy=tuple(p or "caution" for p in ing.pregnancy),  # type: ignore[arg-type]
+            breastfeeding=ing.breastfeeding or "caution",
+            source=ing.source,
         )
-    return out
+        for key, ing in knowledge_drugs.ingredients().items()
+    }
 
 
 def _terms_table(name: str) -> dict[str, dict[str, Any]]:
@@ -207,13 +190,13 @@ def _terms_table(name: str) -> dict[str, dict[str, Any]]:
             r = {
                 **r,
                 "terms": r.pop("aliases"),
-                "codes": "|".join([*_split(r.pop("snomed")), *_split(r.pop("icd10"))]),
+                "codes": "|".join([*split(r.pop("snomed")), *split(r.pop("icd10"))]),
             }
         row: dict[str, Any] = dict(r)
-        row["terms"] = [r["name_zh"], *_split(r.get("terms", ""))]
+        row["terms"] = [r["name_zh"], *split(r.get("terms", ""))]
         for k in ("classes", "codes"):
             if k in r:
-                row[k] = _split(r[k])
+                row[k] = split(r[k])
         # precomputed match forms (lookups must not re-normalise the tables per request)
         row["nterms"] = [fold(t) for t in row["terms"] if t]
         row["kterms"] = {name_key(t) for t in row["terms"] if t}
@@ -230,7 +213,7 @@ def _rules(name: str, a: str, b: str) -> list[Rule]:
             severity=r["severity"],
             text=r["text_zh"],
             source=r["source"],
-            max_daily_mg=_f(r.get("max_daily_mg", "")),
+            max_daily_mg=number(r.get("max_daily_mg", "")),
         )
         for r in _read_csv(name)
     ]
@@ -247,7 +230,7 @@ def _symptom_classes() -> dict[str, dict[str, Any]]:
             raise ValueError(f"symptom_classes.csv {r['key']}: unknown concept {r['concept']}")
         row = out.setdefault(r["key"], {"concepts": {}, "classes": [], "source": r["source"]})
         row["concepts"][r["concept"]] = r["site"]
-        for c in _split(r["classes"]):
+        for c in split(r["classes"]):
             if c not in row["classes"]:
                 row["classes"].append(c)
     return out
@@ -495,17 +478,17 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
     for r in _read_csv("products.csv"):
         pname = fold(r["name"]).strip()
         amounts = []
-        for part in _split(r["ingredients"]):
+        for part in split(r["ingredients"]):
             key, _, mg = part.partition(":")
             if key not in ingredients:
                 raise ValueError(f"products.csv {r['name']}: unknown ingredient {key}")
-            amounts.append(IngredientAmount(key, ingredients[key].name_zh, _f(mg)))
+            amounts.append(IngredientAmount(key, ingredients[key].name_zh, number(mg)))
         rx = r["otc"] == "rx" or any(ingredients[a.key].rx_only for a in amounts)
-        ind = set(_split(r["indications"]))  # curated rows are authoritative
-        unknown = set(_split(r["indications"])) - set(symptoms)
+        ind = set(split(r["indications"]))  # curated rows are authoritative
+        unknown = set(split(r["indications"])) - set(symptoms)
         if unknown:
             raise ValueError(f"products.csv {r['name']}: unknown symptoms {unknown}")
-        aliases = tuple(_split(r["aliases"]))
+        aliases = tuple(split(r["aliases"]))
         products[pname] = Product(
             name=pname,
             ingredients=amounts,
@@ -513,13 +496,13 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
             rx_only=rx,
             aliases=aliases,
             indications=frozenset(ind),
-            other_components=tuple(_split(r.get("other_components", ""))),
+            other_components=tuple(split(r.get("other_components", ""))),
             unit=r["unit"] or None,
-            units_per_dose=_f(r["units_per_dose"]),
-            max_units_per_day=_f(r["max_units_per_day"]),
-            interval_hours=_f(r["interval_hours"]),
+            units_per_dose=number(r["units_per_dose"]),
+            max_units_per_day=number(r["max_units_per_day"]),
+            interval_hours=number(r["interval_hours"]),
             dose_note=r["dose_note_zh"],
-            min_age_years=_f(r["min_age_years"]),
+            min_age_years=number(r["min_age_years"]),
             source=r["source"],
             curated=True,
         )

@@ -12,6 +12,8 @@ from django.utils import timezone
 from ammed_fhir import store
 from clinical.agent.routes.base import RouteContext, RouteResult, escalate, patient_text, to_dict
 from clinical.agent.understanding.schema import Reading
+from clinical.knowledge import readings as knowledge_readings
+from clinical.knowledge import symptoms
 
 log = logging.getLogger(__name__)
 
@@ -148,18 +150,11 @@ def symptom_observation(patient_id: str, text: str) -> dict[str, Any]:
     }
 
 
-def followup_symptoms(text: str) -> list[str]:
-    """Symptom concepts the follow-up engine's own lexicon reads in ``text`` (伤口有点红肿 →
-    wound_redness), so that words our dictionary misses still reach the assessment."""
-    try:
-        from clinical.followup.services.lexicon import match
-    except ImportError:
-        return []
-    try:
-        return [m.concept for m in match(text)]
-    except Exception as exc:  # an unreadable lexicon must not stop the conversation
-        log.warning("follow-up lexicon failed: %s", exc.__class__.__name__)
-        return []
+def holds_symptom_words(text: str) -> bool:
+    """Whether the patient's words hold what follow-up reads in them: a symptom of the one
+    lexicon (``clinical.knowledge.symptoms``), said or denied (没有发烧 answers a question
+    too), or a temperature at fever level (体温38.5: ``readings.fever_readings``)."""
+    return bool(symptoms.find_symptoms(text) or knowledge_readings.fever_readings(text))
 
 
 def store_readings(ctx: RouteContext) -> tuple[list[str], list[Reading]]:
@@ -167,7 +162,7 @@ def store_readings(ctx: RouteContext) -> tuple[list[str], list[Reading]]:
     return their references and the implausible readings."""
     refs: list[str] = []
     rejected: list[Reading] = []
-    if ctx.understanding.symptoms or followup_symptoms(ctx.text):
+    if ctx.understanding.symptoms or holds_symptom_words(ctx.text):
         stored = store.write(symptom_observation(ctx.patient_id, ctx.text))
         refs.append(f"Observation/{stored['id']}")
     for r in ctx.understanding.readings:

@@ -24,10 +24,6 @@ class Term:
     canonical: str
 
 
-# Ingredients of these knowledge classes are drinks to the patient (白酒, 饮酒): the diet route's.
-NOT_MEDICINES = frozenset({"ethanol"})
-
-
 def drug_terms(taken: set[str] | frozenset[str] = frozenset()) -> list[Term]:
     """Every Chinese drug name the shared knowledge knows, as a medicine term whose canonical
     name is ``drugs.display_name`` (a product keeps its name, a synonym becomes the
@@ -36,7 +32,7 @@ def drug_terms(taken: set[str] | frozenset[str] = frozenset()) -> list[Term]:
     for name, keys in drugs.name_index().items():
         if len(name) < 2 or name.isascii() or name in taken:
             continue
-        if any(drugs.classes_of(k) & NOT_MEDICINES for k in keys):
+        if set(keys) & drugs.DRINKS:  # 白酒, 饮酒 and what holds them: the diet route's
             continue
         out.append(Term("medicine", name, drugs.display_name(name)))
     return out

@@ -63,20 +63,14 @@ def label(concept: str) -> str:
     return symptoms.label(concept)
 
 
-# A temperature written in words (体温38.5, 烧到38度5, 体温三十八度五), read by the one reader of
-# readings (``clinical.knowledge.readings``), at or above the fever threshold is a fever
-# statement: 诊断学(第9版) 发热 (腋温 ≥37.3℃); up to 43 (anything higher is not a temperature).
-FEVER_FROM = 37.3
-FEVER_TO = 43
-
-
 def _temperatures(text: str) -> list[Mention]:
-    out: list[Mention] = []
+    """A temperature written in words (体温38.5, 烧到38度5, 体温三十八度五) at fever level
+    (``readings.fever_readings``: 诊断学(第9版) 发热, ≥37.3℃) is a fever statement."""
     form = readings.normalise(text or "")
-    for r in readings.readings(text or ""):
-        if r.kind == "temperature" and FEVER_FROM <= r.values[0] <= FEVER_TO:
-            out.append(Mention("fever", r.text, max(form.find(r.text), 0), False))
-    return out
+    return [
+        Mention("fever", r.text, max(form.find(r.text), 0), False)
+        for r in readings.fever_readings(text or "")
+    ]
 
 
 def match(text: str) -> list[Mention]:

@@ -5,8 +5,9 @@ opioids … — the rows of ``clinical/knowledge/data/interactions.csv`` with ``
 The drugs are the patient's medications (current ones and those stopped within their washout,
 which the context keeps) and the drugs the message itself names as taken ("吃头孢期间…").
 Alcohol is any name of the ``ethanol`` ingredient in the shared drug vocabulary, any drink of
-the diet engine's food table filed as alcoholic (啤酒, 红酒, 黄酒 …, ``clinical/diet/data/
-foods.csv``), or a drinking measure with no other drink (喝1杯, 喝两口). A clause that names
+the diet engine's food table filed under its ``ethanol`` category (啤酒, 红酒, 黄酒 …; not the
+medicines filed there only as containing ethanol), read through diet's public
+``knowledge.food_names``, or a drinking measure with no other drink (喝1杯, 喝两口). A clause that names
 alcohol with permissive or minimising wording (``data/alcohol_permission.csv``: 可以, 没关系,
 少喝, 1杯 …) and no prohibition of its own holds (high), unless it waits out the washout
 ("停药7天以后才可以喝酒": at least the 7 days of the labels; a shorter wait still holds).
@@ -14,11 +15,10 @@ alcohol with permissive or minimising wording (``data/alcohol_permission.csv``: 
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
-from pathlib import Path
 
+from clinical.diet.knowledge import food_names
 from clinical.knowledge import drugs
 from clinical.monitor import kb, lexicon
 from clinical.monitor.checks._text import CLAUSE_END, enclosing, question, spans
@@ -27,8 +27,6 @@ from clinical.monitor.types import CheckContext, Finding
 NAME = "alcohol"
 NEEDS_KB = True
 WASHOUT_DAYS = 7  # data/alcohol_permission.csv washout row: the labels' longest window
-_FOODS = Path(drugs.__file__).resolve().parent.parent / "diet" / "data" / "foods.csv"
-_ALCOHOLIC = {"ethanol", "beer", "draft_beer", "spirits", "wine", "ethanol_food"}
 _NOT_ALCOHOL = (
     "水|茶|奶|咖啡|汁|汤|粥|豆浆|饮料|蜂蜜|糖|盐|药|电解质|口服液|冲剂|颗粒|可乐|雪碧|苏打"
 )
@@ -45,10 +43,7 @@ _MEASURE = (
 def _alcohol_re() -> re.Pattern[str]:
     ethanol = drugs.ingredient("ethanol")
     names = set(ethanol.names) if ethanol else set()  # not the products that contain it
-    with _FOODS.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if set((row.get("categories") or "").split("|")) & _ALCOHOLIC:
-                names.update(n for n in [row["name"], *row["aliases"].split("|")] if n)
+    names |= food_names("ethanol", except_under="ethanol_medicine")
     folded = sorted({lexicon.fold(n) for n in names}, key=len, reverse=True)
     alternation = "|".join(
         rf"(?<![a-z]){re.escape(n)}(?![a-z])" if n.isascii() else re.escape(n)
