@@ -13,18 +13,14 @@ from bench.guidance_pop_dev import answer, judge, load_cases
 
 CASES = load_cases()
 KNOWN_MISSES = {
-    "POP-020": "trying to conceive (备孕) is no condition key yet: ibuprofen is offered without "
-    "the BNF fertility caution",
     "POP-021": "possible pregnancy of unknown weeks with a headache: the pre-eclampsia rule holds "
     "for unknown gestation (never assumed < 20 weeks), so urgent, not routine",
     "POP-040": "乳房胀痛 is not in the shared lexicon: unrecognised words go to a clinician "
     "(the safe failure; reported to the lexicon's owners)",
-    "POP-056": "'止痛药过敏' maps to the NSAID allergy class only; paracetamol is not flagged",
     "POP-074": "paracetamol label: 严重肝肾功能不全者禁用 (CKD G4) wins over NICE's paracetamol "
     "preference for self-care; the case expected paracetamol recommended",
-    "POP-075": "eGFR 25 maps to ckd only (see POP-077): paracetamol is offered without a caution",
-    "POP-077": "an eGFR of 20 maps to ckd only (a lab gives one condition; eGFR < 30 → "
-    "ckd_severe would drop ckd for diet and the monitor): the Al/Mg antacid is offered",
+    "POP-075": "as POP-074: eGFR 25 is severe renal impairment (ckd_severe), paracetamol's label "
+    "contraindication applies",
 }
 
 
