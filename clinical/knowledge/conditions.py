@@ -133,13 +133,14 @@ def condition_keys(codings: Iterable[tuple[str, str]] = (), texts: Iterable[str]
     return out
 
 
-def lab_condition_row(
+def lab_condition_rows(
     loinc: str, value: float, unit: str, on: Callable[[str], bool] | None = None
-) -> LabCondition | None:
-    """The ``lab_conditions.csv`` row a lab result meets (eGFR 45 mL/min/1.73m2 → ckd), or
-    None. ``on(cls)`` says whether the patient takes a drug class (``class:x``); a row that
-    names one holds only when it is (``class:x``) or is not (``!class:x``) taken. Without
-    ``on`` nothing is taken."""
+) -> tuple[LabCondition, ...]:
+    """Every ``lab_conditions.csv`` row a lab result meets, in file order (eGFR 25
+    mL/min/1.73m2 → ckd and ckd_severe). ``on(cls)`` says whether the patient takes a drug
+    class (``class:x``); a row that names one holds only when it is (``class:x``) or is not
+    (``!class:x``) taken. Without ``on`` nothing is taken."""
+    out = []
     for lc in lab_conditions():
         if lc.loinc != loinc or unit not in lc.units:
             continue
@@ -149,8 +150,17 @@ def lab_condition_row(
             taking = bool(on and on(lc.when_on.lstrip("!")))
             if taking == lc.when_on.startswith("!"):
                 continue
-        return lc
-    return None
+        out.append(lc)
+    return tuple(out)
+
+
+def lab_condition_row(
+    loinc: str, value: float, unit: str, on: Callable[[str], bool] | None = None
+) -> LabCondition | None:
+    """The first ``lab_conditions.csv`` row a lab result meets (eGFR 45 mL/min/1.73m2 →
+    ckd), or None (``lab_condition_rows`` gives all of them)."""
+    rows = lab_condition_rows(loinc, value, unit, on)
+    return rows[0] if rows else None
 
 
 def lab_condition(

@@ -15,10 +15,11 @@ Clinical invariants:
   ``entered-in-error`` counts nowhere; ``unconfirmed``/``provisional``/``differential`` ones
   count and are flagged (``unconfirmed``); an inactive/resolved/remission one does not count;
   an unknown status counts (what we do not understand is never benign);
-- the latest result of each lab in ``data/lab_conditions.csv`` adds its condition (eGFR 25 →
-  ckd) only when its unit is one the row names (no guessed conversion); a row may hold only
-  on (or off) a drug class: INR > 3.0 on a vitamin-K antagonist is ``over_anticoagulation``,
-  INR ≥ 1.5 without one is a coagulopathy (``bleeding_disorder``);
+- the latest result of each lab in ``data/lab_conditions.csv`` adds every condition whose row
+  it meets (eGFR 45 → ckd; eGFR 25 → ckd and ckd_severe), only when its unit is one the row
+  names (no guessed conversion); a row may hold only on (or off) a drug class: INR > 3.0 on
+  a vitamin-K antagonist is ``over_anticoagulation``, INR ≥ 1.5 without one is a
+  coagulopathy (``bleeding_disorder``);
 - the weight is the latest body weight in kg (g converted; any other unit is left out);
 - age is computed by ONE helper (``age_years``) on the patient's own calendar: the date in the
   patient's time zone (FHIR ``Patient.extension`` timezone, else the site's ``TIME_ZONE``), not
@@ -511,16 +512,19 @@ def _lab_condition(lab: Lab, orders: Iterable[Order] = ()) -> ConditionFact | No
     ``抗凝过度：国际标准化比值（INR） 4.2 {INR}（2026-11-27）``. Rows that depend on a drug
     class (INR above the VKA range) read the patient's orders."""
     orders = tuple(orders)
-    row = kc.lab_condition_row(lab.loinc, lab.value, lab.unit, lambda c: _taking(orders, c))
-    if row is None:
+    rows = kc.lab_condition_rows(lab.loinc, lab.value, lab.unit, lambda c: _taking(orders, c))
+    if not rows:
         return None
-    cond = kc.conditions().get(row.condition)  # its name is in ``terms``: text matching finds it
     when = f"（{lab.at.date().isoformat()}）" if lab.at else ""
-    shown = f"{row.label_zh} {lab.value:g} {lab.unit}".rstrip()
+    shown = f"{rows[0].label_zh} {lab.value:g} {lab.unit}".rstrip()
+    terms = []
+    for row in rows:  # each name is in ``terms``: text matching finds it
+        cond = kc.conditions().get(row.condition)
+        terms.append(f"{cond.name_zh if cond else row.condition}：{shown}{when}")
     return ConditionFact(
         text=f"{shown}{when}",
-        terms=(f"{cond.name_zh if cond else row.condition}：{shown}{when}",),
-        keys=frozenset({row.condition}),
+        terms=tuple(terms),
+        keys=frozenset(row.condition for row in rows),
         source="lab",
         ref=lab.ref,
     )

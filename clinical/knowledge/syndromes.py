@@ -10,7 +10,9 @@ below and map the returned ``Match`` levels to their own dispositions; neither k
 Invariants:
 - a rule fires only when every clause of its ``when`` holds; what a clause needs and the input
   does not carry (no vital sign measured, no procedure date, fever days unknown) never holds:
-  nothing is guessed. ``none`` holds when none of its clauses hold;
+  nothing is guessed. ``none`` holds when none of its clauses hold. The one exception is
+  ``gestation_not_below: N``: it fails only on a KNOWN gestation under N weeks (an unknown
+  gestation is never assumed early, so a pregnancy rule still fires);
 - a vital sign clause is judged on the most concerning value of the current group the engine
   passes (a contradictory pair is read towards danger);
 - a match only adds a reason: the consumer never lowers anything because of it;
@@ -59,6 +61,7 @@ _CLAUSES = frozenset(
         "age_below",
         "sex",
         "fever_days_min",
+        "gestation_not_below",
         "any",
         "all",
         "none",
@@ -125,6 +128,7 @@ class Findings:
     vitals: Mapping[str, tuple[Value, ...]] = field(default_factory=dict)
     series: Mapping[str, tuple[Value, ...]] = field(default_factory=dict)
     fever_days: float | None = None
+    gestation_weeks: float | None = None  # completed weeks of a current pregnancy, if known
 
 
 @dataclass(frozen=True)
@@ -411,6 +415,9 @@ def _clause(f: Findings, clause: dict[str, Any]) -> _Hit | None:
                 return None
         elif key == "fever_days_min":
             if f.fever_days is None or f.fever_days < arg:
+                return None
+        elif key == "gestation_not_below":  # unknown weeks hold: never assumed early
+            if f.gestation_weeks is not None and f.gestation_weeks < arg:
                 return None
         elif key in ("any", "all", "none"):
             subs = [_clause(f, c) for c in arg]

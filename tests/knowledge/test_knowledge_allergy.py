@@ -20,13 +20,24 @@ NSAID_ALLERGIES = ["布洛芬过敏", "阿司匹林过敏", "解热镇痛药过�
         ("磺胺", {"sulfonamide_antibiotic"}),
         ("青霉素", {"penicillin"}),
         ("布洛芬过敏", {"nsaid"}),
-        ("解热镇痛药过敏", {"nsaid"}),
+        # a painkiller allergy that names no drug cannot exclude paracetamol (#15 round 3)
+        ("解热镇痛药过敏", {"nsaid", "analgesic_unspecified"}),
+        ("止痛药过敏", {"nsaid", "analgesic_unspecified"}),
         ("海鲜", set()),
     ],
 )
 def test_an_allergy_text_names_only_its_own_classes(text, classes):
     # the raw terms cell was once iterated character by character: 磺胺类药物 named all 13
     assert kd.allergy_classes_in([text]) == classes
+
+
+def test_an_unspecified_painkiller_allergy_holds_paracetamol_a_named_nsaid_does_not():
+    from clinical.medkb import api
+
+    for allergy, held in (("止痛药过敏", True), ("退烧药过敏", True), ("布洛芬过敏", False)):
+        ctx = api.PatientContext(age_years=40, allergies=[allergy])
+        codes = {r.code for r in api.check_patient(["paracetamol"], ctx) if r.severity == "avoid"}
+        assert ("allergy" in codes) is held, allergy
 
 
 def test_ibuprofen_is_not_a_sulfonamide():

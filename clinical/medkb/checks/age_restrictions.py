@@ -5,8 +5,9 @@ A row applies to an ingredient of its target class when the patient's age is in
 ``[min_age_years, max_age_years)`` and, if the row names conditions, the patient has one of
 them. ``scope`` narrows a row: ``antitussive`` (the ingredient is also an antitussive: an
 opioid cough suppressant, not an opioid analgesic) and ``cough_cold_combination`` (the
-product also contains a decongestant or an antitussive: chlorphenamine alone for hay fever
-is not restricted under 6, a cold remedy containing it is). Unknown age: no row applies (the
+product also contains a decongestant, an antitussive or an antipyretic/analgesic: chlorphenamine
+alone for hay fever is not restricted under 6, a cold remedy containing it (小儿氨酚黄那敏, 感冒灵)
+is). Unknown age: no row applies (the
 dose step refuses to dose without an age).
 """
 
@@ -20,7 +21,8 @@ from clinical.medkb.checks.profile import Profile
 from clinical.medkb.entities import Reason
 from clinical.medkb.kb import KnowledgeBase, read_data_csv
 
-_COUGH_COLD = ("decongestant", "antitussive")
+# a sedating antihistamine combined with any of these is a cough/cold remedy (氨酚黄那敏)
+_COUGH_COLD = ("decongestant", "antitussive", "antipyretic", "analgesic")
 
 
 @dataclass(frozen=True)

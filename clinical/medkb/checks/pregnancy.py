@@ -1,12 +1,41 @@
-"""Pregnancy (by trimester; unknown weeks → the strictest trimester) and breastfeeding."""
+"""Pregnancy (by trimester; unknown weeks → the strictest trimester) and breastfeeding.
+
+Week windows (``data/pregnancy_windows.csv``) are finer than trimesters: a row applies to an
+ingredient of its target from ``from_week`` on (NSAIDs from 20 weeks, FDA 2020), and to any
+pregnancy whose weeks are unknown (never assumed early). A pregnancy ``caution`` is for a
+clinician to weigh (``data/clinician_cautions.csv``): the product is not offered for self-care.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+
+from clinical.medkb.checks.contraindication import matches
 from clinical.medkb.checks.profile import Profile
 from clinical.medkb.entities import Reason
-from clinical.medkb.kb import KnowledgeBase
+from clinical.medkb.kb import KnowledgeBase, read_data_csv
 
 _RANK = {"ok": 0, "caution": 1, "avoid": 2}
+
+
+@cache
+def windows() -> tuple[dict[str, str], ...]:
+    rows = tuple(read_data_csv("pregnancy_windows.csv"))
+    for r in rows:
+        if r["severity"] not in ("avoid", "caution") or not r["source"]:
+            raise ValueError(f"pregnancy_windows.csv {r['target']}: severity or source")
+        float(r["from_week"])
+    return rows
+
+
+def _window_reasons(kb: KnowledgeBase, key: str, weeks: float | None) -> list[Reason]:
+    out = []
+    for r in windows():
+        if weeks is not None and weeks < float(r["from_week"]):
+            continue
+        if matches(kb, r["target"], key):
+            out.append(Reason("pregnancy", r["severity"], r["text_zh"], r["source"], key))  # type: ignore[arg-type]
+    return out
 
 
 def trimester(weeks: float | None) -> int | None:
@@ -22,6 +51,7 @@ def check(kb: KnowledgeBase, keys: list[str], p: Profile) -> list[Reason]:
     for key in keys:
         ing = kb.ingredients[key]
         if p.pregnant:
+            out.extend(_window_reasons(kb, key, p.pregnancy_weeks))
             if tri is None:
                 level = max(ing.pregnancy, key=lambda v: _RANK.get(v, 2))
                 when = "孕期"

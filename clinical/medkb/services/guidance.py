@@ -243,23 +243,31 @@ def _product_reasons(
             )
         )
     if p.other_components and not p.rx_only:  # herbal parts carry no curated safety data
+        # Pregnancy and breastfeeding: a composition not fully known is not for self-care
+        # (unknown_composition: a pharmacist or clinician decides). Children keep a caution:
+        # graph products list excipients as other components, too.
         tcm_src = "中成药临床应用指导原则(国家中医药管理局 2010): 孕妇、哺乳期妇女及儿童应在医师指导下使用"
-        if profile.pregnant:
-            reasons.append(
-                Reason(
-                    "pregnancy",
-                    "caution",
-                    "中成药成分复杂，孕期安全性资料有限，用前请咨询医生",
-                    tcm_src,
-                )
+        who = [
+            w
+            for w, present in (
+                ("孕期", profile.pregnant),
+                ("哺乳期", profile.breastfeeding),
             )
-        if profile.breastfeeding:
-            reasons.append(
-                Reason("breastfeeding", "caution", "中成药成分复杂，哺乳期用前请咨询医生", tcm_src)
-            )
+            if present
+        ]
         if age is not None and age < 12:
             reasons.append(
                 Reason("age", "caution", "儿童使用中成药请按说明书儿童用量或遵医嘱", tcm_src)
+            )
+        if who:
+            reasons.append(
+                Reason(
+                    "unknown_composition",
+                    "avoid",
+                    f"本品含成分未收录的中药，无法核对{'、'.join(who)}使用是否安全，"
+                    "请咨询医生或药师后再决定是否使用",
+                    tcm_src,
+                )
             )
     if not p.ingredients and not p.rx_only:
         reasons.append(

@@ -138,6 +138,7 @@ def findings(req: GuidanceRequest, profile: Profile, reading: SymptomReading) ->
         procedures=procedures,
         vitals=vitals,
         fever_days=req.fever_days,
+        gestation_weeks=profile.pregnancy_weeks if profile.pregnant else None,
     )
 
 

@@ -97,6 +97,7 @@ def findings(facts: Facts) -> shared.Findings:
         procedures=tuple(procedures),
         vitals=vitals,
         series=series,
+        gestation_weeks=ctx.pregnancy_weeks if ctx is not None and ctx.pregnant else None,
     )
 
 
