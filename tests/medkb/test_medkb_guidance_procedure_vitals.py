@@ -226,3 +226,27 @@ def test_the_response_schema_documents_the_clinician_field(api):
     props = schema["components"]["schemas"]["GuidanceResponse"]["properties"]
     assert "clinician" in props
     assert "never" in str(schema["components"]["schemas"]).lower()
+
+
+# --- a stored record ------------------------------------------------------------------------
+
+
+def test_a_stored_thyroidectomy_reaches_guidance_with_its_name_and_code():
+    """``patient_id`` requests read the record's Procedures through the one PatientContext:
+    the operation's name and SNOMED CT code reach the shared rules as the inline ones do."""
+    from django.utils import timezone
+
+    from clinical.medkb import api as medkb_api
+    from clinical.medkb.services.guidance import GuidanceRequest, advise
+    from tests.followup.followup_vignette_builder import vignette_record
+
+    now = timezone.now()
+    surgery = {"days_ago": 3, "text": "甲状腺全切术", "snomed": "13619001"}
+    record = vignette_record({"id": "rec-thy", "age": 45, "sex": "female", "surgery": surgery}, now)
+    ctx = medkb_api.PatientContext.from_fhir(record, today=timezone.localdate(now))
+    ((days, text, codes),) = ctx.surgeries
+    assert text == "甲状腺全切术" and codes == ("13619001",)
+    assert 3 <= days <= 4  # three days ago at this hour: 3 or 4 calendar days on the site's zone
+    out = advise(GuidanceRequest(patient=ctx, cabinet=ANALGESICS, symptoms=["嘴唇发麻"]))
+    assert "syndrome-hypocalcaemia" in _codes(out)
+    assert _urgency(out) >= RANK["urgent"]
