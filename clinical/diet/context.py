@@ -151,8 +151,9 @@ def from_knowledge(shared: kp.PatientContext, kb: KnowledgeBase) -> PatientConte
         ctx.conditions.append(ConditionItem(cond.text, entry))
     for allergy in shared.allergies:
         ctx.allergies.append(resolve_allergy(allergy.text, list(allergy.categories) or None, kb))
-    for day, text, _ref in shared.surgeries:  # within the last 90 days (the shared builder)
-        label = f"{text or '手术'}（{day.isoformat()}）"
+    for surgery in shared.surgeries:  # within the last 90 days (the shared builder)
+        text = surgery.text
+        label = f"{text or '手术'}（{surgery.day.isoformat()}）"
         key = "cholecystectomy" if "胆囊切除" in text else "post_operative"
         ctx.conditions.append(ConditionItem(label, kb.conditions[key]))
     return ctx

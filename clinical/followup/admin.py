@@ -20,6 +20,7 @@ from clinical.followup.models import (
     FollowupState,
 )
 from clinical.followup.services.careplan import approve_careplan
+from clinical.followup.services.rules.base import clinician_text
 from clinical.workspace import alerts, patients, signoff
 from clinical.workspace.admin_mixins import CompartmentAdminMixin
 from clinical.workspace.labels import alert_text
@@ -142,7 +143,7 @@ class AssessmentAdmin(CompartmentAdminMixin, admin.ModelAdmin):
             (
                 (
                     DISPOSITION_ZH.get(r["disposition"], r["disposition"]),
-                    r["text"],
+                    clinician_text(r),
                     "，".join(r.get("evidence", [])),
                     r.get("source", ""),
                 )
@@ -256,7 +257,7 @@ class AlertRecordAdmin(CompartmentAdminMixin, admin.ModelAdmin):
             (
                 (
                     DISPOSITION_ZH.get(r.get("disposition", ""), "—"),
-                    r.get("text") or r.get("code", ""),
+                    clinician_text(r),
                     "，".join(r.get("evidence") or []),
                     _local(r.get("first_seen")),
                 )

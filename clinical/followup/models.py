@@ -144,8 +144,11 @@ class AlertRecord(models.Model):
 
     @property
     def reason_texts(self) -> list[str]:
-        """Every reason of the episode in Chinese, most severe first (as stored)."""
-        return [str(r.get("text") or r.get("code", "")) for r in self.reasons or []]
+        """Every reason of the episode in Chinese as a clinician reads it (the clinician
+        wording of a syndrome, else the text), most severe first (as stored)."""
+        from clinical.followup.services.rules.base import clinician_text
+
+        return [clinician_text(r) for r in self.reasons or []]
 
 
 class CarePlanManager(models.Manager):

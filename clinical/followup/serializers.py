@@ -16,6 +16,11 @@ class FollowupReasonSerializer(serializers.Serializer):
     disposition = serializers.CharField()
     family = serializers.CharField()
     source = serializers.CharField()
+    clinician = serializers.CharField(
+        required=False,
+        help_text="for clinicians only (a syndrome's suspected diagnosis and why, from the "
+        "shared syndrome table); `text` is the patient's wording",
+    )
 
 
 class FollowupTimeframeSerializer(serializers.Serializer):

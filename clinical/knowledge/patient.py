@@ -35,7 +35,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from clinical.knowledge import conditions as kc
@@ -60,6 +60,20 @@ GESTATIONAL_AGE_LOINC = ("49051-6", "11884-4", "18185-9")  # gestational age in 
 PREGNANCY_STATUS_LOINC = "82810-3"  # answers LA15173-0 pregnant, LA26683-5 not pregnant
 PREGNANT_ANSWERS = {"LA15173-0": True, "LA26683-5": False}
 SURGERY_WINDOW_DAYS = 90
+
+# Current vital signs an inline patient may carry (``patient.vitals``): key → (the shared
+# syndrome table's vital kind, LOINC of the FHIR vital-signs profile, unit, plausible range).
+# The ranges are follow-up's plausibility bounds (clinical/followup/data/observations.yaml):
+# outside them a value is an entry error, answered 400, never judged.
+VITALS: dict[str, tuple[str, str, str, float, float]] = {
+    "bp_systolic": ("sbp", "8480-6", "mm[Hg]", 50, 300),
+    "bp_diastolic": ("dbp", "8462-4", "mm[Hg]", 20, 200),
+    "heart_rate": ("hr", "8867-4", "/min", 20, 250),
+    "temperature_c": ("temp", "8310-5", "Cel", 30, 45),
+    "spo2": ("spo2", "59408-5", "%", 50, 100),
+    "resp_rate": ("rr", "9279-1", "/min", 4, 70),
+    "glucose_mmol_l": ("glucose", "15074-8", "mmol/L", 0.5, 60),
+}
 
 
 class InlinePatientError(ValueError):
@@ -138,6 +152,16 @@ class Order:
         return f"{self.stopped_on.isoformat()}停用，停药后{days}天内仍需注意"
 
 
+class Surgery(NamedTuple):
+    """A procedure done within the surgery window (``SURGERY_WINDOW_DAYS``): the day, its
+    wording, the FHIR reference, and its SNOMED CT codes (a delivery is one too)."""
+
+    day: dt.date
+    text: str
+    ref: str
+    codes: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Lab:
     """The latest result of one LOINC code."""
@@ -167,7 +191,10 @@ class PatientContext:
     orders: tuple[Order, ...] = ()
     labs: tuple[Lab, ...] = ()
     recent_surgery_days: float | None = None
-    surgeries: tuple[tuple[dt.date, str, str], ...] = ()  # (day, text, ref) within 90 days
+    surgeries: tuple[Surgery, ...] = ()  # within SURGERY_WINDOW_DAYS, oldest first
+    # current vital signs (``VITALS`` keys → value in its unit); inline requests only: a
+    # stored record's vitals are follow-up's to judge (they need their time and currency)
+    vitals: tuple[tuple[str, float], ...] = ()
     today: dt.date | None = None  # the patient's local date the context was built for
     notes: tuple[str, ...] = ()  # what was left out and why (unit unknown …)
 
@@ -628,7 +655,7 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
             conditions.append(fact)
             have |= fact.keys
 
-    surgeries: list[tuple[dt.date, str, str]] = []
+    surgeries: list[Surgery] = []
     for proc in record.procedures:
         if str(proc.get("status") or "") not in DONE_PROCEDURE:
             continue
@@ -640,8 +667,9 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
         day = _date(when)
         if day is None or not 0 <= (today - day).days <= SURGERY_WINDOW_DAYS:
             continue
-        surgeries.append((day, _concept_text(proc.get("code")), _ref(proc)))
-    surgery_days = min(((today - d).days for d, _, _ in surgeries), default=None)
+        codes = tuple(c for system, c in _pairs(proc.get("code")) if system in (SNOMED, ""))
+        surgeries.append(Surgery(day, _concept_text(proc.get("code")), _ref(proc), codes))
+    surgery_days = min(((today - s.day).days for s in surgeries), default=None)
 
     keys = {k for c in conditions for k in c.keys}
     pregnant = True if "pregnancy" in keys or weeks is not None else pregnant_obs
@@ -738,14 +766,31 @@ def from_inline(data: dict[str, Any]) -> PatientContext:
     breastfeeding = data.get("breastfeeding")
     if breastfeeding is None and "breastfeeding" in keys:
         breastfeeding = True
-    surgery = data.get("recent_surgery_days")
     zone = site_time_zone()
+    today = local_date(None, zone)
+    surgery = data.get("recent_surgery_days")
+    operation = data.get("recent_surgery")
+    if operation is not None:
+        on = operation.get("date")
+        surgery = float((today - on).days) if on is not None else operation["days_ago"]
+    surgeries: tuple[Surgery, ...] = ()
+    if surgery is not None and surgery <= SURGERY_WINDOW_DAYS:
+        op = operation or {}
+        codes = tuple(c for system, c in op.get("codings") or () if system in (SNOMED, ""))
+        surgeries = (
+            Surgery(
+                op.get("date") or today - dt.timedelta(days=int(surgery)),
+                op.get("text") or "",
+                "patient.recent_surgery" if operation else "patient.recent_surgery_days",
+                codes,
+            ),
+        )
     return PatientContext(
         patient_id=str(data.get("id") or ""),
         age_years=data.get("age_years"),
         sex=data.get("sex"),
         time_zone=zone,
-        today=local_date(None, zone),
+        today=today,
         weight_kg=data.get("weight_kg"),
         pregnant=pregnant,
         pregnancy_weeks=weeks,
@@ -755,6 +800,8 @@ def from_inline(data: dict[str, Any]) -> PatientContext:
         orders=tuple(orders),
         labs=tuple(labs),
         recent_surgery_days=surgery,
+        surgeries=surgeries,
+        vitals=tuple((k, float(v)) for k, v in (data.get("vitals") or {}).items()),
     )
 
 
@@ -765,6 +812,8 @@ __all__ = [
     "Lab",
     "Order",
     "PatientContext",
+    "Surgery",
+    "VITALS",
     "age_years",
     "build",
     "context_records",

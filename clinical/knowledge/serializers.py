@@ -3,7 +3,7 @@ one (``POST /api/v1/guidance/medication``, ``/api/v1/consult/diet``, ``/api/v1/m
 
 Canonical keys: ``id``, ``age_years``, ``sex``, ``weight_kg``, ``pregnant``,
 ``pregnancy_weeks``, ``breastfeeding``, ``conditions``, ``allergies``, ``current_medications``,
-``labs``, ``recent_surgery_days``. Deprecated aliases still accepted: ``age`` (= age_years) and
+``labs``, ``recent_surgery`` (or its shorthand ``recent_surgery_days``), ``vitals``. Deprecated aliases still accepted: ``age`` (= age_years) and
 ``medications`` (= current_medications); a key given under both names is a 400. Any other key
 is a 400 naming it: nothing an integrator sends is silently ignored.
 
@@ -12,6 +12,16 @@ FHIR CodeableConcept ``{text, coding: [{system, code, display}]}``; allergies th
 ``category`` (AllergyIntolerance categories: food, medication, environment, biologic);
 medications the same plus ``dosage`` (``name`` is accepted for ``text``; ``code`` with the WHO
 ATC system or no system is an ATC code); labs ``{loinc, value, unit, date}``.
+
+``recent_surgery`` is the latest operation (a FHIR Procedure in brief; a delivery counts):
+``{text|name, code, system, coding, days_ago | date}`` — what was done as words and/or a SNOMED CT
+code, and when (exactly one of ``days_ago`` and ``date``; a date is counted on the site's
+calendar and may not lie in the future). ``recent_surgery_days: N`` is the same as
+``recent_surgery: {days_ago: N}`` (an operation without a name); giving both is a 400.
+``vitals`` are current readings (measured now or within the last 24 hours), each optional:
+``bp_systolic``/``bp_diastolic`` (mmHg), ``heart_rate`` (/min), ``temperature_c`` (℃), ``spo2``
+(%), ``resp_rate`` (/min), ``glucose_mmol_l`` (mmol/L); a value outside its plausible range, a
+diastolic not below the systolic, or any other key is a 400 naming it.
 """
 
 from __future__ import annotations
@@ -23,7 +33,13 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from clinical.knowledge.patient import ATC, InlinePatientError
+from clinical.knowledge.patient import (
+    ATC,
+    VITALS,
+    InlinePatientError,
+    local_date,
+    site_time_zone,
+)
 
 MAX_LIST = 50
 MAX_TEXT = 200
@@ -173,6 +189,92 @@ class MedicationItemField(_ItemField):
         return {"dosage": dosage.strip()}
 
 
+_SURGERY_WHEN = {
+    "days_ago": {"type": "number", "minimum": 0, "maximum": 36500},
+    "date": {"type": "string", "format": "date", "description": "not in the future"},
+}
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "the latest operation (a delivery counts): what was done, as words "
+        "and/or a SNOMED CT code, and when (exactly one of days_ago and date)",
+        "properties": {
+            "text": {"type": "string", "example": "甲状腺全切术"},
+            "name": {"type": "string", "description": "same as text"},
+            "code": {"type": "string", "description": "SNOMED CT procedure code"},
+            "system": {"type": "string", "example": "http://snomed.info/sct"},
+            "coding": {"type": "array", "items": _CODING_SCHEMA},
+            **_SURGERY_WHEN,
+        },
+    }
+)
+class RecentSurgeryField(_ItemField):
+    """``{text|name, code, system, coding, days_ago | date}`` → ``{text, codings, days_ago,
+    date}`` (``date`` a ``datetime.date`` or None)."""
+
+    allowed = _ItemField.allowed | set(_SURGERY_WHEN)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise serializers.ValidationError(
+                "必须是对象 (must be an object with days_ago or date)"
+            )
+        rest = {k: v for k, v in data.items() if k not in _SURGERY_WHEN}
+        out = super().to_internal_value(rest) if rest else {"text": "", "codings": []}
+        given = [k for k in _SURGERY_WHEN if data.get(k) is not None]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                "请提供 days_ago 或 date 其中之一 (exactly one of days_ago and date)"
+            )
+        if given == ["days_ago"]:
+            days = FiniteFloatField(min_value=0, max_value=36500).run_validation(data["days_ago"])
+            return {**out, "days_ago": days, "date": None}
+        day = serializers.DateField().run_validation(data["date"])
+        today = local_date(None, site_time_zone())
+        if day > today:
+            raise serializers.ValidationError("date 不能晚于今天 (date lies in the future)")
+        return {**out, "days_ago": float((today - day).days), "date": day}
+
+
+class VitalsSerializer(serializers.Serializer):
+    """Current vital signs (measured now or within the last 24 hours), each optional; the
+    ranges are plausibility bounds (outside them: an entry error, 400)."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            key: FiniteFloatField(
+                min_value=low,
+                max_value=high,
+                required=False,
+                help_text=f"{unit} (LOINC {loinc})",
+            )
+            for key, (_kind, loinc, unit, low, high) in VITALS.items()
+        }
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(str(k) for k in data if k not in VITALS)
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        k: [f"未知字段 (unknown vital {k!r}; known: {', '.join(VITALS)})"]
+                        for k in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        sbp, dbp = attrs.get("bp_systolic"), attrs.get("bp_diastolic")
+        if sbp is not None and dbp is not None and dbp >= sbp:
+            raise serializers.ValidationError(
+                {"bp_diastolic": "舒张压须低于收缩压 (diastolic must be below systolic)"}
+            )
+        return attrs
+
+
 class LabSerializer(serializers.Serializer):
     loinc = serializers.RegexField(r"^\d{1,7}-\d$", help_text="LOINC code, e.g. 33914-3 (eGFR)")
     value = FiniteFloatField()
@@ -197,7 +299,9 @@ def _list(child: serializers.Field, help_text: str) -> serializers.ListField:
 class InlinePatientSerializer(serializers.Serializer):
     """The inline patient: one schema for guidance, diet and the monitor. List items are a
     string or an object ({text|name, code, system} or a CodeableConcept; allergies add
-    category, medications dosage). ``age`` and ``medications`` are deprecated aliases of
+    category, medications dosage). recent_surgery is the latest operation ({text|name, code,
+    system, coding, days_ago | date}); vitals are current readings (bp_systolic, bp_diastolic,
+    heart_rate, temperature_c, spo2, resp_rate, glucose_mmol_l). ``age`` and ``medications`` are deprecated aliases of
     ``age_years`` and ``current_medications``. Any other key, also inside an item, is a 400
     naming it; pregnancy_weeks without pregnant means pregnant."""
 
@@ -239,7 +343,19 @@ class InlinePatientSerializer(serializers.Serializer):
         help_text="latest lab results (eGFR, potassium, uric acid …: conditions derive from them)",
     )
     recent_surgery_days = FiniteFloatField(
-        min_value=0, max_value=36500, required=False, allow_null=True
+        min_value=0,
+        max_value=36500,
+        required=False,
+        allow_null=True,
+        help_text="days since the latest operation, its name unknown (shorthand of "
+        "recent_surgery: {days_ago: N}; not together with recent_surgery)",
+    )
+    recent_surgery = RecentSurgeryField(required=False, allow_null=True)
+    vitals = VitalsSerializer(
+        required=False,
+        allow_null=True,
+        help_text="current vital signs (now or within 24 h): judged by the shared syndrome "
+        "rules (pre-eclampsia with a blood pressure, sepsis signs …)",
     )
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
@@ -253,6 +369,11 @@ class InlinePatientSerializer(serializers.Serializer):
         for alias, canonical in ALIASES.items():
             if alias in data and canonical in data:
                 errors[alias] = [f"{alias} 与 {canonical} 重复 (given twice: {canonical})"]
+        if data.get("recent_surgery") is not None and data.get("recent_surgery_days") is not None:
+            errors["recent_surgery_days"] = [
+                "recent_surgery_days 与 recent_surgery 重复 (give the operation once: "
+                "recent_surgery with days_ago)"
+            ]
         if errors:
             raise serializers.ValidationError(errors)
         sex = data.get("sex")

@@ -38,6 +38,10 @@ from clinical.knowledge import symptoms as lexicon
 
 DATA = Path(__file__).resolve().parent / "data" / "syndromes.yaml"
 LEVELS = ("urgent", "emergency")
+# ``masking: true``: the products that relieve pain or fever (they could hide the pain, the
+# peritonism or the fever a doctor needs to judge). A rule may instead list the classes that
+# could hide or worsen its sign (``masking: [classes]`` with a ``masking_source``).
+PAIN_FEVER_CLASSES = frozenset({"analgesic", "antipyretic", "nsaid", "opioid"})
 VITAL_KINDS = frozenset({"temp", "hr", "sbp", "dbp", "spo2", "rr", "glucose", "hemoglobin"})
 _OPS = {
     "lt": lambda v, t: v < t,
@@ -141,10 +145,12 @@ class Match:
     text: str  # patient wording (simplified Chinese)
     clinician: str  # clinician wording (what is suspected and why)
     source: str
-    masking: bool  # analgesics/antipyretics could hide the sign: guidance avoids them
+    masking: bool  # some OTC products could hide or worsen the sign: guidance avoids them
     evidence: tuple[str, ...]
     concepts: tuple[str, ...]  # symptom concepts that made it fire, in order
     vital_kinds: frozenset[str]  # vital kinds that made it fire
+    masking_classes: frozenset[str] = frozenset()  # the drug classes guidance avoids
+    masking_source: str = ""  # why those classes (the rule's source when ``masking: true``)
 
 
 # --------------------------------------------------------------------------- data
@@ -229,6 +235,16 @@ def _validate(data: dict[str, Any]) -> None:
         seen.add(code)
         if row["level"] not in LEVELS:
             raise SyndromeDataError(f"syndromes.yaml {code}: level {row['level']!r}")
+        masking = row.get("masking", False)
+        if isinstance(masking, list):
+            if not masking or not row.get("masking_source"):
+                raise SyndromeDataError(
+                    f"syndromes.yaml {code}: a masking list needs classes and a masking_source"
+                )
+            if unknown := set(masking) - classes:
+                raise SyndromeDataError(f"syndromes.yaml {code}: unknown masking classes {unknown}")
+        elif not isinstance(masking, bool):
+            raise SyndromeDataError(f"syndromes.yaml {code}: masking is true/false or classes")
         for c in _walk(row["when"]):
             if bad := set(c) - _CLAUSES:
                 raise SyndromeDataError(f"syndromes.yaml {code}: unknown clause {bad}")
@@ -448,6 +464,11 @@ def evaluate(f: Findings) -> list[Match]:
             dict.fromkeys(lexicon.label(c) for c in hit.concepts if not lexicon.is_context(c))
         )
         fill = labels or "相关症状"
+        masking = row.get("masking", False)
+        if isinstance(masking, list):
+            masked = frozenset(masking)
+        else:
+            masked = PAIN_FEVER_CLASSES if masking else frozenset()
         out.append(
             Match(
                 code=row["code"],
@@ -456,10 +477,12 @@ def evaluate(f: Findings) -> list[Match]:
                 text=row["text"].replace("{labels}", fill),
                 clinician=row["clinician"].replace("{labels}", fill),
                 source=row["source"],
-                masking=bool(row.get("masking", False)),
+                masking=bool(masked),
                 evidence=tuple(dict.fromkeys(hit.refs)),
                 concepts=tuple(hit.concepts),
                 vital_kinds=frozenset(hit.kinds),
+                masking_classes=masked,
+                masking_source=str(row.get("masking_source") or row["source"]) if masked else "",
             )
         )
     return out

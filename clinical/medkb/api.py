@@ -238,6 +238,11 @@ class PatientContext:
     allergies: list[str] = field(default_factory=list)
     current_medications: list[str] = field(default_factory=list)
     recent_surgery_days: float | None = None  # days since the latest surgery, if known
+    # operations within the surgery window: (days ago, wording, SNOMED CT codes); the shared
+    # syndrome rules that name an operation (thyroid, abdominal, delivery…) read them
+    surgeries: tuple[tuple[float, str, tuple[str, ...]], ...] = ()
+    # current vital signs (``clinical.knowledge.patient.VITALS`` keys → value)
+    vitals: dict[str, float] = field(default_factory=dict)
     condition_keys: frozenset[str] = frozenset()
     # counted although their verification status is unconfirmed/provisional/differential:
     # honoured like confirmed ones, and named wherever they decide an answer
@@ -279,10 +284,22 @@ class PatientContext:
             allergies=list(dict.fromkeys(ctx.allergy_texts)),
             current_medications=list(dict.fromkeys(ctx.medication_texts)),
             recent_surgery_days=ctx.recent_surgery_days,
+            surgeries=tuple(
+                (_days_since(ctx, s.day), s.text, tuple(s.codes)) for s in ctx.surgeries
+            ),
+            vitals=dict(ctx.vitals),
             condition_keys=ctx.condition_keys,
             unconfirmed_allergies=[a.search_text for a in ctx.allergies if a.unconfirmed],
             unconfirmed_conditions={c.search_text: c.keys for c in ctx.conditions if c.unconfirmed},
         )
+
+
+def _days_since(ctx: Any, day: date) -> float:
+    """Days from an operation to the context's date; the latest operation keeps the exact
+    (possibly fractional) ``recent_surgery_days`` the context was given."""
+    days = float((ctx.today - day).days) if ctx.today is not None else 0.0
+    exact = ctx.recent_surgery_days
+    return float(exact) if exact is not None and int(exact) == int(days) else days
 
 
 def _noon(day: date | None) -> Any:

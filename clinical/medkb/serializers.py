@@ -149,6 +149,23 @@ class UnconfirmedSerializer(serializers.Serializer):
     )
 
 
+class ClinicianFlagSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="the red flag's code (as in see_doctor.flags)")
+    urgency = serializers.CharField(help_text="emergency | urgent")
+    text = serializers.CharField(
+        help_text="clinician wording: what is suspected and why (the shared syndrome table's "
+        "clinician column; simplified Chinese)"
+    )
+    source = serializers.CharField()
+    quoted = serializers.ListField(child=serializers.CharField())
+
+
+class ClinicianSerializer(serializers.Serializer):
+    flags = ClinicianFlagSerializer(
+        many=True, help_text="every red flag of see_doctor.flags, in clinician wording"
+    )
+
+
 class GuidanceResponseSerializer(serializers.Serializer):
     items = ItemSerializer(many=True)
     advice = serializers.CharField()
@@ -165,4 +182,9 @@ class GuidanceResponseSerializer(serializers.Serializer):
         required=False,
         help_text="allergies and conditions of the stored record whose verification status "
         "is unconfirmed: counted as if confirmed (never dropped), listed so they are seen",
+    )
+    clinician = ClinicianSerializer(
+        help_text="FOR THE CARE TEAM ONLY: never show it to the patient. The red flags in "
+        "clinician wording (suspected diagnosis and what made it fire); patient-facing text is "
+        "in advice, see_doctor and items"
     )

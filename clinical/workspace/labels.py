@@ -6,12 +6,15 @@ from typing import Any
 
 
 def reason_text(code: str, assessment: Any = None) -> str:
-    """The Chinese text of a follow-up reason ``code``: from the assessment that raised it,
-    else the code itself (never shown bare when the assessment is known)."""
+    """The Chinese text of a follow-up reason ``code`` as a clinician reads it (the clinician
+    wording of a syndrome, else the text): from the assessment that raised it, else the code
+    itself (never shown bare when the assessment is known)."""
+    from clinical.followup.services.rules.base import clinician_text
+
     result = getattr(assessment, "result", None) or {}
     for reason in result.get("reasons", []) if isinstance(result, dict) else []:
-        if reason.get("code") == code and reason.get("text"):
-            return str(reason["text"])
+        if reason.get("code") == code and (reason.get("clinician") or reason.get("text")):
+            return clinician_text(reason)
     return code
 
 

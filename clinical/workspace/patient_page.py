@@ -111,6 +111,7 @@ def timeline(patient_id: str, user: Any, record: Any = None) -> list[dict[str, A
     first (at most ``TIMELINE_LIMIT``), each with a local time, a kind and a Chinese line."""
     from clinical.agent.models import AgentMessage
     from clinical.followup.models import Assessment
+    from clinical.followup.services.rules.base import clinician_text
     from clinical.monitor import services as monitor
     from clinical.orders.models import DoseReminder
     from clinical.workspace.worklist import DISPOSITION_ZH
@@ -133,7 +134,7 @@ def timeline(patient_id: str, user: Any, record: Any = None) -> list[dict[str, A
         answer = r.get_response_display() if r.response else "未回复"
         items.append((r.due_at, "服药提醒", f"{r.medication} {r.dose_text}：{answer}"))
     for a in Assessment.objects.filter(patient_id=patient_id).order_by("-created")[:20]:
-        reasons = "；".join(x.get("text", "") for x in (a.result or {}).get("reasons", [])[:2])
+        reasons = "；".join(clinician_text(x) for x in (a.result or {}).get("reasons", [])[:2])
         items.append((a.created, "随访评估", f"{DISPOSITION_ZH.get(a.disposition, '')}：{reasons}"))
     for plan in record.careplans if record else []:
         at = _when((plan.get("meta") or {}).get("lastUpdated") or plan.get("created"))

@@ -113,6 +113,7 @@ def build(user: Any, now: dt.datetime | None = None) -> list[Row]:
     the number of patients (each kind of row is read once for all of them)."""
     from clinical.agent.models import AgentMessage
     from clinical.followup.models import FollowupState
+    from clinical.followup.services.rules.base import clinician_text
     from clinical.monitor import services as monitor
     from clinical.monitor.models import ReviewStatus
 
@@ -127,7 +128,7 @@ def build(user: Any, now: dt.datetime | None = None) -> list[Row]:
         row.disposition = state.disposition
         result = state.assessment.result if state.assessment else {}
         row.reasons = [
-            str(r.get("text", ""))
+            clinician_text(r)
             for r in (result or {}).get("reasons", [])
             if r.get("disposition") == state.disposition
         ][:3]

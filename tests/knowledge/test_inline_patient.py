@@ -174,7 +174,10 @@ _JSON = st.recursive(
     lambda inner: st.one_of(
         st.lists(inner, max_size=4),
         st.dictionaries(
-            st.sampled_from(["text", "name", "code", "system", "coding", "dosage", "category"]),
+            st.sampled_from(
+                ["text", "name", "code", "system", "coding", "dosage", "category"]
+                + ["days_ago", "date", "bp_systolic", "bp_diastolic", "spo2"]
+            ),
             inner,
             max_size=4,
         ),
@@ -184,7 +187,7 @@ _JSON = st.recursive(
 _KEYS = st.sampled_from(
     ["id", "age", "age_years", "sex", "weight_kg", "pregnant", "pregnancy_weeks"]
     + ["breastfeeding", "conditions", "allergies", "current_medications", "medications"]
-    + ["labs", "recent_surgery_days"]
+    + ["labs", "recent_surgery_days", "recent_surgery", "vitals"]
 )
 
 

@@ -112,32 +112,18 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-neck-haematoma": {"words": "脖子肿起来了", "surgery": THYROID},
     "syndrome-hip-fracture-unwitnessed": {"words": "髋部疼，站不起来", "age": 80},
     "syndrome-hip-dislocation": {"words": "髋部疼，站不起来", "surgery": HIP},
+    "syndrome-preeclampsia": {"words": "头痛", "pregnant": True, "bp": [150, 95]},
+    "syndrome-postpartum-severe-hypertension": {"pregnant": True, "bp": [165, 112]},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
+# Guidance takes the operation (patient.recent_surgery: name/code and days) and current vital
+# signs (patient.vitals) since #15 task D; only a timed series of readings is beyond a request.
 NOT_IN_GUIDANCE = {
-    # blood pressure and glucose series are not part of a guidance request (temperature only)
-    "syndrome-preeclampsia": "needs a blood pressure",
-    "syndrome-postpartum-severe-hypertension": "needs a blood pressure",
     "syndrome-hypoglycaemia-persisting": "needs two timed glucose readings",
-    # the thyroid-surgery window needs the procedure's name or code; guidance has only its days
-    "syndrome-hypocalcaemia-tetany": "needs the procedure (thyroid surgery)",
-    "syndrome-hypocalcaemia": "needs the procedure (thyroid surgery)",
-    # the same for the post-operative windows that name the operation (ported from h-postop);
-    # the rules of any recent surgery (recent_surgery, vte_risk) run in guidance
-    "syndrome-postop-abdominal-sepsis": "needs the procedure (abdominal surgery)",
-    "syndrome-neck-haematoma-airway": "needs the procedure (thyroid surgery)",
-    "syndrome-neck-haematoma": "needs the procedure (thyroid surgery)",
-    "syndrome-hip-dislocation": "needs the procedure (hip arthroplasty)",
 }
 NOT_IN_FOLLOWUP = {"prolonged_fever": "follow-up does not know for how many days the fever lasts"}
 FOLLOWUP_ONLY = {
-    "syndrome-preeclampsia": {
-        "words": "头痛",
-        "pregnant": True,
-        "obs": [["bp", [150, 95], 1]],
-    },
-    "syndrome-postpartum-severe-hypertension": {"pregnant": True, "obs": [["bp", [165, 112], 1]]},
     "syndrome-hypoglycaemia-persisting": {
         "meds": ["insulin"],
         "obs": [["glucose", 3.2, 0.5], ["glucose", 3.4, 0.2]],
@@ -156,7 +142,9 @@ def _followup(case: dict[str, Any]) -> tuple[dict[str, Any], syndromes.Findings]
         "conditions": list(case.get("conditions", []))
         + ([PREGNANCY] if case.get("pregnant") else []),
         "meds": case.get("meds", []),
-        "obs": list(case.get("obs", [])) + ([["temp", case["temp"], 1]] if "temp" in case else []),
+        "obs": list(case.get("obs", []))
+        + ([["temp", case["temp"], 1]] if "temp" in case else [])
+        + ([["bp", case["bp"], 1]] if "bp" in case else []),
         "survey": [["症状描述", case["words"], 1]] if case.get("words") else [],
     }
     if "surgery" in case:
@@ -175,6 +163,20 @@ def _guidance(case: dict[str, Any]) -> tuple[dict[str, Any], syndromes.Findings]
         conditions=[CONDITIONS[c][1] for c in case.get("conditions", [])],
         current_medications=[MEDS[m][1] for m in case.get("meds", [])],
         recent_surgery_days=case["surgery"]["days_ago"] if "surgery" in case else None,
+        surgeries=(
+            (
+                (
+                    case["surgery"]["days_ago"],
+                    case["surgery"]["text"],
+                    (case["surgery"]["snomed"],),
+                ),
+            )
+            if "surgery" in case
+            else ()
+        ),
+        vitals=(
+            {"bp_systolic": case["bp"][0], "bp_diastolic": case["bp"][1]} if "bp" in case else {}
+        ),
     )
     req = GuidanceRequest(
         patient=patient,

@@ -25,6 +25,7 @@ from clinical.followup.services.careplan import careplan_id, sync_careplan
 from clinical.followup.services.engine import assess_facts
 from clinical.followup.services.facts import build_facts
 from clinical.followup.services.ruledata import rank
+from clinical.followup.services.rules.base import clinician_text
 
 ALERT_LEVELS = ("urgent", "emergency")
 LABELS = {
@@ -62,13 +63,16 @@ def evaluate(
 
 
 def _reason_entry(reason: dict[str, Any], now: datetime) -> dict[str, Any]:
-    return {
+    entry = {
         "code": reason["code"],
         "text": reason.get("text") or reason["code"],
         "disposition": reason["disposition"],
         "evidence": sorted(reason.get("evidence") or []),
         "first_seen": now.isoformat(),
     }
+    if reason.get("clinician"):
+        entry["clinician"] = reason["clinician"]
+    return entry
 
 
 def _seen_keys(patient_id: str) -> set[str]:
@@ -107,11 +111,11 @@ def _notify(
     ]
     if escalated_from:
         lines.append(f"警报级别：{LABELS[escalated_from]} → {LABELS[alert.disposition]}")
-    lines += [f"- {r['text']}" for r in new.values()]
+    lines += [f"- {clinician_text(r)}" for r in new.values()]
     earlier = [r for r in alert.reasons if r["code"] not in {n["code"] for n in new.values()}]
     if escalated_from and earlier:
         lines.append("此前尚未处理的原因：")
-        lines += [f"- {r['text']}" for r in earlier]
+        lines += [f"- {clinician_text(r)}" for r in earlier]
     about = sorted({e for r in new.values() for e in r.get("evidence", [])})
     comm = alert_care_team(
         patient_id,

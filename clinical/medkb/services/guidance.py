@@ -101,18 +101,19 @@ def _reason_dict(r: Reason) -> dict[str, Any]:
 
 
 def _masking_reason(kb: KnowledgeBase, p: Product, flags: list[gate.Flag]) -> Reason | None:
-    """An analgesic/antipyretic while a masking red flag stands: not before a doctor has seen
-    the patient (it could hide the fever or pain the doctor needs to judge)."""
-    if not flags or not any(
-        kb.ingredients[k].classes & gate.MASKING_CLASSES for k in p.ingredient_keys
-    ):
+    """A product of a class a standing red flag names as masking (pain and fever relievers by
+    default; a post-operative rule may add antiemetics, laxatives, decongestants…): not before
+    a doctor has seen the patient (it could hide or worsen the sign the doctor needs)."""
+    classes = set().union(*(kb.ingredients[k].classes for k in p.ingredient_keys))
+    hit = [f for f in flags if f.masked_classes & classes]
+    if not hit:
         return None
-    return Reason(
-        "masking",
-        "avoid",
-        "在医生查明原因前不要自行服用止痛药或退烧药，以免掩盖病情",
-        flags[0].source,
-    )
+    if classes & gate.MASKING_CLASSES and any(gate.MASKING_CLASSES & f.masked_classes for f in hit):
+        text = "在医生查明原因前不要自行服用止痛药或退烧药，以免掩盖病情"
+    else:
+        names = "、".join(kb.ingredients[k].name_zh for k in p.ingredient_keys)
+        text = f"在医生查明原因前不要自行服用{p.name}（含{names}），以免掩盖或加重病情"
+    return Reason("masking", "avoid", text, hit[0].masking_source or hit[0].source)
 
 
 def clinician_cautions(reasons: list[Reason]) -> list[Reason]:
@@ -496,6 +497,9 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
         "symptoms_understood": sorted(symptom_keys),
         "symptom_concepts": list(reading.concepts),
         "unconfirmed": unconfirmed,
+        # for the care team only (an integrator never shows it to the patient): each red flag
+        # in clinician wording (the shared syndrome table's ``clinician`` column)
+        "clinician": {"flags": [f.clinician_dict() for f in flags]},
     }
 
 

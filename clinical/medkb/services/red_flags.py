@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from clinical.knowledge import patient as kp
 from clinical.knowledge import symptoms as lexicon
 from clinical.knowledge import syndromes
 from clinical.medkb.kb import KnowledgeBase
@@ -32,8 +33,9 @@ if TYPE_CHECKING:
     from clinical.medkb.services.guidance import GuidanceRequest
 
 URGENCY_RANK = {"emergency": 3, "urgent": 2, "routine": 1}
-# Classes that relieve pain or fever, so could hide a sign the doctor needs.
-MASKING_CLASSES = frozenset({"analgesic", "antipyretic", "nsaid", "opioid"})
+# Classes that relieve pain or fever, so could hide a sign the doctor needs (the shared table's
+# meaning of ``masking: true``; a rule may name other classes).
+MASKING_CLASSES = syndromes.PAIN_FEVER_CLASSES
 SAFETY_NET_SOURCE = (
     "AM-Med safety net (issue #15): a symptom the system does not understand is never "
     "treated as benign; a clinician reviews it within 24 hours"
@@ -49,6 +51,26 @@ class Flag:
     masking: bool = False
     concepts: frozenset[str] = frozenset()
     quoted: tuple[str, ...] = field(default_factory=tuple)
+    clinician: str = ""  # what a clinician reads (suspected diagnosis and why); never patient text
+    masking_classes: frozenset[str] = frozenset()  # empty with masking: the pain/fever relievers
+    masking_source: str = ""
+
+    @property
+    def masked_classes(self) -> frozenset[str]:
+        if not self.masking:
+            return frozenset()
+        return self.masking_classes or MASKING_CLASSES
+
+    def clinician_dict(self) -> dict[str, Any]:
+        """The flag for the care team: the clinician wording (the patient text when the rule
+        has none), level, source and the patient's words it read."""
+        return {
+            "code": self.code,
+            "urgency": self.urgency,
+            "text": self.clinician or self.text_zh,
+            "source": self.source,
+            "quoted": list(self.quoted),
+        }
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -71,7 +93,12 @@ def _concept_flag(concept: str) -> Flag | None:
     else:
         text = f"出现{label}，请尽快(24小时内)就医"
     return Flag(
-        f"symptom:{concept}", level, text, c.source if c else "", concepts=frozenset({concept})
+        f"symptom:{concept}",
+        level,
+        text,
+        c.source if c else "",
+        concepts=frozenset({concept}),
+        clinician=f"患者自述{label}（症状词表红旗级别：{'急症' if level == 'emergency' else '紧急'}）",
     )
 
 
@@ -90,6 +117,7 @@ def _condition_flags(conditions: list[str]) -> list[Flag]:
                         f"您的病情记录中有“{text}”({lexicon.label(concept)})：请先由医生评估，再决定能否自行用药",
                         c.source if c else "",
                         concepts=frozenset({concept}),
+                        clinician=f"病情记录“{text}”含红旗症状{lexicon.label(concept)}：自行用药前需医生评估",
                     )
                 )
     return out
@@ -99,7 +127,9 @@ def findings(req: GuidanceRequest, profile: Profile, reading: SymptomReading) ->
     """The neutral input of the shared syndrome evaluator from a guidance request: the concepts
     read (with their body sites), condition keys (pregnancy from the profile), the classes of
     the medicines the patient takes (resolved ingredients, else the words as written), age,
-    sex, surgery days, the temperature given and the fever days."""
+    sex, the operations (name, SNOMED CT codes, days; a bare ``recent_surgery_days`` is an
+    operation without a name), the current vital signs of the patient and the request's
+    temperature (both read: the more concerning counts), and the fever days."""
     symptoms = {
         c: syndromes.Symptom(
             c, f"symptoms:{c}", frozenset(s for s in reading.sites.get(c, ()) if s)
@@ -118,17 +148,21 @@ def findings(req: GuidanceRequest, profile: Profile, reading: SymptomReading) ->
         for written in profile.unresolved_medications
     ]
     medicines = {k: list(v) for k, v in syndromes.medicine_classes(orders).items()}
+    procedures = tuple(
+        syndromes.Procedure(float(days), text, tuple(codes), "patient.recent_surgery")
+        for days, text, codes in req.patient.surgeries
+    )
     days = req.patient.recent_surgery_days
-    procedures = (
-        (syndromes.Procedure(float(days), ref="patient.recent_surgery_days"),)
-        if days is not None
-        else ()
-    )
-    vitals = (
-        {"temp": (syndromes.Value(float(req.temperature_c), "temperature_c"),)}
-        if req.temperature_c is not None
-        else {}
-    )
+    if not procedures and days is not None:
+        procedures = (syndromes.Procedure(float(days), ref="patient.recent_surgery_days"),)
+    vitals: dict[str, list[syndromes.Value]] = {}
+    for key, value in (req.patient.vitals or {}).items():
+        kind = kp.VITALS[key][0]
+        vitals.setdefault(kind, []).append(syndromes.Value(float(value), f"patient.vitals.{key}"))
+    if req.temperature_c is not None:
+        vitals.setdefault("temp", []).append(
+            syndromes.Value(float(req.temperature_c), "temperature_c")
+        )
     return syndromes.Findings(
         symptoms=symptoms,
         conditions=conditions,
@@ -136,7 +170,7 @@ def findings(req: GuidanceRequest, profile: Profile, reading: SymptomReading) ->
         age_years=profile.age_years,
         sex=req.patient.sex,
         procedures=procedures,
-        vitals=vitals,
+        vitals={k: tuple(v) for k, v in vitals.items()},
         fever_days=req.fever_days,
         gestation_weeks=profile.pregnancy_weeks if profile.pregnant else None,
     )
@@ -146,7 +180,17 @@ def _syndrome_flag(m: syndromes.Match) -> Flag:
     concepts = set(m.concepts)
     if "temp" in m.vital_kinds:
         concepts.add("fever")  # a temperature-driven rule masks the fever, too
-    return Flag(m.code, m.level, m.text, m.source, masking=m.masking, concepts=frozenset(concepts))
+    return Flag(
+        m.code,
+        m.level,
+        m.text,
+        m.source,
+        masking=m.masking,
+        concepts=frozenset(concepts),
+        clinician=m.clinician,
+        masking_classes=m.masking_classes,
+        masking_source=m.masking_source,
+    )
 
 
 def evaluate(
@@ -173,6 +217,7 @@ def evaluate(
                 SAFETY_NET_SOURCE,
                 masking=True,
                 quoted=quoted,
+                clinician=f"患者描述中有系统未能理解的词语“{words}”：需医生24小时内查看（安全网）",
             )
         )
     seen: set[str] = set()

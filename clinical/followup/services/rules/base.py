@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +20,12 @@ class Reason:
     family: str
     source: str
     evidence: list[str] = field(default_factory=list)
+    # what a clinician reads (suspected diagnosis and why; the shared syndrome table's
+    # ``clinician`` column); ``text`` stays the patient's wording. Empty: ``text`` serves both.
+    clinician: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "code": self.code,
             "text": self.text,
             "disposition": self.disposition,
@@ -29,6 +33,15 @@ class Reason:
             "source": self.source,
             "evidence": sorted(set(self.evidence)),
         }
+        if self.clinician:
+            out["clinician"] = self.clinician
+        return out
+
+
+def clinician_text(reason: Mapping[str, Any]) -> str:
+    """How a clinician reads one stored reason (assessment or alert entry): its clinician
+    wording when it has one, else its text, else its code. Never used for patient text."""
+    return str(reason.get("clinician") or reason.get("text") or reason.get("code") or "")
 
 
 def context_holds(facts: Facts, ctx: dict[str, Any]) -> tuple[bool, list[str]]:

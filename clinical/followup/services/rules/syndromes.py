@@ -112,6 +112,7 @@ def evaluate(facts: Facts) -> list[Reason]:
                 family="syndromes",
                 source=m.source,
                 evidence=list(m.evidence),
+                clinician=m.clinician,
             ),
         )
         for m in shared.evaluate(findings(facts))
