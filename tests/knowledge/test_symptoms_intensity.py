@@ -1,0 +1,98 @@
+"""#23 round 4: mechanisms for fresh patient text, written before their rules.
+
+- Intensity (``symptom_intensity.csv``): a complaint with an intensity or persistence word in its
+  clause names the red-flag concept as well (头疼得厉害 → severe_headache, 吐个不停 →
+  persistent_vomiting, 鼻血止不住 → heavy_bleeding); a negated intensity (不厉害) does not.
+- Homophone tolerance (``symptom_homophones.csv``): a red-flag term typed with one character
+  replaced by a character of the same reading (呼吸困南, 口吐白末) still names the red flag; the
+  fuzzy reading only ADDS a red-flag concept, never a routine one, never removes a reading.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from clinical.knowledge.symptoms import find_symptoms, present
+
+
+@pytest.mark.parametrize(
+    ("concept", "text"),
+    [
+        ("severe_headache", "头疼得厉害"),
+        ("severe_headache", "头痛得要命"),
+        ("severe_headache", "頭痛得厲害"),
+        ("severe_headache", "头疼得受不了了"),
+        ("severe_headache", "头痛难忍"),
+        ("severe_headache", "头突然剧烈疼痛"),
+        ("severe_headache", "脑袋疼得特别厉害"),
+        ("abdominal_pain_severe", "肚子疼得厉害"),
+        ("abdominal_pain_severe", "胃痛得受不了"),
+        ("abdominal_pain_severe", "腹部剧烈疼痛"),
+        ("abdominal_pain_severe", "肚子疼得直打滚"),
+        ("abdominal_pain_severe", "小肚子痛得要命"),
+        ("abdominal_pain_severe", "胃疼难忍"),
+        ("heavy_bleeding", "鼻血止不住"),
+        ("heavy_bleeding", "出血不止"),
+        ("heavy_bleeding", "牙龈出血一直止不住"),
+        ("heavy_bleeding", "流了好多血，止不住"),
+        ("persistent_vomiting", "吐个不停"),
+        ("persistent_vomiting", "一直在吐"),
+        ("persistent_vomiting", "吐得停不下来"),
+        ("persistent_vomiting", "吃什么吐什么"),
+        ("persistent_vomiting", "喝口水都吐"),
+        ("persistent_vomiting", "吐了一整天"),
+    ],
+)
+def test_an_intensity_word_makes_the_red_flag(concept: str, text: str) -> None:
+    assert concept in present(text), (text, present(text))
+
+
+@pytest.mark.parametrize(
+    ("kept", "absent", "text"),
+    [
+        ("headache", "severe_headache", "头有点痛，但不厉害"),
+        ("headache", "severe_headache", "头疼得不是很厉害"),
+        ("abdominal_pain", "abdominal_pain_severe", "肚子疼得不厉害"),
+        ("vomiting", "persistent_vomiting", "吐了一次"),
+        ("headache", "severe_headache", "头疼，腿疼得厉害"),
+    ],
+)
+def test_no_intensity_or_a_denied_one_stays_the_plain_complaint(
+    kept: str, absent: str, text: str
+) -> None:
+    got = present(text)
+    assert kept in got and absent not in got, (text, got)
+
+
+def test_a_denied_complaint_is_not_made_severe() -> None:
+    assert "severe_headache" not in present("头没有疼得很厉害")
+    assert "abdominal_pain_severe" not in present("肚子不疼了，之前疼得厉害的时候吃过药")
+
+
+@pytest.mark.parametrize(
+    ("concept", "text"),
+    [
+        ("dyspnea", "最近呼吸困南"),
+        ("seizure", "突然倒地口吐白末"),
+        ("seizure", "孩子又抽蓄了"),
+        ("chest_pain", "胸通了一上午"),
+        ("syncope", "早上晕到在厕所"),
+        ("confusion", "老人意识不青"),
+    ],
+)
+def test_a_homophone_typo_of_a_red_flag_term_is_read(concept: str, text: str) -> None:
+    assert concept in present(text), (text, present(text))
+
+
+def test_a_homophone_reading_only_adds_red_flags() -> None:
+    # 头通 would be a typo of 头痛 (routine): no fuzzy reading for a routine concept.
+    assert "headache" not in present("头通")
+    # An exact reading is never replaced.
+    assert present("胸痛") == ["chest_pain"]
+    # A fuzzy red flag is negated like any mention.
+    assert all(m.negated for m in find_symptoms("没有呼吸困南") if m.concept == "dyspnea")
+
+
+@pytest.mark.parametrize("text", ["抽出时间来复查", "医生抽出一管血化验", "他晕车到了北京"])
+def test_a_real_word_is_no_homophone_typo(text: str) -> None:
+    assert not {"seizure", "syncope"} & set(present(text)), (text, present(text))
