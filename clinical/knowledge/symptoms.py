@@ -39,6 +39,11 @@ the same words. Data, each row sourced, in ``data/``:
   spans where 死 is a degree word or a medical term (疼死了, 想死你了, 心肌梗死, 死亡率) cancel a
   crisis reading; ``negation`` cues that deny a crisis statement (我不会自杀的, 从来没想过…)
   on top of the shared ones. Fixed phrases stay terms in ``symptom_terms.csv``.
+- ``symptom_intensity.csv``: intensity and persistence words that make a complaint a red flag
+  (#23 round 4): after it in its clause (头疼得厉害 severe_headache, 吐个不停 persistent_vomiting,
+  鼻血止不住 heavy_bleeding; also opening the next clause: 流了好多血，止不住) or before it / inside
+  its span (剧烈头痛, 一直吐, 吃什么吐什么); the red flag is added, the complaint stays; a denied
+  intensity (疼得不厉害) or a negated or past complaint adds nothing.
 - ``symptom_negation.csv``: negation cues, phrases that only look like cues (``无力``),
   fillers allowed between cue and term, clause breaks and clause words; and ConText-style
   history (``past_cue`` 去年/得过 before the mention in its clause, ``past_start`` 以前 only at
@@ -52,7 +57,8 @@ without overlaps; site patterns fill what terms leave. What patients put inside 
 skipped between two Chinese characters (degree and frequency words, 什么 in 没什么胃口, aspect
 particles 了/着/过, quantities 一口/好几次/3次, complements 出来, a reduplicated character): ``吐了一口血`` is
 ``吐血``. A pain word standing alone takes the nearest body site before it in its sentence
-(``胃有点胀，后半夜会隐隐痛`` is abdominal pain); 痛风, 止痛药, 无痛 are not pain. A mention is NEGATED only when a cue
+(``胃有点胀，后半夜会隐隐痛`` is abdominal pain); 痛风, 止痛药, 无痛 are not pain. 吐 alone with
+no object after it (一直在吐, 喝口水都吐, 吐了三次) is vomiting; 吐痰, 吐字, 口吐白沫, 吐不出 are not. A mention is NEGATED only when a cue
 precedes it in the same clause with nothing but filler between ("无明显胸痛", "没有再发烧");
 "没吃药胸口疼" is not negated (吃药 is not filler): when in doubt the symptom stands, since a
 missed negation over-triages and a false one under-triages. Negation carries over an
@@ -79,6 +85,13 @@ _DEGREE = (
     "一阵一阵|一阵阵|阵阵|阵发性|持续性|持续|突然|剧烈|也|还|都|又|开始|得|的|了|会|有|"
     "有时候|有时|时不时"
 )
+
+# Between 得 and an intensity word (疼得特别厉害, 疼得我受不了): symptom_intensity.csv.
+_AFTER_DE = "很|特别|非常|十分|太|好|那么|有点|比较|更|越来越|实在|真|都|我|他|她|人|直"
+# What may open the next clause before an intensity word that belongs to the complaint before.
+_CLAUSE_OPENER = re.compile(r"(?:还是|还|一直|怎么也|怎么都|都|就是|就|总是|老是)+")
+# Right before an intensity word, a denial of it (疼得不厉害, 没有疼得很厉害, 不是很厉害).
+_DENIED_INTENSITY = re.compile(r"(?:不|没|没有|并不|并没有)(?:是|太|怎么|那么|很|算|再|特别|有)*$")
 
 
 @dataclass(frozen=True)
@@ -142,6 +155,8 @@ class _Lexicon:
     alone: tuple[tuple[re.Pattern[str], frozenset[str], tuple[str, ...]], ...] = ()
     blockers: tuple[str, ...] = ()  # symptom_blockers.csv: words that name no symptom
     variants: tuple[tuple[str, str], ...] = ()  # symptom_variants.csv: (misspelt, standard)
+    # symptom_intensity.csv: (base concepts, "after"/"before", intensity pattern, red flag)
+    intensity: tuple[tuple[frozenset[str], str, re.Pattern[str], str], ...] = ()
 
 
 class LexiconError(RuntimeError):
@@ -301,7 +316,22 @@ def lexicon() -> _Lexicon:
     # (一侧手脚不灵活).
     all_subjects = set(site_words.get("skin", [])) | {_form(w) for w in ("肌肤", "皮肤")}
     blockers = tuple(_form(r["term"]) for r in _rows("symptom_blockers.csv"))
+    intensity = []
+    for r in _rows("symptom_intensity.csv"):
+        bases = frozenset(c for c in r["concept"].split("|") if c)
+        if not bases <= set(concepts) or r["escalates_to"] not in concepts:
+            raise LexiconError(f"symptom_intensity.csv {r['concept']}: unknown concept")
+        if r["position"] not in ("after", "before"):
+            raise LexiconError(f"symptom_intensity.csv {r['concept']}: position {r['position']!r}")
+        words = sorted((_form(w) for w in r["words"].split("|") if w), key=len, reverse=True)
+        # 疼得厉害, 疼得特别厉害, 疼得我受不了: degree words and a person after 得.
+        alts = [
+            f"得(?:{_AFTER_DE})*{re.escape(w[1:])}" if w.startswith("得") else re.escape(w)
+            for w in words
+        ]
+        intensity.append((bases, r["position"], re.compile("|".join(alts)), r["escalates_to"]))
     return _Lexicon(
+        intensity=tuple(intensity),
         qualities=tuple(qualities),
         alone=tuple(alone),
         subjects=re.compile("|".join(sorted(all_subjects, key=len, reverse=True))),
@@ -473,17 +503,20 @@ def _is_not_now(text: str, start: int, end: int, lex: _Lexicon) -> bool:
 # ``_find``); only between two CJK characters (a digit quantity counts as inside): degree and
 # frequency words (手有点抖, 头很昏), aspect particles (吐了血, 拉过肚子), quantities (吐了一口血,
 # 拉了好几次黑便, 吐了3次血) and directional complements (咳出来一点血, 吐出来血).
+_QUANTITY = r"(?:\d+|[一两几半]|好几|十几|数)(?:大口|小口|口|次|回|阵|下|遍|滴|天)"
 _INSERTS = (
     "有点儿|有点|有些|稍微|略微|比较|特别的|特别|非常的|非常|十分的|十分|极其|极为|相当|"
     "越来越|很|挺|一直|老是|总是|经常|时常|时不时|有时候|有时|"
     "也|都|又|还|什么|"
     "好几次|几次|好多次|好多|很多|不少|大量|少量|一点儿|一点|一些|点儿|"
-    r"(?:\d+|[一两几半]|好几|十几|数)(?:大口|小口|口|次|回|阵|下|遍|滴|天)|"
     "出来|出了|起来|上来|"
     "了|着|过"
 )
+# Longest word first, so that 很多 is one insertion, not 很 and then a stray 多 (出了很多血).
+_INSERT_WORDS = "|".join(sorted(_INSERTS.split("|"), key=len, reverse=True))
 _INNER = re.compile(
-    rf"(?<=[\u4e00-\u9fff])(?:(?:{_INSERTS})+(?=[\u4e00-\u9fff])|(?<=([\u4e00-\u9fff]))\1)"
+    rf"(?<=[\u4e00-\u9fff])(?:(?:{_QUANTITY}|{_INSERT_WORDS})+(?=[\u4e00-\u9fff])"
+    rf"|(?<=([\u4e00-\u9fff]))\1)"
 )
 
 
@@ -506,6 +539,13 @@ def _without_degree(form: str) -> tuple[str, list[int]]:
 # of the nearest body site before it in the same sentence, within this many characters; not
 # in words that only contain it (痛风, 止痛药, 无痛人流, 痛苦, 痛经).
 _BARE_PAIN = re.compile(rf"(?<![止镇去无阵])(?:{_PAIN})(?![风苦快药经片点处])")
+# 吐 alone is vomiting where no object follows it (一直在吐, 喝口水都吐, 吐得停不下来, 吐了三次),
+# not in 口吐白沫, 吐痰, 吐字, 吐血 (a term), 谈吐, 吞吐.
+_BARE_VOMIT = re.compile(
+    r"(?<![口呕谈倾吞])吐(?=(?:了|过|得|个)?(?:[，。！？,.!?；;、\n]|$|不停|个不停|得|停不下来|"
+    r"了?\d+[次回遍天]|了?[一两几好多数十]+[次回遍天]|了?一整|了?一天|了?一晚|了?一夜|了?好几|"
+    r"起来|出来了|完|光|干净))"
+)
 _SENTENCE_END = frozenset("。！？!?；;\n")
 _SITE_REACH = 16
 _PREDICATE_REACH = 10  # characters from a subject to the end of its predicate's search
@@ -609,6 +649,9 @@ def _find(text: str) -> tuple[Mention, ...]:
             near = lex.site_of[word[1]]
             cands.append((-len(m.group()), 4, m.start(), near[1], m.group(), near[0]))
             bare_site_end[m.start()] = word[0]
+    # 吐 alone with no object after it is vomiting (kind 4: any term wins: 吐血, 想吐).
+    for m in _BARE_VOMIT.finditer(form):
+        cands.append((-1, 4, m.start(), "vomiting", m.group(), ""))
     # A quality word alone (我胃病，又胀) takes the nearest site before it, when that site is
     # one of its row's (kind 4, as a bare pain word).
     for bare, sites, keys in lex.alone:
@@ -711,6 +754,9 @@ def _find(text: str) -> tuple[Mention, ...]:
     prev_end = -1
     prev_negated = False
     denied: list[tuple[int, str]] = []  # (start, site) of each denied sited mention
+    placed: list[
+        tuple[int, int, str, bool, str, bool]
+    ] = []  # start, end, keys, not now, site, past
     for start, end, keys, term, site in found:
         if not keys:  # a blocker (symptom_blockers.csv, a quality row without a concept)
             continue
@@ -739,8 +785,59 @@ def _find(text: str) -> tuple[Mention, ...]:
         span = (index[start], index[end - 1] + 1)
         for key in keys.split("|"):  # a quality row may name two (胃胀痛: pain and bloating)
             out.append(Mention(key, term, span, negated or past, site, past))
+        placed.append((start, end, keys, negated or past, site))
         prev_end, prev_negated = end, negated
+    out.extend(_intensified(form, index, placed, lex))
+    out.sort(key=lambda m: m.span[0])  # stable: a red flag follows the complaint it comes from
     return tuple(out)
+
+
+def _intensified(
+    form: str,
+    index: tuple[int, ...],
+    placed: list[tuple[int, int, str, bool, str]],
+    lex: _Lexicon,
+) -> list[Mention]:
+    """Red flags made by intensity words (symptom_intensity.csv): a complaint with an intensity
+    or persistence word in its clause (头疼得厉害, 吐个不停, 鼻血止不住; before it: 剧烈头痛, 一直吐,
+    吃什么吐什么) also names the red-flag concept. The word belongs to the nearest complaint: it
+    is searched only up to the next mention after, or back to the previous mention before; a
+    denied intensity (疼得不厉害) or a complaint that is negated or past names nothing more."""
+    have = {(s, k) for s, _, keys, _, _ in placed for k in keys.split("|")}
+    out: list[Mention] = []
+    for i, (start, end, keys, not_now, site) in enumerate(placed):
+        if not_now:
+            continue
+        after_end = _clause_end(form, end, lex)
+        if i + 1 < len(placed):
+            after_end = min(after_end, placed[i + 1][0])
+        before_start = _clause_start(form, start, lex)
+        if i > 0:
+            before_start = max(before_start, placed[i - 1][1])
+        for bases, position, pattern, red in lex.intensity:
+            if not bases & set(keys.split("|")) or (start, red) in have:
+                continue
+            if position == "after":
+                hit = pattern.search(form, end, after_end)
+                nxt = after_end + 1  # 流了好多血，止不住: a next clause that opens with it
+                if hit is None and after_end < len(form) and form[after_end] in lex.breaks:
+                    opener = _CLAUSE_OPENER.match(form, nxt)
+                    hit = pattern.match(form, opener.end() if opener else nxt)
+                    if hit is not None and any(nxt <= p[0] < hit.end() for p in placed):
+                        hit = None
+            else:
+                hit = None
+                # before the complaint in its clause, or inside its span (头突然剧烈痛, 一直吐)
+                for m in pattern.finditer(form, before_start, end):
+                    if m.end() >= start or _only_filler(form[m.end() : start], lex):
+                        hit = m
+            if hit is None or _DENIED_INTENSITY.search(form, before_start, hit.start()):
+                continue
+            lo, hi = min(start, hit.start()), max(end, hit.end())
+            span = (index[lo], index[hi - 1] + 1)
+            out.append(Mention(red, form[lo:hi], span, False, site, False))
+            have.add((start, red))
+    return out
 
 
 def find_symptoms(text: str) -> list[Mention]:
