@@ -88,7 +88,10 @@ _PAIN = "隐隐作痛|作痛|胀痛|酸痛|隐痛|刺痛|绞痛|闷痛|剧痛|�
 _DEGREE = (
     "有点儿|有点|有些|一点|很|非常|特别|十分|一直|老是|老|总是|经常|时常|偶尔|隐隐约约|隐隐|"
     "一阵一阵|一阵阵|阵阵|阵发性|持续性|持续|突然|剧烈|也|还|都|又|开始|得|的|了|会|有|"
-    "有时候|有时|时不时"
+    "有时候|有时|时不时|"
+    # a change of state and 好 as a degree word between a body word and its quality (下肢也变得好肿,
+    # 脸变黄, 头好痛): #23 round 4
+    "变得|变的|变成|变|好"
 )
 
 # Between 得 and an intensity word (疼得特别厉害, 疼得我受不了): symptom_intensity.csv.
