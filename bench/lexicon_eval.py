@@ -14,9 +14,11 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
     python bench/lexicon_eval.py --draw-r3 dev      # a round-3 draw (dev or heldout): ids, group,
                                                     # text to stdout for labelling (never commit
                                                     # the text)
+    python bench/lexicon_eval.py --draw-r4          # the round-4 development draw (same output)
+    python bench/lexicon_eval.py --misses dev_r4    # ... misses on the round-4 development draw
 
 Parts: dev and sealed (``lexicon_labels.csv``), heldout (round 2), dev_r3 and heldout_r3 (round
-3). ``--misses`` is refused for sealed and heldout_r3: they are never read for tuning.
+3), dev_r4 (round 4). ``--misses`` is refused for sealed and heldout_r3: they are never read for tuning.
 
 Labelling protocol: docs/lexicon_labelling.md.
 """
@@ -161,12 +163,37 @@ def draw_r3(exclude: set[str], half: str = "dev") -> list[tuple[str, str, str]]:
     return [(u, "random", t) for u, t in rand] + [(u, group, t) for u, t in enriched]
 
 
+# Round 4 (#23): a second development draw from the round-3 development half (the held-out half
+# stays untouched for fresh held-out slices), with a new seed, outside EVERY labelled id (dev,
+# sealed, heldout r2, dev_r3, heldout_r3: the ids are read, never the labels or texts of the
+# sealed parts), and the held-out draw's wider cues so that about half hold a red flag.
+R4_SEED = 2404
+
+
+def draw_r4(exclude: set[str]) -> list[tuple[str, str, str]]:
+    """The round-4 development draw (``lexicon_dev_r4.csv``): as ``draw_r3`` for the
+    development half, with seed ``R4_SEED`` and the held-out draw's cues, outside ``exclude``
+    (every id of every label file)."""
+    pool = sorted(
+        (uid, text)
+        for uid, text in utterances().items()
+        if uid not in exclude and r3_half(uid) == "dev"
+    )
+    rng = random.Random(R4_SEED)
+    rand = rng.sample(pool, R3_EACH)
+    drawn = {uid for uid, _ in rand}
+    cues = R3_DRAWS["heldout"][1]
+    red = [(u, t) for u, t in pool if u not in drawn and any(w in t for w in cues)]
+    enriched = rng.sample(red, R3_EACH)
+    return [(u, "random", t) for u, t in rand] + [(u, "enriched", t) for u, t in enriched]
+
+
 # Every label file is a part: ``lexicon_labels.csv`` holds two (its ``split`` column: dev and
 # sealed), ``lexicon_heldout_r2.csv`` is "heldout" (round 2, development since round 3), any
 # other ``lexicon_<part>.csv`` is ``<part>`` (dev_r3, heldout_r3).
-PARTS = ("dev", "heldout", "dev_r3", "sealed", "heldout_r3")
+PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "sealed", "heldout_r3")
 # Parts whose misses may be listed (and so read for tuning); the others are scored as totals only.
-OPEN_PARTS = ("dev", "heldout", "dev_r3")
+OPEN_PARTS = ("dev", "heldout", "dev_r3", "dev_r4")
 
 
 def _part_of(path: Path) -> str | None:
@@ -261,6 +288,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", action="store_true")
     parser.add_argument("--draw-r3", choices=tuple(R3_DRAWS))
+    parser.add_argument("--draw-r4", action="store_true")
     parser.add_argument("--misses", choices=PARTS)
     args = parser.parse_args()
     if args.misses and args.misses not in OPEN_PARTS:
@@ -281,6 +309,11 @@ def main() -> int:
     if args.draw_r3:
         earlier = {r["id"] for r in _labels() if r["split"] not in ("dev_r3", "heldout_r3")}
         for uid, group, text in draw_r3(earlier, args.draw_r3):
+            print(f"{uid}\t{group}\t{text}")
+        return 0
+    if args.draw_r4:
+        every = {r["id"] for r in _labels() if r["split"] != "dev_r4"}
+        for uid, group, text in draw_r4(every):
             print(f"{uid}\t{group}\t{text}")
         return 0
     stats = evaluate(args.misses, show_misses=bool(args.misses))
