@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 from followup_helpers import assess, push_bundle
-from followup_vignette_builder import VIGNETTES_R3, load_vignettes, vignette_bundle
+from followup_vignette_builder import VIGNETTES_R3, load_vignettes, vignette_bundle, vignette_record
 
+from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
 
 VIGNETTES = load_vignettes(VIGNETTES_R3)
@@ -64,3 +65,22 @@ def test_r3_vignette(admin_client, vignette: dict) -> None:
         assert got == vignette["expect"], body["reasons"]
     for reason in body["reasons"]:
         assert reason["text"] and reason["code"]
+
+
+def _assess_words(text: str, **extra: object) -> dict:
+    now = timezone.now()
+    v = {"id": "r3w", "age": 70, "survey": [["今日感受", text, 1]], **extra}
+    return assess_record(vignette_record(v, now), now)
+
+
+@pytest.mark.parametrize(
+    ("text", "at_least"),
+    [
+        ("别的都挺好，就是胸口疼", "emergency"),  # reassurance in one clause, a red flag in another
+        ("哪都疼", "routine"),  # "anywhere" with a complaint is no reassurance
+        ("其他还行，大便发黑", "urgent"),
+        ("心情不好，不想活了", "emergency"),
+    ],
+)
+def test_r3_reassurance_subjects_never_cover_a_complaint(text: str, at_least: str) -> None:
+    assert rank(_assess_words(text)["disposition"]) >= rank(at_least)
