@@ -1,6 +1,9 @@
 """Follow-up triage on the development vignettes and the sealed set, per clinical family (#15).
 
-Usage: .venv/bin/python bench/followup_sealed.py [--json OUT]
+Usage: .venv/bin/python bench/followup_sealed.py [--json OUT] [--dev-only]
+
+``--dev-only`` scores only the development files (followup_vignettes.yaml and
+followup_vignettes_r3.yaml, with their misses by id) and prints nothing about the sealed sets.
 
 Runs the engine in memory (the same records the tests push through /fhir) on
 tests/followup/followup_vignettes.yaml (development set: the rules were written against it) and
@@ -40,6 +43,7 @@ from followup_vignette_builder import (  # noqa: E402
     SEALED,
     SEALED_R2,
     VIGNETTES,
+    VIGNETTES_R3,
     load_vignettes,
     vignette_record,
 )
@@ -109,7 +113,24 @@ def main() -> int:
         action="store_true",
         help="also list the sealed misses by id (for the closing report, never for tuning)",
     )
+    ap.add_argument(
+        "--dev-only",
+        action="store_true",
+        help="score only the development files (old and r3); nothing about the sealed sets",
+    )
     args = ap.parse_args()
+    if args.dev_only:
+        dev = {
+            "development": score(load_vignettes(VIGNETTES)),
+            "development_r3": score(load_vignettes(VIGNETTES_R3)),
+        }
+        show("development set (tests/followup/followup_vignettes.yaml)", dev["development"])
+        show(
+            "development set r3 (tests/followup/followup_vignettes_r3.yaml)", dev["development_r3"]
+        )
+        if args.json:
+            Path(args.json).write_text(json.dumps(dev, ensure_ascii=False, indent=1), "utf-8")
+        return 0
     out = {
         "development": score(load_vignettes(VIGNETTES)),
         "sealed": score(load_vignettes(SEALED)),

@@ -18,6 +18,11 @@ utterances, part by part, with totals only (no ids, no texts; sealed parts stay 
 
     python bench/lexicon_triage.py            # every part present
     python bench/lexicon_triage.py --json OUT
+    python bench/lexicon_triage.py --misses dev_r3   # emergency → emergency misses of one
+                                                     # development part (dev, heldout, dev_r3)
+
+``--misses`` accepts only the development parts (``lexicon_eval.OPEN_PARTS``); the sealed parts
+are never listed.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ammed_fhir.settings")
 import lexicon_eval  # noqa: E402
 
 
-def run() -> dict[str, dict[str, list[int]]]:
+def run(misses_of: str | None = None) -> dict[str, dict[str, list[int]]]:
     import django
 
     django.setup()
@@ -63,7 +68,8 @@ def run() -> dict[str, dict[str, list[int]]]:
         for word in lexicon_eval._set(row["other"]):
             want |= {c for c in symptoms.present(word) if not symptoms.is_context(c)}
         v = {"id": f"u{i}", "age": 50, "survey": [["今日感受", text, 1]]}
-        got = rank(assess_record(vignette_record(v, now), now)["disposition"])
+        disp = assess_record(vignette_record(v, now), now)["disposition"]
+        got = rank(disp)
         part = out[row["split"]]
         if any(symptoms.at_least(c, "urgent") for c in want):
             part["red_flag_urgent"][1] += 1
@@ -74,6 +80,9 @@ def run() -> dict[str, dict[str, list[int]]]:
         if any(symptoms.at_least(c, "emergency") for c in want):
             part["emergency"][1] += 1
             part["emergency"][0] += got >= rank("emergency")
+            if misses_of in lexicon_eval.OPEN_PARTS and row["split"] == misses_of:
+                if got < rank("emergency"):
+                    print(f"  miss {row['id']}: {sorted(want)} → {disp} | {text[:140]}")
         if i % 100 == 0:
             print(f"  {i}/{len(rows)} utterances", file=sys.stderr)
     return dict(out)
@@ -82,11 +91,12 @@ def run() -> dict[str, dict[str, list[int]]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--misses", choices=lexicon_eval.OPEN_PARTS)
     args = parser.parse_args()
     if not lexicon_eval.SHARED.is_dir():
         print(f"skipped: {lexicon_eval.SHARED} is not here (the corpora are not shipped)")
         return 0
-    stats = run()
+    stats = run(args.misses)
     for part in lexicon_eval.PARTS:
         if part not in stats:
             continue

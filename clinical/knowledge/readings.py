@@ -20,6 +20,15 @@ Colloquial forms read here, on top of what the number reader reads:
 Unreadable (asked for again or sent to a clinician, never approximated): 一百多, 三十八九度
 (38 or 39: a range is not one reading), 38到39度, 38度左右, 大概38度, 一百好几, 二点几,
 血压160 (one number without 高压), and a label with only a word (血糖很高).
+
+Bounds (#15 round 3): an unreadable value written as a whole number and 多/几 or 点几/点多 still
+says which interval it lies in, and that interval is kept (``UnreadableReading.bounds``, as
+written, never one value): 二点几 = 2.0–2.9, 三十多 = 30–39, 一百六十多 = 160–169, 一百多 =
+100–199, 八十几 = 80–89, 38度多 = 38.0–38.9. One blood-pressure number without its pair (血压160,
+血压八十几) is bounded as ``sbp`` (``bounds_kind``): Chinese patients give the 高压 when they give
+one number. A consumer may judge an interval only where every value in it lies on the same side of
+the normal range, by the value nearest to normal (the least alarming reading the words allow);
+hedged numbers (大概, 左右, 将近) and ranges get no bounds.
 """
 
 from __future__ import annotations
@@ -59,6 +68,8 @@ class UnreadableReading:
     text: str
     reason: str
     has_number: bool = True
+    bounds: tuple[float, float] | None = None
+    bounds_kind: Kind | None = None
 
 
 _KIND_LABELS = {
@@ -121,7 +132,7 @@ _UNITS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
     "inr": (),
 }
 _UNITS["sbp"] = _UNITS["dbp"] = _UNITS["bp"]
-_UNIT_CODES = {
+UNIT_CODES = {
     "bp": "mm[Hg]",
     "sbp": "mm[Hg]",
     "dbp": "mm[Hg]",
@@ -201,7 +212,7 @@ def _temp_decimal(text: str, pos: int, kind: str) -> re.Match[str] | None:
 def _check_after(text: str, pos: int, kind: str) -> tuple[int, str]:
     """Skip the unit after a number at ``pos`` (and say which it is); raise if the number is
     only approximate."""
-    unit = _UNIT_CODES[kind]
+    unit = UNIT_CODES[kind]
     for pattern, code in _UNITS[kind]:
         if u := pattern.match(text, pos):
             pos, unit = u.end(), code
@@ -244,6 +255,44 @@ def _value(text: str, m: re.Match[str], kind: str) -> tuple[str, list[Fraction],
         end, unit = _check_after(text, m2.end(), kind)
         kind = "bp"
     return kind, values, end, unit
+
+
+# Kinds read in whole units (bp, rate, SpO2); the others have one decimal place in practice.
+_WHOLE_KINDS = ("bp", "sbp", "dbp", "heart_rate", "rr", "spo2")
+_APPROX_DECIMAL = re.compile(r"点(?:几|多)")
+_APPROX_WHOLE = re.compile(r"\s*度?(?:多|几)(?![天个年岁周月小分])")
+
+
+def _bounds(text: str, m: re.Match[str], kind: str) -> tuple[str, tuple[float, float]] | None:
+    """The interval a number written with 多/几 (or 点几/点多) after it lies in, and the kind
+    it bounds (a lone blood-pressure number is the systolic); None when the words give none.
+    N点几 = N.0–N.9; N多 with N = d×10^k (k ≥ 1) = N … N+10^k−1 (一百多 100–199, 一百六十多
+    160–169, 三十多 30–39); any other N多 = N.0–N.9 (38度多)."""
+    try:
+        value = _exact(m.group())
+    except _NotExact:
+        return None
+    if value.denominator != 1 or value <= 0:
+        return None
+    n, end = int(value), m.end()
+    step = 1 if kind in _WHOLE_KINDS else Fraction(1, 10)
+    if d := _APPROX_DECIMAL.match(text, end):
+        lo, hi, end = Fraction(n), n + 1 - Fraction(1, 10), d.end()
+    elif w := _APPROX_WHOLE.match(text, end):
+        width = 1
+        while n % (width * 10) == 0 and n >= width * 10:
+            width *= 10
+        lo, hi, end = Fraction(n), n + width - step, w.end()
+        if width == 1:
+            hi = n + 1 - Fraction(1, 10)
+    else:
+        return None
+    if kind == "bp":
+        # a pair after it (一百六十多/九十多) is two values, not one bound
+        if _BP_SEP.match(text, end):
+            return None
+        kind = "sbp"
+    return kind, (float(lo), float(hi))
 
 
 def _number(value: Fraction) -> float:
@@ -291,7 +340,18 @@ def _read_at(text: str, label: re.Match[str], kind: str) -> Reading | Unreadable
             )
         except _NotExact as exc:
             end = _TAIL.match(text, m.end()).end()  # type: ignore[union-attr]
-            return UnreadableReading(kind, text[label.start() : end], str(exc))  # type: ignore[arg-type]
+            hedged = _HEDGE.search(text, start, m.start()) or _RANGE_AFTER.match(text, m.end())
+            bound = None if hedged else _bounds(text, m, kind)
+            if bound is None and kind == "bp" and str(exc).startswith("血压需要"):
+                value = _exact(m.group())  # one exact number: the systolic (血压160)
+                bound = ("sbp", (_number(value), _number(value)))
+            return UnreadableReading(
+                kind,  # type: ignore[arg-type]
+                text[label.start() : end],
+                str(exc),
+                bounds=bound[1] if bound else None,
+                bounds_kind=bound[0] if bound else None,  # type: ignore[arg-type]
+            )
     if label.group() in _MEASURE_LABELS and (q := _QUALITATIVE.match(text, start)):
         return UnreadableReading(
             kind,  # type: ignore[arg-type]

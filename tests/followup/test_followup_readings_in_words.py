@@ -289,3 +289,42 @@ def test_every_spelling_of_a_reading_gets_the_same_findings(family: str) -> None
 def test_a_worse_reading_in_words_never_lowers_the_disposition(label: str, values: list) -> None:
     ranks = [rank(_assess(f"{label}{v}")["disposition"]) for v in values]
     assert ranks == sorted(ranks), ranks
+
+
+# --- approximate readings (#15 round 3): judged only when the whole interval is abnormal ---------
+
+
+def test_glucose_in_words_below_three_is_level_2_hypoglycaemia_and_still_checked() -> None:
+    out = _assess("血糖才二点几，手抖出汗", conditions=["diabetes"], meds=["insulin"])
+    codes = _codes(out)
+    assert "hypoglycemia-level2" in codes  # every value 2.0–2.9 is < 3.0: judged at 2.9
+    assert "symptom-unrecognised" in codes  # the exact value still goes to a clinician
+
+
+def test_a_lone_bp_number_in_the_eighties_is_a_low_systolic_in_the_scores() -> None:
+    out = _assess("体温三十九度二，心率一百三，血压八十几")
+    assert out["disposition"] == "emergency"
+    assert {"hypotension", "news2-high"} <= set(_codes(out))
+
+
+def test_postpartum_headache_with_a_bp_in_words_over_160_is_pre_eclampsia() -> None:
+    out = _assess("产后一个月，自己量血压一百六十多，头晕头痛", sex="female", age=31)
+    assert out["disposition"] == "emergency"
+    assert "syndrome-preeclampsia" in _codes(out)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("血糖三点多", {"hypoglycemia-level1", "hypoglycemia-level2"}),  # 3.0–3.9 reaches 3.9
+        ("血压一百多", {"hypotension", "bp-grade2", "bp-severe"}),  # 100–199 crosses normal
+        ("血压大概一百六", {"bp-grade2", "bp-severe"}),  # hedged: no interval
+    ],
+)
+def test_an_interval_that_reaches_normal_is_not_judged_but_goes_to_a_clinician(
+    text: str, absent: set[str]
+) -> None:
+    out = _assess(text)
+    assert not absent & set(_codes(out))
+    assert "symptom-unrecognised" in _codes(out)
+    assert rank(out["disposition"]) >= rank("urgent")

@@ -68,6 +68,7 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-sglt2-ketoacidosis": {"words": "呕吐", "meds": ["dapagliflozin"]},
     "syndrome-diabetic-vomiting": {"words": "呕吐", "meds": ["insulin"]},
     "syndrome-hhs-glucose": {"words": "血糖仪显示HI"},
+    "syndrome-sepsis-words": {"words": "发烧，手脚冰凉，皮肤发花", "temp": 38.6},
     "syndrome-stroke-sudden": {"words": "突然手脚发麻"},
     "syndrome-head-injury-risk": {"words": "磕到头后呕吐"},
     "syndrome-chemo-fever-stated": {"words": "刚做完化疗，发烧了", "temp": 38.5},

@@ -291,6 +291,49 @@ def _unrecognised(facts: Facts, at: datetime, ref: str, words: str) -> None:
     facts.unrecognised_words[ref] = f"{before}，{words}"[:60] if before else words[:60]
 
 
+def _normal_range(kind: str) -> tuple[float, float] | None:
+    """The normal range of a facts kind (symptoms.yaml ``normal_readings``), if one is listed."""
+    for row in load("symptoms").get("normal_readings", []):
+        kinds = row.get("kinds", [])
+        if kinds[:1] == [kind]:
+            return row["low"], row["high"]
+        if kinds[1:2] == [kind]:
+            return row["low2"], row["high2"]
+    return None
+
+
+def _bounded_reading(
+    facts: Facts, u: knowledge_readings.UnreadableReading, at: datetime, ref: str, quote: str
+) -> None:
+    """An approximate reading in words (血糖才二点几, 血压一百六十多, 血压八十几) whose whole
+    interval lies on one side of the normal range is judged by the end nearest to normal: the
+    least alarming value the words allow, so it can only raise triage by what is certain. The
+    words still go to a clinician (the caller lists them as unread); an interval that reaches
+    the normal range, a kind without a range, or a hedged number is never judged."""
+    if u.bounds is None or u.bounds_kind is None:
+        return
+    kind = _WORD_KINDS[u.bounds_kind][0]
+    normal = _normal_range(kind)
+    unit = knowledge_readings.UNIT_CODES[u.bounds_kind]
+    lo, hi = (to_canonical(kind, v, unit) for v in u.bounds)
+    if normal is None or lo is None or hi is None:
+        return
+    if hi < normal[0]:
+        value = u.bounds[1]
+    elif lo > normal[1]:
+        value = u.bounds[0]
+    else:
+        return
+    if _add_reading(facts, kind, (value, unit), at, ref, quote, quote=quote):
+        facts.notes.append(
+            Note(
+                "patient-reported-reading-approximate",
+                f"患者自述约数“{quote}”，按其中最接近正常的值{value:g}判断，请核实准确数值",
+                ref,
+            )
+        )
+
+
 def _readings_in_words(facts: Facts, answer: str, at: datetime, ref: str) -> bool:
     """Readings the patient wrote in a free-text answer or message ("血糖才二点八", "高压才85",
     "指脉氧掉到89%"), read by the one reader (``clinical.knowledge.readings``) and added as
@@ -320,6 +363,8 @@ def _readings_in_words(facts: Facts, answer: str, at: datetime, ref: str) -> boo
             )
         else:
             unread.append(quote)
+    for u in unreadable:
+        _bounded_reading(facts, u, at, ref, words_of(u.text))
     if unread:
         words = "，".join(unread)
         _unrecognised(facts, at, ref, words)
