@@ -442,6 +442,11 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
         if asked:  # a question for the care team, not an unknown complaint (#15 round 2)
             _questions(facts, obs["valueString"], ref)
             return
+        if affirmed and lexicon.acknowledgement(obs["valueString"]):
+            # "好的，知道了", "谢谢你们护士，照顾得很周到": every clause read, nothing to judge
+            # (#15 r3); a question among them is still quoted for the care team.
+            _questions(facts, obs["valueString"], ref)
+            return
         if affirmed:  # the patient says something is wrong and we cannot tell what
             facts.unrecognised.append((at, ref))
             facts.unrecognised_words[ref] = obs["valueString"].strip()[:60]

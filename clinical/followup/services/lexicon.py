@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from clinical.followup.services.ruledata import DATA_DIR, load
-from clinical.knowledge import readings, symptoms, syndromes
+from clinical.knowledge import drugs, readings, symptoms, syndromes
 from clinical.knowledge.symptoms import matching_form
 
 
@@ -182,9 +182,20 @@ def care_question(clause: str, *, about: bool = False) -> bool:
         if form.startswith(lead):
             form = form[len(lead) :]
             break
+    if len(form) > 2 and form.endswith(_FINAL_QUESTION):
+        form = form[: -len(_FINAL_QUESTION)] + "吗"  # "可以洗澡不", "要紧不": a yes/no question
     if not any(m in form for m in markers):
         return False
+    # A medicine named in the question is a care topic ("阿莫西林饭前吃还是饭后吃"): the one drug
+    # vocabulary (clinical.knowledge.drugs) names it; any other word still leaves it unread.
+    for name in sorted(drugs.names_in(form), key=len, reverse=True):
+        form = form.replace(name, "药")
     return not _CJK.search(_strip_run(form, words))
+
+
+# A sentence-final 不 makes a yes/no question in everyday speech ("可以洗澡不", "要紧不"); only
+# at the very end of a clause ("不吃药" is a statement and stays as it is).
+_FINAL_QUESTION = "不"
 
 
 @cache
@@ -263,7 +274,7 @@ def improving(clause: str) -> bool:
     return not _CJK.search(_strip_run(rest[len(word) :], ("很多", "不少", "一些", "些")))
 
 
-_PARTICLES = frozenset("的了啊呢吧呀哈都也还就嘛")
+_PARTICLES = frozenset("的了啊呢吧呀哈都也还就嘛㗎啦喔哦嘞咯")
 _PHRASE_KINDS = ("reassuring_phrases", "courtesy_phrases", "qualifier_phrases")
 
 
@@ -276,6 +287,11 @@ def _phrases() -> tuple[tuple[str, str], ...]:
         (normalise(lead + end), "qualifier_phrases")
         for lead in data.get("resolving_leads", [])
         for end in data.get("resolving_endings", [])
+    ]
+    rows += [  # a relative writing for the patient: "我是他女儿" (symptoms.yaml, #15 r3)
+        (normalise(lead + who), "courtesy_phrases")
+        for lead in data.get("relative_leads", [])
+        for who in data.get("relatives", [])
     ]
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
@@ -291,6 +307,10 @@ def phrase_kinds(clause: str) -> set[str] | None:
             break
     found = _phrase_run(rest)
     if found is None:
+        for own in _POSSESSIVE:
+            if rest.startswith(own):
+                rest = rest[len(own) :]
+                break
         subject = next((w for w in _subjects() if rest.startswith(w) and rest != w), None)
         found = _phrase_run(rest[len(subject) :]) if subject else None
     return found
@@ -299,23 +319,41 @@ def phrase_kinds(clause: str) -> set[str] | None:
 def _phrase_run(rest: str) -> set[str] | None:
     kinds: set[str] = set()
     while rest:
-        if rest[0] in _PARTICLES:
-            rest = rest[1:]
-            continue
-        count = _COUNT.match(rest)
-        if count:  # "1天2次": how often, a qualifier
+        count = _COUNT.match(rest) or _COURSE.match(rest)
+        if count:  # "1天2次", "2-3天1次", "出院第10天了": how often or how long, a qualifier
             rest = rest[count.end() :]
             kinds.add("qualifier_phrases")
             continue
+        # a phrase before a particle: "还行" is a phrase, not the particle 还 and then 行
         hit = next(((p, k) for p, k in _phrases() if rest.startswith(p)), None)
-        if hit is None:
-            return None
-        rest = rest[len(hit[0]) :]
-        kinds.add(hit[1])
+        if hit is not None:
+            rest = rest[len(hit[0]) :]
+            kinds.add(hit[1])
+            continue
+        if rest[0] in _PARTICLES:
+            rest = rest[1:]
+            continue
+        introduction = _INTRODUCTION.match(rest)
+        if introduction:  # "我是上周做胆囊手术的那个": who is writing, courtesy
+            rest = rest[introduction.end() :]
+            kinds.add("courtesy_phrases")
+            continue
+        return None
     return kinds or None
 
 
-_COUNT = re.compile(r"(?:\d+(?:\.\d+)?[天次周个回遍顿]|每天|一天)+")
+_COUNT = re.compile(
+    r"(?:(?:这|那|前|最近|头)?\d+(?:\.\d+)?(?:-\d+)?(?:个)?[天次周个回遍顿日]|每天|一天)+"
+)
+# How long since discharge or the operation (#15 r3): "出院第10天了", "术后2周", "回家3天了".
+_COURSE = re.compile(
+    r"(?:出院|手术|术后|做完手术|回家|回来)(?:后|以后)?第?\d+(?:个)?[天周月](?:了)?"
+)
+# Who is writing (#15 r3): "我是上周做胆囊手术的那个(病人)": a surgery and when, nothing else.
+_INTRODUCTION = re.compile(
+    r"我是(?:上周|上个月|前几天|昨天|前天|\d+号|\d+床)?(?:刚)?(?:做|动)完?"
+    r"[\u4e00-\u9fff]{0,6}?手术的那个(?:病人|患者)?"
+)
 
 
 @cache
@@ -363,6 +401,27 @@ def normal_reading(clause: str) -> bool:
     return False
 
 
+def acknowledgement(text: str) -> bool:
+    """Whether ``text`` says nothing the engine needs to judge: every clause is courtesy,
+    reassurance, an acknowledgement ("好的，知道了", "谢谢你们护士，照顾得很周到"), a normal
+    reading, an improving course or a question for the care team, and at least one clause is
+    not a bare qualifier ("一会儿就好了" alone refers to something unnamed: it stays unread).
+    A symptom anywhere → False (it is read by its own rule)."""
+    clauses = [c for c in _CLAUSES.split(normalise(text)) if _CJK.search(c)]
+    if not clauses or any(symptoms.find_symptoms(c) for c in clauses):
+        return False
+    said = False
+    for clause in clauses:
+        if normal_reading(clause) or improving(clause) or care_question(clause):
+            said = True
+            continue
+        kinds = phrase_kinds(clause)
+        if kinds is None:
+            return False
+        said = said or bool(kinds - {"qualifier_phrases"})
+    return said
+
+
 def reassuring(clause: str) -> bool:
     """Whether ``clause`` holds nothing but reassurance, courtesy or a qualifier."""
     return phrase_kinds(clause) is not None
@@ -408,7 +467,22 @@ def _measurement_words() -> tuple[str, ...]:
     return tuple(normalise(w) for w in load("symptoms").get("measurement_words", []))
 
 
-_LEADING = ("这几天", "今天", "目前", "现在", "暂时", "最近", "一切", "感觉")
+_LEADING = (
+    "这几天",
+    "今天",
+    "目前",
+    "现在",
+    "暂时",
+    "最近",
+    "一切",
+    "感觉",
+    "就是",
+    "但是",
+    "另外",
+    "还有",
+)
+# A possessive before a subject word ("俺家老头子", "我家老伴"): read with the subject (#15 r3).
+_POSSESSIVE = ("我们家", "我家", "俺家", "咱家", "家里")
 
 
 @cache
