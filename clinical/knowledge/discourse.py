@@ -346,7 +346,13 @@ def normal_reading(clause: str) -> bool:
     return False
 
 
-def acknowledgement(text: str) -> bool:
+def pleasantry(text: str) -> bool:
+    """Whether ``text`` is only courtesy and reassurance ("谢谢医生，我挺好的", "好的，知道了"):
+    an ``acknowledgement`` that asks nothing (a question still wants a person's answer)."""
+    return acknowledgement(text, questions=False)
+
+
+def acknowledgement(text: str, *, questions: bool = True) -> bool:
     """Whether ``text`` says nothing the engine needs to judge: every clause is courtesy,
     reassurance, an acknowledgement ("好的，知道了", "谢谢你们护士，照顾得很周到"), a normal
     reading, an improving course or a question for the care team, and at least one clause is
@@ -357,7 +363,7 @@ def acknowledgement(text: str) -> bool:
         return False
     said = False
     for clause in clauses:
-        if normal_reading(clause) or improving(clause) or care_question(clause):
+        if normal_reading(clause) or improving(clause) or (questions and care_question(clause)):
             said = True
             continue
         kinds = phrase_kinds(clause)
