@@ -96,6 +96,8 @@ def test_a_benign_reading_never_hides_the_red_flag_beside_it(text: str, red_flag
         ("脖子有点僵", "joint_stiffness"),  # a stiff neck is meningism, never benign
         ("谁不着急啊", "insomnia"),  # the 谁/睡 typo is read only after 晚上
         ("这个样子正常吗", "wound_itch"),  # 样 is 痒 only after a wound word
+        ("我不想吃西药，想试试中药", "poor_appetite"),  # reluctance to take a medicine
+        ("不想吃药", "poor_appetite"),
     ],
 )
 def test_look_alike_is_not_read_as_the_benign_concept(text: str, not_concept: str) -> None:
