@@ -17,7 +17,15 @@ from django.core import checks
 
 
 def _loaders() -> list[tuple[str, Callable[[], object]]]:
-    from clinical.knowledge import conditions, drugs, patient, sigs, symptoms, syndromes
+    from clinical.knowledge import (
+        conditions,
+        discourse,
+        drugs,
+        patient,
+        sigs,
+        symptoms,
+        syndromes,
+    )
 
     return [
         ("drugs (classes, ingredients, products)", drugs.require_tables),
@@ -29,6 +37,7 @@ def _loaders() -> list[tuple[str, Callable[[], object]]]:
         ("washout windows", patient.washouts),
         ("symptom lexicon", symptoms.lexicon),
         ("crisis grammar", symptoms.crisis_grammar),
+        ("discourse vocabulary", discourse.table),
         ("syndrome table", syndromes.table),
         ("sig lexicon", sigs.lexicon),
     ]

@@ -518,6 +518,12 @@ def medication_in_class(text: str, cls: str, atc_codes: list[str] | tuple[str, .
     return any(t in text for t in terms)
 
 
+def names_in(text: str) -> list[str]:
+    """Every drug name (ingredient, product, alias) written in free text, folded
+    (``fold``), as it appears there; overlapping names are all listed."""
+    return _contained_names(fold(text))
+
+
 def ingredient_mentions(text: str) -> tuple[str, ...]:
     """Every ingredient named in free text (names of products give all their ingredients)."""
     index = _name_index()

@@ -11,8 +11,8 @@ import re
 
 from clinical.agent.understanding import lexicon
 from clinical.agent.understanding.schema import Reading, Understanding, UnreadableReading
+from clinical.knowledge import discourse, symptoms
 from clinical.knowledge import readings as readings_reader
-from clinical.knowledge import symptoms
 from clinical.knowledge.numbers import Amount, find_amounts
 
 log = logging.getLogger(__name__)
@@ -159,14 +159,18 @@ def understand(text: str) -> Understanding:
         injection=bool(INJECTION.search(text)),
         crisis_concepts=crisis_concepts(mentions),
         dose_amount=dose_amount(text),
-        greeting=greeting_only(text),
+        # Only courtesy and reassurance (谢谢医生，我挺好的; the shared discourse reader, #15 r3):
+        # a pleasantry, not words nobody understood. A question or any other word is not.
+        greeting=greeting_only(text) or (not mentions and discourse.pleasantry(text)),
     )
     u.ack = bool(_ACK.search(text)) and not _QUESTION.search(text)
     can_eat = _CAN_EAT.search(text)
     if u.readings or any(r.has_number for r in u.unreadable_readings):
         u.intent = "reading_report"  # a number we cannot read is still a reading report
     elif u.ack:
-        u.intent = "dose_ack"
+        # "吃了药有点恶心，吐了好几次": a symptom after taking a medicine is a symptom report for
+        # the follow-up engine, never only "dose taken" (#15 r3 look-alike).
+        u.intent = "symptom_report" if said else "dose_ack"
     elif u.medicines and u.dose_amount:
         u.intent = "medication_question"  # 华法林可以吃两片吗: how much of a medicine
     elif can_eat and not any(s < can_eat.end(1) and can_eat.start(1) < e for s, e in med_spans):

@@ -23,6 +23,7 @@ from clinical.followup.services import lexicon
 from clinical.followup.services.ruledata import load
 from clinical.followup.services.units import to_canonical
 from clinical.knowledge import conditions as knowledge_conditions
+from clinical.knowledge import discourse
 from clinical.knowledge import drugs as knowledge_drugs
 from clinical.knowledge import patient as knowledge_patient
 from clinical.knowledge import readings as knowledge_readings
@@ -292,8 +293,9 @@ def _unrecognised(facts: Facts, at: datetime, ref: str, words: str) -> None:
 
 
 def _normal_range(kind: str) -> tuple[float, float] | None:
-    """The normal range of a facts kind (symptoms.yaml ``normal_readings``), if one is listed."""
-    for row in load("symptoms").get("normal_readings", []):
+    """The normal range of a facts kind (the shared discourse table's ``normal_readings``), if
+    one is listed."""
+    for row in discourse.table().get("normal_readings", []):
         kinds = row.get("kinds", [])
         if kinds[:1] == [kind]:
             return row["low"], row["high"]
@@ -343,7 +345,7 @@ def _readings_in_words(facts: Facts, answer: str, at: datetime, ref: str) -> boo
     clinician with its words; it is never assumed normal. Whether the answer held any."""
     found, unreadable = knowledge_readings.read_vitals(answer)
     # "体温36度多": not one value, but every value it can be lies in the normal range
-    # (symptoms.yaml normal_readings bound 多 from above): read as normal, not sent on
+    # (discourse.yaml normal_readings bound 多 from above): read as normal, not sent on
     words_of = partial(knowledge_readings.as_written, answer)
     unread = [words_of(u.text) for u in unreadable if not lexicon.normal_reading(u.text)]
     for r in found:
@@ -485,6 +487,11 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
         )
         asked = affirmed and lexicon.only_questions(obs["valueString"])
         if asked:  # a question for the care team, not an unknown complaint (#15 round 2)
+            _questions(facts, obs["valueString"], ref)
+            return
+        if affirmed and lexicon.acknowledgement(obs["valueString"]):
+            # "好的，知道了", "谢谢你们护士，照顾得很周到": every clause read, nothing to judge
+            # (#15 r3); a question among them is still quoted for the care team.
             _questions(facts, obs["valueString"], ref)
             return
         if affirmed:  # the patient says something is wrong and we cannot tell what

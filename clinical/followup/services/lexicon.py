@@ -15,6 +15,15 @@ from functools import cache
 
 from clinical.followup.services.ruledata import DATA_DIR, load
 from clinical.knowledge import readings, symptoms, syndromes
+from clinical.knowledge.discourse import (  # noqa: F401  (the discourse reader, re-exported)
+    _LEADING,
+    acknowledgement,
+    care_question,
+    improving,
+    normal_reading,
+    phrase_kinds,
+    reassuring,
+)
 from clinical.knowledge.symptoms import matching_form
 
 
@@ -134,59 +143,6 @@ def is_reading(clause: str) -> bool:
     return bool(_DIGIT.search(clause)) and any(w in clause for w in _measurement_words())
 
 
-def _strip_run(rest: str, words: tuple[str, ...]) -> str:
-    """``rest`` with leading words of ``words`` (longest first) and particles taken away
-    repeatedly; what is left."""
-    while rest:
-        hit = next((w for w in words if rest.startswith(w)), None)
-        if hit is not None:
-            rest = rest[len(hit) :]
-        elif rest[0] in _PARTICLES:
-            rest = rest[1:]
-        else:
-            return rest
-    return rest
-
-
-@cache
-def _question_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    data = load("symptoms")
-    markers = tuple(sorted((normalise(w) for w in data["question_words"]), key=len, reverse=True))
-    words = {
-        normalise(w) for k in ("question_words", "care_topics", "question_filler") for w in data[k]
-    } | set(_subjects())
-    return markers, tuple(sorted(words, key=len, reverse=True))
-
-
-def care_question(clause: str, *, about: bool = False) -> bool:
-    """Whether ``clause`` asks the care team something and holds nothing but question words,
-    care topics (symptoms.yaml ``care_topics``: 洗澡, 复查, 拆线 …) and filler: "请问什么时候
-    可以洗澡", "伤口能不能碰水". A symptom concept or any other word in it → False (it is read or
-    stays unread as before): a question never hides a complaint. With ``about`` (another clause
-    of the answer holds a symptom the engine reads) a question about it ("要紧吗", "怎么回事")
-    counts too; alone it stays unread."""
-    form = normalise(clause)
-    if not form or any(not symptoms.is_context(m.concept) for m in symptoms.find_symptoms(form)):
-        return False
-    markers, words = _question_vocabulary()
-    if about:
-        markers = markers + _concern_words()
-        words = tuple(sorted(words + _concern_words(), key=len, reverse=True))
-    for lead in ("就是", "但是", "另外", "还有", "还想", "顺便"):
-        if form.startswith(lead):
-            form = form[len(lead) :]
-            break
-    if not any(m in form for m in markers):
-        return False
-    return not _CJK.search(_strip_run(form, words))
-
-
-@cache
-def _concern_words() -> tuple[str, ...]:
-    words = (normalise(w) for w in load("symptoms")["concern_questions"])
-    return tuple(sorted(words, key=len, reverse=True))
-
-
 def only_questions(text: str) -> bool:
     """Whether ``text`` asks the care team something and says nothing else the engine cannot
     read (its other clauses are reassurance, courtesy, readings): "请问下周复查要空腹吗？谢谢"."""
@@ -201,165 +157,6 @@ def question_clauses(text: str) -> list[str]:
         not symptoms.is_context(m.concept) for c in clauses for m in match(c) if not m.negated
     )
     return [c for c in clauses if care_question(c, about=about)]
-
-
-@cache
-def _improving_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    data = load("symptoms")
-
-    def longest(key: str) -> tuple[str, ...]:
-        return tuple(sorted((normalise(w) for w in data[key]), key=len, reverse=True))
-
-    return longest("improving_compared_to"), longest("improving_words")
-
-
-_IMPROVING_LEAD = (
-    "有时候",
-    "有时",
-    "已经",
-    "感觉",
-    "明显",
-    "稍微",
-    "都",
-    "也",
-    "还",
-    "会",
-    "就",
-    "略",
-)
-
-
-def improving(clause: str) -> bool:
-    """Whether ``clause`` only says that things are getting better: leading time or subject words,
-    an optional comparison (比前几天), an improvement word (好一些了, 减轻了), nothing else and no
-    symptom ("比前几天好一些了", "伤口比刚出院时好多了"). A symptom in it → False: the symptom is
-    read and keeps its own level."""
-    form = normalise(clause)
-    if not form or symptoms.find_symptoms(form):
-        return False
-    rest = form
-    for lead in _LEADING:
-        if rest.startswith(lead):
-            rest = rest[len(lead) :]
-            break
-    subject = next((w for w in _subjects() if rest.startswith(w)), None)
-    if subject:
-        rest = rest[len(subject) :]
-    compared, better = _improving_vocabulary()
-    rest = _strip_run(rest, _IMPROVING_LEAD)
-    cmp = next((w for w in compared if rest.startswith(w)), None)
-    if cmp:
-        rest = rest[len(cmp) :]
-    rest = _strip_run(rest, _IMPROVING_LEAD)
-    word = next((w for w in better if rest.startswith(w)), None)
-    if word is None:
-        return False
-    return not _CJK.search(_strip_run(rest[len(word) :], ("很多", "不少", "一些", "些")))
-
-
-_PARTICLES = frozenset("的了啊呢吧呀哈都也还就嘛")
-_PHRASE_KINDS = ("reassuring_phrases", "courtesy_phrases", "qualifier_phrases")
-
-
-@cache
-def _phrases() -> tuple[tuple[str, str], ...]:
-    """(phrase, kind) of symptoms.yaml's phrase lists and resolving courses, longest first."""
-    data = load("symptoms")
-    rows = [(normalise(w), kind) for kind in _PHRASE_KINDS for w in data.get(kind, [])]
-    rows += [  # a resolving course: "睡一觉就好了", "一会儿就止住了" (symptoms.yaml)
-        (normalise(lead + end), "qualifier_phrases")
-        for lead in data.get("resolving_leads", [])
-        for end in data.get("resolving_endings", [])
-    ]
-    return tuple(sorted(rows, key=lambda r: -len(r[0])))
-
-
-def phrase_kinds(clause: str) -> set[str] | None:
-    """The kinds of phrase ``clause`` is made of (symptoms.yaml ``reassuring_phrases``,
-    ``courtesy_phrases``, ``qualifier_phrases``, with leading time words and particles), or
-    None when anything else is left in it."""
-    rest = normalise(clause)
-    for lead in _LEADING:
-        if rest.startswith(lead):
-            rest = rest[len(lead) :]
-            break
-    found = _phrase_run(rest)
-    if found is None:
-        subject = next((w for w in _subjects() if rest.startswith(w) and rest != w), None)
-        found = _phrase_run(rest[len(subject) :]) if subject else None
-    return found
-
-
-def _phrase_run(rest: str) -> set[str] | None:
-    kinds: set[str] = set()
-    while rest:
-        if rest[0] in _PARTICLES:
-            rest = rest[1:]
-            continue
-        count = _COUNT.match(rest)
-        if count:  # "1天2次": how often, a qualifier
-            rest = rest[count.end() :]
-            kinds.add("qualifier_phrases")
-            continue
-        hit = next(((p, k) for p, k in _phrases() if rest.startswith(p)), None)
-        if hit is None:
-            return None
-        rest = rest[len(hit[0]) :]
-        kinds.add(hit[1])
-    return kinds or None
-
-
-_COUNT = re.compile(r"(?:\d+(?:\.\d+)?[天次周个回遍顿]|每天|一天)+")
-
-
-@cache
-def _subjects() -> tuple[str, ...]:
-    words = (normalise(w) for w in load("symptoms").get("subject_words", []))
-    return tuple(sorted(words, key=len, reverse=True))
-
-
-_UNIT_TAIL = re.compile(r"℃|度|mmol/L|mmHg|次/分|次|%|正常|左右|[。.]")
-_READING = re.compile(r"(\d+(?:\.\d+)?)(?:[度点](\d)?)?多?(?:/(\d+))?")
-
-
-@cache
-def _normal_readings() -> tuple[tuple[tuple[str, ...], dict], ...]:
-    rows = load("symptoms").get("normal_readings", [])
-    return tuple((tuple(normalise(w) for w in r["words"]), r) for r in rows)
-
-
-def normal_reading(clause: str) -> bool:
-    """Whether ``clause`` states a reading (体温37.2, 血压128/76, 空腹血糖6.1) of a kind in
-    symptoms.yaml ``normal_readings`` with every value in its normal range, and nothing else."""
-    rest = normalise(clause)
-    for lead in _LEADING + ("早上", "晚上", "中午", "刚才", "刚测", "测的", "测了"):
-        if rest.startswith(lead):
-            rest = rest[len(lead) :]
-    for words, spec in _normal_readings():
-        word = next((w for w in words if rest.startswith(w)), None)
-        if word is None:
-            continue
-        tail = rest[len(word) :].lstrip("是为:：")
-        m = _READING.match(tail)
-        if not m:
-            return False
-        leftover = _UNIT_TAIL.sub("", tail[m.end() :])
-        if _CJK.search(leftover):
-            return False
-        value = float(m.group(1)) + (float(m.group(2)) / 10 if m.group(2) else 0)
-        top = value + (0.99 if "多" in m.group(0) else 0)  # "10点多": anything up to 10.99
-        if not (spec["low"] <= value and top <= spec["high"]):
-            return False
-        if m.group(3):
-            second = float(m.group(3))
-            return "low2" in spec and spec["low2"] <= second <= spec["high2"]
-        return "low2" not in spec
-    return False
-
-
-def reassuring(clause: str) -> bool:
-    """Whether ``clause`` holds nothing but reassurance, courtesy or a qualifier."""
-    return phrase_kinds(clause) is not None
 
 
 def _all_well(text: str) -> bool:
@@ -400,9 +197,6 @@ def _only_context(clause: str) -> bool:
 @cache
 def _measurement_words() -> tuple[str, ...]:
     return tuple(normalise(w) for w in load("symptoms").get("measurement_words", []))
-
-
-_LEADING = ("这几天", "今天", "目前", "现在", "暂时", "最近", "一切", "感觉")
 
 
 @cache

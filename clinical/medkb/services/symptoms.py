@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from clinical.knowledge import discourse
 from clinical.knowledge import symptoms as lexicon
 from clinical.knowledge.text import normalize
 from clinical.medkb.kb import KnowledgeBase, treatment_keys
@@ -57,13 +58,15 @@ def read(kb: KnowledgeBase, texts: list[str]) -> SymptomReading:
 
 
 def unrecognised_clauses(text: str, mentions: list[lexicon.Mention]) -> list[str]:
-    """Clauses of ``text`` (as written) that hold no symptom mention at all."""
+    """Clauses of ``text`` (as written) that hold no symptom mention and are not discourse
+    (``clinical.knowledge.discourse``: courtesy, reassurance, qualifiers, questions)."""
     n = normalize(text)
     covered = [False] * len(text)
     for m in mentions:
         for i in range(m.span[0], min(m.span[1], len(text))):
             covered[i] = True
     out: list[str] = []
+    about = any(not m.negated and not lexicon.is_context(m.concept) for m in mentions)
     norm_text = n.text
     bounds = [(m.start(), m.end()) for m in _CLAUSES.finditer(norm_text)]
     starts = [0, *(e for _, e in bounds)]
@@ -74,6 +77,11 @@ def unrecognised_clauses(text: str, mentions: list[lexicon.Mention]) -> list[str
             continue
         o_start, o_end = n.original_span(start, end)
         if any(covered[o_start:o_end]):
+            continue
+        # Courtesy, reassurance, a qualifier or a question for the care team (the shared
+        # discourse reader, #15 r3): read, not unrecognised; with a symptom elsewhere in the
+        # text a question about it (要紧吗) counts too. Any other word leaves the clause unread.
+        if discourse.is_discourse(text[o_start:o_end], about=about):
             continue
         out.append(text[o_start:o_end].strip())
     return [c for c in out if c]

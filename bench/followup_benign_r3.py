@@ -1,0 +1,77 @@
+"""Benign over-triage on the round-3 development set (tests/followup/followup_vignettes_benign_r3.yaml).
+
+Usage: .venv/bin/python bench/followup_benign_r3.py [--misses]
+
+Runs the follow-up engine in memory (the same records the tests push through /fhir) and prints:
+
+- benign over-triage: benign controls (``benign: true``) that got ``urgent`` or worse (#15 target
+  <= 15 %), per family;
+- look-alike sensitivity: controls hiding a red flag (``benign: false``) that got at least their
+  reference.
+
+Development material only (no sealed file is read); ``--misses`` lists the ids and the
+unrecognised words of every miss.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "followup"))
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ammed_fhir.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.utils import timezone  # noqa: E402
+from followup_vignette_builder import load_vignettes, vignette_record  # noqa: E402
+
+from clinical.followup.services.engine import assess_record  # noqa: E402
+from clinical.followup.services.ruledata import rank  # noqa: E402
+
+BENIGN_R3 = ROOT / "tests" / "followup" / "followup_vignettes_benign_r3.yaml"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--misses", action="store_true", help="list every miss with its reasons")
+    args = parser.parse_args()
+    now = timezone.now()
+    fam: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    over, benign, under, looks = 0, 0, 0, 0
+    misses: list[str] = []
+    for v in load_vignettes(BENIGN_R3):
+        out = assess_record(vignette_record(v, now), now)
+        got = out["disposition"]
+        if v["benign"]:
+            benign += 1
+            bad = rank(got) >= rank("urgent")
+            over += bad
+            fam[v["family"]][0] += bad
+            fam[v["family"]][1] += 1
+        else:
+            looks += 1
+            bad = rank(got) < rank(v["expect"])
+            under += bad
+        if bad:
+            why = "; ".join(f"{r['code']}: {r['text'][:60]}" for r in out["reasons"])
+            misses.append(f"  {v['id']}: {got} (expected {v['expect']}) {why}")
+    for name, (n_bad, n) in sorted(fam.items()):
+        print(f"{name:<18} over-triage {n_bad:>3}/{n:<3} = {n_bad / n:6.1%}")
+    print(f"benign over-triage: {over}/{benign} = {over / benign:.1%}")
+    print(f"look-alike under-triage: {under}/{looks} = {under / looks:.1%}")
+    if args.misses:
+        print("misses:")
+        print("\n".join(misses))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

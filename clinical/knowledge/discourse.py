@@ -1,0 +1,398 @@
+"""What patients write around their complaints that names no symptom (#15 safety net, #23
+one knowledge layer): reassurance (其他还好, 伤口已经长好了), courtesy and acknowledgement
+(谢谢医生, 好的，知道了), qualifiers of another clause (阴天更明显, 睡一觉就好了, 出院第10天了),
+questions for the care team (请问什么时候可以洗澡, 可以洗澡不, 阿莫西林饭前吃还是饭后吃), an
+improving course (比前几天好一些了) and normal readings (体温37.2).
+
+Invariant: a clause is discourse only when EVERY word of it is one of these (data:
+``data/discourse.yaml``, each list sourced) and the shared lexicon finds no symptom in it; one
+other word leaves it unread, and unread words go to a clinician (#15). A question never hides a
+complaint, and an improvement word never lowers a concept. Follow-up (``unread_clauses``),
+guidance (``clinical.medkb.services.symptoms``) and the agent read the same words through this
+module (moved from ``clinical/followup/services/lexicon.py`` in #15 round 3, task B).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from clinical.knowledge import drugs, symptoms
+
+DATA = Path(__file__).resolve().parent / "data" / "discourse.yaml"
+_CLAUSES = re.compile(r"[，,。;；!！?？\s]+|(?<!\d)\.|\.(?!\d)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+_LISTS = (
+    "subject_words",
+    "reassuring_phrases",
+    "courtesy_phrases",
+    "qualifier_phrases",
+    "relative_leads",
+    "relatives",
+    "resolving_leads",
+    "resolving_endings",
+    "question_words",
+    "care_topics",
+    "question_filler",
+    "concern_questions",
+    "improving_compared_to",
+    "improving_words",
+)
+
+
+class DiscourseError(RuntimeError):
+    """``data/discourse.yaml`` is malformed: a list missing or holding a non-string."""
+
+
+@cache
+def _data() -> dict[str, Any]:
+    with DATA.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    for key in _LISTS:
+        words = data.get(key)
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise DiscourseError(f"discourse.yaml {key}: a list of non-empty strings")
+    for row in data.get("normal_readings") or []:
+        if not (row.get("words") and row.get("low") is not None and row.get("high")):
+            raise DiscourseError(f"discourse.yaml normal_readings: bad row {row!r}")
+    return data
+
+
+def table() -> dict[str, Any]:
+    """The discourse vocabulary, validated (the startup check ``knowledge.E001`` reads it)."""
+    return _data()
+
+
+def normalise(text: str) -> str:
+    """The shared matching form (width, traditional → simplified, zero-width, 疼 = 痛)."""
+    return symptoms.matching_form(text or "")[0]
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of ``text`` (normalised) that hold a Chinese character."""
+    return [c for c in _CLAUSES.split(normalise(text)) if _CJK.search(c)]
+
+
+def is_discourse(clause: str, *, about: bool = False) -> bool:
+    """Whether ``clause`` says nothing the lexicon must read: reassurance, courtesy, a
+    qualifier, a question for the care team (with ``about``: also a question about a complaint
+    another clause names, 要紧吗), an improving course or a normal reading, and no symptom."""
+    if symptoms.find_symptoms(clause):
+        return False
+    return (
+        reassuring(clause)
+        or improving(clause)
+        or normal_reading(clause)
+        or care_question(clause, about=about)
+    )
+
+
+def _strip_run(rest: str, words: tuple[str, ...]) -> str:
+    """``rest`` with leading words of ``words`` (longest first) and particles taken away
+    repeatedly; what is left."""
+    while rest:
+        hit = next((w for w in words if rest.startswith(w)), None)
+        if hit is not None:
+            rest = rest[len(hit) :]
+        elif rest[0] in _PARTICLES:
+            rest = rest[1:]
+        else:
+            return rest
+    return rest
+
+
+@cache
+def _question_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    data = _data()
+    markers = tuple(sorted((normalise(w) for w in data["question_words"]), key=len, reverse=True))
+    words = {
+        normalise(w) for k in ("question_words", "care_topics", "question_filler") for w in data[k]
+    } | set(_subjects())
+    return markers, tuple(sorted(words, key=len, reverse=True))
+
+
+def care_question(clause: str, *, about: bool = False) -> bool:
+    """Whether ``clause`` asks the care team something and holds nothing but question words,
+    care topics (symptoms.yaml ``care_topics``: 洗澡, 复查, 拆线 …) and filler: "请问什么时候
+    可以洗澡", "伤口能不能碰水". A symptom concept or any other word in it → False (it is read or
+    stays unread as before): a question never hides a complaint. With ``about`` (another clause
+    of the answer holds a symptom the engine reads) a question about it ("要紧吗", "怎么回事")
+    counts too; alone it stays unread."""
+    form = normalise(clause)
+    if not form or any(not symptoms.is_context(m.concept) for m in symptoms.find_symptoms(form)):
+        return False
+    markers, words = _question_vocabulary()
+    if about:
+        markers = markers + _concern_words()
+        words = tuple(sorted(words + _concern_words(), key=len, reverse=True))
+    for lead in ("就是", "但是", "另外", "还有", "还想", "顺便"):
+        if form.startswith(lead):
+            form = form[len(lead) :]
+            break
+    if len(form) > 2 and form.endswith(_FINAL_QUESTION):
+        form = form[: -len(_FINAL_QUESTION)] + "吗"  # "可以洗澡不", "要紧不": a yes/no question
+    if not any(m in form for m in markers):
+        return False
+    # A medicine named in the question is a care topic ("阿莫西林饭前吃还是饭后吃"): the one drug
+    # vocabulary (clinical.knowledge.drugs) names it; any other word still leaves it unread.
+    for name in sorted(drugs.names_in(form), key=len, reverse=True):
+        form = form.replace(name, "药")
+    return not _CJK.search(_strip_run(form, words))
+
+
+# A sentence-final 不 makes a yes/no question in everyday speech ("可以洗澡不", "要紧不"); only
+# at the very end of a clause ("不吃药" is a statement and stays as it is).
+_FINAL_QUESTION = "不"
+
+
+@cache
+def _concern_words() -> tuple[str, ...]:
+    words = (normalise(w) for w in _data()["concern_questions"])
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
+def _improving_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    data = _data()
+
+    def longest(key: str) -> tuple[str, ...]:
+        return tuple(sorted((normalise(w) for w in data[key]), key=len, reverse=True))
+
+    return longest("improving_compared_to"), longest("improving_words")
+
+
+_IMPROVING_LEAD = (
+    "有时候",
+    "有时",
+    "已经",
+    "感觉",
+    "明显",
+    "稍微",
+    "都",
+    "也",
+    "还",
+    "会",
+    "就",
+    "略",
+)
+
+
+def improving(clause: str) -> bool:
+    """Whether ``clause`` only says that things are getting better: leading time or subject words,
+    an optional comparison (比前几天), an improvement word (好一些了, 减轻了), nothing else and no
+    symptom ("比前几天好一些了", "伤口比刚出院时好多了"). A symptom in it → False: the symptom is
+    read and keeps its own level."""
+    form = normalise(clause)
+    if not form or symptoms.find_symptoms(form):
+        return False
+    rest = form
+    for lead in _LEADING:
+        if rest.startswith(lead):
+            rest = rest[len(lead) :]
+            break
+    subject = next((w for w in _subjects() if rest.startswith(w)), None)
+    if subject:
+        rest = rest[len(subject) :]
+    compared, better = _improving_vocabulary()
+    rest = _strip_run(rest, _IMPROVING_LEAD)
+    cmp = next((w for w in compared if rest.startswith(w)), None)
+    if cmp:
+        rest = rest[len(cmp) :]
+    rest = _strip_run(rest, _IMPROVING_LEAD)
+    word = next((w for w in better if rest.startswith(w)), None)
+    if word is None:
+        return False
+    return not _CJK.search(_strip_run(rest[len(word) :], ("很多", "不少", "一些", "些")))
+
+
+_PARTICLES = frozenset("的了啊呢吧呀哈都也还就嘛㗎啦喔哦嘞咯")
+
+
+_PHRASE_KINDS = ("reassuring_phrases", "courtesy_phrases", "qualifier_phrases")
+
+
+@cache
+def _phrases() -> tuple[tuple[str, str], ...]:
+    """(phrase, kind) of symptoms.yaml's phrase lists and resolving courses, longest first."""
+    data = _data()
+    rows = [(normalise(w), kind) for kind in _PHRASE_KINDS for w in data.get(kind, [])]
+    rows += [  # a resolving course: "睡一觉就好了", "一会儿就止住了" (symptoms.yaml)
+        (normalise(lead + end), "qualifier_phrases")
+        for lead in data.get("resolving_leads", [])
+        for end in data.get("resolving_endings", [])
+    ]
+    rows += [  # a relative writing for the patient: "我是他女儿" (symptoms.yaml, #15 r3)
+        (normalise(lead + who), "courtesy_phrases")
+        for lead in data.get("relative_leads", [])
+        for who in data.get("relatives", [])
+    ]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def phrase_kinds(clause: str) -> set[str] | None:
+    """The kinds of phrase ``clause`` is made of (symptoms.yaml ``reassuring_phrases``,
+    ``courtesy_phrases``, ``qualifier_phrases``, with leading time words and particles), or
+    None when anything else is left in it."""
+    rest = normalise(clause)
+    for lead in _LEADING:
+        if rest.startswith(lead):
+            rest = rest[len(lead) :]
+            break
+    found = _phrase_run(rest)
+    if found is None:
+        for own in _POSSESSIVE:
+            if rest.startswith(own):
+                rest = rest[len(own) :]
+                break
+        subject = next((w for w in _subjects() if rest.startswith(w) and rest != w), None)
+        found = _phrase_run(rest[len(subject) :]) if subject else None
+    return found
+
+
+def _phrase_run(rest: str) -> set[str] | None:
+    kinds: set[str] = set()
+    while rest:
+        count = _COUNT.match(rest) or _COURSE.match(rest)
+        if count:  # "1天2次", "2-3天1次", "出院第10天了": how often or how long, a qualifier
+            rest = rest[count.end() :]
+            kinds.add("qualifier_phrases")
+            continue
+        # a phrase before a particle: "还行" is a phrase, not the particle 还 and then 行
+        hit = next(((p, k) for p, k in _phrases() if rest.startswith(p)), None)
+        if hit is not None:
+            rest = rest[len(hit[0]) :]
+            kinds.add(hit[1])
+            continue
+        if rest[0] in _PARTICLES:
+            rest = rest[1:]
+            continue
+        introduction = _INTRODUCTION.match(rest)
+        if introduction:  # "我是上周做胆囊手术的那个": who is writing, courtesy
+            rest = rest[introduction.end() :]
+            kinds.add("courtesy_phrases")
+            continue
+        return None
+    return kinds or None
+
+
+_COUNT = re.compile(
+    r"(?:(?:这|那|前|最近|头)?\d+(?:\.\d+)?(?:-\d+)?(?:个)?[天次周个回遍顿日]|每天|一天)+"
+)
+
+
+# How long since discharge or the operation (#15 r3): "出院第10天了", "术后2周", "回家3天了".
+_COURSE = re.compile(
+    r"(?:出院|手术|术后|做完手术|回家|回来)(?:后|以后)?第?\d+(?:个)?[天周月](?:了)?"
+)
+
+
+# Who is writing (#15 r3): "我是上周做胆囊手术的那个(病人)": a surgery and when, nothing else.
+_INTRODUCTION = re.compile(
+    r"我是(?:上周|上个月|前几天|昨天|前天|\d+号|\d+床)?(?:刚)?(?:做|动)完?"
+    r"[\u4e00-\u9fff]{0,6}?手术的那个(?:病人|患者)?"
+)
+
+
+@cache
+def _subjects() -> tuple[str, ...]:
+    words = (normalise(w) for w in _data().get("subject_words", []))
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+_UNIT_TAIL = re.compile(r"℃|度|mmol/L|mmHg|次/分|次|%|正常|左右|[。.]")
+
+
+_READING = re.compile(r"(\d+(?:\.\d+)?)(?:[度点](\d)?)?多?(?:/(\d+))?")
+
+
+@cache
+def _normal_readings() -> tuple[tuple[tuple[str, ...], dict], ...]:
+    rows = _data().get("normal_readings", [])
+    return tuple((tuple(normalise(w) for w in r["words"]), r) for r in rows)
+
+
+def normal_reading(clause: str) -> bool:
+    """Whether ``clause`` states a reading (体温37.2, 血压128/76, 空腹血糖6.1) of a kind in
+    symptoms.yaml ``normal_readings`` with every value in its normal range, and nothing else."""
+    rest = normalise(clause)
+    for lead in _LEADING + ("早上", "晚上", "中午", "刚才", "刚测", "测的", "测了"):
+        if rest.startswith(lead):
+            rest = rest[len(lead) :]
+    for words, spec in _normal_readings():
+        word = next((w for w in words if rest.startswith(w)), None)
+        if word is None:
+            continue
+        tail = rest[len(word) :].lstrip("是为:：")
+        m = _READING.match(tail)
+        if not m:
+            return False
+        leftover = _UNIT_TAIL.sub("", tail[m.end() :])
+        if _CJK.search(leftover):
+            return False
+        value = float(m.group(1)) + (float(m.group(2)) / 10 if m.group(2) else 0)
+        top = value + (0.99 if "多" in m.group(0) else 0)  # "10点多": anything up to 10.99
+        if not (spec["low"] <= value and top <= spec["high"]):
+            return False
+        if m.group(3):
+            second = float(m.group(3))
+            return "low2" in spec and spec["low2"] <= second <= spec["high2"]
+        return "low2" not in spec
+    return False
+
+
+def pleasantry(text: str) -> bool:
+    """Whether ``text`` is only courtesy and reassurance ("谢谢医生，我挺好的", "好的，知道了"):
+    an ``acknowledgement`` that asks nothing (a question still wants a person's answer)."""
+    return acknowledgement(text, questions=False)
+
+
+def acknowledgement(text: str, *, questions: bool = True) -> bool:
+    """Whether ``text`` says nothing the engine needs to judge: every clause is courtesy,
+    reassurance, an acknowledgement ("好的，知道了", "谢谢你们护士，照顾得很周到"), a normal
+    reading, an improving course or a question for the care team, and at least one clause is
+    not a bare qualifier ("一会儿就好了" alone refers to something unnamed: it stays unread).
+    A symptom anywhere → False (it is read by its own rule)."""
+    clauses = [c for c in _CLAUSES.split(normalise(text)) if _CJK.search(c)]
+    if not clauses or any(symptoms.find_symptoms(c) for c in clauses):
+        return False
+    said = False
+    for clause in clauses:
+        if normal_reading(clause) or improving(clause) or (questions and care_question(clause)):
+            said = True
+            continue
+        kinds = phrase_kinds(clause)
+        if kinds is None:
+            return False
+        said = said or bool(kinds - {"qualifier_phrases"})
+    return said
+
+
+def reassuring(clause: str) -> bool:
+    """Whether ``clause`` holds nothing but reassurance, courtesy or a qualifier."""
+    return phrase_kinds(clause) is not None
+
+
+_LEADING = (
+    "这几天",
+    "今天",
+    "目前",
+    "现在",
+    "暂时",
+    "最近",
+    "一切",
+    "感觉",
+    "就是",
+    "但是",
+    "另外",
+    "还有",
+)
+
+
+# A possessive before a subject word ("俺家老头子", "我家老伴"): read with the subject (#15 r3).
+_POSSESSIVE = ("我们家", "我家", "俺家", "咱家", "家里")
