@@ -181,3 +181,31 @@ def test_a_crisis_in_the_past_is_never_set_aside_as_history(text: str) -> None:
     C-SSRS lifetime items): the history reading that sets other symptoms aside does not apply."""
     found = [m for m in find_symptoms(text) if m.concept in ("suicidal", "overdose_intent")]
     assert found and not any(m.negated or m.past for m in found), found
+
+
+# Merge review (round 3): "cannot pass it" with no subject names neither stool nor urine, and
+# acute urinary retention is an emergency after surgery: the bare words are never constipation.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "憋得难受，一滴尿都解不出来",
+        "小便解不出来",
+        "尿解不出来",
+        "小便解不出來",
+        "一滴尿都解不出来",
+    ],
+)
+def test_urine_that_cannot_be_passed_is_retention_not_constipation(text: str) -> None:
+    found = _now(text)
+    assert "urinary_retention" in found
+    assert "constipation" not in found
+
+
+@pytest.mark.parametrize("text", ["解不出来", "屙唔出", "解不下来"])
+def test_cannot_pass_without_a_subject_is_left_for_a_clinician(text: str) -> None:
+    assert _now(text) == set()
+
+
+@pytest.mark.parametrize("text", ["大便解不出来", "大便拉不出来", "屙屎唔出", "大便解不出來"])
+def test_stool_that_cannot_be_passed_is_constipation(text: str) -> None:
+    assert "constipation" in _now(text)
