@@ -209,3 +209,15 @@ def test_cannot_pass_without_a_subject_is_left_for_a_clinician(text: str) -> Non
 @pytest.mark.parametrize("text", ["大便解不出来", "大便拉不出来", "屙屎唔出", "大便解不出來"])
 def test_stool_that_cannot_be_passed_is_constipation(text: str) -> None:
     assert "constipation" in _now(text)
+
+
+# Merge review (round 3): a blister is "上火" only on the lips; on a foot (diabetic foot) or by a
+# wound it is not internal heat, and stays for a clinician.
+@pytest.mark.parametrize("text", ["伤口旁边起了个泡", "脚上起了个泡", "脚底起了个水泡"])
+def test_a_blister_off_the_mouth_is_not_internal_heat(text: str) -> None:
+    assert "internal_heat" not in _now(text)
+
+
+@pytest.mark.parametrize("text", ["嘴上起了个泡", "嘴角起泡", "嘴唇起泡"])
+def test_a_blister_on_the_lips_is_a_mouth_complaint(text: str) -> None:
+    assert _now(text) & {"internal_heat", "mouth_ulcers"}
