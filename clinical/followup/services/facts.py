@@ -26,6 +26,7 @@ from clinical.knowledge import conditions as knowledge_conditions
 from clinical.knowledge import drugs as knowledge_drugs
 from clinical.knowledge import patient as knowledge_patient
 from clinical.knowledge import readings as knowledge_readings
+from clinical.knowledge import syndromes as shared_syndromes
 
 log = logging.getLogger(__name__)
 LOINC = "http://loinc.org"
@@ -562,7 +563,10 @@ def build_facts(record: PatientRecord, now: datetime) -> Facts:
         if proc.get("status") not in ("completed", "in-progress", None):
             continue
         when = _procedure_time(proc)
-        codes = [c.get("code") or "" for c in _codings(proc.get("code"))]
+        codes = shared_syndromes.procedure_codes(
+            (str(c.get("system") or ""), str(c.get("code") or ""))
+            for c in _codings(proc.get("code"))
+        )
         text = _text_of(proc.get("code"))
         facts.procedures_codes.append((" ".join(codes), text, when))
         if when is not None and when <= now and now - when <= timedelta(days=90):
