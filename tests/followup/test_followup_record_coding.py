@@ -291,3 +291,68 @@ def test_recoded_record_keeps_its_disposition_and_reasons(vignette: dict, kind: 
     )
     lost = {r["code"] for r in base["reasons"]} - {r["code"] for r in got["reasons"]}
     assert not lost, lost
+
+
+# --------------------------------------------------------------------------- unread entries
+# A medicine the knowledge layer cannot read (a bare hospital code, a name it does not know)
+# never counts as absent for a safety modifier: when the patient's complaint would make a
+# syndrome fire IF that medicine were of the class the syndrome names, a clinician is told,
+# naming the entry. A patient with the same unread entry and nothing that depends on it is not
+# raised (no over-triage for one exotic name); the entry is only noted.
+
+UNREAD_BY_CODE = {"coding": [{"system": LOCAL, "code": "HIS-0045213"}]}
+UNREAD_BY_NAME = {"text": "院内制剂0452号"}
+
+
+def _unread_case(complaint: str, concept: dict[str, Any] | None) -> dict[str, Any]:
+    vignette = {"id": "unread", "age": 72, "survey": [["今日感受", complaint, 1]]}
+    now = timezone.now()
+    resources = vignette_resources(vignette, now)
+    if concept is not None:
+        resources.append(
+            {
+                "resourceType": "MedicationRequest",
+                "id": "vg-unread-med",
+                "status": "active",
+                "intent": "order",
+                "medicationCodeableConcept": concept,
+                "subject": {"reference": "Patient/vg-unread"},
+            }
+        )
+    return assess_record(_record(resources), now)
+
+
+@pytest.mark.parametrize("concept", [UNREAD_BY_CODE, UNREAD_BY_NAME], ids=["code", "name"])
+def test_unread_medicine_with_bleeding_goes_to_a_clinician_at_the_syndrome_level(
+    concept: dict[str, Any],
+) -> None:
+    complaint = "今天拉黑色的大便，像柏油一样"
+    without = _unread_case(complaint, None)
+    got = _unread_case(complaint, concept)
+    reason = next(r for r in got["reasons"] if r["code"] == "syndrome-unread-medication")
+    # what the gi-bleed syndrome on an antithrombotic would say: emergency
+    assert reason["disposition"] == "emergency"
+    assert got["disposition"] == "emergency"
+    assert rank(got["disposition"]) >= rank(without["disposition"])
+    name = concept.get("text") or "HIS-0045213"
+    assert name in reason["clinician"] and "MedicationRequest/vg-unread-med" in reason["evidence"]
+    assert "消化道出血" in reason["clinician"]
+    assert any(n["code"] == "medication-unread" and name in n["text"] for n in got["notes"])
+
+
+@pytest.mark.parametrize("concept", [UNREAD_BY_CODE, UNREAD_BY_NAME], ids=["code", "name"])
+def test_unread_medicine_without_a_dependent_complaint_is_noted_not_raised(
+    concept: dict[str, Any],
+) -> None:
+    complaint = "今天感觉挺好，伤口不疼了"
+    without = _unread_case(complaint, None)
+    got = _unread_case(complaint, concept)
+    assert got["disposition"] == without["disposition"]
+    assert not any(r["code"] == "syndrome-unread-medication" for r in got["reasons"])
+    name = concept.get("text") or "HIS-0045213"
+    assert any(n["code"] == "medication-unread" and name in n["text"] for n in got["notes"])
+
+
+def test_a_read_medicine_is_not_called_unread() -> None:
+    got = _unread_case("今天感觉挺好", {"text": "波立维 75mg"})
+    assert not any(n["code"] == "medication-unread" for n in got["notes"])
