@@ -519,6 +519,12 @@ def medication_in_class(text: str, cls: str, atc_codes: list[str] | tuple[str, .
     return any(fold(t) in folded for t in terms)
 
 
+def classes_named_in(text: str) -> frozenset[str]:
+    """Classes whose Chinese term or member stem appears in ``text`` (化疗, 低分子肝素), folded."""
+    folded = fold(text)
+    return frozenset(d.key for d in classes().values() if any(fold(t) in folded for t in d.terms))
+
+
 def ingredient_mentions(text: str) -> tuple[str, ...]:
     """Every ingredient named in free text (names of products give all their ingredients)."""
     index = _name_index()

@@ -145,6 +145,13 @@ class Order:
         return self.status in CURRENT_ORDER
 
     @property
+    def unread(self) -> bool:
+        """The knowledge layer cannot tell what this medicine is: no ingredient, no ATC code,
+        no class term in its wording (a bare local code, an unknown name). It is never read
+        as "not an anticoagulant": consumers name it to a clinician."""
+        return not self.ingredients and not self.atc and not kd.classes_named_in(self.search_text)
+
+    @property
     def note_zh(self) -> str:
         """``2026-05-01停用，停药后7天内仍需注意`` for an order counted through its washout."""
         if self.current or self.stopped_on is None or self.washout_until is None:
@@ -224,6 +231,11 @@ class PatientContext:
     @property
     def current_orders(self) -> tuple[Order, ...]:
         return tuple(o for o in self.orders if o.current)
+
+    @property
+    def unread_orders(self) -> tuple[Order, ...]:
+        """Current orders whose medicine the knowledge layer cannot read (``Order.unread``)."""
+        return tuple(o for o in self.current_orders if o.unread)
 
     @property
     def ingredient_keys(self) -> frozenset[str]:

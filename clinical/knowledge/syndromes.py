@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -497,6 +497,21 @@ def _clause(f: Findings, clause: dict[str, Any]) -> _Hit | None:
         else:  # validated on load; kept as a guard
             raise SyndromeDataError(f"syndromes.yaml: unknown clause {key!r}")
     return hit
+
+
+def unread_medicine_matches(f: Findings, refs: Iterable[str]) -> list[Match]:
+    """The rules that would fire only if the medicines the knowledge layer cannot read
+    (``refs``: a bare local code, an unknown name) were of the classes the table names: what
+    such a medicine is, is unknown, never "not an anticoagulant" (AM-Med clinical judgement:
+    an unread entry goes to a human). Empty when nothing else in ``f`` would make them fire."""
+    refs = tuple(refs)
+    if not refs:
+        return []
+    fired = {m.code for m in evaluate(f)}
+    medicines = {k: tuple(v) for k, v in f.medicines.items()}
+    for cls in named_classes():
+        medicines[cls] = (*medicines.get(cls, ()), *refs)
+    return [m for m in evaluate(replace(f, medicines=medicines)) if m.code not in fired]
 
 
 def evaluate(f: Findings) -> list[Match]:

@@ -555,6 +555,14 @@ def build_facts(record: PatientRecord, now: datetime) -> Facts:
             facts.condition_refs.append(cond.ref)
         for flag in condition_flags(cond.keys):
             facts.conditions.setdefault(flag, []).append(cond.ref)
+    for order in shared.unread_orders:  # never absent: named to a clinician (#23)
+        facts.notes.append(
+            Note(
+                "medication-unread",
+                f"用药记录“{order.text[:30]}”未能识别为已知药物，请人工核对（相关症状按可能属于需警惕的药物类别判断）",
+                order.ref,
+            )
+        )
     for order in shared.orders:
         facts.med_names[order.ref] = order.text.split(" ")[0] or "药物"
         for flag in medication_flags(order.search_text, order.atc):
