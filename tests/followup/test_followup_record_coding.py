@@ -356,3 +356,31 @@ def test_unread_medicine_without_a_dependent_complaint_is_noted_not_raised(
 def test_a_read_medicine_is_not_called_unread() -> None:
     got = _unread_case("今天感觉挺好", {"text": "波立维 75mg"})
     assert not any(n["code"] == "medication-unread" for n in got["notes"])
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        {"coding": [{"system": ICD9CM, "code": "81.54"}]},  # total knee replacement
+        {"coding": [{"system": LOCAL, "code": "81.5100x001"}]},  # 国家临床版 3.0 local suffix
+        {"text": "右側全膝關節置換術"},  # traditional characters
+    ],
+    ids=["icd9cm3", "icd9cm3-local-suffix", "traditional"],
+)
+def test_the_arthroplasty_care_plan_reads_the_operation_however_coded(code: dict) -> None:
+    from clinical.followup.services.careplan import _template_applies
+    from clinical.followup.services.facts import build_facts
+
+    now = timezone.now()
+    resources = vignette_resources({"id": "cp", "surgery": {"days_ago": 5}}, now)
+    proc = next(r for r in resources if r["resourceType"] == "Procedure")
+    proc["code"] = code
+    facts = build_facts(_record(resources), now)
+    template = next(t for t in load_careplan_templates() if t["id"] == "arthroplasty")
+    assert _template_applies(facts, template["when"])
+
+
+def load_careplan_templates() -> list[dict[str, Any]]:
+    from clinical.followup.services.ruledata import load
+
+    return load("careplan_templates")["templates"]
