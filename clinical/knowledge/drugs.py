@@ -515,7 +515,14 @@ def medication_in_class(text: str, cls: str, atc_codes: list[str] | tuple[str, .
         if canon in classes_of(key):
             return True
     terms = [t for d in classes().values() if canon in ancestors(d.key) for t in d.terms]
-    return any(t in text for t in terms)
+    folded = fold(text)  # 卡培他濱 (traditional), 化\u200b疗 read as the class term
+    return any(fold(t) in folded for t in terms)
+
+
+def classes_named_in(text: str) -> frozenset[str]:
+    """Classes whose Chinese term or member stem appears in ``text`` (化疗, 低分子肝素), folded."""
+    folded = fold(text)
+    return frozenset(d.key for d in classes().values() if any(fold(t) in folded for t in d.terms))
 
 
 def names_in(text: str) -> list[str]:

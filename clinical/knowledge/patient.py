@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from clinical.knowledge import conditions as kc
 from clinical.knowledge import drugs as kd
+from clinical.knowledge import syndromes as ks
 
 SNOMED = kc.SNOMED
 LOINC = "http://loinc.org"
@@ -144,6 +145,13 @@ class Order:
         return self.status in CURRENT_ORDER
 
     @property
+    def unread(self) -> bool:
+        """The knowledge layer cannot tell what this medicine is: no ingredient, no ATC code,
+        no class term in its wording (a bare local code, an unknown name). It is never read
+        as "not an anticoagulant": consumers name it to a clinician."""
+        return not self.ingredients and not self.atc and not kd.classes_named_in(self.search_text)
+
+    @property
     def note_zh(self) -> str:
         """``2026-05-01停用，停药后7天内仍需注意`` for an order counted through its washout."""
         if self.current or self.stopped_on is None or self.washout_until is None:
@@ -154,7 +162,8 @@ class Order:
 
 class Surgery(NamedTuple):
     """A procedure done within the surgery window (``SURGERY_WINDOW_DAYS``): the day, its
-    wording, the FHIR reference, and its SNOMED CT codes (a delivery is one too)."""
+    wording, the FHIR reference, and its codes as the syndrome windows read them (SNOMED CT;
+    ICD-9-CM-3 as ``icd9cm3:064``: ``syndromes.procedure_codes``; a delivery is one too)."""
 
     day: dt.date
     text: str
@@ -222,6 +231,11 @@ class PatientContext:
     @property
     def current_orders(self) -> tuple[Order, ...]:
         return tuple(o for o in self.orders if o.current)
+
+    @property
+    def unread_orders(self) -> tuple[Order, ...]:
+        """Current orders whose medicine the knowledge layer cannot read (``Order.unread``)."""
+        return tuple(o for o in self.current_orders if o.unread)
 
     @property
     def ingredient_keys(self) -> frozenset[str]:
@@ -402,6 +416,30 @@ def _status(resource: dict[str, Any], key: str) -> str:
     return ""
 
 
+def _contained_medication(mr: dict[str, Any]) -> dict[str, Any] | None:
+    """The code of the Medication a ``medicationReference`` points to inside the order
+    (``#id`` of a contained Medication), with its ingredients' names as displays."""
+    target = str((mr.get("medicationReference") or {}).get("reference") or "")
+    if not target.startswith("#"):
+        return None
+    for res in mr.get("contained") or []:
+        if not isinstance(res, dict) or res.get("resourceType") != "Medication":
+            continue
+        if res.get("id") != target[1:]:
+            continue
+        code = dict(res.get("code") or {}) if isinstance(res.get("code"), dict) else {}
+        codings = list(_codings(code))
+        for ing in res.get("ingredient") or []:
+            item = (ing or {}).get("itemCodeableConcept") if isinstance(ing, dict) else None
+            if isinstance(item, dict):
+                if item.get("text"):
+                    codings.append({"display": str(item["text"])})
+                codings += _codings(item)
+        code["coding"] = codings
+        return code
+    return None
+
+
 def _concept_terms(concept: Any) -> tuple[str, ...]:
     """Text of a CodeableConcept and its codings' displays (so 中文 and English both match)."""
     if not isinstance(concept, dict):
@@ -477,13 +515,22 @@ def _order(mr: dict[str, Any], today: dt.date) -> Order | None:
     status = str(mr.get("status") or "")
     if status not in CURRENT_ORDER and status not in ENDED_ORDER:
         return None  # cancelled, draft, entered-in-error, unknown: not taken
-    concept = mr.get("medicationCodeableConcept")
+    concept = mr.get("medicationCodeableConcept") or _contained_medication(mr)
     terms = _concept_terms(concept)
     reference = str((mr.get("medicationReference") or {}).get("display") or "").strip()
     if reference:
         terms = (*terms, reference)
     text = terms[0] if terms else ""
     atc = tuple(code for system, code in _pairs(concept) if system == ATC)
+    if not text and not atc and (concept or mr.get("medicationReference")):
+        # an order whose medicine has no wording we can read (a bare local code, a reference
+        # we cannot resolve) is kept, named by its code: it is unread, never absent
+        local = _pairs(concept)
+        text = (
+            local[0][1]
+            if local
+            else str((mr.get("medicationReference") or {}).get("reference") or "")
+        )
     if not text and not atc:
         return None
     joined = " ".join(terms)
@@ -667,7 +714,7 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
         day = _date(when)
         if day is None or not 0 <= (today - day).days <= SURGERY_WINDOW_DAYS:
             continue
-        codes = tuple(c for system, c in _pairs(proc.get("code")) if system in (SNOMED, ""))
+        codes = ks.procedure_codes(_pairs(proc.get("code")))
         surgeries.append(Surgery(day, _concept_text(proc.get("code")), _ref(proc), codes))
     surgery_days = min(((today - s.day).days for s in surgeries), default=None)
 
@@ -776,7 +823,7 @@ def from_inline(data: dict[str, Any]) -> PatientContext:
     surgeries: tuple[Surgery, ...] = ()
     if surgery is not None and surgery <= SURGERY_WINDOW_DAYS:
         op = operation or {}
-        codes = tuple(c for system, c in op.get("codings") or () if system in (SNOMED, ""))
+        codes = ks.procedure_codes(op.get("codings") or ())
         surgeries = (
             Surgery(
                 op.get("date") or today - dt.timedelta(days=int(surgery)),

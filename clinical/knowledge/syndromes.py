@@ -23,8 +23,9 @@ Invariants:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -74,7 +75,21 @@ _CLAUSES = frozenset(
 
 
 # What a window matches on: at least one is required (a window that can never hold is a typo).
-_WINDOW_MATCH = ("any_procedure", "procedure_words", "procedure_codes", "symptoms_any")
+_WINDOW_MATCH = (
+    "any_procedure",
+    "procedure_words",
+    "procedure_codes",
+    "procedure_icd9cm3",
+    "symptoms_any",
+)
+# ICD-9-CM-3 (手术操作分类代码国家临床版3.0): the operation codes of Chinese EMRs. A coding of one
+# of these systems, or any code shaped like one (two digits, a dot, a digit: 06.4, 81.51,
+# 45.7x00), is read as ICD-9-CM-3; SNOMED CT codes never hold a dot.
+ICD9CM_SYSTEMS = frozenset(
+    {"http://hl7.org/fhir/sid/icd-9-cm", "http://hl7.org/fhir/sid/icd-9-cm-3", "icd-9-cm-3"}
+)
+ICD9CM_TAG = "icd9cm3:"
+_ICD9CM_SHAPE = re.compile(r"^\d{2}\.\d")
 
 
 class SyndromeDataError(ValueError):
@@ -289,6 +304,39 @@ def medicine_classes(
     return {k: tuple(v) for k, v in out.items()}
 
 
+def procedure_codes(codings: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """THE reader of a Procedure's codings for the windows: SNOMED CT codes (or codes without a
+    system) as they are, ICD-9-CM-3 codes as ``icd9cm3:<code without dot>`` (06.4 →
+    ``icd9cm3:064``, 81.5100 → ``icd9cm3:815100``); codes of other systems are left out (a
+    hospital's local code could collide with a SNOMED CT one; its text still counts)."""
+    out: list[str] = []
+    for system, code in codings:
+        code = (code or "").strip()
+        if not code:
+            continue
+        if system in ICD9CM_SYSTEMS or _ICD9CM_SHAPE.match(code):
+            out.append(ICD9CM_TAG + code.replace(".", "").upper())
+        elif system in (kc.SNOMED, ""):
+            out.append(code)
+    return tuple(dict.fromkeys(out))
+
+
+def _procedure_matches(spec: Mapping[str, Any], p: Procedure) -> bool:
+    """A procedure is of a window's kind by its wording (folded: 甲狀腺 = 甲状腺), an exact
+    SNOMED CT code, or an ICD-9-CM-3 code under one of the window's prefixes."""
+    if spec.get("any_procedure"):
+        return True
+    text = kd.fold(p.text)
+    if any(kd.fold(w) in text for w in spec.get("procedure_words", [])):
+        return True
+    if set(spec.get("procedure_codes", [])) & set(p.codes):
+        return True
+    prefixes = [
+        ICD9CM_TAG + str(c).replace(".", "").upper() for c in spec.get("procedure_icd9cm3", [])
+    ]
+    return any(code.startswith(pre) for code in p.codes for pre in prefixes)
+
+
 def compare(value: float, op: str, threshold: float) -> bool:
     return bool(_OPS[op](value, threshold))
 
@@ -323,13 +371,11 @@ class _Hit:
 
 def _window(f: Findings, name: str) -> _Hit | None:
     spec = windows()[name]
-    words = spec.get("procedure_words", [])
-    codes = set(spec.get("procedure_codes", []))
     hit = _Hit()
     for p in f.procedures:
         if p.days_since < spec.get("min_days", 0) or p.days_since > spec["days"]:
             continue
-        if spec.get("any_procedure") or any(w in p.text for w in words) or codes & set(p.codes):
+        if _procedure_matches(spec, p):
             if p.ref:
                 hit.refs.append(p.ref)
             return hit
@@ -451,6 +497,21 @@ def _clause(f: Findings, clause: dict[str, Any]) -> _Hit | None:
         else:  # validated on load; kept as a guard
             raise SyndromeDataError(f"syndromes.yaml: unknown clause {key!r}")
     return hit
+
+
+def unread_medicine_matches(f: Findings, refs: Iterable[str]) -> list[Match]:
+    """The rules that would fire only if the medicines the knowledge layer cannot read
+    (``refs``: a bare local code, an unknown name) were of the classes the table names: what
+    such a medicine is, is unknown, never "not an anticoagulant" (AM-Med clinical judgement:
+    an unread entry goes to a human). Empty when nothing else in ``f`` would make them fire."""
+    refs = tuple(refs)
+    if not refs:
+        return []
+    fired = {m.code for m in evaluate(f)}
+    medicines = {k: tuple(v) for k, v in f.medicines.items()}
+    for cls in named_classes():
+        medicines[cls] = (*medicines.get(cls, ()), *refs)
+    return [m for m in evaluate(replace(f, medicines=medicines)) if m.code not in fired]
 
 
 def evaluate(f: Findings) -> list[Match]:

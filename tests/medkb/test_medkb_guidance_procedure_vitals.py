@@ -65,8 +65,13 @@ def _clinician(code: str) -> str:
         {"text": "甲状腺全切术", "days_ago": 3},  # the name alone
         {"code": "13619001", "system": SNOMED, "days_ago": 3},  # the code alone
         {"coding": [{"system": SNOMED, "code": "13619001"}], "days_ago": 3},  # a CodeableConcept
+        # as Chinese EMRs code it: ICD-9-CM-3 06.4 complete thyroidectomy (国家临床版 3.0
+        # suffix 06.4x00), and the name in traditional characters (#23)
+        {"code": "06.4", "system": "http://hl7.org/fhir/sid/icd-9-cm", "days_ago": 3},
+        {"code": "06.4x00", "system": "http://his.example.cn/ops", "days_ago": 3},
+        {"text": "甲狀腺全切術", "days_ago": 3},
     ],
-    ids=["name-and-code", "name", "code", "codeable-concept"],
+    ids=["name-and-code", "name", "code", "codeable-concept", "icd9cm3", "icd9cm3-local", "trad"],
 )
 def test_tingling_lips_after_thyroidectomy_is_hypocalcaemia_and_no_analgesic_is_offered(
     api, surgery

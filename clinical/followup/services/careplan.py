@@ -23,6 +23,8 @@ from django.db import transaction
 from ammed_fhir import access, store
 from clinical.followup.services.facts import Facts
 from clinical.followup.services.ruledata import load
+from clinical.knowledge import drugs as kd
+from clinical.knowledge import syndromes as ks
 
 ACTIVITY_SYSTEM = "https://ammed.example/fhir/CodeSystem/followup-activity"
 PLAN_SYSTEM = "https://ammed.example/fhir/CodeSystem/followup-plan"
@@ -47,9 +49,13 @@ def _template_applies(facts: Facts, when: dict[str, Any]) -> bool:
     if when.get("meds_any") and facts.has_med(*when["meds_any"]):
         return True
     snomed = set(when.get("procedure_snomed") or [])
-    words = when.get("procedure_text") or []
+    words = [kd.fold(w) for w in when.get("procedure_text") or []]
+    icd9 = [ks.ICD9CM_TAG + c.replace(".", "") for c in when.get("procedure_icd9cm3") or []]
     for codes, text, _ in facts.procedures_codes:
-        if snomed & set(codes.split()) or any(w in text for w in words):
+        # SNOMED CT exact, ICD-9-CM-3 by category (syndromes.procedure_codes), folded words
+        if snomed & set(codes.split()) or any(w in kd.fold(text) for w in words):
+            return True
+        if any(c.startswith(p) for c in codes.split() for p in icd9):
             return True
     return False
 

@@ -27,6 +27,7 @@ from clinical.knowledge import discourse
 from clinical.knowledge import drugs as knowledge_drugs
 from clinical.knowledge import patient as knowledge_patient
 from clinical.knowledge import readings as knowledge_readings
+from clinical.knowledge import syndromes as shared_syndromes
 
 log = logging.getLogger(__name__)
 LOINC = "http://loinc.org"
@@ -561,6 +562,14 @@ def build_facts(record: PatientRecord, now: datetime) -> Facts:
             facts.condition_refs.append(cond.ref)
         for flag in condition_flags(cond.keys):
             facts.conditions.setdefault(flag, []).append(cond.ref)
+    for order in shared.unread_orders:  # never absent: named to a clinician (#23)
+        facts.notes.append(
+            Note(
+                "medication-unread",
+                f"用药记录“{order.text[:30]}”未能识别为已知药物，请人工核对（相关症状按可能属于需警惕的药物类别判断）",
+                order.ref,
+            )
+        )
     for order in shared.orders:
         facts.med_names[order.ref] = order.text.split(" ")[0] or "药物"
         for flag in medication_flags(order.search_text, order.atc):
@@ -569,7 +578,10 @@ def build_facts(record: PatientRecord, now: datetime) -> Facts:
         if proc.get("status") not in ("completed", "in-progress", None):
             continue
         when = _procedure_time(proc)
-        codes = [c.get("code") or "" for c in _codings(proc.get("code"))]
+        codes = shared_syndromes.procedure_codes(
+            (str(c.get("system") or ""), str(c.get("code") or ""))
+            for c in _codings(proc.get("code"))
+        )
         text = _text_of(proc.get("code"))
         facts.procedures_codes.append((" ".join(codes), text, when))
         if when is not None and when <= now and now - when <= timedelta(days=90):

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from clinical.knowledge import drugs as kd
 from clinical.knowledge import patient as kp
 from clinical.knowledge import symptoms as lexicon
 from clinical.knowledge import syndromes
@@ -193,6 +194,38 @@ def _syndrome_flag(m: syndromes.Match) -> Flag:
     )
 
 
+UNREAD_SOURCE = (
+    "AM-Med clinical judgement: a medicine the request names in a way the knowledge layer "
+    "cannot read may be of the class a rule needs; what is not understood is never treated as "
+    "absent, so the rule's level stands until a clinician checks"
+)
+
+
+def _unread_flags(profile: Profile, found: syndromes.Findings) -> list[Flag]:
+    """The rules that fire only if the medicines we cannot read (no ingredient, no class term)
+    were of the classes they name: the same level, naming the medicine (#23)."""
+    unread = [w for w in profile.unresolved_medications if not kd.classes_named_in(w)]
+    refs = [f"patient.current_medications:{w}" for w in unread]
+    names = "、".join(f"“{w[:30]}”" for w in unread)
+    out = []
+    for m in syndromes.unread_medicine_matches(found, refs):
+        concepts = set(m.concepts) | ({"fever"} if "temp" in m.vital_kinds else set())
+        out.append(
+            Flag(
+                "syndrome-unread-medication",
+                m.level,
+                f"您正在用的药物{names}未能识别；结合您现在的情况，请尽快请医生核对您的用药并评估",
+                f"{UNREAD_SOURCE}; {m.source}",
+                masking=m.masking,
+                concepts=frozenset(concepts),
+                clinician=f"用药{names}未能识别；若属于相关药物类别：{m.clinician}。请核对用药",
+                masking_classes=m.masking_classes,
+                masking_source=m.masking_source,
+            )
+        )
+    return out
+
+
 def evaluate(
     kb: KnowledgeBase,
     req: GuidanceRequest,
@@ -203,7 +236,9 @@ def evaluate(
     # The patient's own words first (each concept at its lexicon level), then what the
     # combinations mean (the shared syndrome table); the sort below is stable within a level.
     flags = [f for c in reading.concepts if (f := _concept_flag(c))]
-    flags += [_syndrome_flag(m) for m in syndromes.evaluate(findings(req, profile, reading))]
+    found = findings(req, profile, reading)
+    flags += [_syndrome_flag(m) for m in syndromes.evaluate(found)]
+    flags += _unread_flags(profile, found)
     flags.extend(_condition_flags(list(req.patient.conditions or [])))
     if reading.unrecognised:
         quoted = tuple(dict.fromkeys(reading.unrecognised))

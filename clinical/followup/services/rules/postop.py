@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from clinical.followup.services.facts import Facts
 from clinical.followup.services.ruledata import load, rules
 from clinical.followup.services.rules.base import Reason, fmt
+from clinical.knowledge import drugs as kd
+from clinical.knowledge import syndromes as ks
 
-_IMPLANT_WORDS = ("置换", "植入", "内固定", "假体", "支架", "补片")
+
+def _implant(facts: Facts, when: datetime, text: str) -> bool:
+    """The operation left an implant: its wording (folded: 關節置換 = 关节置换) or an
+    ICD-9-CM-3 code under one of ``postop.yaml`` ``implant_icd9cm3``."""
+    data = load("postop")
+    folded = kd.fold(text)
+    if any(kd.fold(w) in folded for w in data["implant_words"]):
+        return True
+    prefixes = [ks.ICD9CM_TAG + c.replace(".", "") for c in data["implant_icd9cm3"]]
+    codes = [
+        c for cs, t, at in facts.procedures_codes if at == when and t == text for c in cs.split()
+    ]
+    return any(c.startswith(p) for c in codes for p in prefixes)
 
 
 def _window_days(facts: Facts) -> int:
     data = load("postop")
     last = facts.last_surgery()
-    if last and any(w in last[2] for w in _IMPLANT_WORDS):
+    if last and _implant(facts, last[0], last[2]):
         return data["implant_window_days"]
     return data["window_days"]
 

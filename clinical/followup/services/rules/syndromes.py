@@ -101,7 +101,40 @@ def findings(facts: Facts) -> shared.Findings:
     )
 
 
+UNREAD_SOURCE = (
+    "AM-Med clinical judgement: a medicine the record names in a way the knowledge layer cannot "
+    "read (a local code, an unknown name) may be of the class this rule needs; what is not "
+    "understood is never treated as absent, so the rule's level stands until a clinician checks"
+)
+
+
+def _unread(facts: Facts, found: shared.Findings) -> list[tuple[str, Reason]]:
+    """Rules that fire only if the unread medicines were of the classes they name."""
+    unread = facts.patient.unread_orders if facts.patient is not None else ()
+    if not unread:
+        return []
+    names = "、".join(f"“{o.text[:30]}”" for o in unread)
+    refs = [o.ref for o in unread]
+    return [
+        (
+            m.group,
+            Reason(
+                code="syndrome-unread-medication",
+                text=f"您的用药记录中有药物（{names}）系统未能识别，结合您现在的情况，"
+                "需要医护人员尽快核对您正在用的药",
+                disposition=DISPOSITION[m.level],
+                family="syndromes",
+                source=f"{UNREAD_SOURCE}; {m.source}",
+                evidence=[*refs, *m.evidence],
+                clinician=f"用药记录{names}未能识别；若属于相关药物类别：{m.clinician}。请核对用药",
+            ),
+        )
+        for m in shared.unread_medicine_matches(found, refs)
+    ]
+
+
 def evaluate(facts: Facts) -> list[Reason]:
+    found = findings(facts)
     fired = [
         (
             m.group,
@@ -115,6 +148,6 @@ def evaluate(facts: Facts) -> list[Reason]:
                 clinician=m.clinician,
             ),
         )
-        for m in shared.evaluate(findings(facts))
+        for m in shared.evaluate(found)
     ]
-    return keep_most_urgent_per_group(fired)
+    return keep_most_urgent_per_group(fired + _unread(facts, found))
