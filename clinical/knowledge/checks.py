@@ -36,6 +36,7 @@ def _loaders() -> list[tuple[str, Callable[[], object]]]:
         ("lab-derived conditions", conditions.lab_conditions),
         ("washout windows", patient.washouts),
         ("symptom lexicon", symptoms.lexicon),
+        ("symptom lexicon (duplicate rows)", symptoms.require_unique_rows),
         ("crisis grammar", symptoms.crisis_grammar),
         ("discourse vocabulary", discourse.table),
         ("syndrome table", syndromes.table),
