@@ -54,8 +54,9 @@ def timeframe(
     text = spec["text"]
     if disposition == "self-care":
         text = f"{text}。{safety_net(facts)}"
-    if unrecognised:
-        text = f"{text}。{load('timeframes')['unrecognised_patient']}"
+    if unrecognised:  # said once: the disposition's text already gives 24 h / 120
+        said = load("timeframes")["unrecognised_patient"]
+        text = f"{text}。{said.get(disposition, said['default'])}"
     return {"code": spec["code"], "within": spec["within"], "text": text}
 
 
@@ -106,6 +107,7 @@ def assess_facts(facts: Facts) -> dict[str, Any]:
             {
                 "code": "no-findings",
                 "text": "依据现有记录暂未发现异常",
+                "patient_text": "依据现有记录暂未发现异常",
                 "disposition": "self-care",
                 "family": "summary",
                 "source": "AM-Med follow-up protocol",
