@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from ammed_fhir.store import PatientRecord
-from clinical.followup.services.facts import Facts, Note, build_facts
+from clinical.followup.services.facts import HISTORY_NOTE, Facts, Note, build_facts
 from clinical.followup.services.ruledata import load, most_urgent, rank
 from clinical.followup.services.rules import FAMILIES, modifiers
 from clinical.followup.services.rules.base import Reason
@@ -87,7 +87,9 @@ def _uncertainty(facts: Facts, reasons: list[Reason]) -> dict[str, Any]:
     notes += [{"code": r.code, "text": r.text} for r in unrecognised]
     if facts.conflicts or unrecognised:  # words we could not read: we do not know (#15)
         level = "high"
-    elif facts.notes or any(r.family == "missing" for r in reasons):
+    elif any(n.code != HISTORY_NOTE for n in facts.notes) or any(
+        r.family == "missing" for r in reasons
+    ):
         level = "moderate"
     else:
         level = "low"
