@@ -186,12 +186,12 @@ def patient_reason_text(reason: dict[str, Any]) -> str:
 
 
 def _unsaid(text: str, when: str) -> str:
-    """``text`` without the clauses the timeframe ``when`` already says (请立即拨打120 before
-    "请立即拨打120或前往最近的急诊科…"): each thing is said once."""
-    from clinical.followup.services.wording import clauses
+    """``text`` without a sentence (between ；and 。) the timeframe ``when`` already says, so
+    that each thing is said once. Only whole sentences go: a clause inside one (如出现胸痛，请立即
+    拨打120) keeps its action."""
+    from clinical.followup.services.wording import SENTENCE_SEPARATORS, without
 
-    kept = [(c, sep) for c, sep in clauses(text) if len(c) < 6 or c not in when]
-    return "".join(c + sep for c, sep in kept).rstrip("，；：,;:")
+    return without(text, lambda s: len(s) >= 6 and s in when, SENTENCE_SEPARATORS)
 
 
 def assessment_text(assessment: dict[str, Any]) -> str:

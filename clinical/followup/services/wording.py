@@ -9,6 +9,7 @@ timeframe always tells the patient what to do and by when.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -40,9 +41,16 @@ def generic_patient_text() -> str:
     return str(_table()["generic"])
 
 
-def clauses(text: str) -> list[tuple[str, str]]:
-    """``text`` split at ，；：(and their half-width forms) outside brackets and quotes: each
-    clause with the separator that followed it ("" for the last)."""
+CLAUSE_SEPARATORS = "，；：,;:"
+SENTENCE_SEPARATORS = "；。;"
+# A clause opening with one of these states a condition; without the clause that follows it
+# (the action) it says nothing the patient can act on, so it goes with it.
+_CONDITIONAL = re.compile(r"^(?:如果|如|若|一旦|假如|万一)")
+
+
+def clauses(text: str, separators: str = CLAUSE_SEPARATORS) -> list[tuple[str, str]]:
+    """``text`` split at ``separators`` (，；：and their half-width forms by default) outside
+    brackets and quotes: each clause with the separator that followed it ("" for the last)."""
     out: list[tuple[str, str]] = []
     depth, start = 0, 0
     for i, ch in enumerate(text):
@@ -50,11 +58,23 @@ def clauses(text: str) -> list[tuple[str, str]]:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in "，；：,;:":
+        elif depth == 0 and ch in separators:
             out.append((text[start:i], ch))
             start = i + 1
     out.append((text[start:], ""))
     return [(c, sep) for c, sep in out if c]
+
+
+def without(text: str, drop: Callable[[str], bool], separators: str = CLAUSE_SEPARATORS) -> str:
+    """``text`` without the clauses ``drop`` selects; a condition (如出现胸痛) whose action
+    clause is dropped goes too, never left dangling."""
+    parts = clauses(text, separators)
+    keep = [not drop(c) for c, _ in parts]
+    for i in range(len(parts) - 1, 0, -1):
+        if not keep[i] and keep[i - 1] and _CONDITIONAL.match(parts[i - 1][0]):
+            keep[i - 1] = False
+    kept = [p for p, k in zip(parts, keep, strict=True) if k]
+    return "".join(c + sep for c, sep in kept).rstrip(CLAUSE_SEPARATORS + "。")
 
 
 def patient_text(code: str, text: str) -> str:
@@ -76,5 +96,4 @@ def patient_text(code: str, text: str) -> str:
     parts = clauses(text)
     if not parts or care_team_phrases(parts[0][0]):
         return ""
-    kept = [parts[0]] + [p for p in parts[1:] if not care_team_phrases(p[0])]
-    return "".join(c + sep for c, sep in kept).rstrip("，；：,;:")
+    return without(text, lambda clause: bool(care_team_phrases(clause)))
