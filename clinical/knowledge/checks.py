@@ -25,6 +25,7 @@ def _loaders() -> list[tuple[str, Callable[[], object]]]:
         sigs,
         symptoms,
         syndromes,
+        wording,
     )
 
     return [
@@ -41,6 +42,7 @@ def _loaders() -> list[tuple[str, Callable[[], object]]]:
         ("discourse vocabulary", discourse.table),
         ("syndrome table", syndromes.table),
         ("sig lexicon", sigs.lexicon),
+        ("care-team wording", wording.patterns),
     ]
 
 

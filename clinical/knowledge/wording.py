@@ -11,12 +11,12 @@ every engine's patient-facing output.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from clinical.knowledge.drugs import KnowledgeError, read_csv
 from clinical.knowledge.text import normalize
 
 DATA = Path(__file__).resolve().parent / "data" / "care_team_wording.csv"
@@ -35,16 +35,20 @@ class CareTeamPattern:
 
 @cache
 def patterns() -> tuple[CareTeamPattern, ...]:
-    """The rows of ``care_team_wording.csv`` (raises ``WordingError`` on a bad row)."""
+    """The rows of ``care_team_wording.csv`` through the layer's one CSV reader (raises
+    ``WordingError`` on a row without why or source, or a bad pattern)."""
+    try:
+        rows = read_csv(DATA.name, folder=DATA.parent, columns=("pattern", "why", "source"))
+    except KnowledgeError as exc:
+        raise WordingError(str(exc)) from exc
     out: list[CareTeamPattern] = []
-    with DATA.open(encoding="utf-8", newline="") as fh:
-        for line, row in enumerate(csv.DictReader(fh), start=2):
-            if not (row.get("source") or "").strip() or not (row.get("why") or "").strip():
-                raise WordingError(f"care_team_wording.csv:{line}: row without why or source")
-            try:
-                out.append(CareTeamPattern(re.compile(row["pattern"]), row["why"], row["source"]))
-            except re.error as exc:
-                raise WordingError(f"care_team_wording.csv:{line}: {exc}") from exc
+    for line, row in enumerate(rows, start=2):
+        if not row["why"]:
+            raise WordingError(f"care_team_wording.csv:{line}: row without why")
+        try:
+            out.append(CareTeamPattern(re.compile(row["pattern"]), row["why"], row["source"]))
+        except re.error as exc:
+            raise WordingError(f"care_team_wording.csv:{line}: {exc}") from exc
     return tuple(out)
 
 
