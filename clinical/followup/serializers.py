@@ -11,7 +11,10 @@ class FollowupAssessRequestSerializer(serializers.Serializer):
 
 class FollowupReasonSerializer(serializers.Serializer):
     code = serializers.CharField()
-    text = serializers.CharField()
+    text = serializers.CharField(help_text="note for the care team")
+    patient_text = serializers.CharField(
+        allow_blank=True, help_text="what the patient may read (may be empty)"
+    )
     evidence = serializers.ListField(child=serializers.CharField())
     disposition = serializers.CharField()
     family = serializers.CharField()

@@ -25,6 +25,7 @@ def _loaders() -> list[tuple[str, Callable[[], object]]]:
         sigs,
         symptoms,
         syndromes,
+        wording,
     )
 
     return [
@@ -36,10 +37,12 @@ def _loaders() -> list[tuple[str, Callable[[], object]]]:
         ("lab-derived conditions", conditions.lab_conditions),
         ("washout windows", patient.washouts),
         ("symptom lexicon", symptoms.lexicon),
+        ("symptom lexicon (duplicate rows)", symptoms.require_unique_rows),
         ("crisis grammar", symptoms.crisis_grammar),
         ("discourse vocabulary", discourse.table),
         ("syndrome table", syndromes.table),
         ("sig lexicon", sigs.lexicon),
+        ("care-team wording", wording.patterns),
     ]
 
 

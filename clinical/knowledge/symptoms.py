@@ -186,6 +186,38 @@ def _rows(name: str) -> list[dict[str, str]]:
         raise LexiconError(str(exc)) from exc
 
 
+# Rows that must be unique per table: the key columns, compared after the shared normaliser
+# (traditional, full width, case), so the same row written twice in another script is caught.
+UNIQUE_KEYS: dict[str, tuple[str, ...]] = {
+    "symptom_terms.csv": ("term", "concept"),
+    "symptom_concepts.csv": ("concept",),
+}
+
+
+def duplicate_rows() -> list[str]:
+    """Rows repeating an earlier row's key (``UNIQUE_KEYS``), one line each naming both file
+    lines; the startup check (knowledge.E001) refuses any. A repeated term row can never take
+    effect (the first row wins) and a repeated concept silently replaces the first."""
+    found: list[str] = []
+    for name, columns in UNIQUE_KEYS.items():
+        seen: dict[tuple[str, ...], int] = {}
+        for line, row in enumerate(_rows(name), start=2):
+            key = tuple(normalize(row[c] or "").text for c in columns)
+            if key in seen:
+                what = ", ".join(f"{c}={k}" for c, k in zip(columns, key, strict=True))
+                found.append(f"{name}:{line} repeats line {seen[key]} ({what})")
+            else:
+                seen[key] = line
+    return found
+
+
+def require_unique_rows() -> None:
+    """Raise ``LexiconError`` naming every duplicate row (``duplicate_rows``)."""
+    found = duplicate_rows()
+    if found:
+        raise LexiconError("duplicate rows: " + "; ".join(found))
+
+
 @lru_cache(maxsize=50_000)
 def matching_form(text: str) -> tuple[str, tuple[int, ...]]:
     """``text`` as the lexicon matches it, and per character its index in ``text``:

@@ -11,12 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from clinical.agent.routes.followup import (
-    GENERIC_PATIENT_TEXT,
-    assessment_text,
-    patient_reason_text,
-)
+from clinical.agent.routes.followup import assessment_text, patient_reason_text
 from clinical.followup.services.engine import assess_record
+from clinical.followup.services.wording import generic_patient_text
 from clinical.monitor.context import PatientContext
 from clinical.monitor.engine import run_monitor
 from tests.followup.followup_vignette_builder import load_vignettes, vignette_record
@@ -77,8 +74,8 @@ def test_the_medicine_the_patient_stopped_is_named_from_the_rule_text() -> None:
 
 def test_an_unknown_medication_change_instruction_gets_the_generic_patient_sentence() -> None:
     reason = {"code": "some-new-rule", "text": "血钾6.1mmol/L，需减量螺内酯"}
-    assert patient_reason_text(reason) == GENERIC_PATIENT_TEXT
-    assert "请不要自行停药或改变剂量" in GENERIC_PATIENT_TEXT
+    assert patient_reason_text(reason) == generic_patient_text()
+    assert "请不要自行停药或改变剂量" in generic_patient_text()
 
 
 def test_other_reasons_keep_their_own_text() -> None:
@@ -89,17 +86,16 @@ def test_other_reasons_keep_their_own_text() -> None:
 def test_unrecognised_words_reach_the_patient_in_patient_wording() -> None:
     """#15: the safety-net reason quotes the patient's words for the care team ("患者报告的不适未能
     自动识别：…"); the patient gets safe wording instead (passed to your care team, contact within
-    24 h, 120 if worse), and the real output monitor releases it."""
+    24 h, 120 if worse), said once by the timeframe, and the real output monitor releases it."""
     assessment, ctx = _assess("text-unrecognised")
     reason = next(r for r in assessment["reasons"] if r["code"] == "symptom-unrecognised")
     assert "患者报告的不适未能自动识别" in reason["text"]
     assert "右边腰上一跳一跳的怪怪的" in reason["text"]  # the care team keeps the quoted words
-    patient = patient_reason_text(reason)
-    assert "患者" not in patient and "未能自动识别" not in patient
-    assert "随访医护团队" in patient and "24小时内" in patient and "120" in patient
+    assert patient_reason_text(reason) == ""  # the timeframe says it, once
     reply = assessment_text(assessment)
     assert "患者" not in reply and "未能自动识别" not in reply
-    assert "24小时内" in reply and "120" in reply
+    assert "随访医护人员" in reply
+    assert reply.count("24小时内") == 1 and reply.count("120") == 1
     structured = {
         "route": "followup",
         "assessment": json.loads(json.dumps(assessment, default=str)),

@@ -23,8 +23,10 @@ def test_unrecognised_words_are_urgent_quoted_high_and_told_to_the_patient() -> 
     assert reason["source"]
     assert out["uncertainty"]["level"] == "high"
     assert out["timeframe"]["code"] == "within-24h"
-    assert "24小时内查看并联系您" in out["timeframe"]["text"]
-    assert "120" in out["timeframe"]["text"]
+    # a person will read the words and contact the patient; 24 h and 120 are said once each
+    when = out["timeframe"]["text"]
+    assert "随访医护人员" in when and "联系您" in when
+    assert when.count("24小时") == 1 and when.count("120") == 1
 
 
 def test_unrecognised_words_never_lower_an_emergency() -> None:
@@ -36,7 +38,9 @@ def test_unrecognised_words_never_lower_an_emergency() -> None:
         }
     )
     assert out["disposition"] == "emergency"
-    assert "24小时内查看并联系您" in out["timeframe"]["text"]
+    when = out["timeframe"]["text"]
+    assert when.startswith("请立即拨打120") and when.count("120") == 1
+    assert "暂时无法自动判断" in when and "随访医护人员" in when
 
 
 def test_all_well_is_not_unrecognised() -> None:

@@ -4,7 +4,6 @@ first as patient-reported Observations (through ``ammed_fhir.store.write``)."""
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from django.utils import timezone
@@ -174,74 +173,38 @@ def store_readings(ctx: RouteContext) -> tuple[list[str], list[Reading]]:
     return refs, rejected
 
 
-# Follow-up rule texts are written for the care team ("患者自行停用…，需医生尽快联系",
-# "需停用或减量华法林"): they stay in the alert and the CarePlan, and the patient gets patient
-# wording instead. Rule code → (the part of the rule text kept, the patient text). A kept
-# part is a measurement or the medicines the patient named, never an instruction.
-# Source: 华法林抗凝治疗的中国专家共识(2013) (INR above range: the physician decides whether
-# to withhold or reduce; the patient does not change the dose alone); WHO Adherence to
-# long-term therapies (2003); DECISIONS.md (clinician instructions never reach the patient).
-_MEASUREMENT = re.compile(r"^[^，]+")
-_MEDS = re.compile(r"（([^）]+)）")
-PATIENT_WORDING: dict[str, tuple[re.Pattern[str] | None, str]] = {
-    "inr-high": (
-        _MEASUREMENT,
-        "{kept}，明显高于目标范围，出血风险增加：请不要自行停药或改变剂量，医生会尽快联系您，"
-        "告诉您华法林怎么用、何时复查",
-    ),
-    "inr-above-range": (
-        _MEASUREMENT,
-        "{kept}，高于目标范围：请不要自行改变华法林剂量，医生会联系您决定是否调整",
-    ),
-    "adherence-stopped-critical": (
-        _MEDS,
-        "您反映没有按医嘱服用{kept}，这类药需要按医嘱坚持服用：请不要自行停药或改变剂量，医生会尽快联系您",
-    ),
-    "adherence-missed-critical": (
-        _MEDS,
-        "您漏用了{kept}：请不要自行加倍补用，医生会联系您核对剂量",
-    ),
-    "adherence-stopped": (None, "您反映没有按医嘱服药：请不要自行停药或改变剂量，医生会联系您"),
-    # #15 safety net: the care team keeps the quoted words ("患者报告的不适未能自动识别：…"); the
-    # patient hears that a person will read them (AM-Med safety policy, timeframes.yaml
-    # ``unrecognised_patient``: human review within 24 h, 120 if worse).
-    "symptom-unrecognised": (
-        None,
-        "我们已把您的留言转给您的随访医护团队，他们会在24小时内联系您；如果情况加重，请立即拨打120",
-    ),
-}
-# A rule text this table does not know but that tells someone to change a medicine gets the
-# generic patient sentence, never its own words (the patient must not act on it alone).
-_CLINICIAN_WORDING = re.compile(r"需(?:医生)?(?:停用|停药|减量|加量|调整[^，。；]*剂量)")
-GENERIC_PATIENT_TEXT = "您反映的情况需要医生评估，请不要自行停药或改变剂量，医生会尽快联系您"
-
-
 def patient_reason_text(reason: dict[str, Any]) -> str:
-    """The patient's wording of one follow-up reason (the care team keeps ``reason['text']``)."""
-    text = str(reason.get("text") or "")
-    rule = PATIENT_WORDING.get(str(reason.get("code") or ""))
-    if rule is not None:
-        pattern, template = rule
-        if pattern is None:
-            return template
-        m = pattern.search(text)
-        if m is not None:
-            return template.format(kept=m.group(m.lastindex or 0).strip())
-        return GENERIC_PATIENT_TEXT
-    if _CLINICIAN_WORDING.search(text):
-        return GENERIC_PATIENT_TEXT
-    return text
+    """The patient's wording of one follow-up reason: the engine's ``patient_text`` (the care
+    team keeps ``reason['text']``; follow-up's ``services/wording.py`` and
+    ``data/patient_wording.yaml`` own the wording). A reason without one (an assessment from
+    an older engine) is worded by the same function, never quoted as it stands."""
+    if "patient_text" in reason:
+        return str(reason.get("patient_text") or "")
+    from clinical.followup.services.wording import patient_text
+
+    return patient_text(str(reason.get("code") or ""), str(reason.get("text") or ""))
+
+
+def _unsaid(text: str, when: str) -> str:
+    """``text`` without a sentence (between ；and 。) the timeframe ``when`` already says, so
+    that each thing is said once. Only whole sentences go: a clause inside one (如出现胸痛，请立即
+    拨打120) keeps its action."""
+    from clinical.followup.services.wording import SENTENCE_SEPARATORS, without
+
+    return without(text, lambda s: len(s) >= 6 and s in when, SENTENCE_SEPARATORS)
 
 
 def assessment_text(assessment: dict[str, Any]) -> str:
     """Draft from the engine's reasons in patient wording (``patient_reason_text``) and its
-    timeframe text (nothing else added)."""
+    timeframe text (nothing else added); what the timeframe says is not repeated."""
+    when = (assessment.get("timeframe") or {}).get("text", "")
     reasons = list(
         dict.fromkeys(
-            patient_reason_text(r) for r in assessment.get("reasons", []) if r.get("text")
+            said
+            for r in assessment.get("reasons", [])
+            if (said := _unsaid(patient_reason_text(r), when))
         )
     )
-    when = (assessment.get("timeframe") or {}).get("text", "")
     if not reasons and not when:
         return ""
     body = "；".join(reasons[:3])

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from ammed_fhir.store import PatientRecord
-from clinical.followup.services.facts import Facts, Note, build_facts
+from clinical.followup.services.facts import HISTORY_NOTE, Facts, Note, build_facts
 from clinical.followup.services.ruledata import load, most_urgent, rank
 from clinical.followup.services.rules import FAMILIES, modifiers
 from clinical.followup.services.rules.base import Reason
@@ -54,8 +54,9 @@ def timeframe(
     text = spec["text"]
     if disposition == "self-care":
         text = f"{text}。{safety_net(facts)}"
-    if unrecognised:
-        text = f"{text}。{load('timeframes')['unrecognised_patient']}"
+    if unrecognised:  # said once: the disposition's text already gives 24 h / 120
+        said = load("timeframes")["unrecognised_patient"]
+        text = f"{text}。{said.get(disposition, said['default'])}"
     return {"code": spec["code"], "within": spec["within"], "text": text}
 
 
@@ -86,7 +87,9 @@ def _uncertainty(facts: Facts, reasons: list[Reason]) -> dict[str, Any]:
     notes += [{"code": r.code, "text": r.text} for r in unrecognised]
     if facts.conflicts or unrecognised:  # words we could not read: we do not know (#15)
         level = "high"
-    elif facts.notes or any(r.family == "missing" for r in reasons):
+    elif any(n.code != HISTORY_NOTE for n in facts.notes) or any(
+        r.family == "missing" for r in reasons
+    ):
         level = "moderate"
     else:
         level = "low"
@@ -106,6 +109,7 @@ def assess_facts(facts: Facts) -> dict[str, Any]:
             {
                 "code": "no-findings",
                 "text": "依据现有记录暂未发现异常",
+                "patient_text": "依据现有记录暂未发现异常",
                 "disposition": "self-care",
                 "family": "summary",
                 "source": "AM-Med follow-up protocol",

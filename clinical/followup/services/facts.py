@@ -83,6 +83,10 @@ class Note:
         return out
 
 
+# A note that informs the clinician without making the assessment less certain.
+HISTORY_NOTE = "symptom-history"
+
+
 @dataclass
 class Facts:
     """What the rules see about one patient at ``now``."""
@@ -455,6 +459,26 @@ def _questions(facts: Facts, answer: str, ref: str) -> None:
         )
 
 
+def _history(facts: Facts, answer: str, ref: str) -> None:
+    """Past history in the patient's words (去年胸痛过) stays out of triage (the mention is
+    absent now) and is quoted for the clinician in a ``symptom-history`` note, never for the
+    patient. Source: ConText (Harkema et al., J Biomed Inform 2009): historical findings are
+    not current; AM-Med clinical judgement: a history the patient volunteers is context the
+    clinician should see."""
+    clauses: dict[str, list[str]] = {}
+    for concept, clause in lexicon.history_mentions(answer):
+        clauses.setdefault(clause, []).append(lexicon.label(concept))
+    for clause, labels in clauses.items():
+        facts.notes.append(
+            Note(
+                HISTORY_NOTE,
+                f"患者提到既往史“{clause[:40]}”（{'、'.join(dict.fromkeys(labels))}），"
+                "按既往史处理，未计入当前症状，供医生参考",
+                ref,
+            )
+        )
+
+
 def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
     question = _text_of(obs.get("code"))
     statements: list[tuple[str, bool]] = []
@@ -477,6 +501,8 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
             if not statements:
                 statements = [(m.concept, not m.negated) for m in lexicon.match(question)]
     text = " ".join(x for x in (question, obs.get("valueString") or "") if x)
+    if isinstance(obs.get("valueString"), str):
+        _history(facts, obs["valueString"], ref)
     if not statements and read_all:
         return  # only readings (and reassurance): the reading rules judge them
     if not statements:

@@ -102,6 +102,26 @@ _CLAUSES = re.compile(r"[，,。;；!！?？\s]+|(?<!\d)\.|\.(?!\d)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
+def history_mentions(text: str) -> list[tuple[str, str]]:
+    """(concept, its clause as the patient wrote it) for each mention the shared lexicon reads
+    as past history (去年胸痛过, 以前有过黑便: ``Mention.past``), in text order. Such a mention
+    is absent now (it never reaches triage); the clause is quoted for the clinician."""
+    text = text or ""
+    bounds = [0]
+    for sep in _CLAUSES.finditer(text):
+        bounds += [sep.start(), sep.end()]
+    bounds.append(len(text))
+    spans = list(zip(bounds[::2], bounds[1::2], strict=True))
+    out: list[tuple[str, str]] = []
+    for m in symptoms.find_symptoms(text):
+        if not m.past:
+            continue
+        clause = next((text[a:b] for a, b in spans if a <= m.span[0] < b), "")
+        if clause.strip() and (m.concept, clause) not in out:
+            out.append((m.concept, clause.strip()))
+    return out
+
+
 def unread_clauses(text: str) -> list[str]:
     """The clauses of a free-text answer in which nothing is understood: no symptom concept of
     the follow-up rules and no plain yes/no/all-well answer (issue #15: text the engine does not

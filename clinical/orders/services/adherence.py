@@ -37,7 +37,11 @@ from clinical.orders.models import (
     ReminderState,
     Response,
 )
-from clinical.orders.services.schedule import critical_class_of, critical_classes
+from clinical.orders.services.schedule import (
+    UNVERIFIED_CLASS,
+    critical_class_of,
+    critical_classes,
+)
 
 MISSED_PATH = Path(__file__).resolve().parent.parent / "data" / "missed_dose.yaml"
 FINAL = (Response.TAKEN, Response.SKIPPED)
@@ -127,6 +131,7 @@ def _classes_of(reminders: list[DoseReminder]) -> dict[int, dict[str, Any] | Non
     """The critical-medicine class (data row) of each dose: its order's, else by name (one
     query for all of them)."""
     classes = {c["id"]: c for c in critical_classes()["classes"]}
+    classes[UNVERIFIED_CLASS["id"]] = UNVERIFIED_CLASS  # stored when the tables were unreadable
     by_order = dict(
         OrderSchedule.objects.filter(request_id__in={r.request_id for r in reminders}).values_list(
             "request_id", "critical_class"
@@ -383,6 +388,7 @@ def escalate(request_ids: list[str], now: dt.datetime | None = None) -> list[str
     whose adherence fell under the threshold. Returns the alert keys sent."""
     now = now or timezone.now()
     classes = {c["id"]: c for c in critical_classes()["classes"]}
+    classes[UNVERIFIED_CLASS["id"]] = UNVERIFIED_CLASS  # stored when the tables were unreadable
     sent: list[str] = []
     orders = list(OrderSchedule.objects.filter(request_id__in=request_ids))
     for order in orders:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +42,7 @@ from clinical.orders.models import (
 from clinical.orders.services.dose_check import check_dose
 from clinical.orders.services.timing import Routine, ScheduleError, dose_times, slot_codes
 
+log = logging.getLogger(__name__)
 CRITICAL_PATH = Path(__file__).resolve().parent.parent / "data" / "critical_medicines.yaml"
 ATC = "http://www.whocc.no/atc"
 _DURATION = {"h": dt.timedelta(hours=1), "d": dt.timedelta(days=1), "wk": dt.timedelta(weeks=1)}
@@ -116,17 +118,46 @@ def critical_classes() -> dict[str, Any]:
     return yaml.safe_load(CRITICAL_PATH.read_text(encoding="utf-8"))
 
 
+# What a medicine is when the tables that decide membership cannot be read: critical, with the
+# strictest handling of every class (escalate on the first miss, double-dose alert), and its
+# order held for a clinician (``plan_order``).
+UNVERIFIED_CLASS: dict[str, Any] = {
+    "id": "unverified",
+    "class": "",
+    "label": "重点药物（类别无法核对）",
+    "consecutive_missed": 1,
+    "double_dose_alert": True,
+    "source": (
+        "AM-Med safety policy: safety checks fail closed; a medicine whose critical-medicine "
+        "class cannot be checked is treated as critical and held for a clinician"
+    ),
+}
+UNVERIFIED_ISSUE = "药品分类表无法读取，无法判断是否为重点药物（已按重点药物处理），请医生核对"
+
+
 def critical_class_of(name: str, codes: list[str], context_text: str = "") -> dict[str, Any] | None:
-    """The critical-medicine class (data row) of a medication, or None."""
+    """The critical-medicine class (data row) of a medication, or None.
+
+    Clinical invariant: fails closed. When ``critical_medicines.yaml`` or the shared drug
+    tables cannot be read, the answer is ``UNVERIFIED_CLASS`` (treated as critical), never
+    None (ordinary) and never an exception that stops scheduling."""
     atc = [c.split("|", 1)[1] for c in codes if c.startswith(ATC + "|")]
-    for row in critical_classes()["classes"]:
-        hit = knowledge_drugs.medication_in_class(name, row["class"], atc)
-        if not hit:
-            continue
-        requires = row.get("requires")
-        if requires and not any(r.lower() in context_text.lower() for r in requires):
-            continue
-        return row
+    try:
+        for row in critical_classes()["classes"]:
+            hit = knowledge_drugs.medication_in_class(name, row["class"], atc)
+            if not hit:
+                continue
+            requires = row.get("requires")
+            if requires and not any(r.lower() in context_text.lower() for r in requires):
+                continue
+            return row
+    except Exception as exc:  # unreadable tables: fail closed (no patient data in the log)
+        log.error(
+            "critical-medicine tables unreadable (%s): medicine treated as critical, "
+            "order held for a clinician",
+            exc.__class__.__name__,
+        )
+        return UNVERIFIED_CLASS
     return None
 
 
@@ -256,6 +287,8 @@ def plan_order(
     if starts and ends and ends <= starts:
         issues.append("结束时间早于开始时间")
     crit = critical_class_of(name, codes, context_text)
+    if crit is UNVERIFIED_CLASS:
+        issues.append(UNVERIFIED_ISSUE)
     status = OrderStatus.SCHEDULED
     if mr.get("status") != "active":
         status = OrderStatus.INACTIVE

@@ -8,6 +8,7 @@ from typing import Any
 
 from clinical.followup.services.facts import Facts, Reading
 from clinical.followup.services.ruledata import rank
+from clinical.followup.services.wording import patient_text
 
 
 @dataclass
@@ -25,9 +26,12 @@ class Reason:
     clinician: str = ""
 
     def as_dict(self) -> dict[str, Any]:
+        """``patient_text`` is what the patient may read (``services/wording.py``: ``text``
+        without care-team wording; may be empty, the timeframe then speaks for it)."""
         out = {
             "code": self.code,
             "text": self.text,
+            "patient_text": patient_text(self.code, self.text),
             "disposition": self.disposition,
             "family": self.family,
             "source": self.source,

@@ -1,0 +1,99 @@
+"""The patient's wording of a follow-up reason (``data/patient_wording.yaml``).
+
+Clinical invariant: a reason's ``text`` is a note for the care team and never reaches the
+patient as such; ``patient_text`` is what the patient may read. It holds no care-team wording
+(``clinical.knowledge.wording``), never a medication-change instruction, and may be empty: the
+timeframe always tells the patient what to do and by when.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from clinical.followup.services.ruledata import RuleDataError, load
+from clinical.knowledge.wording import care_team_phrases
+
+_OPEN, _CLOSE = "（(【[“", "）)】]”"
+
+
+@cache
+def _table() -> dict[str, Any]:
+    data = load("patient_wording")
+    for code, row in data["templates"].items():
+        if "text" not in row or not row.get("source"):
+            raise RuleDataError(f"patient_wording.yaml: template {code!r} lacks text or source")
+    return {
+        "templates": {
+            code: (re.compile(row["keep"]) if row.get("keep") else None, row["text"])
+            for code, row in data["templates"].items()
+        },
+        "change": re.compile(data["medication_change"]["pattern"]),
+        "generic": data["medication_change"]["text"],
+        "rewrites": [(re.compile(r["pattern"]), r["to"]) for r in data["rewrites"]],
+    }
+
+
+def generic_patient_text() -> str:
+    """The sentence for a reason whose text tells someone to change a medicine."""
+    return str(_table()["generic"])
+
+
+CLAUSE_SEPARATORS = "，；：,;:"
+SENTENCE_SEPARATORS = "；。;"
+# A clause opening with one of these states a condition; without the clause that follows it
+# (the action) it says nothing the patient can act on, so it goes with it.
+_CONDITIONAL = re.compile(r"^(?:如果|如|若|一旦|假如|万一)")
+
+
+def clauses(text: str, separators: str = CLAUSE_SEPARATORS) -> list[tuple[str, str]]:
+    """``text`` split at ``separators`` (，；：and their half-width forms by default) outside
+    brackets and quotes: each clause with the separator that followed it ("" for the last)."""
+    out: list[tuple[str, str]] = []
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in separators:
+            out.append((text[start:i], ch))
+            start = i + 1
+    out.append((text[start:], ""))
+    return [(c, sep) for c, sep in out if c]
+
+
+def without(text: str, drop: Callable[[str], bool], separators: str = CLAUSE_SEPARATORS) -> str:
+    """``text`` without the clauses ``drop`` selects; a condition (如出现胸痛) whose action
+    clause is dropped goes too, never left dangling."""
+    parts = clauses(text, separators)
+    keep = [not drop(c) for c, _ in parts]
+    for i in range(len(parts) - 1, 0, -1):
+        if not keep[i] and keep[i - 1] and _CONDITIONAL.match(parts[i - 1][0]):
+            keep[i - 1] = False
+    kept = [p for p, k in zip(parts, keep, strict=True) if k]
+    return "".join(c + sep for c, sep in kept).rstrip(CLAUSE_SEPARATORS + "。")
+
+
+def patient_text(code: str, text: str) -> str:
+    """The patient's wording of the reason ``code`` whose care-team text is ``text``."""
+    table = _table()
+    template = table["templates"].get(code)
+    if template is not None:
+        keep, wording = template
+        if keep is None:
+            return str(wording)
+        m = keep.search(text)
+        if m is None:
+            return str(table["generic"])
+        return str(wording).format(kept=m.group(m.lastindex or 0).strip())
+    if table["change"].search(text):
+        return str(table["generic"])
+    for pattern, to in table["rewrites"]:
+        text = pattern.sub(to, text, count=1)
+    parts = clauses(text)
+    if not parts or care_team_phrases(parts[0][0]):
+        return ""
+    return without(text, lambda clause: bool(care_team_phrases(clause)))
