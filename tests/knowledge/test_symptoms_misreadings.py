@@ -221,3 +221,10 @@ def test_a_blister_off_the_mouth_is_not_internal_heat(text: str) -> None:
 @pytest.mark.parametrize("text", ["嘴上起了个泡", "嘴角起泡", "嘴唇起泡"])
 def test_a_blister_on_the_lips_is_a_mouth_complaint(text: str) -> None:
     assert _now(text) & {"internal_heat", "mouth_ulcers"}
+
+
+# Merge review (round 3): 荨麻疹 was the generic "allergy" concept (level none) because an older
+# row came first; it is hives (the anaphylaxis rules' skin feature).
+@pytest.mark.parametrize("text", ["荨麻疹", "起了荨麻疹", "身上出荨麻疹了", "蕁麻疹"])
+def test_urticaria_is_hives(text: str) -> None:
+    assert "hives" in _now(text)
