@@ -44,15 +44,7 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
     s.is_valid(raise_exception=True)
     data = s.validated_data
     ctx = api.PatientContext.from_knowledge(patient.from_inline(data["patient"]))
-    return advise(
-        GuidanceRequest(
-            patient=ctx,
-            cabinet=data["cabinet"],
-            symptoms=data.get("symptoms", []),
-            temperature_c=data.get("temperature_c"),
-            fever_days=data.get("fever_days"),
-        )
-    )
+    return advise(GuidanceRequest.from_validated(data, ctx))
 
 
 def verdict_met(expected: str, item: dict[str, Any]) -> bool:

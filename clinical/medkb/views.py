@@ -39,13 +39,5 @@ class MedicationGuidanceView(APIView):
                 return Response({"patient_id": ["患者不存在 (patient not found)"]}, status=404)
         else:
             ctx = api.PatientContext.from_knowledge(patient.from_inline(data["patient"]))
-        answer = advise(
-            GuidanceRequest(
-                patient=ctx,
-                cabinet=data["cabinet"],
-                symptoms=data.get("symptoms", []),
-                temperature_c=data.get("temperature_c"),
-                fever_days=data.get("fever_days"),
-            )
-        )
+        answer = advise(GuidanceRequest.from_validated(data, ctx))
         return Response(answer)

@@ -84,6 +84,18 @@ class GuidanceRequest:
     temperature_c: float | None = None
     fever_days: float | None = None
 
+    @classmethod
+    def from_validated(cls, data: dict[str, Any], patient: api.PatientContext) -> GuidanceRequest:
+        """The request of ``GuidanceRequestSerializer``'s validated data for ``patient`` (the
+        endpoint and the development bench build it the same way)."""
+        return cls(
+            patient=patient,
+            cabinet=data["cabinet"],
+            symptoms=data.get("symptoms", []),
+            temperature_c=data.get("temperature_c"),
+            fever_days=data.get("fever_days"),
+        )
+
 
 @dataclass
 class _Item:
