@@ -719,11 +719,35 @@ def _find(text: str) -> tuple[Mention, ...]:
         if m:
             site, key = lex.site_of[m.group(1)]
             cands.append((-len(m.group()), 1, i, key, m.group(), site))
+    # A blocker word (抽血, 麻烦) names nothing, and no mention may cut through it (右手很麻烦
+    # is no numbness: the mention would end inside 麻烦).
+    inside = [False] * (len(form) + 1)  # a boundary strictly inside a blocker word
+    # A blocker that is itself a term (皮疹) keeps its concept: only the cut is barred (身上起皮疹
+    # is a rash, not 身上起皮 dry skin).
+    term_words = {t for t, _, _ in lex.terms}
+    for word in lex.blockers:
+        pos = form.find(word)
+        while pos != -1:
+            if word.endswith("症") and form.startswith("状", pos + len(word)):
+                pos = form.find(word, pos + 1)  # 抽动症状: the symptom, not the disorder
+                continue
+            if word not in term_words:
+                cands.append((-len(word), -1, pos, "", word, ""))
+            for i in range(pos + 1, pos + len(word)):
+                inside[i] = True
+            pos = form.find(word, pos + 1)
+
+    # A site word that starts inside a blocker (头 of 手指头, 背 of 脚背) is no site for a word
+    # standing alone either (手指头疼 is no headache).
+    def _site_near(pos: int) -> tuple[int, str] | None:
+        word = _site_word_before(form, pos, lex)
+        return None if word is None or inside[word[0] - len(word[1])] else word
+
     # A pain word alone takes the nearest site before it (kind 4: anything else wins).
     # Where its site word ends, to see below whether that site's pain was denied in between.
     bare_site_end: dict[int, int] = {}
     for m in _BARE_PAIN.finditer(form):
-        word = _site_word_before(form, m.start(), lex)
+        word = _site_near(m.start())
         if word is not None:
             near = lex.site_of[word[1]]
             cands.append((-len(m.group()), 4, m.start(), near[1], m.group(), near[0]))
@@ -735,7 +759,8 @@ def _find(text: str) -> tuple[Mention, ...]:
     # one of its row's (kind 4, as a bare pain word).
     for bare, sites, keys in lex.alone:
         for m in bare.finditer(form):
-            near = _site_before(form, m.start(), lex)
+            word = _site_near(m.start())
+            near = lex.site_of[word[1]] if word else None
             if near is not None and near[0] in sites:
                 cands.append((-len(m.group()), 4, m.start(), "|".join(keys), m.group(), near[0]))
     # A subject with its predicate later in the same clause (拉的大便是黑色的, 痰里有时候带血丝,
@@ -769,23 +794,6 @@ def _find(text: str) -> tuple[Mention, ...]:
         for m in pattern.finditer(form):
             kind = _QUALITY if keys else -1
             cands.append((-len(m.group()), kind, m.start(), "|".join(keys), m.group(), site))
-    # A blocker word (抽血, 麻烦) names nothing, and no mention may cut through it (右手很麻烦
-    # is no numbness: the mention would end inside 麻烦).
-    inside = [False] * (len(form) + 1)  # a boundary strictly inside a blocker word
-    # A blocker that is itself a term (皮疹) keeps its concept: only the cut is barred (身上起皮疹
-    # is a rash, not 身上起皮 dry skin).
-    term_words = {t for t, _, _ in lex.terms}
-    for word in lex.blockers:
-        pos = form.find(word)
-        while pos != -1:
-            if word.endswith("症") and form.startswith("状", pos + len(word)):
-                pos = form.find(word, pos + 1)  # 抽动症状: the symptom, not the disorder
-                continue
-            if word not in term_words:
-                cands.append((-len(word), -1, pos, "", word, ""))
-            for i in range(pos + 1, pos + len(word)):
-                inside[i] = True
-            pos = form.find(word, pos + 1)
     # A plain term that a close predicate overrides gives way (右手突然没劲: not fatigue).
     cands = [
         c

@@ -104,9 +104,16 @@ def test_look_alike_is_not_read_as_the_benign_concept(text: str, not_concept: st
     assert not_concept not in _now(text)
 
 
-@pytest.mark.parametrize("text", ["感觉不好", "小腿发紧", "脖子有点僵"])
+@pytest.mark.parametrize("text", ["感觉不好", "脖子有点僵"])
 def test_unread_look_alikes_still_go_to_a_clinician(text: str) -> None:
     assert followup.unread_clauses(text)
+
+
+def test_a_tight_calf_is_read_as_the_calf() -> None:
+    # review h5: calf × tightness (symptom_qualities.csv, NICE NG158) is the calf's red flag, so
+    # it reaches a clinician as calf_pain_swelling instead of as unread words.
+    assert "calf_pain_swelling" in _now("小腿发紧")
+    assert symptoms.red_flag("calf_pain_swelling") == "urgent"
 
 
 # --- discourse: courtesy, questions, relatives, time since discharge -----------------------
