@@ -115,12 +115,68 @@ def keys_for_code(system: str, code: str) -> set[str]:
     return out
 
 
+@dataclass(frozen=True)
+class ConditionMention:
+    """A condition named in text, with how it stands (the shared cues of
+    ``symptom_negation.csv``, read by ``symptoms.statement_context``)."""
+
+    key: str
+    term: str  # the term as matched (matching form)
+    span: tuple[int, int]  # in the original text
+    negated: bool  # 无高血压, 否认糖尿病、高血压 (a denial carries over an enumeration)
+    past: bool  # 以前得过脑梗, 高血压病史: history (still the patient's)
+    family: bool  # 高血压家族史, 父亲有高血压: a relative's
+
+
+@lru_cache(maxsize=1)
+def _term_forms() -> tuple[tuple[str, str], ...]:
+    from clinical.knowledge.symptoms import matching_form
+
+    forms = {
+        (matching_form(t)[0], c.key) for c in conditions().values() for t in c.terms if t.strip()
+    }
+    return tuple(sorted(f for f in forms if f[0]))
+
+
+# Between two denied conditions of one enumeration (否认糖尿病、高血压, 无糖尿病及高血压).
+_ENUMERATION = frozenset({"", "、", "和", "及", "或", "与", "/", "病、", "病及", "病和"})
+
+
+@lru_cache(maxsize=4096)
+def read_conditions(text: str) -> tuple[ConditionMention, ...]:
+    """Every condition term in ``text`` (the shared matching form: width, traditional, spaces,
+    case), each read for negation, history and a relative's (ConText: Harkema et al. 2009)."""
+    from clinical.knowledge.symptoms import matching_form, statement_context
+
+    form, index = matching_form(text or "")
+    if not form:
+        return ()
+    found = []
+    for term, key in _term_forms():
+        pos = form.find(term)
+        while pos != -1:
+            found.append((pos, pos + len(term), key, term))
+            pos = form.find(term, pos + 1)
+    found.sort()
+    out: list[ConditionMention] = []
+    denied_until: int | None = None
+    for start, end, key, term in found:
+        ctx = statement_context(form, start, end)
+        negated = ctx.negated
+        if not negated and denied_until is not None:
+            gap = form[denied_until:start] if start >= denied_until else ""
+            negated = start < denied_until or gap in _ENUMERATION
+        if negated:
+            denied_until = max(end, denied_until or 0)
+        span = (index[start], index[end - 1] + 1)
+        out.append(ConditionMention(key, term, span, negated, ctx.past, ctx.family))
+    return tuple(out)
+
+
 def keys_for_text(text: str) -> set[str]:
-    """Condition keys whose term appears in ``text`` (消化性溃疡, 胃溃疡 → peptic_ulcer)."""
-    folded = _fold(text)
-    if not folded:
-        return set()
-    return {c.key for c in conditions().values() if any(_fold(t) in folded for t in c.terms)}
+    """Condition keys the patient has by ``text`` (消化性溃疡, 胃溃疡 → peptic_ulcer): a term
+    denied (无高血压) or a relative's (高血压家族史) is not; a past one (以前得过胃出血) is."""
+    return {m.key for m in read_conditions(text) if not m.negated and not m.family}
 
 
 def condition_keys(codings: Iterable[tuple[str, str]] = (), texts: Iterable[str] = ()) -> set[str]:

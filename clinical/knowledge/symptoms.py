@@ -152,6 +152,11 @@ class _Lexicon:
     past_after: tuple[str, ...] = ()
     general_after: tuple[str, ...] = ()
     now_words: tuple[str, ...] = ()
+    # ConText's experiencer (symptom_negation.csv): words before a phrase in its clause, or
+    # right after it, that make it a relative's (父亲有高血压, 高血压家族史); read for condition
+    # names (``statement_context``), not for symptoms: a relative often answers for the patient.
+    family_before: tuple[str, ...] = ()
+    family_after: tuple[str, ...] = ()
     # (subject pattern, predicate pattern, concept, site, overridden concepts):
     # symptom_predicates.csv
     predicates: tuple[tuple[re.Pattern[str], re.Pattern[str], str, str, frozenset[str]], ...] = ()
@@ -420,6 +425,8 @@ def lexicon() -> _Lexicon:
         past_after=tuple(longest("past_after")),
         general_after=tuple(longest("general_after")),
         now_words=tuple(longest("now_word")),
+        family_before=tuple(longest("family_before")),
+        family_after=tuple(longest("family_after")),
     )
 
 
@@ -531,7 +538,12 @@ def _is_negated(text: str, start: int, lex: _Lexicon) -> bool:
         for cue in lex.cues:
             if not prefix.startswith(cue, i):
                 continue
-            if any(text.startswith(nc, clause_start + i) for nc in lex.not_cues):
+            # a look-alike counts only before the mention (拉不出大便); one that runs into it is
+            # the cue and the mention (不出血了: 不 + 出血, no longer bleeding)
+            if any(
+                text.startswith(nc, clause_start + i) and clause_start + i + len(nc) <= start
+                for nc in lex.not_cues
+            ):
                 continue
             if _only_filler(prefix[i + len(cue) :], lex):
                 return True
@@ -576,6 +588,31 @@ def _is_not_now(text: str, start: int, end: int, lex: _Lexicon) -> bool:
     if any(suffix.startswith(c) or suffix.startswith("的" + c) for c in lex.past_after):
         return True
     return any(c in suffix for c in lex.general_after)
+
+
+@dataclass(frozen=True)
+class StatementContext:
+    """How a phrase stands in its clause, read with the shared cues (symptom_negation.csv)."""
+
+    negated: bool  # a negation cue before it (无高血压, 否认糖尿病)
+    past: bool  # history, not now (以前得过脑梗, 高血压病史), or a general question
+    family: bool  # a relative's (父亲有高血压, 高血压家族史: ConText experiencer)
+
+
+def statement_context(form: str, start: int, end: int) -> StatementContext:
+    """The context of ``form[start:end]`` (``form`` is the matching form, ``matching_form``):
+    the one reading of negation, history and experiencer for words that are not symptom terms
+    (condition names: ``clinical.knowledge.conditions.read_conditions``)."""
+    lex = lexicon()
+    clause_start = _clause_start(form, start, lex)
+    prefix = form[clause_start:start]
+    suffix = form[end : _clause_end(form, end, lex)]
+    family = any(w in prefix for w in lex.family_before) or any(
+        suffix.startswith(w) or suffix.startswith("的" + w) for w in lex.family_after
+    )
+    return StatementContext(
+        _is_negated(form, start, lex), _is_not_now(form, start, end, lex), family
+    )
 
 
 # What may stand inside a term in patient phrasing without changing what it names (see

@@ -468,6 +468,9 @@ def _history(facts: Facts, answer: str, ref: str) -> None:
     clauses: dict[str, list[str]] = {}
     for concept, clause in lexicon.history_mentions(answer):
         clauses.setdefault(clause, []).append(lexicon.label(concept))
+    # a known disease as past history (以前得过脑梗, 有糖尿病史: the shared condition reader)
+    for name, clause in lexicon.condition_history(answer):
+        clauses.setdefault(clause, []).append(name)
     for clause, labels in clauses.items():
         facts.notes.append(
             Note(
@@ -519,6 +522,15 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
         if affirmed and lexicon.acknowledgement(obs["valueString"]):
             # "好的，知道了", "谢谢你们护士，照顾得很周到": every clause read, nothing to judge
             # (#15 r3); a question among them is still quoted for the care team.
+            _questions(facts, obs["valueString"], ref)
+            return
+        if (
+            affirmed
+            and lexicon.denial_or_history(obs["valueString"])
+            and not lexicon.unread_clauses(obs["valueString"])
+        ):
+            # "没有出血", "以前得过脑梗": a denial of a concept no rule names, or a history
+            # (noted above for the clinician); every clause read, nothing to judge (review h5)
             _questions(facts, obs["valueString"], ref)
             return
         if affirmed:  # the patient says something is wrong and we cannot tell what

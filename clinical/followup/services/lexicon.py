@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from clinical.followup.services.ruledata import DATA_DIR, load
-from clinical.knowledge import readings, symptoms, syndromes
+from clinical.knowledge import conditions, readings, symptoms, syndromes
 from clinical.knowledge.discourse import (  # noqa: F401  (the discourse reader, re-exported)
     _LEADING,
     acknowledgement,
@@ -122,6 +122,83 @@ def history_mentions(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def condition_history(text: str) -> list[tuple[str, str]]:
+    """(condition name, its clause as the patient wrote it) for each known disease the shared
+    condition reader (``clinical.knowledge.conditions``) reads as past history (以前得过脑梗,
+    有糖尿病史, 前年得过心梗), not denied, in text order: context for the clinician, never a
+    complaint now (review h5; ConText: Harkema et al. 2009)."""
+    text = text or ""
+    spans = _clause_spans(text)
+    out: list[tuple[str, str]] = []
+    for m in conditions.read_conditions(text):
+        if not m.past or m.negated:
+            continue
+        name = conditions.conditions()[m.key].name_zh
+        clause = next((text[a:b] for a, b in spans if a <= m.span[0] < b), "").strip()
+        if clause and (name, clause) not in out:
+            out.append((name, clause))
+    return out
+
+
+def _clause_spans(text: str) -> list[tuple[int, int]]:
+    bounds = [0]
+    for sep in _CLAUSES.finditer(text):
+        bounds += [sep.start(), sep.end()]
+    bounds.append(len(text))
+    return list(zip(bounds[::2], bounds[1::2], strict=True))
+
+
+def _read_as_denial_or_history(clause: str) -> bool:
+    """Whether ``clause`` names something, of any shared concept or known disease, and every
+    such mention is denied or past (没有出血, 无出血, 以前胃出血过, 以前得过脑梗): a denial is
+    understood and a history is noted for the clinician (``history_mentions``,
+    ``condition_history``); what is stated now, known or not, stays for the other checks."""
+    mentions = symptoms.find_symptoms(clause)
+    diseases = conditions.read_conditions(clause)
+    if not mentions and not diseases:
+        return False
+    if not all(m.negated or m.past for m in [*mentions, *diseases]):
+        return False
+    # Nothing else may stand in the clause but the shared cue, filler, time and body words
+    # (伤口没有出血, 以前得过脑梗): "不出血了但是鼓了个大包" says more than a denial.
+    rest = list(clause)
+    for a, b in [m.span for m in mentions] + [m.span for m in diseases]:
+        rest[a:b] = [" "] * (b - a)
+    left = "".join(rest)
+    for word in _context_words():
+        left = left.replace(word, " ")
+    return len(_CJK.findall(left)) <= 1
+
+
+@cache
+def _context_words() -> tuple[str, ...]:
+    """Words a denial or a history may hold besides what it denies or recalls: the shared
+    negation, filler, history and time cues and the body-site words (symptom_negation.csv,
+    symptom_sites.csv), longest first."""
+    lex = symptoms.lexicon()
+    words = {
+        *lex.cues,
+        *lex.fillers,
+        *lex.past_cues,
+        *lex.past_start,
+        *lex.past_subjects,
+        *lex.past_after,
+        *lex.now_words,
+        *lex.family_before,
+        *lex.site_of,
+        "病史",
+        "患病",
+    }
+    return tuple(sorted((w for w in words if w.strip()), key=len, reverse=True))
+
+
+def denial_or_history(text: str) -> bool:
+    """Whether some clause of ``text`` is only a denial or a history (``_read_as_denial_or_history``)."""
+    return any(
+        _read_as_denial_or_history(c) for c in _CLAUSES.split(normalise(text)) if _CJK.search(c)
+    )
+
+
 def unread_clauses(text: str) -> list[str]:
     """The clauses of a free-text answer in which nothing is understood: no symptom concept of
     the follow-up rules and no plain yes/no/all-well answer (issue #15: text the engine does not
@@ -138,6 +215,8 @@ def unread_clauses(text: str) -> list[str]:
             continue
         if found and _only_context(clause):
             continue  # "刚生完孩子", "上周刚做完化疗": a context statement, read in full
+        if _read_as_denial_or_history(clause):
+            continue  # "没有出血", "以前得过脑梗": a denial or a history, understood
         if answer_polarity(clause) is not None:
             continue
         if is_reading(clause):

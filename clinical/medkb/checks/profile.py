@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from clinical.knowledge import conditions as kc
 from clinical.knowledge.text import fold as norm
 from clinical.medkb.kb import KnowledgeBase
 from clinical.medkb.names import name_key
@@ -63,6 +64,18 @@ def _match_terms(text: str, table: dict[str, dict]) -> set[str]:
     return out
 
 
+def _match_codes(text: str, table: dict[str, dict]) -> set[str]:
+    """Keys of ``table`` rows whose code ``text`` is (I10, E11.9, ``system|code``)."""
+    code = _code_token(text)
+    out = set()
+    for key, row in table.items():
+        for c in row["ncodes"]:
+            if code == c or (code.startswith(c) and code[len(c) : len(c) + 1] == "."):
+                out.add(key)
+                break
+    return out
+
+
 def _code_token(text: str) -> str:
     """``system|code`` or a bare code → the code alone (lower case)."""
     return norm(text).strip().rsplit("|", 1)[-1]
@@ -78,7 +91,10 @@ def build_profile(kb: KnowledgeBase, ctx: PatientContext) -> Profile:
         breastfeeding=bool(ctx.breastfeeding),
     )
     for c in ctx.conditions or []:
-        p.conditions |= _match_terms(c, kb.conditions)
+        # text through the one condition reader (a denial or a relative's is not the patient's:
+        # 无高血压, 高血压家族史); a code (I10, system|code) through the table's codes
+        p.conditions |= _match_codes(c, kb.conditions)
+        p.conditions |= {k for k in kc.keys_for_text(c) if k in kb.conditions}
     # keys the shared patient context resolved (codes, lab-derived: eGFR < 60 → ckd)
     p.conditions |= {k for k in getattr(ctx, "condition_keys", ()) or () if k in kb.conditions}
     if "hypertension_uncontrolled" in p.conditions:
