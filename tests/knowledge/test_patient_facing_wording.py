@@ -244,3 +244,9 @@ def test_no_message_the_demo_sends_a_patient_has_care_team_wording(
     bad = [(c, t, care_team_phrases(t)) for c, t in sent if care_team_phrases(t)]
     assert bad == [], bad
     assert "患者报告" not in out.getvalue().split("== 对话助手")[-1]
+    # review h5: each instruction once (the wound reply said 请在24小时内就诊 twice) and no
+    # request for a temperature the patient gave (（请测量体温） after 体温37.9℃)
+    from clinical.followup.services.wording import repeated_instructions
+
+    assert [(c, t) for c, t in sent if repeated_instructions(t)] == []
+    assert [t for t in replies if "测量体温" in t and "℃" in t] == []

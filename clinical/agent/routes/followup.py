@@ -196,14 +196,20 @@ def _unsaid(text: str, when: str) -> str:
 
 def assessment_text(assessment: dict[str, Any]) -> str:
     """Draft from the engine's reasons in patient wording (``patient_reason_text``) and its
-    timeframe text (nothing else added); what the timeframe says is not repeated."""
+    timeframe text (nothing else added); what the timeframe says is not repeated, and each
+    instruction (120, 24 h, the emergency department) is said once (``wording.said_once``)."""
+    from clinical.followup.services.wording import said_once
+
     when = (assessment.get("timeframe") or {}).get("text", "")
-    reasons = list(
-        dict.fromkeys(
-            said
-            for r in assessment.get("reasons", [])
-            if (said := _unsaid(patient_reason_text(r), when))
-        )
+    reasons = said_once(
+        list(
+            dict.fromkeys(
+                said
+                for r in assessment.get("reasons", [])
+                if (said := _unsaid(patient_reason_text(r), when))
+            )
+        ),
+        when,
     )
     if not reasons and not when:
         return ""

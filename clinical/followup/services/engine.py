@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from ammed_fhir.store import PatientRecord
+from clinical.followup.services import wording
 from clinical.followup.services.facts import HISTORY_NOTE, Facts, Note, build_facts
 from clinical.followup.services.ruledata import load, most_urgent, rank
 from clinical.followup.services.rules import FAMILIES, modifiers
@@ -25,7 +26,10 @@ from clinical.followup.services.rules.base import Reason
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "4"  # 2: #15 safety net, scores; 3: #15 syndromes, lexicon levels; 4: one syndrome table shared with guidance
+# 2: #15 safety net, scores; 3: #15 syndromes, lexicon levels; 4: one syndrome table shared with
+# guidance; 5: reasons carry patient_text (no value asked for twice), disease history and plain
+# denials read (review h5). Stored in every Assessment's result (``engine_version``).
+ENGINE_VERSION = "5"
 UNRECOGNISED = "symptom-unrecognised"
 
 
@@ -104,6 +108,10 @@ def assess_facts(facts: Facts) -> dict[str, Any]:
     if unrecognised:  # floor, in code as well as in data: never routine/self-care (#15)
         disposition = most_urgent(disposition, "urgent")
     out_reasons = [r.as_dict() for r in reasons]
+    # never ask the patient for a value the assessment already holds (请测量体温 after 体温37.9)
+    given = {kind for kind in facts.readings if facts.current(kind) is not None}
+    for r in out_reasons:
+        r["patient_text"] = wording.without_requests(r["patient_text"], given)
     if not out_reasons:
         out_reasons = [
             {

@@ -33,6 +33,12 @@ def _table() -> dict[str, Any]:
         "change": re.compile(data["medication_change"]["pattern"]),
         "generic": data["medication_change"]["text"],
         "rewrites": [(re.compile(r["pattern"]), r["to"]) for r in data["rewrites"]],
+        "instructions": {
+            key: re.compile(row["pattern"]) for key, row in data["instructions"].items()
+        },
+        "value_requests": {
+            kind: re.compile(row["pattern"]) for kind, row in data["value_requests"].items()
+        },
     }
 
 
@@ -97,3 +103,44 @@ def patient_text(code: str, text: str) -> str:
     if not parts or care_team_phrases(parts[0][0]):
         return ""
     return without(text, lambda clause: bool(care_team_phrases(clause)))
+
+
+def instruction_kinds(text: str) -> set[str]:
+    """The instructions (``patient_wording.yaml`` ``instructions``) that ``text`` gives."""
+    return {key for key, pattern in _table()["instructions"].items() if pattern.search(text)}
+
+
+def repeated_instructions(text: str) -> list[str]:
+    """The instructions ``text`` gives more than once (a reply must give each once)."""
+    return sorted(
+        key for key, pattern in _table()["instructions"].items() if len(pattern.findall(text)) > 1
+    )
+
+
+def said_once(texts: list[str], then: str) -> list[str]:
+    """``texts`` (reasons in patient wording, in order), each without the clauses whose every
+    instruction is already given by ``then`` (the timeframe, said after them) or by an earlier
+    text: each instruction is said once, by the last place that gives it. A condition left
+    without its action goes too (``without``); a text left empty is dropped."""
+    said = instruction_kinds(then)
+    out: list[str] = []
+    for text in texts:
+        kept = without(text, lambda clause, said=frozenset(said): _already(clause, said))
+        said |= instruction_kinds(kept)
+        if kept:
+            out.append(kept)
+    return out
+
+
+def _already(clause: str, said: frozenset[str]) -> bool:
+    kinds = instruction_kinds(clause)
+    return bool(kinds) and kinds <= said
+
+
+def without_requests(text: str, given: set[str]) -> str:
+    """``text`` without a request for a value of a kind in ``given`` (请测量体温 when a current
+    temperature is known: ``patient_wording.yaml`` ``value_requests``)."""
+    for kind, pattern in _table()["value_requests"].items():
+        if kind in given:
+            text = pattern.sub("", text)
+    return text
