@@ -27,7 +27,10 @@ def test_demo_pushes_fixtures_and_prints_chinese_summary() -> None:
     assert "李秀英（demo-htn-dm），女，58 岁" in text
     # The same story on any day (fixtures moved to today; CI re-runs this with the clock ahead):
     # the surgical patient is on post-operative day 9 and his wound + 37.9 ℃ is urgent ...
-    assert "术后第9天伤口红肿伴体温37.9℃，警惕手术部位感染，请在24小时内就诊" in text
+    # the wound reply gives the 24 h instruction once (the timeframe's) and asks no
+    # temperature the patient gave (review h5)
+    assert "术后第9天伤口红肿伴体温37.9℃，警惕手术部位感染；您提到发热。请在24小时内就诊" in text
+    assert "（请测量体温）" not in text
     # ... the hypertension-diabetes patient is routine for her BP and HbA1c ...
     assert "患者 demo-htn-dm：常规复诊（routine）" in text
     assert "收缩压162mmHg" in text and "糖化血红蛋白7.8%" in text
