@@ -1,7 +1,9 @@
 """Ordinary patient language mined by frequency from the development half of the real corpora
 (#15 benign over-triage, #23 coverage; ``bench/unread_mining.py``): background statements (sex,
 age, how long, having been examined), requests for help, normal results, questions about a
-complaint another clause names, and a few symptom words of existing concepts. The cases are
+complaint another clause names, and a few symptom words of existing concepts (嗳气, 不消化;
+壮热 was tried and dropped: in the corpora it is a TCM topic asked about, not a complaint, and the
+round-4 development precision fell below its floor). The cases are
 paraphrases of frequent forms (no corpus text is copied), written before the tables changed.
 
 What a clinician must read stays unread on purpose (a vague or siteless complaint, a treatment
@@ -184,8 +186,6 @@ def test_concern_question_alone_stays_unread(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "concept"),
     [
-        ("身体出现壮热", "fever"),
-        ("壯熱不退", "fever"),  # traditional
         ("经常嗳气", "hiccups"),
         ("老是噯氣", "hiccups"),  # traditional
         ("吃完饭老打饱嗝", "hiccups"),
