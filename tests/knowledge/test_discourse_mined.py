@@ -275,3 +275,42 @@ def test_amount_in_words_keeps_the_span_of_its_unit() -> None:
     assert n.text == "他26岁"
     assert text[slice(*n.original_span(1, len(n.text)))] == "二十六岁"
     assert _guidance_unread("患者女，二十六岁，喝了一整瓶") == ["喝了一整瓶"]
+
+
+# --- second pass of the mining -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一直在吃药",
+        "一直在喝药",
+        "乙肝表面抗原阴性",
+        "身体一直都挺好的",
+        "打扰一下",
+        "打擾一下",  # traditional
+        "洗脸后",
+        "早上起来",
+        "咳嗽，会传染吗",
+        "经常头痛，会不会遗传",
+        "头痛，这个药什么时间吃最好",
+    ],
+)
+def test_second_pass_form_is_read(text: str) -> None:
+    assert _read_by_both(text)
+
+
+@pytest.mark.parametrize("text", ["会传染吗", "会不会遗传", "洗脸后"])
+def test_second_pass_alone_is_no_acknowledgement(text: str) -> None:
+    assert not discourse.acknowledgement(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "red_flag"),
+    [
+        ("一直在吃药，还是拉黑便", "melena"),
+        ("洗脸后嘴歪了", "facial_droop"),
+        ("打扰一下，胸口很痛", "chest_pain"),
+        ("咳嗽，会传染吗，痰里有血", "hemoptysis"),
+    ],
+)
+def test_second_pass_never_hides_a_red_flag(text: str, red_flag: str) -> None:
+    assert red_flag in {m.concept for m in followup.match(text) if not m.negated}
