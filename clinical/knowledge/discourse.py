@@ -43,6 +43,9 @@ _LISTS = (
     "concern_questions",
     "improving_compared_to",
     "improving_words",
+    "background_phrases",
+    "request_leads",
+    "request_acts",
 )
 
 
@@ -214,7 +217,15 @@ def improving(clause: str) -> bool:
 _PARTICLES = frozenset("的了啊呢吧呀哈都也还就嘛㗎啦喔哦嘞咯")
 
 
-_PHRASE_KINDS = ("reassuring_phrases", "courtesy_phrases", "qualifier_phrases")
+_PHRASE_KINDS = (
+    "reassuring_phrases",
+    "courtesy_phrases",
+    "qualifier_phrases",
+    "background_phrases",
+)
+# Kinds that qualify or introduce but say nothing about how the patient is: a clause of these
+# alone is read, yet never makes an answer an acknowledgement ("女，26岁" still goes to a person).
+_SAYS_NOTHING = frozenset({"qualifier_phrases", "background_phrases"})
 
 
 @cache
@@ -231,6 +242,11 @@ def _phrases() -> tuple[tuple[str, str], ...]:
         (normalise(lead + who), "courtesy_phrases")
         for lead in data.get("relative_leads", [])
         for who in data.get("relatives", [])
+    ]
+    rows += [  # a request for help: "我想咨询一下", "麻烦医生指导一下" (discourse.yaml, #15/#23)
+        (normalise(lead + act), "courtesy_phrases")
+        for lead in data.get("request_leads", [])
+        for act in data.get("request_acts", [])
     ]
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
@@ -258,6 +274,11 @@ def phrase_kinds(clause: str) -> set[str] | None:
 def _phrase_run(rest: str) -> set[str] | None:
     kinds: set[str] = set()
     while rest:
+        background = _AGE.match(rest) or _DURATION.match(rest)
+        if background:  # "26岁", "今年56岁了", "两年了", "2个月": who and how long
+            rest = rest[background.end() :]
+            kinds.add("background_phrases")
+            continue
         count = _COUNT.match(rest) or _COURSE.match(rest)
         if count:  # "1天2次", "2-3天1次", "出院第10天了": how often or how long, a qualifier
             rest = rest[count.end() :]
@@ -284,6 +305,13 @@ def _phrase_run(rest: str) -> set[str] | None:
 _COUNT = re.compile(
     r"(?:(?:这|那|前|最近|头)?\d+(?:\.\d+)?(?:-\d+)?(?:个)?[天次周个回遍顿日]|每天|一天)+"
 )
+
+
+# An age (#15/#23, mined): "26岁", "今年56岁了", "3岁半" (numerals in words are digits in the
+# matching form: 二十六岁 → 26岁).
+_AGE = re.compile(r"(?:今年|已经)?\d+(?:周)?岁(?:半|多)?")
+# How long (#15/#23, mined): "2个月", "两年了", "半年多" (a week or a day is ``_COUNT``'s).
+_DURATION = re.compile(r"(?:\d+|[一两几半])(?:个)?多?(?:年|月|星期|礼拜)多?")
 
 
 # How long since discharge or the operation (#15 r3): "出院第10天了", "术后2周", "回家3天了".
@@ -369,7 +397,7 @@ def acknowledgement(text: str, *, questions: bool = True) -> bool:
         kinds = phrase_kinds(clause)
         if kinds is None:
             return False
-        said = said or bool(kinds - {"qualifier_phrases"})
+        said = said or bool(kinds - _SAYS_NOTHING)
     return said
 
 

@@ -122,7 +122,16 @@ def _amounts_to_digits(text: str, index: list[int]) -> tuple[str, list[int]]:
         out.append(text[pos:start])
         out_index.extend(index[pos:start])
         out.append(new)
-        out_index.extend(index[start + min(i, end - start - 1)] for i in range(len(new)))
+        # The unit, written the same on both sides, keeps its own positions (二十六岁 → 26岁:
+        # 岁 maps to 岁, not to 六), so a span ending on it covers the whole amount as written.
+        unit = found.unit_text if text[start:end].endswith(found.unit_text) else ""
+        digits = len(new) - len(unit)
+        out_index.extend(
+            index[start + min(i, end - start - len(unit) - 1)]
+            if i < digits
+            else index[end - len(new) + i]
+            for i in range(len(new))
+        )
         pos = end
     out.append(text[pos:])
     out_index.extend(index[pos:])
