@@ -2,8 +2,9 @@
 
 Usage: .venv/bin/python bench/followup_sealed.py [--json OUT] [--dev-only]
 
-``--dev-only`` scores only the development files (followup_vignettes.yaml and
-followup_vignettes_r3.yaml, with their misses by id) and prints nothing about the sealed sets.
+``--dev-only`` scores only the development files (followup_vignettes.yaml,
+followup_vignettes_r3.yaml and followup_vignettes_r4.yaml, with their misses by id) and prints
+nothing about the sealed sets.
 
 Runs the engine in memory (the same records the tests push through /fhir) on
 tests/followup/followup_vignettes.yaml (development set: the rules were written against it) and
@@ -44,6 +45,7 @@ from followup_vignette_builder import (  # noqa: E402
     SEALED_R2,
     VIGNETTES,
     VIGNETTES_R3,
+    VIGNETTES_R4,
     load_vignettes,
     vignette_record,
 )
@@ -116,17 +118,21 @@ def main() -> int:
     ap.add_argument(
         "--dev-only",
         action="store_true",
-        help="score only the development files (old and r3); nothing about the sealed sets",
+        help="score only the development files (old, r3 and r4); nothing about the sealed sets",
     )
     args = ap.parse_args()
     if args.dev_only:
         dev = {
             "development": score(load_vignettes(VIGNETTES)),
             "development_r3": score(load_vignettes(VIGNETTES_R3)),
+            "development_r4": score(load_vignettes(VIGNETTES_R4)),
         }
         show("development set (tests/followup/followup_vignettes.yaml)", dev["development"])
         show(
             "development set r3 (tests/followup/followup_vignettes_r3.yaml)", dev["development_r3"]
+        )
+        show(
+            "development set r4 (tests/followup/followup_vignettes_r4.yaml)", dev["development_r4"]
         )
         if args.json:
             Path(args.json).write_text(json.dumps(dev, ensure_ascii=False, indent=1), "utf-8")

@@ -696,12 +696,26 @@ def _site_word_before(form: str, pos: int, lex: _Lexicon) -> tuple[int, str] | N
     best: tuple[int, int, str] | None = None  # end, -len, word
     for word in lex.site_of:
         idx = form.rfind(word, start, pos)
+        while idx != -1 and _in_blocker(form, idx, idx + len(word), lex):
+            idx = form.rfind(word, start, idx)  # 头一回 (the first time) names no head
         if idx == -1:
             continue
         end = idx + len(word)
         if pos - end <= _SITE_REACH and (best is None or (end, len(word)) > (best[0], -best[1])):
             best = (end, -len(word), word)
     return (best[0], best[2]) if best else None
+
+
+def _in_blocker(form: str, start: int, end: int, lex: _Lexicon) -> bool:
+    """Whether ``form[start:end]`` lies inside a blocker word (symptom_blockers.csv) that is
+    no term itself: a site word there (头 of 头一回) is no body site."""
+    for word in lex.blockers:
+        lo = form.find(word, max(0, end - len(word)))
+        while lo != -1 and lo <= start:
+            if lo + len(word) >= end:
+                return True
+            lo = form.find(word, lo + 1)
+    return False
 
 
 def _nearer_subject(between: str, own: set[str], lex: _Lexicon) -> bool:

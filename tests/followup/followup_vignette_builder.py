@@ -18,7 +18,17 @@ from ammed_fhir.store import PatientRecord
 VIGNETTES = Path(__file__).with_name("followup_vignettes.yaml")
 # third development set (#15 round 3), written before its rules; scored by the tests and the bench
 VIGNETTES_R3 = Path(__file__).with_name("followup_vignettes_r3.yaml")
+# fourth development set (#15 round 4): paraphrased from how real patients write (the research
+# corpora of ../shared/data, never copied), written before its rules
+VIGNETTES_R4 = Path(__file__).with_name("followup_vignettes_r4.yaml")
 LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+ATC = "http://www.whocc.no/atc"
+# as Chinese EMRs send them (#15 r4): diagnoses in ICD-10 (国家临床版 2.0), operations in
+# ICD-9-CM-3 (国家临床版 3.0), medicines under a hospital's own code
+ICD10 = "http://hl7.org/fhir/sid/icd-10"
+ICD9CM = "http://hl7.org/fhir/sid/icd-9-cm"
+LOCAL = "http://his.example-hospital.cn/codes/local"
 
 OBS = {
     "temp": ("8310-5", "体温", "Cel", "vital-signs"),
@@ -107,8 +117,13 @@ def vignette_resources(v: dict[str, Any], now: datetime) -> list[dict[str, Any]]
         return f"{pid}-{n}"[:64]
 
     for key in v.get("conditions", []):
-        # a key of CONDITIONS, or inline {snomed, text} (the sealed set)
-        code, text = (str(key["snomed"]), key["text"]) if isinstance(key, dict) else CONDITIONS[key]
+        # a key of CONDITIONS, or inline {snomed, text} (the sealed set) or {icd10, text} (r4)
+        if isinstance(key, dict) and "icd10" in key:
+            csystem, code, text = ICD10, str(key["icd10"]), key["text"]
+        elif isinstance(key, dict):
+            csystem, code, text = SNOMED, str(key["snomed"]), key["text"]
+        else:
+            csystem, (code, text) = SNOMED, CONDITIONS[key]
         res.append(
             {
                 "resourceType": "Condition",
@@ -121,26 +136,26 @@ def vignette_resources(v: dict[str, Any], now: datetime) -> list[dict[str, Any]]
                         }
                     ]
                 },
-                "code": {
-                    "coding": [{"system": "http://snomed.info/sct", "code": code}],
-                    "text": text,
-                },
+                "code": {"coding": [{"system": csystem, "code": code}], "text": text},
                 "subject": _ref(pid),
             }
         )
     for key in v.get("meds", []):
-        # a key of MEDS, or inline {atc, text} (the sealed set)
-        atc, text = (key["atc"], key["text"]) if isinstance(key, dict) else MEDS[key]
+        # a key of MEDS, or inline {atc, text} (the sealed set), {local, text} or {text} (r4: a
+        # hospital's own code, or the name alone)
+        if isinstance(key, dict) and "atc" not in key:
+            codings = [{"system": LOCAL, "code": key["local"]}] if "local" in key else []
+            med = {"coding": codings, "text": key["text"]} if codings else {"text": key["text"]}
+        else:
+            atc, text = (key["atc"], key["text"]) if isinstance(key, dict) else MEDS[key]
+            med = {"coding": [{"system": ATC, "code": atc}], "text": text}
         res.append(
             {
                 "resourceType": "MedicationRequest",
                 "id": nid(),
                 "status": "active",
                 "intent": "order",
-                "medicationCodeableConcept": {
-                    "coding": [{"system": "http://www.whocc.no/atc", "code": atc}],
-                    "text": text,
-                },
+                "medicationCodeableConcept": med,
                 "subject": _ref(pid),
             }
         )
@@ -151,12 +166,12 @@ def vignette_resources(v: dict[str, Any], now: datetime) -> list[dict[str, Any]]
                 "resourceType": "Procedure",
                 "id": nid(),
                 "status": "completed",
+                # SNOMED CT (default: laparoscopic cholecystectomy) or ICD-9-CM-3 (r4)
                 "code": {
                     "coding": [
-                        {
-                            "system": "http://snomed.info/sct",
-                            "code": str(s.get("snomed", "387713003")),
-                        }
+                        {"system": ICD9CM, "code": str(s["icd9cm3"])}
+                        if "icd9cm3" in s
+                        else {"system": SNOMED, "code": str(s.get("snomed", "387713003"))}
                     ],
                     "text": s.get("text", "腹腔镜胆囊切除术"),
                 },
