@@ -85,12 +85,20 @@ def unread(
             continue  # "刚生完孩子", "上周刚做完化疗": a context statement, read in full
         if also_read is not None and also_read(clause):
             continue
-        if readings.is_measurement(clause):
+        if readings.is_measurement(clause) or _label_before_number(text, start, end):
             continue  # read by the one reader of readings (exact, or sent on as unreadable)
         if discourse.is_discourse(clause, about=about):
             continue
         out.append(Unread(clause, clause))
     return out
+
+
+def _label_before_number(text: str, start: int, end: int) -> bool:
+    """A measurement label alone with its number in the next clause ("INR 2.5", "体温 38.5"):
+    the reading is the label and the number together."""
+    label = readings.normalise(text[start:end]).strip()
+    rest = readings.normalise(text[end:]).lstrip(" \t:：")
+    return label in readings.MEASUREMENT_WORDS and rest[:1].isdigit()
 
 
 # What may stand around a context statement's term: time words, numbers, particles.
