@@ -90,6 +90,9 @@ def test_a_clause_is_read_on_its_own_words() -> None:
 def test_readings_discourse_and_context_are_read_alike() -> None:
     for text in ("体温37.9度", "体重60公斤", "谢谢医生", "其他还好", "刚生完孩子", "体温：38.5"):
         assert unread.unread(text) == [], text
+    for text in ("INR 2.5", "体温 38.5", "症状：头痛"):  # a label and its value across a space
+        assert unread.unread(text) == [], text
+    assert [u.words for u in unread.unread("体温 很高")] == ["体温", "很高"]
     assert unread.unread("头疼，要紧吗") == []
     assert [u.words for u in unread.unread("要紧吗")] == ["要紧吗"]
 
