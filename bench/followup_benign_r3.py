@@ -1,6 +1,10 @@
 """Benign over-triage on the round-3 development set (tests/followup/followup_vignettes_benign_r3.yaml).
 
-Usage: .venv/bin/python bench/followup_benign_r3.py [--misses]
+Usage: .venv/bin/python bench/followup_benign_r3.py [--misses] [--file YAML]
+
+``--file`` scores another development file of the same format instead (the residue set,
+tests/followup/followup_vignettes_residue.yaml: a recognised complaint and other words in one
+clause).
 
 Runs the follow-up engine in memory (the same records the tests push through /fhir) and prints:
 
@@ -42,12 +46,13 @@ BENIGN_R3 = ROOT / "tests" / "followup" / "followup_vignettes_benign_r3.yaml"
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", action="store_true", help="list every miss with its reasons")
+    parser.add_argument("--file", type=Path, default=BENIGN_R3, help="development vignettes")
     args = parser.parse_args()
     now = timezone.now()
     fam: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     over, benign, under, looks = 0, 0, 0, 0
     misses: list[str] = []
-    for v in load_vignettes(BENIGN_R3):
+    for v in load_vignettes(args.file):
         out = assess_record(vignette_record(v, now), now)
         got = out["disposition"]
         if v["benign"]:

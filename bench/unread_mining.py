@@ -8,8 +8,8 @@ the ``id`` column is read, as ``draw_r4`` does: never a label or a text of a sea
 the two "what is not understood" readers the product uses:
 
 - follow-up: ``clinical.followup.services.lexicon.unread_clauses`` (what goes to a clinician);
-- guidance: ``clinical.medkb.services.symptoms.unrecognised_clauses`` (what the red-flag gate
-  quotes);
+- guidance: ``clinical.knowledge.unread.unread`` over every concept (what the red-flag gate
+  quotes; follow-up's reader is the same one, limited to the concepts its rules name);
 
 and prints the share of utterances with at least one unread clause (per reader and either), the
 most frequent unread clauses (normalised form, counted once per utterance) and the most frequent
@@ -85,8 +85,7 @@ def mine() -> dict:
 
     django.setup()
     from clinical.followup.services.lexicon import normalise, unread_clauses
-    from clinical.knowledge import symptoms
-    from clinical.medkb.services.symptoms import unrecognised_clauses
+    from clinical.knowledge import unread
 
     items = pool()
     n_followup = n_guidance = n_either = 0
@@ -96,9 +95,7 @@ def mine() -> dict:
         if i % 200 == 0:
             print(f"  {i}/{len(items)}", file=sys.stderr)
         follow = _unclipped(text, unread_clauses(text), normalise)
-        guide = _unclipped(
-            text, unrecognised_clauses(text, symptoms.find_symptoms(text)), normalise
-        )
+        guide = _unclipped(text, [u.words for u in unread.unread(text)], normalise)
         n_followup += bool(follow)
         n_guidance += bool(guide)
         n_either += bool(follow or guide)

@@ -22,10 +22,12 @@ from typing import Any
 import yaml
 
 from clinical.knowledge import drugs, symptoms
+from clinical.knowledge.text import normalize
 
 DATA = Path(__file__).resolve().parent / "data" / "discourse.yaml"
 _CLAUSES = re.compile(r"[，,。;；!！?？\s]+|(?<!\d)\.|\.(?!\d)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_WORDS = re.compile(r"[\u4e00-\u9fff]|[a-z]{3,}")
 
 
 _LISTS = (
@@ -46,7 +48,12 @@ _LISTS = (
     "background_phrases",
     "request_leads",
     "request_acts",
+    "time_words",
+    "function_words",
+    "everyday_settings",
 )
+# Lists the residue check reads (``clinical.knowledge.unread``) that are not understood words.
+_RESIDUE_LISTS = ("circumstance_markers", "injury_words")
 
 
 class DiscourseError(RuntimeError):
@@ -57,7 +64,7 @@ class DiscourseError(RuntimeError):
 def _data() -> dict[str, Any]:
     with DATA.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    for key in _LISTS:
+    for key in _LISTS + _RESIDUE_LISTS:
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
             raise DiscourseError(f"discourse.yaml {key}: a list of non-empty strings")
@@ -77,9 +84,27 @@ def normalise(text: str) -> str:
     return symptoms.matching_form(text or "")[0]
 
 
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """The one clause splitter (every engine cuts a patient's words here): ``[start, end)``
+    spans in ``text`` as written of its clauses that hold a word (a Chinese character or a Latin
+    word of three letters). A clause ends at sentence punctuation (，,。;；!！?？) or whitespace,
+    or at a dot that is no decimal point (38.5); the enumeration comma 、 keeps a list together
+    (否认胸痛、呼吸困难) and a colon keeps a label with its value (体温：38.5)."""
+    n = normalize(text or "")
+    bounds = [(m.start(), m.end()) for m in _CLAUSES.finditer(n.text)]
+    starts = [0, *(e for _, e in bounds)]
+    ends = [*(s for s, _ in bounds), len(n.text)]
+    out: list[tuple[int, int]] = []
+    for start, end in zip(starts, ends, strict=True):
+        if end > start and _WORDS.search(n.text[start:end]):
+            out.append(n.original_span(start, end))
+    return out
+
+
 def clauses(text: str) -> list[str]:
-    """The clauses of ``text`` (normalised) that hold a Chinese character."""
-    return [c for c in _CLAUSES.split(normalise(text)) if _CJK.search(c)]
+    """The clauses of ``text`` (``clause_spans``) in the matching form."""
+    text = text or ""
+    return [normalise(text[a:b]) for a, b in clause_spans(text)]
 
 
 def is_discourse(clause: str, *, about: bool = False) -> bool:
@@ -386,11 +411,11 @@ def acknowledgement(text: str, *, questions: bool = True) -> bool:
     reading, an improving course or a question for the care team, and at least one clause is
     not a bare qualifier ("一会儿就好了" alone refers to something unnamed: it stays unread).
     A symptom anywhere → False (it is read by its own rule)."""
-    clauses = [c for c in _CLAUSES.split(normalise(text)) if _CJK.search(c)]
-    if not clauses or any(symptoms.find_symptoms(c) for c in clauses):
+    parts = clauses(text)
+    if not parts or any(symptoms.find_symptoms(c) for c in parts):
         return False
     said = False
-    for clause in clauses:
+    for clause in parts:
         if normal_reading(clause) or improving(clause) or (questions and care_question(clause)):
             said = True
             continue
@@ -424,3 +449,33 @@ _LEADING = (
 
 # A possessive before a subject word ("俺家老头子", "我家老伴"): read with the subject (#15 r3).
 _POSSESSIVE = ("我们家", "我家", "俺家", "咱家", "家里")
+
+
+@cache
+def understood_words() -> frozenset[str]:
+    """Every word of the discourse vocabulary (each list of ``data/discourse.yaml``, the
+    leading words and particles of this module), in the matching form: what may stand beside a
+    complaint in its clause and says nothing a clinician must read (the safety net's residue
+    check, ``clinical.knowledge.unread``)."""
+    data = _data()
+    words = {normalise(w) for key in _LISTS for w in data[key]}
+    words |= {
+        normalise(lead + end)
+        for lead in data["resolving_leads"]
+        for end in data["resolving_endings"]
+    }
+    words |= {normalise(w) for w in _LEADING + _IMPROVING_LEAD + _POSSESSIVE}
+    words |= set(_PARTICLES)
+    return frozenset(w for w in words if w)
+
+
+@cache
+def circumstance_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(``circumstance_markers``, ``injury_words``) of ``data/discourse.yaml`` in the matching
+    form: the residue check reads the words before a complaint as a circumstance when they hold
+    a marker and no injury word (``clinical.knowledge.unread``)."""
+    data = _data()
+    return (
+        tuple(normalise(w) for w in data["circumstance_markers"]),
+        tuple(normalise(w) for w in data["injury_words"]),
+    )

@@ -39,7 +39,7 @@ from fractions import Fraction
 from typing import Literal
 
 from clinical.knowledge.numbers import Unreadable, json_number, read_number
-from clinical.knowledge.text import fold, strip_invisible
+from clinical.knowledge.text import fold, normalize, strip_invisible
 
 Kind = Literal["bp", "sbp", "dbp", "glucose", "temperature", "heart_rate", "spo2", "rr", "inr"]
 
@@ -407,3 +407,43 @@ def fever_readings(text: str) -> list[Reading]:
 
 def readings(text: str) -> list[Reading]:
     return read_vitals(text)[0]
+
+
+# A number next to one of these words is a measurement, read here or not (体重60公斤, 血钾3.1,
+# 38度): not words for the symptom lexicon. Source: AM-Med; the labels of follow-up's
+# observations.yaml kinds and their common synonyms, moved from follow-up's symptoms.yaml
+# ``measurement_words`` and guidance's own list (#15: one reader of what is not understood).
+MEASUREMENT_WORDS = (
+    "体温",
+    "温度",
+    "发烧到",
+    "烧到",
+    "血压",
+    "高压",
+    "低压",
+    "血糖",
+    "心率",
+    "心跳",
+    "脉搏",
+    "血氧",
+    "氧饱和",
+    "体重",
+    "呼吸",
+    "inr",
+    "血钾",
+    "肌酐",
+    "度",
+    "℃",
+    "°",
+)
+_DIGIT = re.compile(r"\d")
+
+
+def is_measurement(clause: str) -> bool:
+    """Whether ``clause`` holds a labelled reading this module reads (exact or not), or a
+    number next to a measurement word of a kind it does not read (体重60公斤, 血钾3.1)."""
+    found, unreadable = read_vitals(clause)
+    if found or unreadable:
+        return True
+    form = normalize(clause).text  # Chinese numerals with a unit read as digits (六十公斤)
+    return bool(_DIGIT.search(form)) and any(w in form for w in MEASUREMENT_WORDS)

@@ -1041,3 +1041,31 @@ def present(text: str) -> list[str]:
         if not m.negated and m.concept not in out:
             out.append(m.concept)
     return out
+
+
+@cache
+def understood_words() -> frozenset[str]:
+    """Words the lexicon understands around a complaint without naming one (matching form):
+    body-site words (``symptom_sites.csv``, the own site words of ``symptom_qualities.csv`` and
+    ``symptom_predicates.csv``), degree words (``_DEGREE``, ``_AFTER_DE``), intensity words
+    (``symptom_intensity.csv``) and negation and history words (``symptom_negation.csv``: cues,
+    fillers, clause words, past cues, now words). The safety net's residue check
+    (``clinical.knowledge.unread``) takes them out of a clause read through a concept; quality
+    and predicate words are left out on purpose (发黑, 带血 beside another concept are read only
+    with their subject)."""
+    words: set[str] = set()
+    for r in _rows("symptom_sites.csv"):
+        words |= {_form(w) for w in r["words"].split("|") if w}
+    for r in _rows("symptom_qualities.csv"):
+        words |= {_form(w) for w in r["site_words"].split("|") if w}
+    for r in _rows("symptom_predicates.csv"):
+        words |= {_form(w) for w in r["subject_words"].split("|") if w}
+    words |= set(_DEGREE.split("|")) | set(_AFTER_DE.split("|"))
+    for r in _rows("symptom_intensity.csv"):
+        words |= {_form(w) for w in r["words"].split("|") if w}
+    kinds = ("cue", "filler", "clause_word", "past_cue", "past_start", "past_subject")
+    kinds += ("past_after", "general_after", "now_word")
+    for r in _rows("symptom_negation.csv"):
+        if r["kind"] in kinds and r["text"].strip() and r["text"] != "\\n":
+            words.add(_form(r["text"]))
+    return frozenset(w for w in words if w)

@@ -9,12 +9,11 @@ exactly as before: the engine never silently drops a complaint it has no rule fo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
 from clinical.followup.services.ruledata import DATA_DIR, load
-from clinical.knowledge import conditions, readings, symptoms, syndromes
+from clinical.knowledge import conditions, discourse, readings, symptoms, syndromes, unread
 from clinical.knowledge.discourse import (  # noqa: F401  (the discourse reader, re-exported)
     _LEADING,
     acknowledgement,
@@ -96,22 +95,12 @@ def match(text: str) -> list[Mention]:
     return sorted(found, key=lambda m: m.start)
 
 
-# Clause boundaries: Chinese/ASCII sentence punctuation and whitespace; a dot only when it is not
-# a decimal point (38.5). The enumeration comma 、 is not a boundary (否认胸痛、呼吸困难).
-_CLAUSES = re.compile(r"[，,。;；!！?？\s]+|(?<!\d)\.|\.(?!\d)")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
 def history_mentions(text: str) -> list[tuple[str, str]]:
     """(concept, its clause as the patient wrote it) for each mention the shared lexicon reads
     as past history (去年胸痛过, 以前有过黑便: ``Mention.past``), in text order. Such a mention
     is absent now (it never reaches triage); the clause is quoted for the clinician."""
     text = text or ""
-    bounds = [0]
-    for sep in _CLAUSES.finditer(text):
-        bounds += [sep.start(), sep.end()]
-    bounds.append(len(text))
-    spans = list(zip(bounds[::2], bounds[1::2], strict=True))
+    spans = discourse.clause_spans(text)
     out: list[tuple[str, str]] = []
     for m in symptoms.find_symptoms(text):
         if not m.past:
@@ -128,7 +117,7 @@ def condition_history(text: str) -> list[tuple[str, str]]:
     有糖尿病史, 前年得过心梗), not denied, in text order: context for the clinician, never a
     complaint now (review h5; ConText: Harkema et al. 2009)."""
     text = text or ""
-    spans = _clause_spans(text)
+    spans = discourse.clause_spans(text)
     out: list[tuple[str, str]] = []
     for m in conditions.read_conditions(text):
         if not m.past or m.negated:
@@ -140,106 +129,26 @@ def condition_history(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _clause_spans(text: str) -> list[tuple[int, int]]:
-    bounds = [0]
-    for sep in _CLAUSES.finditer(text):
-        bounds += [sep.start(), sep.end()]
-    bounds.append(len(text))
-    return list(zip(bounds[::2], bounds[1::2], strict=True))
-
-
-def _read_as_denial_or_history(clause: str) -> bool:
-    """Whether ``clause`` names something, of any shared concept or known disease, and every
-    such mention is denied or past (没有出血, 无出血, 以前胃出血过, 以前得过脑梗): a denial is
-    understood and a history is noted for the clinician (``history_mentions``,
-    ``condition_history``); what is stated now, known or not, stays for the other checks."""
-    mentions = symptoms.find_symptoms(clause)
-    diseases = conditions.read_conditions(clause)
-    if not mentions and not diseases:
-        return False
-    if not all(m.negated or m.past for m in [*mentions, *diseases]):
-        return False
-    # Nothing else may stand in the clause but the shared cue, filler, time and body words
-    # (伤口没有出血, 以前得过脑梗): "不出血了但是鼓了个大包" says more than a denial.
-    rest = list(clause)
-    for a, b in [m.span for m in mentions] + [m.span for m in diseases]:
-        rest[a:b] = [" "] * (b - a)
-    left = "".join(rest)
-    for word in _context_words():
-        left = left.replace(word, " ")
-    return len(_CJK.findall(left)) <= 1
-
-
-@cache
-def _context_words() -> tuple[str, ...]:
-    """Words a denial or a history may hold besides what it denies or recalls: the shared
-    negation, filler, history and time cues and the body-site words (symptom_negation.csv,
-    symptom_sites.csv), longest first."""
-    lex = symptoms.lexicon()
-    words = {
-        *lex.cues,
-        *lex.fillers,
-        *lex.past_cues,
-        *lex.past_start,
-        *lex.past_subjects,
-        *lex.past_after,
-        *lex.now_words,
-        *lex.family_before,
-        *lex.site_of,
-        "病史",
-        "患病",
-    }
-    return tuple(sorted((w for w in words if w.strip()), key=len, reverse=True))
-
-
 def denial_or_history(text: str) -> bool:
-    """Whether some clause of ``text`` is only a denial or a history (``_read_as_denial_or_history``)."""
-    return any(
-        _read_as_denial_or_history(c) for c in _CLAUSES.split(normalise(text)) if _CJK.search(c)
-    )
+    """Whether some clause of ``text`` is only a denial or a history (没有出血, 以前得过脑梗:
+    ``clinical.knowledge.unread.denial_or_history``)."""
+    return any(unread.denial_or_history(c) for c in discourse.clauses(text))
 
 
 def unread_clauses(text: str) -> list[str]:
-    """The clauses of a free-text answer in which nothing is understood: no symptom concept of
-    the follow-up rules and no plain yes/no/all-well answer (issue #15: text the engine does not
-    *fully* understand goes to a clinician, also when another clause of it was recognised —
-    "右手突然拿不住筷子，没劲" must not be judged on 没劲 alone)."""
-    out: list[str] = []
-    clauses = [c for c in _CLAUSES.split(normalise(text)) if _CJK.search(c)]
-    about = any(
-        not symptoms.is_context(m.concept) for c in clauses for m in match(c) if not m.negated
-    )
-    for clause in clauses:
-        found = match(clause)
-        if any(not symptoms.is_context(m.concept) for m in found):
-            continue
-        if found and _only_context(clause):
-            continue  # "刚生完孩子", "上周刚做完化疗": a context statement, read in full
-        if _read_as_denial_or_history(clause):
-            continue  # "没有出血", "以前得过脑梗": a denial or a history, understood
-        if answer_polarity(clause) is not None:
-            continue
-        if is_reading(clause):
-            # "体温37.9度", "血糖才二点八", "高压150低压90": a reading. The facts builder reads
-            # it through clinical.knowledge.readings (an exact value is judged by the vital and
-            # glucose rules, an inexact one goes to a clinician); a temperature ≥37.3 is also a
-            # fever statement (match).
-            continue
-        if reassuring(clause) or improving(clause):
-            continue  # "其他还好", "谢谢医生", "比前几天好一些了": nothing to read, nothing hidden
-        if care_question(clause, about=about):
-            continue  # "请问什么时候可以洗澡", "咳嗽，要紧吗": a question (question_clauses)
-        out.append(clause)
-    return out
-
-
-def is_reading(clause: str) -> bool:
-    """Whether ``clause`` holds a labelled reading (exact or not) that the one reader reads, or
-    a number next to a measurement word of a kind it does not read (体重60公斤, 血钾3.1)."""
-    found, unreadable = readings.read_vitals(clause)
-    if found or unreadable:
-        return True
-    return bool(_DIGIT.search(clause)) and any(w in clause for w in _measurement_words())
+    """What of a free-text answer nothing understands, as the patient wrote it: whole clauses,
+    and the residue of a clause read through a concept ("咳嗽带咖啡色的渣子" → 带咖啡色的渣子).
+    The one reader is the knowledge layer's (``clinical.knowledge.unread``, issue #15: text the
+    engine does not *fully* understand goes to a clinician, also when another clause of it was
+    recognised — "右手突然拿不住筷子，没劲" is not judged on 没劲 alone). Follow-up's own knobs:
+    only the concepts its rules name are read (``known_concepts``), and a bare yes/no answer
+    (``answer_polarity``) is read."""
+    return [
+        u.words
+        for u in unread.unread(
+            text, known=known_concepts(), also_read=lambda c: answer_polarity(c) is not None
+        )
+    ]
 
 
 def only_questions(text: str) -> bool:
@@ -251,7 +160,7 @@ def only_questions(text: str) -> bool:
 def question_clauses(text: str) -> list[str]:
     """The clauses of ``text`` that are questions for the care team (``care_question``), for a
     clinician to answer (quoted in a note, not a reason of their own)."""
-    clauses = [c for c in _CLAUSES.split(normalise(text)) if _CJK.search(c)]
+    clauses = discourse.clauses(text)
     about = any(
         not symptoms.is_context(m.concept) for c in clauses for m in match(c) if not m.negated
     )
@@ -262,9 +171,7 @@ def _all_well(text: str) -> bool:
     """Every clause reassurance, courtesy or a normal reading, at least one reassurance or
     normal reading ("谢谢医生，都挺好的", "体温37.2")."""
     kinds: set[str] = set()
-    for clause in _CLAUSES.split(normalise(text)):
-        if not _CJK.search(clause):
-            continue
+    for clause in discourse.clauses(text):
         if normal_reading(clause) or improving(clause):
             kinds.add("reassuring_phrases")
             continue
@@ -273,29 +180,6 @@ def _all_well(text: str) -> bool:
             return False
         kinds |= found
     return "reassuring_phrases" in kinds
-
-
-_DIGIT = re.compile(r"\d")
-# What may stand around a context statement's term: time words, numbers, particles.
-_CONTEXT_FILLER = re.compile(
-    r"[\d一二两三四五六七八九十几半上下这前本刚已经才的了是在后个天周月年多昨今早晚]+"
-)
-
-
-def _only_context(clause: str) -> bool:
-    """A clause whose words are context statements (产后, 化疗后, 卧床) and time words only;
-    a context word never makes other words of its clause read ("突然右边腰上一跳一跳的")."""
-    form, _ = symptoms.matching_form(clause)
-    rest = form
-    for m in symptoms.find_symptoms(clause):
-        rest = rest.replace(m.term, " ", 1)
-    rest = _CONTEXT_FILLER.sub("", rest.replace(" ", ""))
-    return not _CJK.search(rest)
-
-
-@cache
-def _measurement_words() -> tuple[str, ...]:
-    return tuple(normalise(w) for w in load("symptoms").get("measurement_words", []))
 
 
 @cache

@@ -1,0 +1,258 @@
+"""What nothing reads in a patient's words: the one reader of the #15 safety net.
+
+Issue #15: "no symptom text that the system does not FULLY understand may produce routine or
+self-care; it produces at least clinician review within 24 h with the unrecognised words
+quoted". Every engine (follow-up triage, medkb guidance) asks this module which words of an
+answer are not understood; none keeps a copy of its own.
+
+Invariant: every clause of the text is understood or returned, as the patient wrote it.
+
+- Clauses are the one splitter's (``discourse.clause_spans``): sentence punctuation, whitespace,
+  a dot that is no decimal point; 、 keeps a list together and a colon a label with its value.
+- A clause is read when it holds a symptom concept the engine knows (``known``; present or
+  denied), a context statement with only time words around it (刚生完孩子), a reading
+  (``readings.is_measurement``: 体温37.9度, 血糖才二点八, 体重60公斤), discourse
+  (``discourse.is_discourse``: courtesy, reassurance, a qualifier, a question for the care team,
+  an improving course, a normal reading) or what the engine's own ``also_read`` reads (follow-up:
+  a bare yes/no answer). Anything else is unread, the whole clause quoted.
+- Residue (issue #15 gap: "咳嗽带XX" is one clause, and a concept used to make all of it read):
+  in a clause read through a concept, the words that nothing reads are taken apart from what
+  is understood (the concept's words, body sites, degree, intensity and time words, numbers
+  and readings, negation cues and fillers, medicine names, and the discourse vocabulary:
+  subjects, particles, qualifiers, courtesy, questions). Chinese characters left over make the
+  clause partly unread, and the residue (from its first to its last unread character, as
+  written) is quoted like an unread clause. The residue only ever adds words for a clinician;
+  the concept is still read and keeps its own level, so no disposition is lowered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from functools import cache
+
+from clinical.knowledge import conditions, discourse, drugs, readings, symptoms
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Unread:
+    """One clause nothing (or not everything) in was understood: ``clause`` as written;
+    ``words`` what is quoted for a clinician (the whole clause, or for a partly read clause its
+    residue); ``partial`` whether a concept was read in the clause beside the residue."""
+
+    clause: str
+    words: str
+    partial: bool = False
+
+
+def unread(
+    text: str,
+    *,
+    known: Collection[str] | None = None,
+    also_read: Callable[[str], bool] | None = None,
+    residue: bool = True,
+) -> list[Unread]:
+    """The clauses of ``text`` not fully understood, in text order.
+
+    ``known``: the concepts the engine judges (follow-up: those its rules name, #15); a mention
+    of another concept does not read its clause and, beside a known one, is residue. None: every
+    concept of the shared lexicon. ``also_read``: the engine's own reader of a whole clause.
+    ``residue``: whether clauses read through a concept are checked for unread words."""
+    text = text or ""
+    spans = discourse.clause_spans(text)
+    # Each clause is read on its own: a site or a subject of another clause never reads it
+    # ("肚子有点胀，按着右下边就疼": the second clause names no site of its own and stays
+    # unread). A mention the lexicon reads as past history (去年胸痛过) is denied now and reads
+    # its clause like any denied one; the engine quotes it in its history note.
+    found = [
+        [m for m in symptoms.find_symptoms(text[a:b]) if known is None or m.concept in known]
+        for a, b in spans
+    ]
+    about = any(not m.negated and not symptoms.is_context(m.concept) for ms in found for m in ms)
+    out: list[Unread] = []
+    for (start, end), inside in zip(spans, found, strict=True):
+        clause = text[start:end].strip()
+        if any(not symptoms.is_context(m.concept) for m in inside):
+            if residue:
+                words = _residue(text[start:end], inside)
+                if words:
+                    out.append(Unread(clause, words, partial=True))
+            continue
+        if inside and _only_context(clause):
+            continue  # "刚生完孩子", "上周刚做完化疗": a context statement, read in full
+        if denial_or_history(clause):
+            continue  # "没有出血", "以前得过脑梗": a denial or a history, understood
+        if also_read is not None and also_read(clause):
+            continue
+        if readings.is_measurement(clause) or _label_before_number(text, start, end):
+            continue  # read by the one reader of readings (exact, or sent on as unreadable)
+        if discourse.is_discourse(clause, about=about):
+            continue
+        out.append(Unread(clause, clause))
+    return out
+
+
+def denial_or_history(clause: str) -> bool:
+    """Whether ``clause`` names something, of any shared concept or known disease, and every
+    such mention is denied or past (没有出血, 无出血, 以前胃出血过, 以前得过脑梗): a denial is
+    understood, and a history is noted for the clinician by the engine (follow-up's history
+    notes); what is stated now, known or not, stays for the other checks (review h5)."""
+    form = discourse.normalise(clause)
+    mentions = symptoms.find_symptoms(form)
+    diseases = conditions.read_conditions(form)
+    if not mentions and not diseases:
+        return False
+    if not all(m.negated or m.past for m in [*mentions, *diseases]):
+        return False
+    # Nothing else may stand in the clause but the shared cue, filler, time and body words
+    # (伤口没有出血, 以前得过脑梗): "不出血了但是鼓了个大包" says more than a denial.
+    rest = list(form)
+    for a, b in [m.span for m in mentions] + [m.span for m in diseases]:
+        rest[a:b] = [" "] * (b - a)
+    left = "".join(rest)
+    for word in _denial_context_words():
+        left = left.replace(word, " ")
+    return len(_CJK.findall(left)) <= 1
+
+
+@cache
+def _denial_context_words() -> tuple[str, ...]:
+    """Words a denial or a history may hold besides what it denies or recalls: the shared
+    negation, filler, history and time cues and the body-site words (symptom_negation.csv,
+    symptom_sites.csv), longest first."""
+    lex = symptoms.lexicon()
+    words = {
+        *lex.cues,
+        *lex.fillers,
+        *lex.past_cues,
+        *lex.past_start,
+        *lex.past_subjects,
+        *lex.past_after,
+        *lex.now_words,
+        *lex.family_before,
+        *lex.site_of,
+        "病史",
+        "患病",
+    }
+    return tuple(sorted((w for w in words if w.strip()), key=len, reverse=True))
+
+
+def _label_before_number(text: str, start: int, end: int) -> bool:
+    """A measurement label alone with its number in the next clause ("INR 2.5", "体温 38.5"):
+    the reading is the label and the number together."""
+    label = readings.normalise(text[start:end]).strip()
+    rest = readings.normalise(text[end:]).lstrip(" \t:：")
+    return label in readings.MEASUREMENT_WORDS and rest[:1].isdigit()
+
+
+# What may stand around a context statement's term: time words, numbers, particles.
+_CONTEXT_FILLER = re.compile(
+    r"[\d一二两三四五六七八九十几半上下这前本刚已经才的了是在后个天周月年多昨今早晚]+"
+)
+
+
+def _only_context(clause: str) -> bool:
+    """A clause whose words are context statements (产后, 化疗后, 卧床) and time words only;
+    a context word never makes other words of its clause read ("突然右边腰上一跳一跳的")."""
+    rest, _ = symptoms.matching_form(clause)
+    for m in symptoms.find_symptoms(clause):
+        rest = rest.replace(m.term, " ", 1)
+    rest = _CONTEXT_FILLER.sub("", rest.replace(" ", ""))
+    return not _CJK.search(rest)
+
+
+def _residue(text: str, mentions: list[symptoms.Mention]) -> str:
+    """The words of the clause ``text`` that nothing reads, as written (from the first to the
+    last unread Chinese character), or "" when every word is understood."""
+    clause, index = symptoms.matching_form(text)
+    read = [False] * len(clause)
+    for m in mentions:
+        for i, o in enumerate(index):
+            if m.span[0] <= o < m.span[1]:
+                read[i] = True
+    # The concept's other words over its mention ("有点咳" read, 咳嗽 written: 嗽 is its word).
+    for m in mentions:
+        at = [i for i, o in enumerate(index) if m.span[0] <= o < m.span[1]]
+        if not at:
+            continue
+        for term in _terms_of().get(m.concept, ()):
+            for hit in re.finditer(re.escape(term), clause):
+                if hit.start() <= at[-1] and at[0] < hit.end():
+                    read[hit.start() : hit.end()] = [True] * len(term)
+    read_by_concept = list(read)
+    for pattern in (_NUMBER, _COUNT, _CONTEXT_FILLER):
+        for hit in pattern.finditer(clause):
+            read[hit.start() : hit.end()] = [True] * (hit.end() - hit.start())
+    for words in (
+        [r.text for r in readings.read_vitals(clause)[0]],
+        [r.text for r in readings.read_vitals(clause)[1]],
+        drugs.names_in(clause),
+    ):
+        for w in words:
+            _mark(clause, symptoms.matching_form(w)[0] if w else "", read)
+    # Every word of the understood vocabulary, wherever it stands (also across a character
+    # already read: 上下楼 after 上 and 下 were read as time words).
+    vocabulary = _vocabulary()
+    for i, ch in enumerate(clause):
+        hit = next((w for w in vocabulary.get(ch, ()) if clause.startswith(w, i)), None)
+        if hit is not None:
+            read[i : i + len(hit)] = [True] * len(hit)
+    for i in range(1, len(clause)):  # a reduplicated character (木木的, 痒痒的)
+        if not read[i] and read[i - 1] and clause[i] == clause[i - 1]:
+            read[i] = True
+    left = [i for i, ch in enumerate(clause) if not read[i] and _CJK.match(ch)]
+    first = min((i for i, r in enumerate(read_by_concept) if r), default=0)
+    if left and left[0] < first and _circumstance(clause[:first]):
+        left = [i for i in left if i >= first]
+    if not left:
+        return ""
+    return text[index[left[0]] : index[left[-1]] + 1].strip()
+
+
+def _circumstance(lead: str) -> bool:
+    """Whether ``lead`` (the words before the first complaint of a clause) says what the
+    patient was doing: a circumstance marker in it and no injury word (discourse.yaml)."""
+    markers, injuries = discourse.circumstance_words()
+    return any(m in lead for m in markers) and not any(w in lead for w in injuries)
+
+
+def _mark(clause: str, word: str, read: list[bool]) -> None:
+    at = clause.find(word) if word else -1
+    while at >= 0:
+        read[at : at + len(word)] = [True] * len(word)
+        at = clause.find(word, at + len(word))
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:-\d+)?")
+# How often or how long: 3天, 两三次, 好几回, 一阵, 半天, 一会儿 (numbers are digits already).
+_COUNT = re.compile(
+    r"(?:好|这|那|前|最近|头)?(?:\d+|[一二两三四五六七八九十几半]+)(?:个)?"
+    r"(?:天|次|周|个月|月|回|遍|顿|日|年|小时|分钟|下|声|阵|会儿|会|块|坨|片|点|些|滴|口)"
+)
+
+
+@cache
+def _terms_of() -> dict[str, tuple[str, ...]]:
+    """Each concept's terms (matching form), from the shared lexicon."""
+    out: dict[str, list[str]] = {}
+    for form, concept, _site in symptoms.lexicon().terms:
+        out.setdefault(concept, []).append(form)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def _vocabulary() -> dict[str, tuple[str, ...]]:
+    """Every word the knowledge layer understands around a complaint, by first character,
+    longest first: the shared lexicon's body sites, degree, intensity and negation words and
+    the discourse vocabulary (``data/discourse.yaml``)."""
+    words: set[str] = set()
+    words |= symptoms.understood_words()
+    words |= discourse.understood_words()
+    by_first: dict[str, list[str]] = {}
+    for w in words:
+        if w:
+            by_first.setdefault(w[0], []).append(w)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by_first.items()}
