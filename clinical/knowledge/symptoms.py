@@ -634,15 +634,22 @@ _INNER = re.compile(
     rf"(?<=[\u4e00-\u9fff])(?:(?:{_QUANTITY}|{_INSERT_WORDS})+(?=[\u4e00-\u9fff])"
     rf"|(?<=([\u4e00-\u9fff]))\1)"
 )
+# The same without quantities: a duration is part of some terms (1天没尿, 半天没尿), so "他1天都没
+# 尿" is matched with only 都 taken out as well as with 1天都 taken out (#15 merge review).
+_QUANTITY_INSIDE = re.compile(rf"(?<=[\u4e00-\u9fff]){_QUANTITY}")
+_INNER_NO_QUANTITY = re.compile(
+    rf"(?<=[\u4e00-\u9fff])(?:(?:{_INSERT_WORDS})+(?=[\u4e00-\u9fff])"
+    rf"|(?<=([\u4e00-\u9fff]))\1)"
+)
 
 
-def _without_degree(form: str) -> tuple[str, list[int]]:
+def _without_degree(form: str, inner: re.Pattern[str] = _INNER) -> tuple[str, list[int]]:
     """``form`` without what may stand inside a term (``_INSERTS``, and the second character
     of a reduplication: 痛痛的, 晕晕乎乎), and per character its index in ``form``."""
     chars: list[str] = []
     where: list[int] = []
     last = 0
-    for m in _INNER.finditer(form):
+    for m in inner.finditer(form):
         chars.extend(form[last : m.start()])
         where.extend(range(last, m.start()))
         last = m.end()
@@ -749,8 +756,12 @@ def _find(text: str) -> tuple[Mention, ...]:
     # A degree word inside a term ("手有点抖", "头很昏", "腰有点酸" for 手抖, 头昏, 腰酸): the
     # terms are matched again on the text without degree words, each span mapped back; at equal
     # length an exact term or a site pattern wins (伤口有点疼 stays mild_wound_pain).
-    bare, where = _without_degree(form)
-    if len(bare) < len(form):
+    bares = [_without_degree(form)]
+    if _QUANTITY_INSIDE.search(form):
+        bares.append(_without_degree(form, _INNER_NO_QUANTITY))
+    for bare, where in bares:
+        if len(bare) == len(form):
+            continue
         for term, key, site in lex.terms:
             pos = bare.find(term)
             while pos != -1:

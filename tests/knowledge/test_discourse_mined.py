@@ -15,9 +15,8 @@ from __future__ import annotations
 import pytest
 
 from clinical.followup.services import lexicon as followup
-from clinical.knowledge import discourse, symptoms
+from clinical.knowledge import discourse, symptoms, unread
 from clinical.knowledge.text import normalize
-from clinical.medkb.services.symptoms import unrecognised_clauses
 
 ZW = "\u200b"
 
@@ -27,7 +26,7 @@ def _followup_unread(text: str) -> list[str]:
 
 
 def _guidance_unread(text: str) -> list[str]:
-    return unrecognised_clauses(text, symptoms.find_symptoms(text))
+    return [u.words for u in unread.unread(text)]
 
 
 def _read_by_both(text: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from clinical.followup.services import lexicon as followup
-from clinical.knowledge import unread
+from clinical.knowledge import symptoms, unread
 from clinical.medkb.services import symptoms as guidance
 
 # The words beside a recognised complaint carry the danger: quoted, never read as ordinary.
@@ -115,3 +115,13 @@ def test_follow_up_reads_only_the_concepts_its_rules_name() -> None:
     term = next(t for t, c in unread.symptoms.concept_terms() if c == unknown)
     assert followup.unread_clauses(term), term
     assert unread.unread(term, known=None) == [] or unread.unread(term)[0].partial
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["他1天都没尿", "我一天都没尿", "拉肚子拉得一天都没尿", "他兩天都沒尿", "我\u200b一天都没尿"],
+)
+def test_a_duration_inside_a_retention_term_is_kept(text: str) -> None:
+    # merge review: the quantity insert (1天) was taken out before 都 when a character stood
+    # before it, so "他1天都没尿" read as nothing; durations are part of these terms.
+    assert "urinary_retention" in symptoms.present(text)
