@@ -199,15 +199,24 @@ def _mentions_in(kb_: KnowledgeBase, text: str) -> list[Mention]:
 
 def find_mentions(text: str) -> list[Mention]:
     """Every drug name in ``text``, leftmost-longest and non-overlapping (Aho–Corasick over
-    product, generic and ingredient names). Offsets index the original ``text``."""
+    product, generic and ingredient names). Offsets index the original ``text``. Latin names
+    (MTX, SMZ-TMP, warfarin) are found by the shared vocabulary's finder, which reads them
+    only as whole tokens (``clinical.knowledge.drugs.find_names``: colors holds no ORS)."""
     if not text:
         return []
     kb_ = get_kb()
     normed = fold(text)
-    return [
+    found = [
         Mention(m.start, m.end, text[m.start : m.end], m.kind, m.key)
         for m in _mentions_in(kb_, normed)
     ]
+    for m in drugs.find_names(text):
+        hit = kb_.names.get(name_key(m.name)) if m.name.isascii() else None
+        if hit is None or any(f.start < m.end and m.start < f.end for f in found):
+            continue
+        _tier, kind, target = hit
+        found.append(Mention(m.start, m.end, text[m.start : m.end], kind, target))
+    return sorted(found, key=lambda m: m.start)
 
 
 def strengths_in(text: str) -> list[float]:
