@@ -86,10 +86,14 @@ def test_the_agent_keeps_tainuo_the_cold_remedy_not_paracetamol():
     }
     assert understand("泰诺林能吃吗").medicines == ["泰诺林"]
     assert understand("扑热息痛和华法令能一起吃吗").medicines == ["对乙酰氨基酚", "华法林"]
-    # no drug row of its own: every drug name is the shared knowledge's
-    drug_rows = {t.term for t in lexicon.terms() if t.kind == "medicine"}
-    assert {t.term for t in lexicon.drug_terms()} <= drug_rows
-    assert all(t.canonical != "对乙酰氨基酚" for t in lexicon.terms() if t.term == "泰诺")
+    # no drug dictionary of its own: its rows name no drug of the shared vocabulary, and the
+    # drug names it reports are the shared finder's (drugs.find_names), Latin ones included
+    assert [t.term for t in lexicon.terms() if t.kind == "medicine" and kd.resolve(t.term)] == []
+    text = "泰诺和warfarin、MTX能一起吃吗"
+    assert [(s, e) for s, e, t in lexicon.hits(text) if t.kind == "medicine"] == [
+        (m.start, m.end) for m in kd.find_names(text)
+    ]
+    assert understand(text).medicines == ["泰诺", "华法林", "甲氨蝶呤"]
     from clinical.agent.routes.medication import CLASS_NAMES
 
     with lexicon.DATA.open(encoding="utf-8") as fh:
