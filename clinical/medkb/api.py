@@ -250,8 +250,11 @@ class PatientContext:
     # operations within the surgery window: (days ago, wording, SNOMED CT codes); the shared
     # syndrome rules that name an operation (thyroid, abdominal, delivery…) read them
     surgeries: tuple[tuple[float, str, tuple[str, ...]], ...] = ()
-    # current vital signs (``clinical.knowledge.patient.VITALS`` keys → value)
+    # current vital signs given inline (``clinical.knowledge.patient.VITALS`` keys → value)
     vitals: dict[str, float] = field(default_factory=dict)
+    # the stored record's current vital signs: (VITALS key, value, Observation reference);
+    # the guidance rules read them as inline vitals, and an inline reading of a kind wins
+    recorded_vitals: tuple[tuple[str, float, str], ...] = ()
     condition_keys: frozenset[str] = frozenset()
     # counted although their verification status is unconfirmed/provisional/differential:
     # honoured like confirmed ones, and named wherever they decide an answer
@@ -297,6 +300,7 @@ class PatientContext:
                 (_days_since(ctx, s.day), s.text, tuple(s.codes)) for s in ctx.surgeries
             ),
             vitals=dict(ctx.vitals),
+            recorded_vitals=tuple((v.key, v.value, v.ref) for v in ctx.recorded_vitals),
             condition_keys=ctx.condition_keys,
             unconfirmed_allergies=[a.search_text for a in ctx.allergies if a.unconfirmed],
             unconfirmed_conditions={c.search_text: c.keys for c in ctx.conditions if c.unconfirmed},
