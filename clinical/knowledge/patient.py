@@ -28,9 +28,9 @@ Clinical invariants:
 - unknown is ``None``, never "no": ``pregnant``/``breastfeeding`` are ``None`` when nothing in
   the record says either way;
 - a stored vital sign (temperature, BP, heart rate, respiratory rate, SpO2, glucose) describes
-  the patient now when taken within ``CURRENT_VITALS_HOURS`` (the inline schema's "current":
-  measured now or within the last 24 hours): the latest of each kind and any taken within an
-  hour before it (``recorded_vitals``; a rule judges the group on its most concerning value),
+  the patient now when taken within its kind's ``current_hours`` (``data/observations.yaml``,
+  the one currency window follow-up judges with: 72 h): the latest of each kind and any taken
+  within an hour before it (``recorded_vitals``; a rule judges the group on its most concerning value),
   read with the one observations table (``data/observations.yaml``: LOINC codes, panels, exact
   unit conversions); an unknown unit or an implausible value is left out with a note.
 """
@@ -87,10 +87,6 @@ VITALS: dict[str, tuple[str, str, str, float, float]] = {
     key: (kind, loinc, kobs.spec(kind)["unit"], *kobs.spec(kind)["plausible"])
     for key, (kind, loinc) in _VITAL_KINDS.items()
 }
-# How old a stored vital sign may be and still be a current one: the inline schema's definition
-# of current vitals ("measured now or within the last 24 hours", ``serializers.VitalsSerializer``;
-# AM-Med product rule), so a stored reading reaches guidance exactly as an inline one would.
-CURRENT_VITALS_HOURS = 24
 # observations.yaml kind → VITALS key (a fasting glucose is a glucose, as in follow-up)
 _KIND_KEYS: dict[str, str] = {kind: key for key, (kind, _loinc) in _VITAL_KINDS.items()} | {
     "glucose_fasting": "glucose_mmol_l"
@@ -233,7 +229,7 @@ class PatientContext:
     surgeries: tuple[Surgery, ...] = ()  # within SURGERY_WINDOW_DAYS, oldest first
     # current vital signs given inline (``VITALS`` keys → value in its unit)
     vitals: tuple[tuple[str, float], ...] = ()
-    # a stored record's current vital signs (``CURRENT_VITALS_HOURS``): per key the latest and
+    # a stored record's current vital signs (each kind's ``current_hours``): per key the latest and
     # any taken within an hour before it, oldest first; inline ``vitals`` win over them
     recorded_vitals: tuple[Vital, ...] = ()
     today: dt.date | None = None  # the patient's local date the context was built for
@@ -626,11 +622,11 @@ def recorded_vitals(
     observations: Iterable[dict[str, Any]], now: dt.datetime
 ) -> tuple[tuple[Vital, ...], list[str]]:
     """The current vital signs of a record at ``now`` and notes on what was left out: per
-    ``VITALS`` key the latest reading within ``CURRENT_VITALS_HOURS`` and any taken within
+    ``VITALS`` key the latest reading within its kind's ``current_hours`` (the observations
+    table's currency window, the one follow-up judges with) and any taken within
     ``observations.GROUP_WINDOW`` before it. Values are converted to the key's unit by the
     observations table (°F → °C, mg/dL → mmol/L, kPa → mmHg); an unknown unit or an
     implausible value is left out with a note, never guessed."""
-    window = dt.timedelta(hours=CURRENT_VITALS_HOURS)
     found: dict[str, list[Vital]] = {}
     notes: list[str] = []
     for obs in observations:
@@ -641,7 +637,7 @@ def recorded_vitals(
             or _when((obs.get("effectivePeriod") or {}).get("start"))
             or _when(obs.get("issued"))
         )
-        if at is None or at > now + dt.timedelta(minutes=10) or now - at > window:
+        if at is None or at > now + dt.timedelta(minutes=10):
             continue
         parts = [(obs.get("code"), obs.get("valueQuantity"))] + [
             (c.get("code"), c.get("valueQuantity"))
@@ -662,6 +658,8 @@ def recorded_vitals(
                 continue
             if not kobs.plausible(kind, canonical):
                 notes.append(f"{label}数值{value:g}{unit}超出生理可能范围，未使用（{_ref(obs)}）")
+                continue
+            if now - at > dt.timedelta(hours=kobs.spec(kind)["current_hours"]):
                 continue
             key = _KIND_KEYS[kind]
             found.setdefault(key, []).append(Vital(key, canonical, at, _ref(obs)))

@@ -2,8 +2,8 @@
 
 ``POST /api/v1/guidance/medication`` with a ``patient_id`` builds the one PatientContext from the
 record; its current vital-sign Observations (temperature, BP — alone or as a panel — heart rate,
-respiratory rate, SpO2, glucose; the latest of each kind within 24 hours, the inline schema's
-"current") reach the shared syndrome and red-flag rules. A reading older than that, in a unit
+respiratory rate, SpO2, glucose; the latest of each kind within its currency window, the
+observations table's ``current_hours`` that follow-up judges with: 72 h) reach the shared syndrome and red-flag rules. A reading older than that, in a unit
 the observations table cannot convert, or implausible, does not; an inline reading of a kind
 (``temperature_c``) wins over the record's. Records are written through ``POST /fhir``.
 """
@@ -159,12 +159,12 @@ def test_a_stored_heart_rate_after_a_colectomy_reaches_the_sepsis_rule(doctor):
     assert {i["verdict"] for i in out["items"]} == {"avoid"}
 
 
-def test_a_stored_heart_rate_older_than_a_day_is_not_current(doctor):
+def test_a_stored_heart_rate_older_than_its_currency_window_is_not_current(doctor):
     _push(
         doctor,
         _patient("vit-colon", "male", "1959-03-01"),
         _procedure("vit-colon", *COLON),
-        _vital("vit-colon", "vit-colon-hr", "8867-4", 118, "/min", 30),
+        _vital("vit-colon", "vit-colon-hr", "8867-4", 118, "/min", 73),
     )
     assert "syndrome-postop-abdominal-sepsis" not in _codes(_ask(doctor, "vit-colon", ["肚子痛"]))
 
