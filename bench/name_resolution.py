@@ -7,6 +7,10 @@ traditional-character names; the expected active ingredients were written by han
 derived from the KB). A case is correct when ``api.resolve(name)`` returns a product whose
 curated ingredient set equals the expected set exactly (an empty expected set means a
 herbal product with no curated active, which must still resolve to a product).
+
+Latin names and abbreviations (SMZ-TMP, MTX, 5-FU; #23 task h6) are also looked for in a
+sentence (``请按时吃{name}，每次1片``) through ``api.find_mentions``, the finder orders, the agent
+and the monitor read text with: the second line counts those found with the expected set.
 """
 
 from __future__ import annotations
@@ -50,6 +54,23 @@ def evaluate() -> tuple[int, int, list[str]]:
     return correct, len(cases), failures
 
 
+def evaluate_in_text() -> tuple[int, int, list[str]]:
+    """(found, total, failure lines) for the Latin names of the cases, inside a sentence."""
+    from clinical.medkb import api
+
+    found = 0
+    failures: list[str] = []
+    cases = [(n, e) for n, e in load_cases() if n.isascii() and e]
+    for name, expected in cases:
+        sentence = f"请按时吃{name}，每次1片"
+        keys = {k for m in api.find_mentions(sentence) for k in api.ingredients_of(m.surface)}
+        if keys == expected:
+            found += 1
+        else:
+            failures.append(f"in text {name}: expected {sorted(expected)} got {sorted(keys)}")
+    return found, len(cases), failures
+
+
 def main() -> None:
     import django
 
@@ -61,6 +82,9 @@ def main() -> None:
     correct, total, failures = evaluate()
     ms = (time.perf_counter() - t0) * 1000
     print(f"name resolution: {correct}/{total} = {correct / total:.1%} ({ms / total:.3f} ms/name)")
+    in_text, latin, text_failures = evaluate_in_text()
+    print(f"Latin names in a sentence: {in_text}/{latin} = {in_text / latin:.1%}")
+    failures += text_failures
     if "-v" in sys.argv or failures:
         for line in failures:
             print("  MISS", line)

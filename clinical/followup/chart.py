@@ -7,7 +7,8 @@ from html import escape
 
 from ammed_fhir.store import PatientRecord
 from clinical.followup.services.facts import build_facts
-from clinical.followup.services.ruledata import load, rules
+from clinical.followup.services.ruledata import rules
+from clinical.knowledge import observations
 
 CHART_KINDS = ("sbp", "dbp", "glucose", "spo2", "temp", "hr", "weight", "inr", "potassium")
 COLOURS = {"emergency": "#c0392b", "urgent": "#e67e22", "routine": "#2980b9"}
@@ -33,7 +34,7 @@ def svg_for(record: PatientRecord, now: datetime, days: int = 30) -> str:
     facts = build_facts(record, now)
     start = now - timedelta(days=days)
     panels = []
-    labels = load("observations")["kinds"]
+    labels = observations.table()["kinds"]
     for kind in CHART_KINDS:
         pts = [r for r in facts.readings.get(kind, []) if r.at >= start]
         if not pts:

@@ -335,15 +335,14 @@ class _FirstCharIndex:
 
     def spans(self, text: str) -> list[tuple[int, str]]:
         """(start, name) of every name in ``text``, overlapping ones included. A Latin name
-        stands only between non-Latin letters (吃warfarin is warfarin, warfarinum is not)."""
+        is a whole token: it stands only between non-Latin letters (吃warfarin is warfarin,
+        warfarinum is not; MTX10mg is MTX, colors holds no ORS) and not in a file name or path
+        (/tmp/a, report.tmp, tmp.txt, tmp_1 name no trimethoprim)."""
         out = []
         for i, ch in enumerate(text):
             for n in self.by_char.get(ch, ()):
                 if text.startswith(n, i):
-                    if n.isascii() and (
-                        (i > 0 and _latin(text[i - 1]))
-                        or (i + len(n) < len(text) and _latin(text[i + len(n)]))
-                    ):
+                    if n.isascii() and not _whole_token(text, i, i + len(n)):
                         continue
                     out.append((i, n))
         return out
@@ -354,6 +353,24 @@ class _FirstCharIndex:
 
 def _latin(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
+
+
+_PATH_SEPARATORS = "/\\"
+
+
+def _whole_token(text: str, start: int, end: int) -> bool:
+    """Whether the Latin name ``text[start:end]`` is a token of its own: no Latin letter or
+    ``_`` touches it, and it is no segment of a path (``/tmp/``), no file extension
+    (``report.tmp``) and no file name before one (``tmp.txt``)."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if _latin(before) or _latin(after) or "_" in (before, after):
+        return False
+    if before and after and before in _PATH_SEPARATORS and after in _PATH_SEPARATORS:
+        return False
+    if before == "." and start > 1 and _latin(text[start - 2]):
+        return False
+    return not (after == "." and end + 1 < len(text) and _latin(text[end + 1]))
 
 
 @lru_cache(maxsize=1)

@@ -26,7 +26,13 @@ Clinical invariants:
   the UTC date; completed years plus the fraction of the current year (a 6-month-old is 0.5;
   ``int(age)`` is the age in completed years);
 - unknown is ``None``, never "no": ``pregnant``/``breastfeeding`` are ``None`` when nothing in
-  the record says either way.
+  the record says either way;
+- a stored vital sign (temperature, BP, heart rate, respiratory rate, SpO2, glucose) describes
+  the patient now when taken within its kind's ``current_hours`` (``data/observations.yaml``,
+  the one currency window follow-up judges with: 72 h): the latest of each kind and any taken
+  within an hour before it (``recorded_vitals``; a rule judges the group on its most concerning value),
+  read with the one observations table (``data/observations.yaml``: LOINC codes, panels, exact
+  unit conversions); an unknown unit or an implausible value is left out with a note.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from clinical.knowledge import conditions as kc
 from clinical.knowledge import drugs as kd
+from clinical.knowledge import observations as kobs
 from clinical.knowledge import syndromes as ks
 
 SNOMED = kc.SNOMED
@@ -62,18 +69,27 @@ PREGNANCY_STATUS_LOINC = "82810-3"  # answers LA15173-0 pregnant, LA26683-5 not 
 PREGNANT_ANSWERS = {"LA15173-0": True, "LA26683-5": False}
 SURGERY_WINDOW_DAYS = 90
 
-# Current vital signs an inline patient may carry (``patient.vitals``): key → (the shared
-# syndrome table's vital kind, LOINC of the FHIR vital-signs profile, unit, plausible range).
-# The ranges are follow-up's plausibility bounds (clinical/followup/data/observations.yaml):
-# outside them a value is an entry error, answered 400, never judged.
+# Current vital signs (inline ``patient.vitals``, or a stored record's): key → (the reading kind
+# of ``data/observations.yaml``, which is also the shared syndrome table's vital kind; LOINC of
+# the FHIR vital-signs profile). Unit and plausible range are the observations table's (outside
+# the range a value is an entry error, answered 400 inline, never judged).
+_VITAL_KINDS: dict[str, tuple[str, str]] = {
+    "bp_systolic": ("sbp", "8480-6"),
+    "bp_diastolic": ("dbp", "8462-4"),
+    "heart_rate": ("hr", "8867-4"),
+    "temperature_c": ("temp", "8310-5"),
+    "spo2": ("spo2", "59408-5"),
+    "resp_rate": ("rr", "9279-1"),
+    "glucose_mmol_l": ("glucose", "15074-8"),
+}
+# key → (kind, LOINC, canonical unit, plausible low, plausible high)
 VITALS: dict[str, tuple[str, str, str, float, float]] = {
-    "bp_systolic": ("sbp", "8480-6", "mm[Hg]", 50, 300),
-    "bp_diastolic": ("dbp", "8462-4", "mm[Hg]", 20, 200),
-    "heart_rate": ("hr", "8867-4", "/min", 20, 250),
-    "temperature_c": ("temp", "8310-5", "Cel", 30, 45),
-    "spo2": ("spo2", "59408-5", "%", 50, 100),
-    "resp_rate": ("rr", "9279-1", "/min", 4, 70),
-    "glucose_mmol_l": ("glucose", "15074-8", "mmol/L", 0.5, 60),
+    key: (kind, loinc, kobs.spec(kind)["unit"], *kobs.spec(kind)["plausible"])
+    for key, (kind, loinc) in _VITAL_KINDS.items()
+}
+# observations.yaml kind → VITALS key (a fasting glucose is a glucose, as in follow-up)
+_KIND_KEYS: dict[str, str] = {kind: key for key, (kind, _loinc) in _VITAL_KINDS.items()} | {
+    "glucose_fasting": "glucose_mmol_l"
 }
 
 
@@ -172,6 +188,16 @@ class Surgery(NamedTuple):
 
 
 @dataclass(frozen=True)
+class Vital:
+    """A stored vital sign that describes the patient now: ``VITALS`` key, value in its unit."""
+
+    key: str
+    value: float
+    at: dt.datetime
+    ref: str = ""
+
+
+@dataclass(frozen=True)
 class Lab:
     """The latest result of one LOINC code."""
 
@@ -201,9 +227,11 @@ class PatientContext:
     labs: tuple[Lab, ...] = ()
     recent_surgery_days: float | None = None
     surgeries: tuple[Surgery, ...] = ()  # within SURGERY_WINDOW_DAYS, oldest first
-    # current vital signs (``VITALS`` keys → value in its unit); inline requests only: a
-    # stored record's vitals are follow-up's to judge (they need their time and currency)
+    # current vital signs given inline (``VITALS`` keys → value in its unit)
     vitals: tuple[tuple[str, float], ...] = ()
+    # a stored record's current vital signs (each kind's ``current_hours``): per key the latest and
+    # any taken within an hour before it, oldest first; inline ``vitals`` win over them
+    recorded_vitals: tuple[Vital, ...] = ()
     today: dt.date | None = None  # the patient's local date the context was built for
     notes: tuple[str, ...] = ()  # what was left out and why (unit unknown …)
 
@@ -566,10 +594,83 @@ def lab_loincs() -> frozenset[str]:
     return frozenset(lc.loinc for lc in kc.lab_conditions()) | frozenset(INR_LOINC)
 
 
+def vital_loincs() -> frozenset[str]:
+    """LOINC codes of the vital signs a context reads, and the panels that carry them."""
+    table = kobs.table()
+    codes = {code for code, kind in table["loinc"].items() if kind in _KIND_KEYS}
+    return frozenset(codes | set(table["panels"]))
+
+
 def wanted_observation_codes() -> list[str]:
-    """``system|code`` of every Observation a context reads (weight, labs, pregnancy)."""
-    codes = {*WEIGHT_LOINC, *lab_loincs(), *GESTATIONAL_AGE_LOINC, PREGNANCY_STATUS_LOINC}
+    """``system|code`` of every Observation a context reads (weight, labs, pregnancy, vital
+    signs)."""
+    codes = {
+        *WEIGHT_LOINC,
+        *lab_loincs(),
+        *GESTATIONAL_AGE_LOINC,
+        PREGNANCY_STATUS_LOINC,
+        *vital_loincs(),
+    }
     return sorted(f"{LOINC}|{c}" for c in codes)
+
+
+# Observations that are no measurement of the patient now (follow-up skips the same statuses)
+_NOT_A_READING = BAD_OBSERVATION | {"preliminary"}
+
+
+def recorded_vitals(
+    observations: Iterable[dict[str, Any]], now: dt.datetime
+) -> tuple[tuple[Vital, ...], list[str]]:
+    """The current vital signs of a record at ``now`` and notes on what was left out: per
+    ``VITALS`` key the latest reading within its kind's ``current_hours`` (the observations
+    table's currency window, the one follow-up judges with) and any taken within
+    ``observations.GROUP_WINDOW`` before it. Values are converted to the key's unit by the
+    observations table (°F → °C, mg/dL → mmol/L, kPa → mmHg); an unknown unit or an
+    implausible value is left out with a note, never guessed."""
+    found: dict[str, list[Vital]] = {}
+    notes: list[str] = []
+    for obs in observations:
+        if obs.get("status") in _NOT_A_READING:
+            continue
+        at = (
+            _when(obs.get("effectiveDateTime"))
+            or _when((obs.get("effectivePeriod") or {}).get("start"))
+            or _when(obs.get("issued"))
+        )
+        if at is None or at > now + dt.timedelta(minutes=10):
+            continue
+        parts = [(obs.get("code"), obs.get("valueQuantity"))] + [
+            (c.get("code"), c.get("valueQuantity"))
+            for c in obs.get("component") or []
+            if isinstance(c, dict)
+        ]
+        for concept, qty in parts:
+            kinds = [kobs.kind_of(c) for s, c in _pairs(concept) if s == LOINC]
+            kind = next((k for k in kinds if k in _KIND_KEYS), None)
+            value = (qty or {}).get("value") if isinstance(qty, dict) else None
+            if kind is None or isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            unit = str(qty.get("code") or qty.get("unit") or "")
+            label = kobs.spec(kind)["label"]
+            canonical = kobs.to_canonical(kind, float(value), unit)
+            if canonical is None:
+                notes.append(f"{label}单位“{unit or '未注明'}”无法安全换算，未使用（{_ref(obs)}）")
+                continue
+            if not kobs.plausible(kind, canonical):
+                notes.append(f"{label}数值{value:g}{unit}超出生理可能范围，未使用（{_ref(obs)}）")
+                continue
+            if now - at > dt.timedelta(hours=kobs.spec(kind)["current_hours"]):
+                continue
+            key = _KIND_KEYS[kind]
+            found.setdefault(key, []).append(Vital(key, canonical, at, _ref(obs)))
+    out: list[Vital] = []
+    for key in VITALS:
+        rows = found.get(key)
+        if rows:
+            latest = max(r.at for r in rows)
+            group = [r for r in rows if latest - r.at <= kobs.GROUP_WINDOW]
+            out += sorted(group, key=lambda r: (r.at, r.ref))
+    return tuple(out), notes
 
 
 def _taking(orders: Iterable[Order], cls: str) -> bool:
@@ -718,6 +819,14 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
         surgeries.append(Surgery(day, _concept_text(proc.get("code")), _ref(proc), codes))
     surgery_days = min(((today - s.day).days for s in surgeries), default=None)
 
+    from django.utils import timezone
+
+    instant = now or timezone.now()
+    if timezone.is_naive(instant):
+        instant = timezone.make_aware(instant)
+    vitals, vital_notes = recorded_vitals(record.observations, instant)
+    notes += vital_notes
+
     keys = {k for c in conditions for k in c.keys}
     pregnant = True if "pregnancy" in keys or weeks is not None else pregnant_obs
     breastfeeding = True if "breastfeeding" in keys else None
@@ -738,6 +847,7 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
         labs=tuple(sorted(latest.values(), key=lambda x: x.loinc)),
         recent_surgery_days=float(surgery_days) if surgery_days is not None else None,
         surgeries=tuple(sorted(surgeries)),
+        recorded_vitals=vitals,
         today=today,
         notes=tuple(notes),
     )
@@ -746,7 +856,8 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
 def context_records(patient_ids: Iterable[str]) -> dict[str, Any]:
     """The records a context needs, for several patients in one query: the Patient, its
     Conditions, MedicationRequests, AllergyIntolerances and Procedures, and only the
-    Observations a context reads (weight, the labs of ``lab_conditions.csv``, INR, pregnancy;
+    Observations a context reads (weight, the labs of ``lab_conditions.csv``, INR, pregnancy,
+    vital signs;
     on PostgreSQL selected by the indexed ``codes`` column), never the whole history."""
     from ammed_fhir import store
 
@@ -861,6 +972,7 @@ __all__ = [
     "PatientContext",
     "Surgery",
     "VITALS",
+    "Vital",
     "age_years",
     "build",
     "context_records",

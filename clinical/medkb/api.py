@@ -199,15 +199,24 @@ def _mentions_in(kb_: KnowledgeBase, text: str) -> list[Mention]:
 
 def find_mentions(text: str) -> list[Mention]:
     """Every drug name in ``text``, leftmost-longest and non-overlapping (Aho–Corasick over
-    product, generic and ingredient names). Offsets index the original ``text``."""
+    product, generic and ingredient names). Offsets index the original ``text``. Latin names
+    (MTX, SMZ-TMP, warfarin) are found by the shared vocabulary's finder, which reads them
+    only as whole tokens (``clinical.knowledge.drugs.find_names``: colors holds no ORS)."""
     if not text:
         return []
     kb_ = get_kb()
     normed = fold(text)
-    return [
+    found = [
         Mention(m.start, m.end, text[m.start : m.end], m.kind, m.key)
         for m in _mentions_in(kb_, normed)
     ]
+    for m in drugs.find_names(text):
+        hit = kb_.names.get(name_key(m.name)) if m.name.isascii() else None
+        if hit is None or any(f.start < m.end and m.start < f.end for f in found):
+            continue
+        _tier, kind, target = hit
+        found.append(Mention(m.start, m.end, text[m.start : m.end], kind, target))
+    return sorted(found, key=lambda m: m.start)
 
 
 def strengths_in(text: str) -> list[float]:
@@ -241,8 +250,11 @@ class PatientContext:
     # operations within the surgery window: (days ago, wording, SNOMED CT codes); the shared
     # syndrome rules that name an operation (thyroid, abdominal, delivery…) read them
     surgeries: tuple[tuple[float, str, tuple[str, ...]], ...] = ()
-    # current vital signs (``clinical.knowledge.patient.VITALS`` keys → value)
+    # current vital signs given inline (``clinical.knowledge.patient.VITALS`` keys → value)
     vitals: dict[str, float] = field(default_factory=dict)
+    # the stored record's current vital signs: (VITALS key, value, Observation reference);
+    # the guidance rules read them as inline vitals, and an inline reading of a kind wins
+    recorded_vitals: tuple[tuple[str, float, str], ...] = ()
     condition_keys: frozenset[str] = frozenset()
     # counted although their verification status is unconfirmed/provisional/differential:
     # honoured like confirmed ones, and named wherever they decide an answer
@@ -288,6 +300,7 @@ class PatientContext:
                 (_days_since(ctx, s.day), s.text, tuple(s.codes)) for s in ctx.surgeries
             ),
             vitals=dict(ctx.vitals),
+            recorded_vitals=tuple((v.key, v.value, v.ref) for v in ctx.recorded_vitals),
             condition_keys=ctx.condition_keys,
             unconfirmed_allergies=[a.search_text for a in ctx.allergies if a.unconfirmed],
             unconfirmed_conditions={c.search_text: c.keys for c in ctx.conditions if c.unconfirmed},

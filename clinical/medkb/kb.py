@@ -54,7 +54,7 @@ SHARED = {
     "allergy_cross_reactivity.csv",
     "conditions.csv",
 }
-BUILD_VERSION = "11"  # bump when the build logic changes
+BUILD_VERSION = "12"  # bump when the build logic changes
 
 # Name tiers: lower wins when two products claim the same name.
 TIER_CURATED, TIER_ENTITY, TIER_GENERIC, TIER_INGREDIENT, TIER_BRAND, TIER_ALIAS, TIER_EN = range(7)
@@ -387,7 +387,10 @@ def build(progress: Callable[[str, int, int], None] | None = None) -> KnowledgeB
 
     def claim(name: str, tier: int, kind: str, target: str) -> None:
         k = name_key(name)
-        if len(k) < 2 or (k.isascii() and len(k) < 4) or k.isdigit():
+        # Latin names from four letters; the shared vocabulary's own (curated, sourced) names
+        # from three: the abbreviations doctors and patients write (MTX, SMZ, ORS, INH)
+        shortest_latin = 3 if tier in (TIER_INGREDIENT, TIER_CURATED) else 4
+        if len(k) < 2 or (k.isascii() and len(k) < shortest_latin) or k.isdigit():
             return
         cur = names.get(k)
         if cur is not None and cur[1] == "ingredient" and kind == "product":

@@ -100,7 +100,7 @@ def test_a_high_glucose_in_words_with_vomiting_is_a_crisis() -> None:
 
 def test_mg_per_dl_is_converted_exactly_by_the_documented_factor() -> None:
     from clinical.followup.services.facts import build_facts
-    from clinical.followup.services.units import to_canonical
+    from clinical.knowledge.observations import to_canonical
 
     now = timezone.now()
     v = {"id": "rw", "age": 60, "survey": [["今日感受", "血糖180mg/dl", 1]]}

@@ -86,10 +86,14 @@ def test_the_agent_keeps_tainuo_the_cold_remedy_not_paracetamol():
     }
     assert understand("泰诺林能吃吗").medicines == ["泰诺林"]
     assert understand("扑热息痛和华法令能一起吃吗").medicines == ["对乙酰氨基酚", "华法林"]
-    # no drug row of its own: every drug name is the shared knowledge's
-    drug_rows = {t.term for t in lexicon.terms() if t.kind == "medicine"}
-    assert {t.term for t in lexicon.drug_terms()} <= drug_rows
-    assert all(t.canonical != "对乙酰氨基酚" for t in lexicon.terms() if t.term == "泰诺")
+    # no drug dictionary of its own: its rows name no drug of the shared vocabulary, and the
+    # drug names it reports are the shared finder's (drugs.find_names), Latin ones included
+    assert [t.term for t in lexicon.terms() if t.kind == "medicine" and kd.resolve(t.term)] == []
+    text = "泰诺和warfarin、MTX能一起吃吗"
+    assert [(s, e) for s, e, t in lexicon.hits(text) if t.kind == "medicine"] == [
+        (m.start, m.end) for m in kd.find_names(text)
+    ]
+    assert understand(text).medicines == ["泰诺", "华法林", "甲氨蝶呤"]
     from clinical.agent.routes.medication import CLASS_NAMES
 
     with lexicon.DATA.open(encoding="utf-8") as fh:
@@ -105,6 +109,19 @@ SPLIT = {"co_trimoxazole": {"sulfamethoxazole", "trimethoprim"}}
 # brands, many being everyday words). A known gap (docs/knowledge.md, "Acceptance (#23)"):
 # this list may only shrink.
 MONITOR_MISSES = {"施慧达", "舒弗美", "甲状腺素", "氯硝安定", "卡左双多巴", "息宁"}
+
+
+def _same_drugs(got: tuple[str, ...] | list[str], keys: tuple[str, ...]) -> bool:
+    """The drugs of ``keys`` (the knowledge layer's), or the same drugs split (``SPLIT``)."""
+    split = set().union(*(SPLIT.get(k, {k}) for k in keys))
+    return set(got) in (set(keys), split)
+
+
+def _guidance_resolves(name: str, keys: tuple[str, ...]) -> bool:
+    from clinical.medkb import api
+
+    product = api.resolve(name)
+    return product is not None and _same_drugs(product.ingredient_keys, keys)
 
 
 def test_every_chinese_drug_name_reaches_the_same_drugs_in_every_consumer():
@@ -144,6 +161,36 @@ def test_every_chinese_drug_name_reaches_the_same_drugs_in_every_consumer():
                 bad.append((name, "follow-up"))
     assert bad == []
     assert monitor_missed <= MONITOR_MISSES, monitor_missed - MONITOR_MISSES
+
+
+def test_every_latin_drug_name_reaches_the_same_drugs_in_every_consumer():
+    """Every Latin name of the shared name index (English names and the abbreviations doctors
+    write: MTX, SMZ-TMP, APAP, 5-FU; #23 task h6): guidance (``medkb.api.resolve``), medkb's
+    mention finder in a sentence (orders, the agent) and the monitor reach the drugs
+    ``clinical.knowledge.drugs.resolve`` gives, and the agent understands a medicine. Before:
+    SMZ, TMP, ORS and MTX were unknown to guidance, and no Latin name was found in a sentence
+    by medkb, the monitor or the agent."""
+    from clinical.agent.understanding.rules import understand
+    from clinical.knowledge.text import fold
+    from clinical.medkb import api
+    from clinical.monitor import kb
+
+    bad: list[tuple[str, str]] = []
+    for name, keys in kd.name_index().items():
+        if not name.isascii() or not keys or set(keys) <= kd.DRINKS:
+            continue
+        if not _guidance_resolves(name, keys):
+            bad.append((name, "guidance"))
+        sentence = f"请按时吃{name}，每次1片"
+        found = api.find_mentions(sentence)
+        if [sentence[m.start : m.end] for m in found] != [name]:
+            bad.append((name, "medkb mentions"))
+        mentions = kb.find_mentions(fold(sentence))
+        if not mentions or not _same_drugs(mentions[0].all_keys, keys):
+            bad.append((name, "monitor"))
+        if not understand(f"{name}能吃吗").medicines:
+            bad.append((name, "agent"))
+    assert bad == []
 
 
 @pytest.mark.parametrize(
@@ -204,29 +251,20 @@ def _diet_keys(sentence: str) -> tuple[list[str], set[str]]:
     return named, keys
 
 
-# Latin abbreviations the layer knows (word-bounded) that guidance's ``api.resolve`` does not:
-# a known gap of medkb's name keys; this list may only shrink.
-GUIDANCE_MISSES = {"smz", "tmp", "ors", "mtx"}
-
-
 def test_every_drug_name_is_found_by_diet_as_by_guidance():
     """Every name of the shared name index (Chinese and Latin: ingredients, aliases, brands,
     products) asked about in a diet question reaches the drugs ``drugs.resolve`` gives, which
     are the drugs guidance resolves (``medkb.api.resolve``) and, for Chinese names, the
     monitor finds (``test_every_chinese_drug_name_reaches_the_same_drugs_in_every_consumer``).
     Drinks (白酒, 酒精: ethanol's names) are foods to diet, not medicines."""
-    from clinical.medkb import api
 
     bad: list[tuple[str, object]] = []
     for name, keys in kd.name_index().items():
         if not keys or set(keys) <= kd.DRINKS:
             continue
         want = set(keys)
-        split = set().union(*(SPLIT.get(k, {k}) for k in keys))
-        product = api.resolve(name)
-        if product is None or set(product.ingredient_keys) not in (want, split):
-            if name not in GUIDANCE_MISSES:
-                bad.append((name, "guidance"))
+        if not _guidance_resolves(name, keys):
+            bad.append((name, "guidance"))
         for sentence in (
             f"吃{name}能喝酒吗",
             f"我在吃{name}，能吃柚子吗",

@@ -1,8 +1,10 @@
-"""Entity dictionary: drug names from the shared drug knowledge (``clinical.knowledge.drugs``,
-issue #23: 泰诺 is the four-ingredient cold remedy there, 泰诺林 plain paracetamol), and
-data/lexicon.csv for foods, the colloquial medicine CLASS words the knowledge has no drug
-for (降压药, 消炎药 …) and pleasantries (你好, 谢谢: the only words that earn the generic help
-text); one source per row. Symptoms are not here: they are the shared lexicon's
+"""Entity dictionary of the agent: drug names are the shared drug vocabulary's, found by its
+one finder (``clinical.knowledge.drugs.find_names``, issue #23: 泰诺 is the four-ingredient
+cold remedy there, 泰诺林 plain paracetamol, MTX and SMZ-TMP whole Latin tokens); the agent
+keeps no drug dictionary of its own. data/lexicon.csv holds only what the knowledge layer has
+no table for: foods, the colloquial medicine CLASS words the agent's routing names (降压药,
+消炎药 …) and pleasantries (你好, 谢谢: the only words that earn the generic help text); one
+source per row. Symptoms are not here: they are the shared lexicon's
 (``clinical.knowledge.symptoms``). Callers pass text already folded (``rules._normalise``)."""
 
 from __future__ import annotations
@@ -24,28 +26,23 @@ class Term:
     canonical: str
 
 
-def drug_terms(taken: set[str] | frozenset[str] = frozenset()) -> list[Term]:
-    """Every Chinese drug name the shared knowledge knows, as a medicine term whose canonical
-    name is ``drugs.display_name`` (a product keeps its name, a synonym becomes the
-    ingredient's name). ASCII names are left to the KB's word-bounded mention finder."""
-    out = []
-    for name, keys in drugs.name_index().items():
-        if len(name) < 2 or name.isascii() or name in taken:
-            continue
-        if set(keys) & drugs.DRINKS:  # 白酒, 饮酒 and what holds them: the diet route's
-            continue
-        out.append(Term("medicine", name, drugs.display_name(name)))
-    return out
-
-
 @cache
 def terms() -> tuple[Term, ...]:
-    """All terms, longest first (so 牙龈出血 wins over 出血); a dictionary row wins over a
-    drug name of the same length (白酒 is a food)."""
+    """The agent's own rows (foods, class words, pleasantries), longest first."""
     with DATA.open(encoding="utf-8", newline="") as fh:
         rows = [Term(r["kind"], r["term"], r["canonical"]) for r in csv.DictReader(fh)]
-    rows += drug_terms({r.term for r in rows})
     return tuple(sorted(rows, key=lambda t: -len(t.term)))
+
+
+def _drug_hits(text: str) -> list[tuple[int, int, Term]]:
+    """Every drug name of the shared vocabulary in ``text`` (overlapping ones included), as a
+    medicine whose canonical name is ``drugs.display_name`` (a product keeps its name, a
+    synonym or abbreviation becomes the ingredient's name: 扑热息痛, MTX → 对乙酰氨基酚,
+    甲氨蝶呤). Drinks (白酒: ethanol's names) are left out: the diet route's."""
+    return [
+        (m.start, m.end, Term("medicine", text[m.start : m.end], drugs.display_name(m.name)))
+        for m in drugs.name_mentions(text)
+    ]
 
 
 def find(text: str) -> dict[str, list[str]]:
@@ -58,23 +55,32 @@ def find(text: str) -> dict[str, list[str]]:
 
 
 def hits(text: str) -> list[tuple[int, int, Term]]:
-    """(start, end, term) of every dictionary term in ``text``, longest first, no overlaps,
-    in order of appearance."""
-    taken = [False] * len(text)
-    found: list[tuple[int, Term]] = []
+    """(start, end, term) of every dictionary row and drug name in ``text``, longest first
+    (牙龈出血 wins over 出血), no overlaps, in order of appearance; a dictionary row wins over a
+    drug name of the same length (白酒 is a food)."""
+    candidates: list[tuple[int, int, int, Term]] = []  # (rank, start, end, term)
     for t in terms():
         start = text.find(t.term)
         while start != -1:
-            end = start + len(t.term)
-            if not any(taken[start:end]):
-                taken[start:end] = [True] * (end - start)
-                found.append((start, t))
-            start = text.find(t.term, end)
-    return [(start, start + len(t.term), t) for start, t in sorted(found, key=lambda h: h[0])]
+            candidates.append((0, start, start + len(t.term), t))
+            start = text.find(t.term, start + 1)
+    candidates += [(1, s, e, t) for s, e, t in _drug_hits(text)]
+    taken = [False] * len(text)
+    found: list[tuple[int, int, Term]] = []
+    for _rank, start, end, t in sorted(candidates, key=lambda c: (c[1] - c[2], c[0], c[1])):
+        if not any(taken[start:end]):
+            taken[start:end] = [True] * (end - start)
+            found.append((start, end, t))
+    return sorted(found, key=lambda h: h[0])
 
 
 def kind_of(name: str) -> str | None:
+    """The kind of a whole word: a dictionary row (term or canonical name), or ``medicine``
+    for a drug name of the shared vocabulary (not a drink)."""
     for t in terms():
         if t.term == name or t.canonical == name:
             return t.kind
+    keys = drugs.name_index().get(drugs.fold(name))
+    if keys and not set(keys) <= drugs.DRINKS:
+        return "medicine"
     return None

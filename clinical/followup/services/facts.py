@@ -21,13 +21,13 @@ from ammed_fhir.search_columns import parse_fhir_datetime
 from ammed_fhir.store import PatientRecord
 from clinical.followup.services import lexicon
 from clinical.followup.services.ruledata import load
-from clinical.followup.services.units import to_canonical
 from clinical.knowledge import conditions as knowledge_conditions
-from clinical.knowledge import discourse
+from clinical.knowledge import discourse, observations
 from clinical.knowledge import drugs as knowledge_drugs
 from clinical.knowledge import patient as knowledge_patient
 from clinical.knowledge import readings as knowledge_readings
 from clinical.knowledge import syndromes as shared_syndromes
+from clinical.knowledge.observations import to_canonical
 
 log = logging.getLogger(__name__)
 LOINC = "http://loinc.org"
@@ -35,7 +35,7 @@ SNOMED = "http://snomed.info/sct"
 ICD10 = ("http://hl7.org/fhir/sid/icd-10", "http://hl7.org/fhir/sid/icd-10-cn")
 ATC = "http://www.whocc.no/atc"
 SYMPTOM_WINDOW = timedelta(hours=72)
-CONFLICT_WINDOW = timedelta(hours=1)
+CONFLICT_WINDOW = observations.GROUP_WINDOW
 # A simultaneous pair of readings this far apart is contradictory (canonical units).
 CONFLICT_SPREAD = {
     "temp": 1.5,
@@ -121,7 +121,7 @@ class Facts:
         if not rows:
             return None
         latest = rows[-1]
-        hours = load("observations")["kinds"][kind]["current_hours"]
+        hours = observations.spec(kind)["current_hours"]
         if self.now - latest.at > timedelta(hours=hours):
             return None
         return latest
@@ -250,7 +250,7 @@ def _add_reading(
 ) -> bool:
     """Add one reading in its kind's canonical unit; False (with a note) when its unit is
     unknown or its value implausible."""
-    spec = load("observations")["kinds"][kind]
+    spec = observations.spec(kind)
     value = to_canonical(kind, q[0], q[1])
     if value is None:
         facts.notes.append(
@@ -419,7 +419,7 @@ def _observation(facts: Facts, obs: dict[str, Any]) -> None:
     if _is_survey(obs) or (not codes and ("valueBoolean" in obs or "valueString" in obs)):
         _symptom(facts, obs, at, ref)
         return
-    mapping = load("observations")
+    mapping = observations.table()
     label = _text_of(obs.get("code")) or "观察项"
     if obs.get("component"):
         used = False
@@ -669,7 +669,7 @@ def _check_conflicts(facts: Facts, kind: str) -> None:
         return
     values = [r.value for r in group]
     if max(values) - min(values) >= spread:
-        label = load("observations")["kinds"][kind]["label"]
+        label = observations.spec(kind)["label"]
         facts.conflicts.append(
             Note(
                 f"conflict-{kind}",

@@ -26,8 +26,9 @@ from ammed_fhir.models import PatientAssignment, Resource
 from ammed_fhir.store import PatientRecord
 from clinical.followup.models import AlertRecord, Assessment, FollowupState
 from clinical.followup.services.careplan import careplan_id
-from clinical.followup.services.ruledata import load, rules
+from clinical.followup.services.ruledata import rules
 from clinical.followup.services.runs import _patient_name, evaluate, finding_key, send_alerts
+from clinical.knowledge import observations
 
 log = logging.getLogger(__name__)
 OBSERVATION_LOOKBACK = timedelta(days=120)
@@ -50,7 +51,7 @@ def lookback_tiers() -> list[tuple[timedelta, tuple[str, ...]]]:
     of that kind cannot change any rule's answer, so the sweep does not read them. Kinds whose
     reach is the full observation lookback (HbA1c) and uncoded survey answers are not tiered.
     """
-    obs = load("observations")
+    obs = observations.table()
     trend_days = max(
         [r["window_days"] for r in rules("trends")]
         + [r["window_days"] for r in rules("heart_failure") if "window_days" in r]

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from clinical.knowledge import drugs as knowledge_drugs
+from clinical.knowledge.readings import FEVER_FROM_C
 from clinical.medkb import api
 from clinical.medkb.checks import run_all
 from clinical.medkb.checks.interaction import pair_rules
@@ -348,8 +349,9 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
     profile = build_profile(kb, req.patient)
     reading = reading_of.read(kb, req.symptoms)
     symptom_keys = set(reading.keys)
-    fever_c = kb.thresholds.get("fever_c", 37.3)
-    if req.temperature_c is not None and req.temperature_c >= fever_c:
+    # a measured temperature at fever level is the fever symptom (the one threshold, 37.3 ℃:
+    # ``knowledge.readings.FEVER_FROM_C``, 诊断学(第9版) 发热; medkb's own row deleted, #23)
+    if req.temperature_c is not None and req.temperature_c >= FEVER_FROM_C:
         symptom_keys.add("fever")
     # The red-flag gate runs first: it decides what self-care may still treat.
     flags = gate.evaluate(kb, req, profile, reading)

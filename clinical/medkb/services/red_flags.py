@@ -164,6 +164,11 @@ def findings(req: GuidanceRequest, profile: Profile, reading: SymptomReading) ->
         vitals.setdefault("temp", []).append(
             syndromes.Value(float(req.temperature_c), "temperature_c")
         )
+    inline = set(vitals)  # a kind given in the request wins over the record's readings of it
+    for key, value, ref in req.patient.recorded_vitals:
+        kind = kp.VITALS[key][0]
+        if kind not in inline:
+            vitals.setdefault(kind, []).append(syndromes.Value(float(value), ref))
     return syndromes.Findings(
         symptoms=symptoms,
         conditions=conditions,
