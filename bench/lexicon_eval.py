@@ -16,9 +16,11 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
                                                     # the text)
     python bench/lexicon_eval.py --draw-r4          # the round-4 development draw (same output)
     python bench/lexicon_eval.py --misses dev_r4    # ... misses on the round-4 development draw
+    python bench/lexicon_eval.py --draw-r5          # the round-5 development draw (same output)
+    python bench/lexicon_eval.py --misses dev_r5    # ... misses on the round-5 development draw
 
 Parts: dev and sealed (``lexicon_labels.csv``), heldout (round 2), dev_r3 and heldout_r3 (round
-3), dev_r4 (round 4). ``--misses`` is refused for sealed and heldout_r3: they are never read for tuning.
+3), dev_r4 (round 4), dev_r5 (round 5). ``--misses`` is refused for sealed and heldout_r3: they are never read for tuning.
 
 Labelling protocol: docs/lexicon_labelling.md.
 """
@@ -188,12 +190,34 @@ def draw_r4(exclude: set[str]) -> list[tuple[str, str, str]]:
     return [(u, "random", t) for u, t in rand] + [(u, "enriched", t) for u, t in enriched]
 
 
+# Round 5 (#23): a third development draw from the same development half, with a new seed,
+# outside every id of every label file (dev_r4 included), the held-out draw's wider cues.
+R5_SEED = 2505
+
+
+def draw_r5(exclude: set[str]) -> list[tuple[str, str, str]]:
+    """The round-5 development draw (``lexicon_dev_r5.csv``): as ``draw_r4`` with seed
+    ``R5_SEED``, outside ``exclude`` (every id of every label file, dev_r4 included)."""
+    pool = sorted(
+        (uid, text)
+        for uid, text in utterances().items()
+        if uid not in exclude and r3_half(uid) == "dev"
+    )
+    rng = random.Random(R5_SEED)
+    rand = rng.sample(pool, R3_EACH)
+    drawn = {uid for uid, _ in rand}
+    cues = R3_DRAWS["heldout"][1]
+    red = [(u, t) for u, t in pool if u not in drawn and any(w in t for w in cues)]
+    enriched = rng.sample(red, R3_EACH)
+    return [(u, "random", t) for u, t in rand] + [(u, "enriched", t) for u, t in enriched]
+
+
 # Every label file is a part: ``lexicon_labels.csv`` holds two (its ``split`` column: dev and
 # sealed), ``lexicon_heldout_r2.csv`` is "heldout" (round 2, development since round 3), any
 # other ``lexicon_<part>.csv`` is ``<part>`` (dev_r3, heldout_r3).
-PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "sealed", "heldout_r3")
+PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "dev_r5", "sealed", "heldout_r3")
 # Parts whose misses may be listed (and so read for tuning); the others are scored as totals only.
-OPEN_PARTS = ("dev", "heldout", "dev_r3", "dev_r4")
+OPEN_PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "dev_r5")
 
 
 def _part_of(path: Path) -> str | None:
@@ -289,6 +313,7 @@ def main() -> int:
     parser.add_argument("--sample", action="store_true")
     parser.add_argument("--draw-r3", choices=tuple(R3_DRAWS))
     parser.add_argument("--draw-r4", action="store_true")
+    parser.add_argument("--draw-r5", action="store_true")
     parser.add_argument("--misses", choices=PARTS)
     args = parser.parse_args()
     if args.misses and args.misses not in OPEN_PARTS:
@@ -314,6 +339,11 @@ def main() -> int:
     if args.draw_r4:
         every = {r["id"] for r in _labels() if r["split"] != "dev_r4"}
         for uid, group, text in draw_r4(every):
+            print(f"{uid}\t{group}\t{text}")
+        return 0
+    if args.draw_r5:
+        every = {r["id"] for r in _labels() if r["split"] != "dev_r5"}
+        for uid, group, text in draw_r5(every):
             print(f"{uid}\t{group}\t{text}")
         return 0
     stats = evaluate(args.misses, show_misses=bool(args.misses))
