@@ -67,6 +67,19 @@ from clinical.knowledge.symptoms import present
         # misspellings next to a body word
         ("headache", "脑代右侧会一弯一弯的疼"),
         ("bloating", "经常胃帐不舒服"),
+        # a fever that does not come down, a convulsion with a fever, a whole-body 抽筋
+        ("fever", "孩子一直不退烧，反反复复"),
+        ("fever", "烧一直不退"),
+        ("seizure", "小孩发烧后抽经"),
+        ("seizure", "宝宝高烧抽筋了"),
+        ("seizure", "高热惊厥"),
+        ("seizure", "全身抽经，口吐白沫"),
+        ("seizure", "浑身抽筋"),
+        # more head sites, the eye as a site of pain
+        ("headache", "伴发枕部疼痛"),
+        ("headache", "前额痛"),
+        ("headache", "头左边疼"),
+        ("pain", "眼睛很痛"),
         # full-width and zero-width characters
         ("hematemesis", "吐\u200b了点血"),
         ("hematemesis", "吐了１口血"),
@@ -101,6 +114,11 @@ def test_round5_paraphrase_families(concept: str, text: str) -> None:
         ("unable_to_swallow", "总觉着有痰咽不下去也吐不出"),
         # 精神昏沉 is drowsiness, not confusion
         ("confusion", "精神昏沉"),
+        # a fever that came down; a cramp of the calf stays a cramp
+        ("fever", "已经退烧了"),
+        ("fever", "退烧药吃了"),
+        ("seizure", "晚上小腿抽筋"),
+        ("seizure", "腿抽筋"),
         # 眼前 without a visual complaint
         ("blurred_vision", "眼前的事情太多"),
     ],
