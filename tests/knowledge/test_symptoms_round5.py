@@ -64,6 +64,11 @@ from clinical.knowledge.symptoms import present
         ("severe_headache", "头痛很厉害"),
         ("severe_headache", "頭痛得很厲害"),
         ("severe_headache", "头疼的厉害"),
+        # a severity word before the pain
+        ("severe_headache", "头部严重的疼啊"),
+        ("severe_headache", "强烈的头痛"),
+        ("abdominal_pain_severe", "肚子强烈疼痛"),
+        ("abdominal_pain_severe", "强烈的胃痛"),
         # misspellings next to a body word
         ("headache", "脑代右侧会一弯一弯的疼"),
         ("bloating", "经常胃帐不舒服"),
@@ -119,6 +124,9 @@ def test_round5_paraphrase_families(concept: str, text: str) -> None:
         ("fever", "退烧药吃了"),
         ("seizure", "晚上小腿抽筋"),
         ("seizure", "腿抽筋"),
+        # asking how serious a pain is does not make it severe
+        ("abdominal_pain_severe", "胃痛严重吗"),
+        ("severe_headache", "头痛严重吗"),
         # 眼前 without a visual complaint
         ("blurred_vision", "眼前的事情太多"),
     ],
