@@ -16,9 +16,14 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
                                                     # the text)
     python bench/lexicon_eval.py --draw-r4          # the round-4 development draw (same output)
     python bench/lexicon_eval.py --misses dev_r4    # ... misses on the round-4 development draw
+    python bench/lexicon_eval.py --draw-r5          # the round-5 development draw (same output)
+    python bench/lexicon_eval.py --misses dev_r5    # ... misses on the round-5 development draw
+    python bench/lexicon_eval.py --mine-red-flags   # unlabelled development-half utterances with
+                                                    # a red-flag cue the lexicon reads lower
+                                                    # (stdout only, never commit the text)
 
 Parts: dev and sealed (``lexicon_labels.csv``), heldout (round 2), dev_r3 and heldout_r3 (round
-3), dev_r4 (round 4). ``--misses`` is refused for sealed and heldout_r3: they are never read for tuning.
+3), dev_r4 (round 4), dev_r5 (round 5). ``--misses`` is refused for sealed and heldout_r3: they are never read for tuning.
 
 Labelling protocol: docs/lexicon_labelling.md.
 """
@@ -188,12 +193,84 @@ def draw_r4(exclude: set[str]) -> list[tuple[str, str, str]]:
     return [(u, "random", t) for u, t in rand] + [(u, "enriched", t) for u, t in enriched]
 
 
+# Round 5 (#23): a third development draw from the same development half, with a new seed,
+# outside every id of every label file (dev_r4 included), the held-out draw's wider cues.
+R5_SEED = 2505
+
+
+def draw_r5(exclude: set[str]) -> list[tuple[str, str, str]]:
+    """The round-5 development draw (``lexicon_dev_r5.csv``): as ``draw_r4`` with seed
+    ``R5_SEED``, outside ``exclude`` (every id of every label file, dev_r4 included)."""
+    pool = sorted(
+        (uid, text)
+        for uid, text in utterances().items()
+        if uid not in exclude and r3_half(uid) == "dev"
+    )
+    rng = random.Random(R5_SEED)
+    rand = rng.sample(pool, R3_EACH)
+    drawn = {uid for uid, _ in rand}
+    cues = R3_DRAWS["heldout"][1]
+    red = [(u, t) for u, t in pool if u not in drawn and any(w in t for w in cues)]
+    enriched = rng.sample(red, R3_EACH)
+    return [(u, "random", t) for u, t in rand] + [(u, "enriched", t) for u, t in enriched]
+
+
+# Red-flag cues for mining (#23 round 5): words that make an urgent or emergency concept likely,
+# each with the lowest level that the cue suggests. A cue only picks utterances to read; it
+# decides nothing. Sources: NICE CG95 (chest pain), NICE NG128 / BE-FAST (Aroor et al., Stroke
+# 2017: face, arm, speech, eyes, balance), RCP NEWS2 (consciousness), NICE CG141 / BSG 2019 (GI
+# bleeding), NICE NG51 (sepsis, meningism with fever), EAU LUTS 2023 (retention), RCUK 2021
+# anaphylaxis (face/throat swelling), NICE NG225 / CG16 (self-harm), NICE CG150 (thunderclap
+# headache), 诊断学(第9版) (抽搐, 昏迷, 咯血, 呕血, 黄疸).
+MINE_CUES: dict[str, tuple[str, ...]] = {
+    "emergency": (
+        *"胸痛 胸口疼 胸口痛 心口疼 心口痛 胸闷 胸口闷 憋气 憋闷 喘不上气 喘不过气 透不过气 上不来气".split(),
+        *"呼吸困难 气短 气促 气急 呼吸急促 昏迷 昏倒 晕倒 晕过去 不省人事 意识 叫不醒 神志".split(),
+        *"半身 偏瘫 瘫痪 口齿不清 说话不清 说不出话 说话含糊 嘴歪 口角歪 口眼歪斜 看不见 失明".split(),
+        *"抽搐 抽风 口吐白沫 吐血 呕血 黑便 大便黑 便血 咯血 咳血 大出血 出血不止 血流不止".split(),
+        *"自杀 不想活 想死 轻生 活着没意思 发紫 发绀 脖子硬 颈项强直 喉咙肿 喉头水肿 嘴唇肿".split(),
+        *"剧烈头痛 头痛欲裂".split(),
+    ),
+    "urgent": (
+        *"剧痛 剧烈 疼得厉害 痛得厉害 难忍 受不了 尿不出 排不出尿 尿潴留 脸肿 面部肿 眼睑肿".split(),
+        *"黄疸 发黄 视力下降 重影 看不清 麻木 无力 走路不稳 站不稳 高烧 高热 血尿 尿血".split(),
+        *"持续呕吐 吐个不停 一直吐 吃不下 喝不下 嗜睡 昏昏沉沉 浮肿 水肿 下肢肿 腿肿".split(),
+    ),
+}
+
+
+def mine_red_flags(exclude: set[str]) -> Iterator[tuple[str, str, str, str, str]]:
+    """Development-half utterances outside every label file whose cue (``MINE_CUES``)
+    suggests a level above the lexicon's reading: (id, cue level, cues, lexicon's red-flag
+    concepts, clipped text). For reading only (stdout, never committed)."""
+    from clinical.knowledge import symptoms
+
+    levels = ("none", "routine", "urgent", "emergency")
+    for uid, text in sorted(utterances().items()):
+        if uid in exclude or r3_half(uid) != "dev":
+            continue
+        hit = [
+            (level, cue)
+            for level in ("emergency", "urgent")
+            for cue in MINE_CUES[level]
+            if cue in text
+        ]
+        if not hit:
+            continue
+        want = hit[0][0]
+        got = [c for c in symptoms.present(text) if symptoms.at_least(c, "urgent")]
+        top = max((levels.index(symptoms.red_flag(c)) for c in got), default=0)
+        if top < levels.index(want):
+            cues = "|".join(sorted({c for _, c in hit}))
+            yield uid, want, cues, "|".join(sorted(got)), text
+
+
 # Every label file is a part: ``lexicon_labels.csv`` holds two (its ``split`` column: dev and
 # sealed), ``lexicon_heldout_r2.csv`` is "heldout" (round 2, development since round 3), any
 # other ``lexicon_<part>.csv`` is ``<part>`` (dev_r3, heldout_r3).
-PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "sealed", "heldout_r3")
+PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "dev_r5", "sealed", "heldout_r3")
 # Parts whose misses may be listed (and so read for tuning); the others are scored as totals only.
-OPEN_PARTS = ("dev", "heldout", "dev_r3", "dev_r4")
+OPEN_PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "dev_r5")
 
 
 def _part_of(path: Path) -> str | None:
@@ -289,6 +366,8 @@ def main() -> int:
     parser.add_argument("--sample", action="store_true")
     parser.add_argument("--draw-r3", choices=tuple(R3_DRAWS))
     parser.add_argument("--draw-r4", action="store_true")
+    parser.add_argument("--draw-r5", action="store_true")
+    parser.add_argument("--mine-red-flags", action="store_true")
     parser.add_argument("--misses", choices=PARTS)
     args = parser.parse_args()
     if args.misses and args.misses not in OPEN_PARTS:
@@ -315,6 +394,16 @@ def main() -> int:
         every = {r["id"] for r in _labels() if r["split"] != "dev_r4"}
         for uid, group, text in draw_r4(every):
             print(f"{uid}\t{group}\t{text}")
+        return 0
+    if args.draw_r5:
+        every = {r["id"] for r in _labels() if r["split"] != "dev_r5"}
+        for uid, group, text in draw_r5(every):
+            print(f"{uid}\t{group}\t{text}")
+        return 0
+    if args.mine_red_flags:
+        every = {r["id"] for r in _labels()}
+        for row in mine_red_flags(every):
+            print("\t".join(row))
         return 0
     stats = evaluate(args.misses, show_misses=bool(args.misses))
     for part, s in stats.items():

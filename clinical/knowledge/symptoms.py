@@ -91,7 +91,10 @@ _DEGREE = (
     "有时候|有时|时不时|早上|早晨|晚上|夜里|半夜|"
     # a change of state and 好 as a degree word between a body word and its quality (下肢也变得好肿,
     # 脸变黄, 头好痛): #23 round 4
-    "变得|变的|变成|变|好"
+    "变得|变的|变成|变|好|"
+    # a place word, 已经, 又出现, 越 and 却 between a body word and its quality (眼皮处已经肿的睁不开,
+    # 脸却越肿越大, 腿也再次出现肿的现象): #23 round 5 mining
+    "已经|再次出现|出现|再次|越来越|越|却|处|那里|这里"
 )
 
 # Between 得 and an intensity word (疼得特别厉害, 疼得我受不了): symptom_intensity.csv.
@@ -621,10 +624,10 @@ def statement_context(form: str, start: int, end: int) -> StatementContext:
 # 拉了好几次黑便, 吐了3次血) and directional complements (咳出来一点血, 吐出来血).
 _QUANTITY = r"(?:\d+|[一两几半]|好几|十几|数)(?:大口|小口|口|次|回|阵|下|遍|滴|天)"
 _INSERTS = (
-    "有点儿|有点|有啲|有些|稍微|略微|比较|特别的|特别|非常的|非常|十分的|十分|极其|极为|相当|"
+    "有一点|有点儿|有点|有啲|有些|稍微|略微|比较|特别的|特别|非常的|非常|十分的|十分|极其|极为|相当|"
     "越来越|很|挺|一直|老是|总是|经常|时常|时不时|有时候|有时|"
     "也|都|又|还|什么|啥|"
-    "好几次|几次|好多次|好多|很多|不少|大量|少量|一点儿|一点|一些|点儿|"
+    "好几次|几次|好多次|好多|很多|不少|大量|少量|一点儿|一点|一些|点儿|好些|了点|了些|"
     "出来|出了|起来|上来|"
     "了|着|过"
 )
