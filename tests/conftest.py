@@ -70,6 +70,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> None:
+    """Test users (admin_user, the demo clinicians) are hashed with MD5, as Django's testing
+    guide advises: the production hasher (PBKDF2, 1,000,000 iterations, ~0.4 s a hash here)
+    made user fixtures most of the suite's time. Production settings are untouched."""
+    from django.contrib.auth import hashers
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
+
+
 @pytest.fixture
 def shared_data() -> Path:
     """``../shared/data``; tests using it skip cleanly when it is absent."""
