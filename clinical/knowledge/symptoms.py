@@ -718,8 +718,12 @@ def _site_word_before(form: str, pos: int, lex: _Lexicon) -> tuple[int, str] | N
 
 def _in_blocker(form: str, start: int, end: int, lex: _Lexicon) -> bool:
     """Whether ``form[start:end]`` lies inside a blocker word (symptom_blockers.csv) that is
-    no term itself: a site word there (头 of 头一回) is no body site."""
+    no term itself: a site word there (头 of 头一回) is no body site. Only a LONGER blocker
+    counts: a site word that is itself a blocker (刀口, blocked so that its 口 is no mouth) is
+    still a site (刀口…按着疼 is the wound's pain, not the belly's)."""
     for word in lex.blockers:
+        if len(word) <= end - start:
+            continue
         lo = form.find(word, max(0, end - len(word)))
         while lo != -1 and lo <= start:
             if lo + len(word) >= end:

@@ -18,7 +18,10 @@ from clinical.knowledge.symptoms import present
         ("hematemesis", "今天吐了些血"),
         ("hematemesis", "吐了好些血出来"),
         ("hematemesis", "吐了點血"),
-        ("rectal_bleeding", "拉了好些血"),
+        (
+            "rectal_bleeding_heavy",
+            "拉了好些血",
+        ),  # 好些血: a fair amount (BSG 2019 major bleeding; h4 row)
         # child and colloquial stool words as the subject of a stool predicate
         ("rectal_bleeding", "孩子拉屎带血丝"),
         ("rectal_bleeding", "宝宝拉粑粑有血"),

@@ -11,24 +11,28 @@ from django.utils import timezone
 from ammed_fhir import store
 from clinical.agent.routes.base import RouteContext, RouteResult, escalate, patient_text, to_dict
 from clinical.agent.understanding.schema import Reading
+from clinical.knowledge import observations, symptoms
 from clinical.knowledge import readings as knowledge_readings
-from clinical.knowledge import symptoms
 
 log = logging.getLogger(__name__)
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
-# Plausible ranges for typed values (input validation against typos, not clinical thresholds).
-PLAUSIBLE = {
-    "bp": [(50, 300), (20, 200)],
-    "sbp": [(50, 300)],
-    "dbp": [(20, 200)],
-    "glucose": [(0.5, 50)],
-    "spo2": [(50, 100)],
-    "rr": [(4, 70)],
-    "temperature": [(30, 45)],
-    "heart_rate": [(20, 250)],
-    "inr": [(0.5, 15)],
+# The shared observation table's kinds for each reading kind the reader returns: plausible bounds
+# (input validation against typos, not clinical thresholds) come from
+# clinical/knowledge/data/observations.yaml, the one table every engine reads (merge review:
+# this module kept its own copy, glucose up to 50 and INR up to 15 against the table's 60 and 20).
+TABLE_KINDS: dict[str, tuple[str, ...]] = {
+    "bp": ("sbp", "dbp"),
+    "sbp": ("sbp",),
+    "dbp": ("dbp",),
+    "glucose": ("glucose",),
+    "glucose_fasting": ("glucose_fasting",),
+    "spo2": ("spo2",),
+    "rr": ("rr",),
+    "temperature": ("temp",),
+    "heart_rate": ("hr",),
+    "inr": ("inr",),
 }
 # kind → (LOINC code, display, 中文, unit)
 CODES = {
@@ -60,8 +64,12 @@ CODES = {
 
 
 def plausible(r: Reading) -> bool:
-    ranges = PLAUSIBLE[r.kind]
-    ok = all(lo <= v <= hi for v, (lo, hi) in zip(r.values, ranges, strict=False))
+    """Whether every value of ``r`` lies in the shared table's plausible bounds (a reading of a
+    kind the table does not know is not plausible: it is reported back, never written)."""
+    kinds = TABLE_KINDS.get(r.kind)
+    if kinds is None:
+        return False
+    ok = all(observations.plausible(k, v) for v, k in zip(r.values, kinds, strict=False))
     return ok and (r.kind != "bp" or r.values[0] > r.values[1])
 
 
