@@ -179,12 +179,18 @@ def draw_r4(exclude: set[str]) -> list[tuple[str, str, str]]:
     """The round-4 development draw (``lexicon_dev_r4.csv``): as ``draw_r3`` for the
     development half, with seed ``R4_SEED`` and the held-out draw's cues, outside ``exclude``
     (every id of every label file)."""
+    return _draw_dev_half(exclude, R4_SEED)
+
+
+def _draw_dev_half(exclude: set[str], seed: int) -> list[tuple[str, str, str]]:
+    """A development draw from the development half (rounds 4 and 5): ``R3_EACH`` at random
+    and ``R3_EACH`` more with one of the held-out draw's cues, seeded, outside ``exclude``."""
     pool = sorted(
         (uid, text)
         for uid, text in utterances().items()
         if uid not in exclude and r3_half(uid) == "dev"
     )
-    rng = random.Random(R4_SEED)
+    rng = random.Random(seed)
     rand = rng.sample(pool, R3_EACH)
     drawn = {uid for uid, _ in rand}
     cues = R3_DRAWS["heldout"][1]
@@ -201,18 +207,7 @@ R5_SEED = 2505
 def draw_r5(exclude: set[str]) -> list[tuple[str, str, str]]:
     """The round-5 development draw (``lexicon_dev_r5.csv``): as ``draw_r4`` with seed
     ``R5_SEED``, outside ``exclude`` (every id of every label file, dev_r4 included)."""
-    pool = sorted(
-        (uid, text)
-        for uid, text in utterances().items()
-        if uid not in exclude and r3_half(uid) == "dev"
-    )
-    rng = random.Random(R5_SEED)
-    rand = rng.sample(pool, R3_EACH)
-    drawn = {uid for uid, _ in rand}
-    cues = R3_DRAWS["heldout"][1]
-    red = [(u, t) for u, t in pool if u not in drawn and any(w in t for w in cues)]
-    enriched = rng.sample(red, R3_EACH)
-    return [(u, "random", t) for u, t in rand] + [(u, "enriched", t) for u, t in enriched]
+    return _draw_dev_half(exclude, R5_SEED)
 
 
 # Red-flag cues for mining (#23 round 5): words that make an urgent or emergency concept likely,

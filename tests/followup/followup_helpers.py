@@ -19,3 +19,33 @@ def assess(client: Client, patient_id: str) -> Any:
     return client.post(
         "/api/v1/followup/assess", data={"patient_id": patient_id}, content_type="application/json"
     )
+
+
+def vignette_param(v: dict[str, Any]) -> object:
+    """A vignette as a test parameter: a strict xfail, with its reason, when it carries
+    ``known_over_triage``."""
+    import pytest
+
+    why = v.get("known_over_triage")
+    return pytest.param(v, marks=pytest.mark.xfail(strict=True, reason=why)) if why else v
+
+
+def check_vignette(client: Client, vignette: dict[str, Any]) -> None:
+    """Push a vignette's record, assess it and check the disposition: a benign control at most
+    routine, any other exactly its reference; every reason has a text and a code."""
+    from django.utils import timezone
+    from followup_vignette_builder import vignette_bundle
+
+    from clinical.followup.services.ruledata import rank
+
+    push_bundle(client, vignette_bundle(vignette, timezone.now()))
+    resp = assess(client, f"vg-{vignette['id']}")
+    assert resp.status_code == 200, resp.content[:500]
+    body = resp.json()
+    got = body["disposition"]
+    if vignette.get("benign"):
+        assert rank(got) <= rank("routine"), body["reasons"]
+    else:
+        assert got == vignette["expect"], body["reasons"]
+    for reason in body["reasons"]:
+        assert reason["text"] and reason["code"]

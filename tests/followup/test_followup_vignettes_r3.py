@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
-from followup_helpers import assess, push_bundle
-from followup_vignette_builder import VIGNETTES_R3, load_vignettes, vignette_bundle, vignette_record
+from followup_helpers import check_vignette, vignette_param
+from followup_vignette_builder import VIGNETTES_R3, load_vignettes, vignette_record
 
 from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
@@ -44,27 +44,12 @@ def test_r3_covers_every_family_with_cases_and_controls() -> None:
     assert all(rank(v["expect"]) <= rank("routine") for v in controls)
 
 
-def _param(v: dict) -> object:
-    why = v.get("known_over_triage")
-    return pytest.param(v, marks=pytest.mark.xfail(strict=True, reason=why)) if why else v
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "vignette", [_param(v) for v in VIGNETTES], ids=[v["id"] for v in VIGNETTES]
+    "vignette", [vignette_param(v) for v in VIGNETTES], ids=[v["id"] for v in VIGNETTES]
 )
 def test_r3_vignette(admin_client, vignette: dict) -> None:
-    push_bundle(admin_client, vignette_bundle(vignette, timezone.now()))
-    resp = assess(admin_client, f"vg-{vignette['id']}")
-    assert resp.status_code == 200, resp.content[:500]
-    body = resp.json()
-    got = body["disposition"]
-    if vignette.get("benign"):
-        assert rank(got) <= rank("routine"), body["reasons"]
-    else:
-        assert got == vignette["expect"], body["reasons"]
-    for reason in body["reasons"]:
-        assert reason["text"] and reason["code"]
+    check_vignette(admin_client, vignette)
 
 
 def _assess_words(text: str, **extra: object) -> dict:

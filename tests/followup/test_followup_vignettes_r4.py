@@ -7,9 +7,8 @@ clinician is a strict xfail with its reason in the data, so it fails once the en
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
-from followup_helpers import assess, push_bundle
-from followup_vignette_builder import VIGNETTES_R4, load_vignettes, vignette_bundle
+from followup_helpers import check_vignette, vignette_param
+from followup_vignette_builder import VIGNETTES_R4, load_vignettes
 
 from clinical.followup.services.ruledata import rank
 
@@ -37,24 +36,9 @@ def test_r4_records_use_the_codings_emrs_send() -> None:
     assert any("local" in m for m in meds) and any(set(m) == {"text"} for m in meds)
 
 
-def _param(v: dict) -> object:
-    why = v.get("known_over_triage")
-    return pytest.param(v, marks=pytest.mark.xfail(strict=True, reason=why)) if why else v
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "vignette", [_param(v) for v in VIGNETTES], ids=[v["id"] for v in VIGNETTES]
+    "vignette", [vignette_param(v) for v in VIGNETTES], ids=[v["id"] for v in VIGNETTES]
 )
 def test_r4_vignette(admin_client, vignette: dict) -> None:
-    push_bundle(admin_client, vignette_bundle(vignette, timezone.now()))
-    resp = assess(admin_client, f"vg-{vignette['id']}")
-    assert resp.status_code == 200, resp.content[:500]
-    body = resp.json()
-    got = body["disposition"]
-    if vignette.get("benign"):
-        assert rank(got) <= rank("routine"), body["reasons"]
-    else:
-        assert got == vignette["expect"], body["reasons"]
-    for reason in body["reasons"]:
-        assert reason["text"] and reason["code"]
+    check_vignette(admin_client, vignette)
