@@ -392,17 +392,31 @@ class NameMention:
 
 
 @lru_cache(maxsize=1)
-def _class_words() -> dict[str, str]:
-    """Folded Chinese class word → class key (the first class listing it); a word that is also
-    a drug name is the drug (``_name_index`` wins)."""
-    names = _name_index()
-    out: dict[str, str] = {}
+def _term_classes() -> dict[str, tuple[str, ...]]:
+    """Folded Chinese class term (two characters or more) → every class listing it, in table
+    order (消炎药: antibiotic and nsaid; 甘精: antidiabetic and insulin)."""
+    out: dict[str, list[str]] = {}
     for c in classes().values():
         for term in c.terms:
             key = fold(term)
-            if len(key) >= 2 and key not in names:
-                out.setdefault(key, c.key)
-    return out
+            if len(key) >= 2 and c.key not in out.get(key, ()):
+                out.setdefault(key, []).append(c.key)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def word_classes(word: str) -> tuple[str, ...]:
+    """The classes a whole word names as a Chinese term of classes.csv (头孢 → cephalosporin,
+    降压药 → antihypertensive, 消炎药 → antibiotic and nsaid; 胰岛素, also a drug name →
+    insulin), or () when it names none."""
+    return _term_classes().get(fold((word or "").strip()), ())
+
+
+@lru_cache(maxsize=1)
+def _class_words() -> dict[str, tuple[str, ...]]:
+    """Folded Chinese class word → every class listing it; a word that is also a drug name is
+    the drug (``_name_index`` wins)."""
+    names = _name_index()
+    return {k: v for k, v in _term_classes().items() if k not in names}
 
 
 @lru_cache(maxsize=1)
@@ -427,7 +441,7 @@ def name_mentions(
     if class_words:
         words = _class_words()
         for i, n in _words_by_first().spans(form):
-            out.append(NameMention(index[i], index[i + len(n) - 1] + 1, n, (), (words[n],)))
+            out.append(NameMention(index[i], index[i + len(n) - 1] + 1, n, (), words[n]))
     return sorted(out, key=lambda m: (m.start, -m.end))
 
 

@@ -39,7 +39,7 @@ from fractions import Fraction
 from typing import Literal
 
 from clinical.knowledge.numbers import Unreadable, json_number, read_number
-from clinical.knowledge.text import fold, normalize, strip_invisible
+from clinical.knowledge.text import fold, fold_visible, normalize, strip_invisible
 
 Kind = Literal["bp", "sbp", "dbp", "glucose", "temperature", "heart_rate", "spo2", "rr", "inr"]
 
@@ -157,10 +157,9 @@ _QUALITATIVE = re.compile(
 )
 
 
-def normalise(text: str) -> str:
-    """The shared length-preserving fold (``clinical.knowledge.text``: invisible characters
-    dropped first, then full-width → ASCII, lower case, traditional → simplified)."""
-    return fold(strip_invisible(text))
+# The one text normaliser's fold (``clinical.knowledge.text.fold_visible``: invisible characters
+# dropped first, then full-width → ASCII, lower case, traditional → simplified).
+normalise = fold_visible
 
 
 def as_written(text: str, words: str) -> str:

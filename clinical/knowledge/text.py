@@ -239,6 +239,14 @@ def fold(text: str) -> str:
     return _simplified(text.translate(_ONE))
 
 
+def fold_visible(text: str) -> str:
+    """``fold`` of ``text`` without its invisible characters (dropped first): the form in which
+    the readings reader and the agent read a patient's words (華法林可以吃兩片嗎 →
+    华法林可以吃两片吗; 华\u200b法林 → 华法林); not length-preserving when a character is
+    dropped."""
+    return fold(strip_invisible(text))
+
+
 @lru_cache(maxsize=16_384)
 def normalize(original: str) -> Normalized:
     """Normalise ``original`` for matching (see module docstring).

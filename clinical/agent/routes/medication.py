@@ -15,8 +15,15 @@ from clinical.agent.routes.base import RouteContext, RouteResult, escalate
 
 log = logging.getLogger(__name__)
 
-# Class names in data/lexicon.csv are not products one can look up: the prescriber answers.
-CLASS_NAMES = {"降压药", "降糖药", "止痛药", "抗生素", "胰岛素", "头孢类"}
+
+def names_a_class(name: str) -> bool:
+    """A class word of the shared class table (头孢, 降压药, 消炎药, 安眠药; 胰岛素, also a
+    drug name): no product one can look up, the prescriber answers."""
+    from clinical.knowledge import drugs
+
+    return bool(drugs.word_classes(name))
+
+
 # Stopping, changing, skipping or catching up a dose is the prescriber's decision.
 PRESCRIBER_QUESTION = re.compile(
     r"停|减量|加量|加倍|双倍|翻倍|换药|漏服|忘了吃|忘记吃|补吃|要补|少吃|多吃|剂量|吃几"
@@ -61,7 +68,9 @@ def _rx_only(name: str) -> bool:
     return product is None or product.rx_only
 
 
-_DRUG_MARK = "\x00"  # dropped by the shared normaliser (a control character)
+# A visible mark that is no word (no Chinese character, no letter): the one clause splitter keeps
+# it inside its clause, and no reader finds a symptom or a word in it.
+_DRUG_MARK = "※"
 
 
 def symptom_text(text: str) -> str:
@@ -75,31 +84,42 @@ def symptom_text(text: str) -> str:
     return "".join(chars)
 
 
-_CLAUSES = re.compile(r"[，,。;；!！?？\s]+")
 # The question itself (能吃…吗, 可以用…, 吃什么药好): no complaint in it.
 _TAKE_QUESTION = re.compile(
     r"(?:能|可以|能不能|可不可以|要不要|怎么|该|应该)(?:吃|喝|用|服)|吃什么|用什么"
 )
+_MARKED = re.compile(f"{_DRUG_MARK}+")
+
+
+def _asks_about_the_medicine(clause: str) -> bool:
+    """The agent's own reading of a clause (``unread``'s ``also_read``): the question about the
+    medicine asked about (each marked drug name read as 药: "药和药能一起吃吗", "这个药能吃
+    吗") or a pleasantry of the agent's (在吗). Anything else in a clause that names a medicine
+    ("吃了药以后走路老往一边偏", "药吃了没用") stays unread: a clinician reads it."""
+    from clinical.agent.understanding.rules import _normalise, greeting_only
+    from clinical.knowledge import discourse
+
+    form = _normalise(_MARKED.sub("药", clause))
+    return greeting_only(form) or bool(_TAKE_QUESTION.search(form)) or discourse.is_discourse(form)
 
 
 def symptom_clauses(text: str) -> list[str]:
-    """What the guidance reads from a medication question (``text`` from ``symptom_text``):
-    every clause that names a symptom of the shared lexicon (denied ones too), and every
-    clause nothing is understood in (guidance quotes it and sends the patient to a clinician:
-    never dropped), except the question about the medicine itself and pleasantries."""
-    from clinical.agent.understanding.rules import _normalise, greeting_only
-    from clinical.knowledge import symptoms
+    """What the guidance reads from a medication question (``text`` from ``symptom_text``), as
+    written without the drug marks: every clause (the one splitter's, ``discourse.clause_spans``)
+    that names a symptom of the shared lexicon (denied ones too), and every clause the one
+    reader of what is not understood (``clinical.knowledge.unread``) leaves unread (guidance
+    quotes it and sends the patient to a clinician: never dropped). The question about the
+    medicine itself and pleasantries are read (``_asks_about_the_medicine``)."""
+    from clinical.knowledge import discourse, symptoms, unread
 
+    left = {
+        u.clause for u in unread.unread(text, also_read=_asks_about_the_medicine, residue=False)
+    }
     out: list[str] = []
-    for clause in _CLAUSES.split(text):
+    for start, end in discourse.clause_spans(text):
+        clause = text[start:end].strip()
         words = clause.replace(_DRUG_MARK, "").strip()  # 感冒了能吃吗: one clause for guidance
-        if not words and _DRUG_MARK not in clause:
-            continue
-        if symptoms.find_symptoms(words):
-            out.append(words)
-        elif _DRUG_MARK in clause or not words or _TAKE_QUESTION.search(_normalise(words)):
-            continue
-        elif not greeting_only(_normalise(words)):
+        if words and (symptoms.find_symptoms(words) or clause in left):
             out.append(words)
     return out
 
@@ -115,11 +135,11 @@ def answer(ctx: RouteContext) -> RouteResult:
     if PRESCRIBER_QUESTION.search(ctx.text):
         return escalate("medication", ctx, "dose_change_question", medicines=meds)
     own = prescribed(ctx.patient_id)
-    if u.dose_amount and any(m in CLASS_NAMES or _own(m, own) or _rx_only(m) for m in meds):
+    if u.dose_amount and any(names_a_class(m) or _own(m, own) or _rx_only(m) for m in meds):
         # 华法林可以吃两片吗: how much of a prescribed or prescription-only medicine to take
         # is the prescriber's answer, never the self-care guidance's "do not use".
         return escalate("medication", ctx, "dose_change_question", medicines=meds)
-    if any(m in CLASS_NAMES for m in meds):
+    if any(names_a_class(m) for m in meds):
         # 头孢能吃吗, 降压药和布洛芬能一起吃吗: a class is the prescriber's question; answering
         # only the other names would leave the class unanswered.
         return escalate("medication", ctx, "prescribed_medicine_question", medicines=meds)

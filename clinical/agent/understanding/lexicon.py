@@ -1,10 +1,10 @@
-"""Entity dictionary of the agent: drug names are the shared drug vocabulary's, found by its
-one finder (``clinical.knowledge.drugs.find_names``, issue #23: 泰诺 is the four-ingredient
-cold remedy there, 泰诺林 plain paracetamol, MTX and SMZ-TMP whole Latin tokens); the agent
-keeps no drug dictionary of its own. data/lexicon.csv holds only what the knowledge layer has
-no table for: foods, the colloquial medicine CLASS words the agent's routing names (降压药,
-消炎药 …) and pleasantries (你好, 谢谢: the only words that earn the generic help text); one
-source per row. Symptoms are not here: they are the shared lexicon's
+"""Entity dictionary of the agent: drug names and drug-class words are the shared drug
+vocabulary's, found by its one finder (``clinical.knowledge.drugs.name_mentions``, issue #23:
+泰诺 is the four-ingredient cold remedy there, 泰诺林 plain paracetamol, MTX and SMZ-TMP whole
+Latin tokens; 头孢, 降压药, 消炎药, 安眠药 class words of classes.csv); the agent keeps no drug
+or class dictionary of its own. data/lexicon.csv holds only what the knowledge layer has no
+table for: foods and pleasantries (你好, 在吗: the only words that earn the generic help
+text); one source per row. Symptoms are not here: they are the shared lexicon's
 (``clinical.knowledge.symptoms``). Callers pass text already folded (``rules._normalise``)."""
 
 from __future__ import annotations
@@ -24,25 +24,33 @@ class Term:
     kind: str
     term: str
     canonical: str
+    # the drug classes a class word names (头孢 → cephalosporin); () for everything else
+    classes: tuple[str, ...] = ()
 
 
 @cache
 def terms() -> tuple[Term, ...]:
-    """The agent's own rows (foods, class words, pleasantries), longest first."""
+    """The agent's own rows (foods, pleasantries), longest first."""
     with DATA.open(encoding="utf-8", newline="") as fh:
         rows = [Term(r["kind"], r["term"], r["canonical"]) for r in csv.DictReader(fh)]
     return tuple(sorted(rows, key=lambda t: -len(t.term)))
 
 
 def _drug_hits(text: str) -> list[tuple[int, int, Term]]:
-    """Every drug name of the shared vocabulary in ``text`` (overlapping ones included), as a
-    medicine whose canonical name is ``drugs.display_name`` (a product keeps its name, a
-    synonym or abbreviation becomes the ingredient's name: 扑热息痛, MTX → 对乙酰氨基酚,
-    甲氨蝶呤). Drinks (白酒: ethanol's names) are left out: the diet route's."""
-    return [
-        (m.start, m.end, Term("medicine", text[m.start : m.end], drugs.display_name(m.name)))
-        for m in drugs.name_mentions(text)
-    ]
+    """Every drug name and class word of the shared vocabulary in ``text`` (overlapping ones
+    included), as a medicine. A drug name's canonical name is ``drugs.display_name`` (a product
+    keeps its name, a synonym or abbreviation becomes the ingredient's name: 扑热息痛, MTX →
+    对乙酰氨基酚, 甲氨蝶呤); a class word keeps its own (folded) and carries its classes.
+    Drinks (白酒: ethanol's names) are left out: the diet route's."""
+    out = []
+    for m in drugs.name_mentions(text, class_words=True):
+        written = text[m.start : m.end]
+        if m.classes:
+            term = Term("medicine", written, m.name, m.classes)
+        else:
+            term = Term("medicine", written, drugs.display_name(m.name))
+        out.append((m.start, m.end, term))
+    return out
 
 
 def find(text: str) -> dict[str, list[str]]:
@@ -76,11 +84,11 @@ def hits(text: str) -> list[tuple[int, int, Term]]:
 
 def kind_of(name: str) -> str | None:
     """The kind of a whole word: a dictionary row (term or canonical name), or ``medicine``
-    for a drug name of the shared vocabulary (not a drink)."""
+    for a drug name (not a drink) or a class word of the shared vocabulary."""
     for t in terms():
         if t.term == name or t.canonical == name:
             return t.kind
     keys = drugs.name_index().get(drugs.fold(name))
-    if keys and not set(keys) <= drugs.DRINKS:
+    if (keys and not set(keys) <= drugs.DRINKS) or drugs.word_classes(name):
         return "medicine"
     return None

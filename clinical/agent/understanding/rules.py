@@ -14,6 +14,7 @@ from clinical.agent.understanding.schema import Reading, Understanding, Unreadab
 from clinical.knowledge import discourse, symptoms
 from clinical.knowledge import readings as readings_reader
 from clinical.knowledge.numbers import Amount, find_amounts
+from clinical.knowledge.text import fold_visible
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ INJECTION = re.compile(
 # stores what it reads as Observations in the units its follow-up route knows; a glucose written
 # in mg/dL is asked for again in mmol/L here (the reply asks for the number on the meter).
 
-_normalise = readings_reader.normalise
+# The one text normaliser's fold (#23): the same form the readings reader reads in.
+_normalise = fold_visible
 
 
 def read_vitals(text: str) -> tuple[list[Reading], list[UnreadableReading]]:
@@ -76,13 +78,21 @@ def kb_medicines(text: str) -> list[tuple[int, int, str]]:
 
 
 def medicines(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    """Medicines named in ``text`` and their spans: dictionary terms (canonical names, class
-    words such as 降压药) and KB names. A longer KB name wins over a dictionary term inside
-    it (泰诺林 is a product of its own, not the 泰诺 brand's generic)."""
+    """Medicines named in ``text`` and their spans: the shared vocabulary's drug names and
+    class words (降压药, 头孢; ``lexicon.hits``) and KB names. A longer KB name wins over a
+    name inside it (泰诺林 is a product of its own, not the 泰诺 brand's generic). A class word
+    inside a context statement of the shared lexicon (化疗, 化疗后, 刚做完化疗: recent
+    chemotherapy) is that statement, not a medicine asked about."""
     kb = kb_medicines(text)
     names: list[tuple[int, int, str]] = list(kb)
-    for start, end, t in lexicon.hits(text):
-        if t.kind != "medicine":
+    hits = [(s, e, t) for s, e, t in lexicon.hits(text) if t.kind == "medicine"]
+    context = (
+        [m.span for m in symptoms.find_symptoms(text) if symptoms.is_context(m.concept)]
+        if any(t.classes for _, _, t in hits)
+        else []
+    )
+    for start, end, t in hits:
+        if t.classes and any(cs <= start and end <= ce for cs, ce in context):
             continue
         if any(ks <= start and end <= ke and ke - ks > end - start for ks, ke, _ in kb):
             continue
