@@ -51,3 +51,38 @@ def test_demo_still_answers_when_the_records_are_missing() -> None:
     text = out.getvalue()
     assert text.count("记录不可用") == 3
     assert "结论：不建议（avoid）—— 酒" in text
+
+
+@pytest.mark.xfail(strict=True, reason="#23 task agentone: three rules each said 不要饮酒")
+@pytest.mark.django_db
+def test_the_alcohol_answer_gives_each_instruction_once(demo_bundles: list[dict]) -> None:
+    """The demo patient on cefuroxime and paracetamol after a joint replacement: three avoid
+    rules (cephalosporin, paracetamol, post-operative) each say 不要饮酒. The answer says it
+    once, with every rule's time span, and every rule stays a reason with its source."""
+    from clinical.diet.services import consult
+
+    answer = consult(
+        question="能喝酒吗",
+        patient={
+            "conditions": ["心房颤动", "关节置换术后"],
+            "current_medications": ["华法林钠片 3mg", "头孢呋辛酯片 0.25g", "对乙酰氨基酚片 0.5g"],
+        },
+    ).to_dict()
+    advice = answer["advice"]
+    assert advice.count("不要饮酒") == 1, advice
+    for span in ("停药后至少7天内", "服药期间", "术后恢复期", "含酒精的饮料", "酒心巧克力"):
+        assert span in advice, span
+    codes = {r["code"] for r in answer["reasons"]}
+    assert {"cephalosporin.ethanol", "paracetamol.ethanol", "post_op.ethanol"} <= codes
+    assert len(answer["sources"]) >= 3
+
+
+@pytest.mark.django_db
+def test_one_avoid_rule_keeps_its_own_words() -> None:
+    """A look-alike: one rule saying 不要饮酒 is left as its data wrote it."""
+    from clinical.diet.services import consult
+
+    answer = consult(
+        question="能喝酒吗", patient={"current_medications": ["对乙酰氨基酚片 0.5g"]}
+    ).to_dict()
+    assert "服药期间不要饮酒或含酒精的饮料。" in answer["advice"].splitlines()
