@@ -8,10 +8,14 @@ Clinical invariants (the contract of ``consult``):
   and food allergy in the context resolved AND nothing argues against it. It never says ``ok``
   because it knows nothing: otherwise the verdict is ``unknown``.
 - Every reason names what it comes from (``because``) and its source.
+- The advice gives each instruction once: rules that each say it (不要饮酒 for a cephalosporin,
+  for paracetamol and after an operation) are said in one line with every rule's time span
+  (``one_instruction``); every rule stays a reason with its source.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import import_module
@@ -176,6 +180,47 @@ def judge(food_text: str, ctx: PatientContext, kb: KnowledgeBase) -> FoodVerdict
     return FoodVerdict(food, verdict, findings, advice)
 
 
+# An advice line that opens with an instruction: when it applies (its time span: 服药期间,
+# 术后恢复期（…）), the instruction (不要饮酒), and what follows it (或含酒精的饮料, ，也不要…).
+_INSTRUCTION = re.compile(r"(?P<when>[^，,。；;]*?)(?P<say>不要[^，,。；;、或及和与]+)(?P<rest>.*)")
+_MORE_OF_THE_SAME = ("或", "及", "和", "与")
+
+
+def one_instruction(advice: list[str]) -> list[str]:
+    """``advice`` with each instruction said once. Lines that open with the same instruction
+    (``_INSTRUCTION``: "用药期间及停药后至少7天内不要饮酒，也不要…", "服药期间不要饮酒或含酒精的
+    饮料。", "术后恢复期（至少到复查医生同意前）不要饮酒。") become one line at the first one's
+    place, keeping every time span and every word that follows: "用药期间及停药后至少7天内、服药
+    期间、术后恢复期（至少到复查医生同意前）都不要饮酒或含酒精的饮料，也不要…". A line with no
+    time span makes the instruction hold always. Other lines are kept as they are."""
+    parsed = [_INSTRUCTION.fullmatch(line.strip()) for line in advice]
+    by_say: dict[str, list[int]] = {}
+    for i, m in enumerate(parsed):
+        if m is not None:
+            by_say.setdefault(m["say"], []).append(i)
+    out: list[str] = []
+    for i, line in enumerate(advice):
+        m = parsed[i]
+        group = by_say.get(m["say"], []) if m is not None else []
+        if len(group) < 2:
+            out.append(line)
+            continue
+        if i != group[0]:
+            continue  # said in the group's first line
+        matches = [parsed[j] for j in group]
+        spans = list(dict.fromkeys(x["when"] for x in matches if x is not None))
+        more: list[str] = []
+        after: list[str] = []
+        for x in matches:
+            rest = (x["rest"] if x is not None else "").rstrip("。")
+            if not rest:
+                continue
+            (more if rest.startswith(_MORE_OF_THE_SAME) else after).append(rest)
+        when = "" if "" in spans else "、".join(spans) + "都"
+        out.append(f"{when}{m['say']}{''.join(dict.fromkeys(more))}{''.join(after)}。")
+    return out
+
+
 def _context_summary(ctx: PatientContext) -> dict[str, Any]:
     return {
         "medicines": [
@@ -264,7 +309,7 @@ def consult(
         food="、".join(foods),
         verdict=verdict,
         reasons=reasons,
-        advice="\n".join(advice),
+        advice="\n".join(one_instruction(advice)),
         sources=sources,
         food_categories=categories,
         context=summary,

@@ -53,7 +53,8 @@ def test_alcohol_for_the_patient_on_cefuroxime_and_warfarin_is_avoid_and_release
     out = say(patient_client, "我能喝酒吗？")
     assert (out["route"], out["outcome"], out["status"]) == ("diet", "answered", "released")
     assert out["reply"].startswith("不建议喝酒。")
-    assert "停药后至少7天内不要饮酒" in out["reply"]
+    assert "停药后至少7天内、服药期间、术后恢复期（至少到复查医生同意前）都不要饮酒" in out["reply"]
+    assert out["reply"].count("不要饮酒") == 1  # three rules, one instruction
     assert "如果喝" not in out["reply"]  # the warfarin caution's limited-drinking line is dropped
     ((msg, result),) = sent
     assert msg.structured["verdict"] == "avoid" and msg.structured["food"] == "酒"

@@ -53,7 +53,6 @@ def test_demo_still_answers_when_the_records_are_missing() -> None:
     assert "结论：不建议（avoid）—— 酒" in text
 
 
-@pytest.mark.xfail(strict=True, reason="#23 task agentone: three rules each said 不要饮酒")
 @pytest.mark.django_db
 def test_the_alcohol_answer_gives_each_instruction_once(demo_bundles: list[dict]) -> None:
     """The demo patient on cefuroxime and paracetamol after a joint replacement: three avoid
