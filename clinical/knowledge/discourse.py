@@ -470,6 +470,19 @@ def understood_words() -> frozenset[str]:
 
 
 @cache
+def pleasantry_words() -> frozenset[str]:
+    """The words pleasantries are made of, in the matching form: the courtesy and reassuring
+    phrases of ``data/discourse.yaml`` (谢谢医生, 好的, 挺好, 一切正常), the leading words
+    (今天, 感觉) and the particles. The agent reads a message of nothing else as a greeting
+    (its own pleasantries besides: 在吗, 再见, hello)."""
+    data = _data()
+    words = {normalise(w) for key in ("courtesy_phrases", "reassuring_phrases") for w in data[key]}
+    words |= {normalise(w) for w in _LEADING}
+    words |= set(_PARTICLES)
+    return frozenset(w for w in words if w)
+
+
+@cache
 def circumstance_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(``circumstance_markers``, ``injury_words``) of ``data/discourse.yaml`` in the matching
     form: the residue check reads the words before a complaint as a circumstance when they hold

@@ -3,8 +3,9 @@ vocabulary's, found by its one finder (``clinical.knowledge.drugs.name_mentions`
 泰诺 is the four-ingredient cold remedy there, 泰诺林 plain paracetamol, MTX and SMZ-TMP whole
 Latin tokens; 头孢, 降压药, 消炎药, 安眠药 class words of classes.csv); the agent keeps no drug
 or class dictionary of its own. data/lexicon.csv holds only what the knowledge layer has no
-table for: foods and pleasantries (你好, 在吗: the only words that earn the generic help
-text); one source per row. Symptoms are not here: they are the shared lexicon's
+table for: foods and the agent's own pleasantries (在吗, 再见, hello; with the shared ones,
+``discourse.pleasantry_words``, the only words that earn the generic help text); one source
+per row. Symptoms are not here: they are the shared lexicon's
 (``clinical.knowledge.symptoms``). Callers pass text already folded (``rules._normalise``)."""
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import cache
 
 from clinical.agent.understanding import lexicon
 from clinical.agent.understanding.schema import Reading, Understanding, UnreadableReading
@@ -117,14 +118,26 @@ def dose_amount(text: str) -> bool:
 
 
 def greeting_only(text: str) -> bool:
-    """Only pleasantries (你好, 谢谢, 在吗) and punctuation: nothing that could be a complaint."""
-    rest = list(text)
-    hit = False
-    for start, end, t in lexicon.hits(text):
-        if t.kind == "greeting":
-            rest[start:end] = [" "] * (end - start)
-            hit = True
-    return hit and not _PUNCT.sub("", "".join(rest))
+    """Only pleasantries and punctuation: nothing that could be a complaint. The words are the
+    shared pleasantries (``discourse.pleasantry_words``: 你好, 谢谢, 好的, 挺好 …) and the
+    agent's own (data/lexicon.csv ``greeting``: 在吗, 再见, 请问, hello), longest first."""
+    form = discourse.normalise(text)
+    taken = [False] * len(form)
+    for word in _greeting_words():
+        at = form.find(word)
+        while at != -1:
+            if not any(taken[at : at + len(word)]):
+                taken[at : at + len(word)] = [True] * len(word)
+            at = form.find(word, at + 1)
+    rest = "".join(ch for ch, t in zip(form, taken, strict=True) if not t)
+    return any(taken) and not _PUNCT.sub("", rest)
+
+
+@cache
+def _greeting_words() -> tuple[str, ...]:
+    own = {discourse.normalise(t.term) for t in lexicon.terms() if t.kind == "greeting"}
+    words = {w for w in own | discourse.pleasantry_words() if w}
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def crisis_concepts(mentions: list[symptoms.Mention]) -> list[str]:
