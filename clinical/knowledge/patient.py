@@ -950,6 +950,10 @@ def window_episodes(record: Any, today: dt.date) -> tuple[WindowEpisode, ...]:
                 if isinstance(dx, dict) and (cref := _reference(dx.get("condition"))):
                     encounter_day[cref] = day
         klass = enc.get("class") if isinstance(enc.get("class"), dict) else {}
+        if not klass.get("code") and _codings(
+            klass
+        ):  # a CodeableConcept (R5) instead of R4's Coding
+            klass = _codings(klass)[0]
         opened = set(ks.episode_windows("encounter", encounter_class=str(klass.get("code") or "")))
         texts = []
         for reason in enc.get("reasonCode") or []:

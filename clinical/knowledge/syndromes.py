@@ -389,17 +389,17 @@ def _words_in(pattern: str, text: str) -> bool:
 
 def _reason_matches(spec: Mapping[str, Any], codings: Iterable[tuple[str, str]], text: str) -> bool:
     """A Condition (or an Encounter's reason) is of a window's kind by an ICD-10 code under one
-    of its prefixes or its words, unless the words say it is history (史, 既往: a caesarean in
-    2010 is not a delivery now)."""
-    folded = kd.fold(text)
-    if any(kd.fold(w) in folded for w in spec.get("condition_not_words", [])):
-        return False
+    of its prefixes, or by its words unless they say it is history (史, 既往: a caesarean in 2010
+    is not a delivery now; a coded O82 is a delivery whatever its text, and its date decides)."""
     prefixes = [str(p).replace(".", "").upper() for p in spec.get("condition_icd10", [])]
     for system, code in codings:
         flat = (code or "").replace(".", "").upper()
         if (system in kc.ICD10_SYSTEMS or system == "icd10") and flat:
             if any(flat.startswith(p) for p in prefixes):
                 return True
+    folded = kd.fold(text)
+    if any(kd.fold(w) in folded for w in spec.get("condition_not_words", [])):
+        return False
     return any(_words_in(w, folded) for w in spec.get("condition_words", []))
 
 

@@ -191,3 +191,17 @@ def test_inline_conditions_open_undated_windows():
     ctx = kp.from_inline({"sex": "female", "conditions": [{"text": "剖宫产", "codings": []}]})
     assert [(e.windows, e.day) for e in ctx.episodes] == [({"postpartum"}, None)]
     assert not ctx.syndrome_pregnant
+
+
+def test_a_coded_delivery_is_a_delivery_whatever_its_text_and_its_date_decides():
+    coded = [(ICD10, "O82.0")]
+    assert ks.episode_windows("condition", coded, "剖宫产，既往体健") == {"postpartum"}
+    assert ks.episode_windows("condition", (), "剖宫产，既往体健") == frozenset()
+    ctx = _ctx(conditions=[_cond("old", "O82.0", "2010年剖宫产", onsetDateTime="2010-05-01")])
+    assert ctx.episodes == ()  # dated outside every window
+
+
+def test_an_encounter_class_given_as_a_codeable_concept_is_read():
+    enc = _enc("e", period={"end": _ago(3)})
+    enc["class"] = {"coding": [{"code": "IMP"}]}
+    assert [e.windows for e in _ctx(encounters=[enc]).episodes] == [{"vte_admission"}]
