@@ -3,8 +3,8 @@
 Usage: .venv/bin/python bench/followup_sealed.py [--json OUT] [--dev-only]
 
 ``--dev-only`` scores only the development files (followup_vignettes.yaml,
-followup_vignettes_r3.yaml and followup_vignettes_r4.yaml, with their misses by id) and prints
-nothing about the sealed sets.
+followup_vignettes_r3.yaml, followup_vignettes_r4.yaml and followup_vignettes_windows.yaml, with
+their misses by id) and prints nothing about the sealed sets.
 
 Runs the engine in memory (the same records the tests push through /fhir) on
 tests/followup/followup_vignettes.yaml (development set: the rules were written against it) and
@@ -46,6 +46,7 @@ from followup_vignette_builder import (  # noqa: E402
     VIGNETTES,
     VIGNETTES_R3,
     VIGNETTES_R4,
+    VIGNETTES_WINDOWS,
     load_vignettes,
     vignette_record,
 )
@@ -118,7 +119,7 @@ def main() -> int:
     ap.add_argument(
         "--dev-only",
         action="store_true",
-        help="score only the development files (old, r3 and r4); nothing about the sealed sets",
+        help="score only the development files (old, r3, r4, windows); nothing about the sealed sets",
     )
     args = ap.parse_args()
     if args.dev_only:
@@ -126,6 +127,7 @@ def main() -> int:
             "development": score(load_vignettes(VIGNETTES)),
             "development_r3": score(load_vignettes(VIGNETTES_R3)),
             "development_r4": score(load_vignettes(VIGNETTES_R4)),
+            "development_windows": score(load_vignettes(VIGNETTES_WINDOWS)),
         }
         show("development set (tests/followup/followup_vignettes.yaml)", dev["development"])
         show(
@@ -133,6 +135,10 @@ def main() -> int:
         )
         show(
             "development set r4 (tests/followup/followup_vignettes_r4.yaml)", dev["development_r4"]
+        )
+        show(
+            "development set windows (tests/followup/followup_vignettes_windows.yaml)",
+            dev["development_windows"],
         )
         if args.json:
             Path(args.json).write_text(json.dumps(dev, ensure_ascii=False, indent=1), "utf-8")

@@ -20,6 +20,18 @@ Clinical invariants:
   names (no guessed conversion); a row may hold only on (or off) a drug class: INR > 3.0 on
   a vitamin-K antagonist is ``over_anticoagulation``, INR ≥ 1.5 without one is a
   coagulopathy (``bleeding_disorder``);
+- the windows of the shared syndrome rules (#15 task E) open from Conditions and Encounters as
+  well as Procedures (``episodes``): a delivery coded as a Condition (ICD-10 O80–O84, Z37, Z39…)
+  or as an admission's reason, an inpatient stay (Encounter class IMP), post-operative
+  hypoparathyroidism (E89.2). A refuted or entered-in-error Condition, or a planned, cancelled or
+  entered-in-error Encounter, opens nothing; a resolved or inactive Condition still dates its
+  event (a delivery is over when it is resolved: the window asks when it happened). The date is
+  the Condition's onset, else its recorded date, else its abatement, else the date of the
+  Encounter it belongs to; an Encounter's period end, else its start. Without one (or with a
+  date in the future) the episode is kept undated: the engines say so, never assume it closed.
+  A Condition that opens a window with ``not_current_conditions`` is not read by the syndrome
+  rules as those keys (``syndrome_condition_keys``, ``syndrome_pregnant``: a delivery coded O82 is
+  not a current pregnancy); every other reader keeps the keys;
 - the weight is the latest body weight in kg (g converted; any other unit is left out);
 - age is computed by ONE helper (``age_years``) on the patient's own calendar: the date in the
   patient's time zone (FHIR ``Patient.extension`` timezone, else the site's ``TIME_ZONE``), not
@@ -61,6 +73,7 @@ EXCLUDED_VERIFICATION = frozenset({"refuted", "entered-in-error"})
 UNCONFIRMED_VERIFICATION = frozenset({"unconfirmed", "provisional", "differential"})
 BAD_OBSERVATION = frozenset({"entered-in-error", "cancelled", "registered"})
 DONE_PROCEDURE = frozenset({"completed", "in-progress", ""})
+NOT_HAPPENED_ENCOUNTER = frozenset({"planned", "cancelled", "entered-in-error"})
 
 WEIGHT_LOINC = ("29463-7", "3141-9")  # body weight; body weight measured
 INR_LOINC = ("6301-6", "34714-6", "46418-0")
@@ -115,6 +128,9 @@ class ConditionFact:
     source: str = "record"  # record | inline | lab
     ref: str = ""
     terms: tuple[str, ...] = ()  # every wording (text and displays) used for matching
+    # keys the syndrome rules do not read from it: it is a past event read through its window
+    # (a delivery coded O82 is under the pregnancy key's prefix, but it is not a pregnancy now)
+    not_current: frozenset[str] = frozenset()
 
     @property
     def search_text(self) -> str:
@@ -188,6 +204,23 @@ class Surgery(NamedTuple):
 
 
 @dataclass(frozen=True)
+class WindowEpisode:
+    """A Condition or an Encounter that opens windows of the shared syndrome rules (#15 task
+    E): the windows (``syndromes.episode_windows``), its day (None: no usable date), wording
+    and FHIR reference."""
+
+    windows: frozenset[str]
+    day: dt.date | None
+    text: str
+    ref: str
+
+    def finding(self, today: dt.date | None) -> ks.Episode:
+        """The episode as the shared evaluator reads it: days since it on ``today``."""
+        days = None if self.day is None or today is None else float((today - self.day).days)
+        return ks.Episode(self.windows, days, self.text, self.ref)
+
+
+@dataclass(frozen=True)
 class Vital:
     """A stored vital sign that describes the patient now: ``VITALS`` key, value in its unit."""
 
@@ -234,6 +267,10 @@ class PatientContext:
     recorded_vitals: tuple[Vital, ...] = ()
     today: dt.date | None = None  # the patient's local date the context was built for
     notes: tuple[str, ...] = ()  # what was left out and why (unit unknown …)
+    # Conditions and Encounters that open syndrome windows (delivery, inpatient stay…), #15 E
+    episodes: tuple[WindowEpisode, ...] = ()
+    # pregnant as the syndrome rules read it: a delivery Condition is not a current pregnancy
+    syndrome_pregnant: bool | None = None
 
     # -- views every consumer uses -----------------------------------------------------------
     @property
@@ -241,6 +278,14 @@ class PatientContext:
         out: set[str] = set()
         for c in self.conditions:
             out |= c.keys
+        return frozenset(out)
+
+    @property
+    def syndrome_condition_keys(self) -> frozenset[str]:
+        """Condition keys as the syndrome rules read them (without ``not_current`` ones)."""
+        out: set[str] = set()
+        for c in self.conditions:
+            out |= c.keys - c.not_current
         return frozenset(out)
 
     @property
@@ -715,6 +760,8 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
     gender = patient.get("gender")
     sex = gender if gender in ("male", "female", "other", "unknown") else None
 
+    episodes = window_episodes(record, today)
+    opened = {e.ref: e.windows for e in episodes}
     conditions: list[ConditionFact] = []
     for cond in record.conditions:
         if _status(cond, "clinicalStatus") in INACTIVE_CLINICAL:
@@ -734,6 +781,7 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
                 unconfirmed=verification in UNCONFIRMED_VERIFICATION,
                 ref=_ref(cond),
                 terms=terms,
+                not_current=ks.not_current_conditions(opened.get(_ref(cond), ())),
             )
         )
     allergies: list[AllergyFact] = []
@@ -829,6 +877,8 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
 
     keys = {k for c in conditions for k in c.keys}
     pregnant = True if "pregnancy" in keys or weeks is not None else pregnant_obs
+    current = {k for c in conditions for k in c.keys - c.not_current}
+    syndrome_pregnant = True if "pregnancy" in current or weeks is not None else pregnant_obs
     breastfeeding = True if "breastfeeding" in keys else None
     birth = birth_date_of(patient.get("birthDate"))
     return PatientContext(
@@ -850,12 +900,91 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
         recorded_vitals=vitals,
         today=today,
         notes=tuple(notes),
+        episodes=episodes,
+        syndrome_pregnant=syndrome_pregnant,
     )
+
+
+def _reference(value: Any) -> str:
+    """``Encounter/e1`` of a Reference (an absolute URL keeps its last two segments)."""
+    ref = str((value or {}).get("reference") or "") if isinstance(value, dict) else ""
+    return "/".join(ref.rstrip("/").split("/")[-2:]) if ref else ""
+
+
+def _condition_day(cond: dict[str, Any]) -> dt.date | None:
+    """When a Condition's event happened: onset, else recorded date, else abatement."""
+    onset = cond.get("onsetPeriod") if isinstance(cond.get("onsetPeriod"), dict) else {}
+    abated = cond.get("abatementPeriod") if isinstance(cond.get("abatementPeriod"), dict) else {}
+    for value in (
+        cond.get("onsetDateTime"),
+        onset.get("start"),
+        cond.get("recordedDate"),
+        cond.get("abatementDateTime"),
+        abated.get("start") or abated.get("end"),
+    ):
+        if (day := _date(value)) is not None:
+            return day
+    return None
+
+
+def window_episodes(record: Any, today: dt.date) -> tuple[WindowEpisode, ...]:
+    """THE reader of the Conditions and Encounters that open syndrome windows (see the module
+    invariants): kept when dated within the longest window, or undated (a date in the future is
+    no usable date); oldest first, undated last."""
+    horizon = max(int(spec["days"]) for spec in ks.windows().values())
+
+    def usable(day: dt.date | None) -> dt.date | None:
+        return day if day is not None and day <= today else None
+
+    out: list[WindowEpisode] = []
+    encounter_day: dict[str, dt.date] = {}  # Encounter ref, or a Condition it names → its day
+    for enc in getattr(record, "encounters", None) or []:
+        if str(enc.get("status") or "") in NOT_HAPPENED_ENCOUNTER:
+            continue
+        period = enc.get("period") if isinstance(enc.get("period"), dict) else {}
+        day = usable(_date(period.get("end")) or _date(period.get("start")))
+        ref = _ref(enc)
+        if day is not None:
+            encounter_day[ref] = day
+            for dx in enc.get("diagnosis") or []:
+                if isinstance(dx, dict) and (cref := _reference(dx.get("condition"))):
+                    encounter_day[cref] = day
+        klass = enc.get("class") if isinstance(enc.get("class"), dict) else {}
+        if not klass.get("code") and _codings(
+            klass
+        ):  # a CodeableConcept (R5) instead of R4's Coding
+            klass = _codings(klass)[0]
+        opened = set(ks.episode_windows("encounter", encounter_class=str(klass.get("code") or "")))
+        texts = []
+        for reason in enc.get("reasonCode") or []:
+            terms = _concept_terms(reason)
+            texts += terms
+            opened |= ks.episode_windows("encounter", _pairs(reason), " ".join(terms))
+        if opened:
+            text = "、".join(texts) or str(klass.get("display") or klass.get("code") or "住院")
+            out.append(WindowEpisode(frozenset(opened), day, text, ref))
+    for cond in getattr(record, "conditions", None) or []:
+        if _status(cond, "verificationStatus") in EXCLUDED_VERIFICATION:
+            continue
+        terms = _concept_terms(cond.get("code"))
+        codings = _pairs(cond.get("code"))
+        opened = ks.episode_windows("condition", codings, " ".join(terms))
+        if not opened:
+            continue
+        ref = _ref(cond)
+        day = usable(_condition_day(cond))
+        if day is None:
+            day = encounter_day.get(ref) or encounter_day.get(_reference(cond.get("encounter")))
+        text = terms[0] if terms else codings[0][1]
+        out.append(WindowEpisode(opened, day, text, ref))
+    kept = [e for e in out if e.day is None or (today - e.day).days <= horizon]
+    return tuple(sorted(kept, key=lambda e: (e.day is None, e.day or today)))
 
 
 def context_records(patient_ids: Iterable[str]) -> dict[str, Any]:
     """The records a context needs, for several patients in one query: the Patient, its
-    Conditions, MedicationRequests, AllergyIntolerances and Procedures, and only the
+    Conditions, MedicationRequests, AllergyIntolerances, Procedures and Encounters (the
+    windows of an admission or a delivery), and only the
     Observations a context reads (weight, the labs of ``lab_conditions.csv``, INR, pregnancy,
     vital signs;
     on PostgreSQL selected by the indexed ``codes`` column), never the whole history."""
@@ -863,7 +992,14 @@ def context_records(patient_ids: Iterable[str]) -> dict[str, Any]:
 
     return store.patient_records(
         list(patient_ids),
-        types=("Condition", "MedicationRequest", "AllergyIntolerance", "Procedure", "Observation"),
+        types=(
+            "Condition",
+            "MedicationRequest",
+            "AllergyIntolerance",
+            "Procedure",
+            "Observation",
+            "Encounter",
+        ),
         observation_codes=wanted_observation_codes(),
     )
 
@@ -874,14 +1010,21 @@ def context_records(patient_ids: Iterable[str]) -> dict[str, Any]:
 def from_inline(data: dict[str, Any]) -> PatientContext:
     """A context from validated inline data (canonical keys; see ``serializers``)."""
     conditions = []
-    for item in data.get("conditions") or []:
+    episodes = []
+    for i, item in enumerate(data.get("conditions") or []):
         text, codings = item["text"], tuple(item.get("codings") or ())
+        # an inline condition has no date: a window it opens is undated (#15 task E)
+        opened = ks.episode_windows("condition", codings, text)
+        if opened:
+            shown = text or (codings[0][1] if codings else "")
+            episodes.append(WindowEpisode(opened, None, shown, f"patient.conditions[{i}]"))
         conditions.append(
             ConditionFact(
                 text=text or (codings[0][1] if codings else ""),
                 keys=condition_keys_of(text, codings),
                 codings=codings,
                 source="inline",
+                not_current=ks.not_current_conditions(opened),
             )
         )
     allergies = [
@@ -919,6 +1062,10 @@ def from_inline(data: dict[str, Any]) -> PatientContext:
     keys = {k for c in conditions for k in c.keys}
     weeks = data.get("pregnancy_weeks")
     pregnant = data.get("pregnant")
+    syndrome_pregnant = pregnant
+    current = {k for c in conditions for k in c.keys - c.not_current}
+    if syndrome_pregnant is None and (weeks is not None or "pregnancy" in current):
+        syndrome_pregnant = True
     if pregnant is None and (weeks is not None or "pregnancy" in keys):
         pregnant = True
     breastfeeding = data.get("breastfeeding")
@@ -960,6 +1107,8 @@ def from_inline(data: dict[str, Any]) -> PatientContext:
         recent_surgery_days=surgery,
         surgeries=surgeries,
         vitals=tuple((k, float(v)) for k, v in (data.get("vitals") or {}).items()),
+        episodes=tuple(episodes),
+        syndrome_pregnant=syndrome_pregnant,
     )
 
 
@@ -973,6 +1122,7 @@ __all__ = [
     "Surgery",
     "VITALS",
     "Vital",
+    "WindowEpisode",
     "age_years",
     "build",
     "context_records",
@@ -980,4 +1130,5 @@ __all__ = [
     "patient_age",
     "time_zone_of",
     "washout_of",
+    "window_episodes",
 ]

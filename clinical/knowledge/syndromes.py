@@ -10,7 +10,13 @@ below and map the returned ``Match`` levels to their own dispositions; neither k
 Invariants:
 - a rule fires only when every clause of its ``when`` holds; what a clause needs and the input
   does not carry (no vital sign measured, no procedure date, fever days unknown) never holds:
-  nothing is guessed. ``none`` holds when none of its clauses hold. The one exception is
+  nothing is guessed. A window's event without a usable date (a delivery Condition with no
+  onset or recorded date) neither opens it nor counts as outside it: ``undated_window_matches``
+  names the rules that would fire if it were within, for the engines to send to a clinician
+  (as ``unread_medicine_matches`` does for an unread medicine);
+- a window opens from a Procedure, the patient's own words, or (#15 task E) a Condition or an
+  Encounter: its ICD-10 code or words, an Encounter's class (an inpatient stay) or reason; a
+  window restricted to one ``sex`` never opens on a record of the other sex (unknown: opens). ``none`` holds when none of its clauses hold. The one exception is
   ``gestation_not_below: N``: it fails only on a KNOWN gestation under N weeks (an unknown
   gestation is never assumed early, so a pregnancy rule still fires);
 - a vital sign clause is judged on the most concerning value of the current group the engine
@@ -81,7 +87,14 @@ _WINDOW_MATCH = (
     "procedure_codes",
     "procedure_icd9cm3",
     "symptoms_any",
+    "condition_icd10",
+    "condition_words",
+    "encounter_classes",
 )
+# What a window reads from Conditions and Encounters (#15 task E) needs a source of its own.
+_EPISODE_MATCH = ("condition_icd10", "condition_words", "encounter_classes")
+# In ``condition_words`` an ellipsis joins parts that must appear in this order (甲状腺…术后).
+WORD_GAP = "…"
 # ICD-9-CM-3 (手术操作分类代码国家临床版3.0): the operation codes of Chinese EMRs. A coding of one
 # of these systems, or any code shaped like one (two digits, a dot, a digit: 06.4, 81.51,
 # 45.7x00), is read as ICD-9-CM-3; SNOMED CT codes never hold a dot.
@@ -129,6 +142,20 @@ class Procedure:
 
 
 @dataclass(frozen=True)
+class Episode:
+    """A Condition or an Encounter that opens windows (#15 task E): the windows it is of
+    (``episode_windows``), the days since it (``None``: no usable date, never assumed in or
+    out of a window), its wording and reference. ``assume_within`` is set only by
+    ``undated_window_matches``."""
+
+    windows: frozenset[str]
+    days_since: float | None
+    text: str = ""
+    ref: str = ""
+    assume_within: bool = False
+
+
+@dataclass(frozen=True)
 class Findings:
     """What an engine knows about a patient now, in shared vocabulary.
 
@@ -148,6 +175,7 @@ class Findings:
     series: Mapping[str, tuple[Value, ...]] = field(default_factory=dict)
     fever_days: float | None = None
     gestation_weeks: float | None = None  # completed weeks of a current pregnancy, if known
+    episodes: tuple[Episode, ...] = ()  # Conditions and Encounters that open windows
 
 
 @dataclass(frozen=True)
@@ -239,6 +267,17 @@ def _validate(data: dict[str, Any]) -> None:
             raise SyndromeDataError(f"syndromes.yaml window {name}: matches nothing")
         if unknown := set(spec.get("symptoms_any", [])) - concepts:
             raise SyndromeDataError(f"syndromes.yaml window {name}: unknown concepts {unknown}")
+        if any(spec.get(k) for k in _EPISODE_MATCH) and not (
+            spec.get("episode_source") and spec.get("undated_zh")
+        ):
+            raise SyndromeDataError(
+                f"syndromes.yaml window {name}: a Condition/Encounter match needs an "
+                "episode_source and an undated_zh note"
+            )
+        if unknown := set(spec.get("not_current_conditions", [])) - conds:
+            raise SyndromeDataError(f"syndromes.yaml window {name}: unknown conditions {unknown}")
+        if spec.get("sex") not in (None, "female", "male"):
+            raise SyndromeDataError(f"syndromes.yaml window {name}: sex {spec['sex']!r}")
     seen: set[str] = set()
     for row in data.get("rules") or []:
         code = row.get("code")
@@ -337,6 +376,70 @@ def _procedure_matches(spec: Mapping[str, Any], p: Procedure) -> bool:
     return any(code.startswith(pre) for code in p.codes for pre in prefixes)
 
 
+def _words_in(pattern: str, text: str) -> bool:
+    """``pattern`` in ``text`` (folded); parts joined by ``…`` must appear in that order."""
+    at = 0
+    for part in kd.fold(pattern).split(WORD_GAP):
+        at = text.find(part, at)
+        if at < 0:
+            return False
+        at += len(part)
+    return True
+
+
+def _reason_matches(spec: Mapping[str, Any], codings: Iterable[tuple[str, str]], text: str) -> bool:
+    """A Condition (or an Encounter's reason) is of a window's kind by an ICD-10 code under one
+    of its prefixes, or by its words unless they say it is history (史, 既往: a caesarean in 2010
+    is not a delivery now; a coded O82 is a delivery whatever its text, and its date decides)."""
+    prefixes = [str(p).replace(".", "").upper() for p in spec.get("condition_icd10", [])]
+    for system, code in codings:
+        flat = (code or "").replace(".", "").upper()
+        if (system in kc.ICD10_SYSTEMS or system == "icd10") and flat:
+            if any(flat.startswith(p) for p in prefixes):
+                return True
+    folded = kd.fold(text)
+    if any(kd.fold(w) in folded for w in spec.get("condition_not_words", [])):
+        return False
+    return any(_words_in(w, folded) for w in spec.get("condition_words", []))
+
+
+def episode_windows(
+    kind: str,
+    codings: Iterable[tuple[str, str]] = (),
+    text: str = "",
+    encounter_class: str = "",
+) -> frozenset[str]:
+    """THE reader of what a Condition or an Encounter opens (#15 task E): the windows whose
+    ``condition_icd10``/``condition_words`` its codes or words meet (an Encounter through its
+    reasons), and for an Encounter the windows whose ``encounter_classes`` hold its class (v3
+    ActCode IMP: an inpatient stay). ``kind`` is ``condition`` or ``encounter``."""
+    codings = tuple(codings)
+    out = set()
+    for name, spec in windows().items():
+        if kind == "encounter" and encounter_class in spec.get("encounter_classes", []):
+            out.add(name)
+        elif (codings or text) and _reason_matches(spec, codings, text):
+            out.add(name)
+    return frozenset(out)
+
+
+def not_current_conditions(window_names: Iterable[str]) -> frozenset[str]:
+    """Condition keys that a Condition opening these windows is NOT, now: a delivery (ICD-10
+    O80–O84, under the pregnancy key's prefix O) is read through the post-partum window, with
+    its date, not as a current pregnancy (``not_current_conditions`` of the window)."""
+    out: set[str] = set()
+    for name in window_names:
+        out |= set(windows()[name].get("not_current_conditions", []))
+    return frozenset(out)
+
+
+def undated_note(e: Episode) -> str:
+    """The clinician note of an undated episode: ``产后时间不明：“O82 剖宫产分娩”无日期…``."""
+    label = "、".join(dict.fromkeys(windows()[w]["undated_zh"] for w in sorted(e.windows)))
+    what = f"“{e.text[:30]}”" if e.text else "一条记录"
+    return f"{label}：{what}没有可用日期，相关时间窗按“不明”处理（不视为已过），请核实日期"
+
+
 def compare(value: float, op: str, threshold: float) -> bool:
     return bool(_OPS[op](value, threshold))
 
@@ -371,7 +474,24 @@ class _Hit:
 
 def _window(f: Findings, name: str) -> _Hit | None:
     spec = windows()[name]
+    if (
+        spec.get("sex")
+        and f.sex is not None
+        and f.sex in ("female", "male")
+        and f.sex != spec["sex"]
+    ):
+        return None  # a post-partum window never opens on a man's record (his wife's delivery)
     hit = _Hit()
+    for e in f.episodes:
+        if name not in e.windows:
+            continue
+        within = (
+            e.days_since is not None and spec.get("min_days", 0) <= e.days_since <= spec["days"]
+        )
+        if within or (e.days_since is None and e.assume_within):
+            if e.ref:
+                hit.refs.append(e.ref)
+            return hit
     for p in f.procedures:
         if p.days_since < spec.get("min_days", 0) or p.days_since > spec["days"]:
             continue
@@ -512,6 +632,18 @@ def unread_medicine_matches(f: Findings, refs: Iterable[str]) -> list[Match]:
     for cls in named_classes():
         medicines[cls] = (*medicines.get(cls, ()), *refs)
     return [m for m in evaluate(replace(f, medicines=medicines)) if m.code not in fired]
+
+
+def undated_window_matches(f: Findings) -> list[Match]:
+    """The rules that would fire only if the episodes without a usable date (a delivery
+    Condition with no onset or recorded date, an inpatient stay with no period) were within
+    their windows: when it happened is unknown, never "too long ago" (AM-Med clinical
+    judgement, as for an unread medicine). Empty when there is no undated episode."""
+    if not any(e.days_since is None for e in f.episodes):
+        return []
+    fired = {m.code for m in evaluate(f)}
+    assumed = tuple(replace(e, assume_within=e.days_since is None) for e in f.episodes)
+    return [m for m in evaluate(replace(f, episodes=assumed)) if m.code not in fired]
 
 
 def evaluate(f: Findings) -> list[Match]:

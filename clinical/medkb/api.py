@@ -260,6 +260,13 @@ class PatientContext:
     # honoured like confirmed ones, and named wherever they decide an answer
     unconfirmed_allergies: list[str] = field(default_factory=list)
     unconfirmed_conditions: dict[str, frozenset[str]] = field(default_factory=dict)
+    # #15 task E: Conditions and Encounters that open syndrome windows (a delivery, an inpatient
+    # stay), as the shared evaluator reads them (days since; None: undated)
+    episodes: tuple[Any, ...] = ()
+    # condition keys the syndrome rules read through a window, not as current (a delivery coded
+    # O82 is not a pregnancy now); the safety checks still read them
+    not_current_keys: frozenset[str] = frozenset()
+    syndrome_pregnant: bool | None = None  # None: as ``pregnant``
 
     @classmethod
     def from_record(cls, patient_id: str, today: date | None = None) -> PatientContext | None:
@@ -304,6 +311,9 @@ class PatientContext:
             condition_keys=ctx.condition_keys,
             unconfirmed_allergies=[a.search_text for a in ctx.allergies if a.unconfirmed],
             unconfirmed_conditions={c.search_text: c.keys for c in ctx.conditions if c.unconfirmed},
+            episodes=tuple(e.finding(ctx.today) for e in ctx.episodes),
+            not_current_keys=ctx.condition_keys - ctx.syndrome_condition_keys,
+            syndrome_pregnant=bool(ctx.syndrome_pregnant),
         )
 
 

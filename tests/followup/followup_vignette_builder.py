@@ -21,6 +21,9 @@ VIGNETTES_R3 = Path(__file__).with_name("followup_vignettes_r3.yaml")
 # fourth development set (#15 round 4): paraphrased from how real patients write (the research
 # corpora of ../shared/data, never copied), written before its rules
 VIGNETTES_R4 = Path(__file__).with_name("followup_vignettes_r4.yaml")
+# clinical windows opened by a Condition or an Encounter, not a Procedure (#15 task E): delivery,
+# an inpatient stay, post-operative hypoparathyroidism, and their look-alikes
+VIGNETTES_WINDOWS = Path(__file__).with_name("followup_vignettes_windows.yaml")
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 ATC = "http://www.whocc.no/atc"
@@ -94,6 +97,92 @@ def _when(now: datetime, hours_ago: float) -> str:
     return (now - timedelta(hours=hours_ago)).isoformat(timespec="seconds")
 
 
+CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+ENCOUNTER_CLASS = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
+
+
+def _days(now: datetime, days_ago: float) -> str:
+    return _when(now, days_ago * 24)
+
+
+def _condition(key: Any, pid: str, cid: str, now: datetime) -> dict[str, Any]:
+    """A Condition: a key of CONDITIONS, or inline {snomed, text} (the sealed set), {icd10, text}
+    (r4) or {text} (words only); the windows set (#15 task E) may add its dates
+    (``onset_days_ago``, ``recorded_days_ago``, ``abatement_days_ago``), its ``clinical`` and
+    ``verification`` status. Without them the resource is the one earlier sets always built."""
+    if isinstance(key, dict) and "icd10" in key:
+        csystem, code, text = ICD10, str(key["icd10"]), key["text"]
+    elif isinstance(key, dict) and "snomed" in key:
+        csystem, code, text = SNOMED, str(key["snomed"]), key["text"]
+    elif isinstance(key, dict):
+        csystem, code, text = "", "", key["text"]
+    else:
+        csystem, (code, text) = SNOMED, CONDITIONS[key]
+    spec = key if isinstance(key, dict) else {}
+    concept: dict[str, Any] = {"coding": [{"system": csystem, "code": code}], "text": text}
+    if not code:
+        concept = {"text": text}
+    cond: dict[str, Any] = {
+        "resourceType": "Condition",
+        "id": cid,
+        "clinicalStatus": {
+            "coding": [{"system": CONDITION_CLINICAL, "code": spec.get("clinical", "active")}]
+        },
+        "code": concept,
+        "subject": _ref(pid),
+    }
+    if "verification" in spec:
+        cond["verificationStatus"] = {
+            "coding": [{"system": CONDITION_VERIFICATION, "code": spec["verification"]}]
+        }
+    if "onset_days_ago" in spec:
+        cond["onsetDateTime"] = _days(now, spec["onset_days_ago"])
+    if "recorded_days_ago" in spec:
+        cond["recordedDate"] = _days(now, spec["recorded_days_ago"])
+    if "abatement_days_ago" in spec:
+        cond["abatementDateTime"] = _days(now, spec["abatement_days_ago"])
+    return cond
+
+
+def _encounter(spec: dict[str, Any], pid: str, nid: Any, now: datetime) -> list[dict[str, Any]]:
+    """An Encounter (#15 task E): ``class`` (v3 ActCode: IMP, ACUTE, AMB, EMER…), ``status``
+    (finished), ``end_days_ago`` / ``start_days_ago`` (none: no period), a ``reason``
+    ({icd10, text} or {text}) as reasonCode, and ``diagnoses``: Conditions of their own (no
+    date) that the Encounter names in ``diagnosis`` and that name it back in ``encounter``."""
+    eid = nid()
+    enc: dict[str, Any] = {
+        "resourceType": "Encounter",
+        "id": eid,
+        "status": spec.get("status", "finished"),
+        "class": {"system": ENCOUNTER_CLASS, "code": spec.get("class", "IMP")},
+        "subject": _ref(pid),
+    }
+    period = {}
+    if "start_days_ago" in spec or "end_days_ago" in spec:
+        start = spec.get("start_days_ago", spec.get("end_days_ago", 0) + 4)
+        period["start"] = _days(now, start)
+    if "end_days_ago" in spec:
+        period["end"] = _days(now, spec["end_days_ago"])
+    if period:
+        enc["period"] = period
+    if "reason" in spec:
+        r = spec["reason"]
+        coding = [{"system": ICD10, "code": str(r["icd10"])}] if "icd10" in r else []
+        enc["reasonCode"] = [
+            {"coding": coding, "text": r["text"]} if coding else {"text": r["text"]}
+        ]
+    out = [enc]
+    for d in spec.get("diagnoses", []):
+        cond = _condition(d, pid, nid(), now)
+        cond["encounter"] = {"reference": f"Encounter/{eid}"}
+        enc.setdefault("diagnosis", []).append(
+            {"condition": {"reference": f"Condition/{cond['id']}"}}
+        )
+        out.append(cond)
+    return out
+
+
 def vignette_resources(v: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
     pid = f"vg-{v['id']}"[:64]
     age = v.get("age", 60)
@@ -117,29 +206,7 @@ def vignette_resources(v: dict[str, Any], now: datetime) -> list[dict[str, Any]]
         return f"{pid}-{n}"[:64]
 
     for key in v.get("conditions", []):
-        # a key of CONDITIONS, or inline {snomed, text} (the sealed set) or {icd10, text} (r4)
-        if isinstance(key, dict) and "icd10" in key:
-            csystem, code, text = ICD10, str(key["icd10"]), key["text"]
-        elif isinstance(key, dict):
-            csystem, code, text = SNOMED, str(key["snomed"]), key["text"]
-        else:
-            csystem, (code, text) = SNOMED, CONDITIONS[key]
-        res.append(
-            {
-                "resourceType": "Condition",
-                "id": nid(),
-                "clinicalStatus": {
-                    "coding": [
-                        {
-                            "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
-                            "code": "active",
-                        }
-                    ]
-                },
-                "code": {"coding": [{"system": csystem, "code": code}], "text": text},
-                "subject": _ref(pid),
-            }
-        )
+        res.append(_condition(key, pid, nid(), now))
     for key in v.get("meds", []):
         # a key of MEDS, or inline {atc, text} (the sealed set), {local, text} or {text} (r4: a
         # hospital's own code, or the name alone)
@@ -194,6 +261,8 @@ def vignette_resources(v: dict[str, Any], now: datetime) -> list[dict[str, Any]]
                 "period": {"start": _when(now, (d + 5) * 24), "end": _when(now, d * 24)},
             }
         )
+    for enc in v.get("encounters", []):
+        res += _encounter(enc, pid, nid, now)
     for row in v.get("obs", []):
         kind, value, hours = row[0], row[1], row[2]
         if kind == "bp":

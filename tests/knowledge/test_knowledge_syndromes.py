@@ -32,6 +32,7 @@ THYROID = {"days_ago": 3, "text": "甲状腺全切术", "snomed": "13619001"}
 KNEE = {"days_ago": 9, "text": "右侧全膝关节置换术", "snomed": "609588000"}
 COLON = {"days_ago": 5, "text": "乙状结肠切除吻合术", "snomed": "84604002"}
 HIP = {"days_ago": 20, "text": "右侧全髋关节置换术", "snomed": "52734007"}
+DELIVERY = {"days_ago": 10, "text": "剖宫产", "snomed": "11466000"}  # caesarean section
 
 # rule code → the shared case
 CASES: dict[str, dict[str, Any]] = {
@@ -115,6 +116,13 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-hip-dislocation": {"words": "髋部疼，站不起来", "surgery": HIP},
     "syndrome-preeclampsia": {"words": "头痛", "pregnant": True, "bp": [150, 95]},
     "syndrome-postpartum-severe-hypertension": {"pregnant": True, "bp": [165, 112]},
+    # #15 task E: bleeding after a delivery (the window from a caesarean Procedure here; from a
+    # Condition or an Encounter in tests/followup/followup_vignettes_windows.yaml)
+    "syndrome-postpartum-haemorrhage": {"words": "下面出血很多", "surgery": DELIVERY},
+    "syndrome-postpartum-haemorrhage-shock": {
+        "words": "下面出血很多，头晕心慌",
+        "surgery": DELIVERY,
+    },
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).

@@ -600,6 +600,15 @@ def build_facts(record: PatientRecord, now: datetime) -> Facts:
             facts.condition_refs.append(cond.ref)
         for flag in condition_flags(cond.keys):
             facts.conditions.setdefault(flag, []).append(cond.ref)
+    for episode in shared.episodes:  # a window without a date is said, never assumed (#15 E)
+        if episode.day is None:
+            facts.notes.append(
+                Note(
+                    "window-undated",
+                    shared_syndromes.undated_note(episode.finding(shared.today)),
+                    episode.ref,
+                )
+            )
     for order in shared.unread_orders:  # never absent: named to a clinician (#23)
         facts.notes.append(
             Note(

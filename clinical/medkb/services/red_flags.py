@@ -137,9 +137,14 @@ def findings(req: GuidanceRequest, profile: Profile, reading: SymptomReading) ->
         )
         for c in reading.concepts
     }
-    conditions = {k: ("patient.conditions",) for k in profile.conditions}
-    conditions |= {k: ("patient.conditions",) for k in req.patient.condition_keys}
-    if profile.pregnant:
+    # a delivery Condition opens the post-partum window (``episodes``), it is not a pregnancy now
+    past = req.patient.not_current_keys
+    conditions = {k: ("patient.conditions",) for k in profile.conditions if k not in past}
+    conditions |= {k: ("patient.conditions",) for k in req.patient.condition_keys if k not in past}
+    pregnant = req.patient.syndrome_pregnant
+    if pregnant is None:
+        pregnant = profile.pregnant
+    if pregnant:
         conditions["pregnancy"] = ("patient.pregnant",)
     orders = [
         (written, (), (key,), f"patient.current_medications:{written}")
@@ -178,7 +183,8 @@ def findings(req: GuidanceRequest, profile: Profile, reading: SymptomReading) ->
         procedures=procedures,
         vitals={k: tuple(v) for k, v in vitals.items()},
         fever_days=req.fever_days,
-        gestation_weeks=profile.pregnancy_weeks if profile.pregnant else None,
+        gestation_weeks=profile.pregnancy_weeks if pregnant else None,
+        episodes=tuple(req.patient.episodes),
     )
 
 
@@ -231,6 +237,40 @@ def _unread_flags(profile: Profile, found: syndromes.Findings) -> list[Flag]:
     return out
 
 
+UNDATED_SOURCE = (
+    "AM-Med clinical judgement (#15 task E): a record that opens a risk window (a delivery, an "
+    "admission) without a usable date may be within it; when it happened is unknown, never "
+    "assumed too long ago, so the rule's level stands until a clinician checks the date"
+)
+
+
+def _undated_flags(found: syndromes.Findings) -> list[Flag]:
+    """The rules that fire only if the undated episodes were within their windows: the same
+    level, naming the record (#15 task E)."""
+    undated = [e for e in found.episodes if e.days_since is None]
+    if not undated:
+        return []
+    names = "、".join(f"“{e.text[:30]}”" for e in undated)
+    notes = "；".join(dict.fromkeys(syndromes.undated_note(e) for e in undated))
+    out = []
+    for m in syndromes.undated_window_matches(found):
+        concepts = set(m.concepts) | ({"fever"} if "temp" in m.vital_kinds else set())
+        out.append(
+            Flag(
+                "syndrome-undated-window",
+                m.level,
+                f"您的病历记录（{names}）没有写明日期；结合您现在的情况，请尽快请医生核实并评估",
+                f"{UNDATED_SOURCE}; {m.source}",
+                masking=m.masking,
+                concepts=frozenset(concepts),
+                clinician=f"{notes}。若在时间窗内：{m.clinician}",
+                masking_classes=m.masking_classes,
+                masking_source=m.masking_source,
+            )
+        )
+    return out
+
+
 def evaluate(
     kb: KnowledgeBase,
     req: GuidanceRequest,
@@ -244,6 +284,7 @@ def evaluate(
     found = findings(req, profile, reading)
     flags += [_syndrome_flag(m) for m in syndromes.evaluate(found)]
     flags += _unread_flags(profile, found)
+    flags += _undated_flags(found)
     flags.extend(_condition_flags(list(req.patient.conditions or [])))
     if reading.unrecognised:
         quoted = tuple(dict.fromkeys(reading.unrecognised))

@@ -10,6 +10,10 @@ translates follow-up's ``Facts`` into the neutral ``Findings`` and the matches i
   the shared PatientContext the facts carry, and follow-up's flags, a chemotherapy Procedure
   included);
 - procedures: surgeries (not chemotherapy) with their SNOMED CT codes and text, days since;
+- episodes (#15 task E): the Conditions and Encounters that open windows (a delivery coded as a
+  Condition, an inpatient stay), read once by the shared PatientContext; a delivery Condition is
+  read through its window, not as a current pregnancy; an undated one makes the rules it would
+  fire a clinician's question (``syndrome-undated-window``, at the rule's level), never a guess;
 - vitals: each kind's current group (the latest within its currency window and any reading within
   an hour of it: judged on the most concerning), and the kind's series for repeat clauses.
 
@@ -18,7 +22,7 @@ Invariant: a syndrome only adds reasons (most urgent per group), never lowers an
 
 from __future__ import annotations
 
-from clinical.followup.services.facts import Facts
+from clinical.followup.services.facts import SYMPTOM_WINDOW, Facts
 from clinical.followup.services.ruledata import load
 from clinical.followup.services.rules.base import Reason, keep_most_urgent_per_group
 from clinical.knowledge import symptoms as lexicon
@@ -44,23 +48,39 @@ def findings(facts: Facts) -> shared.Findings:
         if s is not None:
             symptoms[concept] = shared.Symptom(concept, s.ref, _sites(concept, s.text))
 
+    # A level-``none`` concept follow-up keeps unknown (出血) still goes to the safety net; the
+    # shared rules read it in the unrecognised words too, so a combination it completes (bleeding
+    # after a delivery) only adds its reason (#15 task E).
+    for at, ref in facts.unrecognised:
+        words = facts.unrecognised_words.get(ref, "")
+        if facts.now - at > SYMPTOM_WINDOW or not words:
+            continue
+        for m in lexicon.find_symptoms(words):
+            if m.negated or m.concept in symptoms or m.concept not in shared.named_concepts():
+                continue
+            symptoms[m.concept] = shared.Symptom(m.concept, ref, _sites(m.concept, words))
+
     conditions: dict[str, list[str]] = {}
     cond_spec = load("conditions")
+    ctx = facts.patient
+    # a delivery Condition is not a current pregnancy for these rules (its window reads it)
+    past = {c.ref: c.not_current for c in ctx.conditions} if ctx is not None else {}
     for flag, refs in facts.conditions.items():
         key = cond_spec.get(flag, {}).get("condition", flag)
-        conditions.setdefault(key, []).extend(refs)
+        kept = [r for r in refs if key not in past.get(r, ())]
+        if kept:
+            conditions.setdefault(key, []).extend(kept)
     medicines: dict[str, list[str]] = {}
     med_spec = load("medications")
     for flag, refs in facts.meds.items():
         cls = med_spec.get(flag, {}).get("class")
         if cls:
             medicines.setdefault(cls, []).extend(refs)
-    ctx = facts.patient
     if ctx is not None:
         for cond in ctx.conditions:
-            for key in cond.keys:
+            for key in cond.keys - cond.not_current:
                 conditions.setdefault(key, []).append(cond.ref)
-        if ctx.pregnant and "pregnancy" not in conditions:
+        if ctx.syndrome_pregnant and "pregnancy" not in conditions:
             conditions["pregnancy"] = [f"Patient/{facts.patient_id}"]
         orders = ((o.search_text, o.atc, o.ingredients, o.ref) for o in ctx.orders)
         for cls, refs in shared.medicine_classes(orders).items():
@@ -97,7 +117,8 @@ def findings(facts: Facts) -> shared.Findings:
         procedures=tuple(procedures),
         vitals=vitals,
         series=series,
-        gestation_weeks=ctx.pregnancy_weeks if ctx is not None and ctx.pregnant else None,
+        gestation_weeks=ctx.pregnancy_weeks if ctx is not None and ctx.syndrome_pregnant else None,
+        episodes=tuple(e.finding(ctx.today) for e in ctx.episodes) if ctx is not None else (),
     )
 
 
@@ -133,6 +154,38 @@ def _unread(facts: Facts, found: shared.Findings) -> list[tuple[str, Reason]]:
     ]
 
 
+UNDATED_SOURCE = (
+    "AM-Med clinical judgement (#15 task E): a record that opens a risk window (a delivery, an "
+    "admission) without a usable date may be within it; when it happened is unknown, never "
+    "assumed too long ago, so the rule's level stands until a clinician checks the date"
+)
+
+
+def _undated(found: shared.Findings) -> list[tuple[str, Reason]]:
+    """Rules that fire only if the undated episodes were within their windows."""
+    undated = [e for e in found.episodes if e.days_since is None]
+    if not undated:
+        return []
+    names = "、".join(f"“{e.text[:30]}”" for e in undated)
+    notes = "；".join(dict.fromkeys(shared.undated_note(e) for e in undated))
+    return [
+        (
+            m.group,
+            Reason(
+                code="syndrome-undated-window",
+                text=f"您的病历记录（{names}）没有写明日期，结合您现在的情况，"
+                "需要医护人员尽快核实并评估",
+                disposition=DISPOSITION[m.level],
+                family="syndromes",
+                source=f"{UNDATED_SOURCE}; {m.source}",
+                evidence=list(m.evidence),
+                clinician=f"{notes}。若在时间窗内：{m.clinician}",
+            ),
+        )
+        for m in shared.undated_window_matches(found)
+    ]
+
+
 def evaluate(facts: Facts) -> list[Reason]:
     found = findings(facts)
     fired = [
@@ -150,4 +203,4 @@ def evaluate(facts: Facts) -> list[Reason]:
         )
         for m in shared.evaluate(found)
     ]
-    return keep_most_urgent_per_group(fired + _unread(facts, found))
+    return keep_most_urgent_per_group(fired + _unread(facts, found) + _undated(found))
