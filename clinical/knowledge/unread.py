@@ -71,7 +71,12 @@ def unread(
         [m for m in symptoms.find_symptoms(text[a:b]) if known is None or m.concept in known]
         for a, b in spans
     ]
-    about = any(not m.negated and not symptoms.is_context(m.concept) for ms in found for m in ms)
+    # a question beside a complaint, or beside a symptom asked about (如果胸口痛，要唔要去急诊)
+    about = any(
+        (m.hypothetical or not m.negated) and not symptoms.is_context(m.concept)
+        for ms in found
+        for m in ms
+    )
     out: list[Unread] = []
     for (start, end), inside in zip(spans, found, strict=True):
         clause = text[start:end].strip()
