@@ -202,7 +202,8 @@ def care_question(clause: str, *, about: bool = False) -> bool:
 @cache
 def _hypothetical_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(the cues that make a clause ask about a symptom, the other words such a question
-    holds: discourse.yaml ``hypothetical_*`` and when, ``time_words``), matching form."""
+    holds: discourse.yaml ``hypothetical_*``, when (``time_words``) and the lexicon's words
+    around a complaint), matching form."""
     data = _data()
     cues = {
         normalise(w)
@@ -214,6 +215,9 @@ def _hypothetical_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
         for k in ("hypothetical_words", "hypothetical_ends", "time_words")
         for w in data[k]
     }
+    # and what the lexicon understands around a complaint (body sites, degree and intensity
+    # words: 如果胸口疼得厉害怎么办)
+    extra |= symptoms.understood_words()
     return tuple(sorted(cues, key=len, reverse=True)), tuple(sorted(extra, key=len, reverse=True))
 
 
