@@ -54,6 +54,10 @@ the same words. Data, each row sourced, in ``data/``:
   history (``past_cue`` 去年/得过 before the mention in its clause, ``past_start`` 以前 only at
   the clause start, ``past_after`` 病史 right after it, ``general_after`` 会遗传 later in its
   clause, ``now_word`` 今天/又 ending a history): such a mention is ``past`` and ``negated``.
+- ``data/discourse.yaml`` ``hypothetical_*``: conditional and hypothetical cues (如果, 万一, 会不会
+  引起; 比如 only in a question), the words that end their scope (就, 的话) and words of now
+  (继续, with ``now_word``): a mention asked about, not reported (如果伤口流脓怎么办), is
+  ``hypothetical`` and ``negated`` (``_is_hypothetical``).
 
 Matching runs on ``clinical.knowledge.text.normalize`` output (full/half width, traditional →
 simplified, zero-width dropped, Chinese numerals → digits) with whitespace dropped and 疼
@@ -655,6 +659,16 @@ def _is_question(text: str, end: int) -> bool:
     return _ASKED_AFTER.match(text, end) is not None
 
 
+# What may join two mentions of one hypothetical list (如出现胸痛、气短或咯血, 如果胸痛或者突然
+# 呼吸困难): the enumeration comma, a conjunction and a word of onset.
+_JOIN = re.compile(r"(?:、|或者|或是|或|和|以及|及|还是|还有|并|伴|突然|等)*")
+
+
+def _joined(gap: str) -> bool:
+    """Whether ``gap`` (between two mentions) only joins them into one list."""
+    return _JOIN.fullmatch(gap) is not None
+
+
 def _is_hypothetical(text: str, start: int, end: int, lex: _Lexicon) -> bool:
     """Whether the mention at ``start:end`` is asked about, not reported (discourse.yaml
     ``hypothetical_*``): a hypothetical cue before it in its clause (如果, 万一, 一旦, 如出现,
@@ -1049,10 +1063,7 @@ def _find(text: str) -> tuple[Mention, ...]:
         hypo = not (negated or past) and keys not in crisis.concepts
         hypo = hypo and (
             _is_hypothetical(form, start, end, lex)
-            or (
-                prev_hypo
-                and (prev_end == start or (form[start - 1] == "、" and prev_end == start - 1))
-            )
+            or (prev_hypo and 0 <= prev_end <= start and _joined(form[prev_end:start]))
         )
         if negated and site and not past:
             denied.append((start, site))

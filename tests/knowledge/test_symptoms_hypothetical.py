@@ -65,9 +65,12 @@ def test_the_scope_is_the_conditional_clause_only() -> None:
 
 
 def test_an_enumeration_stays_hypothetical() -> None:
-    assert _status("如果胸痛、呼吸困难怎么办") == {
+    for text in ("如果胸痛、呼吸困难怎么办", "如果胸痛或者呼吸困难怎么办", "万一胸痛和呼吸困难呢"):
+        assert _status(text) == {"chest_pain": (True, True), "dyspnea": (True, True)}, text
+    # a word of now between them: the second is reported
+    assert _status("如果胸痛我现在呼吸困难") == {
         "chest_pain": (True, True),
-        "dyspnea": (True, True),
+        "dyspnea": (False, False),
     }
 
 
