@@ -53,13 +53,20 @@ _LISTS = (
     "everyday_settings",
     "hypothetical_cues",
     "hypothetical_question_cues",
+    "hypothetical_object_cues",
     "hypothetical_after",
     "hypothetical_words",
 )
 # Lists the residue check reads (``clinical.knowledge.unread``) that are not understood words.
 _RESIDUE_LISTS = ("circumstance_markers", "injury_words")
 # Lists of the hypothetical reading (``symptoms._is_hypothetical``) that are not understood words.
-_HYPOTHETICAL_LISTS = ("hypothetical_not_cues", "hypothetical_ends", "hypothetical_now")
+_HYPOTHETICAL_LISTS = (
+    "hypothetical_not_cues",
+    "hypothetical_ends",
+    "hypothetical_now",
+    "hypothetical_asks",
+    "hypothetical_felt",
+)
 
 
 class DiscourseError(RuntimeError):
@@ -207,7 +214,12 @@ def _hypothetical_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
     data = _data()
     cues = {
         normalise(w)
-        for k in ("hypothetical_cues", "hypothetical_question_cues", "hypothetical_after")
+        for k in (
+            "hypothetical_cues",
+            "hypothetical_question_cues",
+            "hypothetical_object_cues",
+            "hypothetical_after",
+        )
         for w in data[k]
     }
     extra = {

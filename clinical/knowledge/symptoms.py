@@ -208,6 +208,9 @@ class Hypothetical:
     after: tuple[str, ...]
     ends: tuple[str, ...]
     now: tuple[str, ...]
+    object_cues: tuple[str, ...] = ()  # prevention: the mention right after it (预防便秘)
+    asks: tuple[str, ...] = ()  # a question word in the sentence (discourse question_words too)
+    felt: tuple[str, ...] = ()  # a question about what is felt (正常吗): a report
 
 
 class LexiconError(RuntimeError):
@@ -475,6 +478,7 @@ def _hypothetical_words(now_words: tuple[str, ...]) -> Hypothetical:
         return tuple(sorted({_form(w) for w in data[key]} - {""}, key=len, reverse=True))
 
     now = tuple(sorted({*now_words, *words("hypothetical_now")}, key=len, reverse=True))
+    asks = tuple(sorted({*words("hypothetical_asks"), *words("question_words")}, key=len))
     return Hypothetical(
         words("hypothetical_cues"),
         words("hypothetical_question_cues"),
@@ -482,6 +486,9 @@ def _hypothetical_words(now_words: tuple[str, ...]) -> Hypothetical:
         words("hypothetical_after"),
         words("hypothetical_ends"),
         now,
+        words("hypothetical_object_cues"),
+        asks,
+        words("hypothetical_felt"),
     )
 
 
@@ -664,6 +671,26 @@ def _is_question(text: str, end: int) -> bool:
 _JOIN = re.compile(r"(?:、|或者|或是|或|和|以及|及|还是|还有|并|伴|突然|等)*")
 
 
+# Between a prevention cue and its object (如何避免术后出现便秘).
+_OBJECT_GAP = re.compile(r"(?:出现|发生|再次|再|术后|以后|之后|的)*")
+_SENTENCE_ENDS = frozenset("。！!；;\n?？")
+
+
+def _asks(text: str, pos: int, words: Hypothetical) -> bool:
+    """Whether the sentence around ``pos`` asks something (a question mark, a question word) and
+    not about what is felt (正常吗, 怎么回事): only then is a conditional a hypothetical."""
+    start = pos
+    while start > 0 and text[start - 1] not in _SENTENCE_ENDS:
+        start -= 1
+    end = pos
+    while end < len(text) and text[end] not in _SENTENCE_ENDS:
+        end += 1
+    sentence = text[start : end + 1]
+    if any(w in sentence for w in words.felt):
+        return False
+    return any(m in sentence for m in "?？") or any(w in sentence for w in words.asks)
+
+
 def _joined(gap: str) -> bool:
     """Whether ``gap`` (between two mentions) only joins them into one list."""
     return _JOIN.fullmatch(gap) is not None
@@ -671,17 +698,23 @@ def _joined(gap: str) -> bool:
 
 def _is_hypothetical(text: str, start: int, end: int, lex: _Lexicon) -> bool:
     """Whether the mention at ``start:end`` is asked about, not reported (discourse.yaml
-    ``hypothetical_*``): a hypothetical cue before it in its clause (如果, 万一, 一旦, 如出现,
+    ``hypothetical_*``). Only in a sentence that asks (``_asks``: 如果走快了胸口痛 and 如果走快了
+    胸口痛正常吗 are reports): a prevention cue with the mention as its object (怎么预防便秘), or
+    a hypothetical cue before it in its clause (如果, 万一, 一旦, 如出现,
     会不会引起; 比如 and 会出现 only in a question) with neither an end of the conditional
     (就, 的话: 如果不吃药就头晕 is a report) nor a word of now (还, 一直, 继续: 如果还是一直咳血)
     between them, the cue not part of a longer word (主要是, 比如有); or a hypothetical word
     after it in its clause (伤口感染怎么预防). Like ConText's hypothetical triggers (Harkema et
     al., J Biomed Inform 2009;42:839-851: "if", "should he have" over the rest of the clause)."""
     words = lex.hypothetical
-    if words is None:
+    if words is None or not _asks(text, start, words):
         return False
     clause_start = _clause_start(text, start, lex)
     prefix = text[clause_start:start]
+    for cue in words.object_cues:  # 怎么预防便秘, 如何避免术后出现便秘
+        at = prefix.rfind(cue)
+        if at != -1 and _OBJECT_GAP.fullmatch(prefix, at + len(cue)):
+            return True
     cues = words.cues + (words.question_cues if _is_question(text, end) else ())
     # A not-cue that overlaps a cue's hit and is not that very hit makes it part of another
     # word (要是 in 主要是, 如有 after 比 in 比如有).

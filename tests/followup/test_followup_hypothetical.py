@@ -68,14 +68,15 @@ def test_a_present_symptom_beside_the_question_still_raises(vignette: dict) -> N
 
 
 def test_a_question_put_to_the_patient_still_asks_its_symptom() -> None:
-    """ "如有胸痛请选是" answered yes is chest pain: the hypothetical is the patient's words
-    only, never the survey's question."""
-    v = {"id": "hq", "age": 60, "obs": [["temp", 36.6, 4]], "survey": [["如有胸痛请选是", True, 1]]}
-    out = _assess(v)
-    assert out["disposition"] == "emergency"
-    assert [m.concept for m in lexicon.match("如有胸痛请选是", asked=True)] == ["chest_pain"]
-    assert not [m.negated for m in lexicon.match("如有胸痛请选是", asked=True) if m.negated]
-    assert lexicon.match("如有胸痛请选是") == []
+    """A survey question "如有胸痛，请问是否出现过？" answered yes is chest pain: the hypothetical
+    is read in the patient's words only, never in the question put to them."""
+    asked = "如有胸痛，请问是否出现过？"
+    v = {"id": "hq", "age": 60, "obs": [["temp", 36.6, 4]], "survey": [[asked, True, 1]]}
+    assert _assess(v)["disposition"] == "emergency"
+    assert [(m.concept, m.negated) for m in lexicon.match(asked, asked=True)] == [
+        ("chest_pain", False)
+    ]
+    assert lexicon.match(asked) == []  # as a patient's words: asked about, not reported
 
 
 # Present red-flag clauses as patients write them (no question, no cue, no time word).

@@ -30,6 +30,7 @@ def _status(text: str) -> dict[str, tuple[bool, bool]]:
         ("一旦出现呕血应该怎么处理", "hematemesis"),
         ("术后会出现腿肿吗", "leg_edema"),  # question-bound cue in a question
         ("要是呕血的话就要去医院吗", "hematemesis"),  # inside 的话
+        ("如何避免术后出现便秘", "constipation"),  # prevention with its object
     ],
 )
 def test_a_symptom_asked_about_is_hypothetical_and_not_present(text: str, concept: str) -> None:
@@ -50,6 +51,10 @@ def test_a_symptom_asked_about_is_hypothetical_and_not_present(text: str, concep
         ("如果继续便血要不要住院", "rectal_bleeding"),
         ("会不会是出血了", "bleeding"),  # 会不会是: the patient suspects it now
         ("我胸口痛，怎么办", "chest_pain"),
+        ("如果走快了胸口痛", "chest_pain"),  # a conditional that asks nothing is a report
+        ("如果走快了胸口痛正常吗", "chest_pain"),  # a question about what is felt
+        ("如出现胸痛请立即就医", "chest_pain"),  # (our safety net: the monitor reads it so)
+        ("吃药预防血栓腿肿了怎么办", "leg_edema"),  # prevention takes only its object
     ],
 )
 def test_a_look_alike_is_read_as_before(text: str, concept: str) -> None:
@@ -68,7 +73,7 @@ def test_an_enumeration_stays_hypothetical() -> None:
     for text in ("如果胸痛、呼吸困难怎么办", "如果胸痛或者呼吸困难怎么办", "万一胸痛和呼吸困难呢"):
         assert _status(text) == {"chest_pain": (True, True), "dyspnea": (True, True)}, text
     # a word of now between them: the second is reported
-    assert _status("如果胸痛我现在呼吸困难") == {
+    assert _status("如果胸痛我现在呼吸困难怎么办") == {
         "chest_pain": (True, True),
         "dyspnea": (False, False),
     }
