@@ -55,12 +55,12 @@ _LISTS = (
     "hypothetical_question_cues",
     "hypothetical_object_cues",
     "hypothetical_after",
-    "hypothetical_words",
 )
 # Lists the residue check reads (``clinical.knowledge.unread``) that are not understood words.
 _RESIDUE_LISTS = ("circumstance_markers", "injury_words")
 # Lists of the hypothetical reading (``symptoms._is_hypothetical``) that are not understood words.
 _HYPOTHETICAL_LISTS = (
+    "hypothetical_words",  # read only in a question about a symptom (``care_question``)
     "hypothetical_not_cues",
     "hypothetical_ends",
     "hypothetical_now",
@@ -182,7 +182,7 @@ def care_question(clause: str, *, about: bool = False) -> bool:
         for m in mentions:
             if m.hypothetical:
                 chars[m.span[0] : m.span[1]] = [" "] * (m.span[1] - m.span[0])
-        form = "".join(chars).replace(" ", "")
+        form = "".join(chars).replace(" ", "").replace("、", "")  # 比如头痛、呕吐吗
     if about:
         # beside a complaint or a symptom asked about, the words of such a question too
         # (要唔要去急诊, 是打120还是自己去医院: discourse.yaml ``hypothetical_*``)

@@ -80,7 +80,9 @@ def unread(
     out: list[Unread] = []
     for (start, end), inside in zip(spans, found, strict=True):
         clause = text[start:end].strip()
-        if any(not symptoms.is_context(m.concept) for m in inside):
+        # A clause whose symptoms are all asked about (如果伤口流脓怎么办) is read only as a
+        # question for the care team (``discourse.is_discourse``), else it stays unread.
+        if any(not symptoms.is_context(m.concept) and not m.hypothetical for m in inside):
             if residue:
                 words = _residue(text[start:end], inside)
                 if words:
