@@ -734,8 +734,11 @@ def _is_hypothetical(text: str, start: int, end: int, lex: _Lexicon) -> bool:
                 break
             idx = prefix.rfind(cue, 0, idx)
     if nearest != -1:
-        between = prefix[nearest:]
-        return not any(w in between for w in words.ends + words.now)
+        # a word of now inside the mention counts too (要是胸口一直痛, 如果头又痛了)
+        between, inside = prefix[nearest:], text[start:end]
+        return not any(w in between for w in words.ends + words.now) and not any(
+            w in inside for w in words.now
+        )
     suffix = text[end : _clause_end(text, end, lex)]
     return any(c in suffix for c in words.after)
 

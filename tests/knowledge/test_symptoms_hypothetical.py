@@ -49,6 +49,8 @@ def test_a_symptom_asked_about_is_hypothetical_and_not_present(text: str, concep
         ("一旦停药就胸闷", "chest_tightness"),
         ("如果还是一直咳血怎么办", "hemoptysis"),  # a word of now
         ("如果继续便血要不要住院", "rectal_bleeding"),
+        ("要是胸口一直痛怎么办", "chest_pain"),  # a word of now inside the mention
+        ("如果我现在胸痛怎么办", "chest_pain"),
         ("会不会是出血了", "bleeding"),  # 会不会是: the patient suspects it now
         ("我胸口痛，怎么办", "chest_pain"),
         ("如果走快了胸口痛", "chest_pain"),  # a conditional that asks nothing is a report
