@@ -51,9 +51,22 @@ _LISTS = (
     "time_words",
     "function_words",
     "everyday_settings",
+    "hypothetical_cues",
+    "hypothetical_question_cues",
+    "hypothetical_object_cues",
+    "hypothetical_after",
 )
 # Lists the residue check reads (``clinical.knowledge.unread``) that are not understood words.
 _RESIDUE_LISTS = ("circumstance_markers", "injury_words")
+# Lists of the hypothetical reading (``symptoms._is_hypothetical``) that are not understood words.
+_HYPOTHETICAL_LISTS = (
+    "hypothetical_words",  # read only in a question about a symptom (``care_question``)
+    "hypothetical_not_cues",
+    "hypothetical_ends",
+    "hypothetical_now",
+    "hypothetical_asks",
+    "hypothetical_felt",
+)
 
 
 class DiscourseError(RuntimeError):
@@ -64,7 +77,7 @@ class DiscourseError(RuntimeError):
 def _data() -> dict[str, Any]:
     with DATA.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    for key in _LISTS + _RESIDUE_LISTS:
+    for key in _LISTS + _RESIDUE_LISTS + _HYPOTHETICAL_LISTS:
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
             raise DiscourseError(f"discourse.yaml {key}: a list of non-empty strings")
@@ -111,8 +124,11 @@ def is_discourse(clause: str, *, about: bool = False) -> bool:
     """Whether ``clause`` says nothing the lexicon must read: reassurance, courtesy, a
     qualifier, a question for the care team (with ``about``: also a question about a complaint
     another clause names, 要紧吗), an improving course or a normal reading, and no symptom."""
-    if symptoms.find_symptoms(clause):
+    mentions = symptoms.find_symptoms(clause)
+    if any(not m.hypothetical for m in mentions):
         return False
+    if mentions:  # only symptoms asked about (如果伤口流脓怎么办): a question or unread
+        return care_question(clause, about=about)
     return (
         reassuring(clause)
         or improving(clause)
@@ -153,10 +169,26 @@ def care_question(clause: str, *, about: bool = False) -> bool:
     of the answer holds a symptom the engine reads) a question about it ("要紧吗", "怎么回事")
     counts too; alone it stays unread."""
     form = normalise(clause)
-    if not form or any(not symptoms.is_context(m.concept) for m in symptoms.find_symptoms(form)):
+    mentions = symptoms.find_symptoms(form)
+    if not form or any(not symptoms.is_context(m.concept) and not m.hypothetical for m in mentions):
         return False
     markers, words = _question_vocabulary()
+    if any(m.hypothetical for m in mentions):
+        # "如果伤口流脓怎么办", "吃这个药会不会引起出血": a question about a symptom the patient
+        # does not report (symptoms ``Mention.hypothetical``); its words are taken out, its cue
+        # asks, and the words of a question about a complaint may stand (怎么处理, 去医院).
+        about = True
+        chars = list(form)
+        for m in mentions:
+            if m.hypothetical:
+                chars[m.span[0] : m.span[1]] = [" "] * (m.span[1] - m.span[0])
+        form = "".join(chars).replace(" ", "").replace("、", "")  # 比如头痛、呕吐吗
     if about:
+        # beside a complaint or a symptom asked about, the words of such a question too
+        # (要唔要去急诊, 是打120还是自己去医院: discourse.yaml ``hypothetical_*``)
+        cues, extra = _hypothetical_vocabulary()
+        markers = markers + cues
+        words = words + cues + extra
         markers = markers + _concern_words()
         words = tuple(sorted(words + _concern_words(), key=len, reverse=True))
     for lead in ("就是", "但是", "另外", "还有", "还想", "顺便"):
@@ -172,6 +204,33 @@ def care_question(clause: str, *, about: bool = False) -> bool:
     for name in sorted(drugs.names_in(form), key=len, reverse=True):
         form = form.replace(name, "药")
     return not _CJK.search(_strip_run(form, words))
+
+
+@cache
+def _hypothetical_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the cues that make a clause ask about a symptom, the other words such a question
+    holds: discourse.yaml ``hypothetical_*``, when (``time_words``) and the lexicon's words
+    around a complaint), matching form."""
+    data = _data()
+    cues = {
+        normalise(w)
+        for k in (
+            "hypothetical_cues",
+            "hypothetical_question_cues",
+            "hypothetical_object_cues",
+            "hypothetical_after",
+        )
+        for w in data[k]
+    }
+    extra = {
+        normalise(w)
+        for k in ("hypothetical_words", "hypothetical_ends", "time_words")
+        for w in data[k]
+    }
+    # and what the lexicon understands around a complaint (body sites, degree and intensity
+    # words: 如果胸口疼得厉害怎么办)
+    extra |= symptoms.understood_words()
+    return tuple(sorted(cues, key=len, reverse=True)), tuple(sorted(extra, key=len, reverse=True))
 
 
 # A sentence-final 不 makes a yes/no question in everyday speech ("可以洗澡不", "要紧不"); only

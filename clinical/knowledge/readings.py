@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from clinical.knowledge import symptoms
 from clinical.knowledge.numbers import Unreadable, json_number, read_number
 from clinical.knowledge.text import fold, fold_visible, normalize, strip_invisible
 
@@ -368,13 +369,15 @@ def _fasting(text: str, label: re.Match[str]) -> str | None:
 
 def read_vitals(text: str) -> tuple[list[Reading], list[UnreadableReading]]:
     """The readings in ``text`` read exactly, and the labelled readings that cannot be.
-    A label inside a reading already read (低压 in 高压150低压90) starts no reading of its own."""
+    A label inside a reading already read (低压 in 高压150低压90) starts no reading of its own;
+    a reading asked about, not reported (如果烧到39度怎么办, 万一血糖低于3.9: the shared
+    hypothetical scope, ``symptoms.hypothetical_at``), is none."""
     text = normalise(text)
     found: list[Reading] = []
     unreadable: list[UnreadableReading] = []
     done = 0
     for label in _LABEL.finditer(text):
-        if label.start() < done:
+        if label.start() < done or symptoms.hypothetical_at(text, label.start(), label.end()):
             continue
         kind = label.lastgroup or ""
         got = _read_at(text, label, kind)

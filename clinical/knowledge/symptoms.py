@@ -54,6 +54,10 @@ the same words. Data, each row sourced, in ``data/``:
   history (``past_cue`` 去年/得过 before the mention in its clause, ``past_start`` 以前 only at
   the clause start, ``past_after`` 病史 right after it, ``general_after`` 会遗传 later in its
   clause, ``now_word`` 今天/又 ending a history): such a mention is ``past`` and ``negated``.
+- ``data/discourse.yaml`` ``hypothetical_*``: conditional and hypothetical cues (如果, 万一, 会不会
+  引起; 比如 only in a question), the words that end their scope (就, 的话) and words of now
+  (继续, with ``now_word``): a mention asked about, not reported (如果伤口流脓怎么办), is
+  ``hypothetical`` and ``negated`` (``_is_hypothetical``).
 
 Matching runs on ``clinical.knowledge.text.normalize`` output (full/half width, traditional →
 simplified, zero-width dropped, Chinese numerals → digits) with whitespace dropped and 疼
@@ -129,6 +133,12 @@ class Mention:
     # (癫痫发作会遗传吗); such a mention is also ``negated`` (not present), so every consumer
     # reading ``negated`` reads it as absent now.
     past: bool = False
+    # Asked about, not reported: the mention stands in a hypothetical or conditional clause
+    # (如果伤口流脓怎么办, 万一出现胸痛, 吃这个药会不会引起出血: discourse.yaml
+    # ``hypothetical_*``). Neither present nor denied: also ``negated`` (not present now), so
+    # every consumer reading ``negated`` never takes it as a complaint; a consumer that must not
+    # read it as a denial either (follow-up's answers, the monitor) reads this flag.
+    hypothetical: bool = False
 
     @property
     def start(self) -> int:
@@ -179,6 +189,28 @@ class _Lexicon:
     not_typos: tuple[str, ...] = ()
     # symptom_intensity.csv: (base concepts, "after"/"before", intensity pattern, red flag)
     intensity: tuple[tuple[frozenset[str], str, re.Pattern[str], str], ...] = ()
+    # discourse.yaml ``hypothetical_*``: the words of a hypothetical clause (``_is_hypothetical``)
+    hypothetical: Hypothetical | None = None
+
+
+@dataclass(frozen=True)
+class Hypothetical:
+    """The words that make a mention hypothetical (discourse.yaml, matching form, longest
+    first): ``cues`` open one before it in its clause (如果, 万一, 会不会引起), ``question_cues``
+    only in a question (比如…吗, 会出现…吗), ``not_cues`` are longer words that hold a cue
+    (主要是, 比如有), ``after`` follow it in its clause (怎么预防), ``ends`` close the
+    conditional before it (如果不吃药就头晕: 就, 的话) and ``now`` words between a cue and
+    the mention say it is there now (如果还是一直咳血, 如果继续烧)."""
+
+    cues: tuple[str, ...]
+    question_cues: tuple[str, ...]
+    not_cues: tuple[str, ...]
+    after: tuple[str, ...]
+    ends: tuple[str, ...]
+    now: tuple[str, ...]
+    object_cues: tuple[str, ...] = ()  # prevention: the mention right after it (预防便秘)
+    asks: tuple[str, ...] = ()  # a question word in the sentence (discourse question_words too)
+    felt: tuple[str, ...] = ()  # a question about what is felt (正常吗): a report
 
 
 class LexiconError(RuntimeError):
@@ -404,6 +436,7 @@ def lexicon() -> _Lexicon:
         ):
             keyed.setdefault(_keyed(form, reading_of), []).append((form, key, site))
     return _Lexicon(
+        hypothetical=_hypothetical_words(tuple(longest("now_word"))),
         reading_of=reading_of,
         keyed_red_flags=keyed,
         not_typos=tuple(not_typos),
@@ -430,6 +463,32 @@ def lexicon() -> _Lexicon:
         now_words=tuple(longest("now_word")),
         family_before=tuple(longest("family_before")),
         family_after=tuple(longest("family_after")),
+    )
+
+
+def _hypothetical_words(now_words: tuple[str, ...]) -> Hypothetical:
+    """discourse.yaml's hypothetical lists in the matching form; the ``now`` words are the
+    shared history ones (symptom_negation.csv ``now_word``: 现在, 还, 一直) and the list's own
+    (继续, 持续)."""
+    from clinical.knowledge import discourse  # discourse reads this module: import late
+
+    data = discourse.table()
+
+    def words(key: str) -> tuple[str, ...]:
+        return tuple(sorted({_form(w) for w in data[key]} - {""}, key=len, reverse=True))
+
+    now = tuple(sorted({*now_words, *words("hypothetical_now")}, key=len, reverse=True))
+    asks = tuple(sorted({*words("hypothetical_asks"), *words("question_words")}, key=len))
+    return Hypothetical(
+        words("hypothetical_cues"),
+        words("hypothetical_question_cues"),
+        words("hypothetical_not_cues"),
+        words("hypothetical_after"),
+        words("hypothetical_ends"),
+        now,
+        words("hypothetical_object_cues"),
+        asks,
+        words("hypothetical_felt"),
     )
 
 
@@ -591,6 +650,104 @@ def _is_not_now(text: str, start: int, end: int, lex: _Lexicon) -> bool:
     if any(suffix.startswith(c) or suffix.startswith("的" + c) for c in lex.past_after):
         return True
     return any(c in suffix for c in lex.general_after)
+
+
+# After a mention asked about by a question-bound cue (比如黑便吗, 会出现腿肿吗, 比如头痛、呕吐吗):
+# only more of an enumeration, question particles and a question mark, to the end of the clause.
+_ASKED_AFTER = re.compile(
+    r"(?:、[^，,。；;!！?？、\n]+)*(?:[吗呢么嘛][啊呀吧]?[?？]*|[啊呀吧]?[?？]+)(?=[，,。；;!！\n]|$)"
+)
+
+
+def _is_question(text: str, end: int) -> bool:
+    """Whether the mention ending at ``end`` is what its clause asks about: nothing but an
+    enumeration (、), a question particle or a question mark after it (比如黑便吗); "走路会出现
+    胸痛正常吗" asks about something else and stays a report."""
+    return _ASKED_AFTER.match(text, end) is not None
+
+
+# What may join two mentions of one hypothetical list (如出现胸痛、气短或咯血, 如果胸痛或者突然
+# 呼吸困难): the enumeration comma, a conjunction and a word of onset.
+_JOIN = re.compile(r"(?:、|或者|或是|或|和|以及|及|还是|还有|并|伴|突然|等)*")
+
+
+# Between a prevention cue and its object (如何避免术后出现便秘).
+_OBJECT_GAP = re.compile(r"(?:出现|发生|再次|再|术后|以后|之后|的)*")
+_SENTENCE_ENDS = frozenset("。！!；;\n?？")
+
+
+def _asks(text: str, pos: int, words: Hypothetical) -> bool:
+    """Whether the sentence around ``pos`` asks something (a question mark, a question word) and
+    not about what is felt (正常吗, 怎么回事): only then is a conditional a hypothetical."""
+    start = pos
+    while start > 0 and text[start - 1] not in _SENTENCE_ENDS:
+        start -= 1
+    end = pos
+    while end < len(text) and text[end] not in _SENTENCE_ENDS:
+        end += 1
+    sentence = text[start : end + 1]
+    if any(w in sentence for w in words.felt):
+        return False
+    return any(m in sentence for m in "?？") or any(w in sentence for w in words.asks)
+
+
+def _joined(gap: str) -> bool:
+    """Whether ``gap`` (between two mentions) only joins them into one list."""
+    return _JOIN.fullmatch(gap) is not None
+
+
+def _is_hypothetical(text: str, start: int, end: int, lex: _Lexicon) -> bool:
+    """Whether the mention at ``start:end`` is asked about, not reported (discourse.yaml
+    ``hypothetical_*``). Only in a sentence that asks (``_asks``: 如果走快了胸口痛 and 如果走快了
+    胸口痛正常吗 are reports): a prevention cue with the mention as its object (怎么预防便秘), or
+    a hypothetical cue before it in its clause (如果, 万一, 一旦, 如出现,
+    会不会引起; 比如 and 会出现 only in a question) with neither an end of the conditional
+    (就, 的话: 如果不吃药就头晕 is a report) nor a word of now (还, 一直, 继续: 如果还是一直咳血)
+    between them, the cue not part of a longer word (主要是, 比如有); or a hypothetical word
+    after it in its clause (伤口感染怎么预防). Like ConText's hypothetical triggers (Harkema et
+    al., J Biomed Inform 2009;42:839-851: "if", "should he have" over the rest of the clause)."""
+    words = lex.hypothetical
+    if words is None or not _asks(text, start, words):
+        return False
+    clause_start = _clause_start(text, start, lex)
+    prefix = text[clause_start:start]
+    for cue in words.object_cues:  # 怎么预防便秘, 如何避免术后出现便秘
+        at = prefix.rfind(cue)
+        if at != -1 and _OBJECT_GAP.fullmatch(prefix, at + len(cue)):
+            return True
+    cues = words.cues + (words.question_cues if _is_question(text, end) else ())
+    # A not-cue that overlaps a cue's hit and is not that very hit makes it part of another
+    # word (要是 in 主要是, 如有 after 比 in 比如有).
+    others = [
+        (i, i + len(nc))
+        for nc in words.not_cues
+        for i in range(len(prefix))
+        if prefix.startswith(nc, i)
+    ]
+    nearest = -1  # where the cue nearest before the mention ends
+    for cue in cues:
+        idx = prefix.rfind(cue)
+        while idx != -1:
+            hit = (idx, idx + len(cue))
+            if not any(a < hit[1] and hit[0] < b and (a, b) != hit for a, b in others):
+                nearest = max(nearest, hit[1])
+                break
+            idx = prefix.rfind(cue, 0, idx)
+    if nearest != -1:
+        # a word of now inside the mention counts too (要是胸口一直痛, 如果头又痛了)
+        between, inside = prefix[nearest:], text[start:end]
+        return not any(w in between for w in words.ends + words.now) and not any(
+            w in inside for w in words.now
+        )
+    suffix = text[end : _clause_end(text, end, lex)]
+    return any(c in suffix for c in words.after)
+
+
+def hypothetical_at(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a phrase that is no symptom term: a reading, 烧到39度)
+    stands where a symptom would be hypothetical (如果烧到39度怎么办): the one reading of
+    hypothetical scope (``_is_hypothetical``) for other readers (``clinical.knowledge.readings``)."""
+    return _is_hypothetical(text, start, end, lexicon())
 
 
 @dataclass(frozen=True)
@@ -908,7 +1065,7 @@ def _find(text: str) -> tuple[Mention, ...]:
     found.sort()
     out: list[Mention] = []
     prev_end = -1
-    prev_negated = False
+    prev_negated = prev_hypo = False
     denied: list[tuple[int, str]] = []  # (start, site) of each denied sited mention
     placed: list[
         tuple[int, int, str, bool, str, bool]
@@ -936,13 +1093,22 @@ def _find(text: str) -> tuple[Mention, ...]:
         # A crisis statement is never set aside as history: past ideation or an attempt is the
         # strongest risk factor (WHO Preventing suicide 2014; C-SSRS lifetime items).
         past = keys not in crisis.concepts and _is_not_now(form, start, end, lex)
+        # A crisis statement is never set aside as a hypothetical either (如果我想不开怎么办 is
+        # read as it stands); a hypothetical carries over an enumeration as a negation does
+        # (如果胸痛、气短怎么办).
+        hypo = not (negated or past) and keys not in crisis.concepts
+        hypo = hypo and (
+            _is_hypothetical(form, start, end, lex)
+            or (prev_hypo and 0 <= prev_end <= start and _joined(form[prev_end:start]))
+        )
         if negated and site and not past:
             denied.append((start, site))
         span = (index[start], index[end - 1] + 1)
+        not_now = negated or past or hypo
         for key in keys.split("|"):  # a quality row may name two (胃胀痛: pain and bloating)
-            out.append(Mention(key, term, span, negated or past, site, past))
-        placed.append((start, end, keys, negated or past, site))
-        prev_end, prev_negated = end, negated
+            out.append(Mention(key, term, span, not_now, site, past, hypo))
+        placed.append((start, end, keys, not_now, site))
+        prev_end, prev_negated, prev_hypo = end, negated, hypo
     out.extend(_homophone_red_flags(form, index, placed, lex))
     out.extend(_intensified(form, index, placed, lex))
     out.sort(key=lambda m: m.span[0])  # stable: a red flag follows the complaint it comes from
@@ -988,9 +1154,10 @@ def _homophone_red_flags(
                 seen.add((pos, concept))
                 negated = _is_negated(form, pos, lex)
                 past = _is_not_now(form, pos, end, lex)
+                hypo = not (negated or past) and _is_hypothetical(form, pos, end, lex)
                 span = (index[pos], index[end - 1] + 1)
-                out.append(Mention(concept, typed, span, negated or past, site, past))
-                placed.append((pos, end, concept, negated or past, site))
+                out.append(Mention(concept, typed, span, negated or past or hypo, site, past, hypo))
+                placed.append((pos, end, concept, negated or past or hypo, site))
             pos = keyed_form.find(keyed, pos + 1)
     placed.sort()
     return out

@@ -71,11 +71,18 @@ def unread(
         [m for m in symptoms.find_symptoms(text[a:b]) if known is None or m.concept in known]
         for a, b in spans
     ]
-    about = any(not m.negated and not symptoms.is_context(m.concept) for ms in found for m in ms)
+    # a question beside a complaint, or beside a symptom asked about (如果胸口痛，要唔要去急诊)
+    about = any(
+        (m.hypothetical or not m.negated) and not symptoms.is_context(m.concept)
+        for ms in found
+        for m in ms
+    )
     out: list[Unread] = []
     for (start, end), inside in zip(spans, found, strict=True):
         clause = text[start:end].strip()
-        if any(not symptoms.is_context(m.concept) for m in inside):
+        # A clause whose symptoms are all asked about (如果伤口流脓怎么办) is read only as a
+        # question for the care team (``discourse.is_discourse``), else it stays unread.
+        if any(not symptoms.is_context(m.concept) and not m.hypothetical for m in inside):
             if residue:
                 words = _residue(text[start:end], inside)
                 if words:

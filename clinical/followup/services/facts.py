@@ -492,17 +492,22 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
         read_all = has_readings and not lexicon.unread_clauses(obs["valueString"])
     if isinstance(obs.get("valueBoolean"), bool):
         statements = [
-            (m.concept, obs["valueBoolean"] and not m.negated) for m in lexicon.match(question)
+            (m.concept, obs["valueBoolean"] and not m.negated)
+            for m in lexicon.match(question, asked=True)
         ]
     elif isinstance(obs.get("valueString"), str):
         answer = obs["valueString"]
         polarity = lexicon.answer_polarity(answer)
         if polarity is not None:
-            statements = [(m.concept, polarity and not m.negated) for m in lexicon.match(question)]
+            statements = [
+                (m.concept, polarity and not m.negated) for m in lexicon.match(question, asked=True)
+            ]
         else:
             statements = [(m.concept, not m.negated) for m in lexicon.match(answer)]
             if not statements:
-                statements = [(m.concept, not m.negated) for m in lexicon.match(question)]
+                statements = [
+                    (m.concept, not m.negated) for m in lexicon.match(question, asked=True)
+                ]
     text = " ".join(x for x in (question, obs.get("valueString") or "") if x)
     if isinstance(obs.get("valueString"), str):
         _history(facts, obs["valueString"], ref)

@@ -81,14 +81,19 @@ def _temperatures(text: str) -> list[Mention]:
     ]
 
 
-def match(text: str) -> list[Mention]:
+def match(text: str, *, asked: bool = False) -> list[Mention]:
     """Concept mentions in ``text`` that follow-up rules know (each with its negation), in
-    text order; a temperature in words at or above 37.3 is a fever statement."""
+    text order; a temperature in words at or above 37.3 is a fever statement.
+
+    A hypothetical mention (如果伤口流脓怎么办: ``symptoms.Mention.hypothetical``) is neither
+    present nor denied: in a patient's words it is left out (the question is noted for the care
+    team, ``question_clauses``); in a question put to the patient (``asked``: "如有胸痛请选是")
+    it is what is asked, and the answer gives its polarity."""
     known = known_concepts()
     found = [
-        Mention(m.concept, m.term, m.span[0], m.negated)
+        Mention(m.concept, m.term, m.span[0], m.negated and not m.hypothetical)
         for m in symptoms.find_symptoms(text or "")
-        if m.concept in known
+        if m.concept in known and (asked or not m.hypothetical)
     ]
     if not any(m.concept == "fever" and not m.negated for m in found):
         found += _temperatures(text)
@@ -163,7 +168,7 @@ def question_clauses(text: str) -> list[str]:
     clauses = discourse.clauses(text)
     about = any(
         not symptoms.is_context(m.concept) for c in clauses for m in match(c) if not m.negated
-    )
+    ) or any(m.hypothetical for m in symptoms.find_symptoms(text or ""))
     return [c for c in clauses if care_question(c, about=about)]
 
 

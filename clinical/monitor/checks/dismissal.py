@@ -63,7 +63,11 @@ def _dangers(text: str) -> list[tuple[tuple[int, int], str, str]]:
     out = []
     for sm in symptoms.find_symptoms(text):
         concept = symptoms.concept(sm.concept)
-        if concept is None or sm.negated or not symptoms.at_least(sm.concept, "routine"):
+        # A red flag our text names in a safety net ("如出现胸痛，请立即拨打120") or in a
+        # conditional dismissal ("如果胸痛，不用担心") is still a danger of that sentence: the
+        # monitor reads the hypothetical (``Mention.hypothetical``) as a mention, as before it.
+        denied = sm.negated and not sm.hypothetical
+        if concept is None or denied or not symptoms.at_least(sm.concept, "routine"):
             continue
         if not symptoms.at_least(sm.concept, "urgent"):
             s_start, _ = enclosing(text, sm.span[0], SENTENCE_END)
