@@ -188,7 +188,7 @@ def test_review_careplan_keeps_the_routine_revisit_and_adds_a_24h_care_team_step
     assert step["kind"] == "Task" and step["status"] == "scheduled"
     due = dt.datetime.fromisoformat(step["scheduledPeriod"]["end"])
     assert dt.timedelta(hours=23) < due - now <= dt.timedelta(hours=24)
-    assert "24小时内查看患者原话并联系患者" in step["description"]
+    assert "24小时内查看您描述的情况并联系您" in step["description"]
 
     # a later urgent finding revises the revisit; the care team's step is never lost
     _push_words(admin_client, "rv-plan", "咳嗽带咖啡色的渣子", hours_ago=1)
