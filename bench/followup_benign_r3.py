@@ -9,7 +9,8 @@ clause).
 Runs the follow-up engine in memory (the same records the tests push through /fhir) and prints:
 
 - benign over-triage: benign controls (``benign: true``) that got ``urgent`` or worse (#15 target
-  <= 15 %), per family;
+  <= 15 %), per family; and how many got ``review`` (the care team reads their words within
+  24 h: the safety net, not over-triage);
 - look-alike sensitivity: controls hiding a red flag (``benign: false``) that got at least their
   reference.
 
@@ -50,7 +51,7 @@ def main() -> int:
     args = parser.parse_args()
     now = timezone.now()
     fam: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    over, benign, under, looks = 0, 0, 0, 0
+    over, benign, under, looks, review = 0, 0, 0, 0, 0
     misses: list[str] = []
     for v in load_vignettes(args.file):
         out = assess_record(vignette_record(v, now), now)
@@ -59,6 +60,7 @@ def main() -> int:
             benign += 1
             bad = rank(got) >= rank("urgent")
             over += bad
+            review += got == "review"
             fam[v["family"]][0] += bad
             fam[v["family"]][1] += 1
         else:
@@ -71,6 +73,7 @@ def main() -> int:
     for name, (n_bad, n) in sorted(fam.items()):
         print(f"{name:<18} over-triage {n_bad:>3}/{n:<3} = {n_bad / n:6.1%}")
     print(f"benign over-triage: {over}/{benign} = {over / benign:.1%}")
+    print(f"benign at review (care team reads within 24 h, not over-triage): {review}/{benign}")
     print(f"look-alike under-triage: {under}/{looks} = {under / looks:.1%}")
     if args.misses:
         print("misses:")

@@ -20,14 +20,19 @@ from clinical.followup.models import (
     FollowupState,
 )
 from clinical.followup.services.careplan import approve_careplan
+from clinical.followup.services.ruledata import DISPOSITIONS
 from clinical.followup.services.rules.base import clinician_text
 from clinical.workspace import alerts, patients, signoff
 from clinical.workspace.admin_mixins import CompartmentAdminMixin
 from clinical.workspace.labels import alert_text
 
-URGENCY = ("emergency", "urgent", "routine", "self-care")
+URGENCY = tuple(reversed(DISPOSITIONS))  # most urgent first (the one ladder)
 DISPOSITION_ZH = dict(Disposition.choices)
-UNCERTAINTY_ZH = {"low": "低", "moderate": "中（部分资料缺失）", "high": "高（资料互相矛盾）"}
+UNCERTAINTY_ZH = {
+    "low": "低",
+    "moderate": "中（部分资料缺失）",
+    "high": "高（资料互相矛盾或有未能识别的内容）",
+}
 CAREPLAN_STATUS_ZH = {
     "draft": "草稿（待医生批准）",
     "active": "执行中",
@@ -162,6 +167,15 @@ class AssessmentAdmin(CompartmentAdminMixin, admin.ModelAdmin):
         return mark_safe(svg_for(record, timezone.now()))  # built from escaped parts only
 
 
+def _urgency_rank() -> Case:
+    """0 for the most urgent disposition (the one ladder, reversed), then down."""
+    return Case(
+        *[When(disposition=d, then=Value(i)) for i, d in enumerate(URGENCY)],
+        default=Value(len(URGENCY)),
+        output_field=IntegerField(),
+    )
+
+
 @admin.register(FollowupState)
 class FollowupStateAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     """Most urgent first: disposition (emergency → self-care), then the oldest assessment."""
@@ -171,12 +185,7 @@ class FollowupStateAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     search_fields = ("patient_id",)
 
     def get_ordering(self, request: HttpRequest) -> list:
-        rank = Case(
-            *[When(disposition=d, then=Value(i)) for i, d in enumerate(URGENCY)],
-            default=Value(len(URGENCY)),
-            output_field=IntegerField(),
-        )
-        return [rank.asc(), "assessed"]
+        return [_urgency_rank().asc(), "assessed"]
 
     @admin.display(description="患者", ordering="patient_id")
     def patient_label(self, obj: FollowupState) -> str:
@@ -216,7 +225,12 @@ class AlertRecordAdmin(CompartmentAdminMixin, admin.ModelAdmin):
         "handled_by",
     )
     list_filter = (AlertStateFilter, "disposition")
-    ordering = ("handled_at", "-created")
+
+    def get_ordering(self, request: HttpRequest) -> list:
+        """As before by handling time; among alerts handled at the same time (the open ones),
+        most severe first (emergency, urgent, review: the one ladder), then the newest."""
+        return ["handled_at", _urgency_rank().asc(), "-created"]
+
     readonly_fields = (
         "patient_label",
         "reason_label",

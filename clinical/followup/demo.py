@@ -6,13 +6,7 @@ from django.contrib.auth import get_user_model
 
 from ammed_fhir import store
 from ammed_fhir.demo import DemoContext
-
-LABELS = {
-    "self-care": "居家自我管理",
-    "routine": "常规复诊",
-    "urgent": "24小时内就诊",
-    "emergency": "立即急诊",
-}
+from clinical.followup.services.ruledata import LABELS
 
 
 def _when(detail: dict) -> str:

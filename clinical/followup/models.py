@@ -15,13 +15,13 @@ from django.db import models
 from django.utils import timezone
 
 from ammed_fhir.models import Resource
+from clinical.followup.services.ruledata import DISPOSITIONS, LABELS
 
-
-class Disposition(models.TextChoices):
-    SELF_CARE = "self-care", "居家自我管理"
-    ROUTINE = "routine", "常规复诊"
-    URGENT = "urgent", "24小时内就诊"
-    EMERGENCY = "emergency", "立即急诊"
+# The choices come from the one ladder (``ruledata.DISPOSITIONS``) and its Chinese labels.
+Disposition = models.TextChoices(
+    "Disposition",
+    [(d.upper().replace("-", "_"), (d, LABELS[d])) for d in DISPOSITIONS],
+)
 
 
 class Trigger(models.TextChoices):
@@ -78,7 +78,7 @@ class FollowupState(models.Model):
 class AlertRecord(models.Model):
     """A care-team alert episode for one patient.
 
-    One episode, one alert: while a patient's alert is not handled, every new urgent or
+    One episode, one alert: while a patient's alert is not handled, every new review, urgent or
     emergency finding joins it (``reasons``, ``finding_keys``) instead of alerting again; the
     alert carries the highest severity of its reasons. A reason more severe than the alert's
     severity escalates it (``escalated_at``, a new care-team message, acknowledgement cleared);

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from clinical.followup.services.ruledata import DISPOSITIONS
+
 
 class FollowupAssessRequestSerializer(serializers.Serializer):
     patient_id = serializers.CharField(max_length=64)
@@ -34,7 +36,7 @@ class FollowupTimeframeSerializer(serializers.Serializer):
 
 class FollowupAssessResponseSerializer(serializers.Serializer):
     assessment_id = serializers.IntegerField()
-    disposition = serializers.ChoiceField(choices=["self-care", "routine", "urgent", "emergency"])
+    disposition = serializers.ChoiceField(choices=list(DISPOSITIONS))
     reasons = FollowupReasonSerializer(many=True)
     timeframe = FollowupTimeframeSerializer()
     notes = serializers.ListField(child=serializers.DictField())

@@ -141,9 +141,11 @@ def alert_care_team(
     reason: str,
     about: list[str] | None = None,
     key: str | None = None,
+    priority: str | None = None,
 ) -> dict[str, Any]:
     """Alert the patient's care team (not patient-facing): a Communication to the assigned
-    clinicians' Practitioners, delivered through the release handlers (configured channel)."""
+    clinicians' Practitioners, delivered through the release handlers (configured channel).
+    ``priority``: FHIR request-priority (routine | urgent | asap | stat), when the caller knows it."""
     from clinical.monitor.services import communication_id
 
     practitioners = care_team_practitioners(patient_id)
@@ -157,6 +159,8 @@ def alert_care_team(
         recipients=practitioners,
     )
     comm = build_communication(msg, communication_id(key), "completed")
+    if priority:
+        comm["priority"] = priority
     if not practitioners:
         # nobody assigned yet: never address a care-team alert to the patient
         comm.pop("recipient")

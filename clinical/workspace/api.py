@@ -23,7 +23,7 @@ class WorklistRowSerializer(serializers.Serializer):
     patient_id = serializers.CharField()
     patient = serializers.CharField(help_text="name, sex, age (张伟，男，67 岁)")
     disposition = serializers.CharField(
-        help_text="latest follow-up disposition: emergency|urgent|routine|self-care, '' if none"
+        help_text="latest follow-up disposition: emergency|urgent|review|routine|self-care, '' if none"
     )
     disposition_label = serializers.CharField(help_text="the disposition in Chinese")
     reasons = serializers.ListField(child=serializers.CharField(), help_text="in Chinese")
@@ -47,6 +47,9 @@ class WorklistTotalsSerializer(serializers.Serializer):
     pending = serializers.IntegerField()
     overdue = serializers.IntegerField(help_text="pending reviews past the review SLA")
     urgent = serializers.IntegerField()
+    review = serializers.IntegerField(
+        help_text="patients whose words a clinician reads within 24 h"
+    )
     overdue_activities = serializers.IntegerField()
 
 

@@ -1,7 +1,7 @@
 """The clinician's worklist: their patients ordered by urgency, each with its reasons.
 
-Order (most urgent first): the latest follow-up disposition (emergency, urgent, routine,
-self-care, none), then the number of open emergency/urgent alerts, then the longest-waiting
+Order (most urgent first): the latest follow-up disposition (emergency, urgent, review,
+routine, self-care, none: the one ladder), then the number of open emergency/urgent alerts, then the longest-waiting
 pending review. Pending reviews count as overdue past ``AMMED_REVIEW_SLA_MIN`` minutes (the
 monitor's escalation chain, ``AMMED_MONITOR_ESCALATE_AFTER_MIN``, escalates them).
 Everything is limited to ``access.visible_patient_ids(user)``.
@@ -19,16 +19,13 @@ from django.utils import timezone
 
 from ammed_fhir import access
 from ammed_fhir.models import Resource
+from clinical.followup.services.ruledata import DISPOSITIONS, LABELS, RANK
 from clinical.workspace import patients
 from clinical.workspace.labels import alert_text
 
-DISPOSITION_RANK = {"emergency": 0, "urgent": 1, "routine": 2, "self-care": 3}
-DISPOSITION_ZH = {
-    "emergency": "立即急诊",
-    "urgent": "24小时内就诊",
-    "routine": "常规复诊",
-    "self-care": "居家自我管理",
-}
+# the one ladder of dispositions and its labels (clinical.followup.services.ruledata)
+DISPOSITION_ZH = LABELS
+URGENT = DISPOSITIONS[DISPOSITIONS.index("urgent") :]  # the patient needs care within 24 h or now
 
 
 @dataclass
@@ -51,7 +48,9 @@ class Row:
         return DISPOSITION_ZH.get(self.disposition, "尚未评估")
 
     def sort_key(self) -> tuple:
-        return (DISPOSITION_RANK.get(self.disposition, 4), -self.urgent_alerts, -self.oldest_wait_s)
+        # most urgent first; a patient not yet assessed after self-care
+        level = -RANK.get(self.disposition, -1)
+        return (level, -self.urgent_alerts, -self.oldest_wait_s)
 
 
 def _patient_ids(user: Any) -> list[str]:
@@ -135,7 +134,7 @@ def build(user: Any, now: dt.datetime | None = None) -> list[Row]:
     for alert in open_alerts(ids):
         row = rows[alert.patient_id]
         row.open_alerts.append(f"{alert_text(alert)}（{alert.get_disposition_display()}）")
-        row.urgent_alerts += alert.disposition in ("emergency", "urgent")
+        row.urgent_alerts += alert.disposition in URGENT
     for review in monitor.reviews_for(user).filter(status=ReviewStatus.PENDING, patient_id__in=ids):
         row = rows[review.patient_id]
         waited = now - review.created
@@ -178,7 +177,8 @@ def summary(rows: list[Row]) -> dict[str, int]:
         "patients": len(rows),
         "pending": sum(len(r.pending_reviews) for r in rows),
         "overdue": sum(r.overdue_reviews for r in rows),
-        "urgent": sum(r.disposition in ("emergency", "urgent") for r in rows),
+        "urgent": sum(r.disposition in URGENT for r in rows),
+        "review": sum(r.disposition == "review" for r in rows),
         "overdue_activities": sum(len(r.overdue_activities) for r in rows),
     }
 
@@ -186,6 +186,7 @@ def summary(rows: list[Row]) -> dict[str, int]:
 FILTERS = {
     "": "全部患者",
     "urgent": "急诊/24小时内就诊",
+    "review": "24小时内医护查看",
     "pending": "有待审核消息",
     "overdue": "审核已超时",
     "alerts": "有未处理警报",
@@ -195,7 +196,9 @@ FILTERS = {
 def keep(row: Row, wanted: str) -> bool:
     """Does ``row`` pass the filter ``wanted`` (a key of ``FILTERS``; "" keeps all)?"""
     if wanted == "urgent":
-        return row.disposition in ("emergency", "urgent")
+        return row.disposition in URGENT
+    if wanted == "review":
+        return row.disposition == "review"
     if wanted == "pending":
         return bool(row.pending_reviews)
     if wanted == "overdue":

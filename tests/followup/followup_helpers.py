@@ -30,13 +30,25 @@ def vignette_param(v: dict[str, Any]) -> object:
     return pytest.param(v, marks=pytest.mark.xfail(strict=True, reason=why)) if why else v
 
 
+def assert_not_over_triaged(body: dict[str, Any]) -> None:
+    """A benign control: below ``urgent`` (#15 over-triage is a benign message at urgent or
+    worse); ``review`` only through the safety net (words nothing reads, quoted for the care
+    team), never reassurance alone."""
+    from clinical.followup.services.ruledata import rank
+
+    got = body["disposition"]
+    assert rank(got) < rank("urgent"), body["reasons"]
+    if got == "review":
+        net = [r for r in body["reasons"] if r["code"] == "symptom-unrecognised"]
+        assert net and net[0]["disposition"] == "review", body["reasons"]
+
+
 def check_vignette(client: Client, vignette: dict[str, Any]) -> None:
-    """Push a vignette's record, assess it and check the disposition: a benign control at most
-    routine, any other exactly its reference; every reason has a text and a code."""
+    """Push a vignette's record, assess it and check the disposition: a benign control below
+    urgent (``assert_not_over_triaged``), any other exactly its reference; every reason has a
+    text and a code."""
     from django.utils import timezone
     from followup_vignette_builder import vignette_bundle
-
-    from clinical.followup.services.ruledata import rank
 
     push_bundle(client, vignette_bundle(vignette, timezone.now()))
     resp = assess(client, f"vg-{vignette['id']}")
@@ -44,7 +56,7 @@ def check_vignette(client: Client, vignette: dict[str, Any]) -> None:
     body = resp.json()
     got = body["disposition"]
     if vignette.get("benign"):
-        assert rank(got) <= rank("routine"), body["reasons"]
+        assert_not_over_triaged(body)
     else:
         assert got == vignette["expect"], body["reasons"]
     for reason in body["reasons"]:

@@ -102,12 +102,12 @@ def test_adding_a_red_flag_never_lowers(v: dict, flag: str) -> None:
 
 @SETTINGS
 @given(vignettes(), st.sampled_from(UNRECOGNISED))
-def test_adding_unrecognised_words_never_lowers_and_is_at_least_urgent(v: dict, words: str) -> None:
+def test_adding_unrecognised_words_never_lowers_and_is_at_least_review(v: dict, words: str) -> None:
     before = _disposition(v)["disposition"]
     w = copy.deepcopy(v)
     w["survey"].append(["今日感受", words, 1])
     after = _disposition(w)
-    assert rank(after["disposition"]) >= max(rank(before), rank("urgent"))
+    assert rank(after["disposition"]) >= max(rank(before), rank("review"))
     assert after["uncertainty"]["level"] == "high"
 
 
@@ -163,7 +163,7 @@ def test_a_risk_modifier_never_lowers(v: dict, modifier: str) -> None:
 
 @SETTINGS
 @given(vignettes(), st.lists(st.sampled_from(UNRECOGNISED + MINOR + RED_FLAGS), max_size=3))
-def test_self_care_never_with_unrecognised_words(v: dict, texts: list[str]) -> None:
+def test_routine_or_self_care_never_with_unrecognised_words(v: dict, texts: list[str]) -> None:
     w = copy.deepcopy(v)
     w["survey"] += [["今日感受", t, 1] for t in texts]
     out = _disposition(w)

@@ -91,14 +91,26 @@ def test_a_score_reason_says_nothing_to_the_patient_but_the_timeframe_does() -> 
     assert reply.endswith("请立即拨打120或前往最近的急诊科，不要自行驾车。")
 
 
-def test_unread_words_are_said_once_when_urgent() -> None:
+def test_unread_words_are_said_once_when_for_review() -> None:
     a = _assess(BY_ID["text-unrecognised"])
-    assert a["disposition"] == "urgent"
+    assert a["disposition"] == "review"
     reply = assessment_text(a)
     assert reply.count("24小时") == 1, reply
     assert reply.count("120") == 1, reply
     assert "暂时无法自动判断" in reply and "随访医护人员" in reply
     assert "怪怪的" not in reply  # the quote is for the care team's note
+    assert "就诊" not in reply  # the care team reads the words; no visit is asked
+
+
+def test_unread_words_are_said_once_when_urgent() -> None:
+    a = _assess(_survey("咳嗽带咖啡色的渣子"))  # a residue of a read complaint stays urgent
+    assert a["disposition"] == "urgent"
+    reply = assessment_text(a)
+    assert reply.count("24小时") == 1, reply
+    assert reply.count("120") == 1, reply
+    assert "暂时无法自动判断" in reply and "随访医护人员" in reply
+    assert "咖啡色" not in reply  # the quote is for the care team's note
+    assert "居家观察" not in reply  # the read cough is not met with reassurance
 
 
 def test_unread_words_are_said_once_when_an_emergency_stands() -> None:

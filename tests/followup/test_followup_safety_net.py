@@ -1,4 +1,5 @@
-"""Issue #15 safety net: words the engine cannot read are never routine or self-care."""
+"""Issue #15 safety net: words the engine cannot read are never routine or self-care: words
+in which nothing was read go to clinician review within 24 h (``review``)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,16 @@ def _assess(v: dict) -> dict:
     return assess_record(vignette_record(v, now), now)
 
 
-def test_unrecognised_words_are_urgent_quoted_high_and_told_to_the_patient() -> None:
+def test_unrecognised_words_are_for_review_quoted_high_and_told_to_the_patient() -> None:
     out = _assess(
         {"id": "sn1", "age": 55, "survey": [["今日感受", "肚脐眼旁边一跳一跳的怪怪的", 2]]}
     )
-    assert out["disposition"] == "urgent"
+    assert out["disposition"] == "review"
     reason = next(r for r in out["reasons"] if r["code"] == "symptom-unrecognised")
     assert "“肚脐眼旁边一跳一跳的怪怪的”" in reason["text"]
     assert reason["source"]
     assert out["uncertainty"]["level"] == "high"
-    assert out["timeframe"]["code"] == "within-24h"
+    assert out["timeframe"]["code"] == "clinician-review-24h"
     # a person will read the words and contact the patient; 24 h and 120 are said once each
     when = out["timeframe"]["text"]
     assert "随访医护人员" in when and "联系您" in when
@@ -50,11 +51,11 @@ def test_all_well_is_not_unrecognised() -> None:
 
 
 def test_partly_read_text_is_not_judged_on_the_word_we_know() -> None:
-    # 没劲 alone is minor; the clause we cannot read may be anything (#15)
+    # 没劲 alone is minor; the clause we cannot read may be anything (#15): a clinician reads it
     out = _assess(
         {"id": "sn4", "age": 66, "survey": [["症状描述", "右脚一跳一跳的怪怪的，没劲", 1]]}
     )
-    assert out["disposition"] in ("urgent", "emergency")
+    assert out["disposition"] == "review"
     reason = next(r for r in out["reasons"] if r["code"] == "symptom-unrecognised")
     assert "右脚一跳一跳的怪怪的" in reason["text"]
     assert out["uncertainty"]["level"] == "high"

@@ -126,7 +126,7 @@ def test_a_level_none_concept_that_no_rule_names_is_still_unrecognised() -> None
     assert symptoms.red_flag("bleeding") == "none"
     assert "bleeding" not in lexicon.known_concepts()
     out = _assess({"id": "sy7", "age": 50, "survey": [["症状描述", "出血", 1]]})
-    assert out["disposition"] == "urgent"
+    assert out["disposition"] == "review"  # nothing the rules read: clinician review
     assert "symptom-unrecognised" in _codes(out)
 
 
@@ -155,7 +155,7 @@ def test_reassurance_does_not_hide_unread_words_in_the_same_clause() -> None:
     out = _assess(
         {"id": "sy9", "age": 55, "survey": [["今日感受", "其他还好但是脚趾头发凉变白", 2]]}
     )
-    assert out["disposition"] == "urgent" and "symptom-unrecognised" in _codes(out)
+    assert out["disposition"] == "review" and "symptom-unrecognised" in _codes(out)
 
 
 def test_thanks_alone_is_not_a_no() -> None:

@@ -7,6 +7,8 @@ from django.utils import timezone
 from followup_helpers import assess, push_bundle
 from followup_vignette_builder import load_vignettes, vignette_bundle
 
+from clinical.followup.services.ruledata import DISPOSITIONS
+
 VIGNETTES = load_vignettes()
 
 
@@ -27,7 +29,7 @@ def test_there_are_enough_vignettes_covering_every_family() -> None:
         "missing",
         "hypoglycemia",
     } <= families
-    assert {v["expect"] for v in VIGNETTES} == {"self-care", "routine", "urgent", "emergency"}
+    assert {v["expect"] for v in VIGNETTES} == set(DISPOSITIONS)
 
 
 def _param(v: dict) -> object:

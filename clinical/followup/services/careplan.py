@@ -8,6 +8,9 @@ Clinical invariants:
   summary through the output monitor (``clinical.monitor.gate.submit``);
 - a changed disposition revises only the revisit activity's timing; a revision never changes
   the approval status;
+- a ``review`` disposition (#15) keeps the routine revisit and adds the care team's step
+  "read the patient's words and contact them within 24 h"; a revision keeps every such step
+  the plan already holds (the earlier plan is never lost);
 - every activity comes from a template row that carries its source.
 """
 
@@ -114,6 +117,48 @@ def revisit_activity(disposition: str, facts: Facts) -> dict[str, Any]:
     }
 
 
+def _is_review_step(activity: dict[str, Any]) -> bool:
+    code = load("careplan_templates")["clinician_review"]["code"]
+    codings = ((activity.get("detail") or {}).get("code") or {}).get("coding") or []
+    return any(c.get("system") == ACTIVITY_SYSTEM and c.get("code") == code for c in codings)
+
+
+def review_activities(
+    disposition: str, facts: Facts, existing: dict[str, Any] | None
+) -> list[dict[str, Any]]:
+    """The care team's "read and contact within 24 h" steps of the plan: those the existing plan
+    holds (kept as they are, with their status), plus a new one due within 24 h when
+    ``disposition`` asks for it and no step of the plan is still open."""
+    spec = load("careplan_templates")["clinician_review"]
+    kept = [a for a in (existing or {}).get("activity") or [] if _is_review_step(a)]
+    open_step = any(
+        (a.get("detail") or {}).get("status") in ("scheduled", "not-started", "in-progress")
+        for a in kept
+    )
+    if disposition not in spec["dispositions"] or open_step:
+        return kept
+    due = facts.now + timedelta(days=spec["within_days"])
+    step = {
+        "detail": {
+            "kind": spec["kind"],
+            "code": {
+                "coding": [
+                    {"system": ACTIVITY_SYSTEM, "code": spec["code"], "display": spec["text"]},
+                    {"system": DISPOSITION_SYSTEM, "code": disposition},
+                ],
+                "text": spec["text"],
+            },
+            "status": "scheduled",
+            "description": f"{spec['text']}（依据：{spec['source']}）",
+            "scheduledPeriod": {
+                "start": facts.now.isoformat(timespec="seconds"),
+                "end": due.isoformat(timespec="seconds"),
+            },
+        }
+    }
+    return [*kept, step]
+
+
 def revisit_disposition(careplan: dict[str, Any]) -> str | None:
     """The disposition the plan's revisit activity was scheduled for."""
     for act in careplan.get("activity") or []:
@@ -138,6 +183,7 @@ def build_careplan(
         used.append(template["title"])
         activities += [_activity(row, anchors, template) for row in template["activities"]]
     activities.append(revisit_activity(disposition, facts))
+    activities += review_activities(disposition, facts, existing)
     ends = [anchors["discharge"] + timedelta(days=30)]
     for act in activities:
         d = act["detail"]
@@ -203,7 +249,7 @@ def patient_summary(careplan: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         d = act.get("detail") or {}
         text = (d.get("code") or {}).get("text", "")
         if d.get("scheduledPeriod"):
-            when = d["scheduledPeriod"].get("end") or d["scheduledPeriod"].get("start")
+            when = str(d["scheduledPeriod"].get("end") or d["scheduledPeriod"].get("start"))[:10]
         else:
             bp = d.get("scheduledTiming", {}).get("repeat", {}).get("boundsPeriod", {})
             when = f"{bp.get('start')} 至 {bp.get('end')}"

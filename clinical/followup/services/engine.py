@@ -1,7 +1,9 @@
 """The follow-up assessment: facts → rule families → modifiers → disposition with reasons.
 
 Clinical invariants:
-- the disposition is the most urgent of all reasons (self-care < routine < urgent < emergency);
+- the disposition is the most urgent of all reasons (self-care < routine < review < urgent <
+  emergency: ``ruledata.DISPOSITIONS``); ``review`` is the care team reading the patient's words
+  within 24 h (#15 safety net), never a visit asked of the patient;
 - every reason names its code, Chinese text, the rule's source and the evidence (Observation /
   Condition / MedicationRequest / Procedure references) that triggered it;
 - missing monitoring is a reason of its own, never read as normal; unknown codes and units are
@@ -28,8 +30,10 @@ log = logging.getLogger(__name__)
 
 # 2: #15 safety net, scores; 3: #15 syndromes, lexicon levels; 4: one syndrome table shared with
 # guidance; 5: reasons carry patient_text (no value asked for twice), disease history and plain
-# denials read (review h5). Stored in every Assessment's result (``engine_version``).
-ENGINE_VERSION = "5"
+# denials read (review h5); 6: the review disposition (#15: words nothing reads → clinician
+# review within 24 h; a residue of a read complaint stays urgent). Stored in every Assessment's
+# result (``engine_version``).
+ENGINE_VERSION = "6"
 UNRECOGNISED = "symptom-unrecognised"
 
 
@@ -60,7 +64,8 @@ def timeframe(
         text = f"{text}。{safety_net(facts)}"
     if unrecognised:  # said once: the disposition's text already gives 24 h / 120
         said = load("timeframes")["unrecognised_patient"]
-        text = f"{text}。{said.get(disposition, said['default'])}"
+        extra = said.get(disposition, said["default"])
+        text = f"{text}。{extra}" if extra else text
     return {"code": spec["code"], "within": spec["within"], "text": text}
 
 
@@ -106,12 +111,17 @@ def assess_facts(facts: Facts) -> dict[str, Any]:
     disposition = most_urgent(*(r.disposition for r in reasons)) if reasons else "self-care"
     unrecognised = any(r.code == UNRECOGNISED for r in reasons)
     if unrecognised:  # floor, in code as well as in data: never routine/self-care (#15)
-        disposition = most_urgent(disposition, "urgent")
+        disposition = most_urgent(disposition, "review")
     out_reasons = [r.as_dict() for r in reasons]
     # never ask the patient for a value the assessment already holds (请测量体温 after 体温37.9)
     given = {kind for kind in facts.readings if facts.current(kind) is not None}
     for r in out_reasons:
         r["patient_text"] = wording.without_requests(r["patient_text"], given)
+        if unrecognised and r["disposition"] == "self-care":
+            # #15: words we could not read are never met with reassurance ("轻微不适，可居家观察"
+            # beside them): the self-care finding stays for the clinician, the patient hears
+            # the timeframe (a person will read their words; 120 if worse)
+            r["patient_text"] = ""
     if not out_reasons:
         out_reasons = [
             {

@@ -109,6 +109,12 @@ class Facts:
     unrecognised: list[tuple[datetime, str]] = field(default_factory=list)
     # the patient's own words behind each unrecognised reference (quoted to the clinician, #15)
     unrecognised_words: dict[str, str] = field(default_factory=dict)
+    # Unrecognised references whose unread words may themselves be the red flag, so they stay
+    # ``urgent`` (red_flags.yaml ``symptom-unrecognised``): the residue of a clause read through a
+    # complaint (咳嗽带咖啡色的渣子 → 带咖啡色的渣子), a reading that cannot be read exactly, a
+    # record that cannot be parsed. Every other unrecognised reference is words in which nothing
+    # was read (a whole answer or clause): ``review``, the care team reads them within 24 h.
+    unrecognised_urgent: set[str] = field(default_factory=set)
     # the one shared patient context these facts were built from (weight, labs, pregnancy …)
     patient: knowledge_patient.PatientContext | None = None
 
@@ -289,10 +295,15 @@ _WORD_KINDS = {
 }
 
 
-def _unrecognised(facts: Facts, at: datetime, ref: str, words: str) -> None:
-    """Send the patient's words behind ``ref`` to a clinician (the safety-net rule quotes them)."""
+def _unrecognised(
+    facts: Facts, at: datetime, ref: str, words: str, *, urgent: bool = False
+) -> None:
+    """Send the patient's words behind ``ref`` to a clinician (the safety-net rule quotes them).
+    ``urgent``: the words may hold the red flag themselves (a residue, an unreadable reading)."""
     if (at, ref) not in facts.unrecognised:
         facts.unrecognised.append((at, ref))
+    if urgent:
+        facts.unrecognised_urgent.add(ref)
     before = facts.unrecognised_words.get(ref)
     facts.unrecognised_words[ref] = f"{before}，{words}"[:60] if before else words[:60]
 
@@ -374,7 +385,8 @@ def _readings_in_words(facts: Facts, answer: str, at: datetime, ref: str) -> boo
         _bounded_reading(facts, u, at, ref, words_of(u.text))
     if unread:
         words = "，".join(unread)
-        _unrecognised(facts, at, ref, words)
+        # a labelled reading whose value cannot be read: the value may be the red flag (urgent)
+        _unrecognised(facts, at, ref, words, urgent=True)
         facts.notes.append(
             Note(
                 "reading-unreadable",
@@ -553,9 +565,13 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
     answer = obs.get("valueString")
     if isinstance(answer, str) and lexicon.answer_polarity(answer) is None:
         _questions(facts, answer, ref)
-        unread = lexicon.unread_clauses(answer)
+        parts = lexicon.unread_parts(answer)
+        unread = [u.words for u in parts]
         if unread:  # partly understood: the unread clauses go to a clinician (#15)
-            _unrecognised(facts, at, ref, "，".join(unread))
+            # the residue of a clause read through a complaint stays urgent (its qualifier may
+            # be the red flag); a whole clause in which nothing was read is for review
+            residue = any(u.partial for u in parts)
+            _unrecognised(facts, at, ref, "，".join(unread), urgent=residue)
             facts.notes.append(
                 Note(
                     "symptom-partly-unrecognised",
@@ -654,6 +670,7 @@ def build_facts(record: PatientRecord, now: datetime) -> Facts:
             facts.notes.append(Note("unreadable", "一条观察记录无法解析，已转人工复核", _ref(obs)))
             facts.unrecognised.append((now, _ref(obs)))
             facts.unrecognised_words[_ref(obs)] = "（无法解析的记录）"
+            facts.unrecognised_urgent.add(_ref(obs))  # a record, not words: it may be a vital
     for kind, rows in facts.readings.items():
         rows[:] = _without_repeats(rows)
         rows.sort(key=lambda r: r.at)

@@ -148,12 +148,16 @@ def unread_clauses(text: str) -> list[str]:
     recognised — "右手突然拿不住筷子，没劲" is not judged on 没劲 alone). Follow-up's own knobs:
     only the concepts its rules name are read (``known_concepts``), and a bare yes/no answer
     (``answer_polarity``) is read."""
-    return [
-        u.words
-        for u in unread.unread(
-            text, known=known_concepts(), also_read=lambda c: answer_polarity(c) is not None
-        )
-    ]
+    return [u.words for u in unread_parts(text)]
+
+
+def unread_parts(text: str) -> list[unread.Unread]:
+    """``unread_clauses`` with each part's kind: ``partial`` for the residue of a clause read
+    through a concept, else a whole clause nothing reads (#15: the residue stays urgent, a
+    whole unread clause goes to clinician review)."""
+    return unread.unread(
+        text, known=known_concepts(), also_read=lambda c: answer_polarity(c) is not None
+    )
 
 
 def only_questions(text: str) -> bool:

@@ -10,8 +10,25 @@ import yaml
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
-DISPOSITIONS: tuple[str, ...] = ("self-care", "routine", "urgent", "emergency")
+# The one ladder of follow-up dispositions, least to most urgent. Everything that lists, ranks,
+# labels or orders dispositions takes it from here. ``review`` (#15): a member of the care team
+# reads the patient's words and contacts them within 24 h (a task in the clinician's queue, not a
+# visit for the patient); the safety net's level for words nothing reads.
+DISPOSITIONS: tuple[str, ...] = ("self-care", "routine", "review", "urgent", "emergency")
 RANK = {d: i for i, d in enumerate(DISPOSITIONS)}
+# Chinese labels (care-team alerts, admin, worklist, FHIR displays).
+LABELS: dict[str, str] = {
+    "self-care": "居家自我管理",
+    "routine": "常规复诊",
+    "review": "24小时内医护查看",
+    "urgent": "24小时内就诊",
+    "emergency": "立即急诊",
+}
+# Dispositions that open a care-team alert (one per episode): the care team must act.
+ALERTING: tuple[str, ...] = ("review", "urgent", "emergency")
+# ``review`` is a queue for the care team, not a level of clinical urgency: a risk modifier that
+# raises a finding by N levels steps over it (routine + 1 = urgent, as before review existed).
+_CARE_LEVELS: tuple[str, ...] = tuple(d for d in DISPOSITIONS if d != "review")
 
 
 def rank(disposition: str) -> int:
@@ -23,7 +40,13 @@ def most_urgent(*dispositions: str) -> str:
 
 
 def escalate(disposition: str, levels: int) -> str:
-    return DISPOSITIONS[min(len(DISPOSITIONS) - 1, RANK[disposition] + levels)]
+    """``disposition`` raised by ``levels`` care levels, stepping over ``review`` (a modifier
+    raises how soon the patient needs care; review + 1 = urgent)."""
+    if levels <= 0:
+        return disposition
+    if disposition not in _CARE_LEVELS:  # review: its next care level is urgent
+        disposition, levels = _CARE_LEVELS[_CARE_LEVELS.index("urgent")], levels - 1
+    return _CARE_LEVELS[min(len(_CARE_LEVELS) - 1, _CARE_LEVELS.index(disposition) + levels)]
 
 
 class RuleDataError(ValueError):
@@ -43,7 +66,7 @@ def check_rows(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for key in ("code", "disposition", "text", "source"):
             if not row.get(key):
                 raise RuleDataError(f"{name}.yaml: rule {row.get('code')!r} lacks {key}")
-        if row["disposition"] not in RANK:
+        if row["disposition"] not in RANK or row.get("residue_disposition", "urgent") not in RANK:
             raise RuleDataError(f"{name}.yaml: {row['code']}: bad disposition")
     return rows
 

@@ -2,7 +2,7 @@
 
 Invariants: each run is one transaction (the Assessment row, the state, the CarePlan revision
 and the alerts commit together); a patient has at most one open care-team alert, carrying
-every urgent or emergency reason found while it is open (``send_alerts``); a finding alerts
+every review, urgent or emergency reason found while it is open (``send_alerts``); a finding alerts
 at most once; a patient unknown to the store is an error, never a guess.
 """
 
@@ -24,16 +24,10 @@ from clinical.followup.models import AlertRecord, Assessment, FollowupState
 from clinical.followup.services.careplan import careplan_id, sync_careplan
 from clinical.followup.services.engine import assess_facts
 from clinical.followup.services.facts import build_facts
-from clinical.followup.services.ruledata import rank
+from clinical.followup.services.ruledata import ALERTING, LABELS, load, rank
 from clinical.followup.services.rules.base import clinician_text
 
-ALERT_LEVELS = ("urgent", "emergency")
-LABELS = {
-    "self-care": "居家自我管理",
-    "routine": "常规复诊",
-    "urgent": "24小时内就诊",
-    "emergency": "立即急诊",
-}
+ALERT_LEVELS = ALERTING  # review, urgent, emergency: the care team must act (#15)
 
 
 class UnknownPatient(LookupError):
@@ -123,6 +117,7 @@ def _notify(
         reason=",".join(r["code"] for r in new.values()),
         about=about,
         key=f"fa-{sorted(new)[0][:32]}",
+        priority=load("timeframes")[alert.disposition].get("fhir_priority"),
     )
     return str(comm.get("id", ""))
 
@@ -162,7 +157,7 @@ def send_alerts(
     assessment: Assessment,
     already: set[str] | None = None,
 ) -> list[AlertRecord]:
-    """Alert the care team about new urgent/emergency findings: one open alert per patient.
+    """Alert the care team about new review/urgent/emergency findings: one open alert per patient.
 
     With no open alert, the findings open an episode (one message naming every reason). With
     one open, they join it: a reason more severe than the alert escalates it (a new message,

@@ -26,6 +26,7 @@ from ammed_fhir.models import PatientAssignment, Resource
 from ammed_fhir.store import PatientRecord
 from clinical.followup.models import AlertRecord, Assessment, FollowupState
 from clinical.followup.services.careplan import careplan_id
+from clinical.followup.services.ruledata import ALERTING as ALERT_LEVELS
 from clinical.followup.services.ruledata import rules
 from clinical.followup.services.runs import _patient_name, evaluate, finding_key, send_alerts
 from clinical.knowledge import observations
@@ -194,7 +195,7 @@ def sweep_batch(patient_ids: list[str], now: datetime, stats: SweepStats) -> Non
         finding_key(a.patient_id, r)
         for a in assessments
         for r in a.result["reasons"]
-        if r["disposition"] in ("urgent", "emergency")
+        if r["disposition"] in ALERT_LEVELS
     ]
     already = (
         set(
@@ -210,7 +211,7 @@ def sweep_batch(patient_ids: list[str], now: datetime, stats: SweepStats) -> Non
             stats.by_disposition.get(result["disposition"], 0) + 1
         )
         stats.changed += int(assessment.changed)
-        if result["disposition"] in ("urgent", "emergency"):
+        if result["disposition"] in ALERT_LEVELS:
             stats.alerts += len(
                 send_alerts(
                     assessment.patient_id, _patient_name(record), result, assessment, already

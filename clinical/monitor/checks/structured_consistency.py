@@ -6,7 +6,7 @@ Conventions for ``OutgoingMessage.structured`` (unknown keys are ignored):
   each named drug, dose and time MUST appear in the text (a reminder equals its order);
 - every drug and every dose the text names must occur somewhere in ``structured``
   (an answer may not add a drug or a dose);
-- reassurance wording needs ``reassurance: true``; never with ``triage`` urgent/emergency.
+- reassurance wording needs ``reassurance: true``; never with ``triage`` review/urgent/emergency.
 With no structured result this check does nothing.
 """
 
@@ -28,7 +28,9 @@ NEEDS_KB = True
 SOURCE = "AM-Med safety policy: the message must equal the structured result it phrases"
 _DOSE = re.compile(r"(\d+(?:\.\d+)?)(mg|g|μg|ug|[片粒颗袋支丸])")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
-_URGENT = {"urgent", "emergency", "紧急", "急诊", "立即就医"}
+# triage values that never go with reassurance; ``review`` (follow-up #15: words nothing reads,
+# a clinician reads them within 24 h) is not reassured either
+_URGENT = {"review", "urgent", "emergency", "紧急", "急诊", "立即就医"}
 
 
 # Machine timestamps: they name no drug or dose, and a reminder's exact due instant would

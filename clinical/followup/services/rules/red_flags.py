@@ -63,14 +63,17 @@ def evaluate(facts: Facts) -> list[Reason]:
             refs = [ref for at, ref in facts.unrecognised if facts.now - at <= SYMPTOM_WINDOW]
             if refs:
                 # Safety net (#15): the words are quoted so the clinician reads what the
-                # patient wrote; the row's disposition is a floor (urgent), never self-care.
+                # patient wrote; words in which nothing was read are for clinician review
+                # within 24 h (the row's disposition), a residue of a read complaint (its
+                # qualifier may be the red flag) stays urgent (``residue_disposition``).
                 words = [facts.unrecognised_words.get(r, "") for r in refs]
                 quoted = "；".join(dict.fromkeys(f"“{w}”" for w in words if w))
+                residue = any(r in facts.unrecognised_urgent for r in refs)
                 out.append(
                     Reason(
                         code=row["code"],
                         text=row["text"].format(words=quoted or "（原文见记录）"),
-                        disposition=row["disposition"],
+                        disposition=row["residue_disposition"] if residue else row["disposition"],
                         family="red_flags",
                         source=row["source"],
                         evidence=refs,
