@@ -41,7 +41,19 @@ from typing import Literal
 from clinical.knowledge.numbers import Unreadable, json_number, read_number
 from clinical.knowledge.text import fold, normalize, strip_invisible
 
-Kind = Literal["bp", "sbp", "dbp", "glucose", "temperature", "heart_rate", "spo2", "rr", "inr"]
+Kind = Literal[
+    "bp",
+    "sbp",
+    "dbp",
+    "glucose",
+    "temperature",
+    "heart_rate",
+    "spo2",
+    "rr",
+    "inr",
+    "ketone",
+    "urine_ketone",
+]
 
 
 @dataclass
@@ -83,6 +95,9 @@ _KIND_LABELS = {
     "spo2": r"血氧饱和度|氧饱和度|血氧|指脉氧|氧饱和|(?<![a-z])s[pa]o2(?![a-z])",
     "rr": r"呼吸频率|呼吸",
     "inr": r"(?<![a-z])inr(?![a-z])|国际标准化比值",
+    # a measured ketone (#23 round 6): blood β-hydroxybutyrate in mmol/L, a urine strip by grade
+    "ketone": r"血酮体|血酮|[βb]-?羟丁酸",
+    "urine_ketone": r"尿酮体|尿酮",
 }
 _LABEL = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _KIND_LABELS.items()))
 # Labels that name a measurement (so "血糖很高" is a reading without a number); 发烧 is a symptom.
@@ -130,6 +145,8 @@ _UNITS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
     "rr": ((re.compile(_RATE_UNIT), "/min"),),
     "spo2": ((re.compile(r"\s*%"), "%"),),
     "inr": (),
+    "ketone": ((re.compile(r"\s*(?:mmol/l|mmol|毫摩尔每升|毫摩尔)"), "mmol/L"),),
+    "urine_ketone": (),
 }
 _UNITS["sbp"] = _UNITS["dbp"] = _UNITS["bp"]
 UNIT_CODES = {
@@ -142,6 +159,8 @@ UNIT_CODES = {
     "rr": "/min",
     "spo2": "%",
     "inr": "{INR}",
+    "ketone": "mmol/L",
+    "urine_ketone": "{grade}",
 }
 _BP_SEP = re.compile(r"\s*(?:[/\\、比]|[,，]?\s*低压|[,，]?\s*舒张压)\s*")
 # A bare 呼吸 is a rate only with a minute in it (呼吸一分钟30次, 呼吸30次/分).
@@ -312,7 +331,35 @@ def _per_minute(text: str, label: re.Match[str], m: re.Match[str]) -> bool:
     return re.match(r"\s*次?\s*(?:/|每)\s*分", text[m.end() :]) is not None
 
 
+# A urine ketone strip is read by its grade (阴性 0, ± half, + 1 … ++++ 4; 两个加号 2), right
+# after its label (尿酮阴性, 尿酮(-), 尿酮体+++); a bare 阳性 names no grade (the lexicon reads it).
+_GRADE = re.compile(
+    r"[:：是为\s]*[(（]?\s*(阴性|neg|[-−—]|±|弱阳性|\+{1,4}|[1-4]\+|"
+    r"(?:[1-4一二两三四])个加号)\s*[)）]?"
+)
+_GRADE_OF = {"阴性": 0.0, "neg": 0.0, "-": 0.0, "−": 0.0, "—": 0.0, "±": 0.5, "弱阳性": 0.5}
+_GRADE_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+
+
+def _urine_grade(text: str, label: re.Match[str]) -> Reading | None:
+    m = _GRADE.match(text, label.end())
+    if m is None:
+        return None
+    word = m.group(1)
+    if word in _GRADE_OF:
+        grade = _GRADE_OF[word]
+    elif word.startswith("+"):
+        grade = float(len(word))
+    elif word.endswith("+"):
+        grade = float(word[0])
+    else:
+        grade = float(_GRADE_DIGIT.get(word[0], 0) or int(word[0]))
+    return Reading("urine_ketone", [grade], "{grade}", text=text[label.start() : m.end()])
+
+
 def _read_at(text: str, label: re.Match[str], kind: str) -> Reading | UnreadableReading | None:
+    if kind == "urine_ketone":
+        return _urine_grade(text, label)
     start = label.end()
     i = start
     while i < len(text) and i - start <= _GAP:

@@ -19,7 +19,6 @@ def _now(text: str) -> set[str]:
 
 # 1. Loss of consciousness (unresponsive now) is its own emergency, not confusion; 晕 alone is
 #    dizziness. A transient loss of consciousness that is over (晕过去了) stays syncope.
-@MISREAD
 @pytest.mark.parametrize(
     "text",
     [
@@ -49,21 +48,20 @@ def test_loss_of_consciousness_is_unresponsive_not_confusion(text: str) -> None:
         ("刚才晕过去了，现在醒了", "syncope"),
         ("坐车有点晕车", "motion_sickness"),
         ("叫不太醒，一直想睡", "confusion"),
+        ("我没意识到药吃完了", ""),
     ],
 )
 def test_consciousness_look_alikes_keep_their_concept(text: str, concept: str) -> None:
     found = _now(text)
-    assert concept in found
+    assert not concept or concept in found
     assert "unresponsive" not in found
 
 
-@MISREAD
 def test_denied_coma_is_negated() -> None:
     assert "unresponsive" not in _now("没有昏迷，意识清楚")
     assert any(m.concept == "unresponsive" and m.negated for m in find_symptoms("没有昏迷"))
 
 
-@MISREAD
 def test_every_rule_that_names_confusion_names_unresponsive() -> None:
     # an unresponsive patient has at least the impairment of a confused one (RCP NEWS2 ACVPU)
     for row in syndromes.rules():
@@ -90,7 +88,6 @@ def _symptom_lists(when: object) -> list[list[str]]:
 
 # 2. A measured ketone is judged by its number (blood β-hydroxybutyrate, mmol/L) or its grade
 #    (urine strip), never by the word 酮 alone.
-@MISREAD
 @pytest.mark.parametrize(
     ("text", "value"),
     [
@@ -109,7 +106,6 @@ def test_a_blood_ketone_is_a_reading(text: str, value: float) -> None:
     assert "ketones_positive" not in _now(text)
 
 
-@MISREAD
 @pytest.mark.parametrize(
     ("text", "grade"),
     [
