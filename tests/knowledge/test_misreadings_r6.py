@@ -129,7 +129,6 @@ def test_ketone_words_without_a_value_keep_ketones_positive(text: str) -> None:
 
 
 # 3. ASA next to a class (分级, I–VI, 1–6级) is the anaesthetic physical-status class.
-@MISREAD
 @pytest.mark.parametrize(
     "text",
     [
