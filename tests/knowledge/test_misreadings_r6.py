@@ -49,6 +49,8 @@ def test_loss_of_consciousness_is_unresponsive_not_confusion(text: str) -> None:
         ("坐车有点晕车", "motion_sickness"),
         ("叫不太醒，一直想睡", "confusion"),
         ("我没意识到药吃完了", ""),
+        # a bare 没意识 may be transient (during a seizure, 几十秒): confusion, as labelled
+        ("癫痫发作的时候没意识", "confusion"),
     ],
 )
 def test_consciousness_look_alikes_keep_their_concept(text: str, concept: str) -> None:
@@ -161,7 +163,6 @@ def test_asa_as_a_drug_is_still_aspirin(text: str) -> None:
 
 # 4. 屁股 is the buttock, not the hip: buttock pain after a fall is worth review, not the
 #    hip-fracture syndrome; inability to bear weight still is.
-@MISREAD
 @pytest.mark.parametrize(
     "text",
     [
