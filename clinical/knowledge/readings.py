@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
+from clinical.knowledge import observations
 from clinical.knowledge.numbers import Unreadable, json_number, read_number
 from clinical.knowledge.text import fold, normalize, strip_invisible
 
@@ -416,11 +417,13 @@ def _fasting(text: str, label: re.Match[str]) -> str | None:
 
 def read_vitals(text: str) -> tuple[list[Reading], list[UnreadableReading]]:
     """The readings in ``text`` read exactly, and the labelled readings that cannot be.
-    A label inside a reading already read (低压 in 高压150低压90) starts no reading of its own."""
+    A label inside a reading already read (低压 in 高压150低压90) starts no reading of its own.
+    A temperature without its label (昨晚三十八度五) follows ``_unlabelled_temperatures``."""
     text = normalise(text)
     found: list[Reading] = []
     unreadable: list[UnreadableReading] = []
     done = 0
+    spans: list[tuple[int, int]] = []
     for label in _LABEL.finditer(text):
         if label.start() < done:
             continue
@@ -429,11 +432,83 @@ def read_vitals(text: str) -> tuple[list[Reading], list[UnreadableReading]]:
         if got is None:
             continue
         done = label.start() + len(got.text)
+        spans.append((label.start(), done))
         if isinstance(got, Reading):
             found.append(got)
         else:
             unreadable.append(got)
+    for got in _unlabelled_temperatures(text, spans):
+        (found if isinstance(got, Reading) else unreadable).append(got)  # type: ignore[arg-type]
     return found, unreadable
+
+
+_DEGREE_AFTER = re.compile(r"\s*(?:度|℃|°c)")
+_RANGE_BEFORE = re.compile(rf"[0-9{_CN}.点]+\s*(?:[-~～到至]|或者?)\s*$")
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    a = start
+    while a > 0 and text[a - 1] not in _STOP:
+        a -= 1
+    b = end
+    while b < len(text) and text[b] not in _STOP:
+        b += 1
+    return text[a:b]
+
+
+def _unlabelled_temperatures(
+    text: str, spans: list[tuple[int, int]]
+) -> list[Reading | UnreadableReading]:
+    """Temperatures written without 体温 (#15/#23 round 6): a number with 度 in temp's plausible
+    bounds (observations.yaml) is one unless weather or another 度 is near it (the table's
+    ``temperature_in_words``: a word of ``other_words`` or ``weather_words`` in its clause, or a
+    weather word in the message and no fever word in its clause). Exact, or bounded as the
+    labelled ones are (烧了三十八度多: 38.0–38.9); a hedged or ranged one is unreadable."""
+    words = observations.table().get("temperature_in_words") or {}
+    fever, weather, other = (
+        tuple(words.get(k, ())) for k in ("fever_words", "weather_words", "other_words")
+    )
+    low, high = observations.spec("temp")["plausible"]
+    out: list[Reading | UnreadableReading] = []
+    for m in _NUM.finditer(text):
+        if not _DEGREE_AFTER.match(text, m.end()) or any(a <= m.start() < b for a, b in spans):
+            continue
+        clause = _clause(text, m.start(), m.end())
+        if any(w in clause for w in (*other, *weather)):
+            continue
+        if any(w in text for w in weather) and not any(w in clause for w in fever):
+            continue
+        try:
+            value = _exact(m.group())
+        except _NotExact:
+            continue
+        if not low <= value <= high:
+            continue
+        start = m.start()
+        if r := _RANGE_BEFORE.search(text, 0, start):  # 38到39度: a range, not one reading
+            out.append(
+                UnreadableReading("temperature", text[r.start() : m.end()], "写的是一个范围")
+            )
+            continue
+        try:
+            if _HEDGE.search(clause):
+                raise _NotExact("写的是大约的数")
+            _kind, values, end, unit = _value(text, m, "temperature")
+            out.append(Reading("temperature", [_number(values[0])], unit, text=text[start:end]))
+        except _NotExact as exc:
+            end = _TAIL.match(text, m.end()).end()  # type: ignore[union-attr]
+            hedged = _HEDGE.search(clause) or _RANGE_AFTER.match(text, m.end())
+            bound = None if hedged else _bounds(text, m, "temperature")
+            out.append(
+                UnreadableReading(
+                    "temperature",
+                    text[start:end],
+                    str(exc),
+                    bounds=bound[1] if bound else None,
+                    bounds_kind=bound[0] if bound else None,  # type: ignore[arg-type]
+                )
+            )
+    return out
 
 
 # A temperature in words at or above 37.3 ℃ is a fever statement (诊断学(第9版) 发热: 腋温
