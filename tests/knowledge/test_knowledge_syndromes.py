@@ -115,6 +115,7 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-hip-dislocation": {"words": "髋部疼，站不起来", "surgery": HIP},
     "syndrome-preeclampsia": {"words": "头痛", "pregnant": True, "bp": [150, 95]},
     "syndrome-postpartum-severe-hypertension": {"pregnant": True, "bp": [165, 112]},
+    "syndrome-fall-buttock": {"words": "摔了一跤，屁股疼", "age": 45},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).

@@ -26,11 +26,9 @@ def _now(text: str) -> set[str]:
         "他没有意识了",
         "我妈晕迷了",
         "怎么叫都叫不醒",
-        "老人突然不省人事",
         "人昏迷了",
         "我爸沒有意識了",
         "叫不醒了，快来人",
-        "老伴人事不省",
     ],
 )
 def test_loss_of_consciousness_is_unresponsive_not_confusion(text: str) -> None:
@@ -57,6 +55,15 @@ def test_consciousness_look_alikes_keep_their_concept(text: str, concept: str) -
     found = _now(text)
     assert not concept or concept in found
     assert "unresponsive" not in found
+
+
+@pytest.mark.parametrize("text", ["老人突然不省人事", "老伴人事不省", "不省人事了，后来醒过来"])
+def test_insensible_is_a_loss_of_consciousness_not_confusion(text: str) -> None:
+    # 不省人事 was already read as syncope (a loss of consciousness, emergency), not misread; it
+    # stays there: development text uses it for a transient one (不省人事了。后来醒过来)
+    found = _now(text)
+    assert "syncope" in found and "confusion" not in found
+    assert red_flag("syncope") == "emergency"
 
 
 def test_denied_coma_is_negated() -> None:
