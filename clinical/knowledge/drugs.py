@@ -20,6 +20,7 @@ Invariants:
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -436,6 +437,8 @@ def name_mentions(
     names = _name_index()
     for i, n in _names_by_first().spans(form):
         keys = names[n]
+        if _blocked_name(form, i, n):
+            continue
         if drinks or not set(keys) <= DRINKS:
             out.append(NameMention(index[i], index[i + len(n) - 1] + 1, n, keys))
     if class_words:
@@ -443,6 +446,29 @@ def name_mentions(
         for i, n in _words_by_first().spans(form):
             out.append(NameMention(index[i], index[i + len(n) - 1] + 1, n, (), words[n]))
     return sorted(out, key=lambda m: (m.start, -m.end))
+
+
+@lru_cache(maxsize=1)
+def name_blockers() -> dict[str, list[tuple[re.Pattern[str] | None, re.Pattern[str] | None]]]:
+    """``data/drug_name_blockers.csv``: a drug name (folded) with the words before or after it
+    (patterns on the folded, space-free form) that make it no drug name: ASA next to a class
+    (ASA分级II级, ASA Ⅱ级, ASA 2级) is the anaesthetic physical-status class, not aspirin."""
+    out: dict[str, list[tuple[re.Pattern[str] | None, re.Pattern[str] | None]]] = {}
+    for r in read_csv("drug_name_blockers.csv", columns=("name", "before", "after", "source")):
+        before = re.compile(r["before"]) if r["before"] else None
+        after = re.compile(r["after"]) if r["after"] else None
+        out.setdefault(fold(r["name"]), []).append((before, after))
+    return out
+
+
+def _blocked_name(form: str, start: int, name: str) -> bool:
+    """Whether the name at ``form[start:]`` stands where a blocker row says it is no drug."""
+    for before, after in name_blockers().get(name, ()):
+        if before is not None and before.search(form[:start]):
+            return True
+        if after is not None and after.match(form[start + len(name) :]):
+            return True
+    return False
 
 
 def find_names(text: str, *, class_words: bool = False, drinks: bool = False) -> list[NameMention]:
@@ -586,7 +612,8 @@ def require_tables() -> None:
         classes()
         held = ingredients()
         products()
-    except (OSError, KnowledgeError, KeyError, ValueError) as exc:
+        name_blockers()
+    except (OSError, KnowledgeError, KeyError, ValueError, re.error) as exc:
         raise KnowledgeUnavailable(f"drug tables unreadable: {type(exc).__name__}") from exc
     if not held:
         raise KnowledgeUnavailable("drug tables hold no ingredient")

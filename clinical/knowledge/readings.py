@@ -38,11 +38,23 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from clinical.knowledge import symptoms
+from clinical.knowledge import observations, symptoms
 from clinical.knowledge.numbers import Unreadable, json_number, read_number
 from clinical.knowledge.text import fold, fold_visible, normalize, strip_invisible
 
-Kind = Literal["bp", "sbp", "dbp", "glucose", "temperature", "heart_rate", "spo2", "rr", "inr"]
+Kind = Literal[
+    "bp",
+    "sbp",
+    "dbp",
+    "glucose",
+    "temperature",
+    "heart_rate",
+    "spo2",
+    "rr",
+    "inr",
+    "ketone",
+    "urine_ketone",
+]
 
 
 @dataclass
@@ -84,6 +96,9 @@ _KIND_LABELS = {
     "spo2": r"血氧饱和度|氧饱和度|血氧|指脉氧|氧饱和|(?<![a-z])s[pa]o2(?![a-z])",
     "rr": r"呼吸频率|呼吸",
     "inr": r"(?<![a-z])inr(?![a-z])|国际标准化比值",
+    # a measured ketone (#23 round 6): blood β-hydroxybutyrate in mmol/L, a urine strip by grade
+    "ketone": r"血酮体|血酮|[βb]-?羟丁酸",
+    "urine_ketone": r"尿酮体|尿酮",
 }
 _LABEL = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _KIND_LABELS.items()))
 # Labels that name a measurement (so "血糖很高" is a reading without a number); 发烧 is a symptom.
@@ -131,6 +146,8 @@ _UNITS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
     "rr": ((re.compile(_RATE_UNIT), "/min"),),
     "spo2": ((re.compile(r"\s*%"), "%"),),
     "inr": (),
+    "ketone": ((re.compile(r"\s*(?:mmol/l|mmol|毫摩尔每升|毫摩尔)"), "mmol/L"),),
+    "urine_ketone": (),
 }
 _UNITS["sbp"] = _UNITS["dbp"] = _UNITS["bp"]
 UNIT_CODES = {
@@ -143,6 +160,8 @@ UNIT_CODES = {
     "rr": "/min",
     "spo2": "%",
     "inr": "{INR}",
+    "ketone": "mmol/L",
+    "urine_ketone": "{grade}",
 }
 _BP_SEP = re.compile(r"\s*(?:[/\\、比]|[,，]?\s*低压|[,，]?\s*舒张压)\s*")
 # A bare 呼吸 is a rate only with a minute in it (呼吸一分钟30次, 呼吸30次/分).
@@ -312,7 +331,35 @@ def _per_minute(text: str, label: re.Match[str], m: re.Match[str]) -> bool:
     return re.match(r"\s*次?\s*(?:/|每)\s*分", text[m.end() :]) is not None
 
 
+# A urine ketone strip is read by its grade (阴性 0, ± half, + 1 … ++++ 4; 两个加号 2), right
+# after its label (尿酮阴性, 尿酮(-), 尿酮体+++); a bare 阳性 names no grade (the lexicon reads it).
+_GRADE = re.compile(
+    r"[:：是为\s]*[(（]?\s*(阴性|neg|[-−—]|±|弱阳性|\+{1,4}|[1-4]\+|"
+    r"(?:[1-4一二两三四])个加号)\s*[)）]?"
+)
+_GRADE_OF = {"阴性": 0.0, "neg": 0.0, "-": 0.0, "−": 0.0, "—": 0.0, "±": 0.5, "弱阳性": 0.5}
+_GRADE_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+
+
+def _urine_grade(text: str, label: re.Match[str]) -> Reading | None:
+    m = _GRADE.match(text, label.end())
+    if m is None:
+        return None
+    word = m.group(1)
+    if word in _GRADE_OF:
+        grade = _GRADE_OF[word]
+    elif word.startswith("+"):
+        grade = float(len(word))
+    elif word.endswith("+"):
+        grade = float(word[0])
+    else:
+        grade = float(_GRADE_DIGIT.get(word[0], 0) or int(word[0]))
+    return Reading("urine_ketone", [grade], "{grade}", text=text[label.start() : m.end()])
+
+
 def _read_at(text: str, label: re.Match[str], kind: str) -> Reading | UnreadableReading | None:
+    if kind == "urine_ketone":
+        return _urine_grade(text, label)
     start = label.end()
     i = start
     while i < len(text) and i - start <= _GAP:
@@ -371,11 +418,13 @@ def read_vitals(text: str) -> tuple[list[Reading], list[UnreadableReading]]:
     """The readings in ``text`` read exactly, and the labelled readings that cannot be.
     A label inside a reading already read (低压 in 高压150低压90) starts no reading of its own;
     a reading asked about, not reported (如果烧到39度怎么办, 万一血糖低于3.9: the shared
-    hypothetical scope, ``symptoms.hypothetical_at``), is none."""
+    hypothetical scope, ``symptoms.hypothetical_at``), is none. A temperature without its label
+    (昨晚三十八度五) follows ``_unlabelled_temperatures``."""
     text = normalise(text)
     found: list[Reading] = []
     unreadable: list[UnreadableReading] = []
     done = 0
+    spans: list[tuple[int, int]] = []
     for label in _LABEL.finditer(text):
         if label.start() < done or symptoms.hypothetical_at(text, label.start(), label.end()):
             continue
@@ -384,11 +433,85 @@ def read_vitals(text: str) -> tuple[list[Reading], list[UnreadableReading]]:
         if got is None:
             continue
         done = label.start() + len(got.text)
+        spans.append((label.start(), done))
         if isinstance(got, Reading):
             found.append(got)
         else:
             unreadable.append(got)
+    for got in _unlabelled_temperatures(text, spans):
+        (found if isinstance(got, Reading) else unreadable).append(got)  # type: ignore[arg-type]
     return found, unreadable
+
+
+_DEGREE_AFTER = re.compile(r"\s*(?:度|℃|°c)")
+_RANGE_BEFORE = re.compile(rf"[0-9{_CN}.点]+\s*(?:[-~～到至]|或者?)\s*$")
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    a = start
+    while a > 0 and text[a - 1] not in _STOP:
+        a -= 1
+    b = end
+    while b < len(text) and text[b] not in _STOP:
+        b += 1
+    return text[a:b]
+
+
+def _unlabelled_temperatures(
+    text: str, spans: list[tuple[int, int]]
+) -> list[Reading | UnreadableReading]:
+    """Temperatures written without 体温 (#15/#23 round 6): a number with 度 in temp's plausible
+    bounds (observations.yaml) is one unless weather or another 度 is near it (the table's
+    ``temperature_in_words``: a word of ``other_words`` or ``weather_words`` in its clause, or a
+    weather word in the message and no fever word in its clause). Exact, or bounded as the
+    labelled ones are (烧了三十八度多: 38.0–38.9); a hedged or ranged one is unreadable."""
+    words = observations.table().get("temperature_in_words") or {}
+    fever, weather, other = (
+        tuple(words.get(k, ())) for k in ("fever_words", "weather_words", "other_words")
+    )
+    low, high = observations.spec("temp")["plausible"]
+    out: list[Reading | UnreadableReading] = []
+    for m in _NUM.finditer(text):
+        if not _DEGREE_AFTER.match(text, m.end()) or any(a <= m.start() < b for a, b in spans):
+            continue
+        if symptoms.hypothetical_at(text, m.start(), m.end()):  # 万一三十九度怎么办: asked, none
+            continue
+        clause = _clause(text, m.start(), m.end())
+        if any(w in clause for w in (*other, *weather)):
+            continue
+        if any(w in text for w in weather) and not any(w in clause for w in fever):
+            continue
+        try:
+            value = _exact(m.group())
+        except _NotExact:
+            continue
+        if not low <= value <= high:
+            continue
+        start = m.start()
+        if r := _RANGE_BEFORE.search(text, 0, start):  # 38到39度: a range, not one reading
+            out.append(
+                UnreadableReading("temperature", text[r.start() : m.end()], "写的是一个范围")
+            )
+            continue
+        try:
+            if _HEDGE.search(clause):
+                raise _NotExact("写的是大约的数")
+            _kind, values, end, unit = _value(text, m, "temperature")
+            out.append(Reading("temperature", [_number(values[0])], unit, text=text[start:end]))
+        except _NotExact as exc:
+            end = _TAIL.match(text, m.end()).end()  # type: ignore[union-attr]
+            hedged = _HEDGE.search(clause) or _RANGE_AFTER.match(text, m.end())
+            bound = None if hedged else _bounds(text, m, "temperature")
+            out.append(
+                UnreadableReading(
+                    "temperature",
+                    text[start:end],
+                    str(exc),
+                    bounds=bound[1] if bound else None,
+                    bounds_kind=bound[0] if bound else None,  # type: ignore[arg-type]
+                )
+            )
+    return out
 
 
 # A temperature in words at or above 37.3 ℃ is a fever statement (诊断学(第9版) 发热: 腋温

@@ -277,3 +277,15 @@ def test_prescriber_questions_are_escalated_not_answered(
     out = say(patient_client, text)
     assert (out["route"], out["outcome"]) == ("medication", "escalated")
     assert sent[0].structured["reason"] == reason
+
+
+@pytest.mark.django_db
+def test_a_ketone_reading_goes_to_follow_up_as_words_not_back_as_implausible(nurse_client) -> None:
+    # #23 round 6: the shared reader reads 血酮0.1 as a blood ketone; the agent writes no coded
+    # Observation for it but keeps the words, which follow-up judges by the number
+    before = store.search("Observation", patient_id="demo-htn-dm")
+    out = say(nurse_client, "血酮0.1", patient="demo-htn-dm")
+    assert out["outcome"] != "clarify"
+    after = store.search("Observation", patient_id="demo-htn-dm")
+    new = [o for o in after if o["id"] not in {b["id"] for b in before}]
+    assert [o.get("valueString") for o in new] == ["血酮0.1"]

@@ -43,3 +43,10 @@ def test_follow_up_reads_the_same_fever_threshold():
     for text in ("体温37.2", "体温37.3", "体温42.9", "体温43.1"):
         fever = "fever" in [m.concept for m in lexicon.match(text)]
         assert fever is bool(readings.fever_readings(text)), text
+
+
+@pytest.mark.parametrize("text", ["血酮0.1", "尿酮阴性", "尿酮++", "昨晚三十八度五"])
+def test_ketone_readings_and_an_unlabelled_fever_are_kept_as_words(text):
+    # #23 round 6: follow-up reads ketones only from the patient's words (no coded Observation
+    # here) and a temperature without 体温 at fever level is a fever statement
+    assert holds_symptom_words(text)

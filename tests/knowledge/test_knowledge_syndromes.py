@@ -123,6 +123,7 @@ CASES: dict[str, dict[str, Any]] = {
         "words": "下面出血很多，头晕心慌",
         "surgery": DELIVERY,
     },
+    "syndrome-fall-buttock": {"words": "摔了一跤，屁股疼", "age": 45},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).

@@ -157,11 +157,21 @@ def symptom_observation(patient_id: str, text: str) -> dict[str, Any]:
     }
 
 
+# Readings stored as no coded Observation here: follow-up reads them from the patient's words
+# (血酮0.1, 尿酮阴性: the shared reader judges them by their number or grade, #23 round 6).
+WORDS_ONLY_KINDS = frozenset({"ketone", "urine_ketone"})
+
+
 def holds_symptom_words(text: str) -> bool:
     """Whether the patient's words hold what follow-up reads in them: a symptom of the one
     lexicon (``clinical.knowledge.symptoms``), said or denied (没有发烧 answers a question
-    too), or a temperature at fever level (体温38.5: ``readings.fever_readings``)."""
-    return bool(symptoms.find_symptoms(text) or knowledge_readings.fever_readings(text))
+    too), a temperature at fever level (体温38.5: ``readings.fever_readings``) or a reading
+    follow-up reads only from words (``WORDS_ONLY_KINDS``)."""
+    return bool(
+        symptoms.find_symptoms(text)
+        or knowledge_readings.fever_readings(text)
+        or any(r.kind in WORDS_ONLY_KINDS for r in knowledge_readings.readings(text))
+    )
 
 
 def store_readings(ctx: RouteContext) -> tuple[list[str], list[Reading]]:
@@ -173,6 +183,8 @@ def store_readings(ctx: RouteContext) -> tuple[list[str], list[Reading]]:
         stored = store.write(symptom_observation(ctx.patient_id, ctx.text))
         refs.append(f"Observation/{stored['id']}")
     for r in ctx.understanding.readings:
+        if r.kind in WORDS_ONLY_KINDS:
+            continue  # in the patient's words above
         if not plausible(r):
             rejected.append(r)
             continue

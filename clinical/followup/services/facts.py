@@ -292,6 +292,8 @@ _WORD_KINDS = {
     "spo2": ("spo2",),
     "rr": ("rr",),
     "inr": ("inr",),
+    "ketone": ("ketone",),
+    "urine_ketone": ("urine_ketone",),
 }
 
 
