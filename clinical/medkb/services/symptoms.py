@@ -3,7 +3,7 @@
 reach; traditional characters, full-width and zero-width characters, 疼/痛 are one).
 
 Invariant: every clause of the patient's words is either understood (a concept, present or
-denied; discourse; a measurement, read by the temperature field) or returned in
+denied; discourse; a measurement — a temperature at fever level is the fever concept) or returned in
 ``unrecognised`` with the words as written, so the red-flag gate can quote it and send it to a
 clinician; so is the residue of a clause read through a concept ("咳嗽带咖啡色的渣子"). The one
 reader of what is not understood is the knowledge layer's (``clinical.knowledge.unread``), the
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from clinical.knowledge import readings, unread
 from clinical.knowledge import symptoms as lexicon
-from clinical.knowledge import unread
 from clinical.medkb.kb import KnowledgeBase, treatment_keys
 
 
@@ -36,6 +36,14 @@ def read(kb: KnowledgeBase, texts: list[str]) -> SymptomReading:
         if not text or not text.strip():
             continue
         mentions = lexicon.find_symptoms(text)
+        if not any(m.concept == "fever" and not m.negated for m in mentions):
+            # a temperature in words at fever level (昨晚三十八度五, 体温38.5) is the fever
+            # statement, as follow-up reads it (``readings.fever_readings``: one threshold)
+            at = readings.normalise(text)
+            mentions += [
+                lexicon.Mention("fever", r.text, (max(at.find(r.text), 0),) * 2, False)
+                for r in readings.fever_readings(text)[:1]
+            ]
         for m in mentions:
             if m.negated:
                 continue
