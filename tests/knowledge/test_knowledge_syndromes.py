@@ -17,7 +17,7 @@ from django.utils import timezone
 from clinical.followup.services.engine import assess_record
 from clinical.followup.services.facts import build_facts
 from clinical.followup.services.rules import syndromes as followup_syndromes
-from clinical.knowledge import syndromes
+from clinical.knowledge import drugs, syndromes
 from clinical.medkb import api
 from clinical.medkb.checks.profile import build_profile
 from clinical.medkb.kb import get_kb
@@ -124,6 +124,8 @@ CASES: dict[str, dict[str, Any]] = {
         "surgery": DELIVERY,
     },
     "syndrome-fall-buttock": {"words": "摔了一跤，屁股疼", "age": 45},
+    # merge review: unplaced bleeding with a measured sign of blood loss
+    "syndrome-bleeding-haemodynamic-signs": {"words": "出血了", "bp": [92, 58]},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
@@ -231,7 +233,10 @@ def test_guidance_fires_the_rule_and_reaches_its_level(code: str) -> None:
     assert _fires(code, found), (code, found)
     sd = out["see_doctor"]
     assert sd["needed"] is True and RANK[sd["urgency"]] >= RANK[_level(code)], (code, sd)
-    if next(r for r in syndromes.rules() if r["code"] == code).get("masking"):
+    masking = next(r for r in syndromes.rules() if r["code"] == code).get("masking")
+    if masking is True or (
+        isinstance(masking, list) and drugs.classes_of("paracetamol") & set(masking)
+    ):  # the cabinet is paracetamol (泰诺林): avoided when the rule masks its classes
         assert out["items"][0]["verdict"] == "avoid", (code, out["items"][0])
 
 
