@@ -21,14 +21,12 @@ DIET_ONLY = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="#23: the agent's own food list lacks diet's foods")
 @pytest.mark.parametrize("text,food", DIET_ONLY)
 def test_a_food_only_diet_knew_is_a_diet_question(text: str, food: str) -> None:
     u = understand(text)
     assert (u.intent, u.foods[:1]) == ("diet_question", [food])
 
 
-@pytest.mark.xfail(strict=True, reason="#23: the agent's own food list lacks diet's foods")
 @pytest.mark.django_db
 @pytest.mark.parametrize("text,food", DIET_ONLY[:3])
 def test_a_food_only_diet_knew_reaches_the_diet_consultation(
@@ -55,6 +53,12 @@ def test_a_food_only_diet_knew_reaches_the_diet_consultation(
         ("酒可以喝吗", "diet_question"),
         ("吃了螃蟹没事吧？", "diet_question"),
         ("人参能吃吗？", "diet_question"),
+        ("酒后头痛怎么办？", "symptom_report"),  # 酒 before 后: a headache, not a drink question
+        # a complaint with a food is the follow-up engine's: diet reads no symptoms
+        ("最近总是口渴，喝水很多，怎么回事？", "symptom_report"),
+        ("喝水呛咳怎么办？", "symptom_report"),
+        ("吃肉后恶心怎么回事？", "symptom_report"),
+        ("喝了牛奶肚子胀怎么办？", "symptom_report"),
         ("枸杞泡水喝行吗？", "diet_question"),
     ],
 )
