@@ -283,6 +283,14 @@ def food_names(category: str, *, except_under: str = "") -> frozenset[str]:
     return frozenset(out)
 
 
+def food_lexicon() -> dict[str, str]:
+    """Every name and alias of the food table (normalised, as ``food_index`` keys them) → the
+    name of its food (葡萄柚 → 西柚, 烧酒 → 白酒, 喝酒 → 酒). Diet's public reading of its food
+    table for the agent's understanding (issue #23), instead of a copy of it: a word resolves
+    here to the food ``food_index`` gives diet's own engine."""
+    return {word: food.name for word, food in get_kb().food_index.items()}
+
+
 @lru_cache(maxsize=1)
 def get_kb() -> KnowledgeBase:
     """The process-wide knowledge base (read once)."""

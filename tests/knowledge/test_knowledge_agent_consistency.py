@@ -154,3 +154,48 @@ def test_symptom_terms_reach_the_same_concept_in_the_agent_and_follow_up() -> No
         if not want <= got:
             bad.append((term, sorted(want - got)))
     assert bad == []
+
+
+# ------------------------------------------------------------------ foods (diet's one table)
+
+
+def _diet_food_words() -> list[str]:
+    """Every name and alias of diet's food table (clinical/diet/data/foods.csv) except those
+    the shared drug vocabulary names as a medicine (藿香正气水, 碳酸钙, 钙片: the agent reads a
+    medicine there, the medication route's; drinks such as 白酒 are no medicine)."""
+    from clinical.diet.knowledge import get_kb
+
+    words = {n for f in get_kb().foods for n in (f.name, *f.aliases) if n}
+    return sorted(w for w in words if not _medicine_word(w))
+
+
+def _medicine_word(word: str) -> bool:
+    keys = kd.name_index().get(kd.fold(word))
+    return bool(keys and not set(keys) <= kd.DRINKS) or bool(kd.word_classes(word))
+
+
+def test_every_diet_food_word_is_an_agent_food_of_the_same_diet_food() -> None:
+    """A food name or alias of diet's table, said alone, is a food to the agent, and the
+    agent's canonical name is one diet resolves to the same food (白酒 → 白酒, not 酒)."""
+    from clinical.agent.understanding import lexicon
+    from clinical.agent.understanding.rules import _normalise
+    from clinical.diet.knowledge import get_kb, normalise
+
+    index = get_kb().food_index
+    missing: list[str] = []
+    for word in _diet_food_words():
+        found = lexicon.find(_normalise(word))["food"]  # the agent reads folded text (RIO)
+        if len(found) != 1 or index.get(normalise(found[0])) is not index[normalise(word)]:
+            missing.append(f"{word}→{found}")
+    assert not missing, f"{len(missing)} of {len(_diet_food_words())}: {missing[:40]}"
+
+
+def test_the_agent_keeps_no_food_rows_diet_has() -> None:
+    """No food row of the agent's lexicon.csv names a word of diet's table (one table)."""
+    from clinical.diet.knowledge import get_kb, normalise
+
+    index = get_kb().food_index
+    with open("clinical/agent/data/lexicon.csv", encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["kind"] == "food"]
+    copies = [r["term"] for r in rows if normalise(r["term"]) in index]
+    assert not copies, copies

@@ -157,8 +157,13 @@ def understand(text: str) -> Understanding:
     shared fold of the text (traditional → simplified, full-width → ASCII, zero-width dropped,
     lower case), so 華法林可以吃兩片嗎 is 华法林可以吃两片吗."""
     text = _normalise(text)
-    found = lexicon.find(text)
     meds, med_spans = medicines(text)
+    # Foods, less a word inside a medicine's name (藿香正气水, 钙片 of the KB: a medicine).
+    foods: list[str] = []
+    for start, end, t in lexicon.hits(text):
+        inside = any(s <= start and end <= e for s, e in med_spans)
+        if t.kind == "food" and not inside and t.canonical not in foods:
+            foods.append(t.canonical)
     # Symptoms through the shared lexicon (clinical.knowledge.symptoms, #23): the same concepts
     # follow-up and the monitor reach, as their Chinese labels; negated ones are not reported.
     # A symptom word inside a medicine name is no symptom (感冒灵 is not 感冒).
@@ -171,11 +176,15 @@ def understand(text: str) -> Understanding:
     for m in mentions:
         if not m.negated and symptoms.label(m.concept) not in said:
             said.append(symptoms.label(m.concept))
+    # A symptom said with a food (喝水很多，口渴; 吃肉后恶心) is a symptom report for the
+    # follow-up engine, not a food question: diet reads no symptoms. A context statement
+    # (吃了海鲜: an allergen exposure) is no complaint.
+    complaints = [m for m in mentions if not m.negated and not symptoms.is_context(m.concept)]
     vitals, unreadable = read_vitals(text)
     u = Understanding(
         intent="other",
         medicines=meds,
-        foods=found["food"],
+        foods=foods,
         symptoms=said,
         readings=vitals,
         unreadable_readings=unreadable,
@@ -204,7 +213,7 @@ def understand(text: str) -> Understanding:
             u.foods = [object_text]
     elif u.medicines or _MED_WORDS.search(text):
         u.intent = "medication_question"
-    elif u.foods and _QUESTION.search(text):
+    elif u.foods and _QUESTION.search(text) and not complaints:
         u.intent = "diet_question"  # 柚子能吃吗
     elif mentions:  # 没有手抖: a denied symptom is still an answer about symptoms
         u.intent = "symptom_report"
