@@ -13,8 +13,11 @@ utterances, part by part, with totals only (no ids, no texts; sealed parts stay 
   is urgent or emergency;
 - ``emergency → emergency``: utterances with a labelled emergency-level concept that got
   emergency (what the lexicon's reading adds over the safety net);
-- ``none → urgent+``: utterances with no labelled red-flag concept that still went to a clinician
-  (real questions are long and often unread; a cost, not a miss).
+- ``none → urgent+``: utterances with no labelled red-flag concept that were still sent to be
+  seen within 24 h (real questions are long and often unread; a cost, not a miss);
+- ``red flag → review+`` and ``none → review+``: the same, counting the ``review`` disposition
+  (#15: words nothing reads; the care team reads them and contacts the patient within 24 h) as
+  reaching a clinician.
 
     python bench/lexicon_triage.py            # every part present
     python bench/lexicon_triage.py --json OUT
@@ -57,7 +60,13 @@ def run(misses_of: str | None = None) -> dict[str, dict[str, list[int]]]:
     texts = lexicon_eval.utterances()
     now = timezone.now()
     out: dict[str, dict[str, list[int]]] = defaultdict(
-        lambda: {"red_flag_urgent": [0, 0], "emergency": [0, 0], "none_urgent": [0, 0]}
+        lambda: {
+            "red_flag_urgent": [0, 0],
+            "emergency": [0, 0],
+            "none_urgent": [0, 0],
+            "red_flag_review": [0, 0],
+            "none_review": [0, 0],
+        }
     )
     rows = lexicon_eval._labels()
     for i, row in enumerate(rows, 1):
@@ -74,9 +83,13 @@ def run(misses_of: str | None = None) -> dict[str, dict[str, list[int]]]:
         if any(symptoms.at_least(c, "urgent") for c in want):
             part["red_flag_urgent"][1] += 1
             part["red_flag_urgent"][0] += got >= rank("urgent")
+            part["red_flag_review"][1] += 1
+            part["red_flag_review"][0] += got >= rank("review")
         else:
             part["none_urgent"][1] += 1
             part["none_urgent"][0] += got >= rank("urgent")
+            part["none_review"][1] += 1
+            part["none_review"][0] += got >= rank("review")
         if any(symptoms.at_least(c, "emergency") for c in want):
             part["emergency"][1] += 1
             part["emergency"][0] += got >= rank("emergency")
@@ -107,6 +120,8 @@ def main() -> int:
                 ("red flag → urgent+", s["red_flag_urgent"]),
                 ("emergency → emergency", s["emergency"]),
                 ("none → urgent+", s["none_urgent"]),
+                ("red flag → review+", s["red_flag_review"]),
+                ("none → review+", s["none_review"]),
             )
         ]
         print(f"{part}: " + " | ".join(cells))
