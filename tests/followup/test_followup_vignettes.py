@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
-from followup_helpers import assess, push_bundle
+from followup_helpers import assess, push_bundle, vignette_param
 from followup_vignette_builder import load_vignettes, vignette_bundle
 
 from clinical.followup.services.ruledata import DISPOSITIONS
@@ -32,16 +32,9 @@ def test_there_are_enough_vignettes_covering_every_family() -> None:
     assert {v["expect"] for v in VIGNETTES} == set(DISPOSITIONS)
 
 
-def _param(v: dict) -> object:
-    """A benign control the engine still over-triages (the safe failure, #15) is a strict xfail
-    with its reason in the data: it flips to a failure once the engine reads it."""
-    why = v.get("known_over_triage")
-    return pytest.param(v, marks=pytest.mark.xfail(strict=True, reason=why)) if why else v
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "vignette", [_param(v) for v in VIGNETTES], ids=[v["id"] for v in VIGNETTES]
+    "vignette", [vignette_param(v) for v in VIGNETTES], ids=[v["id"] for v in VIGNETTES]
 )
 def test_vignette(admin_client, vignette: dict) -> None:
     push_bundle(admin_client, vignette_bundle(vignette, timezone.now()))

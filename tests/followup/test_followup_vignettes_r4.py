@@ -23,10 +23,7 @@ def test_r4_covers_every_family_with_cases_and_controls() -> None:
         serious = [v for v in VIGNETTES if v["family"] == family and not v.get("benign")]
         controls = [v for v in VIGNETTES if v["family"] == family and v.get("benign")]
         assert len(serious) >= 10 and len(controls) >= 5, family
-        assert all(
-            rank(v["expect"]) >= rank("urgent" if "lexicon_gap" not in v else "review")
-            for v in serious
-        )
+        assert all(rank(v["expect"]) >= rank("urgent") for v in serious)
         assert all(rank(v["expect"]) <= rank("routine") for v in controls)
 
 

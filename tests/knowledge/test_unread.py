@@ -84,7 +84,12 @@ def test_an_injury_or_exertion_before_a_complaint_is_no_mere_circumstance(text: 
 
 def test_a_clause_is_read_on_its_own_words() -> None:
     # a pain word without a site of its own clause is not read with the site of another
-    assert followup.unread_clauses("肚子有点胀，按着右下边就疼") == ["按着右下边就疼"]
+    assert followup.unread_clauses("肚子有点胀，走路有点疼") == ["走路有点疼"]
+    # a clause that names its own site (按着右下边就疼: right lower tenderness, h-gaps) is read
+    assert followup.unread_clauses("肚子有点胀，按着右下边就疼") == []
+    assert [(m.concept, m.site) for m in symptoms.find_symptoms("按着右下边就疼")] == [
+        ("abdominal_pain", "right_lower_abdomen")
+    ]
 
 
 def test_readings_discourse_and_context_are_read_alike() -> None:
