@@ -44,7 +44,9 @@ pytestmark = pytest.mark.django_db
 
 def _flags(v: dict) -> set[str]:
     now = timezone.now()
-    ctx = medkb_api.PatientContext.from_fhir(vignette_record(v, now), today=timezone.localdate(now))
+    # the record's instant is now: a reading taken an hour ago is current whatever the time of
+    # day (``today=`` would judge at local noon and drop an afternoon reading as in the future)
+    ctx = medkb_api.PatientContext.from_fhir(vignette_record(v, now))
     words = [row[1] for row in v.get("survey", []) if isinstance(row[1], str)]
     out = advise(GuidanceRequest(patient=ctx, cabinet=ANALGESICS, symptoms=words))
     return {f["code"] for f in out["see_doctor"]["flags"]}
