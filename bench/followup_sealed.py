@@ -14,6 +14,9 @@ first round of #15 changes; same rule). Per family it prints:
 
 - emergency sensitivity: vignettes whose reference is ``emergency`` that got ``emergency``;
 - urgent-or-worse sensitivity: references ``urgent``/``emergency`` that got at least ``urgent``;
+- review+: the same references that reached at least ``review`` (the care team reads the
+  patient's words and contacts them within 24 h: #15's "clinician review within 24 h" floor for
+  words nothing reads), beside urgent+ (the patient is asked to be seen within 24 h);
 - benign over-triage: benign controls (sealed: ``benign: true``; development: reference
   ``self-care``/``routine``) that got ``urgent`` or worse.
 
@@ -62,7 +65,7 @@ def _benign(v: dict) -> bool:
 def score(vignettes: list[dict]) -> dict:
     now = timezone.now()
     fam: dict[str, dict[str, list[int]]] = defaultdict(
-        lambda: {"emergency": [0, 0], "urgent+": [0, 0], "benign_over": [0, 0]}
+        lambda: {"emergency": [0, 0], "urgent+": [0, 0], "review+": [0, 0], "benign_over": [0, 0]}
     )
     misses: list[dict] = []
     for v in vignettes:
@@ -75,6 +78,8 @@ def score(vignettes: list[dict]) -> dict:
             if rank(v["expect"]) >= rank("urgent"):
                 f["urgent+"][1] += 1
                 f["urgent+"][0] += rank(got) >= rank("urgent")
+                f["review+"][1] += 1
+                f["review+"][0] += rank(got) >= rank("review")
             if _benign(v):
                 f["benign_over"][1] += 1
                 f["benign_over"][0] += rank(got) >= rank("urgent")
@@ -90,13 +95,16 @@ def _cell(pair: list[int]) -> str:
 
 def show(name: str, result: dict, *, list_misses: bool = True) -> None:
     print(f"\n## {name}: {result['n']} vignettes")
-    print(f"{'family':<26}{'emergency sens.':>18}{'urgent+ sens.':>18}{'benign over-triage':>22}")
+    print(
+        f"{'family':<26}{'emergency sens.':>18}{'urgent+ sens.':>18}{'review+':>16}"
+        f"{'benign over-triage':>22}"
+    )
     fams = sorted(k for k in result["families"] if k != "ALL") + ["ALL"]
     for k in fams:
         f = result["families"][k]
         print(
             f"{k:<26}{_cell(f['emergency']):>18}{_cell(f['urgent+']):>18}"
-            f"{_cell(f['benign_over']):>22}"
+            f"{_cell(f['review+']):>16}{_cell(f['benign_over']):>22}"
         )
     if not list_misses:
         print(
