@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -227,9 +227,10 @@ class AlertRecordAdmin(CompartmentAdminMixin, admin.ModelAdmin):
     list_filter = (AlertStateFilter, "disposition")
 
     def get_ordering(self, request: HttpRequest) -> list:
-        """As before by handling time; among alerts handled at the same time (the open ones),
-        most severe first (emergency, urgent, review: the one ladder), then the newest."""
-        return ["handled_at", _urgency_rank().asc(), "-created"]
+        """Open alerts first (no handling time: first on every database; PostgreSQL would sort
+        them last), most severe first among them (emergency, urgent, review: the one ladder),
+        then the newest; handled ones after, by handling time."""
+        return [F("handled_at").asc(nulls_first=True), _urgency_rank().asc(), "-created"]
 
     readonly_fields = (
         "patient_label",

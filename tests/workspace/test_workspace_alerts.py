@@ -61,3 +61,26 @@ def test_alert_list_shows_chinese_reason_and_state():
     send_alerts(PATIENT, "张伟", result, a)
     page = client_for("dr_wang").get("/admin/followup/alertrecord/").text
     assert TEXT in page and "未确认" in page and "postop-fever-wound" not in page
+
+
+def test_open_alerts_come_before_handled_ones_most_severe_first():
+    """The clinician's queue: what is still open comes first (PostgreSQL sorts a missing
+    handling time last by default), the most severe open alert at the top."""
+    from django.utils import timezone
+
+    def alert(key: str, disposition: str, handled: bool, patient: str = PATIENT) -> AlertRecord:
+        return AlertRecord.objects.create(
+            patient_id=patient,
+            finding_key=key,
+            reason_code="postop-fever-wound",
+            disposition=disposition,
+            reasons=[{"code": "postop-fever-wound", "text": TEXT, "disposition": disposition}],
+            handled_at=timezone.now() if handled else None,
+        )
+
+    done = alert("o-done", "emergency", handled=True)
+    review = alert("o-review", "review", handled=False, patient="demo-htn-dm")
+    urgent = alert("o-urgent", "urgent", handled=False)
+    page = client_for("dr_wang").get("/admin/followup/alertrecord/")
+    order = [a.pk for a in page.context["cl"].result_list]
+    assert order.index(urgent.pk) < order.index(review.pk) < order.index(done.pk), order
