@@ -144,6 +144,11 @@ def test_lexicon_eval_does_not_regress() -> None:
         check=True,
         env={**os.environ},
     ).stdout
+    # what a failure prints: the development parts only (sealed and held-out r3 figures are read
+    # once per session in docs/benchmarks.md, never while a rule is being written)
+    out = "\n".join(
+        line for line in out.splitlines() if not line.startswith(("sealed", "heldout_r3"))
+    )
     sys.path.insert(0, str(ROOT))
     from bench import lexicon_eval
 
@@ -156,9 +161,10 @@ def test_lexicon_eval_does_not_regress() -> None:
     # recall 0.835 → 0.829, red-flag recall and precision unchanged at 0.767 / 0.852): the round-5
     # mining readings were chosen on development text only; the sealed total was read once at the
     # end and its false positives were not looked at. For the lead to confirm or revert.
-    assert stats["sealed"]["recall"] >= 0.78 and stats["sealed"]["precision"] >= 0.86, out
+    sealed = "a sealed figure is below its floor (not printed: run bench/lexicon_eval.py)"
+    assert stats["sealed"]["recall"] >= 0.78 and stats["sealed"]["precision"] >= 0.86, sealed
     assert stats["dev"]["red_flag_recall"] >= 0.95, out
-    assert stats["sealed"]["red_flag_recall"] >= 0.70, out
+    assert stats["sealed"]["red_flag_recall"] >= 0.70, sealed
     # Round 3 (#23): the round-2 slice (development since) and the round-3 development draw.
     assert stats["heldout"]["red_flag_recall"] >= 0.88, out
     assert stats["heldout"]["precision"] >= 0.80, out
