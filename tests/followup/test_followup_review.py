@@ -197,6 +197,9 @@ def test_review_careplan_keeps_the_routine_revisit_and_adds_a_24h_care_team_step
     plan = store.read("CarePlan", careplan_id("vg-rv-plan"))
     assert _activities(plan, "revisit")[0]["code"]["coding"][1]["code"] == "urgent"
     assert _activities(plan, "clinician-review-24h") == [step]
+    # the revision is noted for clinicians in Chinese, with the ladder's labels, not its codes
+    (note,) = [n["text"] for n in plan["note"] if "复诊安排已调整" in n["text"]]
+    assert note == "随访评估由“24小时内医护查看”变为“24小时内就诊”，复诊安排已调整"
 
 
 @pytest.mark.django_db

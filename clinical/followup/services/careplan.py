@@ -25,7 +25,7 @@ from django.db import transaction
 
 from ammed_fhir import access, store
 from clinical.followup.services.facts import Facts
-from clinical.followup.services.ruledata import load
+from clinical.followup.services.ruledata import LABELS, load
 from clinical.knowledge import drugs as kd
 from clinical.knowledge import syndromes as ks
 
@@ -213,11 +213,14 @@ def build_careplan(
     if facts.condition_refs:
         plan["addresses"] = [{"reference": r} for r in facts.condition_refs]
     notes = list((existing or {}).get("note") or [])
-    if existing and revisit_disposition(existing) not in (None, disposition):
+    before = revisit_disposition(existing) if existing else None
+    if before not in (None, disposition):
+        # clinicians read the plan in Chinese: the one ladder's labels (ruledata.LABELS)
+        said = LABELS.get(before, before)  # type: ignore[arg-type]
         notes.append(
             {
                 "time": facts.now.isoformat(timespec="seconds"),
-                "text": f"随访评估由“{revisit_disposition(existing)}”变为“{disposition}”，复诊安排已调整",
+                "text": f"随访评估由“{said}”变为“{LABELS[disposition]}”，复诊安排已调整",
             }
         )
     if notes:
