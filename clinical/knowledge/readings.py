@@ -40,7 +40,7 @@ from typing import Literal
 
 from clinical.knowledge import observations, symptoms
 from clinical.knowledge.numbers import Unreadable, json_number, read_number
-from clinical.knowledge.text import fold, fold_visible, normalize, strip_invisible
+from clinical.knowledge.text import fold, fold_visible, normalize, span_around, strip_invisible
 
 Kind = Literal[
     "bp",
@@ -448,12 +448,7 @@ _RANGE_BEFORE = re.compile(rf"[0-9{_CN}.点]+\s*(?:[-~～到至]|或者?)\s*$")
 
 
 def _clause(text: str, start: int, end: int) -> str:
-    a = start
-    while a > 0 and text[a - 1] not in _STOP:
-        a -= 1
-    b = end
-    while b < len(text) and text[b] not in _STOP:
-        b += 1
+    a, b = span_around(text, start, end, _STOP)
     return text[a:b]
 
 

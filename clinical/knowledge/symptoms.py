@@ -82,7 +82,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from clinical.knowledge.drugs import KnowledgeError, read_csv
-from clinical.knowledge.text import normalize
+from clinical.knowledge.text import normalize, span_around
 
 DATA = Path(__file__).resolve().parent / "data"
 LEVELS = ("none", "routine", "urgent", "emergency")
@@ -679,13 +679,8 @@ _SENTENCE_ENDS = frozenset("。！!；;\n?？")
 def _asks(text: str, pos: int, words: Hypothetical) -> bool:
     """Whether the sentence around ``pos`` asks something (a question mark, a question word) and
     not about what is felt (正常吗, 怎么回事): only then is a conditional a hypothetical."""
-    start = pos
-    while start > 0 and text[start - 1] not in _SENTENCE_ENDS:
-        start -= 1
-    end = pos
-    while end < len(text) and text[end] not in _SENTENCE_ENDS:
-        end += 1
-    sentence = text[start : end + 1]
+    start, end = span_around(text, pos, pos, _SENTENCE_ENDS)
+    sentence = text[start : end + 1]  # with its end mark (？)
     if any(w in sentence for w in words.felt):
         return False
     return any(m in sentence for m in "?？") or any(w in sentence for w in words.asks)

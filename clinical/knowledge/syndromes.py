@@ -433,6 +433,21 @@ def not_current_conditions(window_names: Iterable[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+UNDATED_SOURCE = (
+    "AM-Med clinical judgement (#15 task E): a record that opens a risk window (a delivery, an "
+    "admission) without a usable date may be within it; when it happened is unknown, never "
+    "assumed too long ago, so the rule's level stands until a clinician checks the date"
+)
+
+
+def undated_records(f: Findings) -> tuple[str, str]:
+    """How the engines name the undated episodes of ``f``: the records as quoted to the patient
+    (“O82 剖宫产分娩”) and the clinician notes (``undated_note``), each once; ("", "") if none."""
+    undated = [e for e in f.episodes if e.days_since is None]
+    names = "、".join(f"“{e.text[:30]}”" for e in undated)
+    return names, "；".join(dict.fromkeys(undated_note(e) for e in undated))
+
+
 def undated_note(e: Episode) -> str:
     """The clinician note of an undated episode: ``产后时间不明：“O82 剖宫产分娩”无日期…``."""
     label = "、".join(dict.fromkeys(windows()[w]["undated_zh"] for w in sorted(e.windows)))

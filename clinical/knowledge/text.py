@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache, lru_cache
@@ -136,6 +136,18 @@ def _amounts_to_digits(text: str, index: list[int]) -> tuple[str, list[int]]:
     out.append(text[pos:])
     out_index.extend(index[pos:])
     return "".join(out), out_index
+
+
+def span_around(text: str, start: int, end: int, stops: Iterable[str]) -> tuple[int, int]:
+    """The widest ``[a, b)`` around ``text[start:end]`` that holds none of ``stops``: the clause
+    or sentence of a match, as its reader's stop characters define it."""
+    stop = set(stops)
+    a, b = start, end
+    while a > 0 and text[a - 1] not in stop:
+        a -= 1
+    while b < len(text) and text[b] not in stop:
+        b += 1
+    return a, b
 
 
 def strip_invisible(text: str) -> str:

@@ -212,63 +212,58 @@ UNREAD_SOURCE = (
 )
 
 
+def _if_flags(
+    matches: list[syndromes.Match],
+    code: str,
+    text: str,
+    source: str,
+    clinician: tuple[str, str],
+) -> list[Flag]:
+    """The rules that fire only if something unknown (an unread medicine, an undated record)
+    were what they need, as flags of their own ``code`` at each rule's level: ``clinician`` is
+    said before and after the rule's clinician text, ``source`` before its source."""
+    return [
+        Flag(
+            code,
+            m.level,
+            text,
+            f"{source}; {m.source}",
+            masking=m.masking,
+            concepts=frozenset(m.concepts) | ({"fever"} if "temp" in m.vital_kinds else set()),
+            clinician=f"{clinician[0]}{m.clinician}{clinician[1]}",
+            masking_classes=m.masking_classes,
+            masking_source=m.masking_source,
+        )
+        for m in matches
+    ]
+
+
 def _unread_flags(profile: Profile, found: syndromes.Findings) -> list[Flag]:
     """The rules that fire only if the medicines we cannot read (no ingredient, no class term)
     were of the classes they name: the same level, naming the medicine (#23)."""
     unread = [w for w in profile.unresolved_medications if not kd.classes_named_in(w)]
     refs = [f"patient.current_medications:{w}" for w in unread]
     names = "、".join(f"“{w[:30]}”" for w in unread)
-    out = []
-    for m in syndromes.unread_medicine_matches(found, refs):
-        concepts = set(m.concepts) | ({"fever"} if "temp" in m.vital_kinds else set())
-        out.append(
-            Flag(
-                "syndrome-unread-medication",
-                m.level,
-                f"您正在用的药物{names}未能识别；结合您现在的情况，请尽快请医生核对您的用药并评估",
-                f"{UNREAD_SOURCE}; {m.source}",
-                masking=m.masking,
-                concepts=frozenset(concepts),
-                clinician=f"用药{names}未能识别；若属于相关药物类别：{m.clinician}。请核对用药",
-                masking_classes=m.masking_classes,
-                masking_source=m.masking_source,
-            )
-        )
-    return out
-
-
-UNDATED_SOURCE = (
-    "AM-Med clinical judgement (#15 task E): a record that opens a risk window (a delivery, an "
-    "admission) without a usable date may be within it; when it happened is unknown, never "
-    "assumed too long ago, so the rule's level stands until a clinician checks the date"
-)
+    return _if_flags(
+        syndromes.unread_medicine_matches(found, refs),
+        "syndrome-unread-medication",
+        f"您正在用的药物{names}未能识别；结合您现在的情况，请尽快请医生核对您的用药并评估",
+        UNREAD_SOURCE,
+        (f"用药{names}未能识别；若属于相关药物类别：", "。请核对用药"),
+    )
 
 
 def _undated_flags(found: syndromes.Findings) -> list[Flag]:
     """The rules that fire only if the undated episodes were within their windows: the same
     level, naming the record (#15 task E)."""
-    undated = [e for e in found.episodes if e.days_since is None]
-    if not undated:
-        return []
-    names = "、".join(f"“{e.text[:30]}”" for e in undated)
-    notes = "；".join(dict.fromkeys(syndromes.undated_note(e) for e in undated))
-    out = []
-    for m in syndromes.undated_window_matches(found):
-        concepts = set(m.concepts) | ({"fever"} if "temp" in m.vital_kinds else set())
-        out.append(
-            Flag(
-                "syndrome-undated-window",
-                m.level,
-                f"您的病历记录（{names}）没有写明日期；结合您现在的情况，请尽快请医生核实并评估",
-                f"{UNDATED_SOURCE}; {m.source}",
-                masking=m.masking,
-                concepts=frozenset(concepts),
-                clinician=f"{notes}。若在时间窗内：{m.clinician}",
-                masking_classes=m.masking_classes,
-                masking_source=m.masking_source,
-            )
-        )
-    return out
+    names, notes = syndromes.undated_records(found)
+    return _if_flags(
+        syndromes.undated_window_matches(found),
+        "syndrome-undated-window",
+        f"您的病历记录（{names}）没有写明日期；结合您现在的情况，请尽快请医生核实并评估",
+        syndromes.UNDATED_SOURCE,
+        (f"{notes}。若在时间窗内：", ""),
+    )
 
 
 def evaluate(

@@ -129,6 +129,35 @@ UNREAD_SOURCE = (
 )
 
 
+def _if_reasons(
+    matches: list[shared.Match],
+    code: str,
+    text: str,
+    source: str,
+    clinician: tuple[str, str],
+    refs: list[str] | None = None,
+) -> list[tuple[str, Reason]]:
+    """The rules that fire only if something unknown (an unread medicine, an undated record)
+    were what they need, as reasons of their own ``code`` at each rule's level: ``clinician`` is
+    said before and after the rule's clinician text, ``source`` before its source, ``refs`` (the
+    unknown records) before its evidence."""
+    return [
+        (
+            m.group,
+            Reason(
+                code=code,
+                text=text,
+                disposition=DISPOSITION[m.level],
+                family="syndromes",
+                source=f"{source}; {m.source}",
+                evidence=[*(refs or []), *m.evidence],
+                clinician=f"{clinician[0]}{m.clinician}{clinician[1]}",
+            ),
+        )
+        for m in matches
+    ]
+
+
 def _unread(facts: Facts, found: shared.Findings) -> list[tuple[str, Reason]]:
     """Rules that fire only if the unread medicines were of the classes they name."""
     unread = facts.patient.unread_orders if facts.patient is not None else ()
@@ -136,54 +165,27 @@ def _unread(facts: Facts, found: shared.Findings) -> list[tuple[str, Reason]]:
         return []
     names = "、".join(f"“{o.text[:30]}”" for o in unread)
     refs = [o.ref for o in unread]
-    return [
-        (
-            m.group,
-            Reason(
-                code="syndrome-unread-medication",
-                text=f"您的用药记录中有药物（{names}）系统未能识别，结合您现在的情况，"
-                "需要医护人员尽快核对您正在用的药",
-                disposition=DISPOSITION[m.level],
-                family="syndromes",
-                source=f"{UNREAD_SOURCE}; {m.source}",
-                evidence=[*refs, *m.evidence],
-                clinician=f"用药记录{names}未能识别；若属于相关药物类别：{m.clinician}。请核对用药",
-            ),
-        )
-        for m in shared.unread_medicine_matches(found, refs)
-    ]
-
-
-UNDATED_SOURCE = (
-    "AM-Med clinical judgement (#15 task E): a record that opens a risk window (a delivery, an "
-    "admission) without a usable date may be within it; when it happened is unknown, never "
-    "assumed too long ago, so the rule's level stands until a clinician checks the date"
-)
+    return _if_reasons(
+        shared.unread_medicine_matches(found, refs),
+        "syndrome-unread-medication",
+        f"您的用药记录中有药物（{names}）系统未能识别，结合您现在的情况，"
+        "需要医护人员尽快核对您正在用的药",
+        UNREAD_SOURCE,
+        (f"用药记录{names}未能识别；若属于相关药物类别：", "。请核对用药"),
+        refs,
+    )
 
 
 def _undated(found: shared.Findings) -> list[tuple[str, Reason]]:
     """Rules that fire only if the undated episodes were within their windows."""
-    undated = [e for e in found.episodes if e.days_since is None]
-    if not undated:
-        return []
-    names = "、".join(f"“{e.text[:30]}”" for e in undated)
-    notes = "；".join(dict.fromkeys(shared.undated_note(e) for e in undated))
-    return [
-        (
-            m.group,
-            Reason(
-                code="syndrome-undated-window",
-                text=f"您的病历记录（{names}）没有写明日期，结合您现在的情况，"
-                "需要医护人员尽快核实并评估",
-                disposition=DISPOSITION[m.level],
-                family="syndromes",
-                source=f"{UNDATED_SOURCE}; {m.source}",
-                evidence=list(m.evidence),
-                clinician=f"{notes}。若在时间窗内：{m.clinician}",
-            ),
-        )
-        for m in shared.undated_window_matches(found)
-    ]
+    names, notes = shared.undated_records(found)
+    return _if_reasons(
+        shared.undated_window_matches(found),
+        "syndrome-undated-window",
+        f"您的病历记录（{names}）没有写明日期，结合您现在的情况，需要医护人员尽快核实并评估",
+        shared.UNDATED_SOURCE,
+        (f"{notes}。若在时间窗内：", ""),
+    )
 
 
 def evaluate(facts: Facts) -> list[Reason]:
