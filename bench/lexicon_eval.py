@@ -18,12 +18,20 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
     python bench/lexicon_eval.py --misses dev_r4    # ... misses on the round-4 development draw
     python bench/lexicon_eval.py --draw-r5          # the round-5 development draw (same output)
     python bench/lexicon_eval.py --misses dev_r5    # ... misses on the round-5 development draw
+    python bench/lexicon_eval.py --draw-r6          # the round-6 development draw (id, part
+                                                    # dev_r6a|dev_r6b, group, text; never commit
+                                                    # the text)
+    python bench/lexicon_eval.py --misses dev_r6a   # ... misses on its tuning part (dev_r6b is a
+                                                    # transfer check: totals only)
+    python bench/lexicon_eval.py --parts dev_r5,dev_r6a,dev_r6b   # totals of the named parts only
     python bench/lexicon_eval.py --mine-red-flags   # unlabelled development-half utterances with
                                                     # a red-flag cue the lexicon reads lower
                                                     # (stdout only, never commit the text)
 
 Parts: dev and sealed (``lexicon_labels.csv``), heldout (round 2), dev_r3 and heldout_r3 (round
-3), dev_r4 (round 4), dev_r5 (round 5). ``--misses`` is refused for sealed and heldout_r3: they are never read for tuning.
+3), dev_r4 (round 4), dev_r5 (round 5), dev_r6a and dev_r6b (round 6). ``--misses`` is refused
+for sealed, heldout_r3 and dev_r6b: they are never read for tuning. Without ``--parts`` every part
+is printed, sealed ones included; use ``--parts`` to print only the parts you may see.
 
 Labelling protocol: docs/lexicon_labelling.md.
 """
@@ -210,6 +218,42 @@ def draw_r5(exclude: set[str]) -> list[tuple[str, str, str]]:
     return _draw_dev_half(exclude, R5_SEED)
 
 
+# Round 6 (#23): a fourth development draw from the same development half, with a new seed,
+# outside every id of every label file (dev_r5 included), about 240 utterances (half with the
+# held-out draw's wider cues). Before labelling it is split by a hash of the id into a tuning part
+# (dev_r6a: its misses may be listed) and a transfer check (dev_r6b: labelled at the same time,
+# scored as totals only, never listed), so that a gain tuned on r6a can be seen to transfer or not.
+R6_SEED = 2606
+R6_EACH = 120
+R6_TUNE_DIGITS = "01234567"
+
+
+def r6_part(uid: str) -> str:
+    """``dev_r6a`` (tuning) or ``dev_r6b`` (transfer check, totals only), fixed by the id."""
+    digit = hashlib.sha1(f"r6:{uid}".encode()).hexdigest()[0]
+    return "dev_r6a" if digit in R6_TUNE_DIGITS else "dev_r6b"
+
+
+def draw_r6(exclude: set[str]) -> list[tuple[str, str, str, str]]:
+    """The round-6 development draw: (id, part, group, clipped text) for ``R6_EACH`` utterances
+    at random and ``R6_EACH`` more with one of the held-out draw's cues, from the development
+    half, outside ``exclude`` (every id of every label file), each with its ``r6_part``."""
+    pool = sorted(
+        (uid, text)
+        for uid, text in utterances().items()
+        if uid not in exclude and r3_half(uid) == "dev"
+    )
+    rng = random.Random(R6_SEED)
+    rand = rng.sample(pool, R6_EACH)
+    drawn = {uid for uid, _ in rand}
+    cues = R3_DRAWS["heldout"][1]
+    red = [(u, t) for u, t in pool if u not in drawn and any(w in t for w in cues)]
+    enriched = rng.sample(red, R6_EACH)
+    return [(u, r6_part(u), "random", t) for u, t in rand] + [
+        (u, r6_part(u), "enriched", t) for u, t in enriched
+    ]
+
+
 # Red-flag cues for mining (#23 round 5): words that make an urgent or emergency concept likely,
 # each with the lowest level that the cue suggests. A cue only picks utterances to read; it
 # decides nothing. Sources: NICE CG95 (chest pain), NICE NG128 / BE-FAST (Aroor et al., Stroke
@@ -263,9 +307,20 @@ def mine_red_flags(exclude: set[str]) -> Iterator[tuple[str, str, str, str, str]
 # Every label file is a part: ``lexicon_labels.csv`` holds two (its ``split`` column: dev and
 # sealed), ``lexicon_heldout_r2.csv`` is "heldout" (round 2, development since round 3), any
 # other ``lexicon_<part>.csv`` is ``<part>`` (dev_r3, heldout_r3).
-PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "dev_r5", "sealed", "heldout_r3")
-# Parts whose misses may be listed (and so read for tuning); the others are scored as totals only.
-OPEN_PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "dev_r5")
+PARTS = (
+    "dev",
+    "heldout",
+    "dev_r3",
+    "dev_r4",
+    "dev_r5",
+    "dev_r6a",
+    "dev_r6b",
+    "sealed",
+    "heldout_r3",
+)
+# Parts whose misses may be listed (and so read for tuning); the others are scored as totals only
+# (dev_r6b is round 6's transfer check: labelled with dev_r6a, never listed).
+OPEN_PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "dev_r5", "dev_r6a")
 
 
 def _part_of(path: Path) -> str | None:
@@ -290,7 +345,12 @@ def _set(cell: str) -> set[str]:
     return {c for c in cell.split("|") if c}
 
 
-def evaluate(split: str | None = None, *, show_misses: bool = False) -> dict[str, dict]:
+def evaluate(
+    split: str | None = None,
+    *,
+    show_misses: bool = False,
+    parts: tuple[str, ...] | None = None,
+) -> dict[str, dict]:
     """Recall and precision of ``find_symptoms`` against the labels (present, not negated).
 
     Per utterance the lexicon's present concepts are compared with the labelled ones
@@ -303,7 +363,11 @@ def evaluate(split: str | None = None, *, show_misses: bool = False) -> dict[str
     texts = utterances()
     stats: dict[str, dict] = {}
     present = {r["split"] for r in _labels()}
-    for part in [p for p in PARTS if p in present] if split is None else [split]:
+    if split is not None:
+        chosen = [split]
+    else:
+        chosen = [p for p in PARTS if p in present and (parts is None or p in parts)]
+    for part in chosen:
         tp = fp = fn = other = 0
         rtp = rfp = rfn = 0
         rows = missing = 0
@@ -363,8 +427,18 @@ def main() -> int:
     parser.add_argument("--draw-r4", action="store_true")
     parser.add_argument("--draw-r5", action="store_true")
     parser.add_argument("--mine-red-flags", action="store_true")
+    parser.add_argument("--draw-r6", action="store_true")
     parser.add_argument("--misses", choices=PARTS)
+    parser.add_argument(
+        "--parts",
+        help="comma-separated parts to score (totals only), e.g. dev_r5,dev_r6a,dev_r6b",
+    )
     args = parser.parse_args()
+    parts = tuple(p for p in (args.parts or "").split(",") if p) or None
+    unknown = sorted(set(parts or ()) - set(PARTS))
+    if unknown:
+        print(f"unknown parts: {', '.join(unknown)} (known: {', '.join(PARTS)})", file=sys.stderr)
+        return 2
     if args.misses and args.misses not in OPEN_PARTS:
         print(
             f"refused: the {args.misses} part is sealed (never read for tuning); misses may be "
@@ -395,12 +469,17 @@ def main() -> int:
         for uid, group, text in draw_r5(every):
             print(f"{uid}\t{group}\t{text}")
         return 0
+    if args.draw_r6:
+        every = {r["id"] for r in _labels() if r["split"] not in ("dev_r6a", "dev_r6b")}
+        for uid, part, group, text in draw_r6(every):
+            print(f"{uid}\t{part}\t{group}\t{text}")
+        return 0
     if args.mine_red_flags:
         every = {r["id"] for r in _labels()}
         for row in mine_red_flags(every):
             print("\t".join(row))
         return 0
-    stats = evaluate(args.misses, show_misses=bool(args.misses))
+    stats = evaluate(args.misses, show_misses=bool(args.misses), parts=parts)
     for part, s in stats.items():
         print(
             f"{part}: {s['utterances']} utterances ({s['missing']} missing), "
