@@ -24,6 +24,12 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
     python bench/lexicon_eval.py --misses dev_r6a   # ... misses on its tuning part (dev_r6b is a
                                                     # transfer check: totals only)
     python bench/lexicon_eval.py --parts dev_r5,dev_r6a,dev_r6b   # totals of the named parts only
+    python bench/lexicon_eval.py --pool-reads A.json   # per unlabelled development-half id, the
+                                                    # concepts read (ids and concept keys only)
+    python bench/lexicon_eval.py --pool-compare A.json B.json   # how many unlabelled utterances
+                                                    # gain or lose each concept between two
+                                                    # commits: how far a change reaches beyond
+                                                    # the utterances it was tuned on
     python bench/lexicon_eval.py --mine-red-flags   # unlabelled development-half utterances with
                                                     # a red-flag cue the lexicon reads lower
                                                     # (stdout only, never commit the text)
@@ -304,6 +310,39 @@ def mine_red_flags(exclude: set[str]) -> Iterator[tuple[str, str, str, str, str]
             yield uid, want, cues, "|".join(sorted(got)), text
 
 
+def pool_reads() -> dict[str, list[str]]:
+    """Per unlabelled development-half id (outside every label file), the concepts the lexicon
+    reads: ids and concept keys only, so two commits can be compared without keeping any text."""
+    from clinical.knowledge import symptoms
+
+    every = {r["id"] for r in _labels()}
+    return {
+        uid: sorted(symptoms.present(text))
+        for uid, text in sorted(utterances().items())
+        if uid not in every and r3_half(uid) == "dev"
+    }
+
+
+def pool_compare(before: dict[str, list[str]], after: dict[str, list[str]]) -> list[str]:
+    """Lines ``concept +gained -lost`` over the ids both runs read, red-flag concepts marked:
+    a change tuned on a few misses that gains a red flag on almost no unlabelled utterance is
+    unlikely to transfer to a held-out part."""
+    from clinical.knowledge import symptoms
+
+    gained: dict[str, int] = {}
+    lost: dict[str, int] = {}
+    for uid in before.keys() & after.keys():
+        for c in set(after[uid]) - set(before[uid]):
+            gained[c] = gained.get(c, 0) + 1
+        for c in set(before[uid]) - set(after[uid]):
+            lost[c] = lost.get(c, 0) + 1
+    lines = [f"pool: {len(before.keys() & after.keys())} unlabelled development-half utterances"]
+    for c in sorted(gained.keys() | lost.keys()):
+        flag = " (red flag)" if symptoms.at_least(c, "urgent") else ""
+        lines.append(f"{c}{flag} +{gained.get(c, 0)} -{lost.get(c, 0)}")
+    return lines
+
+
 # Every label file is a part: ``lexicon_labels.csv`` holds two (its ``split`` column: dev and
 # sealed), ``lexicon_heldout_r2.csv`` is "heldout" (round 2, development since round 3), any
 # other ``lexicon_<part>.csv`` is ``<part>`` (dev_r3, heldout_r3).
@@ -428,6 +467,8 @@ def main() -> int:
     parser.add_argument("--draw-r5", action="store_true")
     parser.add_argument("--mine-red-flags", action="store_true")
     parser.add_argument("--draw-r6", action="store_true")
+    parser.add_argument("--pool-reads", metavar="OUT.json")
+    parser.add_argument("--pool-compare", nargs=2, metavar=("BEFORE.json", "AFTER.json"))
     parser.add_argument("--misses", choices=PARTS)
     parser.add_argument(
         "--parts",
@@ -473,6 +514,13 @@ def main() -> int:
         every = {r["id"] for r in _labels() if r["split"] not in ("dev_r6a", "dev_r6b")}
         for uid, part, group, text in draw_r6(every):
             print(f"{uid}\t{part}\t{group}\t{text}")
+        return 0
+    if args.pool_reads:
+        Path(args.pool_reads).write_text(json.dumps(pool_reads()), encoding="utf-8")
+        return 0
+    if args.pool_compare:
+        before, after = (json.loads(Path(p).read_text("utf-8")) for p in args.pool_compare)
+        print("\n".join(pool_compare(before, after)))
         return 0
     if args.mine_red_flags:
         every = {r["id"] for r in _labels()}

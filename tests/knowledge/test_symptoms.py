@@ -147,7 +147,9 @@ def test_lexicon_eval_does_not_regress() -> None:
     # what a failure prints: the development parts only (sealed and held-out r3 figures are read
     # once per session in docs/benchmarks.md, never while a rule is being written)
     out = "\n".join(
-        line for line in out.splitlines() if not line.startswith(("sealed", "heldout_r3"))
+        line
+        for line in out.splitlines()
+        if not line.startswith(("sealed", "heldout_r3", "dev_r6b"))
     )
     sys.path.insert(0, str(ROOT))
     from bench import lexicon_eval
@@ -176,4 +178,9 @@ def test_lexicon_eval_does_not_regress() -> None:
     # Round 5 (#23): the round-5 development draw (before the round's lexicon change: recall
     # 0.701, precision 0.815, red-flag recall 0.657).
     assert stats["dev_r5"]["recall"] >= 0.73 and stats["dev_r5"]["precision"] >= 0.83, out
-    assert stats["dev_r5"]["red_flag_recall"] >= 0.78, out
+    assert stats["dev_r5"]["red_flag_recall"] >= 0.85, out
+    # Round 6 (#23): the tuning half of the round-6 draw (before the round's lexicon change:
+    # recall 0.732, precision 0.903, red-flag recall 0.583). Its transfer half dev_r6b is a
+    # totals-only check read once per round (docs/lexicon_labelling.md), so it has no floor here.
+    assert stats["dev_r6a"]["recall"] >= 0.78 and stats["dev_r6a"]["precision"] >= 0.90, out
+    assert stats["dev_r6a"]["red_flag_recall"] >= 0.70, out

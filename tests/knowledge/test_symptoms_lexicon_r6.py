@@ -51,6 +51,7 @@ from clinical.knowledge.symptoms import present
         ("fatigue", "最近没有精神"),
         ("fatigue", "总是提不起精神"),
         ("fatigue", "缺少气力"),
+        ("fatigue", "提不起劲"),
         ("poor_appetite", "吃什么都没味口"),
     ],
 )
