@@ -12,7 +12,10 @@ Runs the follow-up engine in memory (the same records the tests push through /fh
   <= 15 %), per family; and how many got ``review`` (the care team reads their words within
   24 h: the safety net, not over-triage);
 - look-alike sensitivity: controls hiding a red flag (``benign: false``) that got at least their
-  reference.
+  reference;
+- when the file has ``expect: emergency`` cases (the emergency set r5,
+  tests/followup/followup_vignettes_emergency_r5.yaml): emergency sensitivity per family (#15 target
+  100 %), and urgent look-alikes raised to emergency (over-triage of ``expect: urgent``).
 
 Development material only (no sealed file is read); ``--misses`` lists the ids and the
 unrecognised words of every miss.
@@ -53,6 +56,9 @@ def main() -> int:
     fam: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     over, benign, under, looks, review = 0, 0, 0, 0, 0
     misses: list[str] = []
+    emerg: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    raised: list[str] = []
+    n_urgent = 0
     for v in load_vignettes(args.file):
         out = assess_record(vignette_record(v, now), now)
         got = out["disposition"]
@@ -67,6 +73,14 @@ def main() -> int:
             looks += 1
             bad = rank(got) < rank(v["expect"])
             under += bad
+            if v["expect"] == "emergency":
+                emerg[v["family"]][0] += got == "emergency"
+                emerg[v["family"]][1] += 1
+            elif v["expect"] == "urgent":
+                n_urgent += 1
+                if got == "emergency":
+                    top = [r["code"] for r in out["reasons"] if r["disposition"] == "emergency"]
+                    raised.append(f"{v['id']}: {', '.join(top)}")
         if bad:
             why = "; ".join(f"{r['code']}: {r['text'][:60]}" for r in out["reasons"])
             misses.append(f"  {v['id']}: {got} (expected {v['expect']}) {why}")
@@ -75,6 +89,16 @@ def main() -> int:
     print(f"benign over-triage: {over}/{benign} = {over / benign:.1%}")
     print(f"benign at review (care team reads within 24 h, not over-triage): {review}/{benign}")
     print(f"look-alike under-triage: {under}/{looks} = {under / looks:.1%}")
+    if emerg:
+        for name, (hit, n) in sorted(emerg.items()):
+            print(f"{name:<18} emergency sensitivity {hit:>3}/{n:<3} = {hit / n:6.1%}")
+        hit = sum(h for h, _ in emerg.values())
+        n = sum(m for _, m in emerg.values())
+        print(f"emergency sensitivity: {hit}/{n} = {hit / n:.1%}")
+    if n_urgent:
+        print(f"urgent look-alikes raised to emergency: {len(raised)}/{n_urgent}")
+        if args.misses and raised:
+            print("raised:\n" + "\n".join(f"  {i}" for i in raised))
     if args.misses:
         print("misses:")
         print("\n".join(misses))

@@ -774,7 +774,12 @@ def statement_context(form: str, start: int, end: int) -> StatementContext:
 # ``_find``); only between two CJK characters (a digit quantity counts as inside): degree and
 # frequency words (手有点抖, 头很昏), aspect particles (吐了血, 拉过肚子), quantities (吐了一口血,
 # 拉了好几次黑便, 吐了3次血) and directional complements (咳出来一点血, 吐出来血).
-_QUANTITY = r"(?:\d+|[一两几半]|好几|十几|数)(?:大口|小口|口|次|回|阵|下|遍|滴|天)"
+# #15 emerg: an approximate count (五六次, which the normaliser writes 5-6次; 七八回) and a bowl or
+# basin of what was brought up (吐了一大碗血: a large haematemesis).
+_QUANTITY = (
+    r"(?:\d+(?:-\d+)?|[一两几半]|好几|十几|数|[一二两三四五六七八九十]{2})"
+    r"(?:大口|小口|口|次|回|阵|下|遍|滴|天|大碗|碗|大盆|盆|大杯|杯)"
+)
 _INSERTS = (
     "有一点|有点儿|有点|有啲|有些|稍微|略微|比较|特别的|特别|非常的|非常|十分的|十分|极其|极为|相当|"
     "越来越|很|挺|一直|老是|总是|经常|时常|时不时|有时候|有时|"
@@ -823,6 +828,13 @@ _BARE_VOMIT = re.compile(
     r"(?<![口呕谈倾吞])吐(?=(?:了|过|得|个)?(?:[，。！？,.!?；;、\n]|$|不停|个不停|得|停不下来|"
     r"了?\d+[次回遍天]|了?[一两几好多数十]+[次回遍天]|了?一整|了?一天|了?一晚|了?一夜|了?好几|"
     r"起来|出来了|完|光|干净))"
+)
+# #15 emerg: 抽 alone with a count or a duration after it is a convulsion (他抽了快十分钟了还没停,
+# 今天抽了三次, 一直抽个不停; 诊断学(第9版) 抽搐与惊厥), not 抽了两次血, 抽烟, 抽筋 (a cramp), 抽奖.
+_BARE_SEIZURE = re.compile(
+    r"(?<![口])抽(?=(?:了|过)?(?:快|将近|差不多|大概|有|了)*"
+    r"(?:(?:\d+(?:-\d+)?|[一两二三四五六七八九十几好半]+)(?:次|回|阵|分钟|分|秒|小时)(?![血烟水筋奖签])"
+    r"|个不停|不停|起来了|了半天|个没完|得停不下来))"
 )
 _SENTENCE_END = frozenset("。！？!?；;\n")
 _SITE_REACH = 16
@@ -976,6 +988,9 @@ def _find(text: str) -> tuple[Mention, ...]:
     # 吐 alone with no object after it is vomiting (kind 4: any term wins: 吐血, 想吐).
     for m in _BARE_VOMIT.finditer(form):
         cands.append((-1, 4, m.start(), "vomiting", m.group(), ""))
+    # 抽 alone with a count or duration after it is a convulsion (kind 4: any term wins: 抽筋).
+    for m in _BARE_SEIZURE.finditer(form):
+        cands.append((-1, 4, m.start(), "seizure", m.group(), ""))
     # A quality word alone (我胃病，又胀) takes the nearest site before it, when that site is
     # one of its row's (kind 4, as a bare pain word).
     for bare, sites, keys in lex.alone:

@@ -77,6 +77,7 @@ MEDS = {
     "amoxicillin": ("J01CA04", "阿莫西林胶囊 0.5g"),
     "methotrexate": ("L04AX03", "甲氨蝶呤片 2.5mg"),
     "dapagliflozin": ("A10BK01", "达格列净片 10mg"),
+    "oxycodone": ("N02AA05", "盐酸羟考酮缓释片 10mg"),
 }
 
 

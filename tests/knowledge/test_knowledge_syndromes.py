@@ -33,6 +33,9 @@ KNEE = {"days_ago": 9, "text": "右侧全膝关节置换术", "snomed": "6095880
 COLON = {"days_ago": 5, "text": "乙状结肠切除吻合术", "snomed": "84604002"}
 HIP = {"days_ago": 20, "text": "右侧全髋关节置换术", "snomed": "52734007"}
 DELIVERY = {"days_ago": 10, "text": "剖宫产", "snomed": "11466000"}  # caesarean section
+# #15 emerg: the windows read the operation's name; SNOMED CT 71388002 is the generic "procedure"
+TIBIA = {"days_ago": 2, "text": "胫骨骨折切开复位内固定术", "snomed": "71388002"}
+SPINE = {"days_ago": 5, "text": "腰椎间盘切除术", "snomed": "71388002"}
 
 # rule code → the shared case
 CASES: dict[str, dict[str, Any]] = {
@@ -126,6 +129,19 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-fall-buttock": {"words": "摔了一跤，屁股疼", "age": 45},
     # merge review: unplaced bleeding with a measured sign of blood loss
     "syndrome-bleeding-haemodynamic-signs": {"words": "出血了", "bp": [92, 58]},
+    # #15 emerg (r5 development set)
+    "syndrome-anaphylaxis-throat": {"words": "全身起红疹，喉咙像有东西堵着"},
+    "syndrome-sepsis-mottled": {"words": "身上发花，手脚冰凉"},
+    "syndrome-compartment-syndrome": {"words": "腿痛得受不了，脚趾发麻", "surgery": TIBIA},
+    "syndrome-acute-limb-ischaemia": {"words": "右腿突然发凉发白"},
+    "syndrome-spine-postop-neurology": {"words": "两条腿没力气", "surgery": SPINE},
+    "syndrome-spine-postop-radicular": {"words": "左腿发麻", "surgery": SPINE},
+    "syndrome-cauda-equina": {"words": "两条腿没力气，尿失禁"},
+    "syndrome-severe-pain-very-high-bp": {"words": "后背像刀割一样痛", "bp": [196, 110]},
+    "syndrome-opioid-toxicity": {"words": "瞳孔缩小，呼吸很慢"},
+    "syndrome-opioid-sedation": {"words": "嗜睡", "meds": ["oxycodone"]},
+    "syndrome-vascular-access-bleed": {"words": "伤口周围鼓了一个大包，头晕"},
+    "syndrome-testicular-torsion": {"words": "睾丸突然剧痛", "sex": "male", "age": 17},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
@@ -133,9 +149,11 @@ CASES: dict[str, dict[str, Any]] = {
 # signs (patient.vitals) since #15 task D; only a timed series of readings is beyond a request.
 NOT_IN_GUIDANCE = {
     "syndrome-hypoglycaemia-persisting": "needs two timed glucose readings",
+    "syndrome-tachycardia-symptomatic": "needs a heart rate, which the shared case gives as bp only",
 }
 NOT_IN_FOLLOWUP = {"prolonged_fever": "follow-up does not know for how many days the fever lasts"}
 FOLLOWUP_ONLY = {
+    "syndrome-tachycardia-symptomatic": {"words": "心慌", "obs": [["hr", 118, 1]]},
     "syndrome-hypoglycaemia-persisting": {
         "meds": ["insulin"],
         "obs": [["glucose", 3.2, 0.5], ["glucose", 3.4, 0.2]],

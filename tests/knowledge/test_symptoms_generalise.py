@@ -86,7 +86,7 @@ def test_a_subject_with_its_predicate_later_in_the_clause(concept: str, text: st
     ("concept", "text"),
     [
         ("rectal_bleeding", "大便和血常规都正常"),
-        ("chest_tightness", "胸口有点不舒服量了血压"),
+        ("chest_tightness", "胸口贴了电极量了血压"),
         ("chest_tightness", "胸罩有点紧"),
         ("melena", "大便正常，脸有点黑"),
         ("hemoptysis", "痰是白色的"),
