@@ -564,7 +564,9 @@ def not_a_bodily_complaint_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
     data = _data()
 
     def longest(words: list[str]) -> tuple[str, ...]:
-        return tuple(sorted({normalise(w) for w in words if normalise(w)}, key=len, reverse=True))
+        # two characters or more: 好 alone is also the 好 of 好像 (好像有东西往下坠)
+        forms = {normalise(w) for w in words}
+        return tuple(sorted((w for w in forms if len(w) >= 2), key=len, reverse=True))
 
     settled = data["reassuring_phrases"] + data["improving_words"] + data["resolving_endings"]
     return longest(data["mild_words"]), longest(settled)

@@ -134,8 +134,11 @@ def body_named(clause: str) -> str:
     if not named:
         return ""
     mild, settled = discourse.not_a_bodily_complaint_words()
-    # a mild word wherever it stands (还有点肿: 还有 is a word of its own); a settled word whole
-    if any(w in form for w in mild) or any(w in settled for w in words):
+    # What is said of the body comes after its first body word (其他还好但是脚趾头发凉变白: 还好
+    # is said of the rest): a mild word there wherever it stands (还有点肿: 还有 is a word of
+    # its own), a settled word there as a whole word.
+    after = words[named[0] + 1 :]
+    if any(w in "".join(after) for w in mild) or any(w in settled for w in after):
         return ""
     if any(_denied_after(words, i) for i in named):
         return ""
