@@ -56,8 +56,9 @@ _LISTS = (
     "hypothetical_object_cues",
     "hypothetical_after",
 )
-# Lists the residue check reads (``clinical.knowledge.unread``) that are not understood words.
-_RESIDUE_LISTS = ("circumstance_markers", "injury_words")
+# Lists the residue and partly-understood checks read (``clinical.knowledge.unread``) that are
+# not understood words.
+_RESIDUE_LISTS = ("circumstance_markers", "injury_words", "mild_words")
 # Lists of the hypothetical reading (``symptoms._is_hypothetical``) that are not understood words.
 _HYPOTHETICAL_LISTS = (
     "hypothetical_words",  # read only in a question about a symptom (``care_question``)
@@ -551,3 +552,21 @@ def circumstance_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
         tuple(normalise(w) for w in data["circumstance_markers"]),
         tuple(normalise(w) for w in data["injury_words"]),
     )
+
+
+@cache
+def not_a_bodily_complaint_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(mild, settled) words of ``data/discourse.yaml`` in the matching form, longest first:
+    a clause nothing reads that names a body site is partly understood (urgent) unless the
+    patient grades it mild (``mild_words``: 有点, 有些, 稍微) or says it is settled
+    (``reassuring_phrases``, ``improving_words``, ``resolving_endings``: 不肿了, 清楚多了, 就好了);
+    then it stays for clinician review (``clinical.knowledge.unread``)."""
+    data = _data()
+
+    def longest(words: list[str]) -> tuple[str, ...]:
+        # two characters or more: 好 alone is also the 好 of 好像 (好像有东西往下坠)
+        forms = {normalise(w) for w in words}
+        return tuple(sorted((w for w in forms if len(w) >= 2), key=len, reverse=True))
+
+    settled = data["reassuring_phrases"] + data["improving_words"] + data["resolving_endings"]
+    return longest(data["mild_words"]), longest(settled)

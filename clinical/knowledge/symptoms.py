@@ -1264,3 +1264,22 @@ def understood_words() -> frozenset[str]:
         if r["kind"] in kinds and r["text"].strip() and r["text"] != "\\n":
             words.add(_form(r["text"]))
     return frozenset(w for w in words if w)
+
+
+@cache
+def body_words() -> frozenset[str]:
+    """Words that name a part of the body (matching form): every word of
+    ``symptom_sites.csv`` (the body-site table: head, chest, belly, limbs, hands and feet, ears,
+    nose, the wound, the drain, stool and urine …), and the own subject words of
+    ``symptom_predicates.csv`` and site words of ``symptom_qualities.csv`` that hold one (右手,
+    左腿, 半边脸, 手指头). A subject that holds no site word names something else (说话, 睡觉,
+    左边, 人, 再测, 马桶里) and is left out. Words in which a site word stands inside an everyday
+    word (手机, 脚步, 枕头: ``symptom_blockers.csv``) are not body words; the safety net's
+    partly-understood check (``clinical.knowledge.unread``) reads whole words only."""
+    sites = {_form(w) for r in _rows("symptom_sites.csv") for w in r["words"].split("|") if w}
+    subjects = {
+        _form(w) for r in _rows("symptom_predicates.csv") for w in r["subject_words"].split("|")
+    } | {_form(w) for r in _rows("symptom_qualities.csv") for w in r["site_words"].split("|")}
+    blocked = set(lexicon().blockers) - sites
+    named = {w for w in subjects if w and w not in blocked and any(s in w for s in sites)}
+    return frozenset(w for w in sites | named if w)

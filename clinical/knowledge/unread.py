@@ -23,6 +23,16 @@ Invariant: every clause of the text is understood or returned, as the patient wr
   clause partly unread, and the residue (from its first to its last unread character, as
   written) is quoted like an unread clause. The residue only ever adds words for a clinician;
   the concept is still read and keeps its own level, so no disposition is lowered.
+- Partly understood (#15, task h-partial): a clause in which nothing was read may still NAME
+  THE BODY, a whole word of the shared lexicon's body sites (``symptoms.body_words``: 腿上像有
+  虫子爬, 肚子里像有把刀在搅, 我妈右手拿筷子老往下掉). The patient describes something about their
+  body that we cannot read: ``Unread.body`` holds that word and the engines treat it as the
+  residue (follow-up: ``red_flags.yaml`` ``bodily_disposition``). Whole words only, read longest
+  first over the layer's vocabulary, so a site inside an everyday word names nothing (心情, 手机,
+  头发, 脚步, 腰包, 眼光: discourse.yaml ``subject_words``, ``symptom_blockers.csv``). A clause
+  that grades itself mild (有点, 有些: discourse.yaml ``mild_words``), says the part is settled
+  (不肿了, 清楚多了, 就好了) or denies something after the site (刀口已经不渗水了) keeps ``body``
+  empty and stays words nothing reads (clinician review).
 """
 
 from __future__ import annotations
@@ -41,11 +51,20 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 class Unread:
     """One clause nothing (or not everything) in was understood: ``clause`` as written;
     ``words`` what is quoted for a clinician (the whole clause, or for a partly read clause its
-    residue); ``partial`` whether a concept was read in the clause beside the residue."""
+    residue); ``partial`` whether a concept was read in the clause beside the residue; ``body``
+    for a clause in which nothing was read, the body word of the shared lexicon it names ("" when
+    it names none, or grades itself mild or settled: ``body_named``)."""
 
     clause: str
     words: str
     partial: bool = False
+    body: str = ""
+
+    @property
+    def bodily(self) -> bool:
+        """Whether the words are partly understood: unread words beside a read complaint (the
+        residue) or naming the body (the engines send both urgent, #15)."""
+        return self.partial or bool(self.body)
 
 
 def unread(
@@ -98,8 +117,77 @@ def unread(
             continue  # read by the one reader of readings (exact, or sent on as unreadable)
         if discourse.is_discourse(clause, about=about):
             continue
-        out.append(Unread(clause, clause))
+        out.append(Unread(clause, clause, body=body_named(clause)))
     return out
+
+
+def body_named(clause: str) -> str:
+    """The body word of the shared lexicon that ``clause`` names as a whole word (matching
+    form), or "" when it names none, or when the clause grades it mild (有点, 有些), says it is
+    settled (不肿了, 清楚多了, 就好了) or denies something right after the site (刀口已经不渗水了,
+    嘴里没啥味儿). Read longest first over the layer's vocabulary, so that 心情, 手机, 头发, 枕头
+    name no body part."""
+    form = symptoms.matching_form(clause)[0]
+    words = _words(form)
+    body = symptoms.body_words()
+    named = [i for i, w in enumerate(words) if w in body]
+    if not named:
+        return ""
+    mild, settled = discourse.not_a_bodily_complaint_words()
+    # What is said of the body comes after its first body word (其他还好但是脚趾头发凉变白: 还好
+    # is said of the rest): a mild word there wherever it stands (还有点肿: 还有 is a word of
+    # its own), a settled word there as a whole word.
+    after = words[named[0] + 1 :]
+    if any(w in "".join(after) for w in mild) or any(w in settled for w in after):
+        return ""
+    if any(_denied_after(words, i) for i in named):
+        return ""
+    return words[named[0]]
+
+
+def _denied_after(words: list[str], at: int) -> bool:
+    """Whether a negation cue of the shared lexicon follows the body word ``words[at]`` with
+    only understood words (degree, time, function words, other body words) between: the patient
+    says something about that part is absent (小腿已经不肿了, 刀口不渗水了)."""
+    lex = symptoms.lexicon()
+    understood = _body_vocabulary()[1]
+    for w in words[at + 1 : at + 5]:
+        if w in lex.cues:
+            return True
+        if w not in understood:
+            return False
+    return False
+
+
+def _words(form: str) -> list[str]:
+    """``form`` cut into the layer's words, longest first from the left; a character no word
+    starts with stands alone."""
+    by_first = _body_vocabulary()[0]
+    out: list[str] = []
+    i = 0
+    while i < len(form):
+        word = next((w for w in by_first.get(form[i], ()) if form.startswith(w, i)), form[i])
+        out.append(word)
+        i += len(word)
+    return out
+
+
+@cache
+def _body_vocabulary() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """(every word of the layer by first character, longest first; the understood words): the
+    understood vocabulary of the residue check, the blockers (手机, 枕头), the body words, the
+    negation cues and the mild and settled words (``body_named``)."""
+    mild, settled = discourse.not_a_bodily_complaint_words()
+    understood = {w for ws in _vocabulary().values() for w in ws}
+    lex = symptoms.lexicon()
+    words = understood | set(lex.blockers) | symptoms.body_words() | set(lex.cues)
+    words |= set(mild) | set(settled)
+    by_first: dict[str, list[str]] = {}
+    for w in words:
+        if w:
+            by_first.setdefault(w[0], []).append(w)
+    ordered = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by_first.items()}
+    return ordered, frozenset(understood)
 
 
 def denial_or_history(clause: str) -> bool:

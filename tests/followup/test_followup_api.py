@@ -317,7 +317,8 @@ def test_unrecognised_words_alert_care_team_once_with_the_words(admin_client) ->
     PatientAssignment.objects.create(patient_id=pid, user=user_in("physician", "doc_unr"))
     for _ in range(2):
         body = assess(admin_client, pid).json()
-        assert body["disposition"] == "review"  # wholly unread: clinician review (h-review)
+        # wholly unread but naming the body (脚趾头): partly understood, urgent (h-partial)
+        assert body["disposition"] == "urgent"
         assert body["uncertainty"]["level"] == "high"
     alerts = [
         c

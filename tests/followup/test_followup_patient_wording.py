@@ -92,7 +92,8 @@ def test_a_score_reason_says_nothing_to_the_patient_but_the_timeframe_does() -> 
 
 
 def test_unread_words_are_said_once_when_for_review() -> None:
-    a = _assess(BY_ID["text-unrecognised"])
+    # words naming no body part (h-partial: text-unrecognised names the flank, now urgent)
+    a = _assess(BY_ID["text-unrecognised-nobody"])
     assert a["disposition"] == "review"
     reply = assessment_text(a)
     assert reply.count("24小时") == 1, reply
@@ -100,6 +101,17 @@ def test_unread_words_are_said_once_when_for_review() -> None:
     assert "暂时无法自动判断" in reply and "随访医护人员" in reply
     assert "怪怪的" not in reply  # the quote is for the care team's note
     assert "就诊" not in reply  # the care team reads the words; no visit is asked
+
+
+def test_partly_understood_words_are_said_once_and_safely() -> None:
+    a = _assess(BY_ID["text-unrecognised"])  # 右边腰上一跳一跳的怪怪的: names the flank
+    assert a["disposition"] == "urgent"
+    reply = assessment_text(a)
+    assert reply.count("24小时") == 1, reply
+    assert reply.count("120") == 1, reply
+    assert "暂时无法自动判断" in reply and "随访医护人员" in reply
+    assert "怪怪的" not in reply  # the quote is for the care team's note
+    assert "居家观察" not in reply and "无需" not in reply  # no reassurance
 
 
 def test_unread_words_are_said_once_when_urgent() -> None:

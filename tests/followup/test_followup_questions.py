@@ -47,7 +47,9 @@ def test_a_care_question_is_quoted_for_a_clinician_not_urgent(text: str) -> None
 )
 def test_a_question_with_an_unknown_complaint_stays_unread(text: str) -> None:
     out = _assess({"id": "q2", "age": 60, "survey": [["今日感受", text, 1]]})
-    assert out["disposition"] == "review"  # nothing read: a clinician reads it (h-review)
+    # nothing read, but the words name the body (腿, 肚子, 脚趾头): partly understood, urgent
+    # (h-partial; was review under h-review)
+    assert out["disposition"] == "urgent"
     assert [r for r in out["reasons"] if r["code"] == "symptom-unrecognised"]
 
 
@@ -60,7 +62,7 @@ def test_a_question_next_to_a_complaint_keeps_the_complaint_unread() -> None:
     out = _assess(
         {"id": "q4", "age": 60, "survey": [["今日感受", "右边腰上一跳一跳的，请问什么时候复查", 1]]}
     )
-    assert out["disposition"] == "review"
+    assert out["disposition"] == "urgent"  # 腰 names the body: partly understood (h-partial)
     (reason,) = [r for r in out["reasons"] if r["code"] == "symptom-unrecognised"]
     assert "一跳一跳" in reason["text"]  # the whole answer is quoted: nothing read in it
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from followup_helpers import assess, push_bundle
+from followup_helpers import assess, push_bundle, vignette_param
 from followup_vignette_builder import load_vignettes, vignette_bundle
 
 from clinical.followup.services.ruledata import rank
@@ -25,10 +25,16 @@ def test_the_review_set_has_enough_cases_of_each_kind() -> None:
     assert fams.count("unread_benign") >= 30
     assert fams.count("residue_danger") >= 15
     assert fams.count("red_flag") >= 10
+    # a benign message the partly-understood rule (h-partial) sends urgent is a strict xfail with
+    # its reason (``known_over_triage``); at most a fifth of them
+    benign = [v for v in REVIEW_SET if v["family"] == "unread_benign"]
+    assert sum(bool(v.get("known_over_triage")) for v in benign) <= 0.2 * len(benign)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("vignette", REVIEW_SET, ids=[v["id"] for v in REVIEW_SET])
+@pytest.mark.parametrize(
+    "vignette", [vignette_param(v) for v in REVIEW_SET], ids=[v["id"] for v in REVIEW_SET]
+)
 def test_review_vignette(admin_client, vignette: dict) -> None:
     push_bundle(admin_client, vignette_bundle(vignette, timezone.now()))
     resp = assess(admin_client, f"vg-{vignette['id']}")

@@ -1,5 +1,6 @@
 """Issue #15 safety net: words the engine cannot read are never routine or self-care: words
-in which nothing was read go to clinician review within 24 h (``review``)."""
+in which nothing was read go to clinician review within 24 h (``review``); when they name the
+body they are partly understood and go ``urgent`` (task h-partial)."""
 
 from __future__ import annotations
 
@@ -15,18 +16,31 @@ def _assess(v: dict) -> dict:
 
 
 def test_unrecognised_words_are_for_review_quoted_high_and_told_to_the_patient() -> None:
-    out = _assess(
-        {"id": "sn1", "age": 55, "survey": [["今日感受", "肚脐眼旁边一跳一跳的怪怪的", 2]]}
-    )
+    out = _assess({"id": "sn1", "age": 55, "survey": [["今日感受", "昨晚梦见老家的院子了", 2]]})
     assert out["disposition"] == "review"
     reason = next(r for r in out["reasons"] if r["code"] == "symptom-unrecognised")
-    assert "“肚脐眼旁边一跳一跳的怪怪的”" in reason["text"]
+    assert "“昨晚梦见老家的院子了”" in reason["text"]
     assert reason["source"]
     assert out["uncertainty"]["level"] == "high"
     assert out["timeframe"]["code"] == "clinician-review-24h"
     # a person will read the words and contact the patient; 24 h and 120 are said once each
     when = out["timeframe"]["text"]
     assert "随访医护人员" in when and "联系您" in when
+    assert when.count("24小时") == 1 and when.count("120") == 1
+
+
+def test_unrecognised_words_that_name_the_body_are_urgent_quoted_and_said_safely() -> None:
+    # was review (h-review): 肚脐眼 names the body, so the words are partly understood (h-partial)
+    out = _assess(
+        {"id": "sn1b", "age": 55, "survey": [["今日感受", "肚脐眼旁边一跳一跳的怪怪的", 2]]}
+    )
+    assert out["disposition"] == "urgent"
+    reason = next(r for r in out["reasons"] if r["code"] == "symptom-unrecognised")
+    assert reason["disposition"] == "urgent"
+    assert "“肚脐眼旁边一跳一跳的怪怪的”" in reason["text"]
+    assert out["uncertainty"]["level"] == "high"
+    when = out["timeframe"]["text"]
+    assert "暂时无法自动判断" in when and "随访医护人员" in when
     assert when.count("24小时") == 1 and when.count("120") == 1
 
 
@@ -55,7 +69,7 @@ def test_partly_read_text_is_not_judged_on_the_word_we_know() -> None:
     out = _assess(
         {"id": "sn4", "age": 66, "survey": [["症状描述", "右脚一跳一跳的怪怪的，没劲", 1]]}
     )
-    assert out["disposition"] == "review"
+    assert out["disposition"] == "urgent"  # 右脚 names the body: partly understood (h-partial)
     reason = next(r for r in out["reasons"] if r["code"] == "symptom-unrecognised")
     assert "右脚一跳一跳的怪怪的" in reason["text"]
     assert out["uncertainty"]["level"] == "high"

@@ -155,7 +155,8 @@ def test_reassurance_does_not_hide_unread_words_in_the_same_clause() -> None:
     out = _assess(
         {"id": "sy9", "age": 55, "survey": [["今日感受", "其他还好但是脚趾头发凉变白", 2]]}
     )
-    assert out["disposition"] == "review" and "symptom-unrecognised" in _codes(out)
+    # the unread words name the body (脚趾头): partly understood, urgent (h-partial)
+    assert out["disposition"] == "urgent" and "symptom-unrecognised" in _codes(out)
 
 
 def test_thanks_alone_is_not_a_no() -> None:

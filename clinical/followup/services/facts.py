@@ -112,9 +112,14 @@ class Facts:
     # Unrecognised references whose unread words may themselves be the red flag, so they stay
     # ``urgent`` (red_flags.yaml ``symptom-unrecognised``): the residue of a clause read through a
     # complaint (咳嗽带咖啡色的渣子 → 带咖啡色的渣子), a reading that cannot be read exactly, a
-    # record that cannot be parsed. Every other unrecognised reference is words in which nothing
-    # was read (a whole answer or clause): ``review``, the care team reads them within 24 h.
+    # record that cannot be parsed.
     unrecognised_urgent: set[str] = field(default_factory=set)
+    # Unrecognised references whose unread words name the body (the shared reader's
+    # ``Unread.body``: 腿上像有虫子爬, 我妈右手拿筷子老往下掉): partly understood, the row's
+    # ``bodily_disposition`` (urgent). Every other unrecognised reference is words in which nothing
+    # was read and nothing names the body (errands, food, chit-chat; or graded mild or settled):
+    # ``review``, the care team reads them within 24 h.
+    unrecognised_bodily: set[str] = field(default_factory=set)
     # the one shared patient context these facts were built from (weight, labs, pregnancy …)
     patient: knowledge_patient.PatientContext | None = None
 
@@ -298,14 +303,23 @@ _WORD_KINDS = {
 
 
 def _unrecognised(
-    facts: Facts, at: datetime, ref: str, words: str, *, urgent: bool = False
+    facts: Facts,
+    at: datetime,
+    ref: str,
+    words: str,
+    *,
+    urgent: bool = False,
+    bodily: bool = False,
 ) -> None:
     """Send the patient's words behind ``ref`` to a clinician (the safety-net rule quotes them).
-    ``urgent``: the words may hold the red flag themselves (a residue, an unreadable reading)."""
+    ``urgent``: the words may hold the red flag themselves (a residue, an unreadable reading);
+    ``bodily``: words nothing reads name the body (partly understood, ``Unread.body``)."""
     if (at, ref) not in facts.unrecognised:
         facts.unrecognised.append((at, ref))
     if urgent:
         facts.unrecognised_urgent.add(ref)
+    if bodily:
+        facts.unrecognised_bodily.add(ref)
     before = facts.unrecognised_words.get(ref)
     facts.unrecognised_words[ref] = f"{before}，{words}"[:60] if before else words[:60]
 
@@ -555,6 +569,9 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
         if affirmed:  # the patient says something is wrong and we cannot tell what
             facts.unrecognised.append((at, ref))
             facts.unrecognised_words[ref] = obs["valueString"].strip()[:60]
+            # partly understood: a clause of it names the body (the shared reader, #15)
+            if any(u.body for u in lexicon.unread_parts(obs["valueString"])):
+                facts.unrecognised_bodily.add(ref)
         if text:
             facts.notes.append(
                 Note(
@@ -571,9 +588,11 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
         unread = [u.words for u in parts]
         if unread:  # partly understood: the unread clauses go to a clinician (#15)
             # the residue of a clause read through a complaint stays urgent (its qualifier may
-            # be the red flag); a whole clause in which nothing was read is for review
+            # be the red flag), so does a whole unread clause that names the body (partly
+            # understood); any other whole clause in which nothing was read is for review
             residue = any(u.partial for u in parts)
-            _unrecognised(facts, at, ref, "，".join(unread), urgent=residue)
+            bodily = any(u.body for u in parts)
+            _unrecognised(facts, at, ref, "，".join(unread), urgent=residue, bodily=bodily)
             facts.notes.append(
                 Note(
                     "symptom-partly-unrecognised",

@@ -66,7 +66,8 @@ def check_rows(name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for key in ("code", "disposition", "text", "source"):
             if not row.get(key):
                 raise RuleDataError(f"{name}.yaml: rule {row.get('code')!r} lacks {key}")
-        if row["disposition"] not in RANK or row.get("residue_disposition", "urgent") not in RANK:
+        levels = (row.get("residue_disposition", "urgent"), row.get("bodily_disposition", "urgent"))
+        if row["disposition"] not in RANK or any(level not in RANK for level in levels):
             raise RuleDataError(f"{name}.yaml: {row['code']}: bad disposition")
     return rows
 

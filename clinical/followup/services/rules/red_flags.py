@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from clinical.followup.services import lexicon
 from clinical.followup.services.facts import SYMPTOM_WINDOW, Facts
-from clinical.followup.services.ruledata import rules
+from clinical.followup.services.ruledata import rank, rules
 from clinical.followup.services.rules.base import Reason
 from clinical.knowledge import symptoms
 
@@ -65,15 +65,20 @@ def evaluate(facts: Facts) -> list[Reason]:
                 # Safety net (#15): the words are quoted so the clinician reads what the
                 # patient wrote; words in which nothing was read are for clinician review
                 # within 24 h (the row's disposition), a residue of a read complaint (its
-                # qualifier may be the red flag) stays urgent (``residue_disposition``).
+                # qualifier may be the red flag) stays urgent (``residue_disposition``), and
+                # words that name the body are partly understood (``bodily_disposition``).
                 words = [facts.unrecognised_words.get(r, "") for r in refs]
                 quoted = "；".join(dict.fromkeys(f"“{w}”" for w in words if w))
-                residue = any(r in facts.unrecognised_urgent for r in refs)
+                levels = [row["disposition"]]
+                if any(r in facts.unrecognised_urgent for r in refs):
+                    levels.append(row["residue_disposition"])
+                if any(r in facts.unrecognised_bodily for r in refs):
+                    levels.append(row.get("bodily_disposition", row["disposition"]))
                 out.append(
                     Reason(
                         code=row["code"],
                         text=row["text"].format(words=quoted or "（原文见记录）"),
-                        disposition=row["residue_disposition"] if residue else row["disposition"],
+                        disposition=max(levels, key=rank),
                         family="red_flags",
                         source=row["source"],
                         evidence=refs,

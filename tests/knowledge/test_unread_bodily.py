@@ -1,0 +1,116 @@
+"""The one reader of unread words says when words nothing reads NAME THE BODY (#15, task
+h-partial): ``Unread.body`` is the body word of the shared lexicon a wholly unread clause names,
+read as a whole word (心情, 手机, 头发, 腰包 name no body part), and empty when the clause grades
+itself mild, says the part is settled or denies something of it. Guidance reads the same
+reader; it already sends any unread words to a doctor within 24 h, so the field changes nothing
+there (checked below)."""
+
+from __future__ import annotations
+
+import pytest
+
+from clinical.knowledge import symptoms, unread
+
+
+def _body(text: str) -> list[str]:
+    return [u.body for u in unread.unread(text) if not u.partial]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("腿上像有虫子爬", "腿上"),
+        ("我妈右手拿筷子老往下掉", "右手"),
+        ("肚子里像有把刀在搅", "肚子"),
+        ("老爷子一躺下嗓子眼里就呼噜呼噜响", "嗓子眼"),
+        ("后背正中间像被人撕开一样", "后背"),
+        ("引流管那儿一直往外冒红水", "引流管"),
+        ("左眼前面像拉下来一道帘子", "左眼"),
+        ("胳肢窝底下鼓了个大疙瘩", "胳肢窝"),
+        ("腿上像有蟲子爬", "腿上"),  # traditional characters: the shared normaliser
+    ],
+)
+def test_a_clause_naming_the_body_is_partly_understood(text: str, word: str) -> None:
+    parts = unread.unread(text)
+    assert [(u.words, u.body, u.partial) for u in parts] == [(text, word, False)]
+    assert parts[0].bodily
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "心情不错",  # 心情 is no heart
+        "手机摔坏了",  # 手机 no hand
+        "头发剪短了",  # 头发 no head
+        "住院把腰包都掏空了",  # 腰包 no waist
+        "这人眼光不错",  # 眼光 no eye
+        "我爸走路脚步比前几天稳了",  # 脚步 no foot
+        "他肚量大",  # 肚量 no belly
+        "晚上得垫三个枕头",  # 枕头 no head
+        "心里头不踏实",  # 里头 is a locative, no head
+        "今天去银行取了点钱",
+        "医保报销的手续还没办下来",  # 手续 no hand
+        "特别想吃韭菜馅的饺子",
+    ],
+)
+def test_everyday_words_holding_a_body_word_name_no_body(text: str) -> None:
+    assert _body(text) == [""] * len(_body(text))
+    assert not any(u.bodily for u in unread.unread(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "膝盖周围还有点肿",  # graded mild by the patient
+        "脖子上刀口边上有点麻",
+        "小腿不肿了",  # settled
+        "眼睛看东西清楚多了",
+        "腿脚比以前利索了",
+        "刀口已经不渗水了",  # a denial right after the site
+        "嘴里没啥味儿",
+    ],
+)
+def test_mild_settled_or_denied_words_stay_for_review(text: str) -> None:
+    parts = unread.unread(text)
+    assert parts and all(not u.body and not u.bodily for u in parts)
+
+
+def test_a_site_word_standing_in_a_longer_word_is_no_site() -> None:
+    # 手指头 is one word (the finger), not 指头 + 头; 刀口 is the wound, not a mouth
+    assert unread.body_named("手指头抽成鸡爪子那样掰不开") == "手指头"
+    assert unread.body_named("刀口咧开一条缝") == "刀口"
+    assert unread.body_named("在家看手机看了一下午") == ""
+
+
+def test_body_words_come_from_the_shared_tables() -> None:
+    words = symptoms.body_words()
+    # symptom_sites.csv, and sided subjects of symptom_predicates.csv holding a site word
+    assert {"头", "胸口", "肚子", "手", "脚", "耳朵", "右手", "左腿", "引流管"} <= words
+    # subjects that name no body part are left out
+    assert not {"说话", "睡觉", "左边", "人", "再测", "马桶里"} & words
+    # blockers are no body words
+    assert not {"手机", "脚步", "腰包", "枕头"} & words
+
+
+def test_residue_is_bodily_too_and_carries_no_body_word() -> None:
+    parts = unread.unread("咳嗽带咖啡色的渣子")
+    assert [(u.partial, u.body) for u in parts] == [(True, "")]
+    assert parts[0].bodily
+
+
+@pytest.mark.django_db
+def test_guidance_already_sends_any_unread_words_to_a_doctor_within_24_hours() -> None:
+    """Guidance treats unread words the same whatever they name (urgent, masking drugs held),
+    so the new field does not raise its level (its benign over-triage is another task's)."""
+    from clinical.medkb.api import PatientContext
+    from clinical.medkb.services.guidance import GuidanceRequest, advise
+
+    levels = {}
+    for text in ("腿上像有虫子爬", "今天去银行取了点钱"):
+        req = GuidanceRequest(
+            patient=PatientContext(age_years=60), cabinet=["泰诺林"], symptoms=[text]
+        )
+        out = advise(req)
+        flags = [f for f in out["see_doctor"]["flags"] if f["code"] == "unrecognised"]
+        levels[text] = [f["urgency"] for f in flags]
+    assert levels == {"腿上像有虫子爬": ["urgent"], "今天去银行取了点钱": ["urgent"]}
