@@ -570,3 +570,12 @@ def not_a_bodily_complaint_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
     settled = data["reassuring_phrases"] + data["improving_words"] + data["resolving_endings"]
     return longest(data["mild_words"]), longest(settled)
+
+
+@cache
+def absence_complaints() -> tuple[str, ...]:
+    """The functions of a body part whose absence after a negation is the complaint (左手没有力,
+    脚没有知觉, 脚趾没有温度): ``data/discourse.yaml`` ``absence_complaints``, matching form."""
+    return tuple(
+        sorted({normalise(w) for w in _data()["absence_complaints"]}, key=len, reverse=True)
+    )

@@ -148,12 +148,15 @@ def body_named(clause: str) -> str:
 def _denied_after(words: list[str], at: int) -> bool:
     """Whether a negation cue of the shared lexicon follows the body word ``words[at]`` with
     only understood words (degree, time, function words, other body words) between: the patient
-    says something about that part is absent (小腿已经不肿了, 刀口不渗水了)."""
+    says something about that part is absent (小腿已经不肿了, 刀口不渗水了); not when what is absent
+    is a function of the part (左手没有力, 脚没有知觉: discourse.yaml ``absence_complaints``)."""
     lex = symptoms.lexicon()
     understood = _body_vocabulary()[1]
-    for w in words[at + 1 : at + 5]:
+    lost = discourse.absence_complaints()
+    for k, w in enumerate(words[at + 1 : at + 5], start=at + 1):
         if w in lex.cues:
-            return True
+            # 左手没有力, 脚没有知觉: the absence of a function is the complaint, not a denial
+            return not "".join(words[k + 1 :]).startswith(lost)
         if w not in understood:
             return False
     return False

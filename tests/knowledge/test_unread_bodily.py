@@ -114,3 +114,25 @@ def test_guidance_already_sends_any_unread_words_to_a_doctor_within_24_hours() -
         flags = [f for f in out["see_doctor"]["flags"] if f["code"] == "unrecognised"]
         levels[text] = [f["urgency"] for f in flags]
     assert levels == {"腿上像有虫子爬": ["urgent"], "今天去银行取了点钱": ["urgent"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("左手没有力", "左手"),  # strength lost: limb weakness the lexicon does not read
+        ("腿没有力气", "腿"),
+        ("脚没有知觉", "脚"),  # sensation lost
+        ("脚趾头没有温度", "脚趾头"),  # warmth lost: limb ischaemia
+    ],
+)
+def test_a_lost_function_after_a_negation_is_a_complaint_not_a_denial(text: str, word: str) -> None:
+    """Lead merge 2026-12-06: the denial guard read 没有 after the site as "nothing wrong"; what
+    is absent here is a function of the part (discourse.yaml ``absence_complaints``)."""
+    assert [(u.words, u.body) for u in unread.unread(text)] == [(text, word)]
+
+
+def test_limbs_said_to_be_strong_name_no_complaint() -> None:
+    # "手脚有劲" is a normal state (discourse.yaml reassuring_phrases), like 说话清楚 beside it
+    parts = unread.unread("我爸今天挺好的，说话清楚，手脚有劲")
+    assert [u.words for u in parts if u.body] == []
+    assert "说话清楚" not in [u.words for u in parts]
