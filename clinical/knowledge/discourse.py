@@ -337,7 +337,9 @@ def care_question(clause: str, *, about: bool = False) -> bool:
             break
     if len(form) > 2 and form.endswith(_FINAL_QUESTION):
         form = form[: -len(_FINAL_QUESTION)] + "吗"  # "可以洗澡不", "要紧不": a yes/no question
-    if not any(m in form for m in markers):
+    # 么 asks (要么, 能行么), but not inside a degree word (这么, 那么, 多么: 这辈子没这么疼过)
+    probe = form.replace("这么", " ").replace("那么", " ").replace("多么", " ")
+    if not any(m in probe for m in markers):
         return False
     # A medicine named in the question is a care topic ("阿莫西林饭前吃还是饭后吃"): the one drug
     # vocabulary (clinical.knowledge.drugs) names it; any other word still leaves it unread.

@@ -98,6 +98,14 @@ def test_mouth_breathing_with_a_blocked_nose_is_no_breathlessness() -> None:
 def test_the_red_flags_the_set_exposed_are_read() -> None:
     assert "petechiae" in symptoms.present("身上起了一些紫红色的小点点，用杯子压着也不褪色")
     assert "drowsiness" in symptoms.present("孩子一直昏睡，叫他也不太理人")
+    thunderclap = "下午突然头疼，像被人用锤子砸了一下，这辈子没这么疼过"
+    assert "severe_headache" in symptoms.present(thunderclap)
+    assert "rectal_bleeding" in symptoms.present("拉肚子，今天拉出来带血和黏液")
+
+
+def test_a_degree_word_with_me_is_no_question() -> None:
+    # 么 asks (能行么) but 这么/那么 say how much: "这辈子没这么疼过" is no question about the headache
+    assert _unread("头疼，这辈子没这么疼过") == ["这辈子没这么疼过"]
 
 
 def test_a_wound_weeping_clear_fluid_is_no_runny_nose() -> None:

@@ -45,10 +45,8 @@ KNOWN_MISSES = {
     "B4-056": _GAP + "肿 of 牙龈上火肿痛 and 刷牙的时候出了点血 (gums bleeding on brushing)",
     "B4-057": _GAP + "脸不肿 (脸 is no body-site word of symptom_sites.csv)",
     "B4-061": _GAP + "最高38.6 (a temperature without 度 or 体温 is not read as one)",
-    "R4-001": "thunderclap headache in words (像被人用锤子砸了一下, 这辈子没这么疼过) is read only as "
-    "unread words (urgent), not as the emergency it is",
     "R4-013": "loperamide is not held back with bloody diarrhoea and fever (label: 伴有高热和脓血便"
-    "的急性菌痢禁用): no contraindication row reads a stool with blood",
+    "的急性菌痢禁用): the blood is read (rectal_bleeding, urgent) but no rule masks antidiarrhoeals",
     "R4-014": "a dehydrated infant (no urine, no tears, drowsy) reaches urgent, not emergency: "
     "no syndrome row for clinical dehydration in children (NICE CG84)",
 }
