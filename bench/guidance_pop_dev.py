@@ -1,14 +1,16 @@
 """Medication guidance for special populations on the round-3 DEVELOPMENT cases (#15).
 
-Usage: .venv/bin/python bench/guidance_pop_dev.py [--misses]
+Usage: .venv/bin/python bench/guidance_pop_dev.py [--misses] [--file PATH]
 
 Reads tests/medkb/guidance_vignettes_pop_r3.yaml (written before the rule changes; a dev set,
-not the sealed one) and runs each request through the same path as the endpoint (the
+not the sealed one), or another development set of the same format (``--file``: the round-4
+benign over-triage set tests/medkb/guidance_vignettes_benign_r4.yaml), and runs each request through the same path as the endpoint (the
 serializer, the inline patient, ``advise``) without HTTP or a database. Scores the sealed
 set's expectations with the sealed bench's own judge (``judge_guidance``) plus the per-product
 ``verdicts`` of this set, and prints per family: cases with every expectation met, per-product
-verdicts met, and benign over-triage (see_doctor urgent or worse). ``--misses`` lists the
-dev misses (this set is not sealed: read them freely).
+verdicts met, benign over-triage (see_doctor urgent or worse) and, for the cases that expect a
+see_doctor level, the red flags that reached it. ``--misses`` lists the dev misses (these sets
+are not sealed: read them freely).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ OFFERED = ("recommended", "usable")
 
 
 def load_cases(path: Path = DEV_SET) -> list[dict[str, Any]]:
-    return yaml.safe_load(path.read_text("utf-8"))["cases"]
+    return yaml.safe_load(Path(path).read_text("utf-8"))["cases"]
 
 
 def answer(request: dict[str, Any]) -> dict[str, Any]:
@@ -81,15 +83,16 @@ def judge(case: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list the dev misses")
+    parser.add_argument("--file", type=Path, default=DEV_SET, help="a development set (yaml)")
     args = parser.parse_args()
     import django
 
     django.setup()
     fam: dict[str, dict[str, list[int]]] = defaultdict(
-        lambda: {"met": [0, 0], "verdicts": [0, 0], "benign_over": [0, 0]}
+        lambda: {"met": [0, 0], "verdicts": [0, 0], "benign_over": [0, 0], "red_flag": [0, 0]}
     )
     misses = []
-    for case in load_cases():
+    for case in load_cases(args.file):
         body = answer(case["request"])
         got = judge(case, body)
         for key in (case["family"], "ALL"):
@@ -101,14 +104,21 @@ def main() -> int:
             if case.get("benign"):
                 f["benign_over"][1] += 1
                 f["benign_over"][0] += bool(got.get("over_triage"))
+            if "at_least" in got.get("checks", {}):
+                f["red_flag"][1] += 1
+                f["red_flag"][0] += got["checks"]["at_least"]
         if not got["ok"]:
             misses.append((case["id"], case["family"], got))
     cell = lambda ok, n: f"{ok}/{n} ({ok / n:.0%})" if n else "—"  # noqa: E731
-    print(f"{'family':<14} {'expectation met':<16} {'verdicts met':<16} benign over-triage")
+    print(
+        f"{'family':<14} {'expectation met':<16} {'verdicts met':<16} "
+        f"{'benign over-triage':<19} see_doctor level reached"
+    )
     for name in sorted(fam, key=lambda k: (k == "ALL", k)):
         f = fam[name]
         print(
-            f"{name:<14} {cell(*f['met']):<16} {cell(*f['verdicts']):<16} {cell(*f['benign_over'])}"
+            f"{name:<14} {cell(*f['met']):<16} {cell(*f['verdicts']):<16} "
+            f"{cell(*f['benign_over']):<19} {cell(*f['red_flag'])}"
         )
     if args.misses:
         for cid, family, got in misses:

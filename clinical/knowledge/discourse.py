@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from clinical.knowledge import drugs, symptoms
+from clinical.knowledge import drugs, symptoms, syndromes
 from clinical.knowledge.text import normalize
 
 DATA = Path(__file__).resolve().parent / "data" / "discourse.yaml"
@@ -55,6 +55,22 @@ _LISTS = (
     "hypothetical_question_cues",
     "hypothetical_object_cues",
     "hypothetical_after",
+    # #15 round 4 (guidance over-triage)
+    "everyday_causes",
+    "medicine_talk",
+    "medicine_question_words",
+    "medicine_topics",
+    "functioning_phrases",
+    "site_reassurance",
+    "recurring_course",
+    "parents",
+    "family_subjects",
+    "resolving_actions",
+    "resolving_results",
+    "emphasis_words",
+    "provoking_moves",
+    "when_worst",
+    "care_plans",
 )
 # Lists the residue and partly-understood checks read (``clinical.knowledge.unread``) that are
 # not understood words.
@@ -135,7 +151,125 @@ def is_discourse(clause: str, *, about: bool = False) -> bool:
         or improving(clause)
         or normal_reading(clause)
         or care_question(clause, about=about)
+        or (about and (circumstance(clause) or medicine_talk(clause)))
     )
+
+
+def _covered(form: str, words: tuple[str, ...], patterns: tuple[re.Pattern[str], ...]) -> bool:
+    """Whether every Chinese character of ``form`` is inside a match of ``patterns`` or a word
+    of ``words`` (each word wherever it stands, longest first at each place)."""
+    read = [False] * len(form)
+    for pattern in patterns:
+        for hit in pattern.finditer(form):
+            read[hit.start() : hit.end()] = [True] * (hit.end() - hit.start())
+    for i in range(len(form)):
+        hit = next((w for w in words if form.startswith(w, i)), None)
+        if hit is not None:
+            read[i : i + len(hit)] = [True] * len(hit)
+    return not any(not r and _CJK.match(ch) for ch, r in zip(form, read, strict=True))
+
+
+def _words(*keys: str) -> set[str]:
+    data = _data()
+    return {normalise(w) for k in keys for w in data[k]}
+
+
+# How long or how often, and when (digits after the shared normaliser): 3天, 1个礼拜, 前2天.
+_WHEN = re.compile(
+    r"(?:这|那|前|后|最近|头|好)?\d+(?:\.\d+)?(?:-\d+)?(?:个)?多?"
+    r"(?:天|次|周|个月|月|回|遍|顿|日|年|小时|分钟|星期|礼拜|点)?多?"
+)
+
+
+@cache
+def _circumstance_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(every word a circumstance clause may hold, the words that make it one, the injury words
+    that never do), matching form, longest first."""
+    causes = _words("everyday_causes", "everyday_settings")
+    words = causes | _words(
+        "time_words",
+        "function_words",
+        "emphasis_words",
+        "subject_words",
+        "family_subjects",
+        "circumstance_markers",
+        "recurring_course",
+        "qualifier_phrases",
+    )
+    words |= {normalise(w) for w in _LEADING + _POSSESSIVE} | set(_PARTICLES)
+    injuries = _words("injury_words")
+    words -= injuries  # 过敏 is a function word elsewhere; here it is never a circumstance
+    longest = lambda ws: tuple(sorted(ws, key=len, reverse=True))  # noqa: E731
+    return longest(words), longest(causes), longest(injuries)
+
+
+def circumstance(clause: str) -> bool:
+    """Whether ``clause`` only says what the patient did or met before a complaint ("前天淋了
+    雨", "加班熬夜", "打了一下午羽毛球", "家里养了猫以后": discourse.yaml ``everyday_causes``), with
+    time and function words, and no symptom and no injury word (摔, 咬, 喝多了, 用力, 过敏 stay
+    for a clinician). Read only beside a complaint the engine reads (``is_discourse``'s
+    ``about``): a circumstance alone refers to something unseen."""
+    form = normalise(clause)
+    words, causes, injuries = _circumstance_vocabulary()
+    if not form or symptoms.find_symptoms(form) or any(w in form for w in injuries):
+        return False
+    return any(w in form for w in causes) and _covered(form, words, (_WHEN,))
+
+
+@cache
+def _medicine_vocabulary() -> tuple[str, ...]:
+    words = _words("medicine_talk", "time_words", "subject_words", "family_subjects")
+    words |= {normalise(w) for w in _LEADING + _POSSESSIVE} | set(_PARTICLES)
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+# The only numbers medicine talk may hold: how many times (吃了1次); an amount of tablets or a
+# supply (吃了3片, 1瓶) is for a clinician.
+_TIMES = re.compile(r"\d+(?:次|回)")
+_MEDICINE_WORDS = re.compile(r"药|片|膏|剂|褪黑素|维生素|止痛的|退烧的")
+
+
+def medicine_talk(clause: str) -> bool:
+    """Whether ``clause`` only says which medicine the patient has, took or thinks of taking,
+    and that it helped ("家里有白加黑", "药店买了新康泰克", "想先吃片止痛药", "以前吃布洛芬就管用",
+    "吃了退烧药就退": discourse.yaml ``medicine_talk``; every drug name of the one drug vocabulary
+    read as 药). No symptom, no amount of tablets, no medicine that failed or was taken wrongly
+    (没用, 吃错: other words, left unread), no medicine of a class a syndrome rule names (华法林,
+    阿司匹林, 布洛芬, 甲氨蝶呤). Read only beside a complaint the engine reads."""
+    form = normalise(clause)
+    if not form or symptoms.find_symptoms(form):
+        return False
+    names = drugs.names_in(form)
+    if _modifies_a_syndrome(form, names):
+        return False
+    for name in sorted(names, key=len, reverse=True):
+        form = form.replace(name, "药")
+    if re.search(r"\d", _TIMES.sub("", form)) or not _MEDICINE_WORDS.search(form):
+        return False
+    return _covered(form, _medicine_vocabulary(), (_TIMES,))
+
+
+# A medicine the patient has or thinks of taking, and one taken (now or before): only a taken
+# one can change what a complaint means.
+_HAVING = ("家里有", "家里备", "家里还有", "手头有", "手上有", "买了", "买的", "想", "打算", "准备")
+_TAKING = ("吃了", "吃着", "在吃", "吃过", "服了", "用了", "用过", "喝了", "一直", "每天")
+_TAKING += ("平时", "正在", "以前", "上次", "之前", "贴了", "涂了", "抹了")
+
+
+def _modifies_a_syndrome(form: str, names: list[str]) -> bool:
+    """Whether a medicine named in ``form`` (or a class word: 抗凝药) is of a class the shared
+    syndrome table names (anticoagulants, antiplatelets, NSAIDs, immunosuppressants, insulin …)
+    and taken: what it changes in a complaint is for a clinician, so such talk stays unread
+    ("我吃着华法林", "以前吃布洛芬就管用"); one the patient only has or thinks of taking does not
+    ("家里有芬必得", "想吃个布洛芬")."""
+    if any(w in form for w in _HAVING) and not any(w in form for w in _TAKING):
+        return False  # had or thought of, not taken ("家里有芬必得", "想吃个布洛芬")
+    named = syndromes.named_classes()
+    found = set(drugs.classes_named_in(form))
+    for name in names:
+        for key in drugs.resolve(name):
+            found |= drugs.classes_of(key)
+    return bool(found & named)
 
 
 def _strip_run(rest: str, words: tuple[str, ...]) -> str:
@@ -155,10 +289,16 @@ def _strip_run(rest: str, words: tuple[str, ...]) -> str:
 @cache
 def _question_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
     data = _data()
-    markers = tuple(sorted((normalise(w) for w in data["question_words"]), key=len, reverse=True))
-    words = {
-        normalise(w) for k in ("question_words", "care_topics", "question_filler") for w in data[k]
-    } | set(_subjects())
+    markers = tuple(
+        sorted(
+            (normalise(w) for k in ("question_words", "medicine_question_words") for w in data[k]),
+            key=len,
+            reverse=True,
+        )
+    )
+    keys = ("question_words", "care_topics", "question_filler", "medicine_question_words")
+    words = {normalise(w) for k in keys + ("medicine_topics", "time_words") for w in data[k]}
+    words |= set(_subjects())
     return markers, tuple(sorted(words, key=len, reverse=True))
 
 
@@ -198,7 +338,9 @@ def care_question(clause: str, *, about: bool = False) -> bool:
             break
     if len(form) > 2 and form.endswith(_FINAL_QUESTION):
         form = form[: -len(_FINAL_QUESTION)] + "吗"  # "可以洗澡不", "要紧不": a yes/no question
-    if not any(m in form for m in markers):
+    # 么 asks (要么, 能行么), but not inside a degree word (这么, 那么, 多么: 这辈子没这么疼过)
+    probe = form.replace("这么", " ").replace("那么", " ").replace("多么", " ")
+    if not any(m in probe for m in markers):
         return False
     # A medicine named in the question is a care topic ("阿莫西林饭前吃还是饭后吃"): the one drug
     # vocabulary (clinical.knowledge.drugs) names it; any other word still leaves it unread.
@@ -318,15 +460,22 @@ def _phrases() -> tuple[tuple[str, str], ...]:
     """(phrase, kind) of symptoms.yaml's phrase lists and resolving courses, longest first."""
     data = _data()
     rows = [(normalise(w), kind) for kind in _PHRASE_KINDS for w in data.get(kind, [])]
+    # #15 round 4: how the patient still manages is reassurance; the usual course a qualifier
+    rows += [(normalise(w), "reassuring_phrases") for w in data["functioning_phrases"]]
+    rows += [
+        (normalise(w), "qualifier_phrases")
+        for k in ("recurring_course", "provoking_moves", "when_worst", "care_plans", "time_words")
+        for w in data[k]
+    ]
     rows += [  # a resolving course: "睡一觉就好了", "一会儿就止住了" (symptoms.yaml)
         (normalise(lead + end), "qualifier_phrases")
-        for lead in data.get("resolving_leads", [])
-        for end in data.get("resolving_endings", [])
+        for lead in data["resolving_leads"] + data["resolving_actions"]
+        for end in data["resolving_endings"] + data["resolving_results"]
     ]
     rows += [  # a relative writing for the patient: "我是他女儿" (symptoms.yaml, #15 r3)
         (normalise(lead + who), "courtesy_phrases")
         for lead in data.get("relative_leads", [])
-        for who in data.get("relatives", [])
+        for who in data["relatives"] + data["parents"]
     ]
     rows += [  # a request for help: "我想咨询一下", "麻烦医生指导一下" (discourse.yaml, #15/#23)
         (normalise(lead + act), "courtesy_phrases")
@@ -353,7 +502,41 @@ def phrase_kinds(clause: str) -> set[str] | None:
                 break
         subject = next((w for w in _subjects() if rest.startswith(w) and rest != w), None)
         found = _phrase_run(rest[len(subject) :]) if subject else None
+        if found is None and subject:
+            # #15 round 4: a subject, then when ("她平时身体挺好的", "孩子今天精神还行")
+            found = _phrase_run(_strip_run(rest[len(subject) :], _run_leads()))
+    if found is None:
+        found = _site_fine(rest)
     return found
+
+
+@cache
+def _run_leads() -> tuple[str, ...]:
+    """Words that may open the rest of a clause after its subject: the leading words, time
+    words and subjects (matching form, longest first)."""
+    words = {normalise(w) for w in _LEADING} | _words("time_words") | set(_subjects())
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
+def _site_words() -> tuple[str, ...]:
+    """The body-site words of the shared lexicon (``symptom_sites.csv``), longest first."""
+    return tuple(sorted(symptoms.lexicon().site_of, key=len, reverse=True))
+
+
+def _site_fine(rest: str) -> set[str] | None:
+    """A body-site word of the shared lexicon, then only that it is fine ("膝盖没事", "脸不肿",
+    "腿不麻": discourse.yaml ``site_reassurance``): reassurance, no symptom reported."""
+    site = next((w for w in _site_words() if rest.startswith(w) and rest != w), None)
+    if site is None or symptoms.find_symptoms(rest):
+        return None
+    tail = _strip_run(rest[len(site) :], _site_reassurance())
+    return {"reassuring_phrases"} if not tail else None
+
+
+@cache
+def _site_reassurance() -> tuple[str, ...]:
+    return tuple(sorted(_words("site_reassurance", "function_words"), key=len, reverse=True))
 
 
 def _phrase_run(rest: str) -> set[str] | None:
@@ -393,8 +576,8 @@ _COUNT = re.compile(
 
 
 # An age (#15/#23, mined): "26岁", "今年56岁了", "3岁半" (numerals in words are digits in the
-# matching form: 二十六岁 → 26岁).
-_AGE = re.compile(r"(?:今年|已经)?\d+(?:周)?岁(?:半|多)?")
+# matching form: 二十六岁 → 26岁); #15 round 4: "今年55" (this year's age, 岁 left out).
+_AGE = re.compile(r"(?:今年|已经)?\d+(?:周)?岁(?:半|多)?|今年\d{1,3}(?!\d)")
 # How long (#15/#23, mined): "2个月", "两年了", "半年多" (a week or a day is ``_COUNT``'s).
 _DURATION = re.compile(r"(?:\d+|[一两几半])(?:个)?多?(?:年|月|星期|礼拜)多?")
 
@@ -414,7 +597,8 @@ _INTRODUCTION = re.compile(
 
 @cache
 def _subjects() -> tuple[str, ...]:
-    words = (normalise(w) for w in _data().get("subject_words", []))
+    data = _data()
+    words = (normalise(w) for k in ("subject_words", "family_subjects") for w in data[k])
     return tuple(sorted(words, key=len, reverse=True))
 
 
@@ -504,6 +688,12 @@ _LEADING = (
     "但是",
     "另外",
     "还有",
+    # #15 round 4: 已经一个礼拜了, 平时也这样, 尤其晚上更明显, 其实还好 (not 一般: 身体一般 is an
+    # answer, so-so, that a clinician reads)
+    "已经",
+    "平时",
+    "尤其",
+    "其实",
 )
 
 

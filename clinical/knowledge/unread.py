@@ -39,12 +39,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from clinical.knowledge import conditions, discourse, drugs, readings, symptoms
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_STOPS = "。！？!?；;\n"  # a sentence ends: a complaint said again belongs to its own sentence
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def unread(
         [m for m in symptoms.find_symptoms(text[a:b]) if known is None or m.concept in known]
         for a, b in spans
     ]
+    found = _repeats(text, spans, found, known)
     # a question beside a complaint, or beside a symptom asked about (如果胸口痛，要唔要去急诊)
     about = any(
         (m.hypothetical or not m.negated) and not symptoms.is_context(m.concept)
@@ -191,6 +193,44 @@ def _body_vocabulary() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
             by_first.setdefault(w[0], []).append(w)
     ordered = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by_first.items()}
     return ordered, frozenset(understood)
+
+
+def _repeats(
+    text: str,
+    spans: list[tuple[int, int]],
+    found: list[list[symptoms.Mention]],
+    known: Collection[str] | None,
+) -> list[list[symptoms.Mention]]:
+    """``found`` with a complaint said again added to its clause (#15 round 4): a clause in the shared lexicon reads a pain or quality
+    word standing alone as the complaint named just before it in the sentence, the same concept
+    at the same site ("肚子都疼，今天又来了，疼得不想动"; "大腿酸痛，下楼梯都疼"; beside the clause's
+    own complaint: "牙疼了两天，他说晚上疼得睡不好"). Its other words are still checked as residue. A different complaint before it leaves it unread ("肚子有点胀，走路
+    有点疼": the pain of the second clause may be anywhere)."""
+    whole = [
+        m
+        for m in symptoms.find_symptoms(text)
+        if (known is None or m.concept in known) and not m.negated
+    ]
+    out = [list(inside) for inside in found]
+    for k, ((start, end), inside) in enumerate(zip(spans, found, strict=True)):
+        own = [(a + start, b + start) for a, b in (m.span for m in inside)]
+        here = [
+            m
+            for m in whole
+            if start <= m.span[0]
+            and m.span[1] <= end
+            and not any(a < m.span[1] and m.span[0] < b for a, b in own)
+        ]
+        before = [m for m in whole if m.span[1] <= start]
+        if len(here) != 1 or not before:
+            continue  # none, or more than the one word said again (疼得打滚: its own flag)
+        m, last = here[0], before[-1]
+        between = text[last.span[1] : start]
+        same_site = m.site and (m.site == last.site or not last.site)
+        if m.concept == last.concept and same_site and not any(ch in between for ch in _STOPS):
+            # the mention in the clause's own coordinates (the residue check reads the clause)
+            out[k].append(replace(m, span=(m.span[0] - start, m.span[1] - start)))
+    return out
 
 
 def denial_or_history(clause: str) -> bool:

@@ -51,5 +51,9 @@ def read(kb: KnowledgeBase, texts: list[str]) -> SymptomReading:
                 out.concepts.append(m.concept)
             out.sites.setdefault(m.concept, set()).add(m.site)
         out.keys |= treatment_keys(kb.symptoms, mentions)
-        out.unrecognised.extend(u.words for u in unread.unread(text))
+    # The request's texts are one message of one patient: read together, so that a question or a
+    # circumstance in one text stands beside the complaint of another (``unread``'s ``about``);
+    # each clause is still read on its own.
+    said = [t for t in texts if t and t.strip()]
+    out.unrecognised.extend(u.words for u in unread.unread("。".join(said)))
     return out

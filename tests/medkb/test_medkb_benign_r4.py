@@ -1,0 +1,79 @@
+"""Round-4 development cases for guidance over-triage (#15): guidance_vignettes_benign_r4.yaml,
+written before the rule changes (64 benign OTC questions in pharmacy wording, 34 red flags in the
+same register), scored as bench/guidance_pop_dev.py --file scores them. The misses left are listed
+with why (strict xfail: a fix makes the test say so)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.guidance_pop_dev import answer, judge, load_cases
+
+CASES = load_cases(Path(__file__).parent / "guidance_vignettes_benign_r4.yaml")
+_POLICY = "left unread on purpose (discourse.yaml background_phrases): "
+_GAP = "words nothing in the shared layer reads yet go to a clinician (the safe failure): "
+KNOWN_MISSES = {
+    "B4-008": "the paracetamol label's indications name no sore throat (products.csv 泰诺林: "
+    "fever, headache, toothache, pain …): not indicated, so nothing is offered (not over-triage)",
+    "B4-009": _GAP + "干 of 嗓子哑了还有点干疼 (a dry sore throat)",
+    "B4-011": _GAP + "扁桃体好像有点肿 (a hedge word, 好像, inside a tonsil finding)",
+    "B4-013": _GAP + "两边紧紧的像箍了个圈 (the band-like quality of a tension-type headache); "
+    "以前吃布洛芬就管用 is an NSAID taken, a class the syndrome table names: for a clinician",
+    "B4-016": _POLICY + "喝多了 is an injury word (alcohol): a hangover is not told apart from "
+    "intoxication",
+    "B4-017": _GAP + "不想动 of 疼得不想动 (how much the pain limits; read as residue)",
+    "B4-022": _GAP + "有点胀 standing alone without a body site before it",
+    "B4-024": _POLICY + "a remedy that did not help (吃香蕉也没用) is for a clinician",
+    "B4-025": _GAP + "稀的 (a stool description without a stool word)",
+    "B4-029": _GAP + "拉了几次 (拉 alone is not read as diarrhoea: it names too many things)",
+    "B4-034": _POLICY + "a diagnosis the patient reports (以前做胃镜说是浅表性胃炎)",
+    "B4-036": "nothing treatable is read (insomnia): every product stays usable, so paracetamol "
+    "is offered though not indicated (guidance's not_indicated needs a treatable complaint)",
+    "B4-037": "as B4-036: chlorphenamine stays usable for insomnia",
+    "B4-038": "as B4-036",
+    "B4-039": "as B4-036",
+    "B4-043": _GAP + "一天用掉一包纸 (a figure of speech for a streaming nose)",
+    "B4-046": _GAP + "腿上好几个大红包 (bite weals as 红包)",
+    "B4-047": "红疙瘩 is the shared lexicon's rash (urgent); beside an insect bite it is the bite's "
+    "papule, which the lexicon does not tell apart",
+    "B4-048": _GAP + "包老不消, 一个星期了还有印子 (a persisting bite mark)",
+    "B4-054": _GAP + "左边下面的大牙 (a tooth named alone), 吃甜的冷的就疼 (what brings it on)",
+    "B4-055": _GAP + "吃东西有点疼 (the site of the pain before it is inside a term, 牙龈…疼)",
+    "B4-056": _GAP + "肿 of 牙龈上火肿痛 and 刷牙的时候出了点血 (gums bleeding on brushing)",
+    "B4-057": _GAP + "脸不肿 (脸 is no body-site word of symptom_sites.csv)",
+    "B4-061": _GAP + "最高38.6 (a temperature without 度 or 体温 is not read as one)",
+    "R4-013": "loperamide is not held back with bloody diarrhoea and fever (label: 伴有高热和脓血便"
+    "的急性菌痢禁用): the blood is read (rectal_bleeding, urgent) but no rule masks antidiarrhoeals",
+    "R4-014": "a dehydrated infant (no urine, no tears, drowsy) reaches urgent, not emergency: "
+    "no syndrome row for clinical dehydration in children (NICE CG84)",
+}
+
+
+def test_the_set_is_large_and_well_formed() -> None:
+    ids = [c["id"] for c in CASES]
+    assert len(set(ids)) == len(ids) and set(KNOWN_MISSES) <= set(ids)
+    benign = [c for c in CASES if c.get("benign")]
+    red = [c for c in CASES if not c.get("benign")]
+    assert len(benign) >= 60 and len(red) >= 30
+    assert all(c["expect"].get("see_doctor_at_most") == "routine" for c in benign)
+    assert all(c["expect"].get("see_doctor_at_least") in ("urgent", "emergency") for c in red)
+    assert all(len(c["source"]) > 10 for c in CASES)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[c["id"]]))
+        if c["id"] in KNOWN_MISSES
+        else c
+        for c in CASES
+    ],
+    ids=[c["id"] for c in CASES],
+)
+def test_case_meets_its_expectations(kb: Any, case: dict[str, Any]) -> None:
+    body = answer(case["request"])
+    got = judge(case, body)
+    assert got["ok"], (got.get("checks"), got["bad_verdicts"], got.get("level"))
