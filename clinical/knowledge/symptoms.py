@@ -1241,8 +1241,11 @@ def understood_words() -> frozenset[str]:
     for r in _rows("symptom_predicates.csv"):
         words |= {_form(w) for w in r["subject_words"].split("|") if w}
     words |= set(_DEGREE.split("|")) | set(_AFTER_DE.split("|"))
+    # An intensity word with 死 (疼得要死, 痛到死) makes a red flag of its complaint, but is not
+    # understood as residue: beside another complaint (肚子胀，要死了) 死 still goes to a clinician
+    # unless the crisis grammar reads it.
     for r in _rows("symptom_intensity.csv"):
-        words |= {_form(w) for w in r["words"].split("|") if w}
+        words |= {_form(w) for w in r["words"].split("|") if w and "死" not in w}
     kinds = ("cue", "filler", "clause_word", "past_cue", "past_start", "past_subject")
     kinds += ("past_after", "general_after", "now_word")
     for r in _rows("symptom_negation.csv"):
