@@ -82,3 +82,17 @@ def test_every_family_has_each_style_and_two_look_alikes() -> None:
     for f in families():
         assert styles <= {v["style"] for v in f["variants"]}, f["id"]
         assert len(f.get("lookalikes", [])) >= 2, f["id"]
+
+
+@pytest.mark.parametrize(("text", "concepts"), _variants())
+def test_follow_up_and_the_agent_read_every_style(text: str, concepts: list[str]) -> None:
+    """The consumers read through the one lexicon: follow-up's matcher reaches the family's
+    concept, and the agent takes the message as a symptom (or a reading, 烧到39度) report,
+    never a greeting; a crisis statement also carries its crisis concept."""
+    from clinical.agent.understanding.rules import understand
+    from clinical.followup.services.lexicon import match
+
+    assert set(concepts) & {m.concept for m in match(text) if not m.negated}
+    understood = understand(text)
+    assert understood.intent in ("symptom_report", "reading_report"), understood
+    assert bool(CRISIS & set(concepts)) == bool(understood.crisis_concepts), understood
