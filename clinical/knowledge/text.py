@@ -267,8 +267,9 @@ def fold_visible(text: str) -> str:
 
 _CJK = "\u4e00-\u9fff"
 _NUMERALS = "零〇一二两三四五六七八九十百千万半"
-# Characters people put between the characters of a word (胸 口 痛, 胸-口-痛, 胸.口.痛, 胸*口*痛).
-_SEPARATORS = re.compile(rf"(?<=[{_CJK}])[ \t\-_·•*~/|.・]+(?=[{_CJK}])")
+# Characters people put between the characters of a word (胸 口 痛, 胸-口-痛, 胸·口·痛). Not the
+# characters of a regular expression (. * |: the monitor's patterns are normalised too) nor / (次/日).
+_SEPARATORS = re.compile(rf"(?<=[{_CJK}])[ \t\-_·•~・]+(?=[{_CJK}])")
 
 
 def _spaced_out(text: str, index: list[int]) -> tuple[str, list[int]]:

@@ -17,8 +17,13 @@ from clinical.knowledge.unread import unread
     [
         ("胸 口 痛", "胸口痛"),
         ("胸-口-痛", "胸口痛"),
-        ("胸.口.痛", "胸口痛"),
-        ("胸*口*痛", "胸口痛"),
+        ("胸·口·痛", "胸口痛"),
+        ("胸_口_痛", "胸口痛"),
+        # not the characters of a regular expression (the monitor normalises its patterns), nor
+        # a slash (1次/日)
+        ("能|是", "能|是"),
+        ("喝.酒", "喝.酒"),
+        ("1次/日", "1次/日"),
         ("胸-口-痛得厉害", "胸口痛得厉害"),  # a dash beside one character goes
         ("我 头 晕 了", "我头晕了"),
         # a space between words of several characters stays a clause break
