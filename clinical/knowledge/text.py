@@ -270,6 +270,7 @@ _NUMERALS = "零〇一二两三四五六七八九十百千万半"
 # Characters people put between the characters of a word (胸 口 痛, 胸-口-痛, 胸·口·痛). Not the
 # characters of a regular expression (. * |: the monitor's patterns are normalised too) nor / (次/日).
 _SEPARATORS = re.compile(rf"(?<=[{_CJK}])[ \t\-_·•~・]+(?=[{_CJK}])")
+_HAN = re.compile(f"[{_CJK}]")
 
 
 def _spaced_out(text: str, index: list[int]) -> tuple[str, list[int]]:
@@ -281,8 +282,8 @@ def _spaced_out(text: str, index: list[int]) -> tuple[str, list[int]]:
 
     def keep(m: re.Match[str]) -> bool:
         a, b = m.start() - 1, m.end()
-        single_a = a == 0 or not re.match(f"[{_CJK}]", text[a - 1])
-        single_b = b + 1 >= len(text) or not re.match(f"[{_CJK}]", text[b + 1])
+        single_a = a == 0 or not _HAN.match(text[a - 1])
+        single_b = b + 1 >= len(text) or not _HAN.match(text[b + 1])
         spaces = m.group().strip(" \t") == ""
         if text[a] in _NUMERALS and text[b] in _NUMERALS and not spaces:
             return True
