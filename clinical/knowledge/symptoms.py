@@ -825,7 +825,7 @@ _BARE_PAIN = re.compile(rf"(?<![止镇去无阵])(?:{_PAIN})(?![风苦快药经�
 # 吐 alone is vomiting where no object follows it (一直在吐, 喝口水都吐, 吐得停不下来, 吐了三次),
 # not in 口吐白沫, 吐痰, 吐字, 吐血 (a term), 谈吐, 吞吐.
 _BARE_VOMIT = re.compile(
-    r"(?<![口呕谈倾吞])吐(?=(?:了|过|得|个)?(?:[，。！？,.!?；;、\n]|$|不停|个不停|得|停不下来|"
+    r"(?<![口呕谈倾吞])吐(?=(?:了|过|得|个)?(?:[，。！？,.!?；;、\n]|$|不停|个不停|得|停不下来|到停|"
     r"了?\d+[次回遍天]|了?[一两几好多数十]+[次回遍天]|了?一整|了?一天|了?一晚|了?一夜|了?好几|"
     r"起来|出来了|完|光|干净))"
 )
@@ -1256,8 +1256,11 @@ def understood_words() -> frozenset[str]:
     for r in _rows("symptom_predicates.csv"):
         words |= {_form(w) for w in r["subject_words"].split("|") if w}
     words |= set(_DEGREE.split("|")) | set(_AFTER_DE.split("|"))
+    # An intensity word with 死 (疼得要死, 痛到死) makes a red flag of its complaint, but is not
+    # understood as residue: beside another complaint (肚子胀，要死了) 死 still goes to a clinician
+    # unless the crisis grammar reads it.
     for r in _rows("symptom_intensity.csv"):
-        words |= {_form(w) for w in r["words"].split("|") if w}
+        words |= {_form(w) for w in r["words"].split("|") if w and "死" not in w}
     kinds = ("cue", "filler", "clause_word", "past_cue", "past_start", "past_subject")
     kinds += ("past_after", "general_after", "now_word")
     for r in _rows("symptom_negation.csv"):

@@ -10,7 +10,9 @@ length, plus a few pharmacy characters OpenCC leaves alone: 醯 → 酰), every 
 that the shared reader (``clinical.knowledge.numbers``) reads exactly rewritten in Arabic digits
 (``五百毫克`` → ``500mg``, ``零点五毫克`` → ``0.5mg``, ``半片`` → ``0.5片``, ``一片半`` → ``1.5片``,
 ``1/2片`` → ``0.5片``, ``吐了两次`` → ``吐了2次``), Chinese unit names turned into symbols
-(``毫克`` → ``mg``).
+(``毫克`` → ``mg``); separators between the characters of a word written spaced out dropped
+(``胸 口 痛``, ``胸-口-痛`` → ``胸口痛``; ``_spaced_out``), traditional 著 read as 着 outside the
+words of 著 (活著, 睡不著).
 
 ``fold(text)`` is the length-preserving part (width, case, traditional → simplified, dash and
 bracket variants): the medication KB indexes names with it and reads offsets straight back.
@@ -201,6 +203,10 @@ def _fold(original: str) -> tuple[str, list[int]]:
 # Characters OpenCC's t2s keeps but that simplified drug labels never use, and punctuation
 # variants NFKC leaves apart.
 _EXTRA = str.maketrans({"醯": "酰", "—": "-", "–": "-", "®": " ", "™": " "})
+# Traditional 著 is both simplified 着 (活著, 睡不著, 著急) and 著 (著名, 显著); OpenCC's t2s keeps
+# it, so 睡不著 and 活著沒意思 were not read. It is 着 except in the words of 著 (#15/#23 style
+# families; 现代汉语词典 著 zhù).
+_ZHE = re.compile(r"(?<![显土名原巨专论编卓昭遗])著(?![名作称述者录])")
 
 
 @lru_cache(maxsize=1)
@@ -218,7 +224,7 @@ def _simplified(text: str) -> str:
     converted = _converter().convert(text)
     if len(converted) != len(text):  # a phrase conversion changed the length: per character
         converted = "".join(c2 if len(c2 := _converter().convert(c)) == 1 else c for c in text)
-    return converted
+    return _ZHE.sub("着", converted) if "著" in converted else converted
 
 
 def _fold_one(ch: str) -> str:
@@ -259,6 +265,46 @@ def fold_visible(text: str) -> str:
     return fold(strip_invisible(text))
 
 
+_CJK = "\u4e00-\u9fff"
+_NUMERALS = "零〇一二两三四五六七八九十百千万半"
+# Characters people put between the characters of a word (胸 口 痛, 胸-口-痛, 胸·口·痛). Not the
+# characters of a regular expression (. * |: the monitor's patterns are normalised too) nor / (次/日).
+_SEPARATORS = re.compile(rf"(?<=[{_CJK}])[ \t\-_·•~・]+(?=[{_CJK}])")
+_HAN = re.compile(f"[{_CJK}]")
+
+
+def _spaced_out(text: str, index: list[int]) -> tuple[str, list[int]]:
+    """Separators dropped between the characters of a word written spaced out (#15/#23 style
+    families): a run of separators between two Chinese characters goes when both are words of
+    one character (胸 口 痛, 头 晕), or, for a separator that is no space, when either is
+    (胸-口-痛得厉害). A space between words of several characters stays a clause break (胸口痛
+    喘不上气), and so does a dash, tilde or slash between numerals (三-四天)."""
+
+    def keep(m: re.Match[str]) -> bool:
+        a, b = m.start() - 1, m.end()
+        single_a = a == 0 or not _HAN.match(text[a - 1])
+        single_b = b + 1 >= len(text) or not _HAN.match(text[b + 1])
+        spaces = m.group().strip(" \t") == ""
+        if text[a] in _NUMERALS and text[b] in _NUMERALS and not spaces:
+            return True
+        return not (single_a and single_b) if spaces else not (single_a or single_b)
+
+    if not _SEPARATORS.search(text):
+        return text, index
+    out: list[str] = []
+    out_index: list[int] = []
+    pos = 0
+    for m in _SEPARATORS.finditer(text):
+        if keep(m):
+            continue
+        out.append(text[pos : m.start()])
+        out_index.extend(index[pos : m.start()])
+        pos = m.end()
+    out.append(text[pos:])
+    out_index.extend(index[pos:])
+    return "".join(out), out_index
+
+
 @lru_cache(maxsize=16_384)
 def normalize(original: str) -> Normalized:
     """Normalise ``original`` for matching (see module docstring).
@@ -266,6 +312,7 @@ def normalize(original: str) -> Normalized:
     Memoised: a pure function with an immutable result, and the morning peak checks the same
     reminder text (drug, dose, clock time) for many patients."""
     text, index = _fold(original)
+    text, index = _spaced_out(text, index)
     text, index = _amounts_to_digits(text, index)
     text, index = _sub(text, index, _CN_UNIT_AFTER_NUM, lambda m: UNITS_CN[m.group(1)])
     text, index = _sub(text, index, _NUM_SPACE, lambda m: "")
