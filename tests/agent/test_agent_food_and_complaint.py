@@ -1,0 +1,34 @@
+"""A food question with a complaint after it (能喝牛奶吗？喝了肚子胀) is a symptom report: the
+complaint must reach follow-up, which reads the words; diet reads no symptoms (noticed bugs, item
+7; #15, #23). A food question alone still goes to diet. Written before the fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from clinical.agent import services
+from clinical.agent.routes import followup
+from clinical.agent.understanding.rules import understand
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("能喝牛奶吗？喝了肚子胀", "腹胀"),
+        ("可以喝豆浆吗，喝完就拉肚子", "腹泻"),
+        ("能吃鸡蛋吗？昨天吃了以后恶心想吐", "恶心"),
+        ("能不能吃海鲜？吃完身上起了好多疙瘩，很痒", "痒"),
+    ],
+)
+def test_a_complaint_after_a_food_question_goes_to_follow_up(text: str, label: str) -> None:
+    u = understand(text)
+    assert u.intent == "symptom_report"
+    assert services.ROUTES[u.intent] is followup.answer
+    assert u.symptoms and label in "、".join(u.symptoms), u.symptoms
+
+
+@pytest.mark.parametrize(
+    "text", ["能喝牛奶吗？", "我能吃柚子吗？", "能吃鸡蛋吗，喝牛奶不会肚子胀吧"]
+)
+def test_a_food_question_without_a_complaint_stays_a_diet_question(text: str) -> None:
+    assert understand(text).intent == "diet_question"
