@@ -302,3 +302,25 @@ def test_a_surgery_still_opens_the_wound_rules() -> None:
     assert "syndrome-ssi-spreading" in codes
     codes = {m.code for m in ks.evaluate(_findings("wound_redness", surgery_days=12))}
     assert "syndrome-ssi-sepsis" in codes
+
+
+def test_a_recent_delivery_is_possibly_breastfeeding_for_drug_safety_never_not() -> None:
+    # the pregnancy key no longer reads a delivery: the mother may be breastfeeding instead
+    recent = _proc(
+        "cs", "子宫下段剖宫产术", performedDateTime=(NOW - dt.timedelta(days=10)).isoformat()
+    )
+    ctx = _ctx(sex="female", procedures=[recent])
+    assert ctx.pregnant is None and ctx.breastfeeding is True
+    old = {
+        "resourceType": "Condition",
+        "id": "old",
+        "code": {"coding": [{"system": ICD10, "code": "O82.0"}], "text": "剖宫产"},
+        "onsetDateTime": "2010-05-01",
+    }
+    assert _ctx(sex="female", conditions=[old]).breastfeeding is None
+    inline = kp.from_inline({"sex": "female", "conditions": [{"text": "剖宫产", "codings": []}]})
+    assert inline.breastfeeding is True and inline.pregnant is None
+    said = kp.from_inline(
+        {"sex": "female", "breastfeeding": False, "conditions": [{"text": "剖宫产"}]}
+    )
+    assert said.breastfeeding is False
