@@ -47,3 +47,17 @@ def test_stated_immobility_is_no_surgery_for_the_wound_rules() -> None:
     codes = {r["code"] for r in out["reasons"]}
     assert not {"syndrome-ssi-spreading", "syndrome-ssi-sepsis"} & codes
     assert out["disposition"] in ("urgent", "emergency")  # the spreading redness is still judged
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("words", "level"), [("伤口有点红", "routine"), ("刀口流脓了", "urgent")])
+def test_wound_signs_after_an_undated_surgery_are_judged_as_within_the_window(
+    words: str, level: str
+) -> None:
+    # the postop family needs a day: an undated operation is never read as "too long ago"
+    out = _assess(surgery={"days_ago": None}, survey=[["症状描述", words, 1]])
+    reason = next(r for r in out["reasons"] if r["code"] == "postop-undated-window")
+    assert reason["disposition"] == level and "腹腔镜胆囊切除术" in reason["text"]
+    assert reason["evidence"][0].startswith("Procedure/")
+    assert "手术时间不明" in reason["clinician"]
+    assert out["disposition"] != "self-care"
