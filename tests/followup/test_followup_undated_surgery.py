@@ -58,6 +58,6 @@ def test_wound_signs_after_an_undated_surgery_are_judged_as_within_the_window(
     out = _assess(surgery={"days_ago": None}, survey=[["症状描述", words, 1]])
     reason = next(r for r in out["reasons"] if r["code"] == "postop-undated-window")
     assert reason["disposition"] == level and "腹腔镜胆囊切除术" in reason["text"]
-    assert reason["evidence"][0].startswith("Procedure/")
+    assert any(e.startswith("Procedure/") for e in reason["evidence"])
     assert "手术时间不明" in reason["clinician"]
     assert out["disposition"] != "self-care"
