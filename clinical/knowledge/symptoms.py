@@ -360,7 +360,7 @@ def lexicon() -> _Lexicon:
         own = [_form(w) for w in r["subject_words"].split("|") if w]
         overrides = frozenset(c for c in (r.get("overrides") or "").split("|") if c)
         if (
-            r["concept"] not in concepts
+            not set(r["concept"].split("|")) <= set(concepts)  # a predicate may name two
             or not (own or r["site"] in site_words)
             or not overrides <= set(concepts)
         ):
