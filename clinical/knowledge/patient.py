@@ -856,6 +856,7 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
             have |= fact.keys
 
     surgeries: list[Surgery] = []
+    dated: list[Surgery] = []  # every dated operation, for a delivery's breastfeeding days
     undated: list[WindowEpisode] = []
     for proc in record.procedures:
         if str(proc.get("status") or "") not in DONE_PROCEDURE:
@@ -873,9 +874,10 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
             if opened and "chemotherapy" not in kd.classes_named_in(text):
                 undated.append(WindowEpisode(opened, None, text, _ref(proc)))
             continue
+        dated.append(Surgery(day, text, _ref(proc), codes))
         if (today - day).days > SURGERY_WINDOW_DAYS:
             continue
-        surgeries.append(Surgery(day, text, _ref(proc), codes))
+        surgeries.append(dated[-1])
     episodes = (*episodes, *undated)
     surgery_days = min(((today - s.day).days for s in surgeries), default=None)
 
@@ -892,9 +894,7 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
     current = {k for c in conditions for k in c.keys - c.not_current}
     syndrome_pregnant = True if "pregnancy" in current or weeks is not None else pregnant_obs
     breastfeeding = (
-        True
-        if "breastfeeding" in keys or possibly_breastfeeding(episodes, surgeries, today)
-        else None
+        True if "breastfeeding" in keys or possibly_breastfeeding(episodes, dated, today) else None
     )
     birth = birth_date_of(patient.get("birthDate"))
     return PatientContext(

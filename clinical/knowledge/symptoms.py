@@ -919,7 +919,7 @@ def _figurative(form: str, start: int, end: int, figurative: list[int]) -> bool:
 _SENTENCE_END = frozenset("。！？；!?;\n")
 
 
-def _unexplained(form: str, start: int, end: int, keys: str, term: str, lex: _Lexicon) -> str:
+def _unexplained(form: str, start: int, end: int, keys: str, lex: _Lexicon) -> str:
     """``keys`` less the concepts something earlier in the sentence explains away
     (symptom_explained.csv): a cause (吃了花椒嘴唇麻: the lips of Sichuan pepper are expected to
     tingle) or another body site (伤口不疼了，耳朵流脓: the ear's pus, not the wound's). The
@@ -1103,9 +1103,7 @@ def _find(text: str) -> tuple[Mention, ...]:
                     extra = [k for k in key.split("|") if k not in k0.split("|")]
                     found[i] = (s0, e0, "|".join([k0, *extra]), t0, site0)
     found.sort()
-    found = [
-        (s0, e0, _unexplained(form, s0, e0, k0, t0, lex), t0, st) for s0, e0, k0, t0, st in found
-    ]
+    found = [(s0, e0, _unexplained(form, s0, e0, k0, lex), t0, st) for s0, e0, k0, t0, st in found]
     out: list[Mention] = []
     prev_end = -1
     prev_negated = prev_hypo = False

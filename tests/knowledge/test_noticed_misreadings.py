@@ -324,3 +324,16 @@ def test_a_recent_delivery_is_possibly_breastfeeding_for_drug_safety_never_not()
         {"sex": "female", "breastfeeding": False, "conditions": [{"text": "剖宫产"}]}
     )
     assert said.breastfeeding is False
+
+
+@pytest.mark.parametrize(("days", "nursing"), [(120, True), (200, None)])
+def test_a_delivery_counts_for_breastfeeding_days_beyond_the_surgery_window(
+    days: int, nursing: bool | None
+) -> None:
+    # the post-partum window's breastfeeding_days (183, WHO: 6 months) outlast the 90-day
+    # surgery window of PatientContext.surgeries
+    cs = _proc(
+        "cs", "子宫下段剖宫产术", performedDateTime=(NOW - dt.timedelta(days=days)).isoformat()
+    )
+    ctx = _ctx(sex="female", procedures=[cs])
+    assert ctx.surgeries == () and ctx.breastfeeding is nursing
