@@ -337,3 +337,11 @@ def test_a_delivery_counts_for_breastfeeding_days_beyond_the_surgery_window(
     )
     ctx = _ctx(sex="female", procedures=[cs])
     assert ctx.surgeries == () and ctx.breastfeeding is nursing
+
+
+@pytest.mark.parametrize("text", ["担心伤口会不会感染", "伤口会感染吗", "怕刀口以后发炎"])
+def test_a_worry_or_question_about_wound_infection_is_no_report(text: str) -> None:
+    # as the blockers 担心伤口感染 (merge review 2026-12-06): the worry goes to the care team
+    # unread, never as a report of pus; the wound-word predicate must not read it either
+    assert "wound_pus" not in _now(text)
+    assert unread.unread(text)
