@@ -44,3 +44,8 @@ def test_a_complaint_after_a_food_question_goes_to_follow_up(text: str, label: s
 )
 def test_a_food_question_without_a_complaint_stays_a_diet_question(text: str) -> None:
     assert understand(text).intent == "diet_question"
+
+
+def test_a_complaint_before_the_food_question_is_its_premise_and_stays_with_diet() -> None:
+    # test_agent_readings_numbers: "我血压很高，能吃柚子吗" is a diet question (a word alone)
+    assert understand("我血压很高，能吃柚子吗").intent == "diet_question"
