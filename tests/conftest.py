@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from db_guard import SUFFIX_ENV, DatabaseBusy, lock_test_database, with_suffix
 from django.conf import settings
 
 from ammed_fhir.demo_fixtures import load_demo_bundles
@@ -95,3 +96,22 @@ def shared_data() -> Path:
 def demo_bundles() -> list[dict]:
     """The demo fixtures with their story moved to today (see ammed_fhir/demo_fixtures.py)."""
     return [item.bundle for item in load_demo_bundles()]
+
+
+_DB_LOCKS: list[object] = []  # the advisory-lock connections, open for the whole run
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Before the test databases are created: ``AMMED_TEST_DB_SUFFIX`` (a run's own test
+    database), then the advisory lock of each server test database, so a second pytest run on
+    the same one stops with a clear message instead of deadlocking with the first
+    (``tests/db_guard.py``; pytest-xdist and tox suffixes still apply first)."""
+    with_suffix(settings.DATABASES, os.environ.get(SUFFIX_ENV, "").strip())
+    for db in settings.DATABASES.values():
+        try:
+            conn = lock_test_database(db)
+        except DatabaseBusy as exc:
+            pytest.exit(str(exc), returncode=4)
+        if conn is not None:
+            _DB_LOCKS.append(conn)

@@ -29,6 +29,10 @@ Clinical invariants:
   the Condition's onset, else its recorded date, else its abatement, else the date of the
   Encounter it belongs to; an Encounter's period end, else its start. Without one (or with a
   date in the future) the episode is kept undated: the engines say so, never assume it closed.
+  A Procedure done without a usable performed date (none, or in the future) is kept the same
+  way, as an undated episode of the windows its wording and codes open
+  (``syndromes.procedure_windows``; not a chemotherapy course), never dropped (noticed bugs
+  #15/#23 item 1); a dated one is a ``Surgery`` within ``SURGERY_WINDOW_DAYS``.
   A Condition that opens a window with ``not_current_conditions`` is not read by the syndrome
   rules as those keys (``syndrome_condition_keys``, ``syndrome_pregnant``: a delivery coded O82 is
   not a current pregnancy); every other reader keeps the keys;
@@ -852,6 +856,8 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
             have |= fact.keys
 
     surgeries: list[Surgery] = []
+    dated: list[Surgery] = []  # every dated operation, for a delivery's breastfeeding days
+    undated: list[WindowEpisode] = []
     for proc in record.procedures:
         if str(proc.get("status") or "") not in DONE_PROCEDURE:
             continue
@@ -861,10 +867,18 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
             or (proc.get("performedPeriod") or {}).get("start")
         )
         day = _date(when)
-        if day is None or not 0 <= (today - day).days <= SURGERY_WINDOW_DAYS:
-            continue
         codes = ks.procedure_codes(_pairs(proc.get("code")))
-        surgeries.append(Surgery(day, _concept_text(proc.get("code")), _ref(proc), codes))
+        text = _concept_text(proc.get("code"))
+        if day is None or day > today:  # no usable date: kept undated, never dropped
+            opened = ks.procedure_windows(text, codes)
+            if opened and "chemotherapy" not in kd.classes_named_in(text):
+                undated.append(WindowEpisode(opened, None, text, _ref(proc)))
+            continue
+        dated.append(Surgery(day, text, _ref(proc), codes))
+        if (today - day).days > SURGERY_WINDOW_DAYS:
+            continue
+        surgeries.append(dated[-1])
+    episodes = (*episodes, *undated)
     surgery_days = min(((today - s.day).days for s in surgeries), default=None)
 
     from django.utils import timezone
@@ -879,7 +893,9 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
     pregnant = True if "pregnancy" in keys or weeks is not None else pregnant_obs
     current = {k for c in conditions for k in c.keys - c.not_current}
     syndrome_pregnant = True if "pregnancy" in current or weeks is not None else pregnant_obs
-    breastfeeding = True if "breastfeeding" in keys else None
+    breastfeeding = (
+        True if "breastfeeding" in keys or possibly_breastfeeding(episodes, dated, today) else None
+    )
     birth = birth_date_of(patient.get("birthDate"))
     return PatientContext(
         patient_id=str(patient.get("id") or ""),
@@ -903,6 +919,25 @@ def build(record: Any, now: dt.datetime | None = None, tz: str | None = None) ->
         episodes=episodes,
         syndrome_pregnant=syndrome_pregnant,
     )
+
+
+def possibly_breastfeeding(
+    episodes: Iterable[WindowEpisode], surgeries: Iterable[Surgery], today: dt.date
+) -> bool:
+    """A delivery (a window with ``breastfeeding_days``: post-partum) within those days, or
+    undated, while the record does not say whether the mother breastfeeds: read as possibly
+    breastfeeding for drug safety, never as "not" (noticed bugs #15/#23 item 2: a delivery is no
+    pregnancy now, and the pregnancy key no longer reads it)."""
+    days = ks.breastfeeding_days()
+    for e in episodes:
+        reach = [d for w, d in days.items() if w in e.windows]
+        if reach and (e.day is None or (today - e.day).days <= max(reach)):
+            return True
+    for s in surgeries:
+        reach = [d for w, d in days.items() if w in ks.procedure_windows(s.text, s.codes)]
+        if reach and (today - s.day).days <= max(reach):
+            return True
+    return False
 
 
 def _reference(value: Any) -> str:
@@ -931,7 +966,10 @@ def window_episodes(record: Any, today: dt.date) -> tuple[WindowEpisode, ...]:
     """THE reader of the Conditions and Encounters that open syndrome windows (see the module
     invariants): kept when dated within the longest window, or undated (a date in the future is
     no usable date); oldest first, undated last."""
-    horizon = max(int(spec["days"]) for spec in ks.windows().values())
+    nursing = ks.breastfeeding_days()
+
+    def reach(opened: frozenset[str]) -> int:  # how long ago an episode of these may be kept
+        return max(max(int(ks.windows()[w]["days"]), nursing.get(w, 0)) for w in opened)
 
     def usable(day: dt.date | None) -> dt.date | None:
         return day if day is not None and day <= today else None
@@ -977,7 +1015,7 @@ def window_episodes(record: Any, today: dt.date) -> tuple[WindowEpisode, ...]:
             day = encounter_day.get(ref) or encounter_day.get(_reference(cond.get("encounter")))
         text = terms[0] if terms else codings[0][1]
         out.append(WindowEpisode(opened, day, text, ref))
-    kept = [e for e in out if e.day is None or (today - e.day).days <= horizon]
+    kept = [e for e in out if e.day is None or (today - e.day).days <= reach(e.windows)]
     return tuple(sorted(kept, key=lambda e: (e.day is None, e.day or today)))
 
 
@@ -1068,11 +1106,13 @@ def from_inline(data: dict[str, Any]) -> PatientContext:
         syndrome_pregnant = True
     if pregnant is None and (weeks is not None or "pregnancy" in keys):
         pregnant = True
-    breastfeeding = data.get("breastfeeding")
-    if breastfeeding is None and "breastfeeding" in keys:
-        breastfeeding = True
     zone = site_time_zone()
     today = local_date(None, zone)
+    breastfeeding = data.get("breastfeeding")
+    if breastfeeding is None and (
+        "breastfeeding" in keys or possibly_breastfeeding(episodes, (), today)
+    ):
+        breastfeeding = True
     surgery = data.get("recent_surgery_days")
     operation = data.get("recent_surgery")
     if operation is not None:

@@ -191,6 +191,11 @@ class _Lexicon:
     intensity: tuple[tuple[frozenset[str], str, re.Pattern[str], str], ...] = ()
     # discourse.yaml ``hypothetical_*``: the words of a hypothetical clause (``_is_hypothetical``)
     hypothetical: Hypothetical | None = None
+    # symptom_explained.csv: (concepts, words the mention's clause holds, words before it in its
+    # sentence that explain it away: a cause or another body site, words that keep it)
+    explained: tuple[
+        tuple[frozenset[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...
+    ] = ()
 
 
 @dataclass(frozen=True)
@@ -355,7 +360,7 @@ def lexicon() -> _Lexicon:
         own = [_form(w) for w in r["subject_words"].split("|") if w]
         overrides = frozenset(c for c in (r.get("overrides") or "").split("|") if c)
         if (
-            r["concept"] not in concepts
+            not set(r["concept"].split("|")) <= set(concepts)  # a predicate may name two
             or not (own or r["site"] in site_words)
             or not overrides <= set(concepts)
         ):
@@ -401,6 +406,16 @@ def lexicon() -> _Lexicon:
     # (一侧手脚不灵活).
     all_subjects = set(site_words.get("skin", [])) | {_form(w) for w in ("肌肤", "皮肤")}
     blockers = tuple(_form(r["term"]) for r in _rows("symptom_blockers.csv"))
+    explained = []
+    for r in _rows("symptom_explained.csv"):
+        keys = frozenset(c for c in r["concept"].split("|") if c)
+        if not keys or not keys <= set(concepts):
+            raise LexiconError(f"symptom_explained.csv {r['concept']}: unknown concept")
+        parts = [tuple(_form(w) for w in r[col].split("|") if w) for col in ("within", "causes")]
+        if not all(parts):
+            raise LexiconError(f"symptom_explained.csv {r['concept']}: needs within and causes")
+        unless = tuple(_form(w) for w in r["unless"].split("|") if w)
+        explained.append((keys, parts[0], parts[1], unless))
     intensity = []
     for r in _rows("symptom_intensity.csv"):
         bases = frozenset(c for c in r["concept"].split("|") if c)
@@ -445,6 +460,7 @@ def lexicon() -> _Lexicon:
         alone=tuple(alone),
         subjects=re.compile("|".join(sorted(all_subjects, key=len, reverse=True))),
         blockers=blockers,
+        explained=tuple(explained),
         predicates=tuple(predicates),
         concepts=concepts,
         terms=sorted(terms.values(), key=lambda t: -len(t[0])),
@@ -912,6 +928,35 @@ def _figurative(form: str, start: int, end: int, figurative: list[int]) -> bool:
     return all(figurative[start:end]) and end > start
 
 
+_SENTENCE_END = frozenset("。！？；!?;\n")
+
+
+def _unexplained(form: str, start: int, end: int, keys: str, lex: _Lexicon) -> str:
+    """``keys`` less the concepts something earlier in the sentence explains away
+    (symptom_explained.csv): a cause (吃了花椒嘴唇麻: the lips of Sichuan pepper are expected to
+    tingle) or another body site (伤口不疼了，耳朵流脓: the ear's pus, not the wound's). The
+    mention's clause up to it holds one of the row's ``within`` words (嘴, 唇: fingertips are never
+    explained), and no ``unless`` word stands from the explaining word to the end of the mention's
+    clause (一直麻到现在: it lasts; 耳朵和伤口都流脓: the wound is named). "" when nothing is
+    left: the mention names nothing, as a blocker, and its clause goes to a clinician unread."""
+    if not keys or not lex.explained:
+        return keys
+    sentence = start
+    while sentence > 0 and form[sentence - 1] not in _SENTENCE_END:
+        sentence -= 1
+    tail = _clause_end(form, end, lex)
+    left = keys.split("|")
+    for concepts, within, causes, unless in lex.explained:
+        clause = form[_clause_start(form, start, lex) : end]
+        if not concepts & set(left) or not any(w in clause for w in within):
+            continue
+        at = max((form.rfind(c, sentence, start) for c in causes), default=-1)
+        if at < 0 or any(w in form[at:tail] for w in unless):
+            continue
+        left = [k for k in left if k not in concepts]
+    return "|".join(left)
+
+
 @lru_cache(maxsize=16_384)
 def _find(text: str) -> tuple[Mention, ...]:
     lex = lexicon()
@@ -1073,6 +1118,7 @@ def _find(text: str) -> tuple[Mention, ...]:
                     extra = [k for k in key.split("|") if k not in k0.split("|")]
                     found[i] = (s0, e0, "|".join([k0, *extra]), t0, site0)
     found.sort()
+    found = [(s0, e0, _unexplained(form, s0, e0, k0, lex), t0, st) for s0, e0, k0, t0, st in found]
     out: list[Mention] = []
     prev_end = -1
     prev_negated = prev_hypo = False

@@ -11,7 +11,8 @@ Invariants:
 - a rule fires only when every clause of its ``when`` holds; what a clause needs and the input
   does not carry (no vital sign measured, no procedure date, fever days unknown) never holds:
   nothing is guessed. A window's event without a usable date (a delivery Condition with no
-  onset or recorded date) neither opens it nor counts as outside it: ``undated_window_matches``
+  onset or recorded date, a Procedure with no performed date) neither opens it nor counts as
+  outside it: ``undated_window_matches``
   names the rules that would fire if it were within, for the engines to send to a clinician
   (as ``unread_medicine_matches`` does for an unread medicine);
 - a window opens from a Procedure, the patient's own words, or (#15 task E) a Condition or an
@@ -93,6 +94,8 @@ _WINDOW_MATCH = (
 )
 # What a window reads from Conditions and Encounters (#15 task E) needs a source of its own.
 _EPISODE_MATCH = ("condition_icd10", "condition_words", "encounter_classes")
+# What a window reads from a Procedure: an undated one is an episode of it (its undated_zh note).
+_PROCEDURE_MATCH = ("any_procedure", "procedure_words", "procedure_codes", "procedure_icd9cm3")
 # In ``condition_words`` an ellipsis joins parts that must appear in this order (甲状腺…术后).
 WORD_GAP = "…"
 # ICD-9-CM-3 (手术操作分类代码国家临床版3.0): the operation codes of Chinese EMRs. A coding of one
@@ -274,8 +277,16 @@ def _validate(data: dict[str, Any]) -> None:
                 f"syndromes.yaml window {name}: a Condition/Encounter match needs an "
                 "episode_source and an undated_zh note"
             )
+        if any(spec.get(k) for k in _PROCEDURE_MATCH) and not spec.get("undated_zh"):
+            raise SyndromeDataError(
+                f"syndromes.yaml window {name}: a procedure match needs an undated_zh note"
+            )
         if unknown := set(spec.get("not_current_conditions", [])) - conds:
             raise SyndromeDataError(f"syndromes.yaml window {name}: unknown conditions {unknown}")
+        if spec.get("breastfeeding_days") and not spec.get("breastfeeding_source"):
+            raise SyndromeDataError(
+                f"syndromes.yaml window {name}: breastfeeding_days needs a source"
+            )
         if spec.get("sex") not in (None, "female", "male"):
             raise SyndromeDataError(f"syndromes.yaml window {name}: sex {spec['sex']!r}")
     seen: set[str] = set()
@@ -376,6 +387,19 @@ def _procedure_matches(spec: Mapping[str, Any], p: Procedure) -> bool:
     return any(code.startswith(pre) for code in p.codes for pre in prefixes)
 
 
+def procedure_windows(text: str, codes: Iterable[str] = ()) -> frozenset[str]:
+    """THE reader of the windows a Procedure opens whatever its date: those whose procedure
+    matchers its wording or codes meet (``_procedure_matches``). A Procedure without a usable
+    date is kept as an undated episode of them (noticed bugs #15/#23 item 1): when it happened
+    is unknown, never assumed too long ago (``undated_window_matches``)."""
+    p = Procedure(0.0, text, tuple(codes))
+    return frozenset(
+        name
+        for name, spec in windows().items()
+        if any(spec.get(k) for k in _PROCEDURE_MATCH) and _procedure_matches(spec, p)
+    )
+
+
 def _words_in(pattern: str, text: str) -> bool:
     """``pattern`` in ``text`` (folded); parts joined by ``…`` must appear in that order."""
     at = 0
@@ -423,6 +447,17 @@ def episode_windows(
     return frozenset(out)
 
 
+def breastfeeding_days() -> dict[str, int]:
+    """Window → days after its event (a delivery) within which a mother whose record does not
+    say is read as possibly breastfeeding (``breastfeeding_days`` of the window, with its
+    ``breastfeeding_source``)."""
+    return {
+        name: int(spec["breastfeeding_days"])
+        for name, spec in windows().items()
+        if spec.get("breastfeeding_days")
+    }
+
+
 def not_current_conditions(window_names: Iterable[str]) -> frozenset[str]:
     """Condition keys that a Condition opening these windows is NOT, now: a delivery (ICD-10
     O80–O84, under the pregnancy key's prefix O) is read through the post-partum window, with
@@ -435,8 +470,9 @@ def not_current_conditions(window_names: Iterable[str]) -> frozenset[str]:
 
 UNDATED_SOURCE = (
     "AM-Med clinical judgement (#15 task E): a record that opens a risk window (a delivery, an "
-    "admission) without a usable date may be within it; when it happened is unknown, never "
-    "assumed too long ago, so the rule's level stands until a clinician checks the date"
+    "admission, an operation) without a usable date may be within it; when it happened is "
+    "unknown, never assumed too long ago, so the rule's level stands until a clinician checks "
+    "the date"
 )
 
 

@@ -244,7 +244,12 @@ def vignette_resources(v: dict[str, Any], now: datetime) -> list[dict[str, Any]]
                     "text": s.get("text", "腹腔镜胆囊切除术"),
                 },
                 "subject": _ref(pid),
-                "performedDateTime": _when(now, s["days_ago"] * 24),
+                # ``days_ago: null``: a surgery the EMR sent without a date (noticed bugs, item 1)
+                **(
+                    {"performedDateTime": _when(now, s["days_ago"] * 24)}
+                    if s.get("days_ago") is not None
+                    else {}
+                ),
             }
         )
     if "discharge_days_ago" in v:

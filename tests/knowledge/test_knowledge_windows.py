@@ -134,7 +134,10 @@ def test_a_date_in_the_future_is_no_usable_date():
 
 def test_a_delivery_condition_is_not_a_current_pregnancy_for_the_syndrome_rules_only():
     ctx = _ctx(conditions=[_cond("a", "O82.0", "剖宫产分娩", onsetDateTime=_ago(56))])
-    assert "pregnancy" in ctx.condition_keys and ctx.pregnant is True  # drug safety unchanged
+    # noticed bugs item 2: a delivery is no pregnancy for drug safety either; the mother may be
+    # breastfeeding (within the post-partum window's breastfeeding_days), never "not"
+    assert "pregnancy" not in ctx.condition_keys and ctx.pregnant is None
+    assert ctx.breastfeeding is True
     assert "pregnancy" not in ctx.syndrome_condition_keys and not ctx.syndrome_pregnant
     still = _ctx(conditions=[_cond("a", "O82.0"), _cond("b", "O24.4", "妊娠期糖尿病")])
     assert still.syndrome_pregnant is True  # another pregnancy code still says pregnant

@@ -205,8 +205,16 @@ def understand(text: str) -> Understanding:
         u.intent = "symptom_report" if said else "dose_ack"
     elif u.medicines and u.dose_amount:
         u.intent = "medication_question"  # 华法林可以吃两片吗: how much of a medicine
-    elif can_eat and not any(s < can_eat.end(1) and can_eat.start(1) < e for s, e in med_spans):
-        # 能吃X吗 asks about food unless X is a medicine (能吃布洛芬吗 is a medicine question).
+    elif (
+        can_eat
+        and not any(m.span[0] >= can_eat.end() for m in complaints)
+        and not any(s < can_eat.end(1) and can_eat.start(1) < e for s, e in med_spans)
+    ):
+        # 能吃X吗 asks about food unless X is a medicine (能吃布洛芬吗 is a medicine question) or
+        # a complaint follows the question (能喝牛奶吗？喝了肚子胀: what the food did): then it is
+        # a symptom report, since diet reads no symptoms and follow-up must read the complaint
+        # (noticed bugs, item 7). A complaint before it is the question's premise (我血压很高，
+        # 能吃柚子吗) and stays with diet.
         object_text = can_eat.group(1)
         u.intent = "diet_question"
         if not u.foods and object_text and lexicon.kind_of(object_text) is None:

@@ -1,11 +1,16 @@
-"""Post-operative fever and wound signs within the surgical-site-infection window."""
+"""Post-operative fever and wound signs within the surgical-site-infection window.
+
+An operation the record gives without a usable date (an undated episode of the shared
+PatientContext, noticed bugs #15/#23 item 1) is never read as "too long ago": the rules are
+judged for every day of the window and the most urgent that could fire is a clinician's question
+at its level (``postop-undated-window``), as the syndrome rules do for undated records."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from clinical.followup.services.facts import Facts
-from clinical.followup.services.ruledata import load, rules
+from clinical.followup.services.ruledata import load, rank, rules
 from clinical.followup.services.rules.base import Reason, fmt
 from clinical.knowledge import drugs as kd
 from clinical.knowledge import syndromes as ks
@@ -25,10 +30,9 @@ def _implant(facts: Facts, when: datetime, text: str) -> bool:
     return any(c.startswith(p) for c in codes for p in prefixes)
 
 
-def _window_days(facts: Facts) -> int:
+def _window_days(facts: Facts, last: tuple[datetime, str, str]) -> int:
     data = load("postop")
-    last = facts.last_surgery()
-    if last and _implant(facts, last[0], last[2]):
+    if _implant(facts, last[0], last[2]):
         return data["implant_window_days"]
     return data["window_days"]
 
@@ -37,14 +41,55 @@ def evaluate(facts: Facts) -> list[Reason]:
     day = facts.days_since_surgery()
     last = facts.last_surgery()
     if day is None or last is None:
+        return _undated(facts)
+    return _fired(facts, day, last)
+
+
+def _undated(facts: Facts) -> list[Reason]:
+    """The most urgent rule that would fire on some day of the window after an operation with
+    no usable date, as ``postop-undated-window`` at that rule's level (its evidence: the
+    operations, then the rule's own)."""
+    ctx = facts.patient
+    ops = [
+        e
+        for e in (ctx.episodes if ctx is not None else ())
+        if e.day is None and e.ref.startswith("Procedure/")
+    ]
+    if not ops:
         return []
+    worst: Reason | None = None
+    for op in ops:
+        last = (facts.now, op.ref, op.text)
+        for d in range(_window_days(facts, last) + 1):
+            for r in _fired(facts, d, last):
+                if worst is None or rank(r.disposition) > rank(worst.disposition):
+                    worst = r
+    if worst is None:
+        return []
+    names = "、".join(f"“{e.text[:30]}”" for e in ops)
+    refs = [e.ref for e in ops]
+    return [
+        Reason(
+            code="postop-undated-window",
+            text=f"您的手术记录（{names}）没有写明日期，结合您现在伤口或体温的情况，需要医护人员核实并评估",
+            disposition=worst.disposition,
+            family="postop",
+            source=f"{ks.UNDATED_SOURCE}; {worst.source}",
+            evidence=[*refs, *(r for r in worst.evidence if r not in refs)],
+            clinician=f"手术时间不明：{names}没有可用日期，按仍在术后观察期内判断：{worst.text}",
+        )
+    ]
+
+
+def _fired(facts: Facts, day: int, last: tuple[datetime, str, str]) -> list[Reason]:
+    """The rules that fire ``day`` days after the operation ``last``."""
     data = load("postop")
     temp = facts.current_group("temp")
     max_temp = max(temp, key=lambda r: r.value) if temp else None
     wound = [s for c in data["wound_signs"] if (s := facts.present(c))]
     out: list[Reason] = []
     for row in rules("postop"):
-        limit = row.get("max_day", _window_days(facts))
+        limit = row.get("max_day", _window_days(facts, last))
         if day > limit or day < row.get("min_day", 0):
             continue
         evidence = [last[1]]
