@@ -317,9 +317,12 @@ def _residue(text: str, mentions: list[symptoms.Mention]) -> str:
         if not at:
             continue
         for term in _terms_of().get(m.concept, ()):
-            for hit in re.finditer(re.escape(term), clause):
-                if hit.start() <= at[-1] and at[0] < hit.end():
-                    read[hit.start() : hit.end()] = [True] * len(term)
+            # plain substring search: a regular expression per term overflows re's cache
+            start = clause.find(term) if term else -1
+            while start >= 0:
+                if start <= at[-1] and at[0] < start + len(term):
+                    read[start : start + len(term)] = [True] * len(term)
+                start = clause.find(term, start + len(term))
     read_by_concept = list(read)
     for pattern in (_NUMBER, _COUNT, _CONTEXT_FILLER):
         for hit in pattern.finditer(clause):
