@@ -759,6 +759,8 @@ def not_a_bodily_complaint_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
         return tuple(sorted((w for w in forms if len(w) >= 2), key=len, reverse=True))
 
     settled = data["reassuring_phrases"] + data["improving_words"] + data["resolving_endings"]
+    # a site said to be fine (膝盖没事, 嘴巴都不麻了: guidance r4's `site_reassurance`) is settled too
+    settled = settled + data["site_reassurance"]
     return longest(data["mild_words"]), longest(settled)
 
 

@@ -63,7 +63,7 @@ def test_everyday_words_holding_a_body_word_name_no_body(text: str) -> None:
     [
         "膝盖周围还有点肿",  # graded mild by the patient
         "脖子上刀口边上有点麻",
-        "小腿不肿了",  # settled
+        "小腿已经不怎么肿了",  # settled (小腿不肿了 is read whole now: site_reassurance)
         "眼睛看东西清楚多了",
         "腿脚比以前利索了",
         "刀口已经不渗水了",  # a denial right after the site
@@ -119,8 +119,7 @@ def test_guidance_already_sends_any_unread_words_to_a_doctor_within_24_hours() -
 @pytest.mark.parametrize(
     ("text", "word"),
     [
-        ("左手没有力", "左手"),  # strength lost: limb weakness the lexicon does not read
-        ("腿没有力气", "腿"),
+        ("腿没有知觉", "腿"),  # (左手没有力 is limb_weakness in the lexicon: h-style)
         ("脚没有知觉", "脚"),  # sensation lost
         ("脚趾头没有温度", "脚趾头"),  # warmth lost: limb ischaemia
     ],
