@@ -196,20 +196,20 @@ def draw_r4(exclude: set[str]) -> list[tuple[str, str, str]]:
     return _draw_dev_half(exclude, R4_SEED)
 
 
-def _draw_dev_half(exclude: set[str], seed: int) -> list[tuple[str, str, str]]:
-    """A development draw from the development half (rounds 4 and 5): ``R3_EACH`` at random
-    and ``R3_EACH`` more with one of the held-out draw's cues, seeded, outside ``exclude``."""
+def _draw_dev_half(exclude: set[str], seed: int, each: int = R3_EACH) -> list[tuple[str, str, str]]:
+    """A development draw from the development half (rounds 4 to 6): ``each`` at random and
+    ``each`` more with one of the held-out draw's cues, seeded, outside ``exclude``."""
     pool = sorted(
         (uid, text)
         for uid, text in utterances().items()
         if uid not in exclude and r3_half(uid) == "dev"
     )
     rng = random.Random(seed)
-    rand = rng.sample(pool, R3_EACH)
+    rand = rng.sample(pool, each)
     drawn = {uid for uid, _ in rand}
     cues = R3_DRAWS["heldout"][1]
     red = [(u, t) for u, t in pool if u not in drawn and any(w in t for w in cues)]
-    enriched = rng.sample(red, R3_EACH)
+    enriched = rng.sample(red, each)
     return [(u, "random", t) for u, t in rand] + [(u, "enriched", t) for u, t in enriched]
 
 
@@ -241,23 +241,9 @@ def r6_part(uid: str) -> str:
 
 
 def draw_r6(exclude: set[str]) -> list[tuple[str, str, str, str]]:
-    """The round-6 development draw: (id, part, group, clipped text) for ``R6_EACH`` utterances
-    at random and ``R6_EACH`` more with one of the held-out draw's cues, from the development
-    half, outside ``exclude`` (every id of every label file), each with its ``r6_part``."""
-    pool = sorted(
-        (uid, text)
-        for uid, text in utterances().items()
-        if uid not in exclude and r3_half(uid) == "dev"
-    )
-    rng = random.Random(R6_SEED)
-    rand = rng.sample(pool, R6_EACH)
-    drawn = {uid for uid, _ in rand}
-    cues = R3_DRAWS["heldout"][1]
-    red = [(u, t) for u, t in pool if u not in drawn and any(w in t for w in cues)]
-    enriched = rng.sample(red, R6_EACH)
-    return [(u, r6_part(u), "random", t) for u, t in rand] + [
-        (u, r6_part(u), "enriched", t) for u, t in enriched
-    ]
+    """The round-6 development draw: (id, part, group, clipped text), as ``draw_r5`` with seed
+    ``R6_SEED`` and ``R6_EACH`` of each group, each with its ``r6_part``."""
+    return [(u, r6_part(u), group, t) for u, group, t in _draw_dev_half(exclude, R6_SEED, R6_EACH)]
 
 
 # Red-flag cues for mining (#23 round 5): words that make an urgent or emergency concept likely,

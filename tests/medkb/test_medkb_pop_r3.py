@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from guidance_helpers import case_params
 
 from bench.guidance_pop_dev import answer, judge, load_cases
 
@@ -38,16 +39,7 @@ def test_the_set_is_large_and_well_formed() -> None:
     assert all(len(c["source"]) > 10 for c in CASES)
 
 
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[c["id"]]))
-        if c["id"] in KNOWN_MISSES
-        else c
-        for c in CASES
-    ],
-    ids=[c["id"] for c in CASES],
-)
+@pytest.mark.parametrize("case", case_params(CASES, KNOWN_MISSES), ids=[c["id"] for c in CASES])
 def test_case_meets_its_expectations(kb: Any, case: dict[str, Any]) -> None:
     body = answer(case["request"])
     got = judge(case, body)
