@@ -23,9 +23,13 @@ utterances, part by part, with totals only (no ids, no texts; sealed parts stay 
     python bench/lexicon_triage.py --json OUT
     python bench/lexicon_triage.py --misses dev_r3   # emergency → emergency misses of one
                                                      # development part (dev, heldout, dev_r3)
+    python bench/lexicon_triage.py --parts dev_r5 dev_r6a   # development parts only: what a
+                                                     # rule costs, without printing sealed totals
+    python bench/lexicon_triage.py --parts dev_r5 --cost    # and list its none → urgent+ rows
+                                                     # with the facts that sent them
 
-``--misses`` accepts only the development parts (``lexicon_eval.OPEN_PARTS``); the sealed parts
-are never listed.
+``--misses``, ``--parts`` and ``--cost`` accept only the development parts
+(``lexicon_eval.OPEN_PARTS``); the sealed parts are never listed.
 """
 
 from __future__ import annotations
@@ -46,7 +50,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ammed_fhir.settings")
 import lexicon_eval  # noqa: E402
 
 
-def run(misses_of: str | None = None) -> dict[str, dict[str, list[int]]]:
+def run(
+    misses_of: str | None = None, parts: tuple[str, ...] | None = None, cost: bool = False
+) -> dict[str, dict[str, list[int]]]:
     import django
 
     django.setup()
@@ -71,13 +77,14 @@ def run(misses_of: str | None = None) -> dict[str, dict[str, list[int]]]:
     rows = lexicon_eval._labels()
     for i, row in enumerate(rows, 1):
         text = texts.get(row["id"])
-        if text is None:
+        if text is None or (parts is not None and row["split"] not in parts):
             continue
         want = {c for c in lexicon_eval._set(row["present"]) if not symptoms.is_context(c)}
         for word in lexicon_eval._set(row["other"]):
             want |= {c for c in symptoms.present(word) if not symptoms.is_context(c)}
         v = {"id": f"u{i}", "age": 50, "survey": [["今日感受", text, 1]]}
-        disp = assess_record(vignette_record(v, now), now)["disposition"]
+        result = assess_record(vignette_record(v, now), now)
+        disp = result["disposition"]
         got = rank(disp)
         part = out[row["split"]]
         if any(symptoms.at_least(c, "urgent") for c in want):
@@ -88,6 +95,10 @@ def run(misses_of: str | None = None) -> dict[str, dict[str, list[int]]]:
         else:
             part["none_urgent"][1] += 1
             part["none_urgent"][0] += got >= rank("urgent")
+            if cost and got >= rank("urgent"):
+                why = [f"{r['code']}:{r['disposition']}" for r in result["reasons"]]
+                why = [w for w in why if w.endswith(("urgent", "emergency"))]
+                print(f"  cost {row['id']}: {sorted(want)} → {disp} {why} | {text[:140]}")
             part["none_review"][1] += 1
             part["none_review"][0] += got >= rank("review")
         if any(symptoms.at_least(c, "emergency") for c in want):
@@ -105,11 +116,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path)
     parser.add_argument("--misses", choices=lexicon_eval.OPEN_PARTS)
+    parser.add_argument("--parts", nargs="+", choices=lexicon_eval.OPEN_PARTS)
+    parser.add_argument("--cost", action="store_true", help="list none → urgent+ rows (needs --parts)")
     args = parser.parse_args()
+    if args.cost and not args.parts:
+        parser.error("--cost lists rows, so it needs --parts (development parts only)")
     if not lexicon_eval.SHARED.is_dir():
         print(f"skipped: {lexicon_eval.SHARED} is not here (the corpora are not shipped)")
         return 0
-    stats = run(args.misses)
+    parts = tuple(args.parts) if args.parts else None
+    if args.misses and parts is not None and args.misses not in parts:
+        parts += (args.misses,)
+    stats = run(args.misses, parts, args.cost)
     for part in lexicon_eval.PARTS:
         if part not in stats:
             continue
