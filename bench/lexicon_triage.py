@@ -15,6 +15,8 @@ utterances, part by part, with totals only (no ids, no texts; sealed parts stay 
   emergency (what the lexicon's reading adds over the safety net);
 - ``none → urgent+``: utterances with no labelled red-flag concept that were still sent to be
   seen within 24 h (real questions are long and often unread; a cost, not a miss);
+- ``none → urgent+ by length``: the same, by the utterance's length (≤ 40, 41–80, > 80
+  characters): survey answers are short, consultations long;
 - ``red flag → review+`` and ``none → review+``: the same, counting the ``review`` disposition
   (#15: words nothing reads; the care team reads them and contacts the patient within 24 h) as
   reaching a clinician.
@@ -49,6 +51,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ammed_fhir.settings")
 
 import lexicon_eval  # noqa: E402
 
+# Post-discharge survey answers are shorter than online consultations; the cost of a safety net
+# that reads every clause grows with length, so none → urgent+ is also given by the length of the
+# utterance (characters after whitespace collapsing; utterances are clipped at 120).
+LENGTHS = ("≤40", "41-80", ">80")
+
+
+def _length_bucket(text: str) -> str:
+    n = len(text)
+    return LENGTHS[0] if n <= 40 else LENGTHS[1] if n <= 80 else LENGTHS[2]
+
 
 def run(
     misses_of: str | None = None, parts: tuple[str, ...] | None = None, cost: bool = False
@@ -70,6 +82,7 @@ def run(
             "red_flag_urgent": [0, 0],
             "emergency": [0, 0],
             "none_urgent": [0, 0],
+            **{f"none_urgent_{b}": [0, 0] for b in LENGTHS},
             "red_flag_review": [0, 0],
             "none_review": [0, 0],
         }
@@ -95,6 +108,9 @@ def run(
         else:
             part["none_urgent"][1] += 1
             part["none_urgent"][0] += got >= rank("urgent")
+            bucket = f"none_urgent_{_length_bucket(text)}"
+            part[bucket][1] += 1
+            part[bucket][0] += got >= rank("urgent")
             if cost and got >= rank("urgent"):
                 why = [f"{r['code']}:{r['disposition']}" for r in result["reasons"]]
                 why = [w for w in why if w.endswith(("urgent", "emergency"))]
@@ -117,7 +133,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--misses", choices=lexicon_eval.OPEN_PARTS)
     parser.add_argument("--parts", nargs="+", choices=lexicon_eval.OPEN_PARTS)
-    parser.add_argument("--cost", action="store_true", help="list none → urgent+ rows (needs --parts)")
+    parser.add_argument(
+        "--cost", action="store_true", help="list none → urgent+ rows (needs --parts)"
+    )
     args = parser.parse_args()
     if args.cost and not args.parts:
         parser.error("--cost lists rows, so it needs --parts (development parts only)")
@@ -143,6 +161,12 @@ def main() -> int:
             )
         ]
         print(f"{part}: " + " | ".join(cells))
+        by_length = [
+            f"{b} chars {a}/{n} ({a / n:.0%})" if n else f"{b} chars -"
+            for b in LENGTHS
+            for a, n in (s[f"none_urgent_{b}"],)
+        ]
+        print(f"{' ' * len(part)}  none → urgent+ by length: " + " | ".join(by_length))
     if args.json:
         args.json.write_text(json.dumps(stats, indent=2) + "\n", encoding="utf-8")
     return 0
