@@ -23,7 +23,13 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
                                                     # the text)
     python bench/lexicon_eval.py --misses dev_r6a   # ... misses on its tuning part (dev_r6b is a
                                                     # transfer check: totals only)
+    python bench/lexicon_eval.py --draw-r7          # the round-7 development draw (id, part
+                                                    # dev_r7a|dev_r7b, group, text; never commit
+                                                    # the text)
+    python bench/lexicon_eval.py --misses dev_r7a   # ... misses on its tuning part (dev_r7b is a
+                                                    # transfer check: totals only)
     python bench/lexicon_eval.py --parts dev_r5,dev_r6a,dev_r6b   # totals of the named parts only
+    python bench/lexicon_eval.py --parts dev_r7a dev_r7b          # (commas or spaces)
     python bench/lexicon_eval.py --pool-reads A.json   # per unlabelled development-half id, the
                                                     # concepts read (ids and concept keys only)
     python bench/lexicon_eval.py --pool-compare A.json B.json   # how many unlabelled utterances
@@ -35,8 +41,9 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
                                                     # (stdout only, never commit the text)
 
 Parts: dev and sealed (``lexicon_labels.csv``), heldout (round 2), dev_r3 and heldout_r3 (round
-3), dev_r4 (round 4), dev_r5 (round 5), dev_r6a and dev_r6b (round 6). ``--misses`` is refused
-for sealed, heldout_r3 and dev_r6b: they are never read for tuning. Without ``--parts`` every part
+3), dev_r4 (round 4), dev_r5 (round 5), dev_r6a and dev_r6b (round 6), dev_r7a and dev_r7b (round
+7). ``--misses`` is refused for sealed, heldout_r3, dev_r6b and dev_r7b: they are never read for
+tuning. Without ``--parts`` every part
 is printed, sealed ones included; use ``--parts`` to print only the parts you may see.
 
 Labelling protocol: docs/lexicon_labelling.md.
@@ -246,6 +253,33 @@ def draw_r6(exclude: set[str]) -> list[tuple[str, str, str, str]]:
     return [(u, r6_part(u), group, t) for u, group, t in _draw_dev_half(exclude, R6_SEED, R6_EACH)]
 
 
+# Round 7 (#23): a fifth development draw from the same development half, with a new seed,
+# outside every id of every label file (dev_r6a/b included; ids only), 160 utterances (80 at
+# random, 80 with the held-out draw's wider cues). Before labelling each group is split in two
+# halves by sha1("r7:" + id): the 40 lowest digests of each group go to the tuning part dev_r7a
+# (its misses may be listed), the others to the transfer check dev_r7b (labelled at the same time,
+# totals only, never listed): 80 + 80, each half random and half enriched.
+R7_SEED = 2707
+R7_EACH = 80
+
+
+def _r7_key(uid: str) -> str:
+    return hashlib.sha1(f"r7:{uid}".encode()).hexdigest()
+
+
+def draw_r7(exclude: set[str]) -> list[tuple[str, str, str, str]]:
+    """The round-7 development draw: (id, part, group, clipped text), as ``draw_r6`` with seed
+    ``R7_SEED`` and ``R7_EACH`` of each group; within each group the lower half by ``_r7_key``
+    is ``dev_r7a`` (tuning), the upper half ``dev_r7b`` (transfer check)."""
+    drawn = _draw_dev_half(exclude, R7_SEED, R7_EACH)
+    part: dict[str, str] = {}
+    for group in ("random", "enriched"):
+        ids = sorted((u for u, g, _ in drawn if g == group), key=_r7_key)
+        half = len(ids) // 2
+        part.update({u: "dev_r7a" if i < half else "dev_r7b" for i, u in enumerate(ids)})
+    return [(u, part[u], group, t) for u, group, t in drawn]
+
+
 # Red-flag cues for mining (#23 round 5): words that make an urgent or emergency concept likely,
 # each with the lowest level that the cue suggests. A cue only picks utterances to read; it
 # decides nothing. Sources: NICE CG95 (chest pain), NICE NG128 / BE-FAST (Aroor et al., Stroke
@@ -340,12 +374,15 @@ PARTS = (
     "dev_r5",
     "dev_r6a",
     "dev_r6b",
+    "dev_r7a",
+    "dev_r7b",
     "sealed",
     "heldout_r3",
 )
 # Parts whose misses may be listed (and so read for tuning); the others are scored as totals only
-# (dev_r6b is round 6's transfer check: labelled with dev_r6a, never listed).
-OPEN_PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "dev_r5", "dev_r6a")
+# (dev_r6b and dev_r7b are rounds 6 and 7's transfer checks: labelled with dev_r6a / dev_r7a,
+# never listed).
+OPEN_PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "dev_r5", "dev_r6a", "dev_r7a")
 
 
 def _part_of(path: Path) -> str | None:
@@ -453,15 +490,17 @@ def main() -> int:
     parser.add_argument("--draw-r5", action="store_true")
     parser.add_argument("--mine-red-flags", action="store_true")
     parser.add_argument("--draw-r6", action="store_true")
+    parser.add_argument("--draw-r7", action="store_true")
     parser.add_argument("--pool-reads", metavar="OUT.json")
     parser.add_argument("--pool-compare", nargs=2, metavar=("BEFORE.json", "AFTER.json"))
     parser.add_argument("--misses", choices=PARTS)
     parser.add_argument(
         "--parts",
-        help="comma-separated parts to score (totals only), e.g. dev_r5,dev_r6a,dev_r6b",
+        nargs="+",
+        help="parts to score (totals only), comma- or space-separated, e.g. dev_r5,dev_r6a,dev_r6b",
     )
     args = parser.parse_args()
-    parts = tuple(p for p in (args.parts or "").split(",") if p) or None
+    parts = tuple(p for p in ",".join(args.parts or ()).split(",") if p) or None
     unknown = sorted(set(parts or ()) - set(PARTS))
     if unknown:
         print(f"unknown parts: {', '.join(unknown)} (known: {', '.join(PARTS)})", file=sys.stderr)
@@ -499,6 +538,11 @@ def main() -> int:
     if args.draw_r6:
         every = {r["id"] for r in _labels() if r["split"] not in ("dev_r6a", "dev_r6b")}
         for uid, part, group, text in draw_r6(every):
+            print(f"{uid}\t{part}\t{group}\t{text}")
+        return 0
+    if args.draw_r7:
+        every = {r["id"] for r in _labels() if r["split"] not in ("dev_r7a", "dev_r7b")}
+        for uid, part, group, text in draw_r7(every):
             print(f"{uid}\t{part}\t{group}\t{text}")
         return 0
     if args.pool_reads:
