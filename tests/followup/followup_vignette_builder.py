@@ -49,6 +49,9 @@ OBS = {
     "hb": ("718-7", "血红蛋白", "g/L", "laboratory"),
     "anc": ("751-8", "中性粒细胞绝对值", "10*9/L", "laboratory"),
     "unknown": ("99999-9", "未知检验", "U/L", "laboratory"),
+    # emergency set r6 (#15): total serum calcium and the corrected QT interval of an ECG
+    "calcium": ("17861-6", "血钙", "mmol/L", "laboratory"),
+    "qtc": ("8636-3", "QTc间期", "ms", "procedure"),
 }
 CONDITIONS = {
     "hypertension": ("38341003", "原发性高血压"),
