@@ -1,7 +1,8 @@
 """The record rules of the emergency set r6 (#15 emerg round 6), one behaviour each, at their
 boundaries: a haemoglobin fall (``falls_by``) on an antithrombotic, a measured calcium in either
 unit, a QTc, a neutrophil count with a fever, NICE NG51 high-risk vitals with and without a fever,
-post-operative tachycardia and adrenal insufficiency. Engine-only (the record in memory)."""
+post-operative tachycardia and adrenal insufficiency; and, with hypothesis, a worse laboratory
+value never lowers the disposition. Engine-only (the record in memory)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from typing import Any
 
 from django.utils import timezone
 from followup_vignette_builder import vignette_record
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clinical.followup.services.engine import assess_record
+from clinical.followup.services.ruledata import rank
 
 
 def _assess(**v: Any) -> dict[str, Any]:
@@ -119,3 +123,42 @@ def test_adrenal_insufficiency_coded_e27_with_vomiting_is_an_adrenal_crisis() ->
         survey=[["症状描述", "吐了两次", 1]],
     )
     assert "syndrome-adrenal-crisis" in _codes(out) and out["disposition"] == "emergency"
+
+
+# --- invariants (hypothesis, derandomised): a worse laboratory value never lowers -------------
+LAB_WORSE = {  # kind: (low, high, direction of danger: -1 lower is worse, +1 higher is worse)
+    "hb": (50, 160, -1),
+    "calcium": (1.5, 2.6, -1),
+    "anc": (0.1, 4.0, -1),
+    "k": (4.5, 7.5, 1),  # above the normal range only (a low potassium is its own danger)
+    "qtc": (400, 600, 1),
+}
+SETTINGS = settings(derandomize=True, deadline=None, max_examples=60, database=None)
+
+
+@SETTINGS
+@given(
+    st.sampled_from(sorted(LAB_WORSE)),
+    st.floats(0, 1),
+    st.floats(0.05, 0.5),
+    st.lists(st.sampled_from(["rivaroxaban", "warfarin", "methotrexate", "insulin"]), max_size=2),
+    st.sampled_from(["", "头晕", "心慌", "发烧", "没劲", "手指发麻"]),
+    st.floats(0.5, 1),
+)
+def test_a_worse_laboratory_value_never_lowers(
+    kind: str, at: float, step: float, meds: list[str], words: str, earlier: float
+) -> None:
+    low, high, sign = LAB_WORSE[kind]
+    value = round(low + at * (high - low), 2)
+    worse = round(min(high, max(low, value + sign * step * (high - low))), 2)
+    base = {"meds": sorted(set(meds)), "survey": [["症状描述", words, 1]] if words else []}
+    # an earlier reading of the same kind, so that a fall (falls_by) can be read
+    history = [kind, round(low + earlier * (high - low), 2), 24 * 5]
+    before = _assess(**base, obs=[history, [kind, value, 2]])
+    after = _assess(**base, obs=[history, [kind, worse, 2]])
+    assert rank(after["disposition"]) >= rank(before["disposition"]), (
+        kind,
+        value,
+        worse,
+        [r["code"] for r in after["reasons"]],
+    )
