@@ -15,7 +15,11 @@ Runs the follow-up engine in memory (the same records the tests push through /fh
   reference;
 - when the file has ``expect: emergency`` cases (the emergency set r5,
   tests/followup/followup_vignettes_emergency_r5.yaml): emergency sensitivity per family (#15 target
-  100 %), and urgent look-alikes raised to emergency (over-triage of ``expect: urgent``).
+  100 %), and urgent look-alikes raised to emergency (over-triage of ``expect: urgent``);
+- when some emergencies carry ``transfer: true`` (the emergency set r6,
+  tests/followup/followup_vignettes_emergency_r6.yaml): emergency sensitivity of the tuning part
+  and of the transfer check apart (the transfer cases are never looked at when rules are tuned;
+  per-family lines and ``--misses`` cover only the tuning part for that reason).
 
 Development material only (no sealed file is read); ``--misses`` lists the ids and the
 unrecognised words of every miss.
@@ -59,6 +63,8 @@ def main() -> int:
     emerg: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     raised: list[str] = []
     n_urgent = 0
+    # emergency sensitivity of the tuning part and of the transfer check: [hit, n]
+    split: dict[bool, list[int]] = {False: [0, 0], True: [0, 0]}
     for v in load_vignettes(args.file):
         out = assess_record(vignette_record(v, now), now)
         got = out["disposition"]
@@ -74,14 +80,17 @@ def main() -> int:
             bad = rank(got) < rank(v["expect"])
             under += bad
             if v["expect"] == "emergency":
-                emerg[v["family"]][0] += got == "emergency"
-                emerg[v["family"]][1] += 1
+                if not v.get("transfer"):  # per family: the tuning part only
+                    emerg[v["family"]][0] += got == "emergency"
+                    emerg[v["family"]][1] += 1
+                split[bool(v.get("transfer"))][0] += got == "emergency"
+                split[bool(v.get("transfer"))][1] += 1
             elif v["expect"] == "urgent":
                 n_urgent += 1
                 if got == "emergency":
                     top = [r["code"] for r in out["reasons"] if r["disposition"] == "emergency"]
                     raised.append(f"{v['id']}: {', '.join(top)}")
-        if bad:
+        if bad and not v.get("transfer"):
             why = "; ".join(f"{r['code']}: {r['text'][:60]}" for r in out["reasons"])
             misses.append(f"  {v['id']}: {got} (expected {v['expect']}) {why}")
     for name, (n_bad, n) in sorted(fam.items()):
@@ -92,9 +101,13 @@ def main() -> int:
     if emerg:
         for name, (hit, n) in sorted(emerg.items()):
             print(f"{name:<18} emergency sensitivity {hit:>3}/{n:<3} = {hit / n:6.1%}")
-        hit = sum(h for h, _ in emerg.values())
-        n = sum(m for _, m in emerg.values())
+        hit = split[False][0] + split[True][0]
+        n = split[False][1] + split[True][1]
         print(f"emergency sensitivity: {hit}/{n} = {hit / n:.1%}")
+        if split[True][1]:
+            for part, is_transfer in (("tuning part", False), ("transfer check", True)):
+                h, m = split[is_transfer]
+                print(f"emergency sensitivity, {part}: {h}/{m} = {h / m:.1%}")
     if n_urgent:
         print(f"urgent look-alikes raised to emergency: {len(raised)}/{n_urgent}")
         if args.misses and raised:

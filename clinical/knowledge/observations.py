@@ -54,14 +54,15 @@ def spec(kind: str) -> dict[str, Any]:
 def to_canonical(kind: str, value: float, unit: str | None) -> float | None:
     """``value`` in ``unit`` converted to the canonical unit of ``kind``; None if the unit is
     unknown (only exact or standard conversions: glucose mg/dL ↔ mmol/L, °F → °C, lb → kg,
-    creatinine mg/dL → μmol/L, HbA1c mmol/mol → %)."""
+    creatinine mg/dL → μmol/L, calcium mg/dL → mmol/L, HbA1c mmol/mol → %)."""
     data = table()
     canonical = data["kinds"][kind]["unit"]
     unit = (unit or "").strip()
     if kind == "hba1c" and unit.lower() == "mmol/mol":
         # IFCC → NGSP master equation (source in observations.yaml).
         return round(0.09148 * value + 2.152, 2)
-    conversions = data["units"].get(canonical, {})
+    # a kind's own conversions replace the shared row of its canonical unit (calcium mg/dL)
+    conversions = data["kinds"][kind].get("units") or data["units"].get(canonical, {})
     if unit not in conversions:
         return None
     factor, offset = conversions[unit]

@@ -50,7 +50,11 @@ LEVELS = ("urgent", "emergency")
 # peritonism or the fever a doctor needs to judge). A rule may instead list the classes that
 # could hide or worsen its sign (``masking: [classes]`` with a ``masking_source``).
 PAIN_FEVER_CLASSES = frozenset({"analgesic", "antipyretic", "nsaid", "opioid"})
-VITAL_KINDS = frozenset({"temp", "hr", "sbp", "dbp", "spo2", "rr", "glucose", "hemoglobin"})
+VITAL_KINDS = frozenset(
+    # emergency set r6 (#15): laboratory kinds the record rules read (observations.yaml)
+    {"temp", "hr", "sbp", "dbp", "spo2", "rr", "glucose", "hemoglobin"}
+    | {"anc", "potassium", "calcium", "qtc"}
+)
 _OPS = {
     "lt": lambda v, t: v < t,
     "le": lambda v, t: v <= t,
@@ -67,6 +71,7 @@ _CLAUSES = frozenset(
         "window",
         "vitals_any",
         "repeat_vitals",
+        "falls_by",
         "measured",
         "age_min",
         "age_max",
@@ -253,8 +258,9 @@ def named_vital_kinds() -> frozenset[str]:
     for row in rules():
         for c in _walk(row["when"]):
             out |= {k for k, _, _ in c.get("vitals_any", [])} | set(c.get("measured", []))
-            if "repeat_vitals" in c:
-                out.add(c["repeat_vitals"]["kind"])
+            for key in ("repeat_vitals", "falls_by"):
+                if key in c:
+                    out.add(c[key]["kind"])
     return frozenset(out)
 
 
@@ -325,8 +331,9 @@ def _validate(data: dict[str, Any]) -> None:
             if "window" in c and c["window"] not in wins:
                 raise SyndromeDataError(f"syndromes.yaml {code}: unknown window {c['window']}")
             kinds = {k for k, _, _ in c.get("vitals_any", [])} | set(c.get("measured", []))
-            if "repeat_vitals" in c:
-                kinds.add(c["repeat_vitals"]["kind"])
+            for key in ("repeat_vitals", "falls_by"):
+                if key in c:
+                    kinds.add(c[key]["kind"])
             if unknown := kinds - VITAL_KINDS:
                 raise SyndromeDataError(f"syndromes.yaml {code}: unknown vital kinds {unknown}")
             for _, op, _ in c.get("vitals_any", []):
@@ -588,6 +595,28 @@ def _repeat(f: Findings, spec: dict[str, Any]) -> _Hit | None:
     return hit
 
 
+def _falls(f: Findings, spec: dict[str, Any]) -> _Hit | None:
+    """The current value of a kind lies at least ``by`` below an earlier value measured within
+    ``days`` before it (a haemoglobin fallen by 20 g/L: ISTH major bleeding). Values without a
+    time never count; a single value is no fall."""
+    group = f.vitals.get(spec["kind"])
+    rows = [r for r in f.series.get(spec["kind"], ()) if r.at is not None]
+    if not group or not rows:
+        return None
+    now = worst(group, "lt")
+    if now.at is None:
+        return None
+    span = timedelta(days=spec["days"])
+    earlier = [r for r in rows if r.at < now.at and now.at - r.at <= span]  # type: ignore[operator]
+    top = max(earlier, key=lambda r: r.value, default=None)
+    if top is None or top.value - now.value < float(spec["by"]):
+        return None
+    hit = _Hit()
+    hit.kinds.add(spec["kind"])
+    hit.refs += [r.ref for r in (top, now) if r.ref]
+    return hit
+
+
 def _clause(f: Findings, clause: dict[str, Any]) -> _Hit | None:
     """The evidence that ``clause`` holds, or None."""
     hit = _Hit()
@@ -627,6 +656,11 @@ def _clause(f: Findings, clause: dict[str, Any]) -> _Hit | None:
             hit.add(sub)
         elif key == "repeat_vitals":
             sub = _repeat(f, arg)
+            if sub is None:
+                return None
+            hit.add(sub)
+        elif key == "falls_by":
+            sub = _falls(f, arg)
             if sub is None:
                 return None
             hit.add(sub)

@@ -49,6 +49,9 @@ OBS = {
     "hb": ("718-7", "血红蛋白", "g/L", "laboratory"),
     "anc": ("751-8", "中性粒细胞绝对值", "10*9/L", "laboratory"),
     "unknown": ("99999-9", "未知检验", "U/L", "laboratory"),
+    # emergency set r6 (#15): total serum calcium and the corrected QT interval of an ECG
+    "calcium": ("2000-8", "血钙", "mmol/L", "laboratory"),
+    "qtc": ("8636-3", "QTc间期", "ms", "procedure"),
 }
 CONDITIONS = {
     "hypertension": ("38341003", "原发性高血压"),
@@ -60,6 +63,9 @@ CONDITIONS = {
     "ckd": ("709044004", "慢性肾脏病"),
     "oa": ("239873007", "膝骨关节炎"),
     "chd": ("53741008", "冠状动脉粥样硬化性心脏病"),
+    # emergency set r6 (#15): the shared syndrome cases of tests/knowledge
+    "long_qt": ("9651007", "长QT综合征"),
+    "addison": ("363732003", "原发性肾上腺皮质功能减退症"),
 }
 MEDS = {
     "warfarin": ("B01AA03", "华法林钠片 3mg"),
@@ -78,6 +84,10 @@ MEDS = {
     "methotrexate": ("L04AX03", "甲氨蝶呤片 2.5mg"),
     "dapagliflozin": ("A10BK01", "达格列净片 10mg"),
     "oxycodone": ("N02AA05", "盐酸羟考酮缓释片 10mg"),
+    # emergency set r6 (#15)
+    "sotalol": ("C07AA07", "盐酸索他洛尔片 80mg"),
+    "digoxin": ("C01AA05", "地高辛片 0.125mg"),
+    "lithium": ("N05AN01", "碳酸锂缓释片 0.3g"),
 }
 
 

@@ -142,6 +142,20 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-opioid-sedation": {"words": "嗜睡", "meds": ["oxycodone"]},
     "syndrome-vascular-access-bleed": {"words": "伤口周围鼓了一个大包，头晕"},
     "syndrome-testicular-torsion": {"words": "睾丸突然剧痛", "sex": "male", "age": 17},
+    # #15 emerg round 6 (r6 development set: the danger lies in the record)
+    "syndrome-sepsis-high-risk": {"words": "发烧", "temp": 38.6, "bp": [86, 50]},
+    "syndrome-torsades-risk": {"words": "心慌", "conditions": ["long_qt"]},
+    "syndrome-qt-drug-palpitations": {"words": "心慌", "meds": ["sotalol"]},
+    "syndrome-adrenal-crisis": {"words": "呕吐", "conditions": ["addison"]},
+    "syndrome-adrenal-sick-day": {"words": "发烧", "temp": 38.2, "conditions": ["addison"]},
+    "syndrome-pregnancy-pain-haemodynamic": {"words": "肚子疼，头晕", "pregnant": True},
+    "syndrome-lithium-toxicity": {"words": "呕吐，手抖，走路不稳", "meds": ["lithium"]},
+    "syndrome-lithium-fluid-loss": {"words": "拉肚子", "meds": ["lithium"]},
+    "syndrome-compartment-syndrome-opioid": {
+        "words": "腿疼，止痛药也压不住",
+        "meds": ["oxycodone"],
+        "surgery": TIBIA,
+    },
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
@@ -150,6 +164,12 @@ CASES: dict[str, dict[str, Any]] = {
 NOT_IN_GUIDANCE = {
     "syndrome-hypoglycaemia-persisting": "needs two timed glucose readings",
     "syndrome-tachycardia-symptomatic": "needs a heart rate, which the shared case gives as bp only",
+    # #15 emerg round 6: readings a guidance request does not carry
+    "syndrome-neutropenic-fever": "needs a neutrophil count",
+    "syndrome-pe-tachycardia": "needs a heart rate",
+    "syndrome-antithrombotic-bleed-haemoglobin": "needs two timed haemoglobin readings",
+    "syndrome-antithrombotic-haemoglobin-fall": "needs two timed haemoglobin readings",
+    "syndrome-digoxin-toxicity": "needs a heart rate",
 }
 NOT_IN_FOLLOWUP = {"prolonged_fever": "follow-up does not know for how many days the fever lasts"}
 FOLLOWUP_ONLY = {
@@ -158,6 +178,18 @@ FOLLOWUP_ONLY = {
         "meds": ["insulin"],
         "obs": [["glucose", 3.2, 0.5], ["glucose", 3.4, 0.2]],
     },
+    "syndrome-neutropenic-fever": {"words": "发烧", "obs": [["anc", 0.3, 6], ["temp", 38.4, 1]]},
+    "syndrome-pe-tachycardia": {"words": "有点喘", "surgery": KNEE, "obs": [["hr", 112, 1]]},
+    "syndrome-antithrombotic-bleed-haemoglobin": {
+        "words": "头晕",
+        "meds": ["rivaroxaban"],
+        "obs": [["hb", 130, 120], ["hb", 96, 2]],
+    },
+    "syndrome-antithrombotic-haemoglobin-fall": {
+        "meds": ["rivaroxaban"],
+        "obs": [["hb", 130, 120], ["hb", 104, 2]],
+    },
+    "syndrome-digoxin-toxicity": {"words": "恶心", "meds": ["digoxin"], "obs": [["hr", 44, 1]]},
 }
 GUIDANCE_ONLY = {"prolonged_fever": {"words": "发烧", "temp": 38.5, "fever_days": 4}}
 
