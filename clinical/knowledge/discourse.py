@@ -15,6 +15,7 @@ module (moved from ``clinical/followup/services/lexicon.py`` in #15 round 3, tas
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,17 @@ _LISTS = (
 # Lists the residue and partly-understood checks read (``clinical.knowledge.unread``) that are
 # not understood words.
 _RESIDUE_LISTS = ("circumstance_markers", "injury_words", "mild_words")
+# Lists of the partly-understood check (``body_word_binding``, #15 bodily round 2) that are not
+# understood words either: they only decide whether a body word of an unread clause is named.
+_BOUND_LISTS = (
+    "bound_body_heads",
+    "bound_body_leads",
+    "procedure_heads",
+    "after_procedure",
+    "finding_leads",
+    "care_acts",
+    "flare_words",
+)
 # Lists of the hypothetical reading (``symptoms._is_hypothetical``) that are not understood words.
 _HYPOTHETICAL_LISTS = (
     "hypothetical_words",  # read only in a question about a symptom (``care_question``)
@@ -94,7 +106,7 @@ class DiscourseError(RuntimeError):
 def _data() -> dict[str, Any]:
     with DATA.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    for key in _LISTS + _RESIDUE_LISTS + _HYPOTHETICAL_LISTS:
+    for key in _LISTS + _RESIDUE_LISTS + _HYPOTHETICAL_LISTS + _BOUND_LISTS:
         words = data.get(key)
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
             raise DiscourseError(f"discourse.yaml {key}: a list of non-empty strings")
@@ -770,4 +782,45 @@ def absence_complaints() -> tuple[str, ...]:
     脚没有知觉, 脚趾没有温度): ``data/discourse.yaml`` ``absence_complaints``, matching form."""
     return tuple(
         sorted({normalise(w) for w in _data()["absence_complaints"]}, key=len, reverse=True)
+    )
+
+
+@dataclass(frozen=True)
+class BodyBinding:
+    """What makes a body word of an unread clause name no part that feels something (#15 bodily
+    round 2, ``data/discourse.yaml``), each in the matching form, longest first: ``heads`` and
+    ``leads`` bind it into a longer word (乙肝, 胃镜, 腰椎CT, 糖尿病); ``procedures`` are the
+    heads that stop binding with one of ``after`` later in the clause (腿手术后像灌了铅);
+    ``findings`` make a body word after them the place of a test or a report (B超提示肝…);
+    ``care`` make it the place of care given (手背上打了三天点滴); ``flares`` after a bound
+    word say the disease is active now (心脏病发作, 胃病又犯了): the word is named again."""
+
+    heads: tuple[str, ...]
+    leads: tuple[str, ...]
+    procedures: tuple[str, ...]
+    after: tuple[str, ...]
+    findings: tuple[str, ...]
+    care: tuple[str, ...]
+    flares: tuple[str, ...]
+
+
+@cache
+def body_word_binding() -> BodyBinding:
+    """The partly-understood check's binding words (``data/discourse.yaml``
+    ``bound_body_heads``, ``bound_body_leads``, ``procedure_heads``, ``after_procedure``,
+    ``finding_leads``, ``care_acts``, ``flare_words``), read by ``clinical.knowledge.unread.body_named``."""
+    data = _data()
+
+    def longest(key: str) -> tuple[str, ...]:
+        forms = {normalise(w) for w in data[key]}
+        return tuple(sorted((w for w in forms if w), key=len, reverse=True))
+
+    return BodyBinding(
+        longest("bound_body_heads"),
+        longest("bound_body_leads"),
+        longest("procedure_heads"),
+        longest("after_procedure"),
+        longest("finding_leads"),
+        longest("care_acts"),
+        longest("flare_words"),
     )

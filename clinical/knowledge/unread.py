@@ -133,6 +133,11 @@ def body_named(clause: str) -> str:
     words = _words(form)
     body = symptoms.body_words()
     named = [i for i, w in enumerate(words) if w in body]
+    # #15 bodily round 2: a body word bound in a diagnosis, a test, a procedure or a medicine
+    # (乙肝, 胃镜, 腰椎CT, 糖尿病, 胃乃安), the place of a reported finding (B超提示肝…) or told
+    # as history (小时候腿摔断过) names no part that feels something now.
+    starts = [sum(len(w) for w in words[:i]) for i in range(len(words))]
+    named = [i for i in named if not _not_felt(form, starts[i], starts[i] + len(words[i]))]
     if not named:
         return ""
     mild, settled = discourse.not_a_bodily_complaint_words()
@@ -145,6 +150,70 @@ def body_named(clause: str) -> str:
     if any(_denied_after(words, i) for i in named):
         return ""
     return words[named[0]]
+
+
+def _not_felt(form: str, start: int, end: int) -> bool:
+    """Whether the body word ``form[start:end]`` of an unread clause names no part that feels
+    something (#15 bodily round 2, discourse.yaml ``bound_body_heads`` … ``finding_leads``):
+
+    - bound in a longer word: a head right after it (乙肝 … 肝硬化, 胃炎, 糖尿病, 胃镜, 腰椎CT,
+      利尿剂) or a lead right before it (乙肝, 脂肪肝, 剖腹产, 保肝); a procedure or test head
+      binds it only while nothing AFTER the procedure follows in the clause (腿手术后像灌了铅:
+      what followed is described, the word is named) or what follows is a question for the
+      care team (膝盖置换以后多久可以爬楼: ``discourse.care_question``);
+    - after a finding lead of a test or a report in the clause (胃镜报告上写着胃窦…, B超提示肝…,
+      查了一下胃), with no ``after_procedure`` word between (做完CT回来脖子上…: what followed);
+    - the place of care given (手背上打了三天点滴, 在胳膊上抽了三管血: ``_place_of_care``);
+    - inside a medicine's name of the one drug vocabulary;
+    never when a ``flare_words`` word follows it in the clause (心脏病发作, 胃病又犯了: active now);
+    - history by the shared ConText reading (``symptoms.statement_context``: 小时候腿摔断过,
+      几年前腰椎做过手术); a relative's is still the patient's (我妈右手拿筷子老往下掉)."""
+    bind = discourse.body_word_binding()
+    rest, lead = form[end:], form[:start]
+    if any(w in rest for w in bind.flares):
+        return False  # 心脏病发作, 胃病又犯了: the disease is active now, a current complaint
+    head = next((h for h in bind.heads if rest.startswith(h)), "")
+    if head:
+        later = rest[len(head) :]
+        after = [later.find(w) + len(w) for w in bind.after if w in later]
+        if head not in bind.procedures or not after:
+            return True
+        # what follows the procedure is a question for the care team (膝盖置换以后多久可以爬楼),
+        # not a description of the part
+        if discourse.care_question(later[min(after) :]):
+            return True
+    if any(lead.endswith(w) for w in bind.leads):
+        return True
+    for word in bind.findings:
+        at = lead.rfind(word)
+        if at >= 0 and not any(w in lead[at + len(word) :] for w in bind.after):
+            return True
+    if _place_of_care(form, bind):
+        return True
+    for name in drugs.names_in(form):
+        at = form.find(name)
+        while at >= 0:
+            if at <= start and end <= at + len(name):
+                return True
+            at = form.find(name, at + 1)
+    return symptoms.statement_context(form, start, end).past
+
+
+def _place_of_care(form: str, bind: discourse.BodyBinding) -> bool:
+    """Whether the clause ``form`` says where care was given (discourse.yaml ``care_acts``:
+    手背上打了三天点滴, 在屁股上打了一针青霉素, 胰岛素都打在肚皮上): it holds a care act, no
+    ``after_procedure`` word follows the last one, and at most a count and an object do (four
+    Chinese characters besides body words); more words after it describe the part
+    (手背上打点滴的地方肿得老高)."""
+    ends = [form.rfind(w) + len(w) for w in bind.care if w in form]
+    if not ends:
+        return False
+    rest = form[max(ends) :]
+    if any(w in rest for w in bind.after):
+        return False
+    for word in sorted(symptoms.body_words(), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return len(_CJK.findall(rest)) <= 4
 
 
 def _denied_after(words: list[str], at: int) -> bool:

@@ -135,3 +135,39 @@ def test_limbs_said_to_be_strong_name_no_complaint() -> None:
     parts = unread.unread("我爸今天挺好的，说话清楚，手脚有劲")
     assert [u.words for u in parts if u.body] == []
     assert "说话清楚" not in [u.words for u in parts]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我是乙肝病毒携带者",  # 乙肝: bound by its lead
+        "体检查出来中度脂肪肝",
+        "糖尿病十来年了",  # 尿 bound by the head 病
+        "胃镜结果是慢性浅表性胃炎",
+        "上个月做的腰椎CT报告说是骨质增生",
+        "B超提示肝实质回声稍粗",  # the place of a reported finding
+        "昨天陪我妈去医院查了一下胃",
+        "社区医院在屁股上给打了一针青霉素",  # the place of care
+        "请问膝盖置换以后多久可以爬楼",  # what follows the procedure is a care question
+        "小时候腿摔断过",  # history (the shared ConText reading)
+        "老两口为点小事又吵嘴了",  # symptom_blockers.csv
+    ],
+)
+def test_a_body_word_bound_in_a_diagnosis_test_care_or_history_names_no_body(text: str) -> None:
+    """#15 bodily round 2: such a clause stays words nothing reads (review), not urgent."""
+    parts = unread.unread(text)
+    assert parts and all(u.words and not u.body and not u.bodily for u in parts)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("我爸好像心脏病发作了", "心脏"),  # a disease active now (flare_words)
+        ("老胃病又犯了", "胃"),
+        ("腿手术后像灌了铅", "腿"),  # what followed the procedure is described
+        ("做完CT回来脖子上鼓起一大片包", "脖子上"),  # what followed the test
+        ("摔伤腿了", "腿"),  # 伤 is no lead: an injury
+    ],
+)
+def test_a_new_complaint_in_the_same_frames_still_names_the_body(text: str, word: str) -> None:
+    assert _body(text) == [word]
