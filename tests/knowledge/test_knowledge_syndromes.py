@@ -142,6 +142,10 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-opioid-sedation": {"words": "嗜睡", "meds": ["oxycodone"]},
     "syndrome-vascular-access-bleed": {"words": "伤口周围鼓了一个大包，头晕"},
     "syndrome-testicular-torsion": {"words": "睾丸突然剧痛", "sex": "male", "age": 17},
+    # noticed r2 (#15/#23): a dehydrated young child; blood or fever with diarrhoea
+    "syndrome-child-dehydration-severe": {"words": "精神差，尿很少", "age": 0.7},
+    "syndrome-bloody-diarrhoea": {"words": "拉肚子，大便带血"},
+    "syndrome-febrile-diarrhoea": {"words": "拉肚子，发烧", "temp": 38.5},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
