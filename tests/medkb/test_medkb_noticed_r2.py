@@ -39,3 +39,14 @@ def test_plain_diarrhoea_may_still_be_treated(ask) -> None:
     a = ask(CABINET, symptoms=["拉肚子"])
     assert _verdict(a, "易蒙停") in ("recommended", "usable")
     assert a["see_doctor"]["urgency"] in (None, "routine")
+
+
+@pytest.mark.parametrize(
+    ("symptoms", "temperature"), [(["腹泻", "发烧"], None), (["拉肚子"], 38.6)]
+)
+def test_fever_with_diarrhoea_still_gets_oral_rehydration(ask, symptoms, temperature) -> None:
+    """The routine flag withholds antidiarrhoeals only: the diarrhoea is still treated with
+    oral rehydration salts (WHO The treatment of diarrhoea 2005)."""
+    a = ask(CABINET, symptoms=symptoms, temperature_c=temperature)
+    assert _verdict(a, "口服补液盐") == "recommended", a["items"]
+    assert a["see_doctor"]["urgency"] == "routine"
