@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from clinical.knowledge import drugs, symptoms, syndromes
+from clinical.knowledge import conditions, drugs, symptoms, syndromes
 from clinical.knowledge.text import normalize
 
 DATA = Path(__file__).resolve().parent / "data" / "discourse.yaml"
@@ -59,6 +59,8 @@ _LISTS = (
     # #15 round 4 (guidance over-triage)
     "everyday_causes",
     "medicine_talk",
+    # noticed r2 (#15/#23 item 5): a worry word beside a complaint is no residue (担心得睡不着)
+    "worry_phrases",
     "medicine_question_words",
     "medicine_topics",
     "functioning_phrases",
@@ -336,6 +338,14 @@ def care_question(clause: str, *, about: bool = False) -> bool:
             if m.hypothetical:
                 chars[m.span[0] : m.span[1]] = [" "] * (m.span[1] - m.span[0])
         form = "".join(chars).replace(" ", "").replace("、", "")  # 比如头痛、呕吐吗
+    # A disease named in the question is what it asks about ("癫痫会不会遗传", "癫痫病人能吃这个药
+    # 吗": a general question about a disease, no complaint now; noticed r2 item 6): the one
+    # condition vocabulary (clinical.knowledge.conditions) names it, read as 这个病, and the words
+    # of a question about it may stand as about a complaint (会不会遗传, 要紧吗).
+    named = sorted(conditions.read_conditions(form), key=lambda m: -m.span[0])
+    for m in named:
+        form = form[: m.span[0]] + "这个病" + form[m.span[1] :]
+    about = about or bool(named)
     if about:
         # beside a complaint or a symptom asked about, the words of such a question too
         # (要唔要去急诊, 是打120还是自己去医院: discourse.yaml ``hypothetical_*``)
@@ -461,10 +471,12 @@ _PHRASE_KINDS = (
     "courtesy_phrases",
     "qualifier_phrases",
     "background_phrases",
+    "worry_phrases",
 )
 # Kinds that qualify or introduce but say nothing about how the patient is: a clause of these
-# alone is read, yet never makes an answer an acknowledgement ("女，26岁" still goes to a person).
-_SAYS_NOTHING = frozenset({"qualifier_phrases", "background_phrases"})
+# alone is read, yet never makes an answer an acknowledgement ("女，26岁" still goes to a person;
+# "我很担心" is a feeling about the illness, no symptom and no acknowledgement).
+_SAYS_NOTHING = frozenset({"qualifier_phrases", "background_phrases", "worry_phrases"})
 
 
 @cache
@@ -483,6 +495,11 @@ def _phrases() -> tuple[tuple[str, str], ...]:
         (normalise(lead + end), "qualifier_phrases")
         for lead in data["resolving_leads"] + data["resolving_actions"]
         for end in data["resolving_endings"] + data["resolving_results"]
+    ]
+    rows += [  # worry with its degree: "很担心", "有点发愁" (discourse.yaml, noticed r2)
+        (normalise(lead + w), "worry_phrases")
+        for lead in data.get("worry_leads", [])
+        for w in data.get("worry_phrases", [])
     ]
     rows += [  # a relative writing for the patient: "我是他女儿" (symptoms.yaml, #15 r3)
         (normalise(lead + who), "courtesy_phrases")
@@ -509,7 +526,9 @@ def phrase_kinds(clause: str) -> set[str] | None:
     found = _phrase_run(rest)
     if found is None:
         for own in _POSSESSIVE:
-            if rest.startswith(own):
+            # a subject word that starts like a possessive is the subject (家里人, not 家里 + 人)
+            longer = any(rest.startswith(w) and len(w) > len(own) for w in _subjects())
+            if rest.startswith(own) and not longer:
                 rest = rest[len(own) :]
                 break
         subject = next((w for w in _subjects() if rest.startswith(w) and rest != w), None)

@@ -165,6 +165,9 @@ class _Lexicon:
     past_after: tuple[str, ...] = ()
     general_after: tuple[str, ...] = ()
     now_words: tuple[str, ...] = ()
+    # A tag question closing a denial's clause (伤口没有感染吧, 没发烧吧？): the patient asks, worried,
+    # and denies nothing (noticed r2 item 8): the mention names nothing, its clause stays unread.
+    question_tags: tuple[str, ...] = ()
     # ConText's experiencer (symptom_negation.csv): words before a phrase in its clause, or
     # right after it, that make it a relative's (父亲有高血压, 高血压家族史); read for condition
     # names (``statement_context``), not for symptoms: a relative often answers for the patient.
@@ -477,6 +480,7 @@ def lexicon() -> _Lexicon:
         past_after=tuple(longest("past_after")),
         general_after=tuple(longest("general_after")),
         now_words=tuple(longest("now_word")),
+        question_tags=tuple(longest("question_tag")),
         family_before=tuple(longest("family_before")),
         family_after=tuple(longest("family_after")),
     )
@@ -668,6 +672,16 @@ def _is_not_now(text: str, start: int, end: int, lex: _Lexicon) -> bool:
     return any(c in suffix for c in lex.general_after)
 
 
+def _tag_question(text: str, end: int, lex: _Lexicon) -> bool:
+    """Whether the clause of a mention ending at ``end`` closes with a tag question after it (吧,
+    了吧, 的吧 with a question mark or none: 伤口没有感染吧？): said of a denial, the patient asks,
+    worried, whether it is so (现代汉语八百词 吧: 表示揣测、疑问), which is no denial."""
+    if not lex.question_tags:
+        return False
+    tail = text[end : _clause_end(text, end, lex)].rstrip("?？ ")
+    return tail in lex.question_tags
+
+
 # After a mention asked about by a question-bound cue (比如黑便吗, 会出现腿肿吗, 比如头痛、呕吐吗):
 # only more of an enumeration, question particles and a question mark, to the end of the clause.
 _ASKED_AFTER = re.compile(
@@ -793,7 +807,7 @@ def statement_context(form: str, start: int, end: int) -> StatementContext:
 # #15 emerg: an approximate count (五六次, which the normaliser writes 5-6次; 七八回) and a bowl or
 # basin of what was brought up (吐了一大碗血: a large haematemesis).
 _QUANTITY = (
-    r"(?:\d+(?:-\d+)?|[一两几半]|好几|十几|数|[一二两三四五六七八九十]{2})"
+    r"(?:\d+(?:-\d+)?|[一两几半]|好几|十几|数|[一二两三四五六七八九]?十来|[一二两三四五六七八九十]{2})"
     r"(?:大口|小口|口|次|回|阵|下|遍|滴|天|大碗|碗|大盆|盆|大杯|杯)"
 )
 _INSERTS = (
@@ -851,6 +865,16 @@ _BARE_SEIZURE = re.compile(
     r"(?<![口])抽(?=(?:了|过)?(?:快|将近|差不多|大概|有|了)*"
     r"(?:(?:\d+(?:-\d+)?|[一两二三四五六七八九十几好半]+)(?:次|回|阵|分钟|分|秒|小时)(?![血烟水筋奖签])"
     r"|个不停|不停|起来了|了半天|个没完|得停不下来))"
+)
+# 拉 alone with a count of three or more after it is diarrhoea (今天拉了七八次, normalised 拉了7-8次;
+# 一天拉十来次; 拉了好几次了): WHO, The treatment of diarrhoea (2005): three or more loose or
+# liquid stools a day; noticed r2 item 2. Not 拉了两次 (no count of diarrhoea), nor an object
+# after the count (拉了五次窗帘), nor 拖拉/推拉.
+_BARE_DIARRHOEA = re.compile(
+    r"(?<![拖推拉])拉(?:了|过)?(?:有|了|快|将近|差不多|大概)*"
+    r"(?:(?:[3-9]|[1-9]\d+)(?:-\d+)?|[一二两三四五六七八九]?十来|十几|二十几|几十|好几|好多|很多"
+    r"|[三四五六七八九十]{1,2})(?:次|回|趟)"
+    r"(?=$|[，。！？,.!?；;、\n]|了|啦|稀|水|肚子|大便|便|屎|的|多)"
 )
 _SENTENCE_END = frozenset("。！？!?；;\n")
 _SITE_REACH = 16
@@ -1033,6 +1057,9 @@ def _find(text: str) -> tuple[Mention, ...]:
     # 吐 alone with no object after it is vomiting (kind 4: any term wins: 吐血, 想吐).
     for m in _BARE_VOMIT.finditer(form):
         cands.append((-1, 4, m.start(), "vomiting", m.group(), ""))
+    # 拉 alone with a count of three or more is diarrhoea (kind 4: any term wins: 拉黑便).
+    for m in _BARE_DIARRHOEA.finditer(form):
+        cands.append((-1, 4, m.start(), "diarrhea", m.group(), ""))
     # 抽 alone with a count or duration after it is a convulsion (kind 4: any term wins: 抽筋).
     for m in _BARE_SEIZURE.finditer(form):
         cands.append((-1, 4, m.start(), "seizure", m.group(), ""))
@@ -1140,6 +1167,8 @@ def _find(text: str) -> tuple[Mention, ...]:
         if site_end is not None and any(site_end <= d < start and s0 == site for d, s0 in denied):
             keys, site = "pain", ""
         negated = _is_negated(form, start, lex)
+        if negated and _tag_question(form, end, lex):
+            continue  # 伤口没有感染吧: a worried question, no denial; the clause stays unread
         if keys in crisis.concepts and not negated:  # 我不会自杀的, 从来没想过伤害自己
             negated = bool(crisis.negation.search(form, _clause_start(form, start, lex), start))
         # "否认胸痛、呼吸困难", "无胸闷气短": negation distributes over an enumeration.

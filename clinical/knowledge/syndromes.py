@@ -45,7 +45,9 @@ from clinical.knowledge import drugs as kd
 from clinical.knowledge import symptoms as lexicon
 
 DATA = Path(__file__).resolve().parent / "data" / "syndromes.yaml"
-LEVELS = ("urgent", "emergency")
+# ``routine``: a combination worth naming that sends no one sooner (noticed r2: diarrhoea with
+# fever) — follow-up's disposition stays routine, guidance keeps its ``masking`` classes.
+LEVELS = ("routine", "urgent", "emergency")
 # ``masking: true``: the products that relieve pain or fever (they could hide the pain, the
 # peritonism or the fever a doctor needs to judge). A rule may instead list the classes that
 # could hide or worsen its sign (``masking: [classes]`` with a ``masking_source``).
@@ -192,7 +194,7 @@ class Match:
 
     code: str
     group: str
-    level: str  # urgent | emergency
+    level: str  # routine | urgent | emergency
     text: str  # patient wording (simplified Chinese)
     clinician: str  # clinician wording (what is suspected and why)
     source: str

@@ -437,8 +437,11 @@ def _mark(clause: str, word: str, read: list[bool]) -> None:
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:-\d+)?")
-# How often or how long: 3天, 两三次, 好几回, 一阵, 半天, 一会儿 (numbers are digits already).
+# How often or how long: 3天, 两三次, 好几回, 一阵, 半天, 一会儿 (numbers are digits already);
+# about ten times: 十来次, 二十来回 (noticed r2 item 2: a count of a complaint; a duration such
+# as 十来分钟 is left as it was).
 _COUNT = re.compile(
+    r"[一二两三四五六七八九]?十来(?:次|回|趟|遍)|"
     r"(?:好|这|那|前|最近|头)?(?:\d+|[一二两三四五六七八九十几半]+)(?:个)?"
     r"(?:天|次|周|个月|月|回|遍|顿|日|年|小时|分钟|下|声|阵|会儿|会|块|坨|片|点|些|滴|口)"
 )

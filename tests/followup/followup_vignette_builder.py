@@ -209,6 +209,9 @@ def vignette_resources(v: dict[str, Any], now: datetime) -> list[dict[str, Any]]
             else f"{now.year - age - 1}-01-01",
         }
     ]
+    if "age_months" in v:  # an infant: born on the 1st of the month ``age_months`` months ago
+        year, month = divmod(now.year * 12 + now.month - 1 - int(v["age_months"]), 12)
+        res[0]["birthDate"] = f"{year}-{month + 1:02d}-01"
     n = 0
 
     def nid() -> str:

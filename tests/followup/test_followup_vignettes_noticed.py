@@ -19,6 +19,15 @@ FAMILIES = {
     "drainage",
     "vomiting",
     "speech",
+    # round 2 (noticed r2)
+    "counts",
+    "abdomen_words",
+    "worry",
+    "epilepsy_question",
+    "mouth_numb",
+    "wound_question",
+    "infant_dehydration",
+    "red_flag_words",
 }
 
 

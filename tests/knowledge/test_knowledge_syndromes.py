@@ -156,6 +156,10 @@ CASES: dict[str, dict[str, Any]] = {
         "meds": ["oxycodone"],
         "surgery": TIBIA,
     },
+    # noticed r2 (#15/#23): a dehydrated young child; blood or fever with diarrhoea
+    "syndrome-child-dehydration-severe": {"words": "精神差，尿很少", "age": 0.7},
+    "syndrome-bloody-diarrhoea": {"words": "拉肚子，大便带血"},
+    "syndrome-febrile-diarrhoea": {"words": "拉肚子，发烧", "temp": 38.5},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).

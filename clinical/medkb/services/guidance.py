@@ -357,7 +357,11 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
     flags = gate.evaluate(kb, req, profile, reading)
     urgency = gate.urgency(flags)
     masking = [f for f in flags if f.masking]
-    masked = set().union(*(f.concepts for f in masking)) if masking else set()
+    # What a doctor must see first is not treated by self-care; a routine flag (diarrhoea with
+    # fever: no antidiarrhoeal) only withholds its classes, and its complaint is still treated
+    # (oral rehydration salts; noticed r2 item 9).
+    sent = [f for f in masking if URGENCY_RANK.get(f.urgency, 0) >= URGENCY_RANK["urgent"]]
+    masked = set().union(*(f.concepts for f in sent)) if sent else set()
     for key, row in kb.symptoms.items():
         if masked & set(row["concepts"]):
             symptom_keys.discard(key)

@@ -29,7 +29,7 @@ from clinical.knowledge import symptoms as lexicon
 from clinical.knowledge import syndromes as shared
 
 # Shared levels → follow-up dispositions (the same words).
-DISPOSITION = {"urgent": "urgent", "emergency": "emergency"}
+DISPOSITION = {"routine": "routine", "urgent": "urgent", "emergency": "emergency"}
 
 
 def _sites(concept: str, text: str) -> frozenset[str]:
