@@ -1,0 +1,105 @@
+"""Issue #15, agent round 4: the fresh development set tests/agent/agent_messages_r4.yaml
+(crisis, red flags, benign), written before the rules change, through the whole conversation
+(API → understanding → route → monitor → care-team alert).
+
+- crisis: the crisis route, released, the hotlines 12356 and 120, an EMERGENCY alert, and no
+  word about the medicine the message names;
+- redflag: never the greeting, the expected route, at least the expected alert level, and the
+  reply's required words (120 for an emergency concept);
+- benign: never the crisis route or the hotline wording, and at most the alert level given (a
+  reply request to the care team is allowed; urgent or emergency is not).
+
+Messages marked ``transfer: true`` are a transfer check: rules are never tuned to them. Known
+misses are strict xfails with a reason (``KNOWN_MISSES``), never deleted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from clinical.agent.services import GENERIC_TEXT
+from clinical.monitor import gate
+from tests.agent.test_agent_conversation import say
+
+SET = Path(__file__).parent / "agent_messages_r4.yaml"
+MESSAGES: list[dict[str, Any]] = yaml.safe_load(SET.read_text("utf-8"))["messages"]
+LEVELS = {"none": 0, "reply": 1, "urgent": 2, "emergency": 3}
+ROUTES = {"crisis", "followup", "medication", "diet", "adherence", "general"}
+
+# id → why it is still missed (strict: a fix turns the xfail into a failure to clean up).
+KNOWN_MISSES: dict[str, str] = {}
+
+
+def level(reason: str) -> int:
+    """The alert level of a care-team alert reason (agent-crisis:emergency,
+    agent-followup:urgent, agent-medication:emergency, agent-escalation:general:…)."""
+    if reason.endswith(":emergency"):
+        return LEVELS["emergency"]
+    if reason.endswith(":urgent"):
+        return LEVELS["urgent"]
+    return LEVELS["reply"] if reason else LEVELS["none"]
+
+
+def _id(m: dict[str, Any]) -> str:
+    return f"{m['id']}-{'transfer' if m.get('transfer') else 'tune'}"
+
+
+def _params() -> list[Any]:
+    out = []
+    for m in MESSAGES:
+        marks = []
+        if m["id"] in KNOWN_MISSES:
+            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[m["id"]]))
+        out.append(pytest.param(m, id=_id(m), marks=marks))
+    return out
+
+
+def test_the_set_is_well_formed() -> None:
+    ids = [m["id"] for m in MESSAGES]
+    assert len(ids) == len(set(ids)) and len(ids) >= 90
+    for group, least in (("crisis", 25), ("redflag", 30), ("benign", 25)):
+        members = [m for m in MESSAGES if m["group"] == group]
+        assert len(members) >= least, group
+        transfer = sum(bool(m.get("transfer")) for m in members)
+        assert len(members) // 3 <= transfer <= len(members) // 3 + 1, group
+    for m in MESSAGES:
+        routes = m["route"] if isinstance(m["route"], list) else [m["route"]]
+        assert set(routes) <= ROUTES and m["alert"] in LEVELS, m["id"]
+        assert set(m) <= {"id", "group", "text", "route", "alert", "must", "must_not", "transfer"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("msg", _params())
+def test_r4_message(patient_client, monkeypatch, msg: dict[str, Any]) -> None:
+    reasons: list[str] = []
+    real = gate.alert_care_team
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        reasons.append(str(kw.get("reason", "")))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(gate, "alert_care_team", spy)
+    out = say(patient_client, msg["text"])
+    got = max((level(r) for r in reasons), default=0)
+    want = LEVELS[msg["alert"]]
+    routes = msg["route"] if isinstance(msg["route"], list) else [msg["route"]]
+    reply = out["reply"]
+    seen = (out["route"], out["outcome"], out["status"], reasons, reply)
+    assert reply != GENERIC_TEXT or msg["group"] == "benign", seen
+    assert out["route"] in routes, seen
+    if msg["group"] == "benign":
+        assert got <= want, seen
+        assert "12356" not in reply, seen
+    else:
+        assert got >= want, seen
+    if msg["group"] == "crisis":
+        assert out["status"] == "released", seen
+        assert "12356" in reply and "120" in reply, seen
+    for word in msg.get("must", []):
+        assert word in reply, (word, seen)
+    for word in msg.get("must_not", []):
+        assert word not in reply, (word, seen)
