@@ -31,7 +31,31 @@ LEVELS = {"none": 0, "reply": 1, "urgent": 2, "emergency": 3}
 ROUTES = {"crisis", "followup", "medication", "diet", "adherence", "general"}
 
 # id → why it is still missed (strict: a fix turns the xfail into a failure to clean up).
-KNOWN_MISSES: dict[str, str] = {}
+KNOWN_MISSES: dict[str, str] = {
+    "R4-B10": (
+        "累死了 is read as fatigue (its 死 a figurative intensifier) but 今天走了一万多步 is a "
+        "clause nothing reads: the follow-up safety net sends it for review within 24 h "
+        "(urgent), the designed cost of never treating unread words as benign"
+    ),
+    # transfer-check misses (never tuned to; reported apart)
+    "R4-C09": (
+        "transfer: English stockpiling wording (saving up my sleeping pills … take them all at "
+        "once) is not in the shared lexicon: handed to a clinician as unread, no crisis alert"
+    ),
+    "R4-C15": "transfer: pinyin 'wo xiang si le suan le' is not in the shared lexicon",
+    "R4-R33": (
+        "transfer: a head injury on warfarin (NICE NG232) is a combination, no urgent concept "
+        "of the lexicon: the question about the prescribed medicine is handed on at reply level"
+    ),
+    "R4-B18": (
+        "transfer: 十年前晕倒过一次 is read as syncope now (the time phrase 十年前 is not read as "
+        "history): an emergency for a past event"
+    ),
+    "R4-B27": (
+        "transfer: 会按时吃药的 is read as a medication question (route medication, handed to the "
+        "prescriber), not a thanks or an adherence statement"
+    ),
+}
 
 
 def level(reason: str) -> int:
