@@ -172,3 +172,41 @@ def test_a_hand_off_without_a_red_flag_stays_a_hand_off(patient_client) -> None:
     prescriber's, at the level of a reply request."""
     out = say(patient_client, "降压药早上吃还是晚上吃")
     assert (out["route"], out["outcome"]) == ("medication", "escalated")
+
+
+def _family_params(group: str) -> list[Any]:
+    return [
+        pytest.param(m, id=_id(m))
+        for m in MESSAGES
+        if m["group"] == group and m["id"] not in KNOWN_MISSES
+    ]
+
+
+@pytest.mark.parametrize("msg", _family_params("crisis") + _family_params("redflag"))
+def test_r4_family_reads_the_same(msg: dict[str, Any]) -> None:
+    """Metamorphic (#15): in traditional characters, full width and with zero-width characters
+    a crisis message is still a crisis and a red-flag message keeps its urgent-or-worse
+    concepts."""
+    from clinical.agent.understanding.rules import understand
+    from clinical.knowledge import symptoms
+    from tests.monitor.paraphrase import full_width, traditional, zero_width
+
+    def flags(text: str) -> set[str]:
+        return {c for c in symptoms.present(text) if symptoms.at_least(c, "urgent")}
+
+    want = flags(msg["text"])
+    for rewrite in (traditional, full_width, zero_width):
+        text = rewrite(msg["text"])
+        if msg["group"] == "crisis":
+            assert understand(text).crisis_concepts, text
+        else:
+            assert want <= flags(text), text
+
+
+@pytest.mark.parametrize("msg", _family_params("benign"))
+def test_r4_benign_family_is_never_a_crisis(msg: dict[str, Any]) -> None:
+    from clinical.agent.understanding.rules import understand
+    from tests.monitor.paraphrase import full_width, traditional, zero_width
+
+    for rewrite in (traditional, full_width, zero_width):
+        assert understand(rewrite(msg["text"])).crisis_concepts == [], msg["text"]
