@@ -97,6 +97,7 @@ _HYPOTHETICAL_LISTS = (
     "hypothetical_now",
     "hypothetical_asks",
     "hypothetical_felt",
+    "hypothetical_instructed",
 )
 
 
@@ -389,7 +390,12 @@ def _hypothetical_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
     }
     extra = {
         normalise(w)
-        for k in ("hypothetical_words", "hypothetical_ends", "time_words")
+        for k in (
+            "hypothetical_words",
+            "hypothetical_ends",
+            "time_words",
+            "hypothetical_instructed",
+        )
         for w in data[k]
     }
     # and what the lexicon understands around a complaint (body sites, degree and intensity

@@ -219,6 +219,8 @@ class Hypothetical:
     object_cues: tuple[str, ...] = ()  # prevention: the mention right after it (预防便秘)
     asks: tuple[str, ...] = ()  # a question word in the sentence (discourse question_words too)
     felt: tuple[str, ...] = ()  # a question about what is felt (正常吗): a report
+    # a clinician's instruction reported before it (医生说要是黑便就马上来医院): advice, no report
+    instructed: tuple[str, ...] = ()
 
 
 class LexiconError(RuntimeError):
@@ -509,6 +511,7 @@ def _hypothetical_words(now_words: tuple[str, ...]) -> Hypothetical:
         words("hypothetical_object_cues"),
         asks,
         words("hypothetical_felt"),
+        words("hypothetical_instructed"),
     )
 
 
@@ -716,6 +719,15 @@ def _asks(text: str, pos: int, words: Hypothetical) -> bool:
     return any(m in sentence for m in "?？") or any(w in sentence for w in words.asks)
 
 
+def _instructed(text: str, pos: int, words: Hypothetical) -> bool:
+    """Whether the sentence before ``pos`` reports a clinician's instruction (医生说, 护士交代:
+    discourse.yaml ``hypothetical_instructed``): "医生说要是有黑便就马上来医院" repeats advice
+    about a symptom the patient does not have, like a question about it would."""
+    start, _end = span_around(text, pos, pos, _SENTENCE_ENDS)
+    before = text[start:pos]
+    return any(w in before for w in words.instructed)
+
+
 def _joined(gap: str) -> bool:
     """Whether ``gap`` (between two mentions) only joins them into one list."""
     return _JOIN.fullmatch(gap) is not None
@@ -732,7 +744,7 @@ def _is_hypothetical(text: str, start: int, end: int, lex: _Lexicon) -> bool:
     after it in its clause (伤口感染怎么预防). Like ConText's hypothetical triggers (Harkema et
     al., J Biomed Inform 2009;42:839-851: "if", "should he have" over the rest of the clause)."""
     words = lex.hypothetical
-    if words is None or not _asks(text, start, words):
+    if words is None or not (_asks(text, start, words) or _instructed(text, start, words)):
         return False
     clause_start = _clause_start(text, start, lex)
     prefix = text[clause_start:start]

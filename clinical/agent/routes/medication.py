@@ -124,7 +124,58 @@ def symptom_clauses(text: str) -> list[str]:
     return out
 
 
+def red_flags(text: str) -> list[str]:
+    """The urgent or emergency concepts of the shared lexicon the patient reports in ``text``
+    (not denied, not past, not hypothetical; drug names blanked so 感冒灵 is no 感冒)."""
+    from clinical.agent.understanding.rules import _normalise
+    from clinical.knowledge import symptoms
+
+    try:
+        form = symptom_text(_normalise(text))
+    except Exception:  # the KB's name finder failing must not hide a red flag
+        form = _normalise(text)
+    out: list[str] = []
+    for m in symptoms.find_symptoms(form):
+        if m.negated or symptoms.is_context(m.concept) or m.concept in out:
+            continue
+        if symptoms.at_least(m.concept, "urgent"):
+            out.append(m.concept)
+    return out
+
+
+def _triaged(ctx: RouteContext, reason: str, meds: list[str], flags: list[str]) -> RouteResult:
+    """A red flag inside a question the prescriber answers (头孢吃了喉咙发紧，还能吃吗; 头疼得
+    要裂开，对乙酰氨基酚能吃吗 about a prescribed medicine): the symptom is triaged first by the
+    follow-up route (its disposition, 120 for an emergency, the care-team alert at that level),
+    and the medicine question is handed to the prescriber in the same reply. A hand-off alone
+    would alert at the level of a reply request: a red flag is never lowered (#15)."""
+    from clinical.agent.routes.base import ESCALATION_TEXTS
+    from clinical.agent.routes.followup import answer as followup_answer
+
+    result = followup_answer(ctx)
+    result.structured = {
+        **result.structured,
+        "medication_question": {"medicines": meds, "reason": reason, "red_flags": flags},
+    }
+    result.draft = f"{result.draft}{ESCALATION_TEXTS['medication'].split('。')[0]}。"
+    if not result.alert_reason:
+        result.alert_reason = f"agent-escalation:medication:{reason}"
+    return result
+
+
 def answer(ctx: RouteContext) -> RouteResult:
+    result = _answer(ctx)
+    if result.outcome != "escalated" or result.structured.get("escalated") is not True:
+        return result
+    flags = red_flags(ctx.text)
+    if not flags:
+        return result
+    return _triaged(
+        ctx, str(result.structured.get("reason", "")), ctx.understanding.medicines, flags
+    )
+
+
+def _answer(ctx: RouteContext) -> RouteResult:
     u = ctx.understanding
     meds = u.medicines
     try:
