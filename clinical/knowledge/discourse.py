@@ -74,7 +74,7 @@ _LISTS = (
 )
 # Lists the residue and partly-understood checks read (``clinical.knowledge.unread``) that are
 # not understood words.
-_RESIDUE_LISTS = ("circumstance_markers", "injury_words", "mild_words")
+_RESIDUE_LISTS = ("circumstance_markers", "injury_words", "mild_words", "position_words")
 # Lists of the hypothetical reading (``symptoms._is_hypothetical``) that are not understood words.
 _HYPOTHETICAL_LISTS = (
     "hypothetical_words",  # read only in a question about a symptom (``care_question``)
@@ -520,8 +520,10 @@ def _run_leads() -> tuple[str, ...]:
 
 @cache
 def _site_words() -> tuple[str, ...]:
-    """The body-site words of the shared lexicon (``symptom_sites.csv``), longest first."""
-    return tuple(sorted(symptoms.lexicon().site_of, key=len, reverse=True))
+    """The body words of the shared lexicon (``symptoms.body_words``: every word of
+    ``symptom_sites.csv``, with or without a pain concept, so 脸, 手指, 耳朵 too; #15 round 5),
+    longest first."""
+    return tuple(sorted(symptoms.body_words(), key=len, reverse=True))
 
 
 def _site_fine(rest: str) -> set[str] | None:
@@ -771,3 +773,11 @@ def absence_complaints() -> tuple[str, ...]:
     return tuple(
         sorted({normalise(w) for w in _data()["absence_complaints"]}, key=len, reverse=True)
     )
+
+
+@cache
+def position_words() -> tuple[str, ...]:
+    """Where on a body part (左边, 下面, 那颗): ``data/discourse.yaml`` ``position_words``,
+    matching form, longest first (``clinical.knowledge.unread`` reads a clause of a body word
+    and these alone as where a complaint read elsewhere is)."""
+    return tuple(sorted({normalise(w) for w in _data()["position_words"]}, key=len, reverse=True))

@@ -98,6 +98,15 @@ def unread(
         for ms in found
         for m in ms
     )
+    # the sites of the complaints the message reports (where a clause of a body word alone points)
+    sites = {
+        s
+        for ms in found
+        for m in ms
+        if not m.negated and not symptoms.is_context(m.concept)
+        for s in (m.site, m.concept)
+        if s
+    }
     out: list[Unread] = []
     for (start, end), inside in zip(spans, found, strict=True):
         clause = text[start:end].strip()
@@ -117,10 +126,33 @@ def unread(
             continue
         if readings.is_measurement(clause) or _label_before_number(text, start, end):
             continue  # read by the one reader of readings (exact, or sent on as unreadable)
-        if discourse.is_discourse(clause, about=about):
+        if discourse.is_discourse(clause, about=about) or _where(clause, sites):
             continue
         out.append(Unread(clause, clause, body=body_named(clause)))
     return out
+
+
+def _where(clause: str, sites: set[str]) -> bool:
+    """Whether ``clause`` only says where a complaint read in another clause is: body words of
+    the shared lexicon whose site (or that site's pain concept) the message reports, and
+    position words (discourse.yaml ``position_words``: "牙疼，左边下面的大牙"), nothing else (#15
+    round 5). A body word of a site no complaint names stays partly understood."""
+    if not sites:
+        return False
+    form = symptoms.matching_form(clause)[0]
+    site_of = symptoms.lexicon().site_of
+    words = sorted(site_of, key=len, reverse=True)
+    named = False
+    rest = form
+    for w in words:
+        if w in rest:
+            if not set(site_of[w]) & sites:
+                return False
+            named = True
+            rest = rest.replace(w, " ")
+    for w in discourse.position_words():
+        rest = rest.replace(w, " ")
+    return named and not _CJK.search(rest)
 
 
 def body_named(clause: str) -> str:
@@ -324,6 +356,13 @@ def _residue(text: str, mentions: list[symptoms.Mention]) -> str:
                     read[start : start + len(term)] = [True] * len(term)
                 start = clause.find(term, start + len(term))
     read_by_concept = list(read)
+    # 死 as a degree word of the complaint itself (累死了, 疼死了, 胀得要死: the crisis grammar's
+    # ``figurative`` spans, 现代汉语词典 死⑥) is understood when the span holds the complaint's
+    # own words; 死 standing apart from every complaint (肚子胀，要死了) still goes to a clinician
+    # (#15 round 5).
+    for hit in symptoms.crisis_grammar().figurative.finditer(clause):
+        if any(read_by_concept[hit.start() : hit.end()]):
+            read[hit.start() : hit.end()] = [True] * (hit.end() - hit.start())
     for pattern in (_NUMBER, _COUNT, _CONTEXT_FILLER):
         for hit in pattern.finditer(clause):
             read[hit.start() : hit.end()] = [True] * (hit.end() - hit.start())
