@@ -781,3 +781,11 @@ def position_words() -> tuple[str, ...]:
     matching form, longest first (``clinical.knowledge.unread`` reads a clause of a body word
     and these alone as where a complaint read elsewhere is)."""
     return tuple(sorted({normalise(w) for w in _data()["position_words"]}, key=len, reverse=True))
+
+
+@cache
+def recurring_words() -> tuple[str, ...]:
+    """The usual course of a complaint (老毛病了, 平时也这样): ``data/discourse.yaml``
+    ``recurring_course``, matching form, longest first (``clinical.knowledge.unread``: a body
+    word with these alone says which part's complaint is the usual one)."""
+    return tuple(sorted({normalise(w) for w in _data()["recurring_course"]}, key=len, reverse=True))

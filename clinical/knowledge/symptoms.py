@@ -1330,6 +1330,14 @@ def understood_words() -> frozenset[str]:
 
 
 @cache
+def intensity_words() -> tuple[str, ...]:
+    """Every intensity or persistence word of ``symptom_intensity.csv`` (matching form, longest
+    first): what makes a red flag of the complaint it belongs to (疼得厉害, 打滚, 止不住)."""
+    words = {_form(w) for r in _rows("symptom_intensity.csv") for w in r["words"].split("|") if w}
+    return tuple(sorted((w for w in words if w), key=len, reverse=True))
+
+
+@cache
 def body_words() -> frozenset[str]:
     """Words that name a part of the body (matching form): every word of
     ``symptom_sites.csv`` (the body-site table: head, chest, belly, limbs, hands and feet, ears,

@@ -65,6 +65,7 @@ def test_what_is_not_read_stays_for_a_clinician(text: str) -> None:
         "牙疼，左边下面的大牙，吃甜的冷的就疼，已经约了下周去看牙医",  # where, what provokes, a visit
         "摔了一跤，手掌擦破了点皮，走路没问题，哪儿都不疼",
         "睡觉把腿压麻了，活动一下就好了",
+        "膝盖老毛病了，阴天下雨就疼",  # the site alone, its pain in the next clause
     ],
 )
 def test_benign_messages_are_understood(text: str) -> None:
@@ -78,6 +79,7 @@ def test_benign_messages_are_understood(text: str) -> None:
         ("头疼，左边的胳膊", "左边的胳膊"),  # a body word no complaint names is not "where"
         ("摔得腿疼", "摔"),  # an injury word is never a circumstance, 得 or not
         ("耳朵不太对劲", "耳朵不太对劲"),  # a body word with no reassurance after it
+        ("腿，疼得打滚", "疼得打滚"),  # an intensity word across clauses: for a clinician
     ],
 )
 def test_look_alikes_still_go_to_a_clinician(text: str, left: str) -> None:
