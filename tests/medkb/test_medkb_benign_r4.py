@@ -29,7 +29,6 @@ KNOWN_MISSES = {
     "B4-017": _GAP + "不想动 of 疼得不想动 (how much the pain limits; read as residue)",
     "B4-022": _GAP + "有点胀 standing alone without a body site before it",
     "B4-024": _POLICY + "a remedy that did not help (吃香蕉也没用) is for a clinician",
-    "B4-025": _GAP + "稀的 (a stool description without a stool word)",
     "B4-034": _POLICY + "a diagnosis the patient reports (以前做胃镜说是浅表性胃炎)",
     "B4-036": "nothing treatable is read (insomnia): every product stays usable, so paracetamol "
     "is offered though not indicated (guidance's not_indicated needs a treatable complaint)",
