@@ -89,6 +89,7 @@ _BOUND_LISTS = (
     "care_acts",
     "flare_words",
 )
+_RESIDUE_LISTS = ("circumstance_markers", "injury_words", "mild_words", "position_words")
 # Lists of the hypothetical reading (``symptoms._is_hypothetical``) that are not understood words.
 _HYPOTHETICAL_LISTS = (
     "hypothetical_words",  # read only in a question about a symptom (``care_question``)
@@ -557,8 +558,10 @@ def _run_leads() -> tuple[str, ...]:
 
 @cache
 def _site_words() -> tuple[str, ...]:
-    """The body-site words of the shared lexicon (``symptom_sites.csv``), longest first."""
-    return tuple(sorted(symptoms.lexicon().site_of, key=len, reverse=True))
+    """The body words of the shared lexicon (``symptoms.body_words``: every word of
+    ``symptom_sites.csv``, with or without a pain concept, so 脸, 手指, 耳朵 too; #15 round 5),
+    longest first."""
+    return tuple(sorted(symptoms.body_words(), key=len, reverse=True))
 
 
 def _site_fine(rest: str) -> set[str] | None:
@@ -849,3 +852,17 @@ def body_word_binding() -> BodyBinding:
         longest("care_acts"),
         longest("flare_words"),
     )
+@cache
+def position_words() -> tuple[str, ...]:
+    """Where on a body part (左边, 下面, 那颗): ``data/discourse.yaml`` ``position_words``,
+    matching form, longest first (``clinical.knowledge.unread`` reads a clause of a body word
+    and these alone as where a complaint read elsewhere is)."""
+    return tuple(sorted({normalise(w) for w in _data()["position_words"]}, key=len, reverse=True))
+
+
+@cache
+def recurring_words() -> tuple[str, ...]:
+    """The usual course of a complaint (老毛病了, 平时也这样): ``data/discourse.yaml``
+    ``recurring_course``, matching form, longest first (``clinical.knowledge.unread``: a body
+    word with these alone says which part's complaint is the usual one)."""
+    return tuple(sorted({normalise(w) for w in _data()["recurring_course"]}, key=len, reverse=True))

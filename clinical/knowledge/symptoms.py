@@ -98,7 +98,10 @@ _DEGREE = (
     "变得|变的|变成|变|好|"
     # a place word, 已经, 又出现, 越 and 却 between a body word and its quality (眼皮处已经肿的睁不开,
     # 脸却越肿越大, 腿也再次出现肿的现象): #23 round 5 mining
-    "已经|再次出现|出现|再次|越来越|越|却|处|那里|这里"
+    "已经|再次出现|出现|再次|越来越|越|却|处|那里|这里|"
+    # a hedge between a body word and its quality (扁桃体好像有点肿, 嗓子似乎有点红): the patient is
+    # unsure, and the complaint is read as said (never dropped): #15 round 5 (guidance r4)
+    "好像|似乎|像是"
 )
 
 # Between 得 and an intensity word (疼得特别厉害, 疼得我受不了): symptom_intensity.csv.
@@ -825,7 +828,7 @@ _QUANTITY = (
 _INSERTS = (
     "有一点|有点儿|有点|有啲|有些|稍微|略微|比较|特别的|特别|非常的|非常|十分的|十分|极其|极为|相当|"
     "越来越|很|挺|一直|老是|总是|经常|时常|时不时|有时候|有时|"
-    "也|都|又|还|什么|啥|"
+    "也|都|又|还|什么|啥|好像|似乎|"
     "好几次|几次|好多次|好多|很多|不少|大量|少量|一点儿|一点|一些|点儿|好些|了点|了些|"
     "出来|出了|起来|上来|"
     "了|着|过"
@@ -887,6 +890,13 @@ _BARE_DIARRHOEA = re.compile(
     r"(?:(?:[3-9]|[1-9]\d+)(?:-\d+)?|[一二两三四五六七八九]?十来|十几|二十几|几十|好几|好多|很多"
     r"|[三四五六七八九十]{1,2})(?:次|回|趟)"
     r"(?=$|[，。！？,.!?；;、\n]|了|啦|稀|水|肚子|大便|便|屎|的|多)"
+# #15 round 5: 拉 alone with a count of two or more and nothing after it is loose stools passed
+# more often than usual (吃坏肚子了，拉了几次; 今天拉了3次: 诊断学(第9版) 腹泻, ≥3 a day or more
+# often than usual; WHO), not 拉了两次大便/血/黑便 (an object follows: its own term or unread),
+# 拉了1次, 拖拉, 拉了三趟货.
+_BARE_DIARRHOEA = re.compile(
+    r"(?<![拖推扯])拉(?=(?:了|过)?(?:[2-9]|\d{2,}|\d+-\d+|好几|几|十几|好多)(?:次|回|趟)了?"
+    r"(?:[，。！？,.!?；;、\n]|$))"
 )
 _SENTENCE_END = frozenset("。！？!?；;\n")
 _SITE_REACH = 16
@@ -1075,6 +1085,9 @@ def _find(text: str) -> tuple[Mention, ...]:
     # 抽 alone with a count or duration after it is a convulsion (kind 4: any term wins: 抽筋).
     for m in _BARE_SEIZURE.finditer(form):
         cands.append((-1, 4, m.start(), "seizure", m.group(), ""))
+    # 拉 alone with a count of two or more is diarrhoea (kind 4: any term wins: 拉血, 拉黑便).
+    for m in _BARE_DIARRHOEA.finditer(form):
+        cands.append((-1, 4, m.start(), "diarrhea", m.group(), ""))
     # A quality word alone (我胃病，又胀) takes the nearest site before it, when that site is
     # one of its row's (kind 4, as a bare pain word).
     for bare, sites, keys in lex.alone:
@@ -1354,6 +1367,14 @@ def understood_words() -> frozenset[str]:
         if r["kind"] in kinds and r["text"].strip() and r["text"] != "\\n":
             words.add(_form(r["text"]))
     return frozenset(w for w in words if w)
+
+
+@cache
+def intensity_words() -> tuple[str, ...]:
+    """Every intensity or persistence word of ``symptom_intensity.csv`` (matching form, longest
+    first): what makes a red flag of the complaint it belongs to (疼得厉害, 打滚, 止不住)."""
+    words = {_form(w) for r in _rows("symptom_intensity.csv") for w in r["words"].split("|") if w}
+    return tuple(sorted((w for w in words if w), key=len, reverse=True))
 
 
 @cache

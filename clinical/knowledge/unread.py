@@ -98,6 +98,15 @@ def unread(
         for ms in found
         for m in ms
     )
+    # the sites of the complaints the message reports (where a clause of a body word alone points)
+    sites = {
+        s
+        for ms in found
+        for m in ms
+        if not m.negated and not symptoms.is_context(m.concept)
+        for s in (m.site, m.concept)
+        if s
+    }
     out: list[Unread] = []
     for (start, end), inside in zip(spans, found, strict=True):
         clause = text[start:end].strip()
@@ -117,10 +126,34 @@ def unread(
             continue
         if readings.is_measurement(clause) or _label_before_number(text, start, end):
             continue  # read by the one reader of readings (exact, or sent on as unreadable)
-        if discourse.is_discourse(clause, about=about):
+        if discourse.is_discourse(clause, about=about) or _where(clause, sites):
             continue
         out.append(Unread(clause, clause, body=body_named(clause)))
     return out
+
+
+def _where(clause: str, sites: set[str]) -> bool:
+    """Whether ``clause`` only says where a complaint read in another clause is: body words of
+    the shared lexicon whose site (or that site's pain concept) the message reports, and
+    position words (discourse.yaml ``position_words``: "牙疼，左边下面的大牙") or the usual course
+    (``recurring_course``: "膝盖老毛病了，阴天下雨就疼"), nothing else (#15 round 5). A body word of
+    a site no complaint names stays partly understood."""
+    if not sites:
+        return False
+    form = symptoms.matching_form(clause)[0]
+    site_of = symptoms.lexicon().site_of
+    words = sorted(site_of, key=len, reverse=True)
+    named = False
+    rest = form
+    for w in words:
+        if w in rest:
+            if not set(site_of[w]) & sites:
+                return False
+            named = True
+            rest = rest.replace(w, " ")
+    for w in discourse.position_words() + discourse.recurring_words():
+        rest = rest.replace(w, " ")
+    return named and not _CJK.search(rest)
 
 
 def body_named(clause: str) -> str:
@@ -291,15 +324,42 @@ def _repeats(
             and not any(a < m.span[1] and m.span[0] < b for a, b in own)
         ]
         before = [m for m in whole if m.span[1] <= start]
-        if len(here) != 1 or not before:
+        if len(here) != 1:
             continue  # none, or more than the one word said again (疼得打滚: its own flag)
-        m, last = here[0], before[-1]
-        between = text[last.span[1] : start]
-        same_site = m.site and (m.site == last.site or not last.site)
-        if m.concept == last.concept and same_site and not any(ch in between for ch in _STOPS):
+        m = here[0]
+        if before:
+            last = before[-1]
+            between = text[last.span[1] : start]
+            same_site = m.site and (m.site == last.site or not last.site)
+            said_again = m.concept == last.concept and same_site
+            said_again = said_again and not any(ch in between for ch in _STOPS)
+        else:
+            said_again = False
+        if not said_again and k and not found[k - 1] and m.site and not _intense(text[start:end]):
+            # #15 round 5: no complaint before, the site named alone in the clause just before
+            # ("膝盖老毛病了，阴天下雨就疼"); that clause is still read on its own (``_where``: only a
+            # body word with position or usual-course words). Not with an intensity word (腿，疼得
+            # 打滚): what it makes of a complaint across clauses is for a clinician.
+            a, b = spans[k - 1]
+            said_again = _site_in(text[a:b], m.site) and not any(
+                ch in text[b:start] for ch in _STOPS
+            )
+        if said_again:
             # the mention in the clause's own coordinates (the residue check reads the clause)
             out[k].append(replace(m, span=(m.span[0] - start, m.span[1] - start)))
     return out
+
+
+def _intense(clause: str) -> bool:
+    """Whether ``clause`` holds an intensity word of the shared lexicon (symptom_intensity.csv)."""
+    form = symptoms.matching_form(clause)[0]
+    return any(w in form for w in symptoms.intensity_words())
+
+
+def _site_in(clause: str, site: str) -> bool:
+    """Whether ``clause`` holds a body-site word of ``site`` (symptom_sites.csv)."""
+    form = symptoms.matching_form(clause)[0]
+    return any(w in form and s == site for w, (s, _p) in symptoms.lexicon().site_of.items())
 
 
 def denial_or_history(clause: str) -> bool:
@@ -393,6 +453,13 @@ def _residue(text: str, mentions: list[symptoms.Mention]) -> str:
                     read[start : start + len(term)] = [True] * len(term)
                 start = clause.find(term, start + len(term))
     read_by_concept = list(read)
+    # 死 as a degree word of the complaint itself (累死了, 疼死了, 胀得要死: the crisis grammar's
+    # ``figurative`` spans, 现代汉语词典 死⑥) is understood when the span holds the complaint's
+    # own words; 死 standing apart from every complaint (肚子胀，要死了) still goes to a clinician
+    # (#15 round 5).
+    for hit in symptoms.crisis_grammar().figurative.finditer(clause):
+        if any(read_by_concept[hit.start() : hit.end()]):
+            read[hit.start() : hit.end()] = [True] * (hit.end() - hit.start())
     for pattern in (_NUMBER, _COUNT, _CONTEXT_FILLER):
         for hit in pattern.finditer(clause):
             read[hit.start() : hit.end()] = [True] * (hit.end() - hit.start())
