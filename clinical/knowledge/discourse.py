@@ -852,6 +852,8 @@ def body_word_binding() -> BodyBinding:
         longest("care_acts"),
         longest("flare_words"),
     )
+
+
 @cache
 def position_words() -> tuple[str, ...]:
     """Where on a body part (左边, 下面, 那颗): ``data/discourse.yaml`` ``position_words``,

@@ -890,11 +890,12 @@ _BARE_DIARRHOEA = re.compile(
     r"(?:(?:[3-9]|[1-9]\d+)(?:-\d+)?|[一二两三四五六七八九]?十来|十几|二十几|几十|好几|好多|很多"
     r"|[三四五六七八九十]{1,2})(?:次|回|趟)"
     r"(?=$|[，。！？,.!?；;、\n]|了|啦|稀|水|肚子|大便|便|屎|的|多)"
+)
 # #15 round 5: 拉 alone with a count of two or more and nothing after it is loose stools passed
 # more often than usual (吃坏肚子了，拉了几次; 今天拉了3次: 诊断学(第9版) 腹泻, ≥3 a day or more
 # often than usual; WHO), not 拉了两次大便/血/黑便 (an object follows: its own term or unread),
 # 拉了1次, 拖拉, 拉了三趟货.
-_BARE_DIARRHOEA = re.compile(
+_BARE_LOOSE_STOOLS = re.compile(
     r"(?<![拖推扯])拉(?=(?:了|过)?(?:[2-9]|\d{2,}|\d+-\d+|好几|几|十几|好多)(?:次|回|趟)了?"
     r"(?:[，。！？,.!?；;、\n]|$))"
 )
@@ -1085,8 +1086,9 @@ def _find(text: str) -> tuple[Mention, ...]:
     # 抽 alone with a count or duration after it is a convulsion (kind 4: any term wins: 抽筋).
     for m in _BARE_SEIZURE.finditer(form):
         cands.append((-1, 4, m.start(), "seizure", m.group(), ""))
-    # 拉 alone with a count of two or more is diarrhoea (kind 4: any term wins: 拉血, 拉黑便).
-    for m in _BARE_DIARRHOEA.finditer(form):
+    # 拉 alone with a count of two or more, clause-final, is diarrhoea (kind 4: any term wins:
+    # 拉血, 拉黑便).
+    for m in _BARE_LOOSE_STOOLS.finditer(form):
         cands.append((-1, 4, m.start(), "diarrhea", m.group(), ""))
     # A quality word alone (我胃病，又胀) takes the nearest site before it, when that site is
     # one of its row's (kind 4, as a bare pain word).
