@@ -77,7 +77,7 @@ _LISTS = (
 )
 # Lists the residue and partly-understood checks read (``clinical.knowledge.unread``) that are
 # not understood words.
-_RESIDUE_LISTS = ("circumstance_markers", "injury_words", "mild_words")
+_RESIDUE_LISTS = ("circumstance_markers", "injury_words", "mild_words", "ordinary_residue")
 # Lists of the partly-understood check (``body_word_binding``, #15 bodily round 2) that are not
 # understood words either: they only decide whether a body word of an unread clause is named.
 _BOUND_LISTS = (
@@ -782,6 +782,16 @@ def circumstance_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
         tuple(normalise(w) for w in data["circumstance_markers"]),
         tuple(normalise(w) for w in data["injury_words"]),
     )
+
+
+@cache
+def ordinary_residue_words() -> tuple[str, ...]:
+    """``ordinary_residue`` of ``data/discourse.yaml`` in the matching form, longest first: words
+    that in the residue beside a read complaint say nothing of its danger (a duration, a
+    frequency, a hedge, a question or a treatment request; #15 residue cost). A residue of only
+    these goes to review, not urgent (``clinical.knowledge.unread``)."""
+    forms = {normalise(w) for w in _data()["ordinary_residue"]}
+    return tuple(sorted((w for w in forms if w), key=len, reverse=True))
 
 
 @cache
