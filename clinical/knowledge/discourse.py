@@ -75,9 +75,6 @@ _LISTS = (
     "when_worst",
     "care_plans",
 )
-# Lists the residue and partly-understood checks read (``clinical.knowledge.unread``) that are
-# not understood words.
-_RESIDUE_LISTS = ("circumstance_markers", "injury_words", "mild_words", "ordinary_residue")
 # Lists of the partly-understood check (``body_word_binding``, #15 bodily round 2) that are not
 # understood words either: they only decide whether a body word of an unread clause is named.
 _BOUND_LISTS = (
@@ -89,7 +86,15 @@ _BOUND_LISTS = (
     "care_acts",
     "flare_words",
 )
-_RESIDUE_LISTS = ("circumstance_markers", "injury_words", "mild_words", "position_words")
+# Lists the residue and partly-understood checks read (``clinical.knowledge.unread``) that are
+# not understood words.
+_RESIDUE_LISTS = (
+    "circumstance_markers",
+    "injury_words",
+    "mild_words",
+    "position_words",
+    "ordinary_residue",
+)
 # Lists of the hypothetical reading (``symptoms._is_hypothetical``) that are not understood words.
 _HYPOTHETICAL_LISTS = (
     "hypothetical_words",  # read only in a question about a symptom (``care_question``)

@@ -32,11 +32,6 @@ ROUTES = {"crisis", "followup", "medication", "diet", "adherence", "general"}
 
 # id → why it is still missed (strict: a fix turns the xfail into a failure to clean up).
 KNOWN_MISSES: dict[str, str] = {
-    "R4-B10": (
-        "累死了 is read as fatigue (its 死 a figurative intensifier) but 今天走了一万多步 is a "
-        "clause nothing reads: the follow-up safety net sends it for review within 24 h "
-        "(urgent), the designed cost of never treating unread words as benign"
-    ),
     # transfer-check misses (never tuned to; reported apart)
     "R4-C09": (
         "transfer: English stockpiling wording (saving up my sleeping pills … take them all at "

@@ -52,11 +52,17 @@ def test_red_flag_look_alikes_keep_their_reading(text: str, concept: str) -> Non
     assert concept in _present(text)
 
 
-@pytest.mark.parametrize(
-    "text", ["拉了1次", "拉了好几次大便", "牙疼，肿得厉害", "肚子疼，稀的", "吐出来的东西稀的"]
-)
+@pytest.mark.parametrize("text", ["拉了1次", "牙疼，肿得厉害", "肚子疼，稀的", "吐出来的东西稀的"])
 def test_what_is_not_read_stays_for_a_clinician(text: str) -> None:
     assert _unread(text)
+
+
+def test_several_stools_are_diarrhoea() -> None:
+    """Merge decision (h-benign × h-noticed): 拉了好几次大便 (several stools, 好几 ≥ 3) is read as
+    diarrhoea by the count reader of noticed r2 (WHO: three or more stools a day, or more often
+    than usual), no longer left for a clinician."""
+    assert "diarrhea" in _present("拉了好几次大便")
+    assert not _unread("拉了好几次大便")
 
 
 @pytest.mark.parametrize(
@@ -87,3 +93,11 @@ def test_benign_messages_are_understood(text: str) -> None:
 )
 def test_look_alikes_still_go_to_a_clinician(text: str, left: str) -> None:
     assert left in _unread(text)
+
+
+@pytest.mark.parametrize("text", ["这两天肚子绷得紧紧的还发烧", "腿绷得紧紧的还发烧"])
+def test_a_lead_naming_the_body_is_no_circumstance(text: str) -> None:
+    """Merge fix: 得 as a circumstance marker (抱孩子抱得腰酸背痛) must not turn words about a
+    body part before a complaint into "what the patient did" (a tense belly with fever in
+    cirrhosis: tests/followup/followup_vignettes_bodily_r2.yaml br-d-cirrhosis-belly-tight)."""
+    assert _unread(text)
