@@ -975,9 +975,6 @@ def _figurative(form: str, start: int, end: int, figurative: list[int]) -> bool:
     return all(figurative[start:end]) and end > start
 
 
-_SENTENCE_END = frozenset("。！？；!?;\n")
-
-
 def _unexplained(form: str, start: int, end: int, keys: str, lex: _Lexicon) -> str:
     """``keys`` less the concepts something earlier in the sentence explains away
     (symptom_explained.csv): a cause (吃了花椒嘴唇麻: the lips of Sichuan pepper are expected to
