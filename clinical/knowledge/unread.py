@@ -506,13 +506,14 @@ def _residue(text: str, mentions: list[symptoms.Mention]) -> tuple[str, bool]:
 
 def _circumstance(lead: str) -> bool:
     """Whether ``lead`` (the words before the first complaint of a clause) says what the
-    patient was doing: a circumstance marker in it, no injury word (discourse.yaml) and no body
-    word of the shared lexicon: 肚子绷得紧紧的还发烧 says something of the belly (a tense belly in
-    cirrhosis), not what the patient did (抱孩子抱得腰酸背痛, 走路走得脚疼)."""
+    patient was doing: a circumstance marker in it and no injury word (discourse.yaml). The
+    marker 得 (抱孩子抱得腰酸背痛, 走路走得脚疼) only after an activity: after a body word of the
+    shared lexicon, named as a whole word (``body_named``), it says how that part is (肚子绷得
+    紧紧的还发烧: a tense belly, in cirrhosis a danger), not what the patient did."""
     markers, injuries = discourse.circumstance_words()
     if any(w in lead for w in injuries) or not any(m in lead for m in markers):
         return False
-    return not any(w in lead for w in symptoms.body_words())
+    return not ("得" in lead and body_named(lead[: lead.index("得")]))
 
 
 def _mark(clause: str, word: str, read: list[bool]) -> None:

@@ -43,10 +43,6 @@ KNOWN_MISSES = {
     "B4-055": _GAP + "吃东西有点疼 (its pain word stands 18 characters after 牙龈, beyond the "
     "lexicon's site reach of 16; 张嘴 between names no site of pain)",
     "B4-061": _GAP + "最高38.6 (a temperature without 度 or 体温 is not read as one)",
-    "B4-018": (
-        "merge fix: 小肚子坠着疼 — 坠 (bearing down) is unread residue of a read complaint (urgent); "
-        "it passed only while 着 made the words before the pain a 'circumstance'"
-    ),
     # R4-013 (loperamide with bloody diarrhoea and fever) and R4-014 (the dehydrated infant) fixed
     # by noticed r2 (syndromes.yaml syndrome-bloody-diarrhoea, -febrile-diarrhoea,
     # -child-dehydration-severe), rows written without sight of these cases
