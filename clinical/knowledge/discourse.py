@@ -93,7 +93,6 @@ _RESIDUE_LISTS = (
     "injury_words",
     "mild_words",
     "position_words",
-    "ordinary_residue",
 )
 # Lists of the hypothetical reading (``symptoms._is_hypothetical``) that are not understood words.
 _HYPOTHETICAL_LISTS = (
@@ -787,16 +786,6 @@ def circumstance_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
         tuple(normalise(w) for w in data["circumstance_markers"]),
         tuple(normalise(w) for w in data["injury_words"]),
     )
-
-
-@cache
-def ordinary_residue_words() -> tuple[str, ...]:
-    """``ordinary_residue`` of ``data/discourse.yaml`` in the matching form, longest first: words
-    that in the residue beside a read complaint say nothing of its danger (a duration, a
-    frequency, a hedge, a question or a treatment request; #15 residue cost). A residue of only
-    these goes to review, not urgent (``clinical.knowledge.unread``)."""
-    forms = {normalise(w) for w in _data()["ordinary_residue"]}
-    return tuple(sorted((w for w in forms if w), key=len, reverse=True))
 
 
 @cache

@@ -23,9 +23,6 @@ Invariant: every clause of the text is understood or returned, as the patient wr
   clause partly unread, and the residue (from its first to its last unread character, as
   written) is quoted like an unread clause. The residue only ever adds words for a clinician;
   the concept is still read and keeps its own level, so no disposition is lowered.
-  A residue whose every unread character lies in a word of discourse.yaml ``ordinary_residue``
-  (a duration, a frequency, a hedge, a question, a treatment request: 头痛断断续续快一个月了,
-  头晕该挂哪个科) is ``ordinary`` (#15 residue cost): still quoted, but not ``bodily``.
 - Partly understood (#15, task h-partial): a clause in which nothing was read may still NAME
   THE BODY, a whole word of the shared lexicon's body sites (``symptoms.body_words``: 腿上像有
   虫子爬, 肚子里像有把刀在搅, 我妈右手拿筷子老往下掉). The patient describes something about their
@@ -57,21 +54,18 @@ class Unread:
     ``words`` what is quoted for a clinician (the whole clause, or for a partly read clause its
     residue); ``partial`` whether a concept was read in the clause beside the residue; ``body``
     for a clause in which nothing was read, the body word of the shared lexicon it names ("" when
-    it names none, or grades itself mild or settled: ``body_named``); ``ordinary`` for a
-    residue made only of words that say nothing of the complaint's danger (a duration, a
-    frequency, a hedge, a question or a treatment request: ``_residue``)."""
+    it names none, or grades itself mild or settled: ``body_named``)."""
 
     clause: str
     words: str
     partial: bool = False
     body: str = ""
-    ordinary: bool = False
 
     @property
     def bodily(self) -> bool:
         """Whether the words are partly understood: unread words beside a read complaint (the
-        residue, unless ordinary) or naming the body (the engines send both urgent, #15)."""
-        return (self.partial and not self.ordinary) or bool(self.body)
+        residue) or naming the body (the engines send both urgent, #15)."""
+        return self.partial or bool(self.body)
 
 
 def unread(
@@ -120,9 +114,9 @@ def unread(
         # question for the care team (``discourse.is_discourse``), else it stays unread.
         if any(not symptoms.is_context(m.concept) and not m.hypothetical for m in inside):
             if residue:
-                words, ordinary = _residue(text[start:end], inside)
+                words = _residue(text[start:end], inside)
                 if words:
-                    out.append(Unread(clause, words, partial=True, ordinary=ordinary))
+                    out.append(Unread(clause, words, partial=True))
             continue
         if inside and _only_context(clause):
             continue  # "刚生完孩子", "上周刚做完化疗": a context statement, read in full
@@ -437,12 +431,9 @@ def _only_context(clause: str) -> bool:
     return not _CJK.search(rest)
 
 
-def _residue(text: str, mentions: list[symptoms.Mention]) -> tuple[str, bool]:
-    """(the words of the clause ``text`` that nothing reads, as written, from the first to the
-    last unread Chinese character, or "" when every word is understood; whether they are
-    ordinary: every unread character lies in a word of discourse.yaml ``ordinary_residue``, a
-    duration, a frequency, a hedge, a question or a treatment request that says nothing of the
-    complaint's danger, #15 residue cost)."""
+def _residue(text: str, mentions: list[symptoms.Mention]) -> str:
+    """The words of the clause ``text`` that nothing reads, as written (from the first to the
+    last unread Chinese character), or "" when every word is understood."""
     clause, index = symptoms.matching_form(text)
     read = [False] * len(clause)
     for m in mentions:
@@ -494,14 +485,8 @@ def _residue(text: str, mentions: list[symptoms.Mention]) -> tuple[str, bool]:
     if left and left[0] < first and _circumstance(clause[:first]):
         left = [i for i in left if i >= first]
     if not left:
-        return "", False
-    # The ordinary words are marked over the whole clause (差不多 across a read 不多), but only
-    # the unread characters must lie in one: a word already read keeps its own reading.
-    ordinary = [False] * len(clause)
-    for word in discourse.ordinary_residue_words():
-        _mark(clause, word, ordinary)
-    words = text[index[left[0]] : index[left[-1]] + 1].strip()
-    return words, all(ordinary[i] for i in left)
+        return ""
+    return text[index[left[0]] : index[left[-1]] + 1].strip()
 
 
 def _circumstance(lead: str) -> bool:

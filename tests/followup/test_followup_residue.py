@@ -31,19 +31,6 @@ def test_the_residue_set_has_enough_controls_and_dangers() -> None:
     assert sum(bool(v.get("known_over_triage")) for v in benign) <= 0.15 * len(benign)
 
 
-def test_round_two_has_ordinary_residues_dangers_and_a_transfer_third() -> None:
-    """#15 residue cost (task h-cost2): ordinary leftovers beside a complaint (a duration, a
-    frequency, a question tail, a treatment request) and leftovers that are the red flag; a
-    third of them is the transfer check (``transfer: true``), never tuned to."""
-    r2 = [v for v in RESIDUE if v["family"].endswith("_r2")]
-    benign = [v for v in r2 if v["benign"]]
-    assert len(benign) >= 25
-    assert len(r2) - len(benign) >= 15
-    assert 3 * sum(bool(v.get("transfer")) for v in r2) >= len(r2)
-    assert any(v.get("transfer") for v in benign)
-    assert any(v.get("transfer") for v in r2 if not v["benign"])
-
-
 def _param(v: dict) -> object:
     why = v.get("known_over_triage")
     return pytest.param(v, marks=pytest.mark.xfail(strict=True, reason=why)) if why else v

@@ -588,10 +588,9 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
         unread = [u.words for u in parts]
         if unread:  # partly understood: the unread clauses go to a clinician (#15)
             # the residue of a clause read through a complaint stays urgent (its qualifier may
-            # be the red flag) unless it is ordinary (a duration, a frequency, a question: #15
-            # residue cost), so does a whole unread clause that names the body (partly
+            # be the red flag), so does a whole unread clause that names the body (partly
             # understood); any other whole clause in which nothing was read is for review
-            residue = any(u.partial and not u.ordinary for u in parts)
+            residue = any(u.partial for u in parts)
             bodily = any(u.body for u in parts)
             _unrecognised(facts, at, ref, "，".join(unread), urgent=residue, bodily=bodily)
             facts.notes.append(
