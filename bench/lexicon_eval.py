@@ -432,6 +432,7 @@ def evaluate(
     for part in chosen:
         tp = fp = fn = other = 0
         rtp = rfp = rfn = 0
+        rf_utterances = rf_at_level = 0
         rows = missing = 0
         misses: list[str] = []
         for row in _labels():
@@ -462,6 +463,17 @@ def evaluate(
             rtp += len(want & got & red)
             rfp += len((got - want) & red)
             rfn += len((want - got) & red)
+            # Per utterance: is its most serious labelled red flag read at that level or above
+            # by SOME concept (a transient loss of consciousness read `unresponsive` where the
+            # label says `syncope`)? What the lexicon alone hands triage, not a concept score.
+            top = [
+                lvl
+                for lvl in ("emergency", "urgent")
+                if any(symptoms.red_flag(c) == lvl for c in want)
+            ]
+            if top:
+                rf_utterances += 1
+                rf_at_level += any(symptoms.at_least(c, top[0]) for c in got)
             if show_misses and (want != got):
                 misses.append(
                     f"{row['id']}\tmissed={sorted(want - got)}\textra={sorted(got - want)}\t{text}"
@@ -476,6 +488,8 @@ def evaluate(
             "red_flag_precision": rtp / (rtp + rfp) if rtp + rfp else 1.0,
             "labelled": tp + fn,
             "red_flag_labelled": rtp + rfn,
+            "red_flag_utterances": rf_utterances,
+            "red_flag_utterances_at_level": rf_at_level,
             "unmapped": other,
             "misses": misses,
         }
@@ -564,7 +578,9 @@ def main() -> int:
             f"{s['labelled']} labelled concepts ({s['red_flag_labelled']} red-flag), "
             f"{s['unmapped']} unmapped symptoms | recall {s['recall']:.3f} "
             f"(with unmapped {s['recall_all']:.3f}) precision {s['precision']:.3f} | "
-            f"red-flag recall {s['red_flag_recall']:.3f} precision {s['red_flag_precision']:.3f}"
+            f"red-flag recall {s['red_flag_recall']:.3f} precision {s['red_flag_precision']:.3f} | "
+            f"red-flag utterances read at their level {s['red_flag_utterances_at_level']}"
+            f"/{s['red_flag_utterances']}"
         )
         for line in s["misses"]:
             print("  ", line)

@@ -170,6 +170,13 @@ def test_lexicon_eval_does_not_regress() -> None:
     assert stats["sealed"]["recall"] >= 0.78 and stats["sealed"]["precision"] >= 0.86, sealed
     assert stats["dev"]["red_flag_recall"] >= 0.95, out
     assert stats["sealed"]["red_flag_recall"] >= 0.70, sealed
+    # Per utterance: its most serious labelled red flag read at that level by some concept (what
+    # the lexicon alone hands triage). Floors at the figures of 2026-12-06 (dev 16/17, sealed
+    # 18/24): the sealed gap is mostly reading, not concept naming (docs/lexicon_labelling.md).
+    for part, floor in (("dev", 16), ("sealed", 18)):
+        s = stats[part]
+        assert s["red_flag_utterances_at_level"] <= s["red_flag_utterances"]
+        assert s["red_flag_utterances_at_level"] >= floor, out if part == "dev" else sealed
     # Round 3 (#23): the round-2 slice (development since) and the round-3 development draw.
     assert stats["heldout"]["red_flag_recall"] >= 0.88, out
     assert stats["heldout"]["precision"] >= 0.80, out
