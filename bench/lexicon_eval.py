@@ -28,6 +28,11 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
                                                     # the text)
     python bench/lexicon_eval.py --misses dev_r7a   # ... misses on its tuning part (dev_r7b is a
                                                     # transfer check: totals only)
+    python bench/lexicon_eval.py --draw-r8          # the round-8 development draw (id, part
+                                                    # dev_r8a|dev_r8b, group, text; never commit
+                                                    # the text)
+    python bench/lexicon_eval.py --misses dev_r8a   # ... misses on its tuning part (dev_r8b is a
+                                                    # transfer check: totals only)
     python bench/lexicon_eval.py --parts dev_r5,dev_r6a,dev_r6b   # totals of the named parts only
     python bench/lexicon_eval.py --parts dev_r7a dev_r7b          # (commas or spaces)
     python bench/lexicon_eval.py --pool-reads A.json   # per unlabelled development-half id, the
@@ -42,8 +47,8 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
 
 Parts: dev and sealed (``lexicon_labels.csv``), heldout (round 2), dev_r3 and heldout_r3 (round
 3), dev_r4 (round 4), dev_r5 (round 5), dev_r6a and dev_r6b (round 6), dev_r7a and dev_r7b (round
-7). ``--misses`` is refused for sealed, heldout_r3, dev_r6b and dev_r7b: they are never read for
-tuning. Without ``--parts`` every part
+7), dev_r8a and dev_r8b (round 8). ``--misses`` is refused for sealed, heldout_r3, dev_r6b, dev_r7b
+and dev_r8b: they are never read for tuning. Without ``--parts`` every part
 is printed, sealed ones included; use ``--parts`` to print only the parts you may see.
 
 Labelling protocol: docs/lexicon_labelling.md.
@@ -263,21 +268,48 @@ R7_SEED = 2707
 R7_EACH = 80
 
 
-def _r7_key(uid: str) -> str:
-    return hashlib.sha1(f"r7:{uid}".encode()).hexdigest()
+def _split_key(prefix: str, uid: str) -> str:
+    return hashlib.sha1(f"{prefix}:{uid}".encode()).hexdigest()
+
+
+def _draw_split(
+    exclude: set[str], seed: int, each: int, prefix: str
+) -> list[tuple[str, str, str, str]]:
+    """A development draw split before labelling (rounds 7 and 8): ``_draw_dev_half`` with
+    ``seed`` and ``each`` of each group; within each group the lower half by
+    sha1(prefix + ":" + id) is ``dev_<prefix>a`` (tuning), the upper half ``dev_<prefix>b``
+    (transfer check). Returns (id, part, group, clipped text)."""
+    drawn = _draw_dev_half(exclude, seed, each)
+    part: dict[str, str] = {}
+    for group in ("random", "enriched"):
+        ids = sorted((u for u, g, _ in drawn if g == group), key=lambda u: _split_key(prefix, u))
+        half = len(ids) // 2
+        part.update(
+            {u: f"dev_{prefix}a" if i < half else f"dev_{prefix}b" for i, u in enumerate(ids)}
+        )
+    return [(u, part[u], group, t) for u, group, t in drawn]
 
 
 def draw_r7(exclude: set[str]) -> list[tuple[str, str, str, str]]:
     """The round-7 development draw: (id, part, group, clipped text), as ``draw_r6`` with seed
-    ``R7_SEED`` and ``R7_EACH`` of each group; within each group the lower half by ``_r7_key``
+    ``R7_SEED`` and ``R7_EACH`` of each group; within each group the lower half by sha1("r7:" + id)
     is ``dev_r7a`` (tuning), the upper half ``dev_r7b`` (transfer check)."""
-    drawn = _draw_dev_half(exclude, R7_SEED, R7_EACH)
-    part: dict[str, str] = {}
-    for group in ("random", "enriched"):
-        ids = sorted((u for u, g, _ in drawn if g == group), key=_r7_key)
-        half = len(ids) // 2
-        part.update({u: "dev_r7a" if i < half else "dev_r7b" for i, u in enumerate(ids)})
-    return [(u, part[u], group, t) for u, group, t in drawn]
+    return _draw_split(exclude, R7_SEED, R7_EACH, "r7")
+
+
+# Round 8 (#23): a sixth development draw from the same development half, with a new seed,
+# outside every id of every label file (dev_r7a/b included; ids only), 80 utterances (40 at
+# random, 40 with the held-out draw's wider cues), split as round 7 by sha1("r8:" + id): 20 + 20
+# → dev_r8a (tuning), 20 + 20 → dev_r8b (transfer check, totals only). Labelled before any
+# change of the round, to check that mechanisms (not rows) transfer.
+R8_SEED = 2808
+R8_EACH = 40
+
+
+def draw_r8(exclude: set[str]) -> list[tuple[str, str, str, str]]:
+    """The round-8 development draw: ``_draw_split`` with ``R8_SEED``, ``R8_EACH`` of each
+    group and the prefix ``r8`` (dev_r8a tuning, dev_r8b transfer check)."""
+    return _draw_split(exclude, R8_SEED, R8_EACH, "r8")
 
 
 # Red-flag cues for mining (#23 round 5): words that make an urgent or emergency concept likely,
@@ -376,13 +408,15 @@ PARTS = (
     "dev_r6b",
     "dev_r7a",
     "dev_r7b",
+    "dev_r8a",
+    "dev_r8b",
     "sealed",
     "heldout_r3",
 )
 # Parts whose misses may be listed (and so read for tuning); the others are scored as totals only
-# (dev_r6b and dev_r7b are rounds 6 and 7's transfer checks: labelled with dev_r6a / dev_r7a,
-# never listed).
-OPEN_PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "dev_r5", "dev_r6a", "dev_r7a")
+# (dev_r6b, dev_r7b and dev_r8b are rounds 6, 7 and 8's transfer checks: labelled with dev_r6a /
+# dev_r7a / dev_r8a, never listed).
+OPEN_PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "dev_r5", "dev_r6a", "dev_r7a", "dev_r8a")
 
 
 def _part_of(path: Path) -> str | None:
@@ -505,6 +539,7 @@ def main() -> int:
     parser.add_argument("--mine-red-flags", action="store_true")
     parser.add_argument("--draw-r6", action="store_true")
     parser.add_argument("--draw-r7", action="store_true")
+    parser.add_argument("--draw-r8", action="store_true")
     parser.add_argument("--pool-reads", metavar="OUT.json")
     parser.add_argument("--pool-compare", nargs=2, metavar=("BEFORE.json", "AFTER.json"))
     parser.add_argument("--misses", choices=PARTS)
@@ -557,6 +592,11 @@ def main() -> int:
     if args.draw_r7:
         every = {r["id"] for r in _labels() if r["split"] not in ("dev_r7a", "dev_r7b")}
         for uid, part, group, text in draw_r7(every):
+            print(f"{uid}\t{part}\t{group}\t{text}")
+        return 0
+    if args.draw_r8:
+        every = {r["id"] for r in _labels() if r["split"] not in ("dev_r8a", "dev_r8b")}
+        for uid, part, group, text in draw_r8(every):
             print(f"{uid}\t{part}\t{group}\t{text}")
         return 0
     if args.pool_reads:

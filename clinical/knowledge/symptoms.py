@@ -16,7 +16,9 @@ the same words. Data, each row sourced, in ``data/``:
 - ``symptom_predicates.csv``: a subject (a ``symptom_sites.csv`` row: stool, sputum, vomitus,
   mouth, chest; or the row's own ``subject_words``: 左手, 一侧, 半边) and predicate words later in the same clause that together name a concept
   (``拉的大便是黑色的`` melena, ``痰里有时候带血丝`` haemoptysis, ``嘴角往一边歪`` facial droop);
-  a test name after the predicate (血常规, 血糖, 血压) is no predicate.
+  a test name after the predicate (血常规, 血糖, 血压) is no predicate. A clause that is only a
+  predicate takes the subject of the clause before it in its sentence (zero anaphora, #23 round
+  8: 脸色也不好，黄黄的; 拉的大便，黑黑的; not after a disease name: 癫痫…，又复发了).
   A predicate may also stand before its subject as a modifier (``带血丝的痰``, ``黑色的大便``), and
   a skin word between a subject and its predicate takes the predicate (``脸部肌肤松弛下垂`` is
   the skin's, no facial droop).
@@ -67,7 +69,9 @@ skipped between two Chinese characters (degree and frequency words, 什么 in �
 particles 了/着/过, quantities 一口/好几次/3次, complements 出来, a reduplicated character): ``吐了一口血`` is
 ``吐血``. A pain word standing alone takes the nearest body site before it in its sentence
 (``胃有点胀，后半夜会隐隐痛`` is abdominal pain); 痛风, 止痛药, 无痛 are not pain. 吐 alone with
-no object after it (一直在吐, 喝口水都吐, 吐了三次) is vomiting; 吐痰, 吐字, 口吐白沫, 吐不出 are not. A mention is NEGATED only when a cue
+no object after it (一直在吐, 喝口水都吐, 吐了三次) is vomiting; 吐痰, 吐字, 口吐白沫, 吐不出 are not. 抽
+alone with a count, a duration or a motor complement (抽了三次, 时不时抽一下, 抽得很厉害, 突然抽起来)
+is a convulsion (the motor ones not where the sentence says 抽血/抽烟/抽空). A mention is NEGATED only when a cue
 precedes it in the same clause with nothing but filler between ("无明显胸痛", "没有再发烧");
 "没吃药胸口疼" is not negated (吃药 is not filler): when in doubt the symptom stands, since a
 missed negation over-triages and a false one under-triages. Negation carries over an
@@ -881,6 +885,36 @@ _BARE_SEIZURE = re.compile(
     r"(?:(?:\d+(?:-\d+)?|[一两二三四五六七八九十几好半]+)(?:次|回|阵|分钟|分|秒|小时)(?![血烟水筋奖签])"
     r"|个不停|不停|起来了|了半天|个没完|得停不下来))"
 )
+# #23 round 8 (the round-7 analysis: a bare 抽 with no body word): 抽 alone with a motor
+# complement or a frequency word is a convulsion (时不时抽一下, 一抽一抽的, 抽得很厉害, 突然抽起来,
+# 经常出现规律性的抽; 诊断学(第9版) 抽搐与惊厥: 抽 is the lay word for a convulsion; the mention is
+# the 抽 and what follows it, so 突然 before it is still sudden onset), never where its
+# clause names what is drawn or smoked or a cramp (抽血, 抽烟抽得厉害, 抽空, 抽屉, 抽签, 抽奖, 抽水,
+# 抽筋, 抽经: ``_NOT_MOTOR_OBJECT`` in its sentence) or a cramping pain of an organ (胃一抽一抽地疼:
+# ``_NOT_MOTOR_JERK`` in its clause).
+_MOTOR_SEIZURE = re.compile(
+    r"(?<![口烟血])(?:"
+    r"一抽一抽"
+    r"|(?P<pre>(?:时不时|不时|经常|老是|总是|反复|突然|忽然|规律性|阵发性)(?:地|的|会|就|又|出现|还)*)抽"
+    r"(?=[，。！？,.!?；;、\n]|$|了|一下|起来|除了|几下)"
+    r"|抽(?:了)?(?:一下子|一下|几下)|抽得(?:很|特别|非常|好|更)?(?:厉害|凶|严重)|抽起来"
+    r")(?![血烟水签奖空屉时筋经])"
+)
+_NOT_MOTOR_JERK = re.compile(r"[痛疼胃肚腹肠]")  # in the clause: a cramping pain
+_NOT_MOTOR_OBJECT = re.compile(r"抽血|抽空|抽屉|抽签|抽奖|抽水|抽筋|抽经|烟")  # in the sentence
+# #23 round 8 (the round-7 analysis: 颤 is also shivering): a whole body that trembles (全身都在颤,
+# 浑身发颤, 四肢颤动) is a convulsion only in a sentence that tells of a fit or a collapse
+# (``_FIT_CONTEXT``: 癫痫, 昏倒, 口吐白沫, 抽…) and of no fever or cold (``_SHIVER_CONTEXT``: rigors,
+# 发冷全身发颤, are chills); a hand or a voice that trembles stays a tremor or nothing.
+# 诊断学(第9版) 抽搐与惊厥 (generalised convulsion: the whole body jerks or shakes) and 发热 (寒战).
+_BODY_TREMBLE = re.compile(
+    r"(?:全身|浑身|身体|身子|四肢)(?:都|也|还|一直|不停地?|不由自主地?|不受控制地?|在|会)*"
+    r"(?:发颤|颤动|颤抖|打颤|颤)"
+)
+_FIT_CONTEXT = re.compile(
+    r"癫痫|羊癫|羊角风|羊羔疯|昏倒|晕倒|昏过去|晕过去|倒地|倒在地|口吐白|翻白眼|不省人|没意识|抽"
+)
+_SHIVER_CONTEXT = re.compile(r"发烧|发热|高烧|低烧|烧到|体温|发冷|怕冷|冷得|寒|冻")
 # 拉 alone with a count of three or more after it is diarrhoea (今天拉了七八次, normalised 拉了7-8次;
 # 一天拉十来次; 拉了好几次了): WHO, The treatment of diarrhoea (2005): three or more loose or
 # liquid stools a day; noticed r2 item 2. Not 拉了两次 (no count of diarrhoea), nor an object
@@ -916,6 +950,43 @@ _OVERRIDE_GAP = re.compile(
     r"(?:手臂|手脚|胳膊|腿脚|身子|身体|肢体|上肢|下肢|半边|手|脚|腿|臂|"
     r"突然|忽然|一下子|一下|有点|有些|完全|整个|一点|都|也|就|还|很|的|了)*"
 )
+
+
+# #23 round 8, anaphora (the round-7 analysis: a colour beyond the predicate reach, in the next
+# clause): a clause that is nothing but a predicate, after a few filler words, takes the subject
+# of the clause before it in the same sentence (脸色也不如以前了，感觉黄黄的: the face is yellow;
+# 拉的大便，黑黑的). Chinese drops a subject that the previous clause named (zero anaphora: 朱德熙
+# 《语法讲义》 1982, 主语省略; Li & Thompson, Mandarin Chinese 1981, ch. 24 zero pronouns). The
+# predicate must close its clause (only 的/了/色 after it), so a clause with a noun of its own
+# (大便正常，黑眼圈很重) takes nothing. Not for a disease named as subject (癫痫…，又复发了): a
+# known epilepsy's bare recurrence is a label-policy question (docs/lexicon_labelling.md).
+_ANAPHORA_OPENER = (
+    "感觉|觉得|看着|看上去|看起来|好像|好象|发现|颜色|也|还|都|又|就|而且|并且|是|呈|"
+    "有点|有些|有一点|一点|有时候|有时|有|偶尔|经常|总是|老是|很|特别|比较|越来越"
+)
+_ANAPHORA_TAIL = r"(?:(?<=(?P<last>.))(?P=last))?(?:的|了|色|啦|呢)*(?=[，。！？,.!?；;、\n]|$)"
+_NO_ANAPHORA = frozenset({"epilepsy"})
+
+
+@lru_cache(maxsize=256)
+def _anaphora_pattern(pred: str) -> re.Pattern[str]:
+    """Fillers, the predicate (reduplicated: 黑黑的, 黄黄的) and the clause's end."""
+    return re.compile(rf"(?:{_ANAPHORA_OPENER})*(?P<pred>{pred}){_ANAPHORA_TAIL}")
+
+
+def _anaphoric_predicate(
+    form: str, limit: int, pred: re.Pattern[str], lex: _Lexicon
+) -> re.Match[str] | None:
+    """The predicate of a zero-subject clause right after the clause break at ``limit`` (see
+    ``_ANAPHORA_OPENER``): a match whose span is the predicate word, or None. The clause break
+    must be a comma-like one (not a sentence end), and the clause must be only fillers, the
+    predicate and 的/了/色 before its own end."""
+    if limit >= len(form) or form[limit] not in lex.breaks or form[limit] in _SENTENCE_END:
+        return None
+    m = _anaphora_pattern(pred.pattern).match(form, limit + 1)
+    if m is None:
+        return None
+    return re.compile(re.escape(m.group("pred"))).match(form, m.start("pred"))
 
 
 def _site_before(form: str, pos: int, lex: _Lexicon) -> tuple[str, str] | None:
@@ -1083,6 +1154,29 @@ def _find(text: str) -> tuple[Mention, ...]:
     # 抽 alone with a count or duration after it is a convulsion (kind 4: any term wins: 抽筋).
     for m in _BARE_SEIZURE.finditer(form):
         cands.append((-1, 4, m.start(), "seizure", m.group(), ""))
+    # 抽 alone with a motor complement or a frequency word (kind 4: any term wins), unless its
+    # sentence names something drawn or smoked, or its clause a cramping pain.
+    for m in _MOTOR_SEIZURE.finditer(form):
+        clause = form[_clause_start(form, m.start(), lex) : _clause_end(form, m.end(), lex)]
+        lo, hi = m.start(), m.end()
+        while lo > 0 and form[lo - 1] not in _SENTENCE_END:
+            lo -= 1
+        while hi < len(form) and form[hi] not in _SENTENCE_END:
+            hi += 1
+        if not _NOT_MOTOR_JERK.search(clause) and not _NOT_MOTOR_OBJECT.search(form, lo, hi):
+            # the mention starts at 抽: a frequency or onset word before it (突然) stays free
+            # for its own reading (sudden_onset)
+            at = m.end("pre") if m.group("pre") else m.start()
+            cands.append((at - m.end(), 4, at, "seizure", form[at : m.end()], ""))
+    # A whole body trembling in a sentence of a fit, not of a fever (kind 4: any term wins).
+    for m in _BODY_TREMBLE.finditer(form):
+        lo, hi = m.start(), m.end()
+        while lo > 0 and form[lo - 1] not in _SENTENCE_END:
+            lo -= 1
+        while hi < len(form) and form[hi] not in _SENTENCE_END:
+            hi += 1
+        if _FIT_CONTEXT.search(form, lo, hi) and not _SHIVER_CONTEXT.search(form, lo, hi):
+            cands.append((-len(m.group()), 4, m.start(), "seizure", m.group(), ""))
     # 拉 alone with a count of two or more, clause-final, is diarrhoea (kind 4: any term wins:
     # 拉血, 拉黑便).
     for m in _BARE_LOOSE_STOOLS.finditer(form):
@@ -1110,6 +1204,8 @@ def _find(text: str) -> tuple[Mention, ...]:
             p = pred.search(form, s.end(), limit)
             while p and _NOT_PREDICATE.match(form, p.end()):  # 血常规, 血糖: a test, not blood
                 p = pred.search(form, p.end(), limit)
+            if p is None and site not in _NO_ANAPHORA:
+                p = _anaphoric_predicate(form, limit, pred, lex)
             # The predicate belongs to the nearest subject: 脸部肌肤松弛下垂 is the skin's.
             if p and not _nearer_subject(form[s.end() : p.start()], own, lex):
                 cands.append((-len(p.group()), 5, p.start(), key, p.group(), site))
