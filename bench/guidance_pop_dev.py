@@ -84,6 +84,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list the dev misses")
     parser.add_argument("--file", type=Path, default=DEV_SET, help="a development set (yaml)")
+    parser.add_argument(
+        "--part",
+        choices=("all", "tune", "transfer"),
+        default="all",
+        help="score only the tuning cases or only those marked `transfer: true` (a transfer "
+        "part is scored as totals: do not read its misses)",
+    )
     args = parser.parse_args()
     import django
 
@@ -93,6 +100,8 @@ def main() -> int:
     )
     misses = []
     for case in load_cases(args.file):
+        if args.part != "all" and bool(case.get("transfer")) != (args.part == "transfer"):
+            continue
         body = answer(case["request"])
         got = judge(case, body)
         for key in (case["family"], "ALL"):
@@ -120,7 +129,9 @@ def main() -> int:
             f"{name:<14} {cell(*f['met']):<16} {cell(*f['verdicts']):<16} "
             f"{cell(*f['benign_over']):<19} {cell(*f['red_flag'])}"
         )
-    if args.misses:
+    if args.misses and args.part == "transfer":
+        print("(--misses is not shown for a transfer part: totals only)")
+    elif args.misses:
         for cid, family, got in misses:
             failed = sorted(k for k, v in got.get("checks", {}).items() if not v)
             print(

@@ -33,6 +33,7 @@ _WORDS = re.compile(r"[\u4e00-\u9fff]|[a-z]{3,}")
 
 _LISTS = (
     "subject_words",
+    "hedge_words",
     "reassuring_phrases",
     "courtesy_phrases",
     "qualifier_phrases",
@@ -157,20 +158,25 @@ def clauses(text: str) -> list[str]:
     return [normalise(text[a:b]) for a, b in clause_spans(text)]
 
 
-def is_discourse(clause: str, *, about: bool = False) -> bool:
+def is_discourse(clause: str, *, about: bool = False, asked: bool = False) -> bool:
     """Whether ``clause`` says nothing the lexicon must read: reassurance, courtesy, a
     qualifier, a question for the care team (with ``about``: also a question about a complaint
-    another clause names, 要紧吗), an improving course or a normal reading, and no symptom."""
+    another clause names, 要紧吗; with ``asked``: the patient ended the clause with a question
+    mark), an improving course, a normal reading or who the patient is (``patient_statement``),
+    and no symptom."""
     mentions = symptoms.find_symptoms(clause)
     if any(not m.hypothetical for m in mentions):
         return False
     if mentions:  # only symptoms asked about (如果伤口流脓怎么办): a question or unread
-        return care_question(clause, about=about)
+        return care_question(clause, about=about, asked=asked)
     return (
         reassuring(clause)
         or improving(clause)
         or normal_reading(clause)
-        or care_question(clause, about=about)
+        or care_question(clause, about=about, asked=asked)
+        or patient_statement(clause)
+        or functioning(clause)
+        or graded_mild(clause)
         or (about and (circumstance(clause) or medicine_talk(clause)))
     )
 
@@ -215,6 +221,7 @@ def _circumstance_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...], tuple[
         "circumstance_markers",
         "recurring_course",
         "qualifier_phrases",
+        "hedge_words",
     )
     words |= {normalise(w) for w in _LEADING + _POSSESSIVE} | set(_PARTICLES)
     injuries = _words("injury_words")
@@ -238,7 +245,7 @@ def circumstance(clause: str) -> bool:
 
 @cache
 def _medicine_vocabulary() -> tuple[str, ...]:
-    words = _words("medicine_talk", "time_words", "subject_words", "family_subjects")
+    words = _words("medicine_talk", "time_words", "subject_words", "family_subjects", "hedge_words")
     words |= {normalise(w) for w in _LEADING + _POSSESSIVE} | set(_PARTICLES)
     return tuple(sorted(words, key=len, reverse=True))
 
@@ -317,18 +324,22 @@ def _question_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
         )
     )
     keys = ("question_words", "care_topics", "question_filler", "medicine_question_words")
+    keys += ("hedge_words",)
     words = {normalise(w) for k in keys + ("medicine_topics", "time_words") for w in data[k]}
     words |= set(_subjects())
     return markers, tuple(sorted(words, key=len, reverse=True))
 
 
-def care_question(clause: str, *, about: bool = False) -> bool:
+def care_question(clause: str, *, about: bool = False, asked: bool = False) -> bool:
     """Whether ``clause`` asks the care team something and holds nothing but question words,
     care topics (symptoms.yaml ``care_topics``: 洗澡, 复查, 拆线 …) and filler: "请问什么时候
     可以洗澡", "伤口能不能碰水". A symptom concept or any other word in it → False (it is read or
     stays unread as before): a question never hides a complaint. With ``about`` (another clause
     of the answer holds a symptom the engine reads) a question about it ("要紧吗", "怎么回事")
-    counts too; alone it stays unread."""
+    counts too; alone it stays unread. ``asked``: the patient ended the clause with a question
+    mark ("饭前吃？"), which asks as a question word does; its words must still all be question
+    words, care topics or filler. A dose count in a question (吃1片, 第2片, 再吃1颗, 半片: ``_DOSE``,
+    at most two units, never an amount already taken) is a medicine topic."""
     form = normalise(clause)
     mentions = symptoms.find_symptoms(form)
     if not form or any(not symptoms.is_context(m.concept) and not m.hypothetical for m in mentions):
@@ -353,6 +364,9 @@ def care_question(clause: str, *, about: bool = False) -> bool:
         form = form[: m.span[0]] + "这个病" + form[m.span[1] :]
     about = about or bool(named)
     if about:
+        # when to take it (#15 round 6): 坐车前吃什么, 睡觉前吃还是早上吃 (discourse.yaml
+        # ``everyday_settings`` with the circumstance markers 前/后/的时候)
+        words = words + tuple(_words("everyday_settings", "circumstance_markers"))
         # beside a complaint or a symptom asked about, the words of such a question too
         # (要唔要去急诊, 是打120还是自己去医院: discourse.yaml ``hypothetical_*``)
         cues, extra = _hypothetical_vocabulary()
@@ -368,13 +382,112 @@ def care_question(clause: str, *, about: bool = False) -> bool:
         form = form[: -len(_FINAL_QUESTION)] + "吗"  # "可以洗澡不", "要紧不": a yes/no question
     # 么 asks (要么, 能行么), but not inside a degree word (这么, 那么, 多么: 这辈子没这么疼过)
     probe = form.replace("这么", " ").replace("那么", " ").replace("多么", " ")
-    if not any(m in probe for m in markers):
+    # a guess put as a question (就行吧, 可以吧, 对吧: 现代汉语八百词 吧 "表示揣测、疑问") asks as a
+    # question mark does; its words must still all be question words (#15 round 6)
+    asked = asked or (len(form) > 2 and form.endswith("吧"))
+    if not asked and not _HOW_MANY.search(probe) and not any(m in probe for m in markers):
         return False
     # A medicine named in the question is a care topic ("阿莫西林饭前吃还是饭后吃"): the one drug
     # vocabulary (clinical.knowledge.drugs) names it; any other word still leaves it unread.
     for name in sorted(drugs.names_in(form), key=len, reverse=True):
         form = form.replace(name, "药")
-    return not _CJK.search(_strip_run(form, words))
+    if not _CJK.search(_strip_run(form, words)):
+        return True
+    # a dose asked about, taken out only where the words do not read the question already
+    # (下一次多久能再吃: 下一次 is a word of its own)
+    return not _TAKEN.search(form) and not _CJK.search(_strip_run(_DOSE.sub("", form), words))
+
+
+# A dose asked about (#15 round 6): one or two units, half a unit, "how many", the second or third
+# dose. Larger amounts, and an amount the patient says was already taken (吃了, 已经: ``_TAKEN``),
+# stay for a clinician (an overdose is asked about in the same words).
+_DOSE = re.compile(
+    r"(?:第[23二三]|[12一两半几]|0\.5|1-2|一两)个?(?:片|粒|颗|袋|包|支|毫升|ml|勺|滴|喷|次|回|顿)"
+)
+_HOW_MANY = re.compile(r"几个?(?:片|粒|颗|袋|包|支|毫升|ml|勺|滴|喷|次|回|顿)")  # asks as 吗 does
+_TAKEN = re.compile(r"吃了|服了|喝了|用了|吃过|已经|吞")
+
+
+# Who the patient is (#15 round 6): a clause that only says whose question it is or the
+# patient's age or weight ("我是帮我老公问的", "我爸70了", "他今年四十出头", "我外孙女3岁", "他25kg")
+# says nothing about a complaint; the request carries age and weight as data.
+_PATIENT_AGE = re.compile(
+    r"(?:今年|已经|都)?(?:\d+|[一二两三四五六七八九十]+)(?:岁半?|周岁|个月|十)?(?:多|出头|左右|了|啦)*"
+)
+_WEIGHT = re.compile(r"(?:体重)?\d+(?:\.\d+)?(?:kg|斤)(?:左右|多|了)*")
+_ASKER = re.compile(r"(?:我是|是)?(?:帮|替|给)(.{1,5}?)(?:问问|问一下|问下|问|咨询一下|咨询)的?")
+
+
+# What the patient can still do (#15 round 6): "能吃能睡", "照常上学", "奶也喝了", "还能走", "能动":
+# an ability or an everyday activity going on as usual, said of no body part (a body word in
+# the clause is no word of this reader, so "手腕能动" is read only as before). Source: NICE NG143
+# traffic-light table (feeding, activity: responds normally, stays awake or wakens quickly).
+_FUNCTIONING = re.compile(
+    r"(?:能|还能|都能|也能|照常|照样|照旧|正常|还在|在)"
+    r"(?:吃饭|吃奶|喝奶|吃东西|睡觉|上学|上班|干活|下地|走路|吃|喝|睡|玩|走|动)"
+    r"|(?:奶|饭|水|东西)(?:也|都)?(?:喝了|吃了|能喝|能吃|正常)"
+    r"|精神头?(?:也|都)?(?:还|挺|很|特别|蛮)?(?:好|行|不错|足|可以)"
+)
+
+
+# How bad it is, graded down, and nothing else (#15 round 6): "不厉害", "不算太疼", "也不太严重",
+# "没别的症状", "没有其他不舒服". A degree denied names no complaint (the complaint is read in its own
+# clause and keeps its level); a body word or any other word leaves the clause as before.
+_MILD_GRADE = re.compile(
+    r"(?:也|都|还|倒)?不(?:算|太|怎么|是很|是特别|很|特别|是太)?太?(?:厉害|严重|疼|痛|难受|明显)"
+    r"|没(?:有)?(?:别的|其他|其它|啥别的|什么别的|啥其他|什么其他)(?:的)?(?:症状|不舒服|毛病|问题)"
+)
+
+
+def graded_mild(clause: str) -> bool:
+    """Whether ``clause`` only grades a complaint down or says there is nothing else
+    (``_MILD_GRADE``), with leading words, hedges and particles."""
+    form = normalise(clause)
+    if not form or not _MILD_GRADE.search(form):
+        return False
+    if any(not m.negated for m in symptoms.find_symptoms(form)):
+        return False
+    words = {normalise(w) for w in _LEADING} | set(_hedges()) | set(_PARTICLES)
+    return _covered(form, tuple(sorted(words, key=len, reverse=True)), (_MILD_GRADE,))
+
+
+def functioning(clause: str) -> bool:
+    """Whether ``clause`` only says what the patient can still do (``_FUNCTIONING``), with
+    leading, time and subject words and particles: no symptom, no other word."""
+    form = normalise(clause)
+    if not form or symptoms.find_symptoms(form) or not _FUNCTIONING.search(form):
+        return False
+    words = {normalise(w) for w in _LEADING} | _words("time_words") | set(_people())
+    return _covered(
+        form, tuple(sorted(words | set(_PARTICLES), key=len, reverse=True)), (_FUNCTIONING,)
+    )
+
+
+@cache
+def _people() -> tuple[str, ...]:
+    data = _data()
+    keys = ("subject_words", "family_subjects", "relatives", "parents")
+    words = {normalise(w) for k in keys for w in data[k]}
+    words |= {normalise(w) for w in _POSSESSIVE}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def patient_statement(clause: str) -> bool:
+    """Whether ``clause`` only says who is asking for whom or who the patient is, by age or
+    weight (``_ASKER``, ``_PATIENT_AGE``, ``_WEIGHT``) with person words (discourse.yaml
+    ``subject_words``, ``family_subjects``, ``relatives``, ``parents``) and particles: no
+    symptom, no other word."""
+    form = normalise(clause)
+    if not form or symptoms.find_symptoms(form):
+        return False
+    people = _people()
+    hit = _ASKER.fullmatch(form.rstrip("".join(_PARTICLES)))
+    if hit is not None:
+        return not _CJK.search(_strip_run(hit.group(1), people))
+    rest = _strip_run(form, people)
+    if not rest or rest == form and not re.match(r"\d", rest):
+        return False  # no person named: a bare number is read elsewhere or stays unread
+    return bool(_PATIENT_AGE.fullmatch(rest) or _WEIGHT.fullmatch(rest))
 
 
 @cache
@@ -530,6 +643,9 @@ def phrase_kinds(clause: str) -> set[str] | None:
     ``courtesy_phrases``, ``qualifier_phrases``, with leading time words and particles), or
     None when anything else is left in it."""
     rest = normalise(clause)
+    hedge = next((w for w in _hedges() if rest.startswith(w)), None)
+    if hedge:  # 大概, 应该 (#15 round 6): the hedge only, particles after it stay for the run
+        rest = rest[len(hedge) :]
     for lead in _LEADING:
         if rest.startswith(lead):
             rest = rest[len(lead) :]
@@ -557,7 +673,13 @@ def _run_leads() -> tuple[str, ...]:
     """Words that may open the rest of a clause after its subject: the leading words, time
     words and subjects (matching form, longest first)."""
     words = {normalise(w) for w in _LEADING} | _words("time_words") | set(_subjects())
+    words |= set(_hedges())
     return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
+def _hedges() -> tuple[str, ...]:
+    return tuple(sorted(_words("hedge_words"), key=len, reverse=True))
 
 
 @cache
@@ -738,6 +860,7 @@ _LEADING = (
     "平时",
     "尤其",
     "其实",
+    "不过",  # #15 round 6: 不过精神还好 (as 但是)
 )
 
 

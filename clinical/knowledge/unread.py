@@ -126,7 +126,8 @@ def unread(
             continue
         if readings.is_measurement(clause) or _label_before_number(text, start, end):
             continue  # read by the one reader of readings (exact, or sent on as unreadable)
-        if discourse.is_discourse(clause, about=about) or _where(clause, sites):
+        asked = text[end : end + 1] in ("?", "？")  # the patient's own question mark
+        if discourse.is_discourse(clause, about=about, asked=asked) or _where(clause, sites):
             continue
         out.append(Unread(clause, clause, body=body_named(clause)))
     return out
