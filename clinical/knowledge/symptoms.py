@@ -111,7 +111,11 @@ _DEGREE = (
 # Between 得 and an intensity word (疼得特别厉害, 疼得我受不了): symptom_intensity.csv.
 _AFTER_DE = "很|特别|非常|十分|太|好|那么|有点|比较|更|越来越|实在|真|都|我|他|她|人|直"
 # What may open the next clause before an intensity word that belongs to the complaint before.
-_CLAUSE_OPENER = re.compile(r"(?:还是|还|一直|怎么也|怎么都|都|就是|就|总是|老是)+")
+# #15 emerg7: first aid tried and failed opens the clause too (捏着也止不住, 按住了还是流: NICE CKS
+# Epistaxis, bleeding not stopped by 10-20 minutes of pressure).
+_CLAUSE_OPENER = re.compile(
+    r"(?:捏着|捏住|按着|按住|压着|压住|按压|堵着|塞着|用纸塞着)?(?:还是|还|一直|怎么也|怎么都|都|也|就是|就|总是|老是)+"
+)
 # Right before an intensity word, a denial of it (疼得不厉害, 没有疼得很厉害, 不是很厉害).
 _DENIED_INTENSITY = re.compile(r"(?:不|没|没有|并不|并没有)(?:是|太|怎么|那么|很|算|再|特别|有)*$")
 

@@ -67,4 +67,6 @@ def test_the_residue_never_lowers_a_disposition() -> None:
             without = assess_record(vignette_record(v, now), now)["disposition"]
         assert rank(with_residue) >= rank(without), v["id"]
         raised += rank(with_residue) > rank(without)
-    assert raised >= 15  # the residue is what catches the dangers of this set
+    # the residue is what catches the dangers of this set; 14 since #15 emerg7, which reads
+    # rsx-fever-stiff (发烧脖子转不动) itself as fever + stiff neck (meningism, emergency)
+    assert raised >= 14

@@ -160,6 +160,18 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-child-dehydration-severe": {"words": "精神差，尿很少", "age": 0.7},
     "syndrome-bloody-diarrhoea": {"words": "拉肚子，大便带血"},
     "syndrome-febrile-diarrhoea": {"words": "拉肚子，发烧", "temp": 38.5},
+    # #15 emerg7 (r7 development set: the patient's own words)
+    "syndrome-pregnancy-pain-bleeding": {"words": "肚子疼，下面出血", "pregnant": True},
+    "syndrome-missed-period-pain-haemodynamic": {"words": "月经没来，肚子疼，头晕", "age": 28},
+    "syndrome-antithrombotic-bleeding-haemodynamic": {
+        "words": "尿里有血，头晕",
+        "meds": ["warfarin"],
+    },
+    "syndrome-peritonitis": {"words": "肚子硬得像木板，肚子疼"},
+    "syndrome-child-gastroenteritis-shock": {"words": "上吐下泻，手脚冰凉", "age": 2},
+    "syndrome-evisceration-words": {"words": "伤口裂开了，有东西往外鼓", "surgery": COLON},
+    "syndrome-tia-resolved": {"words": "左手发麻，后来自己好了"},
+    "syndrome-upper-uti": {"words": "尿痛，发烧", "temp": 38.5},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
