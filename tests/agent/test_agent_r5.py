@@ -165,6 +165,7 @@ def test_r5_transfer_total(patient_client, monkeypatch) -> None:
         ("ta shuo huo gou le", True),
         ("zhen xiang yi si le zhi", True),
         ("wo bu hui zi sha de", False),
+        ("wo bu xiang si", False),
         ("xiang si ni le", False),
         ("wo xiang qu si chuan", False),
         ("lei si le", False),
@@ -173,6 +174,7 @@ def test_r5_transfer_total(patient_client, monkeypatch) -> None:
         ("我好想kill myself", True),
         ("有时候真想zi sha", True),
         ("我不想die，我想好起来", False),
+        ("Amei想死", True),  # no bare bu/mei denial: a name before 想死 denies nothing
     ],
 )
 def test_the_crisis_grammar_reads_english_and_pinyin(text: str, crisis: bool) -> None:
