@@ -40,7 +40,10 @@ the same words. Data, each row sourced, in ``data/``:
   whole supply taken at once, 一整瓶…都吃了; a question about a lethal amount); ``figurative``
   spans where 死 is a degree word or a medical term (疼死了, 想死你了, 心肌梗死, 死亡率) cancel a
   crisis reading; ``negation`` cues that deny a crisis statement (我不会自杀的, 从来没想过…)
-  on top of the shared ones. Fixed phrases stay terms in ``symptom_terms.csv``.
+  on top of the shared ones; English and pinyin slots and rules (``ENINTENT`` + closed filler
+  words + ``ENDEATH``: the matching form runs words together; ``PYDEATH`` 死 only as a last
+  syllable), one ``figurative`` and one ``negation`` row per script, read as alternatives (#15
+  agent r5). Fixed phrases stay terms in ``symptom_terms.csv``.
 - ``symptom_intensity.csv``: intensity and persistence words that make a complaint a red flag
   (#23 round 4): after it in its clause (头疼得厉害 severe_headache, 吐个不停 persistent_vomiting,
   鼻血止不住 heavy_bleeding; also opening the next clause: 流了好多血，止不住) or before it / inside
@@ -564,8 +567,13 @@ def crisis_grammar() -> _Crisis:
             if r["concept"] not in known:
                 raise LexiconError(f"symptom_crisis.csv: unknown concept {r['concept']}")
             rules.append((compiled(r["pattern"]), r["concept"]))
-    by_kind = {r["kind"]: r["pattern"] for r in rows if r["kind"] in ("figurative", "negation")}
-    return _Crisis(tuple(rules), compiled(by_kind["figurative"]), compiled(by_kind["negation"]))
+
+    # Several ``figurative`` or ``negation`` rows (one per script: Chinese, English, pinyin) are
+    # alternatives of one pattern.
+    def joined(kind: str) -> re.Pattern[str]:
+        return compiled("|".join(f"(?:{r['pattern']})" for r in rows if r["kind"] == kind))
+
+    return _Crisis(tuple(rules), joined("figurative"), joined("negation"))
 
 
 def concepts() -> dict[str, Concept]:

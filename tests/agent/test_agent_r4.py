@@ -37,14 +37,9 @@ KNOWN_MISSES: dict[str, str] = {
         "transfer: English stockpiling wording (saving up my sleeping pills … take them all at "
         "once) is not in the shared lexicon: handed to a clinician as unread, no crisis alert"
     ),
-    "R4-C15": "transfer: pinyin 'wo xiang si le suan le' is not in the shared lexicon",
     "R4-R33": (
         "transfer: a head injury on warfarin (NICE NG232) is a combination, no urgent concept "
         "of the lexicon: the question about the prescribed medicine is handed on at reply level"
-    ),
-    "R4-B18": (
-        "transfer: 十年前晕倒过一次 is read as syncope now (the time phrase 十年前 is not read as "
-        "history): an emergency for a past event"
     ),
     "R4-B27": (
         "transfer: 会按时吃药的 is read as a medication question (route medication, handed to the "

@@ -178,13 +178,13 @@ def test_every_diet_food_word_is_an_agent_food_of_the_same_diet_food() -> None:
     """A food name or alias of diet's table, said alone, is a food to the agent, and the
     agent's canonical name is one diet resolves to the same food (白酒 → 白酒, not 酒)."""
     from clinical.agent.understanding import lexicon
-    from clinical.agent.understanding.rules import _normalise
     from clinical.diet.knowledge import get_kb, normalise
+    from clinical.knowledge.text import fold_visible
 
     index = get_kb().food_index
     missing: list[str] = []
     for word in _diet_food_words():
-        found = lexicon.find(_normalise(word))["food"]  # the agent reads folded text (RIO)
+        found = lexicon.find(fold_visible(word))["food"]  # the agent reads folded text (RIO)
         if len(found) != 1 or index.get(normalise(found[0])) is not index[normalise(word)]:
             missing.append(f"{word}→{found}")
     assert not missing, f"{len(missing)} of {len(_diet_food_words())}: {missing[:40]}"

@@ -12,6 +12,7 @@ import re
 
 from ammed_fhir import store
 from clinical.agent.routes.base import RouteContext, RouteResult, escalate
+from clinical.knowledge.text import fold_visible
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +57,7 @@ _ALLERGY = re.compile(r"对(.{1,16}?)过敏")
 def _allergy_mentions(text: str) -> list[str]:
     """What the patient says they are allergic to (我对青霉素过敏): not a medicine they ask
     about."""
-    from clinical.agent.understanding.rules import _normalise
-
-    return [m.group(1) for m in _ALLERGY.finditer(_normalise(text))]
+    return [m.group(1) for m in _ALLERGY.finditer(fold_visible(text))]
 
 
 def _rx_only(name: str) -> bool:
@@ -96,10 +95,10 @@ def _asks_about_the_medicine(clause: str) -> bool:
     medicine asked about (each marked drug name read as 药: "药和药能一起吃吗", "这个药能吃
     吗") or a pleasantry of the agent's (在吗). Anything else in a clause that names a medicine
     ("吃了药以后走路老往一边偏", "药吃了没用") stays unread: a clinician reads it."""
-    from clinical.agent.understanding.rules import _normalise, greeting_only
+    from clinical.agent.understanding.rules import greeting_only
     from clinical.knowledge import discourse
 
-    form = _normalise(_MARKED.sub("药", clause))
+    form = fold_visible(_MARKED.sub("药", clause))
     return greeting_only(form) or bool(_TAKE_QUESTION.search(form)) or discourse.is_discourse(form)
 
 
@@ -127,13 +126,12 @@ def symptom_clauses(text: str) -> list[str]:
 def red_flags(text: str) -> list[str]:
     """The urgent or emergency concepts of the shared lexicon the patient reports in ``text``
     (not denied, not past, not hypothetical; drug names blanked so 感冒灵 is no 感冒)."""
-    from clinical.agent.understanding.rules import _normalise
     from clinical.knowledge import symptoms
 
     try:
-        form = symptom_text(_normalise(text))
+        form = symptom_text(fold_visible(text))
     except Exception:  # the KB's name finder failing must not hide a red flag
-        form = _normalise(text)
+        form = fold_visible(text)
     out: list[str] = []
     for m in symptoms.find_symptoms(form):
         if m.negated or symptoms.is_context(m.concept) or m.concept in out:

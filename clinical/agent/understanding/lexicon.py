@@ -9,7 +9,7 @@ diet has: the agent's own pleasantries (在吗, 再见, hello; with the shared o
 ``discourse.pleasantry_words``, the only words that earn the generic help text) and the few
 foods diet's table lacks (人参, 枸杞, 生姜); one source per row. Symptoms are not here: they are
 the shared lexicon's (``clinical.knowledge.symptoms``). Callers pass text already folded
-(``rules._normalise``)."""
+(``clinical.knowledge.text.fold_visible``, the one normaliser's fold)."""
 
 from __future__ import annotations
 

@@ -27,7 +27,10 @@ _QUESTION = re.compile(r"[吗？?]|能不能|可不可以|要不要|怎么|为�
 _CAN_EAT = re.compile(
     r"(?:能|可以|能不能|可不可以)(?:吃|喝)(?![吗么呢？?])(.{1,8}?)(?:吗|么|呢|？|\?|$)"
 )
-_MED_WORDS = re.compile(r"药|剂量|副作用|漏服|忘了吃|忘记吃|少吃了|多吃了|停药|减量|加量|一天几次")
+# 药 of a place (药房, 药店: 烦死了，药房又排长队) names no medicine.
+_MED_WORDS = re.compile(
+    r"药(?![房店])|剂量|副作用|漏服|忘了吃|忘记吃|少吃了|多吃了|停药|减量|加量|一天几次"
+)
 
 INJECTION = re.compile(
     r"忽略(?:之前|以上|前面|所有)|无视(?:之前|以上)|你现在是|扮演|角色扮演|假装你|不受限制|没有限制|"
@@ -43,9 +46,6 @@ INJECTION = re.compile(
 # shared with follow-up triage): exact values or ``UnreadableReading``, never guessed. The agent
 # stores what it reads as Observations in the units its follow-up route knows; a glucose written
 # in mg/dL is asked for again in mmol/L here (the reply asks for the number on the meter).
-
-# The one text normaliser's fold (#23): the same form the readings reader reads in.
-_normalise = fold_visible
 
 
 def read_vitals(text: str) -> tuple[list[Reading], list[UnreadableReading]]:
@@ -156,7 +156,7 @@ def understand(text: str) -> Understanding:
     """Intent and entities of one patient message (deterministic). Everything is read on the
     shared fold of the text (traditional → simplified, full-width → ASCII, zero-width dropped,
     lower case), so 華法林可以吃兩片嗎 is 华法林可以吃两片吗."""
-    text = _normalise(text)
+    text = fold_visible(text)
     meds, med_spans = medicines(text)
     # Foods, less a word inside a medicine's name (藿香正气水, 钙片 of the KB: a medicine).
     foods: list[str] = []
