@@ -109,24 +109,27 @@ DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ammed.sqlite3'}")
 if DATABASE_URL.startswith("sqlite:///") and not DATA_DIR.exists():
     DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default needs its data dir
 
+
 # Secret key: never one the repository (or anyone) knows. Unset, the embedded default
 # (SQLite) and DEBUG make a random key once and keep it in $AMMED_DATA_DIR/secret_key; with a
 # server database and DEBUG off the process gets a random stand-in key (migrate, workers,
 # tests), and the web entry points refuse to serve (ammed_fhir.security, check ammed.E001);
 # AMMED_DEPLOY=production refuses outright. The key this repository used to ship is refused.
-SECRET_KEY = envstr("SECRET_KEY", "")
-AMMED_SECRET_KEY_SOURCE = "environment"
-if SECRET_KEY == "ammed-insecure-development-key-change-me" and not DEBUG:
-    raise ConfigError("SECRET_KEY is the repository's published development key: set your own")
-if not SECRET_KEY:
+def _secret_key() -> tuple[str, str]:
+    """The secret key and where it came from: ``environment``, ``file`` or ``missing``."""
+    key = envstr("SECRET_KEY", "")
+    if key == "ammed-insecure-development-key-change-me" and not DEBUG:
+        raise ConfigError("SECRET_KEY is the repository's published development key: set your own")
+    if key:
+        return key, "environment"
     if PRODUCTION:
         raise ConfigError("AMMED_DEPLOY=production needs SECRET_KEY (or SECRET_KEY_FILE)")
     if DATABASE_URL.startswith("sqlite:") or DEBUG:
-        SECRET_KEY = secret_key_file(DATA_DIR / "secret_key")
-        AMMED_SECRET_KEY_SOURCE = "file"
-    else:
-        SECRET_KEY = secrets.token_urlsafe(50)
-        AMMED_SECRET_KEY_SOURCE = "missing"
+        return secret_key_file(DATA_DIR / "secret_key"), "file"
+    return secrets.token_urlsafe(50), "missing"
+
+
+SECRET_KEY, AMMED_SECRET_KEY_SOURCE = _secret_key()
 # Persistent connections (checked before reuse): a Celery worker runs thousands of short
 # tasks, and a new PostgreSQL connection per task (a backend process to start, its caches to
 # warm) costs the database more than the task's own queries.
@@ -232,10 +235,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: without a broker, tasks run in-process (the embedded default).
-CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+_broker_url = envstr("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", not _broker_url)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_URL = CELERY_BROKER_URL or "memory://localhost/"  # host named: no kombu warning
+CELERY_BROKER_URL = _broker_url or "memory://localhost/"  # host named: no kombu warning
 CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -725,13 +725,13 @@ _JOIN = re.compile(r"(?:、|或者|或是|或|和|以及|及|还是|还有|并|�
 
 # Between a prevention cue and its object (如何避免术后出现便秘).
 _OBJECT_GAP = re.compile(r"(?:出现|发生|再次|再|术后|以后|之后|的)*")
-_SENTENCE_ENDS = frozenset("。！!；;\n?？")
+_SENTENCE_END = frozenset("。！？!?；;\n")
 
 
 def _asks(text: str, pos: int, words: Hypothetical) -> bool:
     """Whether the sentence around ``pos`` asks something (a question mark, a question word) and
     not about what is felt (正常吗, 怎么回事): only then is a conditional a hypothetical."""
-    start, end = span_around(text, pos, pos, _SENTENCE_ENDS)
+    start, end = span_around(text, pos, pos, _SENTENCE_END)
     sentence = text[start : end + 1]  # with its end mark (？)
     if any(w in sentence for w in words.felt):
         return False
@@ -742,7 +742,7 @@ def _instructed(text: str, pos: int, words: Hypothetical) -> bool:
     """Whether the sentence before ``pos`` reports a clinician's instruction (医生说, 护士交代:
     discourse.yaml ``hypothetical_instructed``): "医生说要是有黑便就马上来医院" repeats advice
     about a symptom the patient does not have, like a question about it would."""
-    start, _end = span_around(text, pos, pos, _SENTENCE_ENDS)
+    start, _end = span_around(text, pos, pos, _SENTENCE_END)
     before = text[start:pos]
     return any(w in before for w in words.instructed)
 
@@ -945,7 +945,6 @@ _BARE_LOOSE_STOOLS = re.compile(
     r"(?<![拖推扯])拉(?=(?:了|过)?(?:[2-9]|\d{2,}|\d+-\d+|好几|几|十几|好多)(?:次|回|趟)了?"
     r"(?:[，。！？,.!?；;、\n]|$))"
 )
-_SENTENCE_END = frozenset("。！？!?；;\n")
 _SITE_REACH = 16
 _PREDICATE_REACH = 10  # characters from a subject to the end of its predicate's search
 _QUALITY = 6  # candidate kind of a site × quality reading

@@ -142,19 +142,25 @@ def _where(clause: str, sites: set[str]) -> bool:
     if not sites:
         return False
     form = symptoms.matching_form(clause)[0]
-    site_of = symptoms.lexicon().site_of
-    words = sorted(site_of, key=len, reverse=True)
     named = False
     rest = form
-    for w in words:
+    for w, names in _site_words():
         if w in rest:
-            if not set(site_of[w]) & sites:
+            if not names & sites:
                 return False
             named = True
             rest = rest.replace(w, " ")
     for w in discourse.position_words() + discourse.recurring_words():
         rest = rest.replace(w, " ")
     return named and not _CJK.search(rest)
+
+
+@cache
+def _site_words() -> tuple[tuple[str, frozenset[str]], ...]:
+    """The shared lexicon's body-site words, longest first, each with what it names (its site
+    and that site's pain concept: ``symptoms.lexicon().site_of``), sorted once for ``_where``."""
+    site_of = symptoms.lexicon().site_of
+    return tuple((w, frozenset(site_of[w])) for w in sorted(site_of, key=len, reverse=True))
 
 
 def body_named(clause: str) -> str:

@@ -24,6 +24,11 @@ def assess(client: Client, patient_id: str) -> Any:
 KNOWN_FAILURES = ("known_over_triage", "known_under_triage")
 
 
+def known_failure(v: dict[str, Any], keys: tuple[str, ...] = KNOWN_FAILURES) -> str:
+    """Why a vignette is a known failure: its values of ``keys`` joined, or "" when none."""
+    return "; ".join(str(v[k]) for k in keys if v.get(k))
+
+
 def vignette_param(v: dict[str, Any]) -> object:
     """A vignette as a test parameter: a strict xfail, with its reason, when it carries
     ``known_over_triage`` (a benign control still sent up) or ``known_under_triage`` (a danger
@@ -31,7 +36,7 @@ def vignette_param(v: dict[str, Any]) -> object:
     engine gets it right, so the marker must then be removed."""
     import pytest
 
-    why = "; ".join(str(v[k]) for k in KNOWN_FAILURES if v.get(k))
+    why = known_failure(v)
     return pytest.param(v, marks=pytest.mark.xfail(strict=True, reason=why)) if why else v
 
 
@@ -48,21 +53,30 @@ def assert_not_over_triaged(body: dict[str, Any]) -> None:
         assert net and net[0]["disposition"] == "review", body["reasons"]
 
 
-def check_vignette(client: Client, vignette: dict[str, Any]) -> None:
-    """Push a vignette's record, assess it and check the disposition: a benign control below
-    urgent (``assert_not_over_triaged``), any other exactly its reference; every reason has a
-    text and a code."""
+def assessed(client: Client, vignette: dict[str, Any]) -> dict[str, Any]:
+    """Push a vignette's record through /fhir and assess it through the API: the answer's body."""
     from django.utils import timezone
     from followup_vignette_builder import vignette_bundle
 
     push_bundle(client, vignette_bundle(vignette, timezone.now()))
     resp = assess(client, f"vg-{vignette['id']}")
     assert resp.status_code == 200, resp.content[:500]
-    body = resp.json()
-    got = body["disposition"]
+    return resp.json()
+
+
+def assert_exact(vignette: dict[str, Any], body: dict[str, Any]) -> None:
+    """A benign control below urgent (``assert_not_over_triaged``), any other exactly its
+    reference; every reason has a text and a code."""
     if vignette.get("benign"):
         assert_not_over_triaged(body)
     else:
-        assert got == vignette["expect"], body["reasons"]
+        assert body["disposition"] == vignette["expect"], body["reasons"]
     for reason in body["reasons"]:
         assert reason["text"] and reason["code"]
+
+
+def check_vignette(client: Client, vignette: dict[str, Any]) -> None:
+    """Push a vignette's record, assess it and check the disposition: a benign control below
+    urgent (``assert_not_over_triaged``), any other exactly its reference; every reason has a
+    text and a code."""
+    assert_exact(vignette, assessed(client, vignette))

@@ -3,53 +3,21 @@
 words that name nothing of the body (errands, food, chit-chat) or name a body word in a benign
 way (头发剪短了, 手机坏了, 腿脚比以前利索了, 心情不错) stay below urgent. The development set was
 written before the rule; a case the engine still gets wrong is a strict xfail with its reason in
-the data (``known_under_triage`` / ``known_over_triage``)."""
+the data (``known_under_triage`` / ``known_over_triage``). The set's vignettes and shape are run
+by test_followup_sets.py (set ``bodily``); here, the rule's own behaviour."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from unittest import mock
 
-import pytest
 from django.utils import timezone
-from followup_helpers import assert_not_over_triaged, assess, push_bundle, vignette_param
-from followup_vignette_builder import load_vignettes, vignette_bundle, vignette_record
+from followup_vignette_builder import load_vignettes, vignette_record
 
 from clinical.followup.services import ruledata
 from clinical.followup.services.engine import assess_record
-from clinical.followup.services.ruledata import rank
 
 BODILY = load_vignettes(Path(__file__).with_name("followup_vignettes_bodily.yaml"))
-DANGERS = [v for v in BODILY if not v["benign"]]
-BENIGN = [v for v in BODILY if v["benign"]]
-
-
-def test_the_set_has_dangers_from_many_systems_and_both_kinds_of_controls() -> None:
-    assert len({v["id"] for v in BODILY}) == len(BODILY)
-    assert len(DANGERS) >= 40 and len({v["family"] for v in DANGERS}) >= 7
-    plain = [v for v in BENIGN if v["family"] == "benign_plain"]
-    body = [v for v in BENIGN if v["family"] == "benign_body"]
-    assert len(plain) >= 20 and len(body) >= 20
-    assert all(v["expect"] == "urgent" for v in DANGERS)
-    # #15 targets: at most 15 % of the controls may still be over-triaged, and at least 90 %
-    # of the dangers must be read (a known miss is a strict xfail, so these counts are true)
-    assert sum(bool(v.get("known_over_triage")) for v in BENIGN) <= 0.15 * len(BENIGN) + 1
-    assert sum(bool(v.get("known_under_triage")) for v in DANGERS) <= 0.1 * len(DANGERS)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    "vignette", [vignette_param(v) for v in BODILY], ids=[v["id"] for v in BODILY]
-)
-def test_bodily_vignette(admin_client, vignette: dict) -> None:
-    push_bundle(admin_client, vignette_bundle(vignette, timezone.now()))
-    resp = assess(admin_client, f"vg-{vignette['id']}")
-    assert resp.status_code == 200, resp.content[:500]
-    body = resp.json()
-    if vignette["benign"]:
-        assert_not_over_triaged(body)
-    else:
-        assert rank(body["disposition"]) >= rank(vignette["expect"]), body["reasons"]
 
 
 def _net(out: dict) -> dict:
