@@ -881,6 +881,16 @@ _BARE_SEIZURE = re.compile(
     r"(?:(?:\d+(?:-\d+)?|[一两二三四五六七八九十几好半]+)(?:次|回|阵|分钟|分|秒|小时)(?![血烟水筋奖签])"
     r"|个不停|不停|起来了|了半天|个没完|得停不下来))"
 )
+# #15 task miss item 4: vomiting counted six times or more (化疗后一天吐了六七次, normalised 吐了6-7次;
+# 今天吐了8次; 吐了十来次) is frequent vomiting: NCI CTCAE v5.0 (2017) vomiting grade 3 is ≥6
+# episodes in 24 h (grade 1: 1–2, grade 2: 3–5); UKONS 24-hour triage tool (2020): ≥6 episodes a
+# day → red. A range counts by its upper end (吐了五六次). It names persistent_vomiting besides the
+# vomiting (as 频繁呕吐 does, symptom_intensity.csv).
+_VOMIT_MANY = re.compile(
+    r"(?:了|过)?(?:有|了|快|将近|差不多|大概|已经|都)*"
+    r"(?:(?:[6-9]|[1-9]\d+)(?:-\d+)?|\d-(?:[6-9]|\d{2,})|[一二两三四五六七八九]?十来|十几|十多|二十几|二十多"
+    r"|几十|好多|很多)(?:次|回|遍|趟)"
+)
 # #15 task miss item 7: 抽 with a sample after it, a count or a measure between (抽了三管血,
 # 胳膊上抽了两管血, 抽了骨髓, 抽完血), is a blood draw or an aspiration, not a convulsion
 # (诊断学(第9版) 抽搐与惊厥 vs 骨髓穿刺术/静脉采血): a blocker, as 抽血 of symptom_blockers.csv, so
@@ -1307,6 +1317,15 @@ def _intensified(
         before_start = _clause_start(form, start, lex)
         if i > 0:
             before_start = max(before_start, placed[i - 1][1])
+        if "vomiting" in keys.split("|") and (start, "persistent_vomiting") not in have:
+            # 吐了6-7次 after the mention, or inside it (a term with its count: 吐了8次了): CTCAE v5
+            # grade 3 (task miss item 4)
+            many = _VOMIT_MANY.search(form, start, end) or _VOMIT_MANY.match(form, end)
+            if many is not None:
+                hi = max(end, many.end())
+                span = (index[start], index[hi - 1] + 1)
+                out.append(Mention("persistent_vomiting", form[start:hi], span, False, site))
+                have.add((start, "persistent_vomiting"))
         for bases, position, pattern, red in lex.intensity:
             if not bases & set(keys.split("|")) or (start, red) in have:
                 continue
