@@ -76,6 +76,7 @@ enumeration with 、 or directly adjacent terms ("否认胸痛、呼吸困难", 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -917,6 +918,26 @@ _BARE_LOOSE_STOOLS = re.compile(
     r"(?<![拖推扯])拉(?=(?:了|过)?(?:[2-9]|\d{2,}|\d+-\d+|好几|几|十几|好多)(?:次|回|趟)了?"
     r"(?:[，。！？,.!?；;、\n]|$))"
 )
+# #15 task miss item 5: a focal deficit said to have resolved in its sentence (刚才左手麻了十来分钟，
+# 现在好了; 说话突然不利索，过了半小时就好了; 右边胳膊和腿没劲，几分钟就缓过来了) is a transient
+# ischaemic attack until seen: NICE NG128 Stroke and TIA (2019, updated 2022) §1.1.3 (suspected
+# TIA, symptoms resolved → specialist assessment within 24 h); the deficit is then no stroke sign
+# NOW (past), and names transient_focal_deficit (urgent). Still present (还没好, 好多了, 好了点) or
+# from compression (压着胳膊, 蹲麻了, 坐久了: 诊断学(第9版) 感觉障碍) it is left as it is.
+_FOCAL = frozenset({"limb_weakness", "slurred_speech", "facial_droop", "limb_numbness"})
+_SIDED = re.compile(r"左|右|一侧|单侧|半边|半身|一边")
+_RESOLVED = re.compile(
+    r"(?<![不没未])(?:就|又|已经|现在|慢慢|自己|自行|都)?"
+    r"(?:好了|缓过来了?|缓解了|恢复了|恢复正常了?|没事了|消失了|正常了)(?![点些多一])"
+)
+_COMPRESSION = re.compile(r"压着|压麻|压住|压的|枕着|蹲麻|坐麻|睡麻|蹲久|坐久|二郎腿|睡姿")
+# A one-sided numbness that began minutes or hours ago and is not said to have resolved (左手麻了
+# 一个小时了，还没好; 右腿麻了半小时) is of acute onset: it names sudden_onset, so that the stroke
+# rule (syndromes.yaml syndrome-stroke-sudden) reads it (NICE NG128: symptoms still present →
+# stroke pathway; BE-FAST). Days, weeks or months (手麻了好几个月) are no acute onset.
+_ONSET_MINUTES = re.compile(
+    r"(?:\d+(?:-\d+)?|[一两二三四五六七八九十几半]+|十来|个把)(?:多)?个?(?:多)?(?:分钟|小时|钟头)"
+)
 _SENTENCE_END = frozenset("。！？!?；;\n")
 _SITE_REACH = 16
 _PREDICATE_REACH = 10  # characters from a subject to the end of its predicate's search
@@ -931,7 +952,7 @@ _NOT_PREDICATE = re.compile(
 # ``overrides``: 右手突然没劲, 左边胳膊腿没力气): only body-part and degree/time words. Anything
 # else (右边膝盖痛走路没劲) leaves the plain term's reading (fatigue) as it is.
 _OVERRIDE_GAP = re.compile(
-    r"(?:手臂|手脚|胳膊|腿脚|身子|身体|肢体|上肢|下肢|半边|手|脚|腿|臂|"
+    r"(?:手臂|手脚|胳膊|腿脚|身子|身体|肢体|上肢|下肢|半边|手|脚|腿|臂|和|跟|与|及|"
     r"突然|忽然|一下子|一下|有点|有些|完全|整个|一点|都|也|就|还|很|的|了)*"
 )
 
@@ -1243,8 +1264,60 @@ def _find(text: str) -> tuple[Mention, ...]:
         prev_end, prev_negated, prev_hypo = end, negated, hypo
     out.extend(_homophone_red_flags(form, index, placed, lex))
     out.extend(_intensified(form, index, placed, lex))
+    out = _transient_focal(form, index, placed, out)
     out.sort(key=lambda m: m.span[0])  # stable: a red flag follows the complaint it comes from
     return tuple(out)
+
+
+def _transient_focal(
+    form: str,
+    index: tuple[int, ...],
+    placed: list[tuple[int, int, str, bool, str]],
+    out: list[Mention],
+) -> list[Mention]:
+    """A focal deficit (one-sided numbness or weakness, slurred speech, a facial droop) that its
+    sentence says has resolved is a possible TIA (``_RESOLVED``, task miss item 5): the deficit is
+    past (no stroke sign now) and ``transient_focal_deficit`` is named in its place. One-sided
+    only for numbness (左手麻; 手麻 alone is no TIA sign); never from compression. A one-sided
+    numbness of minutes or hours not said to have resolved names ``sudden_onset``."""
+    resolved: dict[tuple[int, int], int] = {}  # the deficit's span in the form -> where it ended
+    acute: list[Mention] = []  # sudden_onset of a one-sided numbness of minutes or hours
+    for start, end, keys, not_now, _site in placed:
+        focal = _FOCAL & set(keys.split("|"))
+        if not_now or not focal:
+            continue
+        if focal == {"limb_numbness"} and not _SIDED.search(form, start, end):
+            continue
+        stop = end
+        while stop < len(form) and form[stop] not in _SENTENCE_END:
+            stop += 1
+        begin = max(form.rfind(c, 0, start) for c in _SENTENCE_END) + 1
+        later = [
+            s for s, _, k, nn, _ in placed if s >= end and not nn and _FOCAL & set(k.split("|"))
+        ]
+        hit = _RESOLVED.search(form, end, min([stop, *later]))
+        if _COMPRESSION.search(form, begin, stop):
+            continue
+        if hit is not None:
+            resolved[(index[start], index[end - 1] + 1)] = hit.end()
+        elif focal == {"limb_numbness"} and _ONSET_MINUTES.search(form, end, min([stop, *later])):
+            acute.append(
+                Mention("sudden_onset", form[start:end], (index[start], index[end - 1] + 1), False)
+            )
+    out = out + acute
+    if not resolved:
+        return out
+    kept: list[Mention] = []
+    for m in out:
+        if m.span in resolved and m.concept in _FOCAL:
+            kept.append(dataclasses.replace(m, negated=True, past=True))
+            continue
+        kept.append(m)
+    for (lo, hi), _end in resolved.items():
+        site = next((m.site for m in out if m.span == (lo, hi)), "")
+        term = next((m.term for m in out if m.span == (lo, hi)), "")
+        kept.append(Mention("transient_focal_deficit", term, (lo, hi), False, site))
+    return kept
 
 
 def _homophone_red_flags(
