@@ -76,7 +76,6 @@ enumeration with 、 or directly adjacent terms ("否认胸痛、呼吸困难", 
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -921,9 +920,10 @@ _BARE_LOOSE_STOOLS = re.compile(
 # #15 task miss item 5: a focal deficit said to have resolved in its sentence (刚才左手麻了十来分钟，
 # 现在好了; 说话突然不利索，过了半小时就好了; 右边胳膊和腿没劲，几分钟就缓过来了) is a transient
 # ischaemic attack until seen: NICE NG128 Stroke and TIA (2019, updated 2022) §1.1.3 (suspected
-# TIA, symptoms resolved → specialist assessment within 24 h); the deficit is then no stroke sign
-# NOW (past), and names transient_focal_deficit (urgent). Still present (还没好, 好多了, 好了点) or
-# from compression (压着胳膊, 蹲麻了, 坐久了: 诊断学(第9版) 感觉障碍) it is left as it is.
+# TIA, symptoms resolved → specialist assessment within 24 h): it names transient_focal_deficit
+# (urgent, never routine) beside the deficit, which keeps its own level (a settled stroke sign stays
+# an emergency: followup_vignettes.yaml twin-slurred-then-settled). Still present (还没好, 好多了,
+# 好了点) or from compression (压着胳膊, 蹲麻了, 坐久了: 诊断学(第9版) 感觉障碍) nothing is added.
 _FOCAL = frozenset({"limb_weakness", "slurred_speech", "facial_droop", "limb_numbness"})
 _SIDED = re.compile(r"左|右|一侧|单侧|半边|半身|一边")
 _RESOLVED = re.compile(
@@ -1276,13 +1276,14 @@ def _transient_focal(
     out: list[Mention],
 ) -> list[Mention]:
     """A focal deficit (one-sided numbness or weakness, slurred speech, a facial droop) that its
-    sentence says has resolved is a possible TIA (``_RESOLVED``, task miss item 5): the deficit is
-    past (no stroke sign now) and ``transient_focal_deficit`` is named in its place. One-sided
-    only for numbness (左手麻; 手麻 alone is no TIA sign); never from compression. A one-sided
-    numbness of minutes or hours not said to have resolved names ``sudden_onset``."""
-    resolved: dict[tuple[int, int], int] = {}  # the deficit's span in the form -> where it ended
-    acute: list[Mention] = []  # sudden_onset of a one-sided numbness of minutes or hours
-    for start, end, keys, not_now, _site in placed:
+    sentence says has resolved is a possible TIA (``_RESOLVED``, task miss item 5): it also names
+    ``transient_focal_deficit`` (urgent: never routine). The deficit itself stays as read: a
+    stroke sign that settled keeps its emergency (followup_vignettes.yaml twin-slurred-then-settled,
+    syn-tia-resolved: the project's decision). One-sided only for numbness (左手麻; 手麻 alone is no
+    TIA sign); never from compression. A one-sided numbness of minutes or hours not said to have
+    resolved names ``sudden_onset``."""
+    added: list[Mention] = []
+    for start, end, keys, not_now, site in placed:
         focal = _FOCAL & set(keys.split("|"))
         if not_now or not focal:
             continue
@@ -1292,32 +1293,18 @@ def _transient_focal(
         while stop < len(form) and form[stop] not in _SENTENCE_END:
             stop += 1
         begin = max(form.rfind(c, 0, start) for c in _SENTENCE_END) + 1
+        if _COMPRESSION.search(form, begin, stop):
+            continue
         later = [
             s for s, _, k, nn, _ in placed if s >= end and not nn and _FOCAL & set(k.split("|"))
         ]
-        hit = _RESOLVED.search(form, end, min([stop, *later]))
-        if _COMPRESSION.search(form, begin, stop):
-            continue
-        if hit is not None:
-            resolved[(index[start], index[end - 1] + 1)] = hit.end()
-        elif focal == {"limb_numbness"} and _ONSET_MINUTES.search(form, end, min([stop, *later])):
-            acute.append(
-                Mention("sudden_onset", form[start:end], (index[start], index[end - 1] + 1), False)
-            )
-    out = out + acute
-    if not resolved:
-        return out
-    kept: list[Mention] = []
-    for m in out:
-        if m.span in resolved and m.concept in _FOCAL:
-            kept.append(dataclasses.replace(m, negated=True, past=True))
-            continue
-        kept.append(m)
-    for (lo, hi), _end in resolved.items():
-        site = next((m.site for m in out if m.span == (lo, hi)), "")
-        term = next((m.term for m in out if m.span == (lo, hi)), "")
-        kept.append(Mention("transient_focal_deficit", term, (lo, hi), False, site))
-    return kept
+        until = min([stop, *later])
+        span = (index[start], index[end - 1] + 1)
+        if _RESOLVED.search(form, end, until):
+            added.append(Mention("transient_focal_deficit", form[start:end], span, False, site))
+        elif focal == {"limb_numbness"} and _ONSET_MINUTES.search(form, end, until):
+            added.append(Mention("sudden_onset", form[start:end], span, False))
+    return out + added
 
 
 def _homophone_red_flags(
