@@ -160,6 +160,13 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-child-dehydration-severe": {"words": "精神差，尿很少", "age": 0.7},
     "syndrome-bloody-diarrhoea": {"words": "拉肚子，大便带血"},
     "syndrome-febrile-diarrhoea": {"words": "拉肚子，发烧", "temp": 38.5},
+    # #15 task miss (tests/followup/followup_vignettes_missing_r7.yaml)
+    "syndrome-child-accidental-ingestion": {"words": "孩子误吃了奶奶的降压药", "age": 4},
+    "syndrome-missed-period-pain-or-bleeding": {
+        "words": "月经推迟两周，小肚子疼",
+        "age": 28,
+        "sex": "female",
+    },
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
@@ -174,6 +181,8 @@ NOT_IN_GUIDANCE = {
     "syndrome-antithrombotic-bleed-haemoglobin": "needs two timed haemoglobin readings",
     "syndrome-antithrombotic-haemoglobin-fall": "needs two timed haemoglobin readings",
     "syndrome-digoxin-toxicity": "needs a heart rate",
+    # #15 task miss
+    "syndrome-hyperkalaemia-symptomatic": "needs a potassium reading",
 }
 NOT_IN_FOLLOWUP = {"prolonged_fever": "follow-up does not know for how many days the fever lasts"}
 FOLLOWUP_ONLY = {
@@ -194,6 +203,7 @@ FOLLOWUP_ONLY = {
         "obs": [["hb", 130, 120], ["hb", 104, 2]],
     },
     "syndrome-digoxin-toxicity": {"words": "恶心", "meds": ["digoxin"], "obs": [["hr", 44, 1]]},
+    "syndrome-hyperkalaemia-symptomatic": {"words": "浑身乏力", "obs": [["k", 6.2, 6]]},
 }
 GUIDANCE_ONLY = {"prolonged_fever": {"words": "发烧", "temp": 38.5, "fever_days": 4}}
 
