@@ -172,6 +172,13 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-evisceration-words": {"words": "伤口裂开了，有东西往外鼓", "surgery": COLON},
     "syndrome-tia-resolved": {"words": "左手发麻，后来自己好了"},
     "syndrome-upper-uti": {"words": "尿痛，发烧", "temp": 38.5},
+    # #15 task miss (tests/followup/followup_vignettes_missing_r7.yaml)
+    "syndrome-child-accidental-ingestion": {"words": "孩子误吃了奶奶的降压药", "age": 4},
+    "syndrome-missed-period-pain-or-bleeding": {
+        "words": "月经推迟两周，小肚子疼",
+        "age": 28,
+        "sex": "female",
+    },
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
@@ -186,6 +193,8 @@ NOT_IN_GUIDANCE = {
     "syndrome-antithrombotic-bleed-haemoglobin": "needs two timed haemoglobin readings",
     "syndrome-antithrombotic-haemoglobin-fall": "needs two timed haemoglobin readings",
     "syndrome-digoxin-toxicity": "needs a heart rate",
+    # #15 task miss
+    "syndrome-hyperkalaemia-symptomatic": "needs a potassium reading",
 }
 NOT_IN_FOLLOWUP = {"prolonged_fever": "follow-up does not know for how many days the fever lasts"}
 FOLLOWUP_ONLY = {
@@ -206,6 +215,7 @@ FOLLOWUP_ONLY = {
         "obs": [["hb", 130, 120], ["hb", 104, 2]],
     },
     "syndrome-digoxin-toxicity": {"words": "恶心", "meds": ["digoxin"], "obs": [["hr", 44, 1]]},
+    "syndrome-hyperkalaemia-symptomatic": {"words": "浑身乏力", "obs": [["k", 6.2, 6]]},
 }
 GUIDANCE_ONLY = {"prolonged_fever": {"words": "发烧", "temp": 38.5, "fever_days": 4}}
 

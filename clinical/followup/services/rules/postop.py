@@ -135,7 +135,13 @@ def _dedupe_fever(reasons: list[Reason]) -> list[Reason]:
         r
         for r in reasons
         if r.code
-        in ("postop-fever-wound", "postop-wound-fever", "postop-fever", "postop-early-fever")
+        in (
+            "postop-fever-wound",
+            "postop-wound-fever",
+            "postop-fever",
+            "postop-high-fever-reported",
+            "postop-early-fever",
+        )
     ]
     if len(fever_codes) <= 1:
         return reasons
