@@ -164,9 +164,13 @@ def is_discourse(clause: str, *, about: bool = False) -> bool:
     qualifier, a question for the care team (with ``about``: also a question about a complaint
     another clause names, 要紧吗), an improving course or a normal reading, and no symptom."""
     mentions = symptoms.find_symptoms(clause)
-    if any(not m.hypothetical for m in mentions):
+    # a context concept (产后: 剖腹产后多久可以抱孩子) is no complaint: its clause may still be a
+    # care question (#15 follow-up benign r5), as care_question itself allows
+    if any(not m.hypothetical and not symptoms.is_context(m.concept) for m in mentions):
         return False
-    if mentions:  # only symptoms asked about (如果伤口流脓怎么办): a question or unread
+    if (
+        mentions
+    ):  # only symptoms asked about (如果伤口流脓怎么办) or a context: a question or unread
         return care_question(clause, about=about)
     return (
         reassuring(clause)
