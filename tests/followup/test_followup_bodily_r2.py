@@ -28,7 +28,7 @@ def test_the_set_has_look_alikes_of_every_kind_and_new_dangers() -> None:
     assert len(BENIGN) >= 40 and len(DANGERS) >= 20
     kinds = {v["family"] for v in BENIGN}
     assert {"lookalike_disease", "lookalike_test", "lookalike_procedure"} <= kinds
-    assert all(v["expect"] == "review" for v in BENIGN)
+    assert all(v["expect"] == ("self-care" if v.get("question") else "review") for v in BENIGN)
     assert all(v["expect"] == "urgent" for v in DANGERS)
     # a transfer part, never tuned to, of both kinds
     assert sum(bool(v.get("transfer")) for v in BENIGN) >= 10
@@ -45,7 +45,11 @@ def test_bodily_r2_vignette(admin_client, vignette: dict) -> None:
     resp = assess(admin_client, f"vg-{vignette['id']}")
     assert resp.status_code == 200, resp.content[:500]
     body = resp.json()
-    if vignette["benign"]:
+    if vignette["benign"] and vignette.get("question"):
+        # a care question read whole: below review, and quoted to the care team as a question
+        assert rank(body["disposition"]) <= rank("routine"), body["reasons"]
+        assert any(n["code"] == "patient-question" for n in body.get("notes", [])), body
+    elif vignette["benign"]:
         assert_not_over_triaged(body)
         # the words still reach a clinician: lowered from urgent, never dropped below review
         assert body["disposition"] == "review", body["reasons"]
