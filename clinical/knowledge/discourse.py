@@ -86,6 +86,8 @@ _BOUND_LISTS = (
     "finding_leads",
     "care_acts",
     "flare_words",
+    # the operation a care question is asked after (``care_question``, #15 follow-up benign r5)
+    "question_procedures",
 )
 # Lists the residue and partly-understood checks read (``clinical.knowledge.unread``) that are
 # not understood words.
@@ -165,9 +167,13 @@ def is_discourse(clause: str, *, about: bool = False, asked: bool = False) -> bo
     mark), an improving course, a normal reading or who the patient is (``patient_statement``),
     and no symptom."""
     mentions = symptoms.find_symptoms(clause)
-    if any(not m.hypothetical for m in mentions):
+    # a context concept (产后: 剖腹产后多久可以抱孩子) is no complaint: its clause may still be a
+    # care question (#15 follow-up benign r5), as care_question itself allows
+    if any(not m.hypothetical and not symptoms.is_context(m.concept) for m in mentions):
         return False
-    if mentions:  # only symptoms asked about (如果伤口流脓怎么办): a question or unread
+    if (
+        mentions
+    ):  # only symptoms asked about (如果伤口流脓怎么办) or a context: a question or unread
         return care_question(clause, about=about, asked=asked)
     return (
         reassuring(clause)
@@ -314,6 +320,28 @@ def _strip_run(rest: str, words: tuple[str, ...]) -> str:
 
 
 @cache
+def _procedure_lead() -> re.Pattern[str]:
+    """A clause-initial "after an operation" lead: at most four characters of what was operated
+    on, a procedure word (discourse.yaml ``procedure_heads``, ``question_procedures``), at most a
+    duration and 了, and an ``after_procedure`` word (膝盖置换后, 装了支架以后, 胆囊切了以后)."""
+    data = _data()
+
+    def alt(*keys: str) -> str:
+        words = {normalise(w) for k in keys for w in data[k]}
+        return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+    heads = alt("procedure_heads", "question_procedures")
+    return re.compile(
+        rf"[\u4e00-\u9fff]{{0,4}}?(?:{heads})"
+        rf"(?:(?:{_SINCE})?了?(?:{alt('after_procedure')})|(?:{_SINCE})了)"
+    )
+
+
+# a duration after an operation or a discharge (出院1周了, 置换后3天): numerals are normalised
+_SINCE = r"\d+(?:-\d+)?(?:天|周|个月|个星期|个礼拜|星期|礼拜)(?:多)?"
+
+
+@cache
 def _question_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
     data = _data()
     markers = tuple(
@@ -345,6 +373,12 @@ def care_question(clause: str, *, about: bool = False, asked: bool = False) -> b
     if not form or any(not symptoms.is_context(m.concept) and not m.hypothetical for m in mentions):
         return False
     markers, words = _question_vocabulary()
+    # The operation the question is asked after ("膝盖置换后可以上下楼梯吗", "剖腹产后多久可以
+    # 抱孩子"): a short lead naming it, a procedure word and an "after" word is read as 术后
+    # (filler), like a named disease below; the rest must still be a care question.
+    lead = _procedure_lead().match(form)
+    if lead and lead.end() < len(form):
+        form = "术后" + form[lead.end() :]
     if any(m.hypothetical for m in mentions):
         # "如果伤口流脓怎么办", "吃这个药会不会引起出血": a question about a symptom the patient
         # does not report (symptoms ``Mention.hypothetical``); its words are taken out, its cue
@@ -556,6 +590,12 @@ _IMPROVING_LEAD = (
     "会",
     "就",
     "略",
+    # a contrast or progressive lead before the improvement (不过一天比一天好, 但在慢慢好): #15
+    # follow-up benign r5; 现代汉语八百词 不过/但 (转折), 在 (进行)
+    "不过",
+    "但是",
+    "但",
+    "在",
 )
 
 
@@ -784,7 +824,20 @@ def normal_reading(clause: str) -> bool:
     """Whether ``clause`` states a reading (体温37.2, 血压128/76, 空腹血糖6.1) of a kind in
     symptoms.yaml ``normal_readings`` with every value in its normal range, and nothing else."""
     rest = normalise(clause)
-    for lead in _LEADING + ("早上", "晚上", "中午", "刚才", "刚测", "测的", "测了"):
+    # #15 follow-up benign r5: 下午 and 量 (taken) as 测 (下午量了体温37.2)
+    for lead in _LEADING + (
+        "早上",
+        "晚上",
+        "中午",
+        "下午",
+        "刚才",
+        "刚测",
+        "测的",
+        "测了",
+        "刚量",
+        "量的",
+        "量了",
+    ):
         if rest.startswith(lead):
             rest = rest[len(lead) :]
     for words, spec in _normal_readings():

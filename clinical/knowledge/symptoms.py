@@ -844,10 +844,11 @@ _QUANTITY = (
 _INSERTS = (
     "有一点|有点儿|有点|有啲|有些|稍微|略微|比较|特别的|特别|非常的|非常|十分的|十分|极其|极为|相当|"
     "越来越|很|挺|一直|老是|总是|经常|时常|时不时|有时候|有时|"
-    "也|都|又|还|什么|啥|好像|似乎|"
+    "也|都|又|还是|还|什么|啥|好像|似乎|"
     "好几次|几次|好多次|好多|很多|不少|大量|少量|一点儿|一点|一些|点儿|好些|了点|了些|"
     "出来|出了|起来|上来|"
     "了|着|过"
+    # 还是 = still, like 还 (大便还是有点稀, 大便還是稀稀的): #15 follow-up benign r5 (现代汉语八百词 还是)
 )
 # Longest word first, so that 很多 is one insertion, not 很 and then a stray 多 (出了很多血).
 _INSERT_WORDS = "|".join(sorted(_INSERTS.split("|"), key=len, reverse=True))

@@ -79,6 +79,12 @@ def _at_least(v: Vignette, body: dict[str, Any]) -> None:
 
 
 def _review_at_least(v: Vignette, body: dict[str, Any]) -> None:
+    if v["benign"] and v.get("question"):
+        # a care question read whole (#15 follow-up benign r5): below review, and quoted to the
+        # care team as a patient question
+        assert rank(body["disposition"]) <= rank("routine"), body["reasons"]
+        assert any(n["code"] == "patient-question" for n in body.get("notes", [])), body
+        return
     _at_least(v, body)
     if v["benign"]:
         # the words still reach a clinician: lowered from urgent, never dropped below review
@@ -142,7 +148,7 @@ SETS: dict[str, VignetteSet] = {
         "followup_vignettes_bodily_r2.yaml",
         "review_at_least",
         at_least={"benign": 40, "dangers": 20, "transfer benign": 10, "transfer dangers": 5},
-        expects={"benign": frozenset({"review"}), "dangers": frozenset({"urgent"})},
+        expects={"benign": frozenset({"review", "self-care"}), "dangers": frozenset({"urgent"})},
         families_include={
             "benign": frozenset({"lookalike_disease", "lookalike_test", "lookalike_procedure"})
         },

@@ -148,7 +148,6 @@ def test_limbs_said_to_be_strong_name_no_complaint() -> None:
         "B超提示肝实质回声稍粗",  # the place of a reported finding
         "昨天陪我妈去医院查了一下胃",
         "社区医院在屁股上给打了一针青霉素",  # the place of care
-        "请问膝盖置换以后多久可以爬楼",  # what follows the procedure is a care question
         "小时候腿摔断过",  # history (the shared ConText reading)
         "老两口为点小事又吵嘴了",  # symptom_blockers.csv
     ],
