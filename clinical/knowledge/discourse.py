@@ -373,12 +373,6 @@ def care_question(clause: str, *, about: bool = False, asked: bool = False) -> b
     if not form or any(not symptoms.is_context(m.concept) and not m.hypothetical for m in mentions):
         return False
     markers, words = _question_vocabulary()
-    # The operation the question is asked after ("膝盖置换后可以上下楼梯吗", "剖腹产后多久可以
-    # 抱孩子"): a short lead naming it, a procedure word and an "after" word is read as 术后
-    # (filler), like a named disease below; the rest must still be a care question.
-    lead = _procedure_lead().match(form)
-    if lead and lead.end() < len(form):
-        form = "术后" + form[lead.end() :]
     if any(m.hypothetical for m in mentions):
         # "如果伤口流脓怎么办", "吃这个药会不会引起出血": a question about a symptom the patient
         # does not report (symptoms ``Mention.hypothetical``); its words are taken out, its cue
@@ -389,6 +383,13 @@ def care_question(clause: str, *, about: bool = False, asked: bool = False) -> b
             if m.hypothetical:
                 chars[m.span[0] : m.span[1]] = [" "] * (m.span[1] - m.span[0])
         form = "".join(chars).replace(" ", "").replace("、", "")  # 比如头痛、呕吐吗
+    # The operation the question is asked after ("膝盖置换后可以上下楼梯吗", "剖腹产后多久可以
+    # 抱孩子"): a short lead naming it, a procedure word and an "after" word is read as 术后
+    # (filler), like a named disease below; the rest must still be a care question. After the
+    # symptoms asked about are taken out: their spans index the clause as written.
+    lead = _procedure_lead().match(form)
+    if lead and lead.end() < len(form):
+        form = "术后" + form[lead.end() :]
     # A disease named in the question is what it asks about ("癫痫会不会遗传", "癫痫病人能吃这个药
     # 吗": a general question about a disease, no complaint now; noticed r2 item 6): the one
     # condition vocabulary (clinical.knowledge.conditions) names it, read as 这个病, and the words
