@@ -971,7 +971,12 @@ _BARE_LOOSE_STOOLS = re.compile(
 # (urgent, never routine) beside the deficit, which keeps its own level (a settled stroke sign stays
 # an emergency: followup_vignettes.yaml twin-slurred-then-settled). Still present (还没好, 好多了,
 # 好了点) or from compression (压着胳膊, 蹲麻了, 坐久了: 诊断学(第9版) 感觉障碍) nothing is added.
-_FOCAL = frozenset({"limb_weakness", "slurred_speech", "facial_droop", "limb_numbness"})
+# Loss of vision or double vision that resolved count too (NICE NG128 §1.1.3: transient monocular
+# visual loss is a TIA symptom; AHA/ASA 2009 TIA definition): the one TIA reading (the #15 emerg7
+# syndrome row that read the same from resolved_spontaneously was folded in here at the merge).
+_FOCAL = frozenset(
+    {"limb_weakness", "slurred_speech", "facial_droop", "limb_numbness", "vision_loss", "diplopia"}
+)
 _SIDED = re.compile(r"左|右|一侧|单侧|半边|半身|一边")
 _RESOLVED = re.compile(
     r"(?<![不没未])(?:就|又|已经|现在|慢慢|自己|自行|都)?"

@@ -170,7 +170,6 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-peritonitis": {"words": "肚子硬得像木板，肚子疼"},
     "syndrome-child-gastroenteritis-shock": {"words": "上吐下泻，手脚冰凉", "age": 2},
     "syndrome-evisceration-words": {"words": "伤口裂开了，有东西往外鼓", "surgery": COLON},
-    "syndrome-tia-resolved": {"words": "左手发麻，后来自己好了"},
     "syndrome-upper-uti": {"words": "尿痛，发烧", "temp": 38.5},
     # #15 task miss (tests/followup/followup_vignettes_missing_r7.yaml)
     "syndrome-child-accidental-ingestion": {"words": "孩子误吃了奶奶的降压药", "age": 4},
