@@ -1219,11 +1219,7 @@ def _find(text: str) -> tuple[Mention, ...]:
     # sentence names something drawn or smoked, or its clause a cramping pain.
     for m in _MOTOR_SEIZURE.finditer(form):
         clause = form[_clause_start(form, m.start(), lex) : _clause_end(form, m.end(), lex)]
-        lo, hi = m.start(), m.end()
-        while lo > 0 and form[lo - 1] not in _SENTENCE_END:
-            lo -= 1
-        while hi < len(form) and form[hi] not in _SENTENCE_END:
-            hi += 1
+        lo, hi = span_around(form, m.start(), m.end(), _SENTENCE_END)  # its sentence
         if not _NOT_MOTOR_JERK.search(clause) and not _NOT_MOTOR_OBJECT.search(form, lo, hi):
             # the mention starts at 抽: a frequency or onset word before it (突然) stays free
             # for its own reading (sudden_onset)
@@ -1231,11 +1227,7 @@ def _find(text: str) -> tuple[Mention, ...]:
             cands.append((at - m.end(), 4, at, "seizure", form[at : m.end()], ""))
     # A whole body trembling in a sentence of a fit, not of a fever (kind 4: any term wins).
     for m in _BODY_TREMBLE.finditer(form):
-        lo, hi = m.start(), m.end()
-        while lo > 0 and form[lo - 1] not in _SENTENCE_END:
-            lo -= 1
-        while hi < len(form) and form[hi] not in _SENTENCE_END:
-            hi += 1
+        lo, hi = span_around(form, m.start(), m.end(), _SENTENCE_END)  # its sentence
         if _FIT_CONTEXT.search(form, lo, hi) and not _SHIVER_CONTEXT.search(form, lo, hi):
             cands.append((-len(m.group()), 4, m.start(), "seizure", m.group(), ""))
     # 拉 alone with a count of two or more, clause-final, is diarrhoea (kind 4: any term wins:
