@@ -171,9 +171,8 @@ def is_discourse(clause: str, *, about: bool = False, asked: bool = False) -> bo
     # care question (#15 follow-up benign r5), as care_question itself allows
     if any(not m.hypothetical and not symptoms.is_context(m.concept) for m in mentions):
         return False
-    if (
-        mentions
-    ):  # only symptoms asked about (如果伤口流脓怎么办) or a context: a question or unread
+    # only symptoms asked about (如果伤口流脓怎么办) or a context: a question or unread
+    if mentions:
         return care_question(clause, about=about, asked=asked)
     return (
         reassuring(clause)
