@@ -130,20 +130,11 @@ def _fired(facts: Facts, day: int, last: tuple[datetime, str, str]) -> list[Reas
 
 
 def _dedupe_fever(reasons: list[Reason]) -> list[Reason]:
-    """Only the most specific fever rule is reported (rows are ordered most specific first)."""
-    fever_codes = [
-        r
-        for r in reasons
-        if r.code
-        in (
-            "postop-fever-wound",
-            "postop-wound-fever",
-            "postop-fever",
-            "postop-high-fever-reported",
-            "postop-early-fever",
-        )
-    ]
-    if len(fever_codes) <= 1:
+    """Only the most specific fever rule is reported: of the fired rows that read a temperature
+    (``fever_ge``), the first in the data (rows are ordered most specific first)."""
+    fever_rows = {row["code"] for row in rules("postop") if "fever_ge" in row}
+    fever = [r for r in reasons if r.code in fever_rows]
+    if len(fever) <= 1:
         return reasons
-    keep = fever_codes[0]
-    return [r for r in reasons if r not in fever_codes or r is keep]
+    keep = fever[0]
+    return [r for r in reasons if r not in fever or r is keep]
