@@ -24,8 +24,9 @@ from clinical.followup.services.ruledata import rank
 R5 = load_vignettes(Path(__file__).with_name("followup_vignettes_benign_r5.yaml"))
 TUNING = [v for v in R5 if not v.get("transfer")]
 TRANSFER = [v for v in R5 if v.get("transfer")]
-# transfer check totals after the rules of this round (bench/followup_benign_r5.py): benign
-# controls at review or worse, and look-alikes below their reference
+# transfer check totals after the rules of this round (bench/followup_sets.py --file
+# tests/followup/followup_vignettes_benign_r5.yaml, "transfer check" line): benign controls at
+# review or worse (review+), and look-alikes below their reference
 TRANSFER_OVER = 21
 TRANSFER_UNDER = 0
 

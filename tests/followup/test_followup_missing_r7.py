@@ -3,7 +3,8 @@ who swallowed someone else's tablets, a missed period, potassium 6.0–6.4 with 
 counts on chemotherapy, a resolved TIA, foot pain, blood draws read as convulsions, 手背, a reported
 high fever after surgery), each a family in several wordings with look-alikes that must not
 escalate (sources in the yaml header). About a third is a transfer check (``transfer: true``),
-never looked at when rules were tuned (bench/followup_missing_r7.py scores it apart). Written
+never looked at when rules were tuned (bench/followup_sets.py --file
+tests/followup/followup_vignettes_missing_r7.yaml scores it apart). Written
 before the rules of this round; a case still wrong is a strict xfail with its reason."""
 
 from __future__ import annotations
