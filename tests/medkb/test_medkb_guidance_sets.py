@@ -1,8 +1,11 @@
 """One runner for the guidance development sets (#15): each YAML set of guidance cases
 (``tests/medkb/guidance_vignettes_*.yaml``), scored as ``bench/guidance_pop_dev.py --file`` scores
-it (the sealed bench's judge plus per-product verdicts). Every case is one test; a known miss is a
-strict xfail with its reason (a fix makes the test say so). Each set's shape (its size, its benign
-and red-flag bounds, the families it covers) is data in ``SETS`` and checked by one test per set.
+it (the sealed bench's judge plus per-product verdicts), and the follow-up set whose messages
+guidance's symptom reader must read. Every case is one test; a known miss is a strict xfail with
+its reason (a fix makes the test say so). Each set's shape (its size, its benign and red-flag
+bounds, the families it covers, its transfer part) is data in ``SETS`` and checked by one test per
+set. Behaviour tests of guidance stay in their own files (test_medkb_noticed_r2.py,
+test_medkb_hypothetical.py: cases written inline, no set).
 
 The sets:
 
@@ -12,27 +15,48 @@ The sets:
 - ``benign_r5``: round-5 TRANSFER set (46 benign medicine questions of patients at home after
   discharge and their carers, 19 red-flag look-alikes), written before the round-5 rule changes
   and never tuned to (the rules change against ``benign_r4``); misses recorded from its first run.
+- ``benign_r6``: round-6 over-triage set (72 benign medicine-cabinet questions as patients and
+  relatives write them, 22 red flags in the same styles), written before the round-6 rule
+  changes; a third marked ``transfer: true`` is checked by its totals only (no case of it is read
+  one by one). Its tuning misses are classed by the mechanism that leaves words unread.
+- ``followup_benign_r3``: the follow-up r3 development set
+  (tests/followup/followup_vignettes_benign_r3.yaml; round 3, task B): its everyday messages are
+  read by guidance's symptom reader (the shared lexicon and discourse reader), so they are not
+  "unrecognised" (the urgent safety net); its look-alikes keep their red flag or stay unread. The
+  follow-up set's own known over-triages (``known_over_triage``) are not read (``skip``).
 
 Registering a new set is one line in ``SETS`` (its known misses beside it, as a dict)::
 
-    "benign_r6": GuidanceSet("guidance_vignettes_benign_r6.yaml", _R6_MISSES, at_least={"benign": 40}),
+    "benign_r7": GuidanceSet("guidance_vignettes_benign_r7.yaml", _R7_MISSES, at_least={"benign": 40}),
 
-``at_least`` maps ``all``/``benign``/``red`` to the least number of cases; ``bounds`` (default
-``TRIAGE``) says what a benign and a red case must expect; ``families`` the families the set must
-cover. Every set must have unique ids, its known misses among them, and a source on every case.
+``file`` is under tests/medkb (or ``../followup/…``); ``rows`` names how it is read (``ROWS``):
+``cases`` (a guidance case file: a ``cases`` list, a source on every case) or ``followup`` (a
+follow-up vignette file: the first survey answer is the text). ``judge`` names how a case is
+checked (``JUDGES``): ``answer`` (the endpoint's answer, scored by ``bench.guidance_pop_dev.judge``)
+or ``reads`` (guidance's symptom reader: a benign message read, nothing unrecognised, no red flag
+above routine; a look-alike flagged or left unread). ``at_least`` maps ``all``/``benign``/``red``
+to the least number of cases; ``bounds`` (default ``TRIAGE``) says what a benign and a red case
+must expect; ``families`` the families the set must cover. With ``transfer_over_at_most`` the
+cases marked ``transfer: true`` are never run one by one: every red flag of them must reach its
+level and at most that many benign ones be over-triaged (``transfer_share`` bounds their share of
+the set). Every set must have unique ids and its known misses among the cases run one by one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from guidance_helpers import case_params
 
 from bench.guidance_pop_dev import answer, judge, load_cases
+from clinical.knowledge import symptoms
+from clinical.medkb.services.symptoms import read
 
 HERE = Path(__file__).parent
 
@@ -134,25 +158,139 @@ _BENIGN_R5_MISSES = {
 }
 
 
+# Mechanisms that leave words unread (the safe failure: a clinician within 24 h), round 6:
+_R6_Q = "a question tail whose words the question reader does not hold; "
+_R6_C = "a circumstance naming an open-class thing (food, product, activity, place); "
+_R6_D = (
+    "a description of the complaint the lexicon does not read (quality, colour, colloquial word); "
+)
+_R6_R = "a single character left from a word the concept match split (咳漱, 经期, 不舒服, 的要命); "
+_R6_S = "who the patient is, beyond age and weight (occupation, school year, 小家伙, 他说); "
+_R6_M = "policy: a medicine taken of a class the syndrome table names, an amount, one that failed; "
+_R6_F = "what the patient still does, beyond the functioning grammar; "
+_R6_N = "a denial or reassurance in shorthand (不烧, 血压一直正常的, 尿也不少); "
+_BENIGN_R6_MISSES = {
+    "B6-002": _R6_D + "unread: 有什麼藥可以通鼻子嗎",
+    "B6-005": _R6_D + _R6_N + "unread: 黄、早上起来擤出来黄黄的、不烧",
+    "B6-007": _R6_Q + _R6_S + "unread: 他说不想去医院排队、挑一个吃就行吧",
+    "B6-008": _R6_N + "unread: 血压一直正常的",
+    "B6-010": _R6_R + _R6_D + "unread: 漱、白色的、粘粘的吐不太出来、就是老觉得嗓子里卡着东西",
+    "B6-011": _R6_M + "unread: 平时就有点高血脂在吃立普妥",
+    "B6-016": _R6_D
+    + _R6_C
+    + _R6_Q
+    + "unread: 吞口水的时候明显一点、应该是前天吃麻辣烫吃的、含点金嗓子喉片就行了吧",
+    "B6-017": _R6_S + _R6_C + _R6_D + "unread: 我是教书的、一周上二十节课、说话沙沙的",
+    "B6-019": _R6_C + _R6_D + _R6_N + "unread: 屋里暖气太足了、睡醒嗓子干得冒烟、不疼不烧",
+    "B6-020": "the lexicon reads the hoarse sore throat after singing (嗓子有点疼有点哑) as a severe allergic reaction (emergency); unread: 昨天唱了一晚上歌、哑、明天还要上班得说话",
+    "B6-022": _R6_D
+    + _R6_M
+    + "unread: 这次又犯了左边一跳一跳的疼、跟以前一样、她以前都吃布洛芬管用",
+    "B6-023": "the lexicon reads 昏昏沉沉 (groggy after a poor night) as drowsiness (urgent); ",
+    "B6-025": _R6_C + _R6_Q + "unread: 平时一天两三杯的、这种要吃药吗还是喝杯咖啡就好了哈哈",
+    "B6-026": _R6_M + "unread: 上次吃散利痛挺管用",
+    "B6-028": _R6_M
+    + "unread: 大姨妈来第一天、我一般吃一颗芬必得就好、今天早上已经吃了一颗、下午还疼能再吃一颗吗",
+    "B6-029": _R6_S + "unread: 我闺女上初三",
+    "B6-031": _R6_R + _R6_D + "unread: 舒、乳房也胀",
+    "B6-032": _R6_R + _R6_M + "unread: 期、吃了止痛藥半小時了還沒好",
+    "B6-034": _R6_C + "unread: 昨天同事聚餐吃多了",
+    "B6-035": _R6_D + _R6_R + "unread: 隐隐的、算、就是空空的难受、喝了点热水好一点",
+    "B6-037": _R6_C + _R6_D + "unread: 今天咖啡喝多了、嘴里酸酸的",
+    "B6-040": _R6_D
+    + _R6_C
+    + _R6_Q
+    + "unread: 我这两天拉肚了、稀的、应该是吃了隔夜饭、一袋兑多少水",
+    "B6-041": _R6_D + "unread: 大概四天没上大号了",
+    "B6-043": _R6_D + _R6_N + "unread: 有点稀、尿也不少",
+    "B6-044": _R6_C + _R6_D + "unread: 我老公吃了麻辣小龙虾、今天拉得有点多、一直在喝水",
+    "B6-046": _R6_C + _R6_D + "unread: 出差吃不惯、肚子不太舒服",
+    "B6-047": _R6_F + "unread: 今年又开始了",
+    "B6-049": _R6_D + _R6_C + "unread: 胳膊上挠出了几道印子、可能是天太干了",
+    "B6-052": _R6_C + "unread: 昨天换了新的洗衣液",
+    "B6-055": _R6_C + _R6_R + _R6_D + "unread: 好久没运动了、前天跑了5公里、命、下楼梯腿软",
+    "B6-056": _R6_D + _R6_Q + "unread: 脖子一转就疼、左边、吃片芬必得能好受点吗",
+    "B6-058": _R6_C + _R6_D + "unread: 打羽毛球把手腕扭了一下、有点肿",
+    "B6-059": _R6_C
+    + _R6_D
+    + "unread: 健身练腿练狠了、两天了屁股跟大腿后面还酸、坐下站起来都龇牙咧嘴的",
+    "B6-061": _R6_D + _R6_N + "unread: 吃冰的牙酸、不吃就没事",
+    "B6-064": _R6_F + "unread: 刚才还在爬来爬去玩玩具",
+    "B6-065": _R6_D + _R6_F + "unread: 晚上摸著有點燙、量了37.9、精神挺好還在跟她爸玩",
+    "B6-068": _R6_S + _R6_F + "unread: 小家伙精神头很足",
+    "B6-070": _R6_Q + "unread: 有啥药能帮助睡眠的吗",
+    "B6-071": _R6_C + "unread: 出差刚回来",
+}
+
+
 # what a benign case and a red-flag case of an over-triage set must expect
 TRIAGE: Mapping[str, tuple[str, frozenset[str]]] = {
     "benign": ("see_doctor_at_most", frozenset({"routine"})),
     "red": ("see_doctor_at_least", frozenset({"urgent", "emergency"})),
 }
 
+Case = dict[str, Any]
+
+
+def _sourced(case: Case) -> None:
+    assert len(case["source"]) > 10, case["id"]
+
+
+def _followup(path: Path) -> list[Case]:
+    """Follow-up vignettes as cases: the first survey answer is the text (rows left as written)."""
+    return [{**v, "text": str(v["survey"][0][1])} for v in yaml.safe_load(path.read_text("utf-8"))]
+
+
+# how a file is read: its cases, and the check each case must pass to be well formed
+ROWS: dict[str, tuple[Callable[[Path], list[Case]], Callable[[Case], None] | None]] = {
+    "cases": (load_cases, _sourced),
+    "followup": (_followup, None),
+}
+
+
+def _answer(kb: Any, case: Case) -> None:
+    body = answer(case["request"])
+    got = judge(case, body)
+    assert got["ok"], (got.get("checks"), got["bad_verdicts"], got.get("level"))
+
+
+def _reads(kb: Any, case: Case) -> None:
+    reading = read(kb, [case["text"]])
+    if case["benign"]:
+        assert reading.unrecognised == [], reading
+        assert all(symptoms.red_flag(c) in ("none", "routine") for c in reading.concepts)
+    else:
+        flagged = any(symptoms.red_flag(c) != "none" for c in reading.concepts)
+        assert flagged or reading.unrecognised, reading
+
+
+JUDGES: dict[str, Callable[[Any, Case], None]] = {"answer": _answer, "reads": _reads}
+
 
 @dataclass(frozen=True)
 class GuidanceSet:
-    """One guidance development set: its file, its known misses (id → why) and its shape."""
+    """One guidance development set: its file, its known misses (id → why), how its rows are read
+    and judged, how its transfer part is checked, and its shape (see the module docstring)."""
 
     file: str
     known_misses: Mapping[str, str] = field(default_factory=dict)
     at_least: Mapping[str, int] = field(default_factory=dict)
     bounds: Mapping[str, tuple[str, frozenset[str]]] = field(default_factory=lambda: TRIAGE)
     families: frozenset[str] = frozenset()
+    rows: str = "cases"
+    judge: str = "answer"
+    skip: tuple[str, ...] = ()
+    transfer_over_at_most: int | None = None
+    transfer_share: tuple[Fraction, Fraction] | None = None
 
-    def cases(self) -> list[dict[str, Any]]:
-        return load_cases(HERE / self.file)
+    def cases(self) -> list[Case]:
+        return ROWS[self.rows][0](HERE / self.file)
+
+    def run_one_by_one(self, case: Case) -> bool:
+        """Whether a case is its own test (not a totals-only transfer case, not skipped)."""
+        if case.get("transfer") and self.transfer_over_at_most is not None:
+            return False
+        return not any(case.get(key) for key in self.skip)
 
 
 SETS: dict[str, GuidanceSet] = {
@@ -171,11 +309,26 @@ SETS: dict[str, GuidanceSet] = {
     "benign_r5": GuidanceSet(
         "guidance_vignettes_benign_r5.yaml", _BENIGN_R5_MISSES, at_least={"benign": 40, "red": 15}
     ),
+    # transfer benign over-triage: 24/24 before round 6, 23/24 after (bench/guidance_pop_dev.py)
+    "benign_r6": GuidanceSet(
+        "guidance_vignettes_benign_r6.yaml",
+        _BENIGN_R6_MISSES,
+        at_least={"benign": 70, "red": 20},
+        transfer_over_at_most=23,
+        transfer_share=(Fraction(3, 10), Fraction(36, 100)),
+    ),
+    "followup_benign_r3": GuidanceSet(
+        "../followup/followup_vignettes_benign_r3.yaml",
+        rows="followup",
+        judge="reads",
+        bounds={},
+        skip=("known_over_triage",),
+    ),
 }
 CASES = {name: s.cases() for name, s in SETS.items()}
 
 
-def _groups(cases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def _groups(cases: list[Case]) -> dict[str, list[Case]]:
     return {
         "all": cases,
         "benign": [c for c in cases if c.get("benign")],
@@ -187,21 +340,50 @@ def _groups(cases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 def test_the_set_is_large_and_well_formed(name: str) -> None:
     spec, cases = SETS[name], CASES[name]
     ids = [c["id"] for c in cases]
-    assert len(set(ids)) == len(ids) and set(spec.known_misses) <= set(ids)
+    assert len(set(ids)) == len(ids)
+    assert set(spec.known_misses) <= {c["id"] for c in cases if spec.run_one_by_one(c)}
     groups = _groups(cases)
     for group, least in spec.at_least.items():
         assert len(groups[group]) >= least, (group, len(groups[group]))
     for group, (key, allowed) in spec.bounds.items():
         assert all(c["expect"].get(key) in allowed for c in groups[group]), (group, key)
     assert {c["family"] for c in cases} >= spec.families
-    assert all(len(c["source"]) > 10 for c in cases)
+    well_formed = ROWS[spec.rows][1]
+    for c in cases if well_formed else []:
+        well_formed(c)
+    if spec.transfer_share is not None:
+        least, most = spec.transfer_share
+        assert least <= Fraction(sum(bool(c.get("transfer")) for c in cases), len(cases)) <= most
 
 
 @pytest.mark.parametrize(
-    "case",
-    [p for name, s in SETS.items() for p in case_params(CASES[name], s.known_misses, f"{name}/")],
+    ("name", "case"),
+    [
+        pytest.param(name, *p.values, marks=p.marks, id=p.id)
+        for name, s in SETS.items()
+        for p in case_params(
+            [c for c in CASES[name] if s.run_one_by_one(c)], s.known_misses, f"{name}/"
+        )
+    ],
 )
-def test_case_meets_its_expectations(kb: Any, case: dict[str, Any]) -> None:
-    body = answer(case["request"])
-    got = judge(case, body)
-    assert got["ok"], (got.get("checks"), got["bad_verdicts"], got.get("level"))
+def test_case_meets_its_expectations(kb: Any, name: str, case: Case) -> None:
+    JUDGES[SETS[name].judge](kb, case)
+
+
+@pytest.mark.parametrize(
+    "name", [name for name, s in SETS.items() if s.transfer_over_at_most is not None]
+)
+def test_transfer_totals(kb: Any, name: str) -> None:
+    """A transfer part by its totals only: every red flag at its level, benign over-triage no
+    worse than recorded."""
+    spec = SETS[name]
+    transfer = [c for c in CASES[name] if c.get("transfer")]
+    over = red_met = 0
+    for case in transfer:
+        got = judge(case, answer(case["request"]))
+        if case.get("benign"):
+            over += bool(got.get("over_triage"))
+        else:
+            red_met += bool(got["checks"].get("at_least"))
+    assert red_met == sum(1 for c in transfer if not c.get("benign"))
+    assert spec.transfer_over_at_most is not None and over <= spec.transfer_over_at_most
