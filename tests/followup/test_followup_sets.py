@@ -43,7 +43,7 @@ Registering a new set is one line in ``SETS``::
     "emergency_r8": VignetteSet("followup_vignettes_emergency_r8.yaml", "exact"),
 
 ``judge`` names how a vignette is checked (``JUDGES``): ``exact`` (a benign control below urgent,
-any other exactly its ``expect``; ``check_vignette``), ``at_least`` (a benign control below urgent,
+any other exactly its ``expect``; ``assert_exact``), ``at_least`` (a benign control below urgent,
 any other at least its ``expect``), ``review_at_least`` (as ``at_least``, a benign control exactly
 at review), ``read_at_least`` (a benign control at most routine and read: no
 ``symptom-unrecognised``), ``reference`` (every vignette, benign or not, exactly its ``expect``,
