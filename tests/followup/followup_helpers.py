@@ -73,10 +73,3 @@ def assert_exact(vignette: dict[str, Any], body: dict[str, Any]) -> None:
         assert body["disposition"] == vignette["expect"], body["reasons"]
     for reason in body["reasons"]:
         assert reason["text"] and reason["code"]
-
-
-def check_vignette(client: Client, vignette: dict[str, Any]) -> None:
-    """Push a vignette's record, assess it and check the disposition: a benign control below
-    urgent (``assert_not_over_triaged``), any other exactly its reference; every reason has a
-    text and a code."""
-    assert_exact(vignette, assessed(client, vignette))

@@ -1,6 +1,6 @@
 """Turn compact follow-up vignettes (followup_vignettes.yaml) into FHIR R4 transaction Bundles.
 
-Shared by tests/followup/test_followup_vignettes.py and bench/followup.py (accuracy report).
+Shared by tests/followup/test_followup_sets.py and bench/followup.py (accuracy report).
 Every resource gets an explicit id and a PUT request, so the bundle needs no reference
 resolution; times are relative to ``now``.
 """

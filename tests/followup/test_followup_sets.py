@@ -18,25 +18,55 @@ set's own file, e.g. test_followup_bodily.py, test_followup_residue.py):
 - ``residue``: one clause holding a recognised complaint and other words (task h3).
 - ``gaps``: the lexicon-gap paraphrase families (task h-gaps), each with look-alikes.
 - ``noticed``: the misreadings and silent drops noticed in earlier sessions and look-alikes.
+- ``core``: the first development set (followup_vignettes.yaml), every family the engine reads
+  (red flags, negation, vitals, labs, trends, post-op, chemo, ...) at exactly its reference, with
+  the reason codes it must and must not give.
+- ``r3``: round 3, sixteen emergency/urgent families with controls (the reassurance-subject rule
+  stays in test_followup_vignettes_r3.py).
+- ``r4``: round 4, the six weakest families in patients' own wording (the EMR codings check stays
+  in test_followup_vignettes_r4.py).
+- ``windows``: a delivery, an inpatient stay or hypoparathyroidism sent as a Condition or an
+  Encounter opens the risk window; refuted, outdated, outpatient ... look-alikes do not.
+- ``misread``: misreadings of the shared reader and their look-alikes (round 6).
+- ``review``: words nothing reads go to clinician review, a residue stays urgent (the ladder,
+  CarePlan and alert tests stay in test_followup_review.py).
+- ``benign_r5``: answers written one to two weeks after an operation stay read and below review;
+  its transfer third is scored as totals only (test_followup_benign_r5.py), never one by one.
+- ``emergency_r7``: emergencies told only in the patient's own words, with look-alikes.
+- ``missing_r7``: nine misses found on probes, each a family with look-alikes.
+
+test_followup_hypothetical.py is not a set of this runner: it assesses in the engine (no API) and
+compares each look-alike with its ``plain`` complaint, a pair no judge here sees.
 
 Registering a new set is one line in ``SETS``::
 
-    "missing_r7": VignetteSet("followup_vignettes_missing_r7.yaml", "exact"),
+    "emergency_r8": VignetteSet("followup_vignettes_emergency_r8.yaml", "exact"),
 
 ``judge`` names how a vignette is checked (``JUDGES``): ``exact`` (a benign control below urgent,
-any other exactly its ``expect``; ``check_vignette``), ``at_least`` (a benign control below urgent,
+any other exactly its ``expect``; ``assert_exact``), ``at_least`` (a benign control below urgent,
 any other at least its ``expect``), ``review_at_least`` (as ``at_least``, a benign control exactly
-at review) and ``read_at_least`` (a benign control at most routine and read: no
-``symptom-unrecognised``). The shape fields name groups of a set's vignettes: ``all``, ``benign``,
-``dangers`` (not benign), ``emergency`` and ``urgent`` (by ``expect``), optionally prefixed by
-``transfer `` (only ``transfer: true``) and suffixed by ``:family`` (only that family):
+at review), ``read_at_least`` (a benign control at most routine and read: no
+``symptom-unrecognised``), ``reference`` (every vignette, benign or not, exactly its ``expect``,
+with its ``codes`` and none of its ``absent`` codes, a timeframe and a CarePlan) and ``unread``
+(a vignette of family ``unread_benign`` exactly its ``expect`` with high uncertainty, any other at
+least its ``expect``). A set with ``transfer_totals_only`` runs only its tuning part here: its
+transfer part is scored as totals, never case by case.
+
+The shape fields name groups of a set's vignettes, ``[transfer ]base[:family][+key|!key ...]``:
+``base`` is ``all``, ``benign``, ``dangers`` (not benign), a disposition (by ``expect``),
+``lookalikes`` (benign, or marked ``lookalike``: a danger written as a look-alike) or ``cases``
+(neither); ``transfer `` keeps only ``transfer: true``, ``:family`` only that family, ``+key`` only
+vignettes carrying ``key``, ``!key`` only those without it:
 
 - ``at_least`` / ``at_most``: group → least / most vignettes;
 - ``expects``: group → the ``expect`` values its vignettes may have;
 - ``families``: exactly these families; ``families_include``: group → families it must have;
   ``min_families``: group → least distinct families;
 - ``per_family``: (group, n, over): every family of group ``over`` has at least n in ``group``;
+- ``per_family_at_most``: (group, most, over): every family of group ``over`` has at most
+  ``most`` in ``group``: a count, or a Fraction of the family's ``over`` vignettes rounded up;
 - ``share_at_least``: group → (of, fraction): ``len(group) >= fraction * len(of)``;
+- ``share_at_most``: group → (of, fraction): ``len(group) <= fraction * len(of)``;
 - ``known_share``: key → (group, share, slack): at most ``share * len(group) + slack``
   vignettes of the group carry the known-miss key (the misses may not swallow the set);
 - ``record_keys``: every vignette carries at least one of these record parts.
@@ -46,6 +76,8 @@ Every set must have unique ids.
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -62,7 +94,7 @@ from followup_helpers import (
 )
 from followup_vignette_builder import load_vignettes
 
-from clinical.followup.services.ruledata import rank
+from clinical.followup.services.ruledata import DISPOSITIONS, rank
 
 HERE = Path(__file__).parent
 BELOW_URGENT = frozenset({"self-care", "routine"})  # at most routine
@@ -72,30 +104,54 @@ Vignette = dict[str, Any]
 
 
 def _at_least(v: Vignette, body: dict[str, Any]) -> None:
-    if v["benign"]:
+    if v.get("benign"):
         assert_not_over_triaged(body)
     else:
         assert rank(body["disposition"]) >= rank(v["expect"]), body["reasons"]
 
 
 def _review_at_least(v: Vignette, body: dict[str, Any]) -> None:
-    if v["benign"] and v.get("question"):
+    if v.get("benign") and v.get("question"):
         # a care question read whole (#15 follow-up benign r5): below review, and quoted to the
         # care team as a patient question
         assert rank(body["disposition"]) <= rank("routine"), body["reasons"]
         assert any(n["code"] == "patient-question" for n in body.get("notes", [])), body
         return
     _at_least(v, body)
-    if v["benign"]:
+    if v.get("benign"):
         # the words still reach a clinician: lowered from urgent, never dropped below review
         assert body["disposition"] == "review", body["reasons"]
 
 
 def _read_at_least(v: Vignette, body: dict[str, Any]) -> None:
-    if v["benign"]:
+    if v.get("benign"):
         assert rank(body["disposition"]) <= rank("routine"), body["reasons"]
         codes = {r["code"] for r in body["reasons"]}
         assert "symptom-unrecognised" not in codes, body["reasons"]
+    else:
+        assert rank(body["disposition"]) >= rank(v["expect"]), body["reasons"]
+
+
+def _reference(v: Vignette, body: dict[str, Any]) -> None:
+    """The first development set: exactly the reference, benign or not, with the reason codes
+    the vignette names (``codes``) and none it rules out (``absent``); every reason has a text
+    and a code, and the answer a timeframe and a CarePlan."""
+    codes = {r["code"] for r in body["reasons"]}
+    assert body["disposition"] == v["expect"], body["reasons"]
+    assert set(v.get("codes", [])) <= codes, codes
+    assert not set(v.get("absent", [])) & codes, codes
+    for reason in body["reasons"]:
+        assert reason["text"] and reason["code"]
+    assert body["timeframe"]["text"]
+    assert body["careplan"]["resourceType"] == "CarePlan"
+
+
+def _unread(v: Vignette, body: dict[str, Any]) -> None:
+    """The review set (task h-review): words nothing reads (family ``unread_benign``) exactly at
+    their reference with high uncertainty; a residue or a red flag at least its reference."""
+    if v["family"] == "unread_benign":
+        assert body["disposition"] == v["expect"], body["reasons"]
+        assert body["uncertainty"]["level"] == "high"
     else:
         assert rank(body["disposition"]) >= rank(v["expect"]), body["reasons"]
 
@@ -105,6 +161,8 @@ JUDGES: dict[str, Callable[[Vignette, dict[str, Any]], None]] = {
     "at_least": _at_least,
     "review_at_least": _review_at_least,
     "read_at_least": _read_at_least,
+    "reference": _reference,
+    "unread": _unread,
 }
 
 
@@ -123,14 +181,33 @@ class VignetteSet:
     families_include: Mapping[str, frozenset[str]] = field(default_factory=dict)
     min_families: Mapping[str, int] = field(default_factory=dict)
     per_family: tuple[tuple[str, int, str], ...] = ()
+    per_family_at_most: tuple[tuple[str, int | Fraction, str], ...] = ()
     share_at_least: Mapping[str, tuple[str, Fraction]] = field(default_factory=dict)
+    share_at_most: Mapping[str, tuple[str, Fraction]] = field(default_factory=dict)
     known_share: Mapping[str, tuple[str, float, int]] = field(default_factory=dict)
     record_keys: tuple[str, ...] = ()
+    transfer_totals_only: bool = False
 
     def vignettes(self) -> list[Vignette]:
         return load_vignettes(HERE / self.file)
 
 
+WINDOWS = frozenset(
+    {"postpartum_preeclampsia", "postpartum_haemorrhage", "vte_admission", "hypocalcaemia"}
+)
+MISSING_R7 = frozenset(
+    {
+        "ingestion",
+        "missed_period",
+        "potassium",
+        "chemo_vomiting",
+        "tia",
+        "foot_pain",
+        "blood_draw",
+        "hand_back",
+        "high_fever",
+    }
+)
 SETS: dict[str, VignetteSet] = {
     "bodily": VignetteSet(
         "followup_vignettes_bodily.yaml",
@@ -234,28 +311,177 @@ SETS: dict[str, VignetteSet] = {
             }
         ),
     ),
+    "core": VignetteSet(
+        "followup_vignettes.yaml",
+        "reference",
+        # every disposition of the ladder is somebody's reference
+        at_least={"all": 60, **dict.fromkeys(DISPOSITIONS, 1)},
+        expects={"all": frozenset(DISPOSITIONS)},
+        families_include={
+            "all": frozenset(
+                {
+                    "red_flags",
+                    "negation",
+                    "vitals",
+                    "labs",
+                    "trends",
+                    "postop",
+                    "chemo",
+                    "heart_failure",
+                    "adherence",
+                    "modifiers",
+                    "missing",
+                    "hypoglycemia",
+                }
+            )
+        },
+    ),
+    "r3": VignetteSet(
+        "followup_vignettes_r3.yaml",
+        "exact",
+        at_least={"dangers": 50, "benign": 20},
+        expects={"dangers": URGENT_UP, "benign": BELOW_URGENT},
+        families=frozenset(
+            {
+                "gi_bleed",
+                "anaphylaxis",
+                "vte_pe",
+                "preeclampsia",
+                "stroke",
+                "acs",
+                "hypocalcaemia",
+                "ssi",
+                "hip_fracture",
+                "head_injury",
+                "neutropenic_sepsis",
+                "sepsis",
+                "dka_hhs",
+                "hypoglycemia",
+                "urinary_retention",
+                "suicidal",
+            }
+        ),
+    ),
+    "r4": VignetteSet(
+        "followup_vignettes_r4.yaml",
+        "exact",
+        at_least={"all": 90},
+        expects={"dangers": URGENT_UP, "benign": BELOW_URGENT},
+        families=frozenset(
+            {"gi_bleed", "urinary_retention", "ssi", "hip_fracture", "preeclampsia", "hypoglycemia"}
+        ),
+        per_family=(("dangers", 10, "all"), ("benign", 5, "all")),
+    ),
+    "windows": VignetteSet(
+        "followup_vignettes_windows.yaml",
+        "exact",
+        # the window opens through Conditions and Encounters only, never a Procedure
+        at_least={"cases": 25, "lookalikes": 15, "cases+encounters": 8},
+        at_most={"cases!flag": 0, "all+surgery": 0},
+        expects={"cases": URGENT_UP},
+        families=WINDOWS,
+        families_include={"cases": WINDOWS, "lookalikes": WINDOWS},
+    ),
+    "misread": VignetteSet(
+        "followup_vignettes_misread.yaml",
+        "exact",
+        xfail_keys=("misread", "known_over_triage"),
+        families=frozenset({"unresponsive", "ketone", "buttock", "near_fall", "temperature"}),
+        # every family has a benign look-alike but the buttock and the temperature readings
+        families_include={"benign": frozenset({"unresponsive", "ketone", "near_fall"})},
+    ),
+    "review": VignetteSet(
+        "followup_vignettes_review.yaml",
+        "unread",
+        at_least={"all:unread_benign": 30, "all:residue_danger": 15, "all:red_flag": 10},
+        # a benign message the partly-understood rule (h-partial) sends urgent: at most a fifth
+        known_share={"known_over_triage": ("all:unread_benign", 0.2, 0)},
+    ),
+    "benign_r5": VignetteSet(
+        "followup_vignettes_benign_r5.yaml",
+        "read_at_least",
+        at_least={"benign": 80, "dangers": 20},
+        # every reference has its one-line clinical reason (``why``); a transfer case carries no
+        # known-miss marker: its misses are never read one by one
+        at_most={
+            "all!why": 0,
+            "transfer all+known_over_triage": 0,
+            "transfer all+known_under_triage": 0,
+        },
+        expects={"benign": BELOW_URGENT, "dangers": URGENT_UP},
+        share_at_least={
+            "transfer benign": ("benign", Fraction(7, 25)),
+            "transfer dangers": ("dangers", Fraction(7, 25)),
+        },
+        share_at_most={
+            "transfer benign": ("benign", Fraction(2, 5)),
+            "transfer dangers": ("dangers", Fraction(2, 5)),
+        },
+        transfer_totals_only=True,
+    ),
+    "emergency_r7": VignetteSet(
+        "followup_vignettes_emergency_r7.yaml",
+        "exact",
+        at_least={"emergency": 100, "urgent": 20, "benign": 30},
+        # the danger is in the words only: no vital-sign or laboratory reading makes an emergency
+        at_most={"emergency+obs": 0},
+        expects={"benign": BELOW_URGENT},
+        # every emergency family in several wordings, about a third of it the transfer part
+        per_family=(("emergency", 3, "emergency"), ("transfer emergency", 1, "emergency")),
+        per_family_at_most=(("transfer emergency", Fraction(1, 2), "emergency"),),
+        share_at_least={"transfer emergency": ("emergency", Fraction(1, 4))},
+        share_at_most={"transfer emergency": ("emergency", Fraction(2, 5))},
+    ),
+    "missing_r7": VignetteSet(
+        "followup_vignettes_missing_r7.yaml",
+        "exact",
+        families=MISSING_R7,
+        # every family in 4 to 10 wordings, with a transfer case and a look-alike (a benign
+        # control, or a danger among benign cases: the seizure of blood_draw); foot_pain has none
+        per_family=(("all", 4, "all"), ("transfer all", 1, "all")),
+        per_family_at_most=(("all", 10, "all"),),
+        families_include={
+            "benign": MISSING_R7 - {"foot_pain"},
+            "dangers": MISSING_R7 - {"foot_pain"},
+        },
+        share_at_least={"transfer all": ("all", Fraction(1, 4))},
+        share_at_most={"transfer all": ("all", Fraction(1, 2))},
+    ),
 }
 VIGNETTES = {name: s.vignettes() for name, s in SETS.items()}
 
+
+def _lookalike(v: Vignette) -> bool:
+    return bool(v.get("benign") or v.get("lookalike"))
+
+
 _BASE: dict[str, Callable[[Vignette], bool]] = {
     "all": lambda v: True,
-    "benign": lambda v: bool(v["benign"]),
-    "dangers": lambda v: not v["benign"],
-    "emergency": lambda v: v["expect"] == "emergency",
-    "urgent": lambda v: v["expect"] == "urgent",
+    "benign": lambda v: bool(v.get("benign")),
+    "dangers": lambda v: not v.get("benign"),
+    "lookalikes": _lookalike,
+    "cases": lambda v: not _lookalike(v),
+    **{d: (lambda v, d=d: v["expect"] == d) for d in DISPOSITIONS},
 }
+_GROUP = re.compile(
+    r"(?P<transfer>transfer )?(?P<base>[a-z-]+)(?::(?P<family>\w+))?(?P<keys>(?:[+!]\w+)*)"
+)
 
 
-def group(vignettes: list[Vignette], name: str) -> list[Vignette]:
-    """The vignettes of a group: ``[transfer ]base[:family]`` (see the module docstring)."""
-    transfer = name.startswith("transfer ")
-    base, _, family = name.removeprefix("transfer ").partition(":")
+def group(vignettes: list[Vignette], name: str, family: str = "") -> list[Vignette]:
+    """The vignettes of a group: ``[transfer ]base[:family][+key|!key ...]`` (see the module
+    docstring); ``family`` narrows it to that family."""
+    m = _GROUP.fullmatch(name)
+    assert m, f"not a group: {name!r}"
+    base, family = _BASE[m["base"]], m["family"] or family
+    keys = re.findall(r"([+!])(\w+)", m["keys"])
     return [
         v
         for v in vignettes
-        if _BASE[base](v)
+        if base(v)
         and (not family or v["family"] == family)
-        and (not transfer or v.get("transfer"))
+        and (not m["transfer"] or v.get("transfer"))
+        and all(bool(v.get(k)) == (sign == "+") for sign, k in keys)
     ]
 
 
@@ -277,9 +503,16 @@ def test_the_set_has_its_shape(name: str) -> None:
         assert len({v["family"] for v in group(vs, g)}) >= least, g
     for g, least, over in spec.per_family:
         for family in {v["family"] for v in group(vs, over)}:
-            assert len(group(vs, f"{g}:{family}")) >= least, (g, family)
+            assert len(group(vs, g, family)) >= least, (g, family)
+    for g, most, over in spec.per_family_at_most:
+        for family in {v["family"] for v in group(vs, over)}:
+            n = len(group(vs, over, family))
+            cap = most if isinstance(most, int) else math.ceil(most * n)
+            assert len(group(vs, g, family)) <= cap, (g, family)
     for g, (of, fraction) in spec.share_at_least.items():
         assert len(group(vs, g)) >= fraction * len(group(vs, of)), (g, of)
+    for g, (of, fraction) in spec.share_at_most.items():
+        assert len(group(vs, g)) <= fraction * len(group(vs, of)), (g, of)
     for key, (g, share, slack) in spec.known_share.items():
         members = group(vs, g)
         assert sum(bool(v.get(key)) for v in members) <= share * len(members) + slack, key
@@ -289,10 +522,13 @@ def test_the_set_has_its_shape(name: str) -> None:
 
 def _params() -> list[Any]:
     """Every vignette of every set as (set name, vignette), named set/id; a known failure (the
-    set's ``xfail_keys``) a strict xfail with its reason."""
+    set's ``xfail_keys``) a strict xfail with its reason. A set scored on its transfer part as
+    totals only (``transfer_totals_only``) gives its tuning part alone."""
     out = []
     for name, spec in SETS.items():
         for v in VIGNETTES[name]:
+            if spec.transfer_totals_only and v.get("transfer"):
+                continue
             why = known_failure(v, spec.xfail_keys)
             marks = [pytest.mark.xfail(strict=True, reason=why)] if why else []
             out.append(pytest.param(name, v, marks=marks, id=f"{name}/{v['id']}"))
