@@ -18,6 +18,8 @@ set's own file, e.g. test_followup_bodily.py, test_followup_residue.py):
 - ``residue``: one clause holding a recognised complaint and other words (task h3).
 - ``gaps``: the lexicon-gap paraphrase families (task h-gaps), each with look-alikes.
 - ``noticed``: the misreadings and silent drops noticed in earlier sessions and look-alikes.
+- ``missing_r8``: the last session's follow-up misses (one side of the scrotum, chest tightness
+  at rest by anaphora, persistent visual loss, knee/hip replacement, 昏昏沉沉, typos), a transfer third.
 
 Registering a new set is one line in ``SETS``::
 
@@ -233,6 +235,27 @@ SETS: dict[str, VignetteSet] = {
                 "red_flag_words",
             }
         ),
+    ),
+    # the last session's follow-up misses (task fumiss): seven families in patient words, each with
+    # look-alikes below urgent and a third written as the transfer check
+    "missing_r8": VignetteSet(
+        "followup_vignettes_missing_r8.yaml",
+        "exact",
+        families=frozenset(
+            {
+                "scrotum",
+                "chest_rest",
+                "vision",
+                "knee_swelling",
+                "hip_dislocation",
+                "drowsiness",
+                "typos",
+            }
+        ),
+        at_least={"all": 40, "benign": 14},
+        expects={"benign": BELOW_URGENT},
+        per_family=(("benign", 2, "all"), ("transfer all", 3, "all")),
+        share_at_least={"transfer all": ("all", Fraction(1, 3))},
     ),
 }
 VIGNETTES = {name: s.vignettes() for name, s in SETS.items()}
