@@ -34,6 +34,8 @@ set's own file, e.g. test_followup_bodily.py, test_followup_residue.py):
   its transfer third is scored as totals only (test_followup_benign_r5.py), never one by one.
 - ``emergency_r7``: emergencies told only in the patient's own words, with look-alikes.
 - ``missing_r7``: nine misses found on probes, each a family with look-alikes.
+- ``missing_r8``: the last session's follow-up misses (one side of the scrotum, chest tightness
+  at rest by anaphora, persistent visual loss, knee/hip replacement, 昏昏沉沉, typos), a transfer third.
 
 test_followup_hypothetical.py is not a set of this runner: it assesses in the engine (no API) and
 compares each look-alike with its ``plain`` complaint, a pair no judge here sees.
@@ -446,6 +448,27 @@ SETS: dict[str, VignetteSet] = {
         },
         share_at_least={"transfer all": ("all", Fraction(1, 4))},
         share_at_most={"transfer all": ("all", Fraction(1, 2))},
+    ),
+    # the last session's follow-up misses (task fumiss): seven families in patient words, each with
+    # look-alikes below urgent and a third written as the transfer check
+    "missing_r8": VignetteSet(
+        "followup_vignettes_missing_r8.yaml",
+        "exact",
+        families=frozenset(
+            {
+                "scrotum",
+                "chest_rest",
+                "vision",
+                "knee_swelling",
+                "hip_dislocation",
+                "drowsiness",
+                "typos",
+            }
+        ),
+        at_least={"all": 40, "benign": 14},
+        expects={"benign": BELOW_URGENT},
+        per_family=(("benign", 2, "all"), ("transfer all", 3, "all")),
+        share_at_least={"transfer all": ("all", Fraction(1, 3))},
     ),
 }
 VIGNETTES = {name: s.vignettes() for name, s in SETS.items()}

@@ -61,7 +61,7 @@ def test_everyday_words_holding_a_body_word_name_no_body(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "膝盖周围还有点肿",  # graded mild by the patient
+        "脚踝周围还有点肿",  # graded mild by the patient
         "脖子上刀口边上有点麻",
         "小腿已经不怎么肿了",  # settled (小腿不肿了 is read whole now: site_reassurance)
         "眼睛看东西清楚多了",
@@ -73,6 +73,14 @@ def test_everyday_words_holding_a_body_word_name_no_body(text: str) -> None:
 def test_mild_settled_or_denied_words_stay_for_review(text: str) -> None:
     parts = unread.unread(text)
     assert parts and all(not u.body and not u.bodily for u in parts)
+
+
+def test_a_knee_that_still_swells_a_little_is_read_as_knee_swelling() -> None:
+    # task fumiss: the knee-swelling predicate (symptom_predicates.csv) reads the knee's swelling
+    # with words between (膝盖换完以后肿得厉害); graded mild it is the routine knee_swelling, no
+    # words are left for review (it stood in the list above before)
+    assert unread.unread("膝盖周围还有点肿") == []
+    assert [m.concept for m in symptoms.find_symptoms("膝盖周围还有点肿")] == ["knee_swelling"]
 
 
 def test_a_site_word_standing_in_a_longer_word_is_no_site() -> None:
