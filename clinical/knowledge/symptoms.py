@@ -33,6 +33,10 @@ the same words. Data, each row sourced, in ``data/``:
 - ``symptom_blockers.csv``: words that contain a symptom word but name none (``抽血``,
   ``抽动症``, ``麻烦``, ``黄疸型肝炎``); no mention may cut through one. A blocker that is itself a
   term (``皮疹``) keeps its concept: only the cut is barred (``身上起皮疹`` is no dry skin).
+- ``symptom_draw_objects.csv``: the one list of what a bare 抽 draws instead of a fit (血, 骨髓,
+  积液, 烟, 筋, 奖…), read by the one reader of a bare 抽 (``_bare_convulsions``): a sample with
+  its count and measure is a blocker (``抽了三管血``); after 抽 or its count or complement, right
+  before it as a topic, or in the sentence of a motor 抽, an object reads no convulsion.
 - ``symptom_crisis.csv``: the crisis concepts (``suicidal``, ``overdose_intent``) read as a
   grammar, not a word list (#15): named word slots (intent 想/打算/宁愿, death and means words,
   a supply of medicine, life + emptiness) and rules over them (intent + act in one clause with
@@ -884,37 +888,162 @@ def _without_degree(form: str, inner: re.Pattern[str] = _INNER) -> tuple[str, li
 # of the nearest body site before it in the same sentence, within this many characters; not
 # in words that only contain it (痛风, 止痛药, 无痛人流, 痛苦, 痛经).
 _BARE_PAIN = re.compile(rf"(?<![止镇去无阵])(?:{_PAIN})(?![风苦快药经片点处])")
-# 吐 alone is vomiting where no object follows it (一直在吐, 喝口水都吐, 吐得停不下来, 吐了三次),
-# not in 口吐白沫, 吐痰, 吐字, 吐血 (a term), 谈吐, 吞吐.
+# The one count grammar of the bare verbs 吐, 拉 and 抽 (and of what 抽 draws): how many times,
+# in digits (the normaliser writes 三次 as 3次 and 两三次 as 2-3次: ``clinical.knowledge.text``),
+# in Chinese numerals it leaves as written before other units (拉了七八趟, 吐了六遍, 抽了两阵), or
+# in a vague word (好几, 十来, 很多). A reader asks for a count of at least so many (``_count``):
+# a range counts by its upper end (吐了5-6次 is six times), a vague word by the least it says
+# (几 two, 好几 three, 十来 ten; 好多 and 很多 six: frequent). Before the number, a particle and
+# words of approximation (吐了快十次, 拉了有十几趟, 抽了将近10分钟).
+_COUNT_LEAD = r"(?:了|过)?(?:有|了|快|将近|差不多|大概|已经|都)*"
+_TIMES = "次|回|遍|趟"  # how many times: the unit of the vomiting and diarrhoea counts
+_CN_DIGITS = dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+_VAGUE_COUNTS = {
+    "半": 0,  # 抽了半小时 (the normaliser leaves 半 of a time unit as written)
+    "几": 2,
+    "数": 2,
+    "多": 2,  # 吐了多次
+    "好几": 3,
+    "好些": 3,
+    "好多": 6,
+    "很多": 6,
+    "十来": 10,
+    "十几": 11,
+    "十多": 11,
+    "几十": 20,
+    "数十": 20,
+    "好几十": 20,
+}
+
+
+@cache
+def _count_words() -> dict[str, int]:
+    """Each Chinese count word of the count grammar with the least number it says: a numeral of
+    one or two characters (三, 十二, 二十; a range 七八, 两三, 三五 by its upper end), tens with
+    来/几/多 (十来, 二十来, 三十几, 二十多) and the vague words (``_VAGUE_COUNTS``)."""
+    words = dict(_VAGUE_COUNTS)
+    words.update(_CN_DIGITS)
+    words["十"] = 10
+    for low_word, low in _CN_DIGITS.items():
+        words[f"十{low_word}"] = 10 + low
+        words[f"{low_word}十来"] = 10 * low
+        if low > 1:
+            words[f"{low_word}十"] = 10 * low
+            words[f"{low_word}十几"] = words[f"{low_word}十多"] = 10 * low + 1
+        for high_word, high in _CN_DIGITS.items():
+            if high > low:
+                words[low_word + high_word] = high
+    return words
+
+
+@cache
+def _count(at_least: int = 0) -> str:
+    """The count grammar as a regular-expression group: a number of at least ``at_least``
+    (0 to 9), in digits, a range of digits (by its upper end) or a Chinese count word; the unit
+    is the reader's."""
+    if not 0 <= at_least <= 9:
+        raise ValueError(f"count floor {at_least}: 0 to 9")
+    digits = r"\d+" if at_least <= 1 else rf"[{at_least}-9]|[1-9]\d+"
+    words = sorted((w for w, n in _count_words().items() if n >= at_least), key=len, reverse=True)
+    return rf"(?:\d+-(?:{digits})|(?:{digits})|{'|'.join(words)})"
+
+
+# 吐 alone is vomiting where no object follows it (一直在吐, 喝口水都吐, 吐得停不下来, 吐了三次,
+# 吐了三天), not in 口吐白沫, 吐痰, 吐字, 吐血 (a term), 谈吐, 吞吐.
 _BARE_VOMIT = re.compile(
     r"(?<![口呕谈倾吞])吐(?=(?:了|过|得|个)?(?:[，。！？,.!?；;、\n]|$|不停|个不停|得|停不下来|到停|"
-    r"了?\d+[次回遍天]|了?[一两几好多数十]+[次回遍天]|了?一整|了?一天|了?一晚|了?一夜|了?好几|"
+    rf"{_COUNT_LEAD}{_count(1)}(?:{_TIMES}|天)|了?一整|了?一晚|了?一夜|了?好几|"
     r"起来|出来了|完|光|干净))"
 )
-# #15 emerg: 抽 alone with a count or a duration after it is a convulsion (他抽了快十分钟了还没停,
-# 今天抽了三次, 一直抽个不停; 诊断学(第9版) 抽搐与惊厥), not 抽了两次血, 抽烟, 抽筋 (a cramp), 抽奖.
-_BARE_SEIZURE = re.compile(
-    r"(?<![口])抽(?=(?:了|过)?(?:快|将近|差不多|大概|有|了)*"
-    r"(?:(?:\d+(?:-\d+)?|[一两二三四五六七八九十几好半]+)(?:次|回|阵|分钟|分|秒|小时)(?![血烟水筋奖签])"
-    r"|个不停|不停|起来了|了半天|个没完|得停不下来))"
-)
-# #23 round 8 (the round-7 analysis: a bare 抽 with no body word): 抽 alone with a motor
-# complement or a frequency word is a convulsion (时不时抽一下, 一抽一抽的, 抽得很厉害, 突然抽起来,
-# 经常出现规律性的抽; 诊断学(第9版) 抽搐与惊厥: 抽 is the lay word for a convulsion; the mention is
-# the 抽 and what follows it, so 突然 before it is still sudden onset), never where its
-# clause names what is drawn or smoked or a cramp (抽血, 抽烟抽得厉害, 抽空, 抽屉, 抽签, 抽奖, 抽水,
-# 抽筋, 抽经: ``_NOT_MOTOR_OBJECT`` in its sentence) or a cramping pain of an organ (胃一抽一抽地疼:
-# ``_NOT_MOTOR_JERK`` in its clause).
-_MOTOR_SEIZURE = re.compile(
-    r"(?<![口烟血])(?:"
-    r"一抽一抽"
-    r"|(?P<pre>(?:时不时|不时|经常|老是|总是|反复|突然|忽然|规律性|阵发性)(?:地|的|会|就|又|出现|还)*)抽"
-    r"(?=[，。！？,.!?；;、\n]|$|了|一下|起来|除了|几下)"
-    r"|抽(?:了)?(?:一下子|一下|几下)|抽得(?:很|特别|非常|好|更)?(?:厉害|凶|严重)|抽起来"
-    r")(?![血烟水签奖空屉时筋经])"
-)
+# #15 emerg and #23 round 8: a bare 抽 (no body word; 诊断学(第9版) 抽搐与惊厥: 抽 is the lay
+# word for a convulsion) is read by one reader, ``_bare_convulsions``, with one list of what 抽
+# may draw instead (symptom_draw_objects.csv: 血, 骨髓, 积液, 烟, 筋, 奖…). It is a convulsion
+# with a count or a duration after it (``counted``: 他抽了快十分钟了还没停, 今天抽了三次, 一直抽个
+# 不停), or with a motor complement or a frequency word (``motor``: 时不时抽一下, 一抽一抽的,
+# 抽得很厉害, 突然抽起来, 经常出现规律性的抽; the mention is the 抽 and what follows it, so 突然
+# before it is still sudden onset); never with what is drawn after it (抽了两次血, 抽烟, 抽筋: a
+# cramp, 抽奖) or as a topic right before it (烟抽得厉害, 血抽了一下), and a motor 抽 never in a
+# sentence that names what is drawn or smoked (我去抽血，抽得很厉害; 他经常抽烟) or in a clause of
+# a cramping pain (胃一抽一抽地疼: ``_NOT_MOTOR_JERK``). 抽 with a sample after it, a count or a
+# measure between (抽了三管血, 胳膊上抽了两管血, 抽了骨髓, 抽完血: #15 task miss item 7), is a blood
+# draw or an aspiration (诊断学(第9版) 骨髓穿刺术/静脉采血): a blocker, as 抽血 of
+# symptom_blockers.csv, so that no mention (身上抽, 全身…抽, 胳膊上抽) cuts through it.
+_DRAW_MEASURE = "管|支|筒|次|回|袋|瓶|毫升|ml|点|些"  # 抽了三管血, 抽了20毫升积液
+_SEIZURE_UNITS = "次|回|阵|分钟|分|秒|小时"  # a count or a duration of the fit
 _NOT_MOTOR_JERK = re.compile(r"[痛疼胃肚腹肠]")  # in the clause: a cramping pain
-_NOT_MOTOR_OBJECT = re.compile(r"抽血|抽空|抽屉|抽签|抽奖|抽水|抽筋|抽经|烟")  # in the sentence
+_DRAW_WHERE = ("sample", "after", "next", "before", "sentence")
+
+
+@dataclass(frozen=True)
+class _Convulsion:
+    """``symptom_draw_objects.csv`` compiled into the patterns of a bare 抽."""
+
+    drawn: re.Pattern[str]  # an aspiration: 抽, a count or a measure, a sample (抽了三管血)
+    counted: re.Pattern[str]  # 抽 with a count or a duration after it (抽了三次, 抽个不停)
+    motor: re.Pattern[str]  # 抽 with a motor complement or a frequency word (一抽一抽)
+    not_motor: re.Pattern[str]  # in a motor 抽's sentence: what is drawn or smoked (抽血, 烟)
+
+
+@cache
+def _convulsion_grammar() -> _Convulsion:
+    """The patterns of a bare 抽 with the one list of what it may draw instead
+    (symptom_draw_objects.csv, ``where``: ``sample`` a sample drawn from the body, also blocked
+    with its count and measure; ``after`` right after 抽 or its count or complement, and 抽 with
+    it anywhere in a motor 抽's sentence; ``next`` right after only; ``before`` right before 抽;
+    ``sentence`` anywhere in a motor 抽's sentence)."""
+    words: dict[str, list[str]] = {where: [] for where in _DRAW_WHERE}
+    for r in _rows("symptom_draw_objects.csv"):
+        if r["where"] not in words or not r["object"]:
+            raise LexiconError(f"symptom_draw_objects.csv {r['object']}: where {r['where']!r}")
+        words[r["where"]].append(_form(r["object"]))
+
+    def alt(*wheres: str) -> str:
+        found = sorted({w for where in wheres for w in words[where]}, key=len, reverse=True)
+        return "|".join(map(re.escape, found))
+
+    # 口 right before 抽 (伤口抽, 胸口抽) reads no fit, as in both readers before their merge;
+    # a look-behind has one width, so one per word
+    before = "(?<!口)" + "".join(f"(?<!{re.escape(w)})" for w in words["before"])
+    objects = alt("sample", "after", "next")
+    return _Convulsion(
+        drawn=re.compile(
+            rf"抽(?:了|过|完|的|好)?{_count()}?(?:{_DRAW_MEASURE})?(?:{alt('sample')})"
+        ),
+        counted=re.compile(
+            rf"{before}抽(?={_COUNT_LEAD}(?:{_count()}(?:{_SEIZURE_UNITS})(?!{objects})"
+            r"|个不停|不停|起来了|了半天|个没完|得停不下来))"
+        ),
+        motor=re.compile(
+            rf"{before}(?:"
+            r"一抽一抽"
+            r"|(?P<pre>(?:时不时|不时|经常|老是|总是|反复|突然|忽然|规律性|阵发性)"
+            r"(?:地|的|会|就|又|出现|还)*)抽"
+            r"(?=[，。！？,.!?；;、\n]|$|了|一下|起来|除了|几下)"
+            r"|抽(?:了)?(?:一下子|一下|几下)|抽得(?:很|特别|非常|好|更)?(?:厉害|凶|严重)|抽起来"
+            rf")(?!{objects})"
+        ),
+        not_motor=re.compile(rf"抽(?:{alt('sample', 'after')})|{alt('sentence')}"),
+    )
+
+
+def _bare_convulsions(
+    form: str, lex: _Lexicon
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The one reader of a bare 抽 (see ``_convulsion_grammar``): the spans of aspirations
+    (blockers: 抽了三管血) and of convulsions (抽了三次: the 抽; 一抽一抽, 抽一下: from the 抽)."""
+    grammar = _convulsion_grammar()
+    drawn = [(m.start(), m.end()) for m in grammar.drawn.finditer(form)]
+    fits = [(m.start(), m.start() + 1) for m in grammar.counted.finditer(form)]
+    for m in grammar.motor.finditer(form):
+        clause = form[_clause_start(form, m.start(), lex) : _clause_end(form, m.end(), lex)]
+        lo, hi = span_around(form, m.start(), m.end(), _SENTENCE_END)  # its sentence
+        if not _NOT_MOTOR_JERK.search(clause) and not grammar.not_motor.search(form, lo, hi):
+            # the mention starts at 抽: a frequency or onset word before it (突然) stays free
+            # for its own reading (sudden_onset)
+            fits.append((m.end("pre") if m.group("pre") else m.start(), m.end()))
+    return drawn, fits
+
+
 # #23 round 8 (the round-7 analysis: 颤 is also shivering): a whole body that trembles (全身都在颤,
 # 浑身发颤, 四肢颤动) is a convulsion only in a sentence that tells of a fit or a collapse
 # (``_FIT_CONTEXT``: 癫痫, 昏倒, 口吐白沫, 抽…) and of no fever or cold (``_SHIVER_CONTEXT``: rigors,
@@ -933,27 +1062,13 @@ _SHIVER_CONTEXT = re.compile(r"发烧|发热|高烧|低烧|烧到|体温|发冷|
 # episodes in 24 h (grade 1: 1–2, grade 2: 3–5); UKONS 24-hour triage tool (2020): ≥6 episodes a
 # day → red. A range counts by its upper end (吐了五六次). It names persistent_vomiting besides the
 # vomiting (as 频繁呕吐 does, symptom_intensity.csv).
-_VOMIT_MANY = re.compile(
-    r"(?:了|过)?(?:有|了|快|将近|差不多|大概|已经|都)*"
-    r"(?:(?:[6-9]|[1-9]\d+)(?:-\d+)?|\d-(?:[6-9]|\d{2,})|[一二两三四五六七八九]?十来|十几|十多|二十几|二十多"
-    r"|几十|好多|很多)(?:次|回|遍|趟)"
-)
-# #15 task miss item 7: 抽 with a sample after it, a count or a measure between (抽了三管血,
-# 胳膊上抽了两管血, 抽了骨髓, 抽完血), is a blood draw or an aspiration, not a convulsion
-# (诊断学(第9版) 抽搐与惊厥 vs 骨髓穿刺术/静脉采血): a blocker, as 抽血 of symptom_blockers.csv, so
-# that no mention (身上抽, 全身…抽, 胳膊上抽) cuts through it.
-_SAMPLE_DRAWN = re.compile(
-    r"抽(?:了|过|完|的|好)?(?:\d+(?:-\d+)?|[一两二三四五六七八九十几好多半]+)?"
-    r"(?:管|支|筒|次|回|袋|瓶|毫升|ml|点|些)?(?:血|骨髓|积液|胸水|腹水|脑脊液|关节液)"
-)
+_VOMIT_MANY = re.compile(rf"{_COUNT_LEAD}{_count(6)}(?:{_TIMES})")
 # 拉 alone with a count of three or more after it is diarrhoea (今天拉了七八次, normalised 拉了7-8次;
 # 一天拉十来次; 拉了好几次了): WHO, The treatment of diarrhoea (2005): three or more loose or
 # liquid stools a day; noticed r2 item 2. Not 拉了两次 (no count of diarrhoea), nor an object
 # after the count (拉了五次窗帘), nor 拖拉/推拉.
 _BARE_DIARRHOEA = re.compile(
-    r"(?<![拖推拉])拉(?:了|过)?(?:有|了|快|将近|差不多|大概)*"
-    r"(?:(?:[3-9]|[1-9]\d+)(?:-\d+)?|[一二两三四五六七八九]?十来|十几|二十几|几十|好几|好多|很多"
-    r"|[三四五六七八九十]{1,2})(?:次|回|趟)"
+    rf"(?<![拖推拉])拉{_COUNT_LEAD}{_count(3)}(?:{_TIMES})"
     r"(?=$|[，。！？,.!?；;、\n]|了|啦|稀|水|肚子|大便|便|屎|的|多)"
 )
 # #15 round 5: 拉 alone with a count of two or more and nothing after it is loose stools passed
@@ -961,8 +1076,7 @@ _BARE_DIARRHOEA = re.compile(
 # often than usual; WHO), not 拉了两次大便/血/黑便 (an object follows: its own term or unread),
 # 拉了1次, 拖拉, 拉了三趟货.
 _BARE_LOOSE_STOOLS = re.compile(
-    r"(?<![拖推扯])拉(?=(?:了|过)?(?:[2-9]|\d{2,}|\d+-\d+|好几|几|十几|好多)(?:次|回|趟)了?"
-    r"(?:[，。！？,.!?；;、\n]|$))"
+    rf"(?<![拖推扯])拉(?={_COUNT_LEAD}{_count(2)}(?:{_TIMES})了?(?:[，。！？,.!?；;、\n]|$))"
 )
 # #15 task miss item 5: a focal deficit said to have resolved in its sentence (刚才左手麻了十来分钟，
 # 现在好了; 说话突然不利索，过了半小时就好了; 右边胳膊和腿没劲，几分钟就缓过来了) is a transient
@@ -1186,10 +1300,15 @@ def _find(text: str) -> tuple[Mention, ...]:
                 inside[i] = True
             pos = form.find(word, pos + 1)
 
-    for m in _SAMPLE_DRAWN.finditer(form):  # a blood draw or an aspiration (抽了三管血)
-        cands.append((m.start() - m.end(), -1, m.start(), "", m.group(), ""))
-        for i in range(m.start() + 1, m.end()):
+    # A bare 抽 (kind 4: any term wins: 抽筋); a blood draw or an aspiration is a blocker
+    # (抽了三管血).
+    drawn, fits = _bare_convulsions(form, lex)
+    for start, end in drawn:
+        cands.append((start - end, -1, start, "", form[start:end], ""))
+        for i in range(start + 1, end):
             inside[i] = True
+    for start, end in fits:
+        cands.append((start - end, 4, start, "seizure", form[start:end], ""))
 
     # A site word that starts inside a blocker (头 of 手指头, 背 of 脚背) is no site for a word
     # standing alone either (手指头疼 is no headache).
@@ -1212,19 +1331,6 @@ def _find(text: str) -> tuple[Mention, ...]:
     # 拉 alone with a count of three or more is diarrhoea (kind 4: any term wins: 拉黑便).
     for m in _BARE_DIARRHOEA.finditer(form):
         cands.append((-1, 4, m.start(), "diarrhea", m.group(), ""))
-    # 抽 alone with a count or duration after it is a convulsion (kind 4: any term wins: 抽筋).
-    for m in _BARE_SEIZURE.finditer(form):
-        cands.append((-1, 4, m.start(), "seizure", m.group(), ""))
-    # 抽 alone with a motor complement or a frequency word (kind 4: any term wins), unless its
-    # sentence names something drawn or smoked, or its clause a cramping pain.
-    for m in _MOTOR_SEIZURE.finditer(form):
-        clause = form[_clause_start(form, m.start(), lex) : _clause_end(form, m.end(), lex)]
-        lo, hi = span_around(form, m.start(), m.end(), _SENTENCE_END)  # its sentence
-        if not _NOT_MOTOR_JERK.search(clause) and not _NOT_MOTOR_OBJECT.search(form, lo, hi):
-            # the mention starts at 抽: a frequency or onset word before it (突然) stays free
-            # for its own reading (sudden_onset)
-            at = m.end("pre") if m.group("pre") else m.start()
-            cands.append((at - m.end(), 4, at, "seizure", form[at : m.end()], ""))
     # A whole body trembling in a sentence of a fit, not of a fever (kind 4: any term wins).
     for m in _BODY_TREMBLE.finditer(form):
         lo, hi = span_around(form, m.start(), m.end(), _SENTENCE_END)  # its sentence
