@@ -16,7 +16,7 @@ results are read as a total only (``test_r6_transfer_total``: at least ``TRANSFE
 pass; which ones miss is never listed). Known misses of the tuning part are strict xfails with a
 reason (``KNOWN_MISSES``), never deleted.
 
-Scores (round 6, main 09034b9, before the rules change): tuning 20/29, transfer 10/14.
+Scores (round 6, main 09034b9 → this branch): tuning 20/29 → 29/29, transfer 10/14 → 14/14.
 """
 
 from __future__ import annotations
@@ -36,22 +36,9 @@ SET = Path(__file__).parent / "agent_messages_r6.yaml"
 MESSAGES: list[dict[str, Any]] = yaml.safe_load(SET.read_text("utf-8"))["messages"]
 
 # id → why it is still missed (strict: a fix turns the xfail into a failure to clean up).
-_TOOK = "the English term 'took all my pills' reads an adherence report as an overdose"
-_CUT = "the English term 'cut myself' reads an accidental cut as self-harm"
-_ZISHA = "the pinyin term and crisis rule 'zisha' read 紫砂 (a teapot's clay) as 自杀"
-KNOWN_MISSES: dict[str, str] = {
-    "R6-B01": _TOOK,
-    "R6-B02": _TOOK,
-    "R6-B04": _TOOK,
-    "R6-B05": _CUT,
-    "R6-B08": _CUT,
-    "R6-B11": "the pinyin term 'bu xiang huo' reads bu xiang huo guo (不想火锅) as 不想活",
-    "R6-B13": _ZISHA,
-    "R6-B14": _ZISHA,
-    "R6-B19": "the English term 'rash' is found inside 'crashed' (no word boundary)",
-}
-# The transfer part's recorded total (of 14): a floor, never tuned to.
-TRANSFER_FLOOR = 10
+KNOWN_MISSES: dict[str, str] = {}
+# The transfer part's recorded total after the round-6 rules (of 14): a floor, never tuned to.
+TRANSFER_FLOOR = 14
 
 
 def _id(m: dict[str, Any]) -> str:
@@ -127,3 +114,65 @@ def test_r6_transfer_total(patient_client, monkeypatch) -> None:
         passed += 1
     print(f"r6 transfer {passed}/{len(transfer)}")
     assert passed >= TRANSFER_FLOOR, f"transfer {passed}/{len(transfer)}"
+
+
+# ---- the mechanisms the round added (examples of their own, not the development rows) ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        # blockers (symptom_blockers.csv): the look-alike as a whole phrase names no crisis
+        ("my husband took all my pills for today out of the box", False),
+        ("cut myself while shaving again", False),
+        ("wo ma xi huan bu xiang huo guo", False),
+        ("zisha bei hao kan", False),
+        # ... and never hides the crisis said around it
+        ("I took all my pills today all at once", True),
+        ("bu xiang huo guo ming tian", True),
+        ("I cut myself on purpose again", True),
+        ("wo xiang zisha", True),
+        ("woxiangzisha", True),  # pinyin run together: the grammar, no word edge needed
+        ("I overdosed on my sleeping pills", True),  # an inflected Latin term is still whole
+        ("zisha huo zhe mei yi si", True),  # zisha hu… only as whole words blocks
+    ],
+)
+def test_blockers_and_word_edges_keep_every_crisis(text: str, crisis: bool) -> None:
+    from clinical.agent.understanding.rules import understand
+
+    assert bool(understand(text).crisis_concepts) is crisis, text
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "found"),
+    [
+        ("I crashed my car", "rash", False),
+        ("a rash on my arm", "rash", True),
+        ("rashes all over", "rash", True),
+        ("my son had seizures", "seizure", True),
+    ],
+)
+def test_a_latin_term_is_a_whole_word(text: str, concept: str, found: bool) -> None:
+    from clinical.knowledge import symptoms
+
+    assert any(m.concept == concept for m in symptoms.find_symptoms(text)) is found, text
+
+
+@pytest.mark.parametrize(
+    ("text", "greeting"),
+    [("hi", True), ("ok thanks", True), ("hi 你好", True), ("this", False), ("book", False)],
+)
+def test_a_latin_pleasantry_is_a_whole_word(text: str, greeting: bool) -> None:
+    from clinical.agent.understanding.rules import greeting_only
+
+    assert greeting_only(text) is greeting, text
+
+
+def test_latin_word_edges() -> None:
+    from clinical.knowledge.symptoms import latin_word, matching_form
+
+    form = matching_form("I crashed it")[0]
+    assert not latin_word("I crashed it", form.find("rash"), form.find("rash") + 4)
+    form = matching_form("药疹rash")[0]  # a Chinese neighbour is an edge
+    assert latin_word("药疹rash", 2, 6)
+    assert latin_word("rashes", 0, 4) and not latin_word("rashes", 0, 4, endings=False)

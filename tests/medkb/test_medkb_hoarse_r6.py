@@ -19,13 +19,15 @@ CASES = [c for c in ALL if not c.get("transfer")]
 TRANSFER = [c for c in ALL if c.get("transfer")]
 # transfer benign over-triage (of 1), recorded when the cases were written
 TRANSFER_BENIGN_OVER_AT_MOST = 1
-_TYPO = (
-    "the homophone-typo reader takes 嗓子今(天) for 嗓子紧 (throat tightness: a severe allergic "
-    "reaction, emergency); "
-)
+# Before the round-6 rules both also read 嗓子今(天) as the homophone typo of 嗓子紧 (throat
+# tightness: a severe allergic reaction, emergency); what is left is the safe failure, words the
+# lexicon leaves unread (a clinician within 24 h).
+_C = "a circumstance naming an activity (singing, cheering) is not read; "
 KNOWN_MISSES: dict[str, str] = {
-    "H6-001": _TYPO + "unread: 昨晚同学聚会唱完歌、哑、还有点疼",
-    "H6-003": _TYPO + "说话费劲 read as slurred speech (emergency); unread: 喊了一下午加油、哑",
+    "H6-001": _C
+    + "嗓子今天哑了 (a time word inside) is not read as hoarseness; unread: 昨晚同学聚会唱完歌、嗓子今天哑了",
+    "H6-003": _C
+    + "说话费劲 (a hoarse voice) is read as slurred speech (emergency); unread: 周末带孩子去看球赛喊了一下午加油、嗓子今天有点哑",
 }
 
 
@@ -53,3 +55,11 @@ def test_transfer_totals(kb: Any) -> None:
     print(f"hoarse transfer: red flags met {red_met}, benign over-triaged {over}")
     assert red_met == sum(1 for c in TRANSFER if not c.get("benign"))
     assert over <= TRANSFER_BENIGN_OVER_AT_MOST
+
+
+def test_a_time_word_after_the_throat_is_no_tightness_typo() -> None:
+    """symptom_homophones.csv not_typo 今天/今晚/今早/今年: 嗓子今天 is no typo of 嗓子紧."""
+    from clinical.knowledge import symptoms
+
+    assert "anaphylaxis" not in symptoms.present("嗓子今天有点哑")
+    assert "anaphylaxis" in symptoms.present("嗓子紧，喘不上气")
