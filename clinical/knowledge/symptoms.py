@@ -33,6 +33,11 @@ the same words. Data, each row sourced, in ``data/``:
 - ``symptom_blockers.csv``: words that contain a symptom word but name none (``抽血``,
   ``抽动症``, ``麻烦``, ``黄疸型肝炎``); no mention may cut through one. A blocker that is itself a
   term (``皮疹``) keeps its concept: only the cut is barred (``身上起皮疹`` is no dry skin).
+  Latin-script look-alikes of crisis words are blockers too (``zisha hu`` 紫砂壶, ``huo guo``
+  火锅, ``cut myself shaving``, ``took all my pills today``), never a second crisis list: the
+  grammar's longer readings still win over them (``…today at once``, ``bu xiang huo guo jin
+  tian``). A Latin-script term or blocker matches whole words only (``latin_word``: ``rash`` is
+  none inside ``crashed``; an English inflectional ending may follow: ``rashes``, #15 agent r6).
 - ``symptom_draw_objects.csv``: the one list of what a bare 抽 draws instead of a fit (血, 骨髓,
   积液, 烟, 筋, 奖…), read by the one reader of a bare 抽 (``_bare_convulsions``): a sample with
   its count and measure is a blocker (``抽了三管血``); after 抽 or its count or complement, right
@@ -302,6 +307,40 @@ def matching_form(text: str) -> tuple[str, tuple[int, ...]]:
     for wrong, right in _variants():  # same length: the index map stays valid
         form = form.replace(wrong, right)
     return form, tuple(index)
+
+
+# A Latin-script term or blocker (rash, hi, zisha hu) is a whole word (#15 agent r6): the matching
+# form runs words together, so a Latin letter on each side of an edge of the match with no
+# whitespace between them in the text means the match cuts a word (rash in crashed, hi in this).
+# A term may carry an English inflectional ending (plural -s/-es, past -d/-ed, -ing, -ness: A
+# Comprehensive Grammar of the English Language, Quirk et al. 1985, App. I): seizures, overdosed.
+_LATIN = frozenset("abcdefghijklmnopqrstuvwxyz")
+_LATIN_ENDINGS = ("ness", "ing", "es", "ed", "s", "d")
+
+
+def _latin_edge(text: str, form: str, index: tuple[int, ...], at: int) -> bool:
+    """Whether a Latin word may start or end at ``form[at]``: not between two Latin letters
+    that stand together in ``text`` (no whitespace between them as written)."""
+    if at <= 0 or at >= len(form) or form[at - 1] not in _LATIN or form[at] not in _LATIN:
+        return True
+    return any(ch.isspace() for ch in text[index[at - 1] + 1 : index[at]])
+
+
+def latin_word(text: str, start: int, end: int, *, endings: bool = True) -> bool:
+    """Whether ``form[start:end]`` (``form`` the matching form of ``text``) is whole where it is
+    Latin script: it starts and ends at a word edge, or (``endings``) ends in one of the English
+    inflectional endings and then at a word edge. Chinese text and a Chinese edge are always
+    whole. The one word-boundary check of the lexicon: its terms and blockers here, and the
+    agent's pleasantries (``clinical.agent.understanding.rules.greeting_only``, no endings)."""
+    form, index = matching_form(text)
+    if not _latin_edge(text, form, index, start):
+        return False
+    if _latin_edge(text, form, index, end):
+        return True
+    return endings and any(
+        form.startswith(e, end) and _latin_edge(text, form, index, end + len(e))
+        for e in _LATIN_ENDINGS
+    )
 
 
 @cache
@@ -1252,7 +1291,8 @@ def _find(text: str) -> tuple[Mention, ...]:
     for term, key, site in lex.terms:
         pos = form.find(term)
         while pos != -1:
-            cands.append((-len(term), 0, pos, key, term, site))
+            if latin_word(text, pos, pos + len(term)):  # rash is no term inside crashed
+                cands.append((-len(term), 0, pos, key, term, site))
             pos = form.find(term, pos + 1)
     # A degree word inside a term ("手有点抖", "头很昏", "腰有点酸" for 手抖, 头昏, 腰酸): the
     # terms are matched again on the text without degree words, each span mapped back; at equal
@@ -1291,8 +1331,11 @@ def _find(text: str) -> tuple[Mention, ...]:
     for word in lex.blockers:
         pos = form.find(word)
         while pos != -1:
-            if word.endswith("症") and form.startswith("状", pos + len(word)):
-                pos = form.find(word, pos + 1)  # 抽动症状: the symptom, not the disorder
+            if (word.endswith("症") and form.startswith("状", pos + len(word))) or not latin_word(
+                text, pos, pos + len(word)
+            ):
+                # 抽动症状: the symptom, not the disorder; zisha hu only as whole words
+                pos = form.find(word, pos + 1)
                 continue
             if word not in term_words:
                 cands.append((-len(word), -1, pos, "", word, ""))

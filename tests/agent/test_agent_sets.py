@@ -3,7 +3,7 @@ through the whole conversation (API → understanding → route → monitor → 
 test per message, judged by the set's judge; a known miss is a strict xfail with its reason (a
 fix makes the test say so), never deleted. Each set's shape (its size, its transfer third, the
 sets it may not repeat) is data in ``SETS``, checked by one test per set. Behaviour tests of a
-round's mechanisms stay in the round's own file (test_agent_r4.py, test_agent_r5.py).
+round's mechanisms stay in the round's own file (test_agent_r4.py, test_agent_r5.py, test_agent_r6.py).
 
 The sets (what each is about is in its YAML header):
 
@@ -14,6 +14,9 @@ The sets (what each is about is in its YAML header):
   relative's head injury on an anticoagulant, red flags told by relatives, die/dead idioms.
   Its transfer third is checked as a total only (``transfer_floor``); which ones miss is never
   listed.
+- ``r6``: round 6 (agent_messages_r6.yaml): crisis precision, true crisis in English, pinyin and
+  mixed script beside their look-alikes (took all my pills today, cut myself shaving, bu xiang huo
+  guo, zisha hu, hi inside this); its transfer third is checked as a total only.
 - ``followup_benign_r3``: the follow-up r3 development set (tests/followup/followup_vignettes_benign_r3.yaml),
   its first survey answer said to the agent: everyday messages are answered, look-alikes hiding a
   red flag reach the care team. The follow-up set's own known over-triages (``known_over_triage``)
@@ -229,6 +232,14 @@ SETS: dict[str, MessageSet] = {
         at_least={"all": 80, "crisis": 25, "redflag": 25, "benign": 25},
         transfer_third=True,
         disjoint_from=("r4",),
+    ),
+    # round 6, crisis precision (the transfer part's recorded total after its rules, of 14)
+    "r6": MessageSet(
+        "agent/agent_messages_r6.yaml",
+        transfer_floor=14,
+        at_least={"all": 40, "crisis": 15, "redflag": 6, "benign": 15},
+        transfer_third=True,
+        disjoint_from=("r4", "r5"),
     ),
     "followup_benign_r3": MessageSet(
         "followup/followup_vignettes_benign_r3.yaml",

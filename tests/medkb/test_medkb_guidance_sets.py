@@ -182,7 +182,9 @@ _BENIGN_R6_MISSES = {
     + "unread: 吞口水的时候明显一点、应该是前天吃麻辣烫吃的、含点金嗓子喉片就行了吧",
     "B6-017": _R6_S + _R6_C + _R6_D + "unread: 我是教书的、一周上二十节课、说话沙沙的",
     "B6-019": _R6_C + _R6_D + _R6_N + "unread: 屋里暖气太足了、睡醒嗓子干得冒烟、不疼不烧",
-    "B6-020": "the lexicon reads the hoarse sore throat after singing (嗓子有点疼有点哑) as a severe allergic reaction (emergency); unread: 昨天唱了一晚上歌、哑、明天还要上班得说话",
+    "B6-020": _R6_C
+    + _R6_R
+    + "unread: 昨天唱了一晚上歌、哑、明天还要上班得说话 (before #15 agent r6 also 嗓子今 read as the typo of 嗓子紧, a severe allergic reaction)",
     "B6-022": _R6_D
     + _R6_M
     + "unread: 这次又犯了左边一跳一跳的疼、跟以前一样、她以前都吃布洛芬管用",

@@ -120,13 +120,16 @@ def dose_amount(text: str) -> bool:
 def greeting_only(text: str) -> bool:
     """Only pleasantries and punctuation: nothing that could be a complaint. The words are the
     shared pleasantries (``discourse.pleasantry_words``: 你好, 谢谢, 好的, 挺好 …) and the
-    agent's own (data/lexicon.csv ``greeting``: 在吗, 再见, 请问, hello), longest first."""
+    agent's own (data/lexicon.csv ``greeting``: 在吗, 再见, 请问, hello), longest first; a Latin
+    one only as a whole word (the lexicon's one word-boundary check: hi is no greeting inside
+    this, ok none inside book or okay)."""
     form = discourse.normalise(text)
     taken = [False] * len(form)
     for word in _greeting_words():
         at = form.find(word)
         while at != -1:
-            if not any(taken[at : at + len(word)]):
+            whole = symptoms.latin_word(text, at, at + len(word), endings=False)
+            if whole and not any(taken[at : at + len(word)]):
                 taken[at : at + len(word)] = [True] * len(word)
             at = form.find(word, at + 1)
     rest = "".join(ch for ch, t in zip(form, taken, strict=True) if not t)
