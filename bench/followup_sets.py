@@ -19,6 +19,9 @@ complaint alone gives in the same record. Printed:
 - benign over-triage: benign controls at ``urgent`` or worse (#15 target <= 15 %); how many got
   ``review`` (the care team reads their words within 24 h: the safety net, not over-triage);
 - look-alike under-triage: dangers below their reference;
+- when the set's dangers are referenced by ``plain`` (the hypothetical set, whose benign controls
+  are all questions about a symptom that may come): benign controls without a
+  ``patient-question`` note for the care team;
 - when the set has ``expect: emergency`` cases: emergency sensitivity per family (tuning part) and
   in all, and for the tuning part and the transfer check apart; urgent look-alikes raised to
   emergency (over-triage of ``expect: urgent``);
@@ -70,6 +73,7 @@ class Part:
     benign_urgent: int = 0  # benign controls at urgent or worse (over-triage)
     benign_review: int = 0  # benign controls exactly at review (the safety net)
     benign_review_up: int = 0  # benign controls at review or worse
+    benign_unnoted: int = 0  # benign questions without a patient-question note (question sets)
     dangers: int = 0
     under: int = 0  # dangers below their reference
     urgent_refs: int = 0  # dangers whose reference is urgent or emergency
@@ -90,6 +94,7 @@ class SetScore:
     families: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0] * 6))
     misses: list[str] = field(default_factory=list)
     raised: list[str] = field(default_factory=list)  # urgent look-alikes raised (tuning part)
+    questions: bool = False  # a question set: its dangers are referenced by ``plain``
 
     def total(self) -> Part:
         """Both parts added (totals only)."""
@@ -125,8 +130,9 @@ def reference(v: dict[str, Any], now: datetime) -> str | None:
 def score_set(path: Path, now: datetime | None = None) -> SetScore:
     """Assess every vignette of the set at ``path`` and count it (see the module docstring)."""
     now = now or timezone.now()
-    score = SetScore()
-    for v in load_vignettes(path):
+    vignettes = load_vignettes(path)
+    score = SetScore(questions=any(v.get("plain") for v in vignettes))
+    for v in vignettes:
         out = assess_record(vignette_record(v, now), now)
         got = out["disposition"]
         transfer = bool(v.get("transfer"))
@@ -140,6 +146,10 @@ def score_set(path: Path, now: datetime | None = None) -> SetScore:
             p.benign_urgent += bad
             p.benign_review += got == "review"
             p.benign_review_up += rank(got) >= rank("review")
+            if score.questions and not any(n["code"] == "patient-question" for n in out["notes"]):
+                p.benign_unnoted += 1
+                if not transfer:
+                    score.misses.append(f"  {v['id']}: no patient-question note")
         else:
             assert expect is not None
             ok = got == expect
@@ -198,6 +208,10 @@ def report(score: SetScore, misses: bool = False) -> list[str]:
         lines.append(
             "benign at review (care team reads within 24 h, not over-triage): "
             f"{t.benign_review}/{t.benign}"
+        )
+    if score.questions and t.benign:
+        lines.append(
+            f"benign questions without a patient-question note: {_pct(t.benign_unnoted, t.benign)}"
         )
     if t.dangers:
         lines.append(f"look-alike under-triage: {_pct(t.under, t.dangers)}")

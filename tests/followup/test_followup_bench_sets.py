@@ -66,6 +66,19 @@ def test_a_hypothetical_look_alike_is_referenced_by_its_plain_complaint(sets: Mo
     assert sets.reference(v, now) == plain["disposition"]
 
 
+def test_only_a_question_set_counts_its_questions_without_a_note(sets: ModuleType) -> None:
+    """The hypothetical set's benign controls are questions, each quoted for the care team in a
+    ``patient-question`` note: the count of those without one is printed for it, for no other."""
+    line = "benign questions without a patient-question note: "
+    hypothetical = sets.score_set(HERE / "followup_vignettes_hypothetical.yaml")
+    assert hypothetical.questions
+    (got,) = [x for x in sets.report(hypothetical) if x.startswith(line)]
+    total = hypothetical.total()
+    assert got.startswith(f"{line}{total.benign_unnoted}/{total.benign}")
+    misread = sets.score_set(HERE / "followup_vignettes_misread.yaml")
+    assert not misread.questions and not [x for x in sets.report(misread) if x.startswith(line)]
+
+
 def test_a_policy_changes_the_loaded_row_only_while_it_runs(compare: ModuleType) -> None:
     before = {k: _safety_net()[k] for k in compare.KEYS}
     (both,) = [p for p in compare.POLICIES if p.name == "B-both"]

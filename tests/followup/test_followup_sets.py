@@ -30,15 +30,15 @@ set's own file, e.g. test_followup_bodily.py, test_followup_residue.py):
 - ``misread``: misreadings of the shared reader and their look-alikes (round 6).
 - ``review``: words nothing reads go to clinician review, a residue stays urgent (the ladder,
   CarePlan and alert tests stay in test_followup_review.py).
+- ``hypothetical``: a patient who asks what to do IF a symptom comes reports none (#15, #23
+  task B); the same question beside a present symptom gives at least its ``plain`` complaint
+  alone (the metamorphic and question-reader tests stay in test_followup_hypothetical.py).
 - ``benign_r5``: answers written one to two weeks after an operation stay read and below review;
   its transfer third is scored as totals only (test_followup_benign_r5.py), never one by one.
 - ``emergency_r7``: emergencies told only in the patient's own words, with look-alikes.
 - ``missing_r7``: nine misses found on probes, each a family with look-alikes.
 - ``missing_r8``: the last session's follow-up misses (one side of the scrotum, chest tightness
   at rest by anaphora, persistent visual loss, knee/hip replacement, 昏昏沉沉, typos), a transfer third.
-
-test_followup_hypothetical.py is not a set of this runner: it assesses in the engine (no API) and
-compares each look-alike with its ``plain`` complaint, a pair no judge here sees.
 
 Registering a new set is one line in ``SETS``::
 
@@ -51,7 +51,11 @@ at review), ``read_at_least`` (a benign control at most routine and read: no
 ``symptom-unrecognised``), ``reference`` (every vignette, benign or not, exactly its ``expect``,
 with its ``codes`` and none of its ``absent`` codes, a timeframe and a CarePlan) and ``unread``
 (a vignette of family ``unread_benign`` exactly its ``expect`` with high uncertainty, any other at
-least its ``expect``). A set with ``transfer_totals_only`` runs only its tuning part here: its
+least its ``expect``) and ``hypothetical`` (a benign question at most routine, with no reason that
+says a symptom is present now and a ``patient-question`` note for the care team; any other at
+least what its ``plain`` complaint alone gives, that answer pushed and assessed through the API
+in the same record). A judge gets the vignette and ``assess``, which assesses a vignette through
+the API (a judge of one answer is wrapped by ``_on_body``). A set with ``transfer_totals_only`` runs only its tuning part here: its
 transfer part is scored as totals, never case by case.
 
 The shape fields name groups of a set's vignettes, ``[transfer ]base[:family][+key|!key ...]``:
@@ -103,6 +107,9 @@ BELOW_URGENT = frozenset({"self-care", "routine"})  # at most routine
 URGENT_UP = frozenset({"urgent", "emergency"})  # at least urgent
 
 Vignette = dict[str, Any]
+Body = dict[str, Any]
+Assess = Callable[[Vignette], Body]
+Judge = Callable[[Vignette, Assess], None]
 
 
 def _at_least(v: Vignette, body: dict[str, Any]) -> None:
@@ -158,13 +165,47 @@ def _unread(v: Vignette, body: dict[str, Any]) -> None:
         assert rank(body["disposition"]) >= rank(v["expect"]), body["reasons"]
 
 
-JUDGES: dict[str, Callable[[Vignette, dict[str, Any]], None]] = {
-    "exact": assert_exact,
-    "at_least": _at_least,
-    "review_at_least": _review_at_least,
-    "read_at_least": _read_at_least,
-    "reference": _reference,
-    "unread": _unread,
+# Codes of a reason that says the patient has something now (a red flag, a symptom rule, an
+# unread complaint, a temperature, NEWS2); a hypothetical question may give none of them.
+_NOT_NOW = ("redflag-", "syndrome-", "symptom-", "temp-", "news2-")
+
+
+def _plain(v: Vignette) -> Vignette:
+    """``v`` with its (single) survey answer replaced by its ``plain`` complaint alone (the same
+    record under its own patient id)."""
+    (question, _, days) = v["survey"][0]
+    return {**v, "id": f"{v['id']}-plain", "survey": [[question, v["plain"], days]]}
+
+
+def _hypothetical(v: Vignette, assess: Assess) -> None:
+    """The hypothetical set (#15, #23 task B): a question about a symptom that may come raises
+    nothing and is quoted for the care team; a look-alike (the symptom present too) gives at
+    least what its ``plain`` complaint alone gives, which is itself a complaint."""
+    body = assess(v)
+    if v["benign"]:
+        assert rank(body["disposition"]) <= rank("routine"), body["reasons"]
+        assert not [r for r in body["reasons"] if r["code"].startswith(_NOT_NOW)], body["reasons"]
+        (note,) = [n for n in body["notes"] if n["code"] == "patient-question"]
+        assert "请医护人员回复" in note["text"]
+    else:
+        plain = assess(_plain(v))["disposition"]
+        assert rank(plain) >= rank("routine")  # the look-alike is a real complaint
+        assert rank(body["disposition"]) >= rank(plain), body["reasons"]
+
+
+def _on_body(judge: Callable[[Vignette, Body], None]) -> Judge:
+    """A judge of the vignette's own answer only."""
+    return lambda v, assess: judge(v, assess(v))
+
+
+JUDGES: dict[str, Judge] = {
+    "exact": _on_body(assert_exact),
+    "at_least": _on_body(_at_least),
+    "review_at_least": _on_body(_review_at_least),
+    "read_at_least": _on_body(_read_at_least),
+    "reference": _on_body(_reference),
+    "unread": _on_body(_unread),
+    "hypothetical": _hypothetical,
 }
 
 
@@ -399,6 +440,15 @@ SETS: dict[str, VignetteSet] = {
         # a benign message the partly-understood rule (h-partial) sends urgent: at most a fifth
         known_share={"known_over_triage": ("all:unread_benign", 0.2, 0)},
     ),
+    # questions about a symptom that may come, and the same questions beside a present symptom
+    "hypothetical": VignetteSet(
+        "followup_vignettes_hypothetical.yaml",
+        "hypothetical",
+        at_least={"benign": 40, "dangers": 25},
+        # every look-alike names its complaint alone (its reference)
+        at_most={"dangers!plain": 0},
+        known_share={"known_over_triage": ("benign", 0.1, 0)},
+    ),
     "benign_r5": VignetteSet(
         "followup_vignettes_benign_r5.yaml",
         "read_at_least",
@@ -561,4 +611,4 @@ def _params() -> list[Any]:
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "vignette"), _params())
 def test_vignette(admin_client, name: str, vignette: Vignette) -> None:
-    JUDGES[SETS[name].judge](vignette, assessed(admin_client, vignette))
+    JUDGES[SETS[name].judge](vignette, lambda v: assessed(admin_client, v))

@@ -104,6 +104,13 @@ def test_a_real_word_is_no_homophone_typo(text: str) -> None:
     assert not {"seizure", "syncope", "unable_to_bear_weight", "wound_pus"} & got, (text, got)
 
 
+def test_a_time_word_after_the_throat_is_no_tightness_typo() -> None:
+    """symptom_homophones.csv not_typo 今天/今晚/今早/今年 (#15 agent r6, guidance B6-020 and the
+    hoarse r6 set): 嗓子今天 is no typo of 嗓子紧, a severe allergic reaction's throat tightness."""
+    assert "anaphylaxis" not in present("嗓子今天有点哑")
+    assert "anaphylaxis" in present("嗓子紧，喘不上气")
+
+
 def test_two_character_red_flag_terms_get_no_fuzzy_reading() -> None:
     # 个血压 is no 咯血, 阵子 no 疹子, 复始 no 复视: a typo there is a symptom_variants.csv row.
     for text in ["买了个血压计", "前阵子感冒", "周而复始"]:

@@ -19,6 +19,10 @@ The sets:
   relatives write them, 22 red flags in the same styles), written before the round-6 rule
   changes; a third marked ``transfer: true`` is checked by its totals only (no case of it is read
   one by one). Its tuning misses are classed by the mechanism that leaves words unread.
+- ``hoarse_r6``: round 6, a voice hoarse after singing or shouting is no severe allergic
+  reaction, a hoarse voice with skin or airway signs after an allergen still is (benign/red-flag
+  pairs written before the rule change, one pair of three ``transfer: true``, checked by its
+  totals only).
 - ``followup_benign_r3``: the follow-up r3 development set
   (tests/followup/followup_vignettes_benign_r3.yaml; round 3, task B): its everyday messages are
   read by guidance's symptom reader (the shared lexicon and discourse reader), so they are not
@@ -225,6 +229,18 @@ _BENIGN_R6_MISSES = {
 }
 
 
+# Round 6 hoarse voice (task h-hoarse): before the round-6 rules both also read 嗓子今(天) as the
+# homophone typo of 嗓子紧 (throat tightness: a severe allergic reaction, emergency); what is left
+# is the safe failure, words the lexicon leaves unread (a clinician within 24 h).
+_H6_C = "a circumstance naming an activity (singing, cheering) is not read; "
+_HOARSE_R6_MISSES = {
+    "H6-001": _H6_C
+    + "嗓子今天哑了 (a time word inside) is not read as hoarseness; unread: 昨晚同学聚会唱完歌、嗓子今天哑了",
+    "H6-003": _H6_C
+    + "说话费劲 (a hoarse voice) is read as slurred speech (emergency); unread: 周末带孩子去看球赛喊了一下午加油、嗓子今天有点哑",
+}
+
+
 # what a benign case and a red-flag case of an over-triage set must expect
 TRIAGE: Mapping[str, tuple[str, frozenset[str]]] = {
     "benign": ("see_doctor_at_most", frozenset({"routine"})),
@@ -318,6 +334,13 @@ SETS: dict[str, GuidanceSet] = {
         at_least={"benign": 70, "red": 20},
         transfer_over_at_most=23,
         transfer_share=(Fraction(3, 10), Fraction(36, 100)),
+    ),
+    # transfer benign over-triage at most 1 (of 1), recorded when the cases were written
+    "hoarse_r6": GuidanceSet(
+        "guidance_vignettes_hoarse_r6.yaml",
+        _HOARSE_R6_MISSES,
+        transfer_over_at_most=1,
+        transfer_share=(Fraction(1, 3), Fraction(1, 3)),
     ),
     "followup_benign_r3": GuidanceSet(
         "../followup/followup_vignettes_benign_r3.yaml",
