@@ -1048,8 +1048,10 @@ def _convulsion_grammar() -> _Convulsion:
         drawn=re.compile(
             rf"抽(?:了|过|完|的|好)?{_count()}?(?:{_DRAW_MEASURE})?(?:{alt('sample')})"
         ),
+        # count and unit are one atomic group: the unit may not shrink (分钟 to 分) to slip
+        # past the object check (抽了3分钟血 is a timed blood draw, no fit)
         counted=re.compile(
-            rf"{before}抽(?={_COUNT_LEAD}(?:{_count()}(?:{_SEIZURE_UNITS})(?!{objects})"
+            rf"{before}抽(?={_COUNT_LEAD}(?:(?>{_count()}(?:{_SEIZURE_UNITS}))(?!{objects})"
             r"|个不停|不停|起来了|了半天|个没完|得停不下来))"
         ),
         motor=re.compile(
