@@ -87,8 +87,16 @@ def unread(
     # ("肚子有点胀，按着右下边就疼": the second clause names no site of its own and stays
     # unread). A mention the lexicon reads as past history (去年胸痛过) is denied now and reads
     # its clause like any denied one; the engine quotes it in its history note.
+    # A mention that something earlier in its sentence explains away (symptom_explained.csv:
+    # 嗓子哑了，说话费劲, the cause a clause before) reads its clause no more than it reads the
+    # whole message: the clause stays unread (a clinician reads it).
     found = [
-        [m for m in symptoms.find_symptoms(text[a:b]) if known is None or m.concept in known]
+        [
+            m
+            for m in symptoms.find_symptoms(text[a:b])
+            if (known is None or m.concept in known)
+            and not symptoms.explained(text, a + m.span[0], a + m.span[1], m.concept)
+        ]
         for a, b in spans
     ]
     found = _repeats(text, spans, found, known)
