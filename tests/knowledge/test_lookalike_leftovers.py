@@ -67,6 +67,7 @@ def test_an_overdose_quantity_after_an_adherence_report_is_an_overdose(text: str
         "I took all my pills today, feeling fine",
         "took all my pills as prescribed, all of them with breakfast",
         "今天的药都吃了",
+        "今天的药都吃了，一整瓶水也喝了",  # a drink, not the supply
     ],
 )
 def test_an_adherence_report_alone_is_no_overdose(text: str) -> None:
