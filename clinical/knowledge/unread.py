@@ -87,10 +87,19 @@ def unread(
     # ("肚子有点胀，按着右下边就疼": the second clause names no site of its own and stays
     # unread). A mention the lexicon reads as past history (去年胸痛过) is denied now and reads
     # its clause like any denied one; the engine quotes it in its history note.
-    found = [
+    # A mention that something earlier in its sentence explains away (symptom_explained.csv:
+    # 嗓子哑了，说话费劲, the cause a clause before) reads its clause no more than it reads the
+    # whole message: the clause stays unread, for a clinician to review (not a bodily complaint:
+    # the lexicon knows its cause, 晚饭吃了花椒，嘴唇麻了一下).
+    read = [
         [m for m in symptoms.find_symptoms(text[a:b]) if known is None or m.concept in known]
         for a, b in spans
     ]
+    found = [
+        [m for m in ms if not symptoms.explained(text, a + m.span[0], a + m.span[1], m.concept)]
+        for ms, (a, _) in zip(read, spans, strict=True)
+    ]
+    explained = [len(f) < len(ms) for f, ms in zip(found, read, strict=True)]
     found = _repeats(text, spans, found, known)
     # a question beside a complaint, or beside a symptom asked about (如果胸口痛，要唔要去急诊)
     about = any(
@@ -108,7 +117,7 @@ def unread(
         if s
     }
     out: list[Unread] = []
-    for (start, end), inside in zip(spans, found, strict=True):
+    for (start, end), inside, cause_known in zip(spans, found, explained, strict=True):
         clause = text[start:end].strip()
         # A clause whose symptoms are all asked about (如果伤口流脓怎么办) is read only as a
         # question for the care team (``discourse.is_discourse``), else it stays unread.
@@ -129,7 +138,7 @@ def unread(
         asked = text[end : end + 1] in ("?", "？")  # the patient's own question mark
         if discourse.is_discourse(clause, about=about, asked=asked) or _where(clause, sites):
             continue
-        out.append(Unread(clause, clause, body=body_named(clause)))
+        out.append(Unread(clause, clause, body="" if cause_known else body_named(clause)))
     return out
 
 

@@ -47,6 +47,8 @@ def test_a_bare_chou_of_a_fit_is_a_convulsion(text: str) -> None:
         "抽空去医院",
         "胃一抽一抽的疼",  # a cramping pain
         "没有抽过",
+        "抽了3分钟血",  # a blood draw timed: the unit may not shrink from 分钟 to 分 (#15/#23 look)
+        "抽了三分钟血",
     ],
 )
 def test_a_bare_chou_of_drawing_smoking_or_a_cramping_pain_is_no_convulsion(text: str) -> None:

@@ -234,10 +234,13 @@ _BENIGN_R6_MISSES = {
 # is the safe failure, words the lexicon leaves unread (a clinician within 24 h).
 _H6_C = "a circumstance naming an activity (singing, cheering) is not read; "
 _HOARSE_R6_MISSES = {
-    "H6-001": _H6_C
-    + "嗓子今天哑了 (a time word inside) is not read as hoarseness; unread: 昨晚同学聚会唱完歌、嗓子今天哑了",
+    # task look (#15/#23): 嗓子今天哑了 is read as hoarseness now (a time word inside a term);
+    # what is left is urgent: the activity and a bare pain word are unread
+    "H6-001": _H6_C + "unread: 昨晚同学聚会唱完歌; 还有点疼 (the pain of a hoarse throat) is unread too",
+    # task look: 说话费劲 after a hoarse voice is no slurred speech now (symptom_explained.csv):
+    # no longer an emergency, urgent with the activity and 说话费劲 unread
     "H6-003": _H6_C
-    + "说话费劲 (a hoarse voice) is read as slurred speech (emergency); unread: 周末带孩子去看球赛喊了一下午加油、嗓子今天有点哑",
+    + "unread: 周末带孩子去看球赛喊了一下午加油; 说话费劲 (explained by the hoarse voice) is unread",
 }
 
 
