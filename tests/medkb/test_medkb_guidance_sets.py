@@ -236,7 +236,8 @@ _H6_C = "a circumstance naming an activity (singing, cheering) is not read; "
 _HOARSE_R6_MISSES = {
     # task look (#15/#23): 嗓子今天哑了 is read as hoarseness now (a time word inside a term);
     # what is left is urgent: the activity and a bare pain word are unread
-    "H6-001": _H6_C + "unread: 昨晚同学聚会唱完歌; 还有点疼 (the pain of a hoarse throat) is unread too",
+    "H6-001": _H6_C
+    + "unread: 昨晚同学聚会唱完歌; 还有点疼 (the pain of a hoarse throat) is unread too",
     # task look: 说话费劲 after a hoarse voice is no slurred speech now (symptom_explained.csv):
     # no longer an emergency, urgent with the activity and 说话费劲 unread
     "H6-003": _H6_C
