@@ -10,6 +10,10 @@ other word leaves it unread, and unread words go to a clinician (#15). A questio
 complaint, and an improvement word never lowers a concept. Follow-up (``unread_clauses``),
 guidance (``clinical.medkb.services.symptoms``) and the agent read the same words through this
 module (moved from ``clinical/followup/services/lexicon.py`` in #15 round 3, task B).
+
+The kinds are one ordered table, ``READERS`` (a name, a one-line description with its round, a
+real example each); ``is_discourse`` tries them in order and ``discourse_reader`` names the one
+that read a clause.
 """
 
 from __future__ import annotations
