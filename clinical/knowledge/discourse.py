@@ -10,11 +10,16 @@ other word leaves it unread, and unread words go to a clinician (#15). A questio
 complaint, and an improvement word never lowers a concept. Follow-up (``unread_clauses``),
 guidance (``clinical.medkb.services.symptoms``) and the agent read the same words through this
 module (moved from ``clinical/followup/services/lexicon.py`` in #15 round 3, task B).
+
+The kinds are one ordered table, ``READERS`` (a name, a one-line description with its round, a
+real example each); ``is_discourse`` tries them in order and ``discourse_reader`` names the one
+that read a clause.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -161,29 +166,45 @@ def clauses(text: str) -> list[str]:
 
 
 def is_discourse(clause: str, *, about: bool = False, asked: bool = False) -> bool:
-    """Whether ``clause`` says nothing the lexicon must read: reassurance, courtesy, a
-    qualifier, a question for the care team (with ``about``: also a question about a complaint
-    another clause names, 要紧吗; with ``asked``: the patient ended the clause with a question
-    mark), an improving course, a normal reading or who the patient is (``patient_statement``),
-    and no symptom."""
+    """Whether ``clause`` says nothing the lexicon must read: one reader of ``READERS`` reads
+    all of it (reassurance, courtesy, a qualifier, a question for the care team (with
+    ``about``: also a question about a complaint another clause names, 要紧吗; with ``asked``:
+    the patient ended the clause with a question mark), an improving course, a normal reading,
+    who the patient is …), and no symptom."""
+    return discourse_reader(clause, about=about, asked=asked) is not None
+
+
+def discourse_reader(clause: str, *, about: bool = False, asked: bool = False) -> str | None:
+    """The name of the first reader of ``READERS`` that reads ``clause`` as discourse, or None
+    (``is_discourse`` is this not being None): for debugging and tests."""
+    return next(_readers_of(clause, about=about, asked=asked), None)
+
+
+def discourse_readers(clause: str, *, about: bool = False, asked: bool = False) -> list[str]:
+    """The names of every reader of ``READERS`` that reads ``clause`` as discourse, in table
+    order (the first is ``discourse_reader``'s): for debugging and tests."""
+    return list(_readers_of(clause, about=about, asked=asked))
+
+
+def _readers_of(clause: str, *, about: bool, asked: bool) -> Iterator[str]:
+    """The names of the readers that read ``clause``, lazily, in table order. A symptom the
+    patient reports stops every reader; a clause whose only mentions are symptoms asked about
+    (如果伤口流脓怎么办) or a context (产后: 剖腹产后多久可以抱孩子) is for the question readers only
+    (#15 follow-up benign r5), as ``care_question`` itself allows."""
     mentions = symptoms.find_symptoms(clause)
-    # a context concept (产后: 剖腹产后多久可以抱孩子) is no complaint: its clause may still be a
-    # care question (#15 follow-up benign r5), as care_question itself allows
     if any(not m.hypothetical and not symptoms.is_context(m.concept) for m in mentions):
-        return False
-    # only symptoms asked about (如果伤口流脓怎么办) or a context: a question or unread
-    if mentions:
-        return care_question(clause, about=about, asked=asked)
-    return (
-        reassuring(clause)
-        or improving(clause)
-        or normal_reading(clause)
-        or care_question(clause, about=about, asked=asked)
-        or patient_statement(clause)
-        or functioning(clause)
-        or graded_mild(clause)
-        or (about and (circumstance(clause) or medicine_talk(clause)))
-    )
+        return
+    for reader in READERS:
+        if mentions and not reader.question:
+            continue
+        if reader.beside_complaint and not about:
+            continue
+        if reader.question:
+            read = reader.read(clause, about=about, asked=asked)
+        else:
+            read = reader.read(clause)
+        if read:
+            yield reader.name
 
 
 def _covered(form: str, words: tuple[str, ...], patterns: tuple[re.Pattern[str], ...]) -> bool:
@@ -231,8 +252,7 @@ def _circumstance_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...], tuple[
     words |= {normalise(w) for w in _LEADING + _POSSESSIVE} | set(_PARTICLES)
     injuries = _words("injury_words")
     words -= injuries  # 过敏 is a function word elsewhere; here it is never a circumstance
-    longest = lambda ws: tuple(sorted(ws, key=len, reverse=True))  # noqa: E731
-    return longest(words), longest(causes), longest(injuries)
+    return _longest(words), _longest(causes), _longest(injuries)
 
 
 def circumstance(clause: str) -> bool:
@@ -252,7 +272,7 @@ def circumstance(clause: str) -> bool:
 def _medicine_vocabulary() -> tuple[str, ...]:
     words = _words("medicine_talk", "time_words", "subject_words", "family_subjects", "hedge_words")
     words |= {normalise(w) for w in _LEADING + _POSSESSIVE} | set(_PARTICLES)
-    return tuple(sorted(words, key=len, reverse=True))
+    return _longest(words)
 
 
 # The only numbers medicine talk may hold: how many times (吃了1次); an amount of tablets or a
@@ -475,26 +495,49 @@ _MILD_GRADE = re.compile(
 
 def graded_mild(clause: str) -> bool:
     """Whether ``clause`` only grades a complaint down or says there is nothing else
-    (``_MILD_GRADE``), with leading words, hedges and particles."""
-    form = normalise(clause)
-    if not form or not _MILD_GRADE.search(form):
-        return False
-    if any(not m.negated for m in symptoms.find_symptoms(form)):
-        return False
-    words = {normalise(w) for w in _LEADING} | set(_hedges()) | set(_PARTICLES)
-    return _covered(form, tuple(sorted(words, key=len, reverse=True)), (_MILD_GRADE,))
+    (``_MILD_GRADE``), with leading words, hedges and particles; a symptom in it only denied."""
+    return _only_pattern(clause, _MILD_GRADE, _mild_vocabulary(), denied=True)
 
 
 def functioning(clause: str) -> bool:
     """Whether ``clause`` only says what the patient can still do (``_FUNCTIONING``), with
     leading, time and subject words and particles: no symptom, no other word."""
+    return _only_pattern(clause, _FUNCTIONING, _functioning_vocabulary())
+
+
+def _only_pattern(
+    clause: str, pattern: re.Pattern[str], words: tuple[str, ...], *, denied: bool = False
+) -> bool:
+    """The grammar ``graded_mild`` and ``functioning`` share: ``clause`` holds a match of
+    ``pattern``, every Chinese character of it is inside a match or one of ``words``
+    (``_covered``), and it names no symptom (with ``denied``: none the patient does not deny)."""
     form = normalise(clause)
-    if not form or symptoms.find_symptoms(form) or not _FUNCTIONING.search(form):
+    if not form or not pattern.search(form):
         return False
+    mentions = symptoms.find_symptoms(form)
+    if denied:
+        mentions = [m for m in mentions if not m.negated]
+    if mentions:
+        return False
+    return _covered(form, words, (pattern,))
+
+
+def _longest(words: set[str] | frozenset[str]) -> tuple[str, ...]:
+    """``words`` longest first, the order every word run of this module reads in."""
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
+def _mild_vocabulary() -> tuple[str, ...]:
+    """What may stand beside ``_MILD_GRADE``: leading words, hedges and particles."""
+    return _longest({normalise(w) for w in _LEADING} | set(_hedges()) | set(_PARTICLES))
+
+
+@cache
+def _functioning_vocabulary() -> tuple[str, ...]:
+    """What may stand beside ``_FUNCTIONING``: leading, time and person words and particles."""
     words = {normalise(w) for w in _LEADING} | _words("time_words") | set(_people())
-    return _covered(
-        form, tuple(sorted(words | set(_PARTICLES), key=len, reverse=True)), (_FUNCTIONING,)
-    )
+    return _longest(words | set(_PARTICLES))
 
 
 @cache
@@ -892,6 +935,87 @@ def acknowledgement(text: str, *, questions: bool = True) -> bool:
 def reassuring(clause: str) -> bool:
     """Whether ``clause`` holds nothing but reassurance, courtesy or a qualifier."""
     return phrase_kinds(clause) is not None
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One reader of ``is_discourse``: ``read`` says whether a clause is wholly of its kind;
+    ``doc`` names in one line what it recognises and the round that brought it; ``example`` is a
+    real clause only this reader reads. ``question``: called with ``about`` and ``asked``, and
+    the only kind that reads a clause whose mentions are all symptoms asked about or a context;
+    ``beside_complaint``: read only when another clause holds a complaint the engine reads
+    (``about``), since alone it refers to something unseen."""
+
+    name: str
+    read: Callable[..., bool]
+    doc: str
+    example: str
+    question: bool = False
+    beside_complaint: bool = False
+
+
+# The readers of ``is_discourse``, in the order they are tried (the first that reads a clause
+# names it: ``discourse_reader``). A new kind of discourse is a new row, its words in
+# ``data/discourse.yaml``.
+READERS: tuple[Reader, ...] = (
+    Reader(
+        "reassuring",
+        reassuring,
+        "reassurance, courtesy, a qualifier, background or worry phrases (#15 r1-r4, #15/#23 mined)",
+        "伤口已经长好了",
+    ),
+    Reader(
+        "improving",
+        improving,
+        "an improving course: a comparison and an improvement word (#15 r2, follow-up benign r5)",
+        "比前几天好一些了",
+    ),
+    Reader(
+        "normal_reading",
+        normal_reading,
+        "a reading inside its normal range, discourse.yaml normal_readings (#15 r2)",
+        "空腹血糖6.1",
+    ),
+    Reader(
+        "care_question",
+        care_question,
+        "a question for the care team, or about a complaint beside it (#15 r2, r4-r6, noticed r2)",
+        "请问什么时候可以洗澡",
+        question=True,
+    ),
+    Reader(
+        "patient_statement",
+        patient_statement,
+        "who asks for whom, or the patient's age or weight (#15 r6)",
+        "我爸70了",
+    ),
+    Reader(
+        "functioning",
+        functioning,
+        "what the patient can still do, _FUNCTIONING (#15 r6, NICE NG143)",
+        "照常上学",
+    ),
+    Reader(
+        "graded_mild",
+        graded_mild,
+        "a complaint graded down or nothing else besides it, _MILD_GRADE (#15 r6)",
+        "不算太疼",
+    ),
+    Reader(
+        "circumstance",
+        circumstance,
+        "what the patient did before a complaint, everyday_causes (#15 r4)",
+        "前天淋了雨",
+        beside_complaint=True,
+    ),
+    Reader(
+        "medicine_talk",
+        medicine_talk,
+        "which medicine the patient has or took and that it helped, medicine_talk (#15 r4)",
+        "家里有白加黑",
+        beside_complaint=True,
+    ),
+)
 
 
 _LEADING = (
