@@ -308,6 +308,23 @@ def test_no_second_paracetamol_product_on_top_of_an_order(ask, order) -> None:
     assert "4克" in reason["text"]  # the prescription maximum counts the order's own amount
 
 
+def test_the_total_said_on_a_duplicate_is_the_patients_lowest_cap(ask) -> None:
+    """On warfarin the paracetamol interaction caps the day at 2 g (interactions.csv): the
+    duplicate reason states that total, not the 4 g prescription maximum, so the patient never
+    reads two different maxima for one ingredient (seen in `make demo`)."""
+    a = ask(
+        ["泰诺林", "感冒灵颗粒"],
+        symptoms=["发烧"],
+        temperature_c=38.5,
+        current_medications=["华法林钠片 3mg qd", "对乙酰氨基酚片 0.5g 必要时"],
+    )
+    for item in a["items"]:
+        reason = next(r for r in item["reasons"] if r["code"] == "duplicate_ingredient")
+        assert "不能超过2克" in reason["text"] and "4克" not in reason["text"], reason
+        said = {r["text"] for r in item["reasons"]}
+        assert not any("4克" in t for t in said), said
+
+
 def test_a_product_without_the_ordered_ingredient_stays_recommendable(ask) -> None:
     a = ask(
         ["感冒灵颗粒", "开瑞坦"],

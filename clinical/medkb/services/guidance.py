@@ -155,30 +155,48 @@ def _needs_clinician(cautions: list[Reason]) -> Reason:
     )
 
 
-def _already_taking(kb: KnowledgeBase, p: Product, r: Reason, profile: Profile) -> Reason:
+def _already_taking(
+    kb: KnowledgeBase, p: Product, r: Reason, profile: Profile, cap: Reason | None = None
+) -> Reason:
     """A duplicate of a current order (PRN included) becomes ``avoid``: the daily total of the
     ingredient is the prescriber's (its prescription maximum, ``knowledge.drugs.max_dose``
     ``rx``), and the order's own amount may already reach it, so nothing is left for a second
-    product."""
+    product. A lower cap for this patient (``cap``: an interaction with a quantitative limit,
+    warfarin + paracetamol 2 g) is the total said instead, so the patient never reads two
+    different maxima for one ingredient."""
     key = r.ingredient or ""
     ing = kb.ingredients[key]
     written = profile.medications.get(key, "")
     limit = knowledge_drugs.max_dose(key, "rx", profile.age_years)
+    max_mg = limit.max_daily_mg if limit is not None else None
+    source = (limit.source if limit else "") or r.source
+    if cap is not None and cap.max_daily_mg and (not max_mg or cap.max_daily_mg < max_mg):
+        max_mg, source = cap.max_daily_mg, cap.source
     total = ""
-    if limit is not None and limit.max_daily_mg:
-        total = (
-            f"；{ing.name_zh}每日合计(包括医生开的量)不能超过{dosing.mg_text(limit.max_daily_mg)}"
-        )
+    if max_mg:
+        total = f"；{ing.name_zh}每日合计(包括医生开的量)不能超过{dosing.mg_text(max_mg)}"
     return Reason(
         "duplicate_ingredient",
         "avoid",
         f"您正在使用的“{written}”已含{ing.name_zh}：不要再另外服用含{ing.name_zh}的{p.name}，"
         f"以免合计过量{total}；如需更多缓解，请咨询开药医生",
-        (limit.source if limit else "") or r.source,
+        source,
         key,
-        max_daily_mg=limit.max_daily_mg if limit else None,
+        max_daily_mg=max_mg or None,
         detail={"with": written},
     )
+
+
+def _lowest_caps(reasons: list[Reason]) -> dict[str, Reason]:
+    """Per ingredient, the reason with the lowest quantitative daily limit among ``reasons``
+    (interactions such as warfarin + paracetamol 2 g: ``interactions.csv`` ``max_daily_mg``)."""
+    caps: dict[str, Reason] = {}
+    for r in reasons:
+        if r.max_daily_mg and r.ingredient:
+            held = caps.get(r.ingredient)
+            if held is None or r.max_daily_mg < (held.max_daily_mg or r.max_daily_mg):
+                caps[r.ingredient] = r
+    return caps
 
 
 def _order_class_duplicates(kb: KnowledgeBase, p: Product, profile: Profile) -> list[Reason]:
@@ -224,11 +242,13 @@ def _product_reasons(
 ) -> list[Reason]:
     p = item.product
     assert p is not None
+    found = run_all(kb, p.ingredient_keys, profile)
+    caps = _lowest_caps([r for r in found if r.code != "duplicate_ingredient"])
     reasons = [
-        _already_taking(kb, p, r, profile)
+        _already_taking(kb, p, r, profile, caps.get(r.ingredient or ""))
         if r.code == "duplicate_ingredient" and r.ingredient in profile.medications
         else r
-        for r in run_all(kb, p.ingredient_keys, profile)
+        for r in found
     ]
     reasons += _order_class_duplicates(kb, p, profile)
     if mask := _masking_reason(kb, p, masking):
@@ -386,16 +406,12 @@ def advise(req: GuidanceRequest) -> dict[str, Any]:
         ):
             item.reasons.append(_needs_clinician(cautions))
         if not any(r.severity == "avoid" for r in item.reasons):
-            caps: dict[str, float] = {}
-            for r in item.reasons:
-                if r.max_daily_mg and r.ingredient:
-                    caps[r.ingredient] = min(caps.get(r.ingredient, r.max_daily_mg), r.max_daily_mg)
             item.dose = dosing.compute(
                 kb,
                 product,
                 age_years=profile.age_years,
                 weight_kg=req.patient.weight_kg,
-                caps=caps,
+                caps={k: r.max_daily_mg or 0 for k, r in _lowest_caps(item.reasons).items()},
             )
             if item.dose.blocked:
                 item.reasons.append(
