@@ -598,11 +598,22 @@ class _Crisis:
 def crisis_grammar() -> _Crisis:
     """``symptom_crisis.csv`` compiled: slots substituted into the rules (``{INTENT}``)."""
     rows = _rows("symptom_crisis.csv")
-    slots = {r["name"]: r["pattern"] for r in rows if r["kind"] == "slot"}
+    raw = {r["name"]: r["pattern"] for r in rows if r["kind"] == "slot"}
     known = concepts()
 
+    # A slot may name other slots (the one list of an overdose quantity, WHOLE, inside SUPPLY),
+    # substituted first; a slot that names itself, at any depth, is an error.
+    def expanded(pattern: str, seen: tuple[str, ...] = ()) -> str:
+        def slot(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name in seen:
+                raise LexiconError(f"symptom_crisis.csv: slot {name} names itself")
+            return expanded(raw[name], (*seen, name))
+
+        return re.sub(r"\{([A-Z]+)\}", slot, pattern)
+
     def compiled(pattern: str) -> re.Pattern[str]:
-        return re.compile(re.sub(r"\{([A-Z]+)\}", lambda m: slots[m.group(1)], pattern))
+        return re.compile(expanded(pattern))
 
     rules = []
     for r in rows:
