@@ -14,7 +14,7 @@ def _rows() -> list[dict[str, str]]:
     return symptoms._rows("symptom_crisis.csv")
 
 
-@pytest.mark.parametrize("word", ["一整瓶", "一大瓶", "一整盒"])
+@pytest.mark.parametrize("word", ["一整瓶", "一大瓶", "一整盒", "一整板"])
 def test_a_whole_container_is_listed_once(word: str) -> None:
     assert [r["name"] for r in _rows() if word in r["pattern"]] == ["WHOLE"]
 
@@ -64,4 +64,22 @@ def test_an_overdose_quantity_through_a_nested_slot(text: str) -> None:
     ["今天的药都吃了", "今天的药都吃了，一整瓶水也喝了", "I took all my pills today"],
 )
 def test_an_adherence_report_stays_no_overdose(text: str) -> None:
+    assert "overdose_intent" not in present(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "吞了一整板安眠药",  # a blister strip is a whole container (SUPPLY through WHOLE)
+        "一整板药都吃了",  # the all-of-it rule
+        "今天的药都吃了，一整板",  # the adherence-report rule, as before
+        "刚才吃了整盒安眠药",  # a whole box of a sedative
+    ],
+)
+def test_a_whole_blister_strip_or_box_is_an_overdose(text: str) -> None:
+    assert "overdose_intent" in present(text)
+
+
+@pytest.mark.parametrize("text", ["今天的药一板吃完了，要再开一板", "整板药放在抽屉里了"])
+def test_a_strip_used_up_or_kept_is_no_overdose(text: str) -> None:
     assert "overdose_intent" not in present(text)
