@@ -1144,6 +1144,8 @@ _BARE_LOOSE_STOOLS = re.compile(
 # Loss of vision or double vision that resolved count too (NICE NG128 §1.1.3: transient monocular
 # visual loss is a TIA symptom; AHA/ASA 2009 TIA definition): the one TIA reading (the #15 emerg7
 # syndrome row that read the same from resolved_spontaneously was folded in here at the merge).
+# resolved_spontaneously stays a read word that no rule names (its concept row says why; every one
+# of its terms after a sided deficit reads here: tests/knowledge/test_resolved_words_tia.py).
 _FOCAL = frozenset(
     {"limb_weakness", "slurred_speech", "facial_droop", "limb_numbness", "vision_loss", "diplopia"}
 )
