@@ -598,11 +598,22 @@ class _Crisis:
 def crisis_grammar() -> _Crisis:
     """``symptom_crisis.csv`` compiled: slots substituted into the rules (``{INTENT}``)."""
     rows = _rows("symptom_crisis.csv")
-    slots = {r["name"]: r["pattern"] for r in rows if r["kind"] == "slot"}
+    raw = {r["name"]: r["pattern"] for r in rows if r["kind"] == "slot"}
     known = concepts()
 
+    # A slot may name other slots (the one list of an overdose quantity, WHOLE, inside SUPPLY),
+    # substituted first; a slot that names itself, at any depth, is an error.
+    def expanded(pattern: str, seen: tuple[str, ...] = ()) -> str:
+        def slot(m: re.Match[str]) -> str:
+            name = m.group(1)
+            if name in seen:
+                raise LexiconError(f"symptom_crisis.csv: slot {name} names itself")
+            return expanded(raw[name], (*seen, name))
+
+        return re.sub(r"\{([A-Z]+)\}", slot, pattern)
+
     def compiled(pattern: str) -> re.Pattern[str]:
-        return re.compile(re.sub(r"\{([A-Z]+)\}", lambda m: slots[m.group(1)], pattern))
+        return re.compile(expanded(pattern))
 
     rules = []
     for r in rows:
@@ -893,7 +904,12 @@ _INSERTS = (
     "了|着|过|"
     # a time word inside a term (嗓子今天哑了; 嗓子这两天哑了, which the normaliser writes 这2天):
     # the complaint as said, when it came on read by the ConText cues around it (#15/#23 task
-    # look; tests/medkb/test_medkb_hoarse_r6.py)
+    # look; tests/medkb/test_medkb_hoarse_r6.py). Kept inside every term, measured (#15/#23 tidy,
+    # bench/lexicon_eval.py --pool-reads with and without these words, then --pool-compare): of
+    # 2892 unlabelled development-pool utterances (594 with a time word, 252 between two CJK
+    # characters) none gains or loses a concept, and the eight development label parts score the
+    # same; a site and its predicate are read across a time word anyway (肚子今天疼), so the wide
+    # scope reads nothing wrongly that a narrower one would avoid.
     "今天|昨天|前天|今早|昨晚|今晚|这2天|这两天|这几天|这些天|这阵子|最近"
     # 还是 = still, like 还 (大便还是有点稀, 大便還是稀稀的): #15 follow-up benign r5 (现代汉语八百词 还是)
 )
@@ -1133,6 +1149,8 @@ _BARE_LOOSE_STOOLS = re.compile(
 # Loss of vision or double vision that resolved count too (NICE NG128 §1.1.3: transient monocular
 # visual loss is a TIA symptom; AHA/ASA 2009 TIA definition): the one TIA reading (the #15 emerg7
 # syndrome row that read the same from resolved_spontaneously was folded in here at the merge).
+# resolved_spontaneously stays a read word that no rule names (its concept row says why; every one
+# of its terms after a sided deficit reads here: tests/knowledge/test_resolved_words_tia.py).
 _FOCAL = frozenset(
     {"limb_weakness", "slurred_speech", "facial_droop", "limb_numbness", "vision_loss", "diplopia"}
 )

@@ -95,12 +95,13 @@ def unread(
         [m for m in symptoms.find_symptoms(text[a:b]) if known is None or m.concept in known]
         for a, b in spans
     ]
-    found = [
+    unexplained = [
         [m for m in ms if not symptoms.explained(text, a + m.span[0], a + m.span[1], m.concept)]
         for ms, (a, _) in zip(read, spans, strict=True)
     ]
-    explained = [len(f) < len(ms) for f, ms in zip(found, read, strict=True)]
-    found = _repeats(text, spans, found, known)
+    explained = [len(u) < len(ms) for u, ms in zip(unexplained, read, strict=True)]
+    # what each clause reads: its unexplained mentions and a complaint said again (``_repeats``)
+    found = _repeats(text, spans, unexplained, known)
     # a question beside a complaint, or beside a symptom asked about (如果胸口痛，要唔要去急诊)
     about = any(
         (m.hypothetical or not m.negated) and not symptoms.is_context(m.concept)
@@ -316,10 +317,10 @@ def _body_vocabulary() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
 def _repeats(
     text: str,
     spans: list[tuple[int, int]],
-    found: list[list[symptoms.Mention]],
+    unexplained: list[list[symptoms.Mention]],
     known: Collection[str] | None,
 ) -> list[list[symptoms.Mention]]:
-    """``found`` with a complaint said again added to its clause (#15 round 4): a clause in the shared lexicon reads a pain or quality
+    """``unexplained`` with a complaint said again added to its clause (#15 round 4): a clause in the shared lexicon reads a pain or quality
     word standing alone as the complaint named just before it in the sentence, the same concept
     at the same site ("肚子都疼，今天又来了，疼得不想动"; "大腿酸痛，下楼梯都疼"; beside the clause's
     own complaint: "牙疼了两天，他说晚上疼得睡不好"). Its other words are still checked as residue. A different complaint before it leaves it unread ("肚子有点胀，走路
@@ -329,8 +330,8 @@ def _repeats(
         for m in symptoms.find_symptoms(text)
         if (known is None or m.concept in known) and not m.negated
     ]
-    out = [list(inside) for inside in found]
-    for k, ((start, end), inside) in enumerate(zip(spans, found, strict=True)):
+    out = [list(inside) for inside in unexplained]
+    for k, ((start, end), inside) in enumerate(zip(spans, unexplained, strict=True)):
         own = [(a + start, b + start) for a, b in (m.span for m in inside)]
         here = [
             m
@@ -351,7 +352,13 @@ def _repeats(
             said_again = said_again and not any(ch in between for ch in _STOPS)
         else:
             said_again = False
-        if not said_again and k and not found[k - 1] and m.site and not _intense(text[start:end]):
+        if (
+            not said_again
+            and k
+            and not unexplained[k - 1]
+            and m.site
+            and not _intense(text[start:end])
+        ):
             # #15 round 5: no complaint before, the site named alone in the clause just before
             # ("膝盖老毛病了，阴天下雨就疼"); that clause is still read on its own (``_where``: only a
             # body word with position or usual-course words). Not with an intensity word (腿，疼得
