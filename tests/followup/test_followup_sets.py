@@ -39,6 +39,8 @@ set's own file, e.g. test_followup_bodily.py, test_followup_residue.py):
 - ``missing_r7``: nine misses found on probes, each a family with look-alikes.
 - ``missing_r8``: the last session's follow-up misses (one side of the scrotum, chest tightness
   at rest by anaphora, persistent visual loss, knee/hip replacement, 昏昏沉沉, typos), a transfer third.
+- ``emergency_r8``: every #15 emergency syndrome in fresh wordings (simile, consequence, dialect,
+  tempo) with the record that makes it one, benign twins, a transfer third scored as totals only.
 
 Registering a new set is one line in ``SETS``::
 
@@ -519,6 +521,45 @@ SETS: dict[str, VignetteSet] = {
         expects={"benign": BELOW_URGENT},
         per_family=(("benign", 2, "all"), ("transfer all", 3, "all")),
         share_at_least={"transfer all": ("all", Fraction(1, 3))},
+    ),
+    # every #15 emergency syndrome in wordings nobody probed (task emr8): two tuning wordings and
+    # one transfer wording a family, benign twins; the transfer third is scored as totals only
+    "emergency_r8": VignetteSet(
+        "followup_vignettes_emergency_r8.yaml",
+        "exact",
+        families=frozenset(
+            {
+                "stroke",
+                "acs",
+                "vte_pe",
+                "anaphylaxis",
+                "gi_bleed",
+                "sepsis",
+                "neutropenic_sepsis",
+                "preeclampsia",
+                "hypocalcaemia",
+                "head_injury",
+                "dka_hhs",
+                "hypoglycemia",
+                "dehiscence",
+                "urinary_retention",
+                "compartment",
+                "suicidal",
+                "benign",
+            }
+        ),
+        at_least={"emergency": 48, "benign": 12},
+        expects={"benign": BELOW_URGENT, "dangers": URGENT_UP},
+        # a transfer case carries no known-miss marker: its misses are never read one by one
+        at_most={
+            "transfer all+known_over_triage": 0,
+            "transfer all+known_under_triage": 0,
+        },
+        per_family=(("emergency", 3, "emergency"), ("transfer emergency", 1, "emergency")),
+        per_family_at_most=(("transfer emergency", 1, "emergency"),),
+        share_at_least={"transfer all": ("all", Fraction(3, 10))},
+        share_at_most={"transfer all": ("all", Fraction(2, 5))},
+        transfer_totals_only=True,
     ),
 }
 VIGNETTES = {name: s.vignettes() for name, s in SETS.items()}

@@ -182,6 +182,9 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-genital-pain-torsion": {"words": "下面一侧突然疼得厉害", "sex": "male", "age": 17},
     "syndrome-chest-symptom-at-rest": {"words": "胸口有点闷，今天坐着不动也紧", "age": 50},
     "syndrome-knee-arthroplasty-swelling": {"words": "膝盖换完以后肿得老高", "surgery": KNEE},
+    # #15 task emr8: severe features without a blood pressure; laryngospasm of hypocalcaemia
+    "syndrome-preeclampsia-severe-features": {"words": "右上腹痛，看东西模糊", "pregnant": True},
+    "syndrome-hypocalcaemia-laryngospasm": {"words": "嘴唇发麻，喉咙发紧", "surgery": THYROID},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
