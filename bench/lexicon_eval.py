@@ -33,6 +33,11 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
                                                     # the text)
     python bench/lexicon_eval.py --misses dev_r8a   # ... misses on its tuning part (dev_r8b is a
                                                     # transfer check: totals only)
+    python bench/lexicon_eval.py --draw-r9          # the round-9 development draw (id, part
+                                                    # dev_r9a|dev_r9b, group, text; never commit
+                                                    # the text)
+    python bench/lexicon_eval.py --misses dev_r9a   # ... misses on its tuning part (dev_r9b is a
+                                                    # transfer check: totals only)
     python bench/lexicon_eval.py --parts dev_r5,dev_r6a,dev_r6b   # totals of the named parts only
     python bench/lexicon_eval.py --parts dev_r7a dev_r7b          # (commas or spaces)
     python bench/lexicon_eval.py --pool-reads A.json   # per unlabelled development-half id, the
@@ -47,9 +52,10 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
 
 Parts: dev and sealed (``lexicon_labels.csv``), heldout (round 2), dev_r3 and heldout_r3 (round
 3), dev_r4 (round 4), dev_r5 (round 5), dev_r6a and dev_r6b (round 6), dev_r7a and dev_r7b (round
-7), dev_r8a and dev_r8b (round 8). ``--misses`` is refused for sealed, heldout_r3, dev_r6b, dev_r7b
-and dev_r8b: they are never read for tuning. Without ``--parts`` every part
-is printed, sealed ones included; use ``--parts`` to print only the parts you may see.
+7), dev_r8a and dev_r8b (round 8), dev_r9a and dev_r9b (round 9). ``--misses`` is refused for
+sealed, heldout_r3, dev_r6b, dev_r7b, dev_r8b and dev_r9b: they are never read for tuning.
+Without ``--parts`` every part is printed, sealed ones included; use ``--parts`` to print only
+the parts you may see.
 
 Labelling protocol: docs/lexicon_labelling.md.
 """
@@ -273,17 +279,17 @@ def _split_key(prefix: str, uid: str) -> str:
 
 
 def _draw_split(
-    exclude: set[str], seed: int, each: int, prefix: str
+    exclude: set[str], seed: int, each: int, prefix: str, tune: int | None = None
 ) -> list[tuple[str, str, str, str]]:
-    """A development draw split before labelling (rounds 7 and 8): ``_draw_dev_half`` with
-    ``seed`` and ``each`` of each group; within each group the lower half by
-    sha1(prefix + ":" + id) is ``dev_<prefix>a`` (tuning), the upper half ``dev_<prefix>b``
-    (transfer check). Returns (id, part, group, clipped text)."""
+    """A development draw split before labelling (rounds 7 to 9): ``_draw_dev_half`` with
+    ``seed`` and ``each`` of each group; within each group the ``tune`` lowest by
+    sha1(prefix + ":" + id) (half the group when ``tune`` is None) are ``dev_<prefix>a``
+    (tuning), the others ``dev_<prefix>b`` (transfer check). Returns (id, part, group, text)."""
     drawn = _draw_dev_half(exclude, seed, each)
     part: dict[str, str] = {}
     for group in ("random", "enriched"):
         ids = sorted((u for u, g, _ in drawn if g == group), key=lambda u: _split_key(prefix, u))
-        half = len(ids) // 2
+        half = len(ids) // 2 if tune is None else tune
         part.update(
             {u: f"dev_{prefix}a" if i < half else f"dev_{prefix}b" for i, u in enumerate(ids)}
         )
@@ -310,6 +316,23 @@ def draw_r8(exclude: set[str]) -> list[tuple[str, str, str, str]]:
     """The round-8 development draw: ``_draw_split`` with ``R8_SEED``, ``R8_EACH`` of each
     group and the prefix ``r8`` (dev_r8a tuning, dev_r8b transfer check)."""
     return _draw_split(exclude, R8_SEED, R8_EACH, "r8")
+
+
+# Round 9 (#23): a seventh development draw from the same development half, with a new seed,
+# outside every id of every label file (dev_r8a/b included; ids only), 120 utterances (60 at
+# random, 60 with the held-out draw's wider cues), split by sha1("r9:" + id): the 40 lowest of
+# each group → dev_r9a (tuning, 80), the other 20 → dev_r9b (transfer check, 40, totals only).
+# Labelled before any change of the round, to check that mechanisms (not rows) transfer.
+R9_SEED = 2909
+R9_EACH = 60
+R9_TUNE = 40
+
+
+def draw_r9(exclude: set[str]) -> list[tuple[str, str, str, str]]:
+    """The round-9 development draw: ``_draw_split`` with ``R9_SEED``, ``R9_EACH`` of each
+    group, ``R9_TUNE`` of each group to tuning and the prefix ``r9`` (dev_r9a tuning, dev_r9b
+    transfer check)."""
+    return _draw_split(exclude, R9_SEED, R9_EACH, "r9", R9_TUNE)
 
 
 # Red-flag cues for mining (#23 round 5): words that make an urgent or emergency concept likely,
@@ -410,13 +433,25 @@ PARTS = (
     "dev_r7b",
     "dev_r8a",
     "dev_r8b",
+    "dev_r9a",
+    "dev_r9b",
     "sealed",
     "heldout_r3",
 )
 # Parts whose misses may be listed (and so read for tuning); the others are scored as totals only
-# (dev_r6b, dev_r7b and dev_r8b are rounds 6, 7 and 8's transfer checks: labelled with dev_r6a /
-# dev_r7a / dev_r8a, never listed).
-OPEN_PARTS = ("dev", "heldout", "dev_r3", "dev_r4", "dev_r5", "dev_r6a", "dev_r7a", "dev_r8a")
+# (dev_r6b, dev_r7b, dev_r8b and dev_r9b are rounds 6 to 9's transfer checks: labelled with
+# dev_r6a / dev_r7a / dev_r8a / dev_r9a, never listed).
+OPEN_PARTS = (
+    "dev",
+    "heldout",
+    "dev_r3",
+    "dev_r4",
+    "dev_r5",
+    "dev_r6a",
+    "dev_r7a",
+    "dev_r8a",
+    "dev_r9a",
+)
 
 
 def _part_of(path: Path) -> str | None:
@@ -540,6 +575,7 @@ def main() -> int:
     parser.add_argument("--draw-r6", action="store_true")
     parser.add_argument("--draw-r7", action="store_true")
     parser.add_argument("--draw-r8", action="store_true")
+    parser.add_argument("--draw-r9", action="store_true")
     parser.add_argument("--pool-reads", metavar="OUT.json")
     parser.add_argument("--pool-compare", nargs=2, metavar=("BEFORE.json", "AFTER.json"))
     parser.add_argument("--misses", choices=PARTS)
@@ -597,6 +633,11 @@ def main() -> int:
     if args.draw_r8:
         every = {r["id"] for r in _labels() if r["split"] not in ("dev_r8a", "dev_r8b")}
         for uid, part, group, text in draw_r8(every):
+            print(f"{uid}\t{part}\t{group}\t{text}")
+        return 0
+    if args.draw_r9:
+        every = {r["id"] for r in _labels() if r["split"] not in ("dev_r9a", "dev_r9b")}
+        for uid, part, group, text in draw_r9(every):
             print(f"{uid}\t{part}\t{group}\t{text}")
         return 0
     if args.pool_reads:
