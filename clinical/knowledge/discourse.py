@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from clinical.knowledge import conditions, drugs, symptoms, syndromes
+from clinical.knowledge import conditions, counts, drugs, symptoms, syndromes
 from clinical.knowledge.text import normalize
 
 DATA = Path(__file__).resolve().parent / "data" / "discourse.yaml"
@@ -227,9 +227,12 @@ def _words(*keys: str) -> set[str]:
 
 
 # How long or how often, and when (digits after the shared normaliser): 3天, 1个礼拜, 前2天.
+# No 趟, 分, 秒, 会儿 (``counts``).
+_WHEN_UNITS = counts.alt(
+    counts.TIMES, counts.DAYS, counts.LONG, "小时", "分钟", counts.MEALS, "点", without=("趟",)
+)
 _WHEN = re.compile(
-    r"(?:这|那|前|后|最近|头|好)?\d+(?:\.\d+)?(?:-\d+)?(?:个)?多?"
-    r"(?:天|次|周|个月|月|回|遍|顿|日|年|小时|分钟|星期|礼拜|点)?多?"
+    rf"(?:后|好|{counts.alt(counts.WHICH)})?{counts.ARABIC}(?:个)?多?(?:{_WHEN_UNITS})?多?"
 )
 
 
@@ -276,8 +279,8 @@ def _medicine_vocabulary() -> tuple[str, ...]:
 
 
 # The only numbers medicine talk may hold: how many times (吃了1次); an amount of tablets or a
-# supply (吃了3片, 1瓶) is for a clinician.
-_TIMES = re.compile(r"\d+(?:次|回)")
+# supply (吃了3片, 1瓶) is for a clinician. Not 遍 or 趟 (``counts.TIMES``).
+_TIMES = re.compile(rf"\d+(?:{counts.alt(counts.TIMES, without=('遍', '趟'))})")
 _MEDICINE_WORDS = re.compile(r"药|片|膏|剂|褪黑素|维生素|止痛的|退烧的")
 
 
@@ -466,7 +469,7 @@ _TAKEN = re.compile(r"吃了|服了|喝了|用了|吃过|已经|吞")
 # patient's age or weight ("我是帮我老公问的", "我爸70了", "他今年四十出头", "我外孙女3岁", "他25kg")
 # says nothing about a complaint; the request carries age and weight as data.
 _PATIENT_AGE = re.compile(
-    r"(?:今年|已经|都)?(?:\d+|[一二两三四五六七八九十]+)(?:岁半?|周岁|个月|十)?(?:多|出头|左右|了|啦)*"
+    rf"(?:今年|已经|都)?(?:\d+|[{counts.NUMERALS}十]+)(?:岁半?|周岁|个月|十)?(?:多|出头|左右|了|啦)*"
 )
 _WEIGHT = re.compile(r"(?:体重)?\d+(?:\.\d+)?(?:kg|斤)(?:左右|多|了)*")
 _ASKER = re.compile(r"(?:我是|是)?(?:帮|替|给)(.{1,5}?)(?:问问|问一下|问下|问|咨询一下|咨询)的?")
@@ -819,8 +822,11 @@ def _phrase_run(rest: str) -> set[str] | None:
     return kinds or None
 
 
+# How often or how long, in digits (1天2次, 2-3天1次, 这2天, 3个): times but not 趟, days, weeks
+# (not 星期 or 礼拜: ``_DURATION``'s), meals, and 个 alone.
 _COUNT = re.compile(
-    r"(?:(?:这|那|前|最近|头)?\d+(?:\.\d+)?(?:-\d+)?(?:个)?[天次周个回遍顿日]|每天|一天)+"
+    rf"(?:(?:{counts.alt(counts.WHICH)})?{counts.ARABIC}(?:个)?"
+    rf"(?:{counts.alt(counts.TIMES, counts.DAYS, '周', counts.MEALS, without=('趟',))}|个)|每天|一天)+"
 )
 
 
@@ -828,12 +834,15 @@ _COUNT = re.compile(
 # matching form: 二十六岁 → 26岁); #15 round 4: "今年55" (this year's age, 岁 left out).
 _AGE = re.compile(r"(?:今年|已经)?\d+(?:周)?岁(?:半|多)?|今年\d{1,3}(?!\d)")
 # How long (#15/#23, mined): "2个月", "两年了", "半年多" (a week or a day is ``_COUNT``'s).
-_DURATION = re.compile(r"(?:\d+|[一两几半])(?:个)?多?(?:年|月|星期|礼拜)多?")
+_DURATION = re.compile(
+    rf"(?:\d+|[一两几半])(?:个)?多?(?:{counts.alt(counts.LONG, without=('周', '个月'))})多?"
+)
 
 
 # How long since discharge or the operation (#15 r3): "出院第10天了", "术后2周", "回家3天了".
 _COURSE = re.compile(
-    r"(?:出院|手术|术后|做完手术|回家|回来)(?:后|以后)?第?\d+(?:个)?[天周月](?:了)?"
+    r"(?:出院|手术|术后|做完手术|回家|回来)(?:后|以后)?第?\d+(?:个)?"
+    rf"(?:{counts.alt('天', '周', '月')})(?:了)?"
 )
 
 

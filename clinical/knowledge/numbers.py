@@ -21,6 +21,8 @@ from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
+from clinical.knowledge import counts
+
 UNITS_PATH = Path(__file__).parent / "data" / "units.csv"
 
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e"}
@@ -44,16 +46,14 @@ _VULGAR = {"½": "1/2", "⅓": "1/3", "⅔": "2/3", "¼": "1/4", "¾": "3/4", "�
 _VULGAR |= {"⅖": "2/5", "⅗": "3/5", "⅘": "4/5", "⅙": "1/6", "⅚": "5/6", "⅛": "1/8"}
 _VULGAR |= {"⅜": "3/8", "⅝": "5/8", "⅞": "7/8"}
 
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "俩": 2}
-_CN_DIGIT |= {"三": 3, "叁": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6}
-_CN_DIGIT |= {"七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
+# The count digits (``counts.DIGITS``), with zero, 俩 and the financial numerals of a prescription.
+_CN_DIGIT = {**counts.DIGITS, "零": 0, "〇": 0, "俩": 2, "壹": 1, "贰": 2, "叁": 3, "肆": 4}
+_CN_DIGIT |= {"伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
 _CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _WAN = "万"
 _ZERO = "零〇"
-# Two neighbouring numerals read as "this many or the next": 两三片 = 2 to 3 tablets.
-_PAIRS = {"一两": (1, 2), "两三": (2, 3), "二三": (2, 3), "三四": (3, 4), "四五": (4, 5)}
-_PAIRS |= {"五六": (5, 6), "六七": (6, 7), "七八": (7, 8), "八九": (8, 9)}
-_VAGUE = ("几", "若干", "数")
+_PAIRS = counts.NEIGHBOURS  # 两三片 = 2 to 3 tablets
+_VAGUE = counts.INEXACT
 _CONNECTORS = "-~到至"
 
 _CHARS = "0-9.点零〇一壹二贰两俩三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟万半又/几"

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
-from clinical.knowledge import observations, symptoms
+from clinical.knowledge import counts, observations, symptoms
 from clinical.knowledge.numbers import Unreadable, json_number, read_number
 from clinical.knowledge.text import fold, fold_visible, normalize, span_around, strip_invisible
 
@@ -122,7 +122,7 @@ _MEASURE_LABELS = {
     "国际标准化比值",
 }
 _FASTING = re.compile(r"(空腹|餐后|饭后)\s*$")
-_CN = "零〇一二两三四五六七八九十百千"
+_CN = f"零〇{counts.NUMERALS}十百千"
 _NUM = re.compile(rf"[0-9{_CN}](?:[0-9{_CN}]|[.点](?=[0-9{_CN}]))*")
 _GAP = 8  # characters allowed between the label and its number
 _STOP = set("，,。；;！!？?\n")
@@ -132,7 +132,7 @@ _RANGE_AFTER = re.compile(rf"\s*(?:[-~～到至]|或者?)\s*[0-9{_CN}]")
 # A number followed by one of these counts or dates something (8点测的, 三天, 两次), it is not
 # the reading; for heart and respiratory rate 次 / 下 are the unit (心率一百下).
 _NOT_VALUE = re.compile(r"多?(?:点|时|号|月|日|天|周|星期|年|小时|分钟|岁|遍|回|个|片|粒|顿)")
-_NOT_VALUE_COUNT = re.compile(r"多?(?:次|下)")
+_NOT_VALUE_COUNT = re.compile(rf"多?(?:{counts.alt('次', '下')})")
 _RATES = ("heart_rate", "rr")
 _RATE_UNIT = r"\s*(?:次/分钟|次/分|次每分钟|次每分|次|下|bpm)"
 _UNITS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {

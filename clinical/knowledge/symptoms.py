@@ -97,6 +97,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
+from clinical.knowledge import counts
 from clinical.knowledge.drugs import KnowledgeError, read_csv
 from clinical.knowledge.text import normalize, span_around
 
@@ -891,9 +892,14 @@ def statement_context(form: str, start: int, end: int) -> StatementContext:
 # 拉了好几次黑便, 吐了3次血) and directional complements (咳出来一点血, 吐出来血).
 # #15 emerg: an approximate count (五六次, which the normaliser writes 5-6次; 七八回) and a bowl or
 # basin of what was brought up (吐了一大碗血: a large haematemesis).
+# Its numbers are fewer than the count grammar's (no 三口 alone: ``counts.count``) and its units
+# leave out 趟 and 日 (``clinical.knowledge.counts``).
+_QUANTITY_UNITS = counts.alt(
+    counts.MOUTHFULS, counts.VESSELS, counts.TIMES, counts.BOUTS, counts.DAYS, without=("趟", "日")
+)
 _QUANTITY = (
-    r"(?:\d+(?:-\d+)?|[一两几半]|好几|十几|数|[一二两三四五六七八九]?十来|[一二两三四五六七八九十]{2})"
-    r"(?:大口|小口|口|次|回|阵|下|遍|滴|天|大碗|碗|大盆|盆|大杯|杯)"
+    rf"(?:{counts.WHOLE_ARABIC}|[一两几半]|好几|十几|数|{counts.ABOUT_TENS}|[{counts.NUMERALS}十]{{2}})"
+    rf"(?:{_QUANTITY_UNITS})"
 )
 _INSERTS = (
     "有一点|有点儿|有点|有啲|有些|稍微|略微|比较|特别的|特别|非常的|非常|十分的|十分|极其|极为|相当|"
@@ -947,71 +953,20 @@ def _without_degree(form: str, inner: re.Pattern[str] = _INNER) -> tuple[str, li
 # of the nearest body site before it in the same sentence, within this many characters; not
 # in words that only contain it (痛风, 止痛药, 无痛人流, 痛苦, 痛经).
 _BARE_PAIN = re.compile(rf"(?<![止镇去无阵])(?:{_PAIN})(?![风苦快药经片点处])")
-# The one count grammar of the bare verbs 吐, 拉 and 抽 (and of what 抽 draws): how many times,
-# in digits (the normaliser writes 三次 as 3次 and 两三次 as 2-3次: ``clinical.knowledge.text``),
-# in Chinese numerals it leaves as written before other units (拉了七八趟, 吐了六遍, 抽了两阵), or
-# in a vague word (好几, 十来, 很多). A reader asks for a count of at least so many (``_count``):
-# a range counts by its upper end (吐了5-6次 is six times), a vague word by the least it says
-# (几 two, 好几 three, 十来 ten; 好多 and 很多 six: frequent). Before the number, a particle and
-# words of approximation (吐了快十次, 拉了有十几趟, 抽了将近10分钟).
-_COUNT_LEAD = r"(?:了|过)?(?:有|了|快|将近|差不多|大概|已经|都)*"
-_TIMES = "次|回|遍|趟"  # how many times: the unit of the vomiting and diarrhoea counts
-_CN_DIGITS = dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
-_VAGUE_COUNTS = {
-    "半": 0,  # 抽了半小时 (the normaliser leaves 半 of a time unit as written)
-    "几": 2,
-    "数": 2,
-    "多": 2,  # 吐了多次
-    "好几": 3,
-    "好些": 3,
-    "好多": 6,
-    "很多": 6,
-    "十来": 10,
-    "十几": 11,
-    "十多": 11,
-    "几十": 20,
-    "数十": 20,
-    "好几十": 20,
-}
-
-
-@cache
-def _count_words() -> dict[str, int]:
-    """Each Chinese count word of the count grammar with the least number it says: a numeral of
-    one or two characters (三, 十二, 二十; a range 七八, 两三, 三五 by its upper end), tens with
-    来/几/多 (十来, 二十来, 三十几, 二十多) and the vague words (``_VAGUE_COUNTS``)."""
-    words = dict(_VAGUE_COUNTS)
-    words.update(_CN_DIGITS)
-    words["十"] = 10
-    for low_word, low in _CN_DIGITS.items():
-        words[f"十{low_word}"] = 10 + low
-        words[f"{low_word}十来"] = 10 * low
-        if low > 1:
-            words[f"{low_word}十"] = 10 * low
-            words[f"{low_word}十几"] = words[f"{low_word}十多"] = 10 * low + 1
-        for high_word, high in _CN_DIGITS.items():
-            if high > low:
-                words[low_word + high_word] = high
-    return words
-
-
-@cache
-def _count(at_least: int = 0) -> str:
-    """The count grammar as a regular-expression group: a number of at least ``at_least``
-    (0 to 9), in digits, a range of digits (by its upper end) or a Chinese count word; the unit
-    is the reader's."""
-    if not 0 <= at_least <= 9:
-        raise ValueError(f"count floor {at_least}: 0 to 9")
-    digits = r"\d+" if at_least <= 1 else rf"[{at_least}-9]|[1-9]\d+"
-    words = sorted((w for w, n in _count_words().items() if n >= at_least), key=len, reverse=True)
-    return rf"(?:\d+-(?:{digits})|(?:{digits})|{'|'.join(words)})"
+# The one count grammar of the bare verbs 吐, 拉 and 抽 (and of what 抽 draws) is
+# ``counts.count``: how many times, in digits (the normaliser writes 三次 as 3次 and 两三次 as
+# 2-3次: ``clinical.knowledge.text``), in Chinese numerals it leaves as written before other units
+# (拉了七八趟, 吐了六遍, 抽了两阵), or in a vague word (好几, 十来, 很多), after ``counts.LEAD``
+# (吐了快十次, 拉了有十几趟, 抽了将近10分钟). A reader asks for a count of at least so many: a
+# range counts by its upper end (吐了5-6次 is six times), a vague word by the least it says.
+_TIMES = counts.alt(counts.TIMES)  # how many times: the unit of the vomiting and diarrhoea counts
 
 
 # 吐 alone is vomiting where no object follows it (一直在吐, 喝口水都吐, 吐得停不下来, 吐了三次,
 # 吐了三天), not in 口吐白沫, 吐痰, 吐字, 吐血 (a term), 谈吐, 吞吐.
 _BARE_VOMIT = re.compile(
     r"(?<![口呕谈倾吞])吐(?=(?:了|过|得|个)?(?:[，。！？,.!?；;、\n]|$|不停|个不停|得|停不下来|到停|"
-    rf"{_COUNT_LEAD}{_count(1)}(?:{_TIMES}|天)|了?一整|了?一晚|了?一夜|了?好几|"
+    rf"{counts.LEAD}{counts.count(1)}(?:{_TIMES}|天)|了?一整|了?一晚|了?一夜|了?好几|"
     r"起来|出来了|完|光|干净))"
 )
 # #15 emerg and #23 round 8: a bare 抽 (no body word; 诊断学(第9版) 抽搐与惊厥: 抽 is the lay
@@ -1028,7 +983,8 @@ _BARE_VOMIT = re.compile(
 # draw or an aspiration (诊断学(第9版) 骨髓穿刺术/静脉采血): a blocker, as 抽血 of
 # symptom_blockers.csv, so that no mention (身上抽, 全身…抽, 胳膊上抽) cuts through it.
 _DRAW_MEASURE = "管|支|筒|次|回|袋|瓶|毫升|ml|点|些"  # 抽了三管血, 抽了20毫升积液
-_SEIZURE_UNITS = "次|回|阵|分钟|分|秒|小时"  # a count or a duration of the fit
+# a count or a duration of the fit (no 遍 趟 下 and no 会儿: ``counts``)
+_SEIZURE_UNITS = counts.alt("次", "回", "阵", counts.CLOCK)
 _NOT_MOTOR_JERK = re.compile(r"[痛疼胃肚腹肠]")  # in the clause: a cramping pain
 _DRAW_WHERE = ("sample", "after", "next", "before", "sentence")
 
@@ -1066,12 +1022,12 @@ def _convulsion_grammar() -> _Convulsion:
     objects = alt("sample", "after", "next")
     return _Convulsion(
         drawn=re.compile(
-            rf"抽(?:了|过|完|的|好)?{_count()}?(?:{_DRAW_MEASURE})?(?:{alt('sample')})"
+            rf"抽(?:了|过|完|的|好)?{counts.count()}?(?:{_DRAW_MEASURE})?(?:{alt('sample')})"
         ),
         # count and unit are one atomic group: the unit may not shrink (分钟 to 分) to slip
         # past the object check (抽了3分钟血 is a timed blood draw, no fit)
         counted=re.compile(
-            rf"{before}抽(?={_COUNT_LEAD}(?:(?>{_count()}(?:{_SEIZURE_UNITS}))(?!{objects})"
+            rf"{before}抽(?={counts.LEAD}(?:(?>{counts.count()}(?:{_SEIZURE_UNITS}))(?!{objects})"
             r"|个不停|不停|起来了|了半天|个没完|得停不下来))"
         ),
         motor=re.compile(
@@ -1135,13 +1091,13 @@ _FIT_COLLAPSE = re.compile(r"晕迷|昏迷|没有?意识|跌倒|摔倒|倒下")
 # episodes in 24 h (grade 1: 1–2, grade 2: 3–5); UKONS 24-hour triage tool (2020): ≥6 episodes a
 # day → red. A range counts by its upper end (吐了五六次). It names persistent_vomiting besides the
 # vomiting (as 频繁呕吐 does, symptom_intensity.csv).
-_VOMIT_MANY = re.compile(rf"{_COUNT_LEAD}{_count(6)}(?:{_TIMES})")
+_VOMIT_MANY = re.compile(rf"{counts.LEAD}{counts.count(6)}(?:{_TIMES})")
 # 拉 alone with a count of three or more after it is diarrhoea (今天拉了七八次, normalised 拉了7-8次;
 # 一天拉十来次; 拉了好几次了): WHO, The treatment of diarrhoea (2005): three or more loose or
 # liquid stools a day; noticed r2 item 2. Not 拉了两次 (no count of diarrhoea), nor an object
 # after the count (拉了五次窗帘), nor 拖拉/推拉.
 _BARE_DIARRHOEA = re.compile(
-    rf"(?<![拖推拉])拉{_COUNT_LEAD}{_count(3)}(?:{_TIMES})"
+    rf"(?<![拖推拉])拉{counts.LEAD}{counts.count(3)}(?:{_TIMES})"
     r"(?=$|[，。！？,.!?；;、\n]|了|啦|稀|水|肚子|大便|便|屎|的|多)"
 )
 # #15 round 5: 拉 alone with a count of two or more and nothing after it is loose stools passed
@@ -1149,7 +1105,7 @@ _BARE_DIARRHOEA = re.compile(
 # often than usual; WHO), not 拉了两次大便/血/黑便 (an object follows: its own term or unread),
 # 拉了1次, 拖拉, 拉了三趟货.
 _BARE_LOOSE_STOOLS = re.compile(
-    rf"(?<![拖推扯])拉(?={_COUNT_LEAD}{_count(2)}(?:{_TIMES})了?(?:[，。！？,.!?；;、\n]|$))"
+    rf"(?<![拖推扯])拉(?={counts.LEAD}{counts.count(2)}(?:{_TIMES})了?(?:[，。！？,.!?；;、\n]|$))"
 )
 # #15 task miss item 5: a focal deficit said to have resolved in its sentence (刚才左手麻了十来分钟，
 # 现在好了; 说话突然不利索，过了半小时就好了; 右边胳膊和腿没劲，几分钟就缓过来了) is a transient
@@ -1177,7 +1133,7 @@ _COMPRESSION = re.compile(r"压着|压麻|压住|压的|枕着|蹲麻|坐麻|睡
 # rule (syndromes.yaml syndrome-stroke-sudden) reads it (NICE NG128: symptoms still present →
 # stroke pathway; BE-FAST). Days, weeks or months (手麻了好几个月) are no acute onset.
 _ONSET_MINUTES = re.compile(
-    r"(?:\d+(?:-\d+)?|[一两二三四五六七八九十几半]+|十来|个把)(?:多)?个?(?:多)?(?:分钟|小时|钟头)"
+    rf"(?:{counts.WHOLE_ARABIC}|[{counts.NUMERALS}十几半]+|十来|个把)(?:多)?个?(?:多)?(?:分钟|小时|钟头)"
 )
 _SITE_REACH = 16
 _PREDICATE_REACH = 10  # characters from a subject to the end of its predicate's search

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache, lru_cache
 
-from clinical.knowledge import numbers
+from clinical.knowledge import counts, numbers
 
 # The one test of a character that shows nothing (zero width, soft hyphen, Cf controls).
 invisible = numbers.invisible
@@ -266,7 +266,7 @@ def fold_visible(text: str) -> str:
 
 
 _CJK = "\u4e00-\u9fff"
-_NUMERALS = "零〇一二两三四五六七八九十百千万半"
+_NUMERALS = f"零〇{counts.NUMERALS}十百千万半"
 # Characters people put between the characters of a word (胸 口 痛, 胸-口-痛, 胸·口·痛). Not the
 # characters of a regular expression (. * |: the monitor's patterns are normalised too) nor / (次/日).
 _SEPARATORS = re.compile(rf"(?<=[{_CJK}])[ \t\-_·•~・]+(?=[{_CJK}])")

@@ -42,7 +42,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from functools import cache
 
-from clinical.knowledge import conditions, discourse, drugs, readings, symptoms
+from clinical.knowledge import conditions, counts, discourse, drugs, readings, symptoms
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _STOPS = "。！？!?；;\n"  # a sentence ends: a complaint said again belongs to its own sentence
@@ -440,7 +440,7 @@ def _label_before_number(text: str, start: int, end: int) -> bool:
 
 # What may stand around a context statement's term: time words, numbers, particles.
 _CONTEXT_FILLER = re.compile(
-    r"[\d一二两三四五六七八九十几半上下这前本刚已经才的了是在后个天周月年多昨今早晚]+"
+    rf"[\d{counts.NUMERALS}十几半上下这前本刚已经才的了是在后个天周月年多昨今早晚]+"
 )
 
 
@@ -531,14 +531,20 @@ def _mark(clause: str, word: str, read: list[bool]) -> None:
         at = clause.find(word, at + len(word))
 
 
-_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:-\d+)?")
+_NUMBER = re.compile(counts.ARABIC)
 # How often or how long: 3天, 两三次, 好几回, 一阵, 半天, 一会儿 (numbers are digits already);
 # about ten times: 十来次, 二十来回 (noticed r2 item 2: a count of a complaint; a duration such
-# as 十来分钟 is left as it was).
+# as 十来分钟 is left as it was). A filler count takes more units than a term's quantity (声, 块,
+# 坨, 片, 点, 些, 顿, 年…), but not 趟 after a plain number, 星期 or 礼拜, 分 or 秒, 大口 or a vessel.
+_FILLER_UNITS = counts.alt(
+    *(counts.TIMES, counts.DAYS, counts.LONG, counts.WHILE, counts.BOUTS, counts.SOUNDS),
+    *(counts.MEALS, counts.LUMPS, counts.SOME, "小时", "分钟", "滴", "口"),
+    without=("趟", "星期", "礼拜"),
+)
 _COUNT = re.compile(
-    r"[一二两三四五六七八九]?十来(?:次|回|趟|遍)|"
-    r"(?:好|这|那|前|最近|头)?(?:\d+|[一二两三四五六七八九十几半]+)(?:个)?"
-    r"(?:天|次|周|个月|月|回|遍|顿|日|年|小时|分钟|下|声|阵|会儿|会|块|坨|片|点|些|滴|口)"
+    rf"{counts.ABOUT_TENS}(?:{counts.alt(counts.TIMES)})|"
+    rf"(?:好|{counts.alt(counts.WHICH)})?(?:\d+|[{counts.NUMERALS}十几半]+)(?:个)?"
+    rf"(?:{_FILLER_UNITS})"
 )
 
 

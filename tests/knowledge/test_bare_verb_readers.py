@@ -1,16 +1,14 @@
 """The bare verbs 抽, 吐 and 拉 (``clinical.knowledge.symptoms``): one reader of a bare 抽 with one
 list of what 抽 may draw instead (``_bare_convulsions``, ``symptom_draw_objects.csv``), and one
-count grammar (``_count``) under the readers of a count (frequent vomiting, diarrhoea, loose
-stools, a convulsion counted or timed, a sample drawn). Which utterances read a convulsion,
-vomiting, frequent vomiting or diarrhoea, and which do not."""
+count grammar (``counts.count``: test_count_grammar.py) under the readers of a count (frequent
+vomiting, diarrhoea, loose stools, a convulsion counted or timed, a sample drawn). Which
+utterances read a convulsion, vomiting, frequent vomiting or diarrhoea, and which do not."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from clinical.knowledge.symptoms import _convulsion_grammar, _count, _rows, present
+from clinical.knowledge.symptoms import _convulsion_grammar, _rows, present
 
 
 @pytest.mark.parametrize(
@@ -109,32 +107,3 @@ def test_vomiting_and_frequent_vomiting_by_the_count(
 )
 def test_diarrhoea_by_the_count(text: str, diarrhoea: bool) -> None:
     assert ("diarrhea" in present(text)) is diarrhoea
-
-
-@pytest.mark.parametrize(
-    ("at_least", "number", "counts"),
-    [
-        (6, "6", True),
-        (6, "12", True),
-        (6, "5", False),
-        (6, "5-6", True),  # a range by its upper end
-        (6, "2-3", False),
-        (6, "七八", True),
-        (6, "五六", True),
-        (6, "十来", True),
-        (6, "二十来", True),
-        (6, "很多", True),
-        (6, "好几", False),
-        (3, "三", True),
-        (3, "两三", True),
-        (3, "好几", True),
-        (3, "两", False),
-        (3, "几", False),
-        (2, "几", True),
-        (2, "1", False),
-        (1, "半", False),
-        (0, "半", True),
-    ],
-)
-def test_the_count_grammar(at_least: int, number: str, counts: bool) -> None:
-    assert bool(re.fullmatch(_count(at_least), number)) is counts
