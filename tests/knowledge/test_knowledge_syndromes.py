@@ -182,6 +182,12 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-genital-pain-torsion": {"words": "下面一侧突然疼得厉害", "sex": "male", "age": 17},
     "syndrome-chest-symptom-at-rest": {"words": "胸口有点闷，今天坐着不动也紧", "age": 50},
     "syndrome-knee-arthroplasty-swelling": {"words": "膝盖换完以后肿得老高", "surgery": KNEE},
+    # task overread
+    "syndrome-lower-abdominal-pain-torsion": {
+        "words": "肚子下面一侧突然剧烈疼痛，还吐了",
+        "sex": "male",
+        "age": 16,
+    },
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
