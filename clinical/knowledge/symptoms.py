@@ -554,26 +554,27 @@ def lexicon() -> _Lexicon:
 
 def _localiser_words() -> tuple[tuple[str, ...], re.Pattern[str]]:
     """discourse.yaml ``localisers`` (下面, 下边) and the pattern of what may stand before one in
-    its clause for it to name the body: persons (``localiser_body_leads``, ``relatives``,
-    ``family_subjects``, ``parents``) and time words (``time_words``), any number of them."""
+    its clause for it to name the body, as the word right before it: persons
+    (``localiser_body_leads``, ``relatives``, ``family_subjects``, ``parents``) and time words
+    (``time_words``)."""
     from clinical.knowledge import discourse  # discourse reads this module: import late
 
     data = discourse.table()
     keys = ("localiser_body_leads", "relatives", "family_subjects", "parents", "time_words")
     leads = sorted({_form(w) for k in keys for w in data[k]} - {""}, key=len, reverse=True)
     localisers = tuple(sorted({_form(w) for w in data["localisers"]} - {""}, key=len, reverse=True))
-    return localisers, re.compile(f"(?:{'|'.join(map(re.escape, leads))})*")
+    return localisers, re.compile(f"(?:{'|'.join(map(re.escape, leads))})$")
 
 
 def _localised(form: str, pos: int, lex: _Lexicon) -> bool:
     """Whether the localiser at ``form[pos:]`` (下面, 下边) follows a noun in its clause, and so
     names the place below that noun (眼睛下面一边, 窗台下面), not the genitals (下面④: 我下面一边
-    肿了, 儿子说下面一侧疼): anything but persons, time words and adverbs before it in its clause
-    (discourse.yaml ``localisers``)."""
+    肿了, 儿子说下面一侧疼, 洗澡的时候发现下面一边肿): the word right before it is none of the
+    persons, time words and adverbs or verbs of saying and noticing (discourse.yaml ``localisers``)."""
     if lex.body_leads is None:
         return False
     before = form[_clause_start(form, pos, lex) : pos]
-    return lex.body_leads.fullmatch(before) is None
+    return bool(before) and lex.body_leads.search(before) is None
 
 
 def _hypothetical_words(now_words: tuple[str, ...]) -> Hypothetical:

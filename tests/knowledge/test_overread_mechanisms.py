@@ -112,6 +112,7 @@ def test_a_localiser_after_a_noun_names_no_genitals(text: str) -> None:
         "儿子说下面一侧突然疼得厉害",
         "老公说他下面一侧又肿又痛",
         "今天早上下边一边突然疼",
+        "昨天洗澡发现下面一边肿了",  # the word right before it is a verb of noticing
     ],
 )
 def test_a_localiser_after_a_person_or_a_time_is_the_genitals(text: str) -> None:
