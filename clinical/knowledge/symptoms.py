@@ -223,6 +223,10 @@ class _Lexicon:
     explained: tuple[
         tuple[frozenset[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...
     ] = ()
+    # discourse.yaml ``localisers``: 下面/下边 (matching form) and what may stand before one in its
+    # clause for it to name the body (``localiser_body_leads``, persons, time words; ``_localised``)
+    localisers: tuple[str, ...] = ()
+    body_leads: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -513,7 +517,10 @@ def lexicon() -> _Lexicon:
             and LEVELS.index(concepts[key].red_flag) >= LEVELS.index("urgent")
         ):
             keyed.setdefault(_keyed(form, reading_of), []).append((form, key, site))
+    localisers, body_leads = _localiser_words()
     return _Lexicon(
+        localisers=localisers,
+        body_leads=body_leads,
         hypothetical=_hypothetical_words(tuple(longest("now_word"))),
         reading_of=reading_of,
         keyed_red_flags=keyed,
@@ -544,6 +551,31 @@ def lexicon() -> _Lexicon:
         family_before=tuple(longest("family_before")),
         family_after=tuple(longest("family_after")),
     )
+
+
+def _localiser_words() -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """discourse.yaml ``localisers`` (下面, 下边) and the pattern of what may stand before one in
+    its clause for it to name the body, as the word right before it: persons
+    (``localiser_body_leads``, ``relatives``, ``family_subjects``, ``parents``) and time words
+    (``time_words``)."""
+    from clinical.knowledge import discourse  # discourse reads this module: import late
+
+    data = discourse.table()
+    keys = ("localiser_body_leads", "relatives", "family_subjects", "parents", "time_words")
+    leads = sorted({_form(w) for k in keys for w in data[k]} - {""}, key=len, reverse=True)
+    localisers = tuple(sorted({_form(w) for w in data["localisers"]} - {""}, key=len, reverse=True))
+    return localisers, re.compile(f"(?:{'|'.join(map(re.escape, leads))})$")
+
+
+def _localised(form: str, pos: int, lex: _Lexicon) -> bool:
+    """Whether the localiser at ``form[pos:]`` (下面, 下边) follows a noun in its clause, and so
+    names the place below that noun (眼睛下面一边, 窗台下面), not the genitals (下面④: 我下面一边
+    肿了, 儿子说下面一侧疼, 洗澡的时候发现下面一边肿): the word right before it is none of the
+    persons, time words and adverbs or verbs of saying and noticing (discourse.yaml ``localisers``)."""
+    if lex.body_leads is None:
+        return False
+    before = form[_clause_start(form, pos, lex) : pos]
+    return bool(before) and lex.body_leads.search(before) is None
 
 
 def _hypothetical_words(now_words: tuple[str, ...]) -> Hypothetical:
@@ -952,6 +984,9 @@ def _without_degree(form: str, inner: re.Pattern[str] = _INNER) -> tuple[str, li
 # A pain word standing alone (胃有点胀，有时后半夜会隐隐痛; 胃部用手摁下去就会痛) names the pain
 # of the nearest body site before it in the same sentence, within this many characters; not
 # in words that only contain it (痛风, 止痛药, 无痛人流, 痛苦, 痛经).
+# Context concepts said of the complaint before them (symptom_predicates.csv rows without a
+# subject site: 坐着也痛 is at rest), which take its body site (task overread).
+_SAID_OF_SITE = frozenset({"at_rest"})
 _BARE_PAIN = re.compile(rf"(?<![止镇去无阵])(?:{_PAIN})(?![风苦快药经片点处])")
 # The one count grammar of the bare verbs 吐, 拉 and 抽 (and of what 抽 draws) is
 # ``counts.count``: how many times, in digits (the normaliser writes 三次 as 3次 and 两三次 as
@@ -1345,11 +1380,23 @@ def _find(text: str) -> tuple[Mention, ...]:
     for start, end in fits:
         cands.append((start - end, 4, start, "seizure", form[start:end], ""))
 
+    # A localiser after a noun (眼睛下面一边, 窗台下面: discourse.yaml ``localisers``) is the place
+    # below that noun: no mention starts at it, and it is no body site (below).
+    localised = {
+        pos
+        for word in lex.localisers
+        for pos in (m.start() for m in re.finditer(re.escape(word), form))
+        if _localised(form, pos, lex)
+    }
+
     # A site word that starts inside a blocker (头 of 手指头, 背 of 脚背) is no site for a word
-    # standing alone either (手指头疼 is no headache).
+    # standing alone either (手指头疼 is no headache), nor a localised one (眼睛下面一边…疼).
     def _site_near(pos: int) -> tuple[int, str] | None:
         word = _site_word_before(form, pos, lex)
-        return None if word is None or inside[word[0] - len(word[1])] else word
+        if word is None:
+            return None
+        start = word[0] - len(word[1])
+        return None if inside[start] or start in localised else word
 
     # A pain word alone takes the nearest site before it (kind 4: anything else wins).
     # Where its site word ends, to see below whether that site's pain was denied in between.
@@ -1422,6 +1469,8 @@ def _find(text: str) -> tuple[Mention, ...]:
         for m in pattern.finditer(form):
             kind = _QUALITY if keys else -1
             cands.append((-len(m.group()), kind, m.start(), "|".join(keys), m.group(), site))
+    # No mention starts at a localised 下面 (眼睛下面一边有点肿 is no genital swelling).
+    cands = [c for c in cands if c[2] not in localised]
     # A plain term that a close predicate overrides gives way (右手突然没劲: not fatigue).
     cands = [
         c
@@ -1480,6 +1529,15 @@ def _find(text: str) -> tuple[Mention, ...]:
             near = _site_before(form, start, lex)
             if near is not None:
                 site, keys = near
+        # 坐着/躺着也痛 is said of the complaint it follows (task overread): at rest takes the
+        # nearest body site before it in its sentence, and a pain word that site's pain too (腰扭
+        # 了，坐着也痛 is the back's pain at rest, not the chest's: the syndrome reads the site).
+        if keys in _SAID_OF_SITE and not site:
+            word = _site_near(start)
+            if word is not None:
+                site, pain = lex.site_of[word[1]]
+                if pain and _BARE_PAIN.search(term):
+                    keys = f"{keys}|{pain}"
         # A pain word alone after its site's pain was denied (胸口不疼，就是一直疼) does not take
         # that site again: the denial's site does not leak into the next clause. It stays an
         # unsited pain, never dropped (what is not understood is not benign).
@@ -1679,6 +1737,11 @@ def _intensified(
             if hit is None or _DENIED_INTENSITY.search(form, before_start, hit.start()):
                 continue
             lo, hi = min(start, hit.start()), max(end, hit.end())
+            # A stated cause that the complaint behaves like explains its persistence away
+            # (symptom_explained.csv: 老花眼，看报纸看不清一个星期了): the complaint stays as read,
+            # it names no red flag (task overread).
+            if not _unexplained(form, lo, hi, red, lex):
+                continue
             span = (index[lo], index[hi - 1] + 1)
             out.append(Mention(red, form[lo:hi], span, False, site, False))
             have.add((start, red))

@@ -637,7 +637,10 @@ def _clause(f: Findings, clause: dict[str, Any]) -> _Hit | None:
                 hit.symptom(s)
         elif key == "site":
             s = f.symptoms.get(arg["concept"])
-            if s is None or not (s.sites & set(arg["sites"])):
+            # ``or_unsited``: a report with no body site holds too (胸闷，坐着也闷: the at-rest
+            # words take no site of their own), one only at other sites does not
+            unsited = bool(arg.get("or_unsited")) and s is not None and not s.sites
+            if s is None or not (unsited or s.sites & set(arg["sites"])):
                 return None
             hit.symptom(s)
         elif key in ("conditions_any", "meds_any"):

@@ -41,6 +41,10 @@ set's own file, e.g. test_followup_bodily.py, test_followup_residue.py):
   at rest by anaphora, persistent visual loss, knee/hip replacement, 昏昏沉沉, typos), a transfer third.
 - ``emergency_r8``: every #15 emergency syndrome in fresh wordings (simile, consequence, dialect,
   tempo) with the record that makes it one, benign twins, a transfer third scored as totals only.
+- ``lookalike_r9``: the benign over-reads the missing r8 rules left (坐着/躺着也痛 of another site
+  beside a chest word, blurred vision with its stated cause, 下面 after a noun) and their dangerous
+  twins (chest at rest, persistent one-eye loss, one side of the scrotum or vulva, torsion or an
+  ectopic pregnancy behind 肚子下面一侧); its transfer third is scored as totals only.
 
 Registering a new set is one line in ``SETS``::
 
@@ -559,6 +563,16 @@ SETS: dict[str, VignetteSet] = {
         per_family_at_most=(("transfer emergency", 1, "emergency"),),
         share_at_least={"transfer all": ("all", Fraction(3, 10))},
         share_at_most={"transfer all": ("all", Fraction(2, 5))},
+        transfer_totals_only=True,
+    ),
+    "lookalike_r9": VignetteSet(
+        "followup_vignettes_lookalike_r9.yaml",
+        "exact",
+        families=frozenset({"rest_scope", "vision_cause", "below_context", "lower_belly"}),
+        at_least={"all": 45, "benign": 18, "dangers": 18},
+        expects={"benign": BELOW_URGENT, "dangers": URGENT_UP},
+        per_family=(("benign", 3, "all"), ("dangers", 3, "all"), ("transfer all", 3, "all")),
+        share_at_least={"transfer all": ("all", Fraction(1, 3))},
         transfer_totals_only=True,
     ),
 }

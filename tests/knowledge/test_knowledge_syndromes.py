@@ -185,6 +185,12 @@ CASES: dict[str, dict[str, Any]] = {
     # #15 task emr8: severe features without a blood pressure; laryngospasm of hypocalcaemia
     "syndrome-preeclampsia-severe-features": {"words": "右上腹痛，看东西模糊", "pregnant": True},
     "syndrome-hypocalcaemia-laryngospasm": {"words": "嘴唇发麻，喉咙发紧", "surgery": THYROID},
+    # task overread
+    "syndrome-lower-abdominal-pain-torsion": {
+        "words": "肚子下面一侧突然剧烈疼痛，还吐了",
+        "sex": "male",
+        "age": 16,
+    },
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
