@@ -44,6 +44,16 @@ def test_demo_pushes_fixtures_and_prints_chinese_summary() -> None:
     # The demo answers every dose but the last two warfarin ones: 1 of 3 warfarin doses taken.
     assert re.search(r"demo-surgery 近7天依从性 \d+% \(已服\d+ 跳过\d+ 漏服2\)", text)
     assert "华法林钠片 3mg: 33%" in text
+    # ... and follow-up reads the same records (#15): the orders alerted the care team about the
+    # two missed warfarin doses, and the assessment of the same patient says so too (it said
+    # "依据现有记录暂未发现异常", self-care, before follow-up read the dose records)
+    assert "已通知医护团队: Communication/alert-miss-" in text
+    assert "患者 demo-surgery：常规复诊（routine）" in text
+    assert (
+        "服药记录显示患者漏服关键药物（华法林钠片 3mg）：华法林钠片 3mg近7天应服3次：已服1次、"
+        "跳过0次、漏服2次，最长连续漏服2次，需核对剂量并复查（勿自行加倍补服）"
+    ) in text
+    assert "证据：MedicationRequest/surgery-mr-warfarin" in text
     fixture_ids = {"demo-surgery", "surgery-encounter", "surgery-mr-warfarin", "surgery-obs-inr"}
     stored = set(
         Resource.objects.filter(patient_id="demo-surgery").values_list("resource_id", flat=True)

@@ -28,3 +28,6 @@ def test_demo_section(admin_client, demo_bundles) -> None:
     assert "患者 demo-surgery：" in text
     assert "出院后第1天电话随访" in text and "每周复查INR" in text
     assert store.read("CarePlan", careplan_id("demo-surgery"))["status"] == "active"
+    # this section alone reminds no doses: no dose records, no recorded-adherence reason (the
+    # whole demo, orders first, gives one: tests/fhir/test_fhir_demo.py)
+    assert "服药记录显示" not in text

@@ -10,10 +10,11 @@ recorded as uncertainty.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -28,6 +29,9 @@ from clinical.knowledge import patient as knowledge_patient
 from clinical.knowledge import readings as knowledge_readings
 from clinical.knowledge import syndromes as shared_syndromes
 from clinical.knowledge.observations import to_canonical
+
+if TYPE_CHECKING:  # the orders' public read (docs/orders.md); no import at run time
+    from clinical.orders.services.adherence import RecordedAdherence
 
 log = logging.getLogger(__name__)
 LOINC = "http://loinc.org"
@@ -122,6 +126,11 @@ class Facts:
     unrecognised_bodily: set[str] = field(default_factory=set)
     # the one shared patient context these facts were built from (weight, labs, pregnancy …)
     patient: knowledge_patient.PatientContext | None = None
+    # The orders' dose records per medicine over their adherence window (taken / skipped /
+    # missed, longest run of misses, critical class with its limits): passed in by the service
+    # layer (``runs.evaluate``) from ``clinical.orders.services.adherence.recorded_adherence``;
+    # empty when the patient has no reminded orders, so such an assessment is unchanged.
+    recorded_adherence: tuple[RecordedAdherence, ...] = ()
 
     # -- helpers used by the rule families -------------------------------------------------
     def current(self, kind: str) -> Reading | None:
@@ -625,17 +634,23 @@ def _procedure_time(proc: dict[str, Any]) -> datetime | None:
     )
 
 
-def build_facts(record: PatientRecord, now: datetime) -> Facts:
+def build_facts(
+    record: PatientRecord,
+    now: datetime,
+    recorded_adherence: Sequence[RecordedAdherence] = (),
+) -> Facts:
     """Facts about ``record`` at ``now`` (pure: no queries). Age, conditions (lab-derived ones
     too) and medications come from the one shared patient context
     (``clinical.knowledge.patient``): an on-hold order counts (a held warfarin still
-    anticoagulates), as does one stopped within its washout window."""
+    anticoagulates), as does one stopped within its washout window. ``recorded_adherence``:
+    the orders' dose records, read by the caller (``runs.evaluate``), carried as they are."""
     shared = knowledge_patient.build(record, now=now)
     facts = Facts(
         patient_id=str(record.patient.get("id")),
         now=now,
         age=int(shared.age_years) if shared.age_years is not None else None,
         patient=shared,
+        recorded_adherence=tuple(recorded_adherence),
     )
     for cond in shared.conditions:
         if cond.ref.startswith("Condition/"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +27,7 @@ from clinical.followup.services.engine import assess_facts
 from clinical.followup.services.facts import build_facts
 from clinical.followup.services.ruledata import ALERTING, LABELS, load, rank
 from clinical.followup.services.rules.base import clinician_text
+from clinical.orders.services.adherence import RecordedAdherence, recorded_adherence
 
 ALERT_LEVELS = ALERTING  # review, urgent, emergency: the care team must act (#15)
 
@@ -47,10 +49,21 @@ def _patient_name(record: PatientRecord) -> str:
 
 
 def evaluate(
-    record: PatientRecord, now: datetime, existing_plan: dict[str, Any] | None, *, create_plan: bool
+    record: PatientRecord,
+    now: datetime,
+    existing_plan: dict[str, Any] | None,
+    *,
+    create_plan: bool,
+    recorded: Sequence[RecordedAdherence] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """Assess and keep the CarePlan in step (writes the plan when created or revised)."""
-    facts = build_facts(record, now)
+    """Assess and keep the CarePlan in step (writes the plan when created or revised).
+
+    The orders' dose records (``recorded_adherence``, their public read) join the facts here,
+    not in the pure ``build_facts``; ``recorded``: already read for a batch (the sweep), else
+    read for this patient."""
+    if recorded is None:
+        recorded = recorded_adherence(str(record.patient.get("id")), now)
+    facts = build_facts(record, now, recorded)
     result = assess_facts(facts)
     plan = sync_careplan(facts, result["disposition"], existing_plan, create=create_plan)
     return result, plan

@@ -30,6 +30,7 @@ from clinical.followup.services.ruledata import ALERTING as ALERT_LEVELS
 from clinical.followup.services.ruledata import rules
 from clinical.followup.services.runs import _patient_name, evaluate, finding_key, send_alerts
 from clinical.knowledge import observations
+from clinical.orders.services.adherence import recorded_adherence_many
 
 log = logging.getLogger(__name__)
 OBSERVATION_LOOKBACK = timedelta(days=120)
@@ -149,12 +150,15 @@ def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
 @transaction.atomic
 def sweep_batch(patient_ids: list[str], now: datetime, stats: SweepStats) -> None:
     records = load_records(patient_ids, now)
+    recorded = recorded_adherence_many(list(records), now)  # the orders' dose records, one read
     states = {s.patient_id: s for s in FollowupState.objects.filter(patient_id__in=patient_ids)}
     results: list[tuple[PatientRecord, dict, dict | None]] = []
     for pid, record in records.items():
         existing = next((c for c in record.careplans if c.get("id") == careplan_id(pid)), None)
         try:  # the only write here (a plan revision) runs in its own savepoint (store.write)
-            result, plan = evaluate(record, now, existing, create_plan=False)
+            result, plan = evaluate(
+                record, now, existing, create_plan=False, recorded=recorded.get(pid, [])
+            )
         except Exception:  # one bad record must not stop the sweep; counted and logged by id
             log.exception("follow-up sweep failed for one patient")
             stats.errors += 1

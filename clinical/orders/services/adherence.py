@@ -440,3 +440,128 @@ def escalate(request_ids: list[str], now: dt.datetime | None = None) -> list[str
             )
             sent.append(key)
     return sent
+
+
+@dataclass(frozen=True)
+class RecordedAdherence:
+    """What the dose records say about one medicine over a window ending now (the public read
+    other engines use: follow-up, issue #15). Thresholds are the orders' own
+    (``data/critical_medicines.yaml``), carried here so a reader never copies a number."""
+
+    medication_request: str  # MedicationRequest id
+    medication: str
+    critical_class: str  # class id of critical_medicines.yaml ("unverified" fails closed), or ""
+    critical_label: str  # the class's Chinese label, or ""
+    consecutive_limit: int | None  # the class's ``consecutive_missed``; None when not critical
+    class_source: str  # the class's source, or ""
+    window_days: int
+    expected: int  # doses due in [now - window, now): answered or not
+    taken: int
+    skipped: int  # the patient answered "skipped" (a decision, not a missed dose)
+    missed: int  # unanswered after the grace period (``mark_missed``)
+    pending: int  # due but still unanswered (within the grace period, or snoozed)
+    longest_missed_run: int  # most consecutive missed doses among the answered ones
+    ratio: float | None  # taken / (taken + skipped + missed), the orders' adherence
+    ratio_threshold: float  # adherence_threshold.ratio
+    minimum_doses: int  # adherence_threshold.minimum_doses: fewer answered doses, no ratio
+    threshold_source: str  # adherence_threshold.source
+
+    @property
+    def critical(self) -> bool:
+        return bool(self.critical_class)
+
+    @property
+    def answered(self) -> int:
+        return self.taken + self.skipped + self.missed
+
+
+def _class_rows(pairs: set[tuple[str, str]]) -> dict[str, dict[str, Any] | None]:
+    """The critical-medicine class (data row) per order id: the class stored on its schedule,
+    else by name (as ``_classes_of``; an unreadable table fails closed as UNVERIFIED_CLASS)."""
+    classes = {c["id"]: c for c in critical_classes()["classes"]}
+    classes[UNVERIFIED_CLASS["id"]] = UNVERIFIED_CLASS
+    by_order = dict(
+        OrderSchedule.objects.filter(request_id__in={p[0] for p in pairs}).values_list(
+            "request_id", "critical_class"
+        )
+    )
+    return {
+        request_id: classes.get(by_order[request_id])
+        if by_order.get(request_id)
+        else critical_class_of(medication, [])
+        for request_id, medication in pairs
+    }
+
+
+def recorded_adherence_many(
+    patient_ids: list[str], now: dt.datetime, days: int | None = None
+) -> dict[str, list[RecordedAdherence]]:
+    """``recorded_adherence`` for a batch of patients in two queries (the follow-up sweep).
+    A patient without doses in the window is absent from the answer."""
+    threshold = critical_classes()["adherence_threshold"]
+    days = int(days if days is not None else threshold["window_days"])
+    rows = list(
+        DoseReminder.objects.filter(
+            patient_id__in=patient_ids,
+            due_at__gte=now - dt.timedelta(days=days),
+            due_at__lt=now,
+            snooze_of_key="",
+        )
+        .exclude(state__in=(ReminderState.CANCELLED, ReminderState.FAILED))
+        .order_by("due_at", "pk")
+        .values_list("patient_id", "request_id", "medication", "response")
+    )
+    if not rows:
+        return {}
+    by_med: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for patient_id, request_id, medication, response in rows:
+        by_med[(patient_id, request_id, medication)].append(response)
+    classes = _class_rows({(k[1], k[2]) for k in by_med})
+    out: dict[str, list[RecordedAdherence]] = defaultdict(list)
+    for (patient_id, request_id, medication), responses in sorted(by_med.items()):
+        counts = _series([(r, now) for r in responses])
+        run = longest = 0
+        for response in responses:  # oldest first; unanswered doses neither count nor break
+            if response == Response.MISSED:
+                run += 1
+                longest = max(longest, run)
+            elif response in FINAL:
+                run = 0
+        cls = classes.get(request_id)
+        out[patient_id].append(
+            RecordedAdherence(
+                medication_request=request_id,
+                medication=medication,
+                critical_class=cls["id"] if cls else "",
+                critical_label=cls["label"] if cls else "",
+                consecutive_limit=int(cls["consecutive_missed"]) if cls else None,
+                class_source=cls["source"] if cls else "",
+                window_days=days,
+                expected=len(responses),
+                taken=counts["taken"],
+                skipped=counts["skipped"],
+                missed=counts["missed"],
+                pending=counts["pending"] + counts["snoozed"],
+                longest_missed_run=longest,
+                ratio=_ratio(counts),
+                ratio_threshold=float(threshold["ratio"]),
+                minimum_doses=int(threshold["minimum_doses"]),
+                threshold_source=threshold["source"],
+            )
+        )
+    return dict(out)
+
+
+def recorded_adherence(
+    patient_id: str, now: dt.datetime, days: int | None = None
+) -> list[RecordedAdherence]:
+    """Per medicine, the patient's recorded doses due in ``[now - days, now)`` (default: the
+    orders' ``adherence_threshold.window_days``): expected, taken, skipped, missed, pending,
+    the longest run of consecutive missed doses, and the critical class with its limits.
+
+    Clinical invariants: a dose not yet due (``due_at >= now``) is not counted at all; an
+    unanswered dose is ``pending`` until ``mark_missed`` has made it missed after the grace
+    period, never missed before; a skipped dose is the patient's answer, not a missed one, and
+    ends a run of misses; snooze re-reminders are not doses. Read-only (no writes, no alerts).
+    Empty when the patient has no doses in the window."""
+    return recorded_adherence_many([patient_id], now, days).get(patient_id, [])
