@@ -1,6 +1,6 @@
 """Route adapters against stand-in engines shaped like the ones being built on issues 5 and 6
 (``clinical.diet.services.consult`` → an object with ``to_dict()``/``advice``;
-``clinical.followup.services.engine.assess_record`` → a dict with reasons and a timeframe).
+``clinical.followup.services.runs.assess`` → a dict with reasons and a timeframe).
 The stand-ins are injected as modules, so these tests hold before and after those merges."""
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def test_followup_route_drafts_from_reasons_and_timeframe(demo_patients, monkeyp
         seen.append(record)
         return ASSESSMENT
 
-    install(monkeypatch, "clinical.followup.services.engine", assess_record=assess_record)
+    install(monkeypatch, "clinical.followup.services.runs", assess=assess_record)
     result = followup.answer(ctx("血压160/100，有点头晕"))
     assert result.outcome == "answered"
     assert (
@@ -112,6 +112,6 @@ def test_followup_self_care_needs_no_alert(demo_patients, monkeypatch) -> None:
         "reasons": [{"text": "依据现有记录未发现需要就医的异常"}],
         "timeframe": {"text": "继续按计划随访。"},
     }
-    install(monkeypatch, "clinical.followup.services.engine", assess_record=lambda r, n: calm)
+    install(monkeypatch, "clinical.followup.services.runs", assess=lambda r, n: calm)
     result = followup.answer(ctx("空腹血糖6.1"))
     assert (result.outcome, result.alert_reason) == ("answered", "")

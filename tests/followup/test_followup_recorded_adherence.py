@@ -288,3 +288,26 @@ def test_a_patient_without_orders_gets_a_byte_identical_assessment(admin_client)
     )
     assert dump == pure
     assert "adherence-missed-critical" in dump  # the survey rule is untouched
+
+
+@pytest.mark.django_db
+def test_the_agents_assessment_reads_the_dose_records_as_the_runs_do(admin_client) -> None:
+    """The agent's follow-up route compares the record before and after a patient's message;
+    it assesses on the runs' footing, so the dose records the orders keep are in both."""
+    from clinical.agent.routes.followup import _assess
+    from clinical.followup.services.runs import run_assessment
+
+    now = timezone.now()
+    push_bundle(admin_client, vignette_bundle(_vignette("radh-agent"), now))
+    pid, rid = "vg-radh-agent", "vg-radh-agent-1"
+    assert not _adh(_assess(pid))
+    _order(pid, rid)
+    for days, answer in ((3, "taken"), (2, "missed"), (1, "missed")):
+        _dose(pid, rid, now - dt.timedelta(days=days), answer)
+    said = _adh(_assess(pid))
+    assert list(said) == ["adherence-recorded-missed-critical"]
+    assert (
+        "应服3次：已服1次、跳过0次、漏服2次" in said["adherence-recorded-missed-critical"]["text"]
+    )
+    ran = run_assessment(pid, now=timezone.now())
+    assert _adh(ran.result).keys() == said.keys()

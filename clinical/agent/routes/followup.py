@@ -281,11 +281,12 @@ def answer(ctx: RouteContext) -> RouteResult:
 
 
 def _assess(patient_id: str) -> dict[str, Any]:
-    """The follow-up engine's assessment of the stored record, now (raises ImportError when
-    the engine is not installed, anything else when it fails)."""
-    from clinical.followup.services.engine import assess_record  # type: ignore[attr-defined]
+    """The follow-up engine's assessment of the stored record, now, on the runs' footing (the
+    orders' dose records included; raises ImportError when the engine is not installed,
+    anything else when it fails)."""
+    from clinical.followup.services.runs import assess
 
-    return to_dict(assess_record(store.patient_record(patient_id), timezone.now()))
+    return to_dict(assess(store.patient_record(patient_id), timezone.now()))
 
 
 def _finding_keys(assessment: dict[str, Any]) -> set[tuple[str, str]]:

@@ -24,7 +24,7 @@ from ammed_fhir.store import PatientRecord
 from clinical.followup.models import AlertRecord, Assessment, FollowupState
 from clinical.followup.services.careplan import careplan_id, sync_careplan
 from clinical.followup.services.engine import assess_facts
-from clinical.followup.services.facts import build_facts
+from clinical.followup.services.facts import Facts, build_facts
 from clinical.followup.services.ruledata import ALERTING, LABELS, load, rank
 from clinical.followup.services.rules.base import clinician_text
 from clinical.orders.services.adherence import RecordedAdherence, recorded_adherence
@@ -48,6 +48,21 @@ def _patient_name(record: PatientRecord) -> str:
     return f"Patient/{record.patient.get('id')}"
 
 
+def _facts(
+    record: PatientRecord, now: datetime, recorded: Sequence[RecordedAdherence] | None = None
+) -> Facts:
+    if recorded is None:
+        recorded = recorded_adherence(str(record.patient.get("id")), now)
+    return build_facts(record, now, recorded)
+
+
+def assess(record: PatientRecord, now: datetime) -> dict[str, Any]:
+    """What a follow-up run would say of ``record`` at ``now``, the orders' dose records
+    included, without storing anything (the agent's before/after comparison: one footing
+    with the runs)."""
+    return assess_facts(_facts(record, now))
+
+
 def evaluate(
     record: PatientRecord,
     now: datetime,
@@ -61,9 +76,7 @@ def evaluate(
     The orders' dose records (``recorded_adherence``, their public read) join the facts here,
     not in the pure ``build_facts``; ``recorded``: already read for a batch (the sweep), else
     read for this patient."""
-    if recorded is None:
-        recorded = recorded_adherence(str(record.patient.get("id")), now)
-    facts = build_facts(record, now, recorded)
+    facts = _facts(record, now, recorded)
     result = assess_facts(facts)
     plan = sync_careplan(facts, result["disposition"], existing_plan, create=create_plan)
     return result, plan
