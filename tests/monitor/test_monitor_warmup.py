@@ -55,3 +55,96 @@ def test_warm_up_freezes_the_loaded_heap_and_collects_young_objects_less_often()
     warm_process()
     assert gc.get_freeze_count() > 10_000  # Django, the lexicons, the KB
     assert gc.get_threshold()[0] == _YOUNG_THRESHOLD
+
+
+# A fresh process, as a Celery pool child starts: Django, the app's task modules, then
+# ``warm_process()``; then one dose reminder built by the orders code (a drug and sig other
+# than warm-up's own probe) is checked. It prints what the first reminder still loaded.
+_POOL_CHILD = r"""
+import functools, inspect, json, sys
+import django
+
+django.setup()
+from ammed_fhir.celery import app
+
+app.loader.import_default_modules()
+from django.utils import timezone
+
+from clinical.monitor.checks import frequency_consistency
+from clinical.monitor.context import Medication, PatientContext
+from clinical.monitor.engine import run_monitor
+from clinical.monitor.warmup import warm_process
+from clinical.orders.services.dispatch import Dose, _message
+
+SIG_MODEL = "fhir.resources.R4B.dosage"
+out = {"sig_model_before_warm_up": SIG_MODEL in sys.modules}
+warm_process()
+out["sig_model_after_warm_up"] = SIG_MODEL in sys.modules
+
+
+def tables():
+    # every memoised zero-argument function of the project: a table loaded once per process
+    found = {}
+    for modname, mod in list(sys.modules.items()):
+        if not modname.startswith(("clinical.", "ammed_fhir.")) or mod is None:
+            continue
+        for attr, fn in list(vars(mod).items()):
+            # type(), not getattr or isinstance: they evaluate a Celery task proxy (an import)
+            if type(fn) is functools._lru_cache_wrapper and fn.__module__ == modname:
+                try:
+                    if inspect.signature(fn).parameters:
+                        continue
+                except (TypeError, ValueError):
+                    continue
+                found[f"{modname}.{attr}"] = fn.cache_info().misses
+    return found
+
+
+drug, sig = "华法林钠片 3mg", "华法林钠片 3mg qd 晚饭后"
+msg = _message(Dose(1, "k1", "p1", "r1", drug, "3mg", "晚饭后", timezone.now()), None)
+patient = PatientContext(
+    patient_id="p1", age_years=70, medications=[Medication(name=drug, dosage=sig)]
+)
+modules, loaded, sigs = set(sys.modules), tables(), frequency_consistency.sig_period.cache_info()
+result = run_monitor(msg.text, patient, msg.structured, msg.category)
+out["action"] = result.action
+out["sig_reads"] = frequency_consistency.sig_period.cache_info().misses - sigs.misses
+out["new_modules"] = sorted(set(sys.modules) - modules)
+out["tables_loaded"] = sorted(k for k, v in tables().items() if v != loaded.get(k, 0))
+print(json.dumps(out))
+"""
+
+
+def _pool_child() -> dict:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.conf import settings
+
+    done = subprocess.run(
+        [sys.executable, "-c", _POOL_CHILD],
+        cwd=Path(settings.BASE_DIR),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_warm_up_runs_a_real_reminder_so_the_first_one_loads_nothing() -> None:
+    """Cold pool children held correct reminders on a busy box: the first reminder's
+    frequency check read its order's sig through the shared sig reader, whose first read
+    imported the FHIR Dosage model (pydantic) inside the check's budget (~0.1 s CPU). Warm-up
+    now reads a sig and checks a reminder built by the orders code, so a pool child's first
+    reminder imports no module and loads no table; it does read its order's sig."""
+    out = _pool_child()
+    assert out["sig_model_before_warm_up"] is False  # the import is warm-up's, not Django's
+    assert out["sig_model_after_warm_up"] is True
+    assert out["sig_reads"] == 1  # the first reminder did read its order's sig...
+    assert out["new_modules"] == []  # ...with nothing left to import
+    assert out["tables_loaded"] == []
+    assert out["action"] == "release"

@@ -64,11 +64,19 @@ def period(text: str, weekday_is_weekly: bool = False) -> tuple[str, int | None,
 
 
 def warm() -> None:
-    """Load the shared sig lexicon and this check's table (see ``checks.warm``)."""
+    """Load the shared sig lexicon and this check's table, and read one sig through the
+    shared sig reader (see ``checks.warm``): its first read imports the FHIR Dosage model
+    (pydantic, ``fhir.resources``) to validate what it read, ~0.1 s of CPU that a worker's
+    first reminder was charged (``sig_period`` of its order) until this read it here."""
     from clinical.knowledge.sigs import lexicon as sig_lexicon
+    from clinical.knowledge.sigs import parse_sig
 
     sig_lexicon()
     _rows()
+    parse_sig(_WARM_SIG)  # not through sig_period: its memo holds real orders' texts only
+
+
+_WARM_SIG = "每日1次 每次1片 口服"
 
 
 @lru_cache(maxsize=16_384)
