@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from pathlib import Path
 
 import pytest
 from celery.signals import worker_process_init
@@ -148,3 +149,22 @@ def test_warm_up_runs_a_real_reminder_so_the_first_one_loads_nothing() -> None:
     assert out["new_modules"] == []  # ...with nothing left to import
     assert out["tables_loaded"] == []
     assert out["action"] == "release"
+
+
+def test_each_gunicorn_web_worker_warms_the_monitor_once_it_has_loaded_the_app(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A web worker checks messages too (the monitor API, the gate on writes) and restarts
+    after ``--max-requests``: its first check would otherwise pay for first-use loads."""
+    from gunicorn.config import Config
+
+    from clinical.monitor import warmup
+
+    namespace: dict = {}
+    exec((Path(__file__).resolve().parents[2] / "gunicorn.conf.py").read_text(), namespace)
+    calls: list[str] = []
+    monkeypatch.setattr(warmup, "warm_process", lambda **_: calls.append("warm"))
+    cfg = Config()
+    cfg.set("post_worker_init", namespace["post_worker_init"])  # gunicorn accepts the hook
+    cfg.post_worker_init(object())
+    assert calls == ["warm"]
