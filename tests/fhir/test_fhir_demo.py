@@ -29,7 +29,13 @@ def test_demo_pushes_fixtures_and_prints_chinese_summary() -> None:
     # the surgical patient is on post-operative day 9 and his wound + 37.9 ℃ is urgent ...
     # the wound reply gives the 24 h instruction once (the timeframe's) and asks no
     # temperature the patient gave (review h5)
-    assert "术后第9天伤口红肿伴体温37.9℃，警惕手术部位感染；您提到发热。请在24小时内就诊" in text
+    # (the agent assesses as the follow-up runs do, so the warfarin doses the demo leaves
+    # unanswered are said too, without a double dose)
+    assert (
+        "术后第9天伤口红肿伴体温37.9℃，警惕手术部位感染；您提到发热；"
+        "服药记录显示您漏服了华法林钠片 3mg：请不要自行加倍补服，医生会联系您核对剂量。"
+        "请在24小时内就诊"
+    ) in text
     assert "（请测量体温）" not in text
     # ... the hypertension-diabetes patient is routine for her BP and HbA1c ...
     assert "患者 demo-htn-dm：常规复诊（routine）" in text
