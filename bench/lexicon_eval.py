@@ -57,8 +57,9 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
 
 Parts: dev and sealed (``lexicon_labels.csv``), heldout (round 2), dev_r3 and heldout_r3 (round
 3), dev_r4 (round 4), dev_r5 (round 5), dev_r6a and dev_r6b (round 6), dev_r7a and dev_r7b (round
-7), dev_r8a and dev_r8b (round 8), dev_r9a and dev_r9b (round 9). ``--misses`` is refused for
-sealed, heldout_r3, dev_r6b, dev_r7b, dev_r8b and dev_r9b: they are never read for tuning.
+7), dev_r8a and dev_r8b (round 8), dev_r9a and dev_r9b (round 9), dev_r10a and dev_r10b (round
+10). ``--misses`` is refused for sealed, heldout_r3, dev_r6b, dev_r7b, dev_r8b, dev_r9b and
+dev_r10b: they are never read for tuning.
 Without ``--parts`` every part is printed, sealed ones included; use ``--parts`` to print only
 the parts you may see.
 
@@ -457,12 +458,14 @@ PARTS = (
     "dev_r8b",
     "dev_r9a",
     "dev_r9b",
+    "dev_r10a",
+    "dev_r10b",
     "sealed",
     "heldout_r3",
 )
 # Parts whose misses may be listed (and so read for tuning); the others are scored as totals only
-# (dev_r6b, dev_r7b, dev_r8b and dev_r9b are rounds 6 to 9's transfer checks: labelled with
-# dev_r6a / dev_r7a / dev_r8a / dev_r9a, never listed).
+# (dev_r6b, dev_r7b, dev_r8b, dev_r9b and dev_r10b are rounds 6 to 10's transfer checks: labelled
+# with dev_r6a / dev_r7a / dev_r8a / dev_r9a / dev_r10a, never listed).
 OPEN_PARTS = (
     "dev",
     "heldout",
@@ -473,6 +476,7 @@ OPEN_PARTS = (
     "dev_r7a",
     "dev_r8a",
     "dev_r9a",
+    "dev_r10a",
 )
 
 
