@@ -38,6 +38,11 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
                                                     # the text)
     python bench/lexicon_eval.py --misses dev_r9a   # ... misses on its tuning part (dev_r9b is a
                                                     # transfer check: totals only)
+    python bench/lexicon_eval.py --draw-r10         # the round-10 development draw (id, part
+                                                    # dev_r10a|dev_r10b, group, text; never
+                                                    # commit the text)
+    python bench/lexicon_eval.py --misses dev_r10a  # ... misses on its tuning part (dev_r10b is
+                                                    # a transfer check: totals only)
     python bench/lexicon_eval.py --parts dev_r5,dev_r6a,dev_r6b   # totals of the named parts only
     python bench/lexicon_eval.py --parts dev_r7a dev_r7b          # (commas or spaces)
     python bench/lexicon_eval.py --pool-reads A.json   # per unlabelled development-half id, the
@@ -52,8 +57,9 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
 
 Parts: dev and sealed (``lexicon_labels.csv``), heldout (round 2), dev_r3 and heldout_r3 (round
 3), dev_r4 (round 4), dev_r5 (round 5), dev_r6a and dev_r6b (round 6), dev_r7a and dev_r7b (round
-7), dev_r8a and dev_r8b (round 8), dev_r9a and dev_r9b (round 9). ``--misses`` is refused for
-sealed, heldout_r3, dev_r6b, dev_r7b, dev_r8b and dev_r9b: they are never read for tuning.
+7), dev_r8a and dev_r8b (round 8), dev_r9a and dev_r9b (round 9), dev_r10a and dev_r10b (round
+10). ``--misses`` is refused for sealed, heldout_r3, dev_r6b, dev_r7b, dev_r8b, dev_r9b and
+dev_r10b: they are never read for tuning.
 Without ``--parts`` every part is printed, sealed ones included; use ``--parts`` to print only
 the parts you may see.
 
@@ -335,6 +341,23 @@ def draw_r9(exclude: set[str]) -> list[tuple[str, str, str, str]]:
     return _draw_split(exclude, R9_SEED, R9_EACH, "r9", R9_TUNE)
 
 
+# Round 10 (#23): an eighth development draw from the same development half, with a new seed,
+# outside every id of every label file (dev_r9a/b included; ids only), sized as round 9: 120
+# utterances (60 at random, 60 with the held-out draw's wider cues), split by sha1("r10:" + id):
+# the 40 lowest of each group → dev_r10a (tuning, 80), the other 20 → dev_r10b (transfer check,
+# 40, totals only). Labelled and committed before any change of the round.
+R10_SEED = 3010
+R10_EACH = 60
+R10_TUNE = 40
+
+
+def draw_r10(exclude: set[str]) -> list[tuple[str, str, str, str]]:
+    """The round-10 development draw: ``_draw_split`` with ``R10_SEED``, ``R10_EACH`` of each
+    group, ``R10_TUNE`` of each group to tuning and the prefix ``r10`` (dev_r10a tuning, dev_r10b
+    transfer check)."""
+    return _draw_split(exclude, R10_SEED, R10_EACH, "r10", R10_TUNE)
+
+
 # Red-flag cues for mining (#23 round 5): words that make an urgent or emergency concept likely,
 # each with the lowest level that the cue suggests. A cue only picks utterances to read; it
 # decides nothing. Sources: NICE CG95 (chest pain), NICE NG128 / BE-FAST (Aroor et al., Stroke
@@ -435,12 +458,14 @@ PARTS = (
     "dev_r8b",
     "dev_r9a",
     "dev_r9b",
+    "dev_r10a",
+    "dev_r10b",
     "sealed",
     "heldout_r3",
 )
 # Parts whose misses may be listed (and so read for tuning); the others are scored as totals only
-# (dev_r6b, dev_r7b, dev_r8b and dev_r9b are rounds 6 to 9's transfer checks: labelled with
-# dev_r6a / dev_r7a / dev_r8a / dev_r9a, never listed).
+# (dev_r6b, dev_r7b, dev_r8b, dev_r9b and dev_r10b are rounds 6 to 10's transfer checks: labelled
+# with dev_r6a / dev_r7a / dev_r8a / dev_r9a / dev_r10a, never listed).
 OPEN_PARTS = (
     "dev",
     "heldout",
@@ -451,6 +476,7 @@ OPEN_PARTS = (
     "dev_r7a",
     "dev_r8a",
     "dev_r9a",
+    "dev_r10a",
 )
 
 
@@ -576,6 +602,7 @@ def main() -> int:
     parser.add_argument("--draw-r7", action="store_true")
     parser.add_argument("--draw-r8", action="store_true")
     parser.add_argument("--draw-r9", action="store_true")
+    parser.add_argument("--draw-r10", action="store_true")
     parser.add_argument("--pool-reads", metavar="OUT.json")
     parser.add_argument("--pool-compare", nargs=2, metavar=("BEFORE.json", "AFTER.json"))
     parser.add_argument("--misses", choices=PARTS)
@@ -638,6 +665,11 @@ def main() -> int:
     if args.draw_r9:
         every = {r["id"] for r in _labels() if r["split"] not in ("dev_r9a", "dev_r9b")}
         for uid, part, group, text in draw_r9(every):
+            print(f"{uid}\t{part}\t{group}\t{text}")
+        return 0
+    if args.draw_r10:
+        every = {r["id"] for r in _labels() if r["split"] not in ("dev_r10a", "dev_r10b")}
+        for uid, part, group, text in draw_r10(every):
             print(f"{uid}\t{part}\t{group}\t{text}")
         return 0
     if args.pool_reads:

@@ -30,8 +30,9 @@ utterances, part by part, with totals only (no ids, no texts; sealed parts stay 
     python bench/lexicon_triage.py --parts dev_r5 --cost    # and list its none → urgent+ rows
                                                      # with the facts that sent them
 
-``--misses``, ``--parts`` and ``--cost`` accept only the development parts
-(``lexicon_eval.OPEN_PARTS``); the sealed parts are never listed.
+``--misses`` and ``--cost`` accept only the development parts (``lexicon_eval.OPEN_PARTS``); the
+sealed parts are never listed. ``--parts`` also takes the transfer checks (dev_r6b to dev_r10b:
+totals only, as ``lexicon_eval.py --parts``), never ``sealed`` or ``heldout_r3``.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ import lexicon_eval  # noqa: E402
 # that reads every clause grows with length, so none → urgent+ is also given by the length of the
 # utterance (characters after whitespace collapsing; utterances are clipped at 120).
 LENGTHS = ("≤40", "41-80", ">80")
+# Parts that --parts may total: the development parts and the transfer checks (dev_r6b to
+# dev_r10b, totals only, never listed); the sealed half and heldout_r3 are left to a full run.
+TOTALS_PARTS = tuple(p for p in lexicon_eval.PARTS if p not in ("sealed", "heldout_r3"))
 
 
 def _length_bucket(text: str) -> str:
@@ -132,13 +136,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", type=Path)
     parser.add_argument("--misses", choices=lexicon_eval.OPEN_PARTS)
-    parser.add_argument("--parts", nargs="+", choices=lexicon_eval.OPEN_PARTS)
+    parser.add_argument("--parts", nargs="+", choices=TOTALS_PARTS)
     parser.add_argument(
         "--cost", action="store_true", help="list none → urgent+ rows (needs --parts)"
     )
     args = parser.parse_args()
     if args.cost and not args.parts:
         parser.error("--cost lists rows, so it needs --parts (development parts only)")
+    if args.cost and not set(args.parts) <= set(lexicon_eval.OPEN_PARTS):
+        parser.error("--cost lists rows: development parts only (a transfer check is totals only)")
     if not lexicon_eval.SHARED.is_dir():
         print(f"skipped: {lexicon_eval.SHARED} is not here (the corpora are not shipped)")
         return 0
