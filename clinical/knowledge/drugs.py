@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -334,16 +335,21 @@ class _FirstCharIndex:
             if len(n) >= 2 and not (n.isascii() and len(n) < 3):
                 self.by_char.setdefault(n[0], []).append(n)
 
-    def spans(self, text: str) -> list[tuple[int, str]]:
+    def spans(
+        self, text: str, whole: Callable[[int, int], bool] | None = None
+    ) -> list[tuple[int, str]]:
         """(start, name) of every name in ``text``, overlapping ones included. A Latin name
         is a whole token: it stands only between non-Latin letters (吃warfarin is warfarin,
         warfarinum is not; MTX10mg is MTX, colors holds no ORS) and not in a file name or path
-        (/tmp/a, report.tmp, tmp.txt, tmp_1 name no trimethoprim)."""
+        (/tmp/a, report.tmp, tmp.txt, tmp_1 name no trimethoprim). ``whole`` judges that on
+        the text as written when ``text`` is a space-free form of it (my warfarin tablets:
+        whitespace is an edge there)."""
+        is_whole = whole or (lambda start, end: _whole_token(text, start, end))
         out = []
         for i, ch in enumerate(text):
             for n in self.by_char.get(ch, ()):
                 if text.startswith(n, i):
-                    if n.isascii() and not _whole_token(text, i, i + len(n)):
+                    if n.isascii() and not is_whole(i, i + len(n)):
                         continue
                     out.append((i, n))
         return out
@@ -435,7 +441,13 @@ def name_mentions(
     form, index = _matching_form(text or "")
     out: list[NameMention] = []
     names = _name_index()
-    for i, n in _names_by_first().spans(form):
+    written = text_fold(text or "")  # the same length as ``text``
+
+    def whole(start: int, end: int) -> bool:
+        # on the text as written: the form drops whitespace (mywarfarintablets), the text keeps it
+        return _whole_token(written, index[start], index[end - 1] + 1)
+
+    for i, n in _names_by_first().spans(form, whole):
         keys = names[n]
         if _blocked_name(form, i, n):
             continue

@@ -121,6 +121,17 @@ _DEGREE = (
     "好像|似乎|像是"
 )
 
+# English linking and degree words between a body word and its quality (my calf has been
+# swollen, calf is really sore: #15 agent r10): the matching form runs words together, so only
+# this closed list may stand between them (A Comprehensive Grammar of the English Language, Quirk
+# et al. 1985: copular and auxiliary verbs, degree adverbs); a Latin site word is read only in the
+# rows that list it (symptom_qualities.csv ``site_words``), never as a Chinese degree word.
+_EN_LINK = (
+    "is|are|was|were|has|have|had|been|being|got|gotten|gets|getting|feels|feel|felt|looks|"
+    "look|looked|become|became|becoming|very|so|really|quite|abit|alittle|kindof|still|"
+    "suddenly|now|all|and|also|more|pretty|badly"
+)
+
 # Between 得 and an intensity word (疼得特别厉害, 疼得我受不了): symptom_intensity.csv.
 _AFTER_DE = "很|特别|非常|十分|太|好|那么|有点|比较|更|越来越|实在|真|都|我|他|她|人|直"
 # What may open the next clause before an intensity word that belongs to the complaint before.
@@ -463,7 +474,7 @@ def lexicon() -> _Lexicon:
         subj = sorted(set(subj), key=len, reverse=True)
         qual = sorted((_form(w) for w in r["words"].split("|") if w), key=len, reverse=True)
         pattern = re.compile(
-            f"(?:{'|'.join(map(re.escape, subj))})(?:{_DEGREE})*"
+            f"(?:{'|'.join(map(re.escape, subj))})(?:{_DEGREE}|{_EN_LINK})*"
             f"(?:{'|'.join(map(re.escape, qual))})"
         )
         qualities.append((pattern, keys, r["site"].split("|")[0] if not own else ""))

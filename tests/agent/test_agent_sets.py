@@ -21,6 +21,9 @@ The sets (what each is about is in its YAML header):
   its first survey answer said to the agent: everyday messages are answered, look-alikes hiding a
   red flag reach the care team. The follow-up set's own known over-triages (``known_over_triage``)
   are not said (``skip``): they are that set's strict xfails in test_followup_sets.py.
+- ``r10``: round 10 (agent_messages_r10.yaml), written before its rules: red flags hidden in a
+  medicine or diet question, indirect crisis, both in traditional, full-width, zero-width, English,
+  mixed, pinyin and homophone-typo forms, beside benign twins; its transfer third a total only.
 
 Registering a new set is one line in ``SETS``::
 
@@ -217,6 +220,12 @@ _R4_MISSES = {
     ),
 }
 
+# round 10 tuning misses at baseline (id → why); transfer rows are never listed. The eight of
+# the baseline pass since the round-10 rules (crisis farewells, giving away, an English lethal
+# amount; English calf swelling; a red flag before 能喝…吗 and a drug name over 多少; a product
+# question; see test_agent_r10.py).
+_R10_MISSES: dict[str, str] = {}
+
 SETS: dict[str, MessageSet] = {
     "r4": MessageSet(
         "agent/agent_messages_r4.yaml",
@@ -246,6 +255,16 @@ SETS: dict[str, MessageSet] = {
         rows="followup",
         judge="answered",
         skip=("known_over_triage",),
+    ),
+    # round 10, written before its rules (the transfer part's total, of 21: 18 at baseline, 19
+    # after the round-10 rules)
+    "r10": MessageSet(
+        "agent/agent_messages_r10.yaml",
+        known_misses=_R10_MISSES,
+        transfer_floor=19,
+        at_least={"all": 63, "crisis": 21, "redflag": 21, "benign": 21},
+        transfer_third=True,
+        disjoint_from=("r4", "r5", "r6"),
     ),
 }
 MESSAGES = {name: s.messages() for name, s in SETS.items()}

@@ -30,6 +30,19 @@ PRESCRIBER_QUESTION = re.compile(
     r"停|减量|加量|加倍|双倍|翻倍|换药|漏服|忘了吃|忘记吃|补吃|要补|少吃|多吃|剂量|吃几"
 )
 
+# Whether a product looks different (a new box, another maker, another colour) or is the same
+# medicine: no change of medicine and no symptom (#15 agent r10). Generic substitution changes the
+# maker and the box (国家药监局 仿制药质量和疗效一致性评价: the same active ingredient and
+# strength), and a tablet that looks different may also be a dispensing error: a pharmacist or the
+# prescriber answers it, at the level of a reply request; a red flag said with it is still triaged
+# (``answer``).
+PRODUCT_QUESTION = re.compile(
+    r"(?:包装|外包装|盒子|药盒|瓶子|外观|颜色|样子|形状|厂家|生产厂家|厂子|牌子|品牌|批号)"
+    r"[^，,。；;！!？?]{0,6}(?:换了|变了|改了|不一样|不同|不太一样)"
+    r"|(?:换了|换成|改成)[^，,。；;！!？?]{0,4}(?:包装|厂家|牌子|品牌|盒子)"
+    r"|(?:是不是|是)(?:同一个|同一种|同样的|一样的)药"
+)
+
 
 def prescribed(patient_id: str) -> list[str]:
     """Text of the patient's active MedicationRequests (names as the EMR wrote them)."""
@@ -161,12 +174,24 @@ def _triaged(ctx: RouteContext, reason: str, meds: list[str], flags: list[str]) 
     return result
 
 
+def _lowered(result: RouteResult, flags: list[str]) -> bool:
+    """Whether the guidance's answer alerts below the red flags the shared lexicon reads in the
+    message (an English message whose words the guidance reads one by one: worst headache on
+    warfarin, answered at urgent): a red flag is never lowered (#15 agent r10)."""
+    from clinical.knowledge import symptoms
+
+    want = "emergency" if any(symptoms.at_least(c, "emergency") for c in flags) else "urgent"
+    reason = result.alert_reason or ""
+    return not (reason.endswith(":emergency") or (want == "urgent" and reason.endswith(":urgent")))
+
+
 def answer(ctx: RouteContext) -> RouteResult:
     result = _answer(ctx)
-    if result.outcome != "escalated" or result.structured.get("escalated") is not True:
-        return result
     flags = red_flags(ctx.text)
     if not flags:
+        return result
+    escalated = result.outcome == "escalated" and result.structured.get("escalated") is True
+    if not escalated and not _lowered(result, flags):
         return result
     return _triaged(
         ctx, str(result.structured.get("reason", "")), ctx.understanding.medicines, flags
@@ -183,6 +208,8 @@ def _answer(ctx: RouteContext) -> RouteResult:
         return escalate("medication", ctx, "engine_unavailable", medicines=meds)
     if PRESCRIBER_QUESTION.search(ctx.text):
         return escalate("medication", ctx, "dose_change_question", medicines=meds)
+    if PRODUCT_QUESTION.search(fold_visible(ctx.text)):
+        return escalate("medication", ctx, "product_identity_question", medicines=meds)
     own = prescribed(ctx.patient_id)
     if u.dose_amount and any(names_a_class(m) or _own(m, own) or _rx_only(m) for m in meds):
         # 华法林可以吃两片吗: how much of a prescribed or prescription-only medicine to take

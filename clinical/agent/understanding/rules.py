@@ -212,12 +212,17 @@ def understand(text: str) -> Understanding:
         can_eat
         and not any(m.span[0] >= can_eat.end() for m in complaints)
         and not any(s < can_eat.end(1) and can_eat.start(1) < e for s, e in med_spans)
+        and (u.foods or not u.medicines)
+        and not any(symptoms.at_least(m.concept, "urgent") for m in complaints)
     ):
         # 能吃X吗 asks about food unless X is a medicine (能吃布洛芬吗 is a medicine question) or
         # a complaint follows the question (能喝牛奶吗？喝了肚子胀: what the food did): then it is
         # a symptom report, since diet reads no symptoms and follow-up must read the complaint
         # (noticed bugs, item 7). A complaint before it is the question's premise (我血压很高，
-        # 能吃柚子吗) and stays with diet.
+        # 能吃柚子吗) and stays with diet, unless it is a red flag (urgent or worse: 突然喘不上气，
+        # 能喝点止咳糖浆吗), which follow-up triages (#15 agent r10). A medicine named with no
+        # food of the tables is asked about (对乙酰氨基酚一天最多能吃多少: 多少 is no food): the
+        # drug name wins the medication route.
         object_text = can_eat.group(1)
         u.intent = "diet_question"
         if not u.foods and object_text and lexicon.kind_of(object_text) is None:
