@@ -130,3 +130,17 @@ def test_product_questions_and_red_flags_in_medicine_questions(
     if at_most <= 1:
         assert out["route"] == "medication" and "不要使用" not in out["reply"], out
         assert "12356" not in out["reply"], out
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known over-triage (lead's probe, round 10): an apology relayed home with an ordinary "
+    "reason after it reads as a farewell. Kept on purpose: narrowing the relayed-apology frame "
+    "to farewell words after it would also miss 替我跟女儿说对不起，没能陪她长大; a crisis "
+    "reading here costs the care team an emergency alert, a missed farewell costs more",
+)
+@pytest.mark.parametrize(
+    "text", ["你帮我跟儿子说声对不起，今天接不了他放学", "帮我和女儿说对不起，生日没能陪她"]
+)
+def test_an_apology_relayed_home_with_an_ordinary_reason_is_no_crisis(text: str) -> None:
+    assert _crisis(text) is False, text
