@@ -118,7 +118,10 @@ _DEGREE = (
     "已经|再次出现|出现|再次|越来越|越|却|处|那里|这里|"
     # a hedge between a body word and its quality (扁桃体好像有点肿, 嗓子似乎有点红): the patient is
     # unsure, and the complaint is read as said (never dropped): #15 round 5 (guidance r4)
-    "好像|似乎|像是"
+    "好像|似乎|像是|"
+    # an adverb of frequency or manner with its adverbial 地 (手指头一阵一阵地发麻, 腿时不时地抽痛,
+    # 脚慢慢地肿起来): the 地 form of the adverbs above, never 地 alone (地上, 摔地下): #15 r10
+    "一阵一阵地|一阵阵地|阵阵地|时不时地|不时地|偶尔地|经常地|老是地|慢慢地|渐渐地|逐渐地|突然地|忽然地"
 )
 
 # Between 得 and an intensity word (疼得特别厉害, 疼得我受不了): symptom_intensity.csv.

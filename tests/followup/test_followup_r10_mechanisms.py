@@ -1,0 +1,108 @@
+"""Mechanisms of the r10 tuning misses (#15 task tfu10), each with a dangerous and a benign twin
+in words not taken from the set (colloquial, 疼/痛, traditional, full width, numerals).
+
+1. An adverb with its adverbial 地 between a body word and its quality (手指尖时不时地发麻) is
+   read as the adverb alone is: digital paraesthesia is hypocalcaemia after thyroid surgery
+   (urgent, SfE 2016) and a routine complaint without it (NICE CKS Carpal tunnel syndrome).
+2. A comparison with the other side in its own clause (右边小腿又胀起来了，比左边粗) takes the
+   leg before it: one leg thicker than the other is a DVT sign (NICE NG158), both legs alike are
+   not.
+3. Speech that will not come out (讲话突然讲不出来, 想说的词出不来) is lost speech (NICE NG128
+   dysphasia); what cannot be described (说不出来哪里不舒服) is not.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from clinical.followup.services.engine import assess_record
+from clinical.followup.services.ruledata import rank
+from clinical.knowledge import symptoms
+from tests.followup.followup_vignette_builder import vignette_record
+
+NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
+THYROID = {"days_ago": 4, "text": "甲状腺全切除术", "snomed": "13619001"}
+KNEE = {"days_ago": 12, "text": "全膝关节置换术", "icd9cm3": "81.54"}
+
+
+def _assess(text: str, **record: object) -> dict:
+    v = {"id": "tfu10", "family": "syndromes", "age": 58, **record}
+    v["survey"] = [["患者自述", text, 2]]
+    return assess_record(vignette_record(v, NOW), NOW)
+
+
+def _codes(out: dict) -> set[str]:
+    return {r["code"] for r in out["reasons"]}
+
+
+# --- 1. adverb + 地 ----------------------------------------------------------------------------
+TINGLE = ["手指尖时不时地发麻", "手指頭一陣一陣地發麻", "指尖经常地有点麻", "手指头偶尔地麻木"]
+
+
+@pytest.mark.parametrize("text", TINGLE)
+def test_an_adverb_with_its_de_reads_the_digital_tingling(text: str) -> None:
+    assert "perioral_tingling" in symptoms.present(text)
+
+
+@pytest.mark.parametrize("text", TINGLE)
+def test_tingling_fingers_after_thyroid_surgery_are_urgent(text: str) -> None:
+    out = _assess(text, surgery=THYROID, discharge_days_ago=2)
+    assert rank(out["disposition"]) >= rank("urgent")
+    assert "syndrome-hypocalcaemia" in _codes(out)
+
+
+@pytest.mark.parametrize("text", TINGLE)
+def test_tingling_fingers_without_neck_surgery_are_below_urgent(text: str) -> None:
+    out = _assess(text, conditions=[{"icd10": "G56.0", "text": "腕管综合征"}])
+    assert rank(out["disposition"]) < rank("urgent")
+    assert "symptom-unrecognised" not in _codes(out)
+
+
+def test_di_alone_is_no_degree_word() -> None:
+    # 地 only after its adverb: a bare 地 (the ground) between a body word and a quality is not
+    # skipped
+    assert "perioral_tingling" not in symptoms.present("手指头地发麻")
+    assert "perioral_tingling" in symptoms.present("手指头时不时地发麻")
+
+
+# --- 2. the other side -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    ["右边小腿又胀起来了，比左边粗", "右小腿肿起来，比左腿粗", "左腿又腫了，比另一条粗"],
+)
+def test_one_leg_thicker_than_the_other_after_surgery_is_urgent(text: str) -> None:
+    assert "calf_pain_swelling" in symptoms.present(text)
+    out = _assess(text, surgery=KNEE, discharge_days_ago=6)
+    assert rank(out["disposition"]) >= rank("urgent")
+    assert "symptom-calf-swelling" in _codes(out)
+
+
+@pytest.mark.parametrize("text", ["两条腿都有点肿，两边一样粗", "我比右边那个人粗"])
+def test_no_side_thicker_is_no_calf_swelling(text: str) -> None:
+    assert "calf_pain_swelling" not in symptoms.present(text)
+
+
+# --- 3. speech that will not come out ----------------------------------------------------------
+SPEECH = ["我爸讲话突然讲不出来了", "說話忽然說不出來", "想说的那个词出不来，急得直比划"]
+
+
+@pytest.mark.parametrize("text", SPEECH)
+def test_speech_that_will_not_come_out_is_a_stroke_sign(text: str) -> None:
+    assert "slurred_speech" in symptoms.present(text)
+    out = _assess(text, conditions=["hypertension"])
+    assert out["disposition"] == "emergency"
+
+
+def test_speech_lost_then_recovered_is_at_least_a_suspected_tia() -> None:
+    out = _assess("前天讲话突然讲不出来，过了七八分钟自己就好了", conditions=["hypertension"])
+    assert rank(out["disposition"]) >= rank("urgent")
+    assert "redflag-tia" in _codes(out)
+
+
+@pytest.mark.parametrize(
+    "text", ["说话的时候说不出来那种难受", "我也说不出来哪里不舒服", "讲话时说不出是哪儿疼"]
+)
+def test_what_cannot_be_described_is_no_lost_speech(text: str) -> None:
+    assert "slurred_speech" not in symptoms.present(text)
