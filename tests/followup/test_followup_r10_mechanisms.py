@@ -9,6 +9,9 @@ in words not taken from the set (colloquial, 疼/痛, traditional, full width, n
    not.
 3. Speech that will not come out (讲话突然讲不出来, 想说的词出不来) is lost speech (NICE NG128
    dysphasia); what cannot be described (说不出来哪里不舒服) is not.
+4. A settled phrase with the perfective 了 after its verb (结了痂 = 结痂了, 消了肿 = 消肿了) is
+   settled: a body clause nothing else reads stays for review, not urgent (NICE NG125: a scabbed
+   incision is healing); an unsettled one still names the body.
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ import pytest
 
 from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
-from clinical.knowledge import symptoms
+from clinical.knowledge import symptoms, unread
 from tests.followup.followup_vignette_builder import vignette_record
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 THYROID = {"days_ago": 4, "text": "甲状腺全切除术", "snomed": "13619001"}
 KNEE = {"days_ago": 12, "text": "全膝关节置换术", "icd9cm3": "81.54"}
+LAP = {"days_ago": 12, "text": "腹腔镜胆囊切除术", "icd9cm3": "51.23"}
 
 
 def _assess(text: str, **record: object) -> dict:
@@ -106,3 +110,23 @@ def test_speech_lost_then_recovered_is_at_least_a_suspected_tia() -> None:
 )
 def test_what_cannot_be_described_is_no_lost_speech(text: str) -> None:
     assert "slurred_speech" not in symptoms.present(text)
+
+
+# --- 4. a settled phrase with its 了 after the verb ----------------------------------------------
+@pytest.mark.parametrize(
+    "text", ["肚皮上那两个针眼结了痂", "肚皮上的小口子已經結了痂", "脚背消了肿"]
+)
+def test_a_settled_verb_object_with_inner_le_names_no_bodily_complaint(text: str) -> None:
+    assert unread.body_named(text) == ""
+
+
+@pytest.mark.parametrize("text", ["肚皮上那两个针眼裂开了一道", "肚皮上的小口子往外鼓"])
+def test_an_unsettled_body_clause_still_names_the_body(text: str) -> None:
+    assert unread.body_named(text) != ""
+
+
+def test_scabbed_port_sites_go_to_review_not_urgent() -> None:
+    out = _assess("肚皮上那两个针眼结了痂", surgery=LAP)
+    assert out["disposition"] == "review"
+    out = _assess("肚皮上那两个针眼裂开了一道", surgery=LAP)
+    assert rank(out["disposition"]) >= rank("urgent")
