@@ -130,3 +130,35 @@ def test_scabbed_port_sites_go_to_review_not_urgent() -> None:
     assert out["disposition"] == "review"
     out = _assess("肚皮上那两个针眼裂开了一道", surgery=LAP)
     assert rank(out["disposition"]) >= rank("urgent")
+
+
+# --- 5. a worsening pain and a red area told against before --------------------------------------
+APPENDIX = {"days_ago": 8, "text": "腹腔镜阑尾切除术", "icd9cm3": "47.01"}
+COLON = {"days_ago": 6, "text": "腹腔镜右半结肠切除术", "icd9cm3": "45.73"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "伤口本来不怎么痛，这几天反而越来越痛，发红的那一圈比昨天大了",
+        "刀口之前不太疼，現在越來越疼，紅的地方比以前大",
+    ],
+)
+def test_a_worsening_wound_with_spreading_redness_is_urgent_not_abdominal(text: str) -> None:
+    found = symptoms.present(text)
+    assert {"wound_warm_pain", "wound_redness_spreading"} <= set(found)
+    assert "abdominal_pain_severe" not in found
+    out = _assess(text, surgery=APPENDIX, discharge_days_ago=5)
+    assert out["disposition"] == "urgent"
+
+
+@pytest.mark.parametrize("text", ["肚子胀，越来越痛", "这两天越来越疼"])
+def test_a_worsening_pain_of_the_belly_or_of_no_site_keeps_its_emergency(text: str) -> None:
+    assert "abdominal_pain_severe" in symptoms.present(text)
+    out = _assess(text, surgery=COLON, discharge_days_ago=3)
+    assert out["disposition"] == "emergency"
+
+
+@pytest.mark.parametrize("text", ["发红的地方比昨天小了", "红的那块没有变大"])
+def test_a_red_area_that_shrinks_or_stays_is_no_spreading(text: str) -> None:
+    assert "wound_redness_spreading" not in symptoms.present(text)
