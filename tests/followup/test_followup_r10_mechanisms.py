@@ -12,6 +12,10 @@ in words not taken from the set (colloquial, 疼/痛, traditional, full width, n
 4. A settled phrase with the perfective 了 after its verb (结了痂 = 结痂了, 消了肿 = 消肿了) is
    settled: a body clause nothing else reads stays for review, not urgent (NICE NG125: a scabbed
    incision is healing); an unsettled one still names the body.
+5. A worsening bare pain (越来越痛) after the wound is the wound's worsening pain, not the unsited
+   abdominal term; a red area told against before (比以前大) is spreading (NICE NG125, CDC SSI).
+6. An approximate reading (十二点几) every value of which falls between the same cut-offs of the
+   rules is judged and its words go to review; one across a cut-off stays urgent.
 """
 
 from __future__ import annotations
@@ -162,3 +166,31 @@ def test_a_worsening_pain_of_the_belly_or_of_no_site_keeps_its_emergency(text: s
 @pytest.mark.parametrize("text", ["发红的地方比昨天小了", "红的那块没有变大"])
 def test_a_red_area_that_shrinks_or_stays_is_no_spreading(text: str) -> None:
     assert "wound_redness_spreading" not in symptoms.present(text)
+
+
+# --- 6. an approximate reading every value of which the rules judge alike --------------------------
+DIABETIC = {"conditions": ["diabetes"], "meds": ["metformin"], "discharge_days_ago": 9}
+
+
+@pytest.mark.parametrize("text", ["吃完饭两小时血糖十一点几", "血糖１１點幾", "饭后测血糖12点几"])
+def test_an_approximate_glucose_between_every_cut_off_goes_to_review(text: str) -> None:
+    out = _assess(text, **DIABETIC)
+    assert out["disposition"] == "review"
+    assert "patient-reported-reading-approximate" in {n["code"] for n in out["notes"]}
+
+
+@pytest.mark.parametrize("text", ["血糖十三点几", "饭后测的血糖16点几"])
+def test_an_approximate_glucose_across_a_cut_off_stays_urgent(text: str) -> None:
+    # 13.0-13.9 reaches the DKA cut-off 13.9, 16.0-16.9 the ketone-check cut-off 16.7
+    assert _assess(text, **DIABETIC)["disposition"] == "urgent"
+
+
+def test_an_approximate_low_glucose_keeps_its_own_rule() -> None:
+    out = _assess("血糖才二点几，手抖出汗", **DIABETIC)
+    assert rank(out["disposition"]) >= rank("urgent")
+    assert "hypoglycemia-level2" in _codes(out)
+
+
+def test_a_kind_a_ratio_judges_is_never_settled() -> None:
+    # the shock index (HR/SBP) may cross 1.0 anywhere in 一百六十多: the words stay urgent
+    assert _assess("血压一百六十多", **DIABETIC)["disposition"] == "urgent"
