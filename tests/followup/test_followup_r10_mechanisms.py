@@ -16,6 +16,8 @@ in words not taken from the set (colloquial, 疼/痛, traditional, full width, n
    abdominal term; a red area told against before (比以前大) is spreading (NICE NG125, CDC SSI).
 6. An approximate reading (十二点几) every value of which falls between the same cut-offs of the
    rules is judged and its words go to review; one across a cut-off stays urgent.
+7. What is spat while brushing teeth or rinsing the mouth (刷牙…吐了几口) is no vomiting, unless
+   nausea, a belly or head complaint or repeated vomiting says so (NICE CKS Gingivitis).
 """
 
 from __future__ import annotations
@@ -194,3 +196,30 @@ def test_an_approximate_low_glucose_keeps_its_own_rule() -> None:
 def test_a_kind_a_ratio_judges_is_never_settled() -> None:
     # the shock index (HR/SBP) may cross 1.0 anywhere in 一百六十多: the words stay urgent
     assert _assess("血压一百六十多", **DIABETIC)["disposition"] == "urgent"
+
+
+# --- 7. what is spat while brushing teeth is no vomiting -------------------------------------------
+SPAT = ["晚上刷牙时牙龈又出血了，吐了几口全是红的", "漱口的时候牙齦出血，吐出來好幾口都帶紅"]
+
+
+@pytest.mark.parametrize("text", SPAT)
+def test_spitting_after_brushing_is_no_vomiting(text: str) -> None:
+    assert "vomiting" not in symptoms.present(text)
+
+
+@pytest.mark.parametrize("text", SPAT)
+def test_gums_bleeding_on_brushing_without_an_anticoagulant_is_below_urgent(text: str) -> None:
+    assert rank(_assess(text)["disposition"]) < rank("urgent")
+
+
+@pytest.mark.parametrize("text", SPAT)
+def test_gums_bleeding_on_warfarin_is_urgent(text: str) -> None:
+    out = _assess(text, meds=["warfarin"], conditions=["af"])
+    assert rank(out["disposition"]) >= rank("urgent")
+
+
+@pytest.mark.parametrize(
+    "text", ["刷牙的时候一阵恶心，吐了两回", "刷完牙就想吐，吐了三次", "漱口后肚子痛，吐了"]
+)
+def test_vomiting_with_nausea_or_a_belly_after_brushing_stays_vomiting(text: str) -> None:
+    assert "vomiting" in symptoms.present(text)
