@@ -18,6 +18,8 @@ in words not taken from the set (colloquial, 疼/痛, traditional, full width, n
    rules is judged and its words go to review; one across a cut-off stays urgent.
 7. What is spat while brushing teeth or rinsing the mouth (刷牙…吐了几口) is no vomiting, unless
    nausea, a belly or head complaint or repeated vomiting says so (NICE CKS Gingivitis).
+8. A head word with the verb of an injury and a verbal measure or result (磕了一下脑袋, 后脑勺撞了
+   一下) is a head injury: on an anticoagulant an emergency (NICE NG232, CT within 8 h).
 """
 
 from __future__ import annotations
@@ -223,3 +225,22 @@ def test_gums_bleeding_on_warfarin_is_urgent(text: str) -> None:
 )
 def test_vomiting_with_nausea_or_a_belly_after_brushing_stays_vomiting(text: str) -> None:
     assert "vomiting" in symptoms.present(text)
+
+
+# --- 8. a head injury told with a verbal measure or a result -----------------------------------------
+BUMP = ["昨晚起夜磕了一下脑袋", "后脑勺在柜门上撞了一下", "额頭撞破了"]
+
+
+@pytest.mark.parametrize("text", BUMP)
+def test_a_head_bump_on_an_anticoagulant_is_an_emergency(text: str) -> None:
+    assert "fall_head_injury" in symptoms.present(text)
+    out = _assess(text, age=74, meds=["rivaroxaban"], conditions=["af"])
+    assert out["disposition"] == "emergency"
+    assert "syndrome-head-injury-antithrombotic" in _codes(out)
+
+
+@pytest.mark.parametrize(
+    "text", ["我想撞一下脑袋清醒清醒", "头一天磕了一下腿", "脑袋有点晕，腿磕了一下"]
+)
+def test_an_intent_or_another_body_part_is_no_head_injury(text: str) -> None:
+    assert "fall_head_injury" not in symptoms.present(text)
