@@ -1114,7 +1114,11 @@ def not_a_bodily_complaint_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
     settled = data["reassuring_phrases"] + data["improving_words"] + data["resolving_endings"]
     # a site said to be fine (膝盖没事, 嘴巴都不麻了: guidance r4's `site_reassurance`) is settled too
     settled = settled + data["site_reassurance"]
-    return longest(data["mild_words"]), longest(settled)
+    # the perfective 了 may stand after the verb of a verb-object phrase instead of after the
+    # whole (结痂了 = 结了痂, 消肿了 = 消了肿, 拆线了 = 拆了线: 现代汉语八百词 了₁), so each
+    # two-character phrase with its 了 at the end is also settled with 了 inside (#15 r10)
+    inner = [w[0] + "了" + w[1] for w in map(normalise, settled) if len(w) == 3 and w[2] == "了"]
+    return longest(data["mild_words"]), longest(settled + inner)
 
 
 @cache

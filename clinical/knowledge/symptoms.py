@@ -118,7 +118,10 @@ _DEGREE = (
     "已经|再次出现|出现|再次|越来越|越|却|处|那里|这里|"
     # a hedge between a body word and its quality (扁桃体好像有点肿, 嗓子似乎有点红): the patient is
     # unsure, and the complaint is read as said (never dropped): #15 round 5 (guidance r4)
-    "好像|似乎|像是"
+    "好像|似乎|像是|"
+    # an adverb of frequency or manner with its adverbial 地 (手指头一阵一阵地发麻, 腿时不时地抽痛,
+    # 脚慢慢地肿起来): the 地 form of the adverbs above, never 地 alone (地上, 摔地下): #15 r10
+    "一阵一阵地|一阵阵地|阵阵地|时不时地|不时地|偶尔地|经常地|老是地|慢慢地|渐渐地|逐渐地|突然地|忽然地"
 )
 
 # English linking and degree words between a body word and its quality (my calf has been
@@ -1010,6 +1013,11 @@ def _without_degree(form: str, inner: re.Pattern[str] = _INNER) -> tuple[str, li
 # subject site: 坐着也痛 is at rest), which take its body site (task overread).
 _SAID_OF_SITE = frozenset({"at_rest"})
 _BARE_PAIN = re.compile(rf"(?<![止镇去无阵])(?:{_PAIN})(?![风苦快药经片点处])")
+# #15 r10: a worsening word right before a bare pain word, and what that site's worsening pain
+# is: the wound's is wound_warm_pain (as the terms 伤口越来越疼/刀口越来越疼 read it: CDC/NHSN SSI
+# criteria, pain or tenderness); a site not listed keeps its plain pain (never dropped)
+_WORSENING = re.compile(r"越来越|愈来愈|越发")
+_WORSENING_PAIN = {"wound_pain": "wound_warm_pain"}
 # The one count grammar of the bare verbs 吐, 拉 and 抽 (and of what 抽 draws) is
 # ``counts.count``: how many times, in digits (the normaliser writes 三次 as 3次 and 两三次 as
 # 2-3次: ``clinical.knowledge.text``), in Chinese numerals it leaves as written before other units
@@ -1439,6 +1447,15 @@ def _find(text: str) -> tuple[Mention, ...]:
             near = lex.site_of[word[1]]
             cands.append((-len(m.group()), 4, m.start(), near[1], m.group(), near[0]))
             bare_site_end[m.start()] = word[0]
+            # #15 r10: a worsening word before it (刀口…，这两天越来越痛) says how that site's pain
+            # goes, not where: the unsited term 越来越痛 (abdominal_pain_severe) gives way to the
+            # site's own pain, worsening (_WORSENING_PAIN); a belly keeps the term's reading
+            lead = _WORSENING.search(form, max(0, m.start() - 3), m.start())
+            worse = _WORSENING_PAIN.get(near[1])
+            if lead and lead.end() == m.start() and worse and near[1] != "abdominal_pain":
+                s0 = lead.start()
+                cands.append((s0 - m.end(), -1, s0, worse, form[s0 : m.end()], near[0]))
+                bare_site_end[s0] = word[0]
     # 吐 alone with no object after it is vomiting (kind 4: any term wins: 吐血, 想吐).
     for m in _BARE_VOMIT.finditer(form):
         cands.append((-1, 4, m.start(), "vomiting", m.group(), ""))

@@ -45,6 +45,9 @@ set's own file, e.g. test_followup_bodily.py, test_followup_residue.py):
   beside a chest word, blurred vision with its stated cause, 下面 after a noun) and their dangerous
   twins (chest at rest, persistent one-eye loss, one side of the scrotum or vulva, torsion or an
   ectopic pregnancy behind 肚子下面一侧); its transfer third is scored as totals only.
+- ``r10``: round 10, written before its rules: #15 emergencies, ordinary recovery (resolved
+  complaints included), record-dependent twins, readings in words and mixed messages as patients
+  and relatives type them; its transfer third is scored as totals only.
 
 Registering a new set is one line in ``SETS``::
 
@@ -572,6 +575,39 @@ SETS: dict[str, VignetteSet] = {
         at_least={"all": 45, "benign": 18, "dangers": 18},
         expects={"benign": BELOW_URGENT, "dangers": URGENT_UP},
         per_family=(("benign", 3, "all"), ("dangers", 3, "all"), ("transfer all", 3, "all")),
+        share_at_least={"transfer all": ("all", Fraction(1, 3))},
+        transfer_totals_only=True,
+    ),
+    # round 10 (task wfu10), written before its rules: five families in patients' and relatives'
+    # phone wording, dangers and benign controls in each; every family's rows 1, 4, 7, ... are the
+    # transfer third, scored as totals only
+    "r10": VignetteSet(
+        "followup_vignettes_r10.yaml",
+        "exact",
+        families=frozenset(
+            {
+                "emergency_words",
+                "benign_recovery",
+                "record_dependent",
+                "vitals_words",
+                "mixed_messages",
+            }
+        ),
+        at_least={"all": 66, "benign": 24, "emergency": 20, "urgent": 15},
+        expects={"benign": BELOW_URGENT, "dangers": URGENT_UP},
+        # a transfer case carries no known-miss marker: its misses are never read one by one
+        at_most={
+            "transfer all+known_over_triage": 0,
+            "transfer all+known_under_triage": 0,
+        },
+        per_family=(
+            ("benign", 4, "all"),
+            ("emergency", 3, "all"),
+            ("urgent", 3, "all"),
+            ("transfer all", 4, "all"),
+            ("transfer benign", 2, "all"),
+            ("transfer dangers", 2, "all"),
+        ),
         share_at_least={"transfer all": ("all", Fraction(1, 3))},
         transfer_totals_only=True,
     ),

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -21,7 +21,7 @@ from django.utils import timezone
 from ammed_fhir.search_columns import parse_fhir_datetime
 from ammed_fhir.store import PatientRecord
 from clinical.followup.services import lexicon
-from clinical.followup.services.ruledata import load
+from clinical.followup.services.ruledata import DATA_DIR, load
 from clinical.knowledge import conditions as knowledge_conditions
 from clinical.knowledge import discourse, observations
 from clinical.knowledge import drugs as knowledge_drugs
@@ -345,28 +345,88 @@ def _normal_range(kind: str) -> tuple[float, float] | None:
     return None
 
 
+# The kinds a ratio of two readings judges (scores.yaml ``shock_index``: HR/SBP): an interval of
+# either may cross the ratio's threshold whatever the rules' own cut-offs, so such a kind is never
+# settled by its interval (``_settled``).
+_RATIO_KINDS = frozenset({"hr", "sbp"})
+_OPS = frozenset({"lt", "le", "gt", "ge"})
+
+
+def _cutoffs(node: Any, kind: str, out: set[tuple[str, float]]) -> None:
+    """Every cut-off a rule file holds for ``kind`` (canonical unit): a row ``{kind, op, value}``,
+    a clause ``[kind, op, value]`` (syndromes ``vitals_any``), a score band ``[low, high, points]``
+    under the kind's key (``ge low``, ``le high``)."""
+    if isinstance(node, dict):
+        value = node.get("value")
+        if node.get("kind") == kind and isinstance(value, int | float):
+            out.add((node.get("op", "ge"), float(value)))
+        bands = node.get(kind, {}).get("bands") if isinstance(node.get(kind), dict) else None
+        for band in bands or []:
+            low, high = band[0], band[1]
+            if low is not None:
+                out.add(("ge", float(low)))
+            if high is not None:
+                out.add(("le", float(high)))
+        for v in node.values():
+            _cutoffs(v, kind, out)
+    elif isinstance(node, list):
+        if len(node) == 3 and node[0] == kind and node[1] in _OPS:
+            if isinstance(node[2], int | float):
+                out.add((node[1], float(node[2])))
+        for v in node:
+            _cutoffs(v, kind, out)
+
+
+@cache
+def _kind_cutoffs(kind: str) -> frozenset[tuple[str, float]]:
+    """The cut-offs of ``kind`` in every follow-up rule file and the shared syndrome table."""
+    out: set[tuple[str, float]] = set()
+    for path in DATA_DIR.glob("*.yaml"):
+        _cutoffs(load(path.stem), kind, out)
+    _cutoffs(shared_syndromes.table(), kind, out)
+    return frozenset(out)
+
+
+def _settled(kind: str, lo: float, hi: float) -> bool:
+    """Whether every value of ``[lo, hi]`` falls on the same side of every cut-off the rules hold
+    for ``kind`` (#15 r10): then the value judged at one end gives what any value of the
+    interval gives, and the words are a reading, not an unknown that may be the red flag. A
+    kind a ratio judges (``_RATIO_KINDS``) is never settled."""
+    if kind in _RATIO_KINDS:
+        return False
+    for op, t in _kind_cutoffs(kind):
+        at_lo = {"lt": lo < t, "le": lo <= t, "gt": lo > t, "ge": lo >= t}[op]
+        at_hi = {"lt": hi < t, "le": hi <= t, "gt": hi > t, "ge": hi >= t}[op]
+        if at_lo != at_hi:
+            return False
+    return True
+
+
 def _bounded_reading(
     facts: Facts, u: knowledge_readings.UnreadableReading, at: datetime, ref: str, quote: str
-) -> None:
+) -> bool:
     """An approximate reading in words (血糖才二点几, 血压一百六十多, 血压八十几) whose whole
     interval lies on one side of the normal range is judged by the end nearest to normal: the
     least alarming value the words allow, so it can only raise triage by what is certain. The
     words still go to a clinician (the caller lists them as unread); an interval that reaches
-    the normal range, a kind without a range, or a hedged number is never judged."""
+    the normal range, a kind without a range, or a hedged number is never judged. Whether it
+    was judged and every value of the interval falls between the same cut-offs of the rules
+    (``_settled``, #15 r10: 血糖十二点几 after a meal), so that its words are a reading for the
+    care team to check (review) rather than an unknown that may be the red flag (urgent)."""
     if u.bounds is None or u.bounds_kind is None:
-        return
+        return False
     kind = _WORD_KINDS[u.bounds_kind][0]
     normal = _normal_range(kind)
     unit = knowledge_readings.UNIT_CODES[u.bounds_kind]
     lo, hi = (to_canonical(kind, v, unit) for v in u.bounds)
     if normal is None or lo is None or hi is None:
-        return
+        return False
     if hi < normal[0]:
         value = u.bounds[1]
     elif lo > normal[1]:
         value = u.bounds[0]
     else:
-        return
+        return False
     if _add_reading(facts, kind, (value, unit), at, ref, quote, quote=quote):
         facts.notes.append(
             Note(
@@ -375,6 +435,8 @@ def _bounded_reading(
                 ref,
             )
         )
+        return _settled(kind, lo, hi)
+    return False
 
 
 def _readings_in_words(facts: Facts, answer: str, at: datetime, ref: str) -> bool:
@@ -406,12 +468,16 @@ def _readings_in_words(facts: Facts, answer: str, at: datetime, ref: str) -> boo
             )
         else:
             unread.append(quote)
-    for u in unreadable:
-        _bounded_reading(facts, u, at, ref, words_of(u.text))
+    settled = {
+        words_of(u.text)
+        for u in unreadable
+        if _bounded_reading(facts, u, at, ref, words_of(u.text))
+    }
     if unread:
         words = "，".join(unread)
-        # a labelled reading whose value cannot be read: the value may be the red flag (urgent)
-        _unrecognised(facts, at, ref, words, urgent=True)
+        # a labelled reading whose value cannot be read: the value may be the red flag (urgent),
+        # unless every value its interval allows is judged alike (``_settled``: review)
+        _unrecognised(facts, at, ref, words, urgent=not set(unread) <= settled)
         facts.notes.append(
             Note(
                 "reading-unreadable",
