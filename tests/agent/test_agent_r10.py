@@ -144,3 +144,22 @@ def test_product_questions_and_red_flags_in_medicine_questions(
 )
 def test_an_apology_relayed_home_with_an_ordinary_reason_is_no_crisis(text: str) -> None:
     assert _crisis(text) is False, text
+
+
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [
+        ("这次拿的药片颜色和以前不一样，是不是拿错了", True),
+        ("胶囊的样子变了，还能吃吗", True),
+        ("氨氯地平换了厂家，是同一种药吗", True),
+        # how the body looks after a medicine is an effect, not the product (lead's reread)
+        ("吃阿莫西林以后皮肤颜色变了", False),
+        ("吃了利福平以后尿的颜色变了，正常吗", False),
+        ("用了药膏，伤口的样子变了", False),
+    ],
+)
+def test_a_product_question_is_said_of_the_medicine(text: str, product: bool) -> None:
+    from clinical.agent.routes.medication import PRODUCT_QUESTION
+    from clinical.knowledge.text import fold_visible
+
+    assert bool(PRODUCT_QUESTION.search(fold_visible(text))) is product, text

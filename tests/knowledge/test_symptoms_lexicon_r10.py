@@ -215,3 +215,18 @@ def test_round10_floors() -> None:
         totals = {k: round(s[k], 3) for k in ("recall", "precision", "red_flag_recall")}
         for key, floor in floors.items():
             assert s[key] >= floor, (part, key, totals)
+
+
+@pytest.mark.parametrize(
+    ("text", "fall"),
+    [
+        # 一摔就坏/碎 says what a drop does to a thing (lead's reread of the bare-摔 reader) ...
+        ("这种杯子一摔就碎，换个不锈钢的吧", False),
+        ("老花镜质量不好，一摔就坏", False),
+        # ... while a person who breaks a bone at a fall is a fall
+        ("我妈骨质疏松，一摔就骨折了", True),
+        ("拿着杯子摔了一跤", True),
+    ],
+)
+def test_a_thing_that_breaks_when_dropped_is_no_fall(text: str, fall: bool) -> None:
+    assert ("fall" in present(text)) is fall, text

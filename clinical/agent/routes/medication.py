@@ -36,8 +36,12 @@ PRESCRIBER_QUESTION = re.compile(
 # strength), and a tablet that looks different may also be a dispensing error: a pharmacist or the
 # prescriber answers it, at the level of a reply request; a red flag said with it is still triaged
 # (``answer``).
+# How the product looks is a product question only when it is said of the medicine (药片颜色变了);
+# 皮肤颜色变了, 尿的颜色变了 or 伤口的样子变了 after a medicine is an effect for the guidance (lead's
+# reread).
 PRODUCT_QUESTION = re.compile(
-    r"(?:包装|外包装|盒子|药盒|瓶子|外观|颜色|样子|形状|厂家|生产厂家|厂子|牌子|品牌|批号)"
+    r"(?:包装|外包装|盒子|药盒|瓶子|厂家|生产厂家|厂子|牌子|品牌|批号"
+    r"|(?:药|药片|片子|胶囊|药丸|丸子|药水)的?(?:外观|颜色|样子|形状))"
     r"[^，,。；;！!？?]{0,6}(?:换了|变了|改了|不一样|不同|不太一样)"
     r"|(?:换了|换成|改成)[^，,。；;！!？?]{0,4}(?:包装|厂家|牌子|品牌|盒子)"
     r"|(?:是不是|是)(?:同一个|同一种|同样的|一样的)药"
