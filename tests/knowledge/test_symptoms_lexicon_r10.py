@@ -230,3 +230,22 @@ def test_round10_floors() -> None:
 )
 def test_a_thing_that_breaks_when_dropped_is_no_fall(text: str, fall: bool) -> None:
     assert ("fall" in present(text)) is fall, text
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        # 冒血 is the colloquial 出血 (symptom_variants.csv; lead's probe: these read nothing)
+        ("刷牙的时候牙龈冒血", "minor_bleeding"),
+        ("牙齦冒血", "minor_bleeding"),  # traditional characters
+        ("刀口这两天一直往外冒血", "wound_bleeding"),
+        ("伤口冒血了", "wound_bleeding"),
+    ],
+)
+def test_blood_coming_out_is_bleeding(text: str, concept: str) -> None:
+    assert concept in present(text), text
+
+
+@pytest.mark.parametrize("text", ["一动就冒汗", "锅里冒烟了", "地里冒出了新芽"])
+def test_other_things_coming_out_are_no_bleeding(text: str) -> None:
+    assert not {"bleeding", "minor_bleeding", "wound_bleeding"} & set(present(text)), text
