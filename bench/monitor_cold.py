@@ -10,7 +10,7 @@ Usage (offline: no database query, no network):
     .venv/bin/python bench/monitor_cold.py [--procs 8] [--load 2] [--profile]
 
 The bench's own process builds the messages with the orders code (``plan_order`` →
-``planned_doses`` → ``dispatch._message``: the real reminder text and structured payload,
+``planned_doses`` → ``dispatch.reminder_message``: the real reminder text and structured payload,
 several drugs and critical classes, plus the missed-dose guidance text from its sourced
 rules) for the demo fixtures' patients; planning parses the sigs, which a sending worker
 never does, so it is kept out of the measured processes. Each of ``--procs`` fresh
@@ -121,7 +121,7 @@ def build_messages() -> list[dict]:
                 continue
             rows = schedule.planned_doses(plan, Routine(), now, dt.timedelta(days=2))
             for n, (key, _pid, rid, med, dose, instr, due) in enumerate(rows[:2]):
-                msg = dispatch._message(
+                msg = dispatch.reminder_message(
                     dispatch.Dose(n, key, pid, rid, med, dose, instr, due), None
                 )
                 out.append(

@@ -65,7 +65,7 @@ _PROBE_ORDER = ("阿托伐他汀钙片 20mg", "阿托伐他汀钙片 20mg qn 口
 
 def _reminder_probe() -> None:
     """Check one dose reminder as the dispatcher sends it: built by the orders code (its
-    text template and structured payload, ``dispatch._message``) for a probe order of a probe
+    text template and structured payload, ``dispatch.reminder_message``) for a probe order of a probe
     patient, so the checks read what a real reminder makes them read (the order's sig
     through the shared sig reader, the payload's clock time) here, not in the first real
     one. Nothing is written."""
@@ -73,11 +73,11 @@ def _reminder_probe() -> None:
 
     from clinical.monitor.context import Medication, PatientContext
     from clinical.monitor.engine import run_monitor
-    from clinical.orders.services.dispatch import Dose, _message
+    from clinical.orders.services.dispatch import Dose, reminder_message
 
     drug, sig, dose_text, instruction = _PROBE_ORDER
     dose = Dose(0, "warm-up", "warm-up", "warm-up", drug, dose_text, instruction, timezone.now())
-    msg = _message(dose, None)
+    msg = reminder_message(dose, None)
     patient = PatientContext(
         patient_id="warm-up", age_years=60, medications=[Medication(name=drug, dosage=sig)]
     )

@@ -56,7 +56,7 @@ def test_demo_pushes_fixtures_and_prints_chinese_summary() -> None:
     assert "已通知医护团队: Communication/alert-miss-" in text
     assert "患者 demo-surgery：常规复诊（routine）" in text
     assert (
-        "服药记录显示患者漏服关键药物（华法林钠片 3mg）：华法林钠片 3mg近7天应服3次：已服1次、"
+        "服药记录显示患者漏服关键药物（华法林钠片 3mg）：近7天应服3次，已服1次、"
         "跳过0次、漏服2次，最长连续漏服2次，需核对剂量并复查（勿自行加倍补服）"
     ) in text
     assert "证据：MedicationRequest/surgery-mr-warfarin" in text

@@ -103,8 +103,8 @@ def test_missed_critical_doses_at_the_orders_limit_are_routine_with_medicine_and
     reason = _adh(result)["adherence-recorded-missed-critical"]
     assert reason["disposition"] == "routine"
     assert result["disposition"] in ("routine", "review", "urgent", "emergency")
-    assert f"（{WARFARIN}）" in reason["text"]
-    assert f"{WARFARIN}近7天应服{5 + LIMIT}次：已服5次、跳过0次、漏服{LIMIT}次" in reason["text"]
+    assert f"（{WARFARIN}）：近7天应服{5 + LIMIT}次，已服5次、跳过0次、漏服{LIMIT}次" in reason["text"]
+    assert reason["text"].count(WARFARIN) == 1  # the medicine is named once, with its counts
     assert f"最长连续漏服{LIMIT}次" in reason["text"]
     assert "勿自行加倍补服" in reason["text"]
     assert reason["evidence"] == ["MedicationRequest/mr-1"]
@@ -267,7 +267,7 @@ def test_run_assessment_reads_the_dose_records(admin_client) -> None:
     after = run_assessment(pid, now=now + dt.timedelta(minutes=1))
     reason = _adh(after.result)["adherence-recorded-missed-critical"]
     assert reason["evidence"] == [f"MedicationRequest/{rid}"]
-    assert "应服3次：已服1次、跳过0次、漏服2次" in reason["text"]
+    assert "应服3次，已服1次、跳过0次、漏服2次" in reason["text"]
     assert after.result["disposition"] != "self-care"
 
 
@@ -307,7 +307,22 @@ def test_the_agents_assessment_reads_the_dose_records_as_the_runs_do(admin_clien
     said = _adh(_assess(pid))
     assert list(said) == ["adherence-recorded-missed-critical"]
     assert (
-        "应服3次：已服1次、跳过0次、漏服2次" in said["adherence-recorded-missed-critical"]["text"]
+        "应服3次，已服1次、跳过0次、漏服2次" in said["adherence-recorded-missed-critical"]["text"]
     )
     ran = run_assessment(pid, now=timezone.now())
     assert _adh(ran.result).keys() == said.keys()
+
+
+def test_one_reason_for_two_medicines_names_each_with_its_counts_once() -> None:
+    rivaroxaban = "利伐沙班片 10mg"
+    result = _assess(
+        [
+            _summary(taken=5, missed=LIMIT),
+            _summary(medication=rivaroxaban, taken=4, missed=LIMIT, rid="mr-2"),
+        ],
+        meds=["warfarin", "rivaroxaban"],
+    )
+    text = _adh(result)["adherence-recorded-missed-critical"]["text"]
+    assert f"（{WARFARIN}、{rivaroxaban}）：{WARFARIN} 近7天应服{5 + LIMIT}次" in text
+    assert f"；{rivaroxaban} 近7天应服{4 + LIMIT}次" in text
+    assert text.count(WARFARIN) == 2 and text.count(rivaroxaban) == 2  # the list, then the counts

@@ -68,7 +68,7 @@ def test_words_nothing_reads_are_for_clinician_review_quoted_with_high_uncertain
     assert _net(out)["disposition"] == "review"
     assert "“今天去菜市场买了点菜”" in _net(out)["text"]
     assert out["uncertainty"]["level"] == "high"
-    assert out["engine_version"] == "6"
+    assert int(out["engine_version"]) >= 6  # the review disposition came with version 6
 
 
 def test_the_patient_is_neither_reassured_nor_sent_to_hospital_and_hears_it_once() -> None:

@@ -109,13 +109,14 @@ def test_instruction_kinds_are_read() -> None:
 # Review h5 item 5: the engine version names the shape of what it returns; a reason gaining a
 # key (patient_text did, in version 5) without a new version fails here.
 _KEYS_5 = {"code", "text", "patient_text", "disposition", "family", "source", "evidence"}
-REASON_KEYS = {"5": _KEYS_5, "6": _KEYS_5}  # 6: the review disposition, same reason shape
+# 6: the review disposition, 7: recorded doses as facts; the reason shape is unchanged
+REASON_KEYS = {"5": _KEYS_5, "6": _KEYS_5, "7": _KEYS_5}
 
 
 def test_the_engine_version_names_the_reason_shape() -> None:
     from clinical.followup.services.engine import ENGINE_VERSION
 
     a = _assess(_survey("伤口红肿，有点发烧"))
-    assert a["engine_version"] == ENGINE_VERSION == "6"
+    assert a["engine_version"] == ENGINE_VERSION == "7"
     keys = set().union(*(set(r) - {"clinician"} for r in a["reasons"]))
     assert keys == REASON_KEYS[ENGINE_VERSION]

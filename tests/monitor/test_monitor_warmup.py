@@ -75,7 +75,7 @@ from clinical.monitor.checks import frequency_consistency
 from clinical.monitor.context import Medication, PatientContext
 from clinical.monitor.engine import run_monitor
 from clinical.monitor.warmup import warm_process
-from clinical.orders.services.dispatch import Dose, _message
+from clinical.orders.services.dispatch import Dose, reminder_message
 
 SIG_MODEL = "fhir.resources.R4B.dosage"
 out = {"sig_model_before_warm_up": SIG_MODEL in sys.modules}
@@ -102,7 +102,7 @@ def tables():
 
 
 drug, sig = "华法林钠片 3mg", "华法林钠片 3mg qd 晚饭后"
-msg = _message(Dose(1, "k1", "p1", "r1", drug, "3mg", "晚饭后", timezone.now()), None)
+msg = reminder_message(Dose(1, "k1", "p1", "r1", drug, "3mg", "晚饭后", timezone.now()), None)
 patient = PatientContext(
     patient_id="p1", age_years=70, medications=[Medication(name=drug, dosage=sig)]
 )

@@ -31,9 +31,11 @@ log = logging.getLogger(__name__)
 # 2: #15 safety net, scores; 3: #15 syndromes, lexicon levels; 4: one syndrome table shared with
 # guidance; 5: reasons carry patient_text (no value asked for twice), disease history and plain
 # denials read (review h5); 6: the review disposition (#15: words nothing reads → clinician
-# review within 24 h; a residue of a read complaint stays urgent). Stored in every Assessment's
-# result (``engine_version``).
-ENGINE_VERSION = "6"
+# review within 24 h; a residue of a read complaint stays urgent); 7: the orders' recorded doses
+# are facts (``adherence-recorded-*`` reasons: a critical medicine stopped or missed raises the
+# disposition), and the agent assesses on the same footing. Stored in every Assessment's result
+# (``engine_version``), so a stored assessment says which of these it was made without.
+ENGINE_VERSION = "7"
 UNRECOGNISED = "symptom-unrecognised"
 
 

@@ -120,7 +120,10 @@ def _mark_enqueued(now: dt.datetime, stale: dt.datetime, limit: int) -> list[int
     return [row_id for row_id, _ in sorted(rows, key=lambda r: (r[1], r[0]))]
 
 
-def _message(rem: Dose, tz: str | None) -> gate.OutgoingMessage:
+def reminder_message(rem: Dose, tz: str | None) -> gate.OutgoingMessage:
+    """The reminder one due dose sends: its text on the patient's clock (``tz``, their
+    routine's zone) and the structured payload the monitor checks. Public because the monitor's
+    warm-up checks one such reminder before a worker takes real ones."""
     local = _local(rem, tz)
     return gate.OutgoingMessage(
         patient_id=rem.patient_id,
@@ -177,7 +180,7 @@ def send_batch(ids: list[int]) -> dict[str, int]:
                 states[rem.id] = _CANCELLED
                 counts["cancelled"] += 1
                 continue
-            todo.append((rem, _message(rem, zones.get(rem.patient_id))))
+            todo.append((rem, reminder_message(rem, zones.get(rem.patient_id))))
         for (rem, _), result in zip(todo, _submit(todo), strict=True):
             if result is None:
                 states[rem.id] = ReminderState.FAILED

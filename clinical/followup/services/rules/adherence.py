@@ -73,10 +73,12 @@ def recorded_rules() -> list[dict[str, Any]]:
     return rows
 
 
-def _counts(m: RecordedAdherence) -> str:
+def _counts(m: RecordedAdherence, named: bool) -> str:
+    """One medicine's counts; ``named`` when the reason lists several (the brackets before
+    the counts already name a single one)."""
     text = (
-        f"{m.medication}近{m.window_days}天应服{m.expected}次：已服{m.taken}次、"
-        f"跳过{m.skipped}次、漏服{m.missed}次"
+        f"{m.medication + ' ' if named else ''}近{m.window_days}天应服{m.expected}次，"
+        f"已服{m.taken}次、跳过{m.skipped}次、漏服{m.missed}次"
     )
     if m.pending:
         text += f"、待回复{m.pending}次"
@@ -110,7 +112,7 @@ def evaluate_recorded(facts: Facts) -> list[Reason]:
                 code=row["code"],
                 text=row["text"].format(
                     meds="、".join(dict.fromkeys(m.medication for m in meds)),
-                    counts="；".join(_counts(m) for m in meds),
+                    counts="；".join(_counts(m, named=len(meds) > 1) for m in meds),
                 ),
                 disposition=row["disposition"],
                 family="adherence",
