@@ -103,7 +103,9 @@ def test_missed_critical_doses_at_the_orders_limit_are_routine_with_medicine_and
     reason = _adh(result)["adherence-recorded-missed-critical"]
     assert reason["disposition"] == "routine"
     assert result["disposition"] in ("routine", "review", "urgent", "emergency")
-    assert f"（{WARFARIN}）：近7天应服{5 + LIMIT}次，已服5次、跳过0次、漏服{LIMIT}次" in reason["text"]
+    assert (
+        f"（{WARFARIN}）：近7天应服{5 + LIMIT}次，已服5次、跳过0次、漏服{LIMIT}次" in reason["text"]
+    )
     assert reason["text"].count(WARFARIN) == 1  # the medicine is named once, with its counts
     assert f"最长连续漏服{LIMIT}次" in reason["text"]
     assert "勿自行加倍补服" in reason["text"]
