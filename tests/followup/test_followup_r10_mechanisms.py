@@ -244,3 +244,22 @@ def test_a_head_bump_on_an_anticoagulant_is_an_emergency(text: str) -> None:
 )
 def test_an_intent_or_another_body_part_is_no_head_injury(text: str) -> None:
     assert "fall_head_injury" not in symptoms.present(text)
+
+
+@pytest.mark.parametrize("text", ["空腹血糖五点几", "早上测的血糖五點幾", "饭后血糖九点几", "饭后两小时血糖十点几"])
+def test_an_approximate_glucose_inside_or_across_the_normal_range_between_cut_offs_is_review(
+    text: str,
+) -> None:
+    # 5.0-5.9 and 9.0-9.9 lie inside the normal range, 10.0-10.9 across its top; no cut-off of the
+    # rules falls inside any of them, so the words are a reading to check, not an unknown at urgent
+    out = _assess(text, **DIABETIC)
+    assert out["disposition"] == "review"
+    assert "patient-reported-reading-approximate" in {n["code"] for n in out["notes"]}
+
+
+@pytest.mark.parametrize("text", ["血糖三点几", "体温三十六点几度"])
+def test_an_approximate_reading_across_a_cut_off_near_normal_stays_unjudged(text: str) -> None:
+    # 3.0-3.9 crosses the level-1 hypoglycaemia cut-off 3.9; 36.0-36.9 the NEWS2 band at 36.0
+    out = _assess(text, **DIABETIC)
+    assert out["disposition"] == "urgent"
+    assert "patient-reported-reading-approximate" not in {n["code"] for n in out["notes"]}

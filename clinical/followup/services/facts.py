@@ -408,8 +408,9 @@ def _bounded_reading(
     """An approximate reading in words (血糖才二点几, 血压一百六十多, 血压八十几) whose whole
     interval lies on one side of the normal range is judged by the end nearest to normal: the
     least alarming value the words allow, so it can only raise triage by what is certain. The
-    words still go to a clinician (the caller lists them as unread); an interval that reaches
-    the normal range, a kind without a range, or a hedged number is never judged. Whether it
+    words still go to a clinician (the caller lists them as unread). An interval that reaches
+    the normal range is judged only when every value of it falls between the same cut-offs
+    (血糖五点几: normal whatever the digit); a kind without a range or a hedged number never is. Whether it
     was judged and every value of the interval falls between the same cut-offs of the rules
     (``_settled``, #15 r10: 血糖十二点几 after a meal), so that its words are a reading for the
     care team to check (review) rather than an unknown that may be the red flag (urgent)."""
@@ -425,6 +426,10 @@ def _bounded_reading(
         value = u.bounds[1]
     elif lo > normal[1]:
         value = u.bounds[0]
+    elif _settled(kind, lo, hi):
+        # inside or across the normal range (血糖五点几, 十点几) and between the same cut-offs:
+        # every value is judged alike, so the value nearest the normal range stands for them all
+        value = u.bounds[0] if lo >= normal[0] else u.bounds[1]
     else:
         return False
     if _add_reading(facts, kind, (value, unit), at, ref, quote, quote=quote):
