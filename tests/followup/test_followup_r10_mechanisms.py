@@ -246,7 +246,9 @@ def test_an_intent_or_another_body_part_is_no_head_injury(text: str) -> None:
     assert "fall_head_injury" not in symptoms.present(text)
 
 
-@pytest.mark.parametrize("text", ["空腹血糖五点几", "早上测的血糖五點幾", "饭后血糖九点几", "饭后两小时血糖十点几"])
+@pytest.mark.parametrize(
+    "text", ["空腹血糖五点几", "早上测的血糖五點幾", "饭后血糖九点几", "饭后两小时血糖十点几"]
+)
 def test_an_approximate_glucose_inside_or_across_the_normal_range_between_cut_offs_is_review(
     text: str,
 ) -> None:
