@@ -863,9 +863,6 @@ def _subjects() -> tuple[str, ...]:
 _UNIT_TAIL = re.compile(r"℃|度|mmol/L|mmHg|次/分|次|%|正常|左右|[。.]")
 
 
-_READING = re.compile(r"(\d+(?:\.\d+)?)(?:[度点](\d)?)?多?(?:/(\d+))?")
-
-
 @cache
 def _normal_readings() -> tuple[tuple[tuple[str, ...], dict], ...]:
     rows = _data().get("normal_readings", [])
@@ -873,9 +870,14 @@ def _normal_readings() -> tuple[tuple[tuple[str, ...], dict], ...]:
 
 
 def normal_reading(clause: str) -> bool:
-    """Whether ``clause`` states a reading (体温37.2, 血压128/76, 空腹血糖6.1) of a kind in
-    symptoms.yaml ``normal_readings`` with every value in its normal range, and nothing else."""
-    rest = normalise(clause)
+    """Whether ``clause`` states a reading (体温37.2, 血压128/76, 空腹血糖6.1, 体温三十六度五,
+    心跳七十多, 血糖大概7) of a kind in ``normal_readings`` with every value in its normal range,
+    and nothing else. The value is the one readings reader's (``clinical.knowledge.readings``:
+    exact values, an interval such as 七十多 = 70–79 whole inside the range, or a value said to be
+    about, 7左右); a unit other than the kind's own (mg/dL) is never normal here."""
+    from clinical.knowledge import readings
+
+    rest = readings.normalise(clause)
     # #15 follow-up benign r5: 下午 and 量 (taken) as 测 (下午量了体温37.2)
     for lead in _LEADING + (
         "早上",
@@ -896,21 +898,33 @@ def normal_reading(clause: str) -> bool:
         word = next((w for w in words if rest.startswith(w)), None)
         if word is None:
             continue
-        tail = rest[len(word) :].lstrip("是为:：")
-        m = _READING.match(tail)
-        if not m:
+        found, unreadable = readings.read_vitals(rest)
+        if len(found) + len(unreadable) != 1:
             return False
-        leftover = _UNIT_TAIL.sub("", tail[m.end() :])
-        if _CJK.search(leftover):
+        got = (found or unreadable)[0]
+        at = rest.find(got.text)
+        # the reading's label is the row's word or its end (空腹血糖6.1: the label is 血糖)
+        if at < 0 or not (word.startswith(rest[:at]) and got.text.startswith(word[at:])):
             return False
-        value = float(m.group(1)) + (float(m.group(2)) / 10 if m.group(2) else 0)
-        top = value + (0.99 if "多" in m.group(0) else 0)  # "10点多": anything up to 10.99
-        if not (spec["low"] <= value and top <= spec["high"]):
+        if _CJK.search(_UNIT_TAIL.sub("", rest[at + len(got.text) :])):
             return False
-        if m.group(3):
-            second = float(m.group(3))
-            return "low2" in spec and spec["low2"] <= second <= spec["high2"]
-        return "low2" not in spec
+        if isinstance(got, readings.Reading):
+            values, unit = got.values, got.unit
+        elif got.about is not None:
+            values, unit = got.about, got.about_unit
+        elif got.bounds is not None and "low2" not in spec:
+            lo, hi = got.bounds
+            return got.bounds_kind == got.kind and spec["low"] <= lo and hi <= spec["high"]
+        else:
+            return False
+        if unit != readings.UNIT_CODES[got.kind]:
+            return False
+        ranges = [(spec["low"], spec["high"])]
+        if "low2" in spec:
+            ranges.append((spec["low2"], spec["high2"]))
+        return len(values) == len(ranges) and all(
+            lo <= v <= hi for v, (lo, hi) in zip(values, ranges, strict=True)
+        )
     return False
 
 

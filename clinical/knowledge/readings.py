@@ -28,7 +28,9 @@ written, never one value): 二点几 = 2.0–2.9, 三十多 = 30–39, 一百六
 血压八十几) is bounded as ``sbp`` (``bounds_kind``): Chinese patients give the 高压 when they give
 one number. A consumer may judge an interval only where every value in it lies on the same side of
 the normal range, by the value nearest to normal (the least alarming reading the words allow);
-hedged numbers (大概, 左右, 将近) and ranges get no bounds.
+hedged numbers (大概, 左右, 将近) and ranges get no bounds. A number said to be "about" (大概7,
+130/80左右: a symmetric hedge and exact numbers) keeps what was said (``about``), only for telling
+that the reading is in the normal range.
 """
 
 from __future__ import annotations
@@ -83,6 +85,9 @@ class UnreadableReading:
     has_number: bool = True
     bounds: tuple[float, float] | None = None
     bounds_kind: Kind | None = None
+    # "about N" (``_about``: 大概7, 130/80左右): the values said, in ``about_unit``; never a reading
+    about: list[float] | None = None
+    about_unit: str | None = None
 
 
 _KIND_LABELS = {
@@ -127,6 +132,9 @@ _NUM = re.compile(rf"[0-9{_CN}](?:[0-9{_CN}]|[.点](?=[0-9{_CN}]))*")
 _GAP = 8  # characters allowed between the label and its number
 _STOP = set("，,。；;！!？?\n")
 _HEDGE = re.compile(r"大概|大约|约|差不多|将近|接近|估计|快|超过|不到|至少|起码|好像")
+# The hedges that say "about N" on both sides (``_about``); 将近, 超过, 不到 … say which side.
+_ABOUT_BEFORE = re.compile(r"大概|大约|约|差不多|估计|好像")
+_ABOUT_AFTER = re.compile(r"左右|上下")
 _VAGUE_AFTER = re.compile(r"\s*(?:点多|点几|多|来|余|几|好几|左右|上下|出头|以上|以下|不到|开外)")
 _RANGE_AFTER = re.compile(rf"\s*(?:[-~～到至]|或者?)\s*[0-9{_CN}]")
 # A number followed by one of these counts or dates something (8点测的, 三天, 两次), it is not
@@ -392,12 +400,15 @@ def _read_at(text: str, label: re.Match[str], kind: str) -> Reading | Unreadable
             if bound is None and kind == "bp" and str(exc).startswith("血压需要"):
                 value = _exact(m.group())  # one exact number: the systolic (血压160)
                 bound = ("sbp", (_number(value), _number(value)))
+            about = _about(text, start, m, kind)
             return UnreadableReading(
                 kind,  # type: ignore[arg-type]
                 text[label.start() : end],
                 str(exc),
                 bounds=bound[1] if bound else None,
                 bounds_kind=bound[0] if bound else None,  # type: ignore[arg-type]
+                about=about[0] if about else None,
+                about_unit=about[1] if about else None,
             )
     if label.group() in _MEASURE_LABELS and (q := _QUALITATIVE.match(text, start)):
         return UnreadableReading(
@@ -407,6 +418,27 @@ def _read_at(text: str, label: re.Match[str], kind: str) -> Reading | Unreadable
             has_number=False,
         )
     return None
+
+
+def _about(text: str, start: int, m: re.Match[str], kind: str) -> tuple[list[float], str] | None:
+    """The values of a reading said to be "about" them (大概7, 血糖7左右, 三十六度五左右,
+    130/80上下) and their unit: only symmetric hedges (``_ABOUT_BEFORE``, ``_ABOUT_AFTER``), no
+    other hedge, no range, the numbers themselves exact. A consumer may use them only to see
+    that a reading is in the normal range (``discourse.normal_reading``); they are never a
+    reading, and a value near a cut-off is never judged from them."""
+    hedges = [h.group() for h in _HEDGE.finditer(text, start, m.start())]
+    if any(not _ABOUT_BEFORE.fullmatch(h) for h in hedges):
+        return None
+    end = _TAIL.match(text, m.end()).end()  # type: ignore[union-attr]
+    tail = text[m.end() : end]
+    plain_tail = _ABOUT_AFTER.sub(lambda a: " " * len(a.group()), tail)
+    if not hedges and plain_tail == tail:
+        return None
+    try:
+        _, values, _, unit = _value(text[: m.end()] + plain_tail + text[end:], m, kind)
+    except _NotExact:
+        return None
+    return [_number(v) for v in values], unit
 
 
 def _fasting(text: str, label: re.Match[str]) -> str | None:

@@ -246,22 +246,35 @@ def test_an_intent_or_another_body_part_is_no_head_injury(text: str) -> None:
     assert "fall_head_injury" not in symptoms.present(text)
 
 
-@pytest.mark.parametrize(
-    "text", ["空腹血糖五点几", "早上测的血糖五點幾", "饭后血糖九点几", "饭后两小时血糖十点几"]
-)
-def test_an_approximate_glucose_inside_or_across_the_normal_range_between_cut_offs_is_review(
+@pytest.mark.parametrize("text", ["饭后两小时血糖十点几", "吃完饭测的血糖10點幾"])
+def test_an_approximate_glucose_across_the_top_of_the_normal_range_between_cut_offs_is_review(
     text: str,
 ) -> None:
-    # 5.0-5.9 and 9.0-9.9 lie inside the normal range, 10.0-10.9 across its top; no cut-off of the
-    # rules falls inside any of them, so the words are a reading to check, not an unknown at urgent
+    # 10.0-10.9 reaches above the normal range (3.9-10.0) and no cut-off of the rules falls
+    # inside it: the words are a reading to check, not an unknown at urgent
     out = _assess(text, **DIABETIC)
     assert out["disposition"] == "review"
     assert "patient-reported-reading-approximate" in {n["code"] for n in out["notes"]}
 
 
-@pytest.mark.parametrize("text", ["血糖三点几", "体温三十六点几度"])
+@pytest.mark.parametrize(
+    "text",
+    ["空腹血糖五点几", "早上测的血糖五點幾", "血糖大概7", "体温三十六度五左右", "心跳七十多"],
+)
+def test_an_approximate_reading_wholly_inside_the_normal_range_is_a_normal_reading(
+    text: str,
+) -> None:
+    # every value the words allow (5.0-5.9, about 7, about 36.5, 70-79) is normal: nothing to
+    # send on (as 血糖7左右 and 体温36度多 were before; now read by the one readings reader)
+    out = _assess(text, **DIABETIC)
+    assert out["disposition"] in ("routine", "self-care")
+    assert "reading-unreadable" not in {n["code"] for n in out["notes"]}
+
+
+@pytest.mark.parametrize("text", ["血糖三点几", "血糖三點幾"])
 def test_an_approximate_reading_across_a_cut_off_near_normal_stays_unjudged(text: str) -> None:
-    # 3.0-3.9 crosses the level-1 hypoglycaemia cut-off 3.9; 36.0-36.9 the NEWS2 band at 36.0
+    # 3.0-3.9 crosses the level-1 hypoglycaemia cut-off 3.9 (体温三十六点几, 36.0-36.9, lies inside
+    # the normal range of normal_readings and is a normal reading, as 体温36.0 is)
     out = _assess(text, **DIABETIC)
     assert out["disposition"] == "urgent"
     assert "patient-reported-reading-approximate" not in {n["code"] for n in out["notes"]}

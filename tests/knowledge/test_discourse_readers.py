@@ -60,3 +60,36 @@ def test_discourse_reader_names_the_first_reader(
 ) -> None:
     assert discourse.discourse_reader(clause, about=about, asked=asked) == reader
     assert discourse.is_discourse(clause, about=about, asked=asked) is (reader is not None)
+
+
+# 2026-12-07: normal_reading reads the value with the one readings reader (no regex of its own):
+# Chinese numerals, an interval wholly inside the range (七十多), a value said to be about
+# (大概7, 7左右: a symmetric hedge), traditional and full-width forms; a one-sided hedge (将近),
+# a range, another unit or an interval reaching out of the range is not a normal reading.
+@pytest.mark.parametrize(
+    ("clause", "normal"),
+    [
+        ("体温三十六度五", True),
+        ("体温三十六度五左右", True),
+        ("血糖大概7", True),
+        ("血糖7左右", True),
+        ("血压大概130/80", True),
+        ("心跳七十多", True),
+        ("空腹血糖五点几", True),
+        ("體溫36.8", True),
+        ("血糖６．２", True),
+        ("早上测的血压130/85mmHg", True),
+        ("血糖将近7", False),
+        ("血糖7到8", False),
+        ("血糖120mg/dl", False),
+        ("血糖10点多", False),
+        ("心跳九十多", False),
+        ("体温三十七度五左右", False),
+        ("血糖7左右，头晕", False),
+        ("血压130左右", False),
+    ],
+)
+def test_normal_reading_reads_values_with_the_one_readings_reader(
+    clause: str, normal: bool
+) -> None:
+    assert discourse.normal_reading(clause) is normal
