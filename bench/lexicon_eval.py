@@ -25,6 +25,8 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
                                                     # alias)
     python bench/lexicon_eval.py --misses dev_r10a  # ... misses on its tuning part (dev_r10b is
                                                     # a transfer check: totals only)
+    python bench/lexicon_eval.py --draw r11         # round 11 (dev_r11a tuning, dev_r11b
+                                                    # transfer check: totals only)
     python bench/lexicon_eval.py --parts dev_r5,dev_r6a,dev_r6b   # totals of the named parts only
     python bench/lexicon_eval.py --parts dev_r7a dev_r7b          # (commas or spaces)
     python bench/lexicon_eval.py --pool-reads A.json   # per unlabelled development-half id, the
@@ -40,8 +42,8 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
 Parts: dev and sealed (``lexicon_labels.csv``), heldout (round 2), dev_r3 and heldout_r3 (round
 3), dev_r4 (round 4), dev_r5 (round 5), dev_r6a and dev_r6b (round 6), dev_r7a and dev_r7b (round
 7), dev_r8a and dev_r8b (round 8), dev_r9a and dev_r9b (round 9), dev_r10a and dev_r10b (round
-10). ``--misses`` is refused for sealed, heldout_r3, dev_r6b, dev_r7b, dev_r8b, dev_r9b and
-dev_r10b: they are never read for tuning.
+10), dev_r11a and dev_r11b (round 11). ``--misses`` is refused for sealed, heldout_r3, dev_r6b,
+dev_r7b, dev_r8b, dev_r9b, dev_r10b and dev_r11b: they are never read for tuning.
 Without ``--parts`` every part is printed, sealed ones included; use ``--parts`` to print only
 the parts you may see.
 
@@ -299,6 +301,8 @@ DRAW_ROUNDS: dict[str, DrawRound] = {
     "r9": DrawRound(seed=2909, each=60, tune=40),
     # Round 10: sized as round 9 (dev_r10a 80, dev_r10b 40).
     "r10": DrawRound(seed=3010, each=60, tune=40),
+    # Round 11: sized as round 9 (dev_r11a 80, dev_r11b 40), labelled before any rule of the round.
+    "r11": DrawRound(seed=3111, each=60, tune=40),
 }
 
 
@@ -418,12 +422,14 @@ PARTS = (
     "dev_r9b",
     "dev_r10a",
     "dev_r10b",
+    "dev_r11a",
+    "dev_r11b",
     "sealed",
     "heldout_r3",
 )
 # Parts whose misses may be listed (and so read for tuning); the others are scored as totals only
-# (dev_r6b, dev_r7b, dev_r8b, dev_r9b and dev_r10b are rounds 6 to 10's transfer checks: labelled
-# with dev_r6a / dev_r7a / dev_r8a / dev_r9a / dev_r10a, never listed).
+# (dev_r6b, dev_r7b, dev_r8b, dev_r9b, dev_r10b and dev_r11b are rounds 6 to 11's transfer checks:
+# labelled with dev_r6a / dev_r7a / dev_r8a / dev_r9a / dev_r10a / dev_r11a, never listed).
 OPEN_PARTS = (
     "dev",
     "heldout",
@@ -435,6 +441,7 @@ OPEN_PARTS = (
     "dev_r8a",
     "dev_r9a",
     "dev_r10a",
+    "dev_r11a",
 )
 
 

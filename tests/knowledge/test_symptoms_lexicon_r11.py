@@ -1,0 +1,127 @@
+"""#23 lexicon round 11: the draw table, the draw and its split, registered before any rule.
+
+- ``dev_r11a`` (tuning, 80 rows) and ``dev_r11b`` (transfer check, 40 rows) were drawn by
+  ``bench/lexicon_eval.py --draw r11`` (``DRAW_ROUNDS["r11"]``) and labelled before the lexicon
+  was run on them (docs/lexicon_labelling.md, "Round 11").
+- The split draws of rounds 7 on are rows of one table; a row is never edited, so every earlier
+  draw stays reproducible, and the old ``--draw-rN`` flags are aliases of ``--draw rN``.
+- Checks print ids and counts only, never a row's labels or text."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from bench import lexicon_eval  # noqa: E402
+
+NEVER_LISTED = (
+    "sealed",
+    "heldout_r3",
+    "dev_r6b",
+    "dev_r7b",
+    "dev_r8b",
+    "dev_r9b",
+    "dev_r10b",
+    "dev_r11b",
+)
+
+
+def test_the_draw_table_keeps_every_earlier_round_as_drawn() -> None:
+    """The rows that made the committed label files: editing one would change an old draw."""
+    rounds = {name: tuple(spec) for name, spec in lexicon_eval.DRAW_ROUNDS.items()}
+    assert rounds == {
+        "r7": (2707, 80, None),
+        "r8": (2808, 40, None),
+        "r9": (2909, 60, 40),
+        "r10": (3010, 60, 40),
+        "r11": (3111, 60, 40),
+    }
+    assert lexicon_eval.draw_parts("r11") == ("dev_r11a", "dev_r11b")
+
+
+def test_misses_of_the_round11_transfer_check_are_refused() -> None:
+    run = subprocess.run(
+        [sys.executable, "bench/lexicon_eval.py", "--misses", "dev_r11b"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2, run.returncode
+    assert run.stdout == ""
+    assert "refused: the dev_r11b part is sealed" in run.stderr
+
+
+def test_round11_parts_are_registered_tuning_open_and_transfer_closed() -> None:
+    assert {"dev_r11a", "dev_r11b"} <= set(lexicon_eval.PARTS)
+    assert "dev_r11a" in lexicon_eval.OPEN_PARTS
+    assert not set(NEVER_LISTED) & set(lexicon_eval.OPEN_PARTS)
+    assert set(NEVER_LISTED) <= set(lexicon_eval.PARTS)
+
+
+def _ids(part: str) -> list[tuple[str, str]]:
+    """(id, group) of a round-11 file: the first two columns only."""
+    with (lexicon_eval.DATA / f"lexicon_{part}.csv").open(encoding="utf-8", newline="") as fh:
+        return [(r["id"], r["group"]) for r in csv.DictReader(fh)]
+
+
+def test_round11_split_is_by_the_hash_of_the_id_before_labelling() -> None:
+    tune, transfer = _ids("dev_r11a"), _ids("dev_r11b")
+    assert Counter(g for _, g in tune) == {"random": 40, "enriched": 40}
+    assert Counter(g for _, g in transfer) == {"random": 20, "enriched": 20}
+    for group in ("random", "enriched"):
+        low = max(lexicon_eval._split_key("r11", u) for u, g in tune if g == group)
+        high = min(lexicon_eval._split_key("r11", u) for u, g in transfer if g == group)
+        assert low < high, group
+
+
+def test_round11_labels_name_known_symptom_concepts_only() -> None:
+    """Every labelled key is a concept of the list, never a context (docs/lexicon_labelling.md)."""
+    path = ROOT / "clinical" / "knowledge" / "data" / "symptom_concepts.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        kinds = {r["concept"]: r["kind"] for r in csv.DictReader(fh)}
+    bad = 0
+    for part in ("dev_r11a", "dev_r11b"):
+        with (lexicon_eval.DATA / f"lexicon_{part}.csv").open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                keys = [k for k in f"{row['present']}|{row['negated']}".split("|") if k]
+                bad += sum(1 for k in keys if kinds.get(k) != "symptom")
+    assert bad == 0, f"{bad} labelled keys are not symptom concepts"
+
+
+@pytest.mark.shared_data
+def test_the_round11_draw_reproduces_its_files_and_the_old_flag_is_an_alias() -> None:
+    """ids, parts and groups only (the text column is dropped before any comparison)."""
+    if not lexicon_eval.SHARED.is_dir():
+        pytest.skip(f"{lexicon_eval.SHARED} is not here")
+
+    def draw(*args: str) -> list[tuple[str, ...]]:
+        out = subprocess.run(
+            [sys.executable, "bench/lexicon_eval.py", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return [tuple(line.split("\t")[:3]) for line in out.splitlines()]
+
+    drawn = draw("--draw", "r11")
+    files = [(u, p, g) for p in ("dev_r11a", "dev_r11b") for u, g in _ids(p)]
+    assert sorted(drawn) == sorted(files)
+    assert draw("--draw-r10") == draw("--draw", "r10")
+
+
+@pytest.mark.shared_data
+def test_round11_parts_join_the_corpora() -> None:
+    if not lexicon_eval.SHARED.is_dir():
+        pytest.skip(f"{lexicon_eval.SHARED} is not here")
+    stats = lexicon_eval.evaluate(parts=("dev_r11a", "dev_r11b"))
+    sizes = {part: (s["utterances"], s["missing"]) for part, s in stats.items()}
+    assert sizes == {"dev_r11a": (80, 0), "dev_r11b": (40, 0)}
