@@ -125,3 +125,57 @@ def test_round11_parts_join_the_corpora() -> None:
     stats = lexicon_eval.evaluate(parts=("dev_r11a", "dev_r11b"))
     sizes = {part: (s["utterances"], s["missing"]) for part, s in stats.items()}
     assert sizes == {"dev_r11a": (80, 0), "dev_r11b": (40, 0)}
+
+
+# Round-11 mechanisms (#23, tuned on the misses of every open tuning part together). Each has a
+# dangerous twin (the mechanism reads the red flag) and a benign twin (the same words in a use
+# that names nothing, or a denial), in words of our own, not taken from any labelled utterance.
+from clinical.knowledge.symptoms import present  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("concept", "text"),
+    [
+        # 困 as sleepiness after a verb of feeling, proneness or frequency (symptom_terms.csv)
+        ("drowsiness", "这两天他特别容易困，坐着就想打盹"),
+        ("drowsiness", "吃完降糖药后总感到困"),
+        # 的 for 得 before an intensity word; sweating from the pain (symptom_intensity.csv)
+        ("abdominal_pain_severe", "今天上腹一阵阵疼，疼的直流汗"),
+        ("abdominal_pain_severe", "肚子的疼一天比一天重，越来越厉害"),
+        ("severe_headache", "头疼的要命"),
+        # a lay lesion noun after a skin subject (symptom_predicates.csv)
+        ("rash", "大腿上冒出来一些小颗粒"),
+        # 血点 in the mouth or on the skin
+        ("petechiae", "牙龈上有几个小血点"),
+        # an injury predicate after a head word
+        ("fall_head_injury", "昨晚在浴室滑倒，后脑勺撞伤了"),
+        # a severity word after the vomiting
+        ("persistent_vomiting", "孩子呕吐很严重"),
+    ],
+)
+def test_round11_mechanism_reads_the_dangerous_twin(concept: str, text: str) -> None:
+    assert concept in present(text)
+
+
+@pytest.mark.parametrize(
+    ("concept", "text"),
+    [
+        # 困 inside a longer word, or an aching quality (酸困), is no sleepiness
+        ("drowsiness", "这件事让我很困扰"),
+        ("drowsiness", "我感觉困难挺多的"),
+        ("drowsiness", "办手续的事一直很困恼我"),
+        ("drowsiness", "干完活腰有点酸困"),
+        # 的 before a place word, a denied or a lessening intensity names nothing more
+        ("abdominal_pain_severe", "肚子痛的地方在右边，不厉害"),
+        ("abdominal_pain_severe", "肚子疼，越来越轻了"),
+        ("abdominal_pain_severe", "跑完步出了一身汗，肚子有点痛"),
+        # a lesion noun not of the skin, a figurative 疙瘩
+        ("rash", "身体挺好，就是心里有个疙瘩"),
+        # a head word without an injury; an injury not of the head
+        ("fall_head_injury", "他脑袋很灵光，手指划伤了"),
+        ("petechiae", "牙龈刷牙时有点出血"),
+        ("persistent_vomiting", "吐了一次，不严重"),
+    ],
+)
+def test_round11_mechanism_spares_the_benign_twin(concept: str, text: str) -> None:
+    assert concept not in present(text)
