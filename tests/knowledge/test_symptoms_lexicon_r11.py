@@ -165,6 +165,8 @@ def test_round11_mechanism_reads_the_dangerous_twin(concept: str, text: str) -> 
         ("drowsiness", "我感觉困难挺多的"),
         ("drowsiness", "办手续的事一直很困恼我"),
         ("drowsiness", "干完活腰有点酸困"),
+        # a degree word alone before 困 is a passing tiredness (a late night), not drowsiness
+        ("drowsiness", "好困，昨晚追剧追到三点"),
         # 的 before a place word, a denied or a lessening intensity names nothing more
         ("abdominal_pain_severe", "肚子痛的地方在右边，不厉害"),
         ("abdominal_pain_severe", "肚子疼，越来越轻了"),
