@@ -18,31 +18,15 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
     python bench/lexicon_eval.py --misses dev_r4    # ... misses on the round-4 development draw
     python bench/lexicon_eval.py --draw-r5          # the round-5 development draw (same output)
     python bench/lexicon_eval.py --misses dev_r5    # ... misses on the round-5 development draw
-    python bench/lexicon_eval.py --draw-r6          # the round-6 development draw (id, part
-                                                    # dev_r6a|dev_r6b, group, text; never commit
-                                                    # the text)
-    python bench/lexicon_eval.py --misses dev_r6a   # ... misses on its tuning part (dev_r6b is a
-                                                    # transfer check: totals only)
-    python bench/lexicon_eval.py --draw-r7          # the round-7 development draw (id, part
-                                                    # dev_r7a|dev_r7b, group, text; never commit
-                                                    # the text)
-    python bench/lexicon_eval.py --misses dev_r7a   # ... misses on its tuning part (dev_r7b is a
-                                                    # transfer check: totals only)
-    python bench/lexicon_eval.py --draw-r8          # the round-8 development draw (id, part
-                                                    # dev_r8a|dev_r8b, group, text; never commit
-                                                    # the text)
-    python bench/lexicon_eval.py --misses dev_r8a   # ... misses on its tuning part (dev_r8b is a
-                                                    # transfer check: totals only)
-    python bench/lexicon_eval.py --draw-r9          # the round-9 development draw (id, part
-                                                    # dev_r9a|dev_r9b, group, text; never commit
-                                                    # the text)
-    python bench/lexicon_eval.py --misses dev_r9a   # ... misses on its tuning part (dev_r9b is a
-                                                    # transfer check: totals only)
-    python bench/lexicon_eval.py --draw-r10         # the round-10 development draw (id, part
-                                                    # dev_r10a|dev_r10b, group, text; never
-                                                    # commit the text)
+    python bench/lexicon_eval.py --draw r10         # the draw of a split round (r6 and every
+                                                    # round of ``DRAW_ROUNDS``): id, part
+                                                    # dev_<round>a|dev_<round>b, group, text;
+                                                    # never commit the text (--draw-r10 is an
+                                                    # alias)
     python bench/lexicon_eval.py --misses dev_r10a  # ... misses on its tuning part (dev_r10b is
                                                     # a transfer check: totals only)
+    python bench/lexicon_eval.py --draw r11         # round 11 (dev_r11a tuning, dev_r11b
+                                                    # transfer check: totals only)
     python bench/lexicon_eval.py --parts dev_r5,dev_r6a,dev_r6b   # totals of the named parts only
     python bench/lexicon_eval.py --parts dev_r7a dev_r7b          # (commas or spaces)
     python bench/lexicon_eval.py --pool-reads A.json   # per unlabelled development-half id, the
@@ -58,8 +42,8 @@ with ``../shared/data`` at run time. Without ``../shared/data`` it says so and e
 Parts: dev and sealed (``lexicon_labels.csv``), heldout (round 2), dev_r3 and heldout_r3 (round
 3), dev_r4 (round 4), dev_r5 (round 5), dev_r6a and dev_r6b (round 6), dev_r7a and dev_r7b (round
 7), dev_r8a and dev_r8b (round 8), dev_r9a and dev_r9b (round 9), dev_r10a and dev_r10b (round
-10). ``--misses`` is refused for sealed, heldout_r3, dev_r6b, dev_r7b, dev_r8b, dev_r9b and
-dev_r10b: they are never read for tuning.
+10), dev_r11a and dev_r11b (round 11). ``--misses`` is refused for sealed, heldout_r3, dev_r6b,
+dev_r7b, dev_r8b, dev_r9b, dev_r10b and dev_r11b: they are never read for tuning.
 Without ``--parts`` every part is printed, sealed ones included; use ``--parts`` to print only
 the parts you may see.
 
@@ -77,6 +61,7 @@ import random
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("AMMED_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -270,16 +255,6 @@ def draw_r6(exclude: set[str]) -> list[tuple[str, str, str, str]]:
     return [(u, r6_part(u), group, t) for u, group, t in _draw_dev_half(exclude, R6_SEED, R6_EACH)]
 
 
-# Round 7 (#23): a fifth development draw from the same development half, with a new seed,
-# outside every id of every label file (dev_r6a/b included; ids only), 160 utterances (80 at
-# random, 80 with the held-out draw's wider cues). Before labelling each group is split in two
-# halves by sha1("r7:" + id): the 40 lowest digests of each group go to the tuning part dev_r7a
-# (its misses may be listed), the others to the transfer check dev_r7b (labelled at the same time,
-# totals only, never listed): 80 + 80, each half random and half enriched.
-R7_SEED = 2707
-R7_EACH = 80
-
-
 def _split_key(prefix: str, uid: str) -> str:
     return hashlib.sha1(f"{prefix}:{uid}".encode()).hexdigest()
 
@@ -287,7 +262,7 @@ def _split_key(prefix: str, uid: str) -> str:
 def _draw_split(
     exclude: set[str], seed: int, each: int, prefix: str, tune: int | None = None
 ) -> list[tuple[str, str, str, str]]:
-    """A development draw split before labelling (rounds 7 to 9): ``_draw_dev_half`` with
+    """A development draw split before labelling (rounds 7 on): ``_draw_dev_half`` with
     ``seed`` and ``each`` of each group; within each group the ``tune`` lowest by
     sha1(prefix + ":" + id) (half the group when ``tune`` is None) are ``dev_<prefix>a``
     (tuning), the others ``dev_<prefix>b`` (transfer check). Returns (id, part, group, text)."""
@@ -302,60 +277,47 @@ def _draw_split(
     return [(u, part[u], group, t) for u, group, t in drawn]
 
 
-def draw_r7(exclude: set[str]) -> list[tuple[str, str, str, str]]:
-    """The round-7 development draw: (id, part, group, clipped text), as ``draw_r6`` with seed
-    ``R7_SEED`` and ``R7_EACH`` of each group; within each group the lower half by sha1("r7:" + id)
-    is ``dev_r7a`` (tuning), the upper half ``dev_r7b`` (transfer check)."""
-    return _draw_split(exclude, R7_SEED, R7_EACH, "r7")
+class DrawRound(NamedTuple):
+    """One split development draw (#23): ``_draw_split`` with this seed, ``each`` utterances of
+    each group (random, enriched) and ``tune`` of each group to the tuning part ``dev_<round>a``
+    (None: half), the rest to the transfer check ``dev_<round>b`` (totals only)."""
+
+    seed: int
+    each: int
+    tune: int | None = None
 
 
-# Round 8 (#23): a sixth development draw from the same development half, with a new seed,
-# outside every id of every label file (dev_r7a/b included; ids only), 80 utterances (40 at
-# random, 40 with the held-out draw's wider cues), split as round 7 by sha1("r8:" + id): 20 + 20
-# → dev_r8a (tuning), 20 + 20 → dev_r8b (transfer check, totals only). Labelled before any
-# change of the round, to check that mechanisms (not rows) transfer.
-R8_SEED = 2808
-R8_EACH = 40
+# Every split development draw, by round (the prefix of its parts and of its split hash). Each is
+# drawn from the round-3 development half, outside every id of every label file but its own (ids
+# only, sealed files included), and labelled before any change of its round
+# (docs/lexicon_labelling.md). A new round is a new row here; the rows are never edited, so every
+# earlier draw stays reproducible (``--draw rN``).
+DRAW_ROUNDS: dict[str, DrawRound] = {
+    # Round 7: 160 (80 + 80), split in halves by sha1("r7:" + id): 40 + 40 → dev_r7a, the rest → dev_r7b.
+    "r7": DrawRound(seed=2707, each=80),
+    # Round 8: 80 (40 + 40), split in halves as round 7: 20 + 20 → dev_r8a, 20 + 20 → dev_r8b.
+    "r8": DrawRound(seed=2808, each=40),
+    # Round 9: 120 (60 + 60), the 40 lowest of each group → dev_r9a (80), the other 20 → dev_r9b (40).
+    "r9": DrawRound(seed=2909, each=60, tune=40),
+    # Round 10: sized as round 9 (dev_r10a 80, dev_r10b 40).
+    "r10": DrawRound(seed=3010, each=60, tune=40),
+    # Round 11: sized as round 9 (dev_r11a 80, dev_r11b 40), labelled before any rule of the round.
+    "r11": DrawRound(seed=3111, each=60, tune=40),
+}
 
 
-def draw_r8(exclude: set[str]) -> list[tuple[str, str, str, str]]:
-    """The round-8 development draw: ``_draw_split`` with ``R8_SEED``, ``R8_EACH`` of each
-    group and the prefix ``r8`` (dev_r8a tuning, dev_r8b transfer check)."""
-    return _draw_split(exclude, R8_SEED, R8_EACH, "r8")
+def draw_round(name: str, exclude: set[str]) -> list[tuple[str, str, str, str]]:
+    """The development draw of round ``name`` (a key of ``DRAW_ROUNDS``, or ``r6`` with its
+    digit split): (id, part, group, clipped text), outside ``exclude``."""
+    if name == "r6":
+        return draw_r6(exclude)
+    spec = DRAW_ROUNDS[name]
+    return _draw_split(exclude, spec.seed, spec.each, name, spec.tune)
 
 
-# Round 9 (#23): a seventh development draw from the same development half, with a new seed,
-# outside every id of every label file (dev_r8a/b included; ids only), 120 utterances (60 at
-# random, 60 with the held-out draw's wider cues), split by sha1("r9:" + id): the 40 lowest of
-# each group → dev_r9a (tuning, 80), the other 20 → dev_r9b (transfer check, 40, totals only).
-# Labelled before any change of the round, to check that mechanisms (not rows) transfer.
-R9_SEED = 2909
-R9_EACH = 60
-R9_TUNE = 40
-
-
-def draw_r9(exclude: set[str]) -> list[tuple[str, str, str, str]]:
-    """The round-9 development draw: ``_draw_split`` with ``R9_SEED``, ``R9_EACH`` of each
-    group, ``R9_TUNE`` of each group to tuning and the prefix ``r9`` (dev_r9a tuning, dev_r9b
-    transfer check)."""
-    return _draw_split(exclude, R9_SEED, R9_EACH, "r9", R9_TUNE)
-
-
-# Round 10 (#23): an eighth development draw from the same development half, with a new seed,
-# outside every id of every label file (dev_r9a/b included; ids only), sized as round 9: 120
-# utterances (60 at random, 60 with the held-out draw's wider cues), split by sha1("r10:" + id):
-# the 40 lowest of each group → dev_r10a (tuning, 80), the other 20 → dev_r10b (transfer check,
-# 40, totals only). Labelled and committed before any change of the round.
-R10_SEED = 3010
-R10_EACH = 60
-R10_TUNE = 40
-
-
-def draw_r10(exclude: set[str]) -> list[tuple[str, str, str, str]]:
-    """The round-10 development draw: ``_draw_split`` with ``R10_SEED``, ``R10_EACH`` of each
-    group, ``R10_TUNE`` of each group to tuning and the prefix ``r10`` (dev_r10a tuning, dev_r10b
-    transfer check)."""
-    return _draw_split(exclude, R10_SEED, R10_EACH, "r10", R10_TUNE)
+def draw_parts(name: str) -> tuple[str, str]:
+    """The two parts of round ``name``: (tuning, transfer check)."""
+    return f"dev_{name}a", f"dev_{name}b"
 
 
 # Red-flag cues for mining (#23 round 5): words that make an urgent or emergency concept likely,
@@ -460,12 +422,14 @@ PARTS = (
     "dev_r9b",
     "dev_r10a",
     "dev_r10b",
+    "dev_r11a",
+    "dev_r11b",
     "sealed",
     "heldout_r3",
 )
 # Parts whose misses may be listed (and so read for tuning); the others are scored as totals only
-# (dev_r6b, dev_r7b, dev_r8b, dev_r9b and dev_r10b are rounds 6 to 10's transfer checks: labelled
-# with dev_r6a / dev_r7a / dev_r8a / dev_r9a / dev_r10a, never listed).
+# (dev_r6b, dev_r7b, dev_r8b, dev_r9b, dev_r10b and dev_r11b are rounds 6 to 11's transfer checks:
+# labelled with dev_r6a / dev_r7a / dev_r8a / dev_r9a / dev_r10a / dev_r11a, never listed).
 OPEN_PARTS = (
     "dev",
     "heldout",
@@ -477,6 +441,7 @@ OPEN_PARTS = (
     "dev_r8a",
     "dev_r9a",
     "dev_r10a",
+    "dev_r11a",
 )
 
 
@@ -598,11 +563,11 @@ def main() -> int:
     parser.add_argument("--draw-r4", action="store_true")
     parser.add_argument("--draw-r5", action="store_true")
     parser.add_argument("--mine-red-flags", action="store_true")
-    parser.add_argument("--draw-r6", action="store_true")
-    parser.add_argument("--draw-r7", action="store_true")
-    parser.add_argument("--draw-r8", action="store_true")
-    parser.add_argument("--draw-r9", action="store_true")
-    parser.add_argument("--draw-r10", action="store_true")
+    parser.add_argument("--draw", choices=("r6", *DRAW_ROUNDS), metavar="ROUND")
+    for name in ("r6", *DRAW_ROUNDS):  # the old one-flag-per-round spelling, kept as aliases
+        parser.add_argument(
+            f"--draw-{name}", dest="draw", action="store_const", const=name, help=argparse.SUPPRESS
+        )
     parser.add_argument("--pool-reads", metavar="OUT.json")
     parser.add_argument("--pool-compare", nargs=2, metavar=("BEFORE.json", "AFTER.json"))
     parser.add_argument("--misses", choices=PARTS)
@@ -647,29 +612,9 @@ def main() -> int:
         for uid, group, text in draw_r5(every):
             print(f"{uid}\t{group}\t{text}")
         return 0
-    if args.draw_r6:
-        every = {r["id"] for r in _labels() if r["split"] not in ("dev_r6a", "dev_r6b")}
-        for uid, part, group, text in draw_r6(every):
-            print(f"{uid}\t{part}\t{group}\t{text}")
-        return 0
-    if args.draw_r7:
-        every = {r["id"] for r in _labels() if r["split"] not in ("dev_r7a", "dev_r7b")}
-        for uid, part, group, text in draw_r7(every):
-            print(f"{uid}\t{part}\t{group}\t{text}")
-        return 0
-    if args.draw_r8:
-        every = {r["id"] for r in _labels() if r["split"] not in ("dev_r8a", "dev_r8b")}
-        for uid, part, group, text in draw_r8(every):
-            print(f"{uid}\t{part}\t{group}\t{text}")
-        return 0
-    if args.draw_r9:
-        every = {r["id"] for r in _labels() if r["split"] not in ("dev_r9a", "dev_r9b")}
-        for uid, part, group, text in draw_r9(every):
-            print(f"{uid}\t{part}\t{group}\t{text}")
-        return 0
-    if args.draw_r10:
-        every = {r["id"] for r in _labels() if r["split"] not in ("dev_r10a", "dev_r10b")}
-        for uid, part, group, text in draw_r10(every):
+    if args.draw:
+        every = {r["id"] for r in _labels() if r["split"] not in draw_parts(args.draw)}
+        for uid, part, group, text in draw_round(args.draw, every):
             print(f"{uid}\t{part}\t{group}\t{text}")
         return 0
     if args.pool_reads:

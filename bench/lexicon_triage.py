@@ -31,7 +31,7 @@ utterances, part by part, with totals only (no ids, no texts; sealed parts stay 
                                                      # with the facts that sent them
 
 ``--misses`` and ``--cost`` accept only the development parts (``lexicon_eval.OPEN_PARTS``); the
-sealed parts are never listed. ``--parts`` also takes the transfer checks (dev_r6b to dev_r10b:
+sealed parts are never listed. ``--parts`` also takes the transfer checks (dev_r6b to dev_r11b:
 totals only, as ``lexicon_eval.py --parts``), never ``sealed`` or ``heldout_r3``.
 """
 
@@ -57,7 +57,7 @@ import lexicon_eval  # noqa: E402
 # utterance (characters after whitespace collapsing; utterances are clipped at 120).
 LENGTHS = ("≤40", "41-80", ">80")
 # Parts that --parts may total: the development parts and the transfer checks (dev_r6b to
-# dev_r10b, totals only, never listed); the sealed half and heldout_r3 are left to a full run.
+# dev_r11b, totals only, never listed); the sealed half and heldout_r3 are left to a full run.
 TOTALS_PARTS = tuple(p for p in lexicon_eval.PARTS if p not in ("sealed", "heldout_r3"))
 
 

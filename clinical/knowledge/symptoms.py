@@ -508,9 +508,12 @@ def lexicon() -> _Lexicon:
         if r["position"] not in ("after", "before"):
             raise LexiconError(f"symptom_intensity.csv {r['concept']}: position {r['position']!r}")
         words = sorted((_form(w) for w in r["words"].split("|") if w), key=len, reverse=True)
-        # 疼得厉害, 疼得特别厉害, 疼得我受不了: degree words and a person after 得.
+        # 疼得厉害, 疼得特别厉害, 疼得我受不了: degree words and a person after 得. 的 and 地
+        # written for the complement marker 得 (疼的要命, 痛地受不了: 现代汉语八百词 得; the
+        # commonest homophone slip of patient text, symptom_variants.csv lists some phrase by
+        # phrase) stand for it too (#23 round 11: 疼的流汗了, dev_r11a).
         alts = [
-            f"得(?:{_AFTER_DE})*{re.escape(w[1:])}" if w.startswith("得") else re.escape(w)
+            f"[得的地](?:{_AFTER_DE})*{re.escape(w[1:])}" if w.startswith("得") else re.escape(w)
             for w in words
         ]
         intensity.append((bases, r["position"], re.compile("|".join(alts)), r["escalates_to"]))

@@ -150,7 +150,16 @@ def test_lexicon_eval_does_not_regress() -> None:
         line
         for line in out.splitlines()
         if not line.startswith(
-            ("sealed", "heldout_r3", "dev_r6b", "dev_r7b", "dev_r8b", "dev_r9b", "dev_r10b")
+            (
+                "sealed",
+                "heldout_r3",
+                "dev_r6b",
+                "dev_r7b",
+                "dev_r8b",
+                "dev_r9b",
+                "dev_r10b",
+                "dev_r11b",
+            )
         )
     )
     sys.path.insert(0, str(ROOT))
