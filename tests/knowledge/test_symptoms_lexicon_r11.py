@@ -136,9 +136,6 @@ from clinical.knowledge.symptoms import present  # noqa: E402
 @pytest.mark.parametrize(
     ("concept", "text"),
     [
-        # 困 as sleepiness after a verb of feeling, proneness or frequency (symptom_terms.csv)
-        ("drowsiness", "这两天他特别容易困，坐着就想打盹"),
-        ("drowsiness", "吃完降糖药后总感到困"),
         # 的 for 得 before an intensity word; sweating from the pain (symptom_intensity.csv)
         ("abdominal_pain_severe", "今天上腹一阵阵疼，疼的直流汗"),
         ("abdominal_pain_severe", "肚子的疼一天比一天重，越来越厉害"),
@@ -160,6 +157,11 @@ def test_round11_mechanism_reads_the_dangerous_twin(concept: str, text: str) -> 
 @pytest.mark.parametrize(
     ("concept", "text"),
     [
+        # everyday sleepiness (容易困, 总感到困) is not the urgent drowsiness red flag (NEWS2's new
+        # drowsiness is a level of consciousness): the lead's decision, 2026-12-07; its words stay
+        # unread (a clinician reads them) unless another word says more
+        ("drowsiness", "这两天他特别容易困，晚上九点就睡了"),
+        ("drowsiness", "吃完降糖药后总感到困"),
         # 困 inside a longer word, or an aching quality (酸困), is no sleepiness
         ("drowsiness", "这件事让我很困扰"),
         ("drowsiness", "我感觉困难挺多的"),

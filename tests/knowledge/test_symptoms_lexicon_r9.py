@@ -82,8 +82,9 @@ MISSED = pytest.mark.xfail(strict=True, reason="still missed after #23 lexicon r
         # read since #23 round 11 (an injury predicate after a head word, symptom_predicates.csv)
         pytest.param("fall_head_injury", "他从楼梯上摔了一跤，脑子受了伤", id="fall-head-apart"),
         # everyday 困 labelled drowsiness (label policy: read nothing or fatigue)
-        # read since #23 round 11 (困 after a verb of proneness, symptom_terms.csv)
-        pytest.param("drowsiness", "最近身体乏力，易困", id="everyday-sleepy"),
+        # not read, by the lead's decision (2026-12-07): everyday sleepiness is not the urgent
+        # drowsiness red flag; the label stays (label policy), so this stays a known miss
+        pytest.param("drowsiness", "最近身体乏力，易困", marks=MISSED, id="everyday-sleepy"),
     ],
 )
 def test_round9_known_misses(concept: str, text: str) -> None:
