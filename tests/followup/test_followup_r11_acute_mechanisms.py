@@ -22,9 +22,9 @@ twin in words not taken from the set (other body words, other verbs, traditional
    instructions and a deep night's sleep are not.
 10. Everyday functions said normal together (呼吸吞咽都正常) deny the complaint of their head
     word; functions said to be hard (喘气和说话都费劲) do not.
-11. A hip pain after a fall at 78 in someone who says they walk (还能走路，一瘸一拐的) is the
-    urgent same-day imaging of a suspected occult fracture (NICE CG124 §1.2); not bearing weight
-    stays an emergency whatever was said of walking.
+11. A hip pain after a fall at 78 in someone who walked at the time of the fall (摔完还能自己走回家)
+    is the urgent same-day imaging of a suspected occult fracture (NICE CG124 §1.2); a limp after
+    a fall alone, or not bearing weight now whatever was said of walking, stays an emergency.
 """
 
 from __future__ import annotations
@@ -226,9 +226,9 @@ def test_a_local_itch_with_breathing_said_normal_is_no_anaphylaxis() -> None:
     assert rank(out["disposition"]) < rank("emergency"), out["reasons"]
 
 
-# --- 11. a hip pain in someone who walks ---------------------------------------------------
-def test_a_hip_pain_after_a_fall_in_someone_who_walks_is_urgent() -> None:
-    out = _assess("前天在小区门口绊了一跤，胯部这两天疼，还能走路，就是一瘸一拐的", age=78)
+# --- 11. a hip pain in someone who walked at the time of the fall ---------------------------
+def test_a_hip_pain_after_a_fall_in_someone_who_walked_then_is_urgent() -> None:
+    out = _assess("前天在小区门口绊了一跤，摔完还能自己走回家，这两天胯部越来越疼", age=78)
     assert out["disposition"] == "urgent", out["reasons"]
     assert "syndrome-fall-injury" in _codes(out)
 
@@ -236,12 +236,12 @@ def test_a_hip_pain_after_a_fall_in_someone_who_walks_is_urgent() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "前天在小区门口绊了一跤，胯部疼，一瘸一拐走了两步就站不住了",
+        "前天在小区门口绊了一跤，胯部疼，走路一瘸一拐的",
         "前天在小区门口绊了一跤，胯部疼得厉害",
-        "前天绊了一跤，胯部疼，当时还能走，今天下不了床了",
+        "前天绊了一跤，摔完还能自己走回家，今天胯部疼得下不了床了",
     ],
 )
-def test_a_hip_pain_without_walking_or_with_weight_not_borne_stays_an_emergency(
+def test_a_hip_pain_with_a_limp_alone_or_weight_not_borne_now_stays_an_emergency(
     text: str,
 ) -> None:
     out = _assess(text, age=78)
