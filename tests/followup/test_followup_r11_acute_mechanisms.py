@@ -246,3 +246,7 @@ def test_a_hip_pain_with_a_limp_alone_or_weight_not_borne_now_stays_an_emergency
 ) -> None:
     out = _assess(text, age=78)
     assert out["disposition"] == "emergency", out["reasons"]
+
+
+def test_straining_is_no_ground_contact() -> None:
+    assert "unable_to_bear_weight" not in symptoms.present("大便一使劲就疼，有点出血")
