@@ -214,6 +214,11 @@ class _Lexicon:
     # names (``statement_context``), not for symptoms: a relative often answers for the patient.
     family_before: tuple[str, ...] = ()
     family_after: tuple[str, ...] = ()
+    # #15 r11 (tfu11a): everyday functions said to be normal together (喘气说话都正常, 呼吸和吞咽
+    # 也没问题): a function word that is a complaint's term (喘 of dyspnea) at the head of such a
+    # list is no complaint (symptom_negation.csv ``normal_function`` and ``normal_after``).
+    normal_functions: tuple[str, ...] = ()
+    normal_after: tuple[str, ...] = ()
     # (subject pattern, predicate pattern, concept, site, overridden concepts):
     # symptom_predicates.csv
     predicates: tuple[tuple[re.Pattern[str], re.Pattern[str], str, str, frozenset[str]], ...] = ()
@@ -571,6 +576,8 @@ def lexicon() -> _Lexicon:
         question_tags=tuple(longest("question_tag")),
         family_before=tuple(longest("family_before")),
         family_after=tuple(longest("family_after")),
+        normal_functions=tuple(longest("normal_function")),
+        normal_after=tuple(longest("normal_after")),
     )
 
 
@@ -773,6 +780,37 @@ def _clause_end(text: str, pos: int, lex: _Lexicon) -> int:
         if idx != -1:
             end = idx
     return end
+
+
+_LIST_JOIN = "、和跟与及还有以及"
+_ALL_TOO = ("都", "也", "均", "全", "还", "倒", "全都")
+
+
+def _said_normal(form: str, start: int, end: int, lex: _Lexicon) -> bool:
+    """Whether the mention at ``start`` is a function word at the head of everyday functions
+    said to be normal (喘气说话都正常, 呼吸、吞咽也没问题): the clause from the mention runs
+    through function words (``normal_function``) and list joiners only, then an optional 都/也
+    and a word of normal (``normal_after``). Anything else in between (喘气说话都费劲, 喘气有点
+    不正常) keeps the complaint (#15 r11, tfu11a; NICE CG183 / RCUK 2021 ask whether breathing and
+    speech are normal: the patient's own answer is a denial)."""
+    if not lex.normal_functions or not lex.normal_after:
+        return False
+    pos, seen = start, 0
+    while True:
+        while pos < len(form) and form[pos] in _LIST_JOIN and seen:
+            pos += 1
+        word = next((w for w in lex.normal_functions if form.startswith(w, pos)), None)
+        if word is None:
+            break
+        pos += len(word)
+        seen += 1
+    if not seen or pos < end:  # the mention itself must lie inside the function words
+        return False
+    for w in _ALL_TOO:
+        if form.startswith(w, pos):
+            pos += len(w)
+            break
+    return any(form.startswith(w, pos) for w in lex.normal_after)
 
 
 def _is_not_now(text: str, start: int, end: int, lex: _Lexicon) -> bool:
@@ -1599,7 +1637,7 @@ def _find(text: str) -> tuple[Mention, ...]:
         site_end = bare_site_end.get(start)
         if site_end is not None and any(site_end <= d < start and s0 == site for d, s0 in denied):
             keys, site = "pain", ""
-        negated = _is_negated(form, start, lex)
+        negated = _is_negated(form, start, lex) or _said_normal(form, start, end, lex)
         if negated and _tag_question(form, end, lex):
             continue  # 伤口没有感染吧: a worried question, no denial; the clause stays unread
         if keys in crisis.concepts and not negated:  # 我不会自杀的, 从来没想过伤害自己

@@ -48,6 +48,10 @@ set's own file, e.g. test_followup_bodily.py, test_followup_residue.py):
 - ``r10``: round 10, written before its rules: #15 emergencies, ordinary recovery (resolved
   complaints included), record-dependent twins, readings in words and mixed messages as patients
   and relatives type them; its transfer third is scored as totals only.
+- ``r11_acute``: round 11, written before its rules: seven acute syndromes (stroke, atypical ACS,
+  anaphylaxis, a head injury on an antithrombotic, a hip fracture after a fall, urinary retention,
+  suicidal thoughts in the survey channel) in phone wording with their benign twins; its transfer
+  third is scored as totals only.
 
 Registering a new set is one line in ``SETS``::
 
@@ -66,6 +70,11 @@ least what its ``plain`` complaint alone gives, that answer pushed and assessed 
 in the same record). A judge gets the vignette and ``assess``, which assesses a vignette through
 the API (a judge of one answer is wrapped by ``_on_body``). A set with ``transfer_totals_only`` runs only its tuning part here: its
 transfer part is scored as totals, never case by case.
+
+``transfer_totals`` holds a set's figures of record for its transfer part, as totals of the
+engine run in memory (as bench/followup_sets.py counts them): ``right`` and ``emergencies_hit``
+at least, ``benign_urgent`` (benign controls at urgent or worse) and ``under`` (dangers below
+their ``expect``) at most.
 
 The shape fields name groups of a set's vignettes, ``[transfer ]base[:family][+key|!key ...]``:
 ``base`` is ``all``, ``benign``, ``dangers`` (not benign), a disposition (by ``expect``),
@@ -239,6 +248,7 @@ class VignetteSet:
     known_share: Mapping[str, tuple[str, float, int]] = field(default_factory=dict)
     record_keys: tuple[str, ...] = ()
     transfer_totals_only: bool = False
+    transfer_totals: Mapping[str, int] = field(default_factory=dict)
 
     def vignettes(self) -> list[Vignette]:
         return load_vignettes(HERE / self.file)
@@ -611,6 +621,48 @@ SETS: dict[str, VignetteSet] = {
         share_at_least={"transfer all": ("all", Fraction(1, 3))},
         transfer_totals_only=True,
     ),
+    # round 11 (task wfu11a), written before its rules: seven acute families in patients' and
+    # relatives' phone wording, emergencies, urgent look-alikes and benign twins in each; every
+    # family's rows 1, 4, 7, 10 are the transfer third, scored as totals only
+    "r11_acute": VignetteSet(
+        "followup_vignettes_r11_acute.yaml",
+        "exact",
+        families=frozenset(
+            {
+                "stroke",
+                "acs_atypical",
+                "anaphylaxis",
+                "head_injury_anticoag",
+                "hip_fall",
+                "urinary_crisis",
+                "suicidal",
+            }
+        ),
+        at_least={"all": 70, "benign": 21, "emergency": 32, "urgent": 7},
+        expects={"benign": BELOW_URGENT, "dangers": URGENT_UP},
+        # a transfer case carries no known-miss marker: its misses are never read one by one
+        at_most={
+            "transfer all+known_over_triage": 0,
+            "transfer all+known_under_triage": 0,
+        },
+        per_family=(
+            ("benign", 4, "all"),
+            ("emergency", 5, "all"),
+            ("urgent", 1, "all"),
+            ("transfer all", 4, "all"),
+            ("transfer benign", 2, "all"),
+            ("transfer dangers", 2, "all"),
+        ),
+        share_at_least={
+            "transfer all": ("all", Fraction(1, 3)),
+            "emergency": ("all", Fraction(9, 20)),
+            "benign": ("all", Fraction(3, 10)),
+        },
+        transfer_totals_only=True,
+        # the transfer totals on the base code, before any rule of round 11 (28 cases: 14 benign,
+        # 14 dangers of which 14 emergencies)
+        transfer_totals={"right": 15, "emergencies_hit": 12, "benign_urgent": 11, "under": 2},
+    ),
 }
 VIGNETTES = {name: s.vignettes() for name, s in SETS.items()}
 
@@ -703,3 +755,27 @@ def _params() -> list[Any]:
 @pytest.mark.parametrize(("name", "vignette"), _params())
 def test_vignette(admin_client, name: str, vignette: Vignette) -> None:
     JUDGES[SETS[name].judge](vignette, lambda v: assessed(admin_client, v))
+
+
+@pytest.mark.parametrize("name", [n for n, s in SETS.items() if s.transfer_totals])
+def test_the_transfer_part_keeps_its_totals(name: str) -> None:
+    """A set's transfer part scored as totals only, never case by case (``transfer_totals``)."""
+    from django.utils import timezone
+    from followup_vignette_builder import vignette_record
+
+    from clinical.followup.services.engine import assess_record
+
+    now = timezone.now()
+    got = {"right": 0, "emergencies_hit": 0, "benign_urgent": 0, "under": 0}
+    for v in group(VIGNETTES[name], "transfer all"):
+        level = assess_record(vignette_record(v, now), now)["disposition"]
+        if v.get("benign"):
+            got["benign_urgent"] += rank(level) >= rank("urgent")
+            got["right"] += rank(level) < rank("urgent")
+        else:
+            got["under"] += rank(level) < rank(v["expect"])
+            got["right"] += level == v["expect"]
+            got["emergencies_hit"] += v["expect"] == level == "emergency"
+    floor = SETS[name].transfer_totals
+    assert got["right"] >= floor["right"] and got["emergencies_hit"] >= floor["emergencies_hit"]
+    assert got["benign_urgent"] <= floor["benign_urgent"] and got["under"] <= floor["under"]
