@@ -745,3 +745,39 @@ def _params() -> list[Any]:
 @pytest.mark.parametrize(("name", "vignette"), _params())
 def test_vignette(admin_client, name: str, vignette: Vignette) -> None:
     JUDGES[SETS[name].judge](vignette, lambda v: assessed(admin_client, v))
+
+
+# r11_metabolic's transfer third, as totals only (task tfu11m; bench/followup_sets.py --file
+# tests/followup/followup_vignettes_r11_metabolic.yaml, "transfer check" line). The writer's
+# figures on the base code: right 15/25, emergencies 11/15, benign at urgent+ 6/10, dangers below
+# reference 4/15; the tuning of round 11 keeps them (never looser than the writer's).
+R11M_TRANSFER_RIGHT = 15
+R11M_TRANSFER_EMERGENCIES = 11
+R11M_TRANSFER_BENIGN_URGENT = 6
+R11M_TRANSFER_DANGERS_BELOW = 4
+
+
+def test_r11_metabolic_transfer_check_totals() -> None:
+    """The transfer third of r11_metabolic, as totals only, never case by case."""
+    from django.utils import timezone
+    from followup_vignette_builder import vignette_record
+
+    from clinical.followup.services.engine import assess_record
+
+    now = timezone.now()
+    right = emergencies = benign_urgent = below = 0
+    for v in VIGNETTES["r11_metabolic"]:
+        if not v.get("transfer"):
+            continue
+        got = assess_record(vignette_record(v, now), now)["disposition"]
+        if v.get("benign"):
+            right += rank(got) < rank("urgent")
+            benign_urgent += rank(got) >= rank("urgent")
+        else:
+            right += got == v["expect"]
+            below += rank(got) < rank(v["expect"])
+            emergencies += v["expect"] == "emergency" and got == "emergency"
+    assert right >= R11M_TRANSFER_RIGHT
+    assert emergencies >= R11M_TRANSFER_EMERGENCIES
+    assert benign_urgent <= R11M_TRANSFER_BENIGN_URGENT
+    assert below <= R11M_TRANSFER_DANGERS_BELOW
