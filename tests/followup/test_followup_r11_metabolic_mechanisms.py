@@ -231,3 +231,35 @@ def test_more_urine_than_before_is_polyuria() -> None:
 
 def test_foam_in_the_urine_is_not_polyuria() -> None:
     assert "polyuria" not in symptoms.present("尿里的泡沫比以前多了")
+
+
+# --- 11. a red stool or urine explained by a red food -----------------------------------------------
+# Betacyanin (beetroot, red-fleshed dragon fruit, red amaranth) colours stool and urine red: the
+# stated food is read (food_coloured_excreta) instead of bleeding, blood words, clots or dizziness
+# keep the bleeding, and an anticoagulant keeps the same-day check (EHRA 2021; NICE CKS Haematuria).
+BEET = "前天晚上吃了好多甜菜根，今天小便有点发红，别的都正常"
+
+
+def test_a_red_urine_after_beetroot_is_food_colour_below_urgent() -> None:
+    assert symptoms.present(BEET) == ["food_coloured_excreta"]
+    assert rank(_assess(BEET)["disposition"]) < rank("urgent")
+    assert rank(_assess(BEET, meds=["aspirin"])["disposition"]) < rank("urgent")
+
+
+def test_a_red_urine_after_beetroot_on_an_anticoagulant_is_still_checked() -> None:
+    out = _assess(BEET, meds=["rivaroxaban"])
+    assert out["disposition"] == "urgent"
+    assert "syndrome-food-colour-anticoagulant" in _codes(out)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["前天晚上吃了好多甜菜根，今天大便发红，还有血块", "吃了桑葚以后大便通红，头晕得厉害"],
+)
+def test_blood_words_or_dizziness_keep_the_bleeding(text: str) -> None:
+    assert "food_coloured_excreta" not in symptoms.present(text)
+    assert rank(_assess(text)["disposition"]) >= rank("urgent")
+
+
+def test_a_red_stool_without_a_stated_food_is_bleeding() -> None:
+    assert "rectal_bleeding" in symptoms.present("今天早上大便红彤彤的")
