@@ -263,3 +263,22 @@ def test_blood_words_or_dizziness_keep_the_bleeding(text: str) -> None:
 
 def test_a_red_stool_without_a_stated_food_is_bleeding() -> None:
     assert "rectal_bleeding" in symptoms.present("今天早上大便红彤彤的")
+
+
+# --- 12. touch that feels little, said of the wound ---------------------------------------------------
+# A clause of touch that feels little (摸上去没啥感觉) after the wound's clause is the scar's
+# numbness (cut cutaneous nerves: NHS wound care, NICE NG192); the wound's own signs still count,
+# and without a wound word before it nothing is read.
+def test_touch_that_feels_little_after_the_wound_is_its_numbness() -> None:
+    assert "wound_numbness" in symptoms.present("刀口木木的，摸上去没啥感觉")
+    out = _assess("刀口木木的，摸上去没啥感觉", surgery=HERNIA)
+    assert rank(out["disposition"]) < rank("review")
+
+
+def test_a_numb_wound_that_turns_red_and_weeps_pus_is_still_an_infection() -> None:
+    out = _assess("切口旁边摸上去没啥感觉，但是越来越红，还流脓", surgery=HERNIA)
+    assert rank(out["disposition"]) >= rank("urgent")
+
+
+def test_touch_that_feels_little_without_a_wound_is_not_read() -> None:
+    assert "wound_numbness" not in symptoms.present("脚趾头摸上去没啥感觉")
