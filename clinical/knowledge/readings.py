@@ -446,12 +446,16 @@ def _fasting(text: str, label: re.Match[str]) -> str | None:
     return m.group(1) if m else None
 
 
-def read_vitals(text: str) -> tuple[list[Reading], list[UnreadableReading]]:
+def read_vitals(
+    text: str, *, glucose_context: bool = False
+) -> tuple[list[Reading], list[UnreadableReading]]:
     """The readings in ``text`` read exactly, and the labelled readings that cannot be.
     A label inside a reading already read (低压 in 高压150低压90) starts no reading of its own;
     a reading asked about, not reported (如果烧到39度怎么办, 万一血糖低于3.9: the shared
     hypothetical scope, ``symptoms.hypothetical_at``), is none. A temperature without its label
-    (昨晚三十八度五) follows ``_unlabelled_temperatures``."""
+    (昨晚三十八度五) follows ``_unlabelled_temperatures``; with ``glucose_context`` (the caller
+    knows the patient measures glucose) a decimal number after a measuring verb without a label
+    (测了三点六) follows ``_unlabelled_glucose``."""
     text = normalise(text)
     found: list[Reading] = []
     unreadable: list[UnreadableReading] = []
@@ -472,7 +476,47 @@ def read_vitals(text: str) -> tuple[list[Reading], list[UnreadableReading]]:
             unreadable.append(got)
     for got in _unlabelled_temperatures(text, spans):
         (found if isinstance(got, Reading) else unreadable).append(got)  # type: ignore[arg-type]
+    if glucose_context:
+        found += _unlabelled_glucose(text, spans)
     return found, unreadable
+
+
+def _unlabelled_glucose(text: str, spans: list[tuple[int, int]]) -> list[Reading]:
+    """Glucose readings written without 血糖 (#15 r11_metabolic, observations.yaml
+    ``glucose_in_words``): a measuring verb right before an exact number written with its
+    decimal point (测了三点六, 再测六点二), in a meter's range, its clause naming no other
+    measurement and the number no unit of its own. Only exact values: anything else stays words
+    for a clinician (the safety net)."""
+    spec = observations.table().get("glucose_in_words") or {}
+    verbs = sorted(spec.get("measure_words", ()), key=len, reverse=True)
+    if not verbs:
+        return []
+    low, high = spec["range"]
+    other = tuple(spec.get("other_words", ()))
+    lead = re.compile("(?:" + "|".join(map(re.escape, verbs)) + r")\s*$")
+    out: list[Reading] = []
+    for m in _NUM.finditer(text):
+        if "点" not in m.group() and "." not in m.group():
+            continue
+        if any(a <= m.start() < b for a, b in spans) or not lead.search(text, 0, m.start()):
+            continue
+        if symptoms.hypothetical_at(text, m.start(), m.end()):
+            continue
+        if any(w in _clause(text, m.start(), m.end()) for w in other):
+            continue
+        if _NOT_VALUE.match(text, m.end()):  # 测了3.5天, a count or a time, no value
+            continue
+        try:
+            value = _exact(m.group())
+        except _NotExact:
+            continue
+        if _VAGUE_AFTER.match(text, m.end()) or _RANGE_AFTER.match(text, m.end()):
+            continue
+        if not low <= value <= high:
+            continue
+        start = lead.search(text, 0, m.start()).start()  # type: ignore[union-attr]
+        out.append(Reading("glucose", [_number(value)], "mmol/L", text=text[start : m.end()]))
+    return out
 
 
 _DEGREE_AFTER = re.compile(r"\s*(?:度|℃|°c)")

@@ -241,9 +241,10 @@ class _Lexicon:
     # discourse.yaml ``hypothetical_*``: the words of a hypothetical clause (``_is_hypothetical``)
     hypothetical: Hypothetical | None = None
     # symptom_explained.csv: (concepts, words the mention's clause holds, words before it in its
-    # sentence that explain it away: a cause or another body site, words that keep it)
+    # sentence that explain it away: a cause or another body site, words that keep it, the
+    # concept read instead or "")
     explained: tuple[
-        tuple[frozenset[str], tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...
+        tuple[frozenset[str], tuple[str, ...], tuple[str, ...], tuple[str, ...], str], ...
     ] = ()
     # discourse.yaml ``localisers``: 下面/下边 (matching form) and what may stand before one in its
     # clause for it to name the body (``localiser_body_leads``, persons, time words; ``_localised``)
@@ -495,6 +496,10 @@ def lexicon() -> _Lexicon:
     # (一侧手脚不灵活).
     all_subjects = set(site_words.get("skin", [])) | {_form(w) for w in ("肌肤", "皮肤")}
     blockers = tuple(_form(r["term"]) for r in _rows("symptom_blockers.csv"))
+    instead_of = {r["concept"]: r["instead"] for r in _rows("symptom_explained_instead.csv")}
+    for key, instead in instead_of.items():
+        if instead not in concepts or not set(key.split("|")) <= set(concepts):
+            raise LexiconError(f"symptom_explained_instead.csv {key}: unknown concept")
     explained = []
     for r in _rows("symptom_explained.csv"):
         keys = frozenset(c for c in r["concept"].split("|") if c)
@@ -504,7 +509,12 @@ def lexicon() -> _Lexicon:
         if not all(parts):
             raise LexiconError(f"symptom_explained.csv {r['concept']}: needs within and causes")
         unless = tuple(_form(w) for w in r["unless"].split("|") if w)
-        explained.append((keys, parts[0], parts[1], unless))
+        # symptom_explained_instead.csv (#15 r11_metabolic): the concept an explained mention
+        # names in its place (红心火龙果…大便红红的: food-coloured stool, not nothing), so the
+        # engines still see what was said and the record decides (an anticoagulant keeps its
+        # weight); none: the mention names nothing
+        instead = instead_of.get(r["concept"], "")
+        explained.append((keys, parts[0], parts[1], unless, instead))
     intensity = []
     for r in _rows("symptom_intensity.csv"):
         bases = frozenset(c for c in r["concept"].split("|") if c)
@@ -1363,6 +1373,13 @@ def _figurative(form: str, start: int, end: int, figurative: list[int]) -> bool:
     return all(figurative[start:end]) and end > start
 
 
+def _sentence_end(form: str, pos: int) -> int:
+    """The end of the sentence ``pos`` stands in (``_SENTENCE_END``), or of the text."""
+    while pos < len(form) and form[pos] not in _SENTENCE_END:
+        pos += 1
+    return pos
+
+
 def _unexplained(form: str, start: int, end: int, keys: str, lex: _Lexicon) -> str:
     """``keys`` less the concepts something earlier in the sentence explains away
     (symptom_explained.csv): a cause (吃了花椒嘴唇麻: the lips of Sichuan pepper are expected to
@@ -1378,14 +1395,20 @@ def _unexplained(form: str, start: int, end: int, keys: str, lex: _Lexicon) -> s
         sentence -= 1
     tail = _clause_end(form, end, lex)
     left = keys.split("|")
-    for concepts, within, causes, unless in lex.explained:
+    for concepts, within, causes, unless, instead in lex.explained:
         clause = form[_clause_start(form, start, lex) : end]
         if not concepts & set(left) or not any(w in clause for w in within):
             continue
         at = max((form.rfind(c, sentence, start) for c in causes), default=-1)
-        if at < 0 or any(w in form[at:tail] for w in unless):
+        # a row that reads the complaint as something else (``instead``) sends nothing to a
+        # clinician, so it looks for the words that keep it to the end of the sentence
+        # (吃了甜菜根，大便发红，头晕得厉害), not only of the mention's clause
+        stop = _sentence_end(form, end) if instead else tail
+        if at < 0 or any(w in form[at:stop] for w in unless):
             continue
         left = [k for k in left if k not in concepts]
+        if instead and instead not in left:
+            left.append(instead)
     return "|".join(left)
 
 
@@ -1833,7 +1856,7 @@ def _intensified(
             # A stated cause that the complaint behaves like explains its persistence away
             # (symptom_explained.csv: 老花眼，看报纸看不清一个星期了): the complaint stays as read,
             # it names no red flag (task overread).
-            if not _unexplained(form, lo, hi, red, lex):
+            if red not in _unexplained(form, lo, hi, red, lex).split("|"):
                 continue
             span = (index[lo], index[hi - 1] + 1)
             out.append(Mention(red, form[lo:hi], span, False, site, False))
@@ -1858,7 +1881,7 @@ def explained(text: str, start: int, end: int, concept: str) -> bool:
     at = [i for i, j in enumerate(index) if start <= j < end]
     if not at:
         return False
-    return _unexplained(form, at[0], at[-1] + 1, concept, lexicon()) == ""
+    return concept not in _unexplained(form, at[0], at[-1] + 1, concept, lexicon()).split("|")
 
 
 def present(text: str) -> list[str]:

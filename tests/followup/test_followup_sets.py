@@ -52,6 +52,10 @@ set's own file, e.g. test_followup_bodily.py, test_followup_residue.py):
   anaphylaxis, a head injury on an antithrombotic, a hip fracture after a fall, urinary retention,
   suicidal thoughts in the survey channel) in phone wording with their benign twins; its transfer
   third is scored as totals only.
+- ``r11_metabolic``: round 11, written before its rules: severe hypoglycaemia, DKA/HHS (euglycaemic
+  DKA on an SGLT2 inhibitor), GI bleeding, sepsis and severe SSI in patients' and relatives' phone
+  wording, each with benign twins (a treated low, iron or red food, a cold, normal healing); its
+  transfer third is scored as totals only.
 
 Registering a new set is one line in ``SETS``::
 
@@ -662,6 +666,47 @@ SETS: dict[str, VignetteSet] = {
         # the transfer totals on the base code, before any rule of round 11 (28 cases: 14 benign,
         # 14 dangers of which 14 emergencies)
         transfer_totals={"right": 15, "emergencies_hit": 12, "benign_urgent": 11, "under": 2},
+    ),
+    # round 11 (task wfu11m), written before its rules: five metabolic/infective families in
+    # patients' and relatives' phone wording, dangers and benign controls in each; every family's
+    # rows 1, 4, 7, ... are the transfer third, scored as totals only
+    "r11_metabolic": VignetteSet(
+        "followup_vignettes_r11_metabolic.yaml",
+        "exact",
+        families=frozenset(
+            {
+                "hypoglycaemia_severe",
+                "dka_hhs",
+                "gi_bleed",
+                "sepsis_infection",
+                "ssi_severe",
+            }
+        ),
+        at_least={"all": 70, "benign": 25, "emergency": 35, "urgent": 10},
+        expects={"benign": BELOW_URGENT, "dangers": URGENT_UP},
+        # a transfer case carries no known-miss marker: its misses are never read one by one
+        at_most={
+            "transfer all+known_over_triage": 0,
+            "transfer all+known_under_triage": 0,
+        },
+        per_family=(
+            ("benign", 5, "all"),
+            ("emergency", 7, "all"),
+            ("urgent", 2, "all"),
+            ("transfer all", 5, "all"),
+            ("transfer benign", 2, "all"),
+            ("transfer emergency", 3, "all"),
+        ),
+        # at least 45 % emergencies, at least 30 % benign controls, a third for transfer
+        share_at_least={
+            "emergency": ("all", Fraction(9, 20)),
+            "benign": ("all", Fraction(3, 10)),
+            "transfer all": ("all", Fraction(1, 3)),
+        },
+        transfer_totals_only=True,
+        # the transfer totals on the base code, before any rule of round 11 (25 cases: 10 benign,
+        # 15 dangers of which 15 emergencies); the tuning of round 11 kept them
+        transfer_totals={"right": 15, "emergencies_hit": 11, "benign_urgent": 6, "under": 4},
     ),
 }
 VIGNETTES = {name: s.vignettes() for name, s in SETS.items()}

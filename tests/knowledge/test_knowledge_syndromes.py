@@ -36,6 +36,7 @@ DELIVERY = {"days_ago": 10, "text": "剖宫产", "snomed": "11466000"}  # caesar
 # #15 emerg: the windows read the operation's name; SNOMED CT 71388002 is the generic "procedure"
 TIBIA = {"days_ago": 2, "text": "胫骨骨折切开复位内固定术", "snomed": "71388002"}
 SPINE = {"days_ago": 5, "text": "腰椎间盘切除术", "snomed": "71388002"}
+CABG = {"days_ago": 12, "text": "冠状动脉旁路移植术", "snomed": "232717009"}  # #15 r11_metabolic
 
 # rule code → the shared case
 CASES: dict[str, dict[str, Any]] = {
@@ -190,6 +191,15 @@ CASES: dict[str, dict[str, Any]] = {
         "words": "肚子下面一侧突然剧烈疼痛，还吐了",
         "sex": "male",
         "age": 16,
+    },
+    # #15 r11_metabolic
+    "syndrome-wound-necrotising": {"words": "伤口边上发黑了，一按像捏雪一样", "surgery": COLON},
+    "syndrome-sternal-wound-deep": {"words": "胸骨咔哒响，伤口流脓", "surgery": CABG},
+    "syndrome-sternal-instability": {"words": "胸骨咔哒响", "surgery": CABG},
+    "syndrome-dark-stool-antithrombotic": {"words": "大便颜色发暗", "meds": ["clopidogrel"]},
+    "syndrome-food-colour-anticoagulant": {
+        "words": "昨天吃了红心火龙果，今天大便红红的",
+        "meds": ["warfarin"],
     },
 }
 

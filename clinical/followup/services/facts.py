@@ -10,6 +10,7 @@ recorded as uncertainty.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -124,6 +125,11 @@ class Facts:
     # was read and nothing names the body (errands, food, chit-chat; or graded mild or settled):
     # ``review``, the care team reads them within 24 h.
     unrecognised_bodily: set[str] = field(default_factory=set)
+    # #15 r11_metabolic: answers in which a low glucose in words is followed, later in the same
+    # words, by a recheck at or above the hypoglycaemia threshold (测了三点六……再测六点二: treated
+    # and rechecked, the 15-15 rule); the rows with ``unless_rechecked`` (labs.yaml) stay silent
+    # for the low of such an answer.
+    glucose_rechecked: set[str] = field(default_factory=set)
     # the one shared patient context these facts were built from (weight, labs, pregnancy …)
     patient: knowledge_patient.PatientContext | None = None
     # The orders' dose records per medicine over their adherence window (taken / skipped /
@@ -431,7 +437,11 @@ def _bounded_reading(
         # every value is judged alike, so the value nearest the normal range stands for them all
         value = u.bounds[0] if lo >= normal[0] else u.bounds[1]
     else:
-        return False
+        # #15 r11_metabolic: an interval wholly inside the normal range (空腹六点几, 血糖五点多)
+        # is no reading to judge (none is added), but every value it allows is normal: its
+        # words are for the care team to check (review), not an unknown that may be the red
+        # flag (urgent). A kind a ratio judges (HR, SBP: the shock index) is never settled so.
+        return kind not in _RATIO_KINDS and normal[0] <= lo and hi <= normal[1]
     if _add_reading(facts, kind, (value, unit), at, ref, quote, quote=quote):
         facts.notes.append(
             Note(
@@ -444,6 +454,49 @@ def _bounded_reading(
     return False
 
 
+# The hypoglycaemia threshold a recheck must reach (ADA Standards of Care 2024 §6: level 1 is
+# <3.9 mmol/L; treat with 15 g fast carbohydrate and recheck after 15 minutes until ≥3.9).
+RECHECK_GLUCOSE = 3.9
+
+
+def _glucose_rechecked(
+    facts: Facts, answer: str, found: list[knowledge_readings.Reading], ref: str
+) -> None:
+    """Whether a low glucose in one answer's words was treated and is over
+    (``Facts.glucose_rechecked``; hypoglycemia.yaml ``treated_low``): the readings, in the
+    order written, end in a recheck at or above ``RECHECK_GLUCOSE`` after a lower one (测了三点六，
+    喝了果汁，再测六点二), or the last low is followed by a treatment word and then a recovery word
+    (测了三点八，吃了两块饼干就好了). A recurrence word anywhere in the answer (又, 反复, 第二天)
+    keeps it unresolved; a last reading that is still low is no recheck."""
+    spec = load("hypoglycemia").get("treated_low") or {}
+    text = knowledge_readings.normalise(answer)
+    if any(w in text for w in spec.get("recurrent_words", [])):
+        return
+    values = sorted(
+        (text.find(r.text), r.values[0], r.text)
+        for r in found
+        if r.kind == "glucose" and r.unit == "mmol/L" and r.values
+    )
+    lows = [(at, quote) for at, v, quote in values if v < RECHECK_GLUCOSE]
+    if not lows or lows[0][0] < 0:
+        return
+    if values[-1][1] >= RECHECK_GLUCOSE:  # rechecked above the threshold after the low
+        facts.glucose_rechecked.add(ref)
+        return
+    at, quote = lows[-1]
+    after = text[at + len(quote) :]
+    verbs = "|".join(map(re.escape, spec.get("treated_verbs", [])))
+    foods = "|".join(map(re.escape, spec.get("treated_foods", [])))
+    treated = (
+        re.search(f"(?:{verbs}).{{0,4}}?(?:{foods})(?!药)", after) if verbs and foods else None
+    )
+    if treated is None:
+        return
+    rest = after[treated.end() :]
+    if any(w in rest for w in spec.get("resolved_words", [])):
+        facts.glucose_rechecked.add(ref)
+
+
 def _readings_in_words(facts: Facts, answer: str, at: datetime, ref: str) -> bool:
     """Readings the patient wrote in a free-text answer or message ("血糖才二点八", "高压才85",
     "指脉氧掉到89%"), read by the one reader (``clinical.knowledge.readings``) and added as
@@ -451,7 +504,11 @@ def _readings_in_words(facts: Facts, answer: str, at: datetime, ref: str) -> boo
     glucose rules judge them as they judge a measured Observation. A labelled reading that
     cannot be read exactly (一百多, 二点几, 30多次), or whose value is implausible, goes to a
     clinician with its words; it is never assumed normal. Whether the answer held any."""
-    found, unreadable = knowledge_readings.read_vitals(answer)
+    # a patient on a glucose-lowering medicine who 测了 a decimal number measured the glucose
+    found, unreadable = knowledge_readings.read_vitals(
+        answer, glucose_context=facts.has_med("glucose_lowering")
+    )
+    _glucose_rechecked(facts, answer, found, ref)
     # "体温36度多": not one value, but every value it can be lies in the normal range
     # (discourse.yaml normal_readings bound 多 from above): read as normal, not sent on
     words_of = partial(knowledge_readings.as_written, answer)

@@ -11,6 +11,15 @@ def apply(facts: Facts, reasons: list[Reason]) -> list[Reason]:
     added: list[Reason] = []
     for row in load("modifiers"):
         targets = [r for r in reasons if r.code in row["applies_to"]]
+        rechecked = row.get("unless_rechecked")
+        if rechecked is not None and not facts.has_med(*rechecked.get("unless_meds", [])):
+            # a low treated and rechecked above the threshold in the patient's own words
+            # (Facts.glucose_rechecked, #15 r11_metabolic) is not raised by this row
+            targets = [
+                r
+                for r in targets
+                if r.evidence[:1] != [] and r.evidence[0] not in facts.glucose_rechecked
+            ]
         if not targets:
             continue
         ok, ctx_refs = context_holds(facts, row["context"])

@@ -36,6 +36,14 @@ def _lexicon_level(facts: Facts, row: dict) -> Reason | None:
     )
 
 
+def _without(text: str, spec: dict) -> str:
+    """``text`` less the words that hold an unless word but name no bleeding (``not_bleeding_words``:
+    补血 is the iron tablets' "blood tonic", 贫血 the anaemia they treat, 血糖 a reading)."""
+    for w in sorted(spec.get("not_bleeding_words", []), key=len, reverse=True):
+        text = text.replace(w, "")
+    return text
+
+
 def _explained(facts: Facts, spec: dict | None, hits: list) -> dict | None:
     """A benign explanation of a red-flag row (black stools on oral iron) that holds only when
     nothing in the record speaks against it; else None and the row keeps its disposition."""
@@ -46,7 +54,7 @@ def _explained(facts: Facts, spec: dict | None, hits: list) -> dict | None:
     if any(facts.present(c) for c in spec.get("unless_symptoms", [])):
         return None
     words = spec.get("unless_words", [])
-    if any(w in lexicon.normalise(s.text) for s in hits for w in words):
+    if any(w in _without(lexicon.normalise(s.text), spec) for s in hits for w in words):
         return None
     return spec
 

@@ -25,6 +25,12 @@ def evaluate_rows(facts: Facts, rows: list[dict[str, Any]], family: str) -> list
         reading = worst(group, row["op"])
         if not compare(reading.value, row["op"], row["value"]):
             continue
+        # a low the patient treated and rechecked above the threshold in the same words
+        # (Facts.glucose_rechecked, #15 r11_metabolic): rows marked unless_rechecked are silent
+        rechecked = row.get("unless_rechecked")
+        if rechecked and reading.ref in facts.glucose_rechecked:
+            if not facts.has_med(*rechecked.get("unless_meds", [])):
+                continue
         ok, ctx_refs = context_holds(facts, row)
         if not ok:
             continue
