@@ -415,11 +415,13 @@ def _bounded_reading(
     interval lies on one side of the normal range is judged by the end nearest to normal: the
     least alarming value the words allow, so it can only raise triage by what is certain. The
     words still go to a clinician (the caller lists them as unread). An interval that reaches
-    the normal range is judged only when every value of it falls between the same cut-offs
-    (血糖五点几: normal whatever the digit); a kind without a range or a hedged number never is. Whether it
-    was judged and every value of the interval falls between the same cut-offs of the rules
-    (``_settled``, #15 r10: 血糖十二点几 after a meal), so that its words are a reading for the
-    care team to check (review) rather than an unknown that may be the red flag (urgent)."""
+    the normal range is judged, at its value nearest the range, only when every value of it
+    falls between the same cut-offs (饭后血糖十点几); one wholly inside the range is not judged
+    (#15 r11_metabolic); a kind without a range or a hedged number never is. Returns whether
+    the words are a reading for the care team to check (review) rather than an unknown that may
+    be the red flag (urgent): judged with every value of its interval between the same cut-offs
+    of the rules (``_settled``, #15 r10: 血糖十二点几 after a meal), or wholly inside the normal
+    range (not for a kind a ratio judges)."""
     if u.bounds is None or u.bounds_kind is None:
         return False
     kind = _WORD_KINDS[u.bounds_kind][0]
