@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from ammed_fhir.store import PatientRecord
+from clinical.followup.services.engine import assess_record
 
 VIGNETTES = Path(__file__).with_name("followup_vignettes.yaml")
 # third development set (#15 round 3), written before its rules; scored by the tests and the bench
@@ -409,3 +410,9 @@ def vignette_record(v: dict[str, Any], now: datetime) -> PatientRecord:
         procedures=by.get("Procedure", []),
         encounters=by.get("Encounter", []),
     )
+
+
+def assess_vignette(v: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The follow-up engine's assessment of vignette ``v`` at ``now``: the one helper every
+    follow-up test calls (no copy per test file)."""
+    return assess_record(vignette_record(v, now), now)

@@ -12,9 +12,8 @@ from types import ModuleType
 
 import pytest
 from django.utils import timezone
-from followup_vignette_builder import load_vignettes, vignette_record
+from followup_vignette_builder import assess_vignette, load_vignettes
 
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rules
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
@@ -62,7 +61,7 @@ def test_a_hypothetical_look_alike_is_referenced_by_its_plain_complaint(sets: Mo
     now = timezone.now()
     (question, _, days) = v["survey"][0]
     alone = {**v, "survey": [[question, v["plain"], days]]}
-    plain = assess_record(vignette_record(alone, now), now)
+    plain = assess_vignette(alone, now)
     assert sets.reference(v, now) == plain["disposition"]
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.utils import timezone
-from followup_vignette_builder import load_vignettes, vignette_record
+from followup_vignette_builder import assess_vignette, load_vignettes
 
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
 
 R5 = load_vignettes(Path(__file__).with_name("followup_vignettes_benign_r5.yaml"))
@@ -28,7 +27,7 @@ def test_r5_transfer_check_totals() -> None:
     now = timezone.now()
     over = under = 0
     for v in TRANSFER:
-        got = assess_record(vignette_record(v, now), now)["disposition"]
+        got = assess_vignette(v, now)["disposition"]
         if v["benign"]:
             over += rank(got) > rank("routine")
         else:

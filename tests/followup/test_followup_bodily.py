@@ -12,10 +12,9 @@ from pathlib import Path
 from unittest import mock
 
 from django.utils import timezone
-from followup_vignette_builder import load_vignettes, vignette_record
+from followup_vignette_builder import assess_vignette, load_vignettes
 
 from clinical.followup.services import ruledata
-from clinical.followup.services.engine import assess_record
 
 BODILY = load_vignettes(Path(__file__).with_name("followup_vignettes_bodily.yaml"))
 
@@ -30,7 +29,7 @@ def _by_id(key: str) -> dict:
 
 def test_partly_understood_words_are_quoted_at_urgent() -> None:
     now = timezone.now()
-    out = assess_record(vignette_record(_by_id("bd-chopsticks-drop"), now), now)
+    out = assess_vignette(_by_id("bd-chopsticks-drop"), now)
     net = _net(out)
     assert out["disposition"] == "urgent"
     assert net["disposition"] == "urgent"
@@ -41,7 +40,7 @@ def test_partly_understood_words_are_quoted_at_urgent() -> None:
 def test_words_naming_nothing_of_the_body_stay_review() -> None:
     now = timezone.now()
     for key in ("bd-np-bank", "bd-nb-haircut", "bd-nb-phone-broken", "bd-nb-legs-nimble"):
-        out = assess_record(vignette_record(_by_id(key), now), now)
+        out = assess_vignette(_by_id(key), now)
         assert out["disposition"] == "review", (key, out["reasons"])
         assert _net(out)["disposition"] == "review"
 
@@ -56,14 +55,14 @@ def test_one_value_undoes_it() -> None:
     now = timezone.now()
     target = "clinical.followup.services.rules.red_flags.rules"
     with mock.patch(target, return_value=rows):
-        out = assess_record(vignette_record(_by_id("bd-chopsticks-drop"), now), now)
+        out = assess_vignette(_by_id("bd-chopsticks-drop"), now)
     assert out["disposition"] == "review"
     assert _net(out)["disposition"] == "review"
 
 
 def test_the_patient_is_not_reassured_and_hears_24_hours_and_120_once() -> None:
     now = timezone.now()
-    out = assess_record(vignette_record(_by_id("bd-belly-knife-stir"), now), now)
+    out = assess_vignette(_by_id("bd-belly-knife-stir"), now)
     assert out["disposition"] == "urgent"
     said = out["timeframe"]["text"] + "".join(r.get("patient_text") or "" for r in out["reasons"])
     assert said.count("120") == 1

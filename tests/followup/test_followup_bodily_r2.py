@@ -12,9 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.utils import timezone
-from followup_vignette_builder import load_vignettes, vignette_record
-
-from clinical.followup.services.engine import assess_record
+from followup_vignette_builder import assess_vignette, load_vignettes
 
 R2 = load_vignettes(Path(__file__).with_name("followup_vignettes_bodily_r2.yaml"))
 BENIGN = [v for v in R2 if v["benign"]]
@@ -24,7 +22,7 @@ def test_a_look_alike_is_quoted_for_review_not_read_away() -> None:
     """The diagnosis is not understood away: its words are quoted for the care team."""
     now = timezone.now()
     v = next(v for v in BENIGN if v["id"] == "br-fatty-liver")
-    out = assess_record(vignette_record(v, now), now)
+    out = assess_vignette(v, now)
     net = next(r for r in out["reasons"] if r["code"] == "symptom-unrecognised")
     assert out["disposition"] == "review" and net["disposition"] == "review"
     assert "脂肪肝" in net["text"]

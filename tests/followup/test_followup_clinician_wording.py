@@ -11,10 +11,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
-from followup_vignette_builder import vignette_record
+from followup_vignette_builder import assess_vignette
 
 from clinical.agent.routes.followup import assessment_text
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.rules.base import clinician_text
 from clinical.knowledge import syndromes
 
@@ -29,7 +28,7 @@ def _assess(words: str) -> dict:
     now = timezone.now()
     v = {"id": "cw1", "age": 45, "sex": "female", "surgery": THYROID}
     v["survey"] = [["症状描述", words, 1]]
-    return assess_record(vignette_record(v, now), now)
+    return assess_vignette(v, now)
 
 
 def test_a_syndrome_reason_carries_the_clinician_wording_and_keeps_the_patient_text():

@@ -11,15 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from clinical.agent.routes.followup import assessment_text
-from clinical.followup.services.engine import assess_record
-from tests.followup.followup_vignette_builder import vignette_record
+from tests.followup.followup_vignette_builder import assess_vignette
 
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # fixed: no today
 
 
 def _assess(words: str) -> dict[str, Any]:
     v = {"id": "history", "age": 61, "obs": [["hr", 74, 2]], "survey": [["今日感受", words, 2]]}
-    return assess_record(vignette_record(v, NOW), NOW)
+    return assess_vignette(v, NOW)
 
 
 def _history_notes(a: dict[str, Any]) -> list[str]:

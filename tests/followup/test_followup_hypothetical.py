@@ -10,12 +10,11 @@ still asks its symptom, and metamorphic tests: wrapping a present red-flag claus
 from __future__ import annotations
 
 from django.utils import timezone
-from followup_vignette_builder import vignette_record
+from followup_vignette_builder import assess_vignette
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clinical.followup.services import lexicon
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
 
 SETTINGS = settings(derandomize=True, deadline=None, max_examples=40, database=None)
@@ -23,7 +22,7 @@ SETTINGS = settings(derandomize=True, deadline=None, max_examples=40, database=N
 
 def _assess(v: dict) -> dict:
     now = timezone.now()
-    return assess_record(vignette_record(v, now), now)
+    return assess_vignette(v, now)
 
 
 def test_a_question_put_to_the_patient_still_asks_its_symptom() -> None:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import copy
 
 from django.utils import timezone
-from followup_vignette_builder import vignette_record
+from followup_vignette_builder import assess_vignette
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
 
 SETTINGS = settings(derandomize=True, deadline=None, max_examples=100, database=None)
@@ -84,7 +83,7 @@ def vignettes(draw) -> dict:
 
 def _disposition(v: dict) -> dict:
     now = timezone.now()
-    return assess_record(vignette_record(v, now), now)
+    return assess_vignette(v, now)
 
 
 def _worse(value: float, centre: float, step: float) -> float:

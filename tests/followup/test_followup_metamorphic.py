@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from followup_vignette_builder import load_vignettes, vignette_record
+from followup_vignette_builder import assess_vignette, load_vignettes
 
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "monitor"))
@@ -150,7 +149,7 @@ RED_FLAG = [
 
 def _disposition(v: dict) -> str:
     now = timezone.now()
-    return assess_record(vignette_record(v, now), now)["disposition"]
+    return assess_vignette(v, now)["disposition"]
 
 
 def test_every_family_has_variants() -> None:

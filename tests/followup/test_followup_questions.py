@@ -7,12 +7,11 @@ import copy
 
 import pytest
 from django.utils import timezone
-from followup_vignette_builder import vignette_record
+from followup_vignette_builder import assess_vignette
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clinical.followup.services import lexicon
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
 
 SETTINGS = settings(derandomize=True, deadline=None, max_examples=60, database=None)
@@ -20,7 +19,7 @@ SETTINGS = settings(derandomize=True, deadline=None, max_examples=60, database=N
 
 def _assess(v: dict) -> dict:
     now = timezone.now()
-    return assess_record(vignette_record(v, now), now)
+    return assess_vignette(v, now)
 
 
 QUESTIONS = [

@@ -28,10 +28,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
 from clinical.knowledge import symptoms, unread
-from tests.followup.followup_vignette_builder import vignette_record
+from tests.followup.followup_vignette_builder import assess_vignette
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 THYROID = {"days_ago": 4, "text": "甲状腺全切除术", "snomed": "13619001"}
@@ -42,7 +41,7 @@ LAP = {"days_ago": 12, "text": "腹腔镜胆囊切除术", "icd9cm3": "51.23"}
 def _assess(text: str, **record: object) -> dict:
     v = {"id": "tfu10", "family": "syndromes", "age": 58, **record}
     v["survey"] = [["患者自述", text, 2]]
-    return assess_record(vignette_record(v, NOW), NOW)
+    return assess_vignette(v, NOW)
 
 
 def _codes(out: dict) -> set[str]:

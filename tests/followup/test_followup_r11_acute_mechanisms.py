@@ -33,10 +33,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
 from clinical.knowledge import symptoms
-from tests.followup.followup_vignette_builder import vignette_record
+from tests.followup.followup_vignette_builder import assess_vignette
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 TICAGRELOR = {"atc": "B01AC24", "text": "替格瑞洛片 90mg"}
@@ -47,7 +46,7 @@ UNKNOWN_ANTIPLATELET = {"text": "抗血小板药（外院开的，名字记不�
 def _assess(text: str, **record: object) -> dict:
     v = {"id": "tfu11a", "family": "syndromes", "age": 58, **record}
     v["survey"] = [["患者自述", text, 2]]
-    return assess_record(vignette_record(v, NOW), NOW)
+    return assess_vignette(v, NOW)
 
 
 def _codes(out: dict) -> set[str]:

@@ -33,10 +33,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
 from clinical.knowledge import readings, symptoms
-from tests.followup.followup_vignette_builder import vignette_record
+from tests.followup.followup_vignette_builder import assess_vignette
 
 NOW = datetime(2026, 5, 12, 10, 0, tzinfo=UTC)
 CABG = {"days_ago": 10, "text": "冠状动脉旁路移植术", "icd9cm3": "36.12"}
@@ -47,7 +46,7 @@ HERNIA = {"days_ago": 7, "text": "腹股沟疝修补术", "icd9cm3": "53.00"}
 def _assess(text: str, **record: object) -> dict:
     v = {"id": "tfu11m", "family": "syndromes", "age": 63, **record}
     v["survey"] = [["患者自述", text, 1]]
-    return assess_record(vignette_record(v, NOW), NOW)
+    return assess_vignette(v, NOW)
 
 
 def _codes(out: dict) -> set[str]:

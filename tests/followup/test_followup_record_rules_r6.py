@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from followup_vignette_builder import vignette_record
+from followup_vignette_builder import assess_vignette
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
 
 
@@ -21,7 +20,7 @@ def _assess(**v: Any) -> dict[str, Any]:
     now = timezone.now()
     v.setdefault("id", "r6-rule")
     v.setdefault("age", 70)
-    return assess_record(vignette_record(v, now), now)
+    return assess_vignette(v, now)
 
 
 def _codes(out: dict[str, Any]) -> set[str]:

@@ -14,9 +14,8 @@ from unittest import mock
 
 import pytest
 from django.utils import timezone
-from followup_vignette_builder import load_vignettes, vignette_record
+from followup_vignette_builder import assess_vignette, load_vignettes
 
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
 from clinical.knowledge import unread
 
@@ -35,9 +34,9 @@ def test_the_residue_never_lowers_a_disposition() -> None:
     now = timezone.now()
     raised = 0
     for v in RESIDUE:
-        with_residue = assess_record(vignette_record(v, now), now)["disposition"]
+        with_residue = assess_vignette(v, now)["disposition"]
         with mock.patch.object(unread, "unread", _without_residue):
-            without = assess_record(vignette_record(v, now), now)["disposition"]
+            without = assess_vignette(v, now)["disposition"]
         assert rank(with_residue) >= rank(without), v["id"]
         raised += rank(with_residue) > rank(without)
     # the residue is what catches the dangers of this set; 14 since #15 emerg7, which reads

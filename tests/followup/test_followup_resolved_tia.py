@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.lexicon import known_concepts
 from clinical.followup.services.ruledata import rank
-from tests.followup.followup_vignette_builder import vignette_record
+from tests.followup.followup_vignette_builder import assess_vignette
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
@@ -20,7 +19,7 @@ NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 def _assess(text: str) -> dict:
     v = {"id": "tidy-resolved", "family": "syndromes", "age": 68, "conditions": ["hypertension"]}
     v["survey"] = [["患者自述", text, 2]]
-    return assess_record(vignette_record(v, NOW), NOW)
+    return assess_vignette(v, NOW)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 from followup_helpers import push_bundle
-from followup_vignette_builder import vignette_bundle
+from followup_vignette_builder import assess_vignette, vignette_bundle
 
 # -- the ladder -------------------------------------------------------------------------------
 
@@ -48,13 +48,10 @@ def test_the_worklist_keeps_no_copy_of_the_ladder() -> None:
 
 
 def _words(text: str, **extra: object) -> dict:
-    from followup_vignette_builder import vignette_record
-
-    from clinical.followup.services.engine import assess_record
 
     now = timezone.now()
     v = {"id": "rvw", "age": 62, "obs": [["temp", 36.6, 4]], "survey": [["今日感受", text, 3]]}
-    return assess_record(vignette_record({**v, **extra}, now), now)
+    return assess_vignette({**v, **extra}, now)
 
 
 def _net(out: dict) -> dict:

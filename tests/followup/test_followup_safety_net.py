@@ -5,14 +5,12 @@ body they are partly understood and go ``urgent`` (task h-partial)."""
 from __future__ import annotations
 
 from django.utils import timezone
-from followup_vignette_builder import vignette_record
-
-from clinical.followup.services.engine import assess_record
+from followup_vignette_builder import assess_vignette
 
 
 def _assess(v: dict) -> dict:
     now = timezone.now()
-    return assess_record(vignette_record(v, now), now)
+    return assess_vignette(v, now)
 
 
 def test_unrecognised_words_are_for_review_quoted_high_and_told_to_the_patient() -> None:

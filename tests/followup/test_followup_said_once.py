@@ -13,15 +13,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from clinical.agent.routes.followup import assessment_text
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.wording import instruction_kinds, repeated_instructions
-from tests.followup.followup_vignette_builder import load_vignettes, vignette_record
+from tests.followup.followup_vignette_builder import (
+    assess_vignette,
+    load_vignettes,
+)
 
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # fixed: no today
 
 
 def _assess(v: dict[str, Any]) -> dict[str, Any]:
-    return assess_record(vignette_record(v, NOW), NOW)
+    return assess_vignette(v, NOW)
 
 
 def _has_temperature(v: dict[str, Any]) -> bool:

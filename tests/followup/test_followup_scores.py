@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from followup_vignette_builder import vignette_record
-
-from clinical.followup.services.engine import assess_record
+from followup_vignette_builder import assess_vignette
 
 
 def _assess(v: dict) -> dict:
     now = timezone.now()
-    return assess_record(vignette_record(v, now), now)
+    return assess_vignette(v, now)
 
 
 def _codes(out: dict) -> dict[str, dict]:

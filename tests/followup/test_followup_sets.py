@@ -120,7 +120,7 @@ from followup_helpers import (
     assessed,
     known_failure,
 )
-from followup_vignette_builder import load_vignettes
+from followup_vignette_builder import assess_vignette, load_vignettes
 
 from clinical.followup.services.ruledata import DISPOSITIONS, rank
 
@@ -806,14 +806,11 @@ def test_vignette(admin_client, name: str, vignette: Vignette) -> None:
 def test_the_transfer_part_keeps_its_totals(name: str) -> None:
     """A set's transfer part scored as totals only, never case by case (``transfer_totals``)."""
     from django.utils import timezone
-    from followup_vignette_builder import vignette_record
-
-    from clinical.followup.services.engine import assess_record
 
     now = timezone.now()
     got = {"right": 0, "emergencies_hit": 0, "benign_urgent": 0, "under": 0}
     for v in group(VIGNETTES[name], "transfer all"):
-        level = assess_record(vignette_record(v, now), now)["disposition"]
+        level = assess_vignette(v, now)["disposition"]
         if v.get("benign"):
             got["benign_urgent"] += rank(level) >= rank("urgent")
             got["right"] += rank(level) < rank("urgent")

@@ -6,10 +6,9 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from followup_vignette_builder import vignette_record
+from followup_vignette_builder import assess_vignette
 
 from clinical.followup.services import lexicon
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.facts import Facts
 from clinical.followup.services.ruledata import RANK, load
 from clinical.followup.services.rules import syndromes
@@ -20,7 +19,7 @@ from clinical.knowledge import syndromes as shared
 
 def _assess(v: dict) -> dict:
     now = timezone.now()
-    return assess_record(vignette_record(v, now), now)
+    return assess_vignette(v, now)
 
 
 def _codes(out: dict) -> set[str]:

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
-from followup_vignette_builder import vignette_record
-
-from clinical.followup.services.engine import assess_record
+from followup_vignette_builder import assess_vignette
 
 
 def _assess(**v) -> dict:
     now = timezone.now()
-    return assess_record(vignette_record({"id": "undated-op", "age": 64, **v}, now), now)
+    return assess_vignette({"id": "undated-op", "age": 64, **v}, now)
 
 
 @pytest.mark.django_db

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
-from followup_vignette_builder import vignette_record
+from followup_vignette_builder import assess_vignette
 
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
 
 
 def _assess_words(text: str, **extra: object) -> dict:
     now = timezone.now()
     v = {"id": "r3w", "age": 70, "survey": [["今日感受", text, 1]], **extra}
-    return assess_record(vignette_record(v, now), now)
+    return assess_vignette(v, now)
 
 
 @pytest.mark.parametrize(

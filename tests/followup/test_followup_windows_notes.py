@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
-from followup_vignette_builder import vignette_record
-
-from clinical.followup.services.engine import assess_record
+from followup_vignette_builder import assess_vignette
 
 BP = [["bp", [150, 100], 1]]
 HEADACHE = [["症状描述", "头疼", 1]]
@@ -15,7 +13,7 @@ HEADACHE = [["症状描述", "头疼", 1]]
 def _assess(conditions: list, **kw) -> dict:
     now = timezone.now()
     v = {"id": "w-note", "age": 30, "conditions": conditions, "survey": HEADACHE, **kw}
-    return assess_record(vignette_record(v, now), now)
+    return assess_vignette(v, now)
 
 
 @pytest.mark.django_db

@@ -9,9 +9,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from clinical.followup.services.engine import assess_record
 from clinical.knowledge import symptoms
-from tests.followup.followup_vignette_builder import vignette_record
+from tests.followup.followup_vignette_builder import assess_vignette
 
 REDUCED = [
     "肚子里的宝宝动得少了",
@@ -57,4 +56,4 @@ def test_the_concept_is_an_emergency_with_its_source() -> None:
 def test_followup_sends_reduced_fetal_movements_at_once(text: str) -> None:
     now = timezone.now()
     v = {"id": "rfm", "age": 29, "sex": "female", "survey": [["今日感受", text, 1]]}
-    assert assess_record(vignette_record(v, now), now)["disposition"] == "emergency"
+    assert assess_vignette(v, now)["disposition"] == "emergency"

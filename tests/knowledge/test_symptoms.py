@@ -144,26 +144,14 @@ def test_lexicon_eval_does_not_regress() -> None:
         check=True,
         env={**os.environ},
     ).stdout
-    # what a failure prints: the development parts only (sealed and held-out r3 figures are read
-    # once per session in docs/benchmarks.md, never while a rule is being written)
-    out = "\n".join(
-        line
-        for line in out.splitlines()
-        if not line.startswith(
-            (
-                "sealed",
-                "heldout_r3",
-                "dev_r6b",
-                "dev_r7b",
-                "dev_r8b",
-                "dev_r9b",
-                "dev_r10b",
-                "dev_r11b",
-            )
-        )
-    )
     sys.path.insert(0, str(ROOT))
     from bench import lexicon_eval
+
+    # what a failure prints: the open parts only (sealed, held-out r3 and the transfer halves are
+    # read once per session in docs/benchmarks.md, never while a rule is being written); the
+    # closed parts are the bench's own list (tests/knowledge/test_symptoms_lexicon_r11.py pins it)
+    closed = tuple(p for p in lexicon_eval.PARTS if p not in lexicon_eval.OPEN_PARTS)
+    out = "\n".join(line for line in out.splitlines() if not line.startswith(closed))
 
     stats = lexicon_eval.evaluate()
     # Dev precision floor 0.92 → 0.91 (2026-12-06, third session's merge: 0.923 → 0.917): the

@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
 from clinical.knowledge import symptoms
-from tests.followup.followup_vignette_builder import vignette_record
+from tests.followup.followup_vignette_builder import assess_vignette
 
 REPORTS = ["伤口感染了", "刀口发炎了", "切口感染了，有点红", "傷口發炎了", "我爸刀口感染了"]
 NOT_REPORTS = ["担心伤口感染", "我很怕刀口发炎", "如何预防伤口感染", "伤口感染怎么预防？"]
@@ -30,7 +29,7 @@ def _disposition(text: str) -> str:
     now = timezone.now()
     v = {"id": "wi", "age": 56, "surgery": {"days_ago": 8}, "discharge_days_ago": 3}
     v["survey"] = [["伤口情况", text, 2]]
-    return assess_record(vignette_record(v, now), now)["disposition"]
+    return assess_vignette(v, now)["disposition"]
 
 
 def test_after_surgery_a_reported_infection_is_seen_within_24h_a_worry_is_not() -> None:
