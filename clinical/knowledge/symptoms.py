@@ -496,10 +496,6 @@ def lexicon() -> _Lexicon:
     # (一侧手脚不灵活).
     all_subjects = set(site_words.get("skin", [])) | {_form(w) for w in ("肌肤", "皮肤")}
     blockers = tuple(_form(r["term"]) for r in _rows("symptom_blockers.csv"))
-    instead_of = {r["concept"]: r["instead"] for r in _rows("symptom_explained_instead.csv")}
-    for key, instead in instead_of.items():
-        if instead not in concepts or not set(key.split("|")) <= set(concepts):
-            raise LexiconError(f"symptom_explained_instead.csv {key}: unknown concept")
     explained = []
     for r in _rows("symptom_explained.csv"):
         keys = frozenset(c for c in r["concept"].split("|") if c)
@@ -509,11 +505,13 @@ def lexicon() -> _Lexicon:
         if not all(parts):
             raise LexiconError(f"symptom_explained.csv {r['concept']}: needs within and causes")
         unless = tuple(_form(w) for w in r["unless"].split("|") if w)
-        # symptom_explained_instead.csv (#15 r11_metabolic): the concept an explained mention
-        # names in its place (红心火龙果…大便红红的: food-coloured stool, not nothing), so the
-        # engines still see what was said and the record decides (an anticoagulant keeps its
-        # weight); none: the mention names nothing
-        instead = instead_of.get(r["concept"], "")
+        # ``instead`` (#15 r11_metabolic): the concept an explained mention names in its place
+        # (红心火龙果…大便红红的: food-coloured stool, not nothing), so the engines still see what
+        # was said and the record decides (an anticoagulant keeps its weight); empty: the mention
+        # names nothing
+        instead = r["instead"]
+        if instead and instead not in concepts:
+            raise LexiconError(f"symptom_explained.csv {r['concept']}: unknown concept {instead}")
         explained.append((keys, parts[0], parts[1], unless, instead))
     intensity = []
     for r in _rows("symptom_intensity.csv"):
