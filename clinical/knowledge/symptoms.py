@@ -1690,6 +1690,7 @@ def _find(text: str) -> tuple[Mention, ...]:
     out.extend(_intensified(form, index, placed, lex))
     out.extend(_fit_collapse(form, index, placed))
     out = _transient_focal(form, index, placed, out)
+    out.extend(_exertional(form, index, placed))
     out.sort(key=lambda m: m.span[0])  # stable: a red flag follows the complaint it comes from
     return tuple(out)
 
@@ -1750,6 +1751,62 @@ def _transient_focal(
         elif focal == {"limb_numbness"} and _ONSET_MINUTES.search(form, end, until):
             added.append(Mention("sudden_onset", form[start:end], span, False))
     return out + added
+
+
+@cache
+def _exertion() -> tuple[tuple[str, ...], frozenset[str], re.Pattern[str] | None]:
+    """symptom_exertion.csv: the exertion words (longest first), the anginal equivalents they
+    are said of, and the words that set a complaint aside (a shoulder)."""
+    triggers: list[str] = []
+    complaints: set[str] = set()
+    unless: list[str] = []
+    for r in _rows("symptom_exertion.csv"):
+        words = [_form(w) for w in r["words"].split("|") if w]
+        if r["kind"] == "trigger":
+            triggers += words
+        elif r["kind"] == "complaint":
+            complaints |= set(words)
+            unless += [_form(w) for w in r["unless"].split("|") if w]
+        else:
+            raise LexiconError(f"symptom_exertion.csv: kind {r['kind']!r}")
+    if not triggers or not complaints:
+        raise LexiconError("symptom_exertion.csv: needs trigger and complaint rows")
+    aside = re.compile("|".join(map(re.escape, unless))) if unless else None
+    return tuple(sorted(set(triggers), key=len, reverse=True)), frozenset(complaints), aside
+
+
+@cache
+def _exertion_pattern() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, _exertion()[0])))
+
+
+def _exertional(
+    form: str, index: tuple[int, ...], placed: list[tuple[int, int, str, bool, str]]
+) -> list[Mention]:
+    """An anginal equivalent (jaw, arm, tooth, neck, throat: symptom_exertion.csv) that a word
+    of physical exertion before it in its sentence brings on (爬楼的时候下巴发紧, 上楼时左胳膊发沉)
+    also names ``on_exertion``, whose site is the complaint's concept: the exertional pattern of
+    angina (NICE CG95 Table 1), which syndromes.yaml reads with the patient's risk. Denied, past
+    or hypothetical complaints, a shoulder word between the exertion and the complaint, and an
+    activity after the complaint (下巴发紧，活动一下就好了: relief) name nothing more."""
+    _, complaints, aside = _exertion()
+    trigger = _exertion_pattern()
+    added: list[Mention] = []
+    for start, end, keys, not_now, _site in placed:
+        said = complaints & set(keys.split("|"))
+        if not_now or not said:
+            continue
+        begin = max(form.rfind(c, 0, start) for c in _SENTENCE_END) + 1
+        hits = list(trigger.finditer(form, begin, start))
+        if not hits:
+            continue
+        lead = hits[-1]
+        if aside is not None and aside.search(form, lead.end(), end):
+            continue
+        span = (index[lead.start()], index[end - 1] + 1)
+        for key in sorted(said):
+            added.append(Mention("on_exertion", lead.group(), span, False, key))
+    return added
 
 
 def _homophone_red_flags(
@@ -1919,6 +1976,8 @@ def understood_words() -> frozenset[str]:
     for r in _rows("symptom_negation.csv"):
         if r["kind"] in kinds and r["text"].strip() and r["text"] != "\\n":
             words.add(_form(r["text"]))
+    # exertion words, understood beside the complaint they bring on (symptom_exertion.csv)
+    words |= set(_exertion()[0])
     return frozenset(w for w in words if w)
 
 

@@ -201,6 +201,8 @@ CASES: dict[str, dict[str, Any]] = {
         "words": "昨天吃了红心火龙果，今天大便红红的",
         "meds": ["warfarin"],
     },
+    # #15: an anginal equivalent brought on by exertion (the round-11 jaw row)
+    "syndrome-exertional-angina-equivalent": {"words": "爬楼的时候下巴发紧，歇一会儿就好了"},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
