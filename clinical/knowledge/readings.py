@@ -477,16 +477,22 @@ def read_vitals(
     for got in _unlabelled_temperatures(text, spans):
         (found if isinstance(got, Reading) else unreadable).append(got)  # type: ignore[arg-type]
     if glucose_context:
-        found += _unlabelled_glucose(text, spans)
+        for got in _unlabelled_glucose(text, spans):
+            (found if isinstance(got, Reading) else unreadable).append(got)  # type: ignore[arg-type]
     return found, unreadable
 
 
-def _unlabelled_glucose(text: str, spans: list[tuple[int, int]]) -> list[Reading]:
+def _unlabelled_glucose(
+    text: str, spans: list[tuple[int, int]]
+) -> list[Reading | UnreadableReading]:
     """Glucose readings written without 血糖 (#15 r11_metabolic, observations.yaml
-    ``glucose_in_words``): a measuring verb right before an exact number written with its
-    decimal point (测了三点六, 再测六点二), in a meter's range, its clause naming no other
-    measurement and the number no unit of its own. Only exact values: anything else stays words
-    for a clinician (the safety net)."""
+    ``glucose_in_words``): a measuring verb right before a number written with its decimal point
+    (测了三点六, 再测六点二), in a meter's range, its clause naming no other measurement and the
+    number no unit of its own. The number is read as the labelled reader reads 血糖 followed by
+    it (``_read_at``): exact, or bounded when written N点几 / N点多 (测了一下五点几: 5.0–5.9, as
+    血糖五点几 is; #15, r10-ew-hungry-normal), a bound a consumer judges only when it lies
+    wholly on one side of a cut-off. Anything else (a range, a hedge, a whole number) stays
+    words for a clinician (the safety net)."""
     spec = observations.table().get("glucose_in_words") or {}
     verbs = sorted(spec.get("measure_words", ()), key=len, reverse=True)
     if not verbs:
@@ -494,28 +500,30 @@ def _unlabelled_glucose(text: str, spans: list[tuple[int, int]]) -> list[Reading
     low, high = spec["range"]
     other = tuple(spec.get("other_words", ()))
     lead = re.compile("(?:" + "|".join(map(re.escape, verbs)) + r")\s*$")
-    out: list[Reading] = []
+    out: list[Reading | UnreadableReading] = []
     for m in _NUM.finditer(text):
-        if "点" not in m.group() and "." not in m.group():
+        approx = _APPROX_DECIMAL.match(text, m.end())
+        bounded = approx is not None
+        if "点" not in m.group() and "." not in m.group() and not bounded:
             continue
-        if any(a <= m.start() < b for a, b in spans) or not lead.search(text, 0, m.start()):
+        verb = lead.search(text, 0, m.start())
+        if any(a <= m.start() < b for a, b in spans) or verb is None:
             continue
         if symptoms.hypothetical_at(text, m.start(), m.end()):
             continue
         if any(w in _clause(text, m.start(), m.end()) for w in other):
             continue
-        if _NOT_VALUE.match(text, m.end()):  # 测了3.5天, a count or a time, no value
+        if not bounded and _NOT_VALUE.match(text, m.end()):  # 测了3.5天, a count or a time
             continue
-        try:
-            value = _exact(m.group())
-        except _NotExact:
+        if _RANGE_AFTER.match(text, approx.end() if approx else m.end()):  # 五点几到六点: a range
             continue
-        if _VAGUE_AFTER.match(text, m.end()) or _RANGE_AFTER.match(text, m.end()):
-            continue
-        if not low <= value <= high:
-            continue
-        start = lead.search(text, 0, m.start()).start()  # type: ignore[union-attr]
-        out.append(Reading("glucose", [_number(value)], "mmol/L", text=text[start : m.end()]))
+        got = _read_at(text, verb, "glucose")
+        if isinstance(got, Reading):
+            if low <= got.values[0] <= high:
+                out.append(got)
+        elif got is not None and got.bounds_kind == "glucose" and got.bounds is not None:
+            if low <= got.bounds[0] and got.bounds[1] <= high:
+                out.append(got)
     return out
 
 

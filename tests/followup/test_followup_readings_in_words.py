@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
-from followup_vignette_builder import vignette_record
+from followup_vignette_builder import assess_vignette, vignette_record
 
 from clinical.followup.services import lexicon
-from clinical.followup.services.engine import assess_record
 from clinical.followup.services.ruledata import rank
 
 
 def _assess(text: str, **extra: object) -> dict:
     now = timezone.now()
     v = {"id": "rw", "age": 60, "survey": [["今日感受", text, 1]], **extra}
-    return assess_record(vignette_record(v, now), now)
+    return assess_vignette(v, now)
 
 
 @pytest.mark.parametrize(
@@ -327,4 +326,36 @@ def test_an_interval_that_reaches_normal_is_not_judged_but_goes_to_a_clinician(
     out = _assess(text)
     assert not absent & set(_codes(out))
     assert "symptom-unrecognised" in _codes(out)
+    assert rank(out["disposition"]) >= rank("urgent")
+
+
+# --- an approximate glucose after a measuring verb (#15, r10-ew-hungry-normal) ------------------
+# 测了一下五点几 on a glucose-lowering medicine is read as 血糖五点几 is: bounded 5.0–5.9, judged
+# only where the whole interval lies on one side of a cut-off (written before the reader change).
+
+
+def test_an_approximate_glucose_after_a_measuring_verb_is_bounded_like_a_labelled_one() -> None:
+    from clinical.knowledge import readings
+
+    _, unlabelled = readings.read_vitals("饿得心慌，测了一下五点几", glucose_context=True)
+    _, labelled = readings.read_vitals("饿得心慌，测了血糖五点几", glucose_context=True)
+    assert [(u.kind, u.bounds) for u in unlabelled] == [("glucose", (5.0, 5.9))]
+    assert [u.bounds for u in unlabelled] == [u.bounds for u in labelled]
+    # no glucose context, a range, or a hedge on top: nothing is read (the safety net keeps it)
+    assert readings.read_vitals("饿得心慌，测了一下五点几") == ([], [])
+    assert readings.read_vitals("测了五点几到六点", glucose_context=True) == ([], [])
+    assert readings.read_vitals("测了一下大概五点几", glucose_context=True) == ([], [])
+
+
+def test_hunger_with_a_measured_normal_glucose_in_words_is_no_suspected_low() -> None:
+    out = _assess(
+        "我爸打胰岛素的，饿得心慌，测了一下五点几", conditions=["diabetes"], meds=["insulin"]
+    )
+    assert "hypoglycemia-suspected" not in _codes(out)
+    assert rank(out["disposition"]) < rank("urgent"), out["reasons"]
+
+
+def test_an_approximate_low_after_a_measuring_verb_is_still_hypoglycaemia() -> None:
+    out = _assess("手抖出汗，测了一下二点几", conditions=["diabetes"], meds=["insulin"])
+    assert "hypoglycemia-level2" in _codes(out)
     assert rank(out["disposition"]) >= rank("urgent")
