@@ -1022,8 +1022,14 @@ _INSERTS = (
     # characters) none gains or loses a concept, and the eight development label parts score the
     # same; a site and its predicate are read across a time word anyway (肚子今天疼), so the wide
     # scope reads nothing wrongly that a narrower one would avoid.
-    "今天|昨天|前天|今早|昨晚|今晚|这2天|这两天|这几天|这些天|这阵子|最近"
+    "今天|昨天|前天|今早|昨晚|今晚|这2天|这两天|这几天|这些天|这阵子|最近|"
     # 还是 = still, like 还 (大便还是有点稀, 大便還是稀稀的): #15 follow-up benign r5 (现代汉语八百词 还是)
+    # The adverbs of frequency that 老是 and 总是 already are, said short (走路老往一边偏, 腿总肿,
+    # 伤口老流水: 现代汉语八百词 老 ⑤, 总); 老 only before a verb or complaint character, so 老花,
+    # 老人, 老伴 keep it (眼睛老花 is no 眼花). And the onset words, so that 眼睛突然看不清 reads as
+    # 突然眼睛看不清 does (word order, #15): the onset itself is still named (``_inner_onset``).
+    # #15 lead's probes, measured with --pool-reads/--pool-compare (docs/benchmarks.md).
+    "总|老(?=[往向朝流渗冒出疼痛肿胀咳吐拉发晕麻抽犯不])|突然|忽然|突发|一下子"
 )
 # Longest word first, so that 很多 is one insertion, not 很 and then a stray 多 (出了很多血).
 _INSERT_WORDS = "|".join(sorted(_INSERTS.split("|"), key=len, reverse=True))
@@ -1427,6 +1433,7 @@ def _find(text: str) -> tuple[Mention, ...]:
     # terms are matched again on the text without degree words, each span mapped back; at equal
     # length an exact term or a site pattern wins (伤口有点疼 stays mild_wound_pain).
     bares = [_without_degree(form)]
+    onset = _onset_words(lex)
     if _QUANTITY_INSIDE.search(form):
         bares.append(_without_degree(form, _INNER_NO_QUANTITY))
     for bare, where in bares:
@@ -1437,7 +1444,12 @@ def _find(text: str) -> tuple[Mention, ...]:
             while pos != -1:
                 start, end = where[pos], where[pos + len(term) - 1] + 1
                 if end - start > len(term):  # a degree word was inside: not an exact match
-                    cands.append((start - end, 2, start, key, form[start:end], site))
+                    # an onset word inside adds nothing to its length (it names its own concept:
+                    # _inner_onset), so a term read across one (头突然晕倒) never takes the place
+                    # of an exact term it overlaps (晕倒: syncope, not 头晕 dizziness)
+                    span = form[start:end]
+                    rank = end - start - sum(len(w) * span.count(w) for w in onset)
+                    cands.append((-rank, 2, start, key, span, site))
                 pos = bare.find(term, pos + 1)
         for i in range(len(bare)):
             m = lex.sites.match(bare, i)
@@ -1607,8 +1619,8 @@ def _find(text: str) -> tuple[Mention, ...]:
     taken = [False] * len(form)
     found: list[tuple[int, int, str, str, str]] = []  # start, end, concept, term, site
     in_crisis = [False] * len(form)
-    for neg_len, kind, pos, key, term, site in sorted(cands):
-        end = pos - neg_len
+    for _rank, kind, pos, key, term, site in sorted(cands):
+        end = pos + len(term)
         if inside[pos] or inside[end]:
             continue
         if key in crisis.concepts and _figurative(form, pos, end, figurative):
@@ -1622,7 +1634,10 @@ def _find(text: str) -> tuple[Mention, ...]:
             if key in crisis.concepts:
                 in_crisis[pos:end] = [True] * (end - pos)
             found.append((pos, end, key, term, site))
-        elif key and kind == _QUALITY:  # a quality over the very span a mention took joins it
+        elif key and kind in (_QUALITY, 2):
+            # a quality, or a term read across inserted words, over the very span a mention
+            # took joins it (嗓子突然发紧: the quality's throat tightness and the term's
+            # anaphylaxis, as 嗓子发紧 reads both)
             for i, (s0, e0, k0, t0, site0) in enumerate(found):
                 if (s0, e0) == (pos, end) and k0:
                     extra = [k for k in key.split("|") if k not in k0.split("|")]
@@ -1691,6 +1706,8 @@ def _find(text: str) -> tuple[Mention, ...]:
     out.extend(_fit_collapse(form, index, placed))
     out = _transient_focal(form, index, placed, out)
     out.extend(_exertional(form, index, placed))
+    out.extend(_inner_onset(form, index, placed, out, lex))
+    out.extend(_escalated_bases(out, lex))
     out.sort(key=lambda m: m.span[0])  # stable: a red flag follows the complaint it comes from
     return tuple(out)
 
@@ -1751,6 +1768,67 @@ def _transient_focal(
         elif focal == {"limb_numbness"} and _ONSET_MINUTES.search(form, end, until):
             added.append(Mention("sudden_onset", form[start:end], span, False))
     return out + added
+
+
+def _escalated_bases(out: list[Mention], lex: _Lexicon) -> list[Mention]:
+    """A red flag read from a term of its own (肚子疼得打滚, 头疼得厉害: symptom_terms.csv) also
+    names the complaint it escalates, as the intensity grammar does when it makes the red flag
+    from the complaint (剧烈头痛: headache and severe_headache; "the red flag is added, the
+    complaint stays"; docs/lexicon_labelling.md: the specific and the generic concept are both
+    labelled where both hold). Only where ``symptom_intensity.csv`` gives the red flag one base
+    (abdominal_pain_severe ← abdominal_pain; not heavy_bleeding, made from several), with the
+    mention's span, negation and history; never twice for one span."""
+    bases: dict[str, set[str]] = {}
+    for base_keys, _position, _words, escalated in lex.intensity:
+        bases.setdefault(escalated, set()).update(base_keys)
+    have = {(m.concept, m.span) for m in out}
+    added: list[Mention] = []
+    for m in out:
+        parent = bases.get(m.concept, set())
+        if len(parent) != 1:
+            continue
+        (base,) = parent
+        if any(c == base and a <= m.span[0] < b for c, (a, b) in have):
+            continue
+        have.add((base, m.span))
+        added.append(Mention(base, m.term, m.span, m.negated, m.site, m.past, m.hypothetical))
+    return added
+
+
+def _onset_words(lex: _Lexicon) -> tuple[str, ...]:
+    """The terms of ``sudden_onset`` (突然, 忽然, 突发, 一下子), longest first."""
+    return tuple(
+        sorted({t for t, key, _ in lex.terms if key == "sudden_onset"}, key=len, reverse=True)
+    )
+
+
+def _inner_onset(
+    form: str,
+    index: tuple[int, ...],
+    placed: list[tuple[int, int, str, bool, str]],
+    out: list[Mention],
+    lex: _Lexicon,
+) -> list[Mention]:
+    """An onset word (a term of ``sudden_onset``: 突然, 忽然) inside a complaint read across it
+    (眼睛突然看不清, 头突然疼) still names ``sudden_onset``, as it does before the complaint
+    (突然眼睛看不清): the reading does not depend on the word order (#15). Not for a denied, past
+    or hypothetical complaint, and not twice for one word."""
+    words = _onset_words(lex)
+    named = {m.span[0] for m in out if m.concept == "sudden_onset"}
+    added: list[Mention] = []
+    for start, end, keys, not_now, _site in placed:
+        if not_now or keys == "sudden_onset":
+            continue
+        for word in words:
+            at = form.find(word, start, end)
+            if at == -1:
+                continue
+            span = (index[at], index[at + len(word) - 1] + 1)
+            if span[0] not in named:
+                named.add(span[0])
+                added.append(Mention("sudden_onset", word, span, False))
+            break
+    return added
 
 
 @cache
