@@ -203,6 +203,7 @@ CASES: dict[str, dict[str, Any]] = {
     },
     # #15: an anginal equivalent brought on by exertion (the round-11 jaw row)
     "syndrome-exertional-angina-equivalent": {"words": "爬楼的时候下巴发紧，歇一会儿就好了"},
+    "syndrome-postop-fever-rigors": {"words": "发烧寒战，浑身发抖", "surgery": COLON},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
