@@ -1617,6 +1617,7 @@ def _find(text: str) -> tuple[Mention, ...]:
     for m in crisis.figurative.finditer(form):
         figurative[m.start() : m.end()] = [1] * (m.end() - m.start())
     taken = [False] * len(form)
+    by_quality: set[tuple[int, int]] = set()  # spans a site × quality reading took
     found: list[tuple[int, int, str, str, str]] = []  # start, end, concept, term, site
     in_crisis = [False] * len(form)
     for _rank, kind, pos, key, term, site in sorted(cands):
@@ -1634,10 +1635,13 @@ def _find(text: str) -> tuple[Mention, ...]:
             if key in crisis.concepts:
                 in_crisis[pos:end] = [True] * (end - pos)
             found.append((pos, end, key, term, site))
-        elif key and kind in (_QUALITY, 2):
-            # a quality, or a term read across inserted words, over the very span a mention
-            # took joins it (嗓子突然发紧: the quality's throat tightness and the term's
-            # anaphylaxis, as 嗓子发紧 reads both)
+            if kind == _QUALITY:
+                by_quality.add((pos, end))
+        elif key and (kind == _QUALITY or (kind == 2 and (pos, end) in by_quality)):
+            # a quality over the very span a mention took joins it; so does a term read across
+            # inserted words over a span a quality took (嗓子突然发紧: the quality's throat
+            # tightness and the term's anaphylaxis, as 嗓子发紧 reads both) — not over an exact
+            # term's (伤口有点疼 stays mild wound pain)
             for i, (s0, e0, k0, t0, site0) in enumerate(found):
                 if (s0, e0) == (pos, end) and k0:
                     extra = [k for k in key.split("|") if k not in k0.split("|")]

@@ -61,8 +61,11 @@ def test_word_order_and_width_do_not_change_what_is_found() -> None:
 
 def test_spans_point_into_the_text_passed_in() -> None:
     text = "今天頭\u200b疼得厉害"
-    [m] = find_symptoms(text)
-    assert text[m.span[0] : m.span[1]].startswith("頭")
+    # the red flag and the complaint it escalates (symptoms._escalated_bases) share one span
+    found = find_symptoms(text)
+    assert sorted(m.concept for m in found) == ["headache", "severe_headache"]
+    assert len({m.span for m in found}) == 1
+    assert text[found[0].span[0] : found[0].span[1]].startswith("頭")
 
 
 def test_crisis_is_the_highest_level() -> None:
