@@ -109,7 +109,7 @@ def test_saying_one_is_well_raises_no_alert(htn_client, text: str) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("text", ["感觉不太好", "最近感觉挺好，就是走路老往一边偏", "身体一般"])
+@pytest.mark.parametrize("text", ["感觉不太好", "最近感觉挺好，就是走路老打晃", "身体一般"])
 def test_anything_beyond_well_being_still_goes_to_a_clinician(htn_client, text: str) -> None:
     out = say(htn_client, text, "demo-htn-dm")
     assert out["outcome"] == "escalated" or out["route"] == "followup"

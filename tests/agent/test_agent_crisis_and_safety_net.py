@@ -113,7 +113,7 @@ def test_pleasantries_are_greetings(text: str) -> None:
     assert (u.intent, u.greeting) == ("other", True)
 
 
-@pytest.mark.parametrize("text", ["走路老往一边偏", "身上说不出的别扭", "今天有点怪怪的"])
+@pytest.mark.parametrize("text", ["走路老打晃", "身上说不出的别扭", "今天有点怪怪的"])
 def test_unrecognised_words_are_not_greetings(text: str) -> None:
     assert understand(text).greeting is False
 
@@ -170,11 +170,11 @@ def test_english_and_zero_width_red_flags_never_get_the_greeting(patient_client,
 
 @pytest.mark.django_db
 def test_unrecognised_message_is_handed_to_a_clinician(patient_client) -> None:
-    out = say(patient_client, "走路老往一边偏")
+    out = say(patient_client, "走路老打晃")
     assert out["reply"] != GENERIC_TEXT
     assert (out["route"], out["outcome"]) == ("general", "escalated")
     body = alerts("demo-surgery")[0]["payload"][0]["contentString"]
-    assert "走路老往一边偏" in body
+    assert "走路老打晃" in body
 
 
 @pytest.mark.django_db
@@ -200,9 +200,9 @@ def test_the_model_cannot_talk_a_crisis_away() -> None:
 def test_unread_words_in_a_medication_question_reach_the_guidance(patient_client) -> None:
     """The words nothing understood are not dropped because the message also asks about a
     medicine: guidance quotes them, sends the patient to a clinician and masks analgesics."""
-    out = say(patient_client, "能吃布洛芬吗，走路老往一边偏")
+    out = say(patient_client, "能吃布洛芬吗，走路老打晃")
     assert out["route"] == "medication"
-    assert "走路老往一边偏" in out["reply"]
+    assert "走路老打晃" in out["reply"]
     assert "不要使用布洛芬" in out["reply"]
 
 

@@ -20,7 +20,7 @@ def clauses(text: str) -> list[str]:
         ("医生你好，能吃布洛芬吗", []),
         ("头痛，能吃泰诺林吗", ["头痛"]),
         ("发烧了能吃泰诺林吗", ["发烧了能吃吗"]),
-        ("能吃布洛芬吗，走路老往一边偏", ["走路老往一边偏"]),
+        ("能吃布洛芬吗，走路老打晃", ["走路老打晃"]),
         ("咳嗽带血丝，能吃感冒灵吗", ["咳嗽带血丝"]),
         ("能吃感冒灵吗", []),
         ("请问一下，这个药能吃吗？", []),
@@ -41,7 +41,7 @@ def test_the_guidance_reads_the_complaints_and_not_the_question(text: str, said:
     ("text", "said"),
     [
         # a clause naming the medicine used to be dropped whole, whatever else it said
-        ("吃了布洛芬以后走路老往一边偏", ["吃了以后走路老往一边偏"]),
+        ("吃了布洛芬以后走路老打晃", ["吃了以后走路老打晃"]),
         ("布洛芬吃了没用", ["吃了没用"]),
     ],
 )

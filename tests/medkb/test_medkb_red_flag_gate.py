@@ -161,7 +161,7 @@ def test_methotrexate_without_fever_is_not_flagged(ask) -> None:
     "words",
     [
         ["身上有股说不清的怪劲"],
-        ["流鼻涕", "走路老往一边偏"],
+        ["流鼻涕", "走路老打晃"],
         ["嗓子疼，身上说不出的别扭"],
     ],
 )

@@ -111,7 +111,7 @@ def _asks_about_the_medicine(clause: str) -> bool:
     """The agent's own reading of a clause (``unread``'s ``also_read``): the question about the
     medicine asked about (each marked drug name read as 药: "药和药能一起吃吗", "这个药能吃
     吗") or a pleasantry of the agent's (在吗). Anything else in a clause that names a medicine
-    ("吃了药以后走路老往一边偏", "药吃了没用") stays unread: a clinician reads it."""
+    ("吃了药以后走路老打晃", "药吃了没用") stays unread: a clinician reads it."""
     from clinical.agent.understanding.rules import greeting_only
     from clinical.knowledge import discourse
 
