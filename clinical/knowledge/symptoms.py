@@ -238,6 +238,10 @@ class _Lexicon:
     not_typos: tuple[str, ...] = ()
     # symptom_intensity.csv: (base concepts, "after"/"before", intensity pattern, red flag)
     intensity: tuple[tuple[frozenset[str], str, re.Pattern[str], str], ...] = ()
+    # the terms of sudden_onset, longest first (_inner_onset), and each red flag of
+    # symptom_intensity.csv made from one base only → that base (_escalated_bases)
+    onset_words: tuple[str, ...] = ()
+    escalated_from: dict[str, str] = field(default_factory=dict)
     # discourse.yaml ``hypothetical_*``: the words of a hypothetical clause (``_is_hypothetical``)
     hypothetical: Hypothetical | None = None
     # symptom_explained.csv: (concepts, words the mention's clause holds, words before it in its
@@ -559,6 +563,12 @@ def lexicon() -> _Lexicon:
         keyed_red_flags=keyed,
         not_typos=tuple(not_typos),
         intensity=tuple(intensity),
+        onset_words=tuple(
+            sorted(
+                {t for t, key, _ in terms.values() if key == "sudden_onset"}, key=len, reverse=True
+            )
+        ),
+        escalated_from=_single_bases(intensity),
         qualities=tuple(qualities),
         alone=tuple(alone),
         subjects=re.compile("|".join(sorted(all_subjects, key=len, reverse=True))),
@@ -1433,7 +1443,7 @@ def _find(text: str) -> tuple[Mention, ...]:
     # terms are matched again on the text without degree words, each span mapped back; at equal
     # length an exact term or a site pattern wins (伤口有点疼 stays mild_wound_pain).
     bares = [_without_degree(form)]
-    onset = _onset_words(lex)
+    onset = lex.onset_words
     if _QUANTITY_INSIDE.search(form):
         bares.append(_without_degree(form, _INNER_NO_QUANTITY))
     for bare, where in bares:
@@ -1774,6 +1784,16 @@ def _transient_focal(
     return out + added
 
 
+def _single_bases(
+    intensity: list[tuple[frozenset[str], str, re.Pattern[str], str]],
+) -> dict[str, str]:
+    """Each red flag of symptom_intensity.csv made from one base concept only → that base."""
+    bases: dict[str, set[str]] = {}
+    for base_keys, _position, _words, escalated in intensity:
+        bases.setdefault(escalated, set()).update(base_keys)
+    return {flag: next(iter(b)) for flag, b in bases.items() if len(b) == 1}
+
+
 def _escalated_bases(out: list[Mention], lex: _Lexicon) -> list[Mention]:
     """A red flag read from a term of its own (肚子疼得打滚, 头疼得厉害: symptom_terms.csv) also
     names the complaint it escalates, as the intensity grammar does when it makes the red flag
@@ -1782,28 +1802,17 @@ def _escalated_bases(out: list[Mention], lex: _Lexicon) -> list[Mention]:
     labelled where both hold). Only where ``symptom_intensity.csv`` gives the red flag one base
     (abdominal_pain_severe ← abdominal_pain; not heavy_bleeding, made from several), with the
     mention's span, negation and history; never twice for one span."""
-    bases: dict[str, set[str]] = {}
-    for base_keys, _position, _words, escalated in lex.intensity:
-        bases.setdefault(escalated, set()).update(base_keys)
     have = {(m.concept, m.span) for m in out}
     added: list[Mention] = []
     for m in out:
-        parent = bases.get(m.concept, set())
-        if len(parent) != 1:
+        base = lex.escalated_from.get(m.concept)
+        if base is None:
             continue
-        (base,) = parent
         if any(c == base and a <= m.span[0] < b for c, (a, b) in have):
             continue
         have.add((base, m.span))
         added.append(Mention(base, m.term, m.span, m.negated, m.site, m.past, m.hypothetical))
     return added
-
-
-def _onset_words(lex: _Lexicon) -> tuple[str, ...]:
-    """The terms of ``sudden_onset`` (突然, 忽然, 突发, 一下子), longest first."""
-    return tuple(
-        sorted({t for t, key, _ in lex.terms if key == "sudden_onset"}, key=len, reverse=True)
-    )
 
 
 def _inner_onset(
@@ -1817,7 +1826,7 @@ def _inner_onset(
     (眼睛突然看不清, 头突然疼) still names ``sudden_onset``, as it does before the complaint
     (突然眼睛看不清): the reading does not depend on the word order (#15). Not for a denied, past
     or hypothetical complaint, and not twice for one word."""
-    words = _onset_words(lex)
+    words = lex.onset_words
     named = {m.span[0] for m in out if m.concept == "sudden_onset"}
     added: list[Mention] = []
     for start, end, keys, not_now, _site in placed:
