@@ -22,7 +22,8 @@ DANGER = [
     # "一样的东西" is understood now (a comparison, #15 r4); the likeness itself stays quoted
     ("咳嗽咳出来像果冻一样的东西", "像果冻"),
     ("心口痛一直往后背钻", "往后背钻"),
-    ("伤口痛流出来的水有臭味", "水有臭味"),
+    # the smell is read as wound pus since 2026-12-07 (third); what flowed is still quoted
+    ("伤口痛流出来的水有臭味", "流出来的水"),
 ]
 
 # Ordinary words around a recognised complaint: time, a circumstance before it, daily life.
