@@ -1948,6 +1948,11 @@ def _homophone_red_flags(
     return out
 
 
+def _all_context(keys: str, lex: _Lexicon) -> bool:
+    """Whether every concept of a placed mention's keys is a context statement (产后, 突然)."""
+    return all(k in lex.concepts and lex.concepts[k].kind == "context" for k in keys.split("|"))
+
+
 def _intensified(
     form: str,
     index: tuple[int, ...],
@@ -1968,8 +1973,12 @@ def _intensified(
         if i + 1 < len(placed):
             after_end = min(after_end, placed[i + 1][0])
         before_start = _clause_start(form, start, lex)
-        if i > 0:
-            before_start = max(before_start, placed[i - 1][1])
+        # the previous complaint bounds the search; a context statement does not (一下子喘不上气:
+        # the onset word is its own mention, sudden_onset, and still makes the breathlessness
+        # sudden, as 突然喘不上气 is)
+        prev = [p for p in placed[:i] if not _all_context(p[2], lex)]
+        if prev:
+            before_start = max(before_start, prev[-1][1])
         if "vomiting" in keys.split("|") and (start, "persistent_vomiting") not in have:
             # 吐了6-7次 after the mention, or inside it (a term with its count: 吐了8次了): CTCAE v5
             # grade 3 (task miss item 4)

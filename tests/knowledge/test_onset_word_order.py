@@ -83,3 +83,12 @@ def test_a_red_flag_term_names_the_complaint_it_escalates(text: str, base: str, 
 
 def test_a_denied_red_flag_term_names_no_complaint() -> None:
     assert present("肚子没有疼得打滚") == []
+
+
+@pytest.mark.parametrize(
+    "text", ["一下子喘不上气", "突发喘不上气", "一下子呼吸困难", "呼吸突然困难"]
+)
+def test_every_onset_word_before_or_inside_makes_breathlessness_sudden(text: str) -> None:
+    """The onset word is its own mention (sudden_onset) and still makes the breathlessness after
+    it sudden: a context statement does not bound the intensity grammar's search."""
+    assert {"dyspnea_sudden", "sudden_onset"} <= set(present(text))
