@@ -416,3 +416,18 @@ def assess_vignette(v: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The follow-up engine's assessment of vignette ``v`` at ``now``: the one helper every
     follow-up test calls (no copy per test file)."""
     return assess_record(vignette_record(v, now), now)
+
+
+def assess_words(
+    words: str, now: datetime, *, label: str = "患者自述", hours_ago: float = 2, **record: Any
+) -> dict[str, Any]:
+    """The assessment of one survey answer (``label``: ``words``, ``hours_ago``) on a record given
+    as vignette keys (age, sex, conditions, meds, surgery …): the mechanism tests' one helper."""
+    v: dict[str, Any] = {"id": "words", **record}
+    v["survey"] = [[label, words, hours_ago]]
+    return assess_vignette(v, now)
+
+
+def reason_codes(out: dict[str, Any]) -> set[str]:
+    """The codes of an assessment's reasons."""
+    return {r["code"] for r in out["reasons"]}

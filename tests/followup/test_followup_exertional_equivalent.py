@@ -23,21 +23,15 @@ from datetime import UTC, datetime
 import pytest
 
 from clinical.knowledge import symptoms
-from tests.followup.followup_vignette_builder import assess_vignette
+from tests.followup.followup_vignette_builder import assess_words, reason_codes
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 RULE = "syndrome-exertional-angina-equivalent"
 
 
 def _assess(text: str, **record: object) -> dict:
-    v = {"id": "exert", "family": "syndromes", "age": 71, "sex": "female", **record}
-    v.setdefault("conditions", ["diabetes"])
-    v["survey"] = [["患者自述", text, 2]]
-    return assess_vignette(v, NOW)
-
-
-def _codes(out: dict) -> set[str]:
-    return {r["code"] for r in out["reasons"]}
+    defaults = {"id": "exert", "age": 71, "sex": "female", "conditions": ["diabetes"]}
+    return assess_words(text, NOW, **{**defaults, **record})
 
 
 EXERTIONAL = [
@@ -64,7 +58,7 @@ def test_an_anginal_equivalent_on_exertion_is_read_as_such(text: str) -> None:
 def test_an_anginal_equivalent_on_exertion_in_a_diabetic_is_urgent(text: str) -> None:
     out = _assess(text)
     assert out["disposition"] in ("urgent", "emergency"), out["reasons"]
-    assert RULE in _codes(out)
+    assert RULE in reason_codes(out)
 
 
 @pytest.mark.parametrize("conditions", [["chd"], ["hypertension"]])
@@ -80,7 +74,7 @@ def test_age_alone_holds_from_fifty() -> None:
 
 def test_young_and_without_a_risk_factor_it_is_not_this_rule() -> None:
     out = _assess("跑步的时候下巴发紧，歇一会儿就好了", age=32, sex="male", conditions=[])
-    assert RULE not in _codes(out)
+    assert RULE not in reason_codes(out)
     assert out["disposition"] != "emergency"
 
 
@@ -98,7 +92,7 @@ NOT_EXERTIONAL = [
 @pytest.mark.parametrize("text", NOT_EXERTIONAL)
 def test_the_twins_name_no_exertion(text: str) -> None:
     assert "on_exertion" not in symptoms.present(text)
-    assert RULE not in _codes(_assess(text))
+    assert RULE not in reason_codes(_assess(text))
 
 
 def test_chest_tightness_on_exertion_stays_an_emergency() -> None:

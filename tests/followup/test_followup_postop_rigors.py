@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 import pytest
 
 from clinical.followup.services.ruledata import rank
-from tests.followup.followup_vignette_builder import assess_vignette
+from tests.followup.followup_vignette_builder import assess_words
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 COLON = {"days_ago": 6, "text": "腹腔镜结肠癌根治术"}
@@ -23,9 +23,8 @@ RULE = "syndrome-postop-fever-rigors"
 
 
 def _assess(text: str, **record: object) -> dict:
-    v = {"id": "rig", "age": 68, "discharge_days_ago": 2, **record}
-    v["survey"] = [["症状描述", text, 2]]
-    return assess_vignette(v, NOW)
+    defaults = {"id": "rig", "age": 68, "discharge_days_ago": 2}
+    return assess_words(text, NOW, label="症状描述", **{**defaults, **record})
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ import pytest
 
 from clinical.followup.services.ruledata import rank
 from clinical.knowledge import symptoms, unread
-from tests.followup.followup_vignette_builder import assess_vignette
+from tests.followup.followup_vignette_builder import assess_words, reason_codes
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 THYROID = {"days_ago": 4, "text": "甲状腺全切除术", "snomed": "13619001"}
@@ -39,13 +39,7 @@ LAP = {"days_ago": 12, "text": "腹腔镜胆囊切除术", "icd9cm3": "51.23"}
 
 
 def _assess(text: str, **record: object) -> dict:
-    v = {"id": "tfu10", "family": "syndromes", "age": 58, **record}
-    v["survey"] = [["患者自述", text, 2]]
-    return assess_vignette(v, NOW)
-
-
-def _codes(out: dict) -> set[str]:
-    return {r["code"] for r in out["reasons"]}
+    return assess_words(text, NOW, **{"id": "tfu10", "family": "syndromes", "age": 58, **record})
 
 
 # --- 1. adverb + 地 ----------------------------------------------------------------------------
@@ -61,14 +55,14 @@ def test_an_adverb_with_its_de_reads_the_digital_tingling(text: str) -> None:
 def test_tingling_fingers_after_thyroid_surgery_are_urgent(text: str) -> None:
     out = _assess(text, surgery=THYROID, discharge_days_ago=2)
     assert rank(out["disposition"]) >= rank("urgent")
-    assert "syndrome-hypocalcaemia" in _codes(out)
+    assert "syndrome-hypocalcaemia" in reason_codes(out)
 
 
 @pytest.mark.parametrize("text", TINGLE)
 def test_tingling_fingers_without_neck_surgery_are_below_urgent(text: str) -> None:
     out = _assess(text, conditions=[{"icd10": "G56.0", "text": "腕管综合征"}])
     assert rank(out["disposition"]) < rank("urgent")
-    assert "symptom-unrecognised" not in _codes(out)
+    assert "symptom-unrecognised" not in reason_codes(out)
 
 
 def test_di_alone_is_no_degree_word() -> None:
@@ -87,7 +81,7 @@ def test_one_leg_thicker_than_the_other_after_surgery_is_urgent(text: str) -> No
     assert "calf_pain_swelling" in symptoms.present(text)
     out = _assess(text, surgery=KNEE, discharge_days_ago=6)
     assert rank(out["disposition"]) >= rank("urgent")
-    assert "symptom-calf-swelling" in _codes(out)
+    assert "symptom-calf-swelling" in reason_codes(out)
 
 
 @pytest.mark.parametrize("text", ["两条腿都有点肿，两边一样粗", "我比右边那个人粗"])
@@ -109,7 +103,7 @@ def test_speech_that_will_not_come_out_is_a_stroke_sign(text: str) -> None:
 def test_speech_lost_then_recovered_is_at_least_a_suspected_tia() -> None:
     out = _assess("前天讲话突然讲不出来，过了七八分钟自己就好了", conditions=["hypertension"])
     assert rank(out["disposition"]) >= rank("urgent")
-    assert "redflag-tia" in _codes(out)
+    assert "redflag-tia" in reason_codes(out)
 
 
 @pytest.mark.parametrize(
@@ -191,7 +185,7 @@ def test_an_approximate_glucose_across_a_cut_off_stays_urgent(text: str) -> None
 def test_an_approximate_low_glucose_keeps_its_own_rule() -> None:
     out = _assess("血糖才二点几，手抖出汗", **DIABETIC)
     assert rank(out["disposition"]) >= rank("urgent")
-    assert "hypoglycemia-level2" in _codes(out)
+    assert "hypoglycemia-level2" in reason_codes(out)
 
 
 def test_a_kind_a_ratio_judges_is_never_settled() -> None:
@@ -235,7 +229,7 @@ def test_a_head_bump_on_an_anticoagulant_is_an_emergency(text: str) -> None:
     assert "fall_head_injury" in symptoms.present(text)
     out = _assess(text, age=74, meds=["rivaroxaban"], conditions=["af"])
     assert out["disposition"] == "emergency"
-    assert "syndrome-head-injury-antithrombotic" in _codes(out)
+    assert "syndrome-head-injury-antithrombotic" in reason_codes(out)
 
 
 @pytest.mark.parametrize(

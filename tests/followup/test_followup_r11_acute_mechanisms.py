@@ -35,7 +35,7 @@ import pytest
 
 from clinical.followup.services.ruledata import rank
 from clinical.knowledge import symptoms
-from tests.followup.followup_vignette_builder import assess_vignette
+from tests.followup.followup_vignette_builder import assess_words, reason_codes
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 TICAGRELOR = {"atc": "B01AC24", "text": "替格瑞洛片 90mg"}
@@ -44,13 +44,7 @@ UNKNOWN_ANTIPLATELET = {"text": "抗血小板药（外院开的，名字记不�
 
 
 def _assess(text: str, **record: object) -> dict:
-    v = {"id": "tfu11a", "family": "syndromes", "age": 58, **record}
-    v["survey"] = [["患者自述", text, 2]]
-    return assess_vignette(v, NOW)
-
-
-def _codes(out: dict) -> set[str]:
-    return {r["code"] for r in out["reasons"]}
+    return assess_words(text, NOW, **{"id": "tfu11a", "family": "syndromes", "age": 58, **record})
 
 
 # --- 1. head word + impact verb + resultative -----------------------------------------------
@@ -86,7 +80,7 @@ BUMP = "下楼梯的时候后脑勺磕在扶手上，不晕也没吐，别的没
 def test_a_head_injury_at_70_on_aspirin_alone_is_urgent_not_the_ct_emergency() -> None:
     out = _assess(BUMP, age=70, conditions=["chd"], meds=["aspirin"])
     assert out["disposition"] == "urgent", out["reasons"]
-    assert "syndrome-head-injury-antithrombotic" not in _codes(out)
+    assert "syndrome-head-injury-antithrombotic" not in reason_codes(out)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +92,7 @@ def test_a_head_injury_on_another_antiplatelet_or_an_anticoagulant_is_an_emergen
 ) -> None:
     out = _assess(BUMP, age=70, conditions=["chd"], meds=meds)
     assert out["disposition"] == "emergency", out["reasons"]
-    assert "syndrome-head-injury-antithrombotic" in _codes(out)
+    assert "syndrome-head-injury-antithrombotic" in reason_codes(out)
 
 
 def test_an_antiplatelet_not_known_to_be_aspirin_counts() -> None:
@@ -221,7 +215,7 @@ def test_functions_said_hard_keep_the_complaint(text: str) -> None:
 
 def test_a_local_itch_with_breathing_said_normal_is_no_anaphylaxis() -> None:
     out = _assess("换了新的沐浴露，小腿有点痒，呼吸吞咽都正常", age=40)
-    assert "syndrome-anaphylaxis" not in _codes(out)
+    assert "syndrome-anaphylaxis" not in reason_codes(out)
     assert rank(out["disposition"]) < rank("emergency"), out["reasons"]
 
 
@@ -229,7 +223,7 @@ def test_a_local_itch_with_breathing_said_normal_is_no_anaphylaxis() -> None:
 def test_a_hip_pain_after_a_fall_in_someone_who_walked_then_is_urgent() -> None:
     out = _assess("前天在小区门口绊了一跤，摔完还能自己走回家，这两天胯部越来越疼", age=78)
     assert out["disposition"] == "urgent", out["reasons"]
-    assert "syndrome-fall-injury" in _codes(out)
+    assert "syndrome-fall-injury" in reason_codes(out)
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,7 @@ import pytest
 
 from clinical.followup.services.ruledata import rank
 from clinical.knowledge import readings, symptoms
-from tests.followup.followup_vignette_builder import assess_vignette
+from tests.followup.followup_vignette_builder import assess_words, reason_codes
 
 NOW = datetime(2026, 5, 12, 10, 0, tzinfo=UTC)
 CABG = {"days_ago": 10, "text": "冠状动脉旁路移植术", "icd9cm3": "36.12"}
@@ -44,13 +44,8 @@ HERNIA = {"days_ago": 7, "text": "腹股沟疝修补术", "icd9cm3": "53.00"}
 
 
 def _assess(text: str, **record: object) -> dict:
-    v = {"id": "tfu11m", "family": "syndromes", "age": 63, **record}
-    v["survey"] = [["患者自述", text, 1]]
-    return assess_vignette(v, NOW)
-
-
-def _codes(out: dict) -> set[str]:
-    return {r["code"] for r in out["reasons"]}
+    record = {"id": "tfu11m", "family": "syndromes", "age": 63, **record}
+    return assess_words(text, NOW, hours_ago=1, **record)
 
 
 # --- 1. a stimulus answered by a groan or no eye opening -----------------------------------------
@@ -85,7 +80,7 @@ def test_a_marbled_simile_on_the_skin_is_mottling_and_after_surgery_an_emergency
     assert "mottled_skin" in symptoms.present(text)
     out = _assess(text, surgery=HERNIA)
     assert out["disposition"] == "emergency"
-    assert "syndrome-sepsis-mottled" in _codes(out)
+    assert "syndrome-sepsis-mottled" in reason_codes(out)
 
 
 def test_a_fungal_patch_is_no_mottling() -> None:
@@ -98,13 +93,13 @@ def test_dusky_skin_with_crepitus_at_a_wound_is_a_necrotising_infection() -> Non
     assert {"wound_dusky", "subcutaneous_crepitus"} <= set(symptoms.present(text))
     out = _assess(text, surgery=HERNIA)
     assert out["disposition"] == "emergency"
-    assert "syndrome-wound-necrotising" in _codes(out)
+    assert "syndrome-wound-necrotising" in reason_codes(out)
 
 
 def test_dusky_skin_at_a_wound_alone_is_urgent_and_with_diabetes_an_emergency() -> None:
     assert _assess("伤口边上变黑了", surgery=HERNIA)["disposition"] == "urgent"
     out = _assess("伤口边上变黑了", surgery=HERNIA, conditions=["diabetes"])
-    assert "syndrome-wound-necrotising" in _codes(out)
+    assert "syndrome-wound-necrotising" in reason_codes(out)
 
 
 @pytest.mark.parametrize("text", ["伤口上结的痂发黑了，不红不肿", "刀口上面的血痂黑黑的"])
@@ -112,7 +107,7 @@ def test_a_black_scab_is_no_dusky_skin(text: str) -> None:
     assert "wound_dusky" not in symptoms.present(text)
     # the scab's words still go to a clinician (the body-named safety net), never as necrosis
     out = _assess(text, surgery=HERNIA)
-    assert not {"syndrome-wound-necrotising", "symptom-lexicon-level"} & _codes(out)
+    assert not {"syndrome-wound-necrotising", "symptom-lexicon-level"} & reason_codes(out)
 
 
 def test_a_clicking_knee_is_no_crepitus() -> None:
@@ -124,15 +119,15 @@ def test_a_clicking_sternum_after_a_sternotomy_is_urgent_and_with_pus_an_emergen
     assert "sternal_instability" in symptoms.present("一咳嗽胸骨就咯噔一下")
     out = _assess("一咳嗽胸骨就咯噔一下", surgery=CABG)
     assert out["disposition"] == "urgent"
-    assert "syndrome-sternal-instability" in _codes(out)
+    assert "syndrome-sternal-instability" in reason_codes(out)
     out = _assess("一咳嗽胸骨就咯噔一下，胸口的伤口流脓了", surgery=CABG)
     assert out["disposition"] == "emergency"
-    assert "syndrome-sternal-wound-deep" in _codes(out)
+    assert "syndrome-sternal-wound-deep" in reason_codes(out)
 
 
 def test_a_clicking_sternum_without_a_sternotomy_is_routine() -> None:
     out = _assess("一咳嗽胸骨就咯噔一下", surgery=PCI)
-    assert not {"syndrome-sternal-instability", "syndrome-sternal-wound-deep"} & _codes(out)
+    assert not {"syndrome-sternal-instability", "syndrome-sternal-wound-deep"} & reason_codes(out)
     assert rank(out["disposition"]) < rank("urgent")
 
 
@@ -143,7 +138,7 @@ def test_a_darker_stool_on_an_antithrombotic_is_urgent(text: str) -> None:
     assert "melena" not in symptoms.present(text)
     out = _assess(text, meds=["clopidogrel"])
     assert out["disposition"] == "urgent"
-    assert "syndrome-dark-stool-antithrombotic" in _codes(out)
+    assert "syndrome-dark-stool-antithrombotic" in reason_codes(out)
 
 
 def test_a_darker_stool_without_an_antithrombotic_is_below_urgent() -> None:
@@ -248,7 +243,7 @@ def test_a_red_urine_after_beetroot_is_food_colour_below_urgent() -> None:
 def test_a_red_urine_after_beetroot_on_an_anticoagulant_is_still_checked() -> None:
     out = _assess(BEET, meds=["rivaroxaban"])
     assert out["disposition"] == "urgent"
-    assert "syndrome-food-colour-anticoagulant" in _codes(out)
+    assert "syndrome-food-colour-anticoagulant" in reason_codes(out)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from followup_vignette_builder import assess_vignette
+from followup_vignette_builder import assess_vignette, reason_codes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,23 +23,19 @@ def _assess(**v: Any) -> dict[str, Any]:
     return assess_vignette(v, now)
 
 
-def _codes(out: dict[str, Any]) -> set[str]:
-    return {r["code"] for r in out["reasons"]}
-
-
 RIVA = ["rivaroxaban"]
 DIZZY = [["症状描述", "头晕", 1]]
 
 
 def test_a_haemoglobin_fall_of_20_on_a_doac_with_dizziness_is_an_emergency() -> None:
     out = _assess(meds=RIVA, obs=[["hb", 130, 120], ["hb", 110, 2]], survey=DIZZY)
-    assert "syndrome-antithrombotic-bleed-haemoglobin" in _codes(out)
+    assert "syndrome-antithrombotic-bleed-haemoglobin" in reason_codes(out)
     assert out["disposition"] == "emergency"
 
 
 def test_a_haemoglobin_fall_of_19_is_no_fall() -> None:
     out = _assess(meds=RIVA, obs=[["hb", 130, 120], ["hb", 111, 2]], survey=DIZZY)
-    assert not _codes(out) & {
+    assert not reason_codes(out) & {
         "syndrome-antithrombotic-bleed-haemoglobin",
         "syndrome-antithrombotic-haemoglobin-fall",
     }
@@ -47,22 +43,22 @@ def test_a_haemoglobin_fall_of_19_is_no_fall() -> None:
 
 def test_an_earlier_haemoglobin_beyond_14_days_does_not_count() -> None:
     out = _assess(meds=RIVA, obs=[["hb", 140, 24 * 20], ["hb", 110, 2]], survey=DIZZY)
-    assert "syndrome-antithrombotic-bleed-haemoglobin" not in _codes(out)
+    assert "syndrome-antithrombotic-bleed-haemoglobin" not in reason_codes(out)
 
 
 def test_a_rising_haemoglobin_is_no_fall() -> None:
     out = _assess(meds=RIVA, obs=[["hb", 100, 120], ["hb", 130, 2]], survey=DIZZY)
-    assert "syndrome-antithrombotic-haemoglobin-fall" not in _codes(out)
+    assert "syndrome-antithrombotic-haemoglobin-fall" not in reason_codes(out)
 
 
 def test_a_haemoglobin_fall_without_an_antithrombotic_is_not_this_rule() -> None:
     out = _assess(obs=[["hb", 130, 120], ["hb", 100, 2]], survey=DIZZY)
-    assert "syndrome-antithrombotic-bleed-haemoglobin" not in _codes(out)
+    assert "syndrome-antithrombotic-bleed-haemoglobin" not in reason_codes(out)
 
 
 def test_a_haemoglobin_fall_alone_on_a_doac_is_urgent() -> None:
     out = _assess(meds=RIVA, obs=[["hb", 130, 120], ["hb", 105, 2]])
-    assert "syndrome-antithrombotic-haemoglobin-fall" in _codes(out)
+    assert "syndrome-antithrombotic-haemoglobin-fall" in reason_codes(out)
     assert out["disposition"] == "urgent"
 
 
@@ -70,38 +66,38 @@ def test_calcium_below_1_9_is_an_emergency_in_mmol_and_in_mg_dl() -> None:
     assert _assess(obs=[["calcium", 1.8, 3]])["disposition"] == "emergency"
     # 7.2 mg/dL × 0.2495 = 1.80 mmol/L (not the glucose factor)
     mg = _assess(obs=[["calcium", 7.2, 3, "mg/dL"]])
-    assert "calcium-critical-low" in _codes(mg) and mg["disposition"] == "emergency"
+    assert "calcium-critical-low" in reason_codes(mg) and mg["disposition"] == "emergency"
 
 
 def test_calcium_of_2_0_alone_is_not_urgent() -> None:
     out = _assess(obs=[["calcium", 2.0, 3]])
-    assert "calcium-low" in _codes(out) and out["disposition"] not in ("urgent", "emergency")
+    assert "calcium-low" in reason_codes(out) and out["disposition"] not in ("urgent", "emergency")
 
 
 def test_a_qtc_of_500_is_urgent_and_with_palpitations_an_emergency() -> None:
     assert _assess(obs=[["qtc", 510, 12]])["disposition"] == "urgent"
     out = _assess(obs=[["qtc", 510, 12]], survey=[["症状描述", "心慌", 1]])
-    assert "syndrome-torsades-risk" in _codes(out) and out["disposition"] == "emergency"
+    assert "syndrome-torsades-risk" in reason_codes(out) and out["disposition"] == "emergency"
 
 
 def test_a_qtc_of_480_with_palpitations_is_no_torsade_risk() -> None:
     out = _assess(obs=[["qtc", 480, 12]], survey=[["症状描述", "心慌", 1]])
-    assert "syndrome-torsades-risk" not in _codes(out)
+    assert "syndrome-torsades-risk" not in reason_codes(out)
 
 
 def test_neutrophils_0_5_with_fever_is_an_emergency_but_0_6_is_not_this_rule() -> None:
     low = _assess(obs=[["anc", 0.5, 6], ["temp", 38.1, 1]])
-    assert "syndrome-neutropenic-fever" in _codes(low) and low["disposition"] == "emergency"
+    assert "syndrome-neutropenic-fever" in reason_codes(low) and low["disposition"] == "emergency"
     above = _assess(obs=[["anc", 0.6, 6], ["temp", 38.1, 1]])
-    assert "syndrome-neutropenic-fever" not in _codes(above)
+    assert "syndrome-neutropenic-fever" not in reason_codes(above)
 
 
 def test_ng51_high_risk_vitals_need_a_fever() -> None:
     febrile = _assess(obs=[["temp", 38.4, 1], ["rr", 26, 1]])
-    assert "syndrome-sepsis-high-risk" in _codes(febrile)
+    assert "syndrome-sepsis-high-risk" in reason_codes(febrile)
     assert febrile["disposition"] == "emergency"
     afebrile = _assess(obs=[["temp", 36.8, 1], ["rr", 26, 1]])
-    assert "syndrome-sepsis-high-risk" not in _codes(afebrile)
+    assert "syndrome-sepsis-high-risk" not in reason_codes(afebrile)
 
 
 def test_post_operative_tachycardia_with_breathlessness_is_suspected_pe_not_without_surgery() -> (
@@ -110,10 +106,12 @@ def test_post_operative_tachycardia_with_breathlessness_is_suspected_pe_not_with
     words = [["症状描述", "有点喘", 1]]
     knee = {"days_ago": 12, "text": "右侧全膝关节置换术", "snomed": "609588000"}
     out = _assess(surgery=knee, obs=[["hr", 108, 1]], survey=words)
-    assert "syndrome-pe-tachycardia" in _codes(out) and out["disposition"] == "emergency"
-    assert "syndrome-pe-tachycardia" not in _codes(_assess(obs=[["hr", 108, 1]], survey=words))
+    assert "syndrome-pe-tachycardia" in reason_codes(out) and out["disposition"] == "emergency"
+    assert "syndrome-pe-tachycardia" not in reason_codes(
+        _assess(obs=[["hr", 108, 1]], survey=words)
+    )
     slow = _assess(surgery=knee, obs=[["hr", 96, 1]], survey=words)
-    assert "syndrome-pe-tachycardia" not in _codes(slow)
+    assert "syndrome-pe-tachycardia" not in reason_codes(slow)
 
 
 def test_adrenal_insufficiency_coded_e27_with_vomiting_is_an_adrenal_crisis() -> None:
@@ -121,7 +119,7 @@ def test_adrenal_insufficiency_coded_e27_with_vomiting_is_an_adrenal_crisis() ->
         conditions=[{"icd10": "E27.100", "text": "原发性肾上腺皮质功能减退症"}],
         survey=[["症状描述", "吐了两次", 1]],
     )
-    assert "syndrome-adrenal-crisis" in _codes(out) and out["disposition"] == "emergency"
+    assert "syndrome-adrenal-crisis" in reason_codes(out) and out["disposition"] == "emergency"
 
 
 # --- invariants (hypothesis, derandomised): a worse laboratory value never lowers -------------

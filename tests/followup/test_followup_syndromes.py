@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from followup_vignette_builder import assess_vignette
+from followup_vignette_builder import assess_vignette, reason_codes
 
 from clinical.followup.services import lexicon
 from clinical.followup.services.facts import Facts
@@ -20,10 +20,6 @@ from clinical.knowledge import syndromes as shared
 def _assess(v: dict) -> dict:
     now = timezone.now()
     return assess_vignette(v, now)
-
-
-def _codes(out: dict) -> set[str]:
-    return {r["code"] for r in out["reasons"]}
 
 
 def _clauses(when: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -82,7 +78,7 @@ def test_head_injury_on_an_antiplatelet_without_symptoms_is_an_emergency() -> No
 def test_the_same_head_injury_without_antithrombotics_is_urgent() -> None:
     out = _assess({"id": "sy2", "age": 58, "survey": [["症状描述", "昨天晚上磕到头了", 5]]})
     assert out["disposition"] == "urgent"
-    assert "syndrome-head-injury-antithrombotic" not in _codes(out)
+    assert "syndrome-head-injury-antithrombotic" not in reason_codes(out)
 
 
 @pytest.mark.parametrize(("days", "fires"), [(41, True), (43, False)])
@@ -96,7 +92,7 @@ def test_pre_eclampsia_window_is_six_weeks_after_delivery(days: int, fires: bool
             "survey": [["症状描述", "头痛，眼前冒金星", 1]],
         }
     )
-    assert ("syndrome-preeclampsia" in _codes(out)) is fires
+    assert ("syndrome-preeclampsia" in reason_codes(out)) is fires
     assert out["disposition"] == ("emergency" if fires else "routine")
 
 
@@ -110,7 +106,7 @@ def test_a_measured_low_glucose_says_the_15_15_rule() -> None:
 def test_a_low_glucose_on_a_sulfonylurea_is_urgent_and_says_why() -> None:
     out = _assess({"id": "sy5", "age": 70, "meds": ["gliclazide"], "obs": [["glucose", 3.6, 1]]})
     assert out["disposition"] == "urgent"
-    assert "modifier-hypoglycaemia-insulin-sulfonylurea" in _codes(out)
+    assert "modifier-hypoglycaemia-insulin-sulfonylurea" in reason_codes(out)
 
 
 def test_a_lexicon_concept_no_rule_names_gets_the_lexicon_level() -> None:
@@ -126,7 +122,7 @@ def test_a_level_none_concept_that_no_rule_names_is_still_unrecognised() -> None
     assert "bleeding" not in lexicon.known_concepts()
     out = _assess({"id": "sy7", "age": 50, "survey": [["症状描述", "出血", 1]]})
     assert out["disposition"] == "review"  # nothing the rules read: clinician review
-    assert "symptom-unrecognised" in _codes(out)
+    assert "symptom-unrecognised" in reason_codes(out)
 
 
 @pytest.mark.parametrize(
@@ -144,7 +140,7 @@ def test_a_level_none_concept_that_no_rule_names_is_still_unrecognised() -> None
 def test_everyday_complaints_are_read_and_self_care(text: str) -> None:
     out = _assess({"id": "sy8", "age": 55, "survey": [["今日感受", text, 2]]})
     assert out["disposition"] == "self-care", out["reasons"]
-    assert "symptom-unrecognised" not in _codes(out)
+    assert "symptom-unrecognised" not in reason_codes(out)
     assert "120" in out["timeframe"]["text"]  # self-care always carries the safety net
 
 
@@ -155,7 +151,7 @@ def test_reassurance_does_not_hide_unread_words_in_the_same_clause() -> None:
         {"id": "sy9", "age": 55, "survey": [["今日感受", "其他还好但是脚趾头发凉变白", 2]]}
     )
     # the unread words name the body (脚趾头): partly understood, urgent (h-partial)
-    assert out["disposition"] == "urgent" and "symptom-unrecognised" in _codes(out)
+    assert out["disposition"] == "urgent" and "symptom-unrecognised" in reason_codes(out)
 
 
 def test_thanks_alone_is_not_a_no() -> None:
@@ -239,11 +235,11 @@ def test_post_partum_headache_with_a_normal_current_bp_is_not_pre_eclampsia() ->
         "survey": [["症状描述", "有点头疼", 2]],
     }
     unmeasured = _assess(base)
-    assert "syndrome-preeclampsia-symptoms" in _codes(unmeasured)  # measure BP now
+    assert "syndrome-preeclampsia-symptoms" in reason_codes(unmeasured)  # measure BP now
     normal = _assess({**base, "obs": [["bp", [118, 76], 1]]})
-    assert not {"syndrome-preeclampsia", "syndrome-preeclampsia-symptoms"} & _codes(normal)
+    assert not {"syndrome-preeclampsia", "syndrome-preeclampsia-symptoms"} & reason_codes(normal)
     high = _assess({**base, "obs": [["bp", [150, 96], 1]]})
-    assert high["disposition"] == "emergency" and "syndrome-preeclampsia" in _codes(high)
+    assert high["disposition"] == "emergency" and "syndrome-preeclampsia" in reason_codes(high)
 
 
 def test_a_failed_15_15_recheck_is_an_emergency() -> None:
@@ -256,9 +252,9 @@ def test_a_failed_15_15_recheck_is_an_emergency() -> None:
         }
     )
     assert out["disposition"] == "emergency"
-    assert "syndrome-hypoglycaemia-persisting" in _codes(out)
+    assert "syndrome-hypoglycaemia-persisting" in reason_codes(out)
     once = _assess({"id": "sy14", "age": 68, "meds": ["insulin"], "obs": [["glucose", 3.2, 0.2]]})
-    assert "syndrome-hypoglycaemia-persisting" not in _codes(once)
+    assert "syndrome-hypoglycaemia-persisting" not in reason_codes(once)
 
 
 def test_a_context_word_never_makes_the_rest_of_its_clause_read() -> None:
@@ -275,15 +271,15 @@ def test_the_atypical_acs_rule_for_women_needs_the_recorded_sex(sex: str) -> Non
         "age": 58,
         "survey": [["症状描述", "下巴疼，出了一身冷汗", 1]],
     }
-    assert "syndrome-acs-atypical-woman" in _codes(_assess({**base, "sex": "female"}))
+    assert "syndrome-acs-atypical-woman" in reason_codes(_assess({**base, "sex": "female"}))
     out = _assess({**base, "sex": sex})
-    assert "syndrome-acs-atypical-woman" not in _codes(out)
+    assert "syndrome-acs-atypical-woman" not in reason_codes(out)
 
 
 def test_the_atypical_acs_rule_for_women_starts_at_50() -> None:
     v = {"id": "acs-woman-young", "age": 38, "sex": "female"}
     out = _assess({**v, "survey": [["症状描述", "下巴疼，出了一身冷汗", 1]]})
-    assert "syndrome-acs-atypical-woman" not in _codes(out)
+    assert "syndrome-acs-atypical-woman" not in reason_codes(out)
 
 
 # --- post-operative block (#15 task K) ----------------------------------------------------------
@@ -314,7 +310,7 @@ def test_abdominal_sepsis_needs_abdominal_surgery_within_30_days(days: int, fire
             "survey": [["症状描述", "肚子痛，发烧", 1]],
         }
     )
-    assert ("syndrome-postop-abdominal-sepsis" in _codes(out)) is fires
+    assert ("syndrome-postop-abdominal-sepsis" in reason_codes(out)) is fires
     if fires:
         reason = next(r for r in out["reasons"] if r["code"] == "syndrome-postop-abdominal-sepsis")
         assert any(e.startswith("Procedure/") for e in reason["evidence"])
@@ -331,7 +327,7 @@ def test_abdominal_pain_with_fever_after_knee_surgery_is_not_an_abdominal_leak()
             "survey": [["症状描述", "肚子痛，发烧", 1]],
         }
     )
-    assert "syndrome-postop-abdominal-sepsis" not in _codes(out)
+    assert "syndrome-postop-abdominal-sepsis" not in reason_codes(out)
 
 
 @pytest.mark.parametrize(
@@ -348,7 +344,7 @@ def test_urinary_retention_is_an_emergency_with_a_risk_factor(record: dict, expe
         {"id": "sy-ur", "age": 70, "sex": "male", **record, "survey": [["症状描述", "尿不出来", 1]]}
     )
     assert out["disposition"] == expect
-    assert ("syndrome-urinary-retention" in _codes(out)) is (expect == "emergency")
+    assert ("syndrome-urinary-retention" in reason_codes(out)) is (expect == "emergency")
 
 
 def test_negated_retention_and_returned_bowel_function_are_read_and_benign() -> None:
@@ -362,7 +358,7 @@ def test_negated_retention_and_returned_bowel_function_are_read_and_benign() -> 
         }
     )
     assert out["disposition"] == "self-care", out["reasons"]
-    assert not {"symptom-unrecognised", "syndrome-urinary-retention"} & _codes(out)
+    assert not {"symptom-unrecognised", "syndrome-urinary-retention"} & reason_codes(out)
 
 
 def test_shared_lexicon_misreadings_reach_the_right_disposition() -> None:
@@ -380,7 +376,7 @@ def test_shared_lexicon_misreadings_reach_the_right_disposition() -> None:
             "survey": [["症状描述", "伤口红肿范围越来越大", 1]],
         }
     )
-    assert "syndrome-ssi-spreading" in _codes(ssi)
+    assert "syndrome-ssi-spreading" in reason_codes(ssi)
     bleed = _assess(
         {"id": "lx3", "age": 66, "survey": [["症状描述", "以前胃出血过，今天又拉黑便", 1]]}
     )
