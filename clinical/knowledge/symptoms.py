@@ -1303,7 +1303,9 @@ _OVERRIDE_GAP = re.compile(
 # known epilepsy's bare recurrence is a label-policy question (docs/lexicon_labelling.md).
 _ANAPHORA_OPENER = (
     "感觉|觉得|看着|看上去|看起来|好像|好象|发现|颜色|也|还|都|又|就|而且|并且|是|呈|"
-    "有点|有些|有一点|一点|有时候|有时|有|偶尔|经常|总是|老是|很|特别|比较|越来越"
+    "有点|有些|有一点|一点|有时候|有时|有|偶尔|经常|总是|老是|很|特别|比较|越来越|"
+    # what came next (#15, the lead's probes: 左手抽了一下，然后就不会动了 is the hand's)
+    "然后|接着|紧接着|随后|后来|之后|跟着|马上|立马|现在|一下子|突然|忽然"
 )
 _ANAPHORA_TAIL = r"(?:(?<=(?P<last>.))(?P=last))?(?:的|了|色|啦|呢)*(?=[，。！？,.!?；;、\n]|$)"
 _NO_ANAPHORA = frozenset({"epilepsy"})
