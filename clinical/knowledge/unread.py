@@ -483,7 +483,7 @@ def _residue(text: str, mentions: list[symptoms.Mention]) -> str:
     for hit in symptoms.crisis_grammar().figurative.finditer(clause):
         if any(read_by_concept[hit.start() : hit.end()]):
             read[hit.start() : hit.end()] = [True] * (hit.end() - hit.start())
-    for pattern in (_NUMBER, _COUNT, _CONTEXT_FILLER):
+    for pattern in (_NUMBER, _COUNT, _CONTEXT_FILLER, symptoms.DENIED_DEGREE):
         for hit in pattern.finditer(clause):
             read[hit.start() : hit.end()] = [True] * (hit.end() - hit.start())
     for words in (
