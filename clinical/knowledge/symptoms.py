@@ -121,7 +121,9 @@ _DEGREE = (
     "好像|似乎|像是|"
     # an adverb of frequency or manner with its adverbial 地 (手指头一阵一阵地发麻, 腿时不时地抽痛,
     # 脚慢慢地肿起来): the 地 form of the adverbs above, never 地 alone (地上, 摔地下): #15 r10
-    "一阵一阵地|一阵阵地|阵阵地|时不时地|不时地|偶尔地|经常地|老是地|慢慢地|渐渐地|逐渐地|突然地|忽然地"
+    "一阵一阵地|一阵阵地|阵阵地|时不时地|不时地|偶尔地|经常地|老是地|慢慢地|渐渐地|逐渐地|突然地|忽然地|"
+    # a throbbing manner (伤口一跳一跳的疼: 诊断学(第9版) 疼痛的性质, 搏动性痛): #15 the lead's probes
+    "一跳一跳地|一跳一跳的|一跳一跳"
 )
 
 # English linking and degree words between a body word and its quality (my calf has been

@@ -1,0 +1,58 @@
+"""Everyday words beside a mild complaint are understood (#15 benign controls, the lead's probes).
+
+The safety net sends a clause read through a complaint *urgent* when words in it stay unread
+(the residue). The lead's benign probes found ordinary words that left such a residue, so a mild
+complaint went to the care team the same day: a place beside the wound (刀口旁边), a bruise that
+is fading (慢慢在消), a complaint that does not stop walking (不影响走路), settling after sitting a
+while (坐一会儿就好), a throbbing pain (一跳一跳的疼), a blocked nose (鼻子有点塞). Each is now
+understood where it stands beside its complaint; a clause of anything else still goes to a
+clinician (twins).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from clinical.followup.services.ruledata import rank
+from clinical.knowledge.symptoms import present
+from clinical.knowledge.unread import unread
+from tests.followup.followup_vignette_builder import assess_words
+
+NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
+HIP = {"days_ago": 10, "text": "右髋关节置换术"}
+
+MILD = [
+    ("膝盖有点疼，不影响走路", "joint_pain"),
+    ("有点头晕，起床快了会晕一下，坐一会儿就好", "dizziness"),
+    ("刀口旁边有点淤青", "minor_bleeding"),
+    ("腿上有块青紫，慢慢在消", "minor_bleeding"),
+    ("鼻子有点塞，流清鼻涕", "nasal_congestion"),
+    ("伤口一跳一跳的疼", "wound_pain"),
+    ("刀口旁邊有點淤青", "minor_bleeding"),  # traditional characters
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), MILD)
+def test_everyday_words_beside_a_mild_complaint_are_understood(text: str, concept: str) -> None:
+    assert concept in present(text)
+    assert unread(text) == [], unread(text)
+
+
+@pytest.mark.parametrize(("text", "_concept"), MILD[:6])
+def test_after_a_hip_replacement_they_are_not_urgent(text: str, _concept: str) -> None:
+    out = assess_words(text, NOW, id="bw", age=66, surgery=HIP)
+    assert rank(out["disposition"]) < rank("urgent"), out["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("刀口旁边有点淤青，摸着里面有东西在动", "摸着里面有东西在动"),
+        ("腿上有块青紫，越来越大", "越来越大"),  # a bruise that grows is not one that fades
+        ("刀口旁边有东西在动", "刀口旁边有东西在动"),
+    ],
+)
+def test_what_else_is_said_still_goes_to_a_clinician(text: str, left: str) -> None:
+    assert [u.words for u in unread(text)] == [left]
