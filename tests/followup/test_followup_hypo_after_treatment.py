@@ -76,3 +76,40 @@ def test_a_feeble_answer_with_a_low_glucose_is_an_emergency() -> None:
 def test_a_call_answered_is_no_finding(text: str) -> None:
     found = present(text)
     assert "confusion" not in found and "unresponsive" not in found
+
+
+# A carer's words for a low glucose that has reached the brain (ADA level 3: altered mental status
+# needing assistance). Each was urgent with its reading (level 2) because the words went unread.
+LEVEL_3 = [
+    ("我妈早上起不来，叫她只会嗯一声，身上全是汗", "confusion"),
+    ("测了血糖1.9，人发呆不说话", "confusion"),
+    ("血糖仪一测只有1.8，人软绵绵的，眼神发直", "confusion"),
+    ("他人有点迷糊，认不出我了，血糖2点多", "confusion"),
+    ("我妈刚才突然胡说八道，还出汗，血糖2.7", "confusion"),
+    ("血糖2.5，给他喂糖水他不会咽", "unable_to_swallow"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), LEVEL_3)
+def test_a_carers_words_for_altered_consciousness_are_read(text: str, concept: str) -> None:
+    assert concept in present(text)
+
+
+@pytest.mark.parametrize(("text", "_concept"), LEVEL_3[1:])
+def test_with_a_low_reading_they_are_severe_hypoglycaemia(text: str, _concept: str) -> None:
+    out = assess_words(text, NOW, **INSULIN)
+    assert out["disposition"] == "emergency", out["reasons"]
+    assert "hypoglycemia-neuro" in reason_codes(out)
+
+
+def test_a_recheck_after_the_sugar_still_low_is_persisting() -> None:
+    out = assess_words("血糖2.6，喝了一杯果汁，二十分钟后测还是2.9", NOW, **INSULIN)
+    assert out["disposition"] == "emergency", out["reasons"]
+
+
+@pytest.mark.parametrize(
+    "text", ["不认识这个人", "我在家没事就发呆", "他认出我了，说话清楚", "血糖2.0，手抖心慌，人是清醒的"]
+)
+def test_everyday_words_and_a_clear_mind_are_no_altered_consciousness(text: str) -> None:
+    found = set(present(text))
+    assert not found & {"confusion", "unresponsive", "unable_to_swallow"}
