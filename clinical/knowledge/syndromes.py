@@ -56,6 +56,8 @@ VITAL_KINDS = frozenset(
     # emergency set r6 (#15): laboratory kinds the record rules read (observations.yaml)
     {"temp", "hr", "sbp", "dbp", "spo2", "rr", "glucose", "hemoglobin"}
     | {"anc", "potassium", "calcium", "qtc"}
+    # #15 the lead's probes: ketones (blood, urine grade) with the symptoms of ketoacidosis
+    | {"ketone", "urine_ketone"}
 )
 _OPS = {
     "lt": lambda v, t: v < t,
