@@ -41,3 +41,10 @@ def test_on_warfarin_it_is_an_emergency() -> None:
 @pytest.mark.parametrize("text", ["头有点疼，像被什么压着", "额头碰着有点烫", "头发剪短了"])
 def test_a_head_not_struck_is_no_head_injury(text: str) -> None:
     assert "fall_head_injury" not in present(text)
+
+
+def test_a_pain_that_makes_one_want_to_hit_the_wall_is_no_head_injury() -> None:
+    # 疼得想撞墙 is a degree of the headache (the intensity grammar reads a severe one)
+    found = present("头疼得想撞墙")
+    assert "fall_head_injury" not in found and "headache" in found
+    assert "fall_head_injury" in present("头撞墙上了")
