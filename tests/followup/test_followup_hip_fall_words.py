@@ -24,7 +24,13 @@ OLD = {"id": "hip", "age": 85, "sex": "female"}
 
 @pytest.mark.parametrize(
     "text",
-    ["从椅子上滑下来了", "从沙发上出溜下来了", "从马桶上滑到地上", "一屁股坐到地上了", "從椅子上滑下來了"],
+    [
+        "从椅子上滑下来了",
+        "从沙发上出溜下来了",
+        "从马桶上滑到地上",
+        "一屁股坐到地上了",
+        "從椅子上滑下來了",
+    ],
 )
 def test_a_fall_from_a_seat_is_a_fall(text: str) -> None:
     assert "fall" in present(text)

@@ -108,7 +108,8 @@ def test_a_recheck_after_the_sugar_still_low_is_persisting() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["不认识这个人", "我在家没事就发呆", "他认出我了，说话清楚", "血糖2.0，手抖心慌，人是清醒的"]
+    "text",
+    ["不认识这个人", "我在家没事就发呆", "他认出我了，说话清楚", "血糖2.0，手抖心慌，人是清醒的"],
 )
 def test_everyday_words_and_a_clear_mind_are_no_altered_consciousness(text: str) -> None:
     found = set(present(text))

@@ -35,14 +35,20 @@ def test_a_word_that_goes_on_after_the_urine_is_no_retention(text: str) -> None:
 # The lead's probes, second round: the same durations with the other verbs, up to now, and urine
 # that comes only in drops.
 @pytest.mark.parametrize(
-    "text", ["半天没解小便了", "一天没排尿", "从早上到现在没有尿", "几个小时没尿出来", "到现在也没尿"]
+    "text",
+    ["半天没解小便了", "一天没排尿", "从早上到现在没有尿", "几个小时没尿出来", "到现在也没尿"],
 )
 def test_no_urine_for_a_while_or_up_to_now_is_retention(text: str) -> None:
     assert "urinary_retention" in present(text)
 
 
 def test_half_a_day_without_urine_and_a_tight_lower_belly_is_an_emergency() -> None:
-    v = {"id": "aur", "age": 74, "sex": "male", "surgery": {"days_ago": 3, "text": "腹股沟疝修补术"}}
+    v = {
+        "id": "aur",
+        "age": 74,
+        "sex": "male",
+        "surgery": {"days_ago": 3, "text": "腹股沟疝修补术"},
+    }
     v["survey"] = [["症状描述", "半天没解小便了，小腹胀得要命", 2]]
     assert assess_vignette(v, NOW)["disposition"] == "emergency"
 
@@ -53,7 +59,12 @@ def test_urine_in_drops_is_difficult_voiding(text: str) -> None:
 
 
 def test_drops_with_a_painful_belly_after_surgery_are_an_emergency() -> None:
-    v = {"id": "aur", "age": 74, "sex": "male", "surgery": {"days_ago": 3, "text": "腹股沟疝修补术"}}
+    v = {
+        "id": "aur",
+        "age": 74,
+        "sex": "male",
+        "surgery": {"days_ago": 3, "text": "腹股沟疝修补术"},
+    }
     v["survey"] = [["症状描述", "尿了好几次都只有几滴，肚子胀得痛", 2]]
     assert assess_vignette(v, NOW)["disposition"] == "emergency"
 
