@@ -336,7 +336,21 @@ def _per_minute(text: str, label: re.Match[str], m: re.Match[str]) -> bool:
         return True
     if _PER_MINUTE.search(text, label.end(), m.start()):
         return True
+    # the count right after the label (呼吸28次, 呼吸：30次: #15 sepsis, the lead's probes) is the
+    # rate per minute, as 心跳120次 is the heart rate; words between (呼吸停了3次) count episodes
+    # (深呼吸10次 is an exercise, not a rate)
+    if (
+        _RR_COUNT_GAP.fullmatch(text, label.end(), m.start())
+        and _RR_COUNT_UNIT.match(text, m.end())
+        and not _RR_EXERCISE.search(text, 0, label.start())
+    ):
+        return True
     return re.match(r"\s*次?\s*(?:/|每)\s*分", text[m.end() :]) is not None
+
+
+_RR_COUNT_GAP = re.compile(r"[:：是为\s]*")
+_RR_COUNT_UNIT = re.compile(r"\s*次(?!数)")
+_RR_EXERCISE = re.compile(r"(?:深|做|腹式|人工)$")
 
 
 # A urine ketone strip is read by its grade (阴性 0, ± half, + 1 … ++++ 4; 两个加号 2), right
