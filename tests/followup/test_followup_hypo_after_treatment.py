@@ -114,3 +114,9 @@ def test_a_recheck_after_the_sugar_still_low_is_persisting() -> None:
 def test_everyday_words_and_a_clear_mind_are_no_altered_consciousness(text: str) -> None:
     found = set(present(text))
     assert not found & {"confusion", "unresponsive", "unable_to_swallow"}
+
+
+def test_nonsense_without_a_speaker_is_not_read_as_confusion() -> None:
+    # the toyhom corpus substitutes 胡说八道 for 放屁 (the development pool): no speaker, no onset
+    assert "confusion" not in present("现在就是症状胃胀特别肯胡说八道")
+    assert "confusion" in present("人开始胡说八道")

@@ -52,3 +52,8 @@ def test_a_supply_said_to_end_the_suffering_is_overdose_intent(text: str) -> Non
 def test_relief_a_near_death_or_a_wish_for_less_pain_is_no_crisis(text: str) -> None:
     found = present(text)
     assert "suicidal" not in found and "overdose_intent" not in found
+
+
+def test_taking_the_medicine_when_it_is_bad_is_no_crisis() -> None:
+    # the development pool: 平时胃病比较厉害的时候就喝药 (then I take my medicine)
+    assert "suicidal" not in present("平时胃病比较厉害的时候就喝药")
