@@ -80,3 +80,32 @@ def test_black_vomit_after_a_decoction_is_the_decoction_and_goes_to_a_clinician(
     assert _disposition(text) == "urgent"
     # blood in the same sentence keeps the bleed
     assert "hematemesis" in symptoms.present("刚喝了中药，吐了点黑色带血块的水")
+
+
+# The lead's probes, second round: the toilet full of blood named by the visit, an ink-black
+# stool, blood on the paper.
+SECOND = [
+    ("上厕所一看全是血", "rectal_bleeding_heavy"),
+    ("解大便一看马桶里都是血", "rectal_bleeding_heavy"),
+    ("大便颜色像墨汁", "melena"),
+    ("拉的屎跟墨水一样黑", "melena"),
+    ("擦屁股纸上有血", "rectal_bleeding"),
+    ("擦屁股的时候手纸上带血", "rectal_bleeding"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), SECOND)
+def test_the_visit_the_ink_and_the_paper_are_read(text: str, concept: str) -> None:
+    assert concept in symptoms.present(text)
+
+
+def test_a_toilet_full_of_blood_on_dapt_is_an_emergency() -> None:
+    assert _disposition("上厕所一看全是血，站起来眼前一黑") == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [("上厕所一看没有血", "rectal_bleeding_heavy"), ("写字的墨水弄到手上了", "melena")],
+)
+def test_no_blood_at_the_visit_or_ink_on_the_hand_is_no_bleed(text: str, concept: str) -> None:
+    assert concept not in symptoms.present(text)
