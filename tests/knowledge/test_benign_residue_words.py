@@ -56,3 +56,27 @@ def test_after_a_hip_replacement_they_are_not_urgent(text: str, _concept: str) -
 )
 def test_what_else_is_said_still_goes_to_a_clinician(text: str, left: str) -> None:
     assert [u.words for u in unread(text)] == [left]
+
+
+# Second round of the lead's benign probes (a laparoscopic cholecystectomy, day 12): a side word
+# before a body word, the scalp, a swelling gone by noon, flatus passing normally, eating less
+# than before, a quilt too warm, and the shoulder-tip pain of the gas used at laparoscopy.
+MILD_2 = [
+    ("右肩膀有点酸", "body_ache"),
+    ("头皮有点痒，掉头发", "pruritus"),
+    ("早上起来眼皮有点肿，中午就消了", "facial_swelling"),
+    ("这两天有点便秘，三天没解大便了，放屁正常", "constipation"),
+    ("出院以后胃口不太好，吃得比以前少", "poor_appetite"),
+    ("晚上睡觉出汗，被子盖多了", "sweating"),
+    ("右肩膀有点酸，医生说是手术打气的原因", "body_ache"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), MILD_2)
+def test_the_second_round_of_everyday_words_is_understood(text: str, concept: str) -> None:
+    assert concept in present(text)
+    assert unread(text) == [], unread(text)
+
+
+def test_eating_less_than_before_is_poor_appetite() -> None:
+    assert "poor_appetite" in present("吃得比以前少")
