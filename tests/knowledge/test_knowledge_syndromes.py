@@ -204,6 +204,8 @@ CASES: dict[str, dict[str, Any]] = {
     # #15: an anginal equivalent brought on by exertion (the round-11 jaw row)
     "syndrome-exertional-angina-equivalent": {"words": "爬楼的时候下巴发紧，歇一会儿就好了"},
     "syndrome-postop-fever-rigors": {"words": "发烧寒战，浑身发抖", "surgery": COLON},
+    # #15 the lead's probes (2026-12-07, fourth)
+    "syndrome-dka-ketones-symptoms": {"words": "酮体阳性，肚子疼", "conditions": ["diabetes"]},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
@@ -220,6 +222,7 @@ NOT_IN_GUIDANCE = {
     "syndrome-digoxin-toxicity": "needs a heart rate",
     # #15 task miss
     "syndrome-hyperkalaemia-symptomatic": "needs a potassium reading",
+    "syndrome-hypoglycaemia-sulfonylurea": "needs a glucose reading",
 }
 NOT_IN_FOLLOWUP = {"prolonged_fever": "follow-up does not know for how many days the fever lasts"}
 FOLLOWUP_ONLY = {
@@ -241,6 +244,7 @@ FOLLOWUP_ONLY = {
     },
     "syndrome-digoxin-toxicity": {"words": "恶心", "meds": ["digoxin"], "obs": [["hr", 44, 1]]},
     "syndrome-hyperkalaemia-symptomatic": {"words": "浑身乏力", "obs": [["k", 6.2, 6]]},
+    "syndrome-hypoglycaemia-sulfonylurea": {"meds": ["gliclazide"], "obs": [["glucose", 2.6, 1]]},
 }
 GUIDANCE_ONLY = {"prolonged_fever": {"words": "发烧", "temp": 38.5, "fever_days": 4}}
 
