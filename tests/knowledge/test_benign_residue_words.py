@@ -80,3 +80,35 @@ def test_the_second_round_of_everyday_words_is_understood(text: str, concept: st
 
 def test_eating_less_than_before_is_poor_appetite() -> None:
     assert "poor_appetite" in present("吃得比以前少")
+
+
+# Third round (a colectomy and a prostate resection): the stool as topic before its count of
+# days, a bowel movement reported, a loose stool said in the next clause, a light colour, and
+# urine that can be passed.
+MILD_3 = [
+    ("大便三天没解，肚子有点胀，还能放屁", "constipation"),
+    ("尿的时候有点疼，尿里有点淡红色", "minor_bleeding"),
+]
+
+
+@pytest.mark.parametrize(("text", "concept"), MILD_3)
+def test_the_third_round_is_read_and_understood(text: str, concept: str) -> None:
+    assert concept in present(text)
+    assert unread(text) == [], unread(text)
+
+
+def test_a_loose_stool_said_in_the_next_clause_is_read_and_not_urgent() -> None:
+    # the clause 稀的 is read through the stool before it (zero anaphora); on its own it still
+    # goes to the care team to read (review), never urgent
+    assert "diarrhea" in present("今天解了一次大便，稀的")
+    out = assess_words("今天解了一次大便，稀的", NOW, id="bw", age=66, surgery=HIP)
+    assert rank(out["disposition"]) < rank("urgent"), out["reasons"]
+
+
+def test_urine_that_can_be_passed_is_reassurance() -> None:
+    assert not [u for u in unread("尿尿有点费劲，但是能尿出来") if "能尿出来" in u.words]
+
+
+@pytest.mark.parametrize("text", ["大便没拉血", "大便没解出血"])
+def test_no_blood_in_the_stool_is_no_constipation(text: str) -> None:
+    assert "constipation" not in present(text)
