@@ -222,7 +222,6 @@ NOT_IN_GUIDANCE = {
     "syndrome-digoxin-toxicity": "needs a heart rate",
     # #15 task miss
     "syndrome-hyperkalaemia-symptomatic": "needs a potassium reading",
-    "syndrome-hypoglycaemia-sulfonylurea": "needs a glucose reading",
 }
 NOT_IN_FOLLOWUP = {"prolonged_fever": "follow-up does not know for how many days the fever lasts"}
 FOLLOWUP_ONLY = {
@@ -244,7 +243,6 @@ FOLLOWUP_ONLY = {
     },
     "syndrome-digoxin-toxicity": {"words": "恶心", "meds": ["digoxin"], "obs": [["hr", 44, 1]]},
     "syndrome-hyperkalaemia-symptomatic": {"words": "浑身乏力", "obs": [["k", 6.2, 6]]},
-    "syndrome-hypoglycaemia-sulfonylurea": {"meds": ["gliclazide"], "obs": [["glucose", 2.6, 1]]},
 }
 GUIDANCE_ONLY = {"prolonged_fever": {"words": "发烧", "temp": 38.5, "fever_days": 4}}
 
