@@ -59,11 +59,10 @@ def test_what_else_is_said_still_goes_to_a_clinician(text: str, left: str) -> No
 
 
 # Second round of the lead's benign probes (a laparoscopic cholecystectomy, day 12): a side word
-# before a body word, the scalp, a swelling gone by noon, flatus passing normally, eating less
+# before a body word, a swelling gone by noon, flatus passing normally, eating less
 # than before, a quilt too warm, and the shoulder-tip pain of the gas used at laparoscopy.
 MILD_2 = [
     ("右肩膀有点酸", "body_ache"),
-    ("头皮有点痒，掉头发", "pruritus"),
     ("早上起来眼皮有点肿，中午就消了", "facial_swelling"),
     ("这两天有点便秘，三天没解大便了，放屁正常", "constipation"),
     ("出院以后胃口不太好，吃得比以前少", "poor_appetite"),
@@ -83,8 +82,9 @@ def test_eating_less_than_before_is_poor_appetite() -> None:
 
 
 # Third round (a colectomy and a prostate resection): the stool as topic before its count of
-# days, a bowel movement reported, a loose stool said in the next clause, a light colour, and
-# urine that can be passed.
+# days, a bowel movement reported, a loose stool said in the next clause and a light colour. (The
+# scalp as a skin site and urine that can be passed were taken back: each lowered a development
+# row, r11-hi-warfarin-comb and e6-u-turp-pink-urine-passing.)
 MILD_3 = [
     ("大便三天没解，肚子有点胀，还能放屁", "constipation"),
     ("尿的时候有点疼，尿里有点淡红色", "minor_bleeding"),
@@ -105,10 +105,6 @@ def test_a_loose_stool_said_in_the_next_clause_is_read_and_not_urgent() -> None:
     assert "diarrhea" not in present("大便不通，只能吃稀的")
     out = assess_words("今天解了一次大便，有点稀", NOW, id="bw", age=66, surgery=HIP)
     assert rank(out["disposition"]) < rank("urgent"), out["reasons"]
-
-
-def test_urine_that_can_be_passed_is_reassurance() -> None:
-    assert not [u for u in unread("尿尿有点费劲，但是能尿出来") if "能尿出来" in u.words]
 
 
 @pytest.mark.parametrize("text", ["大便没拉血", "大便没解出血"])
