@@ -1,7 +1,7 @@
 """A head struck, with what struck it between the verb and its place (#15, the lead's probes).
 
 NICE NG232 (2023): a head injury on an anticoagulant or an antiplatelet needs a CT within 8 hours.
-The lexicon read 头撞到门上了 but not 头撞门框上了 or 脑门撞门框上了 (the object stands between the
+The lexicon read 头撞到门上了 but not 脑袋撞门框上了 or 脑门撞门框上了 (the object stands between the
 verb and 上), nor a head struck by something falling (后脑勺被掉下来的东西砸了一下): on warfarin
 the first was only urgent, as a 'wound haematoma'. Twins: the head words in a headache and a
 head touched, not struck.
@@ -19,11 +19,11 @@ from tests.followup.followup_vignette_builder import assess_words
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 
 STRUCK = [
-    "头撞门框上了",
+    "脑袋撞门框上了",
     "脑门撞门框上了，鼓了个大包",
     "额头磕桌角上了",
     "后脑勺被掉下来的东西砸了一下",
-    "头被柜门砸了",
+    "头顶被柜门砸了",
     "腦門撞門框上了",  # traditional characters
 ]
 
@@ -47,4 +47,9 @@ def test_a_pain_that_makes_one_want_to_hit_the_wall_is_no_head_injury() -> None:
     # 疼得想撞墙 is a degree of the headache (the intensity grammar reads a severe one)
     found = present("头疼得想撞墙")
     assert "fall_head_injury" not in found and "headache" in found
-    assert "fall_head_injury" in present("头撞墙上了")
+    assert "fall_head_injury" in present("脑袋撞墙上了")
+
+
+def test_the_first_day_is_no_head() -> None:
+    # 头一天 (the day before): a bare 头 is no subject of the impact verb
+    assert "fall_head_injury" not in present("头一天磕了一下腿")
