@@ -9,9 +9,15 @@ from datetime import UTC, datetime
 import pytest
 
 from clinical.knowledge.symptoms import present
-from tests.followup.followup_vignette_builder import assess_vignette
+from tests.followup.followup_vignette_builder import assess_vignette, assess_words
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
+HERNIA = {
+    "id": "aur",
+    "age": 74,
+    "sex": "male",
+    "surgery": {"days_ago": 3, "text": "腹股沟疝修补术"},
+}
 
 
 @pytest.mark.parametrize(
@@ -43,14 +49,8 @@ def test_no_urine_for_a_while_or_up_to_now_is_retention(text: str) -> None:
 
 
 def test_half_a_day_without_urine_and_a_tight_lower_belly_is_an_emergency() -> None:
-    v = {
-        "id": "aur",
-        "age": 74,
-        "sex": "male",
-        "surgery": {"days_ago": 3, "text": "腹股沟疝修补术"},
-    }
-    v["survey"] = [["症状描述", "半天没解小便了，小腹胀得要命", 2]]
-    assert assess_vignette(v, NOW)["disposition"] == "emergency"
+    out = assess_words("半天没解小便了，小腹胀得要命", NOW, label="症状描述", **HERNIA)
+    assert out["disposition"] == "emergency", out["reasons"]
 
 
 @pytest.mark.parametrize("text", ["尿了好几次都只有几滴", "小便就几滴", "尿尿只能一滴一滴的"])
@@ -59,14 +59,8 @@ def test_urine_in_drops_is_difficult_voiding(text: str) -> None:
 
 
 def test_drops_with_a_painful_belly_after_surgery_are_an_emergency() -> None:
-    v = {
-        "id": "aur",
-        "age": 74,
-        "sex": "male",
-        "surgery": {"days_ago": 3, "text": "腹股沟疝修补术"},
-    }
-    v["survey"] = [["症状描述", "尿了好几次都只有几滴，肚子胀得痛", 2]]
-    assert assess_vignette(v, NOW)["disposition"] == "emergency"
+    out = assess_words("尿了好几次都只有几滴，肚子胀得痛", NOW, label="症状描述", **HERNIA)
+    assert out["disposition"] == "emergency", out["reasons"]
 
 
 @pytest.mark.parametrize("text", ["鼻血只有几滴", "伤口渗了几滴血"])
