@@ -327,6 +327,36 @@ def _modifies_a_syndrome(form: str, names: list[str]) -> bool:
     return bool(found & named)
 
 
+# A medicine denied, stopped or no longer taken (没吃布洛芬, 布洛芬早就停了, 不吃华法林了).
+_NOT_TAKING = re.compile(
+    r"没吃|没有吃|没在吃|没再吃|不吃|不再吃|没服|没有服|没用|没有用|不用了|停了|停掉|停药|早就停|"
+    r"已经停|不让吃|别吃"
+)
+# A medicine only thought of or asked about (想吃点布洛芬, 能不能吃阿司匹林).
+_THINKING = re.compile(r"(?:想|打算|准备|要不要|能不能|可不可以|可以|能)(?:先|再)?(?:吃|用|服)")
+
+
+def taken_medicines(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The medicines ``text`` says the patient takes, each as (its clause, its ingredient keys
+    in the one drug vocabulary): a clause with a drug name or a class word (抗凝药) and a taking
+    word (``_TAKING``: 一直在吃, 平时吃着, 每天吃), with no denial or stop (``_NOT_TAKING``) and not
+    only had or thought of (``_HAVING``: 家里有, 想吃). What the record does not hold, the patient
+    may still take (another hospital, a pharmacy, a relative): the syndrome rules read these as
+    the record's orders (#15, the lead's probes)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for form in clauses(text):
+        names = drugs.names_in(form)
+        if not names and not drugs.classes_named_in(form):
+            continue
+        if not any(w in form for w in _TAKING) or _NOT_TAKING.search(form):
+            continue
+        if _THINKING.search(form):
+            continue
+        keys = tuple(dict.fromkeys(k for n in names for k in drugs.resolve(n)))
+        out.append((form, keys))
+    return out
+
+
 def _strip_run(rest: str, words: tuple[str, ...]) -> str:
     """``rest`` with leading words of ``words`` (longest first) and particles taken away
     repeatedly; what is left."""

@@ -130,6 +130,10 @@ class Facts:
     # and rechecked, the 15-15 rule); the rows with ``unless_rechecked`` (labs.yaml) stay silent
     # for the low of such an answer.
     glucose_rechecked: set[str] = field(default_factory=set)
+    # Medicines the patient says they take (一直在吃布洛芬, 平时吃着华法林: the shared
+    # ``discourse.taken_medicines``): (when, answer ref, clause, ingredient keys). The syndrome
+    # rules read them as the record's orders, with the answer as evidence (#15, the lead's probes).
+    stated_medicines: list[tuple[datetime, str, str, tuple[str, ...]]] = field(default_factory=list)
     # the one shared patient context these facts were built from (weight, labs, pregnancy …)
     patient: knowledge_patient.PatientContext | None = None
     # The orders' dose records per medicine over their adherence window (taken / skipped /
@@ -721,6 +725,9 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
             )
         return
     answer = obs.get("valueString")
+    if isinstance(answer, str):
+        for clause, keys in discourse.taken_medicines(answer):
+            facts.stated_medicines.append((at, ref, clause, keys))
     if isinstance(answer, str) and lexicon.answer_polarity(answer) is None:
         _questions(facts, answer, ref)
         parts = lexicon.unread_parts(answer)

@@ -8,7 +8,8 @@ translates follow-up's ``Facts`` into the neutral ``Findings`` and the matches i
   with the body sites the shared lexicon reads in the patient's words;
 - conditions and medicines: the shared condition keys and drug classes of the record (through
   the shared PatientContext the facts carry, and follow-up's flags, a chemotherapy Procedure
-  included);
+  included), and of the medicines the patient says they take in the last 72 h
+  (``Facts.stated_medicines``);
 - procedures: surgeries (not chemotherapy) with their SNOMED CT codes and text, days since;
 - episodes (#15 task E): the Conditions and Encounters that open windows (a delivery coded as a
   Condition, an inpatient stay), read once by the shared PatientContext; a delivery Condition is
@@ -85,6 +86,14 @@ def findings(facts: Facts) -> shared.Findings:
         orders = ((o.search_text, o.atc, o.ingredients, o.ref) for o in ctx.orders)
         for cls, refs in shared.medicine_classes(orders).items():
             medicines.setdefault(cls, []).extend(refs)
+    # what the patient says they take counts as an order, the answer its evidence
+    stated = (
+        (clause, (), keys, ref)
+        for at, ref, clause, keys in facts.stated_medicines
+        if facts.now - at <= SYMPTOM_WINDOW
+    )
+    for cls, refs in shared.medicine_classes(stated).items():
+        medicines.setdefault(cls, []).extend(refs)
 
     procedures = []
     for when, ref, text in facts.surgeries:
