@@ -1310,6 +1310,8 @@ _OVERRIDE_GAP = re.compile(
 # known epilepsy's bare recurrence is a label-policy question (docs/lexicon_labelling.md).
 _ANAPHORA_OPENER = (
     "感觉|觉得|看着|看上去|看起来|好像|好象|发现|颜色|也|还|都|又|就|而且|并且|是|呈|"
+    # in it (早上吐了，里面有血: the lead's probes, tests/knowledge/test_gi_bleed_anaphora.py)
+    "里面|里头|里边|"
     "有点|有些|有一点|一点|有时候|有时|有|偶尔|经常|总是|老是|很|特别|比较|越来越|"
     # what came next (#15, the lead's probes: 左手抽了一下，然后就不会动了 is the hand's)
     "然后|接着|紧接着|随后|后来|之后|跟着|马上|立马|现在|一下子|突然|忽然"
@@ -1552,6 +1554,9 @@ def _find(text: str) -> tuple[Mention, ...]:
     # 吐 alone with no object after it is vomiting (kind 4: any term wins: 吐血, 想吐).
     for m in _BARE_VOMIT.finditer(form):
         cands.append((-1, 4, m.start(), "vomiting", m.group(), ""))
+    # A vomit, then blood "in it" in the next clause (早上吐了，里面有血): haematemesis (kind 4).
+    for m in _VOMIT_THEN_BLOOD.finditer(form):
+        cands.append((-len(m.group()), 4, m.start(), "hematemesis", m.group(), "vomitus"))
     # 拉 alone with a count of three or more is diarrhoea (kind 4: any term wins: 拉黑便).
     for m in _BARE_DIARRHOEA.finditer(form):
         cands.append((-1, 4, m.start(), "diarrhea", m.group(), ""))
@@ -1898,15 +1903,52 @@ def _exertional(
             continue
         begin = max(form.rfind(c, 0, start) for c in _SENTENCE_END) + 1
         hits = list(trigger.finditer(form, begin, start))
-        if not hits:
-            continue
-        lead = hits[-1]
-        if aside is not None and aside.search(form, lead.end(), end):
-            continue
-        span = (index[lead.start()], index[end - 1] + 1)
+        if hits:
+            lead = hits[-1]
+            if aside is not None and aside.search(form, lead.end(), end):
+                continue
+            span = (index[lead.start()], index[end - 1] + 1)
+        else:
+            # said after the complaint, as what worsens it (牙疼，一走路就加重): the same pattern
+            lead = _worsened_by_exertion(form, end, trigger)
+            if lead is None:
+                continue
+            span = (index[start], index[lead.end() - 1] + 1)
         for key in sorted(said):
             added.append(Mention("on_exertion", lead.group(), span, False, key))
     return added
+
+
+# A vomiting verb (with its count) and, in the next clause, blood in it (早上吐了，里面有血; 吐了一次，
+# 里面带着血丝): 里面 points back to the vomit (zero anaphora); 吐 alone may be spitting, so only
+# with 里面/里头 (诊断学(第9版) 呕血; NICE CG141: the lead's probes, tests/knowledge/
+# test_gi_bleed_anaphora.py). A denial (里面没有血) has no 有/带 at its place.
+_VOMIT_THEN_BLOOD = re.compile(
+    r"(?:吐了|又吐了|呕了|吐过|呕吐了)(?:\d+(?:次|回|下)|[一两几]次)?[，,、]"
+    r"(?:里面|里头|里边)(?:还|也|都)?(?:有|带着?|全是|都是)(?:点|些|一点|一些)?(?:血丝|血块|血)"
+)
+
+
+# After an exertion word that follows a complaint: what makes it the complaint's trigger (一走路就
+# 加重, 走快了就这样, 一爬楼就更厉害), not relief (就好了) nor an errand (走路去看了牙医).
+_WORSENED = re.compile(
+    r"(?:的时候|时|了)?(?:就|也|会)?更?(?:加重|加剧|厉害|明显|严重|这样|犯|发作|来了)"
+)
+
+
+def _worsened_by_exertion(form: str, end: int, trigger: re.Pattern[str]) -> re.Match[str] | None:
+    """An exertion word after a complaint in its sentence, followed at once by a worsening
+    word (``_WORSENED``): the whole match, or None."""
+    stop = len(form)
+    for c in _SENTENCE_END:
+        at = form.find(c, end)
+        if at != -1:
+            stop = min(stop, at)
+    for hit in trigger.finditer(form, end, stop):
+        worse = _WORSENED.match(form, hit.end())
+        if worse is not None:
+            return re.compile(re.escape(form[hit.start() : worse.end()])).match(form, hit.start())
+    return None
 
 
 def _homophone_red_flags(

@@ -47,3 +47,20 @@ NOT_WISHES = [
 @pytest.mark.parametrize("text", NOT_WISHES)
 def test_tiredness_a_visit_a_sleep_or_a_complaint_is_no_wish(text: str) -> None:
     assert "suicidal" not in present(text)
+
+
+# Treatment refused with a plea to be let go (不想再治了，让我走吧: C-SSRS item 1, passive wish to
+# be dead; the probes found it unread at review). Twins: a plea to leave the ward, a walk.
+@pytest.mark.parametrize(
+    "text",
+    ["不想再治了，让我走吧", "别治了，就让我去吧", "不要再救我了，让我走", "受够了，放我走吧"],
+)
+def test_a_plea_to_be_let_go_with_treatment_refused_is_suicidal(text: str) -> None:
+    assert "suicidal" in present(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["让我走吧，我要回家吃饭", "医生说不用再治了，让我出院", "不想再排队了，让我先走"]
+)
+def test_a_plea_to_leave_or_a_discharge_is_no_wish(text: str) -> None:
+    assert "suicidal" not in present(text)

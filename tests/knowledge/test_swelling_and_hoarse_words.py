@@ -1,0 +1,40 @@
+"""Swollen lips and a hoarse voice after a medicine (#15 anaphylaxis, the lead's probes).
+
+On amoxicillin, 吃了药以后眼皮和嘴都肿了，声音有点哑 was *urgent* as unread words: 嘴肿了 (the lips
+swollen, as 嘴唇肿了 is) and 声音有点哑 (a degree word inside 声音哑了) were both unread.
+Resuscitation Council UK (2021): lip or tongue swelling with a hoarse voice after an allergen is
+the airway problem of anaphylaxis. Twins: a swollen eye from crying, a hoarse voice after a
+concert.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from clinical.knowledge.symptoms import present
+from tests.followup.followup_vignette_builder import assess_words
+
+NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
+AMOXICILLIN = {"age": 45, "sex": "female", "meds": ["amoxicillin"]}
+
+
+@pytest.mark.parametrize("text", ["嘴肿了", "嘴巴肿起来了", "眼皮和嘴都肿了"])
+def test_a_swollen_mouth_is_lip_swelling(text: str) -> None:
+    assert "anaphylaxis" in present(text)
+
+
+@pytest.mark.parametrize("text", ["声音有点哑", "嗓子有些哑", "说话声音发哑", "聲音有點啞"])
+def test_a_hoarse_voice_with_a_degree_is_hoarseness(text: str) -> None:
+    assert "hoarseness" in present(text)
+
+
+@pytest.mark.parametrize("text", ["嘴上说不肿了", "声音不哑了", "哑铃举了两下"])
+def test_a_denial_or_a_dumbbell_is_neither(text: str) -> None:
+    assert not {"anaphylaxis", "hoarseness"} & set(present(text))
+
+
+def test_after_a_new_antibiotic_it_is_an_emergency() -> None:
+    out = assess_words("吃了药以后眼皮和嘴都肿了，声音有点哑", NOW, **AMOXICILLIN)
+    assert out["disposition"] == "emergency", out["reasons"]
