@@ -1239,6 +1239,10 @@ _BARE_FALL = re.compile(
 # day → red. A range counts by its upper end (吐了五六次). It names persistent_vomiting besides the
 # vomiting (as 频繁呕吐 does, symptom_intensity.csv).
 _VOMIT_MANY = re.compile(rf"{counts.LEAD}{counts.count(6)}(?:{_TIMES})")
+# Stools counted seven or more times (一天拉了七八次, normalised 拉了7-8次; 拉了十几次): NCI CTCAE
+# v5.0 diarrhoea grade 3 (≥7 a day over baseline); UKONS 24-hour triage tool (2023) red on
+# anticancer treatment. It names diarrhea_severe besides the diarrhoea (the lead's probes).
+_DIARRHOEA_MANY = re.compile(rf"{counts.LEAD}{counts.count(7)}(?:{_TIMES})")
 # 拉 alone with a count of three or more after it is diarrhoea (今天拉了七八次, normalised 拉了7-8次;
 # 一天拉十来次; 拉了好几次了): WHO, The treatment of diarrhoea (2005): three or more loose or
 # liquid stools a day; noticed r2 item 2. Not 拉了两次 (no count of diarrhoea), nor an object
@@ -2039,6 +2043,13 @@ def _intensified(
                 span = (index[start], index[hi - 1] + 1)
                 out.append(Mention("persistent_vomiting", form[start:hi], span, False, site))
                 have.add((start, "persistent_vomiting"))
+        if "diarrhea" in keys.split("|") and (start, "diarrhea_severe") not in have:
+            many = _DIARRHOEA_MANY.search(form, start, end) or _DIARRHOEA_MANY.match(form, end)
+            if many is not None:
+                hi = max(end, many.end())
+                span = (index[start], index[hi - 1] + 1)
+                out.append(Mention("diarrhea_severe", form[start:hi], span, False, site))
+                have.add((start, "diarrhea_severe"))
         for bases, position, pattern, red in lex.intensity:
             if not bases & set(keys.split("|")) or (start, red) in have:
                 continue

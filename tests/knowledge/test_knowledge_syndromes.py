@@ -79,6 +79,10 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-chemo-fever-stated": {"words": "刚做完化疗，发烧了", "temp": 38.5},
     "syndrome-meningism": {"words": "脖子僵硬，发烧", "temp": 39.0},
     "syndrome-chemo-diarrhoea": {"words": "拉肚子", "meds": ["capecitabine"]},
+    "syndrome-chemo-diarrhoea-severe": {
+        "words": "拉肚子，一天拉了七八次",
+        "meds": ["capecitabine"],
+    },
     "infant_fever": {"words": "发烧", "temp": 38.2, "age": 0.15},
     "infant_high_fever": {"words": "发烧", "temp": 39.2, "age": 0.4},
     "hyperpyrexia": {"words": "发烧", "temp": 40.1},

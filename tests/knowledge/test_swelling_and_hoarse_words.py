@@ -38,3 +38,34 @@ def test_a_denial_or_a_dumbbell_is_neither(text: str) -> None:
 def test_after_a_new_antibiotic_it_is_an_emergency() -> None:
     out = assess_words("吃了药以后眼皮和嘴都肿了，声音有点哑", NOW, **AMOXICILLIN)
     assert out["disposition"] == "emergency", out["reasons"]
+
+
+# After a likely allergen, circulation or the gut without a skin sign (the lead's probes):
+# 吃了花生，嘴唇发麻，肚子疼，吐了 (mucosal tingling with gastrointestinal symptoms) was *routine*,
+# 刚吃了头孢，浑身发冷，心慌，血压掉下来了 (hypotension after an allergen) was *review*. WAO
+# Anaphylaxis Guidance 2020 criterion 2: hypotension, bronchospasm or laryngeal involvement after
+# a known or likely allergen, even without skin signs; criterion 1 and NIAID/FAAN 2006: mucosal
+# involvement with severe gastrointestinal symptoms. Twins: the same gut without an allergen, a
+# low pressure without one.
+@pytest.mark.parametrize(
+    ("text", "record"),
+    [
+        ("吃了花生，嘴唇发麻，肚子疼，吐了", {"age": 40, "sex": "male"}),
+        ("刚吃了头孢，浑身发冷，心慌，血压掉下来了", AMOXICILLIN),
+        ("被蜜蜂蛰了，现在血压很低", {"age": 40, "sex": "male"}),
+    ],
+)
+def test_circulation_or_the_gut_after_an_allergen_is_anaphylaxis(text: str, record: dict) -> None:
+    out = assess_words(text, NOW, **record)
+    assert out["disposition"] == "emergency", out["reasons"]
+
+
+@pytest.mark.parametrize("text", ["嘴唇发麻，肚子疼，吐了", "今天量血压掉下来了，没什么不舒服"])
+def test_the_same_without_an_allergen_is_no_anaphylaxis(text: str) -> None:
+    out = assess_words(text, NOW, age=40, sex="male")
+    assert "syndrome-anaphylaxis" not in {r["code"] for r in out["reasons"]}
+
+
+def test_a_falling_pressure_in_words_is_never_below_review() -> None:
+    out = assess_words("血压掉下来了", NOW, age=40, sex="male")
+    assert out["disposition"] in ("review", "urgent", "emergency"), out["reasons"]
