@@ -60,3 +60,9 @@ def test_a_low_pressure_with_dizziness_is_at_least_urgent() -> None:
 
 def test_mild_fast_breathing_after_climbing_stairs_is_not_read() -> None:
     assert "dyspnea" not in present("呼吸有点快，刚爬完楼")
+
+
+def test_fever_a_low_pressure_and_cold_hands_is_sepsis() -> None:
+    out = assess_words("发烧38.5，血压偏低，手脚冰凉", NOW, **COLON)
+    assert out["disposition"] == "emergency"
+    assert "syndrome-sepsis-words" in {r["code"] for r in out["reasons"]}
