@@ -1,7 +1,8 @@
 """Swollen lips and a hoarse voice after a medicine (#15 anaphylaxis, the lead's probes).
 
-On amoxicillin, 吃了药以后眼皮和嘴都肿了，声音有点哑 was *urgent* as unread words: 嘴肿了 (the lips
-swollen, as 嘴唇肿了 is) and 声音有点哑 (a degree word inside 声音哑了) were both unread.
+On amoxicillin, 吃了药以后眼皮和嘴都肿了，声音有点哑 was *urgent* as unread words: 嘴肿了 (a swelling
+of the face; an anaphylaxis with a hoarse voice, not alone: a tooth pulled, a mosquito bite) and
+声音有点哑 (a degree word inside 声音哑了) were both unread.
 Resuscitation Council UK (2021): lip or tongue swelling with a hoarse voice after an allergen is
 the airway problem of anaphylaxis. Twins: a swollen eye from crying, a hoarse voice after a
 concert.
@@ -21,8 +22,13 @@ AMOXICILLIN = {"age": 45, "sex": "female", "meds": ["amoxicillin"]}
 
 
 @pytest.mark.parametrize("text", ["嘴肿了", "嘴巴肿起来了", "眼皮和嘴都肿了"])
-def test_a_swollen_mouth_is_lip_swelling(text: str) -> None:
-    assert "anaphylaxis" in present(text)
+def test_a_swollen_mouth_is_a_facial_swelling(text: str) -> None:
+    assert "facial_swelling" in present(text)
+
+
+@pytest.mark.parametrize("text", ["拔完牙以后嘴肿了，有点疼", "被蚊子叮了一下，嘴肿起来一个包"])
+def test_a_swollen_mouth_after_a_tooth_or_a_bite_is_no_emergency(text: str) -> None:
+    assert assess_words(text, NOW, age=35, sex="female")["disposition"] != "emergency"
 
 
 @pytest.mark.parametrize("text", ["声音有点哑", "嗓子有些哑", "说话声音发哑", "聲音有點啞"])
@@ -42,7 +48,8 @@ def test_after_a_new_antibiotic_it_is_an_emergency() -> None:
 
 # After a likely allergen, circulation or the gut without a skin sign (the lead's probes):
 # 吃了花生，嘴唇发麻，肚子疼，吐了 (mucosal tingling with gastrointestinal symptoms) was *routine*,
-# 刚吃了头孢，浑身发冷，心慌，血压掉下来了 (hypotension after an allergen) was *review*. WAO
+# 刚吃了头孢，浑身发冷，心慌，血压掉下来了 (hypotension after an allergen) was *review* (掉下来了 is
+# also a high pressure brought down, so it stays unread, for review; 一直往下掉 is read). WAO
 # Anaphylaxis Guidance 2020 criterion 2: hypotension, bronchospasm or laryngeal involvement after
 # a known or likely allergen, even without skin signs; criterion 1 and NIAID/FAAN 2006: mucosal
 # involvement with severe gastrointestinal symptoms. Twins: the same gut without an allergen, a
@@ -51,7 +58,7 @@ def test_after_a_new_antibiotic_it_is_an_emergency() -> None:
     ("text", "record"),
     [
         ("吃了花生，嘴唇发麻，肚子疼，吐了", {"age": 40, "sex": "male"}),
-        ("刚吃了头孢，浑身发冷，心慌，血压掉下来了", AMOXICILLIN),
+        ("刚吃了头孢，浑身发冷，心慌，血压一直往下掉", AMOXICILLIN),
         ("被蜜蜂蛰了，现在血压很低", {"age": 40, "sex": "male"}),
     ],
 )
@@ -67,5 +74,5 @@ def test_the_same_without_an_allergen_is_no_anaphylaxis(text: str) -> None:
 
 
 def test_a_falling_pressure_in_words_is_never_below_review() -> None:
-    out = assess_words("血压掉下来了", NOW, age=40, sex="male")
+    out = assess_words("血压一直往下掉", NOW, age=40, sex="male")
     assert out["disposition"] in ("review", "urgent", "emergency"), out["reasons"]
