@@ -98,3 +98,15 @@ def test_too_much_glucose_lowering_medicine_is_read_and_urgent(text: str) -> Non
 )
 def test_a_twice_daily_regimen_is_no_overdose(text: str) -> None:
     assert "glucose_lowering_overdose" not in present(text)
+
+
+# Food that did not lift a low glucose (血糖一直在2点多，吃了东西也上不去 was urgent): the 15/15
+# rule's failed correction, as after sugar (ADA Standards of Care 2024 §6). Twin: food that did.
+def test_food_that_did_not_lift_a_low_glucose_is_an_emergency() -> None:
+    out = assess_words("血糖一直在2点多，吃了东西也上不去", NOW, **INSULIN)
+    assert out["disposition"] == "emergency", out["reasons"]
+
+
+def test_food_that_lifted_the_glucose_is_no_persisting_low() -> None:
+    out = assess_words("血糖2点多，吃了东西上来了，现在6.1", NOW, **INSULIN)
+    assert "syndrome-hypoglycaemia-persisting" not in reason_codes(out)
