@@ -2,7 +2,8 @@
 gone black, breathing heavy in a young man on insulin (#15, the lead's probes).
 
 - 81-year-old: 早上起床时腿一软坐地上了，现在腿动一下就疼得叫 was *urgent*: the fall (legs giving
-  way onto the floor) was unread and so was the leg she cannot move for pain. NICE CG124 Hip
+  way onto the floor) was unread; with a leg she cannot move (腿动不了) it is the hip fracture
+  rule. (The pain on moving stays urgent: reading it as unable to bear weight swallowed the pain.) NICE CG124 Hip
   fracture (2011, 2023): an older person who fell and cannot move or bear weight on the leg.
 - After a laparotomy: 伤口周围皮肤发黑，疼得要命 was *urgent*: the skin word between the wound and
   its colour took the colour away from the wound. WSES 2018 necrotising soft-tissue infections:
@@ -32,14 +33,25 @@ def test_legs_giving_way_onto_the_floor_is_a_fall(text: str) -> None:
     assert "fall" in present(text)
 
 
-@pytest.mark.parametrize("text", ["腿动一下就疼得叫", "腿一动就疼得直叫", "腿不敢动"])
-def test_a_leg_that_cannot_be_moved_for_pain_cannot_bear_weight(text: str) -> None:
+@pytest.mark.parametrize("text", ["腿动不了", "腿不敢动", "摔倒后起不来"])
+def test_a_leg_that_cannot_be_moved_cannot_bear_weight(text: str) -> None:
     assert "unable_to_bear_weight" in present(text)
 
 
+def test_a_fall_told_by_the_legs_giving_way_keeps_the_fall() -> None:
+    assert {"fall", "unable_to_bear_weight"} <= set(present("摔倒后起不来"))
+
+
 def test_an_old_woman_whose_legs_gave_way_and_who_cannot_move_the_leg_is_an_emergency() -> None:
-    out = assess_words("早上起床时腿一软坐地上了，现在腿动一下就疼得叫", NOW, **OLD)
+    out = assess_words("早上起床时腿一软坐地上了，现在腿动不了", NOW, **OLD)
     assert out["disposition"] == "emergency", out["reasons"]
+
+
+def test_pain_on_moving_the_leg_after_the_fall_is_at_least_urgent() -> None:
+    # 腿动一下就疼得叫 stays pain with unread words (urgent): a predicate for it swallowed the
+    # pain and its severity (腿一动就疼得受不了 lost pain_severe), so it was taken back
+    out = assess_words("早上起床时腿一软坐地上了，现在腿动一下就疼得叫", NOW, **OLD)
+    assert out["disposition"] in ("urgent", "emergency"), out["reasons"]
 
 
 @pytest.mark.parametrize(
