@@ -339,8 +339,9 @@ _THINKING = re.compile(r"(?:想|打算|准备|要不要|能不能|可不可以|�
 def taken_medicines(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """The medicines ``text`` says the patient takes, each as (its clause, its ingredient keys
     in the one drug vocabulary): a clause with a drug name or a class word (抗凝药) and a taking
-    word (``_TAKING``: 一直在吃, 平时吃着, 每天吃), with no denial or stop (``_NOT_TAKING``) and not
-    only had or thought of (``_HAVING``: 家里有, 想吃). What the record does not hold, the patient
+    word (``_TAKING``: 一直在吃, 平时吃着, 每天吃; a medicine only had, 家里有, has none), with no
+    denial or stop (``_NOT_TAKING``) and not only thought of (``_THINKING``: 想吃点, 能不能吃).
+    What the record does not hold, the patient
     may still take (another hospital, a pharmacy, a relative): the syndrome rules read these as
     the record's orders (#15, the lead's probes)."""
     out: list[tuple[str, tuple[str, ...]]] = []

@@ -1911,15 +1911,15 @@ def _exertional(
             lead = hits[-1]
             if aside is not None and aside.search(form, lead.end(), end):
                 continue
-            span = (index[lead.start()], index[end - 1] + 1)
+            words, span = lead.group(), (index[lead.start()], index[end - 1] + 1)
         else:
             # said after the complaint, as what worsens it (牙疼，一走路就加重): the same pattern
-            lead = _worsened_by_exertion(form, end, trigger)
-            if lead is None:
+            after = _worsened_by_exertion(form, end, trigger)
+            if after is None:
                 continue
-            span = (index[start], index[lead.end() - 1] + 1)
+            words, span = form[after[0] : after[1]], (index[start], index[after[1] - 1] + 1)
         for key in sorted(said):
-            added.append(Mention("on_exertion", lead.group(), span, False, key))
+            added.append(Mention("on_exertion", words, span, False, key))
     return added
 
 
@@ -1940,18 +1940,14 @@ _WORSENED = re.compile(
 )
 
 
-def _worsened_by_exertion(form: str, end: int, trigger: re.Pattern[str]) -> re.Match[str] | None:
+def _worsened_by_exertion(form: str, end: int, trigger: re.Pattern[str]) -> tuple[int, int] | None:
     """An exertion word after a complaint in its sentence, followed at once by a worsening
-    word (``_WORSENED``): the whole match, or None."""
-    stop = len(form)
-    for c in _SENTENCE_END:
-        at = form.find(c, end)
-        if at != -1:
-            stop = min(stop, at)
+    word (``_WORSENED``): the span of both, or None."""
+    stop = min([form.find(c, end) for c in _SENTENCE_END if form.find(c, end) != -1] or [len(form)])
     for hit in trigger.finditer(form, end, stop):
         worse = _WORSENED.match(form, hit.end())
         if worse is not None:
-            return re.compile(re.escape(form[hit.start() : worse.end()])).match(form, hit.start())
+            return hit.start(), worse.end()
     return None
 
 
