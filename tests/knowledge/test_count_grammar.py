@@ -161,3 +161,32 @@ def test_a_counted_numeral_is_no_reading_but_a_rate_counts_beats() -> None:
     assert readings.read_vitals("体温量了三次")[0] == []
     (rate,) = readings.read_vitals("心率一百下")[0]
     assert (rate.kind, rate.values) == ("heart_rate", [100.0])
+
+
+# The lead's probes (#15, 2026-12-07 sixth): a count said with its period after the complaint
+# (拉肚子一天十几次, 吐了，一天吐了七八次) was only diarrhoea or vomiting; the period word (一天,
+# 今天, 一晚上) and the repeated verb between the complaint and its count are read through.
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("拉肚子一天十几次", "diarrhea_severe"),
+        ("孩子拉肚子一天十多次", "diarrhea_severe"),
+        ("拉肚子，今天已经拉了十来次了", "diarrhea_severe"),
+        ("呕吐，一天吐了七八次", "persistent_vomiting"),
+        ("拉肚子一晚上拉了8次", "diarrhea_severe"),
+    ],
+)
+def test_a_count_with_its_period_after_the_complaint_is_read(text: str, concept: str) -> None:
+    assert concept in present(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("拉肚子一天三四次", "diarrhea_severe"),
+        ("吐了，一天吐了两次", "persistent_vomiting"),
+        ("拉肚子，一天吃了十几次药", "diarrhea_severe"),  # the count is of something else
+    ],
+)
+def test_a_small_count_or_a_count_of_something_else_is_not_severe(text: str, concept: str) -> None:
+    assert concept not in present(text)
