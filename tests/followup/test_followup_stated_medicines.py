@@ -59,3 +59,59 @@ def test_the_answer_is_the_evidence_of_the_medicine() -> None:
     out = assess_words(TAKEN[0][0], NOW, **PLAIN)
     (reason,) = [r for r in out["reasons"] if r["code"] == "syndrome-gi-bleed-antithrombotic"]
     assert any(ref.startswith("Observation/") for ref in reason["evidence"])
+
+
+# -- every follow-up rule that reads a medicine reads the stated one too ---------------------
+# A medicine said to be taken also sets the follow-up medication flags (``medications.yaml``):
+# the benign explanation of black stools on oral iron (NICE CKS Anaemia - iron deficiency 2023,
+# BNF ferrous sulfate), the critical-medicine adherence rows and the hypoglycaemia cluster read
+# it as they read an order. The answer's clause stays unread for the care team (a medicine the
+# record does not hold is theirs to reconcile), so the answer is never below review.
+IRON_STATED = "一直在吃硫酸亚铁，这两天大便发黑"
+
+
+def test_stated_iron_explains_black_stools_as_the_ordered_iron_does() -> None:
+    out = assess_words(IRON_STATED, NOW, **PLAIN)
+    (melena,) = [r for r in out["reasons"] if r["code"] == "redflag-melena"]
+    assert melena["disposition"] == "routine"
+    assert "铁剂" in melena["text"]
+    assert any(ref.startswith("Observation/") for ref in melena["evidence"])
+    assert out["disposition"] == "review"  # the unreconciled medicine still reaches a clinician
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一直在吃硫酸亚铁，这两天大便黑得像柏油",  # tarry: a bleed's words
+        "一直在吃硫酸亚铁，这两天大便发黑，头晕心慌",  # with dizziness and palpitations
+        "想吃点硫酸亚铁，这两天大便发黑",  # only thought of
+        "硫酸亚铁早就停了，这两天大便发黑",  # stopped
+    ],
+)
+def test_stated_iron_explains_nothing_with_a_bleeds_signs_or_when_not_taken(text: str) -> None:
+    out = assess_words(text, NOW, **PLAIN)
+    (melena,) = [r for r in out["reasons"] if r["code"] == "redflag-melena"]
+    assert melena["disposition"] == "urgent"
+    assert out["disposition"] in ("urgent", "emergency")
+
+
+def test_stated_iron_with_a_stated_nsaid_explains_nothing() -> None:
+    out = assess_words("一直在吃硫酸亚铁，也每天吃布洛芬，这两天大便发黑", NOW, **PLAIN)
+    assert out["disposition"] == "emergency"
+
+
+def test_a_stated_critical_medicine_makes_a_missed_dose_the_critical_row() -> None:
+    out = assess_words("一直在吃华法林，昨天忘了吃药", NOW, **OLD)
+    assert "adherence-missed-critical" in reason_codes(out)
+    (row,) = [r for r in out["reasons"] if r["code"] == "adherence-missed-critical"]
+    assert "华法林" in row["text"]
+    twin = assess_words("昨天忘了吃药", NOW, **OLD)
+    assert "adherence-missed-critical" not in reason_codes(twin)
+
+
+def test_a_stated_sulfonylurea_makes_the_cluster_possible_hypoglycaemia() -> None:
+    out = assess_words("平时吃着格列美脲，今天出冷汗、心慌、手抖", NOW, **OLD)
+    assert any(code.startswith("hypoglycemia") for code in reason_codes(out)), out["reasons"]
+    assert out["disposition"] in ("urgent", "emergency")
+    twin = assess_words("今天出冷汗、心慌、手抖", NOW, **OLD)
+    assert not any(code.startswith("hypoglycemia") for code in reason_codes(twin))

@@ -848,7 +848,25 @@ def build_facts(
         rows[:] = _without_repeats(rows)
         rows.sort(key=lambda r: r.at)
         _check_conflicts(facts, kind)
+    _stated_flags(facts)
     return facts
+
+
+def _stated_flags(facts: Facts) -> None:
+    """The medication flags of what the patient says they take (``Facts.stated_medicines``,
+    72 h), with the answer as their evidence: every rule that reads a medicine (iron explaining
+    black stools, critical-medicine adherence, the hypoglycaemia cluster) reads a stated one as
+    it reads an order (#15, the lead's probes). The answer's clause stays unread for the care
+    team to reconcile."""
+    for at, ref, clause, keys in facts.stated_medicines:
+        if facts.now - at > SYMPTOM_WINDOW:
+            continue
+        for flag in medication_flags(clause, ()):
+            if ref not in facts.meds.setdefault(flag, []):
+                facts.meds[flag].append(ref)
+        names = [knowledge_drugs.ingredient(k).name_zh for k in keys]
+        if names:
+            facts.med_names.setdefault(ref, "、".join(names))
 
 
 REPEAT_WINDOW = timedelta(minutes=10)
