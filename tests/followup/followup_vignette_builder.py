@@ -89,6 +89,8 @@ MEDS = {
     "sotalol": ("C07AA07", "盐酸索他洛尔片 80mg"),
     "digoxin": ("C01AA05", "地高辛片 0.125mg"),
     "lithium": ("N05AN01", "碳酸锂缓释片 0.3g"),
+    # the lead's probes (#15, 2026-12-07 sixth)
+    "methimazole": ("H03BB02", "甲巯咪唑片 10mg"),
 }
 
 

@@ -210,6 +210,9 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-postop-fever-rigors": {"words": "发烧寒战，浑身发抖", "surgery": COLON},
     # #15 the lead's probes (2026-12-07, fourth)
     "syndrome-dka-ketones-symptoms": {"words": "酮体阳性，肚子疼", "conditions": ["diabetes"]},
+    # #15 the lead's probes (2026-12-07, sixth)
+    "syndrome-antithyroid-agranulocytosis": {"words": "嗓子疼", "meds": ["methimazole"]},
+    "syndrome-digoxin-symptoms": {"words": "看东西发黄", "meds": ["digoxin"]},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
