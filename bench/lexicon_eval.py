@@ -471,7 +471,14 @@ def _set(cell: str) -> set[str]:
 # 血糖仪显示LO, 胰岛素打多了): the protocol labels no readings and no medicine events
 # (docs/lexicon_labelling.md), so they are out of both sides, as context concepts are.
 UNLABELLED_KINDS = frozenset(
-    {"low_blood_pressure", "glucose_meter_lo", "glucose_lowering_overdose"}
+    {
+        "low_blood_pressure",
+        "glucose_meter_lo",
+        "glucose_lowering_overdose",
+        # ingestion events (something swallowed, not a symptom felt): never labelled
+        "accidental_ingestion",
+        "poison_ingestion",
+    }
 )
 
 

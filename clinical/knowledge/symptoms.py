@@ -1258,8 +1258,9 @@ _MISSED_TAIL = re.compile(r"(?:\d+(?:-\d+)?|几|好几)?(?:天|次|顿|回|针|�
 _DIARRHOEA_MANY = re.compile(rf"{counts.LEAD}{counts.count(7)}(?:{_TIMES})")
 # A complaint with its count named a red flag: (the complaint, the concept its count names, the
 # count), one loop in _intensified for each row. Right after the complaint its period may stand
-# before the count (拉肚子一天十几次, normalised 拉肚子1天十几次: the lead's probes, #15).
-_PERIOD = r"(?:\d+天|今天|昨天|每天|\d+晚上?|\d+夜|\d+宿|\d+上午|\d+下午)?"
+# before the count, after a comma or not (拉肚子一天十几次, normalised 拉肚子1天十几次; 拉肚子，一天
+# 七八次: the lead's probes, #15).
+_PERIOD = r"(?:,?(?:\d+天|今天|昨天|每天|\d+晚上?|\d+夜|\d+宿|\d+上午|\d+下午))?"
 _COUNTED: tuple[tuple[str, str, re.Pattern[str], re.Pattern[str]], ...] = tuple(
     (complaint, red, many, re.compile(_PERIOD + many.pattern))
     for complaint, red, many in (

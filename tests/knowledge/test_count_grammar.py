@@ -174,6 +174,7 @@ def test_a_counted_numeral_is_no_reading_but_a_rate_counts_beats() -> None:
         ("拉肚子，今天已经拉了十来次了", "diarrhea_severe"),
         ("呕吐，一天吐了七八次", "persistent_vomiting"),
         ("拉肚子一晚上拉了8次", "diarrhea_severe"),
+        ("吃了抗生素后拉肚子，一天七八次，有黏液", "diarrhea_severe"),
     ],
 )
 def test_a_count_with_its_period_after_the_complaint_is_read(text: str, concept: str) -> None:

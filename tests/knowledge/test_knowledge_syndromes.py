@@ -213,6 +213,7 @@ CASES: dict[str, dict[str, Any]] = {
     # #15 the lead's probes (2026-12-07, sixth)
     "syndrome-antithyroid-agranulocytosis": {"words": "嗓子疼", "meds": ["methimazole"]},
     "syndrome-digoxin-symptoms": {"words": "看东西发黄", "meds": ["digoxin"]},
+    "syndrome-postpartum-psychosis": {"words": "产后两周，觉得有人要害我们"},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
