@@ -10,8 +10,10 @@ a neck said stiff with 僵, rebound tenderness.
   腰疼，腿麻，大小便控制不住了 was urgent.
 - 脖子后面僵 (a neck said stiff with 僵) was unread: with fever and headache it is meningism
   (NICE NG240 2024): it was urgent.
-- Pain worse when the hand is let go (按下去再松手更疼: rebound tenderness) is peritonism (诊断学
-  第9版 腹膜刺激征): with severe abdominal pain the peritonitis emergency; it was urgent.
+- Pain worse when the hand is let go (按下去再松手更疼: rebound tenderness) is
+  ``rebound_tenderness`` (urgent; 诊断学 第9版 腹膜刺激征): with severe abdominal pain the peritonitis
+  emergency (it was urgent); with ordinary pain it stays urgent (appendicitis: same day; the
+  development row gp-rlq-release).
 
 Twins: nimble legs, a leg numb from sitting, incontinence without back pain, a neck stiff from
 sleeping without fever, pain when pressed only.
@@ -64,8 +66,8 @@ def test_a_neck_stiff_with_fever_and_headache_is_meningism() -> None:
 
 
 @pytest.mark.parametrize("text", ["按下去再松手更疼", "一松手更疼", "按下去松开的时候更痛"])
-def test_pain_worse_on_release_is_peritonism(text: str) -> None:
-    assert "peritonism" in symptoms.present(text)
+def test_pain_worse_on_release_is_rebound_tenderness(text: str) -> None:
+    assert "rebound_tenderness" in symptoms.present(text)
 
 
 def test_severe_abdominal_pain_with_rebound_is_the_peritonitis_emergency() -> None:
@@ -75,4 +77,9 @@ def test_severe_abdominal_pain_with_rebound_is_the_peritonitis_emergency() -> No
 
 
 def test_pain_when_pressed_only_is_no_rebound() -> None:
-    assert "peritonism" not in symptoms.present("肚子按下去有点疼")
+    assert "rebound_tenderness" not in symptoms.present("肚子按下去有点疼")
+
+
+def test_rebound_in_the_right_lower_abdomen_without_severe_pain_stays_urgent() -> None:
+    out = assess_words("肚子右下边按着疼，一松手更疼", NOW, age=41, sex="female")
+    assert out["disposition"] == "urgent"

@@ -214,6 +214,8 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-antithyroid-agranulocytosis": {"words": "嗓子疼", "meds": ["methimazole"]},
     "syndrome-digoxin-symptoms": {"words": "看东西发黄", "meds": ["digoxin"]},
     "syndrome-postpartum-psychosis": {"words": "产后两周，觉得有人要害我们"},
+    "syndrome-acute-vertigo-gait": {"words": "突然天旋地转，走不了路"},
+    "syndrome-acute-angle-closure": {"words": "眼睛疼，看灯有光圈"},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
