@@ -594,6 +594,19 @@ def classes_named_in(text: str) -> frozenset[str]:
     return frozenset(d.key for d in classes().values() if any(fold(t) in folded for t in d.terms))
 
 
+def class_words_in(text: str) -> list[str]:
+    """The Chinese class words of the vocabulary that appear in ``text`` (降压药, 抗凝药, 降糖药),
+    folded, longest first: a reader of the words around a medicine (``clinical.knowledge.unread``)
+    counts them understood, as it does drug names."""
+    folded = fold(text)
+    words = {fold(t) for d in classes().values() for t in d.terms if _is_chinese(t)}
+    return sorted((w for w in words if w and w in folded), key=len, reverse=True)
+
+
+def _is_chinese(word: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in word)
+
+
 def names_in(text: str) -> list[str]:
     """Every drug name (ingredient, product, alias) written in free text, folded
     (``fold``), as it appears there; overlapping names are all listed."""

@@ -490,6 +490,7 @@ def _residue(text: str, mentions: list[symptoms.Mention]) -> str:
         [r.text for r in readings.read_vitals(clause)[0]],
         [r.text for r in readings.read_vitals(clause)[1]],
         drugs.names_in(clause),
+        drugs.class_words_in(clause),  # 降压药 in 昨天忘了吃降压药 (the lead's probes, #15)
     ):
         for w in words:
             _mark(clause, symptoms.matching_form(w)[0] if w else "", read)

@@ -45,7 +45,9 @@ def test_a_painful_eye_with_haloes_or_blur_is_angle_closure(text: str) -> None:
     assert out["disposition"] == "emergency"
 
 
-@pytest.mark.parametrize("text", ["看灯有光圈", "眼睛有点疼，干涩"])
+@pytest.mark.parametrize(
+    "text", ["看灯有光圈", "眼睛有点疼，干涩", "手机看久了眼睛疼，头也疼，有点恶心"]
+)
 def test_haloes_or_a_sore_eye_alone_is_not_angle_closure(text: str) -> None:
     out = assess_words(text, NOW, **OLDER)
     assert "syndrome-acute-angle-closure" not in reason_codes(out)
