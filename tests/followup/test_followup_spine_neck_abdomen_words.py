@@ -83,3 +83,21 @@ def test_pain_when_pressed_only_is_no_rebound() -> None:
 def test_rebound_in_the_right_lower_abdomen_without_severe_pain_stays_urgent() -> None:
     out = assess_words("肚子右下边按着疼，一松手更疼", NOW, age=41, sex="female")
     assert out["disposition"] == "urgent"
+
+
+# A stiff neck a crick explains (落枕: a torticollis from the night's sleep) is neck pain, not
+# meningism, unless a fever, headache, vomiting, a rash or confusion is said in its sentence
+# (symptom_explained.csv; NICE NG240 2024 lists neck stiffness with fever and headache).
+@pytest.mark.parametrize(
+    "text", ["落枕了，脖子有点僵", "昨晚睡落枕了，脖子转不动", "枕头太高，早上起来脖子发硬"]
+)
+def test_a_crick_explains_a_stiff_neck(text: str) -> None:
+    found = symptoms.present(text)
+    assert "stiff_neck" not in found
+    assert "neck_pain" in found
+    assert assess_words(text, NOW, age=40, sex="female")["disposition"] != "emergency"
+
+
+@pytest.mark.parametrize("text", ["落枕了，脖子转不动，还发烧", "落枕了，脖子硬，头疼得厉害，吐了"])
+def test_a_crick_with_fever_or_headache_explains_nothing(text: str) -> None:
+    assert "stiff_neck" in symptoms.present(text)
