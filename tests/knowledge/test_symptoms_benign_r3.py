@@ -104,9 +104,15 @@ def test_look_alike_is_not_read_as_the_benign_concept(text: str, not_concept: st
     assert not_concept not in _now(text)
 
 
-@pytest.mark.parametrize("text", ["感觉不好", "脖子有点僵"])
+@pytest.mark.parametrize("text", ["感觉不好"])
 def test_unread_look_alikes_still_go_to_a_clinician(text: str) -> None:
     assert followup.unread_clauses(text)
+
+
+def test_a_neck_said_stiff_with_jiang_is_the_red_flag() -> None:
+    # 脖子有点僵 went to a clinician unread; since the lead's probes of 2026-12-07 (sixth) 僵 is a
+    # stiff-neck word (as 脖子僵硬 was): the red flag itself reaches the clinician
+    assert "stiff_neck" in _now("脖子有点僵")
 
 
 def test_a_tight_calf_is_read_as_the_calf() -> None:

@@ -54,12 +54,19 @@ def test_read_beside_a_complaint(clause: str) -> None:
         "手腕能动",  # a body word: not the functioning grammar's
         "我爸七十了还在吃华法林",  # other words beside the age
         "我是教书的",  # who the patient is beyond age and weight
-        "应该是吃了老鼠药",  # a hedge never reads an injury word
         "不吃就没事",
     ],
 )
 def test_still_unread(clause: str) -> None:
     assert _unread(_COMPLAINT + clause) == [clause]
+
+
+def test_a_hedged_poisoning_is_read_as_poisoning() -> None:
+    # 应该是吃了老鼠药 was kept unread (a hedge reads no injury word); since the lead's probes of
+    # 2026-12-07 (sixth) a rodenticide swallowed is poison_ingestion, an emergency, hedged or not
+    from clinical.knowledge import symptoms
+
+    assert "poison_ingestion" in symptoms.present(_COMPLAINT + "应该是吃了老鼠药")
 
 
 def test_a_question_mark_asks_only_with_question_words() -> None:
