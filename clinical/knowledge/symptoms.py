@@ -1247,7 +1247,6 @@ _VOMIT_MANY = re.compile(rf"{counts.LEAD}{counts.count(6)}(?:{_TIMES})")
 _MISSED_VERB = re.compile(
     r"(?:忘了|忘记了?|忘|漏了?)(?:吃|打|服|用)(?:了)?|漏了?(?:1|2|几)?(?:次|顿|回)"
 )
-_CLAUSE_BREAKS = frozenset("，。！？,.!?；;、\n")
 # What may follow the verb when the medicine is named elsewhere in the sentence (华法林昨天忘了吃;
 # 一直在吃华法林，昨天忘了吃; 降压药忘吃了2天): nothing, a count or a particle; an object there is
 # what was forgotten (忘了吃早饭).
@@ -1588,7 +1587,7 @@ def _find(text: str) -> tuple[Mention, ...]:
         cands.append((-len(m.group()), 4, m.start(), "hematemesis", m.group(), "vomitus"))
     # A forgetting verb in a clause naming a medicine is a missed dose (kind 4: any term wins).
     for m in _MISSED_VERB.finditer(form):
-        rest = form[m.end() : span_around(form, m.start(), m.end(), _CLAUSE_BREAKS)[1]]
+        rest = form[m.end() : span_around(form, m.start(), m.end(), lex.breaks)[1]]
         named = drugs.names_in(rest) or drugs.classes_named_in(rest)
         if not named and not _MISSED_TAIL.fullmatch(rest):
             continue  # something else forgotten (忘了吃早饭)
