@@ -83,3 +83,36 @@ def test_an_irreducible_lump_alone_is_urgent() -> None:
 )
 def test_orthopnoea_told_by_posture(text: str) -> None:
     assert "orthopnea" in symptoms.present(text)
+
+
+# Bleeding in pregnancy without pain (下面有一点点出血，肚子不疼: e6-u-early-preg-spotting-stable)
+# is assessed the same or next day (NICE NG126 §1.3: bleeding at 6 weeks or more → early pregnancy
+# assessment service; RCOG Green-top 63: antepartum haemorrhage is assessed in hospital):
+# syndrome-pregnancy-bleeding, urgent. With pain the ectopic rule (emergency) still wins; gum or
+# nose bleeding in pregnancy is not this rule.
+@pytest.mark.parametrize(
+    ("text", "record"),
+    [
+        (
+            "下面有一点点出血，肚子不疼",
+            {"conditions": [{"icd10": "Z33.x00", "text": "早孕（停经7周）"}]},
+        ),
+        ("怀孕7周，下面有一点点出血，肚子不疼", {}),
+        ("怀孕30周了，今天见红了", {}),
+    ],
+)
+def test_bleeding_in_pregnancy_without_pain_is_urgent(text: str, record: dict) -> None:
+    out = assess_words(text, NOW, age=30, sex="female", **record)
+    assert "syndrome-pregnancy-bleeding" in reason_codes(out)
+    assert out["disposition"] in ("urgent", "emergency")
+
+
+@pytest.mark.parametrize("text", ["怀孕7周，刷牙的时候牙龈出血", "怀孕20周，流鼻血了"])
+def test_gum_or_nose_bleeding_in_pregnancy_is_not_the_rule(text: str) -> None:
+    out = assess_words(text, NOW, age=30, sex="female")
+    assert "syndrome-pregnancy-bleeding" not in reason_codes(out)
+
+
+def test_bleeding_without_a_pregnancy_is_not_the_rule() -> None:
+    out = assess_words("下面有一点点出血", NOW, age=30, sex="female")
+    assert "syndrome-pregnancy-bleeding" not in reason_codes(out)

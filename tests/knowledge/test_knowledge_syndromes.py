@@ -217,6 +217,7 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-acute-vertigo-gait": {"words": "突然天旋地转，走不了路"},
     "syndrome-acute-angle-closure": {"words": "眼睛疼，看灯有光圈"},
     "syndrome-hernia-incarcerated": {"words": "那个包推不回去了，还吐了"},
+    "syndrome-pregnancy-bleeding": {"words": "怀孕7周，下面有一点点出血"},
 }
 
 # Rules one engine cannot be given the input for, and why (the other engine still has a case).
