@@ -56,6 +56,8 @@ Kind = Literal[
     "inr",
     "ketone",
     "urine_ketone",
+    "potassium",
+    "hemoglobin",
 ]
 
 
@@ -104,6 +106,10 @@ _KIND_LABELS = {
     # a measured ketone (#23 round 6): blood β-hydroxybutyrate in mmol/L, a urine strip by grade
     "ketone": r"血酮体|血酮|[βb]-?羟丁酸",
     "urine_ketone": r"尿酮体|尿酮",
+    # a laboratory result the patient types (#15 the lead's probes, 2026-12-07 seventh: 抽血说
+    # 血钾6.5 was "a measurement" that no rule judged); potassium the medicine (氯化钾) is no label
+    "potassium": r"血清钾|血钾|钾离子",
+    "hemoglobin": r"血红蛋白|血色素|(?<![a-z])hgb(?![a-z])|(?<![a-z])hb(?![a-z0-9])",
 }
 _LABEL = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _KIND_LABELS.items()))
 # Labels that name a measurement (so "血糖很高" is a reading without a number); 发烧 is a symptom.
@@ -125,6 +131,11 @@ _MEASURE_LABELS = {
     "呼吸频率",
     "inr",
     "国际标准化比值",
+    "血清钾",
+    "血钾",
+    "钾离子",
+    "血红蛋白",
+    "血色素",
 }
 _FASTING = re.compile(r"(空腹|餐后|饭后)\s*$")
 _CN = f"零〇{counts.NUMERALS}十百千"
@@ -156,6 +167,8 @@ _UNITS: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
     "inr": (),
     "ketone": ((re.compile(r"\s*(?:mmol/l|mmol|毫摩尔每升|毫摩尔)"), "mmol/L"),),
     "urine_ketone": (),
+    "potassium": ((re.compile(r"\s*(?:mmol/l|mmol|毫摩尔每升|毫摩尔)"), "mmol/L"),),
+    "hemoglobin": ((re.compile(r"\s*(?:g/l|克每升|克/升|克)"), "g/L"),),
 }
 _UNITS["sbp"] = _UNITS["dbp"] = _UNITS["bp"]
 UNIT_CODES = {
@@ -170,6 +183,8 @@ UNIT_CODES = {
     "inr": "{INR}",
     "ketone": "mmol/L",
     "urine_ketone": "{grade}",
+    "potassium": "mmol/L",
+    "hemoglobin": "g/L",
 }
 _BP_SEP = re.compile(r"\s*(?:[/\\、比]|[,，]?\s*低压|[,，]?\s*舒张压)\s*")
 # A bare 呼吸 is a rate only with a minute in it (呼吸一分钟30次, 呼吸30次/分).
@@ -288,13 +303,16 @@ def _value(text: str, m: re.Match[str], kind: str) -> tuple[str, list[Fraction],
 _WHOLE_KINDS = ("bp", "sbp", "dbp", "heart_rate", "rr", "spo2")
 _APPROX_DECIMAL = re.compile(r"点(?:几|多)")
 _APPROX_WHOLE = re.compile(r"\s*度?(?:多|几)(?![天个年岁周月小分])")
+# 来 after a round number (四十来下, 一百来): about that number, a little under or over it
+_APPROX_ROUND = re.compile(r"\s*来(?![天个年岁周月小分回次])")
 
 
 def _bounds(text: str, m: re.Match[str], kind: str) -> tuple[str, tuple[float, float]] | None:
     """The interval a number written with 多/几 (or 点几/点多) after it lies in, and the kind
     it bounds (a lone blood-pressure number is the systolic); None when the words give none.
     N点几 = N.0–N.9; N多 with N = d×10^k (k ≥ 1) = N … N+10^k−1 (一百多 100–199, 一百六十多
-    160–169, 三十多 30–39); any other N多 = N.0–N.9 (38度多)."""
+    160–169, 三十多 30–39); any other N多 = N.0–N.9 (38度多); N来 with N = d×10^k (k ≥ 1) =
+    N−10^k/2 … N+10^k−1 (四十来 35–49: about forty, a little under or over)."""
     try:
         value = _exact(m.group())
     except _NotExact:
@@ -312,6 +330,13 @@ def _bounds(text: str, m: re.Match[str], kind: str) -> tuple[str, tuple[float, f
         lo, hi, end = Fraction(n), n + width - step, w.end()
         if width == 1:
             hi = n + 1 - Fraction(1, 10)
+    elif (r := _APPROX_ROUND.match(text, end)) and n % 10 == 0 and n >= 10:
+        # N来 (N = d×10^k): about N, so N − half the step below to the top of N多 above
+        # (四十来 35–49); the interval is judged at its end nearest normal, as N多's is
+        width = 10
+        while n % (width * 10) == 0 and n >= width * 10:
+            width *= 10
+        lo, hi, end = n - Fraction(width, 2), n + width - step, r.end()
     else:
         return None
     if kind == "bp":

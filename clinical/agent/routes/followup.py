@@ -159,7 +159,9 @@ def symptom_observation(patient_id: str, text: str) -> dict[str, Any]:
 
 # Readings stored as no coded Observation here: follow-up reads them from the patient's words
 # (血酮0.1, 尿酮阴性: the shared reader judges them by their number or grade, #23 round 6).
-WORDS_ONLY_KINDS = frozenset({"ketone", "urine_ketone"})
+# A laboratory result typed by the patient (血钾6.5, 血红蛋白65) is read from the words too: a
+# coded laboratory Observation comes from the laboratory, not from a chat (#15, 2026-12-07).
+WORDS_ONLY_KINDS = frozenset({"ketone", "urine_ketone", "potassium", "hemoglobin"})
 
 
 def holds_symptom_words(text: str) -> bool:

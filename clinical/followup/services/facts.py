@@ -318,6 +318,8 @@ _WORD_KINDS = {
     "inr": ("inr",),
     "ketone": ("ketone",),
     "urine_ketone": ("urine_ketone",),
+    "potassium": ("potassium",),
+    "hemoglobin": ("hemoglobin",),
 }
 
 
