@@ -137,6 +137,9 @@ _EN_LINK = (
     "suddenly|now|all|and|also|more|pretty|badly"
 )
 
+# A quantity word (很多, 不少) before a time or count word says how long or how often, not how
+# much (出血很多天了): such an intensity word is not read there.
+_NOT_A_DURATION = r"(?![天次年周月回遍趟])(?!个月)"
 # Between 得 and an intensity word (疼得特别厉害, 疼得我受不了): symptom_intensity.csv.
 _AFTER_DE = "很|特别|非常|十分|太|好|那么|有点|比较|更|越来越|实在|真|都|我|他|她|人|直"
 # What may open the next clause before an intensity word that belongs to the complaint before.
@@ -537,7 +540,8 @@ def lexicon() -> _Lexicon:
         # commonest homophone slip of patient text, symptom_variants.csv lists some phrase by
         # phrase) stand for it too (#23 round 11: 疼的流汗了, dev_r11a).
         alts = [
-            f"[得的地](?:{_AFTER_DE})*{re.escape(w[1:])}" if w.startswith("得") else re.escape(w)
+            (f"[得的地](?:{_AFTER_DE})*{re.escape(w[1:])}" if w.startswith("得") else re.escape(w))
+            + (_NOT_A_DURATION if w.endswith(("多", "少")) else "")
             for w in words
         ]
         intensity.append((bases, r["position"], re.compile("|".join(alts)), r["escalates_to"]))
@@ -1251,6 +1255,22 @@ _MISSED_VERB = re.compile(
 # 一直在吃华法林，昨天忘了吃; 降压药忘吃了2天): nothing, a count or a particle; an object there is
 # what was forgotten (忘了吃早饭).
 _MISSED_TAIL = re.compile(r"(?:\d+(?:-\d+)?|几|好几)?(?:天|次|顿|回|针|片|粒)?(?:了|啦|的|呢)?")
+# A stopping verb (停了, 停掉了, 不吃了, 没再吃了, 断药了) right after a medicine of the one drug
+# vocabulary or a class word, with only time words and adverbs between them (华法林停了三天了;
+# 氯吡格雷我自己停掉了; 降压药这两天不吃了), or alone in a clause of a sentence that names one
+# (支架术后的氯吡格雷吃完了，已经停了三天), is a medicine the patient stopped: stopped_medication
+# (华法林抗凝治疗的中国专家共识 2013; ESC 2017 DAPT focused update: premature discontinuation of
+# P2Y12 inhibition after a stent is the strongest predictor of stent thrombosis; the lead's probes,
+# 2026-12-07 seventh, tests/followup/test_followup_labs_bites_exposures_words.py, written first).
+# Not a question (华法林可以停了吗), a doctor's instruction (医生让我把华法林停了), nor a symptom
+# that stopped (吃了布洛芬，疼停了: a word other than time and adverbs stands before the verb).
+_STOP_VERB = re.compile(r"停(?:掉|用)?了|停药了?|不吃了|没再吃了?|断药了|断了")
+_STOP_BEFORE = re.compile(
+    r"(?:我|自己|自行|已经|都|就|早就|早|也|这|那|的|把|给|药|片|这两天|这几天|前几天|好几天|"
+    r"前天|昨天|今天|上周|上个星期|\d+天|\d+周|\d+个?星期|几天|\s)*"
+)
+_STOP_TAIL = re.compile(r"(?:\d+|几|好几)?(?:天|周|个?星期|个月|次)?(?:了|啦|的|呢)?")
+_STOP_NOT = re.compile(r"医生|大夫|医嘱|遵医|让我|叫我|可以|能不能|要不要|该不该|是否|吗|嘛|？|\?")
 # Stools counted seven or more times (一天拉了七八次, normalised 拉了7-8次; 拉了十几次): NCI CTCAE
 # v5.0 diarrhoea grade 3 (≥7 a day over baseline); UKONS 24-hour triage tool (2023) red on
 # anticancer treatment. It names diarrhea_severe besides the diarrhoea (the lead's probes).
@@ -1594,6 +1614,24 @@ def _find(text: str) -> tuple[Mention, ...]:
         lo, hi = span_around(form, m.start(), m.end(), _SENTENCE_END)
         if named or drugs.names_in(form[lo:hi]) or drugs.classes_named_in(form[lo:hi]):
             cands.append((-len(m.group()), 4, m.start(), "missed_dose", m.group(), ""))
+    # A stopping verb after a medicine, or alone in a sentence naming one, is a medicine the
+    # patient stopped (kind 4: any term wins: 自行停药).
+    for m in _STOP_VERB.finditer(form):
+        lo, hi = span_around(form, m.start(), m.end(), _SENTENCE_END)
+        if _STOP_NOT.search(form, lo, hi):
+            continue
+        c_lo, c_hi = span_around(form, m.start(), m.end(), lex.breaks)
+        before, rest = form[c_lo : m.start()], form[m.end() : c_hi]
+        if not _STOP_TAIL.fullmatch(rest):
+            continue  # an object or a course follows (停了一种药 is left to a clinician)
+        named = [*drugs.names_in(before), *drugs.class_words_in(before)]
+        for name in named:
+            before = before.replace(name, " ")
+        if not _STOP_BEFORE.fullmatch(before):
+            continue  # something else stopped (疼停了)
+        if not named and not (drugs.names_in(form[lo:hi]) or drugs.classes_named_in(form[lo:hi])):
+            continue  # no medicine named in its sentence (雨停了)
+        cands.append((-len(m.group()), 4, m.start(), "stopped_medication", m.group(), ""))
     # 拉 alone with a count of three or more is diarrhoea (kind 4: any term wins: 拉黑便).
     for m in _BARE_DIARRHOEA.finditer(form):
         cands.append((-1, 4, m.start(), "diarrhea", m.group(), ""))

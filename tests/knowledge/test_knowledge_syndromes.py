@@ -213,6 +213,13 @@ CASES: dict[str, dict[str, Any]] = {
     # #15 the lead's probes (2026-12-07, sixth)
     "syndrome-antithyroid-agranulocytosis": {"words": "嗓子疼", "meds": ["methimazole"]},
     "syndrome-digoxin-symptoms": {"words": "看东西发黄", "meds": ["digoxin"]},
+    # the lead's probes, 2026-12-07 seventh
+    "syndrome-symptomatic-slow-pulse": {"words": "心跳很慢，刚才晕倒了"},
+    "syndrome-carbon-monoxide": {"words": "屋里烧炭取暖，头疼恶心"},
+    "syndrome-alcohol-withdrawal-severe": {"words": "戒酒三天，出现幻觉"},
+    "syndrome-alcohol-withdrawal": {"words": "戒酒三天，手抖"},
+    "syndrome-loin-pain-fever-severe": {"words": "腰疼得打滚，发烧"},
+    "syndrome-loin-pain-fever": {"words": "腰疼，发烧，打寒战"},
     "syndrome-postpartum-psychosis": {"words": "产后两周，觉得有人要害我们"},
     "syndrome-acute-vertigo-gait": {"words": "突然天旋地转，走不了路"},
     "syndrome-acute-angle-closure": {"words": "眼睛疼，看灯有光圈"},

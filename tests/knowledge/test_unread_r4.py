@@ -60,7 +60,7 @@ def test_a_question_about_a_medicine_is_a_care_question(text: str) -> None:
         "前天淋了雨",  # a circumstance alone refers to something unseen
         "家里有白加黑",
         "头疼，昨天跟人打架了",  # injury words are never a circumstance
-        "头疼，被狗咬了",
+        "头疼，被门夹了",  # (被狗咬了 is animal_bite since 2026-12-07 seventh)
         "肚子疼，昨晚喝多了",
         "头疼，对青霉素过敏",
         "腿疼，吃了3片泰诺林",  # an amount of tablets
