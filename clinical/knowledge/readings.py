@@ -374,7 +374,8 @@ def _per_minute(text: str, label: re.Match[str], m: re.Match[str]) -> bool:
 
 
 _RR_COUNT_GAP = re.compile(r"[:：是为\s]*")
-_RR_COUNT_UNIT = re.compile(r"\s*次(?!数)")
+# 30多次, 二十来次: an approximate count is a rate too (the lead's probes, 2026-12-07 seventh)
+_RR_COUNT_UNIT = re.compile(r"\s*(?:多|来|几)?次(?!数)")
 _RR_EXERCISE = re.compile(r"(?:深|做|腹式|人工)$")
 
 

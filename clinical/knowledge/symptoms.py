@@ -1271,6 +1271,14 @@ _STOP_BEFORE = re.compile(
 )
 _STOP_TAIL = re.compile(r"(?:\d+|几|好几)?(?:天|周|个?星期|个月|次)?(?:了|啦|的|呢)?")
 _STOP_NOT = re.compile(r"医生|大夫|医嘱|遵医|让我|叫我|可以|能不能|要不要|该不该|是否|吗|嘛|？|\?")
+# An extra dose (多吃了, 多打了, 重复打了; not 打了两次, a twice-daily regimen) in a clause that names insulin, a sulfonylurea or
+# a glinide is an overdose of a medicine that can lower the glucose too far: glucose_lowering_overdose
+# (格列齐特多吃了两片; 胰岛素今天多打了4个单位). Not metformin, a vitamin or a meal (二甲双胍多吃了
+# 一片 lowers nothing dangerously: 二甲双胍说明书; Diabetes UK, Taking too much medication). Source:
+# TOXBASE Sulphonylureas and Insulin (hypoglycaemia, prolonged); the lead's probes of 2026-12-07
+# (seventh), tests/followup/test_followup_labs_bites_exposures_words.py, written first.
+_EXTRA_DOSE = re.compile(r"多(?:吃|服|打|用|注射)了|重复(?:吃|服|打|用|注射)了?")
+_HYPOGLYCAEMIC = ("insulin", "sulfonylurea", "meglitinide")
 # Stools counted seven or more times (一天拉了七八次, normalised 拉了7-8次; 拉了十几次): NCI CTCAE
 # v5.0 diarrhoea grade 3 (≥7 a day over baseline); UKONS 24-hour triage tool (2023) red on
 # anticancer treatment. It names diarrhea_severe besides the diarrhoea (the lead's probes).
@@ -1614,6 +1622,16 @@ def _find(text: str) -> tuple[Mention, ...]:
         lo, hi = span_around(form, m.start(), m.end(), _SENTENCE_END)
         if named or drugs.names_in(form[lo:hi]) or drugs.classes_named_in(form[lo:hi]):
             cands.append((-len(m.group()), 4, m.start(), "missed_dose", m.group(), ""))
+    # An extra dose of a medicine that can lower the glucose too far (kind 4: any term wins).
+    for m in _EXTRA_DOSE.finditer(form):
+        c_lo, c_hi = span_around(form, m.start(), m.end(), lex.breaks)
+        clause = form[c_lo:c_hi]
+        keys = drugs.ingredient_mentions(clause)
+        named = set(drugs.classes_named_in(clause)).union(*(drugs.classes_of(k) for k in keys))
+        if named & set(_HYPOGLYCAEMIC):
+            cands.append(
+                (-len(m.group()), 4, m.start(), "glucose_lowering_overdose", m.group(), "")
+            )
     # A stopping verb after a medicine, or alone in a sentence naming one, is a medicine the
     # patient stopped (kind 4: any term wins: 自行停药).
     for m in _STOP_VERB.finditer(form):

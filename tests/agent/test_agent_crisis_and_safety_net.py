@@ -122,7 +122,8 @@ def test_crisis_reply_names_the_hotlines_and_every_row_is_sourced() -> None:
     text = crisis.reply_text()
     assert "12356" in text and "120" in text
     d = crisis.data()
-    assert d.concepts == {"suicidal", "overdose_intent"}
+    # infant_harm_thoughts since the lead's probes of 2026-12-07 (seventh): NICE CG192 §1.10
+    assert d.concepts == {"suicidal", "overdose_intent", "infant_harm_thoughts"}
     assert all(src for _n, _t, src in d.hotlines)
 
 
@@ -132,7 +133,13 @@ def test_crisis_reply_names_the_hotlines_and_every_row_is_sourced() -> None:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "text",
-    ["我不想活了", "我攒了一瓶安眠药，想一次吃完", "我不想活了，布洛芬能吃吗"],
+    [
+        "我不想活了",
+        "我攒了一瓶安眠药，想一次吃完",
+        "我不想活了，布洛芬能吃吗",
+        "刚吞了一瓶安眠药",
+        "生完孩子总是想把孩子扔掉，安眠药能吃吗",
+    ],
 )
 def test_crisis_message_gets_crisis_wording_and_an_emergency_alert(
     patient_client, text: str

@@ -369,3 +369,125 @@ def test_a_stop_twin_is_no_stopped_medicine(text: str) -> None:
 
 def test_a_muddled_person_is_confused() -> None:
     assert "confusion" in symptoms.present("吃了氟哌啶醇以后全身僵硬、高烧、人糊涂")
+
+
+# --- hypoglycaemia: a meter that cannot read low, an extra dose, a patient who cannot swallow -----
+
+INSULIN = {"age": 72, "meds": ["insulin"], "conditions": ["diabetes"]}
+SULFONYLUREA = {"age": 72, "meds": ["gliclazide"], "conditions": ["diabetes"]}
+
+
+@pytest.mark.parametrize("text", ["血糖低得仪器都测不出来", "血糖低得测不出来了", "血糖低到测不出"])
+def test_a_glucose_too_low_to_read_is_the_meter_lo(text: str) -> None:
+    assert "glucose_meter_lo" in symptoms.present(text)
+    out = assess_words(text, NOW, **INSULIN)
+    assert out["disposition"] == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text", ["格列齐特多吃了两片", "胰岛素今天多打了4个单位", "早上的格列美脲多吃了一片"]
+)
+def test_an_extra_dose_of_insulin_or_a_sulfonylurea_is_an_overdose(text: str) -> None:
+    assert "glucose_lowering_overdose" in symptoms.present(text)
+
+
+@pytest.mark.parametrize("text", ["二甲双胍多吃了一片", "今天多吃了一碗饭", "维生素多吃了两片"])
+def test_an_extra_dose_of_a_drug_that_cannot_lower_glucose_too_far_is_not(text: str) -> None:
+    assert "glucose_lowering_overdose" not in symptoms.present(text)
+
+
+def test_an_extra_sulfonylurea_dose_with_hypoglycaemic_symptoms_is_an_emergency() -> None:
+    # a sulfonylurea's hypoglycaemia lasts and recurs (TOXBASE; 格列齐特说明书): hospital
+    out = assess_words("格列齐特多吃了两片，现在心慌出冷汗", NOW, **SULFONYLUREA)
+    assert "syndrome-glucose-lowering-overdose-hypo" in reason_codes(out)
+    assert out["disposition"] == "emergency"
+
+
+def test_an_extra_dose_without_symptoms_stays_urgent() -> None:
+    out = assess_words("格列齐特多吃了两片", NOW, **SULFONYLUREA)
+    assert "syndrome-glucose-lowering-overdose-hypo" not in reason_codes(out)
+    assert out["disposition"] == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["刚才低血糖，喂了糖水也喝不下去", "低血糖了，吃的东西咽不下去", "血糖2.5，喂糖喂不进去"],
+)
+def test_hypoglycaemia_in_a_patient_who_cannot_swallow_is_an_emergency(text: str) -> None:
+    # ADA Standards of Care 2024 §6 level 3: needs another's help; glucagon or 120, nothing by
+    # mouth to a patient who cannot swallow
+    out = assess_words(text, NOW, **INSULIN)
+    assert "syndrome-hypoglycaemia-cannot-swallow" in reason_codes(out)
+    assert out["disposition"] == "emergency"
+
+
+# --- blood vomited by the mouthful, dark blood passed, an overdose swallowed ----------------------
+
+
+@pytest.mark.parametrize("text", ["呕了两口鲜血", "刚才吐了一口血", "吐了几口血"])
+def test_blood_vomited_by_the_mouthful_is_haematemesis(text: str) -> None:
+    assert "hematemesis" in symptoms.present(text)
+
+
+@pytest.mark.parametrize("text", ["拉了好多暗红色的血，人没劲", "拉出来的是暗红色的血"])
+def test_dark_red_blood_passed_is_rectal_bleeding(text: str) -> None:
+    assert "rectal_bleeding" in symptoms.present(text)
+
+
+def test_dark_red_blood_passed_in_quantity_is_heavy() -> None:
+    assert "rectal_bleeding_heavy" in symptoms.present("拉了好多暗红色的血，人没劲")
+    assert "rectal_bleeding_heavy" not in symptoms.present("拉了一点暗红色的血")
+
+
+def test_dark_red_menstrual_blood_is_no_rectal_bleeding() -> None:
+    assert "rectal_bleeding" not in symptoms.present("月经是暗红色的血")
+
+
+def test_melaena_with_pallor_and_cold_hands_is_an_emergency() -> None:
+    out = assess_words("解了几次黑便，脸色发白，手脚冰凉", NOW, age=80)
+    assert out["disposition"] == "emergency"
+
+
+@pytest.mark.parametrize("text", ["刚吞了一瓶安眠药", "吃了一盒安定", "把半瓶安眠药吞了"])
+def test_a_container_of_medicine_swallowed_is_an_overdose(text: str) -> None:
+    assert "overdose_intent" in symptoms.present(text)
+    assert assess_words(text, NOW, age=35)["disposition"] == "emergency"
+
+
+@pytest.mark.parametrize("text", ["吃了一瓶酸奶", "安眠药吃了一片", "开了一盒安定"])
+def test_a_container_twin_is_no_overdose(text: str) -> None:
+    assert "overdose_intent" not in symptoms.present(text)
+
+
+# --- a respiratory rate in approximate words; a red vomit ----------------------------------------
+
+
+@pytest.mark.parametrize("text", ["发烧39度5，一分钟呼吸30多次", "发烧39度5，呼吸一分钟30多次"])
+def test_an_approximate_fast_breathing_rate_with_fever_is_sepsis_high_risk(text: str) -> None:
+    # 30多次 was no reading at all (一分钟呼吸…) or an unread one (呼吸一分钟…): its interval 30–39
+    # lies above the normal 12–20 (RCP NEWS2), judged at 30 (NICE NG51 high risk: RR ≥ 25)
+    out = assess_words(text, NOW, age=70)
+    assert "syndrome-sepsis-high-risk" in reason_codes(out)
+    assert out["disposition"] == "emergency"
+
+
+def test_an_approximate_rate_that_reaches_the_normal_range_is_not_judged() -> None:
+    out = assess_words("呼吸一分钟二十多次", NOW, age=70)
+    assert "rr-high" not in reason_codes(out)
+    assert "symptom-unrecognised" in reason_codes(out)
+
+
+def test_a_breathing_exercise_count_is_no_rate() -> None:
+    assert not readings.read_vitals("每天做深呼吸30多次")[0]
+
+
+@pytest.mark.parametrize("text", ["吐出来的东西有点发红", "吐的东西红红的"])
+def test_a_red_vomit_is_haematemesis(text: str) -> None:
+    assert "hematemesis" in symptoms.present(text)
+
+
+def test_a_red_vomit_after_dragon_fruit_is_for_review_not_haematemesis() -> None:
+    text = "吃了火龙果，吐出来的东西红红的"
+    assert "hematemesis" not in symptoms.present(text)
+    out = assess_words(text, NOW, age=50)
+    assert "symptom-unrecognised" in reason_codes(out)
