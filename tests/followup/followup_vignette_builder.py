@@ -91,6 +91,8 @@ MEDS = {
     "lithium": ("N05AN01", "碳酸锂缓释片 0.3g"),
     # the lead's probes (#15, 2026-12-07 sixth)
     "methimazole": ("H03BB02", "甲巯咪唑片 10mg"),
+    # the lead's probes (#15, 2026-12-07 seventh)
+    "prednisone": ("H02AB07", "醋酸泼尼松片 5mg"),
 }
 
 

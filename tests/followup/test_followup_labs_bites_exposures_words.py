@@ -491,3 +491,48 @@ def test_a_red_vomit_after_dragon_fruit_is_for_review_not_haematemesis() -> None
     assert "hematemesis" not in symptoms.present(text)
     out = assess_words(text, NOW, age=50)
     assert "symptom-unrecognised" in reason_codes(out)
+
+
+# --- a steroid stopped abruptly ------------------------------------------------------------------
+
+
+def test_a_steroid_stopped_with_weakness_and_nausea_is_urgent() -> None:
+    # stopping a long-term glucocorticoid abruptly risks adrenal insufficiency (NHS England
+    # Steroid Emergency Card 2020; Society for Endocrinology 2020); it was routine
+    out = assess_words("强的松自己停了，现在没力气、头晕、恶心", NOW, age=60)
+    assert "syndrome-steroid-withdrawal" in reason_codes(out)
+    assert out["disposition"] == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text", ["泼尼松停了三天，今天一直吐，站起来就要晕倒", "激素药自己停掉了，人迷迷糊糊的"]
+)
+def test_a_steroid_stopped_with_vomiting_fainting_or_confusion_is_an_adrenal_crisis(
+    text: str,
+) -> None:
+    out = assess_words(text, NOW, age=60)
+    assert out["disposition"] == "emergency"
+
+
+def test_a_steroid_taken_as_prescribed_with_nausea_is_no_withdrawal() -> None:
+    out = assess_words("一直在吃强的松，今天有点恶心", NOW, age=60)
+    assert "syndrome-steroid-withdrawal" not in reason_codes(out)
+
+
+def test_another_medicine_stopped_with_nausea_is_no_steroid_withdrawal() -> None:
+    out = assess_words("降压药自己停了，有点恶心", NOW, age=60)
+    assert "syndrome-steroid-withdrawal" not in reason_codes(out)
+
+
+# --- a pregnancy the woman states ------------------------------------------------------------------
+
+
+def test_a_stated_pregnancy_with_headache_flashes_and_a_high_pressure_is_preeclampsia() -> None:
+    out = assess_words("怀孕36周，头很疼，看东西有闪光，血压160/110", NOW, age=30, sex="female")
+    assert "syndrome-preeclampsia" in reason_codes(out)
+    assert out["disposition"] == "emergency"
+
+
+def test_a_stated_pregnancy_with_a_normal_pressure_is_no_preeclampsia() -> None:
+    out = assess_words("怀孕36周，有点头疼，血压110/70", NOW, age=30, sex="female")
+    assert "syndrome-preeclampsia" not in reason_codes(out)

@@ -28,6 +28,7 @@ from clinical.knowledge import discourse, observations
 from clinical.knowledge import drugs as knowledge_drugs
 from clinical.knowledge import patient as knowledge_patient
 from clinical.knowledge import readings as knowledge_readings
+from clinical.knowledge import symptoms as knowledge_symptoms
 from clinical.knowledge import syndromes as shared_syndromes
 from clinical.knowledge.observations import to_canonical
 
@@ -730,6 +731,8 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
     if isinstance(answer, str):
         for clause, keys in discourse.taken_medicines(answer):
             facts.stated_medicines.append((at, ref, clause, keys))
+        for clause, keys in _stopped_medicines(answer):
+            facts.stated_medicines.append((at, ref, clause, keys))
     if isinstance(answer, str) and lexicon.answer_polarity(answer) is None:
         _questions(facts, answer, ref)
         parts = lexicon.unread_parts(answer)
@@ -852,6 +855,28 @@ def build_facts(
         _check_conflicts(facts, kind)
     _stated_flags(facts)
     return facts
+
+
+def _stopped_medicines(answer: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The medicines the patient says they stopped (华法林停了三天了; 支架术后的氯吡格雷吃完了，
+    已经停了三天), each as (its clause, its ingredient keys): what was stopped was taken until
+    then, so the rules that read a medicine (critical-medicine adherence, steroid withdrawal)
+    read it as stated. A clause the shared lexicon reads as ``stopped_medication`` names it, or,
+    naming none, the other clauses of the answer do (the lead's probes, 2026-12-07 seventh)."""
+    forms = discourse.clauses(answer)
+    named = [f for f in forms if knowledge_drugs.names_in(f) or knowledge_drugs.classes_named_in(f)]
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for form in forms:
+        if not any(
+            m.concept == "stopped_medication" and not (m.negated or m.past or m.hypothetical)
+            for m in knowledge_symptoms.find_symptoms(form)
+        ):
+            continue
+        for clause in [form] if form in named else named:
+            names = knowledge_drugs.names_in(clause)
+            keys = tuple(dict.fromkeys(k for n in names for k in knowledge_drugs.resolve(n)))
+            out.append((clause, keys))
+    return out
 
 
 def _stated_flags(facts: Facts) -> None:
