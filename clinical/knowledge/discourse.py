@@ -309,6 +309,12 @@ def medicine_talk(clause: str) -> bool:
 _HAVING = ("家里有", "家里备", "家里还有", "手头有", "手上有", "买了", "买的", "想", "打算", "准备")
 _TAKING = ("吃了", "吃着", "在吃", "吃过", "服了", "用了", "用过", "喝了", "一直", "每天")
 _TAKING += ("平时", "正在", "以前", "上次", "之前", "贴了", "涂了", "抹了")
+# A clause that opens with taking a medicine for a while (吃卡马西平两周, 服别嘌醇一个月: the lead's
+# probes, 2026-12-07 seventh) says it is taken too.
+_TAKING_FOR = re.compile(
+    r"^(?:我|他|她|妈|爸)?(?:吃|服|用)[^，,。；;！!？?\n]{1,12}?"
+    r"(?:\d+|[一二两三四五六七八九十几半])(?:多|来)?(?:天|周|个?星期|个?月|年)"
+)
 
 
 def _modifies_a_syndrome(form: str, names: list[str]) -> bool:
@@ -349,7 +355,8 @@ def taken_medicines(text: str) -> list[tuple[str, tuple[str, ...]]]:
         names = drugs.names_in(form)
         if not names and not drugs.classes_named_in(form):
             continue
-        if not any(w in form for w in _TAKING) or _NOT_TAKING.search(form):
+        taking = any(w in form for w in _TAKING) or _TAKING_FOR.search(form)
+        if not taking or _NOT_TAKING.search(form):
             continue
         if _THINKING.search(form):
             continue

@@ -536,3 +536,42 @@ def test_a_stated_pregnancy_with_headache_flashes_and_a_high_pressure_is_preecla
 def test_a_stated_pregnancy_with_a_normal_pressure_is_no_preeclampsia() -> None:
     out = assess_words("怀孕36周，有点头疼，血压110/70", NOW, age=30, sex="female")
     assert "syndrome-preeclampsia" not in reason_codes(out)
+
+
+# --- a blistering rash with mouth sores on a new medicine ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "吃了别嘌醇以后全身起水泡，嘴里也烂了",
+        "吃卡马西平两周，身上起了好多疹子，嘴里长了溃疡，还发烧",
+    ],
+)
+def test_a_rash_with_mouth_sores_on_a_culprit_drug_is_sjs_until_seen(text: str) -> None:
+    # BAD UK guidelines for SJS/TEN (Creamer et al. 2016): a new rash with mucosal erosions on a
+    # culprit drug (allopurinol, anticonvulsants, sulfonamides, antibiotics, NSAIDs) → emergency
+    out = assess_words(text, NOW, age=60)
+    assert "syndrome-sjs-ten" in reason_codes(out)
+    assert out["disposition"] == "emergency"
+
+
+def test_a_rash_with_mouth_sores_in_a_child_without_a_drug_is_no_sjs() -> None:
+    out = assess_words("孩子手上脚上起了小疹子，嘴里长了溃疡", NOW, age=3)
+    assert "syndrome-sjs-ten" not in reason_codes(out)
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [("吃卡马西平两周，身上起了疹子", ("carbamazepine",)), ("服别嘌醇一个月了", ("allopurinol",))],
+)
+def test_a_medicine_taken_for_a_while_is_a_stated_medicine(text: str, keys: tuple) -> None:
+    from clinical.knowledge import discourse
+
+    assert [k for _c, k in discourse.taken_medicines(text)] == [keys]
+
+
+def test_a_meal_taken_for_a_while_is_no_medicine() -> None:
+    from clinical.knowledge import discourse
+
+    assert discourse.taken_medicines("吃饭两天没胃口") == []

@@ -224,6 +224,7 @@ CASES: dict[str, dict[str, Any]] = {
     "syndrome-hypoglycaemia-cannot-swallow": {"words": "低血糖，糖水都喝不下去"},
     "syndrome-steroid-withdrawal-crisis": {"words": "自己停药了，一直吐", "meds": ["prednisone"]},
     "syndrome-steroid-withdrawal": {"words": "自己停药了，没力气", "meds": ["prednisone"]},
+    "syndrome-sjs-ten": {"words": "出皮疹，嘴里长溃疡", "meds": ["amoxicillin"]},
     "syndrome-postpartum-psychosis": {"words": "产后两周，觉得有人要害我们"},
     "syndrome-acute-vertigo-gait": {"words": "突然天旋地转，走不了路"},
     "syndrome-acute-angle-closure": {"words": "眼睛疼，看灯有光圈"},

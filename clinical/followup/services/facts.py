@@ -857,16 +857,23 @@ def build_facts(
     return facts
 
 
+_LONG_STOPPED = re.compile(r"早就|早已|很久|好久|好几年|几年|以前|去年|上个?月")
+
+
 def _stopped_medicines(answer: str) -> list[tuple[str, tuple[str, ...]]]:
     """The medicines the patient says they stopped (华法林停了三天了; 支架术后的氯吡格雷吃完了，
     已经停了三天), each as (its clause, its ingredient keys): what was stopped was taken until
     then, so the rules that read a medicine (critical-medicine adherence, steroid withdrawal)
     read it as stated. A clause the shared lexicon reads as ``stopped_medication`` names it, or,
-    naming none, the other clauses of the answer do (the lead's probes, 2026-12-07 seventh)."""
+    naming none, the other clauses of the answer do (the lead's probes, 2026-12-07 seventh). A
+    medicine stopped long ago (早就停了, 以前) is not the patient's any more: it explains and risks
+    nothing now (tests/followup/test_followup_stated_medicines.py)."""
     forms = discourse.clauses(answer)
     named = [f for f in forms if knowledge_drugs.names_in(f) or knowledge_drugs.classes_named_in(f)]
     out: list[tuple[str, tuple[str, ...]]] = []
     for form in forms:
+        if _LONG_STOPPED.search(form):
+            continue  # stopped long ago (布洛芬早就停了): no longer the patient's medicine
         if not any(
             m.concept == "stopped_medication" and not (m.negated or m.past or m.hypothetical)
             for m in knowledge_symptoms.find_symptoms(form)
