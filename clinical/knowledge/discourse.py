@@ -365,6 +365,35 @@ def taken_medicines(text: str) -> list[tuple[str, tuple[str, ...]]]:
     return out
 
 
+# A medicine stopped long ago (布洛芬早就停了, 以前) is not the patient's any more.
+_LONG_STOPPED = re.compile(r"早就|早已|很久|好久|好几年|几年|以前|去年|上个?月")
+
+
+def stopped_medicines(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The medicines ``text`` says the patient stopped (华法林停了三天了; 支架术后的氯吡格雷吃完了，
+    已经停了三天), each as (its clause, its ingredient keys), in the shape of
+    ``taken_medicines``: what was stopped was taken until then, so the rules that read a medicine
+    (critical-medicine adherence, steroid withdrawal) read it as stated. A clause the shared
+    lexicon reads as ``stopped_medication`` names it, or, naming none, the other clauses of the
+    text do (the lead's probes, 2026-12-07 seventh). A medicine stopped long ago (早就停了, 以前)
+    explains and risks nothing now (tests/followup/test_followup_stated_medicines.py)."""
+    forms = clauses(text)
+    named = [f for f in forms if drugs.names_in(f) or drugs.classes_named_in(f)]
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for form in forms:
+        if _LONG_STOPPED.search(form):
+            continue
+        if not any(
+            m.concept == "stopped_medication" and not (m.negated or m.past or m.hypothetical)
+            for m in symptoms.find_symptoms(form)
+        ):
+            continue
+        for clause in [form] if form in named else named:
+            keys = tuple(dict.fromkeys(k for n in drugs.names_in(clause) for k in drugs.resolve(n)))
+            out.append((clause, keys))
+    return out
+
+
 def _strip_run(rest: str, words: tuple[str, ...]) -> str:
     """``rest`` with leading words of ``words`` (longest first) and particles taken away
     repeatedly; what is left."""

@@ -1271,8 +1271,8 @@ _STOP_BEFORE = re.compile(
 )
 _STOP_TAIL = re.compile(r"(?:\d+|几|好几)?(?:天|周|个?星期|个月|次)?(?:了|啦|的|呢)?")
 _STOP_NOT = re.compile(r"医生|大夫|医嘱|遵医|让我|叫我|可以|能不能|要不要|该不该|是否|吗|嘛|？|\?")
-# An extra dose (多吃了, 多打了, 重复打了; not 打了两次, a twice-daily regimen) in a clause that names insulin, a sulfonylurea or
-# a glinide is an overdose of a medicine that can lower the glucose too far: glucose_lowering_overdose
+# An extra dose (多吃了, 多打了, 重复打了; not 打了两次, a twice-daily regimen) in a clause that
+# names insulin, a sulfonylurea or a glinide is an overdose of a medicine that can lower the glucose too far: glucose_lowering_overdose
 # (格列齐特多吃了两片; 胰岛素今天多打了4个单位). Not metformin, a vitamin or a meal (二甲双胍多吃了
 # 一片 lowers nothing dangerously: 二甲双胍说明书; Diabetes UK, Taking too much medication). Source:
 # TOXBASE Sulphonylureas and Insulin (hypoglycaemia, prolonged); the lead's probes of 2026-12-07
@@ -1625,10 +1625,7 @@ def _find(text: str) -> tuple[Mention, ...]:
     # An extra dose of a medicine that can lower the glucose too far (kind 4: any term wins).
     for m in _EXTRA_DOSE.finditer(form):
         c_lo, c_hi = span_around(form, m.start(), m.end(), lex.breaks)
-        clause = form[c_lo:c_hi]
-        keys = drugs.ingredient_mentions(clause)
-        named = set(drugs.classes_named_in(clause)).union(*(drugs.classes_of(k) for k in keys))
-        if named & set(_HYPOGLYCAEMIC):
+        if any(drugs.medication_in_class(form[c_lo:c_hi], c) for c in _HYPOGLYCAEMIC):
             cands.append(
                 (-len(m.group()), 4, m.start(), "glucose_lowering_overdose", m.group(), "")
             )

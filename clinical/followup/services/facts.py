@@ -28,7 +28,6 @@ from clinical.knowledge import discourse, observations
 from clinical.knowledge import drugs as knowledge_drugs
 from clinical.knowledge import patient as knowledge_patient
 from clinical.knowledge import readings as knowledge_readings
-from clinical.knowledge import symptoms as knowledge_symptoms
 from clinical.knowledge import syndromes as shared_syndromes
 from clinical.knowledge.observations import to_canonical
 
@@ -731,7 +730,7 @@ def _symptom(facts: Facts, obs: dict[str, Any], at: datetime, ref: str) -> None:
     if isinstance(answer, str):
         for clause, keys in discourse.taken_medicines(answer):
             facts.stated_medicines.append((at, ref, clause, keys))
-        for clause, keys in _stopped_medicines(answer):
+        for clause, keys in discourse.stopped_medicines(answer):
             facts.stated_medicines.append((at, ref, clause, keys))
     if isinstance(answer, str) and lexicon.answer_polarity(answer) is None:
         _questions(facts, answer, ref)
@@ -855,35 +854,6 @@ def build_facts(
         _check_conflicts(facts, kind)
     _stated_flags(facts)
     return facts
-
-
-_LONG_STOPPED = re.compile(r"早就|早已|很久|好久|好几年|几年|以前|去年|上个?月")
-
-
-def _stopped_medicines(answer: str) -> list[tuple[str, tuple[str, ...]]]:
-    """The medicines the patient says they stopped (华法林停了三天了; 支架术后的氯吡格雷吃完了，
-    已经停了三天), each as (its clause, its ingredient keys): what was stopped was taken until
-    then, so the rules that read a medicine (critical-medicine adherence, steroid withdrawal)
-    read it as stated. A clause the shared lexicon reads as ``stopped_medication`` names it, or,
-    naming none, the other clauses of the answer do (the lead's probes, 2026-12-07 seventh). A
-    medicine stopped long ago (早就停了, 以前) is not the patient's any more: it explains and risks
-    nothing now (tests/followup/test_followup_stated_medicines.py)."""
-    forms = discourse.clauses(answer)
-    named = [f for f in forms if knowledge_drugs.names_in(f) or knowledge_drugs.classes_named_in(f)]
-    out: list[tuple[str, tuple[str, ...]]] = []
-    for form in forms:
-        if _LONG_STOPPED.search(form):
-            continue  # stopped long ago (布洛芬早就停了): no longer the patient's medicine
-        if not any(
-            m.concept == "stopped_medication" and not (m.negated or m.past or m.hypothetical)
-            for m in knowledge_symptoms.find_symptoms(form)
-        ):
-            continue
-        for clause in [form] if form in named else named:
-            names = knowledge_drugs.names_in(clause)
-            keys = tuple(dict.fromkeys(k for n in names for k in knowledge_drugs.resolve(n)))
-            out.append((clause, keys))
-    return out
 
 
 def _stated_flags(facts: Facts) -> None:
